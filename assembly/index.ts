@@ -1,0 +1,13 @@
+// The module's exports: pointer-based kernels, one file a family. The wrapper (src/) owns all
+// allocation; kernels never allocate, so the stub runtime is enough.
+export * from './interpolate';
+
+/** First free byte after the module's static data: the wrapper's arena starts here. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** Whether this build was compiled with SIMD (lets the wrapper report a module it was handed). */
+export function isSimd(): bool {
+  return ASC_FEATURE_SIMD;
+}

@@ -1,0 +1,286 @@
+// Interpolation kernels. Every weight and index comes from per-axis tables built by the wrapper
+// (src/interpolate.ts), so these loops hold no coordinate rules: a separable pass is a K-tap
+// weighted sum per output, `index[o*K + t]` and `weight[o*K + t]`, summed left to right as
+// PyTorch does (w0*x0 + w1*x1 + ...).
+//
+// Pointers are byte addresses; sizes are element counts.
+
+// ---- contiguous blends: out[i] = sum_t w_t * row_t[i], SIMD over i, one scalar tail ----
+
+@inline function blend2(dst: usize, a: usize, b: usize, w0: f32, w1: f32, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const v0 = f32x4.splat(w0);
+    const v1 = f32x4.splat(w1);
+    for (; i + 8 <= n; i += 8) {
+      const o = <usize>i << 2;
+      v128.store(dst + o, f32x4.add(f32x4.mul(v0, v128.load(a + o)), f32x4.mul(v1, v128.load(b + o))));
+      v128.store(dst + o + 16, f32x4.add(f32x4.mul(v0, v128.load(a + o + 16)), f32x4.mul(v1, v128.load(b + o + 16))));
+    }
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(dst + o, f32x4.add(f32x4.mul(v0, v128.load(a + o)), f32x4.mul(v1, v128.load(b + o))));
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, w0 * load<f32>(a + o) + w1 * load<f32>(b + o));
+  }
+}
+
+@inline function blend4(dst: usize, a: usize, b: usize, c: usize, d: usize,
+                        w0: f32, w1: f32, w2: f32, w3: f32, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const v0 = f32x4.splat(w0);
+    const v1 = f32x4.splat(w1);
+    const v2 = f32x4.splat(w2);
+    const v3 = f32x4.splat(w3);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      let s = f32x4.add(f32x4.mul(v0, v128.load(a + o)), f32x4.mul(v1, v128.load(b + o)));
+      s = f32x4.add(s, f32x4.mul(v2, v128.load(c + o)));
+      v128.store(dst + o, f32x4.add(s, f32x4.mul(v3, v128.load(d + o))));
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, w0 * load<f32>(a + o) + w1 * load<f32>(b + o) + w2 * load<f32>(c + o) + w3 * load<f32>(d + o));
+  }
+}
+
+/** dst = w * a (first tap of a generic blend). */
+@inline function scaleRow(dst: usize, a: usize, w: f32, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const v = f32x4.splat(w);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(dst + o, f32x4.mul(v, v128.load(a + o)));
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, w * load<f32>(a + o));
+  }
+}
+
+/** dst += w * a (later taps of a generic blend). */
+@inline function accumulateRow(dst: usize, a: usize, w: f32, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const v = f32x4.splat(w);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(dst + o, f32x4.add(v128.load(dst + o), f32x4.mul(v, v128.load(a + o))));
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, load<f32>(dst + o) + w * load<f32>(a + o));
+  }
+}
+
+/**
+ * Resample a non-contiguous axis. The source is `outer` blocks of `inLen x inner` floats, the
+ * destination `outer` blocks of `outLen x inner`; output slice o is the K-tap blend of source
+ * slices index[o*K + t]. Slices are contiguous, so this is SIMD over `inner`.
+ */
+export function blendAxis(src: usize, dst: usize, outer: i32, inLen: i32, outLen: i32, inner: i32,
+                          taps: i32, index: usize, weight: usize): void {
+  const slice = <usize>inner << 2;
+  for (let m = 0; m < outer; m++) {
+    const srcBlock = src + <usize>m * <usize>inLen * slice;
+    const dstBlock = dst + <usize>m * <usize>outLen * slice;
+    for (let o = 0; o < outLen; o++) {
+      const out = dstBlock + <usize>o * slice;
+      const ip = index + (<usize>(o * taps) << 2);
+      const wp = weight + (<usize>(o * taps) << 2);
+      if (taps == 1) {
+        memory.copy(out, srcBlock + <usize>load<i32>(ip) * slice, slice);
+      } else if (taps == 2) {
+        blend2(out, srcBlock + <usize>load<i32>(ip) * slice, srcBlock + <usize>load<i32>(ip, 4) * slice,
+               load<f32>(wp), load<f32>(wp, 4), inner);
+      } else if (taps == 4) {
+        blend4(out, srcBlock + <usize>load<i32>(ip) * slice, srcBlock + <usize>load<i32>(ip, 4) * slice,
+               srcBlock + <usize>load<i32>(ip, 8) * slice, srcBlock + <usize>load<i32>(ip, 12) * slice,
+               load<f32>(wp), load<f32>(wp, 4), load<f32>(wp, 8), load<f32>(wp, 12), inner);
+      } else {
+        scaleRow(out, srcBlock + <usize>load<i32>(ip) * slice, load<f32>(wp), inner);
+        for (let t = 1; t < taps; t++) {
+          accumulateRow(out, srcBlock + <usize>load<i32>(ip + (<usize>t << 2)) * slice,
+                        load<f32>(wp + (<usize>t << 2)), inner);
+        }
+      }
+    }
+  }
+}
+
+// ---- the contiguous (last) axis: a gather per output ----
+
+/** Outputs [from, to) of one row, straight from the tables (borders and irregular scales). */
+@inline function gatherRange(srcRow: usize, dstRow: usize, from: i32, to: i32, taps: i32,
+                             index: usize, weight: usize): void {
+  if (taps == 1) {
+    for (let o = from; o < to; o++) {
+      store<f32>(dstRow + (<usize>o << 2), load<f32>(srcRow + (<usize>load<i32>(index + (<usize>o << 2)) << 2)));
+    }
+  } else if (taps == 2) {
+    for (let o = from; o < to; o++) {
+      const ip = index + (<usize>o << 3);
+      const wp = weight + (<usize>o << 3);
+      store<f32>(dstRow + (<usize>o << 2),
+        load<f32>(wp) * load<f32>(srcRow + (<usize>load<i32>(ip) << 2)) +
+        load<f32>(wp, 4) * load<f32>(srcRow + (<usize>load<i32>(ip, 4) << 2)));
+    }
+  } else {
+    for (let o = from; o < to; o++) {
+      const ip = index + (<usize>(o * taps) << 2);
+      const wp = weight + (<usize>(o * taps) << 2);
+      let s = load<f32>(wp) * load<f32>(srcRow + (<usize>load<i32>(ip) << 2));
+      for (let t = 1; t < taps; t++) {
+        s += load<f32>(wp + (<usize>t << 2)) * load<f32>(srcRow + (<usize>load<i32>(ip + (<usize>t << 2)) << 2));
+      }
+      store<f32>(dstRow + (<usize>o << 2), s);
+    }
+  }
+}
+
+/**
+ * SIMD for an exact 2x stretch: on [lo, hi) the tables repeat with period 2 (output lo+2j+p reads
+ * source index[lo+p, t] + j with weight[lo+p, t]), so both phases are SIMD over j from unaligned
+ * loads and are interleaved on store. Returns the first output it did not write.
+ */
+@inline function stretch2(srcRow: usize, dstRow: usize, lo: i32, hi: i32, taps: i32,
+                          index: usize, weight: usize): i32 {
+  if (!ASC_FEATURE_SIMD) return lo;
+  const p0 = index + (<usize>(lo * taps) << 2);
+  const p1 = p0 + (<usize>taps << 2);
+  const w0 = weight + (<usize>(lo * taps) << 2);
+  const w1 = w0 + (<usize>taps << 2);
+  const pairs = (hi - lo) >> 1;
+  let j = 0;
+  let out = dstRow + (<usize>lo << 2);
+  if (taps == 1) {
+    const a = srcRow + (<usize>load<i32>(p0) << 2);
+    const b = srcRow + (<usize>load<i32>(p1) << 2);
+    for (; j + 4 <= pairs; j += 4, out += 32) {
+      const x = v128.load(a + (<usize>j << 2));
+      const y = v128.load(b + (<usize>j << 2));
+      v128.store(out, v128.shuffle<f32>(x, y, 0, 4, 1, 5));
+      v128.store(out, v128.shuffle<f32>(x, y, 2, 6, 3, 7), 16);
+    }
+  } else if (taps == 2) {
+    const a0 = srcRow + (<usize>load<i32>(p0) << 2), a1 = srcRow + (<usize>load<i32>(p0, 4) << 2);
+    const b0 = srcRow + (<usize>load<i32>(p1) << 2), b1 = srcRow + (<usize>load<i32>(p1, 4) << 2);
+    const wa0 = f32x4.splat(load<f32>(w0)), wa1 = f32x4.splat(load<f32>(w0, 4));
+    const wb0 = f32x4.splat(load<f32>(w1)), wb1 = f32x4.splat(load<f32>(w1, 4));
+    for (; j + 4 <= pairs; j += 4, out += 32) {
+      const o = <usize>j << 2;
+      const x = f32x4.add(f32x4.mul(wa0, v128.load(a0 + o)), f32x4.mul(wa1, v128.load(a1 + o)));
+      const y = f32x4.add(f32x4.mul(wb0, v128.load(b0 + o)), f32x4.mul(wb1, v128.load(b1 + o)));
+      v128.store(out, v128.shuffle<f32>(x, y, 0, 4, 1, 5));
+      v128.store(out, v128.shuffle<f32>(x, y, 2, 6, 3, 7), 16);
+    }
+  } else if (taps == 4) {
+    const a0 = srcRow + (<usize>load<i32>(p0) << 2), a1 = srcRow + (<usize>load<i32>(p0, 4) << 2);
+    const a2 = srcRow + (<usize>load<i32>(p0, 8) << 2), a3 = srcRow + (<usize>load<i32>(p0, 12) << 2);
+    const b0 = srcRow + (<usize>load<i32>(p1) << 2), b1 = srcRow + (<usize>load<i32>(p1, 4) << 2);
+    const b2 = srcRow + (<usize>load<i32>(p1, 8) << 2), b3 = srcRow + (<usize>load<i32>(p1, 12) << 2);
+    const wa0 = f32x4.splat(load<f32>(w0)), wa1 = f32x4.splat(load<f32>(w0, 4));
+    const wa2 = f32x4.splat(load<f32>(w0, 8)), wa3 = f32x4.splat(load<f32>(w0, 12));
+    const wb0 = f32x4.splat(load<f32>(w1)), wb1 = f32x4.splat(load<f32>(w1, 4));
+    const wb2 = f32x4.splat(load<f32>(w1, 8)), wb3 = f32x4.splat(load<f32>(w1, 12));
+    for (; j + 4 <= pairs; j += 4, out += 32) {
+      const o = <usize>j << 2;
+      let x = f32x4.add(f32x4.mul(wa0, v128.load(a0 + o)), f32x4.mul(wa1, v128.load(a1 + o)));
+      x = f32x4.add(f32x4.add(x, f32x4.mul(wa2, v128.load(a2 + o))), f32x4.mul(wa3, v128.load(a3 + o)));
+      let y = f32x4.add(f32x4.mul(wb0, v128.load(b0 + o)), f32x4.mul(wb1, v128.load(b1 + o)));
+      y = f32x4.add(f32x4.add(y, f32x4.mul(wb2, v128.load(b2 + o))), f32x4.mul(wb3, v128.load(b3 + o)));
+      v128.store(out, v128.shuffle<f32>(x, y, 0, 4, 1, 5));
+      v128.store(out, v128.shuffle<f32>(x, y, 2, 6, 3, 7), 16);
+    }
+  } else {
+    return lo;
+  }
+  return lo + (j << 1);
+}
+
+/**
+ * Resample the contiguous axis of `rows` rows (inW -> outW floats each). [periodLo, periodHi)
+ * is the stretch where the tables repeat with period 2 (empty when they do not).
+ */
+export function resampleRows(src: usize, dst: usize, rows: i32, inW: i32, outW: i32, taps: i32,
+                             index: usize, weight: usize, periodLo: i32, periodHi: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const srcRow = src + (<usize>(r * inW) << 2);
+    const dstRow = dst + (<usize>(r * outW) << 2);
+    const done = stretch2(srcRow, dstRow, periodLo, periodHi, taps, index, weight);
+    if (done > periodLo) {
+      gatherRange(srcRow, dstRow, 0, periodLo, taps, index, weight);
+      gatherRange(srcRow, dstRow, done, outW, taps, index, weight);
+    } else {
+      gatherRange(srcRow, dstRow, 0, outW, taps, index, weight);
+    }
+  }
+}
+
+/**
+ * Separable interpolation of `planes` (N*C) planes of rank 1-3, processed `chunk` planes at a
+ * time so the intermediate results stay in cache. Axis tables: W (contiguous), H, D.
+ */
+export function separable(src: usize, dst: usize, tmpA: usize, tmpB: usize, planes: i32, chunk: i32, rank: i32,
+                          inD: i32, inH: i32, inW: i32, outD: i32, outH: i32, outW: i32,
+                          tapsW: i32, indexW: usize, weightW: usize, periodLo: i32, periodHi: i32,
+                          tapsH: i32, indexH: usize, weightH: usize,
+                          tapsD: i32, indexD: usize, weightD: usize): void {
+  const inPlane = <usize>inD * <usize>inH * <usize>inW << 2;
+  const outPlane = <usize>outD * <usize>outH * <usize>outW << 2;
+  for (let p = 0; p < planes; p += chunk) {
+    const n = min(chunk, planes - p);
+    const s = src + <usize>p * inPlane;
+    const d = dst + <usize>p * outPlane;
+    if (rank == 1) {
+      resampleRows(s, d, n, inW, outW, tapsW, indexW, weightW, periodLo, periodHi);
+    } else if (rank == 2) {
+      resampleRows(s, tmpA, n * inH, inW, outW, tapsW, indexW, weightW, periodLo, periodHi);
+      blendAxis(tmpA, d, n, inH, outH, outW, tapsH, indexH, weightH);
+    } else {
+      resampleRows(s, tmpA, n * inD * inH, inW, outW, tapsW, indexW, weightW, periodLo, periodHi);
+      blendAxis(tmpA, tmpB, n * inD, inH, outH, outW, tapsH, indexH, weightH);
+      blendAxis(tmpB, d, n, inD, outD, outH * outW, tapsD, indexD, weightD);
+    }
+  }
+}
+
+/**
+ * `area` mode: adaptive average pooling over windows [start, end) per axis, summed in row-major
+ * order in float32 and divided by each window length in turn (PyTorch: sum / kD / kH / kW).
+ */
+export function areaPool(src: usize, dst: usize, planes: i32,
+                         inD: i32, inH: i32, inW: i32, outD: i32, outH: i32, outW: i32,
+                         startD: usize, endD: usize, startH: usize, endH: usize, startW: usize, endW: usize): void {
+  const inPlane = <usize>inD * <usize>inH * <usize>inW << 2;
+  let out = dst;
+  for (let p = 0; p < planes; p++) {
+    const plane = src + <usize>p * inPlane;
+    for (let od = 0; od < outD; od++) {
+      const d0 = load<i32>(startD + (<usize>od << 2)), d1 = load<i32>(endD + (<usize>od << 2));
+      for (let oh = 0; oh < outH; oh++) {
+        const h0 = load<i32>(startH + (<usize>oh << 2)), h1 = load<i32>(endH + (<usize>oh << 2));
+        for (let ow = 0; ow < outW; ow++) {
+          const w0 = load<i32>(startW + (<usize>ow << 2)), w1 = load<i32>(endW + (<usize>ow << 2));
+          let sum: f32 = 0;
+          for (let id = d0; id < d1; id++) {
+            for (let ih = h0; ih < h1; ih++) {
+              const row = plane + (<usize>((id * inH + ih) * inW) << 2);
+              for (let iw = w0; iw < w1; iw++) sum += load<f32>(row + (<usize>iw << 2));
+            }
+          }
+          store<f32>(out, sum / <f32>(d1 - d0) / <f32>(h1 - h0) / <f32>(w1 - w0));
+          out += 4;
+        }
+      }
+    }
+  }
+}

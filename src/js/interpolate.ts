@@ -1,0 +1,119 @@
+// Plain-JS interpolation: the same plan and passes as assembly/interpolate.ts, scalar.
+// Offsets are element indices; each function sees one array type per parameter (monomorphic).
+
+import type { AreaPlan, AxisTable, SeparablePlan } from '../interpolate.js';
+
+/** Resamples the contiguous axis of `rows` rows from `src` (at srcOff) into `dst` (at dstOff). */
+export function resampleRows(src: Float32Array, srcOff: number, dst: Float32Array, dstOff: number,
+                             rows: number, t: AxisTable): void {
+  const { inSize, outSize, taps, index, weight } = t;
+  for (let r = 0; r < rows; r++) {
+    const s = srcOff + r * inSize;
+    const d = dstOff + r * outSize;
+    if (taps === 1) {
+      for (let o = 0; o < outSize; o++) dst[d + o] = src[s + index[o]];
+    } else if (taps === 2) {
+      for (let o = 0, k = 0; o < outSize; o++, k += 2) {
+        dst[d + o] = weight[k] * src[s + index[k]] + weight[k + 1] * src[s + index[k + 1]];
+      }
+    } else if (taps === 4) {
+      for (let o = 0, k = 0; o < outSize; o++, k += 4) {
+        dst[d + o] = weight[k] * src[s + index[k]] + weight[k + 1] * src[s + index[k + 1]] +
+          weight[k + 2] * src[s + index[k + 2]] + weight[k + 3] * src[s + index[k + 3]];
+      }
+    } else {
+      for (let o = 0, k = 0; o < outSize; o++, k += taps) {
+        let sum = weight[k] * src[s + index[k]];
+        for (let j = 1; j < taps; j++) sum += weight[k + j] * src[s + index[k + j]];
+        dst[d + o] = sum;
+      }
+    }
+  }
+}
+
+/**
+ * Resamples a non-contiguous axis: `outer` blocks of `inSize x inner` floats into blocks of
+ * `outSize x inner`, each output slice a K-tap blend of contiguous source slices.
+ */
+export function blendAxis(src: Float32Array, srcOff: number, dst: Float32Array, dstOff: number,
+                          outer: number, inner: number, t: AxisTable): void {
+  const { inSize, outSize, taps, index, weight } = t;
+  for (let m = 0; m < outer; m++) {
+    const s = srcOff + m * inSize * inner;
+    for (let o = 0; o < outSize; o++) {
+      const d = dstOff + (m * outSize + o) * inner;
+      const k = o * taps;
+      if (taps === 1) {
+        const a = s + index[k] * inner;
+        dst.set(src.subarray(a, a + inner), d);
+      } else if (taps === 2) {
+        const a = s + index[k] * inner;
+        const b = s + index[k + 1] * inner;
+        const w0 = weight[k];
+        const w1 = weight[k + 1];
+        for (let i = 0; i < inner; i++) dst[d + i] = w0 * src[a + i] + w1 * src[b + i];
+      } else {
+        const a = s + index[k] * inner;
+        const w0 = weight[k];
+        for (let i = 0; i < inner; i++) dst[d + i] = w0 * src[a + i];
+        for (let j = 1; j < taps; j++) {
+          const b = s + index[k + j] * inner;
+          const w = weight[k + j];
+          for (let i = 0; i < inner; i++) dst[d + i] += w * src[b + i];
+        }
+      }
+    }
+  }
+}
+
+export function separable(plan: SeparablePlan, input: Float32Array, output: Float32Array): void {
+  const [inD, inH, inW] = plan.inDHW;
+  const [outD, outH, outW] = plan.outDHW;
+  const [axisD, axisH, axisW] = plan.axes;
+  const inPlane = inD * inH * inW;
+  const outPlane = outD * outH * outW;
+  const tmpA = new Float32Array(plan.tmpA);
+  const tmpB = new Float32Array(plan.tmpB);
+  for (let p = 0; p < plan.planes; p += plan.chunk) {
+    const n = Math.min(plan.chunk, plan.planes - p);
+    const s = p * inPlane;
+    const d = p * outPlane;
+    if (plan.rank === 1) {
+      resampleRows(input, s, output, d, n, axisW);
+    } else if (plan.rank === 2) {
+      resampleRows(input, s, tmpA, 0, n * inH, axisW);
+      blendAxis(tmpA, 0, output, d, n, outW, axisH);
+    } else {
+      resampleRows(input, s, tmpA, 0, n * inD * inH, axisW);
+      blendAxis(tmpA, 0, tmpB, 0, n * inD, outW, axisH);
+      blendAxis(tmpB, 0, output, d, n, outH * outW, axisD);
+    }
+  }
+}
+
+export function areaPool(plan: AreaPlan, input: Float32Array, output: Float32Array): void {
+  const [, inH, inW] = plan.inDHW;
+  const [outD, outH, outW] = plan.outDHW;
+  const [startD, startH, startW] = plan.start;
+  const [endD, endH, endW] = plan.end;
+  const inPlane = plan.inDHW[0] * inH * inW;
+  const sum = new Float32Array(1); // float32 accumulation, as PyTorch's
+  let out = 0;
+  for (let p = 0; p < plan.planes; p++) {
+    const plane = p * inPlane;
+    for (let od = 0; od < outD; od++) {
+      for (let oh = 0; oh < outH; oh++) {
+        for (let ow = 0; ow < outW; ow++) {
+          sum[0] = 0;
+          for (let id = startD[od]; id < endD[od]; id++) {
+            for (let ih = startH[oh]; ih < endH[oh]; ih++) {
+              const row = plane + (id * inH + ih) * inW;
+              for (let iw = startW[ow]; iw < endW[ow]; iw++) sum[0] += input[row + iw];
+            }
+          }
+          output[out++] = Math.fround(Math.fround(Math.fround(sum[0] / (endD[od] - startD[od])) / (endH[oh] - startH[oh])) / (endW[ow] - startW[ow]));
+        }
+      }
+    }
+  }
+}

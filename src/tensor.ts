@@ -1,0 +1,106 @@
+// Tensors and the argument checks every operation shares (src/ holds validation once; both
+// backends run only after these pass).
+
+/** A dense, row-major float32 tensor, batch first and channels second, as in PyTorch. */
+export interface Tensor {
+  data: Float32Array;
+  shape: number[];
+}
+
+/** The largest element count an operation accepts: 2^31 - 1 bytes of float32 (2 GiB). */
+export const MAX_ELEMENTS = Math.floor((2 ** 31 - 1) / 4);
+
+export function product(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function formatShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/** Checks that `value` is a Tensor whose data matches its shape; returns it typed. */
+export function checkTensor(value: unknown, name: string): Tensor {
+  if (value === null || typeof value !== 'object') {
+    throw new TypeError(`${name} must be a Tensor { data: Float32Array, shape: number[] }, but got ${value === null ? 'null' : typeof value}`);
+  }
+  const { data, shape } = value as Partial<Tensor>;
+  if (!(data instanceof Float32Array)) {
+    const got = data === undefined ? 'undefined' : (data as object)?.constructor?.name ?? typeof data;
+    throw new TypeError(`${name}.data must be a Float32Array, but got ${got}`);
+  }
+  if (!Array.isArray(shape)) {
+    throw new TypeError(`${name}.shape must be an array of integers, but got ${shape === undefined ? 'undefined' : typeof shape}`);
+  }
+  for (const d of shape) {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
+      throw new RangeError(`${name}.shape must hold non-negative integers, but got ${formatShape(shape)}`);
+    }
+  }
+  const n = product(shape);
+  if (n > MAX_ELEMENTS) {
+    throw new RangeError(`${name}.shape ${formatShape(shape)} has ${n} elements, more than the ${MAX_ELEMENTS} supported`);
+  }
+  if (data.length !== n) {
+    throw new RangeError(`${name}.data has ${data.length} elements but ${name}.shape ${formatShape(shape)} needs ${n}`);
+  }
+  return value as Tensor;
+}
+
+/** Checks an `out` tensor against the result's shape, and that it does not overlap the inputs. */
+export function checkOut(out: unknown, shape: readonly number[], inputs: readonly Tensor[]): Tensor | undefined {
+  if (out === undefined) return undefined;
+  const t = checkTensor(out, 'out');
+  if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+    throw new RangeError(`out has shape ${formatShape(t.shape)} but the result has shape ${formatShape(shape)}`);
+  }
+  for (const input of inputs) {
+    if (overlaps(t.data, input.data)) throw new Error('out must not share memory with an input');
+  }
+  return t;
+}
+
+function overlaps(a: Float32Array, b: Float32Array): boolean {
+  if (a.buffer !== b.buffer) return false;
+  return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
+
+/** Rejects option names the operation does not know, so a typo does not pass silently. */
+export function checkOptionNames(options: object, known: readonly string[], op: string): void {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new TypeError(`${op}: unknown option '${key}'; expected one of ${known.join(', ')}`);
+    }
+  }
+}
+
+export function checkBoolean(value: unknown, name: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, but got ${String(value)}`);
+  return value;
+}
+
+/** Expands a number or per-dimension list to `dims` values (PyTorch's _ntuple), checking each. */
+export function expandList(value: number | readonly number[], dims: number, name: string,
+                           check: (v: number, name: string) => void): number[] {
+  const list = typeof value === 'number' ? new Array<number>(dims).fill(value) : value;
+  if (!Array.isArray(list)) throw new TypeError(`${name} must be a number or an array of numbers, but got ${typeof value}`);
+  if (list.length !== dims) {
+    throw new RangeError(`${name} must have ${dims} value${dims === 1 ? '' : 's'}, but got ${formatShape(list)}`);
+  }
+  for (const v of list) check(v, name);
+  return list.slice();
+}
+
+export function checkInteger(v: unknown, name: string, min: number): void {
+  if (typeof v !== 'number') throw new TypeError(`${name} must hold integers, but got ${String(v)}`);
+  if (!Number.isInteger(v) || v < min) {
+    throw new RangeError(`${name} must hold integers >= ${min}, but got ${String(v)}`);
+  }
+}
+
+/** The tensor a result is written to: the caller's `out`, or a fresh one. */
+export function resultTensor(shape: number[], out: Tensor | undefined): Tensor {
+  return out ?? { data: new Float32Array(product(shape)), shape };
+}

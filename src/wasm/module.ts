@@ -1,0 +1,177 @@
+// Loading the WebAssembly module and owning its linear memory.
+//
+// The kernels never allocate: each call lays its buffers out from the module's heap base
+// (an arena reset on every call), grows the memory only when a call needs more than any call
+// before (a high-water mark), and copies in and out through views re-derived after any growth.
+
+/** The kernels as compiled from assembly/ (pointers are byte addresses in linear memory). */
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  isSimd(): number;
+  resampleRows(src: number, dst: number, rows: number, inW: number, outW: number, taps: number,
+               index: number, weight: number, periodLo: number, periodHi: number): void;
+  blendAxis(src: number, dst: number, outer: number, inLen: number, outLen: number, inner: number,
+            taps: number, index: number, weight: number): void;
+  separable(src: number, dst: number, tmpA: number, tmpB: number, planes: number, chunk: number, rank: number,
+            inD: number, inH: number, inW: number, outD: number, outH: number, outW: number,
+            tapsW: number, indexW: number, weightW: number, periodLo: number, periodHi: number,
+            tapsH: number, indexH: number, weightH: number,
+            tapsD: number, indexD: number, weightD: number): void;
+  areaPool(src: number, dst: number, planes: number, inD: number, inH: number, inW: number,
+           outD: number, outH: number, outW: number, startD: number, endD: number,
+           startH: number, endH: number, startW: number, endW: number): void;
+}
+
+const PAGE = 65536;
+/** wasm32 addresses at most 4 GiB; stay below so byte offsets fit in a signed i32 too. */
+const MAX_BYTES = 2 ** 31;
+
+export class WasmModule {
+  readonly kernels: KernelExports;
+  readonly simd: boolean;
+  private readonly base: number;
+
+  constructor(instance: WebAssembly.Instance) {
+    this.kernels = instance.exports as unknown as KernelExports;
+    this.simd = this.kernels.isSimd() !== 0;
+    this.base = align(this.kernels.heapBase());
+  }
+
+  /** Bytes of linear memory in use (the high-water mark of every call so far). */
+  get memoryBytes(): number {
+    return this.kernels.memory.buffer.byteLength;
+  }
+
+  /** Starts laying out one call's buffers from the heap base. */
+  layout(): Layout {
+    return new Layout(this, this.base);
+  }
+
+  /** Grows memory so that [0, end) is addressable; throws RangeError when it cannot. */
+  ensure(end: number): void {
+    const memory = this.kernels.memory;
+    const have = memory.buffer.byteLength;
+    if (end <= have) return;
+    if (end > MAX_BYTES) {
+      throw new RangeError(`this call needs ${end} bytes of WebAssembly memory, more than the ${MAX_BYTES} supported`);
+    }
+    try {
+      memory.grow(Math.ceil((end - have) / PAGE));
+    } catch (cause) {
+      throw new RangeError(`WebAssembly memory could not grow to ${end} bytes`, { cause });
+    }
+  }
+
+  f32(ptr: number, length: number): Float32Array {
+    return new Float32Array(this.kernels.memory.buffer, ptr, length);
+  }
+
+  i32(ptr: number, length: number): Int32Array {
+    return new Int32Array(this.kernels.memory.buffer, ptr, length);
+  }
+}
+
+function align(n: number): number {
+  return (n + 63) & ~63;
+}
+
+/**
+ * One call's buffers. Reserve everything first, then `commit()` (which may grow memory), then
+ * write: views are only taken after the last growth, so none is ever detached.
+ */
+export class Layout {
+  private readonly writes: Array<() => void> = [];
+  constructor(private readonly module: WasmModule, private end: number) {}
+
+  private reserve(bytes: number): number {
+    const ptr = this.end;
+    this.end = align(ptr + bytes);
+    return ptr;
+  }
+
+  /** Space for `length` floats, filled from `source` at commit when given. */
+  f32(length: number, source?: Float32Array): number {
+    const ptr = this.reserve(length * 4);
+    if (source) this.writes.push(() => this.module.f32(ptr, length).set(source));
+    return ptr;
+  }
+
+  /** Space for an index table, filled at commit. */
+  i32(source: Int32Array): number {
+    const ptr = this.reserve(source.length * 4);
+    this.writes.push(() => this.module.i32(ptr, source.length).set(source));
+    return ptr;
+  }
+
+  /** Grows memory if needed, then copies the inputs in. */
+  commit(): void {
+    this.module.ensure(this.end);
+    for (const write of this.writes) write();
+  }
+}
+
+// ---- loading ----
+
+export type WasmSource = BufferSource | URL | string | Response | PromiseLike<Response> | WebAssembly.Module;
+
+const imports = {
+  env: {
+    abort(): never {
+      throw new Error('upsample-wasm: kernel abort');
+    },
+  },
+};
+
+/** The SIMD feature probe of wasm-feature-detect: a function that uses a v128 instruction. */
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 9, 1, 7, 0, 65, 0, 253, 15, 26, 11]);
+
+export function engineHasSimd(): boolean {
+  try {
+    return WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+
+/** The built module beside this code: ../build/{simd,scalar}.wasm from src/ or dist/. */
+function defaultUrl(simd: boolean): URL {
+  // Literal `new URL(..., import.meta.url)` forms, so bundlers see and copy the assets.
+  return simd
+    ? new URL('../../build/simd.wasm', import.meta.url)
+    : new URL('../../build/scalar.wasm', import.meta.url);
+}
+
+async function readUrl(url: URL): Promise<ArrayBuffer | Response> {
+  if (url.protocol === 'file:' && isNode) {
+    const fsName = 'node:fs/promises';
+    const fs = (await import(/* @vite-ignore */ /* webpackIgnore: true */ fsName)) as typeof import('node:fs/promises');
+    const bytes = await fs.readFile(url);
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+  return fetch(url);
+}
+
+async function instantiateResponse(response: Response): Promise<WebAssembly.Instance> {
+  if (!response.ok) throw new Error(`upsample-wasm: could not load the module from ${response.url} (HTTP ${response.status})`);
+  const type = response.headers.get('content-type') ?? '';
+  if (typeof WebAssembly.instantiateStreaming === 'function' && type.startsWith('application/wasm')) {
+    return (await WebAssembly.instantiateStreaming(response, imports)).instance;
+  }
+  return (await WebAssembly.instantiate(await response.arrayBuffer(), imports)).instance;
+}
+
+export async function instantiate(source: WasmSource | undefined, simd: boolean): Promise<WebAssembly.Instance> {
+  let s: WasmSource | ArrayBuffer = source ?? defaultUrl(simd);
+  if (typeof s === 'string') s = new URL(s, typeof location !== 'undefined' ? location.href : import.meta.url);
+  if (s instanceof URL) s = await readUrl(s);
+  if (typeof (s as PromiseLike<Response>).then === 'function') s = await (s as PromiseLike<Response>);
+  if (typeof Response !== 'undefined' && s instanceof Response) return instantiateResponse(s);
+  if (s instanceof WebAssembly.Module) return WebAssembly.instantiate(s, imports);
+  if (ArrayBuffer.isView(s) || s instanceof ArrayBuffer) {
+    return (await WebAssembly.instantiate(s as BufferSource, imports)).instance;
+  }
+  throw new TypeError('init: options.wasm must be bytes, a URL, a Response or a WebAssembly.Module');
+}

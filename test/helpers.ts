@@ -1,0 +1,78 @@
+// Shared test plumbing: the committed PyTorch fixtures and the three backends they run on.
+
+import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
+import * as up from '../src/index.js';
+import type { Operations, Tensor } from '../src/index.js';
+
+export interface FixtureCase {
+  name: string;
+  op: string;
+  inputs: Record<string, Tensor>;
+  options: Record<string, unknown>;
+  expected?: Tensor;
+  error?: { type: string; message: string };
+}
+
+interface RawTensor { shape: number[]; data: string }
+
+function decode(raw: RawTensor): Tensor {
+  const bytes = Buffer.from(raw.data, 'base64');
+  const data = new Float32Array(bytes.byteLength / 4);
+  new Uint8Array(data.buffer).set(bytes);
+  return { data, shape: raw.shape };
+}
+
+/** Loads test/fixtures/<family>.json (written by scripts/fixtures/<family>.py). */
+export function loadFixtures(family: string): FixtureCase[] {
+  const file = JSON.parse(readFileSync(new URL(`./fixtures/${family}.json`, import.meta.url), 'utf8'));
+  return file.cases.map((c: { inputs: Record<string, RawTensor>; expected?: RawTensor }) => ({
+    ...c,
+    inputs: Object.fromEntries(Object.entries(c.inputs).map(([k, v]) => [k, decode(v)])),
+    expected: c.expected && decode(c.expected),
+  }));
+}
+
+export interface BackendUnderTest {
+  name: string;
+  ops: Operations & Record<string, unknown>;
+  /** Makes this backend the one the package-root operations run on. */
+  setup(): Promise<void>;
+}
+
+/** The SIMD build, the scalar build and the plain-JS backend. */
+export const backends: BackendUnderTest[] = [
+  { name: 'wasm-simd', ops: up as unknown as BackendUnderTest['ops'], setup: async () => { expect((await up.init({ simd: true })).simd).toBe(true); } },
+  { name: 'wasm-scalar', ops: up as unknown as BackendUnderTest['ops'], setup: async () => { expect((await up.init({ simd: false })).simd).toBe(false); } },
+  { name: 'js', ops: up.js as BackendUnderTest['ops'], setup: async () => {} },
+];
+
+/** |actual - expected| <= tol * max(1, max|expected|), elementwise, with matching shapes. */
+export function expectClose(actual: Tensor, expected: Tensor, relTol: number): void {
+  expect(actual.shape).toEqual(expected.shape);
+  expect(actual.data.length).toBe(expected.data.length);
+  let scale = 1;
+  for (const v of expected.data) scale = Math.max(scale, Math.abs(v));
+  const tol = relTol * scale;
+  let worst = 0;
+  let at = -1;
+  for (let i = 0; i < expected.data.length; i++) {
+    const e = expected.data[i];
+    const a = actual.data[i];
+    const d = Number.isNaN(e) ? (Number.isNaN(a) ? 0 : Infinity) : e === a ? 0 : Math.abs(a - e);
+    if (d > worst) { worst = d; at = i; }
+  }
+  if (worst > tol) {
+    throw new Error(`max difference ${worst} at element ${at} (got ${actual.data[at]}, expected ${expected.data[at]}) exceeds ${tol}`);
+  }
+}
+
+/** Exact equality (index-only modes). */
+export function expectExact(actual: Tensor, expected: Tensor): void {
+  expectClose(actual, expected, 0);
+}
+
+/** A deep copy, to check that an operation did not modify its inputs. */
+export function clone(t: Tensor): Tensor {
+  return { data: t.data.slice(), shape: t.shape.slice() };
+}
