@@ -284,3 +284,13 @@ export function areaPool(src: usize, dst: usize, planes: i32,
     }
   }
 }
+
+/** `area` to a single output per plane: the plane's mean, summed in float64 (PyTorch: mean()). */
+export function planeMean(src: usize, dst: usize, planes: i32, planeSize: i32): void {
+  for (let p = 0; p < planes; p++) {
+    const plane = src + (<usize>p * <usize>planeSize << 2);
+    let sum: f64 = 0;
+    for (let i = 0; i < planeSize; i++) sum += <f64>load<f32>(plane + (<usize>i << 2));
+    store<f32>(dst + (<usize>p << 2), <f32>sum / <f32>planeSize);
+  }
+}

@@ -67,6 +67,11 @@ export interface AreaPlan extends PlanBase {
   /** Adaptive-pooling windows [start, end) per axis, D, H, W. */
   start: [Int32Array, Int32Array, Int32Array];
   end: [Int32Array, Int32Array, Int32Array];
+  /**
+   * Every output size is 1: PyTorch then takes `input.mean()` over the spatial axes (an accurate
+   * reduction) instead of the pooling loop, so the kernels sum in float64.
+   */
+  globalMean: boolean;
 }
 
 export type InterpolatePlan = SeparablePlan | AreaPlan;
@@ -82,8 +87,8 @@ function scaleValue(userScale: number | undefined, inSize: number, outSize: numb
 
 /** area_pixel_compute_scale<float>: the source step per output step for the linear modes. */
 export function areaPixelScale(inSize: number, outSize: number, alignCorners: boolean, userScale?: number): number {
-  if (outSize <= 1) return 0;
-  return alignCorners ? f32(f32(inSize - 1) / f32(outSize - 1)) : scaleValue(userScale, inSize, outSize);
+  if (alignCorners) return outSize > 1 ? f32(f32(inSize - 1) / f32(outSize - 1)) : 0;
+  return scaleValue(userScale, inSize, outSize);
 }
 
 /** area_pixel_compute_source_index: half-pixel (or corner) source coordinate, in float32. */
@@ -93,10 +98,16 @@ function sourceIndex(scale: number, dst: number, alignCorners: boolean, cubic: b
   return !cubic && src < 0 ? 0 : src;
 }
 
-/** nearest: floor(dst * scale) in float32, with PyTorch's copy and 2x shortcuts. */
-function nearestIndex(dst: number, inSize: number, outSize: number, userScale: number | undefined): number {
-  if (outSize === inSize) return dst;
-  if (outSize === 2 * inSize) return dst >> 1;
+/**
+ * nearest: floor(dst * scale) in float32. PyTorch 1.13's channels-last kernel (nearest_idx) copies
+ * when out == in and halves when out == 2 * in, whatever the user's scale. It runs for 2-D and 3-D
+ * inputs that are also channels-last contiguous, which a contiguous tensor with C == 1 is; the
+ * generic kernel (C > 1, and every 1-D input) has no such shortcut.
+ */
+function nearestIndex(dst: number, inSize: number, outSize: number, userScale: number | undefined,
+                      shortcuts: boolean): number {
+  if (shortcuts && outSize === inSize) return dst;
+  if (shortcuts && outSize === 2 * inSize) return dst >> 1;
   const scale = scaleValue(userScale, inSize, outSize);
   return Math.min(Math.floor(f32(dst * scale)), inSize - 1);
 }
@@ -142,10 +153,12 @@ function table(inSize: number, outSize: number, taps: number): AxisTable {
   return { inSize, outSize, taps, index: new Int32Array(outSize * taps), weight: new Float32Array(outSize * taps) };
 }
 
-function nearestTable(inSize: number, outSize: number, userScale: number | undefined, exact: boolean): AxisTable {
+function nearestTable(inSize: number, outSize: number, userScale: number | undefined, exact: boolean,
+                      shortcuts = true): AxisTable {
   const t = table(inSize, outSize, 1);
   for (let o = 0; o < outSize; o++) {
-    t.index[o] = exact ? nearestExactIndex(o, inSize, outSize, userScale) : nearestIndex(o, inSize, outSize, userScale);
+    t.index[o] = exact ? nearestExactIndex(o, inSize, outSize, userScale)
+      : nearestIndex(o, inSize, outSize, userScale, shortcuts);
     t.weight[o] = 1;
   }
   return t;
@@ -251,7 +264,7 @@ export function periodTwoRun(t: AxisTable): [number, number] {
 // ---- options ----
 
 function spatialList(value: number | number[], dims: number, what: string, inShape: number[]): number[] {
-  if (typeof value === 'number') return new Array<number>(dims).fill(value);
+  if (typeof value === 'number') return new Array<number>(Math.max(dims, 0)).fill(value);
   if (!Array.isArray(value)) throw new TypeError(`${what} must be a number or an array of numbers, but got ${typeof value}`);
   if (value.length !== dims) {
     const name = what === 'size' ? 'output size' : 'scaleFactor';
@@ -283,10 +296,6 @@ export function planInterpolate(inputArg: Tensor, options: InterpolateOptions): 
 
   const shape = input.shape;
   const rank = shape.length - 2;
-  if (rank < 1 || rank > 3) {
-    throw new Error(`Input Error: Only 3D, 4D and 5D input Tensors supported (got ${shape.length}D) for the modes: ` +
-      `nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got ${mode})`);
-  }
   const inSpatial = shape.slice(2);
 
   const { size, scaleFactor } = options;
@@ -295,18 +304,19 @@ export function planInterpolate(inputArg: Tensor, options: InterpolateOptions): 
   if (recompute && size !== undefined) throw new Error('recompute_scale_factor is not meaningful with an explicit size.');
 
   let outSpatial: number[];
-  let userScales: Array<number | undefined> = new Array<undefined>(rank).fill(undefined);
+  let userScales: Array<number | undefined> = [];
   if (size !== undefined) {
     outSpatial = spatialList(size, rank, 'size', inSpatial);
     for (const s of outSpatial) {
-      if (typeof s !== 'number') throw new TypeError(`size must hold integers, but got ${formatShape(outSpatial)}`);
-      if (!Number.isInteger(s) || s < 0) throw new RangeError(`size must hold non-negative integers, but got ${formatShape(outSpatial)}`);
+      if (typeof s !== 'number' || !Number.isInteger(s)) throw new TypeError(`size must hold integers, but got ${formatShape(outSpatial)}`);
+      if (s < 0) throw new RangeError(`size must hold non-negative integers, but got ${formatShape(outSpatial)}`);
     }
   } else {
     const scales = spatialList(scaleFactor!, rank, 'scaleFactor', inSpatial);
     for (const s of scales) {
       if (typeof s !== 'number') throw new TypeError(`scaleFactor must hold numbers, but got ${formatShape(scales)}`);
-      if (!Number.isFinite(s) || s <= 0) throw new RangeError(`scaleFactor must hold finite numbers > 0, but got ${formatShape(scales)}`);
+      // 0 is legal: it gives an output size of 0, which only `area` accepts (checked below).
+      if (!Number.isFinite(s) || s < 0) throw new RangeError(`scaleFactor must hold finite numbers >= 0, but got ${formatShape(scales)}`);
     }
     // floor(in * scale) in double, as both Python (recompute) and C++ compute it.
     outSpatial = inSpatial.map((n, i) => Math.floor(n * scales[i]));
@@ -316,6 +326,10 @@ export function planInterpolate(inputArg: Tensor, options: InterpolateOptions): 
 
   if (antialias && !((mode === 'bilinear' || mode === 'bicubic') && rank === 2)) {
     throw new Error('Anti-alias option is only supported for bilinear and bicubic modes');
+  }
+  if (rank < 1 || rank > 3) {
+    throw new Error(`Input Error: Only 3D, 4D and 5D input Tensors supported (got ${shape.length}D) for the modes: ` +
+      `nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got ${mode})`);
   }
   const needRank = MODE_RANK[mode];
   if (needRank !== undefined && needRank !== shape.length) {
@@ -327,7 +341,8 @@ export function planInterpolate(inputArg: Tensor, options: InterpolateOptions): 
   if (inSpatial.some((n) => n <= 0) || (!emptyOk && outSpatial.some((n) => n <= 0))) {
     throw new RangeError(`Input and output sizes should be greater than 0, but got input (${sizes(inSpatial)}) output (${sizes(outSpatial)})`);
   }
-  if (shape[0] * shape[1] === 0) {
+  // PyTorch accepts a batch of 0; 0 channels only where adaptive pooling takes them (area, 3-D/4-D).
+  if (shape[1] === 0 && !(mode === 'area' && rank <= 2)) {
     throw new RangeError(`Non-empty ${shape.length}D data tensor expected but got a tensor with sizes ${formatShape(shape)}`);
   }
   const outputShape = [shape[0], shape[1], ...outSpatial];
@@ -345,12 +360,13 @@ export function planInterpolate(inputArg: Tensor, options: InterpolateOptions): 
       start[a] = Int32Array.from({ length: m }, (_, o) => adaptiveStart(o, n, m));
       end[a] = Int32Array.from({ length: m }, (_, o) => adaptiveEnd(o, n, m));
     }
-    return { plan: { kind: 'area', ...base, start, end }, out };
+    const globalMean = outSpatial.every((n) => n === 1);
+    return { plan: { kind: 'area', ...base, start, end, globalMean }, out };
   }
 
   const axisTable = (inSize: number, outSize: number, userScale: number | undefined): AxisTable => {
     switch (mode) {
-      case 'nearest': return nearestTable(inSize, outSize, userScale, false);
+      case 'nearest': return nearestTable(inSize, outSize, userScale, false, rank > 1 && shape[1] === 1);
       case 'nearest-exact': return nearestTable(inSize, outSize, userScale, true);
       case 'bicubic': return antialias ? antialiasTable(inSize, outSize, alignCorners, userScale, true)
         : cubicTable(inSize, outSize, alignCorners, userScale);

@@ -1,11 +1,11 @@
 // The plain-JS backend: the same operations with no WebAssembly and no init().
 
 import type { Backend } from '../backend.js';
-import { areaPool, separable } from './interpolate.js';
+import { areaPool, planeMean, separable } from './interpolate.js';
 
 export const jsBackend: Backend = {
   interpolate(plan, input, output) {
-    if (plan.kind === 'area') areaPool(plan, input, output);
+    if (plan.kind === 'area') (plan.globalMean ? planeMean : areaPool)(plan, input, output);
     else separable(plan, input, output);
   },
 };

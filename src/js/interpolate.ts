@@ -117,3 +117,12 @@ export function areaPool(plan: AreaPlan, input: Float32Array, output: Float32Arr
     }
   }
 }
+
+export function planeMean(plan: AreaPlan, input: Float32Array, output: Float32Array): void {
+  const planeSize = plan.inDHW[0] * plan.inDHW[1] * plan.inDHW[2];
+  for (let p = 0; p < plan.planes; p++) {
+    let sum = 0;
+    for (let i = p * planeSize, end = i + planeSize; i < end; i++) sum += input[i];
+    output[p] = Math.fround(Math.fround(sum) / planeSize);
+  }
+}

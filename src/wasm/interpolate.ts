@@ -11,7 +11,10 @@ export function runInterpolate(module: WasmModule, plan: InterpolatePlan, input:
   const src = layout.f32(input.length, input);
   const dst = layout.f32(output.length);
   const k = module.kernels;
-  if (plan.kind === 'area') {
+  if (plan.kind === 'area' && plan.globalMean) {
+    layout.commit();
+    k.planeMean(src, dst, plan.planes, inD * inH * inW);
+  } else if (plan.kind === 'area') {
     const [sD, sH, sW] = plan.start.map((t) => layout.i32(t));
     const [eD, eH, eW] = plan.end.map((t) => layout.i32(t));
     layout.commit();

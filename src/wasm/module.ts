@@ -21,6 +21,7 @@ export interface KernelExports {
   areaPool(src: number, dst: number, planes: number, inD: number, inH: number, inW: number,
            outD: number, outH: number, outW: number, startD: number, endD: number,
            startH: number, endH: number, startW: number, endW: number): void;
+  planeMean(src: number, dst: number, planes: number, planeSize: number): void;
 }
 
 const PAGE = 65536;

@@ -1,0 +1,56 @@
+// interpolate against PyTorch 1.13 fixtures (scripts/fixtures/interpolate.py), on every backend.
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import { backends, clone, expectClose, loadFixtures, type FixtureCase } from './helpers.js';
+import type { InterpolateOptions, Tensor } from '../src/index.js';
+
+const cases = loadFixtures('interpolate');
+const TOLERANCE = 1e-5;
+/** Modes whose result is a pure copy: exact. (`area` sums in PyTorch's order, but its global mean is a reduction.) */
+const EXACT_MODES = new Set([undefined, 'nearest', 'nearest-exact']);
+
+function expectedErrorClass(c: FixtureCase): ErrorConstructor {
+  return c.error!.type === 'TypeError' ? TypeError : Error;
+}
+
+describe.each(backends)('interpolate on $name', (backend) => {
+  beforeAll(() => backend.setup());
+  const run = (input: Tensor, options: Record<string, unknown>) => backend.ops.interpolate(input, options as InterpolateOptions);
+
+  it.each(cases.filter((c) => c.expected))('$name', (c) => {
+    const input = c.inputs.input;
+    const before = clone(input);
+    const result = run(input, c.options);
+    expectClose(result, c.expected!, EXACT_MODES.has(c.options.mode as string) ? 0 : TOLERANCE);
+    expect(input).toEqual(before);
+  });
+
+  it.each(cases.filter((c) => c.error))('refuses: $name', (c) => {
+    expect(() => run(c.inputs.input, c.options)).toThrow(expectedErrorClass(c));
+  });
+
+  it('writes into `out` and returns it', () => {
+    const c = cases.find((k) => k.name === 'seed bilinear 4x4->8x8')!;
+    const out = { data: new Float32Array(c.expected!.data.length).fill(NaN), shape: c.expected!.shape.slice() };
+    const result = run(c.inputs.input, { ...c.options, out });
+    expect(result).toBe(out);
+    expectClose(out, c.expected!, TOLERANCE);
+  });
+
+  it('refuses an `out` of the wrong shape before writing anything', () => {
+    const c = cases.find((k) => k.name === 'seed bilinear 4x4->8x8')!;
+    const out = { data: new Float32Array(8 * 8 * 8 * 2).fill(7), shape: [1, 8, 16, 8] };
+    expect(() => run(c.inputs.input, { ...c.options, out })).toThrow(RangeError);
+    expect(out.data.every((v) => v === 7)).toBe(true);
+  });
+});
+
+it('covers every mode and rank the issue names', () => {
+  const seen = new Set(cases.filter((c) => c.expected).map((c) => `${c.options.mode ?? 'nearest'}/${c.inputs.input.shape.length}`));
+  for (const key of ['nearest/3', 'nearest/4', 'nearest/5', 'nearest-exact/3', 'nearest-exact/4', 'nearest-exact/5',
+    'area/3', 'area/4', 'area/5', 'linear/3', 'bilinear/4', 'bicubic/4', 'trilinear/5']) {
+    expect(seen.has(key), key).toBe(true);
+  }
+  expect(cases.some((c) => c.options.antialias === true && c.expected)).toBe(true);
+  expect(cases.some((c) => c.options.recomputeScaleFactor === true && c.expected)).toBe(true);
+});
