@@ -1,6 +1,8 @@
 // The module's exports: pointer-based kernels, one file a family. The wrapper (src/) owns all
 // allocation; kernels never allocate, so the stub runtime is enough.
 export * from './interpolate';
+export * from './conv';
+export * from './shuffle';
 
 /** First free byte after the module's static data: the wrapper's arena starts here. */
 export function heapBase(): usize {

@@ -7,6 +7,9 @@ import { wasmBackend } from './wasm/index.js';
 
 export type { Tensor } from './tensor.js';
 export type { InterpolateMode, InterpolateOptions } from './interpolate.js';
+export type { ConvOptions, ConvTransposeOptions } from './conv.js';
+export type { ShuffleOptions } from './shuffle.js';
+export { bilinearUpsampleWeights, convOutputShape, convTransposeOutputShape } from './conv.js';
 export type { BackendInfo, InitOptions } from './init.js';
 export type { Operations } from './ops.js';
 export type { WasmSource } from './wasm/module.js';
@@ -16,6 +19,18 @@ const wasmOps = operations(wasmBackend, () => void loadedModule());
 
 /** F.interpolate: resize the spatial dimensions of an (N, C, ...) tensor, in WebAssembly. */
 export const interpolate: Operations['interpolate'] = wasmOps.interpolate;
+
+/** F.conv_transposeNd (transposed convolution, sub-pixel decomposition), in WebAssembly. */
+export const convTranspose1d: Operations['convTranspose1d'] = wasmOps.convTranspose1d;
+export const convTranspose2d: Operations['convTranspose2d'] = wasmOps.convTranspose2d;
+export const convTranspose3d: Operations['convTranspose3d'] = wasmOps.convTranspose3d;
+/** F.convNd (cross-correlation, as PyTorch), in WebAssembly. */
+export const conv1d: Operations['conv1d'] = wasmOps.conv1d;
+export const conv2d: Operations['conv2d'] = wasmOps.conv2d;
+export const conv3d: Operations['conv3d'] = wasmOps.conv3d;
+/** F.pixel_shuffle / F.pixel_unshuffle: (*, C*r*r, H, W) <-> (*, C, H*r, W*r). */
+export const pixelShuffle: Operations['pixelShuffle'] = wasmOps.pixelShuffle;
+export const pixelUnshuffle: Operations['pixelUnshuffle'] = wasmOps.pixelUnshuffle;
 
 /** The same operations in plain JavaScript: no WebAssembly, no init(). */
 export const js: Operations = operations(jsBackend, () => {});

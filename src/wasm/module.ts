@@ -22,6 +22,14 @@ export interface KernelExports {
            outD: number, outH: number, outW: number, startD: number, endD: number,
            startH: number, endH: number, startW: number, endW: number): void;
   planeMean(src: number, dst: number, planes: number, planeSize: number): void;
+  gatherInput(src: number, dst: number, planes: number, inD: number, inH: number, inW: number,
+              eD: number, eH: number, eW: number, tableD: number, tableH: number, tableW: number,
+              runLo: number, runHi: number, slack: number): void;
+  packWeights(dst: number, src: number, index: number, n: number, groups: number, groupStride: number): void;
+  convPhases(x: number, xBatch: number, xGroup: number, xStrideD: number, xStrideH: number,
+             phases: number, phaseCount: number, offsets: number, packed: number, packedGroup: number,
+             bias: number, M: number, out: number, outChannel: number, batch: number, groups: number): void;
+  pixelShuffle(src: number, dst: number, planes: number, r: number, height: number, width: number, upscale: number): void;
 }
 
 const PAGE = 65536;

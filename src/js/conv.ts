@@ -1,0 +1,163 @@
+// Plain-JS convolution and transposed convolution: the same plan and decomposition as
+// assembly/conv.ts (padded input, packed weights, one stride-1 correlation per phase), scalar.
+// Offsets are element indices; blocks of 4 output channels x 4 pixels keep 16 sums in registers.
+
+import { CHANNEL_BLOCK, PHASE_FIELDS, type ConvPlan } from '../conv.js';
+
+/** The zero-padded (and for strided convolution, phase-split) copy of the input. */
+export function gatherInput(plan: ConvPlan, input: Float32Array): Float32Array {
+  const [inD, inH, inW] = plan.inDHW;
+  const [eD, eH, eW] = plan.extent;
+  const [tableD, tableH, tableW] = plan.gather;
+  const [runLo, runHi] = plan.run;
+  const runSrc = runHi > runLo ? tableW[runLo] : 0;
+  const planes = plan.batch * plan.groups * plan.groupIn;
+  const x = new Float32Array(planes * plan.xChannel);
+  let d = 0;
+  for (let p = 0; p < planes; p++) {
+    const plane = p * inD * inH * inW;
+    for (let a = 0; a < eD; a++) {
+      const id = tableD[a];
+      for (let b = 0; b < eH; b++, d += eW) {
+        const ih = tableH[b];
+        if (id < 0 || ih < 0) continue; // already zero
+        const row = plane + (id * inH + ih) * inW;
+        for (let e = 0; e < runLo; e++) if (tableW[e] >= 0) x[d + e] = input[row + tableW[e]];
+        x.set(input.subarray(row + runSrc, row + runSrc + runHi - runLo), d + runLo);
+        for (let e = runHi; e < eW; e++) if (tableW[e] >= 0) x[d + e] = input[row + tableW[e]];
+      }
+    }
+  }
+  return x;
+}
+
+/** Every group's weights in the kernels' order (blocks of 4 output channels, K-major). */
+export function packWeights(plan: ConvPlan, weight: Float32Array): Float32Array {
+  const index = plan.packIndex;
+  const n = index.length;
+  const packed = new Float32Array(plan.groups * n);
+  for (let g = 0, d = 0; g < plan.groups; g++) {
+    const s = g * plan.weightGroup;
+    for (let i = 0; i < n; i++, d++) packed[d] = weight[s + index[i]];
+  }
+  return packed;
+}
+
+/** Four output channels over one row of `pixels` pixels (4 x 4 tiles, then single pixels). */
+function rowBlock4(x: Float32Array, xRow: number, offsets: Int32Array, offAt: number, K: number,
+                   w: Float32Array, wAt: number, b0: number, b1: number, b2: number, b3: number,
+                   out: Float32Array, o0: number, chan: number, step: number, pixels: number): void {
+  const offEnd = offAt + K;
+  let q = 0;
+  for (; q + 4 <= pixels; q += 4) {
+    let s00 = b0, s01 = b0, s02 = b0, s03 = b0;
+    let s10 = b1, s11 = b1, s12 = b1, s13 = b1;
+    let s20 = b2, s21 = b2, s22 = b2, s23 = b2;
+    let s30 = b3, s31 = b3, s32 = b3, s33 = b3;
+    const xp = xRow + q;
+    for (let k = offAt, wi = wAt; k < offEnd; k++, wi += 4) {
+      const xi = xp + offsets[k];
+      const x0 = x[xi], x1 = x[xi + 1], x2 = x[xi + 2], x3 = x[xi + 3];
+      const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2], w3 = w[wi + 3];
+      s00 += w0 * x0; s01 += w0 * x1; s02 += w0 * x2; s03 += w0 * x3;
+      s10 += w1 * x0; s11 += w1 * x1; s12 += w1 * x2; s13 += w1 * x3;
+      s20 += w2 * x0; s21 += w2 * x1; s22 += w2 * x2; s23 += w2 * x3;
+      s30 += w3 * x0; s31 += w3 * x1; s32 += w3 * x2; s33 += w3 * x3;
+    }
+    let o = o0 + q * step;
+    out[o] = s00; out[o + step] = s01; out[o + 2 * step] = s02; out[o + 3 * step] = s03;
+    o += chan;
+    out[o] = s10; out[o + step] = s11; out[o + 2 * step] = s12; out[o + 3 * step] = s13;
+    o += chan;
+    out[o] = s20; out[o + step] = s21; out[o + 2 * step] = s22; out[o + 3 * step] = s23;
+    o += chan;
+    out[o] = s30; out[o + step] = s31; out[o + 2 * step] = s32; out[o + 3 * step] = s33;
+  }
+  for (; q < pixels; q++) {
+    let s0 = b0, s1 = b1, s2 = b2, s3 = b3;
+    const xp = xRow + q;
+    for (let k = offAt, wi = wAt; k < offEnd; k++, wi += 4) {
+      const v = x[xp + offsets[k]];
+      s0 += w[wi] * v; s1 += w[wi + 1] * v; s2 += w[wi + 2] * v; s3 += w[wi + 3] * v;
+    }
+    const o = o0 + q * step;
+    out[o] = s0; out[o + chan] = s1; out[o + 2 * chan] = s2; out[o + 3 * chan] = s3;
+  }
+}
+
+/** One output channel over one row (channels left over by the blocks, depthwise convolutions). */
+function rowBlock1(x: Float32Array, xRow: number, offsets: Int32Array, offAt: number, K: number,
+                   w: Float32Array, wAt: number, bias: number, out: Float32Array, o0: number, step: number,
+                   pixels: number): void {
+  const offEnd = offAt + K;
+  let q = 0;
+  for (; q + 4 <= pixels; q += 4) {
+    let s0 = bias, s1 = bias, s2 = bias, s3 = bias;
+    const xp = xRow + q;
+    for (let k = offAt, wi = wAt; k < offEnd; k++, wi++) {
+      const xi = xp + offsets[k];
+      const wv = w[wi];
+      s0 += wv * x[xi]; s1 += wv * x[xi + 1]; s2 += wv * x[xi + 2]; s3 += wv * x[xi + 3];
+    }
+    const o = o0 + q * step;
+    out[o] = s0; out[o + step] = s1; out[o + 2 * step] = s2; out[o + 3 * step] = s3;
+  }
+  for (; q < pixels; q++) {
+    let s = bias;
+    const xp = xRow + q;
+    for (let k = offAt, wi = wAt; k < offEnd; k++, wi++) s += w[wi] * x[xp + offsets[k]];
+    out[o0 + q * step] = s;
+  }
+}
+
+export function convPhases(plan: ConvPlan, x: Float32Array, packed: Float32Array, bias: Float32Array | undefined,
+                           output: Float32Array): void {
+  const { batch, groups, groupIn, groupOut: M, phases, offsets, xChannel } = plan;
+  const [, eH, eW] = plan.extent;
+  const xStrideD = eH * eW;
+  const [outD, outH, outW] = plan.outDHW;
+  const chan = outD * outH * outW;
+  const packedGroup = plan.packIndex.length;
+  const biasAt = (c: number): number => (bias === undefined ? 0 : bias[c]);
+  for (let n = 0; n < batch; n++) {
+    for (let g = 0; g < groups; g++) {
+      const xg = (n * groups + g) * groupIn * xChannel;
+      const og = (n * groups + g) * M * chan;
+      for (let ph = 0; ph < plan.phaseCount; ph++) {
+        const r = ph * PHASE_FIELDS;
+        const qD = phases[r], qH = phases[r + 1], qW = phases[r + 2], K = phases[r + 3];
+        const offAt = phases[r + 4];
+        let wAt = g * packedGroup + phases[r + 5];
+        const outBase = og + phases[r + 6];
+        const stepD = phases[r + 7], stepH = phases[r + 8], step = phases[r + 9];
+        let m = 0;
+        for (; m + CHANNEL_BLOCK <= M; m += CHANNEL_BLOCK) {
+          const c = g * M + m;
+          const b0 = biasAt(c), b1 = biasAt(c + 1), b2 = biasAt(c + 2), b3 = biasAt(c + 3);
+          for (let d = 0; d < qD; d++) {
+            for (let h = 0; h < qH; h++) {
+              rowBlock4(x, xg + d * xStrideD + h * eW, offsets, offAt, K, packed, wAt, b0, b1, b2, b3,
+                output, outBase + m * chan + d * stepD + h * stepH, chan, step, qW);
+            }
+          }
+          wAt += K * CHANNEL_BLOCK;
+        }
+        for (; m < M; m++) {
+          const b = biasAt(g * M + m);
+          for (let d = 0; d < qD; d++) {
+            for (let h = 0; h < qH; h++) {
+              rowBlock1(x, xg + d * xStrideD + h * eW, offsets, offAt, K, packed, wAt, b,
+                output, outBase + m * chan + d * stepD + h * stepH, step, qW);
+            }
+          }
+          wAt += K;
+        }
+      }
+    }
+  }
+}
+
+export function runConv(plan: ConvPlan, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined,
+                        output: Float32Array): void {
+  convPhases(plan, gatherInput(plan, input), packWeights(plan, weight), bias, output);
+}

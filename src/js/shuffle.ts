@@ -1,0 +1,26 @@
+// Plain-JS pixel shuffle / unshuffle: r small rows interleave into one large row (or the reverse).
+
+import type { ShufflePlan } from '../shuffle.js';
+
+export function runShuffle(plan: ShufflePlan, input: Float32Array, output: Float32Array): void {
+  const { planes, factor: r, height, width, upscale } = plan;
+  const smallPlane = height * width;
+  const largeRow = width * r;
+  const src = input;
+  const dst = output;
+  for (let p = 0; p < planes; p++) {
+    for (let h = 0; h < height; h++) {
+      for (let i = 0; i < r; i++) {
+        const large = ((p * height + h) * r + i) * largeRow;
+        for (let j = 0; j < r; j++) {
+          const small = ((p * r + i) * r + j) * smallPlane + h * width;
+          if (upscale) {
+            for (let y = 0, o = large + j; y < width; y++, o += r) dst[o] = src[small + y];
+          } else {
+            for (let y = 0, o = large + j; y < width; y++, o += r) dst[small + y] = src[o];
+          }
+        }
+      }
+    }
+  }
+}

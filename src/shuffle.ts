@@ -1,0 +1,71 @@
+// F.pixel_shuffle / F.pixel_unshuffle: PyTorch 1.13's refusals and the plan (a pure permutation).
+//
+//   pixelShuffle:   (*, C*r*r, H, W) -> (*, C, H*r, W*r),  out[p, h*r+i, w*r+j] = in[p*r*r + i*r + j, h, w]
+//   pixelUnshuffle: the inverse.
+
+import { checkOptionNames, checkOut, checkTensor, type Tensor } from './tensor.js';
+
+export interface ShuffleOptions {
+  /** A tensor of exactly the result's shape to write into (it is returned). */
+  out?: Tensor;
+}
+
+export interface ShufflePlan {
+  /** true: pixelShuffle (channels to space); false: pixelUnshuffle. */
+  upscale: boolean;
+  /** Product of the leading dimensions and the channels of the *large* (spatial) side. */
+  planes: number;
+  factor: number;
+  /** Height and width of the *small* (channel) side. */
+  height: number;
+  width: number;
+  outputShape: number[];
+}
+
+function checkFactor(value: unknown, op: string, name: string): number {
+  if (typeof value !== 'number') throw new TypeError(`${op}: ${name} must be an integer, but got ${value === undefined ? 'undefined' : typeof value}`);
+  if (!Number.isInteger(value)) throw new RangeError(`${op}: ${name} must be an integer, but got ${value}`);
+  const torchName = op === 'pixel_shuffle' ? 'upscale_factor' : 'downscale_factor';
+  if (value <= 0) throw new RangeError(`${op} expects a positive ${torchName}, but got ${value}`);
+  return value;
+}
+
+/** Validates a pixelShuffle (upscale) or pixelUnshuffle call and builds its plan. */
+export function planShuffle(upscale: boolean, inputArg: unknown, factorArg: unknown, options: unknown): { plan: ShufflePlan; out?: Tensor } {
+  const op = upscale ? 'pixel_shuffle' : 'pixel_unshuffle';
+  const input = checkTensor(inputArg, 'input');
+  const r = checkFactor(factorArg, op, upscale ? 'upscaleFactor' : 'downscaleFactor');
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new TypeError(`${upscale ? 'pixelShuffle' : 'pixelUnshuffle'}: options must be an object`);
+  }
+  const opts = (options ?? {}) as ShuffleOptions;
+  checkOptionNames(opts, ['out'], upscale ? 'pixelShuffle' : 'pixelUnshuffle');
+  const shape = input.shape;
+  if (shape.length < 3) {
+    throw new Error(`${op} expects input to have at least 3 dimensions, but got input with ${shape.length} dimension(s)`);
+  }
+  const lead = shape.slice(0, -3);
+  const [c, h, w] = shape.slice(-3);
+  let outputShape: number[];
+  let plan: ShufflePlan;
+  const leadCount = lead.reduce((a, b) => a * b, 1);
+  if (upscale) {
+    if (c % (r * r) !== 0) {
+      throw new RangeError(`pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, but input.size(-3)=${c} is not divisible by ${r * r}`);
+    }
+    outputShape = [...lead, c / (r * r), h * r, w * r];
+    plan = { upscale, planes: leadCount * (c / (r * r)), factor: r, height: h, width: w, outputShape };
+  } else {
+    if (h % r !== 0) {
+      throw new RangeError(`pixel_unshuffle expects height to be divisible by downscale_factor, but input.size(-2)=${h} is not divisible by ${r}`);
+    }
+    if (w % r !== 0) {
+      throw new RangeError(`pixel_unshuffle expects width to be divisible by downscale_factor, but input.size(-1)=${w} is not divisible by ${r}`);
+    }
+    outputShape = [...lead, c * r * r, h / r, w / r];
+    plan = { upscale, planes: leadCount * c, factor: r, height: h / r, width: w / r, outputShape };
+  }
+  const out = checkOut(opts.out, outputShape, [input]);
+  return { plan, out };
+}
+

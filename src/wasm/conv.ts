@@ -1,0 +1,47 @@
+// WebAssembly convolution and transposed convolution: lays the plan's tables, the input and the
+// weights out in linear memory, builds the padded input and the packed weights there, runs every
+// phase (assembly/conv.ts) and copies the result out.
+
+import { X_SLACK, type ConvPlan } from '../conv.js';
+import type { WasmModule } from './module.js';
+
+/** Stages one call; `run` does the work in linear memory, and the result lands at `dst`. */
+export function stageConv(module: WasmModule, plan: ConvPlan, input: Float32Array, weight: Float32Array,
+                          bias: Float32Array | undefined, outputLength: number): { run: () => void; dst: number } {
+  const k = module.kernels;
+  const [inD, inH, inW] = plan.inDHW;
+  const [eD, eH, eW] = plan.extent;
+  const channels = plan.groups * plan.groupIn;
+  const outChannels = plan.groups * plan.groupOut;
+  const packedGroup = plan.packIndex.length;
+  const layout = module.layout();
+  const src = layout.f32(input.length, input);
+  const x = layout.f32(plan.batch * channels * plan.xChannel + X_SLACK);
+  const w = layout.f32(weight.length, weight);
+  const packed = layout.f32(plan.groups * packedGroup);
+  const packIndex = layout.i32(plan.packIndex);
+  const [tableD, tableH, tableW] = plan.gather.map((t) => layout.i32(t));
+  const offsets = layout.i32(plan.offsets);
+  const phases = layout.i32(plan.phases);
+  // Without a bias the kernels add zeros, so they have one code path.
+  const b = layout.f32(outChannels, bias ?? new Float32Array(outChannels));
+  const dst = layout.f32(outputLength);
+  layout.commit();
+  const [outD, outH, outW] = plan.outDHW;
+  const run = (): void => {
+    k.gatherInput(src, x, plan.batch * channels, inD, inH, inW, eD, eH, eW, tableD, tableH, tableW,
+      plan.run[0], plan.run[1], X_SLACK);
+    k.packWeights(packed, w, packIndex, packedGroup, plan.groups, plan.weightGroup);
+    k.convPhases(x, channels * plan.xChannel, plan.groupIn * plan.xChannel, eH * eW, eW,
+      phases, plan.phaseCount, offsets, packed, packedGroup,
+      b, plan.groupOut, dst, outD * outH * outW, plan.batch, plan.groups);
+  };
+  return { run, dst };
+}
+
+export function runConv(module: WasmModule, plan: ConvPlan, input: Float32Array, weight: Float32Array,
+                        bias: Float32Array | undefined, output: Float32Array): void {
+  const { run, dst } = stageConv(module, plan, input, weight, bias, output.length);
+  run();
+  output.set(module.f32(dst, output.length));
+}
