@@ -41,18 +41,24 @@ export async function init(options: InitOptions = {}): Promise<BackendInfo> {
   }
   if (options.simd === true && !engineSimd) throw new Error('init: this engine does not support WebAssembly SIMD');
   const simd = options.simd ?? engineSimd;
-  let load: Promise<WasmModule>;
-  if (options.wasm !== undefined) {
-    load = instantiate(options.wasm, simd).then((instance) => new WasmModule(instance));
-  } else {
-    const key = simd ? 'simd' : 'scalar';
-    load = builds.get(key) ?? instantiate(undefined, simd).then((instance) => new WasmModule(instance));
-    builds.set(key, load);
-    load.catch(() => builds.delete(key)); // a failed load may be retried
-  }
+  const load = options.wasm !== undefined
+    ? instantiate(options.wasm, simd).then((instance) => new WasmModule(instance))
+    : loadBuild(simd);
   const module = await load;
   if (call === latestCall) active = module;
   return info(active ?? module);
+}
+
+/** One of the packaged builds, loaded once (internal: benchmarks hold both at once). */
+export function loadBuild(simd: boolean): Promise<WasmModule> {
+  const key = simd ? 'simd' : 'scalar';
+  let load = builds.get(key);
+  if (!load) {
+    load = instantiate(undefined, simd).then((instance) => new WasmModule(instance));
+    builds.set(key, load);
+    load.catch(() => builds.delete(key)); // a failed load may be retried
+  }
+  return load;
 }
 
 /** The module the operations run on; throws until init() has resolved. */
