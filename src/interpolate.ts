@@ -140,10 +140,10 @@ function antialiasCubicFilter(x: number): number {
 }
 
 /** Adaptive pooling window bounds, computed in float32 as PyTorch 1.13 does. */
-function adaptiveStart(o: number, inSize: number, outSize: number): number {
+export function adaptiveStart(o: number, inSize: number, outSize: number): number {
   return Math.floor(f32(f32(o * inSize) / outSize));
 }
-function adaptiveEnd(o: number, inSize: number, outSize: number): number {
+export function adaptiveEnd(o: number, inSize: number, outSize: number): number {
   return Math.ceil(f32(f32((o + 1) * inSize) / outSize));
 }
 
@@ -261,6 +261,23 @@ export function periodTwoRun(t: AxisTable): [number, number] {
   return best;
 }
 
+/**
+ * One axis's table for every mode but area (also used by resizeImage). `nearestShortcuts`: the
+ * channels-last nearest kernel's copy/halve shortcuts (spatial rank > 1 and C == 1).
+ */
+export function axisTableFor(mode: Exclude<InterpolateMode, 'area'>, inSize: number, outSize: number,
+                             userScale: number | undefined, alignCorners: boolean, antialias: boolean,
+                             nearestShortcuts: boolean): AxisTable {
+  switch (mode) {
+    case 'nearest': return nearestTable(inSize, outSize, userScale, false, nearestShortcuts);
+    case 'nearest-exact': return nearestTable(inSize, outSize, userScale, true);
+    case 'bicubic': return antialias ? antialiasTable(inSize, outSize, alignCorners, userScale, true)
+      : cubicTable(inSize, outSize, alignCorners, userScale);
+    default: return antialias ? antialiasTable(inSize, outSize, alignCorners, userScale, false)
+      : linearTable(inSize, outSize, alignCorners, userScale);
+  }
+}
+
 // ---- options ----
 
 function spatialList(value: number | number[], dims: number, what: string, inShape: number[]): number[] {
@@ -364,16 +381,8 @@ export function planInterpolate(inputArg: Tensor, options: InterpolateOptions): 
     return { plan: { kind: 'area', ...base, start, end, globalMean }, out };
   }
 
-  const axisTable = (inSize: number, outSize: number, userScale: number | undefined): AxisTable => {
-    switch (mode) {
-      case 'nearest': return nearestTable(inSize, outSize, userScale, false, rank > 1 && shape[1] === 1);
-      case 'nearest-exact': return nearestTable(inSize, outSize, userScale, true);
-      case 'bicubic': return antialias ? antialiasTable(inSize, outSize, alignCorners, userScale, true)
-        : cubicTable(inSize, outSize, alignCorners, userScale);
-      default: return antialias ? antialiasTable(inSize, outSize, alignCorners, userScale, false)
-        : linearTable(inSize, outSize, alignCorners, userScale);
-    }
-  };
+  const axisTable = (inSize: number, outSize: number, userScale: number | undefined): AxisTable =>
+    axisTableFor(mode, inSize, outSize, userScale, alignCorners, antialias, rank > 1 && shape[1] === 1);
   const axes = [0, 1, 2].map((a) => {
     const i = a - (3 - rank);
     return i < 0 ? identityTable(1) : axisTable(inSpatial[i], outSpatial[i], userScales[i]);
