@@ -13,3 +13,8 @@ export function heapBase(): usize {
 export function isSimd(): bool {
   return ASC_FEATURE_SIMD;
 }
+
+/** Whether this build was compiled with relaxed SIMD (fused multiply-add in `madd`). */
+export function isRelaxedSimd(): bool {
+  return ASC_FEATURE_RELAXED_SIMD;
+}

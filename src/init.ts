@@ -1,7 +1,9 @@
 // The one piece of global state: the loaded module. init() loads a build once (cached per
 // build), and the most recent init() call decides which build the operations use.
 
-import { engineHasSimd, instantiate, WasmModule, type WasmSource } from './wasm/module.js';
+import { engineHasRelaxedSimd, engineHasSimd, instantiate, WasmModule, type Build, type WasmSource } from './wasm/module.js';
+
+export type { Build } from './wasm/module.js';
 
 export interface InitOptions {
   /**
@@ -10,6 +12,13 @@ export interface InitOptions {
    * A later init() with another choice switches builds; both stay loaded.
    */
   simd?: boolean;
+  /**
+   * Which packaged build to run (instead of `simd`): 'relaxed' (relaxed SIMD: fused multiply-add
+   * in the blends), 'simd' or 'scalar'; an Error if the engine does not validate it. Default: the
+   * first of these the engine validates (Node 20 validates relaxed SIMD only with
+   * `--experimental-wasm-relaxed-simd`, so it runs 'simd' by default).
+   */
+  build?: Build;
   /** Where to load the module from instead of the file beside the package (CDNs, bundlers, CSP). */
   wasm?: WasmSource;
 }
@@ -19,6 +28,12 @@ export interface BackendInfo {
   simd: boolean;
   /** Whether the engine validates SIMD at all. */
   engineSimd: boolean;
+  /** The running build: 'relaxed', 'simd' or 'scalar'. */
+  build: Build;
+  /** Whether the running build is the relaxed-SIMD one. */
+  relaxedSimd: boolean;
+  /** Whether the engine validates relaxed SIMD. */
+  engineRelaxedSimd: boolean;
   /** Bytes of WebAssembly memory held (the high-water mark of all calls so far). */
   memoryBytes: number;
 }
@@ -28,7 +43,11 @@ let active: WasmModule | undefined;
 let latestCall = 0;
 
 function info(module: WasmModule): BackendInfo {
-  return { simd: module.simd, engineSimd: engineHasSimd(), memoryBytes: module.memoryBytes };
+  return {
+    simd: module.simd, engineSimd: engineHasSimd(), memoryBytes: module.memoryBytes,
+    build: module.relaxedSimd ? 'relaxed' : module.simd ? 'simd' : 'scalar',
+    relaxedSimd: module.relaxedSimd, engineRelaxedSimd: engineHasRelaxedSimd(),
+  };
 }
 
 /** Loads the WebAssembly module (once per build); operations need its promise resolved. */
@@ -40,21 +59,40 @@ export async function init(options: InitOptions = {}): Promise<BackendInfo> {
     throw new TypeError(`init: options.simd must be a boolean, but got ${String(options.simd)}`);
   }
   if (options.simd === true && !engineSimd) throw new Error('init: this engine does not support WebAssembly SIMD');
-  const simd = options.simd ?? engineSimd;
+  const build = chooseBuild(options, engineSimd);
   const load = options.wasm !== undefined
-    ? instantiate(options.wasm, simd).then((instance) => new WasmModule(instance))
-    : loadBuild(simd);
+    ? instantiate(options.wasm, build).then((instance) => new WasmModule(instance))
+    : loadBuild(build);
   const module = await load;
   if (call === latestCall) active = module;
   return info(active ?? module);
 }
 
-/** One of the packaged builds, loaded once (internal: benchmarks hold both at once). */
-export function loadBuild(simd: boolean): Promise<WasmModule> {
-  const key = simd ? 'simd' : 'scalar';
+const BUILDS: readonly Build[] = ['relaxed', 'simd', 'scalar'];
+
+/** options.build, else options.simd (true: 'simd', false: 'scalar'), else the best the engine validates. */
+function chooseBuild(options: InitOptions, engineSimd: boolean): Build {
+  if (options.build === undefined) {
+    if (options.simd !== undefined) return options.simd ? 'simd' : 'scalar';
+    return engineSimd && engineHasRelaxedSimd() ? 'relaxed' : engineSimd ? 'simd' : 'scalar';
+  }
+  if (!BUILDS.includes(options.build)) {
+    throw new TypeError(`init: options.build must be 'relaxed', 'simd' or 'scalar', but got ${String(options.build)}`);
+  }
+  if (options.simd !== undefined) throw new Error('init: give only one of options.build and options.simd');
+  if (options.build === 'simd' && !engineSimd) throw new Error('init: this engine does not support WebAssembly SIMD');
+  if (options.build === 'relaxed' && !(engineSimd && engineHasRelaxedSimd())) {
+    throw new Error('init: this engine does not support WebAssembly relaxed SIMD (Chrome 114+, Node 22+, or Node 20 with --experimental-wasm-relaxed-simd)');
+  }
+  return options.build;
+}
+
+/** One of the packaged builds, loaded once (internal: benchmarks hold several at once); a boolean means simd/scalar. */
+export function loadBuild(which: Build | boolean): Promise<WasmModule> {
+  const key: Build = which === true ? 'simd' : which === false ? 'scalar' : which;
   let load = builds.get(key);
   if (!load) {
-    load = instantiate(undefined, simd).then((instance) => new WasmModule(instance));
+    load = instantiate(undefined, key).then((instance) => new WasmModule(instance));
     builds.set(key, load);
     load.catch(() => builds.delete(key)); // a failed load may be retried
   }

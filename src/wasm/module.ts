@@ -9,6 +9,7 @@ export interface KernelExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
   isSimd(): number;
+  isRelaxedSimd(): number;
   resampleRows(src: number, dst: number, rows: number, inW: number, outW: number, taps: number,
                index: number, weight: number, periodLo: number, periodHi: number): void;
   blendAxis(src: number, dst: number, outer: number, inLen: number, outLen: number, inner: number,
@@ -39,11 +40,14 @@ const MAX_BYTES = 2 ** 31;
 export class WasmModule {
   readonly kernels: KernelExports;
   readonly simd: boolean;
+  /** Whether this is the relaxed-SIMD build (fused multiply-add where the CPU has it). */
+  readonly relaxedSimd: boolean;
   private readonly base: number;
 
   constructor(instance: WebAssembly.Instance) {
     this.kernels = instance.exports as unknown as KernelExports;
     this.simd = this.kernels.isSimd() !== 0;
+    this.relaxedSimd = this.kernels.isRelaxedSimd() !== 0;
     this.base = align(this.kernels.heapBase());
   }
 
@@ -135,6 +139,25 @@ const imports = {
 /** The SIMD feature probe of wasm-feature-detect: a function that uses a v128 instruction. */
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 9, 1, 7, 0, 65, 0, 253, 15, 26, 11]);
 
+/**
+ * A relaxed-SIMD probe: a function returning `f32x4.relaxed_madd` of three splats (the instruction
+ * the relaxed build uses). Chrome 114+ and Node 22+ validate it; Node 20 only with
+ * `--experimental-wasm-relaxed-simd`.
+ */
+const RELAXED_SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 28, 1, 26, 0,
+  67, 0, 0, 0, 0, 253, 19, 67, 0, 0, 0, 0, 253, 19, 67, 0, 0, 0, 0, 253, 19, 253, 133, 2, 11]);
+
+/** The packaged builds, fastest first. */
+export type Build = 'relaxed' | 'simd' | 'scalar';
+
+export function engineHasRelaxedSimd(): boolean {
+  try {
+    return WebAssembly.validate(RELAXED_SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
 export function engineHasSimd(): boolean {
   try {
     return WebAssembly.validate(SIMD_PROBE);
@@ -145,10 +168,11 @@ export function engineHasSimd(): boolean {
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
-/** The built module beside this code: ../build/{simd,scalar}.wasm from src/ or dist/. */
-function defaultUrl(simd: boolean): URL {
+/** The built module beside this code: ../build/{relaxed,simd,scalar}.wasm from src/ or dist/. */
+function defaultUrl(build: Build): URL {
   // Literal `new URL(..., import.meta.url)` forms, so bundlers see and copy the assets.
-  return simd
+  if (build === 'relaxed') return new URL('../../build/relaxed.wasm', import.meta.url);
+  return build === 'simd'
     ? new URL('../../build/simd.wasm', import.meta.url)
     : new URL('../../build/scalar.wasm', import.meta.url);
 }
@@ -172,8 +196,8 @@ async function instantiateResponse(response: Response): Promise<WebAssembly.Inst
   return (await WebAssembly.instantiate(await response.arrayBuffer(), imports)).instance;
 }
 
-export async function instantiate(source: WasmSource | undefined, simd: boolean): Promise<WebAssembly.Instance> {
-  let s: WasmSource | ArrayBuffer = source ?? defaultUrl(simd);
+export async function instantiate(source: WasmSource | undefined, build: Build | boolean): Promise<WebAssembly.Instance> {
+  let s: WasmSource | ArrayBuffer = source ?? defaultUrl(build === true ? 'simd' : build === false ? 'scalar' : build);
   if (typeof s === 'string') s = new URL(s, typeof location !== 'undefined' ? location.href : import.meta.url);
   if (s instanceof URL) s = await readUrl(s);
   if (typeof (s as PromiseLike<Response>).then === 'function') s = await (s as PromiseLike<Response>);

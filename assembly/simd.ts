@@ -1,0 +1,15 @@
+// Small SIMD helpers shared by the kernels, so one source builds the scalar, SIMD and relaxed-SIMD
+// modules. Call them only inside `if (ASC_FEATURE_SIMD)` branches: the compiler drops untaken
+// constant branches, so the scalar build never sees a v128. Not re-exported from index.ts (an
+// exported v128 signature would break the scalar build).
+
+/**
+ * `a * b + c` on four f32 lanes. The relaxed build (`--enable relaxed-simd`) uses
+ * `f32x4.relaxed_madd`, a fused multiply-add where the CPU has one (one rounding, as PyTorch's
+ * FMA-compiled kernels; so results may differ from the SIMD build by about 1 ulp); the other
+ * builds multiply, then add.
+ */
+@inline export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
