@@ -12,10 +12,16 @@
   if (ASC_FEATURE_SIMD) {
     const v0 = f32x4.splat(w0);
     const v1 = f32x4.splat(w1);
-    for (; i + 8 <= n; i += 8) {
+    for (; i + 16 <= n; i += 16) {
       const o = <usize>i << 2;
-      v128.store(dst + o, f32x4.add(f32x4.mul(v0, v128.load(a + o)), f32x4.mul(v1, v128.load(b + o))));
-      v128.store(dst + o + 16, f32x4.add(f32x4.mul(v0, v128.load(a + o + 16)), f32x4.mul(v1, v128.load(b + o + 16))));
+      const r0 = f32x4.add(f32x4.mul(v0, v128.load(a + o)), f32x4.mul(v1, v128.load(b + o)));
+      const r1 = f32x4.add(f32x4.mul(v0, v128.load(a + o, 16)), f32x4.mul(v1, v128.load(b + o, 16)));
+      const r2 = f32x4.add(f32x4.mul(v0, v128.load(a + o, 32)), f32x4.mul(v1, v128.load(b + o, 32)));
+      const r3 = f32x4.add(f32x4.mul(v0, v128.load(a + o, 48)), f32x4.mul(v1, v128.load(b + o, 48)));
+      v128.store(dst + o, r0);
+      v128.store(dst + o, r1, 16);
+      v128.store(dst + o, r2, 32);
+      v128.store(dst + o, r3, 48);
     }
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 2;
@@ -81,6 +87,41 @@
   }
 }
 
+/** dst = a (a row copy; a SIMD loop beats memory.copy's call for rows of a few KiB). */
+@inline function copyRow(dst: usize, a: usize, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 8 <= n; i += 8) {
+      const o = <usize>i << 2;
+      v128.store(dst + o, v128.load(a + o));
+      v128.store(dst + o, v128.load(a + o, 16), 16);
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, load<f32>(a + o));
+  }
+}
+
+/** One output slice: the K-tap blend of source slices base + index[t] * slice. */
+@inline function blendSlice(out: usize, base: usize, slice: usize, taps: i32, ip: usize, wp: usize, inner: i32): void {
+  if (taps == 1) {
+    copyRow(out, base + <usize>load<i32>(ip) * slice, inner);
+  } else if (taps == 2) {
+    blend2(out, base + <usize>load<i32>(ip) * slice, base + <usize>load<i32>(ip, 4) * slice,
+           load<f32>(wp), load<f32>(wp, 4), inner);
+  } else if (taps == 4) {
+    blend4(out, base + <usize>load<i32>(ip) * slice, base + <usize>load<i32>(ip, 4) * slice,
+           base + <usize>load<i32>(ip, 8) * slice, base + <usize>load<i32>(ip, 12) * slice,
+           load<f32>(wp), load<f32>(wp, 4), load<f32>(wp, 8), load<f32>(wp, 12), inner);
+  } else {
+    scaleRow(out, base + <usize>load<i32>(ip) * slice, load<f32>(wp), inner);
+    for (let t = 1; t < taps; t++) {
+      accumulateRow(out, base + <usize>load<i32>(ip + (<usize>t << 2)) * slice, load<f32>(wp + (<usize>t << 2)), inner);
+    }
+  }
+}
+
 /**
  * Resample a non-contiguous axis. The source is `outer` blocks of `inLen x inner` floats, the
  * destination `outer` blocks of `outLen x inner`; output slice o is the K-tap blend of source
@@ -93,25 +134,8 @@ export function blendAxis(src: usize, dst: usize, outer: i32, inLen: i32, outLen
     const srcBlock = src + <usize>m * <usize>inLen * slice;
     const dstBlock = dst + <usize>m * <usize>outLen * slice;
     for (let o = 0; o < outLen; o++) {
-      const out = dstBlock + <usize>o * slice;
-      const ip = index + (<usize>(o * taps) << 2);
-      const wp = weight + (<usize>(o * taps) << 2);
-      if (taps == 1) {
-        memory.copy(out, srcBlock + <usize>load<i32>(ip) * slice, slice);
-      } else if (taps == 2) {
-        blend2(out, srcBlock + <usize>load<i32>(ip) * slice, srcBlock + <usize>load<i32>(ip, 4) * slice,
-               load<f32>(wp), load<f32>(wp, 4), inner);
-      } else if (taps == 4) {
-        blend4(out, srcBlock + <usize>load<i32>(ip) * slice, srcBlock + <usize>load<i32>(ip, 4) * slice,
-               srcBlock + <usize>load<i32>(ip, 8) * slice, srcBlock + <usize>load<i32>(ip, 12) * slice,
-               load<f32>(wp), load<f32>(wp, 4), load<f32>(wp, 8), load<f32>(wp, 12), inner);
-      } else {
-        scaleRow(out, srcBlock + <usize>load<i32>(ip) * slice, load<f32>(wp), inner);
-        for (let t = 1; t < taps; t++) {
-          accumulateRow(out, srcBlock + <usize>load<i32>(ip + (<usize>t << 2)) * slice,
-                        load<f32>(wp + (<usize>t << 2)), inner);
-        }
-      }
+      const k = <usize>(o * taps) << 2;
+      blendSlice(dstBlock + <usize>o * slice, srcBlock, slice, taps, index + k, weight + k, inner);
     }
   }
 }
@@ -175,6 +199,17 @@ export function blendAxis(src: usize, dst: usize, outer: i32, inLen: i32, outLen
     const b0 = srcRow + (<usize>load<i32>(p1) << 2), b1 = srcRow + (<usize>load<i32>(p1, 4) << 2);
     const wa0 = f32x4.splat(load<f32>(w0)), wa1 = f32x4.splat(load<f32>(w0, 4));
     const wb0 = f32x4.splat(load<f32>(w1)), wb1 = f32x4.splat(load<f32>(w1, 4));
+    for (; j + 8 <= pairs; j += 8, out += 64) {
+      const o = <usize>j << 2;
+      const x = f32x4.add(f32x4.mul(wa0, v128.load(a0 + o)), f32x4.mul(wa1, v128.load(a1 + o)));
+      const y = f32x4.add(f32x4.mul(wb0, v128.load(b0 + o)), f32x4.mul(wb1, v128.load(b1 + o)));
+      const x2 = f32x4.add(f32x4.mul(wa0, v128.load(a0 + o, 16)), f32x4.mul(wa1, v128.load(a1 + o, 16)));
+      const y2 = f32x4.add(f32x4.mul(wb0, v128.load(b0 + o, 16)), f32x4.mul(wb1, v128.load(b1 + o, 16)));
+      v128.store(out, v128.shuffle<f32>(x, y, 0, 4, 1, 5));
+      v128.store(out, v128.shuffle<f32>(x, y, 2, 6, 3, 7), 16);
+      v128.store(out, v128.shuffle<f32>(x2, y2, 0, 4, 1, 5), 32);
+      v128.store(out, v128.shuffle<f32>(x2, y2, 2, 6, 3, 7), 48);
+    }
     for (; j + 4 <= pairs; j += 4, out += 32) {
       const o = <usize>j << 2;
       const x = f32x4.add(f32x4.mul(wa0, v128.load(a0 + o)), f32x4.mul(wa1, v128.load(a1 + o)));
@@ -221,6 +256,65 @@ export function resampleRows(src: usize, dst: usize, rows: i32, inW: i32, outW: 
       gatherRange(srcRow, dstRow, done, outW, taps, index, weight);
     } else {
       gatherRange(srcRow, dstRow, 0, outW, taps, index, weight);
+    }
+  }
+}
+
+/**
+ * 2-D separable interpolation with a row cache: each output row blends K rows of the W-resampled
+ * input, kept in a ring of K rows (row r in slot r % K; a row is resampled once per plane since the
+ * tables are monotonic), so intermediates stay in L1 and each output row is written once. With one
+ * tap on H (nearest) the W pass writes straight into the output, and a repeated source row is a copy
+ * of the previous output row. `ringRows` holds K i32 row tags.
+ */
+export function separable2d(src: usize, dst: usize, ring: usize, ringRows: usize, planes: i32,
+                            inH: i32, inW: i32, outH: i32, outW: i32,
+                            tapsW: i32, indexW: usize, weightW: usize, periodLo: i32, periodHi: i32,
+                            tapsH: i32, indexH: usize, weightH: usize): void {
+  const inPlane = <usize>inH * <usize>inW << 2;
+  const outRow = <usize>outW << 2;
+  const inRow = <usize>inW << 2;
+  for (let p = 0; p < planes; p++) {
+    const s = src + <usize>p * inPlane;
+    const d = dst + <usize>p * <usize>outH * outRow;
+    if (tapsH == 1) {
+      // Resampling the (cached) input row again beats copying the previous output row: freshly
+      // streamed output lines are slow to read back.
+      for (let o = 0; o < outH; o++) {
+        const r = load<i32>(indexH + (<usize>o << 2));
+        resampleRows(s + <usize>r * inRow, d + <usize>o * outRow, 1, inW, outW, tapsW, indexW, weightW, periodLo, periodHi);
+      }
+      continue;
+    }
+    for (let t = 0; t < tapsH; t++) store<i32>(ringRows + (<usize>t << 2), -1);
+    for (let o = 0; o < outH; o++) {
+      const k = <usize>(o * tapsH) << 2;
+      for (let t = 0; t < tapsH; t++) {
+        const r = load<i32>(indexH + k + (<usize>t << 2));
+        const slot = ringRows + (<usize>(r % tapsH) << 2);
+        if (load<i32>(slot) != r) {
+          resampleRows(s + <usize>r * inRow, ring + <usize>(r % tapsH) * outRow, 1, inW, outW, tapsW, indexW, weightW, periodLo, periodHi);
+          store<i32>(slot, r);
+        }
+      }
+      // Ring slots are addressed as "row r % K", so the blend reads index % K: remap on the fly.
+      blendRing(d + <usize>o * outRow, ring, outRow, tapsH, indexH + k, weightH + k, outW);
+    }
+  }
+}
+
+@inline function blendRing(out: usize, ring: usize, slice: usize, taps: i32, ip: usize, wp: usize, inner: i32): void {
+  if (taps == 2) {
+    blend2(out, ring + <usize>(load<i32>(ip) % 2) * slice, ring + <usize>(load<i32>(ip, 4) % 2) * slice,
+           load<f32>(wp), load<f32>(wp, 4), inner);
+  } else if (taps == 4) {
+    blend4(out, ring + <usize>(load<i32>(ip) % 4) * slice, ring + <usize>(load<i32>(ip, 4) % 4) * slice,
+           ring + <usize>(load<i32>(ip, 8) % 4) * slice, ring + <usize>(load<i32>(ip, 12) % 4) * slice,
+           load<f32>(wp), load<f32>(wp, 4), load<f32>(wp, 8), load<f32>(wp, 12), inner);
+  } else {
+    scaleRow(out, ring + <usize>(load<i32>(ip) % taps) * slice, load<f32>(wp), inner);
+    for (let t = 1; t < taps; t++) {
+      accumulateRow(out, ring + <usize>(load<i32>(ip + (<usize>t << 2)) % taps) * slice, load<f32>(wp + (<usize>t << 2)), inner);
     }
   }
 }

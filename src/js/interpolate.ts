@@ -66,7 +66,64 @@ export function blendAxis(src: Float32Array, srcOff: number, dst: Float32Array, 
   }
 }
 
+/**
+ * 2-D with a row cache, as the WebAssembly kernel: output rows blend K W-resampled rows kept in a
+ * ring (row r in slot r % K); with one tap on H, repeated source rows copy the previous output row.
+ */
+function separable2d(plan: SeparablePlan, input: Float32Array, output: Float32Array): void {
+  const [, inH, inW] = plan.inDHW;
+  const [, outH, outW] = plan.outDHW;
+  const [, axisH, axisW] = plan.axes;
+  const { taps, index, weight } = axisH;
+  const ring = new Float32Array(taps * outW);
+  const ringRows = new Int32Array(taps);
+  for (let p = 0; p < plan.planes; p++) {
+    const s = p * inH * inW;
+    const d = p * outH * outW;
+    if (taps === 1) {
+      for (let o = 0; o < outH; o++) {
+        const out = d + o * outW;
+        if (o > 0 && index[o] === index[o - 1]) output.copyWithin(out, out - outW, out);
+        else resampleRows(input, s + index[o] * inW, output, out, 1, axisW);
+      }
+      continue;
+    }
+    ringRows.fill(-1);
+    for (let o = 0; o < outH; o++) {
+      const k = o * taps;
+      for (let t = 0; t < taps; t++) {
+        const r = index[k + t];
+        if (ringRows[r % taps] !== r) {
+          resampleRows(input, s + r * inW, ring, (r % taps) * outW, 1, axisW);
+          ringRows[r % taps] = r;
+        }
+      }
+      const out = d + o * outW;
+      if (taps === 2) {
+        const a = (index[k] % 2) * outW;
+        const b = (index[k + 1] % 2) * outW;
+        const w0 = weight[k];
+        const w1 = weight[k + 1];
+        for (let i = 0; i < outW; i++) output[out + i] = w0 * ring[a + i] + w1 * ring[b + i];
+      } else {
+        const a = (index[k] % taps) * outW;
+        const w0 = weight[k];
+        for (let i = 0; i < outW; i++) output[out + i] = w0 * ring[a + i];
+        for (let t = 1; t < taps; t++) {
+          const b = (index[k + t] % taps) * outW;
+          const w = weight[k + t];
+          for (let i = 0; i < outW; i++) output[out + i] += w * ring[b + i];
+        }
+      }
+    }
+  }
+}
+
 export function separable(plan: SeparablePlan, input: Float32Array, output: Float32Array): void {
+  if (plan.rank === 2) {
+    separable2d(plan, input, output);
+    return;
+  }
   const [inD, inH, inW] = plan.inDHW;
   const [outD, outH, outW] = plan.outDHW;
   const [axisD, axisH, axisW] = plan.axes;

@@ -9,12 +9,12 @@ import type { WasmModule } from './module.js';
  * output lands. Split from the copy-out so benchmarks can time the kernel alone.
  */
 export function stageInterpolate(module: WasmModule, plan: InterpolatePlan, input: Float32Array,
-                                 outputLength: number): { run: () => void; dst: number } {
+                                 outputLength: number, target = -1): { run: () => void; dst: number } {
   const [inD, inH, inW] = plan.inDHW;
   const [outD, outH, outW] = plan.outDHW;
   const layout = module.layout();
   const src = layout.f32(input.length, input);
-  const dst = layout.f32(outputLength);
+  const dst = target >= 0 ? target : layout.f32(outputLength); // a resident `out` is written in place
   const k = module.kernels;
   if (plan.kind === 'area' && plan.globalMean) {
     layout.commit();
@@ -29,6 +29,16 @@ export function stageInterpolate(module: WasmModule, plan: InterpolatePlan, inpu
   const [axisD, axisH, axisW] = plan.axes;
   const [[indexD, weightD], [indexH, weightH], [indexW, weightW]] =
     plan.axes.map((t) => [layout.i32(t.index), layout.f32(t.weight.length, t.weight)]);
+  if (plan.rank === 2) {
+    const ring = layout.f32(axisH.taps * outW);
+    const ringRows = layout.i32(new Int32Array(axisH.taps));
+    layout.commit();
+    return {
+      dst,
+      run: () => k.separable2d(src, dst, ring, ringRows, plan.planes, inH, inW, outH, outW,
+        axisW.taps, indexW, weightW, plan.period[0], plan.period[1], axisH.taps, indexH, weightH),
+    };
+  }
   const tmpA = layout.f32(plan.tmpA);
   const tmpB = layout.f32(plan.tmpB);
   layout.commit();
@@ -40,7 +50,8 @@ export function stageInterpolate(module: WasmModule, plan: InterpolatePlan, inpu
 }
 
 export function runInterpolate(module: WasmModule, plan: InterpolatePlan, input: Float32Array, output: Float32Array): void {
-  const { run, dst } = stageInterpolate(module, plan, input, output.length);
+  const target = module.residentPointer(output);
+  const { run, dst } = stageInterpolate(module, plan, input, output.length, target);
   run();
-  output.set(module.f32(dst, output.length));
+  if (target < 0) output.set(module.f32(dst, output.length));
 }

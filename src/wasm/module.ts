@@ -3,6 +3,9 @@
 // The kernels never allocate: each call lays its buffers out from the module's heap base
 // (an arena reset on every call), grows the memory only when a call needs more than any call
 // before (a high-water mark), and copies in and out through views re-derived after any growth.
+// Resident tensors (./resident.ts) sit below the arena and are used in place, not copied.
+
+import { ResidentHeap } from './resident.js';
 
 /** The kernels as compiled from assembly/ (pointers are byte addresses in linear memory). */
 export interface KernelExports {
@@ -19,6 +22,10 @@ export interface KernelExports {
             tapsW: number, indexW: number, weightW: number, periodLo: number, periodHi: number,
             tapsH: number, indexH: number, weightH: number,
             tapsD: number, indexD: number, weightD: number): void;
+  separable2d(src: number, dst: number, ring: number, ringRows: number, planes: number,
+              inH: number, inW: number, outH: number, outW: number,
+              tapsW: number, indexW: number, weightW: number, periodLo: number, periodHi: number,
+              tapsH: number, indexH: number, weightH: number): void;
   areaPool(src: number, dst: number, planes: number, inD: number, inH: number, inW: number,
            outD: number, outH: number, outW: number, startD: number, endD: number,
            startH: number, endH: number, startW: number, endW: number): void;
@@ -49,6 +56,27 @@ export class WasmModule {
     this.simd = this.kernels.isSimd() !== 0;
     this.relaxedSimd = this.kernels.isRelaxedSimd() !== 0;
     this.base = align(this.kernels.heapBase());
+    this.heap = new ResidentHeap(this.base, (end) => this.ensure(end));
+  }
+
+  /** Resident tensors (allocTensor): they sit between the heap base and each call's scratch. */
+  readonly heap: ResidentHeap;
+
+  get memory(): WebAssembly.Memory {
+    return this.kernels.memory;
+  }
+
+  /**
+   * The address of `data` when it is a view into a live resident tensor of this module (then
+   * operations use it in place), -1 for any other array (operations copy it). Take it before a
+   * layout commits: growth detaches non-shared views, but addresses stay.
+   */
+  residentPointer(data: Float32Array): number {
+    if (data.buffer !== this.kernels.memory.buffer) return -1;
+    if (!this.heap.find(data.byteOffset, data.byteLength)) {
+      throw new Error('a Float32Array over WebAssembly memory must be the data of a live tensor from allocTensor (was it disposed?)');
+    }
+    return data.byteOffset;
   }
 
   /** Bytes of linear memory in use (the high-water mark of every call so far). */
@@ -58,7 +86,7 @@ export class WasmModule {
 
   /** Starts laying out one call's buffers from the heap base. */
   layout(): Layout {
-    return new Layout(this, this.base);
+    return new Layout(this, this.heap.top);
   }
 
   /** Grows memory so that [0, end) is addressable; throws RangeError when it cannot. */
@@ -103,8 +131,10 @@ export class Layout {
     return ptr;
   }
 
-  /** Space for `length` floats, filled from `source` at commit when given. */
+  /** Space for `length` floats, filled from `source` at commit when given (a resident source is used in place). */
   f32(length: number, source?: Float32Array): number {
+    const resident = source ? this.module.residentPointer(source) : -1;
+    if (resident >= 0) return resident; // already in linear memory: no copy
     const ptr = this.reserve(length * 4);
     if (source) this.writes.push(() => this.module.f32(ptr, length).set(source));
     return ptr;
