@@ -82,7 +82,6 @@ export interface ConvPlan {
   inDHW: [number, number, number];
   outDHW: [number, number, number];
   outputShape: number[];
-  hasBias: boolean;
   /** The padded (and for strided convolution, phase-split) input: extent per axis D, H, W. */
   extent: [number, number, number];
   /** Per axis, the input index each x index copies, or -1 for a zero. */
@@ -91,6 +90,7 @@ export interface ConvPlan {
   run: [number, number];
   /** Floats of x per channel (extent product). */
   xChannel: number;
+  /** PHASE_FIELDS int32 per phase. */
   phases: Int32Array;
   phaseCount: number;
   /** Per phase, K element offsets into one group's x (channel part included). */
@@ -399,39 +399,53 @@ function buildPlan(g: Geometry): ConvPlan {
   const groupOut = g.outChannels / g.groups;
   const kCount = kDHW[0] * kDHW[1] * kDHW[2];
 
-  const phaseRecords: number[] = [];
-  const offsets: number[] = [];
-  const packIndex: number[] = [];
-  const weightIndex = g.transposed
-    ? (co: number, ci: number, t: number) => (ci * groupOut + co) * kCount + t
-    : (co: number, ci: number, t: number) => (co * groupIn + ci) * kCount + t;
+  // Every tap of every phase, D-major; a phase's taps are contiguous.
+  const phaseCount = axes[0].phases.length * axes[1].phases.length * axes[2].phases.length;
+  const phases = new Int32Array(phaseCount * PHASE_FIELDS);
+  let totalTaps = 0;
+  for (const pd of axes[0].phases) for (const ph of axes[1].phases) for (const pw of axes[2].phases) totalTaps += pd.taps.length * ph.taps.length * pw.taps.length;
+  const offsets = new Int32Array(totalTaps * groupIn);
+  const packIndex = new Int32Array(totalTaps * groupIn * groupOut);
+  // Weight element of (output channel co, input channel ci, tap t) within one group.
+  const coStride = g.transposed ? kCount : groupIn * kCount;
+  const ciStride = g.transposed ? groupOut * kCount : kCount;
+  const tapIndex = new Int32Array(totalTaps);
+  const tapOffset = new Int32Array(totalTaps);
+  let r = 0;
+  let offAt = 0;
+  let packAt = 0;
   for (const pd of axes[0].phases) {
     for (const ph of axes[1].phases) {
       for (const pw of axes[2].phases) {
-        const tapIndex: number[] = [];
-        const tapOffset: number[] = [];
-        pd.taps.forEach((td, a) => ph.taps.forEach((th, b) => pw.taps.forEach((tw, c) => {
-          tapIndex.push((td * kDHW[1] + th) * kDHW[2] + tw);
-          tapOffset.push((pd.offsets[a] * eH + ph.offsets[b]) * eW + pw.offsets[c]);
-        })));
-        const K = groupIn * tapIndex.length;
-        phaseRecords.push(pd.count, ph.count, pw.count, K, offsets.length, packIndex.length,
-          (pd.first * outH + ph.first) * outW + pw.first, pd.step * outH * outW, ph.step * outW, pw.step);
+        let taps = 0;
+        for (let a = 0; a < pd.taps.length; a++) {
+          for (let b = 0; b < ph.taps.length; b++) {
+            for (let c = 0; c < pw.taps.length; c++, taps++) {
+              tapIndex[taps] = (pd.taps[a] * kDHW[1] + ph.taps[b]) * kDHW[2] + pw.taps[c];
+              tapOffset[taps] = (pd.offsets[a] * eH + ph.offsets[b]) * eW + pw.offsets[c];
+            }
+          }
+        }
+        const K = groupIn * taps;
+        phases.set([pd.count, ph.count, pw.count, K, offAt, packAt, (pd.first * outH + ph.first) * outW + pw.first,
+          pd.step * outH * outW, ph.step * outW, pw.step], r);
+        r += PHASE_FIELDS;
         for (let ci = 0; ci < groupIn; ci++) {
-          for (const o of tapOffset) offsets.push(ci * xChannel + o);
+          for (let t = 0; t < taps; t++) offsets[offAt++] = ci * xChannel + tapOffset[t];
         }
         // Blocks of CHANNEL_BLOCK output channels, K-major, then the remaining channels one by one.
         let co = 0;
         for (; co + CHANNEL_BLOCK <= groupOut; co += CHANNEL_BLOCK) {
           for (let ci = 0; ci < groupIn; ci++) {
-            for (const t of tapIndex) {
-              for (let r = 0; r < CHANNEL_BLOCK; r++) packIndex.push(weightIndex(co + r, ci, t));
+            for (let t = 0; t < taps; t++) {
+              const base = co * coStride + ci * ciStride + tapIndex[t];
+              for (let j = 0; j < CHANNEL_BLOCK; j++) packIndex[packAt++] = base + j * coStride;
             }
           }
         }
         for (; co < groupOut; co++) {
           for (let ci = 0; ci < groupIn; ci++) {
-            for (const t of tapIndex) packIndex.push(weightIndex(co, ci, t));
+            for (let t = 0; t < taps; t++) packIndex[packAt++] = co * coStride + ci * ciStride + tapIndex[t];
           }
         }
       }
@@ -440,12 +454,31 @@ function buildPlan(g: Geometry): ConvPlan {
   const gather = axes.map((a) => a.gather) as ConvPlan['gather'];
   return {
     transposed: g.transposed, rank: g.dims, batch: g.batch, groups: g.groups, groupIn, groupOut,
-    inDHW, outDHW, outputShape: g.outputShape, hasBias: false,
+    inDHW, outDHW, outputShape: g.outputShape,
     extent: [eD, eH, eW], gather, run: contiguousRun(gather[2]), xChannel,
-    phases: Int32Array.from(phaseRecords), phaseCount: phaseRecords.length / PHASE_FIELDS,
-    offsets: Int32Array.from(offsets), packIndex: Int32Array.from(packIndex),
-    weightGroup: groupOut * groupIn * kCount,
+    phases, phaseCount, offsets, packIndex, weightGroup: groupOut * groupIn * kCount,
   };
+}
+
+/**
+ * Plans depend only on shapes and options, and repeated calls with the same ones are the common
+ * case (a model's layers, a benchmark), so the last few are kept. Validation still runs per call.
+ */
+const PLAN_CACHE_SIZE = 16;
+const planCache = new Map<string, ConvPlan>();
+
+function cachedPlan(g: Geometry): ConvPlan {
+  const key = JSON.stringify([g.transposed, g.dims, g.batch, g.inChannels, g.outChannels, g.groups, g.inSpatial, g.kernel,
+    g.stride, g.padLo, g.padHi, g.dilation, g.outputPadding, g.unbatched]);
+  let plan = planCache.get(key);
+  if (plan) {
+    planCache.delete(key); // most recently used last
+  } else {
+    plan = buildPlan(g);
+    if (planCache.size >= PLAN_CACHE_SIZE) planCache.delete(planCache.keys().next().value!);
+  }
+  planCache.set(key, plan);
+  return plan;
 }
 
 // ---- plans for the operations ----
@@ -464,9 +497,7 @@ export function planConv(transposed: boolean, dims: number, inputArg: unknown, w
   const opts = (options ?? {}) as ConvOptions;
   const out = checkOut(opts.out, g.outputShape, [input, weight]);
   const bias = opts.bias === undefined ? undefined : opts.bias instanceof Float32Array ? opts.bias : opts.bias.data;
-  const plan = buildPlan(g);
-  plan.hasBias = bias !== undefined;
-  return { plan, bias, out };
+  return { plan: cachedPlan(g), bias, out };
 }
 
 /**

@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backends, clone, expectClose, loadFixtures, type FixtureCase } from './helpers.js';
 import * as up from '../src/index.js';
+import { seedConvTransposeMatches, seedConvTransposeTable } from '../src/demo/conv.js';
 import type { Tensor } from '../src/index.js';
 
 const all = loadFixtures('conv');
@@ -79,6 +80,14 @@ describe.each(backends)('conv on $name', (backend) => {
     // Even rows and columns receive no tap (every tap lands on odd outputs).
     expect(y.data[0]).toBe(0);
     expect(y.data[10]).toBe(224);
+  });
+
+  it("the `npm start` seed table reports both examples matching", () => {
+    expect(seedConvTransposeMatches(backend.ops)).toBe(true);
+    const table = seedConvTransposeTable(backend.ops);
+    expect(table).toContain('| k=4, s=2, p=1 | [1, 8, 8, 8] | 8 | 9 | yes |');
+    expect(table).toContain('| k=3, s=2, p=1, dilation=2 | [1, 8, 9, 9] | 9 | 9 | yes |');
+    expect(table).toContain(' 352 736 736 800 800 864 864 448');
   });
 
   it('writes into `out` and returns it (and reuses it across calls)', () => {
