@@ -1,0 +1,105 @@
+// Runs the committed PyTorch fixtures (test/fixtures/*.json) in a browser page against the built
+// package (dist/), with the same tolerances and refusal rules as the Node suites
+// (test/interpolate.test.ts, conv.test.ts, shuffle.test.ts), and reports counts.
+
+const cache = new Map();
+
+async function fixtures(family) {
+  if (!cache.has(family)) {
+    cache.set(family, fetch(`/test/fixtures/${family}.json`).then((r) => {
+      if (!r.ok) throw new Error(`fixtures ${family}: HTTP ${r.status}`);
+      return r.json();
+    }));
+  }
+  return (await cache.get(family)).cases;
+}
+
+function decode(raw) {
+  const text = atob(raw.data);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return { data: new Float32Array(bytes.buffer), shape: raw.shape };
+}
+
+/** Returns undefined when close, else a description: |a - e| <= tol * max(1, max|e|). */
+function compare(actual, expected, relTol) {
+  if (JSON.stringify(actual.shape) !== JSON.stringify(expected.shape)) return `shape ${actual.shape} != ${expected.shape}`;
+  let scale = 1;
+  for (const v of expected.data) scale = Math.max(scale, Math.abs(v));
+  const tol = relTol * scale;
+  for (let i = 0; i < expected.data.length; i++) {
+    const e = expected.data[i];
+    const a = actual.data[i];
+    const d = Number.isNaN(e) ? (Number.isNaN(a) ? 0 : Infinity) : e === a ? 0 : Math.abs(a - e);
+    if (d > tol) return `element ${i}: got ${a}, expected ${e} (tolerance ${tol})`;
+  }
+  return undefined;
+}
+
+const EXACT_MODES = new Set([undefined, 'nearest', 'nearest-exact']);
+
+/** How one fixture case is called and judged, per op family. */
+function plan(up, c, index) {
+  const x = c.inputs.input;
+  if (c.op === 'interpolate') {
+    return {
+      call: () => up.interpolate(x, c.options),
+      tolerance: EXACT_MODES.has(c.options.mode) ? 0 : 1e-5,
+      refusal: (e) => (c.error.type === 'TypeError' ? e instanceof TypeError : e instanceof Error),
+    };
+  }
+  const byName = (e) => e instanceof Error && e.constructor.name === c.jsError && e.message.includes(c.jsMessage ?? '');
+  if (c.op === 'pixelShuffle' || c.op === 'pixelUnshuffle') {
+    const factor = c.options.upscaleFactor ?? c.options.downscaleFactor;
+    return { call: () => up[c.op](x, factor), tolerance: 0, refusal: byName };
+  }
+  const options = { ...c.options };
+  // As conv.test.ts: a bias Tensor on even cases and every refusal (its shape may be the fault),
+  // a bare Float32Array on odd ones.
+  if (c.inputs.bias) options.bias = index % 2 === 0 || c.error ? c.inputs.bias : c.inputs.bias.data;
+  const op = up[c.op];
+  if (typeof op !== 'function') return { call: () => { throw new Error(`no operation ${c.op}`); }, tolerance: 0, refusal: () => false };
+  return { call: () => op(x, c.inputs.weight, options), tolerance: 1e-4, refusal: byName };
+}
+
+/**
+ * Loads the package entry, calls init(initOptions), runs every case of `families`.
+ * Resolves to { info, counts: { family: { passed, failed } }, failures: string[] (first 20) }.
+ */
+export async function runFixtures({ entry = '/dist/index.js', initOptions = {}, families = ['interpolate', 'conv'] } = {}) {
+  const up = await import(entry);
+  const info = await up.init(initOptions);
+  const counts = {};
+  const failures = [];
+  for (const family of families) {
+    const count = (counts[family] = { passed: 0, failed: 0 });
+    (await fixtures(family)).forEach((raw, index) => {
+      const c = {
+        ...raw,
+        inputs: Object.fromEntries(Object.entries(raw.inputs).map(([k, v]) => [k, decode(v)])),
+        expected: raw.expected && decode(raw.expected),
+      };
+      const before = Object.values(c.inputs).map((t) => t.data.slice());
+      const { call, tolerance, refusal } = plan(up, c, index);
+      let problem;
+      try {
+        const result = call();
+        problem = c.expected ? compare(result, c.expected, tolerance) : `returned where PyTorch raises ${c.error.type}`;
+      } catch (e) {
+        problem = c.expected ? `threw ${e}` : refusal(e) ? undefined : `threw the wrong error: ${e?.constructor?.name}: ${e?.message}`;
+      }
+      if (!problem && Object.values(c.inputs).some((t, i) => t.data.some((v, j) => !Object.is(v, before[i][j])))) {
+        problem = 'modified its input';
+      }
+      if (problem) {
+        count.failed++;
+        if (failures.length < 20) failures.push(`${family} / ${c.name}: ${problem}`);
+      } else {
+        count.passed++;
+      }
+    });
+  }
+  return { info, userAgent: navigator.userAgent, counts, failures };
+}
+
+globalThis.runFixtures = runFixtures;

@@ -1,0 +1,124 @@
+// The PyTorch fixture suite (interpolate and conv/shuffle) inside headless Chromium, on the SIMD
+// build, the forced-scalar build, an engine that refuses SIMD, and the inline entry; plus the
+// CSP rule for WebAssembly. Runs the built package (npm test builds it first).
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveStatic, type StaticServer } from '../../scripts/static-server.mjs';
+import { launchChromium, type Browser } from './chromium.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const FAMILIES = ['interpolate', 'conv'];
+const caseCount = (family: string): number =>
+  JSON.parse(readFileSync(new URL(`../fixtures/${family}.json`, import.meta.url), 'utf8')).cases.length;
+const EXPECTED = Object.fromEntries(FAMILIES.map((f) => [f, { passed: caseCount(f), failed: 0 }]));
+
+interface Report {
+  info: { simd: boolean; engineSimd: boolean };
+  userAgent: string;
+  counts: Record<string, { passed: number; failed: number }>;
+  failures: string[];
+}
+
+/** Makes the engine look SIMD-less: WebAssembly.validate refuses any module using a 0xfd (SIMD) opcode prefix. */
+const NO_SIMD = `{
+  const validate = WebAssembly.validate;
+  WebAssembly.validate = (bytes) => !new Uint8Array(bytes.buffer ?? bytes).includes(0xfd) && validate(bytes);
+}`;
+
+let server: StaticServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await serveStatic(ROOT);
+  browser = await launchChromium();
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function run(options: { entry?: string; initOptions?: Record<string, unknown>; beforeLoad?: string }): Promise<Report> {
+  const { page, errors } = await browser.open(`${server.url}test/browser/fixtures.html`, { beforeLoad: options.beforeLoad });
+  await page.waitForFunction(() => 'runFixtures' in window);
+  const report = await page.evaluate(
+    (args) => (window as unknown as { runFixtures(a: unknown): Promise<Report> }).runFixtures(args),
+    { entry: options.entry, initOptions: options.initOptions ?? {}, families: FAMILIES },
+  );
+  await page.close();
+  expect(errors).toEqual([]);
+  return report;
+}
+
+describe('fixtures in headless Chromium', () => {
+  it('has fixtures to run', () => {
+    for (const f of FAMILIES) expect(EXPECTED[f].passed).toBeGreaterThan(100);
+  });
+
+  it('SIMD build: every case passes', async () => {
+    const report = await run({ initOptions: { simd: true } });
+    expect(report.userAgent).toContain('HeadlessChrome');
+    expect(report.info).toMatchObject({ simd: true, engineSimd: true });
+    expect(report.failures).toEqual([]);
+    expect(report.counts).toEqual(EXPECTED);
+  }, 60_000);
+
+  it('forced scalar build: every case passes', async () => {
+    const report = await run({ initOptions: { simd: false } });
+    expect(report.info).toMatchObject({ simd: false, engineSimd: true });
+    expect(report.failures).toEqual([]);
+    expect(report.counts).toEqual(EXPECTED);
+  }, 60_000);
+
+  it('an engine without SIMD gets the scalar build by default, and every case passes', async () => {
+    const report = await run({ beforeLoad: NO_SIMD });
+    expect(report.info).toMatchObject({ simd: false, engineSimd: false });
+    expect(report.failures).toEqual([]);
+    expect(report.counts).toEqual(EXPECTED);
+  }, 60_000);
+
+  it('the inline entry (upsample-wasm/inline): every case passes, with no .wasm request', async () => {
+    const { page, errors } = await browser.open(`${server.url}test/browser/fixtures.html`);
+    const wasmRequests: string[] = [];
+    page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasmRequests.push(r.url()); });
+    await page.waitForFunction(() => 'runFixtures' in window);
+    const report = await page.evaluate(
+      (args) => (window as unknown as { runFixtures(a: unknown): Promise<Report> }).runFixtures(args),
+      { entry: '/dist/inline.js', initOptions: {}, families: FAMILIES },
+    );
+    await page.close();
+    expect(errors).toEqual([]);
+    expect(report.info.simd).toBe(true);
+    expect(report.failures).toEqual([]);
+    expect(report.counts).toEqual(EXPECTED);
+    expect(wasmRequests).toEqual([]);
+  }, 60_000);
+});
+
+describe('Content-Security-Policy', () => {
+  /** Opens the fixture page under `csp` and returns what init() did. */
+  async function initUnder(csp: string): Promise<string> {
+    const strict = await serveStatic(ROOT, { headers: { 'content-security-policy': csp } });
+    try {
+      const { page } = await browser.open(`${strict.url}test/browser/fixtures.html`);
+      await page.waitForFunction(() => 'runFixtures' in window);
+      // A string, not a function: vitest would rewrite a function's import() for Node.
+      const outcome = await page.evaluate(`import('/dist/index.js').then((up) => up.init())
+        .then((info) => 'ok simd=' + info.simd, (e) => 'refused: ' + e)`);
+      await page.close();
+      return outcome;
+    } finally {
+      await strict.close();
+    }
+  }
+
+  it("runs under script-src 'self' 'wasm-unsafe-eval'", async () => {
+    expect(await initUnder("script-src 'self' 'wasm-unsafe-eval'")).toBe('ok simd=true');
+  }, 30_000);
+
+  it("is refused by the browser without 'wasm-unsafe-eval'", async () => {
+    expect(await initUnder("script-src 'self'")).toMatch(/^refused: CompileError/);
+  }, 30_000);
+});
