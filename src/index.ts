@@ -4,6 +4,7 @@ import { loadedModule } from './init.js';
 import { jsBackend } from './js/index.js';
 import { operations, type Operations } from './ops.js';
 import { wasmBackend } from './wasm/index.js';
+import { allocResident, type ResidentTensor } from './wasm/resident.js';
 
 export type { Tensor } from './tensor.js';
 export type { InterpolateMode, InterpolateOptions } from './interpolate.js';
@@ -14,6 +15,16 @@ export type { BackendInfo, InitOptions } from './init.js';
 export type { Operations } from './ops.js';
 export type { WasmSource } from './wasm/module.js';
 export { init, backendInfo } from './init.js';
+export type { ResidentTensor } from './wasm/resident.js';
+
+/**
+ * A tensor in WebAssembly memory (zero-filled, or a copy of `data`): operations read it and write
+ * into it (as `out`) in place, with no copies. Call `dispose()` when done; read `.data` afresh
+ * after every call (it is re-derived when memory grows). Needs `await init()` first.
+ */
+export function allocTensor(shape: number[], data?: ArrayLike<number>): ResidentTensor {
+  return allocResident(loadedModule(), shape, data);
+}
 
 const wasmOps = operations(wasmBackend, () => void loadedModule());
 

@@ -7,7 +7,7 @@ import type { WasmModule } from './module.js';
 
 /** Stages one call; `run` does the work in linear memory, and the result lands at `dst`. */
 export function stageConv(module: WasmModule, plan: ConvPlan, input: Float32Array, weight: Float32Array,
-                          bias: Float32Array | undefined, outputLength: number): { run: () => void; dst: number } {
+                          bias: Float32Array | undefined, outputLength: number, target = -1): { run: () => void; dst: number } {
   const k = module.kernels;
   const [inD, inH, inW] = plan.inDHW;
   const [eD, eH, eW] = plan.extent;
@@ -25,7 +25,7 @@ export function stageConv(module: WasmModule, plan: ConvPlan, input: Float32Arra
   const phases = layout.i32(plan.phases);
   // Without a bias the kernels add zeros, so they have one code path.
   const b = layout.f32(outChannels, bias ?? new Float32Array(outChannels));
-  const dst = layout.f32(outputLength);
+  const dst = target >= 0 ? target : layout.f32(outputLength); // a resident `out` is written in place
   layout.commit();
   const [outD, outH, outW] = plan.outDHW;
   const run = (): void => {
@@ -41,7 +41,8 @@ export function stageConv(module: WasmModule, plan: ConvPlan, input: Float32Arra
 
 export function runConv(module: WasmModule, plan: ConvPlan, input: Float32Array, weight: Float32Array,
                         bias: Float32Array | undefined, output: Float32Array): void {
-  const { run, dst } = stageConv(module, plan, input, weight, bias, output.length);
+  const target = module.residentPointer(output);
+  const { run, dst } = stageConv(module, plan, input, weight, bias, output.length, target);
   run();
-  output.set(module.f32(dst, output.length));
+  if (target < 0) output.set(module.f32(dst, output.length));
 }
