@@ -3,6 +3,7 @@
 export * from './interpolate';
 export * from './conv';
 export * from './shuffle';
+export * from './image';
 
 /** First free byte after the module's static data: the wrapper's arena starts here. */
 export function heapBase(): usize {

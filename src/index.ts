@@ -10,6 +10,7 @@ export type { Tensor } from './tensor.js';
 export type { InterpolateMode, InterpolateOptions } from './interpolate.js';
 export type { ConvOptions, ConvTransposeOptions } from './conv.js';
 export type { ShuffleOptions } from './shuffle.js';
+export type { ImageInput, ImageMode, ImageResult, ImageTarget, ResizeImageOptions } from './image.js';
 export { bilinearUpsampleWeights, convOutputShape, convTransposeOutputShape } from './conv.js';
 export type { BackendInfo, InitOptions } from './init.js';
 export type { Operations } from './ops.js';
@@ -42,6 +43,8 @@ export const conv3d: Operations['conv3d'] = wasmOps.conv3d;
 /** F.pixel_shuffle / F.pixel_unshuffle: (*, C*r*r, H, W) <-> (*, C, H*r, W*r). */
 export const pixelShuffle: Operations['pixelShuffle'] = wasmOps.pixelShuffle;
 export const pixelUnshuffle: Operations['pixelUnshuffle'] = wasmOps.pixelUnshuffle;
+/** Resizes 8-bit interleaved pixels (RGBA, RGB, gray, gray + alpha) as interpolate would, in WebAssembly. */
+export const resizeImage: Operations['resizeImage'] = wasmOps.resizeImage;
 
 /** The same operations in plain JavaScript: no WebAssembly, no init(). */
 export const js: Operations = operations(jsBackend, () => {});

@@ -3,6 +3,7 @@
 import type { Backend } from './backend.js';
 import { planConv, type ConvOptions, type ConvTransposeOptions } from './conv.js';
 import { planInterpolate, type InterpolateOptions } from './interpolate.js';
+import { planResizeImage, type ImageInput, type ImageResult, type ImageTarget, type ResizeImageOptions } from './image.js';
 import { planShuffle, type ShuffleOptions } from './shuffle.js';
 import { product, resultTensor, type Tensor } from './tensor.js';
 
@@ -16,6 +17,7 @@ export interface Operations {
   conv3d(input: Tensor, weight: Tensor, options?: ConvOptions): Tensor;
   pixelShuffle(input: Tensor, upscaleFactor: number, options?: ShuffleOptions): Tensor;
   pixelUnshuffle(input: Tensor, downscaleFactor: number, options?: ShuffleOptions): Tensor;
+  resizeImage(image: ImageInput, target: ImageTarget, options?: ResizeImageOptions): ImageResult;
 }
 
 export function operations(backend: Backend, ready: () => void): Operations {
@@ -42,6 +44,13 @@ export function operations(backend: Backend, ready: () => void): Operations {
     conv3d: conv(false, 3),
     pixelShuffle: shuffle(true),
     pixelUnshuffle: shuffle(false),
+    resizeImage(image, target, options) {
+      const { plan, out } = planResizeImage(image, target, options);
+      ready();
+      const data = out ?? new Uint8ClampedArray(plan.outWidth * plan.outHeight * plan.channels);
+      backend.resizeImage(plan, image.data, data);
+      return { data, width: plan.outWidth, height: plan.outHeight, channels: plan.channels };
+    },
     interpolate(input, options) {
       const { plan, out } = planInterpolate(input, options);
       ready();

@@ -2,6 +2,7 @@
 
 import type { Backend } from '../backend.js';
 import { runConv } from './conv.js';
+import { runResizeImage } from './image.js';
 import { areaPool, planeMean, separable } from './interpolate.js';
 import { runShuffle } from './shuffle.js';
 
@@ -12,4 +13,5 @@ export const jsBackend: Backend = {
   },
   conv: runConv,
   pixelShuffle: runShuffle,
+  resizeImage: runResizeImage,
 };

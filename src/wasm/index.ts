@@ -3,6 +3,7 @@
 import type { Backend } from '../backend.js';
 import { loadedModule } from '../init.js';
 import { runConv } from './conv.js';
+import { runResizeImage } from './image.js';
 import { runInterpolate } from './interpolate.js';
 import { runShuffle } from './shuffle.js';
 
@@ -15,5 +16,8 @@ export const wasmBackend: Backend = {
   },
   pixelShuffle(plan, input, output) {
     runShuffle(loadedModule(), plan, input, output);
+  },
+  resizeImage(plan, input, output) {
+    runResizeImage(loadedModule(), plan, input, output);
   },
 };

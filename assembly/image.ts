@@ -1,0 +1,211 @@
+// resizeImage kernels on interleaved 8-bit pixels. The wrapper (src/wasm/image.ts) hands in the
+// same per-axis tables interpolate uses; nothing here knows a coordinate rule.
+//
+// Per output row: each input row it needs is converted to float once (colour premultiplied by
+// alpha / 255 when asked) and resampled along W into a row cache (slot = row % taps, enough
+// since a row's taps are consecutive rows); the cached rows are blended vertically with
+// interpolate's blendAxis, and the float row is turned to bytes: divided by alpha, rounded
+// half to even (f32x4.nearest), clamped by the saturating narrows.
+//
+// Pointers are byte addresses. Buffers read or written a whole vector past their end are padded
+// by the wrapper by at least 16 bytes (the 2- and 3-channel pixel loads and stores overlap).
+
+import { blendAxis, resampleRows } from './interpolate';
+
+// Lanes that hold alpha in a vector of one RGBA pixel / two gray+alpha pixels (written inline:
+// a v128 global would not compile in the scalar build).
+@inline function alpha4(): v128 { return i32x4(0, 0, 0, -1); }
+@inline function alpha2(): v128 { return i32x4(0, -1, 0, -1); }
+
+/** `n` bytes -> `n` floats. */
+function bytesToFloats(src: usize, dst: usize, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 16 <= n; i += 16) {
+      const b = v128.load(src + <usize>i);
+      const lo = i16x8.extend_low_i8x16_u(b);
+      const hi = i16x8.extend_high_i8x16_u(b);
+      const d = dst + (<usize>i << 2);
+      v128.store(d, f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(lo)));
+      v128.store(d, f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(lo)), 16);
+      v128.store(d, f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(hi)), 32);
+      v128.store(d, f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(hi)), 48);
+    }
+  }
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), <f32>load<u8>(src + <usize>i));
+}
+
+/** colour = colour * alpha / 255 over `pixels` pixels of `channels` floats, alpha last. */
+function premultiplyRow(line: usize, pixels: i32, channels: i32): void {
+  let p = 0;
+  if (ASC_FEATURE_SIMD) {
+    const k255 = f32x4.splat(255);
+    if (channels == 4) {
+      for (; p < pixels; p++) {
+        const at = line + (<usize>p << 4);
+        const v = v128.load(at);
+        // (c * a) / 255 for colour; a * 255 / 255 == a exactly for alpha.
+        const m = f32x4.replace_lane(v128.shuffle<f32>(v, v, 3, 3, 3, 3), 3, 255);
+        v128.store(at, f32x4.div(f32x4.mul(v, m), k255));
+      }
+    } else {
+      for (; p + 2 <= pixels; p += 2) {
+        const at = line + (<usize>p << 3);
+        const v = v128.load(at);
+        const m = v128.bitselect(k255, v128.shuffle<f32>(v, v, 1, 1, 3, 3), alpha2());
+        v128.store(at, f32x4.div(f32x4.mul(v, m), k255));
+      }
+    }
+  }
+  for (; p < pixels; p++) {
+    const px = line + (<usize>(p * channels) << 2);
+    const a = load<f32>(px + (<usize>(channels - 1) << 2));
+    for (let c = 0; c < channels - 1; c++) {
+      const at = px + (<usize>c << 2);
+      store<f32>(at, load<f32>(at) * a / 255);
+    }
+  }
+}
+
+/** One float row of `inW` pixels resampled along W into `outW` pixels (K-tap table). */
+function resampleInterleaved(line: usize, dst: usize, inW: i32, outW: i32, channels: i32, taps: i32,
+                             index: usize, weight: usize, periodLo: i32, periodHi: i32): void {
+  if (channels == 1) {
+    resampleRows(line, dst, 1, inW, outW, taps, index, weight, periodLo, periodHi);
+    return;
+  }
+  if (ASC_FEATURE_SIMD) {
+    // One pixel a vector (2 and 3 channels: 16-byte loads and stores that overlap the next
+    // pixel, written in order so each store's extra lanes are overwritten by the next).
+    const px = <usize>channels << 2;
+    if (taps == 1) {
+      for (let o = 0; o < outW; o++) {
+        v128.store(dst + <usize>o * px, v128.load(line + <usize>load<i32>(index + (<usize>o << 2)) * px));
+      }
+    } else if (taps == 2) {
+      for (let o = 0; o < outW; o++) {
+        const ip = index + (<usize>o << 3);
+        const wp = weight + (<usize>o << 3);
+        const a = v128.load(line + <usize>load<i32>(ip) * px);
+        const b = v128.load(line + <usize>load<i32>(ip, 4) * px);
+        v128.store(dst + <usize>o * px, f32x4.add(f32x4.mul(f32x4.splat(load<f32>(wp)), a), f32x4.mul(f32x4.splat(load<f32>(wp, 4)), b)));
+      }
+    } else if (taps == 4) {
+      for (let o = 0; o < outW; o++) {
+        const ip = index + (<usize>o << 4);
+        const wp = weight + (<usize>o << 4);
+        let s = f32x4.add(f32x4.mul(f32x4.splat(load<f32>(wp)), v128.load(line + <usize>load<i32>(ip) * px)),
+                          f32x4.mul(f32x4.splat(load<f32>(wp, 4)), v128.load(line + <usize>load<i32>(ip, 4) * px)));
+        s = f32x4.add(s, f32x4.mul(f32x4.splat(load<f32>(wp, 8)), v128.load(line + <usize>load<i32>(ip, 8) * px)));
+        s = f32x4.add(s, f32x4.mul(f32x4.splat(load<f32>(wp, 12)), v128.load(line + <usize>load<i32>(ip, 12) * px)));
+        v128.store(dst + <usize>o * px, s);
+      }
+    } else {
+      for (let o = 0; o < outW; o++) {
+        const ip = index + (<usize>(o * taps) << 2);
+        const wp = weight + (<usize>(o * taps) << 2);
+        let s = f32x4.mul(f32x4.splat(load<f32>(wp)), v128.load(line + <usize>load<i32>(ip) * px));
+        for (let t = 1; t < taps; t++) {
+          const tp = <usize>t << 2;
+          s = f32x4.add(s, f32x4.mul(f32x4.splat(load<f32>(wp + tp)), v128.load(line + <usize>load<i32>(ip + tp) * px)));
+        }
+        v128.store(dst + <usize>o * px, s);
+      }
+    }
+    return;
+  }
+  for (let o = 0; o < outW; o++) {
+    const ip = index + (<usize>(o * taps) << 2);
+    const wp = weight + (<usize>(o * taps) << 2);
+    const out = dst + (<usize>(o * channels) << 2);
+    for (let c = 0; c < channels; c++) {
+      const cp = <usize>c << 2;
+      let s = load<f32>(wp) * load<f32>(line + (<usize>(load<i32>(ip) * channels) << 2) + cp);
+      for (let t = 1; t < taps; t++) {
+        const tp = <usize>t << 2;
+        s += load<f32>(wp + tp) * load<f32>(line + (<usize>(load<i32>(ip + tp) * channels) << 2) + cp);
+      }
+      store<f32>(out + cp, s);
+    }
+  }
+}
+
+@inline function unpremultiply(v: v128, alpha: v128, mask: v128): v128 {
+  // colour * 255 / alpha; 0 where the alpha rounds to 0 (<= 0.5); alpha lanes kept.
+  const q = f32x4.div(f32x4.mul(v, f32x4.splat(255)), alpha);
+  return v128.bitselect(v, v128.and(q, f32x4.gt(alpha, f32x4.splat(0.5))), mask);
+}
+
+@inline function unpremultiplyPixels(v: v128, channels: i32): v128 {
+  return channels == 4
+    ? unpremultiply(v, v128.shuffle<f32>(v, v, 3, 3, 3, 3), alpha4())
+    : unpremultiply(v, v128.shuffle<f32>(v, v, 1, 1, 3, 3), alpha2());
+}
+
+@inline function roundToI32(v: v128): v128 {
+  return i32x4.trunc_sat_f32x4_s(f32x4.nearest(v));
+}
+
+/** `n` floats (whole pixels) -> bytes: divided by alpha when premultiplied, rounded half to even, clamped. */
+function floatsToBytes(src: usize, dst: usize, n: i32, channels: i32, premultiply: bool): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    // 16 floats are whole pixels for 2 and 4 channels, the only ones with alpha.
+    for (; i + 16 <= n; i += 16) {
+      const s = src + (<usize>i << 2);
+      let a = v128.load(s), b = v128.load(s, 16), c = v128.load(s, 32), d = v128.load(s, 48);
+      if (premultiply) {
+        a = unpremultiplyPixels(a, channels);
+        b = unpremultiplyPixels(b, channels);
+        c = unpremultiplyPixels(c, channels);
+        d = unpremultiplyPixels(d, channels);
+      }
+      const lo = i16x8.narrow_i32x4_s(roundToI32(a), roundToI32(b));
+      const hi = i16x8.narrow_i32x4_s(roundToI32(c), roundToI32(d));
+      v128.store(dst + <usize>i, i8x16.narrow_i16x8_u(lo, hi));
+    }
+  }
+  for (; i < n; i += channels) {
+    const s = src + (<usize>i << 2);
+    const alpha = load<f32>(s + (<usize>(channels - 1) << 2));
+    for (let c = 0; c < channels; c++) {
+      let v = load<f32>(s + (<usize>c << 2));
+      if (premultiply && c < channels - 1) v = alpha > 0.5 ? v * 255 / alpha : 0;
+      v = nearest<f32>(v);
+      store<u8>(dst + <usize>(i + c), <u8>(v <= 0 ? 0 : v >= 255 ? 255 : <i32>v));
+    }
+  }
+}
+
+/**
+ * Resizes an interleaved image. Tables: rows (H axis, `tapsH` taps) and columns (W axis).
+ * Scratch: `line` (inW * channels floats + 16 bytes), `cache` (tapsH slots of `stride` floats,
+ * stride >= outW * channels + 4), `blended` (stride floats), `slots` (tapsH i32: the input row
+ * each cache slot holds) and `slotIndex` (tapsH i32).
+ */
+export function resizeImage(src: usize, dst: usize, inW: i32, channels: i32, outW: i32, outH: i32, premultiply: bool,
+                            tapsW: i32, indexW: usize, weightW: usize, periodLo: i32, periodHi: i32,
+                            tapsH: i32, indexH: usize, weightH: usize,
+                            line: usize, cache: usize, stride: i32, blended: usize, slots: usize, slotIndex: usize): void {
+  const inRow = inW * channels;
+  const outRow = outW * channels;
+  const slotBytes = <usize>stride << 2;
+  for (let t = 0; t < tapsH; t++) store<i32>(slots + (<usize>t << 2), -1);
+  for (let y = 0; y < outH; y++) {
+    const ip = indexH + (<usize>(y * tapsH) << 2);
+    for (let t = 0; t < tapsH; t++) {
+      const r = load<i32>(ip + (<usize>t << 2));
+      const slot = r % tapsH;
+      store<i32>(slotIndex + (<usize>t << 2), slot);
+      if (load<i32>(slots + (<usize>slot << 2)) == r) continue;
+      bytesToFloats(src + <usize>r * <usize>inRow, line, inRow);
+      if (premultiply) premultiplyRow(line, inW, channels);
+      resampleInterleaved(line, cache + <usize>slot * slotBytes, inW, outW, channels, tapsW, indexW, weightW, periodLo, periodHi);
+      store<i32>(slots + (<usize>slot << 2), r);
+    }
+    let row = blended;
+    if (tapsH == 1) row = cache + <usize>load<i32>(slotIndex) * slotBytes;
+    else blendAxis(cache, blended, 1, tapsH, 1, stride, tapsH, slotIndex, weightH + (<usize>(y * tapsH) << 2));
+    floatsToBytes(row, dst + <usize>y * <usize>outRow, outRow, channels, premultiply);
+  }
+}
