@@ -70,8 +70,11 @@ export async function init(options: InitOptions = {}): Promise<BackendInfo> {
 
 const BUILDS: readonly Build[] = ['relaxed', 'simd', 'scalar'];
 
-/** options.build, else options.simd (true: 'simd', false: 'scalar'), else the best the engine validates. */
-function chooseBuild(options: InitOptions, engineSimd: boolean): Build {
+/**
+ * options.build, else options.simd (true: 'simd', false: 'scalar'), else the best the engine validates.
+ * (Internal: the generated inline entry, dist/inline.js, picks its embedded build with it.)
+ */
+export function chooseBuild(options: InitOptions, engineSimd: boolean): Build {
   if (options.build === undefined) {
     if (options.simd !== undefined) return options.simd ? 'simd' : 'scalar';
     return engineSimd && engineHasRelaxedSimd() ? 'relaxed' : engineSimd ? 'simd' : 'scalar';

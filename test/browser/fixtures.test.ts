@@ -1,6 +1,6 @@
-// The PyTorch fixture suite (interpolate and conv/shuffle) inside headless Chromium, on the SIMD
-// build, the forced-scalar build, an engine that refuses SIMD, and the inline entry; plus the
-// CSP rule for WebAssembly. Runs the built package (npm test builds it first).
+// The PyTorch fixture suite (interpolate and conv/shuffle) inside headless Chromium, on the default
+// (relaxed-SIMD) build, the SIMD build, the forced-scalar build, an engine that refuses SIMD, and
+// the inline entry; plus the CSP rule for WebAssembly. Runs the built package (npm test builds it first).
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,7 @@ const caseCount = (family: string): number =>
 const EXPECTED = Object.fromEntries(FAMILIES.map((f) => [f, { passed: caseCount(f), failed: 0 }]));
 
 interface Report {
-  info: { simd: boolean; engineSimd: boolean };
+  info: { simd: boolean; engineSimd: boolean; build: string; engineRelaxedSimd: boolean };
   userAgent: string;
   counts: Record<string, { passed: number; failed: number }>;
   failures: string[];
@@ -57,24 +57,31 @@ describe('fixtures in headless Chromium', () => {
     for (const f of FAMILIES) expect(EXPECTED[f].passed).toBeGreaterThan(100);
   });
 
+  it('default build (relaxed SIMD, which Chromium validates): every case passes', async () => {
+    const report = await run({});
+    expect(report.info).toMatchObject({ build: 'relaxed', simd: true, engineRelaxedSimd: true });
+    expect(report.failures).toEqual([]);
+    expect(report.counts).toEqual(EXPECTED);
+  }, 60_000);
+
   it('SIMD build: every case passes', async () => {
     const report = await run({ initOptions: { simd: true } });
     expect(report.userAgent).toContain('HeadlessChrome');
-    expect(report.info).toMatchObject({ simd: true, engineSimd: true });
+    expect(report.info).toMatchObject({ build: 'simd', simd: true, engineSimd: true });
     expect(report.failures).toEqual([]);
     expect(report.counts).toEqual(EXPECTED);
   }, 60_000);
 
   it('forced scalar build: every case passes', async () => {
     const report = await run({ initOptions: { simd: false } });
-    expect(report.info).toMatchObject({ simd: false, engineSimd: true });
+    expect(report.info).toMatchObject({ build: 'scalar', simd: false, engineSimd: true });
     expect(report.failures).toEqual([]);
     expect(report.counts).toEqual(EXPECTED);
   }, 60_000);
 
   it('an engine without SIMD gets the scalar build by default, and every case passes', async () => {
     const report = await run({ beforeLoad: NO_SIMD });
-    expect(report.info).toMatchObject({ simd: false, engineSimd: false });
+    expect(report.info).toMatchObject({ build: 'scalar', simd: false, engineSimd: false, engineRelaxedSimd: false });
     expect(report.failures).toEqual([]);
     expect(report.counts).toEqual(EXPECTED);
   }, 60_000);
@@ -90,7 +97,7 @@ describe('fixtures in headless Chromium', () => {
     );
     await page.close();
     expect(errors).toEqual([]);
-    expect(report.info.simd).toBe(true);
+    expect(report.info.build).toBe('relaxed');
     expect(report.failures).toEqual([]);
     expect(report.counts).toEqual(EXPECTED);
     expect(wasmRequests).toEqual([]);
@@ -105,8 +112,8 @@ describe('Content-Security-Policy', () => {
       const { page } = await browser.open(`${strict.url}test/browser/fixtures.html`);
       await page.waitForFunction(() => 'runFixtures' in window);
       // A string, not a function: vitest would rewrite a function's import() for Node.
-      const outcome = await page.evaluate(`import('/dist/index.js').then((up) => up.init())
-        .then((info) => 'ok simd=' + info.simd, (e) => 'refused: ' + e)`);
+      const outcome = await page.evaluate<string>(`import('/dist/index.js').then((up) => up.init())
+        .then((info) => 'ok build=' + info.build, (e) => 'refused: ' + e)`);
       await page.close();
       return outcome;
     } finally {
@@ -115,7 +122,7 @@ describe('Content-Security-Policy', () => {
   }
 
   it("runs under script-src 'self' 'wasm-unsafe-eval'", async () => {
-    expect(await initUnder("script-src 'self' 'wasm-unsafe-eval'")).toBe('ok simd=true');
+    expect(await initUnder("script-src 'self' 'wasm-unsafe-eval'")).toBe('ok build=relaxed');
   }, 30_000);
 
   it("is refused by the browser without 'wasm-unsafe-eval'", async () => {
