@@ -3,7 +3,7 @@
 //
 // One helper per coordinate rule, after aten/src/ATen/native/UpSample.h (PyTorch 1.13).
 
-import { checkBoolean, checkOptionNames, checkOut, checkTensor, formatShape, product, type Tensor } from './tensor.js';
+import { checkBoolean, checkElementCount, checkOptionNames, checkOut, checkTensor, formatShape, product, type Tensor } from './tensor.js';
 
 export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'bicubic' | 'trilinear' | 'area';
 
@@ -363,6 +363,8 @@ export function planInterpolate(inputArg: Tensor, options: InterpolateOptions): 
     throw new RangeError(`Non-empty ${shape.length}D data tensor expected but got a tensor with sizes ${formatShape(shape)}`);
   }
   const outputShape = [shape[0], shape[1], ...outSpatial];
+  // Before any table is built: a huge size or scale factor is a RangeError, not an allocation failure.
+  checkElementCount(outputShape, `the output (from ${size !== undefined ? 'size' : 'scaleFactor'})`);
   const out = checkOut(options.out, outputShape, [input]);
 
   const pad = (v: number[]) => [1, 1, 1].map((one, i) => (i < 3 - rank ? one : v[i - (3 - rank)])) as [number, number, number];

@@ -25,6 +25,9 @@ export function checkTensor(value: unknown, name: string): Tensor {
   if (value === null || typeof value !== 'object') {
     throw new TypeError(`${name} must be a Tensor { data: Float32Array, shape: number[] }, but got ${value === null ? 'null' : typeof value}`);
   }
+  if (ArrayBuffer.isView(value)) {
+    throw new TypeError(`${name} must be a Tensor { data: Float32Array, shape: number[] }, but got a bare ${value.constructor.name}; pass { data, shape }`);
+  }
   const { data, shape } = value as Partial<Tensor>;
   if (!(data instanceof Float32Array)) {
     const got = data === undefined ? 'undefined' : (data as object)?.constructor?.name ?? typeof data;
@@ -34,18 +37,46 @@ export function checkTensor(value: unknown, name: string): Tensor {
     throw new TypeError(`${name}.shape must be an array of integers, but got ${shape === undefined ? 'undefined' : typeof shape}`);
   }
   for (const d of shape) {
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
+    if (typeof d !== 'number') {
+      const got = shape.map((v) => (typeof v === 'string' ? `'${v}'` : String(v))).join(', ');
+      throw new TypeError(`${name}.shape must hold integers, but got [${got}]`);
+    }
+    if (!Number.isInteger(d) || d < 0) {
       throw new RangeError(`${name}.shape must hold non-negative integers, but got ${formatShape(shape)}`);
     }
   }
-  const n = product(shape);
-  if (n > MAX_ELEMENTS) {
-    throw new RangeError(`${name}.shape ${formatShape(shape)} has ${n} elements, more than the ${MAX_ELEMENTS} supported`);
-  }
+  const n = checkElementCount(shape, `${name}.shape`);
   if (data.length !== n) {
+    if (isDetached(data)) {
+      throw new TypeError(`${name}.data is a view of a detached ArrayBuffer (for example WebAssembly memory that ` +
+        `grew after the view was taken), but ${name}.shape ${formatShape(shape)} needs ${n} elements; take the view again`);
+    }
     throw new RangeError(`${name}.data has ${data.length} elements but ${name}.shape ${formatShape(shape)} needs ${n}`);
   }
   return value as Tensor;
+}
+
+/**
+ * The element count of `shape`, or a RangeError when it (or one dimension) exceeds what an
+ * operation supports: checked before any table or result is allocated.
+ */
+export function checkElementCount(shape: readonly number[], name: string): number {
+  const n = product(shape);
+  if (n > MAX_ELEMENTS || shape.some((d) => d > MAX_ELEMENTS)) {
+    throw new RangeError(`${name} ${formatShape(shape)} has ${n} elements, more than the ${MAX_ELEMENTS} supported (2 GiB of float32)`);
+  }
+  return n;
+}
+
+/** Whether a view's buffer was detached (transferred, or WebAssembly memory that grew). */
+function isDetached(data: Float32Array): boolean {
+  // ArrayBuffer.prototype.detached is recent (Node 22); constructing a view works everywhere.
+  try {
+    new Uint8Array(data.buffer, 0, 0);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /** Checks an `out` tensor against the result's shape, and that it does not overlap the inputs. */

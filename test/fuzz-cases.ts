@@ -18,8 +18,10 @@ import type { InterpolateMode, Tensor } from '../src/index.js';
 
 export interface BackendOps { name: string; ops: Operations }
 
+/** The WebAssembly backend pinned to one build (other members, if any, from plain JS). */
 function moduleBackend(module: WasmModule): Backend {
   return {
+    ...jsBackend,
     interpolate: (plan, input, output) => runInterpolate(module, plan, input, output),
     conv: (plan, input, weight, bias, output) => runConv(module, plan, input, weight, bias, output),
     pixelShuffle: (plan, input, output) => runShuffle(module, plan, input, output),
