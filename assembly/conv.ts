@@ -7,9 +7,12 @@
 // k runs over (input channel of the group, tap of this phase), so each phase is a small GEMM
 // (M = output channels per group, K, N = pixels) with no multiplications by inserted zeros and,
 // thanks to the padding, no bounds checks. Pixels are contiguous in x along W, so the SIMD
-// micro-kernel loads 8 neighbouring pixels per k and broadcasts one weight per output channel.
+// micro-kernel loads 8 neighbouring pixels per k and broadcasts one weight per output channel
+// (multiply-add: fused in the relaxed-SIMD build, mul then add otherwise).
 //
 // Pointers are byte addresses; sizes, strides and offsets are element counts.
+
+import { madd } from './simd';
 
 /** Int32 fields of one phase record (see src/conv.ts). */
 const PHASE_FIELDS = 10;
@@ -114,17 +117,17 @@ export function packWeights(dst: usize, src: usize, index: usize, n: i32, groups
         const xa = v128.load(xk);
         const xb = v128.load(xk, 16);
         let wv = v128.load32_splat(wp);
-        a0 = f32x4.add(a0, f32x4.mul(wv, xa));
-        c0 = f32x4.add(c0, f32x4.mul(wv, xb));
+        a0 = madd(wv, xa, a0);
+        c0 = madd(wv, xb, c0);
         wv = v128.load32_splat(wp, 4);
-        a1 = f32x4.add(a1, f32x4.mul(wv, xa));
-        c1 = f32x4.add(c1, f32x4.mul(wv, xb));
+        a1 = madd(wv, xa, a1);
+        c1 = madd(wv, xb, c1);
         wv = v128.load32_splat(wp, 8);
-        a2 = f32x4.add(a2, f32x4.mul(wv, xa));
-        c2 = f32x4.add(c2, f32x4.mul(wv, xb));
+        a2 = madd(wv, xa, a2);
+        c2 = madd(wv, xb, c2);
         wv = v128.load32_splat(wp, 12);
-        a3 = f32x4.add(a3, f32x4.mul(wv, xa));
-        c3 = f32x4.add(c3, f32x4.mul(wv, xb));
+        a3 = madd(wv, xa, a3);
+        c3 = madd(wv, xb, c3);
         wp += 16;
       }
       const count = pixels - q;
@@ -192,10 +195,10 @@ export function packWeights(dst: usize, src: usize, index: usize, n: i32, groups
       for (let op = offsets; op < offEnd; op += 4) {
         const xk = xp + (<usize>load<i32>(op) << 2);
         const wv = v128.load32_splat(wp);
-        a0 = f32x4.add(a0, f32x4.mul(wv, v128.load(xk)));
-        a1 = f32x4.add(a1, f32x4.mul(wv, v128.load(xk, 16)));
-        a2 = f32x4.add(a2, f32x4.mul(wv, v128.load(xk, 32)));
-        a3 = f32x4.add(a3, f32x4.mul(wv, v128.load(xk, 48)));
+        a0 = madd(wv, v128.load(xk), a0);
+        a1 = madd(wv, v128.load(xk, 16), a1);
+        a2 = madd(wv, v128.load(xk, 32), a2);
+        a3 = madd(wv, v128.load(xk, 48), a3);
         wp += 4;
       }
       const count = pixels - q;
