@@ -3,9 +3,8 @@
 //
 // Per output row: each input row it needs is converted to float once (colour premultiplied by
 // alpha / 255 when asked) and resampled along W into a row cache (slot = row % taps, enough
-// since a row's taps are consecutive rows); the cached rows are blended vertically with
-// interpolate's blendAxis, and the float row is turned to bytes: divided by alpha, rounded
-// half to even (f32x4.nearest), clamped by the saturating narrows.
+// since a row's taps are consecutive rows); the cached rows are blended vertically straight into
+// bytes: divided by alpha, rounded half to even (f32x4.nearest), clamped by the saturating narrows.
 //
 // Pointers are byte addresses. Buffers read or written a whole vector past their end are padded
 // by the wrapper by at least 16 bytes (the 2- and 3-channel pixel loads and stores overlap).
@@ -136,33 +135,48 @@ function resampleInterleaved(line: usize, dst: usize, inW: i32, outW: i32, chann
   return v128.bitselect(v, v128.and(q, f32x4.gt(alpha, f32x4.splat(0.5))), mask);
 }
 
-@inline function unpremultiplyPixels(v: v128, channels: i32): v128 {
-  return channels == 4
-    ? unpremultiply(v, v128.shuffle<f32>(v, v, 3, 3, 3, 3), alpha4())
-    : unpremultiply(v, v128.shuffle<f32>(v, v, 1, 1, 3, 3), alpha2());
+/** [f, f, f, 1]: a pixel's colour factor with its alpha lane kept. */
+@inline function colourFactor(f: v128): v128 {
+  return v128.bitselect(f32x4.splat(1), f, alpha4());
 }
 
 @inline function roundToI32(v: v128): v128 {
   return i32x4.trunc_sat_f32x4_s(f32x4.nearest(v));
 }
 
-/** `n` floats (whole pixels) -> bytes: divided by alpha when premultiplied, rounded half to even, clamped. */
+/**
+ * 16 floats (whole pixels) -> 16 bytes at `dst`: divided by alpha when premultiplied, rounded
+ * half to even, clamped. RGBA takes one division for its 4 pixels (colour * (255 / alpha)).
+ */
+@inline function storeBytes(dst: usize, a: v128, b: v128, c: v128, d: v128, channels: i32, premultiply: bool): void {
+  if (premultiply) {
+    if (channels == 4) {
+      const alphas = v128.shuffle<f32>(v128.shuffle<f32>(a, b, 3, 7, 3, 7), v128.shuffle<f32>(c, d, 3, 7, 3, 7), 0, 1, 4, 5);
+      const r = v128.and(f32x4.div(f32x4.splat(255), alphas), f32x4.gt(alphas, f32x4.splat(0.5)));
+      a = f32x4.mul(a, colourFactor(v128.shuffle<f32>(r, r, 0, 0, 0, 0)));
+      b = f32x4.mul(b, colourFactor(v128.shuffle<f32>(r, r, 1, 1, 1, 1)));
+      c = f32x4.mul(c, colourFactor(v128.shuffle<f32>(r, r, 2, 2, 2, 2)));
+      d = f32x4.mul(d, colourFactor(v128.shuffle<f32>(r, r, 3, 3, 3, 3)));
+    } else {
+      a = unpremultiply(a, v128.shuffle<f32>(a, a, 1, 1, 3, 3), alpha2());
+      b = unpremultiply(b, v128.shuffle<f32>(b, b, 1, 1, 3, 3), alpha2());
+      c = unpremultiply(c, v128.shuffle<f32>(c, c, 1, 1, 3, 3), alpha2());
+      d = unpremultiply(d, v128.shuffle<f32>(d, d, 1, 1, 3, 3), alpha2());
+    }
+  }
+  const lo = i16x8.narrow_i32x4_s(roundToI32(a), roundToI32(b));
+  const hi = i16x8.narrow_i32x4_s(roundToI32(c), roundToI32(d));
+  v128.store(dst, i8x16.narrow_i16x8_u(lo, hi));
+}
+
+/** `n` floats (whole pixels) -> bytes, as storeBytes. */
 function floatsToBytes(src: usize, dst: usize, n: i32, channels: i32, premultiply: bool): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     // 16 floats are whole pixels for 2 and 4 channels, the only ones with alpha.
     for (; i + 16 <= n; i += 16) {
       const s = src + (<usize>i << 2);
-      let a = v128.load(s), b = v128.load(s, 16), c = v128.load(s, 32), d = v128.load(s, 48);
-      if (premultiply) {
-        a = unpremultiplyPixels(a, channels);
-        b = unpremultiplyPixels(b, channels);
-        c = unpremultiplyPixels(c, channels);
-        d = unpremultiplyPixels(d, channels);
-      }
-      const lo = i16x8.narrow_i32x4_s(roundToI32(a), roundToI32(b));
-      const hi = i16x8.narrow_i32x4_s(roundToI32(c), roundToI32(d));
-      v128.store(dst + <usize>i, i8x16.narrow_i16x8_u(lo, hi));
+      storeBytes(dst + <usize>i, v128.load(s), v128.load(s, 16), v128.load(s, 32), v128.load(s, 48), channels, premultiply);
     }
   }
   for (; i < n; i += channels) {
@@ -175,6 +189,57 @@ function floatsToBytes(src: usize, dst: usize, n: i32, channels: i32, premultipl
       store<u8>(dst + <usize>(i + c), <u8>(v <= 0 ? 0 : v >= 255 ? 255 : <i32>v));
     }
   }
+}
+
+/**
+ * One output row: the vertical blend of cached rows fused with the conversion to bytes for 1, 2
+ * and 4 taps (SIMD); other tap counts, and the last < 16 floats, go through `blended`.
+ */
+function blendRowToBytes(cache: usize, slotBytes: usize, blended: usize, stride: i32, dst: usize, n: i32,
+                         taps: i32, slotIndex: usize, weight: usize, channels: i32, premultiply: bool): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD && (taps == 1 || taps == 2 || taps == 4)) {
+    const r0 = cache + <usize>load<i32>(slotIndex) * slotBytes;
+    if (taps == 1) {
+      for (; i + 16 <= n; i += 16) {
+        const s = r0 + (<usize>i << 2);
+        storeBytes(dst + <usize>i, v128.load(s), v128.load(s, 16), v128.load(s, 32), v128.load(s, 48), channels, premultiply);
+      }
+    } else if (taps == 2) {
+      const r1 = cache + <usize>load<i32>(slotIndex, 4) * slotBytes;
+      const w0 = f32x4.splat(load<f32>(weight)), w1 = f32x4.splat(load<f32>(weight, 4));
+      for (; i + 16 <= n; i += 16) {
+        const o = <usize>i << 2;
+        const a = f32x4.add(f32x4.mul(w0, v128.load(r0 + o)), f32x4.mul(w1, v128.load(r1 + o)));
+        const b = f32x4.add(f32x4.mul(w0, v128.load(r0 + o, 16)), f32x4.mul(w1, v128.load(r1 + o, 16)));
+        const c = f32x4.add(f32x4.mul(w0, v128.load(r0 + o, 32)), f32x4.mul(w1, v128.load(r1 + o, 32)));
+        const d = f32x4.add(f32x4.mul(w0, v128.load(r0 + o, 48)), f32x4.mul(w1, v128.load(r1 + o, 48)));
+        storeBytes(dst + <usize>i, a, b, c, d, channels, premultiply);
+      }
+    } else {
+      const r1 = cache + <usize>load<i32>(slotIndex, 4) * slotBytes;
+      const r2 = cache + <usize>load<i32>(slotIndex, 8) * slotBytes;
+      const r3 = cache + <usize>load<i32>(slotIndex, 12) * slotBytes;
+      const w0 = f32x4.splat(load<f32>(weight)), w1 = f32x4.splat(load<f32>(weight, 4));
+      const w2 = f32x4.splat(load<f32>(weight, 8)), w3 = f32x4.splat(load<f32>(weight, 12));
+      for (; i + 16 <= n; i += 16) {
+        const o = <usize>i << 2;
+        let a = f32x4.add(f32x4.mul(w0, v128.load(r0 + o)), f32x4.mul(w1, v128.load(r1 + o)));
+        a = f32x4.add(f32x4.add(a, f32x4.mul(w2, v128.load(r2 + o))), f32x4.mul(w3, v128.load(r3 + o)));
+        let b = f32x4.add(f32x4.mul(w0, v128.load(r0 + o, 16)), f32x4.mul(w1, v128.load(r1 + o, 16)));
+        b = f32x4.add(f32x4.add(b, f32x4.mul(w2, v128.load(r2 + o, 16))), f32x4.mul(w3, v128.load(r3 + o, 16)));
+        let c = f32x4.add(f32x4.mul(w0, v128.load(r0 + o, 32)), f32x4.mul(w1, v128.load(r1 + o, 32)));
+        c = f32x4.add(f32x4.add(c, f32x4.mul(w2, v128.load(r2 + o, 32))), f32x4.mul(w3, v128.load(r3 + o, 32)));
+        let d = f32x4.add(f32x4.mul(w0, v128.load(r0 + o, 48)), f32x4.mul(w1, v128.load(r1 + o, 48)));
+        d = f32x4.add(f32x4.add(d, f32x4.mul(w2, v128.load(r2 + o, 48))), f32x4.mul(w3, v128.load(r3 + o, 48)));
+        storeBytes(dst + <usize>i, a, b, c, d, channels, premultiply);
+      }
+    }
+    if (i == n) return;
+  }
+  // The rest [i, n): blend the whole row (interpolate's kernel), convert from i.
+  blendAxis(cache, blended, 1, taps, 1, stride, taps, slotIndex, weight);
+  floatsToBytes(blended + (<usize>i << 2), dst + <usize>i, n - i, channels, premultiply);
 }
 
 /**
@@ -203,9 +268,7 @@ export function resizeImage(src: usize, dst: usize, inW: i32, channels: i32, out
       resampleInterleaved(line, cache + <usize>slot * slotBytes, inW, outW, channels, tapsW, indexW, weightW, periodLo, periodHi);
       store<i32>(slots + (<usize>slot << 2), r);
     }
-    let row = blended;
-    if (tapsH == 1) row = cache + <usize>load<i32>(slotIndex) * slotBytes;
-    else blendAxis(cache, blended, 1, tapsH, 1, stride, tapsH, slotIndex, weightH + (<usize>(y * tapsH) << 2));
-    floatsToBytes(row, dst + <usize>y * <usize>outRow, outRow, channels, premultiply);
+    blendRowToBytes(cache, slotBytes, blended, stride, dst + <usize>y * <usize>outRow, outRow, tapsH, slotIndex,
+                    weightH + (<usize>(y * tapsH) << 2), channels, premultiply);
   }
 }

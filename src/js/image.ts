@@ -27,16 +27,30 @@ export function runResizeImage(plan: ImagePlan, input: Uint8Array | Uint8Clamped
       }
     }
     const d = (r % K) * rowLen;
-    if (colTaps === 1) {
+    if (C === 4 && colTaps === 2) {
+      // RGBA bilinear, the common case: the channel loop unrolled.
+      for (let o = 0, q = d; o < outW; o++, q += 4) {
+        const a = colIndex[2 * o] * 4, b = colIndex[2 * o + 1] * 4;
+        const w0 = colWeight[2 * o], w1 = colWeight[2 * o + 1];
+        cache[q] = w0 * line[a] + w1 * line[b];
+        cache[q + 1] = w0 * line[a + 1] + w1 * line[b + 1];
+        cache[q + 2] = w0 * line[a + 2] + w1 * line[b + 2];
+        cache[q + 3] = w0 * line[a + 3] + w1 * line[b + 3];
+      }
+    } else if (C === 4 && colTaps === 4) {
+      for (let o = 0, q = d; o < outW; o++, q += 4) {
+        const k = 4 * o;
+        const a = colIndex[k] * 4, b = colIndex[k + 1] * 4, c = colIndex[k + 2] * 4, e = colIndex[k + 3] * 4;
+        const w0 = colWeight[k], w1 = colWeight[k + 1], w2 = colWeight[k + 2], w3 = colWeight[k + 3];
+        cache[q] = w0 * line[a] + w1 * line[b] + w2 * line[c] + w3 * line[e];
+        cache[q + 1] = w0 * line[a + 1] + w1 * line[b + 1] + w2 * line[c + 1] + w3 * line[e + 1];
+        cache[q + 2] = w0 * line[a + 2] + w1 * line[b + 2] + w2 * line[c + 2] + w3 * line[e + 2];
+        cache[q + 3] = w0 * line[a + 3] + w1 * line[b + 3] + w2 * line[c + 3] + w3 * line[e + 3];
+      }
+    } else if (colTaps === 1) {
       for (let o = 0; o < outW; o++) {
         const a = colIndex[o] * C;
         for (let c = 0; c < C; c++) cache[d + o * C + c] = line[a + c];
-      }
-    } else if (colTaps === 2) {
-      for (let o = 0; o < outW; o++) {
-        const a = colIndex[2 * o] * C, b = colIndex[2 * o + 1] * C;
-        const w0 = colWeight[2 * o], w1 = colWeight[2 * o + 1];
-        for (let c = 0; c < C; c++) cache[d + o * C + c] = w0 * line[a + c] + w1 * line[b + c];
       }
     } else {
       for (let o = 0; o < outW; o++) {
@@ -58,11 +72,15 @@ export function runResizeImage(plan: ImagePlan, input: Uint8Array | Uint8Clamped
       if (cached[r % K] !== r) horizontal(r);
     }
     const d = y * rowLen;
+    const a = (rowIndex[k] % K) * rowLen;
+    const w0 = rowWeight[k];
     if (K === 1) {
-      blended.set(cache.subarray((rowIndex[k] % K) * rowLen, (rowIndex[k] % K + 1) * rowLen));
+      for (let i = 0; i < rowLen; i++) blended[i] = cache[a + i];
+    } else if (K === 2) {
+      const b = (rowIndex[k + 1] % K) * rowLen;
+      const w1 = rowWeight[k + 1];
+      for (let i = 0; i < rowLen; i++) blended[i] = w0 * cache[a + i] + w1 * cache[b + i];
     } else {
-      const a = (rowIndex[k] % K) * rowLen;
-      const w0 = rowWeight[k];
       for (let i = 0; i < rowLen; i++) blended[i] = w0 * cache[a + i];
       for (let t = 1; t < K; t++) {
         const b = (rowIndex[k + t] % K) * rowLen;
@@ -72,11 +90,12 @@ export function runResizeImage(plan: ImagePlan, input: Uint8Array | Uint8Clamped
     }
     if (premultiply) {
       for (let p = C - 1; p < rowLen; p += C) {
-        const a = blended[p];
+        const alpha = blended[p];
         // Colour is 0 where the alpha rounds to 0 (a <= 0.5, half to even).
-        for (let c = p - C + 1; c < p; c++) blended[c] = a > 0.5 ? (blended[c] * 255) / a : 0;
+        for (let c = p - C + 1; c < p; c++) blended[c] = alpha > 0.5 ? (blended[c] * 255) / alpha : 0;
       }
     }
-    output.set(blended, d); // Float32Array -> Uint8ClampedArray: round half to even, clamp
+    // A Uint8ClampedArray store rounds half to even and clamps.
+    for (let i = 0; i < rowLen; i++) output[d + i] = blended[i];
   }
 }
