@@ -1,0 +1,337 @@
+// upsample-wasm against the libraries a user would pick instead, in one run on the same data:
+// tfjs (WebAssembly/XNNPACK and plain-JS CPU backends), onnxruntime-web (WebAssembly SIMD) and
+// onnxruntime-node (native, 1 and 2 intra-op threads), PyTorch 1.13 when Debian's python3-torch is
+// there, our own plain-JS backend and relaxed-SIMD build, and the memory roofline.
+// Each peer's output is checked against ours (max abs difference). Writes
+// bench/results/peers.{json,md,svg}. Run: `npm run bench:peers` (builds first). BENCH_TIME_MS sets
+// the time per task.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import v8 from 'node:v8';
+import { Bench } from 'tinybench';
+import { fmt, machine, randomTensor, TIME_MS } from './common.js';
+import { convTransposeModel, resizeModel } from './onnx-models.js';
+
+// The relaxed-SIMD build needs the engine flag on Node 20 (Node 22+ and Chrome 114+ have it on).
+// V8 flags must be set before the first module is compiled, so the package is imported after.
+const { engineHasRelaxedSimd } = await import('../dist/wasm/module.js');
+if (!engineHasRelaxedSimd()) v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+const up = await import('../dist/index.js');
+const tf = await import('@tensorflow/tfjs-core');
+await import('@tensorflow/tfjs-backend-cpu');
+const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
+const ortWeb = await import('onnxruntime-web');
+const ortNode = await import('onnxruntime-node');
+
+const require = createRequire(import.meta.url);
+const distOf = (file) => path.dirname(require.resolve(file)) + path.sep;
+/** A dependency's version from its package.json (some packages' exports hide that file from require). */
+const version = (name) => JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')).version;
+
+// Peer set-up in Node: both WebAssembly peers must be told where their .wasm files are.
+setWasmPaths(distOf('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+ortWeb.env.wasm.wasmPaths = distOf('onnxruntime-web/ort-wasm-simd-threaded.wasm');
+ortWeb.env.wasm.numThreads = 1; // process-wide and fixed at the first session: one thread here
+tf.env().set('IS_TEST', true); // silences tfjs's "hi there" console advice
+
+const US = 'upsample-wasm SIMD, resident tensors';
+
+const workloads = [
+  { id: 'W1', title: 'W1 bilinear 2x [1,32,256,256]', shape: [1, 32, 256, 256], op: 'interpolate', options: { scaleFactor: 2, mode: 'bilinear' }, onnx: 'linear', tfjs: 'bilinear' },
+  { id: 'W2', title: 'W2 nearest 2x [1,32,256,256]', shape: [1, 32, 256, 256], op: 'interpolate', options: { scaleFactor: 2, mode: 'nearest' }, onnx: 'nearest', tfjs: 'nearest' },
+  { id: 'W3', title: 'W3 bicubic 2x [1,3,512,512]', shape: [1, 3, 512, 512], op: 'interpolate', options: { scaleFactor: 2, mode: 'bicubic' }, onnx: 'cubic' },
+  { id: 'W4', title: 'W4 convTranspose2d 32->32 k4 s2 p1 [1,32,64,64]', shape: [1, 32, 64, 64], op: 'convTranspose2d', weightShape: [32, 32, 4, 4], options: { stride: 2, padding: 1 }, onnx: 'convTranspose', tfjs: 'convTranspose' },
+];
+
+/** Where a peer computes something other than PyTorch's rule, or how it was made to match. */
+const SEMANTICS = {
+  W1: 'tfjs `resizeBilinear(alignCorners=false, halfPixelCenters=true)` and ONNX `Resize` linear with `half_pixel` follow the same rule as PyTorch `align_corners=False` (source clamped at 0); differences are float rounding.',
+  W2: 'PyTorch `nearest` is `floor(dst * in/out)`: tfjs `resizeNearestNeighbor(alignCorners=false, halfPixelCenters=false)` and ONNX `asymmetric` + `nearest_mode=floor` are the same rule (tfjs with `alignCorners=true` rounds instead, and `halfPixelCenters=true` is PyTorch `nearest-exact`).',
+  W3: 'tfjs has no bicubic resize. ONNX `Resize` cubic with `half_pixel` and `cubic_coeff_a=-0.75` (the ONNX default and PyTorch\'s A; TensorFlow\'s own bicubic uses -0.5) is PyTorch\'s rule at these sizes; PyTorch row: `upsample_bicubic2d(out=)`, 1 thread. sharp (not benchmarked) samples a quarter pixel off PyTorch\'s half-pixel rule (97 levels max difference on 8-bit images), so it is not the same resize.',
+  W4: 'tfjs `conv2dTranspose(pad=\'same\')` pads 1 on each side here (= PyTorch padding=1), filter laid out `[kH, kW, Cout, Cin]` (ours is PyTorch\'s `[Cin, Cout, kH, kW]`); ONNX `ConvTranspose` takes PyTorch\'s layout and `pads=[1,1,1,1]`. Differences are summation order.',
+};
+
+const numel = (shape) => shape.reduce((a, b) => a * b, 1);
+const nchwToNhwc = (data, [n, c, h, w]) => {
+  const out = new Float32Array(data.length);
+  for (let b = 0; b < n; b++) for (let ch = 0; ch < c; ch++) for (let i = 0; i < h * w; i++) out[(b * h * w + i) * c + ch] = data[(b * c + ch) * h * w + i];
+  return out;
+};
+const nhwcToNchw = (data, [n, c, h, w]) => {
+  const out = new Float32Array(data.length);
+  for (let b = 0; b < n; b++) for (let ch = 0; ch < c; ch++) for (let i = 0; i < h * w; i++) out[(b * c + ch) * h * w + i] = data[(b * h * w + i) * c + ch];
+  return out;
+};
+function maxAbsDiff(a, b) {
+  if (a.length !== b.length) return Infinity;
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  return worst;
+}
+
+/** tinybench medians of { name, fn, diff?, slow? } tasks; slow tasks (about a second) get fewer samples. */
+async function measure(tasks) {
+  const rows = [];
+  for (const t of tasks) {
+    const bench = new Bench({ time: t.slow ? 0 : TIME_MS, warmupTime: t.slow ? 0 : 150, warmupIterations: t.slow ? 1 : 3, iterations: t.slow ? 5 : 10 });
+    bench.add(t.name, t.fn);
+    await bench.run();
+    const r = bench.tasks[0].result;
+    if (r.state !== 'completed') throw new Error(`${t.name}: ${r.state} ${r.error ?? ''}`);
+    rows.push({ name: t.name, median: r.latency.p50, min: r.latency.min, max: r.latency.max, samples: r.latency.samples?.length ?? 0, ...(t.diff !== undefined ? { maxAbsDiff: t.diff } : {}) });
+    process.stdout.write('.');
+  }
+  return rows;
+}
+
+// ---- PyTorch (Debian's python3-torch), timed in its own process on the same data ----
+const PYTORCH_SCRIPT = String.raw`
+import json, sys, time, torch, torch.nn.functional as F
+torch.set_num_threads(1)
+spec = json.load(sys.stdin)
+def median_ms(fn, reps):
+  fn(); ts = []
+  for _ in range(reps):
+    t = time.perf_counter(); fn(); ts.append((time.perf_counter() - t) * 1000)
+  ts.sort(); return ts[len(ts) // 2], ts[0], ts[-1], ts
+out = {}
+for w in spec:
+  x = torch.frombuffer(bytearray(open(w['input'], 'rb').read()), dtype=torch.float32).reshape(w['shape'])
+  if w['op'] == 'convTranspose2d':
+    wt = torch.frombuffer(bytearray(open(w['weight'], 'rb').read()), dtype=torch.float32).reshape(w['weightShape'])
+    fn = lambda: F.conv_transpose2d(x, wt, stride=2, padding=1)
+  else:
+    size = [2 * s for s in w['shape'][2:]]
+    y = torch.empty(w['shape'][:2] + size)
+    f = {'bilinear': lambda: torch._C._nn.upsample_bilinear2d(x, size, False, None, None, out=y),
+         'nearest': lambda: torch._C._nn.upsample_nearest2d(x, size, None, None, out=y),
+         'bicubic': lambda: torch._C._nn.upsample_bicubic2d(x, size, False, None, None, out=y)}[w['mode']]
+    fn = lambda: (f(), y)[1]
+  med, lo, hi, ts = median_ms(fn, 15)
+  fn().numpy().astype('float32').tofile(w['output'])
+  out[w['id']] = {'median': med, 'min': lo, 'max': hi, 'samples': len(ts)}
+print(json.dumps({'version': torch.__version__, 'results': out}))
+`;
+
+function runPyTorch(jobs) {
+  const python = '/usr/bin/python3';
+  if (!existsSync(python)) return undefined;
+  const child = spawnSync(python, ['-c', PYTORCH_SCRIPT], { input: JSON.stringify(jobs), encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (child.status !== 0) {
+    console.warn(`PyTorch row skipped: ${child.stderr.trim().split('\n').at(-1)}`);
+    return undefined;
+  }
+  return JSON.parse(child.stdout.trim().split('\n').at(-1));
+}
+
+// ---- the run ----
+
+export async function benchPeers() {
+  await up.init({ build: 'simd' });
+  const relaxed = engineHasRelaxedSimd();
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'peers-'));
+
+  // Inputs and our reference outputs first, so PyTorch can run on the same bytes.
+  const data = workloads.map((w, i) => {
+    const input = randomTensor(w.shape, 11 + i);
+    const weight = w.weightShape ? randomTensor(w.weightShape, 101 + i) : undefined;
+    if (weight) for (let k = 0; k < weight.data.length; k++) weight.data[k] *= 0.1; // fan-in 512: keep outputs O(1)
+    const call = (ops, options) => (weight ? ops[w.op](input, weight, { ...w.options, ...options }) : ops[w.op](input, { ...w.options, ...options }));
+    const expected = call(up);
+    return { input, weight, call, expected };
+  });
+  const pyJobs = workloads.map((w, i) => {
+    const file = (name) => path.join(tmp, `${w.id}-${name}.f32`);
+    writeFileSync(file('in'), data[i].input.data);
+    if (data[i].weight) writeFileSync(file('w'), data[i].weight.data);
+    return { id: w.id, op: w.op, mode: w.options.mode, shape: w.shape, weightShape: w.weightShape, input: file('in'), weight: file('w'), output: file('out') };
+  });
+  console.log('PyTorch (1 thread)...');
+  const torch = runPyTorch(pyJobs);
+
+  const sections = [];
+  for (const [i, w] of workloads.entries()) {
+    const { input, weight, call, expected } = data[i];
+    const outShape = expected.shape;
+    const n = numel(outShape);
+    const out = { data: new Float32Array(n), shape: outShape };
+    const ones = new Float32Array(n).fill(1);
+    const tasks = [
+      { name: 'roofline: fill output', fn: () => out.data.fill(0.5) },
+      { name: 'roofline: set output', fn: () => out.data.set(ones) },
+    ];
+
+    // Ours: resident tensors (inputs and output in WebAssembly memory: nothing copied) per build.
+    const resident = [];
+    const residentTask = async (build, name) => {
+      await up.init({ build });
+      const rin = up.allocTensor(input.shape, input.data);
+      const rw = weight && up.allocTensor(weight.shape, weight.data);
+      const rout = up.allocTensor(outShape);
+      const run = () => (rw ? up[w.op](rin, rw, { ...w.options, out: rout }) : up[w.op](rin, { ...w.options, out: rout }));
+      run();
+      const diff = maxAbsDiff(rout.data, expected.data);
+      resident.push(rin, rout, ...(rw ? [rw] : []));
+      return { name, fn: run, diff, build };
+    };
+    const ours = [await residentTask('simd', US)];
+    if (relaxed) ours.push(await residentTask('relaxed', 'upsample-wasm relaxed SIMD, resident tensors'));
+    tasks.push(...ours);
+    tasks.push(
+      { name: 'upsample-wasm SIMD API, out into a JS array', build: 'simd', fn: () => call(up, { out }) },
+      { name: 'upsample-wasm SIMD API, fresh output', build: 'simd', fn: () => call(up) },
+      { name: 'upsample-wasm plain JS (js), out', fn: () => call(up.js, { out }), diff: maxAbsDiff(call(up.js).data, expected.data) },
+    );
+
+    // tfjs: NHWC tensors made once per backend, outputs disposed every call.
+    if (w.tfjs) {
+      for (const backend of ['wasm', 'cpu']) {
+        await tf.setBackend(backend);
+        await tf.ready();
+        const [nb, c, h, wd] = w.shape;
+        const x = tf.tensor4d(nchwToNhwc(input.data, w.shape), [nb, h, wd, c]);
+        const [, oc, oh, ow] = outShape;
+        let op;
+        if (w.tfjs === 'bilinear') op = () => tf.image.resizeBilinear(x, [oh, ow], false, true);
+        else if (w.tfjs === 'nearest') op = () => tf.image.resizeNearestNeighbor(x, [oh, ow], false, false);
+        else {
+          // PyTorch (Cin, Cout, kH, kW) -> tfjs (kH, kW, Cout, Cin)
+          const [ci, co, kh, kw] = weight.shape;
+          const f = new Float32Array(weight.data.length);
+          for (let a = 0; a < ci; a++) for (let b = 0; b < co; b++) for (let y = 0; y < kh; y++) for (let z = 0; z < kw; z++) f[((y * kw + z) * co + b) * ci + a] = weight.data[((a * co + b) * kh + y) * kw + z];
+          const filter = tf.tensor4d(f, [kh, kw, co, ci]);
+          op = () => tf.conv2dTranspose(x, filter, [nb, oh, ow, oc], w.options.stride, 'same');
+        }
+        const y = op();
+        const diff = maxAbsDiff(nhwcToNchw(y.dataSync(), outShape), expected.data);
+        y.dispose();
+        const label = backend === 'wasm' ? 'tfjs-backend-wasm' : 'tfjs-backend-cpu';
+        const slow = w.tfjs === 'convTranspose';
+        if (backend === 'wasm') tasks.push({ name: `${label} op`, tfBackend: backend, diff, slow, fn: () => op().dispose() });
+        tasks.push({ name: `${label} op + dataSync`, tfBackend: backend, diff, slow: slow || backend === 'cpu', fn: () => { const t = op(); t.dataSync(); t.dispose(); } });
+      }
+    }
+
+    // onnxruntime: one session per runtime and thread count, fresh outputs (its usual API).
+    const model = w.onnx === 'convTranspose' ? convTransposeModel(w.shape, weight, w.options) : resizeModel(w.shape, 2, w.onnx);
+    const ortRuns = [
+      ['onnxruntime-web 1 thread', ortWeb, { executionProviders: ['wasm'] }],
+      ['onnxruntime-node 1 thread', ortNode, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' }],
+      ['onnxruntime-node 2 threads', ortNode, { intraOpNumThreads: 2, interOpNumThreads: 1, executionMode: 'sequential' }],
+    ];
+    for (const [name, ort, options] of ortRuns) {
+      const session = await ort.InferenceSession.create(model, { graphOptimizationLevel: 'all', ...options });
+      const X = new ort.Tensor('float32', input.data, input.shape);
+      const result = await session.run({ X });
+      const diff = maxAbsDiff(result.Y.data, expected.data);
+      tasks.push({ name, diff, slow: w.id === 'W3', fn: async () => { await session.run({ X }); } });
+    }
+
+    // Run, switching our build or the tfjs backend as each task needs.
+    const rows = [];
+    for (const t of tasks) {
+      if (t.build) await up.init({ build: t.build });
+      if (t.tfBackend) await tf.setBackend(t.tfBackend);
+      rows.push(...(await measure([t])));
+    }
+    await up.init({ build: 'simd' });
+    for (const r of resident) r.dispose();
+
+    const py = torch?.results[w.id];
+    if (py) {
+      const file = pyJobs[i].output;
+      const torchOut = new Float32Array(new Uint8Array(readFileSync(file)).buffer);
+      rows.push({ name: `PyTorch ${torch.version} CPU 1 thread (separate process)`, median: py.median, min: py.min, max: py.max, samples: py.samples, maxAbsDiff: maxAbsDiff(torchOut, expected.data) });
+    }
+    const base = rows.find((r) => r.name === US).median;
+    for (const r of rows) r.ratio = r.median / base;
+    sections.push({ id: w.id, title: w.title, baseline: US, semantics: SEMANTICS[w.id], rows });
+    console.log(`\n${w.title}\n${markdownTable(rows)}`);
+  }
+  const versions = {
+    node: process.version, v8: process.versions.v8,
+    'upsample-wasm': JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version,
+    '@tensorflow/tfjs-core': version('@tensorflow/tfjs-core'), '@tensorflow/tfjs-backend-wasm': version('@tensorflow/tfjs-backend-wasm'),
+    '@tensorflow/tfjs-backend-cpu': version('@tensorflow/tfjs-backend-cpu'),
+    'onnxruntime-web': version('onnxruntime-web'), 'onnxruntime-node': version('onnxruntime-node'),
+    ...(torch ? { pytorch: torch.version } : {}),
+  };
+  rmSync(tmp, { recursive: true, force: true });
+  const report = { machine: machine(), versions, relaxedSimd: relaxed, timePerTaskMs: TIME_MS, sections };
+  writeResults(report);
+  return report;
+}
+
+// ---- output ----
+
+const diffText = (d) => (d === undefined ? '' : d === 0 ? '0' : d === Infinity ? 'shape differs' : d.toExponential(1));
+
+function markdownTable(rows) {
+  const head = `| task | median ms | min-max ms | x ours | max abs diff vs ours |\n|---|---:|---:|---:|---:|`;
+  return [head, ...rows.map((r) => `| ${r.name === US ? `**${r.name}**` : r.name} | ${fmt(r.median)} | ${fmt(r.min)}-${fmt(r.max)} | ${r.ratio === undefined ? '' : r.ratio.toFixed(2)} | ${diffText(r.maxAbsDiff)} |`)].join('\n');
+}
+
+function writeResults(report) {
+  const dir = new URL('./results/', import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(new URL('peers.json', dir), JSON.stringify(report, null, 2) + '\n');
+  const md = [
+    '# Versus other libraries',
+    '',
+    `Machine: ${report.machine}. Versions: ${Object.entries(report.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    '',
+    `Medians of tinybench runs in one process and one run (PyTorch in a child process during the same run); "x ours" is a task's median over **${US}** (inputs and output allocated with \`allocTensor\`, so nothing is copied), so above 1 means slower than us. Single thread unless a row says otherwise. Max abs diff: against our output on the same random input (values in [-1, 1]). The relaxed-SIMD row runs ${report.relaxedSimd ? 'on this engine as is' : 'with V8\'s `--experimental-wasm-relaxed-simd` (Node 20)'}. Each API row includes what that API costs the caller: tfjs "op" leaves the result in the backend, "+ dataSync" reads it back; onnxruntime allocates a fresh output per run.`,
+    '',
+    ...report.sections.flatMap((s) => [`## ${s.title}`, '', markdownTable(s.rows), '', `Semantics: ${s.semantics}`, '']),
+    '![ratios to upsample-wasm](peers.svg)',
+    '',
+  ];
+  writeFileSync(new URL('peers.md', dir), md.join('\n'));
+  writeFileSync(new URL('peers.svg', dir), svgChart(report));
+}
+
+const escapeXml = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Horizontal bars of each task's time over ours, log scale, one group a workload. */
+function svgChart(report) {
+  const rowH = 15, labelW = 330, plotW = 430, left = labelW + 10, top = 46;
+  const lo = 0.1, hi = 1000;
+  const x = (ratio) => left + (Math.log10(Math.min(Math.max(ratio, lo), hi) / lo) / Math.log10(hi / lo)) * plotW;
+  const parts = [];
+  let y = top;
+  for (const s of report.sections) {
+    parts.push(`<text x="6" y="${y + 11}" font-weight="bold">${escapeXml(s.title)}</text>`);
+    y += rowH + 2;
+    for (const r of s.rows) {
+      const ours = r.name.startsWith('upsample-wasm');
+      const roof = r.name.startsWith('roofline');
+      const color = r.name === US ? '#1f77b4' : ours ? '#6baed6' : roof ? '#bbbbbb' : '#e6550d';
+      const x1 = x(1), x2 = x(r.ratio);
+      parts.push(`<text x="${labelW}" y="${y + 11}" text-anchor="end">${escapeXml(r.name)}</text>`);
+      parts.push(`<rect x="${Math.min(x1, x2).toFixed(1)}" y="${y + 2}" width="${Math.max(Math.abs(x2 - x1), 1).toFixed(1)}" height="${rowH - 4}" fill="${color}"/>`);
+      parts.push(`<text x="${(Math.max(x1, x2) + 4).toFixed(1)}" y="${y + 11}">${r.ratio >= 10 ? r.ratio.toFixed(0) : r.ratio.toFixed(2)}x</text>`);
+      y += rowH;
+    }
+    y += 8;
+  }
+  const ticks = [0.1, 0.3, 1, 3, 10, 30, 100, 300, 1000].map((t) => `<line x1="${x(t).toFixed(1)}" y1="${top - 6}" x2="${x(t).toFixed(1)}" y2="${y}" stroke="${t === 1 ? '#333' : '#ddd'}"/><text x="${x(t).toFixed(1)}" y="${top - 9}" text-anchor="middle">${t}x</text>`);
+  const width = left + plotW + 60;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y + 24}" viewBox="0 0 ${width} ${y + 24}" font-family="sans-serif" font-size="11">
+<rect width="100%" height="100%" fill="#fff"/>
+<text x="6" y="16" font-size="13" font-weight="bold">Time relative to upsample-wasm (SIMD, resident tensors); log scale, right = slower</text>
+<text x="6" y="30" fill="#555">${escapeXml(report.machine)}</text>
+${ticks.join('\n')}
+${parts.join('\n')}
+<text x="6" y="${y + 16}" fill="#555">bars start at 1x (us); grey: memory roofline, blue: upsample-wasm, orange: other libraries</text>
+</svg>
+`;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await benchPeers();
+  process.exit(0); // onnxruntime-web keeps worker handles open
+}
