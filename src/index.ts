@@ -17,6 +17,8 @@ export type { Operations } from './ops.js';
 export type { WasmSource } from './wasm/module.js';
 export { init, backendInfo } from './init.js';
 export type { ResidentTensor } from './wasm/resident.js';
+export { createPool } from './pool/index.js';
+export type { Pool, PoolOperations, PoolOptions } from './pool/index.js';
 
 /**
  * A tensor in WebAssembly memory (zero-filled, or a copy of `data`): operations read it and write

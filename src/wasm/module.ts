@@ -125,6 +125,11 @@ export class Layout {
   private readonly writes: Array<() => void> = [];
   constructor(private readonly module: WasmModule, private end: number) {}
 
+  /** The first byte after this call's buffers (a worker pool lays its workers' scratch out from here). */
+  get top(): number {
+    return this.end;
+  }
+
   private reserve(bytes: number): number {
     const ptr = this.end;
     this.end = align(ptr + bytes);

@@ -1,0 +1,387 @@
+// A worker pool: the same operations, asynchronous, split over threads that share one
+// WebAssembly.Memory (a SharedArrayBuffer). The main thread validates, plans and stages each call
+// exactly as the synchronous API does (src/wasm/*.ts), on a module whose kernels only record their
+// calls; the recorded work call is then cut into independent parts (./split.ts), one per worker.
+// Where threads are unavailable (no SharedArrayBuffer, a page that is not cross-origin isolated,
+// no SIMD) the pool runs the synchronous API on the calling thread: same results, one thread.
+
+import { planConv, type ConvOptions, type ConvTransposeOptions } from '../conv.js';
+import { init, loadedModule } from '../init.js';
+import { planInterpolate } from '../interpolate.js';
+import { operations, type Operations } from '../ops.js';
+import { planShuffle, type ShuffleOptions } from '../shuffle.js';
+import { checkOptionNames, product, resultTensor, type Tensor } from '../tensor.js';
+import { stageConv } from '../wasm/conv.js';
+import { wasmBackend } from '../wasm/index.js';
+import { stageInterpolate } from '../wasm/interpolate.js';
+import { engineHasSimd, Layout, WasmModule } from '../wasm/module.js';
+import { allocResident, type Block, type ResidentTensor } from '../wasm/resident.js';
+import { splitCall } from './split.js';
+import { fence, type KernelCall, type ReplyMessage } from './worker.js';
+
+export interface PoolOptions {
+  /** Worker threads; default: the number of logical cores (at most 16). */
+  threads?: number;
+  /** Bytes the shared memory may grow to (reserved up front by some engines); default 1 GiB. */
+  maximumMemory?: number;
+  /** Where to load the shared-memory build from instead of build/simd-shared.wasm beside the package. */
+  wasm?: WebAssembly.Module | BufferSource | URL | string;
+  /** Where to load the worker script from instead of pool/worker.js beside this file (bundlers). */
+  worker?: URL | string;
+  /** false: run on the calling thread even where workers could share memory (the fallback). */
+  shared?: boolean;
+}
+
+type Async<F> = F extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : never;
+type TensorOperation = 'interpolate' | 'convTranspose1d' | 'convTranspose2d' | 'convTranspose3d' |
+  'conv1d' | 'conv2d' | 'conv3d' | 'pixelShuffle' | 'pixelUnshuffle';
+
+/** The tensor operations of the package root, returning Promises (refusals reject). */
+export type PoolOperations = { [K in TensorOperation]: Async<Operations[K]> };
+
+export interface Pool extends PoolOperations {
+  /** Threads that run kernels (1 when falling back to the calling thread). */
+  readonly threads: number;
+  /** Whether workers share memory (false: the fallback runs on the calling thread). */
+  readonly shared: boolean;
+  /**
+   * A tensor in the pool's memory, used in place by the pool's operations (see allocTensor). Do
+   * not read or write it while an operation that uses it is pending.
+   */
+  allocTensor(shape: number[], data?: ArrayLike<number>): ResidentTensor;
+  /** Bytes of memory the pool holds. */
+  readonly memoryBytes: number;
+  /** Stops the workers; pending operations finish first, later calls reject. */
+  close(): Promise<void>;
+}
+
+const POOL_OPTIONS = ['threads', 'maximumMemory', 'wasm', 'worker', 'shared'] as const;
+const PAGE = 65536;
+const MAX_THREADS = 64;
+const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+
+/** Starts a pool of `threads` workers sharing one memory (or the one-thread fallback). */
+export async function createPool(options: PoolOptions = {}): Promise<Pool> {
+  if (options === null || typeof options !== 'object') throw new TypeError('createPool: options must be an object');
+  checkOptionNames(options, POOL_OPTIONS, 'createPool');
+  const threads = options.threads ?? await defaultThreads();
+  if (typeof threads !== 'number') throw new TypeError(`createPool: threads must be a number, but got ${typeof threads}`);
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw new RangeError(`createPool: threads must be an integer in [1, ${MAX_THREADS}], but got ${threads}`);
+  }
+  const maximumMemory = options.maximumMemory ?? 2 ** 30;
+  if (typeof maximumMemory !== 'number' || !(maximumMemory >= PAGE && maximumMemory <= 2 ** 31)) {
+    throw new RangeError(`createPool: maximumMemory must be a byte count in [${PAGE}, ${2 ** 31}], but got ${String(maximumMemory)}`);
+  }
+  if (options.shared !== undefined && typeof options.shared !== 'boolean') {
+    throw new TypeError(`createPool: shared must be a boolean, but got ${String(options.shared)}`);
+  }
+  if (options.shared === false || !threadsAvailable()) return fallbackPool();
+  const memory = new WebAssembly.Memory({ initial: 16, maximum: Math.floor(maximumMemory / PAGE), shared: true });
+  const compiled = await compileShared(options.wasm);
+  const instance = await WebAssembly.instantiate(compiled, importsFor(memory));
+  const workers = await Promise.all(Array.from({ length: threads }, () => startWorker(options.worker, compiled, memory)));
+  return new ThreadPool(new WasmModule(instance), memory, workers);
+}
+
+/** SharedArrayBuffer, shared WebAssembly memory, SIMD and workers; in pages, cross-origin isolation. */
+export function threadsAvailable(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined' || !engineHasSimd()) return false;
+  if (!isNode && (typeof Worker === 'undefined' || (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false)) return false;
+  try {
+    return new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+  } catch {
+    return false;
+  }
+}
+
+async function defaultThreads(): Promise<number> {
+  let cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  if (!cores && isNode) {
+    const name = 'node:os';
+    const os = (await import(/* @vite-ignore */ /* webpackIgnore: true */ name)) as typeof import('node:os');
+    cores = os.availableParallelism?.() ?? os.cpus().length;
+  }
+  return Math.max(1, Math.min(16, cores || 1));
+}
+
+function importsFor(memory: WebAssembly.Memory): WebAssembly.Imports {
+  return { env: { memory, abort: () => { throw new Error('upsample-wasm: kernel abort'); } } };
+}
+
+async function compileShared(source: PoolOptions['wasm']): Promise<WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module) return source;
+  if (source !== undefined && (ArrayBuffer.isView(source) || source instanceof ArrayBuffer)) return WebAssembly.compile(source);
+  if (source !== undefined && typeof source !== 'string' && !(source instanceof URL)) {
+    throw new TypeError('createPool: options.wasm must be bytes, a URL or a WebAssembly.Module');
+  }
+  const url = source === undefined ? new URL('../../build/simd-shared.wasm', import.meta.url) : new URL(source, import.meta.url);
+  if (url.protocol === 'file:' && isNode) {
+    const name = 'node:fs/promises';
+    const fs = (await import(/* @vite-ignore */ /* webpackIgnore: true */ name)) as typeof import('node:fs/promises');
+    return WebAssembly.compile(await fs.readFile(url));
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`createPool: could not load the shared-memory module from ${url} (HTTP ${response.status})`);
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
+// ---- workers ----
+
+interface WorkerHandle {
+  post(message: unknown): void;
+  /** Node: keep the process alive only while a job is pending. */
+  hold(busy: boolean): void;
+  terminate(): Promise<unknown> | void;
+  onReply: (reply: ReplyMessage) => void;
+  onFailure: (error: Error) => void;
+}
+
+async function startWorker(url: URL | string | undefined, module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<WorkerHandle> {
+  const handle = {
+    onReply: (_: ReplyMessage) => {},
+    onFailure: (_: Error) => {},
+  } as WorkerHandle;
+  if (isNode) {
+    const name = 'node:worker_threads';
+    const { Worker: NodeWorker } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ name)) as typeof import('node:worker_threads');
+    const worker = new NodeWorker(url === undefined ? new URL('./worker.js', import.meta.url) : new URL(url, import.meta.url));
+    worker.on('message', (reply: ReplyMessage) => handle.onReply(reply));
+    worker.on('error', (error: Error) => handle.onFailure(error));
+    worker.on('exit', (code: number) => handle.onFailure(new Error(`pool worker exited (code ${code})`)));
+    handle.post = (message) => worker.postMessage(message);
+    handle.hold = (busy) => (busy ? worker.ref() : worker.unref());
+    handle.terminate = () => worker.terminate();
+  } else {
+    // The literal `new Worker(new URL(..., import.meta.url))` form lets bundlers find the script.
+    const worker = url === undefined
+      ? new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })
+      : new Worker(url, { type: 'module' });
+    worker.onmessage = (event: MessageEvent<ReplyMessage>) => handle.onReply(event.data);
+    worker.onerror = (event: ErrorEvent) => handle.onFailure(new Error(`pool worker failed: ${event.message}`));
+    handle.post = (message) => worker.postMessage(message);
+    handle.hold = () => {};
+    handle.terminate = () => worker.terminate();
+  }
+  await new Promise<void>((resolve, reject) => {
+    handle.onReply = (reply) => (reply.error ? reject(new Error(`pool worker could not start: ${reply.error}`)) : resolve());
+    handle.onFailure = reject;
+    handle.post({ module, memory });
+  });
+  handle.hold(false);
+  return handle;
+}
+
+// ---- the pool ----
+
+/** A view of `module` whose kernels record their calls instead of running them. */
+function recording(module: WasmModule): { module: WasmModule; calls: KernelCall[]; top: () => number } {
+  const calls: KernelCall[] = [];
+  let layout: Layout | undefined;
+  // A fresh object: the instance's exports are frozen, so a Proxy over them may not substitute.
+  const kernels: Record<string, unknown> = { memory: module.kernels.memory };
+  for (const name of Object.keys(module.kernels)) {
+    if (name !== 'memory') kernels[name] = (...args: number[]) => { calls.push([name, args]); };
+  }
+  const view = Object.create(module, {
+    kernels: { value: kernels },
+    layout: { value: () => (layout = module.layout()) },
+  }) as WasmModule;
+  return { module: view, calls, top: () => layout?.top ?? module.heap.top };
+}
+
+class ThreadPool implements Pool {
+  readonly shared = true;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private failure: Error | undefined;
+  private nextId = 0;
+  private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void; worker: WorkerHandle }>();
+  declare interpolate: Pool['interpolate'];
+  declare convTranspose1d: Pool['convTranspose1d'];
+  declare convTranspose2d: Pool['convTranspose2d'];
+  declare convTranspose3d: Pool['convTranspose3d'];
+  declare conv1d: Pool['conv1d'];
+  declare conv2d: Pool['conv2d'];
+  declare conv3d: Pool['conv3d'];
+  declare pixelShuffle: Pool['pixelShuffle'];
+  declare pixelUnshuffle: Pool['pixelUnshuffle'];
+
+  constructor(private readonly module: WasmModule, private readonly memory: WebAssembly.Memory,
+              private readonly workers: WorkerHandle[]) {
+    for (const worker of workers) {
+      worker.onReply = (reply) => this.settle(reply);
+      worker.onFailure = (error) => this.fail(error);
+    }
+    this.interpolate = (input, options) => this.enqueue(() => {
+      const { plan, out } = planInterpolate(input, options);
+      const result = resultTensor(plan.outputShape, out);
+      const n = product(plan.outputShape);
+      return n === 0 ? result : this.execute([input.data], result, plan, (m, target) => {
+        const staged = stageInterpolate(m, plan, input.data, n, target);
+        staged.run();
+        return staged.dst;
+      });
+    });
+    const conv = (transposed: boolean, dims: number) => (input: Tensor, weight: Tensor, options?: ConvOptions | ConvTransposeOptions) =>
+      this.enqueue(() => {
+        const { plan, bias, out } = planConv(transposed, dims, input, weight, options);
+        const result = resultTensor(plan.outputShape, out);
+        const n = product(plan.outputShape);
+        return n === 0 ? result : this.execute([input.data, weight.data, bias], result, undefined, (m, target) => {
+          const staged = stageConv(m, plan, input.data, weight.data, bias, n, target);
+          staged.run();
+          return staged.dst;
+        });
+      });
+    this.convTranspose1d = conv(true, 1);
+    this.convTranspose2d = conv(true, 2);
+    this.convTranspose3d = conv(true, 3);
+    this.conv1d = conv(false, 1);
+    this.conv2d = conv(false, 2);
+    this.conv3d = conv(false, 3);
+    const shuffle = (upscale: boolean) => (input: Tensor, factor: number, options?: ShuffleOptions) => this.enqueue(() => {
+      const { plan, out } = planShuffle(upscale, input, factor, options);
+      const result = resultTensor(plan.outputShape, out);
+      const n = product(plan.outputShape);
+      return n === 0 ? result : this.execute([input.data], result, undefined, (m, target) => {
+        const layout = m.layout();
+        const src = layout.f32(input.data.length, input.data);
+        const dst = target >= 0 ? target : layout.f32(n);
+        layout.commit();
+        m.kernels.pixelShuffle(src, dst, plan.planes, plan.factor, plan.height, plan.width, plan.upscale ? 1 : 0);
+        return dst;
+      });
+    });
+    this.pixelShuffle = shuffle(true);
+    this.pixelUnshuffle = shuffle(false);
+  }
+
+  get threads(): number {
+    return this.workers.length;
+  }
+
+  get memoryBytes(): number {
+    return this.module.memoryBytes;
+  }
+
+  allocTensor(shape: number[], data?: ArrayLike<number>): ResidentTensor {
+    if (this.closed) throw new Error('this pool is closed');
+    return allocResident(this.module, shape, data);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return this.queue.then(() => undefined);
+    this.closed = true;
+    await this.queue;
+    await Promise.all(this.workers.map((w) => { w.onFailure = () => {}; return w.terminate(); }));
+  }
+
+  /** Runs operations one at a time: each lays its scratch out from the same place. */
+  private enqueue<T>(task: () => T | Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('this pool is closed'));
+    const run = this.queue.then(() => {
+      if (this.failure) throw this.failure;
+      return task();
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Stages one call (recording its kernel calls), runs the preparatory calls here, splits the last
+   * (the work) over the workers, waits, and copies the result out unless `out` is resident.
+   */
+  private async execute(inputs: Array<Float32Array | undefined>, result: Tensor, plan: Parameters<typeof splitCall>[3],
+                        stage: (module: WasmModule, target: number) => number): Promise<Tensor> {
+    const m = this.module;
+    const output = result.data;
+    const pinned: Block[] = [];
+    for (const data of [...inputs, output]) {
+      if (data && m.residentPointer(data) >= 0) {
+        const block = m.heap.find(data.byteOffset, data.byteLength)!;
+        block.pins++;
+        pinned.push(block);
+      }
+    }
+    try {
+      const target = m.residentPointer(output);
+      const length = output.length;
+      const rec = recording(m);
+      const dst = stage(rec.module, target);
+      const work = rec.calls[rec.calls.length - 1];
+      const scratch = new Layout(m, rec.top());
+      const jobs = splitCall(work, this.workers.length, scratch, plan, (ptr, n) => m.i32(ptr, n));
+      scratch.commit();
+      m.heap.busyEnd = scratch.top; // tensors allocated meanwhile go above the workers' memory
+      const k = m.kernels as unknown as Record<string, (...args: number[]) => void>;
+      for (const [name, args] of rec.calls.slice(0, -1)) k[name](...args);
+      fence(this.memory);
+      await Promise.all(jobs.map((calls, i) => this.post(this.workers[i], calls)));
+      fence(this.memory);
+      if (target < 0) output.set(m.f32(dst, length));
+      return result;
+    } finally {
+      m.heap.busyEnd = 0;
+      for (const block of pinned) m.heap.unpin(block);
+    }
+  }
+
+  private post(worker: WorkerHandle, calls: KernelCall[]): Promise<void> {
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, worker });
+      worker.hold(true);
+      worker.post({ id, calls });
+    });
+  }
+
+  private settle(reply: ReplyMessage): void {
+    const job = this.pending.get(reply.id);
+    if (!job) return;
+    this.pending.delete(reply.id);
+    if (![...this.pending.values()].some((p) => p.worker === job.worker)) job.worker.hold(false);
+    if (reply.error) job.reject(new Error(`pool worker: ${reply.error}`));
+    else job.resolve();
+  }
+
+  /** A worker died: fail what is pending and every later call. */
+  private fail(error: Error): void {
+    this.failure ??= new Error(`a pool worker failed; create a new pool (${error.message})`, { cause: error });
+    for (const [id, job] of this.pending) {
+      this.pending.delete(id);
+      job.reject(this.failure);
+    }
+  }
+}
+
+/** One thread, the synchronous API behind Promises: where workers cannot share memory. */
+async function fallbackPool(): Promise<Pool> {
+  await init();
+  const ops = operations(wasmBackend, () => void loadedModule());
+  let closed = false;
+  const wrap = <K extends TensorOperation>(name: K): PoolOperations[K] =>
+    (async (...args: unknown[]) => {
+      if (closed) throw new Error('this pool is closed');
+      return (ops[name] as (...a: unknown[]) => Tensor)(...args);
+    }) as PoolOperations[K];
+  return {
+    threads: 1,
+    shared: false,
+    get memoryBytes() { return loadedModule().memoryBytes; },
+    interpolate: wrap('interpolate'),
+    convTranspose1d: wrap('convTranspose1d'),
+    convTranspose2d: wrap('convTranspose2d'),
+    convTranspose3d: wrap('convTranspose3d'),
+    conv1d: wrap('conv1d'),
+    conv2d: wrap('conv2d'),
+    conv3d: wrap('conv3d'),
+    pixelShuffle: wrap('pixelShuffle'),
+    pixelUnshuffle: wrap('pixelUnshuffle'),
+    allocTensor: (shape, data) => {
+      if (closed) throw new Error('this pool is closed');
+      return allocResident(loadedModule(), shape, data);
+    },
+    close: async () => { closed = true; },
+  };
+}

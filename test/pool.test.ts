@@ -1,0 +1,192 @@
+// The worker pool: bit-identical to the synchronous API for every family however the work is
+// split, resident tensors in shared memory (growth, dispose while pending), serialised concurrent
+// calls, the one-thread fallback, and the refusals. Workers run the built files, so this imports
+// dist/ (npm test builds first).
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as up from '../dist/index.js';
+import type { Pool, Tensor } from '../dist/index.js';
+import { ResidentHeap } from '../dist/wasm/resident.js';
+
+function ramp(shape: number[], seed = 1): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return { data: Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + seed) * 3 + ((i * seed) % 7) / 5), shape };
+}
+
+function expectSameBits(actual: Tensor, expected: Tensor, what: string): void {
+  expect(actual.shape, what).toEqual(expected.shape);
+  const a = actual.data;
+  const e = expected.data;
+  expect(a.length, what).toBe(e.length);
+  let differ = 0;
+  for (let i = 0; i < e.length; i++) if (!Object.is(a[i], e[i])) differ++;
+  expect(differ, `${what}: ${differ} of ${e.length} elements differ`).toBe(0);
+}
+
+type Case = [name: string, run: (ops: typeof up | Pool) => Tensor | Promise<Tensor>];
+
+const interpolateCases: Case[] = [
+  ['bicubic 2x, 3 planes (rows split mid-plane)', (o) => o.interpolate(ramp([1, 3, 40, 37]), { scaleFactor: 2, mode: 'bicubic' })],
+  ['bilinear 2x, 32 planes', (o) => o.interpolate(ramp([2, 16, 12, 10]), { scaleFactor: 2, mode: 'bilinear' })],
+  ['bilinear alignCorners, odd sizes, 1 plane', (o) => o.interpolate(ramp([1, 1, 9, 13]), { size: [31, 7], mode: 'bilinear', alignCorners: true })],
+  ['bicubic antialias downscale', (o) => o.interpolate(ramp([1, 5, 30, 28]), { size: [11, 9], mode: 'bicubic', antialias: true })],
+  ['nearest 3x', (o) => o.interpolate(ramp([1, 7, 11, 9]), { scaleFactor: 3, mode: 'nearest' })],
+  ['nearest-exact 1.7x', (o) => o.interpolate(ramp([3, 2, 10, 6]), { scaleFactor: 1.7, mode: 'nearest-exact' })],
+  ['linear 1-D', (o) => o.interpolate(ramp([2, 5, 33]), { size: 70, mode: 'linear' })],
+  ['trilinear 3-D', (o) => o.interpolate(ramp([1, 3, 5, 6, 7]), { scaleFactor: 2, mode: 'trilinear' })],
+  ['area pooling', (o) => o.interpolate(ramp([1, 5, 23, 19]), { size: [7, 6], mode: 'area' })],
+  ['area global mean', (o) => o.interpolate(ramp([2, 3, 8, 9]), { size: 1, mode: 'area' })],
+];
+
+const convCases: Case[] = [
+  ['convTranspose2d 32->32 k4 s2 p1', (o) => o.convTranspose2d(ramp([1, 32, 9, 8]), ramp([32, 32, 4, 4], 2), { stride: 2, padding: 1 })],
+  ['convTranspose2d M=6, bias, batch 2', (o) => o.convTranspose2d(ramp([2, 3, 7, 5]), ramp([3, 6, 3, 3], 2), { stride: 2, bias: ramp([6], 3).data, outputPadding: 1 })],
+  ['convTranspose2d groups 2, dilation', (o) => o.convTranspose2d(ramp([1, 4, 6, 6]), ramp([4, 5, 3, 3], 2), { groups: 2, dilation: 2, stride: 3 })],
+  ['convTranspose1d', (o) => o.convTranspose1d(ramp([2, 3, 17]), ramp([3, 9, 4], 2), { stride: 2, padding: 1 })],
+  ['convTranspose3d', (o) => o.convTranspose3d(ramp([1, 2, 4, 5, 3]), ramp([2, 8, 2, 2, 2], 2), { stride: 2 })],
+  ['conv2d strided, padding', (o) => o.conv2d(ramp([1, 3, 15, 14]), ramp([10, 3, 3, 3], 2), { stride: 2, padding: 1, bias: ramp([10], 4).data })],
+  ['conv2d depthwise', (o) => o.conv2d(ramp([1, 6, 9, 9]), ramp([6, 1, 3, 3], 2), { groups: 6, padding: 'same' })],
+  ['conv1d dilated', (o) => o.conv1d(ramp([3, 4, 20]), ramp([5, 4, 3], 2), { dilation: 2 })],
+];
+
+const shuffleCases: Case[] = [
+  ['pixelShuffle 2', (o) => o.pixelShuffle(ramp([2, 12, 5, 7]), 2)],
+  ['pixelUnshuffle 3', (o) => o.pixelUnshuffle(ramp([1, 5, 9, 12]), 3)],
+];
+
+const cases = [...interpolateCases, ...convCases, ...shuffleCases];
+
+describe.each([1, 2, 3])('a pool of %i worker(s)', (threads) => {
+  let pool: Pool;
+  beforeAll(async () => {
+    await up.init({ simd: true });
+    pool = await up.createPool({ threads });
+    expect(pool.shared).toBe(true);
+    expect(pool.threads).toBe(threads);
+  });
+  afterAll(() => pool.close());
+
+  it.each(cases)('%s: bit-identical to the synchronous API', async (name, run) => {
+    const expected = await run(up);
+    expectSameBits(await run(pool), expected, name);
+  });
+});
+
+describe('the pool and its resident tensors', () => {
+  let pool: Pool;
+  beforeAll(async () => {
+    await up.init({ simd: true });
+    pool = await up.createPool({ threads: 2 });
+  });
+  afterAll(() => pool.close());
+
+  it('runs a pipeline in place: inputs and out resident in the shared memory', async () => {
+    const x = pool.allocTensor([1, 4, 30, 30], ramp([1, 4, 30, 30]).data);
+    const w = pool.allocTensor([4, 4, 4, 4], ramp([4, 4, 4, 4], 2).data);
+    const y = pool.allocTensor([1, 4, 60, 60]);
+    const z = pool.allocTensor([1, 4, 120, 120]);
+    expect(x.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const before = pool.memoryBytes;
+    expect(await pool.convTranspose2d(x, w, { stride: 2, padding: 1, out: y })).toBe(y);
+    expect(await pool.interpolate(y, { scaleFactor: 2, mode: 'bilinear', out: z })).toBe(z);
+    expect(pool.memoryBytes - before).toBeLessThan(200 * 1024); // tables only: no copies of y or z
+    const expected = up.interpolate(up.convTranspose2d(ramp([1, 4, 30, 30]), ramp([4, 4, 4, 4], 2), { stride: 2, padding: 1 }), { scaleFactor: 2, mode: 'bilinear' });
+    expectSameBits(z, expected, 'pipeline');
+    for (const t of [x, w, y, z]) t.dispose();
+  });
+
+  it('re-derives views after the shared memory grows and keeps the values', async () => {
+    const a = pool.allocTensor([5], [1, 2, 3, 4, 5]);
+    const view = a.data;
+    const bytes = pool.memoryBytes;
+    const side = Math.ceil(Math.sqrt(bytes / 4 / 4)) + 16;
+    await pool.interpolate(ramp([1, 1, side, side]), { scaleFactor: 2, mode: 'nearest' });
+    expect(pool.memoryBytes).toBeGreaterThan(bytes);
+    expect(a.data === view).toBe(false);
+    expect(a.data.buffer.byteLength).toBe(pool.memoryBytes);
+    expect(Array.from(a.data)).toEqual([1, 2, 3, 4, 5]);
+    a.dispose();
+  });
+
+  it('serialises concurrent calls, each with its own correct result', async () => {
+    const inputs = [3, 4, 5, 6, 7, 8].map((n) => ramp([1, 2, n * 3, n * 2], n));
+    const results = await Promise.all(inputs.map((x, i) => (i % 2
+      ? pool.interpolate(x, { scaleFactor: 2, mode: 'bicubic' })
+      : pool.convTranspose2d(x, ramp([2, 3, 3, 3]), { stride: 2 }))));
+    results.forEach((r, i) => expectSameBits(r, i % 2
+      ? up.interpolate(inputs[i], { scaleFactor: 2, mode: 'bicubic' })
+      : up.convTranspose2d(inputs[i], ramp([2, 3, 3, 3]), { stride: 2 }), `call ${i}`));
+  });
+
+  it('refuses a tensor disposed before its call ran, and finishes one disposed while running', async () => {
+    const x = pool.allocTensor([1, 2, 8, 8], ramp([1, 2, 8, 8]).data);
+    const early = pool.interpolate(x, { size: 16 });
+    x.dispose();
+    await expect(early).rejects.toThrow(/disposed/);
+
+    const big = ramp([1, 8, 96, 96]);
+    const y = pool.allocTensor(big.shape, big.data);
+    const running = pool.interpolate(y, { scaleFactor: 2, mode: 'bicubic' });
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the call has started
+    y.dispose(); // freed only when the call is done
+    expectSameBits(await running, up.interpolate(big, { scaleFactor: 2, mode: 'bicubic' }), 'disposed while running');
+    // The pool keeps working, and refusals reject with the synchronous API's errors.
+    await expect(pool.interpolate(ramp([1, 2, 5, 5]), { size: 9, mode: 'linear' })).rejects.toThrow(/3D input/);
+    await expect(pool.convTranspose2d(ramp([1, 2, 5, 5]), ramp([3, 2, 3, 3]))).rejects.toThrow(/expected input\[1, 2, 5, 5\] to have 3 channels/);
+    await expect(pool.interpolate(ramp([1, 1, 4, 4]), { size: 8, out: ramp([1, 1, 8, 7]) })).rejects.toThrow(RangeError);
+    expectSameBits(await pool.pixelShuffle(ramp([1, 4, 3, 3]), 2), up.pixelShuffle(ramp([1, 4, 3, 3]), 2), 'after refusals');
+  });
+});
+
+describe('resident memory bookkeeping', () => {
+  it('defers freeing a pinned block, and places new blocks above in-flight scratch', () => {
+    const heap = new ResidentHeap(1024, () => {});
+    const a = heap.allocate(100);
+    const b = heap.allocate(100);
+    expect(a.ptr).toBe(1024);
+    expect(b.ptr).toBe(1024 + 128);
+    a.pins++;
+    heap.release(a);
+    expect(heap.allocate(64).ptr).not.toBe(a.ptr); // still pinned: not reused
+    expect(heap.find(a.ptr, 4)).toBeUndefined(); // but no longer usable as data
+    heap.unpin(a);
+    expect(heap.allocate(64).ptr).toBe(a.ptr); // freed once the operation finished
+    heap.busyEnd = 10000;
+    expect(heap.allocate(1000).ptr).toBeGreaterThanOrEqual(10000);
+  });
+});
+
+describe('pool refusals and fallback', () => {
+  it('refuses bad options', async () => {
+    await expect(up.createPool({ threads: 0 })).rejects.toThrow(RangeError);
+    await expect(up.createPool({ threads: 1.5 })).rejects.toThrow(RangeError);
+    await expect(up.createPool({ threads: '2' as never })).rejects.toThrow(TypeError);
+    await expect(up.createPool({ thread: 2 } as never)).rejects.toThrow(/unknown option 'thread'/);
+    await expect(up.createPool({ maximumMemory: 100 })).rejects.toThrow(RangeError);
+    await expect(up.createPool({ shared: 'yes' as never })).rejects.toThrow(TypeError);
+  });
+
+  it('rejects a call that needs more than maximumMemory, and stays usable', async () => {
+    const pool = await up.createPool({ threads: 2, maximumMemory: 4 * 2 ** 20 });
+    await expect(pool.interpolate(ramp([1, 4, 256, 256]), { scaleFactor: 2, mode: 'nearest' })).rejects.toThrow(/could not grow/);
+    expect(() => pool.allocTensor([2 ** 21])).toThrow(/could not grow/);
+    expectSameBits(await pool.interpolate(ramp([1, 2, 8, 8]), { size: 12, mode: 'bilinear' }),
+      up.interpolate(ramp([1, 2, 8, 8]), { size: 12, mode: 'bilinear' }), 'after refusal');
+    await pool.close();
+    await expect(pool.interpolate(ramp([1, 1, 2, 2]), { size: 4 })).rejects.toThrow(/closed/);
+    expect(() => pool.allocTensor([2])).toThrow(/closed/);
+  });
+
+  it('falls back to one thread with the same results', async () => {
+    await up.init({ simd: true });
+    const pool = await up.createPool({ threads: 4, shared: false });
+    expect(pool.shared).toBe(false);
+    expect(pool.threads).toBe(1);
+    for (const [name, run] of cases) expectSameBits(await run(pool), await run(up), `fallback ${name}`);
+    const x = pool.allocTensor([1, 1, 3, 3], ramp([1, 1, 3, 3]).data);
+    expectSameBits(await pool.interpolate(x, { size: 6, mode: 'bicubic' }), up.interpolate(ramp([1, 1, 3, 3]), { size: 6, mode: 'bicubic' }), 'fallback resident');
+    x.dispose();
+    await pool.close();
+    await expect(pool.interpolate(ramp([1, 1, 2, 2]), { size: 4 })).rejects.toThrow(/closed/);
+  });
+});
