@@ -495,8 +495,8 @@ export function planConv(transposed: boolean, dims: number, inputArg: unknown, w
   const weight = checkTensor(weightArg, 'weight');
   const g = geometry(transposed, dims, input.shape, weight.shape, options);
   const opts = (options ?? {}) as ConvOptions;
-  const out = checkOut(opts.out, g.outputShape, [input, weight]);
   const bias = opts.bias === undefined ? undefined : opts.bias instanceof Float32Array ? opts.bias : opts.bias.data;
+  const out = checkOut(opts.out, g.outputShape, bias ? [input, weight, { data: bias, shape: [bias.length] }] : [input, weight]);
   return { plan: cachedPlan(g), bias, out };
 }
 

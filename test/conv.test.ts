@@ -118,6 +118,10 @@ describe.each(backends)('conv on $name', (backend) => {
     const out = { data: buffer.subarray(0, 2 * 6 * 6), shape: [1, 2, 6, 6] };
     const weight = twos([2, 2, 2, 2]);
     expectThrowsExactly(() => op('convTranspose2d')(input, weight, { stride: 2, out }), Error, 'share memory');
+    const bias = new Float32Array(2 * 6 * 6);
+    const out2 = { data: new Float32Array(bias.buffer, 8, 2 * 5 * 6), shape: [1, 2, 5, 6] };
+    expectThrowsExactly(() => op('convTranspose2d')({ data: new Float32Array(2 * 9), shape: [1, 2, 3, 3] }, weight,
+      { stride: 2, padding: [1, 0], outputPadding: [1, 0], bias: bias.subarray(1, 3), out: out2 }), Error, 'share memory');
   });
 
   it('refuses wrong types with TypeError', () => {
