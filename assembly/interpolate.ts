@@ -5,6 +5,8 @@
 //
 // Pointers are byte addresses; sizes are element counts.
 
+import { madd } from './simd';
+
 // ---- contiguous blends: out[i] = sum_t w_t * row_t[i], SIMD over i, one scalar tail ----
 
 @inline function blend2(dst: usize, a: usize, b: usize, w0: f32, w1: f32, n: i32): void {
@@ -14,10 +16,10 @@
     const v1 = f32x4.splat(w1);
     for (; i + 16 <= n; i += 16) {
       const o = <usize>i << 2;
-      const r0 = f32x4.add(f32x4.mul(v0, v128.load(a + o)), f32x4.mul(v1, v128.load(b + o)));
-      const r1 = f32x4.add(f32x4.mul(v0, v128.load(a + o, 16)), f32x4.mul(v1, v128.load(b + o, 16)));
-      const r2 = f32x4.add(f32x4.mul(v0, v128.load(a + o, 32)), f32x4.mul(v1, v128.load(b + o, 32)));
-      const r3 = f32x4.add(f32x4.mul(v0, v128.load(a + o, 48)), f32x4.mul(v1, v128.load(b + o, 48)));
+      const r0 = madd(v0, v128.load(a + o), f32x4.mul(v1, v128.load(b + o)));
+      const r1 = madd(v0, v128.load(a + o, 16), f32x4.mul(v1, v128.load(b + o, 16)));
+      const r2 = madd(v0, v128.load(a + o, 32), f32x4.mul(v1, v128.load(b + o, 32)));
+      const r3 = madd(v0, v128.load(a + o, 48), f32x4.mul(v1, v128.load(b + o, 48)));
       v128.store(dst + o, r0);
       v128.store(dst + o, r1, 16);
       v128.store(dst + o, r2, 32);
@@ -25,7 +27,7 @@
     }
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 2;
-      v128.store(dst + o, f32x4.add(f32x4.mul(v0, v128.load(a + o)), f32x4.mul(v1, v128.load(b + o))));
+      v128.store(dst + o, madd(v0, v128.load(a + o), f32x4.mul(v1, v128.load(b + o))));
     }
   }
   for (; i < n; i++) {
@@ -44,9 +46,9 @@
     const v3 = f32x4.splat(w3);
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 2;
-      let s = f32x4.add(f32x4.mul(v0, v128.load(a + o)), f32x4.mul(v1, v128.load(b + o)));
-      s = f32x4.add(s, f32x4.mul(v2, v128.load(c + o)));
-      v128.store(dst + o, f32x4.add(s, f32x4.mul(v3, v128.load(d + o))));
+      let s = madd(v0, v128.load(a + o), f32x4.mul(v1, v128.load(b + o)));
+      s = madd(v2, v128.load(c + o), s);
+      v128.store(dst + o, madd(v3, v128.load(d + o), s));
     }
   }
   for (; i < n; i++) {
@@ -78,7 +80,7 @@
     const v = f32x4.splat(w);
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 2;
-      v128.store(dst + o, f32x4.add(v128.load(dst + o), f32x4.mul(v, v128.load(a + o))));
+      v128.store(dst + o, madd(v, v128.load(a + o), v128.load(dst + o)));
     }
   }
   for (; i < n; i++) {
@@ -201,10 +203,10 @@ export function blendAxis(src: usize, dst: usize, outer: i32, inLen: i32, outLen
     const wb0 = f32x4.splat(load<f32>(w1)), wb1 = f32x4.splat(load<f32>(w1, 4));
     for (; j + 8 <= pairs; j += 8, out += 64) {
       const o = <usize>j << 2;
-      const x = f32x4.add(f32x4.mul(wa0, v128.load(a0 + o)), f32x4.mul(wa1, v128.load(a1 + o)));
-      const y = f32x4.add(f32x4.mul(wb0, v128.load(b0 + o)), f32x4.mul(wb1, v128.load(b1 + o)));
-      const x2 = f32x4.add(f32x4.mul(wa0, v128.load(a0 + o, 16)), f32x4.mul(wa1, v128.load(a1 + o, 16)));
-      const y2 = f32x4.add(f32x4.mul(wb0, v128.load(b0 + o, 16)), f32x4.mul(wb1, v128.load(b1 + o, 16)));
+      const x = madd(wa0, v128.load(a0 + o), f32x4.mul(wa1, v128.load(a1 + o)));
+      const y = madd(wb0, v128.load(b0 + o), f32x4.mul(wb1, v128.load(b1 + o)));
+      const x2 = madd(wa0, v128.load(a0 + o, 16), f32x4.mul(wa1, v128.load(a1 + o, 16)));
+      const y2 = madd(wb0, v128.load(b0 + o, 16), f32x4.mul(wb1, v128.load(b1 + o, 16)));
       v128.store(out, v128.shuffle<f32>(x, y, 0, 4, 1, 5));
       v128.store(out, v128.shuffle<f32>(x, y, 2, 6, 3, 7), 16);
       v128.store(out, v128.shuffle<f32>(x2, y2, 0, 4, 1, 5), 32);
@@ -212,8 +214,8 @@ export function blendAxis(src: usize, dst: usize, outer: i32, inLen: i32, outLen
     }
     for (; j + 4 <= pairs; j += 4, out += 32) {
       const o = <usize>j << 2;
-      const x = f32x4.add(f32x4.mul(wa0, v128.load(a0 + o)), f32x4.mul(wa1, v128.load(a1 + o)));
-      const y = f32x4.add(f32x4.mul(wb0, v128.load(b0 + o)), f32x4.mul(wb1, v128.load(b1 + o)));
+      const x = madd(wa0, v128.load(a0 + o), f32x4.mul(wa1, v128.load(a1 + o)));
+      const y = madd(wb0, v128.load(b0 + o), f32x4.mul(wb1, v128.load(b1 + o)));
       v128.store(out, v128.shuffle<f32>(x, y, 0, 4, 1, 5));
       v128.store(out, v128.shuffle<f32>(x, y, 2, 6, 3, 7), 16);
     }
@@ -228,10 +230,10 @@ export function blendAxis(src: usize, dst: usize, outer: i32, inLen: i32, outLen
     const wb2 = f32x4.splat(load<f32>(w1, 8)), wb3 = f32x4.splat(load<f32>(w1, 12));
     for (; j + 4 <= pairs; j += 4, out += 32) {
       const o = <usize>j << 2;
-      let x = f32x4.add(f32x4.mul(wa0, v128.load(a0 + o)), f32x4.mul(wa1, v128.load(a1 + o)));
-      x = f32x4.add(f32x4.add(x, f32x4.mul(wa2, v128.load(a2 + o))), f32x4.mul(wa3, v128.load(a3 + o)));
-      let y = f32x4.add(f32x4.mul(wb0, v128.load(b0 + o)), f32x4.mul(wb1, v128.load(b1 + o)));
-      y = f32x4.add(f32x4.add(y, f32x4.mul(wb2, v128.load(b2 + o))), f32x4.mul(wb3, v128.load(b3 + o)));
+      let x = madd(wa0, v128.load(a0 + o), f32x4.mul(wa1, v128.load(a1 + o)));
+      x = madd(wa3, v128.load(a3 + o), madd(wa2, v128.load(a2 + o), x));
+      let y = madd(wb0, v128.load(b0 + o), f32x4.mul(wb1, v128.load(b1 + o)));
+      y = madd(wb3, v128.load(b3 + o), madd(wb2, v128.load(b2 + o), y));
       v128.store(out, v128.shuffle<f32>(x, y, 0, 4, 1, 5));
       v128.store(out, v128.shuffle<f32>(x, y, 2, 6, 3, 7), 16);
     }
