@@ -40,6 +40,8 @@ describe('relaxed-SIMD build', () => {
     expect(report.info.simd).toBe(true);
     expect(report.info.engineRelaxedSimd).toBe(true);
     expect(report.simdBuildLoaded).toBe(true);
+    // The kernels call madd(): the relaxed binary must contain f32x4.relaxed_madd, or it is just the SIMD build.
+    expect(report.usesRelaxedMadd).toBe(true);
   }, 150_000);
 
   it('matches the interpolate fixtures', () => {
