@@ -135,6 +135,15 @@ describe('the pool and its resident tensors', () => {
     await expect(pool.convTranspose2d(ramp([1, 2, 5, 5]), ramp([3, 2, 3, 3]))).rejects.toThrow(/expected input\[1, 2, 5, 5\] to have 3 channels/);
     await expect(pool.interpolate(ramp([1, 1, 4, 4]), { size: 8, out: ramp([1, 1, 8, 7]) })).rejects.toThrow(RangeError);
     expectSameBits(await pool.pixelShuffle(ramp([1, 4, 3, 3]), 2), up.pixelShuffle(ramp([1, 4, 3, 3]), 2), 'after refusals');
+    // The pool remembers interpolate plans by (shape, options): a remembered plan still checks the tensors.
+    await pool.interpolate(ramp([1, 1, 4, 4]), { size: 8 });
+    await pool.interpolate(ramp([1, 1, 4, 4]), { size: 4 });
+    await expect(pool.interpolate({ data: new Float32Array(3), shape: [1, 1, 4, 4] }, { size: 8 })).rejects.toThrow(/needs 16/);
+    await expect(pool.interpolate({ data: new Float32Array(16), shape: ['1', 1, 4, 4] as never }, { size: 8 })).rejects.toThrow(TypeError);
+    await expect(pool.interpolate(ramp([1, 1, 4, 4]), { size: 8, out: ramp([1, 1, 8, 7]) })).rejects.toThrow(/out has shape \[1, 1, 8, 7\]/);
+    const same = ramp([1, 1, 4, 4]);
+    await expect(pool.interpolate(same, { size: 4, out: same })).rejects.toThrow(/must not share memory/);
+    expectSameBits(await pool.interpolate(ramp([1, 1, 4, 4], 5), { size: 8 }), up.interpolate(ramp([1, 1, 4, 4], 5), { size: 8 }), 'remembered plan');
   });
 });
 

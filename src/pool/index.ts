@@ -7,10 +7,10 @@
 
 import { planConv, type ConvOptions, type ConvTransposeOptions } from '../conv.js';
 import { init, loadedModule } from '../init.js';
-import { planInterpolate } from '../interpolate.js';
+import { planInterpolate, type InterpolateOptions, type InterpolatePlan } from '../interpolate.js';
 import { operations, type Operations } from '../ops.js';
 import { planShuffle, type ShuffleOptions } from '../shuffle.js';
-import { checkOptionNames, product, resultTensor, type Tensor } from '../tensor.js';
+import { checkOptionNames, checkOut, checkTensor, product, resultTensor, type Tensor } from '../tensor.js';
 import { stageConv } from '../wasm/conv.js';
 import { wasmBackend } from '../wasm/index.js';
 import { stageInterpolate } from '../wasm/interpolate.js';
@@ -196,6 +196,7 @@ class ThreadPool implements Pool {
   private closed = false;
   private failure: Error | undefined;
   private nextId = 0;
+  private readonly plans = new Map<string, InterpolatePlan>();
   private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void; worker: WorkerHandle }>();
   declare interpolate: Pool['interpolate'];
   declare convTranspose1d: Pool['convTranspose1d'];
@@ -214,7 +215,7 @@ class ThreadPool implements Pool {
       worker.onFailure = (error) => this.fail(error);
     }
     this.interpolate = (input, options) => this.enqueue(() => {
-      const { plan, out } = planInterpolate(input, options);
+      const { plan, out } = this.planInterpolate(input, options);
       const result = resultTensor(plan.outputShape, out);
       const n = product(plan.outputShape);
       return n === 0 ? result : this.execute([input.data], result, plan, (m, target) => {
@@ -277,6 +278,32 @@ class ThreadPool implements Pool {
     await Promise.all(this.workers.map((w) => { w.onFailure = () => {}; return w.terminate(); }));
   }
 
+  /**
+   * planInterpolate, remembering the plans of the last few (shape, options): building bicubic
+   * tables costs a fair part of a 2 ms call, and it runs on the one main thread. A remembered
+   * plan came from the same shape and options, so only the tensors need checking again.
+   */
+  private planInterpolate(input: Tensor, options: InterpolateOptions): { plan: InterpolatePlan; out?: Tensor } {
+    let key: string | undefined;
+    try {
+      const { out: _, ...rest } = options;
+      key = `${(input.shape as unknown[]).join(',')}|${JSON.stringify(rest)}`;
+    } catch {
+      key = undefined; // not a plain object: let planInterpolate refuse it
+    }
+    const known = key === undefined ? undefined : this.plans.get(key);
+    if (known) {
+      checkTensor(input, 'input');
+      return { plan: known, out: checkOut(options.out, known.outputShape, [input]) };
+    }
+    const planned = planInterpolate(input, options);
+    if (key !== undefined) {
+      if (this.plans.size >= 16) this.plans.delete(this.plans.keys().next().value!);
+      this.plans.set(key, planned.plan);
+    }
+    return planned;
+  }
+
   /** Runs operations one at a time: each lays its scratch out from the same place. */
   private enqueue<T>(task: () => T | Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('this pool is closed'));
@@ -317,7 +344,10 @@ class ThreadPool implements Pool {
       const k = m.kernels as unknown as Record<string, (...args: number[]) => void>;
       for (const [name, args] of rec.calls.slice(0, -1)) k[name](...args);
       fence(this.memory);
-      await Promise.all(jobs.map((calls, i) => this.post(this.workers[i], calls)));
+      // Wait for every worker, even when one fails, so no worker still writes when the next call starts.
+      const settled = await Promise.allSettled(jobs.map((calls, i) => this.post(this.workers[i], calls)));
+      const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed) throw failed.reason;
       fence(this.memory);
       if (target < 0) output.set(m.f32(dst, length));
       return result;
