@@ -1,0 +1,261 @@
+// The upsample-wasm command end to end on temporary folders: outputs, every error with its exit
+// code, the no-overwrite rule, --force, folder recursion, and the built bin entry.
+
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/run.js';
+import { init, resizeImage } from '../src/index.js';
+
+let root: string;
+let dirCount = 0;
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'upsample-cli-'));
+  await init();
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function freshDir(): string {
+  const dir = join(root, `case${dirCount++}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+function rgba(width: number, height: number, seed: number, opaque = false): Uint8Array {
+  const data = new Uint8Array(width * height * 4);
+  let s = seed;
+  for (let i = 0; i < data.length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    data[i] = opaque && i % 4 === 3 ? 255 : s >>> 24;
+  }
+  return data;
+}
+
+function writePng(path: string, width: number, height: number, seed = 1): Uint8Array {
+  const png = new PNG({ width, height });
+  const data = rgba(width, height, seed);
+  png.data = Buffer.from(data);
+  writeFileSync(path, PNG.sync.write(png));
+  return data;
+}
+
+function writeJpeg(path: string, width: number, height: number): void {
+  writeFileSync(path, jpeg.encode({ data: Buffer.from(rgba(width, height, 3, true)), width, height }, 90).data);
+}
+
+async function cli(...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const result = await runCli(args, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
+  return { ...result, stdout, stderr };
+}
+
+/** Files under `dir`, relative, sorted. */
+function listing(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listing(dir, join(prefix, e.name)) : [join(prefix, e.name)]).sort();
+}
+
+describe('upsample-wasm command', () => {
+  it('prints help and the version', async () => {
+    const help = await cli('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: upsample-wasm <input> -o <output>/);
+    const version = await cli('--version');
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(version).toMatchObject({ code: 0, stdout: `upsample-wasm ${pkg.version}\n` });
+  });
+
+  it('resizes a PNG exactly as resizeImage does, quietly when not on a terminal', async () => {
+    const dir = freshDir();
+    const data = writePng(join(dir, 'in.png'), 13, 9);
+    const run = await cli(join(dir, 'in.png'), '-o', join(dir, 'out.png'), '--scale', '2', '--mode', 'bicubic');
+    expect(run).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(run.files).toHaveLength(1);
+    expect(run.files[0]).toMatchObject({ width: 13, height: 9, outWidth: 26, outHeight: 18 });
+    const out = PNG.sync.read(readFileSync(join(dir, 'out.png')));
+    expect([out.width, out.height]).toEqual([26, 18]);
+    const expected = resizeImage({ data, width: 13, height: 9 }, { scale: 2 }, { mode: 'bicubic' });
+    expect(Buffer.from(out.data).equals(Buffer.from(expected.data))).toBe(true);
+    expect(listing(dir)).toEqual(['in.png', 'out.png']); // no temporary file left
+  });
+
+  it('converts by extension (PNG -> JPEG, JPEG -> PNG), keeps the aspect ratio from --width, and runs on --js', async () => {
+    const dir = freshDir();
+    writePng(join(dir, 'a.png'), 20, 10);
+    writeJpeg(join(dir, 'b.jpeg'), 16, 12);
+    const toJpeg = await cli(join(dir, 'a.png'), '-o', join(dir, 'a.jpg'), '--width', '30', '--quality', '80');
+    expect(toJpeg.code).toBe(0);
+    const decoded = jpeg.decode(readFileSync(join(dir, 'a.jpg')), { useTArray: true });
+    expect([decoded.width, decoded.height]).toEqual([30, 15]);
+    const toPng = await cli(join(dir, 'b.jpeg'), '-o', join(dir, 'b.png'), '--height', '6', '--mode', 'area', '--js');
+    expect(toPng.code).toBe(0);
+    const png = PNG.sync.read(readFileSync(join(dir, 'b.png')));
+    expect([png.width, png.height]).toEqual([8, 6]);
+  });
+
+  it('writes into an existing folder given as -o for a file input', async () => {
+    const dir = freshDir();
+    writePng(join(dir, 'pic.png'), 4, 4);
+    mkdirSync(join(dir, 'out'));
+    const run = await cli(join(dir, 'pic.png'), '-o', join(dir, 'out'), '--scale', '3', '--mode', 'nearest');
+    expect(run.code).toBe(0);
+    expect(PNG.sync.read(readFileSync(join(dir, 'out', 'pic.png'))).width).toBe(12);
+  });
+
+  it.each([
+    ['an unknown option', ['in.png', '-o', 'o.png', '--scale', '2', '--sharpen'], /unknown option '--sharpen'/],
+    ['no input', ['-o', 'o.png', '--scale', '2'], /missing the input/],
+    ['two inputs', ['a.png', 'b.png', '-o', 'o.png', '--scale', '2'], /expected one input, but got 2/],
+    ['no -o', ['in.png', '--scale', '2'], /missing -o <output>/],
+    ['-o without a value', ['in.png', '--scale', '2', '-o'], /-o needs a value/],
+    ['no size', ['in.png', '-o', 'o.png'], /give the output size/],
+    ['a scale of 0', ['in.png', '-o', 'o.png', '--scale', '0'], /--scale must be a number > 0, but got '0'/],
+    ['a scale that is not a number', ['in.png', '-o', 'o.png', '--scale', 'two'], /--scale must be a number > 0, but got 'two'/],
+    ['a fractional width', ['in.png', '-o', 'o.png', '--width', '10.5'], /--width must be an integer >= 1, but got '10.5'/],
+    ['scale and width', ['in.png', '-o', 'o.png', '--scale', '2', '--width', '3'], /not both/],
+    ['an unknown mode', ['in.png', '-o', 'o.png', '--scale', '2', '--mode', 'lanczos'], /--mode must be one of .*, but got 'lanczos'/],
+    ['antialias with nearest', ['in.png', '-o', 'o.png', '--scale', '2', '--mode', 'nearest', '--antialias'], /--antialias needs --mode bilinear or bicubic/],
+    ['a JPEG quality of 101', ['in.png', '-o', 'o.jpg', '--scale', '2', '--quality', '101'], /--quality must be an integer from 1 to 100, but got '101'/],
+  ])('exits 2 on a usage error: %s', async (_, args, message) => {
+    const dir = freshDir();
+    writePng(join(dir, 'in.png'), 4, 4);
+    const run = await cli(...args.map((a) => (a.endsWith('.png') || a.endsWith('.jpg') ? join(dir, a) : a)));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).toMatch(/Try 'upsample-wasm --help'/);
+    expect(listing(dir)).toEqual(['in.png']);
+  });
+
+  it('exits 2 for an unsupported output format, 1 for a missing file or an unsupported, corrupt or truncated input', async () => {
+    const dir = freshDir();
+    writePng(join(dir, 'in.png'), 6, 5);
+    const bmp = await cli(join(dir, 'in.png'), '-o', join(dir, 'out.bmp'), '--scale', '2');
+    expect(bmp.code).toBe(2);
+    expect(bmp.stderr).toMatch(/unsupported output format '.bmp'/);
+
+    const missing = await cli(join(dir, 'nope.png'), '-o', join(dir, 'out.png'), '--scale', '2');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/nope.png: no such file or directory/);
+
+    writeFileSync(join(dir, 'anim.gif'), 'GIF89a');
+    const gif = await cli(join(dir, 'anim.gif'), '-o', join(dir, 'out.png'), '--scale', '2');
+    expect(gif.code).toBe(1);
+    expect(gif.stderr).toMatch(/anim.gif: unsupported format '.gif'/);
+
+    writeFileSync(join(dir, 'noise.png'), Buffer.from(rgba(10, 10, 5)));
+    const noise = await cli(join(dir, 'noise.png'), '-o', join(dir, 'out.png'), '--scale', '2');
+    expect(noise.code).toBe(1);
+    expect(noise.stderr).toMatch(/noise.png: not a PNG or JPEG image/);
+
+    writeFileSync(join(dir, 'cut.png'), readFileSync(join(dir, 'in.png')).subarray(0, 60));
+    const cut = await cli(join(dir, 'cut.png'), '-o', join(dir, 'out.png'), '--scale', '2');
+    expect(cut.code).toBe(1);
+    expect(cut.stderr).toMatch(/cut.png: cannot decode the PNG image/);
+
+    writeFileSync(join(dir, 'cut.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 1, 2, 3]));
+    const cutJpeg = await cli(join(dir, 'cut.jpg'), '-o', join(dir, 'out.png'), '--scale', '2');
+    expect(cutJpeg.code).toBe(1);
+    expect(cutJpeg.stderr).toMatch(/cut.jpg: cannot decode the JPEG image/);
+
+    expect(listing(dir)).toEqual(['anim.gif', 'cut.jpg', 'cut.png', 'in.png', 'noise.png']); // nothing written
+  });
+
+  it('never overwrites an input, even with --force', async () => {
+    const dir = freshDir();
+    writePng(join(dir, 'in.png'), 5, 5);
+    const before = readFileSync(join(dir, 'in.png'));
+    for (const force of [[], ['--force']]) {
+      const run = await cli(join(dir, 'in.png'), '-o', join(dir, '.', 'in.png'), '--scale', '2', ...force);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/in.png: refusing to overwrite an input/);
+    }
+    const folder = await cli(dir, '-o', dir, '--scale', '2', '--force');
+    expect(folder.code).toBe(1);
+    expect(folder.stderr).toMatch(/refusing to overwrite an input/);
+    expect(readFileSync(join(dir, 'in.png')).equals(before)).toBe(true);
+    expect(listing(dir)).toEqual(['in.png']);
+  });
+
+  it('refuses an existing output unless --force, then replaces it', async () => {
+    const dir = freshDir();
+    writePng(join(dir, 'in.png'), 5, 5);
+    writeFileSync(join(dir, 'out.png'), 'keep me');
+    const refused = await cli(join(dir, 'in.png'), '-o', join(dir, 'out.png'), '--scale', '2');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/out.png: already exists \(use --force to replace it\)/);
+    expect(readFileSync(join(dir, 'out.png'), 'utf8')).toBe('keep me');
+    const forced = await cli(join(dir, 'in.png'), '-o', join(dir, 'out.png'), '--scale', '2', '--force');
+    expect(forced.code).toBe(0);
+    expect(PNG.sync.read(readFileSync(join(dir, 'out.png'))).width).toBe(10);
+    expect(listing(dir)).toEqual(['in.png', 'out.png']);
+  });
+
+  it('processes a folder recursively, keeping its layout and formats, skipping other files', async () => {
+    const dir = freshDir();
+    const input = join(dir, 'in');
+    mkdirSync(join(input, 'sub', 'deeper'), { recursive: true });
+    writePng(join(input, 'a.png'), 8, 6);
+    writeJpeg(join(input, 'sub', 'b.JPG'), 10, 4);
+    writePng(join(input, 'sub', 'deeper', 'c.png'), 3, 3);
+    writeFileSync(join(input, 'notes.txt'), 'not an image');
+    const run = await cli(input, '-o', join(dir, 'out'), '--width', '12', '--mode', 'bilinear', '--antialias', '--verbose');
+    expect(run.code).toBe(0);
+    expect(listing(join(dir, 'out'))).toEqual(['a.png', 'sub/b.JPG', 'sub/deeper/c.png']);
+    expect(run.files.map((f) => [f.outWidth, f.outHeight])).toEqual([[12, 9], [12, 5], [12, 12]]);
+    expect(jpeg.decode(readFileSync(join(dir, 'out', 'sub', 'b.JPG'))).width).toBe(12);
+    expect(run.stdout).toMatch(/3 files written/);
+
+    // Existing outputs are all reported and nothing is written; --force replaces them.
+    const again = await cli(input, '-o', join(dir, 'out'), '--width', '12');
+    expect(again.code).toBe(1);
+    expect(again.stderr.match(/already exists/g)).toHaveLength(3);
+    expect((await cli(input, '-o', join(dir, 'out'), '--width', '12', '--force')).code).toBe(0);
+
+    // An output folder inside the input folder is not read back as input.
+    const nested = await cli(input, '-o', join(input, 'small'), '--scale', '0.5', '--mode', 'area');
+    expect(nested.code).toBe(0);
+    expect(listing(join(input, 'small'))).toEqual(['a.png', 'sub/b.JPG', 'sub/deeper/c.png']);
+    expect(nested.files.map((f) => [f.outWidth, f.outHeight])).toEqual([[4, 3], [5, 2], [1, 1]]);
+  });
+
+  it('keeps going after a bad file in a folder, and exits 1', async () => {
+    const dir = freshDir();
+    mkdirSync(join(dir, 'in'));
+    writePng(join(dir, 'in', 'good.png'), 4, 4);
+    writeFileSync(join(dir, 'in', 'bad.png'), 'not a png');
+    const run = await cli(join(dir, 'in'), '-o', join(dir, 'out'), '--scale', '2');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/bad.png: not a PNG or JPEG image/);
+    expect(listing(join(dir, 'out'))).toEqual(['good.png']);
+  });
+
+  it('refuses a file as the output of a folder (2) and an empty folder (1)', async () => {
+    const dir = freshDir();
+    mkdirSync(join(dir, 'empty'));
+    writeFileSync(join(dir, 'file.png'), 'x');
+    expect((await cli(join(dir, 'empty'), '-o', join(dir, 'file.png'), '--scale', '2')).code).toBe(2);
+    const empty = await cli(join(dir, 'empty'), '-o', join(dir, 'out'), '--scale', '2');
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toMatch(/no .png \/ .jpg \/ .jpeg files in this folder/);
+  });
+
+  it('runs as the built bin with a shebang and exit codes', async () => {
+    const bin = new URL('../dist/cli.js', import.meta.url);
+    expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(pkg.bin['upsample-wasm']).toBe('./dist/cli.js');
+    const dir = freshDir();
+    writePng(join(dir, 'in.png'), 6, 4);
+    const run = promisify(execFile);
+    const ok = await run(process.execPath, [bin.pathname, join(dir, 'in.png'), '-o', join(dir, 'o.png'), '--scale', '2']);
+    expect(ok.stdout).toBe('');
+    expect(existsSync(join(dir, 'o.png'))).toBe(true);
+    await expect(run(process.execPath, [bin.pathname, '--scale', 'x'])).rejects.toMatchObject({ code: 2 });
+  });
+});
