@@ -3,6 +3,7 @@
 
 import { init, interpolate, js, type Tensor } from './index.js';
 import { formatChannel, SEED_BILINEAR_EXPECTED, seedBilinear } from './demo/interpolate.js';
+import { runSampleImage } from './demo/image.js';
 
 function median(times: number[]): number {
   const s = times.slice().sort((a, b) => a - b);
@@ -52,6 +53,9 @@ async function main(): Promise<void> {
     console.log(`| ${name} | ${wasmMs.toFixed(2)} | ${jsMs.toFixed(2)} | ${(jsMs / wasmMs).toFixed(1)}x |`);
   }
   if (!ok) process.exitCode = 1;
+
+  console.log('');
+  for (const line of await runSampleImage()) console.log(line);
 }
 
 await main();
