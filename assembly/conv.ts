@@ -283,3 +283,71 @@ export function convPhases(x: usize, xBatch: i32, xGroup: i32, xStrideD: i32, xS
     }
   }
 }
+
+// ---- the exact path for non-finite weights ----
+
+/** First input i with i*s - p + t*d >= 0. */
+@inline function firstInput(t: i32, s: i32, p: i32, d: i32): i32 {
+  const r = p - t * d;
+  return r <= 0 ? 0 : (r + s - 1) / s;
+}
+
+/** Last input i with i*s - p + t*d < out (may be below firstInput: no inputs). */
+@inline function lastInput(t: i32, s: i32, p: i32, d: i32, n: i32, out: i32): i32 {
+  const r = out - 1 + p - t * d;
+  return r < 0 ? -1 : min(n - 1, r / s);
+}
+
+/**
+ * Transposed convolution by its definition, as PyTorch's col2im: input i scatters through tap t
+ * to i*stride - padding + t*dilation, so padding is never multiplied. The wrapper uses it only
+ * when a weight is NaN or infinite (0 * Infinity would make the phases' padded reads NaN).
+ * Weight (groups * groupIn, groupOut, kD, kH, kW); bias points at groups * groupOut floats.
+ */
+export function convTransposeScatter(x: usize, w: usize, bias: usize, out: usize, batch: i32, groups: i32,
+                                     groupIn: i32, groupOut: i32, inD: i32, inH: i32, inW: i32,
+                                     outD: i32, outH: i32, outW: i32, kD: i32, kH: i32, kW: i32,
+                                     sD: i32, sH: i32, sW: i32, pD: i32, pH: i32, pW: i32,
+                                     dD: i32, dH: i32, dW: i32): void {
+  const inPlane = inD * inH * inW;
+  const outPlane = outD * outH * outW;
+  const kCount = kD * kH * kW;
+  const stepW = <usize>sW << 2;
+  for (let n = 0; n < batch; n++) {
+    for (let g = 0; g < groups; g++) {
+      for (let co = 0; co < groupOut; co++) {
+        const c = g * groupOut + co;
+        const o = out + (<usize>((n * groups * groupOut + c) * outPlane) << 2);
+        const b = load<f32>(bias + (<usize>c << 2));
+        for (let i = 0; i < outPlane; i++) store<f32>(o + (<usize>i << 2), b);
+        for (let ci = 0; ci < groupIn; ci++) {
+          const xc = x + (<usize>((n * groups * groupIn + g * groupIn + ci) * inPlane) << 2);
+          const wc = w + (<usize>(((g * groupIn + ci) * groupOut + co) * kCount) << 2);
+          for (let td = 0; td < kD; td++) {
+            const d0 = firstInput(td, sD, pD, dD), d1 = lastInput(td, sD, pD, dD, inD, outD);
+            for (let th = 0; th < kH; th++) {
+              const h0 = firstInput(th, sH, pH, dH), h1 = lastInput(th, sH, pH, dH, inH, outH);
+              for (let tw = 0; tw < kW; tw++) {
+                const w0 = firstInput(tw, sW, pW, dW), w1 = lastInput(tw, sW, pW, dW, inW, outW);
+                const wv = load<f32>(wc + (<usize>((td * kH + th) * kW + tw) << 2));
+                for (let id = d0; id <= d1; id++) {
+                  const od = id * sD - pD + td * dD;
+                  for (let ih = h0; ih <= h1; ih++) {
+                    const oh = ih * sH - pH + th * dH;
+                    const xr = xc + (<usize>((id * inH + ih) * inW) << 2);
+                    // Output column of input w0, then one stride per input.
+                    let op = o + (<usize>((od * outH + oh) * outW + w0 * sW - pW + tw * dW) << 2);
+                    for (let iw = w0; iw <= w1; iw++) {
+                      store<f32>(op, load<f32>(op) + wv * load<f32>(xr + (<usize>iw << 2)));
+                      op += stepW;
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -99,6 +99,11 @@ export interface ConvPlan {
   packIndex: Int32Array;
   /** Weight elements per group. */
   weightGroup: number;
+  /** Kernel size, stride, padding before and dilation, padded to three axes (D, H, W). */
+  kernel: [number, number, number];
+  stride: [number, number, number];
+  padding: [number, number, number];
+  dilation: [number, number, number];
 }
 
 // ---- option parsing shared by the two operations ----
@@ -457,6 +462,7 @@ function buildPlan(g: Geometry): ConvPlan {
     inDHW, outDHW, outputShape: g.outputShape,
     extent: [eD, eH, eW], gather, run: contiguousRun(gather[2]), xChannel,
     phases, phaseCount, offsets, packIndex, weightGroup: groupOut * groupIn * kCount,
+    kernel: kDHW, stride: pad3(g.stride, 1), padding: pad3(g.padLo, 0), dilation: pad3(g.dilation, 1),
   };
 }
 
@@ -482,6 +488,17 @@ function cachedPlan(g: Geometry): ConvPlan {
 }
 
 // ---- plans for the operations ----
+
+/**
+ * Whether a transposed convolution must scatter instead of running its phases. PyTorch scatters
+ * (col2im) and so never multiplies the padding; the phases read zeros there, which changes nothing
+ * unless a weight is NaN or infinite (0 * Infinity is NaN). Such weights take the exact path.
+ */
+export function needsScatter(plan: ConvPlan, weight: Float32Array): boolean {
+  if (!plan.transposed) return false;
+  for (let i = 0; i < weight.length; i++) if (!Number.isFinite(weight[i])) return true;
+  return false;
+}
 
 export interface ConvCall {
   plan: ConvPlan;

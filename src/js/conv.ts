@@ -2,7 +2,7 @@
 // assembly/conv.ts (padded input, packed weights, one stride-1 correlation per phase), scalar.
 // Offsets are element indices; blocks of 4 output channels x 4 pixels keep 16 sums in registers.
 
-import { CHANNEL_BLOCK, PHASE_FIELDS, type ConvPlan } from '../conv.js';
+import { CHANNEL_BLOCK, needsScatter, PHASE_FIELDS, type ConvPlan } from '../conv.js';
 
 /** The zero-padded (and for strided convolution, phase-split) copy of the input. */
 export function gatherInput(plan: ConvPlan, input: Float32Array): Float32Array {
@@ -157,7 +157,62 @@ export function convPhases(plan: ConvPlan, x: Float32Array, packed: Float32Array
   }
 }
 
+/**
+ * Transposed convolution by its definition, as PyTorch's col2im: every input sample scatters
+ * through every tap to i*stride - padding + t*dilation. Only for weights with NaN or Infinity
+ * (see needsScatter); each tap's in-range inputs are computed up front, so no branch per sample.
+ */
+export function scatterTransposed(plan: ConvPlan, input: Float32Array, weight: Float32Array,
+                                  bias: Float32Array | undefined, output: Float32Array): void {
+  const { batch, groups, groupIn, groupOut } = plan;
+  const [inD, inH, inW] = plan.inDHW;
+  const [outD, outH, outW] = plan.outDHW;
+  const [kD, kH, kW] = plan.kernel;
+  const [sD, sH, sW] = plan.stride;
+  const [pD, pH, pW] = plan.padding;
+  const [dD, dH, dW] = plan.dilation;
+  const inPlane = inD * inH * inW;
+  const outPlane = outD * outH * outW;
+  const kCount = kD * kH * kW;
+  // Inputs i with 0 <= i*s - p + t*d < out: [first, last].
+  const first = (t: number, s: number, p: number, d: number) => Math.max(0, Math.ceil((p - t * d) / s));
+  const last = (t: number, s: number, p: number, d: number, n: number, out: number) => Math.min(n - 1, Math.floor((out - 1 + p - t * d) / s));
+  for (let n = 0; n < batch; n++) {
+    for (let g = 0; g < groups; g++) {
+      for (let co = 0; co < groupOut; co++) {
+        const c = g * groupOut + co;
+        const o = (n * groups * groupOut + c) * outPlane;
+        output.fill(bias === undefined ? 0 : bias[c], o, o + outPlane);
+        for (let ci = 0; ci < groupIn; ci++) {
+          const x = (n * groups * groupIn + g * groupIn + ci) * inPlane;
+          const w = ((g * groupIn + ci) * groupOut + co) * kCount;
+          for (let td = 0; td < kD; td++) {
+            const d0 = first(td, sD, pD, dD), d1 = last(td, sD, pD, dD, inD, outD);
+            for (let th = 0; th < kH; th++) {
+              const h0 = first(th, sH, pH, dH), h1 = last(th, sH, pH, dH, inH, outH);
+              for (let tw = 0; tw < kW; tw++) {
+                const w0 = first(tw, sW, pW, dW), w1 = last(tw, sW, pW, dW, inW, outW);
+                const wv = weight[w + (td * kH + th) * kW + tw];
+                for (let id = d0; id <= d1; id++) {
+                  const od = id * sD - pD + td * dD;
+                  for (let ih = h0; ih <= h1; ih++) {
+                    const oh = ih * sH - pH + th * dH;
+                    const xr = x + (id * inH + ih) * inW;
+                    const or = o + (od * outH + oh) * outW - pW + tw * dW;
+                    for (let iw = w0; iw <= w1; iw++) output[or + iw * sW] += wv * input[xr + iw];
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
 export function runConv(plan: ConvPlan, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined,
                         output: Float32Array): void {
-  convPhases(plan, gatherInput(plan, input), packWeights(plan, weight), bias, output);
+  if (needsScatter(plan, weight)) scatterTransposed(plan, input, weight, bias, output);
+  else convPhases(plan, gatherInput(plan, input), packWeights(plan, weight), bias, output);
 }

@@ -2,12 +2,13 @@
 // weights out in linear memory, builds the padded input and the packed weights there, runs every
 // phase (assembly/conv.ts) and copies the result out.
 
-import { X_SLACK, type ConvPlan } from '../conv.js';
+import { needsScatter, X_SLACK, type ConvPlan } from '../conv.js';
 import type { WasmModule } from './module.js';
 
 /** Stages one call; `run` does the work in linear memory, and the result lands at `dst`. */
 export function stageConv(module: WasmModule, plan: ConvPlan, input: Float32Array, weight: Float32Array,
                           bias: Float32Array | undefined, outputLength: number, target = -1): { run: () => void; dst: number } {
+  if (needsScatter(plan, weight)) return stageScatter(module, plan, input, weight, bias, outputLength, target);
   const k = module.kernels;
   const [inD, inH, inW] = plan.inDHW;
   const [eD, eH, eW] = plan.extent;
@@ -36,6 +37,20 @@ export function stageConv(module: WasmModule, plan: ConvPlan, input: Float32Arra
       phases, plan.phaseCount, offsets, packed, packedGroup,
       b, plan.groupOut, dst, outD * outH * outW, plan.batch, plan.groups);
   };
+  return { run, dst };
+}
+
+/** The exact path for transposed convolutions with NaN or infinite weights (see needsScatter). */
+function stageScatter(module: WasmModule, plan: ConvPlan, input: Float32Array, weight: Float32Array,
+                      bias: Float32Array | undefined, outputLength: number, target: number): { run: () => void; dst: number } {
+  const layout = module.layout();
+  const src = layout.f32(input.length, input);
+  const w = layout.f32(weight.length, weight);
+  const b = layout.f32(plan.groups * plan.groupOut, bias ?? new Float32Array(plan.groups * plan.groupOut));
+  const dst = target >= 0 ? target : layout.f32(outputLength);
+  layout.commit();
+  const run = (): void => module.kernels.convTransposeScatter(src, w, b, dst, plan.batch, plan.groups, plan.groupIn, plan.groupOut,
+    ...plan.inDHW, ...plan.outDHW, ...plan.kernel, ...plan.stride, ...plan.padding, ...plan.dilation);
   return { run, dst };
 }
 

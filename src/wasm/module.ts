@@ -37,6 +37,11 @@ export interface KernelExports {
   convPhases(x: number, xBatch: number, xGroup: number, xStrideD: number, xStrideH: number,
              phases: number, phaseCount: number, offsets: number, packed: number, packedGroup: number,
              bias: number, M: number, out: number, outChannel: number, batch: number, groups: number): void;
+  convTransposeScatter(x: number, w: number, bias: number, out: number, batch: number, groups: number,
+                       groupIn: number, groupOut: number, inD: number, inH: number, inW: number,
+                       outD: number, outH: number, outW: number, kD: number, kH: number, kW: number,
+                       sD: number, sH: number, sW: number, pD: number, pH: number, pW: number,
+                       dD: number, dH: number, dW: number): void;
   pixelShuffle(src: number, dst: number, planes: number, r: number, height: number, width: number, upscale: number): void;
 }
 
