@@ -93,8 +93,10 @@ export function areaPixelScale(inSize: number, outSize: number, alignCorners: bo
 
 /** area_pixel_compute_source_index: half-pixel (or corner) source coordinate, in float32. */
 function sourceIndex(scale: number, dst: number, alignCorners: boolean, cubic: boolean): number {
-  if (alignCorners) return f32(scale * dst);
-  const src = f32(scale * (dst + 0.5) - 0.5);
+  // Kept in double (dst + 0.5 is a double in PyTorch too): rounding it to float32 turns weights
+  // of 6e-8 into 0, and 0 * Infinity is NaN where PyTorch gives Infinity.
+  if (alignCorners) return scale * dst;
+  const src = scale * (dst + 0.5) - 0.5;
   return !cubic && src < 0 ? 0 : src;
 }
 
@@ -119,11 +121,15 @@ function nearestExactIndex(dst: number, inSize: number, outSize: number, userSca
 }
 
 const CUBIC_A = -0.75;
-function cubicConvolution1(x: number, a: number): number {
-  return ((a + 2) * x - (a + 3)) * x * x + 1;
+
+/** The same two pieces evaluated step by step in float32 (A = -0.75), as PyTorch's kernels do. */
+function cubicConvolution1f(x: number): number {
+  const a = CUBIC_A;
+  return f32(f32(f32(f32(f32((a + 2) * x) - (a + 3)) * x) * x) + 1);
 }
-function cubicConvolution2(x: number, a: number): number {
-  return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a;
+function cubicConvolution2f(x: number): number {
+  const a = CUBIC_A;
+  return f32(f32(f32(f32(f32(f32(a * x) - 5 * a) * x) + 8 * a) * x) - 4 * a);
 }
 
 /** Pillow's filters for antialiasing: triangle, and Keys' cubic with a = -0.5. */
@@ -169,9 +175,18 @@ function identityTable(size: number): AxisTable {
 }
 
 function linearTable(inSize: number, outSize: number, alignCorners: boolean, userScale: number | undefined): AxisTable {
-  // PyTorch copies when the size is unchanged, whatever the scale or alignCorners.
-  if (inSize === outSize) return identityTable(inSize);
   const t = table(inSize, outSize, 2);
+  if (inSize === outSize) {
+    // PyTorch "copies" when the size is unchanged, whatever the scale or alignCorners, as
+    // 1 * x[o] + 0 * x[o]: an infinity there becomes NaN, so keep the zero-weight tap.
+    for (let o = 0; o < outSize; o++) {
+      t.index[2 * o] = o;
+      t.index[2 * o + 1] = o;
+      t.weight[2 * o] = 1;
+      t.weight[2 * o + 1] = 0;
+    }
+    return t;
+  }
   const scale = areaPixelScale(inSize, outSize, alignCorners, userScale);
   for (let o = 0; o < outSize; o++) {
     const src = sourceIndex(scale, o, alignCorners, false);
@@ -192,8 +207,10 @@ function cubicTable(inSize: number, outSize: number, alignCorners: boolean, user
     const src = sourceIndex(scale, o, alignCorners, true);
     const i = Math.min(Math.floor(src), inSize - 1);
     const x = Math.min(Math.max(f32(src - i), 0), 1);
-    const w = [cubicConvolution2(x + 1, CUBIC_A), cubicConvolution1(x, CUBIC_A),
-               cubicConvolution1(1 - x, CUBIC_A), cubicConvolution2(2 - x, CUBIC_A)];
+    // In float32 arithmetic, as PyTorch: near-zero weights keep PyTorch's sign, which decides
+    // whether an infinity in that tap comes out as +Infinity or -Infinity.
+    const x1 = f32(1 - x);
+    const w = [cubicConvolution2f(f32(x + 1)), cubicConvolution1f(x), cubicConvolution1f(x1), cubicConvolution2f(f32(x1 + 1))];
     for (let k = 0; k < 4; k++) {
       t.index[4 * o + k] = Math.max(Math.min(i - 1 + k, inSize - 1), 0);
       t.weight[4 * o + k] = w[k];
@@ -210,31 +227,42 @@ function antialiasTable(inSize: number, outSize: number, alignCorners: boolean, 
                         cubic: boolean): AxisTable {
   const filter = cubic ? antialiasCubicFilter : triangleFilter;
   const scale = areaPixelScale(inSize, outSize, alignCorners, userScale);
-  const support = (cubic ? 2 : 1) * (scale >= 1 ? scale : 1);
-  const invScale = scale >= 1 ? 1 / scale : 1;
+  // float32 throughout, as PyTorch's _compute_weights_aa: a weight that is exactly 0 there
+  // (0 * Infinity = NaN) must be exactly 0 here too.
+  const support = f32((cubic ? 2 : 1) * (scale >= 1 ? scale : 1));
+  const invScale = scale >= 1 ? f32(1 / scale) : 1;
   const windows: Array<{ start: number; weights: number[] }> = [];
   let taps = 1;
   for (let o = 0; o < outSize; o++) {
-    const center = scale * (o + 0.5);
-    const start = Math.max(Math.trunc(center - support + 0.5), 0);
-    const size = Math.min(Math.trunc(center + support + 0.5), inSize) - start;
+    const center = f32(scale * (o + 0.5));
+    const start = Math.max(Math.trunc(f32(center - support) + 0.5), 0);
+    const size = Math.min(Math.trunc(f32(center + support) + 0.5), inSize) - start;
     const weights: number[] = [];
     let total = 0;
     for (let j = 0; j < size; j++) {
-      const w = f32(filter((j + start - center + 0.5) * invScale));
+      const w = f32(filter(f32(f32(f32(j + start) - center) + 0.5) * invScale));
       weights.push(w);
-      total += w;
+      total = f32(total + w);
     }
-    windows.push({ start, weights: total !== 0 ? weights.map((w) => w / total) : weights });
+    windows.push({ start, weights: total !== 0 ? weights.map((w) => f32(w / total)) : weights });
     taps = Math.max(taps, size);
   }
-  // Windows shorter than `taps` are padded with zero weights on in-range indices.
+  // Windows shorter than `taps` are filled by halving their largest weights into adjacent taps
+  // (exact: w/2 + w/2 = w), not with zero-weight taps: 0 * Infinity is NaN where PyTorch, which
+  // loops over each window's own length, has no tap at all.
   const t = table(inSize, outSize, taps);
   windows.forEach(({ start, weights }, o) => {
-    for (let k = 0; k < taps; k++) {
-      t.index[o * taps + k] = Math.min(start + k, inSize - 1);
-      t.weight[o * taps + k] = k < weights.length ? weights[k] : 0;
+    const pieces = weights.map((w, j) => ({ j, w }));
+    while (pieces.length < taps) {
+      let at = 0;
+      for (let k = 1; k < pieces.length; k++) if (Math.abs(pieces[k].w) > Math.abs(pieces[at].w)) at = k;
+      const half = { j: pieces[at].j, w: pieces[at].w / 2 };
+      pieces.splice(at, 1, half, { ...half });
     }
+    pieces.forEach(({ j, w }, k) => {
+      t.index[o * taps + k] = start + j;
+      t.weight[o * taps + k] = w;
+    });
   });
   return t;
 }

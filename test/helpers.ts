@@ -52,14 +52,15 @@ export function expectClose(actual: Tensor, expected: Tensor, relTol: number): v
   expect(actual.shape).toEqual(expected.shape);
   expect(actual.data.length).toBe(expected.data.length);
   let scale = 1;
-  for (const v of expected.data) scale = Math.max(scale, Math.abs(v));
+  for (const v of expected.data) if (Number.isFinite(v)) scale = Math.max(scale, Math.abs(v));
   const tol = relTol * scale;
   let worst = 0;
   let at = -1;
   for (let i = 0; i < expected.data.length; i++) {
     const e = expected.data[i];
     const a = actual.data[i];
-    const d = Number.isNaN(e) ? (Number.isNaN(a) ? 0 : Infinity) : e === a ? 0 : Math.abs(a - e);
+    // NaN only matches NaN, and an infinity only itself (a NaN difference must not pass as 0).
+    const d = Number.isNaN(e) || Number.isNaN(a) ? (Number.isNaN(a) && Number.isNaN(e) ? 0 : Infinity) : e === a ? 0 : Math.abs(a - e);
     if (d > worst) { worst = d; at = i; }
   }
   if (worst > tol) {

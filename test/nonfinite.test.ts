@@ -1,0 +1,40 @@
+// NaN and Infinity inside the data propagate exactly as PyTorch 1.13 propagates them
+// (scripts/fixtures/nonfinite.py): NaN where PyTorch gives NaN, the same infinities, and the
+// finite values within the usual tolerance. On the SIMD build, the scalar build and plain JS.
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import { backends, clone, expectClose, loadFixtures, type FixtureCase } from './helpers.js';
+import type { Operations, Tensor } from '../src/index.js';
+
+const cases = loadFixtures('nonfinite');
+
+function run(ops: Operations, c: FixtureCase): Tensor {
+  const { input, weight, bias } = c.inputs;
+  switch (c.op) {
+    case 'interpolate': return ops.interpolate(input, c.options);
+    case 'pixelShuffle': return ops.pixelShuffle(input, c.options.upscaleFactor as number);
+    case 'pixelUnshuffle': return ops.pixelUnshuffle(input, c.options.downscaleFactor as number);
+    default: return (ops[c.op as 'conv2d'])(input, weight, { ...c.options, bias });
+  }
+}
+
+const tolerance = (c: FixtureCase): number =>
+  c.op.startsWith('pixel') ? 0 : c.op.startsWith('conv') ? 1e-4 : ['nearest', 'nearest-exact'].includes(c.options.mode as string) ? 0 : 1e-5;
+
+describe.each(backends)('NaN and Infinity on $name', (backend) => {
+  beforeAll(() => backend.setup());
+
+  it('the fixtures hold NaN, +Inf and -Inf in their expected results', () => {
+    const all = cases.flatMap((c) => Array.from(c.expected!.data));
+    expect(all.some(Number.isNaN)).toBe(true);
+    expect(all.includes(Infinity) && all.includes(-Infinity)).toBe(true);
+  });
+
+  const check = (c: FixtureCase) => {
+    const before = Object.values(c.inputs).map(clone);
+    const result = run(backend.ops, c);
+    expectClose(result, c.expected!, tolerance(c));
+    expect(Object.values(c.inputs)).toEqual(before);
+  };
+  it.each(cases)('$name', check);
+});
