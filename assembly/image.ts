@@ -151,7 +151,8 @@ function resampleInterleaved(line: usize, dst: usize, inW: i32, outW: i32, chann
 @inline function storeBytes(dst: usize, a: v128, b: v128, c: v128, d: v128, channels: i32, premultiply: bool): void {
   if (premultiply) {
     if (channels == 4) {
-      const alphas = v128.shuffle<f32>(v128.shuffle<f32>(a, b, 3, 7, 3, 7), v128.shuffle<f32>(c, d, 3, 7, 3, 7), 0, 1, 4, 5);
+      // Lane patterns that engines lower to single shufps (two lanes from each operand, in order).
+      const alphas = v128.shuffle<f32>(v128.shuffle<f32>(a, b, 3, 3, 7, 7), v128.shuffle<f32>(c, d, 3, 3, 7, 7), 0, 2, 4, 6);
       const r = v128.and(f32x4.div(f32x4.splat(255), alphas), f32x4.gt(alphas, f32x4.splat(0.5)));
       a = f32x4.mul(a, colourFactor(v128.shuffle<f32>(r, r, 0, 0, 0, 0)));
       b = f32x4.mul(b, colourFactor(v128.shuffle<f32>(r, r, 1, 1, 1, 1)));
