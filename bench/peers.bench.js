@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { Bench } from 'tinybench';
 import { fmt, machine, randomTensor, TIME_MS } from './common.js';
@@ -35,7 +36,10 @@ const version = (name) => JSON.parse(readFileSync(new URL(`../node_modules/${nam
 // Peer set-up in Node: both WebAssembly peers must be told where their .wasm files are.
 setWasmPaths(distOf('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
 ortWeb.env.wasm.wasmPaths = distOf('onnxruntime-web/ort-wasm-simd-threaded.wasm');
-ortWeb.env.wasm.numThreads = 1; // process-wide and fixed at the first session: one thread here
+// Process-wide and fixed at the first session: one thread here, two in a child process
+// (`--ort-web-threads=2`, which measures only onnxruntime-web and prints JSON).
+const ORT_WEB_THREADS = Number(process.argv.find((a) => a.startsWith('--ort-web-threads='))?.split('=')[1] ?? 1);
+ortWeb.env.wasm.numThreads = ORT_WEB_THREADS;
 tf.env().set('IS_TEST', true); // silences tfjs's "hi there" console advice
 
 const US = 'upsample-wasm SIMD, resident tensors';
@@ -46,6 +50,12 @@ const workloads = [
   { id: 'W3', title: 'W3 bicubic 2x [1,3,512,512]', shape: [1, 3, 512, 512], op: 'interpolate', options: { scaleFactor: 2, mode: 'bicubic' }, onnx: 'cubic' },
   { id: 'W4', title: 'W4 convTranspose2d 32->32 k4 s2 p1 [1,32,64,64]', shape: [1, 32, 64, 64], op: 'convTranspose2d', weightShape: [32, 32, 4, 4], options: { stride: 2, padding: 1 }, onnx: 'convTranspose', tfjs: 'convTranspose' },
 ];
+
+// BENCH_WORKLOADS=W1,W3 runs a subset (for a quick look; the committed results run all four).
+if (process.env.BENCH_WORKLOADS) {
+  const keep = new Set(process.env.BENCH_WORKLOADS.split(','));
+  workloads.splice(0, workloads.length, ...workloads.filter((w) => keep.has(w.id)));
+}
 
 /** Where a peer computes something other than PyTorch's rule, or how it was made to match. */
 const SEMANTICS = {
@@ -82,10 +92,28 @@ async function measure(tasks) {
     await bench.run();
     const r = bench.tasks[0].result;
     if (r.state !== 'completed') throw new Error(`${t.name}: ${r.state} ${r.error ?? ''}`);
-    rows.push({ name: t.name, median: r.latency.p50, min: r.latency.min, max: r.latency.max, samples: r.latency.samples?.length ?? 0, ...(t.diff !== undefined ? { maxAbsDiff: t.diff } : {}) });
-    process.stdout.write('.');
+    rows.push({ name: t.name, median: r.latency.p50, min: r.latency.min, max: r.latency.max, samples: r.latency.samplesCount, ...(t.diff !== undefined ? { maxAbsDiff: t.diff } : {}) });
+    process.stderr.write('.');
   }
   return rows;
+}
+
+/** Alternates calls of two tasks (each on its own build), returns both medians and relaxed/simd. */
+async function alternate([simdTask, relaxedTask], rounds = 60) {
+  const times = [[], []];
+  const tasks = [simdTask, relaxedTask];
+  for (let k = 0; k < rounds; k++) {
+    for (const [j, t] of tasks.entries()) {
+      await up.init({ build: t.build });
+      const start = performance.now();
+      t.fn();
+      times[j].push(performance.now() - start);
+    }
+  }
+  const median = (a) => a.sort((x, y) => x - y)[a.length >> 1];
+  const [simd, relaxed] = times.map(median);
+  await up.init({ build: 'simd' });
+  return { rounds, simdMedian: simd, relaxedMedian: relaxed, ratio: relaxed / simd };
 }
 
 // ---- PyTorch (Debian's python3-torch), timed in its own process on the same data ----
@@ -130,16 +158,51 @@ function runPyTorch(jobs) {
 
 // ---- the run ----
 
+/** The same pseudo-random input (and weight) for workload i in every process. */
+function inputsOf(w, i) {
+  const input = randomTensor(w.shape, 11 + i);
+  const weight = w.weightShape ? randomTensor(w.weightShape, 101 + i) : undefined;
+  if (weight) for (let k = 0; k < weight.data.length; k++) weight.data[k] *= 0.1; // fan-in 512: keep outputs O(1)
+  return { input, weight };
+}
+
+const modelOf = (w, weight) => (w.onnx === 'convTranspose' ? convTransposeModel(w.shape, weight, w.options) : resizeModel(w.shape, 2, w.onnx));
+
+/** Child mode: onnxruntime-web rows with ORT_WEB_THREADS threads into dir/rows.json, outputs into dir/<id>.f32. */
+async function ortWebRows(dir) {
+  const result = {};
+  for (const [i, w] of workloads.entries()) {
+    const { input, weight } = inputsOf(w, i);
+    const session = await ortWeb.InferenceSession.create(modelOf(w, weight), { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+    const X = new ortWeb.Tensor('float32', input.data, input.shape);
+    const y = (await session.run({ X })).Y.data;
+    const [row] = await measure([{ name: `onnxruntime-web ${ORT_WEB_THREADS} threads`, slow: w.id === 'W3', fn: async () => { await session.run({ X }); } }]);
+    writeFileSync(path.join(dir, `${w.id}.f32`), y);
+    result[w.id] = row;
+  }
+  writeFileSync(path.join(dir, 'rows.json'), JSON.stringify(result));
+}
+
+/** Runs the child mode; returns { id: { row, output } } or undefined (with a warning) if it failed. */
+function runOrtWebChild(threads, dir) {
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), `--ort-web-threads=${threads}`, `--ort-web-out=${dir}`], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  if (child.status !== 0) {
+    console.warn(`onnxruntime-web ${threads} threads skipped: ${child.stderr.trim().split('\n').at(-1)}`);
+    return undefined;
+  }
+  const rows = JSON.parse(readFileSync(path.join(dir, 'rows.json'), 'utf8'));
+  return Object.fromEntries(Object.entries(rows).map(([id, row]) => [id, { row, output: new Float32Array(new Uint8Array(readFileSync(path.join(dir, `${id}.f32`))).buffer) }]));
+}
+
 export async function benchPeers() {
+  const loadBefore = os.loadavg()[0];
   await up.init({ build: 'simd' });
   const relaxed = engineHasRelaxedSimd();
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'peers-'));
 
   // Inputs and our reference outputs first, so PyTorch can run on the same bytes.
   const data = workloads.map((w, i) => {
-    const input = randomTensor(w.shape, 11 + i);
-    const weight = w.weightShape ? randomTensor(w.weightShape, 101 + i) : undefined;
-    if (weight) for (let k = 0; k < weight.data.length; k++) weight.data[k] *= 0.1; // fan-in 512: keep outputs O(1)
+    const { input, weight } = inputsOf(w, i);
     const call = (ops, options) => (weight ? ops[w.op](input, weight, { ...w.options, ...options }) : ops[w.op](input, { ...w.options, ...options }));
     const expected = call(up);
     return { input, weight, call, expected };
@@ -152,6 +215,8 @@ export async function benchPeers() {
   });
   console.log('PyTorch (1 thread)...');
   const torch = runPyTorch(pyJobs);
+  console.log('onnxruntime-web, 2 threads (child process)...');
+  const ortWeb2 = runOrtWebChild(2, tmp);
 
   const sections = [];
   for (const [i, w] of workloads.entries()) {
@@ -163,6 +228,8 @@ export async function benchPeers() {
     const tasks = [
       { name: 'roofline: fill output', fn: () => out.data.fill(0.5) },
       { name: 'roofline: set output', fn: () => out.data.set(ones) },
+      // What any API that returns a new array pays first: page faults on the fresh memory.
+      { name: 'roofline: new output array + fill', fn: () => new Float32Array(n).fill(0.5) },
     ];
 
     // Ours: resident tensors (inputs and output in WebAssembly memory: nothing copied) per build.
@@ -180,6 +247,7 @@ export async function benchPeers() {
     };
     const ours = [await residentTask('simd', US)];
     if (relaxed) ours.push(await residentTask('relaxed', 'upsample-wasm relaxed SIMD, resident tensors'));
+    const abTasks = ours.slice();
     tasks.push(...ours);
     tasks.push(
       { name: 'upsample-wasm SIMD API, out into a JS array', build: 'simd', fn: () => call(up, { out }) },
@@ -217,7 +285,7 @@ export async function benchPeers() {
     }
 
     // onnxruntime: one session per runtime and thread count, fresh outputs (its usual API).
-    const model = w.onnx === 'convTranspose' ? convTransposeModel(w.shape, weight, w.options) : resizeModel(w.shape, 2, w.onnx);
+    const model = modelOf(w, weight);
     const ortRuns = [
       ['onnxruntime-web 1 thread', ortWeb, { executionProviders: ['wasm'] }],
       ['onnxruntime-node 1 thread', ortNode, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' }],
@@ -238,9 +306,16 @@ export async function benchPeers() {
       if (t.tfBackend) await tf.setBackend(t.tfBackend);
       rows.push(...(await measure([t])));
     }
+    // Relaxed vs SIMD: alternate single calls so both see the same machine load (the sequential
+    // tinybench rows above can drift apart when other processes come and go).
+    const relaxedVsSimd = abTasks.length === 2 ? await alternate(abTasks) : undefined;
     await up.init({ build: 'simd' });
     for (const r of resident) r.dispose();
 
+    const web2 = ortWeb2?.[w.id];
+    if (web2) {
+      rows.push({ ...web2.row, name: `${web2.row.name} (separate process)`, maxAbsDiff: maxAbsDiff(web2.output, expected.data) });
+    }
     const py = torch?.results[w.id];
     if (py) {
       const file = pyJobs[i].output;
@@ -249,7 +324,7 @@ export async function benchPeers() {
     }
     const base = rows.find((r) => r.name === US).median;
     for (const r of rows) r.ratio = r.median / base;
-    sections.push({ id: w.id, title: w.title, baseline: US, semantics: SEMANTICS[w.id], rows });
+    sections.push({ id: w.id, title: w.title, baseline: US, semantics: SEMANTICS[w.id], rows, ...(relaxedVsSimd ? { relaxedVsSimd } : {}) });
     console.log(`\n${w.title}\n${markdownTable(rows)}`);
   }
   const versions = {
@@ -261,18 +336,42 @@ export async function benchPeers() {
     ...(torch ? { pytorch: torch.version } : {}),
   };
   rmSync(tmp, { recursive: true, force: true });
-  const report = { machine: machine(), versions, relaxedSimd: relaxed, timePerTaskMs: TIME_MS, sections };
+  // Other processes on the machine skew every row: say how busy it was.
+  const load = { before: loadBefore, after: os.loadavg()[0], cores: os.cpus().length };
+  const report = { machine: machine(), load, versions, relaxedSimd: relaxed, timePerTaskMs: TIME_MS, sections };
   writeResults(report);
+  console.log(`\n${summaryTable(report)}`);
   return report;
 }
 
 // ---- output ----
 
+/** x ours with two significant digits below 10 (a roofline can be 0.005x ours). */
+const ratioText = (r) => (r >= 10 ? r.toFixed(0) : r >= 0.1 ? r.toFixed(2) : r.toPrecision(1));
 const diffText = (d) => (d === undefined ? '' : d === 0 ? '0' : d === Infinity ? 'shape differs' : d.toExponential(1));
 
 function markdownTable(rows) {
   const head = `| task | median ms | min-max ms | x ours | max abs diff vs ours |\n|---|---:|---:|---:|---:|`;
-  return [head, ...rows.map((r) => `| ${r.name === US ? `**${r.name}**` : r.name} | ${fmt(r.median)} | ${fmt(r.min)}-${fmt(r.max)} | ${r.ratio === undefined ? '' : r.ratio.toFixed(2)} | ${diffText(r.maxAbsDiff)} |`)].join('\n');
+  return [head, ...rows.map((r) => `| ${r.name === US ? `**${r.name}**` : r.name} | ${fmt(r.median)} | ${fmt(r.min)}-${fmt(r.max)} | ${r.ratio === undefined ? '' : ratioText(r.ratio)} | ${diffText(r.maxAbsDiff)} |`)].join('\n');
+}
+
+/** One line a workload: us, the roofline and each library's fastest way, as ms and x ours. */
+export function summaryTable(report) {
+  const columns = [
+    ['upsample-wasm', US], ['fill roofline', 'roofline: fill output'], ['our plain JS', 'upsample-wasm plain JS (js), out'],
+    ['tfjs-wasm op', 'tfjs-backend-wasm op'], ['tfjs-cpu + read', 'tfjs-backend-cpu op + dataSync'],
+    ['ORT-web 1t', 'onnxruntime-web 1 thread'], ['ORT-node 1t', 'onnxruntime-node 1 thread'], ['ORT-node 2t', 'onnxruntime-node 2 threads'],
+    ['PyTorch 1t', 'PyTorch'],
+  ];
+  const cell = (s, name) => {
+    const r = s.rows.find((row) => row.name === name || row.name.startsWith(`${name} `));
+    return r ? (name === US ? `**${fmt(r.median)} ms**` : `${fmt(r.median)} ms (${ratioText(r.ratio)}x)`) : '-';
+  };
+  return [
+    `| workload | ${columns.map(([h]) => h).join(' | ')} |`,
+    `|---|${columns.map(() => '---:').join('|')}|`,
+    ...report.sections.map((s) => `| ${s.title} | ${columns.map(([, name]) => cell(s, name)).join(' | ')} |`),
+  ].join('\n');
 }
 
 function writeResults(report) {
@@ -282,11 +381,13 @@ function writeResults(report) {
   const md = [
     '# Versus other libraries',
     '',
-    `Machine: ${report.machine}. Versions: ${Object.entries(report.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    `Machine: ${report.machine}; 1-minute load average ${report.load.before.toFixed(1)} before and ${report.load.after.toFixed(1)} after the run on ${report.load.cores} cores. Versions: ${Object.entries(report.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
     '',
     `Medians of tinybench runs in one process and one run (PyTorch in a child process during the same run); "x ours" is a task's median over **${US}** (inputs and output allocated with \`allocTensor\`, so nothing is copied), so above 1 means slower than us. Single thread unless a row says otherwise. Max abs diff: against our output on the same random input (values in [-1, 1]). The relaxed-SIMD row runs ${report.relaxedSimd ? 'on this engine as is' : 'with V8\'s `--experimental-wasm-relaxed-simd` (Node 20)'}. Each API row includes what that API costs the caller: tfjs "op" leaves the result in the backend, "+ dataSync" reads it back; onnxruntime allocates a fresh output per run.`,
     '',
-    ...report.sections.flatMap((s) => [`## ${s.title}`, '', markdownTable(s.rows), '', `Semantics: ${s.semantics}`, '']),
+    '## Summary', '', 'Medians; in brackets the time over ours (above 1: slower than upsample-wasm). Full tables below.', '', summaryTable(report), '',
+    ...report.sections.flatMap((s) => [`## ${s.title}`, '', markdownTable(s.rows), '', `Semantics: ${s.semantics}`, '',
+      ...(s.relaxedVsSimd ? [`Relaxed SIMD vs SIMD, ${s.relaxedVsSimd.rounds} alternating calls each: ${fmt(s.relaxedVsSimd.relaxedMedian)} ms vs ${fmt(s.relaxedVsSimd.simdMedian)} ms (relaxed/SIMD ${s.relaxedVsSimd.ratio.toFixed(2)}).`, ''] : [])]),
     '![ratios to upsample-wasm](peers.svg)',
     '',
   ];
@@ -313,7 +414,7 @@ function svgChart(report) {
       const x1 = x(1), x2 = x(r.ratio);
       parts.push(`<text x="${labelW}" y="${y + 11}" text-anchor="end">${escapeXml(r.name)}</text>`);
       parts.push(`<rect x="${Math.min(x1, x2).toFixed(1)}" y="${y + 2}" width="${Math.max(Math.abs(x2 - x1), 1).toFixed(1)}" height="${rowH - 4}" fill="${color}"/>`);
-      parts.push(`<text x="${(Math.max(x1, x2) + 4).toFixed(1)}" y="${y + 11}">${r.ratio >= 10 ? r.ratio.toFixed(0) : r.ratio.toFixed(2)}x</text>`);
+      parts.push(`<text x="${(Math.max(x1, x2) + 4).toFixed(1)}" y="${y + 11}">${ratioText(r.ratio)}x</text>`);
       y += rowH;
     }
     y += 8;
@@ -332,6 +433,7 @@ ${parts.join('\n')}
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await benchPeers();
+  if (ORT_WEB_THREADS !== 1) await ortWebRows(process.argv.find((a) => a.startsWith('--ort-web-out=')).split('=')[1]);
+  else await benchPeers();
   process.exit(0); // onnxruntime-web keeps worker handles open
 }
