@@ -72,6 +72,22 @@ describe.each([1, 2, 3])('a pool of %i worker(s)', (threads) => {
   });
 });
 
+describe('a pool without Atomics.waitAsync (jobs by message)', () => {
+  it('gives the same bits', async () => {
+    const atomics = Atomics as unknown as { waitAsync?: unknown };
+    const saved = atomics.waitAsync;
+    atomics.waitAsync = undefined;
+    let pool: Pool;
+    try {
+      pool = await up.createPool({ threads: 2 });
+    } finally {
+      atomics.waitAsync = saved;
+    }
+    for (const [name, run] of cases) expectSameBits(await run(pool), await run(up), `by message: ${name}`);
+    await pool.close();
+  });
+});
+
 describe('the pool and its resident tensors', () => {
   let pool: Pool;
   beforeAll(async () => {

@@ -17,7 +17,7 @@ import { stageInterpolate } from '../wasm/interpolate.js';
 import { engineHasSimd, Layout, WasmModule } from '../wasm/module.js';
 import { allocResident, type Block, type ResidentTensor } from '../wasm/resident.js';
 import { splitCall } from './split.js';
-import { fence, type KernelCall, type ReplyMessage } from './worker.js';
+import { type InitMessage, CONTROL_INTS, DONE, encodeJob, FAILED, fence, JOB_LENGTH, JOB_PTR, REQUEST, STOP, type KernelCall, type ReplyMessage } from './worker.js';
 
 export interface PoolOptions {
   /** Worker threads; default: the number of logical cores (at most 16). */
@@ -59,6 +59,9 @@ const POOL_OPTIONS = ['threads', 'maximumMemory', 'wasm', 'worker', 'shared'] as
 const PAGE = 65536;
 const MAX_THREADS = 64;
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+type WaitAsync = (array: Int32Array, index: number, value: number) => { async: boolean; value: Promise<string> | string };
+/** Atomics.waitAsync (ES2024; Node 16+, Chrome 87+), typed here for the ES2022 library; read when a pool starts. */
+const findWaitAsync = (): WaitAsync | undefined => (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
 
 /** Starts a pool of `threads` workers sharing one memory (or the one-thread fallback). */
 export async function createPool(options: PoolOptions = {}): Promise<Pool> {
@@ -80,8 +83,15 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
   const memory = new WebAssembly.Memory({ initial: 16, maximum: Math.floor(maximumMemory / PAGE), shared: true });
   const compiled = await compileShared(options.wasm);
   const instance = await WebAssembly.instantiate(compiled, importsFor(memory));
-  const workers = await Promise.all(Array.from({ length: threads }, () => startWorker(options.worker, compiled, memory)));
-  return new ThreadPool(new WasmModule(instance), memory, workers);
+  const module = new WasmModule(instance);
+  // Jobs through shared memory where the main thread can wait for them without blocking.
+  const names = Object.keys(module.kernels).filter((k) => typeof (module.kernels as unknown as Record<string, unknown>)[k] === 'function');
+  const wait = findWaitAsync();
+  const control = typeof wait === 'function' ? module.heap.allocate(threads * CONTROL_INTS * 4).ptr : undefined;
+  if (control !== undefined) module.i32(control, threads * CONTROL_INTS).fill(0);
+  const workers = await Promise.all(Array.from({ length: threads }, (_, i) =>
+    startWorker(options.worker, { module: compiled, memory, names, control: control === undefined ? undefined : control + i * CONTROL_INTS * 4 })));
+  return new ThreadPool(module, memory, workers, control === undefined ? undefined : { control, names, wait: wait! });
 }
 
 /** SharedArrayBuffer, shared WebAssembly memory, SIMD and workers; in pages, cross-origin isolation. */
@@ -137,7 +147,7 @@ interface WorkerHandle {
   onFailure: (error: Error) => void;
 }
 
-async function startWorker(url: URL | string | undefined, module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<WorkerHandle> {
+async function startWorker(url: URL | string | undefined, init: InitMessage): Promise<WorkerHandle> {
   const handle = {
     onReply: (_: ReplyMessage) => {},
     onFailure: (_: Error) => {},
@@ -166,7 +176,7 @@ async function startWorker(url: URL | string | undefined, module: WebAssembly.Mo
   await new Promise<void>((resolve, reject) => {
     handle.onReply = (reply) => (reply.error ? reject(new Error(`pool worker could not start: ${reply.error}`)) : resolve());
     handle.onFailure = reject;
-    handle.post({ module, memory });
+    handle.post(init);
   });
   handle.hold(false);
   return handle;
@@ -208,8 +218,16 @@ class ThreadPool implements Pool {
   declare pixelShuffle: Pool['pixelShuffle'];
   declare pixelUnshuffle: Pool['pixelUnshuffle'];
 
+  /** Shared-memory jobs: the workers' control blocks, each worker's last request, and kernel indices. */
+  private readonly shm: { control: number; sequence: number[]; index: Map<string, number>; wait: WaitAsync } | undefined;
+  private readonly failed: Promise<never>;
+  private reportFailure: (error: Error) => void = () => {};
+
   constructor(private readonly module: WasmModule, private readonly memory: WebAssembly.Memory,
-              private readonly workers: WorkerHandle[]) {
+              private readonly workers: WorkerHandle[], shm?: { control: number; names: string[]; wait: WaitAsync }) {
+    this.shm = shm && { control: shm.control, sequence: workers.map(() => 0), index: new Map(shm.names.map((n, i) => [n, i])), wait: shm.wait };
+    this.failed = new Promise<never>((_, reject) => { this.reportFailure = reject; });
+    this.failed.catch(() => {});
     for (const worker of workers) {
       worker.onReply = (reply) => this.settle(reply);
       worker.onFailure = (error) => this.fail(error);
@@ -275,7 +293,15 @@ class ThreadPool implements Pool {
     if (this.closed) return this.queue.then(() => undefined);
     this.closed = true;
     await this.queue;
-    await Promise.all(this.workers.map((w) => { w.onFailure = () => {}; return w.terminate(); }));
+    this.workers.forEach((w, i) => {
+      w.onFailure = () => {};
+      if (this.shm) { // leave the Atomics.wait loop, so terminate() finds an idle thread
+        const ctrl = new Int32Array(this.memory.buffer, this.shm.control + i * CONTROL_INTS * 4, CONTROL_INTS);
+        Atomics.store(ctrl, REQUEST, STOP);
+        Atomics.notify(ctrl, REQUEST);
+      }
+    });
+    await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
   /**
@@ -339,13 +365,17 @@ class ThreadPool implements Pool {
       const work = rec.calls[rec.calls.length - 1];
       const scratch = new Layout(m, rec.top());
       const jobs = splitCall(work, this.workers.length, scratch, plan, (ptr, n) => m.i32(ptr, n));
+      const encoded = this.shm && jobs.map((calls) => encodeJob(calls, this.shm!.index));
+      const areas = encoded?.every((e) => e !== undefined) ? encoded.map((e) => scratch.i32(e!)) : undefined;
       scratch.commit();
       m.heap.busyEnd = scratch.top; // tensors allocated meanwhile go above the workers' memory
       const k = m.kernels as unknown as Record<string, (...args: number[]) => void>;
       for (const [name, args] of rec.calls.slice(0, -1)) k[name](...args);
       fence(this.memory);
       // Wait for every worker, even when one fails, so no worker still writes when the next call starts.
-      const settled = await Promise.allSettled(jobs.map((calls, i) => this.post(this.workers[i], calls)));
+      const settled = await Promise.allSettled(jobs.map((calls, i) => (areas
+        ? this.signal(i, areas[i], encoded![i]!.length)
+        : this.post(this.workers[i], calls))));
       const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
       if (failed) throw failed.reason;
       fence(this.memory);
@@ -354,6 +384,28 @@ class ThreadPool implements Pool {
     } finally {
       m.heap.busyEnd = 0;
       for (const block of pinned) m.heap.unpin(block);
+    }
+  }
+
+  /** Hands worker i the job at `ptr` through its control block and waits until it is done. */
+  private async signal(i: number, ptr: number, length: number): Promise<void> {
+    const shm = this.shm!;
+    const ctrl = new Int32Array(this.memory.buffer, shm.control + i * CONTROL_INTS * 4, CONTROL_INTS);
+    const seq = ++shm.sequence[i];
+    const worker = this.workers[i];
+    worker.hold(true);
+    try {
+      Atomics.store(ctrl, JOB_PTR, ptr);
+      Atomics.store(ctrl, JOB_LENGTH, length);
+      Atomics.store(ctrl, REQUEST, seq);
+      Atomics.notify(ctrl, REQUEST);
+      for (let done = Atomics.load(ctrl, DONE); done !== seq; done = Atomics.load(ctrl, DONE)) {
+        const wait = shm.wait.call(Atomics, ctrl, DONE, done);
+        if (wait.async) await Promise.race([wait.value, this.failed]);
+      }
+      if (Atomics.load(ctrl, FAILED)) throw new Error('pool worker: a kernel failed');
+    } finally {
+      worker.hold(false);
     }
   }
 
@@ -378,6 +430,7 @@ class ThreadPool implements Pool {
   /** A worker died: fail what is pending and every later call. */
   private fail(error: Error): void {
     this.failure ??= new Error(`a pool worker failed; create a new pool (${error.message})`, { cause: error });
+    this.reportFailure(this.failure);
     for (const [id, job] of this.pending) {
       this.pending.delete(id);
       job.reject(this.failure);
