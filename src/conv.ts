@@ -146,7 +146,10 @@ function intList(value: unknown, fallback: number, dims: number, name: string, m
   if (typeof value !== 'number' && !Array.isArray(value)) {
     throw new TypeError(`${name} must be an integer or an array of ${dims} integers, but got ${typeof value}`);
   }
-  const list = expandList(value as number | number[], dims, name, (v, n) => checkInteger(v, n, -Infinity));
+  const list = expandList(value as number | number[], dims, name, (v, n) => {
+    if (typeof v !== 'number') throw new TypeError(`${n} must hold integers, but got ${String(v)}`);
+    if (!Number.isInteger(v)) throw new RangeError(`${n} must hold integers, but got ${String(v)}`);
+  });
   if (list.some((v) => v < min)) {
     const got = `${name}=${formatShape(list)}`;
     if (name === 'stride') throw new RangeError(`non-positive stride is not supported, but got ${got}`);
@@ -350,24 +353,31 @@ function transposedAxis(n: number, k: number, s: number, p: number, d: number, o
   return { extent, gather, phases };
 }
 
-/** Convolution along one axis: one phase; x is the padded input split into `s` phases. */
+/**
+ * Convolution along one axis: one phase; x is the padded input split into its stride phases
+ * (rho = index mod s). Only the phases some tap reads are kept, so a stride far above the kernel
+ * does not inflate x.
+ */
 function convAxis(n: number, k: number, s: number, padLo: number, d: number, out: number): AxisPlan {
   const span = out + Math.floor(d * (k - 1) / s);
-  const extent = s * span;
-  const gather = new Int32Array(extent);
-  for (let rho = 0; rho < s; rho++) {
-    for (let j = 0; j < span; j++) {
-      const i = rho + s * j - padLo;
-      gather[rho * span + j] = i >= 0 && i < n ? i : -1;
-    }
-  }
+  const slots: number[] = []; // the rho of each kept phase, in the order they sit in x
   const taps: number[] = [];
   const offsets: number[] = [];
   for (let t = 0; t < k; t++) {
+    const rho = (t * d) % s;
+    let slot = slots.indexOf(rho);
+    if (slot < 0) slot = slots.push(rho) - 1;
     taps.push(t);
-    offsets.push(((t * d) % s) * span + Math.floor(t * d / s));
+    offsets.push(slot * span + Math.floor(t * d / s));
   }
-  return { extent, gather, phases: [{ count: out, first: 0, step: 1, taps, offsets }] };
+  const gather = new Int32Array(slots.length * span);
+  slots.forEach((rho, slot) => {
+    for (let j = 0; j < span; j++) {
+      const i = rho + s * j - padLo;
+      gather[slot * span + j] = i >= 0 && i < n ? i : -1;
+    }
+  });
+  return { extent: gather.length, gather, phases: [{ count: out, first: 0, step: 1, taps, offsets }] };
 }
 
 const UNIT_AXIS: AxisPlan = { extent: 1, gather: new Int32Array([0]), phases: [{ count: 1, first: 0, step: 1, taps: [0], offsets: [0] }] };

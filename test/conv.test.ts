@@ -255,3 +255,14 @@ it('the fixtures cover what the issue lists', () => {
   expect(has((c) => new Set(c.inputs.weight.shape.slice(2)).size > 1)).toBe(true);
   expect(cases.filter((c) => c.error).length).toBeGreaterThan(40);
 });
+
+it('a stride far above the kernel keeps the padded input small', async () => {
+  await up.init({ simd: true });
+  const x = { data: new Float32Array([1, 2, 3, 4, 5]), shape: [1, 1, 5] };
+  const w = { data: new Float32Array([2]), shape: [1, 1, 1] };
+  for (const ops of [up, up.js]) {
+    expect(Array.from(ops.conv1d(x, w, { stride: 1e9 }).data)).toEqual([2]);
+    expect(Array.from(ops.conv1d(x, w, { stride: 3, padding: 1 }).data)).toEqual([0, 6, 0]);
+  }
+  expect(up.convOutputShape([1, 1, 5], [1, 1, 1], { stride: 2 ** 30 })).toEqual([1, 1, 1]);
+});
