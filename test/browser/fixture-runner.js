@@ -64,7 +64,7 @@ function plan(up, c, index) {
 
 /**
  * Loads the package entry, calls init(initOptions), runs every case of `families`.
- * Resolves to { info, counts: { family: { passed, failed } }, failures: string[] (first 20) }.
+ * Resolves to { info, counts: { family: { total, passed, failed } }, failures: string[] (first 20) }.
  */
 export async function runFixtures({ entry = '/dist/index.js', initOptions = {}, families = ['interpolate', 'conv'] } = {}) {
   const up = await import(entry);
@@ -72,8 +72,9 @@ export async function runFixtures({ entry = '/dist/index.js', initOptions = {}, 
   const counts = {};
   const failures = [];
   for (const family of families) {
-    const count = (counts[family] = { passed: 0, failed: 0 });
-    (await fixtures(family)).forEach((raw, index) => {
+    const cases = await fixtures(family);
+    const count = (counts[family] = { total: cases.length, passed: 0, failed: 0 });
+    cases.forEach((raw, index) => {
       const c = {
         ...raw,
         inputs: Object.fromEntries(Object.entries(raw.inputs).map(([k, v]) => [k, decode(v)])),
