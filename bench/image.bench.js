@@ -58,7 +58,8 @@ export async function benchImage() {
       { name: 'wasm simd fresh output', fn: () => up.resizeImage(image, target, options) },
       { name: 'js with out', fn: () => up.js.resizeImage(image, target, { ...options, out }) },
       { name: 'js fresh output', fn: () => up.js.resizeImage(image, target, options) },
-      { name: 'roofline: fill output', fn: () => out.fill(7) },
+      { name: 'wasm simd with out, straight alpha', fn: () => up.resizeImage(image, target, { ...options, premultiplyAlpha: false, out }) },
+      { name: 'memset output (bandwidth reference)', fn: () => out.fill(7) },
     ];
     if (sharp) tasks.push({ name: `sharp ${kernel} (1 thread)`, fn: () => sharpResize(image, kernel) });
     const rows = await measure(tasks);

@@ -74,12 +74,23 @@ export function runResizeImage(plan: ImagePlan, input: Uint8Array | Uint8Clamped
     const d = y * rowLen;
     const a = (rowIndex[k] % K) * rowLen;
     const w0 = rowWeight[k];
+    if (K === 2 && !premultiply) {
+      // Straight to bytes: a Uint8ClampedArray store rounds half to even and clamps.
+      const b = (rowIndex[k + 1] % K) * rowLen;
+      const w1 = rowWeight[k + 1];
+      for (let i = 0; i < rowLen; i++) output[d + i] = w0 * cache[a + i] + w1 * cache[b + i];
+      continue;
+    }
     if (K === 1) {
       for (let i = 0; i < rowLen; i++) blended[i] = cache[a + i];
     } else if (K === 2) {
       const b = (rowIndex[k + 1] % K) * rowLen;
       const w1 = rowWeight[k + 1];
       for (let i = 0; i < rowLen; i++) blended[i] = w0 * cache[a + i] + w1 * cache[b + i];
+    } else if (K === 4) {
+      const b = (rowIndex[k + 1] % K) * rowLen, c = (rowIndex[k + 2] % K) * rowLen, e = (rowIndex[k + 3] % K) * rowLen;
+      const w1 = rowWeight[k + 1], w2 = rowWeight[k + 2], w3 = rowWeight[k + 3];
+      for (let i = 0; i < rowLen; i++) blended[i] = w0 * cache[a + i] + w1 * cache[b + i] + w2 * cache[c + i] + w3 * cache[e + i];
     } else {
       for (let i = 0; i < rowLen; i++) blended[i] = w0 * cache[a + i];
       for (let t = 1; t < K; t++) {
@@ -88,14 +99,25 @@ export function runResizeImage(plan: ImagePlan, input: Uint8Array | Uint8Clamped
         for (let i = 0; i < rowLen; i++) blended[i] += w * cache[b + i];
       }
     }
-    if (premultiply) {
-      for (let p = C - 1; p < rowLen; p += C) {
-        const alpha = blended[p];
+    if (premultiply && C === 4) {
+      for (let p = 0; p < rowLen; p += 4) {
+        const alpha = blended[p + 3];
         // Colour is 0 where the alpha rounds to 0 (a <= 0.5, half to even).
-        for (let c = p - C + 1; c < p; c++) blended[c] = alpha > 0.5 ? (blended[c] * 255) / alpha : 0;
+        const f = alpha > 0.5 ? 255 / alpha : 0;
+        output[d + p] = blended[p] * f;
+        output[d + p + 1] = blended[p + 1] * f;
+        output[d + p + 2] = blended[p + 2] * f;
+        output[d + p + 3] = alpha;
       }
+    } else if (premultiply) {
+      for (let p = 0; p < rowLen; p += 2) {
+        const alpha = blended[p + 1];
+        output[d + p] = alpha > 0.5 ? (blended[p] * 255) / alpha : 0;
+        output[d + p + 1] = alpha;
+      }
+    } else {
+      // A Uint8ClampedArray store rounds half to even and clamps.
+      for (let i = 0; i < rowLen; i++) output[d + i] = blended[i];
     }
-    // A Uint8ClampedArray store rounds half to even and clamps.
-    for (let i = 0; i < rowLen; i++) output[d + i] = blended[i];
   }
 }
