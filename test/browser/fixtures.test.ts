@@ -108,6 +108,26 @@ describe('fixtures in headless Chromium', () => {
   }, 60_000);
 });
 
+describe('package hygiene in a page', () => {
+  it('importing the package (sideEffects: false) changes nothing on the page: no globals, no handlers', async () => {
+    const { page, errors } = await browser.open(`${server.url}test/browser/fixtures.html`);
+    await page.waitForFunction(() => 'runFixtures' in window);
+    const change = await page.evaluate<{ added: string[]; handlers: string[] }>(`(async () => {
+      const before = new Set(Object.keys(window));
+      const handlers = () => ['onmessage', 'onerror', 'onunhandledrejection'].filter((k) => window[k] !== null);
+      const had = handlers();
+      await import('/dist/index.js');
+      await import('/dist/inline.js');
+      return { added: Object.keys(window).filter((k) => !before.has(k)), handlers: handlers().filter((k) => !had.includes(k)) };
+    })()`);
+    await page.close();
+    expect(errors).toEqual([]);
+    expect(change.added, 'new globals after import').toEqual([]);
+    expect(change.handlers, 'a module ran worker-only code on the main thread (guard it with '
+      + "typeof WorkerGlobalScope !== 'undefined', and do not import the worker module from the main entry)").toEqual([]);
+  }, 30_000);
+});
+
 describe('Content-Security-Policy', () => {
   /** Opens the fixture page under `csp` and returns what init() did. */
   async function initUnder(csp: string): Promise<string> {
