@@ -113,4 +113,17 @@ describe('demo page', () => {
     for (const id of ['bilinear', 'convt-bilinear', 'down-antialias']) expect(await worstDifference(id, 3, jsLib), id).toBeLessThanOrEqual(1);
     expect(errors).toEqual([]);
   }, 90_000);
+
+  it('takes a picked image (scaled to fit 256 px) as the new source', async () => {
+    // Any PNG will do: a screenshot of part of the page, 400x300.
+    const png = await page.screenshot({ clip: { x: 0, y: 0, width: 400, height: 300 } });
+    await page.setInputFiles('#file', { name: 'picked.png', mimeType: 'image/png', buffer: png });
+    await page.waitForFunction(() => document.querySelector('[data-panel="source-full"] .note')?.textContent === 'picked.png');
+    await ready();
+    const source = await pixels('source-full');
+    expect([source.width, source.height]).toEqual([256, 192]);
+    expect(await page.locator('[data-panel="down-area"]').getAttribute('data-shape')).toBe('1x3x64x85');
+    expect(await page.locator('[data-panel="bilinear"]').getAttribute('data-shape')).toBe('1x3x192x192');
+    expect(errors).toEqual([]);
+  }, 60_000);
 });
