@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveStatic, type StaticServer } from '../../scripts/static-server.mjs';
+import { SEED_BILINEAR_EXPECTED } from '../../src/demo/interpolate.js';
 import { launchChromium, type Browser } from './chromium.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -106,6 +107,22 @@ describe('fixtures in headless Chromium', () => {
     expectAllPassed(report);
     expect(wasmRequests).toEqual([]);
   }, 60_000);
+});
+
+describe('inside a module Worker', () => {
+  it.each(['/dist/index.js', '/dist/inline.js'])('%s runs the seed example', async (entry) => {
+    const { page, errors } = await browser.open(`${server.url}test/browser/fixtures.html`);
+    const result = await page.evaluate<{ build?: string; rows?: number[][]; error?: string }>(`new Promise((resolve) => {
+      const worker = new Worker('/test/browser/seed-worker.js?entry=${entry}', { type: 'module' });
+      worker.onmessage = (event) => resolve(event.data);
+      worker.onerror = (event) => resolve({ error: event.message || 'worker error' });
+    })`);
+    await page.close();
+    expect(errors).toEqual([]);
+    expect(result.error).toBeUndefined();
+    expect(result.build).toBe('relaxed');
+    expect(result.rows).toEqual(SEED_BILINEAR_EXPECTED);
+  }, 30_000);
 });
 
 describe('package hygiene in a page', () => {
