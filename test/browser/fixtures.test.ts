@@ -1,6 +1,7 @@
 // The PyTorch fixture suite (interpolate and conv/shuffle) inside headless Chromium, on the default
 // (relaxed-SIMD) build, the SIMD build, the forced-scalar build, an engine that refuses SIMD, and
-// the inline entry; plus the CSP rule for WebAssembly. Runs the built package (npm test builds it first).
+// the inline entry; both entries inside a module Worker; importing changes nothing on the page;
+// the CSP rule for WebAssembly. Runs the built package (npm test builds it first).
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
