@@ -2,9 +2,33 @@
 // with WebAssembly-resident tensors (nothing copied), on W3 and W4. Each pool call includes the
 // main thread's planning and staging and the message round trips.
 // Run: `npm run build && node bench/threads.bench.js`.
+//
+// The tasks are interleaved (a few calls of each, round after round) rather than run one after
+// the other, so that load from other processes on a shared machine biases all of them alike.
 
+import os from 'node:os';
 import * as up from '../dist/index.js';
-import { measure, randomTensor, save, table } from './common.js';
+import { randomTensor, save, table, TIME_MS } from './common.js';
+
+/** Rounds of `perRound` calls of every task until `time` ms have passed; per-call medians in ms. */
+async function interleaved(tasks, { time = Math.max(3000, TIME_MS * 6), perRound = 3 } = {}) {
+  const samples = tasks.map(() => []);
+  for (const t of tasks) for (let i = 0; i < 5; i++) await t.fn(); // warm up
+  const end = performance.now() + time;
+  while (performance.now() < end) {
+    for (const [i, t] of tasks.entries()) {
+      for (let k = 0; k < perRound; k++) {
+        const start = performance.now();
+        await t.fn();
+        samples[i].push(performance.now() - start);
+      }
+    }
+  }
+  return tasks.map((t, i) => {
+    const s = samples[i].sort((a, b) => a - b);
+    return { name: t.name, median: s[s.length >> 1], min: s[0], max: s[s.length - 1], samples: s.length };
+  });
+}
 
 const workloads = [
   {
@@ -37,7 +61,8 @@ export async function benchThreads() {
     const sync = resident(up.allocTensor);
     const p1 = resident((s, d) => pools[1].allocTensor(s, d));
     const p2 = resident((s, d) => pools[2].allocTensor(s, d));
-    const rows = await measure([
+    const load = os.loadavg()[0];
+    const rows = await interleaved([
       { name: 'sync API, 1 thread', fn: () => w.run(up, sync.inputs, sync.out) },
       { name: 'pool, 1 worker', fn: async () => { await w.run(pools[1], p1.inputs, p1.out); } },
       { name: 'pool, 2 workers', fn: async () => { await w.run(pools[2], p2.inputs, p2.out); } },
@@ -50,6 +75,7 @@ export async function benchThreads() {
       `2 workers vs 1 worker: ${(get('pool, 1 worker') / get('pool, 2 workers')).toFixed(2)}x the throughput;`,
       `2 workers vs the sync API: ${(get('sync API, 1 thread') / get('pool, 2 workers')).toFixed(2)}x.`,
       'Results bit-identical to the sync API.',
+      `Load average when the run started: ${load.toFixed(1)} on ${os.cpus().length} cores.`,
     ].join(' ');
     sections.push({ title: w.title, rows, baseline: 'pool, 1 worker', note });
     console.log(`\n${w.title}\n${note}\n${table(rows, 'pool, 1 worker')}`);

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as up from '../dist/index.js';
 import type { Pool, Tensor } from '../dist/index.js';
+import { workerExecArgv } from '../dist/pool/index.js';
 import { ResidentHeap } from '../dist/wasm/resident.js';
 
 function ramp(shape: number[], seed = 1): Tensor {
@@ -69,6 +70,40 @@ describe.each([1, 2, 3])('a pool of %i worker(s)', (threads) => {
   it.each(cases)('%s: bit-identical to the synchronous API', async (name, run) => {
     const expected = await run(up);
     expectSameBits(await run(pool), expected, name);
+  });
+});
+
+describe('the relaxed-SIMD shared build', () => {
+  it('matches the relaxed synchronous build bit for bit (Node 20 needs a flag: a child process)', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const script = `
+      import * as up from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+      const ramp = (shape, seed = 1) => ({ data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.37 + seed) * 3), shape });
+      const info = await up.init();
+      const pool = await up.createPool({ threads: 2 });
+      const runs = [
+        (o) => o.interpolate(ramp([1, 3, 40, 37]), { scaleFactor: 2, mode: 'bicubic' }),
+        (o) => o.interpolate(ramp([2, 5, 12, 10]), { scaleFactor: 2, mode: 'bilinear' }),
+        (o) => o.convTranspose2d(ramp([1, 8, 9, 8]), ramp([8, 8, 4, 4], 2), { stride: 2, padding: 1 }),
+      ];
+      let differ = 0;
+      for (const run of runs) {
+        const a = await run(up), b = await run(pool);
+        for (let i = 0; i < a.data.length; i++) if (!Object.is(a.data[i], b.data[i])) differ++;
+      }
+      await pool.close();
+      console.log(JSON.stringify({ sync: info.build, pool: pool.build, differ }));`;
+    const out = execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--input-type=module'], { input: script, encoding: 'utf8' });
+    expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({ sync: 'relaxed', pool: 'relaxed', differ: 0 });
+  });
+
+  it('is chosen to match the synchronous API, or as asked', async () => {
+    await up.init({ simd: true });
+    const pool = await up.createPool({ threads: 1 });
+    expect(pool.build).toBe('simd');
+    await pool.close();
+    await expect(up.createPool({ build: 'scalar' as never })).rejects.toThrow(TypeError);
+    if (!up.backendInfo()!.engineRelaxedSimd) await expect(up.createPool({ build: 'relaxed' })).rejects.toThrow(/relaxed SIMD/);
   });
 });
 
@@ -178,6 +213,16 @@ describe('resident memory bookkeeping', () => {
     expect(heap.allocate(64).ptr).toBe(a.ptr); // freed once the operation finished
     heap.busyEnd = 10000;
     expect(heap.allocate(1000).ptr).toBeGreaterThanOrEqual(10000);
+  });
+});
+
+describe('worker options', () => {
+  it('drop the main script options a worker refuses, and keep the other Node options', () => {
+    const flags = process.allowedNodeEnvironmentFlags;
+    expect(workerExecArgv(['--enable-source-maps'], flags)).toBeUndefined(); // inherit as is
+    expect(workerExecArgv(['--experimental-wasm-relaxed-simd', '--input-type=module', '-e', 'code'], flags)).toEqual([]);
+    expect(workerExecArgv(['--conditions', 'dev', '--input-type', 'module', '--enable-source-maps'], flags))
+      .toEqual(['--conditions', 'dev', '--enable-source-maps']);
   });
 });
 

@@ -6,7 +6,7 @@
 // no SIMD) the pool runs the synchronous API on the calling thread: same results, one thread.
 
 import { planConv, type ConvOptions, type ConvTransposeOptions } from '../conv.js';
-import { init, loadedModule } from '../init.js';
+import { backendInfo, init, loadedModule } from '../init.js';
 import { planInterpolate, type InterpolateOptions, type InterpolatePlan } from '../interpolate.js';
 import { operations, type Operations } from '../ops.js';
 import { planShuffle, type ShuffleOptions } from '../shuffle.js';
@@ -14,7 +14,7 @@ import { checkOptionNames, checkOut, checkTensor, product, resultTensor, type Te
 import { stageConv } from '../wasm/conv.js';
 import { wasmBackend } from '../wasm/index.js';
 import { stageInterpolate } from '../wasm/interpolate.js';
-import { engineHasSimd, Layout, WasmModule } from '../wasm/module.js';
+import { engineHasRelaxedSimd, engineHasSimd, Layout, WasmModule } from '../wasm/module.js';
 import { allocResident, type Block, type ResidentTensor } from '../wasm/resident.js';
 import { splitCall } from './split.js';
 import { type InitMessage, CONTROL_INTS, DONE, encodeJob, FAILED, fence, JOB_LENGTH, JOB_PTR, REQUEST, STOP, type KernelCall, type ReplyMessage } from './worker.js';
@@ -30,6 +30,11 @@ export interface PoolOptions {
   worker?: URL | string;
   /** false: run on the calling thread even where workers could share memory (the fallback). */
   shared?: boolean;
+  /**
+   * The shared-memory build: 'relaxed' (fused multiply-add) or 'simd'. Default: the build the
+   * synchronous API runs (after init()), else the one init() would pick; so results match it.
+   */
+  build?: 'relaxed' | 'simd';
 }
 
 type Async<F> = F extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : never;
@@ -44,6 +49,8 @@ export interface Pool extends PoolOperations {
   readonly threads: number;
   /** Whether workers share memory (false: the fallback runs on the calling thread). */
   readonly shared: boolean;
+  /** The build the pool runs: 'relaxed', 'simd', or in the fallback the synchronous API's. */
+  readonly build: 'relaxed' | 'simd' | 'scalar';
   /**
    * A tensor in the pool's memory, used in place by the pool's operations (see allocTensor). Do
    * not read or write it while an operation that uses it is pending.
@@ -55,7 +62,7 @@ export interface Pool extends PoolOperations {
   close(): Promise<void>;
 }
 
-const POOL_OPTIONS = ['threads', 'maximumMemory', 'wasm', 'worker', 'shared'] as const;
+const POOL_OPTIONS = ['threads', 'maximumMemory', 'wasm', 'worker', 'shared', 'build'] as const;
 const PAGE = 65536;
 const MAX_THREADS = 64;
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
@@ -79,9 +86,16 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
   if (options.shared !== undefined && typeof options.shared !== 'boolean') {
     throw new TypeError(`createPool: shared must be a boolean, but got ${String(options.shared)}`);
   }
+  if (options.build !== undefined && options.build !== 'relaxed' && options.build !== 'simd') {
+    throw new TypeError(`createPool: build must be 'relaxed' or 'simd', but got ${String(options.build)}`);
+  }
+  if (options.build === 'relaxed' && !engineHasRelaxedSimd()) {
+    throw new Error('createPool: this engine does not support WebAssembly relaxed SIMD');
+  }
   if (options.shared === false || !threadsAvailable()) return fallbackPool();
+  const build = options.build ?? (backendInfo()?.build === 'relaxed' || (!backendInfo() && engineHasRelaxedSimd()) ? 'relaxed' : 'simd');
   const memory = new WebAssembly.Memory({ initial: 16, maximum: Math.floor(maximumMemory / PAGE), shared: true });
-  const compiled = await compileShared(options.wasm);
+  const compiled = await compileShared(options.wasm, build);
   const instance = await WebAssembly.instantiate(compiled, importsFor(memory));
   const module = new WasmModule(instance);
   // Jobs through shared memory where the main thread can wait for them without blocking.
@@ -119,13 +133,17 @@ function importsFor(memory: WebAssembly.Memory): WebAssembly.Imports {
   return { env: { memory, abort: () => { throw new Error('upsample-wasm: kernel abort'); } } };
 }
 
-async function compileShared(source: PoolOptions['wasm']): Promise<WebAssembly.Module> {
+async function compileShared(source: PoolOptions['wasm'], build: 'relaxed' | 'simd'): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
   if (source !== undefined && (ArrayBuffer.isView(source) || source instanceof ArrayBuffer)) return WebAssembly.compile(source);
   if (source !== undefined && typeof source !== 'string' && !(source instanceof URL)) {
     throw new TypeError('createPool: options.wasm must be bytes, a URL or a WebAssembly.Module');
   }
-  const url = source === undefined ? new URL('../../build/simd-shared.wasm', import.meta.url) : new URL(source, import.meta.url);
+  // Literal `new URL(..., import.meta.url)` forms, so bundlers see and copy the assets.
+  const packaged = build === 'relaxed'
+    ? new URL('../../build/relaxed-shared.wasm', import.meta.url)
+    : new URL('../../build/simd-shared.wasm', import.meta.url);
+  const url = source === undefined ? packaged : new URL(source, import.meta.url);
   if (url.protocol === 'file:' && isNode) {
     const name = 'node:fs/promises';
     const fs = (await import(/* @vite-ignore */ /* webpackIgnore: true */ name)) as typeof import('node:fs/promises');
@@ -137,6 +155,33 @@ async function compileShared(source: PoolOptions['wasm']): Promise<WebAssembly.M
 }
 
 // ---- workers ----
+
+/**
+ * Node options for a worker: undefined (inherit the parent's) unless the parent has options about
+ * its main script (`--input-type`, `-e` / `-p` and their code), which a worker started from a
+ * file refuses; then the parent's other Node options. V8 flags (such as
+ * --experimental-wasm-relaxed-simd) are process-wide: workers have them without being given them,
+ * and may not be given them.
+ */
+export function workerExecArgv(execArgv: readonly string[], nodeFlags: ReadonlySet<string>): string[] | undefined {
+  const kept: string[] = [];
+  let dropped = false;
+  for (let i = 0; i < execArgv.length; i++) {
+    const a = execArgv[i];
+    const name = a.split('=')[0];
+    if (name === '--input-type' || name === '--eval' || name === '--print' || a === '-e' || a === '-p') {
+      dropped = true;
+      if (!a.includes('=')) i++; // the value is the next argument
+      continue;
+    }
+    if (!a.startsWith('-')) { // the value of the option before
+      if (kept.length && kept[kept.length - 1] === execArgv[i - 1]) kept.push(a);
+      continue;
+    }
+    if (nodeFlags.has(name)) kept.push(a);
+  }
+  return dropped ? kept : undefined;
+}
 
 interface WorkerHandle {
   post(message: unknown): void;
@@ -155,7 +200,15 @@ async function startWorker(url: URL | string | undefined, init: InitMessage): Pr
   if (isNode) {
     const name = 'node:worker_threads';
     const { Worker: NodeWorker } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ name)) as typeof import('node:worker_threads');
-    const worker = new NodeWorker(url === undefined ? new URL('./worker.js', import.meta.url) : new URL(url, import.meta.url));
+    const script = url === undefined ? new URL('./worker.js', import.meta.url) : new URL(url, import.meta.url);
+    const execArgv = workerExecArgv(process.execArgv, process.allowedNodeEnvironmentFlags);
+    let worker: InstanceType<typeof NodeWorker>;
+    try {
+      worker = new NodeWorker(script, execArgv ? { execArgv } : {});
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
+      worker = new NodeWorker(script, { execArgv: [] });
+    }
     worker.on('message', (reply: ReplyMessage) => handle.onReply(reply));
     worker.on('error', (error: Error) => handle.onFailure(error));
     worker.on('exit', (code: number) => handle.onFailure(new Error(`pool worker exited (code ${code})`)));
@@ -202,6 +255,9 @@ function recording(module: WasmModule): { module: WasmModule; calls: KernelCall[
 
 class ThreadPool implements Pool {
   readonly shared = true;
+  get build(): 'relaxed' | 'simd' {
+    return this.module.relaxedSimd ? 'relaxed' : 'simd';
+  }
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private failure: Error | undefined;
@@ -440,7 +496,7 @@ class ThreadPool implements Pool {
 
 /** One thread, the synchronous API behind Promises: where workers cannot share memory. */
 async function fallbackPool(): Promise<Pool> {
-  await init();
+  if (!backendInfo()) await init(); // never switch a build the caller chose
   const ops = operations(wasmBackend, () => void loadedModule());
   let closed = false;
   const wrap = <K extends TensorOperation>(name: K): PoolOperations[K] =>
@@ -451,6 +507,7 @@ async function fallbackPool(): Promise<Pool> {
   return {
     threads: 1,
     shared: false,
+    get build() { return backendInfo()!.build; },
     get memoryBytes() { return loadedModule().memoryBytes; },
     interpolate: wrap('interpolate'),
     convTranspose1d: wrap('convTranspose1d'),
