@@ -182,8 +182,9 @@ describe('bundlers and browsers', () => {
   it('esbuild with the inline entry: no asset at all', async () => {
     const esbuild = await import('esbuild');
     const dir = app('esbuild-inline', 'main-inline.js');
-    await esbuild.build({ entryPoints: [join(dir, 'main.js')], bundle: true, format: 'esm', outfile: join(dir, 'out', 'main.js'),
-      logLevel: 'silent', platform: 'browser' });
+    const result = await esbuild.build({ entryPoints: [join(dir, 'main.js')], bundle: true, format: 'esm',
+      outfile: join(dir, 'out', 'main.js'), logLevel: 'silent', platform: 'browser' });
+    expect(result.warnings).toEqual([]);
     copyFileSync(join(dir, 'index.html'), join(dir, 'out', 'index.html'));
     expect(await serveAndCheck(join(dir, 'out'))).toEqual([]);
   }, 30_000);
@@ -191,8 +192,9 @@ describe('bundlers and browsers', () => {
   it('esbuild with the root entry and the .wasm copied beside the bundle, passed to init({ wasm })', async () => {
     const esbuild = await import('esbuild');
     const dir = app('esbuild-copy', 'main-wasm-url.js');
-    await esbuild.build({ entryPoints: [join(dir, 'main.js')], bundle: true, format: 'esm', outfile: join(dir, 'out', 'main.js'),
-      logLevel: 'silent', platform: 'browser' });
+    const result = await esbuild.build({ entryPoints: [join(dir, 'main.js')], bundle: true, format: 'esm',
+      outfile: join(dir, 'out', 'main.js'), logLevel: 'silent', platform: 'browser' });
+    expect(result.warnings).toEqual([]);
     copyFileSync(join(dir, 'index.html'), join(dir, 'out', 'index.html'));
     copyFileSync(join(consumer, 'node_modules', 'upsample-wasm', 'build', 'simd.wasm'), join(dir, 'out', 'simd.wasm'));
     const wasm = await serveAndCheck(join(dir, 'out'));
@@ -208,6 +210,7 @@ describe('bundlers and browsers', () => {
         output: { path: join(dir, 'out'), filename: 'main.js' } }, (error, result) => (error ? fail(error) : done(result!)));
     });
     expect(stats.hasErrors(), stats.toString('errors-only')).toBe(false);
+    expect(stats.hasWarnings(), stats.toString('errors-warnings')).toBe(false);
     cpSync(join(dir, 'index.html'), join(dir, 'out', 'index.html'));
     const wasm = await serveAndCheck(join(dir, 'out'));
     expect(wasm).toEqual([expect.stringMatching(/^200 .*\.wasm$/)]);
