@@ -234,7 +234,8 @@ export function tolerance(c: FuzzCase): number {
 
 interface Call { run(ops: Operations): Tensor; inputs: Tensor[] }
 
-function prepare(c: FuzzCase, nonfinite = false): Call {
+/** The arguments of a case, built once; `run` calls it on any set of operations (the pool's too). */
+export function prepare(c: FuzzCase, nonfinite = false): Call {
   if (c.op === 'interpolate') {
     const input = makeTensor(c.shape, c.seed, c.amp, nonfinite);
     return { inputs: [input], run: (ops) => ops.interpolate(input, c.options) };
