@@ -24,14 +24,14 @@ export function operations(backend: Backend, ready: () => void): Operations {
   const conv = (transposed: boolean, dims: number) => (input: Tensor, weight: Tensor, options?: ConvOptions | ConvTransposeOptions): Tensor => {
     const { plan, bias, out } = planConv(transposed, dims, input, weight, options);
     ready();
-    const result = resultTensor(plan.outputShape, out);
+    const result = resultTensor(plan.outputShape, out, input.data, weight.data);
     if (product(plan.outputShape) > 0) backend.conv(plan, input.data, weight.data, bias, result.data);
     return result;
   };
   const shuffle = (upscale: boolean) => (input: Tensor, factor: number, options?: ShuffleOptions): Tensor => {
     const { plan, out } = planShuffle(upscale, input, factor, options);
     ready();
-    const result = resultTensor(plan.outputShape, out);
+    const result = resultTensor(plan.outputShape, out, input.data);
     if (product(plan.outputShape) > 0) backend.pixelShuffle(plan, input.data, result.data);
     return result;
   };
@@ -54,7 +54,7 @@ export function operations(backend: Backend, ready: () => void): Operations {
     interpolate(input, options) {
       const { plan, out } = planInterpolate(input, options);
       ready();
-      const result = resultTensor(plan.outputShape, out);
+      const result = resultTensor(plan.outputShape, out, input.data);
       if (product(plan.outputShape) > 0) backend.interpolate(plan, input.data, result.data);
       return result;
     },

@@ -131,7 +131,17 @@ export function checkInteger(v: unknown, name: string, min: number): void {
   }
 }
 
-/** The tensor a result is written to: the caller's `out`, or a fresh one. */
-export function resultTensor(shape: number[], out: Tensor | undefined): Tensor {
-  return out ?? { data: new Float32Array(product(shape)), shape };
+/**
+ * The tensor a result is written to: the caller's `out`, or a fresh one. With the call's inputs,
+ * first checks that inputs and result fit together in what one call supports (WebAssembly holds
+ * them side by side in 2 GiB): a RangeError before the result is allocated, not after.
+ */
+export function resultTensor(shape: number[], out: Tensor | undefined, ...inputs: Float32Array[]): Tensor {
+  const n = product(shape);
+  const total = inputs.reduce((sum, data) => sum + data.length, n);
+  if (inputs.length > 0 && total > MAX_ELEMENTS) {
+    throw new RangeError(`the inputs (${inputs.map((d) => d.length).join(' + ')} elements) and the output ${formatShape(shape)} ` +
+      `(${n} elements) together need ${total * 4} bytes, more than the ${MAX_ELEMENTS * 4} one call supports`);
+  }
+  return out ?? { data: new Float32Array(n), shape };
 }
