@@ -4,7 +4,7 @@
 // Per output row: each input row it needs is converted to float once (colour premultiplied by
 // alpha / 255 when asked) and resampled along W into a row cache (slot = row % taps, enough
 // since a row's taps are consecutive rows); the cached rows are blended vertically straight into
-// bytes: divided by alpha, rounded half to even (f32x4.nearest), clamped by the saturating narrows.
+// bytes: divided by alpha, clamped, rounded half to even (by adding 2^23), narrowed.
 //
 // Pointers are byte addresses. Buffers read or written a whole vector past their end are padded
 // by the wrapper by at least 16 bytes (the 2- and 3-channel pixel loads and stores overlap).
@@ -140,8 +140,14 @@ function resampleInterleaved(line: usize, dst: usize, inW: i32, outW: i32, chann
   return v128.bitselect(f32x4.splat(1), f, alpha4());
 }
 
+/**
+ * Clamped to 0..255 and rounded half to even, as i32 lanes: adding 2^23 leaves the integer in the
+ * low mantissa bits, rounded to nearest even by the addition itself (cheaper than nearest +
+ * trunc_sat, which x64 lowers to a long sequence). No NaN reaches here: the data are bytes.
+ */
 @inline function roundToI32(v: v128): v128 {
-  return i32x4.trunc_sat_f32x4_s(f32x4.nearest(v));
+  const clamped = f32x4.pmin(f32x4.pmax(v, f32x4.splat(0)), f32x4.splat(255));
+  return i32x4.sub(f32x4.add(clamped, f32x4.splat(8388608)), i32x4.splat(0x4b000000));
 }
 
 /**

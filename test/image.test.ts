@@ -160,6 +160,15 @@ describe.each(backends)('resizeImage on $name', (backend) => {
     expect(px(premultiplied, 0)).toEqual([255, 0, 0, 255]);
   });
 
+  it('rounds exact halves to even (SIMD block and scalar tail)', () => {
+    // Bilinear 2x of two pixels: outputs 1 and 2 are 0.75 a + 0.25 b and 0.25 a + 0.75 b.
+    const rgba = ops.resizeImage({ data: new Uint8Array([1, 0, 2, 255, 3, 2, 4, 255]), width: 2, height: 1 },
+      { width: 4, height: 1 }, { mode: 'bilinear', premultiplyAlpha: false });
+    expect(Array.from(rgba.data)).toEqual([1, 0, 2, 255, /* 1.5 0.5 2.5 */ 2, 0, 2, 255, /* 2.5 1.5 3.5 */ 2, 2, 4, 255, 3, 2, 4, 255]);
+    const gray = ops.resizeImage({ data: new Uint8Array([2, 4]), width: 2, height: 1, channels: 1 }, { width: 4, height: 1 });
+    expect(Array.from(gray.data)).toEqual([2, /* 2.5 */ 2, /* 3.5 */ 4, 4]);
+  });
+
   it('keeps the aspect ratio from a width or a height alone, and fills `out`', () => {
     const image = randomImage(40, 30, 3, 1);
     const byWidth = ops.resizeImage(image, { width: 20 }, { mode: 'area' });
