@@ -11,9 +11,8 @@
 
 import { blendAxis, resampleRows } from './interpolate';
 
-// Lanes that hold alpha in a vector of one RGBA pixel / two gray+alpha pixels (written inline:
-// a v128 global would not compile in the scalar build).
-@inline function alpha4(): v128 { return i32x4(0, 0, 0, -1); }
+// Lanes that hold alpha in a vector of two gray + alpha pixels (a function: a v128 global would
+// not compile in the scalar build).
 @inline function alpha2(): v128 { return i32x4(0, -1, 0, -1); }
 
 /** `n` bytes -> `n` floats. */
@@ -137,7 +136,7 @@ function resampleInterleaved(line: usize, dst: usize, inW: i32, outW: i32, chann
 
 /** [f, f, f, 1]: a pixel's colour factor with its alpha lane kept. */
 @inline function colourFactor(f: v128): v128 {
-  return v128.bitselect(f32x4.splat(1), f, alpha4());
+  return f32x4.replace_lane(f, 3, 1);
 }
 
 /**
