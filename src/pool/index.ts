@@ -17,7 +17,7 @@ import { stageInterpolate } from '../wasm/interpolate.js';
 import { engineHasRelaxedSimd, engineHasSimd, Layout, WasmModule } from '../wasm/module.js';
 import { allocResident, type Block, type ResidentTensor } from '../wasm/resident.js';
 import { splitCall } from './split.js';
-import { type InitMessage, CONTROL_INTS, DONE, encodeJob, FAILED, fence, JOB_LENGTH, JOB_PTR, REQUEST, STOP, type KernelCall, type ReplyMessage } from './worker.js';
+import { type InitMessage, CONTROL_INTS, DONE, encodeJob, FAILED, fence, JOB_LENGTH, JOB_PTR, REQUEST, STOP, type KernelCall, type ReplyMessage } from './protocol.js';
 
 export interface PoolOptions {
   /** Worker threads; default: the number of logical cores (at most 16). */

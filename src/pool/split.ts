@@ -9,7 +9,7 @@
 import { CHANNEL_BLOCK, PHASE_FIELDS } from '../conv.js';
 import type { InterpolatePlan } from '../interpolate.js';
 import type { Layout } from '../wasm/module.js';
-import type { KernelCall } from './worker.js';
+import type { KernelCall } from './protocol.js';
 
 /** Contiguous ranges [start, end) splitting `units` into at most `parts` near-equal pieces. */
 export function ranges(units: number, parts: number): Array<[number, number]> {

@@ -1,0 +1,56 @@
+// What the pool's main thread (./index.ts) and its workers (./worker.ts) exchange: messages, the
+// control block of shared-memory jobs and their encoding. Both sides import it: no side effects.
+
+export interface InitMessage {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  /**
+   * Byte address of this worker's control block (CONTROL_INTS int32s) when jobs come through
+   * shared memory (Atomics.wait / notify, lower latency than messages); then `names` lists the
+   * kernels that jobs refer to by index.
+   */
+  control?: number;
+  names?: string[];
+}
+
+/** Int32 slots of a control block: request sequence, done sequence, job address, job length, error. */
+export const CONTROL_INTS = 16;
+export const REQUEST = 0;
+export const DONE = 1;
+export const JOB_PTR = 2;
+export const JOB_LENGTH = 3;
+export const FAILED = 4;
+/** A request sequence number that tells the worker to leave its loop. */
+export const STOP = -1;
+
+/** Encodes calls for a shared-memory job: per call, the kernel's index, the argument count, the arguments. */
+export function encodeJob(calls: KernelCall[], index: Map<string, number>): Int32Array | undefined {
+  const out: number[] = [];
+  for (const [name, args] of calls) {
+    const i = index.get(name);
+    if (i === undefined || !args.every((a) => Number.isInteger(a) && a >= -(2 ** 31) && a < 2 ** 31)) return undefined;
+    out.push(i, args.length, ...args);
+  }
+  return Int32Array.from(out);
+}
+
+/** One kernel call: an export's name and its arguments (byte addresses and counts). */
+export type KernelCall = [name: string, args: number[]];
+
+export interface JobMessage {
+  id: number;
+  calls: KernelCall[];
+}
+
+export interface ReplyMessage {
+  id: number;
+  error?: string;
+}
+
+/**
+ * An atomic read-modify-write of memory's first word (adding 0 changes nothing): a full fence, so
+ * plain stores before it are visible to the thread that fences after receiving our message.
+ */
+export function fence(memory: WebAssembly.Memory): void {
+  Atomics.add(new Int32Array(memory.buffer, 0, 1), 0, 0);
+}
