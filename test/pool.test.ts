@@ -247,6 +247,16 @@ describe('pool refusals and fallback', () => {
     expect(() => pool.allocTensor([2])).toThrow(/closed/);
   });
 
+  it('fails pending and later calls when a worker dies, and still closes', async () => {
+    const pool = await up.createPool({ threads: 2 });
+    const x = ramp([1, 3, 64, 64]);
+    await pool.interpolate(x, { scaleFactor: 2, mode: 'bicubic' });
+    await (pool as unknown as { workers: Array<{ terminate(): Promise<unknown> }> }).workers[1].terminate();
+    await expect(pool.interpolate(x, { scaleFactor: 2, mode: 'bicubic' })).rejects.toThrow(/worker failed/);
+    await expect(pool.conv2d(x, ramp([4, 3, 3, 3]))).rejects.toThrow(/worker failed/);
+    await pool.close();
+  });
+
   it('falls back to one thread with the same results', async () => {
     await up.init({ simd: true });
     const pool = await up.createPool({ threads: 4, shared: false });

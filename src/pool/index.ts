@@ -276,14 +276,10 @@ class ThreadPool implements Pool {
 
   /** Shared-memory jobs: the workers' control blocks, each worker's last request, and kernel indices. */
   private readonly shm: { control: number; sequence: number[]; index: Map<string, number>; wait: WaitAsync } | undefined;
-  private readonly failed: Promise<never>;
-  private reportFailure: (error: Error) => void = () => {};
 
   constructor(private readonly module: WasmModule, private readonly memory: WebAssembly.Memory,
               private readonly workers: WorkerHandle[], shm?: { control: number; names: string[]; wait: WaitAsync }) {
     this.shm = shm && { control: shm.control, sequence: workers.map(() => 0), index: new Map(shm.names.map((n, i) => [n, i])), wait: shm.wait };
-    this.failed = new Promise<never>((_, reject) => { this.reportFailure = reject; });
-    this.failed.catch(() => {});
     for (const worker of workers) {
       worker.onReply = (reply) => this.settle(reply);
       worker.onFailure = (error) => this.fail(error);
@@ -456,8 +452,9 @@ class ThreadPool implements Pool {
       Atomics.store(ctrl, REQUEST, seq);
       Atomics.notify(ctrl, REQUEST);
       for (let done = Atomics.load(ctrl, DONE); done !== seq; done = Atomics.load(ctrl, DONE)) {
+        if (this.failure) throw this.failure; // fail() wakes this wait
         const wait = shm.wait.call(Atomics, ctrl, DONE, done);
-        if (wait.async) await Promise.race([wait.value, this.failed]);
+        if (wait.async) await wait.value;
       }
       if (Atomics.load(ctrl, FAILED)) throw new Error('pool worker: a kernel failed');
     } finally {
@@ -486,7 +483,9 @@ class ThreadPool implements Pool {
   /** A worker died: fail what is pending and every later call. */
   private fail(error: Error): void {
     this.failure ??= new Error(`a pool worker failed; create a new pool (${error.message})`, { cause: error });
-    this.reportFailure(this.failure);
+    if (this.shm) { // wake the waits in signal(), which then see the failure
+      this.workers.forEach((_, i) => Atomics.notify(new Int32Array(this.memory.buffer, this.shm!.control + i * CONTROL_INTS * 4, CONTROL_INTS), DONE));
+    }
     for (const [id, job] of this.pending) {
       this.pending.delete(id);
       job.reject(this.failure);
