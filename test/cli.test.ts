@@ -245,6 +245,29 @@ describe('upsample-wasm command', () => {
     expect(empty.stderr).toMatch(/no .png \/ .jpg \/ .jpeg files in this folder/);
   });
 
+  it('draws a progress bar with throughput on a terminal, and nothing with --quiet', async () => {
+    const dir = freshDir();
+    mkdirSync(join(dir, 'in'));
+    writePng(join(dir, 'in', 'a.png'), 6, 6);
+    writePng(join(dir, 'in', 'b.png'), 5, 7);
+    const tty = async (...args: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const { code } = await runCli(args, {
+        stdout: { write: (t: string) => (stdout += t), isTTY: true },
+        stderr: { write: (t: string) => (stderr += t), isTTY: true, columns: 120 },
+      });
+      return { code, stdout, stderr };
+    };
+    const shown = await tty(join(dir, 'in'), '-o', join(dir, 'out'), '--scale', '2');
+    expect(shown.code).toBe(0);
+    expect(shown.stderr).toMatch(/\r\[#{12}-{12}\] 1\/2 files [\d.]+ MP\/s total, [\d.]+ MP\/s a\.png/);
+    expect(shown.stderr).toMatch(/\r\[#{24}\] 2\/2 files .* b\.png/);
+    expect(shown.stdout).toMatch(/^2 files written, 0\.0 MP in [\d.]+ s \([\d.]+ MP\/s\)\n$/);
+    const quiet = await tty(join(dir, 'in'), '-o', join(dir, 'out'), '--scale', '2', '--force', '--quiet');
+    expect(quiet).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
   it('runs as the built bin with a shebang and exit codes', async () => {
     const bin = new URL('../dist/cli.js', import.meta.url);
     expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
