@@ -62,15 +62,13 @@ function expectSeed(result: string): void {
 
 /** Opens `url`, waits for the app to finish, checks the seed table; returns the .wasm URLs fetched. */
 async function checkPage(url: string): Promise<string[]> {
-  const { page, errors } = await browser.open(url);
-  const wasm: string[] = [];
-  page.on('response', (r) => { if (r.url().endsWith('.wasm')) wasm.push(`${r.status()} ${r.url()}`); });
+  const { page, errors, responses } = await browser.open(url);
   await page.waitForFunction(() => document.getElementById('result')?.textContent !== 'running', undefined, { timeout: 20_000 });
   const result = (await page.textContent('#result'))!;
   await page.close();
   expect(errors).toEqual([]);
   expectSeed(result);
-  return wasm;
+  return responses.filter((r) => r.endsWith('.wasm'));
 }
 
 async function serveAndCheck(dir: string, path = ''): Promise<string[]> {

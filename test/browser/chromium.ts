@@ -14,8 +14,11 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'
 
 export interface Browser {
   context: BrowserContext;
-  /** Opens `url` in a new page; page errors and console errors are collected in `errors`. */
-  open(url: string, options?: { beforeLoad?: string }): Promise<{ page: Page; errors: string[] }>;
+  /**
+   * Opens `url` in a new page. Page errors and console errors are collected in `errors`, and every
+   * response as "<status> <url>" in `responses` (from before the navigation, so none is missed).
+   */
+  open(url: string, options?: { beforeLoad?: string }): Promise<{ page: Page; errors: string[]; responses: string[] }>;
   close(): Promise<void>;
 }
 
@@ -38,11 +41,13 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Browser>
     async open(url, options = {}) {
       const page = await context.newPage();
       const errors: string[] = [];
+      const responses: string[] = [];
       page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
       page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+      page.on('response', (r) => responses.push(`${r.status()} ${r.url()}`));
       if (options.beforeLoad) await page.addInitScript(options.beforeLoad);
       await page.goto(url);
-      return { page, errors };
+      return { page, errors, responses };
     },
     async close() {
       await context.close();

@@ -94,9 +94,7 @@ describe('fixtures in headless Chromium', () => {
   }, 60_000);
 
   it('the inline entry (upsample-wasm/inline): every case passes, with no .wasm request', async () => {
-    const { page, errors } = await browser.open(`${server.url}test/browser/fixtures.html`);
-    const wasmRequests: string[] = [];
-    page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasmRequests.push(r.url()); });
+    const { page, errors, responses } = await browser.open(`${server.url}test/browser/fixtures.html`);
     await page.waitForFunction(() => 'runFixtures' in window);
     const report = await page.evaluate(
       (args) => (window as unknown as { runFixtures(a: unknown): Promise<Report> }).runFixtures(args),
@@ -106,7 +104,8 @@ describe('fixtures in headless Chromium', () => {
     expect(errors).toEqual([]);
     expect(report.info.build).toBe('relaxed');
     expectAllPassed(report);
-    expect(wasmRequests).toEqual([]);
+    expect(responses.filter((r) => r.endsWith('.wasm'))).toEqual([]);
+    expect(responses.some((r) => r.endsWith('/dist/inline.js'))).toBe(true);
   }, 60_000);
 });
 
