@@ -88,9 +88,8 @@ describe('demo page', () => {
   it('panel pixels equal the library run in Node on the same input (factor 2)', async () => {
     // Node runs the SIMD build, the page the relaxed-SIMD one: a float may round to the other byte.
     for (const panel of PANELS) expect(await worstDifference(panel.id, 2, wasmLib), panel.id).toBeLessThanOrEqual(1);
-    // ...and most of them are exact; the checkerboard panel really differs from the bilinear one.
+    // ...nearest is a pure copy, so exact; the checkerboard panel really differs from the bilinear one.
     expect(await worstDifference('nearest', 2, wasmLib)).toBe(0);
-    expect(await worstDifference('down-area', 2, wasmLib)).toBe(0);
     const a = await pixels('convt-random');
     const b = await pixels('convt-bilinear');
     expect(Buffer.from(a.data).equals(Buffer.from(b.data))).toBe(false);
