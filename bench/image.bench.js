@@ -1,5 +1,6 @@
 // W5: RGBA 1024x1024 -> 2048x2048, bilinear and bicubic: resizeImage (WebAssembly SIMD, scalar,
-// plain JS) against sharp (libvips, native, single-threaded). Run with `npm run bench:image`.
+// plain JS) against sharp (libvips, native, single-threaded). Run with `npm run bench:image`
+// (node --expose-gc, so that a full collection runs between timed calls).
 //
 // sharp is not the same computation: its `linear`/`cubic` kernels sample a quarter pixel off
 // PyTorch's half-pixel rule (and `cubic` is Catmull-Rom-like, not A = -0.75), so this compares
@@ -22,6 +23,7 @@ async function measureInterleaved(tasks, rounds = ROUNDS) {
   const samples = tasks.map(() => []);
   for (let r = -3; r < rounds; r++) {
     for (let i = 0; i < tasks.length; i++) {
+      globalThis.gc?.(); // with --expose-gc: no task pays for the garbage of the one before
       const t = performance.now();
       await tasks[i].fn();
       if (r >= 0) samples[i].push(performance.now() - t);
