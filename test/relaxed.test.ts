@@ -16,6 +16,7 @@ const EXACT_MODES = new Set(['nearest', 'nearest-exact']);
 
 interface ChildReport {
   info: up.BackendInfo;
+  defaultBuild: string;
   simdBuildLoaded: boolean;
   usesRelaxedMadd: boolean;
   cases: Array<{ name: string; op: string; mode?: string; error: number | null }>;
@@ -35,6 +36,7 @@ describe('relaxed-SIMD build', () => {
   it('loads in an engine with relaxed SIMD and reports itself', async () => {
     await up.init();
     report = runChild();
+    expect(report.defaultBuild).toBe('relaxed');
     expect(report.info.build).toBe('relaxed');
     expect(report.info.relaxedSimd).toBe(true);
     expect(report.info.simd).toBe(true);

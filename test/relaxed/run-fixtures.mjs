@@ -38,6 +38,8 @@ function relativeError(actual, expected) {
   return worst / scale;
 }
 
+// With relaxed SIMD validated, the default init() must pick the relaxed build by itself.
+const defaultBuild = (await up.init()).build;
 const info = await up.init({ build: 'relaxed' });
 const relaxedBytes = readFileSync(new URL('../../build/relaxed.wasm', import.meta.url));
 const simd = await loadBuild('simd');
@@ -55,6 +57,7 @@ for (const [index, c] of fixtures('conv').filter((k) => k.op.startsWith('conv'))
 }
 console.log(JSON.stringify({
   info,
+  defaultBuild,
   simdBuildLoaded: simd.simd && !simd.relaxedSimd,
   // f32x4.relaxed_madd is 0xfd 0x85 0x02: present once the kernels call madd().
   usesRelaxedMadd: relaxedBytes.includes(Buffer.from([0xfd, 0x85, 0x02])),
