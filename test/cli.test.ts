@@ -10,6 +10,7 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/run.js';
+import { runSampleImage } from '../src/demo/image.js';
 import { init, resizeImage } from '../src/index.js';
 
 let root: string;
@@ -267,6 +268,16 @@ describe('upsample-wasm command', () => {
     const quiet = await tty(join(dir, 'in'), '-o', join(dir, 'out'), '--scale', '2', '--force', '--quiet');
     expect(quiet).toEqual({ code: 0, stdout: '', stderr: '' });
   });
+
+  it("npm start's image step upsamples the shipped sample into out/ with both backends", async () => {
+    const lines = await runSampleImage();
+    expect(lines[0]).toMatch(/assets\/sample\.png 256x192 -> out\/sample@4x\.png 1024x768/);
+    expect(lines[1]).toMatch(/WebAssembly: [\d.]+ ms .*plain JS: [\d.]+ ms/);
+    for (const name of ['sample@4x.png', 'sample@4x-js.png']) {
+      const png = PNG.sync.read(readFileSync(new URL(`../out/${name}`, import.meta.url)));
+      expect([png.width, png.height]).toEqual([1024, 768]);
+    }
+  }, 30_000);
 
   it('runs as the built bin with a shebang and exit codes', async () => {
     const bin = new URL('../dist/cli.js', import.meta.url);
