@@ -15,7 +15,7 @@
 import { madd } from './simd';
 
 /** Int32 fields of one phase record (see src/conv.ts). */
-const PHASE_FIELDS = 10;
+const PHASE_FIELDS = 11;
 
 // ---- preparing x and the packed weights ----
 
@@ -60,14 +60,44 @@ export function gatherInput(src: usize, dst: usize, planes: i32, inD: i32, inH: 
   memory.fill(d, 0, <usize>slack << 2);
 }
 
-/** Packs weights for every group: dst[g*n + i] = src[g*groupStride + index[i]]. */
-export function packWeights(dst: usize, src: usize, index: usize, n: i32, groups: i32, groupStride: i32): void {
+/**
+ * Packs every group's weights in the micro-kernels' order: per phase, blocks of 4 output channels
+ * with K-major entries of 4 floats, then the remaining channels, K floats each. Weight element of
+ * (co, ci, tap) within a group: co*coStride + ci*ciStride + taps[tap].
+ */
+export function packWeights(dst: usize, src: usize, phases: usize, phaseCount: i32, taps: usize, groups: i32,
+                            groupIn: i32, M: i32, coStride: i32, ciStride: i32, weightGroup: i32): void {
   let d = dst;
+  const coStep = <usize>coStride << 2;
   for (let g = 0; g < groups; g++) {
-    const s = src + (<usize>(g * groupStride) << 2);
-    for (let i = 0; i < n; i++) {
-      store<f32>(d, load<f32>(s + (<usize>load<i32>(index + (<usize>i << 2)) << 2)));
-      d += 4;
+    const s = src + (<usize>(g * weightGroup) << 2);
+    for (let ph = 0; ph < phaseCount; ph++) {
+      const rec = phases + (<usize>(ph * PHASE_FIELDS) << 2);
+      const t0 = taps + (<usize>load<i32>(rec, 40) << 2);
+      const t1 = t0 + (<usize>(load<i32>(rec, 12) / groupIn) << 2);
+      let co = 0;
+      for (; co + 4 <= M; co += 4) {
+        for (let ci = 0; ci < groupIn; ci++) {
+          const base = s + (<usize>(co * coStride + ci * ciStride) << 2);
+          for (let t = t0; t < t1; t += 4) {
+            const w = base + (<usize>load<i32>(t) << 2);
+            store<f32>(d, load<f32>(w));
+            store<f32>(d, load<f32>(w + coStep), 4);
+            store<f32>(d, load<f32>(w + 2 * coStep), 8);
+            store<f32>(d, load<f32>(w + 3 * coStep), 12);
+            d += 16;
+          }
+        }
+      }
+      for (; co < M; co++) {
+        for (let ci = 0; ci < groupIn; ci++) {
+          const base = s + (<usize>(co * coStride + ci * ciStride) << 2);
+          for (let t = t0; t < t1; t += 4) {
+            store<f32>(d, load<f32>(base + (<usize>load<i32>(t) << 2)));
+            d += 4;
+          }
+        }
+      }
     }
   }
 }

@@ -58,13 +58,13 @@ export interface ConvOptions {
 const TRANSPOSE_OPTIONS = ['bias', 'stride', 'padding', 'outputPadding', 'groups', 'dilation', 'outputSize', 'out'] as const;
 const CONV_OPTIONS = ['bias', 'stride', 'padding', 'dilation', 'groups', 'out'] as const;
 
-/** Fields of one phase record in `ConvPlan.phases`. */
-export const PHASE_FIELDS = 10;
 /**
- * Phase record layout (int32), in this order: pixels along D, H, W; K; where its offsets start in
- * `offsets`; where its packed weights start in one group's packed block; the output element of
- * its first pixel; the output element steps per pixel along D, H, W.
+ * Int32 fields of one phase record in `ConvPlan.phases`, in this order: pixels along D, H, W; K;
+ * where its offsets start in `offsets`; where its packed weights start in one group's packed
+ * block; the output element of its first pixel; the output element steps per pixel along D, H, W;
+ * where its taps start in `taps`.
  */
+export const PHASE_FIELDS = 11;
 
 /** Rows of output channels the micro-kernels compute together; packed weights are laid out so. */
 export const CHANNEL_BLOCK = 4;
@@ -95,10 +95,14 @@ export interface ConvPlan {
   phaseCount: number;
   /** Per phase, K element offsets into one group's x (channel part included). */
   offsets: Int32Array;
-  /** For one group's packed weights, the weight element (within the group) of each entry. */
-  packIndex: Int32Array;
-  /** Weight elements per group. */
+  /** Per phase, the kernel index (kD, kH, kW flattened) of each of its taps. */
+  taps: Int32Array;
+  /** Weight elements per group, and the steps between output / input channels within a group. */
   weightGroup: number;
+  coStride: number;
+  ciStride: number;
+  /** Packed weight floats per group: for each phase, K per output channel. */
+  packedGroup: number;
   /** Kernel size, stride, padding before and dilation, padded to three axes (D, H, W). */
   kernel: [number, number, number];
   stride: [number, number, number];
@@ -420,15 +424,12 @@ function buildPlan(g: Geometry): ConvPlan {
   let totalTaps = 0;
   for (const pd of axes[0].phases) for (const ph of axes[1].phases) for (const pw of axes[2].phases) totalTaps += pd.taps.length * ph.taps.length * pw.taps.length;
   const offsets = new Int32Array(totalTaps * groupIn);
-  const packIndex = new Int32Array(totalTaps * groupIn * groupOut);
-  // Weight element of (output channel co, input channel ci, tap t) within one group.
-  const coStride = g.transposed ? kCount : groupIn * kCount;
-  const ciStride = g.transposed ? groupOut * kCount : kCount;
   const tapIndex = new Int32Array(totalTaps);
   const tapOffset = new Int32Array(totalTaps);
   let r = 0;
   let offAt = 0;
   let packAt = 0;
+  let tapAt = 0;
   for (const pd of axes[0].phases) {
     for (const ph of axes[1].phases) {
       for (const pw of axes[2].phases) {
@@ -436,33 +437,20 @@ function buildPlan(g: Geometry): ConvPlan {
         for (let a = 0; a < pd.taps.length; a++) {
           for (let b = 0; b < ph.taps.length; b++) {
             for (let c = 0; c < pw.taps.length; c++, taps++) {
-              tapIndex[taps] = (pd.taps[a] * kDHW[1] + ph.taps[b]) * kDHW[2] + pw.taps[c];
+              tapIndex[tapAt + taps] = (pd.taps[a] * kDHW[1] + ph.taps[b]) * kDHW[2] + pw.taps[c];
               tapOffset[taps] = (pd.offsets[a] * eH + ph.offsets[b]) * eW + pw.offsets[c];
             }
           }
         }
         const K = groupIn * taps;
         phases.set([pd.count, ph.count, pw.count, K, offAt, packAt, (pd.first * outH + ph.first) * outW + pw.first,
-          pd.step * outH * outW, ph.step * outW, pw.step], r);
+          pd.step * outH * outW, ph.step * outW, pw.step, tapAt], r);
         r += PHASE_FIELDS;
         for (let ci = 0; ci < groupIn; ci++) {
           for (let t = 0; t < taps; t++) offsets[offAt++] = ci * xChannel + tapOffset[t];
         }
-        // Blocks of CHANNEL_BLOCK output channels, K-major, then the remaining channels one by one.
-        let co = 0;
-        for (; co + CHANNEL_BLOCK <= groupOut; co += CHANNEL_BLOCK) {
-          for (let ci = 0; ci < groupIn; ci++) {
-            for (let t = 0; t < taps; t++) {
-              const base = co * coStride + ci * ciStride + tapIndex[t];
-              for (let j = 0; j < CHANNEL_BLOCK; j++) packIndex[packAt++] = base + j * coStride;
-            }
-          }
-        }
-        for (; co < groupOut; co++) {
-          for (let ci = 0; ci < groupIn; ci++) {
-            for (let t = 0; t < taps; t++) packIndex[packAt++] = co * coStride + ci * ciStride + tapIndex[t];
-          }
-        }
+        packAt += groupOut * K;
+        tapAt += taps;
       }
     }
   }
@@ -471,7 +459,10 @@ function buildPlan(g: Geometry): ConvPlan {
     transposed: g.transposed, rank: g.dims, batch: g.batch, groups: g.groups, groupIn, groupOut,
     inDHW, outDHW, outputShape: g.outputShape,
     extent: [eD, eH, eW], gather, run: contiguousRun(gather[2]), xChannel,
-    phases, phaseCount, offsets, packIndex, weightGroup: groupOut * groupIn * kCount,
+    phases, phaseCount, offsets, taps: tapIndex, weightGroup: groupOut * groupIn * kCount,
+    // Weight element of (output channel co, input channel ci, tap t) within a group: co*coStride + ci*ciStride + t.
+    coStride: g.transposed ? kCount : groupIn * kCount, ciStride: g.transposed ? groupOut * kCount : kCount,
+    packedGroup: packAt,
     kernel: kDHW, stride: pad3(g.stride, 1), padding: pad3(g.padLo, 0), dilation: pad3(g.dilation, 1),
   };
 }

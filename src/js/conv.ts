@@ -31,14 +31,35 @@ export function gatherInput(plan: ConvPlan, input: Float32Array): Float32Array {
   return x;
 }
 
-/** Every group's weights in the kernels' order (blocks of 4 output channels, K-major). */
+/**
+ * Every group's weights in the kernels' order: per phase, blocks of CHANNEL_BLOCK output channels
+ * with K-major entries of CHANNEL_BLOCK floats, then the remaining channels, K floats each.
+ */
 export function packWeights(plan: ConvPlan, weight: Float32Array): Float32Array {
-  const index = plan.packIndex;
-  const n = index.length;
-  const packed = new Float32Array(plan.groups * n);
-  for (let g = 0, d = 0; g < plan.groups; g++) {
+  const { groups, groupIn, groupOut: M, phases, taps, coStride, ciStride } = plan;
+  const packed = new Float32Array(groups * plan.packedGroup);
+  let d = 0;
+  for (let g = 0; g < groups; g++) {
     const s = g * plan.weightGroup;
-    for (let i = 0; i < n; i++, d++) packed[d] = weight[s + index[i]];
+    for (let ph = 0; ph < plan.phaseCount; ph++) {
+      const r = ph * PHASE_FIELDS;
+      const t0 = phases[r + 10];
+      const t1 = t0 + phases[r + 3] / groupIn;
+      let co = 0;
+      for (; co + CHANNEL_BLOCK <= M; co += CHANNEL_BLOCK) {
+        for (let ci = 0; ci < groupIn; ci++) {
+          for (let t = t0; t < t1; t++) {
+            const w = s + co * coStride + ci * ciStride + taps[t];
+            for (let j = 0; j < CHANNEL_BLOCK; j++) packed[d++] = weight[w + j * coStride];
+          }
+        }
+      }
+      for (; co < M; co++) {
+        for (let ci = 0; ci < groupIn; ci++) {
+          for (let t = t0; t < t1; t++) packed[d++] = weight[s + co * coStride + ci * ciStride + taps[t]];
+        }
+      }
+    }
   }
   return packed;
 }
@@ -117,7 +138,7 @@ export function convPhases(plan: ConvPlan, x: Float32Array, packed: Float32Array
   const xStrideD = eH * eW;
   const [outD, outH, outW] = plan.outDHW;
   const chan = outD * outH * outW;
-  const packedGroup = plan.packIndex.length;
+  const packedGroup = plan.packedGroup;
   const biasAt = (c: number): number => (bias === undefined ? 0 : bias[c]);
   for (let n = 0; n < batch; n++) {
     for (let g = 0; g < groups; g++) {

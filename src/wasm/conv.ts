@@ -14,13 +14,13 @@ export function stageConv(module: WasmModule, plan: ConvPlan, input: Float32Arra
   const [eD, eH, eW] = plan.extent;
   const channels = plan.groups * plan.groupIn;
   const outChannels = plan.groups * plan.groupOut;
-  const packedGroup = plan.packIndex.length;
+  const packedGroup = plan.packedGroup;
   const layout = module.layout();
   const src = layout.f32(input.length, input);
   const x = layout.f32(plan.batch * channels * plan.xChannel + X_SLACK);
   const w = layout.f32(weight.length, weight);
   const packed = layout.f32(plan.groups * packedGroup);
-  const packIndex = layout.i32(plan.packIndex);
+  const taps = layout.i32(plan.taps);
   const [tableD, tableH, tableW] = plan.gather.map((t) => layout.i32(t));
   const offsets = layout.i32(plan.offsets);
   const phases = layout.i32(plan.phases);
@@ -32,7 +32,8 @@ export function stageConv(module: WasmModule, plan: ConvPlan, input: Float32Arra
   const run = (): void => {
     k.gatherInput(src, x, plan.batch * channels, inD, inH, inW, eD, eH, eW, tableD, tableH, tableW,
       plan.run[0], plan.run[1], X_SLACK);
-    k.packWeights(packed, w, packIndex, packedGroup, plan.groups, plan.weightGroup);
+    k.packWeights(packed, w, phases, plan.phaseCount, taps, plan.groups, plan.groupIn, plan.groupOut,
+      plan.coStride, plan.ciStride, plan.weightGroup);
     k.convPhases(x, channels * plan.xChannel, plan.groupIn * plan.xChannel, eH * eW, eW,
       phases, plan.phaseCount, offsets, packed, packedGroup,
       b, plan.groupOut, dst, outD * outH * outW, plan.batch, plan.groups);

@@ -33,7 +33,8 @@ export interface KernelExports {
   gatherInput(src: number, dst: number, planes: number, inD: number, inH: number, inW: number,
               eD: number, eH: number, eW: number, tableD: number, tableH: number, tableW: number,
               runLo: number, runHi: number, slack: number): void;
-  packWeights(dst: number, src: number, index: number, n: number, groups: number, groupStride: number): void;
+  packWeights(dst: number, src: number, phases: number, phaseCount: number, taps: number, groups: number,
+              groupIn: number, M: number, coStride: number, ciStride: number, weightGroup: number): void;
   convPhases(x: number, xBatch: number, xGroup: number, xStrideD: number, xStrideH: number,
              phases: number, phaseCount: number, offsets: number, packed: number, packedGroup: number,
              bias: number, M: number, out: number, outChannel: number, batch: number, groups: number): void;
