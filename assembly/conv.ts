@@ -62,7 +62,8 @@ export function gatherInput(src: usize, dst: usize, planes: i32, inD: i32, inH: 
 
 /**
  * Packs every group's weights in the micro-kernels' order: per phase, blocks of 4 output channels
- * with K-major entries of 4 floats, then the remaining channels, K floats each. Weight element of
+ * with K-major entries of 4 floats (with M % 4 == 3 the last block holds 3 and a zero channel),
+ * then the remaining channels, K floats each. Weight element of
  * (co, ci, tap) within a group: co*coStride + ci*ciStride + taps[tap].
  */
 export function packWeights(dst: usize, src: usize, phases: usize, phaseCount: i32, taps: usize, groups: i32,
@@ -75,8 +76,10 @@ export function packWeights(dst: usize, src: usize, phases: usize, phaseCount: i
       const rec = phases + (<usize>(ph * PHASE_FIELDS) << 2);
       const t0 = taps + (<usize>load<i32>(rec, 40) << 2);
       const t1 = t0 + (<usize>(load<i32>(rec, 12) / groupIn) << 2);
+      const blockEnd = (M & 3) == 3 ? M : M & ~3; // as in convPhases
       let co = 0;
-      for (; co + 4 <= M; co += 4) {
+      for (; co < blockEnd; co += 4) {
+        const rows = min(M - co, 4);
         for (let ci = 0; ci < groupIn; ci++) {
           const base = s + (<usize>(co * coStride + ci * ciStride) << 2);
           for (let t = t0; t < t1; t += 4) {
@@ -84,12 +87,12 @@ export function packWeights(dst: usize, src: usize, phases: usize, phaseCount: i
             store<f32>(d, load<f32>(w));
             store<f32>(d, load<f32>(w + coStep), 4);
             store<f32>(d, load<f32>(w + 2 * coStep), 8);
-            store<f32>(d, load<f32>(w + 3 * coStep), 12);
+            store<f32>(d, rows > 3 ? load<f32>(w + 3 * coStep) : 0, 12);
             d += 16;
           }
         }
       }
-      for (; co < M; co++) {
+      for (co = blockEnd; co < M; co++) {
         for (let ci = 0; ci < groupIn; ci++) {
           const base = s + (<usize>(co * coStride + ci * ciStride) << 2);
           for (let t = t0; t < t1; t += 4) {
@@ -126,14 +129,14 @@ export function packWeights(dst: usize, src: usize, phases: usize, phaseCount: i
 // ---- micro-kernels: one output row of a phase ----
 
 /**
- * Four output channels (rows oc, oc + chan, ...) over `pixels` pixels of one row. `xRow` is the
+ * Four output channels (rows oc, oc + chan, ...) over `pixels` pixels of one row; `rows` 3 is the
+ * last block of a group with M % 4 == 3, padded with a zero channel that is computed, not stored. `xRow` is the
  * x address of pixel 0 (before offsets), `w` the channel block's packed weights [k][4].
  * SIMD: 4 channels x 8 pixels in eight accumulators; the last tile may read past the row (into
  * the next row or x's slack) and stores only its valid pixels.
  */
-@inline function rowBlock4(xRow: usize, offsets: usize, K: i32, w: usize, bias: usize,
-                           out: usize, chan: usize, step: usize, pixels: i32): void {
-  const b0 = load<f32>(bias), b1 = load<f32>(bias, 4), b2 = load<f32>(bias, 8), b3 = load<f32>(bias, 12);
+@inline function rowBlock4(xRow: usize, offsets: usize, K: i32, w: usize, b0: f32, b1: f32, b2: f32, b3: f32,
+                           rows: i32, out: usize, chan: usize, step: usize, pixels: i32): void {
   const offEnd = offsets + (<usize>K << 2);
   let q = 0;
   if (ASC_FEATURE_SIMD) {
@@ -165,7 +168,7 @@ export function packWeights(dst: usize, src: usize, phases: usize, phaseCount: i
       store8(o, a0, c0, step, count);
       store8(o + chan, a1, c1, step, count);
       store8(o + 2 * chan, a2, c2, step, count);
-      store8(o + 3 * chan, a3, c3, step, count);
+      if (rows > 3) store8(o + 3 * chan, a3, c3, step, count);
     }
   }
   // Scalar: 4 channels x 4 pixels, then single pixels.
@@ -193,7 +196,7 @@ export function packWeights(dst: usize, src: usize, phases: usize, phaseCount: i
     o += chan;
     store<f32>(o, s20); store<f32>(o + step, s21); store<f32>(o + 2 * step, s22); store<f32>(o + 3 * step, s23);
     o += chan;
-    store<f32>(o, s30); store<f32>(o + step, s31); store<f32>(o + 2 * step, s32); store<f32>(o + 3 * step, s33);
+    if (rows > 3) { store<f32>(o, s30); store<f32>(o + step, s31); store<f32>(o + 2 * step, s32); store<f32>(o + 3 * step, s33); }
   }
   for (; q < pixels; q++) {
     let s0 = b0, s1 = b1, s2 = b2, s3 = b3;
@@ -205,7 +208,8 @@ export function packWeights(dst: usize, src: usize, phases: usize, phaseCount: i
       wp += 16;
     }
     const o = out + <usize>q * step;
-    store<f32>(o, s0); store<f32>(o + chan, s1); store<f32>(o + 2 * chan, s2); store<f32>(o + 3 * chan, s3);
+    store<f32>(o, s0); store<f32>(o + chan, s1); store<f32>(o + 2 * chan, s2);
+    if (rows > 3) store<f32>(o + 3 * chan, s3);
   }
 }
 
@@ -287,17 +291,25 @@ export function convPhases(x: usize, xBatch: i32, xGroup: i32, xStrideD: i32, xS
         const stepD = <usize>load<i32>(rec, 28) << 2, stepH = <usize>load<i32>(rec, 32) << 2;
         const step = <usize>load<i32>(rec, 36) << 2;
         const blockBytes = <usize>K << 4;
+        // Blocks of 4 channels; with M % 4 == 3 the last block has 3 (cheaper than three single
+        // channels), otherwise the 1-2 channels left go one by one.
+        const blockEnd = (M & 3) == 3 ? M : M & ~3;
         let m = 0;
-        for (; m + 4 <= M; m += 4) {
+        for (; m < blockEnd; m += 4) {
+          const rows = min(M - m, 4);
+          const bm = bg + (<usize>m << 2);
+          const b0 = load<f32>(bm), b1 = load<f32>(bm, 4), b2 = load<f32>(bm, 8);
+          const b3: f32 = rows > 3 ? load<f32>(bm, 12) : 0;
           const oc = outBase + <usize>m * chan;
           for (let d = 0; d < qD; d++) {
             for (let h = 0; h < qH; h++) {
               const xRow = xg + (<usize>(d * xStrideD + h * xStrideH) << 2);
-              rowBlock4(xRow, offs, K, w, bg + (<usize>m << 2), oc + <usize>d * stepD + <usize>h * stepH, chan, step, qW);
+              rowBlock4(xRow, offs, K, w, b0, b1, b2, b3, rows, oc + <usize>d * stepD + <usize>h * stepH, chan, step, qW);
             }
           }
           w += blockBytes;
         }
+        m = blockEnd;
         for (; m < M; m++) {
           const oc = outBase + <usize>m * chan;
           const b = load<f32>(bg + (<usize>m << 2));

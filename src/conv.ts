@@ -101,7 +101,7 @@ export interface ConvPlan {
   weightGroup: number;
   coStride: number;
   ciStride: number;
-  /** Packed weight floats per group: for each phase, K per output channel. */
+  /** Packed weight floats per group: for each phase, K per output channel (M % 4 == 3: M + 1). */
   packedGroup: number;
   /** Kernel size, stride, padding before and dilation, padded to three axes (D, H, W). */
   kernel: [number, number, number];
@@ -449,7 +449,8 @@ function buildPlan(g: Geometry): ConvPlan {
         for (let ci = 0; ci < groupIn; ci++) {
           for (let t = 0; t < taps; t++) offsets[offAt++] = ci * xChannel + tapOffset[t];
         }
-        packAt += groupOut * K;
+        // A last block of 3 channels is packed as 4 (with a zero channel): see blockEnd in js/conv.ts.
+        packAt += (groupOut % CHANNEL_BLOCK === 3 ? groupOut + 1 : groupOut) * K;
         tapAt += taps;
       }
     }

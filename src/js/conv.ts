@@ -33,7 +33,8 @@ export function gatherInput(plan: ConvPlan, input: Float32Array): Float32Array {
 
 /**
  * Every group's weights in the kernels' order: per phase, blocks of CHANNEL_BLOCK output channels
- * with K-major entries of CHANNEL_BLOCK floats, then the remaining channels, K floats each.
+ * with K-major entries of CHANNEL_BLOCK floats (with M % 4 == 3 the last block holds 3 and a zero
+ * channel), then the remaining channels, K floats each.
  */
 export function packWeights(plan: ConvPlan, weight: Float32Array): Float32Array {
   const { groups, groupIn, groupOut: M, phases, taps, coStride, ciStride } = plan;
@@ -45,16 +46,18 @@ export function packWeights(plan: ConvPlan, weight: Float32Array): Float32Array 
       const r = ph * PHASE_FIELDS;
       const t0 = phases[r + 10];
       const t1 = t0 + phases[r + 3] / groupIn;
+      const end = blockEnd(M);
       let co = 0;
-      for (; co + CHANNEL_BLOCK <= M; co += CHANNEL_BLOCK) {
+      for (; co < end; co += CHANNEL_BLOCK) {
+        const rows = Math.min(M - co, CHANNEL_BLOCK);
         for (let ci = 0; ci < groupIn; ci++) {
           for (let t = t0; t < t1; t++) {
             const w = s + co * coStride + ci * ciStride + taps[t];
-            for (let j = 0; j < CHANNEL_BLOCK; j++) packed[d++] = weight[w + j * coStride];
+            for (let j = 0; j < CHANNEL_BLOCK; j++) packed[d++] = j < rows ? weight[w + j * coStride] : 0;
           }
         }
       }
-      for (; co < M; co++) {
+      for (co = end; co < M; co++) {
         for (let ci = 0; ci < groupIn; ci++) {
           for (let t = t0; t < t1; t++) packed[d++] = weight[s + co * coStride + ci * ciStride + taps[t]];
         }
@@ -64,9 +67,20 @@ export function packWeights(plan: ConvPlan, weight: Float32Array): Float32Array 
   return packed;
 }
 
-/** Four output channels over one row of `pixels` pixels (4 x 4 tiles, then single pixels). */
+/**
+ * Channels with blocked weights end here: blocks of 4, and with M % 4 == 3 a last block of 3
+ * (cheaper than three single channels); 1 or 2 channels left go one by one.
+ */
+export function blockEnd(M: number): number {
+  return M % CHANNEL_BLOCK === 3 ? M : M - (M % CHANNEL_BLOCK);
+}
+
+/**
+ * Four output channels over one row of `pixels` pixels (4 x 4 tiles, then single pixels); with
+ * `rows` 3 the fourth (zero) channel is computed but not stored.
+ */
 function rowBlock4(x: Float32Array, xRow: number, offsets: Int32Array, offAt: number, K: number,
-                   w: Float32Array, wAt: number, b0: number, b1: number, b2: number, b3: number,
+                   w: Float32Array, wAt: number, b0: number, b1: number, b2: number, b3: number, rows: number,
                    out: Float32Array, o0: number, chan: number, step: number, pixels: number): void {
   const offEnd = offAt + K;
   let q = 0;
@@ -91,8 +105,10 @@ function rowBlock4(x: Float32Array, xRow: number, offsets: Int32Array, offAt: nu
     out[o] = s10; out[o + step] = s11; out[o + 2 * step] = s12; out[o + 3 * step] = s13;
     o += chan;
     out[o] = s20; out[o + step] = s21; out[o + 2 * step] = s22; out[o + 3 * step] = s23;
-    o += chan;
-    out[o] = s30; out[o + step] = s31; out[o + 2 * step] = s32; out[o + 3 * step] = s33;
+    if (rows > 3) {
+      o += chan;
+      out[o] = s30; out[o + step] = s31; out[o + 2 * step] = s32; out[o + 3 * step] = s33;
+    }
   }
   for (; q < pixels; q++) {
     let s0 = b0, s1 = b1, s2 = b2, s3 = b3;
@@ -102,7 +118,8 @@ function rowBlock4(x: Float32Array, xRow: number, offsets: Int32Array, offAt: nu
       s0 += w[wi] * v; s1 += w[wi + 1] * v; s2 += w[wi + 2] * v; s3 += w[wi + 3] * v;
     }
     const o = o0 + q * step;
-    out[o] = s0; out[o + chan] = s1; out[o + 2 * chan] = s2; out[o + 3 * chan] = s3;
+    out[o] = s0; out[o + chan] = s1; out[o + 2 * chan] = s2;
+    if (rows > 3) out[o + 3 * chan] = s3;
   }
 }
 
@@ -151,19 +168,21 @@ export function convPhases(plan: ConvPlan, x: Float32Array, packed: Float32Array
         let wAt = g * packedGroup + phases[r + 5];
         const outBase = og + phases[r + 6];
         const stepD = phases[r + 7], stepH = phases[r + 8], step = phases[r + 9];
+        const end = blockEnd(M);
         let m = 0;
-        for (; m + CHANNEL_BLOCK <= M; m += CHANNEL_BLOCK) {
+        for (; m < end; m += CHANNEL_BLOCK) {
+          const rows = Math.min(M - m, CHANNEL_BLOCK);
           const c = g * M + m;
-          const b0 = biasAt(c), b1 = biasAt(c + 1), b2 = biasAt(c + 2), b3 = biasAt(c + 3);
+          const b0 = biasAt(c), b1 = biasAt(c + 1), b2 = biasAt(c + 2), b3 = rows > 3 ? biasAt(c + 3) : 0;
           for (let d = 0; d < qD; d++) {
             for (let h = 0; h < qH; h++) {
-              rowBlock4(x, xg + d * xStrideD + h * eW, offsets, offAt, K, packed, wAt, b0, b1, b2, b3,
+              rowBlock4(x, xg + d * xStrideD + h * eW, offsets, offAt, K, packed, wAt, b0, b1, b2, b3, rows,
                 output, outBase + m * chan + d * stepD + h * stepH, chan, step, qW);
             }
           }
           wAt += K * CHANNEL_BLOCK;
         }
-        for (; m < M; m++) {
+        for (m = end; m < M; m++) {
           const b = biasAt(g * M + m);
           for (let d = 0; d < qD; d++) {
             for (let h = 0; h < qH; h++) {
