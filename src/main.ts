@@ -1,7 +1,9 @@
-// `npm start`: the main job on built-in inputs. Reproduces the seed examples and prints a short
-// WebAssembly-vs-plain-JS throughput table.
+// `npm start`: the main job on built-in inputs. Reproduces the seed examples (bilinear and
+// transposed convolution), prints a short WebAssembly-vs-plain-JS throughput table, and runs the
+// command line on the sample image.
 
-import { init, interpolate, js, type Tensor } from './index.js';
+import { convTranspose2d, init, interpolate, js, type Tensor } from './index.js';
+import { seedConvTransposeMatches, seedConvTransposeTable } from './demo/conv.js';
 import { formatChannel, SEED_BILINEAR_EXPECTED, seedBilinear } from './demo/interpolate.js';
 import { runSampleImage } from './demo/image.js';
 
@@ -38,6 +40,10 @@ async function main(): Promise<void> {
   console.log(formatChannel(bilinear));
   console.log(ok ? 'matches PyTorch exactly\n' : 'DOES NOT MATCH PyTorch\n');
 
+  console.log(seedConvTransposeTable({ convTranspose2d }));
+  const convOk = seedConvTransposeMatches({ convTranspose2d });
+  console.log(convOk ? 'matches PyTorch exactly\n' : 'DOES NOT MATCH PyTorch\n');
+
   const workloads: Array<[string, number[], Parameters<typeof interpolate>[1]]> = [
     ['bilinear 2x [1,32,256,256]', [1, 32, 256, 256], { scaleFactor: 2, mode: 'bilinear' }],
     ['nearest 2x [1,32,256,256]', [1, 32, 256, 256], { scaleFactor: 2, mode: 'nearest' }],
@@ -52,7 +58,7 @@ async function main(): Promise<void> {
     const jsMs = time(() => js.interpolate(input, { ...options, out }));
     console.log(`| ${name} | ${wasmMs.toFixed(2)} | ${jsMs.toFixed(2)} | ${(jsMs / wasmMs).toFixed(1)}x |`);
   }
-  if (!ok) process.exitCode = 1;
+  if (!ok || !convOk) process.exitCode = 1;
 
   console.log('');
   for (const line of await runSampleImage()) console.log(line);
