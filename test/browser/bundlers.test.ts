@@ -47,6 +47,7 @@ function app(name: string, main = 'main.js'): string {
   mkdirSync(dir);
   copyFileSync(join(APP, 'index.html'), join(dir, 'index.html'));
   copyFileSync(join(APP, main), join(dir, 'main.js'));
+  copyFileSync(join(APP, 'seed.js'), join(dir, 'seed.js'));
   return dir;
 }
 
