@@ -51,6 +51,17 @@ function app(name: string, main = 'main.js'): string {
   return dir;
 }
 
+/** The app bundled by esbuild into <dir>/out/ (with its page), which must build without warnings. */
+async function esbuildApp(name: string, main: string): Promise<string> {
+  const esbuild = await import('esbuild');
+  const dir = app(name, main);
+  const result = await esbuild.build({ entryPoints: [join(dir, 'main.js')], bundle: true, format: 'esm',
+    outfile: join(dir, 'out', 'main.js'), logLevel: 'silent', platform: 'browser' });
+  expect(result.warnings).toEqual([]);
+  copyFileSync(join(dir, 'index.html'), join(dir, 'out', 'index.html'));
+  return dir;
+}
+
 interface Seed { simd: boolean; shape: number[]; rows: number[][] }
 
 function expectSeed(result: string): void {
@@ -179,22 +190,12 @@ describe('bundlers and browsers', () => {
   }, 60_000);
 
   it('esbuild with the inline entry: no asset at all', async () => {
-    const esbuild = await import('esbuild');
-    const dir = app('esbuild-inline', 'main-inline.js');
-    const result = await esbuild.build({ entryPoints: [join(dir, 'main.js')], bundle: true, format: 'esm',
-      outfile: join(dir, 'out', 'main.js'), logLevel: 'silent', platform: 'browser' });
-    expect(result.warnings).toEqual([]);
-    copyFileSync(join(dir, 'index.html'), join(dir, 'out', 'index.html'));
+    const dir = await esbuildApp('esbuild-inline', 'main-inline.js');
     expect(await serveAndCheck(join(dir, 'out'))).toEqual([]);
   }, 30_000);
 
   it('esbuild with the root entry and the .wasm copied beside the bundle, passed to init({ wasm })', async () => {
-    const esbuild = await import('esbuild');
-    const dir = app('esbuild-copy', 'main-wasm-url.js');
-    const result = await esbuild.build({ entryPoints: [join(dir, 'main.js')], bundle: true, format: 'esm',
-      outfile: join(dir, 'out', 'main.js'), logLevel: 'silent', platform: 'browser' });
-    expect(result.warnings).toEqual([]);
-    copyFileSync(join(dir, 'index.html'), join(dir, 'out', 'index.html'));
+    const dir = await esbuildApp('esbuild-copy', 'main-wasm-url.js');
     copyFileSync(join(consumer, 'node_modules', 'upsample-wasm', 'build', 'simd.wasm'), join(dir, 'out', 'simd.wasm'));
     const wasm = await serveAndCheck(join(dir, 'out'));
     expect(wasm).toEqual([expect.stringMatching(/^200 .*\/simd\.wasm$/)]);
