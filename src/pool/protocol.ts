@@ -13,7 +13,7 @@ export interface InitMessage {
   names?: string[];
 }
 
-/** Int32 slots of a control block: request sequence, done sequence, job address, job length, error. */
+/** Int32 slots of a control block: request sequence, done sequence, job (queue) address, its length, error. */
 export const CONTROL_INTS = 16;
 export const REQUEST = 0;
 export const DONE = 1;
@@ -23,7 +23,17 @@ export const FAILED = 4;
 /** A request sequence number that tells the worker to leave its loop. */
 export const STOP = -1;
 
-/** Encodes calls for a shared-memory job: per call, the kernel's index, the argument count, the arguments. */
+/**
+ * A shared-memory job is one queue of chunks for all the workers it is handed to: int32s
+ * [next chunk, chunk count, then per chunk the address and length of its encoded calls]. Each
+ * worker claims the next chunk with Atomics.add until none remain, so a worker that other
+ * processes hold up leaves its share to the others.
+ */
+export const QUEUE_NEXT = 0;
+export const QUEUE_COUNT = 1;
+export const QUEUE_CHUNKS = 2;
+
+/** Encodes calls for a shared-memory job's chunk: per call, the kernel's index, the argument count, the arguments. */
 export function encodeJob(calls: KernelCall[], index: Map<string, number>): Int32Array | undefined {
   const out: number[] = [];
   for (const [name, args] of calls) {
