@@ -2,7 +2,8 @@
 // and the workers claim them from one atomic counter. The cuts cover every output unit once, in
 // order; results are bit-identical to the synchronous API when the chunk count divides nothing,
 // exceeds the units, or exceeds the workers; a kernel failing in some chunks rejects the call and
-// leaves the pool usable. Workers run the built files, so this imports dist/ (npm test builds first).
+// leaves the pool usable; chunk scratch does not grow memory call after call. Workers run the
+// built files, so this imports dist/ (npm test builds first).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as up from '../dist/index.js';
@@ -80,6 +81,17 @@ describe.each([2, 3])('a pool of %i workers claiming chunks', (threads) => {
     pool = await up.createPool({ threads });
   });
   afterAll(() => pool.close());
+
+  it('chunk scratch does not grow the memory call after call', async () => {
+    const big = ramp([1, 6, 24, 24, 24]); // separable 3-D: ~330 KiB of intermediates per chunk
+    const run = () => pool.interpolate(big, { scaleFactor: 2, mode: 'trilinear' });
+    await run();
+    const bytes = pool.memoryBytes;
+    for (let i = 0; i < 5; i++) await run();
+    for (const [, other] of calls) await other(pool);
+    await run();
+    expect(pool.memoryBytes).toBe(bytes);
+  });
 
   it.each(calls)('%s: every element written, bit-identical to the synchronous API', async (name, run) => {
     const expected = await run(up);
