@@ -18,7 +18,7 @@ import { stageInterpolate } from '../wasm/interpolate.js';
 import { engineHasRelaxedSimd, engineHasSimd, Layout, WasmModule } from '../wasm/module.js';
 import { allocResident, type Block, type ResidentTensor } from '../wasm/resident.js';
 import { splitCall } from './split.js';
-import { type InitMessage, CONTROL_INTS, DONE, encodeJob, FAILED, fence, JOB_LENGTH, JOB_PTR, QUEUE_CHUNKS, QUEUE_COUNT, REQUEST, STOP,
+import { type InitMessage, CONTROL_INTS, DONE, encodeQueue, FAILED, fence, JOB_LENGTH, JOB_PTR, REQUEST, STOP,
   type KernelCall, type ReplyMessage } from './protocol.js';
 
 export interface PoolOptions {
@@ -428,14 +428,8 @@ class ThreadPool implements Pool {
       // Through shared memory, workers claim chunks one after another (a worker held up by other
       // processes leaves its share to the others); by message, each worker gets one fixed part.
       const chunks = splitCall(work, workers, this.shm ? CHUNKS_PER_WORKER : 1, scratch, plan, (ptr, n) => m.i32(ptr, n));
-      const encoded = this.shm && chunks.map((calls) => encodeJob(calls, this.shm!.index));
-      let queue: { ptr: number; length: number } | undefined;
-      if (encoded?.every((e) => e !== undefined)) {
-        const table = new Int32Array(QUEUE_CHUNKS + 2 * chunks.length);
-        table[QUEUE_COUNT] = chunks.length;
-        encoded.forEach((e, c) => table.set([scratch.i32(e!), e!.length], QUEUE_CHUNKS + 2 * c));
-        queue = { ptr: scratch.i32(table), length: table.length };
-      }
+      const encoded = this.shm && encodeQueue(chunks, this.shm.index);
+      const queue = encoded && { ptr: scratch.i32(encoded), length: encoded.length };
       scratch.commit();
       m.heap.busyEnd = scratch.top; // tensors allocated meanwhile go above the workers' memory
       const k = m.kernels as unknown as Record<string, (...args: number[]) => void>;

@@ -32,10 +32,9 @@ function runLoop(port: Port, kernels: Kernels, memory: WebAssembly.Memory, contr
       const count = queue[QUEUE_COUNT];
       // After a failure, claim no more: the call rejects anyway, the other workers drain the queue.
       for (let c = Atomics.add(queue, QUEUE_NEXT, 1); c < count; c = Atomics.add(queue, QUEUE_NEXT, 1)) {
-        const job = new Int32Array(memory.buffer, queue[QUEUE_CHUNKS + 2 * c], queue[QUEUE_CHUNKS + 2 * c + 1]);
-        for (let i = 0; i < job.length;) {
-          const argc = job[i + 1];
-          kernels[names[job[i]]](...job.subarray(i + 2, i + 2 + argc));
+        for (let i = queue[QUEUE_CHUNKS + 2 * c], end = queue[QUEUE_CHUNKS + 2 * c + 1]; i < end;) {
+          const argc = queue[i + 1];
+          kernels[names[queue[i]]](...queue.subarray(i + 2, i + 2 + argc));
           i += 2 + argc;
         }
       }
