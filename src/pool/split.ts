@@ -92,6 +92,7 @@ function splitRows2d(a: number[], workers: number, perWorker: number, scratch: L
   return ranges(units, chunks).map(([u0, u1]) => {
     const ring = scratch.f32(tapsH * outW);
     const ringRows = scratch.i32(new Int32Array(tapsH));
+    scratch.f32(16); // a cache line between chunks: workers running neighbours do not share one
     const calls: KernelCall[] = [];
     const call = (p: number, o0: number, rows: number, count: number): void => {
       calls.push(['separable2d', [src + p * inPlane, dst + (p * outH + o0) * outRow, ring, ringRows, count, inH, inW, rows, outW,
