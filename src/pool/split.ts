@@ -7,7 +7,7 @@
 // operands as in the single-thread call, so the results are bit-identical.
 
 import { CHANNEL_BLOCK, PHASE_FIELDS } from '../conv.js';
-import type { InterpolatePlan } from '../interpolate.js';
+import { ringSlots, type InterpolatePlan } from '../interpolate.js';
 import type { Layout } from '../wasm/module.js';
 import type { KernelCall } from './protocol.js';
 
@@ -66,8 +66,8 @@ function splitRows2d(a: number[], parts: number, scratch: Layout): KernelCall[][
   const inPlane = inH * inW * 4;
   const outRow = outW * 4;
   return ranges(planes * outH, parts).map(([u0, u1]) => {
-    const ring = scratch.f32(tapsH * outW);
-    const ringRows = scratch.i32(new Int32Array(tapsH));
+    const ring = scratch.f32(ringSlots(tapsH) * outW);
+    const ringRows = scratch.i32(new Int32Array(ringSlots(tapsH)));
     const calls: KernelCall[] = [];
     const call = (p: number, o0: number, rows: number, count: number): void => {
       calls.push(['separable2d', [src + p * inPlane, dst + (p * outH + o0) * outRow, ring, ringRows, count, inH, inW, rows, outW,
