@@ -267,7 +267,21 @@ function antialiasTable(inSize: number, outSize: number, alignCorners: boolean, 
   return t;
 }
 
-/** The longest run of W outputs [lo, hi) on which the table repeats with period 2. */
+/**
+ * Rows in the 2-D kernel's ring for `taps` rows per output row: the power of two >= taps, so the
+ * kernel finds a row's slot with a mask (assembly/interpolate.ts ringSlots, which must agree).
+ */
+export function ringSlots(taps: number): number {
+  let slots = 1;
+  while (slots < taps) slots *= 2;
+  return slots;
+}
+
+/**
+ * The longest run of W outputs [lo, hi) on which the table repeats with period 2, starting at
+ * either parity (an even start first on ties). Bilinear and bicubic 2x repeat from an odd start,
+ * where both phases read the same sources, which the kernel's stretch loads once.
+ */
 export function periodTwoRun(t: AxisTable): [number, number] {
   const k = t.taps;
   const repeats = (o: number): boolean => {
@@ -277,13 +291,15 @@ export function periodTwoRun(t: AxisTable): [number, number] {
     return true;
   };
   let best: [number, number] = [0, 0];
-  let lo = -1;
-  for (let o = 0; o + 3 < t.outSize; o += 2) {
-    if (repeats(o)) {
-      if (lo < 0) lo = o;
-      if (o + 4 - lo > best[1] - best[0]) best = [lo, o + 4];
-    } else {
-      lo = -1;
+  for (const parity of [0, 1]) {
+    let lo = -1;
+    for (let o = parity; o + 3 < t.outSize; o += 2) {
+      if (repeats(o)) {
+        if (lo < 0) lo = o;
+        if (o + 4 - lo > best[1] - best[0]) best = [lo, o + 4];
+      } else {
+        lo = -1;
+      }
     }
   }
   return best;

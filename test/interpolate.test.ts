@@ -54,3 +54,19 @@ it('covers every mode and rank the issue names', () => {
   expect(cases.some((c) => c.options.antialias === true && c.expected)).toBe(true);
   expect(cases.some((c) => c.options.recomputeScaleFactor === true && c.expected)).toBe(true);
 });
+
+it('bilinear and bicubic 2x: the W period run starts where both phases read the same sources', async () => {
+  // The SIMD stretch loads shared sources once (assembly/interpolate.ts stretch2); the fixtures
+  // above check its values, this that the plan hands it the run that takes that path.
+  const { planInterpolate } = await import('../src/interpolate.js');
+  for (const [mode, taps] of [['bilinear', 2], ['bicubic', 4]] as const) {
+    const { plan } = planInterpolate({ data: new Float32Array(40), shape: [1, 1, 2, 20] }, { scaleFactor: 2, mode });
+    if (plan.kind !== 'separable') throw new Error('expected a separable plan');
+    const [lo, hi] = plan.period;
+    const w = plan.axes[2];
+    expect(w.taps).toBe(taps);
+    expect(lo % 2).toBe(1);
+    expect(hi - lo).toBeGreaterThanOrEqual(40 - 2 * taps);
+    expect(Array.from(w.index.slice(lo * taps, (lo + 1) * taps))).toEqual(Array.from(w.index.slice((lo + 1) * taps, (lo + 2) * taps)));
+  }
+});

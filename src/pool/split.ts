@@ -8,7 +8,7 @@
 // single-thread call, so the results are bit-identical.
 
 import { CHANNEL_BLOCK, PHASE_FIELDS } from '../conv.js';
-import type { InterpolatePlan } from '../interpolate.js';
+import { ringSlots, type InterpolatePlan } from '../interpolate.js';
 import type { Layout } from '../wasm/module.js';
 import type { KernelCall } from './protocol.js';
 
@@ -88,10 +88,11 @@ function splitRows2d(a: number[], workers: number, perWorker: number, scratch: L
   const inPlane = inH * inW * 4;
   const outRow = outW * 4;
   const units = planes * outH;
-  const chunks = chunkCount(units, workers, perWorker, 8 * tapsH, tapsH * (outW + 1) * 4);
+  const slots = ringSlots(tapsH);
+  const chunks = chunkCount(units, workers, perWorker, 8 * tapsH, slots * (outW + 1) * 4);
   return ranges(units, chunks).map(([u0, u1]) => {
-    const ring = scratch.f32(tapsH * outW);
-    const ringRows = scratch.i32(new Int32Array(tapsH));
+    const ring = scratch.f32(slots * outW);
+    const ringRows = scratch.i32(new Int32Array(slots));
     scratch.f32(16); // a cache line between chunks: workers running neighbours do not share one
     const calls: KernelCall[] = [];
     const call = (p: number, o0: number, rows: number, count: number): void => {

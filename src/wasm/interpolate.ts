@@ -1,7 +1,7 @@
 // WebAssembly interpolation: lays the plan's tables and the input out in linear memory, runs the
 // kernel of assembly/interpolate.ts, and copies the result out.
 
-import type { InterpolatePlan } from '../interpolate.js';
+import { ringSlots, type InterpolatePlan } from '../interpolate.js';
 import type { WasmModule } from './module.js';
 
 /**
@@ -30,8 +30,8 @@ export function stageInterpolate(module: WasmModule, plan: InterpolatePlan, inpu
   const [[indexD, weightD], [indexH, weightH], [indexW, weightW]] =
     plan.axes.map((t) => [layout.i32(t.index), layout.f32(t.weight.length, t.weight)]);
   if (plan.rank === 2) {
-    const ring = layout.f32(axisH.taps * outW);
-    const ringRows = layout.i32(new Int32Array(axisH.taps));
+    const ring = layout.f32(ringSlots(axisH.taps) * outW);
+    const ringRows = layout.i32(new Int32Array(ringSlots(axisH.taps)));
     layout.commit();
     return {
       dst,
