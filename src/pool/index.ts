@@ -1,7 +1,8 @@
 // A worker pool: the same operations, asynchronous, split over threads that share one
 // WebAssembly.Memory (a SharedArrayBuffer). The main thread validates, plans and stages each call
 // exactly as the synchronous API does (src/wasm/*.ts), on a module whose kernels only record their
-// calls; the recorded work call is then cut into independent parts (./split.ts), one per worker.
+// calls; the recorded work call is then cut into independent chunks (./split.ts) that the workers
+// claim one after another.
 // Where threads are unavailable (no SharedArrayBuffer, a page that is not cross-origin isolated,
 // no SIMD) the pool runs the synchronous API on the calling thread: same results, one thread.
 
@@ -17,7 +18,8 @@ import { stageInterpolate } from '../wasm/interpolate.js';
 import { engineHasRelaxedSimd, engineHasSimd, Layout, WasmModule } from '../wasm/module.js';
 import { allocResident, type Block, type ResidentTensor } from '../wasm/resident.js';
 import { splitCall } from './split.js';
-import { type InitMessage, CONTROL_INTS, DONE, encodeJob, FAILED, fence, JOB_LENGTH, JOB_PTR, REQUEST, STOP, type KernelCall, type ReplyMessage } from './protocol.js';
+import { type InitMessage, CONTROL_INTS, DONE, encodeQueue, FAILED, fence, JOB_LENGTH, JOB_PTR, REQUEST, STOP,
+  type KernelCall, type ReplyMessage } from './protocol.js';
 
 export interface PoolOptions {
   /** Worker threads; default: the number of logical cores (at most 16). */
@@ -65,6 +67,12 @@ export interface Pool extends PoolOperations {
 const POOL_OPTIONS = ['threads', 'maximumMemory', 'wasm', 'worker', 'shared', 'build'] as const;
 const PAGE = 65536;
 const MAX_THREADS = 64;
+/**
+ * Chunks per worker in a shared-memory call (fewer where units are few or scratch large, see
+ * splitCall): enough that a worker preempted on a busy machine delays the call by a small chunk,
+ * not by half the work; few enough that per-chunk setup stays small.
+ */
+const CHUNKS_PER_WORKER = 4;
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 type WaitAsync = (array: Int32Array, index: number, value: number) => { async: boolean; value: Promise<string> | string };
 /** Atomics.waitAsync (ES2024; Node 16+, Chrome 87+), typed here for the ES2022 library; read when a pool starts. */
@@ -394,10 +402,10 @@ class ThreadPool implements Pool {
   }
 
   /**
-   * Stages one call (recording its kernel calls), runs the preparatory calls here, splits the last
-   * (the work) over the workers, waits, and copies the result out unless `out` is resident.
+   * Stages one call (recording its kernel calls), runs the preparatory calls here, cuts the last
+   * (the work) into chunks for the workers, waits, and copies the result out unless `out` is resident.
    */
-  private async execute(inputs: Array<Float32Array | undefined>, result: Tensor, plan: Parameters<typeof splitCall>[3],
+  private async execute(inputs: Array<Float32Array | undefined>, result: Tensor, plan: Parameters<typeof splitCall>[4],
                         stage: (module: WasmModule, target: number) => number): Promise<Tensor> {
     const m = this.module;
     const output = result.data;
@@ -416,18 +424,22 @@ class ThreadPool implements Pool {
       const dst = stage(rec.module, target);
       const work = rec.calls[rec.calls.length - 1];
       const scratch = new Layout(m, rec.top());
-      const jobs = splitCall(work, this.workers.length, scratch, plan, (ptr, n) => m.i32(ptr, n));
-      const encoded = this.shm && jobs.map((calls) => encodeJob(calls, this.shm!.index));
-      const areas = encoded?.every((e) => e !== undefined) ? encoded.map((e) => scratch.i32(e!)) : undefined;
+      const workers = this.workers.length;
+      // Through shared memory, workers claim chunks one after another (a worker held up by other
+      // processes leaves its share to the others); by message, each worker gets one fixed part.
+      const chunks = splitCall(work, workers, this.shm ? CHUNKS_PER_WORKER : 1, scratch, plan, (ptr, n) => m.i32(ptr, n));
+      const encoded = this.shm && encodeQueue(chunks, this.shm.index);
+      const queue = encoded && { ptr: scratch.i32(encoded), length: encoded.length };
       scratch.commit();
       m.heap.busyEnd = scratch.top; // tensors allocated meanwhile go above the workers' memory
       const k = m.kernels as unknown as Record<string, (...args: number[]) => void>;
       for (const [name, args] of rec.calls.slice(0, -1)) k[name](...args);
       fence(this.memory);
       // Wait for every worker, even when one fails, so no worker still writes when the next call starts.
-      const settled = await Promise.allSettled(jobs.map((calls, i) => (areas
-        ? this.signal(i, areas[i], encoded![i]!.length)
-        : this.post(this.workers[i], calls))));
+      const settled = await Promise.allSettled(queue
+        ? this.workers.slice(0, chunks.length).map((_, i) => this.signal(i, queue.ptr, queue.length))
+        // Round robin: more chunks than workers when shared memory is there but a job did not encode.
+        : chunks.map((calls, i) => this.post(this.workers[i % workers], calls)));
       const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
       if (failed) throw failed.reason;
       fence(this.memory);
@@ -439,7 +451,7 @@ class ThreadPool implements Pool {
     }
   }
 
-  /** Hands worker i the job at `ptr` through its control block and waits until it is done. */
+  /** Hands worker i the job (queue) at `ptr` through its control block and waits until it is done. */
   private async signal(i: number, ptr: number, length: number): Promise<void> {
     const shm = this.shm!;
     const ctrl = new Int32Array(this.memory.buffer, shm.control + i * CONTROL_INTS * 4, CONTROL_INTS);

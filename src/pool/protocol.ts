@@ -13,7 +13,7 @@ export interface InitMessage {
   names?: string[];
 }
 
-/** Int32 slots of a control block: request sequence, done sequence, job address, job length, error. */
+/** Int32 slots of a control block: request sequence, done sequence, job (queue) address, its length, error. */
 export const CONTROL_INTS = 16;
 export const REQUEST = 0;
 export const DONE = 1;
@@ -23,15 +23,41 @@ export const FAILED = 4;
 /** A request sequence number that tells the worker to leave its loop. */
 export const STOP = -1;
 
-/** Encodes calls for a shared-memory job: per call, the kernel's index, the argument count, the arguments. */
-export function encodeJob(calls: KernelCall[], index: Map<string, number>): Int32Array | undefined {
-  const out: number[] = [];
-  for (const [name, args] of calls) {
-    const i = index.get(name);
-    if (i === undefined || !args.every((a) => Number.isInteger(a) && a >= -(2 ** 31) && a < 2 ** 31)) return undefined;
-    out.push(i, args.length, ...args);
+/**
+ * A shared-memory job is one queue of chunks for all the workers it is handed to, in one int32
+ * array: [next chunk, chunk count, then per chunk the [start, end) of its encoded calls in this
+ * array, then the encoded calls]. Each worker claims the next chunk with Atomics.add until none
+ * remain, so a worker that other processes hold up leaves its share to the others.
+ */
+export const QUEUE_NEXT = 0;
+export const QUEUE_COUNT = 1;
+export const QUEUE_CHUNKS = 2;
+
+/**
+ * Encodes chunks as a queue; per call, the kernel's index, the argument count, the arguments.
+ * One typed array per call of the pool: allocating one per chunk cost more than the encoding.
+ */
+export function encodeQueue(chunks: KernelCall[][], index: Map<string, number>): Int32Array | undefined {
+  let size = QUEUE_CHUNKS + 2 * chunks.length;
+  for (const calls of chunks) for (const [, args] of calls) size += 2 + args.length;
+  const queue = new Int32Array(size);
+  queue[QUEUE_COUNT] = chunks.length;
+  let o = QUEUE_CHUNKS + 2 * chunks.length;
+  for (let c = 0; c < chunks.length; c++) {
+    queue[QUEUE_CHUNKS + 2 * c] = o;
+    for (const [name, args] of chunks[c]) {
+      const k = index.get(name);
+      if (k === undefined) return undefined;
+      queue[o++] = k;
+      queue[o++] = args.length;
+      for (const a of args) {
+        if (!Number.isInteger(a) || a < -(2 ** 31) || a >= 2 ** 31) return undefined;
+        queue[o++] = a;
+      }
+    }
+    queue[QUEUE_CHUNKS + 2 * c + 1] = o;
   }
-  return Int32Array.from(out);
+  return queue;
 }
 
 /** One kernel call: an export's name and its arguments (byte addresses and counts). */

@@ -1,10 +1,11 @@
-// Splitting one kernel call into per-worker calls that together do exactly the same arithmetic.
+// Splitting one kernel call into chunks that together do exactly the same arithmetic.
 //
 // The pool stages an operation with the same code as the synchronous API (src/wasm/*.ts) on a
 // module whose kernels only record their calls; this file then cuts each recorded call along an
-// axis whose parts are independent, giving every worker its own scratch (ring rows, intermediates,
-// phase tables). Each output element is computed by one worker with the same instructions and
-// operands as in the single-thread call, so the results are bit-identical.
+// axis whose parts are independent, into contiguous chunks, giving every chunk its own scratch
+// (ring rows, intermediates, phase tables) so that any worker may run any chunk. Each output
+// element is computed by one chunk with the same instructions and operands as in the
+// single-thread call, so the results are bit-identical.
 
 import { CHANNEL_BLOCK, PHASE_FIELDS } from '../conv.js';
 import { ringSlots, type InterpolatePlan } from '../interpolate.js';
@@ -24,50 +25,75 @@ export function ranges(units: number, parts: number): Array<[number, number]> {
 }
 
 /**
- * Per-worker call lists for one recorded kernel call. `scratch` reserves each worker's private
- * buffers above the call's own layout; `phases` reads a conv call's phase table from memory.
+ * Scratch bytes that the chunks of one call may hold together: chunks beyond one per worker only
+ * while they fit (the separable kernel's intermediates may take ~512 KiB per chunk).
  */
-export function splitCall(call: KernelCall, parts: number, scratch: Layout, plan: InterpolatePlan | undefined,
+export const SCRATCH_BUDGET = 4 * 2 ** 20;
+
+/**
+ * How many chunks to cut `units` into: `perWorker` per worker where there are enough units of at
+ * least `minUnits` each and their scratch (`scratchBytes` per chunk) fits SCRATCH_BUDGET; never
+ * fewer than one per worker (ranges() then caps the count at `units`).
+ */
+export function chunkCount(units: number, workers: number, perWorker: number, minUnits = 1, scratchBytes = 0): number {
+  const byBudget = scratchBytes > 0 ? Math.floor(SCRATCH_BUDGET / scratchBytes) : Infinity;
+  return Math.max(workers, Math.min(workers * perWorker, Math.floor(units / minUnits), byBudget));
+}
+
+/**
+ * Chunks (call lists) of one recorded kernel call, for `workers` workers: one per worker when
+ * `perWorker` is 1 (a static split), else up to `perWorker` per worker for workers to claim one
+ * after another. `scratch` reserves each chunk's private buffers above the call's own layout;
+ * `phases` reads a conv call's phase table from memory.
+ */
+export function splitCall(call: KernelCall, workers: number, perWorker: number, scratch: Layout, plan: InterpolatePlan | undefined,
                           phases: (ptr: number, length: number) => Int32Array): KernelCall[][] {
   const [name, a] = call;
+  const planeChunks = (planes: number): number => chunkCount(planes, workers, perWorker);
   switch (name) {
-    case 'separable2d': return splitRows2d(a, parts, scratch);
-    case 'separable': return splitSeparable(a, parts, scratch, plan);
+    case 'separable2d': return splitRows2d(a, workers, perWorker, scratch);
+    case 'separable': return splitSeparable(a, workers, perWorker, scratch, plan);
     case 'areaPool': {
       const [src, dst, planes, inD, inH, inW, outD, outH, outW] = a;
-      return splitPlanes(planes, parts, inD * inH * inW * 4, outD * outH * outW * 4,
+      return splitPlanes(planes, planeChunks(planes), inD * inH * inW * 4, outD * outH * outW * 4,
         (s, d, n) => [['areaPool', [src + s, dst + d, n, ...a.slice(3)]]]);
     }
     case 'planeMean': {
       const [src, dst, planes, size] = a;
-      return splitPlanes(planes, parts, size * 4, 4, (s, d, n) => [['planeMean', [src + s, dst + d, n, size]]]);
+      return splitPlanes(planes, planeChunks(planes), size * 4, 4, (s, d, n) => [['planeMean', [src + s, dst + d, n, size]]]);
     }
     case 'pixelShuffle': {
       const [src, dst, planes, r, height, width, upscale] = a;
       const bytes = r * r * height * width * 4;
-      return splitPlanes(planes, parts, bytes, bytes, (s, d, n) => [['pixelShuffle', [src + s, dst + d, n, r, height, width, upscale]]]);
+      return splitPlanes(planes, planeChunks(planes), bytes, bytes, (s, d, n) => [['pixelShuffle', [src + s, dst + d, n, r, height, width, upscale]]]);
     }
-    case 'convPhases': return splitConvPhases(a, parts, scratch, phases);
+    case 'convPhases': return splitConvPhases(a, workers, perWorker, scratch, phases);
     default: return [[call]]; // not splittable: one worker runs it whole
   }
 }
 
-function splitPlanes(planes: number, parts: number, inBytes: number, outBytes: number,
+function splitPlanes(planes: number, chunks: number, inBytes: number, outBytes: number,
                      make: (srcOffset: number, dstOffset: number, planes: number) => KernelCall[]): KernelCall[][] {
-  return ranges(planes, parts).map(([p0, p1]) => make(p0 * inBytes, p0 * outBytes, p1 - p0));
+  return ranges(planes, chunks).map(([p0, p1]) => make(p0 * inBytes, p0 * outBytes, p1 - p0));
 }
 
 /**
  * The 2-D row-cache kernel over (plane, output row) units: every output row depends only on its
- * own tap rows, so a worker may start and stop mid-plane. Each worker has its own ring of rows.
+ * own tap rows, so a chunk may start and stop mid-plane. Each chunk has its own ring of rows,
+ * which it first fills with tapsH resampled rows: chunks of at least 8 * tapsH rows keep that
+ * refill a small part of the chunk's work.
  */
-function splitRows2d(a: number[], parts: number, scratch: Layout): KernelCall[][] {
+function splitRows2d(a: number[], workers: number, perWorker: number, scratch: Layout): KernelCall[][] {
   const [src, dst, , , planes, inH, inW, outH, outW, tapsW, indexW, weightW, periodLo, periodHi, tapsH, indexH, weightH] = a;
   const inPlane = inH * inW * 4;
   const outRow = outW * 4;
-  return ranges(planes * outH, parts).map(([u0, u1]) => {
-    const ring = scratch.f32(ringSlots(tapsH) * outW);
-    const ringRows = scratch.i32(new Int32Array(ringSlots(tapsH)));
+  const units = planes * outH;
+  const slots = ringSlots(tapsH);
+  const chunks = chunkCount(units, workers, perWorker, 8 * tapsH, slots * (outW + 1) * 4);
+  return ranges(units, chunks).map(([u0, u1]) => {
+    const ring = scratch.f32(slots * outW);
+    const ringRows = scratch.i32(new Int32Array(slots));
+    scratch.f32(16); // a cache line between chunks: workers running neighbours do not share one
     const calls: KernelCall[] = [];
     const call = (p: number, o0: number, rows: number, count: number): void => {
       calls.push(['separable2d', [src + p * inPlane, dst + (p * outH + o0) * outRow, ring, ringRows, count, inH, inW, rows, outW,
@@ -90,11 +116,12 @@ function splitRows2d(a: number[], parts: number, scratch: Layout): KernelCall[][
   });
 }
 
-/** The chunked separable kernel (1-D and 3-D) over planes, each worker with its own intermediates. */
-function splitSeparable(a: number[], parts: number, scratch: Layout, plan: InterpolatePlan | undefined): KernelCall[][] {
+/** The chunked separable kernel (1-D and 3-D) over planes, each chunk with its own intermediates. */
+function splitSeparable(a: number[], workers: number, perWorker: number, scratch: Layout, plan: InterpolatePlan | undefined): KernelCall[][] {
   if (!plan || plan.kind !== 'separable') throw new Error('splitSeparable: needs the separable plan');
   const [src, dst, , , planes, , , inD, inH, inW, outD, outH, outW] = a;
-  return splitPlanes(planes, parts, inD * inH * inW * 4, outD * outH * outW * 4, (s, d, n) => {
+  const chunks = chunkCount(planes, workers, perWorker, 1, (plan.tmpA + plan.tmpB) * 4);
+  return splitPlanes(planes, chunks, inD * inH * inW * 4, outD * outH * outW * 4, (s, d, n) => {
     const tmpA = scratch.f32(plan.tmpA);
     const tmpB = scratch.f32(plan.tmpB);
     return [['separable', [src + s, dst + d, tmpA, tmpB, n, ...a.slice(5)]]];
@@ -108,7 +135,7 @@ function splitSeparable(a: number[], parts: number, scratch: Layout, plan: Inter
  * as its own call with the phase table's weight offsets moved by m0*K, and keeps which channels
  * are computed in blocks and which one by one.
  */
-function splitConvPhases(a: number[], parts: number, scratch: Layout,
+function splitConvPhases(a: number[], workers: number, perWorker: number, scratch: Layout,
                          phases: (ptr: number, length: number) => Int32Array): KernelCall[][] {
   const [x, xBatch, xGroup, xStrideD, xStrideH, phasePtr, phaseCount, offsets, packed, packedGroup,
     bias, M, out, outChannel, batch, groups] = a;
@@ -127,7 +154,7 @@ function splitConvPhases(a: number[], parts: number, scratch: Layout,
     }
     return ptr;
   };
-  return ranges(units, parts).map(([u0, u1]) => {
+  return ranges(units, chunkCount(units, workers, perWorker)).map(([u0, u1]) => {
     const calls: KernelCall[] = [];
     for (let u = u0; u < u1;) {
       const ng = Math.floor(u / blocks);

@@ -3,7 +3,7 @@
 // planned. It holds no logic of its own: every pointer and count comes in the message or the job.
 // Only a Worker loads this file (the package never imports it): its top level starts serving.
 
-import { CONTROL_INTS, DONE, FAILED, fence, JOB_LENGTH, JOB_PTR, REQUEST, STOP,
+import { CONTROL_INTS, DONE, FAILED, fence, JOB_LENGTH, JOB_PTR, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_NEXT, REQUEST, STOP,
   type InitMessage, type JobMessage, type ReplyMessage } from './protocol.js';
 
 interface Port {
@@ -12,7 +12,10 @@ interface Port {
 
 type Kernels = Record<string, (...args: number[]) => unknown>;
 
-/** Waits for jobs in shared memory and runs them, until told to stop (blocks this worker's event loop). */
+/**
+ * Waits for jobs in shared memory and runs the chunks it claims from each, until told to stop
+ * (blocks this worker's event loop).
+ */
 function runLoop(port: Port, kernels: Kernels, memory: WebAssembly.Memory, control: number, names: string[]): void {
   const ctrl = new Int32Array(memory.buffer, control, CONTROL_INTS); // low addresses: valid after growth
   // From the last finished job, not the current request: one may already be waiting.
@@ -25,11 +28,15 @@ function runLoop(port: Port, kernels: Kernels, memory: WebAssembly.Memory, contr
     seen = seq;
     let failed = 0;
     try {
-      const job = new Int32Array(memory.buffer, Atomics.load(ctrl, JOB_PTR), Atomics.load(ctrl, JOB_LENGTH));
-      for (let i = 0; i < job.length;) {
-        const argc = job[i + 1];
-        kernels[names[job[i]]](...job.subarray(i + 2, i + 2 + argc));
-        i += 2 + argc;
+      const queue = new Int32Array(memory.buffer, Atomics.load(ctrl, JOB_PTR), Atomics.load(ctrl, JOB_LENGTH));
+      const count = queue[QUEUE_COUNT];
+      // After a failure, claim no more: the call rejects anyway, the other workers drain the queue.
+      for (let c = Atomics.add(queue, QUEUE_NEXT, 1); c < count; c = Atomics.add(queue, QUEUE_NEXT, 1)) {
+        for (let i = queue[QUEUE_CHUNKS + 2 * c], end = queue[QUEUE_CHUNKS + 2 * c + 1]; i < end;) {
+          const argc = queue[i + 1];
+          kernels[names[queue[i]]](...queue.subarray(i + 2, i + 2 + argc));
+          i += 2 + argc;
+        }
       }
     } catch (error) {
       failed = 1;

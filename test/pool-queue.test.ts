@@ -1,0 +1,131 @@
+// Work sharing in the pool: through shared memory, a call is cut into more chunks than workers
+// and the workers claim them from one atomic counter. The cuts cover every output unit once, in
+// order; results are bit-identical to the synchronous API when the chunk count divides nothing,
+// exceeds the units, or exceeds the workers; a kernel failing in some chunks rejects the call and
+// leaves the pool usable; chunk scratch does not grow memory call after call. Workers run the
+// built files, so this imports dist/ (npm test builds first).
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as up from '../dist/index.js';
+import type { Pool, Tensor } from '../dist/index.js';
+import { chunkCount, SCRATCH_BUDGET, splitCall } from '../dist/pool/split.js';
+import { Layout, type WasmModule } from '../dist/wasm/module.js';
+
+function ramp(shape: number[], seed = 1): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return { data: Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + seed) * 3 + ((i * seed) % 7) / 5), shape };
+}
+
+function differing(actual: Tensor, expected: Tensor): number {
+  expect(actual.shape).toEqual(expected.shape);
+  let differ = 0;
+  for (let i = 0; i < expected.data.length; i++) if (!Object.is(actual.data[i], expected.data[i])) differ++;
+  return differ;
+}
+
+/** Scratch laid out from 1 MiB up, with no memory behind it: splitCall only takes addresses. */
+const scratch = (): Layout => new Layout({} as WasmModule, 2 ** 20);
+
+describe('cutting a call into chunks', () => {
+  it('separable2d: more chunks than workers, contiguous, every output row once, a ring each', () => {
+    const [planes, outH, outW, tapsH] = [3, 80, 74, 4];
+    const dst = 4096;
+    // src, dst, ring, ringRows, planes, inH, inW, outH, outW, tapsW, indexW, weightW, periodLo, periodHi, tapsH, indexH, weightH
+    const call: [string, number[]] = ['separable2d', [0, dst, 0, 0, planes, 40, 37, outH, outW, 4, 0, 0, 0, 0, tapsH, 0, 0]];
+    const chunks = splitCall(call, 2, 4, scratch(), undefined, () => new Int32Array(0));
+    expect(chunks.length).toBe(Math.floor((planes * outH) / (8 * tapsH))); // 7: rows of at least 8 * tapsH
+    let next = 0;
+    const rings = new Set<number>();
+    for (const calls of chunks) {
+      for (const [name, a] of calls) {
+        expect(name).toBe('separable2d');
+        const firstRow = (a[1] - dst) / (outW * 4);
+        expect(firstRow).toBe(next);
+        next += a[4] * a[7]; // planes x rows
+        rings.add(a[2]);
+      }
+      expect(new Set(calls.map(([, a]) => a[2])).size).toBe(1); // one ring per chunk
+    }
+    expect(next).toBe(planes * outH);
+    expect(rings.size).toBe(chunks.length);
+    // The static split (by message): exactly one part per worker.
+    expect(splitCall(call, 3, 1, scratch(), undefined, () => new Int32Array(0)).length).toBe(3);
+  });
+
+  it('planes: more chunks than units gives one plane per chunk; scratch-heavy chunks stay within the budget', () => {
+    const call: [string, number[]] = ['pixelShuffle', [0, 8192, 3, 2, 5, 7, 1]];
+    const chunks = splitCall(call, 2, 4, scratch(), undefined, () => new Int32Array(0));
+    expect(chunks.map((calls) => calls.map(([, a]) => a[2]))).toEqual([[1], [1], [1]]);
+    expect(chunkCount(1000, 2, 4)).toBe(8);
+    expect(chunkCount(1000, 2, 4, 1, SCRATCH_BUDGET / 3)).toBe(3);
+    expect(chunkCount(1000, 4, 4, 1, SCRATCH_BUDGET)).toBe(4); // never fewer than one per worker
+    expect(chunkCount(5, 2, 4, 8)).toBe(2);
+  });
+});
+
+const calls: Array<[name: string, run: (ops: typeof up | Pool, out?: Tensor) => Tensor | Promise<Tensor>]> = [
+  // 240 output rows in 7 chunks: chunks start and end mid-plane.
+  ['bicubic, rows not divisible', (o, out) => o.interpolate(ramp([1, 3, 40, 37]), { scaleFactor: 2, mode: 'bicubic', out })],
+  ['trilinear (separable), 5 planes', (o, out) => o.interpolate(ramp([1, 5, 4, 6, 5]), { scaleFactor: 2, mode: 'trilinear', out })],
+  ['pixelShuffle, 13 planes', (o, out) => o.pixelShuffle(ramp([13, 4, 5, 3]), 2, { out })],
+  ['area, 3 planes (fewer than chunks)', (o, out) => o.interpolate(ramp([1, 3, 17, 19]), { size: [5, 7], mode: 'area', out })],
+  ['convTranspose2d, batch 2 x 8 channel blocks', (o, out) => o.convTranspose2d(ramp([2, 8, 7, 6]), ramp([8, 32, 4, 4], 2), { stride: 2, padding: 1, out })],
+  ['conv2d, 2 channel blocks and 3 single channels', (o, out) => o.conv2d(ramp([1, 4, 9, 8]), ramp([11, 4, 3, 3], 2), { padding: 1, out })],
+  ['bicubic, 2 output rows', (o, out) => o.interpolate(ramp([1, 1, 1, 2]), { scaleFactor: 2, mode: 'bicubic', out })],
+];
+
+describe.each([2, 3])('a pool of %i workers claiming chunks', (threads) => {
+  let pool: Pool;
+  beforeAll(async () => {
+    await up.init({ simd: true });
+    pool = await up.createPool({ threads });
+  });
+  afterAll(() => pool.close());
+
+  it('chunk scratch does not grow the memory call after call', async () => {
+    const big = ramp([1, 6, 24, 24, 24]); // separable 3-D: ~330 KiB of intermediates per chunk
+    const run = () => pool.interpolate(big, { scaleFactor: 2, mode: 'trilinear' });
+    await run();
+    const bytes = pool.memoryBytes;
+    for (let i = 0; i < 5; i++) await run();
+    for (const [, other] of calls) await other(pool);
+    await run();
+    expect(pool.memoryBytes).toBe(bytes);
+  });
+
+  it.each(calls)('%s: every element written, bit-identical to the synchronous API', async (name, run) => {
+    const expected = await run(up);
+    // A resident out full of NaN: a chunk nobody ran shows, even where memory held the last result.
+    for (let round = 0; round < 3; round++) {
+      const out = pool.allocTensor(expected.shape as number[], new Float32Array(expected.data.length).fill(NaN));
+      expect(differing(await run(pool, out), expected), `${name}, round ${round}`).toBe(0);
+      out.dispose();
+    }
+  });
+});
+
+describe('a kernel that fails in some chunks', () => {
+  it('rejects the call, and the pool stays usable', async () => {
+    await up.init({ simd: true });
+    const pool = await up.createPool({ threads: 2 });
+    try {
+      type Execute = (inputs: unknown[], result: Tensor, plan: undefined, stage: (m: WasmModule, target: number) => number) => Promise<Tensor>;
+      const internals = pool as unknown as { enqueue<T>(task: () => Promise<T>): Promise<T>; execute: Execute };
+      const planes = 8;
+      const result = { data: new Float32Array(planes), shape: [planes] };
+      // Means of 8 planes, each a quarter of memory long, read from address 0: planes 4 to 7 lie
+      // beyond the memory, so their chunks trap (out of bounds) and the others run.
+      const failing = internals.enqueue(() => internals.execute.call(pool, [], result, undefined, (m) => {
+        const layout = m.layout();
+        const dst = layout.f32(planes);
+        layout.commit();
+        m.kernels.planeMean(0, dst, planes, Math.floor(m.memoryBytes / 16));
+        return dst;
+      }));
+      await expect(failing).rejects.toThrow(/kernel failed/);
+      for (const [name, run] of calls) expect(differing(await run(pool), await run(up)), `after the failure: ${name}`).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
+});
