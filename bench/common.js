@@ -4,19 +4,64 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { Bench } from 'tinybench';
+import { instantiate, WasmModule } from '../dist/wasm/module.js';
 
 export const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 700);
 
-/** Runs tasks ({ name, fn, flops? }) and returns rows with median/min/max in ms. */
-export async function measure(tasks, { time = TIME_MS } = {}) {
-  const bench = new Bench({ time, warmupTime: 150, warmupIterations: 3, iterations: 10 });
-  for (const t of tasks) bench.add(t.name, t.fn);
-  await bench.run();
-  return bench.tasks.map((task, i) => {
-    const r = task.result;
-    if (r.state !== 'completed') throw new Error(`${task.name}: ${r.state} ${r.error ?? ''}`);
-    return { name: task.name, median: r.latency.p50, min: r.latency.min, max: r.latency.max, samples: r.latency.samples?.length ?? r.totalTime, ...(tasks[i].flops ? { gflops: tasks[i].flops / r.latency.p50 / 1e6 } : {}) };
+export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
+
+/**
+ * Times tasks ({ name, fn, flops?, diff?, before?, slow? }) with tinybench in `rounds` rounds, each
+ * running every task for a slice of `time`, so that all tasks see the same mix of machine load: on
+ * a shared machine the load moves within seconds, and timing tasks one after another compares
+ * different moments. A task's median is over the samples of all rounds; a task over 100 ms (or
+ * marked `slow`) gets one call a round. `before` runs ahead of each slice (switching a build or a
+ * backend); with `gc` (node --expose-gc) a collection runs before every call, outside the timing.
+ * Returns rows with median/min/max in ms, GFLOP/s for tasks with `flops`, `maxAbsDiff` from `diff`.
+ */
+export async function measure(tasks, { time = TIME_MS, rounds = ROUNDS, gc = false, onRound } = {}) {
+  const collect = gc && globalThis.gc ? { beforeEach: () => globalThis.gc() } : {};
+  const slow = [];
+  for (const t of tasks) { // one call each: a warm-up, and it finds the slow tasks
+    await t.before?.();
+    const start = performance.now();
+    await t.fn();
+    slow.push(Boolean(t.slow) || performance.now() - start > 100);
+  }
+  const samples = tasks.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const [j, t] of tasks.entries()) {
+      await t.before?.();
+      const bench = new Bench({
+        time: slow[j] ? 0 : time / rounds, iterations: slow[j] ? 1 : 3, retainSamples: true,
+        warmupTime: 0, warmupIterations: slow[j] ? 0 : 1,
+      });
+      bench.add(t.name, t.fn, collect);
+      await bench.run();
+      const r = bench.tasks[0].result;
+      if (r.state !== 'completed') throw new Error(`${t.name}: ${r.state} ${r.error ?? ''}`);
+      samples[j].push(...r.latency.samples);
+    }
+    onRound?.(round);
+  }
+  return tasks.map((t, j) => {
+    const all = samples[j].sort((a, b) => a - b);
+    const median = all[all.length >> 1];
+    return {
+      name: t.name, median, min: all[0], max: all.at(-1), samples: all.length,
+      ...(t.flops ? { gflops: t.flops / median / 1e6 } : {}),
+      ...(t.diff !== undefined ? { maxAbsDiff: t.diff } : {}),
+    };
   });
+}
+
+/**
+ * A module instance of its own ('simd' | 'scalar' | 'relaxed') for timing kernels alone: interleaved
+ * with API calls, the shared instance would have its staged buffers overwritten, since every call
+ * lays its memory out from the same heap base.
+ */
+export async function privateModule(build) {
+  return new WasmModule(await instantiate(undefined, build));
 }
 
 export const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
@@ -39,7 +84,7 @@ export function save(name, sections) {
   const dir = new URL('./results/', import.meta.url);
   mkdirSync(dir, { recursive: true });
   writeFileSync(new URL(`${name}.json`, dir), JSON.stringify({ machine: machine(), sections }, null, 2) + '\n');
-  const md = [`# ${name} benchmark`, '', `Machine: ${machine()}. Single thread. Medians of tinybench runs; ratios are within this run.`, '']
+  const md = [`# ${name} benchmark`, '', `Machine: ${machine()}. Single thread. Medians of tinybench samples taken in interleaved rounds (every task runs a slice of its time in each round, so all see the same machine load); ratios are within this run.`, '']
     .concat(sections.flatMap((s) => [`## ${s.title}`, '', s.note ? `${s.note}\n` : '', table(s.rows, s.baseline), '']));
   writeFileSync(new URL(`${name}.md`, dir), md.join('\n'));
 }

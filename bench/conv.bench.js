@@ -11,9 +11,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as up from '../dist/index.js';
 import { planConv } from '../dist/conv.js';
-import { loadBuild } from '../dist/init.js';
 import { stageConv } from '../dist/wasm/conv.js';
-import { measure, randomTensor, save, table } from './common.js';
+import { measure, privateModule, randomTensor, save, table } from './common.js';
 
 const workloads = [
   {
@@ -34,8 +33,8 @@ const workloads = [
 ];
 
 export async function benchConv() {
-  const simd = await loadBuild(true);
-  const scalar = await loadBuild(false);
+  const simd = await privateModule('simd');
+  const scalar = await privateModule('scalar');
   const sections = [];
   const summary = [];
   for (const w of workloads) {
@@ -58,11 +57,9 @@ export async function benchConv() {
       { name: 'wasm simd kernel', fn: kernel(simd), flops },
       { name: 'wasm scalar kernel', fn: kernel(scalar), flops },
       { name: 'js', fn: api(up.js), flops },
+      { name: 'wasm simd API', before: () => up.init({ simd: true }), fn: api(up), flops },
+      { name: 'wasm scalar API', before: () => up.init({ simd: false }), fn: api(up), flops },
     ]);
-    await up.init({ simd: true });
-    rows.push(...await measure([{ name: 'wasm simd API', fn: api(up), flops }]));
-    await up.init({ simd: false });
-    rows.push(...await measure([{ name: 'wasm scalar API', fn: api(up), flops }]));
     await up.init({ simd: true });
     const get = (name) => rows.find((row) => row.name === name);
     const order = ['wasm simd API', 'wasm scalar API', 'js', 'wasm simd kernel', 'wasm scalar kernel'];

@@ -8,32 +8,8 @@
 
 import * as up from '../dist/index.js';
 import { planResizeImage } from '../dist/image.js';
-import { loadBuild } from '../dist/init.js';
 import { stageResizeImage } from '../dist/wasm/image.js';
-import { save, table } from './common.js';
-
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 25);
-
-/**
- * Runs every task once per round, round after round, and reports medians: on a machine whose
- * load changes (this one is shared), interleaving keeps the ratios within one run fair, where
- * tinybench's task-after-task timing would compare different moments.
- */
-async function measureInterleaved(tasks, rounds = ROUNDS) {
-  const samples = tasks.map(() => []);
-  for (let r = -3; r < rounds; r++) {
-    for (let i = 0; i < tasks.length; i++) {
-      globalThis.gc?.(); // with --expose-gc: no task pays for the garbage of the one before
-      const t = performance.now();
-      await tasks[i].fn();
-      if (r >= 0) samples[i].push(performance.now() - t);
-    }
-  }
-  return tasks.map((task, i) => {
-    const s = samples[i].sort((a, b) => a - b);
-    return { name: task.name, median: s[s.length >> 1], min: s[0], max: s[s.length - 1], samples: s.length };
-  });
-}
+import { measure, privateModule, save, table } from './common.js';
 
 let sharp;
 try {
@@ -66,7 +42,7 @@ function sharpResize(image, kernel) {
 
 export async function benchImage() {
   await up.init();
-  const simd = await loadBuild(true);
+  const simd = await privateModule('simd');
   const image = randomImage(SIZE, SIZE);
   const sections = [];
   for (const [mode, kernel] of [['bilinear', 'linear'], ['bicubic', 'cubic']]) {
@@ -86,10 +62,10 @@ export async function benchImage() {
       { name: 'memset output (bandwidth reference)', fn: () => out.fill(7) },
     ];
     if (sharp) tasks.push({ name: `sharp ${kernel} (1 thread)`, fn: () => sharpResize(image, kernel) });
-    const scalar = await loadBuild(false);
+    const scalar = await privateModule('scalar');
     const scalarStaged = stageResizeImage(scalar, plan, image.data, n);
     tasks.push({ name: 'wasm scalar kernel', fn: scalarStaged.run });
-    const rows = await measureInterleaved(tasks);
+    const rows = await measure(tasks, { gc: true }); // interleaved rounds, a collection before each call
     const get = (name) => rows.find((r) => r.name === name)?.median;
     const ratios = [
       `js / wasm simd (with out): ${(get('js with out') / get('wasm simd with out')).toFixed(1)}x;`,
@@ -99,7 +75,7 @@ export async function benchImage() {
       `scalar / simd kernel: ${(get('wasm scalar kernel') / get('wasm simd kernel')).toFixed(1)}x.`,
     ].join(' ');
     const title = `W5 RGBA ${SIZE}x${SIZE} -> ${2 * SIZE}x${2 * SIZE} ${mode} (premultiplied alpha)`;
-    sections.push({ title, rows, baseline: 'wasm simd with out', note: `${ROUNDS} interleaved rounds (not tinybench): each task once per round. ${ratios}` });
+    sections.push({ title, rows, baseline: 'wasm simd with out', note: ratios });
     console.log(`\n${title}\n${ratios}\n${table(rows, 'wasm simd with out')}`);
   }
   save('image', sections);

@@ -2,10 +2,9 @@
 // Run with `npm run bench` (builds first). BENCH_TIME_MS sets the time per task.
 
 import * as up from '../dist/index.js';
-import { loadBuild } from '../dist/init.js';
 import { planInterpolate } from '../dist/interpolate.js';
 import { stageInterpolate } from '../dist/wasm/interpolate.js';
-import { measure, randomTensor, save, table } from './common.js';
+import { measure, privateModule, randomTensor, save, table } from './common.js';
 
 const workloads = [
   { title: 'W1 bilinear 2x [1,32,256,256]', shape: [1, 32, 256, 256], options: { scaleFactor: 2, mode: 'bilinear' } },
@@ -15,8 +14,8 @@ const workloads = [
 
 export async function benchInterpolate() {
   await up.init();
-  const simd = await loadBuild(true);
-  const scalar = await loadBuild(false);
+  const simd = await privateModule('simd');
+  const scalar = await privateModule('scalar');
   const sections = [];
   for (const w of workloads) {
     const input = randomTensor(w.shape);
@@ -28,7 +27,7 @@ export async function benchInterpolate() {
     const kernel = (module) => { const staged = stageInterpolate(module, plan, input.data, n); return staged.run; };
     const simdKernel = kernel(simd);
     const scalarKernel = kernel(scalar);
-    const api = async (simdBuild) => { await up.init({ simd: simdBuild }); };
+    const simdApi = { before: () => up.init({ simd: true }) };
     const rows = await measure([
       { name: 'roofline: fill output', fn: () => out.data.fill(0.5) },
       { name: 'roofline: set output', fn: () => out.data.set(copySource) },
@@ -36,15 +35,11 @@ export async function benchInterpolate() {
       { name: 'wasm scalar kernel', fn: scalarKernel },
       { name: 'js with out', fn: () => up.js.interpolate(input, { ...w.options, out }) },
       { name: 'js fresh output', fn: () => up.js.interpolate(input, w.options) },
+      { name: 'wasm simd API with out', ...simdApi, fn: () => up.interpolate(input, { ...w.options, out }) },
+      { name: 'wasm simd API fresh output', ...simdApi, fn: () => up.interpolate(input, w.options) },
+      { name: 'wasm scalar API with out', before: () => up.init({ simd: false }), fn: () => up.interpolate(input, { ...w.options, out }) },
     ]);
-    await api(true);
-    rows.push(...await measure([
-      { name: 'wasm simd API with out', fn: () => up.interpolate(input, { ...w.options, out }) },
-      { name: 'wasm simd API fresh output', fn: () => up.interpolate(input, w.options) },
-    ]));
-    await api(false);
-    rows.push(...await measure([{ name: 'wasm scalar API with out', fn: () => up.interpolate(input, { ...w.options, out }) }]));
-    await api(true);
+    await up.init({ simd: true });
     const get = (name) => rows.find((r) => r.name === name).median;
     const note = [
       `simd kernel vs fill: ${(get('wasm simd kernel') / get('roofline: fill output')).toFixed(2)}x the time;`,

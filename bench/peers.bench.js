@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { Bench } from 'tinybench';
-import { fmt, machine, randomTensor, TIME_MS } from './common.js';
+import { fmt, machine, measure, randomTensor, ROUNDS, TIME_MS } from './common.js';
 import { convTransposeModel, resizeModel } from './onnx-models.js';
 
 // The relaxed-SIMD build needs the engine flag on Node 20 (Node 22+ and Chrome 114+ have it on).
@@ -84,8 +84,8 @@ function maxAbsDiff(a, b) {
   return worst;
 }
 
-/** tinybench medians of { name, fn, diff?, slow? } tasks; slow tasks (about a second) get fewer samples. */
-async function measure(tasks) {
+/** tinybench medians of { name, fn, diff?, slow? } tasks one after another; slow tasks (about a second) get fewer samples. */
+async function measureSequential(tasks) {
   const rows = [];
   for (const t of tasks) {
     const bench = new Bench({ time: t.slow ? 0 : TIME_MS, warmupTime: t.slow ? 0 : 150, warmupIterations: t.slow ? 1 : 3, iterations: t.slow ? 5 : 10 });
@@ -99,44 +99,19 @@ async function measure(tasks) {
   return rows;
 }
 
-export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
-
 /**
- * Like measure(), but in ROUNDS rounds that each run every task for a slice of its time, so all
- * tasks see the same mix of machine load (on a shared machine the load moves within seconds);
- * each task's median is over the samples of all rounds. Switches our build or the tfjs backend
- * before each task that needs one.
+ * Interleaved rounds (common.js measure), switching our build or the tfjs backend before each
+ * task's slice when the task names one.
  */
-async function measureInterleaved(tasks) {
-  const samples = tasks.map(() => []);
-  // One timed call each first (also a warm-up): a task over 100 ms gets one sample a round.
-  for (const t of tasks) {
-    if (t.build) await up.init({ build: t.build });
-    if (t.tfBackend) await tf.setBackend(t.tfBackend);
-    const start = performance.now();
-    await t.fn();
-    t.slow = t.slow || performance.now() - start > 100;
-  }
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [j, t] of tasks.entries()) {
+function measureInterleaved(tasks) {
+  const withSwitch = tasks.map((t) => (t.build || t.tfBackend ? {
+    ...t,
+    before: async () => {
       if (t.build) await up.init({ build: t.build });
       if (t.tfBackend) await tf.setBackend(t.tfBackend);
-      const bench = new Bench({
-        time: t.slow ? 0 : TIME_MS / ROUNDS, iterations: t.slow ? 1 : 3, retainSamples: true,
-        warmupTime: 0, warmupIterations: t.slow ? 0 : 1,
-      });
-      bench.add(t.name, t.fn);
-      await bench.run();
-      const r = bench.tasks[0].result;
-      if (r.state !== 'completed') throw new Error(`${t.name}: ${r.state} ${r.error ?? ''}`);
-      samples[j].push(...r.latency.samples);
-    }
-    process.stderr.write('.');
-  }
-  return tasks.map((t, j) => {
-    const all = samples[j].sort((a, b) => a - b);
-    return { name: t.name, median: all[all.length >> 1], min: all[0], max: all.at(-1), samples: all.length, ...(t.diff !== undefined ? { maxAbsDiff: t.diff } : {}) };
-  });
+    },
+  } : t));
+  return measure(withSwitch, { onRound: () => process.stderr.write('.') });
 }
 
 /**
@@ -223,7 +198,7 @@ async function ortWebRows(dir) {
     const session = await ortWeb.InferenceSession.create(modelOf(w, weight), { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
     const X = new ortWeb.Tensor('float32', input.data, input.shape);
     const y = (await session.run({ X })).Y.data;
-    const [row] = await measure([{ name: `onnxruntime-web ${ORT_WEB_THREADS} threads`, slow: w.id === 'W3', fn: async () => { await session.run({ X }); } }]);
+    const [row] = await measureSequential([{ name: `onnxruntime-web ${ORT_WEB_THREADS} threads`, slow: w.id === 'W3', fn: async () => { await session.run({ X }); } }]);
     writeFileSync(path.join(dir, `${w.id}.f32`), y);
     result[w.id] = row;
   }
@@ -296,6 +271,12 @@ export async function benchPeers() {
     if (relaxed) ours.push(await residentTask('relaxed', 'upsample-wasm relaxed SIMD, resident tensors'));
     const abTasks = ours.slice();
     tasks.push(...ours);
+    // The same roofline on WebAssembly memory, where resident outputs live: filling it can be
+    // faster than filling a JS array of the same size (on this machine the engine's memory may be
+    // backed by huge pages), so both are shown.
+    const fillResident = up.allocTensor(outShape);
+    resident.push(fillResident);
+    tasks.push({ name: 'roofline: fill resident output (WebAssembly memory)', fn: () => fillResident.data.fill(0.5) });
     tasks.push(
       { name: 'upsample-wasm SIMD API, out into a JS array', build: 'simd', fn: () => call(up, { out }) },
       { name: 'upsample-wasm SIMD API, fresh output', build: 'simd', fn: () => call(up) },
@@ -402,7 +383,7 @@ function markdownTable(rows) {
 /** One line a workload: us, the roofline and each library's fastest way, as ms and x ours. */
 export function summaryTable(report) {
   const columns = [
-    ['upsample-wasm', US], ['fill roofline', 'roofline: fill output'], ['our plain JS', 'upsample-wasm plain JS (js), out'],
+    ['upsample-wasm', US], ['fill roofline', 'roofline: fill output'], ['fill, Wasm memory', 'roofline: fill resident output'], ['our plain JS', 'upsample-wasm plain JS (js), out'],
     ['tfjs-wasm op', 'tfjs-backend-wasm op'], ['tfjs-cpu + read', 'tfjs-backend-cpu op + dataSync'],
     ['ORT-web 1t', 'onnxruntime-web 1 thread'], ['ORT-node 1t', 'onnxruntime-node 1 thread'], ['ORT-node 2t', 'onnxruntime-node 2 threads'],
     ['PyTorch 1t', 'PyTorch'],

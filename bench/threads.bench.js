@@ -9,27 +9,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import * as up from '../dist/index.js';
-import { randomTensor, save, table, TIME_MS } from './common.js';
-
-/** Rounds of `perRound` calls of every task until `time` ms have passed; per-call medians in ms. */
-async function interleaved(tasks, { time = Math.max(3000, TIME_MS * 6), perRound = 3 } = {}) {
-  const samples = tasks.map(() => []);
-  for (const t of tasks) for (let i = 0; i < 5; i++) await t.fn(); // warm up
-  const end = performance.now() + time;
-  while (performance.now() < end) {
-    for (const [i, t] of tasks.entries()) {
-      for (let k = 0; k < perRound; k++) {
-        const start = performance.now();
-        await t.fn();
-        samples[i].push(performance.now() - start);
-      }
-    }
-  }
-  return tasks.map((t, i) => {
-    const s = samples[i].sort((a, b) => a - b);
-    return { name: t.name, median: s[s.length >> 1], min: s[0], max: s[s.length - 1], samples: s.length };
-  });
-}
+import { measure, randomTensor, save, table, TIME_MS } from './common.js';
 
 const workloads = [
   {
@@ -63,12 +43,13 @@ export async function benchThreads() {
     const p1 = resident((s, d) => pools[1].allocTensor(s, d));
     const p2 = resident((s, d) => pools[2].allocTensor(s, d));
     const load = os.loadavg()[0];
-    const rows = await interleaved([
+    // Many short rounds: pool calls are sensitive to the moment-to-moment load of both cores.
+    const rows = await measure([
       { name: 'sync API, 1 thread', fn: () => w.run(up, sync.inputs, sync.out) },
       { name: 'pool, 1 worker', fn: async () => { await w.run(pools[1], p1.inputs, p1.out); } },
       { name: 'pool, 2 workers', fn: async () => { await w.run(pools[2], p2.inputs, p2.out); } },
       { name: 'pool, 2 workers, JS arrays (copies)', fn: async () => { await w.run(pools[2], inputs, jsOut); } },
-    ]);
+    ], { time: Math.max(800, TIME_MS), rounds: 40 });
     for (const t of [sync.out, p1.out, p2.out]) if (!sameBits(t.data, expected.data)) throw new Error(`${w.title}: results differ`);
     for (const t of [sync, p1, p2]) for (const r of [...t.inputs, t.out]) r.dispose();
     const get = (name) => rows.find((r) => r.name === name).median;
