@@ -2,7 +2,7 @@
 
 import type { Backend } from './backend.js';
 import { planConv, type ConvOptions, type ConvTransposeOptions } from './conv.js';
-import { planInterpolate, type InterpolateOptions } from './interpolate.js';
+import { planCache, type InterpolateOptions } from './interpolate.js';
 import { planResizeImage, type ImageInput, type ImageResult, type ImageTarget, type ResizeImageOptions } from './image.js';
 import { planShuffle, type ShuffleOptions } from './shuffle.js';
 import { product, resultTensor, type Tensor } from './tensor.js';
@@ -21,6 +21,7 @@ export interface Operations {
 }
 
 export function operations(backend: Backend, ready: () => void): Operations {
+  const planInterpolate = planCache();
   const conv = (transposed: boolean, dims: number) => (input: Tensor, weight: Tensor, options?: ConvOptions | ConvTransposeOptions): Tensor => {
     const { plan, bias, out } = planConv(transposed, dims, input, weight, options);
     ready();

@@ -70,3 +70,23 @@ it('bilinear and bicubic 2x: the W period run starts where both phases read the 
     expect(Array.from(w.index.slice(lo * taps, (lo + 1) * taps))).toEqual(Array.from(w.index.slice((lo + 1) * taps, (lo + 2) * taps)));
   }
 });
+
+describe.each(backends)('remembered plans on $name', (backend) => {
+  beforeAll(() => backend.setup());
+  it('a repeated (shape, options) reuses its plan but still checks the tensors and the options', () => {
+    const ops = backend.ops;
+    const data = Float32Array.from({ length: 2 * 3 * 4 }, (_, i) => i);
+    const input = { data, shape: [1, 2, 3, 4] };
+    const first = ops.interpolate(input, { scaleFactor: 2, mode: 'bilinear' });
+    const again = ops.interpolate({ data: data.map((v) => 2 * v), shape: [1, 2, 3, 4] }, { scaleFactor: 2, mode: 'bilinear' });
+    again.data.forEach((v, i) => expect(v).toBeCloseTo(2 * first.data[i], 5));
+    // Same shape, other options: another plan.
+    expect(ops.interpolate(input, { scaleFactor: 2, mode: 'nearest' }).data).not.toEqual(first.data);
+    expect(ops.interpolate(input, { scaleFactor: 3, mode: 'bilinear' }).shape).toEqual([1, 2, 9, 12]);
+    // A known (shape, options) with a broken tensor or `out` is still refused.
+    expect(() => ops.interpolate({ data: new Float32Array(5), shape: [1, 2, 3, 4] }, { scaleFactor: 2, mode: 'bilinear' })).toThrow(RangeError);
+    const badOut = { data: new Float32Array(48), shape: [1, 2, 6, 4] };
+    expect(() => ops.interpolate(input, { scaleFactor: 2, mode: 'bilinear', out: badOut })).toThrow(RangeError);
+    expect(() => ops.interpolate(input, { scaleFactor: 2, mode: 'bilinear', out: input })).toThrow(/shape|share/);
+  });
+});

@@ -8,10 +8,10 @@
 
 import { planConv, type ConvOptions, type ConvTransposeOptions } from '../conv.js';
 import { backendInfo, init, loadedModule } from '../init.js';
-import { planInterpolate, type InterpolateOptions, type InterpolatePlan } from '../interpolate.js';
+import { planCache } from '../interpolate.js';
 import { operations, type Operations } from '../ops.js';
 import { planShuffle, type ShuffleOptions } from '../shuffle.js';
-import { checkOptionNames, checkOut, checkTensor, product, resultTensor, type Tensor } from '../tensor.js';
+import { checkOptionNames, product, resultTensor, type Tensor } from '../tensor.js';
 import { stageConv } from '../wasm/conv.js';
 import { wasmBackend } from '../wasm/index.js';
 import { stageInterpolate } from '../wasm/interpolate.js';
@@ -270,7 +270,7 @@ class ThreadPool implements Pool {
   private closed = false;
   private failure: Error | undefined;
   private nextId = 0;
-  private readonly plans = new Map<string, InterpolatePlan>();
+  private readonly planInterpolate = planCache();
   private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void; worker: WorkerHandle }>();
   declare interpolate: Pool['interpolate'];
   declare convTranspose1d: Pool['convTranspose1d'];
@@ -362,32 +362,6 @@ class ThreadPool implements Pool {
       }
     });
     await Promise.all(this.workers.map((w) => w.terminate()));
-  }
-
-  /**
-   * planInterpolate, remembering the plans of the last few (shape, options): building bicubic
-   * tables costs a fair part of a 2 ms call, and it runs on the one main thread. A remembered
-   * plan came from the same shape and options, so only the tensors need checking again.
-   */
-  private planInterpolate(input: Tensor, options: InterpolateOptions): { plan: InterpolatePlan; out?: Tensor } {
-    let key: string | undefined;
-    try {
-      const { out: _, ...rest } = options;
-      key = `${(input.shape as unknown[]).join(',')}|${JSON.stringify(rest)}`;
-    } catch {
-      key = undefined; // not a plain object: let planInterpolate refuse it
-    }
-    const known = key === undefined ? undefined : this.plans.get(key);
-    if (known) {
-      checkTensor(input, 'input');
-      return { plan: known, out: checkOut(options.out, known.outputShape, [input]) };
-    }
-    const planned = planInterpolate(input, options);
-    if (key !== undefined) {
-      if (this.plans.size >= 16) this.plans.delete(this.plans.keys().next().value!);
-      this.plans.set(key, planned.plan);
-    }
-    return planned;
   }
 
   /** Runs operations one at a time: each lays its scratch out from the same place. */
