@@ -79,12 +79,12 @@ export function machine() {
   return `${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
 }
 
-/** Writes bench/results/<name>.json and .md. */
-export function save(name, sections) {
+/** Writes bench/results/<name>.json and .md; `scope` says what ran (default: one thread). */
+export function save(name, sections, scope = 'Single thread.') {
   const dir = new URL('./results/', import.meta.url);
   mkdirSync(dir, { recursive: true });
   writeFileSync(new URL(`${name}.json`, dir), JSON.stringify({ machine: machine(), sections }, null, 2) + '\n');
-  const md = [`# ${name} benchmark`, '', `Machine: ${machine()}. Single thread. Medians of tinybench samples taken in interleaved rounds (every task runs a slice of its time in each round, so all see the same machine load); ratios are within this run.`, '']
+  const md = [`# ${name} benchmark`, '', `Machine: ${machine()}. ${scope} Medians of tinybench samples taken in interleaved rounds (every task runs a slice of its time in each round, so all see the same machine load); ratios are within this run.`, '']
     .concat(sections.flatMap((s) => [`## ${s.title}`, '', s.note ? `${s.note}\n` : '', table(s.rows, s.baseline), '']));
   writeFileSync(new URL(`${name}.md`, dir), md.join('\n'));
 }

@@ -6,7 +6,6 @@
 // The tasks are interleaved (a few calls of each, round after round) rather than run one after
 // the other, so that load from other processes on a shared machine biases all of them alike.
 
-import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import * as up from '../dist/index.js';
 import { measure, randomTensor, save, table, TIME_MS } from './common.js';
@@ -63,11 +62,7 @@ export async function benchThreads() {
     console.log(`\n${w.title}\n${note}\n${table(rows, 'pool, 1 worker')}`);
   }
   await Promise.all(Object.values(pools).map((p) => p.close()));
-  save('threads', sections);
-  // save() describes single-thread tinybench runs; say what this one measured.
-  const md = new URL('./results/threads.md', import.meta.url);
-  writeFileSync(md, readFileSync(md, 'utf8').replace('Single thread. Medians of tinybench runs',
-    'Pool of 1 or 2 worker threads vs the synchronous API. Medians of interleaved rounds of calls'));
+  save('threads', sections, 'Pool of 1 or 2 worker threads vs the synchronous API.');
   return sections;
 }
 
