@@ -172,10 +172,28 @@ export function blendAxis(src: usize, dst: usize, outer: i32, inLen: i32, outLen
   }
 }
 
+/** Stores phases x (outputs 2j) and y (outputs 2j + 1) of four pairs, interleaved: 8 outputs. */
+@inline function storePairs(out: usize, x: v128, y: v128): void {
+  v128.store(out, v128.shuffle<f32>(x, y, 0, 4, 1, 5));
+  v128.store(out, v128.shuffle<f32>(x, y, 2, 6, 3, 7), 16);
+}
+
+/** w0 * s0 + w1 * s1, summed left to right as PyTorch does. */
+@inline function taps2(w0: v128, w1: v128, s0: v128, s1: v128): v128 {
+  return madd(w0, s0, f32x4.mul(w1, s1));
+}
+
+/** w0 * s0 + w1 * s1 + w2 * s2 + w3 * s3, summed left to right. */
+@inline function taps4(w0: v128, w1: v128, w2: v128, w3: v128, s0: v128, s1: v128, s2: v128, s3: v128): v128 {
+  return madd(w3, s3, madd(w2, s2, taps2(w0, w1, s0, s1)));
+}
+
 /**
  * SIMD for an exact 2x stretch: on [lo, hi) the tables repeat with period 2 (output lo+2j+p reads
  * source index[lo+p, t] + j with weight[lo+p, t]), so both phases are SIMD over j from unaligned
- * loads and are interleaved on store. Returns the first output it did not write.
+ * loads and are interleaved on store. When both phases read the same sources (bilinear and
+ * bicubic 2x from an odd start) each source vector is loaded once: half the loads, the same
+ * arithmetic. Returns the first output it did not write.
  */
 @inline function stretch2(srcRow: usize, dstRow: usize, lo: i32, hi: i32, taps: i32,
                           index: usize, weight: usize): i32 {
@@ -191,10 +209,7 @@ export function blendAxis(src: usize, dst: usize, outer: i32, inLen: i32, outLen
     const a = srcRow + (<usize>load<i32>(p0) << 2);
     const b = srcRow + (<usize>load<i32>(p1) << 2);
     for (; j + 4 <= pairs; j += 4, out += 32) {
-      const x = v128.load(a + (<usize>j << 2));
-      const y = v128.load(b + (<usize>j << 2));
-      v128.store(out, v128.shuffle<f32>(x, y, 0, 4, 1, 5));
-      v128.store(out, v128.shuffle<f32>(x, y, 2, 6, 3, 7), 16);
+      storePairs(out, v128.load(a + (<usize>j << 2)), v128.load(b + (<usize>j << 2)));
     }
   } else if (taps == 2) {
     const a0 = srcRow + (<usize>load<i32>(p0) << 2), a1 = srcRow + (<usize>load<i32>(p0, 4) << 2);
@@ -202,39 +217,25 @@ export function blendAxis(src: usize, dst: usize, outer: i32, inLen: i32, outLen
     const wa0 = f32x4.splat(load<f32>(w0)), wa1 = f32x4.splat(load<f32>(w0, 4));
     const wb0 = f32x4.splat(load<f32>(w1)), wb1 = f32x4.splat(load<f32>(w1, 4));
     if (a0 == b0 && a1 == b1) {
-      // Both phases read the same two sources (bilinear 2x from an odd start): load them once.
-      // Every load on this path counts: this loop runs at twice the speed of the general one.
       for (; j + 8 <= pairs; j += 8, out += 64) {
         const o = <usize>j << 2;
         const s0 = v128.load(a0 + o), s1 = v128.load(a1 + o);
         const t0 = v128.load(a0 + o, 16), t1 = v128.load(a1 + o, 16);
-        const x = madd(wa0, s0, f32x4.mul(wa1, s1));
-        const y = madd(wb0, s0, f32x4.mul(wb1, s1));
-        const x2 = madd(wa0, t0, f32x4.mul(wa1, t1));
-        const y2 = madd(wb0, t0, f32x4.mul(wb1, t1));
-        v128.store(out, v128.shuffle<f32>(x, y, 0, 4, 1, 5));
-        v128.store(out, v128.shuffle<f32>(x, y, 2, 6, 3, 7), 16);
-        v128.store(out, v128.shuffle<f32>(x2, y2, 0, 4, 1, 5), 32);
-        v128.store(out, v128.shuffle<f32>(x2, y2, 2, 6, 3, 7), 48);
+        storePairs(out, taps2(wa0, wa1, s0, s1), taps2(wb0, wb1, s0, s1));
+        storePairs(out + 32, taps2(wa0, wa1, t0, t1), taps2(wb0, wb1, t0, t1));
       }
     }
     for (; j + 8 <= pairs; j += 8, out += 64) {
       const o = <usize>j << 2;
-      const x = madd(wa0, v128.load(a0 + o), f32x4.mul(wa1, v128.load(a1 + o)));
-      const y = madd(wb0, v128.load(b0 + o), f32x4.mul(wb1, v128.load(b1 + o)));
-      const x2 = madd(wa0, v128.load(a0 + o, 16), f32x4.mul(wa1, v128.load(a1 + o, 16)));
-      const y2 = madd(wb0, v128.load(b0 + o, 16), f32x4.mul(wb1, v128.load(b1 + o, 16)));
-      v128.store(out, v128.shuffle<f32>(x, y, 0, 4, 1, 5));
-      v128.store(out, v128.shuffle<f32>(x, y, 2, 6, 3, 7), 16);
-      v128.store(out, v128.shuffle<f32>(x2, y2, 0, 4, 1, 5), 32);
-      v128.store(out, v128.shuffle<f32>(x2, y2, 2, 6, 3, 7), 48);
+      storePairs(out, taps2(wa0, wa1, v128.load(a0 + o), v128.load(a1 + o)),
+                 taps2(wb0, wb1, v128.load(b0 + o), v128.load(b1 + o)));
+      storePairs(out + 32, taps2(wa0, wa1, v128.load(a0 + o, 16), v128.load(a1 + o, 16)),
+                 taps2(wb0, wb1, v128.load(b0 + o, 16), v128.load(b1 + o, 16)));
     }
     for (; j + 4 <= pairs; j += 4, out += 32) {
       const o = <usize>j << 2;
-      const x = madd(wa0, v128.load(a0 + o), f32x4.mul(wa1, v128.load(a1 + o)));
-      const y = madd(wb0, v128.load(b0 + o), f32x4.mul(wb1, v128.load(b1 + o)));
-      v128.store(out, v128.shuffle<f32>(x, y, 0, 4, 1, 5));
-      v128.store(out, v128.shuffle<f32>(x, y, 2, 6, 3, 7), 16);
+      storePairs(out, taps2(wa0, wa1, v128.load(a0 + o), v128.load(a1 + o)),
+                 taps2(wb0, wb1, v128.load(b0 + o), v128.load(b1 + o)));
     }
   } else if (taps == 4) {
     const a0 = srcRow + (<usize>load<i32>(p0) << 2), a1 = srcRow + (<usize>load<i32>(p0, 4) << 2);
@@ -246,26 +247,16 @@ export function blendAxis(src: usize, dst: usize, outer: i32, inLen: i32, outLen
     const wb0 = f32x4.splat(load<f32>(w1)), wb1 = f32x4.splat(load<f32>(w1, 4));
     const wb2 = f32x4.splat(load<f32>(w1, 8)), wb3 = f32x4.splat(load<f32>(w1, 12));
     if (a0 == b0 && a1 == b1 && a2 == b2 && a3 == b3) {
-      // Both phases read the same four sources (bicubic 2x from an odd start): load them once.
       for (; j + 4 <= pairs; j += 4, out += 32) {
         const o = <usize>j << 2;
         const s0 = v128.load(a0 + o), s1 = v128.load(a1 + o), s2 = v128.load(a2 + o), s3 = v128.load(a3 + o);
-        let x = madd(wa0, s0, f32x4.mul(wa1, s1));
-        x = madd(wa3, s3, madd(wa2, s2, x));
-        let y = madd(wb0, s0, f32x4.mul(wb1, s1));
-        y = madd(wb3, s3, madd(wb2, s2, y));
-        v128.store(out, v128.shuffle<f32>(x, y, 0, 4, 1, 5));
-        v128.store(out, v128.shuffle<f32>(x, y, 2, 6, 3, 7), 16);
+        storePairs(out, taps4(wa0, wa1, wa2, wa3, s0, s1, s2, s3), taps4(wb0, wb1, wb2, wb3, s0, s1, s2, s3));
       }
     }
     for (; j + 4 <= pairs; j += 4, out += 32) {
       const o = <usize>j << 2;
-      let x = madd(wa0, v128.load(a0 + o), f32x4.mul(wa1, v128.load(a1 + o)));
-      x = madd(wa3, v128.load(a3 + o), madd(wa2, v128.load(a2 + o), x));
-      let y = madd(wb0, v128.load(b0 + o), f32x4.mul(wb1, v128.load(b1 + o)));
-      y = madd(wb3, v128.load(b3 + o), madd(wb2, v128.load(b2 + o), y));
-      v128.store(out, v128.shuffle<f32>(x, y, 0, 4, 1, 5));
-      v128.store(out, v128.shuffle<f32>(x, y, 2, 6, 3, 7), 16);
+      storePairs(out, taps4(wa0, wa1, wa2, wa3, v128.load(a0 + o), v128.load(a1 + o), v128.load(a2 + o), v128.load(a3 + o)),
+                 taps4(wb0, wb1, wb2, wb3, v128.load(b0 + o), v128.load(b1 + o), v128.load(b2 + o), v128.load(b3 + o)));
     }
   } else {
     return lo;
