@@ -10,6 +10,7 @@
 // by the wrapper by at least 16 bytes (the 2- and 3-channel pixel loads and stores overlap).
 
 import { blendAxis, resampleRows } from './interpolate';
+import { ringSlots } from './ring';
 
 // Lanes that hold alpha in a vector of two gray + alpha pixels (a function: a v128 global would
 // not compile in the scalar build).
@@ -250,9 +251,9 @@ function blendRowToBytes(cache: usize, slotBytes: usize, blended: usize, stride:
 
 /**
  * Resizes an interleaved image. Tables: rows (H axis, `tapsH` taps) and columns (W axis).
- * Scratch: `line` (inW * channels floats + 16 bytes), `cache` (tapsH slots of `stride` floats,
- * stride >= outW * channels + 4), `blended` (stride floats), `slots` (tapsH i32: the input row
- * each cache slot holds) and `slotIndex` (tapsH i32).
+ * Scratch: `line` (inW * channels floats + 16 bytes), `cache` (ringSlots(tapsH) slots of `stride`
+ * floats, stride >= outW * channels + 4; ./ring.ts), `blended` (stride floats), `slots` (an i32 a
+ * slot: the input row it holds) and `slotIndex` (tapsH i32).
  */
 export function resizeImage(src: usize, dst: usize, inW: i32, channels: i32, outW: i32, outH: i32, premultiply: bool,
                             tapsW: i32, indexW: usize, weightW: usize, periodLo: i32, periodHi: i32,
@@ -261,12 +262,13 @@ export function resizeImage(src: usize, dst: usize, inW: i32, channels: i32, out
   const inRow = inW * channels;
   const outRow = outW * channels;
   const slotBytes = <usize>stride << 2;
-  for (let t = 0; t < tapsH; t++) store<i32>(slots + (<usize>t << 2), -1);
+  const mask = ringSlots(tapsH) - 1;
+  for (let t = 0; t <= mask; t++) store<i32>(slots + (<usize>t << 2), -1);
   for (let y = 0; y < outH; y++) {
     const ip = indexH + (<usize>(y * tapsH) << 2);
     for (let t = 0; t < tapsH; t++) {
       const r = load<i32>(ip + (<usize>t << 2));
-      const slot = r % tapsH;
+      const slot = r & mask;
       store<i32>(slotIndex + (<usize>t << 2), slot);
       if (load<i32>(slots + (<usize>slot << 2)) == r) continue;
       bytesToFloats(src + <usize>r * <usize>inRow, line, inRow);

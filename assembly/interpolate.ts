@@ -5,6 +5,7 @@
 //
 // Pointers are byte addresses; sizes are element counts.
 
+import { ringSlots } from './ring';
 import { madd } from './simd';
 
 // ---- contiguous blends: out[i] = sum_t w_t * row_t[i], SIMD over i, one scalar tail ----
@@ -283,18 +284,11 @@ export function resampleRows(src: usize, dst: usize, rows: i32, inW: i32, outW: 
   }
 }
 
-/** Slots in the 2-D kernel's ring for K taps: the power of two >= K, so a row's slot is a mask away. */
-@inline function ringSlots(taps: i32): i32 {
-  return taps <= 1 ? 1 : 1 << (32 - clz(taps - 1));
-}
-
 /**
  * 2-D separable interpolation with a row cache: each output row blends K rows of the W-resampled
- * input, kept in a ring of ringSlots(K) rows (row r in slot r & (slots - 1): a mask, not a
- * division, which costs ~9% of a bilinear 2x call; a row is resampled once per plane since the
- * tables are monotonic), so intermediates stay in L1 and each output row is written once. With one
- * tap on H (nearest) the W pass writes straight into the output. `ringRows` holds the slots' i32
- * row tags. The wrapper sizes both with ringSlots in src/interpolate.ts.
+ * input, kept in a ring (./ring.ts; a row is resampled once per plane since the tables are
+ * monotonic), so intermediates stay in L1 and each output row is written once. With one tap on H
+ * (nearest) the W pass writes straight into the output. `ringRows` holds the slots' i32 row tags.
  */
 export function separable2d(src: usize, dst: usize, ring: usize, ringRows: usize, planes: i32,
                             inH: i32, inW: i32, outH: i32, outW: i32,

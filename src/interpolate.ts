@@ -268,16 +268,6 @@ function antialiasTable(inSize: number, outSize: number, alignCorners: boolean, 
 }
 
 /**
- * Rows in the 2-D kernel's ring for `taps` rows per output row: the power of two >= taps, so the
- * kernel finds a row's slot with a mask (assembly/interpolate.ts ringSlots, which must agree).
- */
-export function ringSlots(taps: number): number {
-  let slots = 1;
-  while (slots < taps) slots *= 2;
-  return slots;
-}
-
-/**
  * The longest run of W outputs [lo, hi) on which the table repeats with period 2, starting at
  * either parity (an even start first on ties). Bilinear and bicubic 2x repeat from an odd start,
  * where both phases read the same sources, which the kernel's stretch loads once.

@@ -8,8 +8,8 @@
 // single-thread call, so the results are bit-identical.
 
 import { CHANNEL_BLOCK, PHASE_FIELDS } from '../conv.js';
-import { ringSlots, type InterpolatePlan } from '../interpolate.js';
-import type { Layout } from '../wasm/module.js';
+import type { InterpolatePlan } from '../interpolate.js';
+import { ringSlots, type Layout } from '../wasm/module.js';
 import type { KernelCall } from './protocol.js';
 
 /** Contiguous ranges [start, end) splitting `units` into at most `parts` near-equal pieces. */
@@ -91,12 +91,11 @@ function splitRows2d(a: number[], workers: number, perWorker: number, scratch: L
   const slots = ringSlots(tapsH);
   const chunks = chunkCount(units, workers, perWorker, 8 * tapsH, slots * (outW + 1) * 4);
   return ranges(units, chunks).map(([u0, u1]) => {
-    const ring = scratch.f32(slots * outW);
-    const ringRows = scratch.i32(new Int32Array(slots));
+    const { ring, tags } = scratch.rowRing(tapsH, outW);
     scratch.f32(16); // a cache line between chunks: workers running neighbours do not share one
     const calls: KernelCall[] = [];
     const call = (p: number, o0: number, rows: number, count: number): void => {
-      calls.push(['separable2d', [src + p * inPlane, dst + (p * outH + o0) * outRow, ring, ringRows, count, inH, inW, rows, outW,
+      calls.push(['separable2d', [src + p * inPlane, dst + (p * outH + o0) * outRow, ring, tags, count, inH, inW, rows, outW,
         tapsW, indexW, weightW, periodLo, periodHi, tapsH, indexH + o0 * tapsH * 4, weightH + o0 * tapsH * 4]]);
     };
     for (let u = u0; u < u1;) {

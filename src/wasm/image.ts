@@ -32,9 +32,8 @@ export function stageResizeImage(module: WasmModule, plan: ImagePlan, input: Uin
   const weightH = layout.f32(rows.weight.length, rows.weight);
   const line = layout.f32(width * channels + PAD);
   const stride = (outWidth * channels + PAD + 3) & ~3;
-  const cache = layout.f32(rows.taps * stride);
+  const { ring: cache, tags: slots } = layout.rowRing(rows.taps, stride);
   const blended = layout.f32(stride);
-  const slots = layout.i32(new Int32Array(rows.taps));
   const slotIndex = layout.i32(new Int32Array(rows.taps));
   layout.commit();
   new Uint8Array(module.kernels.memory.buffer, src, input.length).set(input);

@@ -1,7 +1,7 @@
 // WebAssembly interpolation: lays the plan's tables and the input out in linear memory, runs the
 // kernel of assembly/interpolate.ts, and copies the result out.
 
-import { ringSlots, type InterpolatePlan } from '../interpolate.js';
+import type { InterpolatePlan } from '../interpolate.js';
 import type { WasmModule } from './module.js';
 
 /**
@@ -30,12 +30,11 @@ export function stageInterpolate(module: WasmModule, plan: InterpolatePlan, inpu
   const [[indexD, weightD], [indexH, weightH], [indexW, weightW]] =
     plan.axes.map((t) => [layout.i32(t.index), layout.f32(t.weight.length, t.weight)]);
   if (plan.rank === 2) {
-    const ring = layout.f32(ringSlots(axisH.taps) * outW);
-    const ringRows = layout.i32(new Int32Array(ringSlots(axisH.taps)));
+    const { ring, tags } = layout.rowRing(axisH.taps, outW);
     layout.commit();
     return {
       dst,
-      run: () => k.separable2d(src, dst, ring, ringRows, plan.planes, inH, inW, outH, outW,
+      run: () => k.separable2d(src, dst, ring, tags, plan.planes, inH, inW, outH, outW,
         axisW.taps, indexW, weightW, plan.period[0], plan.period[1], axisH.taps, indexH, weightH),
     };
   }

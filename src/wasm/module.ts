@@ -123,6 +123,13 @@ function align(n: number): number {
   return (n + 63) & ~63;
 }
 
+/** Slots in a 2-D kernel's row cache for `taps` rows: the power of two >= taps (assembly/ring.ts). */
+export function ringSlots(taps: number): number {
+  let slots = 1;
+  while (slots < taps) slots *= 2;
+  return slots;
+}
+
 /**
  * One call's buffers. Reserve everything first, then `commit()` (which may grow memory), then
  * write: views are only taken after the last growth, so none is ever detached.
@@ -156,6 +163,15 @@ export class Layout {
     const ptr = this.reserve(source.length * 4);
     this.writes.push(() => this.module.i32(ptr, source.length).set(source));
     return ptr;
+  }
+
+  /**
+   * The row cache of the 2-D kernels (assembly/ring.ts): ringSlots(taps) rows of `rowFloats`
+   * floats, and an i32 tag a slot (the source row it holds).
+   */
+  rowRing(taps: number, rowFloats: number): { ring: number; tags: number } {
+    const slots = ringSlots(taps);
+    return { ring: this.f32(slots * rowFloats), tags: this.i32(new Int32Array(slots)) };
   }
 
   /** Grows memory if needed, then copies the inputs in. */
