@@ -77,3 +77,21 @@ export function expectExact(actual: Tensor, expected: Tensor): void {
 export function clone(t: Tensor): Tensor {
   return { data: t.data.slice(), shape: t.shape.slice() };
 }
+
+/**
+ * A module-script fragment (for a page or a child process) that, with `up` imported and `pool`
+ * created, defines `ramp` and counts in `differ` the output elements where the pool and the
+ * synchronous API disagree on bicubic, bilinear and transposed-convolution calls.
+ */
+export const POOL_AGREEMENT = `
+const ramp = (shape, seed = 1) => ({ data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.37 + seed) * 3), shape });
+const runs = [
+  (o) => o.interpolate(ramp([1, 3, 40, 37]), { scaleFactor: 2, mode: 'bicubic' }),
+  (o) => o.interpolate(ramp([2, 5, 12, 10]), { scaleFactor: 2, mode: 'bilinear' }),
+  (o) => o.convTranspose2d(ramp([1, 8, 9, 8]), ramp([8, 8, 4, 4], 2), { stride: 2, padding: 1 }),
+];
+let differ = 0;
+for (const run of runs) {
+  const a = await run(up), b = await run(pool);
+  for (let i = 0; i < a.data.length; i++) if (!Object.is(a.data[i], b.data[i])) differ++;
+}`;

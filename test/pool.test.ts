@@ -8,6 +8,7 @@ import * as up from '../dist/index.js';
 import type { Pool, Tensor } from '../dist/index.js';
 import { workerExecArgv } from '../dist/pool/index.js';
 import { ResidentHeap } from '../dist/wasm/resident.js';
+import { POOL_AGREEMENT } from './helpers.js';
 
 function ramp(shape: number[], seed = 1): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -78,19 +79,9 @@ describe('the relaxed-SIMD shared build', () => {
     const { execFileSync } = await import('node:child_process');
     const script = `
       import * as up from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
-      const ramp = (shape, seed = 1) => ({ data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.37 + seed) * 3), shape });
       const info = await up.init();
       const pool = await up.createPool({ threads: 2 });
-      const runs = [
-        (o) => o.interpolate(ramp([1, 3, 40, 37]), { scaleFactor: 2, mode: 'bicubic' }),
-        (o) => o.interpolate(ramp([2, 5, 12, 10]), { scaleFactor: 2, mode: 'bilinear' }),
-        (o) => o.convTranspose2d(ramp([1, 8, 9, 8]), ramp([8, 8, 4, 4], 2), { stride: 2, padding: 1 }),
-      ];
-      let differ = 0;
-      for (const run of runs) {
-        const a = await run(up), b = await run(pool);
-        for (let i = 0; i < a.data.length; i++) if (!Object.is(a.data[i], b.data[i])) differ++;
-      }
+      ${POOL_AGREEMENT}
       await pool.close();
       console.log(JSON.stringify({ sync: info.build, pool: pool.build, differ }));`;
     const out = execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--input-type=module'], { input: script, encoding: 'utf8' });
