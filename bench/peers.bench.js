@@ -13,7 +13,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
-import { Bench } from 'tinybench';
 import { fmt, machine, measure, randomTensor, ROUNDS, TIME_MS } from './common.js';
 import { convTransposeModel, resizeModel } from './onnx-models.js';
 
@@ -82,21 +81,6 @@ function maxAbsDiff(a, b) {
   let worst = 0;
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
   return worst;
-}
-
-/** tinybench medians of { name, fn, diff?, slow? } tasks one after another; slow tasks (about a second) get fewer samples. */
-async function measureSequential(tasks) {
-  const rows = [];
-  for (const t of tasks) {
-    const bench = new Bench({ time: t.slow ? 0 : TIME_MS, warmupTime: t.slow ? 0 : 150, warmupIterations: t.slow ? 1 : 3, iterations: t.slow ? 5 : 10 });
-    bench.add(t.name, t.fn);
-    await bench.run();
-    const r = bench.tasks[0].result;
-    if (r.state !== 'completed') throw new Error(`${t.name}: ${r.state} ${r.error ?? ''}`);
-    rows.push({ name: t.name, median: r.latency.p50, min: r.latency.min, max: r.latency.max, samples: r.latency.samplesCount, ...(t.diff !== undefined ? { maxAbsDiff: t.diff } : {}) });
-    process.stderr.write('.');
-  }
-  return rows;
 }
 
 /**
@@ -198,7 +182,7 @@ async function ortWebRows(dir) {
     const session = await ortWeb.InferenceSession.create(modelOf(w, weight), { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
     const X = new ortWeb.Tensor('float32', input.data, input.shape);
     const y = (await session.run({ X })).Y.data;
-    const [row] = await measureSequential([{ name: `onnxruntime-web ${ORT_WEB_THREADS} threads`, slow: w.id === 'W3', fn: async () => { await session.run({ X }); } }]);
+    const [row] = await measure([{ name: `onnxruntime-web ${ORT_WEB_THREADS} threads`, slow: w.id === 'W3', fn: async () => { await session.run({ X }); } }]);
     writeFileSync(path.join(dir, `${w.id}.f32`), y);
     result[w.id] = row;
   }
