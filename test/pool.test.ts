@@ -225,6 +225,9 @@ describe('pool refusals and fallback', () => {
     await expect(up.createPool({ thread: 2 } as never)).rejects.toThrow(/unknown option 'thread'/);
     await expect(up.createPool({ maximumMemory: 100 })).rejects.toThrow(RangeError);
     await expect(up.createPool({ shared: 'yes' as never })).rejects.toThrow(TypeError);
+    await expect(up.createPool({ spin: -1 })).rejects.toThrow(/spin must be milliseconds/);
+    await expect(up.createPool({ spin: '1' as never })).rejects.toThrow(/spin must be milliseconds/);
+    await expect(up.createPool({ spin: Number.NaN })).rejects.toThrow(RangeError);
   });
 
   it('rejects a call that needs more than maximumMemory, and stays usable', async () => {

@@ -15,10 +15,10 @@ import { checkOptionNames, product, resultTensor, type Tensor } from '../tensor.
 import { stageConv } from '../wasm/conv.js';
 import { wasmBackend } from '../wasm/index.js';
 import { stageInterpolate } from '../wasm/interpolate.js';
-import { engineHasRelaxedSimd, engineHasSimd, Layout, WasmModule } from '../wasm/module.js';
+import { engineHasRelaxedSimd, engineHasSimd, Layout, LayoutLimitError, WasmModule } from '../wasm/module.js';
 import { allocResident, type Block, type ResidentTensor } from '../wasm/resident.js';
 import { splitCall } from './split.js';
-import { type InitMessage, CONTROL_INTS, DONE, encodeQueue, FAILED, fence, JOB_LENGTH, JOB_PTR, REQUEST, STOP,
+import { type InitMessage, CONTROL_INTS, DONE, encodeQueue, fence, JOB_SLOTS, jobSlot, QUEUE_FAILED, REQUEST, STOP,
   type KernelCall, type ReplyMessage } from './protocol.js';
 
 export interface PoolOptions {
@@ -37,6 +37,13 @@ export interface PoolOptions {
    * synchronous API runs (after init()), else the one init() would pick; so results match it.
    */
   build?: 'relaxed' | 'simd';
+  /**
+   * Milliseconds a worker keeps polling for its next job before it sleeps; default 0.2. Polling
+   * spends CPU time between calls, but waking a sleeping worker can take 50-150 µs (on virtual
+   * machines whose idle cores halt), which calls of a millisecond or two feel. 0: sleep at once.
+   * Longer polls keep a core that the main thread may need between calls.
+   */
+  spin?: number;
 }
 
 type Async<F> = F extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : never;
@@ -64,7 +71,9 @@ export interface Pool extends PoolOperations {
   close(): Promise<void>;
 }
 
-const POOL_OPTIONS = ['threads', 'maximumMemory', 'wasm', 'worker', 'shared', 'build'] as const;
+const POOL_OPTIONS = ['threads', 'maximumMemory', 'wasm', 'worker', 'shared', 'build', 'spin'] as const;
+const MAX_SPIN_MS = 1000;
+const DEFAULT_SPIN_MS = 0.2;
 const PAGE = 65536;
 const MAX_THREADS = 64;
 /**
@@ -100,6 +109,10 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
   if (options.build === 'relaxed' && !engineHasRelaxedSimd()) {
     throw new Error('createPool: this engine does not support WebAssembly relaxed SIMD');
   }
+  const spin = options.spin ?? DEFAULT_SPIN_MS;
+  if (typeof spin !== 'number' || !(spin >= 0 && spin <= MAX_SPIN_MS)) {
+    throw new RangeError(`createPool: spin must be milliseconds in [0, ${MAX_SPIN_MS}], but got ${String(options.spin)}`);
+  }
   if (options.shared === false || !threadsAvailable()) return fallbackPool();
   const build = options.build ?? (backendInfo()?.build === 'relaxed' || (!backendInfo() && engineHasRelaxedSimd()) ? 'relaxed' : 'simd');
   const memory = new WebAssembly.Memory({ initial: 16, maximum: Math.floor(maximumMemory / PAGE), shared: true });
@@ -112,7 +125,7 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
   const control = typeof wait === 'function' ? module.heap.allocate(threads * CONTROL_INTS * 4).ptr : undefined;
   if (control !== undefined) module.i32(control, threads * CONTROL_INTS).fill(0);
   const workers = await Promise.all(Array.from({ length: threads }, (_, i) =>
-    startWorker(options.worker, { module: compiled, memory, names, control: control === undefined ? undefined : control + i * CONTROL_INTS * 4 })));
+    startWorker(options.worker, { module: compiled, memory, names, spin, control: control === undefined ? undefined : control + i * CONTROL_INTS * 4 })));
   return new ThreadPool(module, memory, workers, control === undefined ? undefined : { control, names, wait: wait! });
 }
 
@@ -245,8 +258,47 @@ async function startWorker(url: URL | string | undefined, init: InitMessage): Pr
 
 // ---- the pool ----
 
-/** A view of `module` whose kernels record their calls instead of running them. */
-function recording(module: WasmModule): { module: WasmModule; calls: KernelCall[]; top: () => number } {
+/** The bytes of one array: in the pool's memory (buffer: the Memory) or in a JS buffer. */
+interface Region {
+  buffer: unknown;
+  start: number;
+  end: number;
+}
+
+function overlap(a: Region[], b: Region[]): boolean {
+  return a.some((x) => b.some((y) => x.buffer === y.buffer && x.start < y.end && y.start < x.end));
+}
+
+/** A call whose kernels the workers run (or will): its scratch memory and the arrays it uses. */
+interface Flight {
+  start: number;
+  end: number;
+  reads: Region[];
+  writes: Region[];
+  /** Resolves once the call has resolved or rejected and released its memory. */
+  settled: Promise<void>;
+}
+
+/** A staged call: where its output lands, its preparatory calls, its chunks and their queue. */
+interface PlacedJob {
+  dst: number;
+  prep: KernelCall[];
+  chunks: KernelCall[][];
+  queue: { ptr: number; length: number } | undefined;
+  start: number;
+  end: number;
+}
+
+/** A staged operation; `result` settles when it has run (an object, so awaiting it does not wait for that). */
+interface Staged<T> {
+  result: Promise<T>;
+}
+
+/**
+ * A view of `module` whose kernels record their calls instead of running them, and whose layouts
+ * start at `base` and may not pass `limit`.
+ */
+function recording(module: WasmModule, base: number, limit: number): { module: WasmModule; calls: KernelCall[]; top: () => number } {
   const calls: KernelCall[] = [];
   let layout: Layout | undefined;
   // A fresh object: the instance's exports are frozen, so a Proxy over them may not substitute.
@@ -256,9 +308,9 @@ function recording(module: WasmModule): { module: WasmModule; calls: KernelCall[
   }
   const view = Object.create(module, {
     kernels: { value: kernels },
-    layout: { value: () => (layout = module.layout()) },
+    layout: { value: () => (layout = new Layout(module, base, limit)) },
   }) as WasmModule;
-  return { module: view, calls, top: () => layout?.top ?? module.heap.top };
+  return { module: view, calls, top: () => layout?.top ?? base };
 }
 
 class ThreadPool implements Pool {
@@ -266,7 +318,12 @@ class ThreadPool implements Pool {
   get build(): 'relaxed' | 'simd' {
     return this.module.relaxedSimd ? 'relaxed' : 'simd';
   }
-  private queue: Promise<unknown> = Promise.resolve();
+  /** The last call's staging (calls are staged one at a time, in call order). */
+  private staging: Promise<unknown> = Promise.resolve();
+  /** The last call's completion (calls resolve in call order); never rejects. */
+  private finalized: Promise<void> = Promise.resolve();
+  /** Calls whose kernels run or wait in the workers' job slots. */
+  private readonly flights: Flight[] = [];
   private closed = false;
   private failure: Error | undefined;
   private nextId = 0;
@@ -296,7 +353,7 @@ class ThreadPool implements Pool {
       const { plan, out } = this.planInterpolate(input, options);
       const result = resultTensor(plan.outputShape, out);
       const n = product(plan.outputShape);
-      return n === 0 ? result : this.execute([input.data], result, plan, (m, target) => {
+      return n === 0 ? { result: Promise.resolve(result) } : this.execute([input.data], result, plan, (m, target) => {
         const staged = stageInterpolate(m, plan, input.data, n, target);
         staged.run();
         return staged.dst;
@@ -307,7 +364,7 @@ class ThreadPool implements Pool {
         const { plan, bias, out } = planConv(transposed, dims, input, weight, options);
         const result = resultTensor(plan.outputShape, out);
         const n = product(plan.outputShape);
-        return n === 0 ? result : this.execute([input.data, weight.data, bias], result, undefined, (m, target) => {
+        return n === 0 ? { result: Promise.resolve(result) } : this.execute([input.data, weight.data, bias], result, undefined, (m, target) => {
           const staged = stageConv(m, plan, input.data, weight.data, bias, n, target);
           staged.run();
           return staged.dst;
@@ -323,7 +380,7 @@ class ThreadPool implements Pool {
       const { plan, out } = planShuffle(upscale, input, factor, options);
       const result = resultTensor(plan.outputShape, out);
       const n = product(plan.outputShape);
-      return n === 0 ? result : this.execute([input.data], result, undefined, (m, target) => {
+      return n === 0 ? { result: Promise.resolve(result) } : this.execute([input.data], result, undefined, (m, target) => {
         const layout = m.layout();
         const src = layout.f32(input.data.length, input.data);
         const dst = target >= 0 ? target : layout.f32(n);
@@ -350,13 +407,13 @@ class ThreadPool implements Pool {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return this.queue.then(() => undefined);
+    if (this.closed) return this.idle();
     this.closed = true;
-    await this.queue;
+    await this.idle();
     this.workers.forEach((w, i) => {
       w.onFailure = () => {};
       if (this.shm) { // leave the Atomics.wait loop, so terminate() finds an idle thread
-        const ctrl = new Int32Array(this.memory.buffer, this.shm.control + i * CONTROL_INTS * 4, CONTROL_INTS);
+        const ctrl = this.control(i);
         Atomics.store(ctrl, REQUEST, STOP);
         Atomics.notify(ctrl, REQUEST);
       }
@@ -364,25 +421,56 @@ class ThreadPool implements Pool {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
-  /** Runs operations one at a time: each lays its scratch out from the same place. */
-  private enqueue<T>(task: () => T | Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new Error('this pool is closed'));
-    const run = this.queue.then(() => {
-      if (this.failure) throw this.failure;
-      return task();
-    });
-    this.queue = run.catch(() => undefined);
-    return run;
+  /** Resolves once every call so far has finished. */
+  private async idle(): Promise<void> {
+    await this.staging;
+    await this.finalized;
+  }
+
+  private control(i: number): Int32Array {
+    return new Int32Array(this.memory.buffer, this.shm!.control + i * CONTROL_INTS * 4, CONTROL_INTS);
   }
 
   /**
-   * Stages one call (recording its kernel calls), runs the preparatory calls here, cuts the last
-   * (the work) into chunks for the workers, waits, and copies the result out unless `out` is resident.
+   * Stages operations one at a time in call order: each places its memory knowing the calls in
+   * flight. A staged call's kernels may then run while the next call is staged.
+   */
+  private enqueue<T>(task: () => Staged<T> | Promise<Staged<T>>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('this pool is closed'));
+    const staged = this.staging.then(() => {
+      if (this.failure) throw this.failure;
+      return task();
+    });
+    this.staging = staged.catch(() => undefined);
+    return staged.then((s) => s.result);
+  }
+
+  /** The bytes `data` spans: in the pool's memory (a resident tensor) or in its own buffer. */
+  private region(data: Float32Array): Region {
+    const ptr = this.module.residentPointer(data);
+    return ptr >= 0 ? { buffer: this.memory, start: ptr, end: ptr + data.byteLength }
+      : { buffer: data.buffer, start: data.byteOffset, end: data.byteOffset + data.byteLength };
+  }
+
+  /**
+   * Stages one call (recording its kernel calls) in memory that no call in flight uses, runs the
+   * preparatory calls here, cuts the last (the work) into chunks and hands them to the workers.
+   * Returns once staged; `result` resolves after the workers finish and every earlier call has
+   * resolved, with the result copied out unless `out` is resident.
    */
   private async execute(inputs: Array<Float32Array | undefined>, result: Tensor, plan: Parameters<typeof splitCall>[4],
-                        stage: (module: WasmModule, target: number) => number): Promise<Tensor> {
+                        stage: (module: WasmModule, target: number) => number): Promise<Staged<Tensor>> {
     const m = this.module;
     const output = result.data;
+    const reads = inputs.filter((d): d is Float32Array => d !== undefined).map((d) => this.region(d));
+    const writes = [this.region(output)];
+    // A job slot, and no call in flight that writes what this one touches or reads what it writes.
+    for (;;) {
+      const blocking = this.flights.find((f) => overlap(writes, f.reads) || overlap(writes, f.writes) || overlap(reads, f.writes));
+      if (!blocking && this.flights.length < (this.shm ? JOB_SLOTS : 1)) break;
+      await (blocking ?? this.flights[0]).settled;
+      if (this.failure) throw this.failure;
+    }
     const pinned: Block[] = [];
     for (const data of [...inputs, output]) {
       if (data && m.residentPointer(data) >= 0) {
@@ -391,60 +479,104 @@ class ThreadPool implements Pool {
         pinned.push(block);
       }
     }
+    const target = m.residentPointer(output);
+    let job: PlacedJob;
     try {
-      const target = m.residentPointer(output);
-      const length = output.length;
-      const rec = recording(m);
-      const dst = stage(rec.module, target);
-      const work = rec.calls[rec.calls.length - 1];
-      const scratch = new Layout(m, rec.top());
-      const workers = this.workers.length;
-      // Through shared memory, workers claim chunks one after another (a worker held up by other
-      // processes leaves its share to the others); by message, each worker gets one fixed part.
-      const chunks = splitCall(work, workers, this.shm ? CHUNKS_PER_WORKER : 1, scratch, plan, (ptr, n) => m.i32(ptr, n));
-      const encoded = this.shm && encodeQueue(chunks, this.shm.index);
-      const queue = encoded && { ptr: scratch.i32(encoded), length: encoded.length };
-      scratch.commit();
-      m.heap.busyEnd = scratch.top; // tensors allocated meanwhile go above the workers' memory
+      job = this.place(stage, target, plan);
       const k = m.kernels as unknown as Record<string, (...args: number[]) => void>;
-      for (const [name, args] of rec.calls.slice(0, -1)) k[name](...args);
+      for (const [name, args] of job.prep) k[name](...args);
       fence(this.memory);
-      // Wait for every worker, even when one fails, so no worker still writes when the next call starts.
-      const settled = await Promise.allSettled(queue
-        ? this.workers.slice(0, chunks.length).map((_, i) => this.signal(i, queue.ptr, queue.length))
-        // Round robin: more chunks than workers when shared memory is there but a job did not encode.
-        : chunks.map((calls, i) => this.post(this.workers[i % workers], calls)));
-      const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-      if (failed) throw failed.reason;
-      fence(this.memory);
-      if (target < 0) output.set(m.f32(dst, length));
-      return result;
-    } finally {
-      m.heap.busyEnd = 0;
+    } catch (error) {
       for (const block of pinned) m.heap.unpin(block);
+      throw error;
     }
+    const flight: Flight = { start: job.start, end: job.end, reads, writes, settled: Promise.resolve() };
+    if (this.flights.length === 0) this.workers.forEach((w) => w.hold(true));
+    this.flights.push(flight);
+    m.heap.busyEnd = Math.max(...this.flights.map((f) => f.end)); // tensors allocated meanwhile go above
+    const ran = this.run(job);
+    const previous = this.finalized;
+    const finished = (async () => {
+      try {
+        await ran;
+        await previous;
+        fence(this.memory);
+        if (target < 0) output.set(m.f32(job.dst, output.length));
+        return result;
+      } finally {
+        this.flights.splice(this.flights.indexOf(flight), 1);
+        m.heap.busyEnd = Math.max(0, ...this.flights.map((f) => f.end));
+        if (this.flights.length === 0) this.workers.forEach((w) => w.hold(false));
+        for (const block of pinned) m.heap.unpin(block);
+      }
+    })();
+    flight.settled = this.finalized = finished.then(() => undefined, () => undefined);
+    return { result: finished };
+  }
+
+  /**
+   * Stages the call at the heap top when it fits below the calls in flight there (the usual case:
+   * the call two back had the same size and has finished), else above every call in flight.
+   */
+  private place(stage: (module: WasmModule, target: number) => number, target: number,
+                plan: Parameters<typeof splitCall>[4]): PlacedJob {
+    const top = this.module.heap.top;
+    const above = Math.max(top, ...this.flights.map((f) => f.end));
+    const limit = Math.min(...this.flights.filter((f) => f.end > top).map((f) => f.start));
+    if (limit > top) {
+      try {
+        return this.stageAt(top, limit, stage, target, plan);
+      } catch (error) {
+        if (!(error instanceof LayoutLimitError)) throw error;
+      }
+    }
+    return this.stageAt(above, Infinity, stage, target, plan);
+  }
+
+  private stageAt(base: number, limit: number, stage: (module: WasmModule, target: number) => number, target: number,
+                  plan: Parameters<typeof splitCall>[4]): PlacedJob {
+    const m = this.module;
+    const rec = recording(m, base, limit);
+    const dst = stage(rec.module, target);
+    const work = rec.calls[rec.calls.length - 1];
+    const scratch = new Layout(m, rec.top(), limit);
+    // Through shared memory, workers claim chunks one after another (a worker held up by other
+    // processes leaves its share to the others); by message, each worker gets one fixed part.
+    const chunks = splitCall(work, this.workers.length, this.shm ? CHUNKS_PER_WORKER : 1, scratch, plan, (ptr, n) => m.i32(ptr, n));
+    const encoded = this.shm && encodeQueue(chunks, this.shm.index);
+    const queue = encoded ? { ptr: scratch.i32(encoded), length: encoded.length } : undefined;
+    scratch.commit();
+    return { dst, prep: rec.calls.slice(0, -1), chunks, queue, start: base, end: scratch.top };
+  }
+
+  /** Runs a staged job on the workers; settles once none of them still works on it. */
+  private async run(job: PlacedJob): Promise<void> {
+    const { chunks, queue } = job;
+    // Wait for every worker, even when one fails, so no worker still writes when the memory is reused.
+    const settled = await Promise.allSettled(queue
+      ? this.workers.slice(0, chunks.length).map((_, i) => this.signal(i, queue.ptr, queue.length))
+      // Round robin: more chunks than workers when shared memory is there but a job did not encode.
+      : chunks.map((calls, i) => this.post(this.workers[i % this.workers.length], calls)));
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    fence(this.memory);
+    if (queue && this.module.i32(queue.ptr, queue.length)[QUEUE_FAILED]) throw new Error('pool worker: a kernel failed');
   }
 
   /** Hands worker i the job (queue) at `ptr` through its control block and waits until it is done. */
   private async signal(i: number, ptr: number, length: number): Promise<void> {
     const shm = this.shm!;
-    const ctrl = new Int32Array(this.memory.buffer, shm.control + i * CONTROL_INTS * 4, CONTROL_INTS);
+    const ctrl = this.control(i);
     const seq = ++shm.sequence[i];
-    const worker = this.workers[i];
-    worker.hold(true);
-    try {
-      Atomics.store(ctrl, JOB_PTR, ptr);
-      Atomics.store(ctrl, JOB_LENGTH, length);
-      Atomics.store(ctrl, REQUEST, seq);
-      Atomics.notify(ctrl, REQUEST);
-      for (let done = Atomics.load(ctrl, DONE); done !== seq; done = Atomics.load(ctrl, DONE)) {
-        if (this.failure) throw this.failure; // fail() wakes this wait
-        const wait = shm.wait.call(Atomics, ctrl, DONE, done);
-        if (wait.async) await wait.value;
-      }
-      if (Atomics.load(ctrl, FAILED)) throw new Error('pool worker: a kernel failed');
-    } finally {
-      worker.hold(false);
+    const slot = jobSlot(seq); // free: the job two before this one has finished
+    Atomics.store(ctrl, slot, ptr);
+    Atomics.store(ctrl, slot + 1, length);
+    Atomics.store(ctrl, REQUEST, seq);
+    Atomics.notify(ctrl, REQUEST);
+    for (let done = Atomics.load(ctrl, DONE); done < seq; done = Atomics.load(ctrl, DONE)) {
+      if (this.failure) throw this.failure; // fail() wakes this wait
+      const wait = shm.wait.call(Atomics, ctrl, DONE, done);
+      if (wait.async) await wait.value;
     }
   }
 
@@ -470,7 +602,7 @@ class ThreadPool implements Pool {
   private fail(error: Error): void {
     this.failure ??= new Error(`a pool worker failed; create a new pool (${error.message})`, { cause: error });
     if (this.shm) { // wake the waits in signal(), which then see the failure
-      this.workers.forEach((_, i) => Atomics.notify(new Int32Array(this.memory.buffer, this.shm!.control + i * CONTROL_INTS * 4, CONTROL_INTS), DONE));
+      this.workers.forEach((_, i) => Atomics.notify(this.control(i), DONE));
     }
     for (const [id, job] of this.pending) {
       this.pending.delete(id);

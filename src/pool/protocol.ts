@@ -11,27 +11,38 @@ export interface InitMessage {
    */
   control?: number;
   names?: string[];
+  /** Milliseconds a worker keeps polling for its next job before it sleeps (see PoolOptions.spin). */
+  spin?: number;
 }
 
-/** Int32 slots of a control block: request sequence, done sequence, job (queue) address, its length, error. */
+/**
+ * Int32 slots of a control block: the last request's sequence number, the last finished one, and
+ * two job slots (queue address and length) so that the next job can wait while one runs. A worker
+ * runs its jobs in sequence order; job `seq` sits in slot `seq & 1` (see jobSlot).
+ */
 export const CONTROL_INTS = 16;
 export const REQUEST = 0;
 export const DONE = 1;
-export const JOB_PTR = 2;
-export const JOB_LENGTH = 3;
-export const FAILED = 4;
+const JOBS = 4;
+/** Jobs a worker may hold at once (one running, one waiting): the number of job slots. */
+export const JOB_SLOTS = 2;
+/** The control-block index of job `seq`'s queue address; its length follows it. */
+export function jobSlot(seq: number): number {
+  return JOBS + 2 * (seq & (JOB_SLOTS - 1));
+}
 /** A request sequence number that tells the worker to leave its loop. */
 export const STOP = -1;
 
 /**
  * A shared-memory job is one queue of chunks for all the workers it is handed to, in one int32
- * array: [next chunk, chunk count, then per chunk the [start, end) of its encoded calls in this
- * array, then the encoded calls]. Each worker claims the next chunk with Atomics.add until none
- * remain, so a worker that other processes hold up leaves its share to the others.
+ * array: [next chunk, chunk count, failed flag, then per chunk the [start, end) of its encoded
+ * calls in this array, then the encoded calls]. Each worker claims the next chunk with Atomics.add
+ * until none remain, so a worker that other processes hold up leaves its share to the others.
  */
 export const QUEUE_NEXT = 0;
 export const QUEUE_COUNT = 1;
-export const QUEUE_CHUNKS = 2;
+export const QUEUE_FAILED = 2;
+export const QUEUE_CHUNKS = 3;
 
 /**
  * Encodes chunks as a queue; per call, the kernel's index, the argument count, the arguments.

@@ -130,13 +130,21 @@ export function ringSlots(taps: number): number {
   return slots;
 }
 
+/** A layout went past its limit (nothing was written): the caller places the call elsewhere. */
+export class LayoutLimitError extends Error {
+  constructor(readonly end: number, readonly limit: number) {
+    super(`the call's buffers end at ${end}, past ${limit}`);
+  }
+}
+
 /**
  * One call's buffers. Reserve everything first, then `commit()` (which may grow memory), then
  * write: views are only taken after the last growth, so none is ever detached.
  */
 export class Layout {
   private readonly writes: Array<() => void> = [];
-  constructor(private readonly module: WasmModule, private end: number) {}
+  /** `limit`: the first byte this call may not use (a worker pool's call in flight starts there). */
+  constructor(private readonly module: WasmModule, private end: number, private readonly limit = Infinity) {}
 
   /** The first byte after this call's buffers (a worker pool lays its workers' scratch out from here). */
   get top(): number {
@@ -174,8 +182,9 @@ export class Layout {
     return { ring: this.f32(slots * rowFloats), tags: this.i32(new Int32Array(slots)) };
   }
 
-  /** Grows memory if needed, then copies the inputs in. */
+  /** Grows memory if needed, then copies the inputs in; writes nothing when past the limit. */
   commit(): void {
+    if (this.end > this.limit) throw new LayoutLimitError(this.end, this.limit);
     this.module.ensure(this.end);
     for (const write of this.writes) write();
   }

@@ -1,0 +1,128 @@
+// Calls in flight together: a pool stages the next call while the workers run the one before
+// (two job slots a worker), so calls that share no memory overlap. Calls that do share memory
+// (one reads what another writes, or both write it) still see the synchronous order, results
+// resolve in call order, and memory stays bounded. Workers run the built files (dist/).
+
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import * as up from '../dist/index.js';
+import type { Pool, Tensor } from '../dist/index.js';
+
+let pool: Pool;
+beforeAll(async () => {
+  await up.init({ simd: true });
+  pool = await up.createPool({ threads: 2 });
+});
+afterAll(() => pool.close());
+
+/** Internal: the calls whose kernels the workers hold (to check that calls do overlap). */
+const inFlight = (): number => (pool as unknown as { flights: unknown[] }).flights.length;
+
+function ramp(shape: number[], seed = 1): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return { data: Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.31 + seed) * 2 + ((i * seed) % 5) / 4), shape };
+}
+
+function sameBits(actual: Float32Array, expected: Float32Array): boolean {
+  return actual.length === expected.length && actual.every((v, i) => Object.is(v, expected[i]));
+}
+
+// Large enough that a call still runs when the next one is staged.
+const BIG = [1, 8, 128, 128];
+const up2 = { scaleFactor: 2, mode: 'bicubic' } as const;
+
+it('overlaps calls that share no memory', async () => {
+  const x = pool.allocTensor(BIG, ramp(BIG).data);
+  const outs = [0, 1].map(() => pool.allocTensor([1, 8, 256, 256]));
+  let peak = 0;
+  const calls = outs.map((out) => pool.interpolate(x, { ...up2, out }));
+  for (let settled = false; !settled;) {
+    peak = Math.max(peak, inFlight());
+    settled = await Promise.race([Promise.all(calls).then(() => true), new Promise<boolean>((r) => setImmediate(() => r(false)))]);
+  }
+  expect(peak).toBe(2);
+  const expected = up.interpolate(ramp(BIG), up2).data;
+  for (const out of outs) expect(sameBits(out.data, expected)).toBe(true);
+  for (const t of [x, ...outs]) t.dispose();
+});
+
+// A slow call with a small output (tens of milliseconds): conv2d 256 -> 8 channels, 32x32 kernel.
+const A_SHAPE = [4, 256, 34, 34];
+const K = ramp([8, 256, 32, 32], 7);
+const slowConv = (ops: Pool, a: Tensor, out?: Tensor): Promise<Tensor> => ops.conv2d(a, K, out ? { out } : {});
+const slowExpected = () => up.conv2d(ramp(A_SHAPE), K).data; // [4, 8, 3, 3]
+
+it('runs a call that reads another call\'s resident output after it (read after write)', async () => {
+  const a = pool.allocTensor(A_SHAPE, ramp(A_SHAPE).data);
+  const t = pool.allocTensor([4, 8, 3, 3]);
+  const x = ramp([1, 4, 6, 6], 2);
+  const first = slowConv(pool, a, t);
+  // t is the second call's weight, which the main thread packs while staging: it must wait.
+  const second = pool.convTranspose2d(x, t, { stride: 2 });
+  const [, result] = await Promise.all([first, second]);
+  const expected = up.convTranspose2d(x, { data: slowExpected(), shape: [4, 8, 3, 3] }, { stride: 2 });
+  expect(sameBits(result.data, expected.data)).toBe(true);
+  for (const r of [a, t]) r.dispose();
+});
+
+it('lets a call finish reading a tensor before a later call overwrites it (write after read)', async () => {
+  const a = pool.allocTensor(A_SHAPE, ramp(A_SHAPE).data);
+  const reading = slowConv(pool, a);
+  const overwriting = pool.pixelShuffle(ramp([4, 1024, 17, 17], 3), 2, { out: a });
+  const [result] = await Promise.all([reading, overwriting]);
+  expect(sameBits(result.data, slowExpected())).toBe(true);
+  expect(sameBits(a.data, up.pixelShuffle(ramp([4, 1024, 17, 17], 3), 2).data)).toBe(true);
+  a.dispose();
+});
+
+it('leaves the later call\'s result in an out that two calls write (write after write)', async () => {
+  const a = pool.allocTensor(A_SHAPE, ramp(A_SHAPE).data);
+  const out = pool.allocTensor([4, 8, 3, 3]);
+  const order: string[] = [];
+  const calls = [
+    slowConv(pool, a, out).then(() => order.push('slow')),
+    pool.pixelUnshuffle(ramp([4, 2, 6, 6], 5), 2, { out }).then(() => order.push('fast')),
+  ];
+  await Promise.all(calls);
+  expect(order).toEqual(['slow', 'fast']);
+  expect(sameBits(out.data, up.pixelUnshuffle(ramp([4, 2, 6, 6], 5), 2).data)).toBe(true);
+  for (const r of [a, out]) r.dispose();
+});
+
+it('passes a JS array written by one call to the next as its input', async () => {
+  const js = new Float32Array(8 * 256 * 256);
+  const first = pool.interpolate(ramp(BIG), { ...up2, out: { data: js, shape: [1, 8, 256, 256] } });
+  const second = pool.interpolate({ data: js, shape: [1, 8, 256, 256] }, { size: [64, 64], mode: 'area' });
+  const [, result] = await Promise.all([first, second]);
+  const expected = up.interpolate(up.interpolate(ramp(BIG), up2), { size: [64, 64], mode: 'area' });
+  expect(sameBits(result.data, expected.data)).toBe(true);
+});
+
+it('resolves calls in call order, whatever their size', async () => {
+  const order: number[] = [];
+  const shapes = [BIG, [1, 1, 2, 2], BIG, [1, 1, 3, 3], [1, 2, 4, 4]];
+  await Promise.all(shapes.map((shape, i) => pool.interpolate(ramp(shape), up2).then(() => order.push(i))));
+  expect(order).toEqual([0, 1, 2, 3, 4]);
+});
+
+it('keeps memory bounded with two calls in flight, of alternating sizes', async () => {
+  const small = [1, 2, 32, 32];
+  const inputs = [BIG, small].map((shape) => pool.allocTensor(shape, ramp(shape).data));
+  const outs = [0, 1, 2, 3].map((i) => pool.allocTensor(inputs[i & 1].shape.map((n, d) => (d < 2 ? n : 2 * n))));
+  const expected = inputs.map((x) => up.interpolate({ data: Float32Array.from(x.data), shape: x.shape }, up2).data);
+  const window = async (calls: number): Promise<void> => {
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < calls) {
+        const i = next++;
+        await pool.interpolate(inputs[i & 1], { ...up2, out: outs[i & 3] });
+      }
+    };
+    await Promise.all([lane(), lane()]);
+  };
+  await window(8);
+  const bytes = pool.memoryBytes;
+  await window(40);
+  expect(pool.memoryBytes).toBe(bytes);
+  outs.forEach((out, i) => expect(sameBits(out.data, expected[i & 1]), `out ${i}`).toBe(true));
+  for (const t of [...inputs, ...outs]) t.dispose();
+});
