@@ -18,7 +18,7 @@ import { stageInterpolate } from '../wasm/interpolate.js';
 import { engineHasRelaxedSimd, engineHasSimd, Layout, LayoutLimitError, WasmModule } from '../wasm/module.js';
 import { allocResident, type Block, type ResidentTensor } from '../wasm/resident.js';
 import { splitCall } from './split.js';
-import { type InitMessage, CONTROL_INTS, DONE, encodeQueue, fence, JOB_SLOTS, jobSlot, QUEUE_FAILED, REQUEST, STOP,
+import { type InitMessage, CONTROL_INTS, encodeQueue, fence, JOB_SLOTS, jobSlot, QUEUE_CHUNKS, QUEUE_FAILED, QUEUE_PENDING, REQUEST, STOP,
   type KernelCall, type ReplyMessage } from './protocol.js';
 
 export interface PoolOptions {
@@ -273,6 +273,8 @@ function overlap(a: Region[], b: Region[]): boolean {
 interface Flight {
   start: number;
   end: number;
+  /** Its job queue's address (shared-memory jobs), which fail() wakes the wait on. */
+  queue: number | undefined;
   reads: Region[];
   writes: Region[];
   /** Resolves once the call has resolved or rejected and released its memory. */
@@ -490,7 +492,7 @@ class ThreadPool implements Pool {
       for (const block of pinned) m.heap.unpin(block);
       throw error;
     }
-    const flight: Flight = { start: job.start, end: job.end, reads, writes, settled: Promise.resolve() };
+    const flight: Flight = { start: job.start, end: job.end, queue: job.queue?.ptr, reads, writes, settled: Promise.resolve() };
     if (this.flights.length === 0) this.workers.forEach((w) => w.hold(true));
     this.flights.push(flight);
     m.heap.busyEnd = Math.max(...this.flights.map((f) => f.end)); // tensors allocated meanwhile go above
@@ -543,7 +545,7 @@ class ThreadPool implements Pool {
     // Through shared memory, workers claim chunks one after another (a worker held up by other
     // processes leaves its share to the others); by message, each worker gets one fixed part.
     const chunks = splitCall(work, this.workers.length, this.shm ? CHUNKS_PER_WORKER : 1, scratch, plan, (ptr, n) => m.i32(ptr, n));
-    const encoded = this.shm && encodeQueue(chunks, this.shm.index);
+    const encoded = this.shm && encodeQueue(chunks, this.shm.index, Math.min(this.workers.length, chunks.length));
     const queue = encoded ? { ptr: scratch.i32(encoded), length: encoded.length } : undefined;
     scratch.commit();
     return { dst, prep: rec.calls.slice(0, -1), chunks, queue, start: base, end: scratch.top };
@@ -552,32 +554,36 @@ class ThreadPool implements Pool {
   /** Runs a staged job on the workers; settles once none of them still works on it. */
   private async run(job: PlacedJob): Promise<void> {
     const { chunks, queue } = job;
-    // Wait for every worker, even when one fails, so no worker still writes when the memory is reused.
-    const settled = await Promise.allSettled(queue
-      ? this.workers.slice(0, chunks.length).map((_, i) => this.signal(i, queue.ptr, queue.length))
-      // Round robin: more chunks than workers when shared memory is there but a job did not encode.
-      : chunks.map((calls, i) => this.post(this.workers[i % this.workers.length], calls)));
+    if (queue) {
+      const shm = this.shm!;
+      const workers = Math.min(this.workers.length, chunks.length);
+      for (let i = 0; i < workers; i++) this.signal(i, queue.ptr, queue.length);
+      const header = this.module.i32(queue.ptr, QUEUE_CHUNKS);
+      // Wait for every worker, even when one fails, so no worker still writes when the memory is reused.
+      for (let pending = Atomics.load(header, QUEUE_PENDING); pending > 0; pending = Atomics.load(header, QUEUE_PENDING)) {
+        if (this.failure) throw this.failure; // fail() wakes this wait
+        const wait = shm.wait.call(Atomics, header, QUEUE_PENDING, pending);
+        if (wait.async) await wait.value;
+      }
+      fence(this.memory);
+      if (header[QUEUE_FAILED]) throw new Error('pool worker: a kernel failed');
+      return;
+    }
+    // By message, round robin: more chunks than workers when a job did not encode.
+    const settled = await Promise.allSettled(chunks.map((calls, i) => this.post(this.workers[i % this.workers.length], calls)));
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
-    fence(this.memory);
-    if (queue && this.module.i32(queue.ptr, queue.length)[QUEUE_FAILED]) throw new Error('pool worker: a kernel failed');
   }
 
-  /** Hands worker i the job (queue) at `ptr` through its control block and waits until it is done. */
-  private async signal(i: number, ptr: number, length: number): Promise<void> {
-    const shm = this.shm!;
+  /** Hands worker i the job (queue) at `ptr` through its control block. */
+  private signal(i: number, ptr: number, length: number): void {
     const ctrl = this.control(i);
-    const seq = ++shm.sequence[i];
-    const slot = jobSlot(seq); // free: the job two before this one has finished
+    const seq = ++this.shm!.sequence[i];
+    const slot = jobSlot(seq); // free: the job JOB_SLOTS before this one has finished
     Atomics.store(ctrl, slot, ptr);
     Atomics.store(ctrl, slot + 1, length);
     Atomics.store(ctrl, REQUEST, seq);
     Atomics.notify(ctrl, REQUEST);
-    for (let done = Atomics.load(ctrl, DONE); done < seq; done = Atomics.load(ctrl, DONE)) {
-      if (this.failure) throw this.failure; // fail() wakes this wait
-      const wait = shm.wait.call(Atomics, ctrl, DONE, done);
-      if (wait.async) await wait.value;
-    }
   }
 
   private post(worker: WorkerHandle, calls: KernelCall[]): Promise<void> {
@@ -602,7 +608,7 @@ class ThreadPool implements Pool {
   private fail(error: Error): void {
     this.failure ??= new Error(`a pool worker failed; create a new pool (${error.message})`, { cause: error });
     if (this.shm) { // wake the waits in signal(), which then see the failure
-      this.workers.forEach((_, i) => Atomics.notify(this.control(i), DONE));
+      for (const flight of this.flights) if (flight.queue) Atomics.notify(this.module.i32(flight.queue, QUEUE_CHUNKS), QUEUE_PENDING);
     }
     for (const [id, job] of this.pending) {
       this.pending.delete(id);

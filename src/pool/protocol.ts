@@ -35,24 +35,28 @@ export const STOP = -1;
 
 /**
  * A shared-memory job is one queue of chunks for all the workers it is handed to, in one int32
- * array: [next chunk, chunk count, failed flag, then per chunk the [start, end) of its encoded
- * calls in this array, then the encoded calls]. Each worker claims the next chunk with Atomics.add
- * until none remain, so a worker that other processes hold up leaves its share to the others.
+ * array: [next chunk, chunk count, failed flag, workers still at it, then per chunk the [start,
+ * end) of its encoded calls in this array, then the encoded calls]. Each worker claims the next
+ * chunk with Atomics.add until none remain, so a worker that other processes hold up leaves its
+ * share to the others; the last worker to finish wakes the main thread (one wake-up a job).
  */
 export const QUEUE_NEXT = 0;
 export const QUEUE_COUNT = 1;
 export const QUEUE_FAILED = 2;
-export const QUEUE_CHUNKS = 3;
+export const QUEUE_PENDING = 3;
+export const QUEUE_CHUNKS = 4;
 
 /**
- * Encodes chunks as a queue; per call, the kernel's index, the argument count, the arguments.
+ * Encodes chunks as a queue for `workers` workers; per call, the kernel's index, the argument
+ * count, the arguments.
  * One typed array per call of the pool: allocating one per chunk cost more than the encoding.
  */
-export function encodeQueue(chunks: KernelCall[][], index: Map<string, number>): Int32Array | undefined {
+export function encodeQueue(chunks: KernelCall[][], index: Map<string, number>, workers: number): Int32Array | undefined {
   let size = QUEUE_CHUNKS + 2 * chunks.length;
   for (const calls of chunks) for (const [, args] of calls) size += 2 + args.length;
   const queue = new Int32Array(size);
   queue[QUEUE_COUNT] = chunks.length;
+  queue[QUEUE_PENDING] = workers;
   let o = QUEUE_CHUNKS + 2 * chunks.length;
   for (let c = 0; c < chunks.length; c++) {
     queue[QUEUE_CHUNKS + 2 * c] = o;

@@ -3,7 +3,7 @@
 // planned. It holds no logic of its own: every pointer and count comes in the message or the job.
 // Only a Worker loads this file (the package never imports it): its top level starts serving.
 
-import { CONTROL_INTS, DONE, fence, jobSlot, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_FAILED, QUEUE_NEXT, REQUEST, STOP,
+import { CONTROL_INTS, DONE, fence, jobSlot, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_FAILED, QUEUE_NEXT, QUEUE_PENDING, REQUEST, STOP,
   type InitMessage, type JobMessage, type ReplyMessage } from './protocol.js';
 
 interface Port {
@@ -47,7 +47,7 @@ function runLoop(port: Port, kernels: Kernels, memory: WebAssembly.Memory, contr
     }
     done = seq;
     Atomics.store(ctrl, DONE, seq);
-    Atomics.notify(ctrl, DONE);
+    if (Atomics.sub(queue, QUEUE_PENDING, 1) === 1) Atomics.notify(queue, QUEUE_PENDING);
   }
 }
 
