@@ -40,7 +40,7 @@ export async function measure(tasks, { time = TIME_MS, rounds = ROUNDS, gc = fal
       await bench.run();
       const r = bench.tasks[0].result;
       if (r.state !== 'completed') throw new Error(`${t.name}: ${r.state} ${r.error ?? ''}`);
-      samples[j].push(...r.latency.samples);
+      samples[j].push(...r.latency.samples.map((ms) => ms / (t.calls ?? 1))); // per call
     }
     onRound?.(round);
   }

@@ -8,20 +8,42 @@
 
 import os from 'node:os';
 import * as up from '../dist/index.js';
-import { measure, randomTensor, save, table, TIME_MS } from './common.js';
+import { Worker } from 'node:worker_threads';
+import { measure, save, table, TIME_MS } from './common.js';
+import { workloads } from './thread-workloads.js';
 
-const workloads = [
-  {
-    title: 'W3 bicubic 2x [1,3,512,512]',
-    inputs: () => [randomTensor([1, 3, 512, 512])],
-    run: (ops, [x], out) => ops.interpolate(x, { scaleFactor: 2, mode: 'bicubic', out }),
-  },
-  {
-    title: 'W4 convTranspose2d 32->32 k4 s2 p1 [1,32,64,64]',
-    inputs: () => [randomTensor([1, 32, 64, 64]), randomTensor([32, 32, 4, 4], 2)],
-    run: (ops, [x, w], out) => ops.convTranspose2d(x, w, { stride: 2, padding: 1, out }),
-  },
-];
+/** Calls per sample of the in-flight row: a window of 2 slides over them (a new call as one resolves). */
+const IN_FLIGHT_CALLS = 12;
+
+async function slidingWindow(calls, width, call) {
+  let next = 0;
+  const lane = async () => {
+    while (next < calls) await call(next++);
+  };
+  await Promise.all(Array.from({ length: width }, lane));
+}
+
+/**
+ * The ceiling for 2 cores: two threads, each running the synchronous API on its own data with no
+ * coordination; each sample is CEILING_CALLS calls on each thread.
+ */
+const CEILING_CALLS = 6;
+
+async function syncThreads(workload, count) {
+  const threads = Array.from({ length: count }, () => {
+    const thread = new Worker(new URL('./sync-thread.js', import.meta.url), { workerData: { workload } });
+    const waiting = [];
+    thread.on('message', () => waiting.shift()?.resolve());
+    thread.on('error', (error) => { for (const w of waiting.splice(0)) w.reject(error); });
+    const reply = () => new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+    return { thread, reply };
+  });
+  await Promise.all(threads.map((t) => t.reply())); // ready
+  return {
+    run: () => Promise.all(threads.map((t) => { const done = t.reply(); t.thread.postMessage(CEILING_CALLS); return done; })),
+    close: () => Promise.all(threads.map((t) => t.thread.terminate())),
+  };
+}
 
 function sameBits(a, b) {
   if (a.length !== b.length) return false;
@@ -33,28 +55,39 @@ export async function benchThreads() {
   await up.init();
   const pools = { 1: await up.createPool({ threads: 1 }), 2: await up.createPool({ threads: 2 }) };
   const sections = [];
-  for (const w of workloads) {
+  for (const [index, w] of workloads.entries()) {
     const inputs = w.inputs();
+    const ceiling = await syncThreads(index, 2);
     const expected = w.run(up, inputs);
     const resident = (alloc) => ({ inputs: inputs.map((t) => alloc(t.shape, t.data)), out: alloc(expected.shape) });
     const jsOut = { data: new Float32Array(expected.data.length), shape: expected.shape };
     const sync = resident(up.allocTensor);
     const p1 = resident((s, d) => pools[1].allocTensor(s, d));
     const p2 = resident((s, d) => pools[2].allocTensor(s, d));
+    const p2second = pools[2].allocTensor(expected.shape); // a second output: two calls in flight
     const load = os.loadavg()[0];
     // Many short rounds: pool calls are sensitive to the moment-to-moment load of both cores.
     const rows = await measure([
       { name: 'sync API, 1 thread', fn: () => w.run(up, sync.inputs, sync.out) },
       { name: 'pool, 1 worker', fn: async () => { await w.run(pools[1], p1.inputs, p1.out); } },
       { name: 'pool, 2 workers', fn: async () => { await w.run(pools[2], p2.inputs, p2.out); } },
+      {
+        name: 'pool, 2 workers, 2 calls in flight (time per call)', calls: IN_FLIGHT_CALLS,
+        fn: () => slidingWindow(IN_FLIGHT_CALLS, 2, (i) => w.run(pools[2], p2.inputs, i & 1 ? p2second : p2.out)),
+      },
       { name: 'pool, 2 workers, JS arrays (copies)', fn: async () => { await w.run(pools[2], inputs, jsOut); } },
+      { name: 'ceiling: 2 threads, each the sync API on its own data (time per call)', calls: 2 * CEILING_CALLS, fn: async () => { await ceiling.run(); } },
     ], { time: Math.max(800, TIME_MS), rounds: 40 });
-    for (const t of [sync.out, p1.out, p2.out]) if (!sameBits(t.data, expected.data)) throw new Error(`${w.title}: results differ`);
+    for (const t of [sync.out, p1.out, p2.out, p2second]) if (!sameBits(t.data, expected.data)) throw new Error(`${w.title}: results differ`);
     for (const t of [sync, p1, p2]) for (const r of [...t.inputs, t.out]) r.dispose();
+    p2second.dispose();
+    await ceiling.close();
     const get = (name) => rows.find((r) => r.name === name).median;
     const note = [
       `2 workers vs 1 worker: ${(get('pool, 1 worker') / get('pool, 2 workers')).toFixed(2)}x the throughput;`,
-      `2 workers vs the sync API: ${(get('sync API, 1 thread') / get('pool, 2 workers')).toFixed(2)}x.`,
+      `2 workers vs the sync API: ${(get('sync API, 1 thread') / get('pool, 2 workers')).toFixed(2)}x one call at a time,`,
+      `${(get('sync API, 1 thread') / get('pool, 2 workers, 2 calls in flight (time per call)')).toFixed(2)}x with two calls in flight.`,
+      `The ceiling, 2 uncoordinated threads: ${(get('sync API, 1 thread') / get('ceiling: 2 threads, each the sync API on its own data (time per call)')).toFixed(2)}x the sync API.`,
       'Results bit-identical to the sync API.',
       `Load average when the run started: ${load.toFixed(1)} on ${os.cpus().length} cores.`,
     ].join(' ');
