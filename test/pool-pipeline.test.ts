@@ -33,12 +33,14 @@ const up2 = { scaleFactor: 2, mode: 'bicubic' } as const;
 it('overlaps calls that share no memory', async () => {
   const x = pool.allocTensor(BIG, ramp(BIG).data);
   const outs = [0, 1].map(() => pool.allocTensor([1, 8, 256, 256]));
-  let peak = 0;
   const calls = outs.map((out) => pool.interpolate(x, { ...up2, out }));
-  for (let settled = false; !settled;) {
+  let peak = 0;
+  // Staging happens in microtasks; completions arrive as tasks, so none can intervene here.
+  for (let tick = 0; tick < 50; tick++) {
     peak = Math.max(peak, inFlight());
-    settled = await Promise.race([Promise.all(calls).then(() => true), new Promise<boolean>((r) => setImmediate(() => r(false)))]);
+    await null;
   }
+  await Promise.all(calls);
   expect(peak).toBe(2);
   const expected = up.interpolate(ramp(BIG), up2).data;
   for (const out of outs) expect(sameBits(out.data, expected)).toBe(true);
@@ -125,4 +127,20 @@ it('keeps memory bounded with two calls in flight, of alternating sizes', async 
   expect(pool.memoryBytes).toBe(bytes);
   outs.forEach((out, i) => expect(sameBits(out.data, expected[i & 1]), `out ${i}`).toBe(true));
   for (const t of [...inputs, ...outs]) t.dispose();
+});
+
+it('never places a new tensor in memory that a call in flight uses, even in a gap between tensors', async () => {
+  const fresh = await up.createPool({ threads: 2 }); // no gaps left by other tests
+  const shape = [16, 256, 34, 34]; // the slow conv, 4 times over: the call runs while we allocate
+  const a = fresh.allocTensor(shape, ramp(shape).data);
+  const sevens = new Float32Array(5 << 20).fill(7);
+  const running = fresh.conv2d(a, K); // its scratch (a copy of K, packed weights) sits above a
+  await new Promise((resolve) => setTimeout(resolve, 0)); // staged, and running
+  expect((fresh as unknown as { flights: unknown[] }).flights.length).toBe(1);
+  const above = fresh.allocTensor([1 << 10]); // goes above that scratch: the scratch is now a gap
+  const inGap = fresh.allocTensor([sevens.length], sevens); // must not land in it
+  expect(inGap.data.byteOffset).toBeGreaterThan(above.data.byteOffset);
+  expect(sameBits((await running).data, up.conv2d(ramp(shape), K).data)).toBe(true);
+  expect(inGap.data.every((v) => v === 7)).toBe(true);
+  await fresh.close();
 });

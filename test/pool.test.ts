@@ -202,8 +202,12 @@ describe('resident memory bookkeeping', () => {
     expect(heap.find(a.ptr, 4)).toBeUndefined(); // but no longer usable as data
     heap.unpin(a);
     expect(heap.allocate(64).ptr).toBe(a.ptr); // freed once the operation finished
-    heap.busyEnd = 10000;
-    expect(heap.allocate(1000).ptr).toBeGreaterThanOrEqual(10000);
+    heap.busy = [{ start: 2000, end: 10000 }];
+    const high = heap.allocate(1000);
+    expect(high.ptr).toBeGreaterThanOrEqual(10000); // above the busy range, now a gap between blocks
+    expect(heap.allocate(5000).ptr).toBeGreaterThan(high.ptr); // that stays out of reach
+    heap.busy = [];
+    expect(heap.allocate(5000).ptr).toBeLessThan(10000); // until the operation is done
   });
 });
 

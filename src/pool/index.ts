@@ -347,6 +347,7 @@ class ThreadPool implements Pool {
   constructor(private readonly module: WasmModule, private readonly memory: WebAssembly.Memory,
               private readonly workers: WorkerHandle[], shm?: { control: number; names: string[]; wait: WaitAsync }) {
     this.shm = shm && { control: shm.control, sequence: workers.map(() => 0), index: new Map(shm.names.map((n, i) => [n, i])), wait: shm.wait };
+    module.heap.busy = this.flights; // tensors allocated while calls run stay out of their memory
     for (const worker of workers) {
       worker.onReply = (reply) => this.settle(reply);
       worker.onFailure = (error) => this.fail(error);
@@ -495,7 +496,6 @@ class ThreadPool implements Pool {
     const flight: Flight = { start: job.start, end: job.end, queue: job.queue?.ptr, reads, writes, settled: Promise.resolve() };
     if (this.flights.length === 0) this.workers.forEach((w) => w.hold(true));
     this.flights.push(flight);
-    m.heap.busyEnd = Math.max(...this.flights.map((f) => f.end)); // tensors allocated meanwhile go above
     const ran = this.run(job);
     const previous = this.finalized;
     const finished = (async () => {
@@ -507,7 +507,6 @@ class ThreadPool implements Pool {
         return result;
       } finally {
         this.flights.splice(this.flights.indexOf(flight), 1);
-        m.heap.busyEnd = Math.max(0, ...this.flights.map((f) => f.end));
         if (this.flights.length === 0) this.workers.forEach((w) => w.hold(false));
         for (const block of pinned) m.heap.unpin(block);
       }

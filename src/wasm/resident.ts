@@ -34,10 +34,10 @@ function align(n: number): number {
 export class ResidentHeap {
   private readonly blocks: Block[] = [];
   /**
-   * End of the scratch of an operation still in flight (a pool's); new blocks at the top go above
-   * it, so an allocation never lands on memory that workers are using.
+   * Memory that operations in flight use (a pool's calls): [start, end) byte ranges that no new
+   * block may overlap, even where they lie in a gap between blocks.
    */
-  busyEnd = 0;
+  busy: ReadonlyArray<{ readonly start: number; readonly end: number }> = [];
 
   constructor(private readonly base: number, private readonly ensure: (end: number) => void) {}
 
@@ -54,16 +54,18 @@ export class ResidentHeap {
 
   allocate(bytes: number): Block {
     const size = align(Math.max(bytes, 1));
-    let end = this.base;
-    let at = 0;
-    for (; at < this.blocks.length; at++) {
-      if (this.blocks[at].ptr - end >= size) break;
-      end = align(this.blocks[at].ptr + this.blocks[at].bytes);
+    // First fit among the blocks and the busy ranges, in address order.
+    const taken = [...this.blocks.map((b) => ({ start: b.ptr, end: b.ptr + b.bytes })), ...this.busy]
+      .sort((x, y) => x.start - y.start);
+    let ptr = this.base;
+    for (const range of taken) {
+      if (range.start - ptr >= size) break;
+      ptr = Math.max(ptr, align(range.end));
     }
-    const ptr = at < this.blocks.length ? end : Math.max(end, align(this.busyEnd));
     this.ensure(ptr + size);
     const block: Block = { ptr, bytes: size, pins: 0, released: false };
-    this.blocks.splice(at, 0, block);
+    const at = this.blocks.findIndex((b) => b.ptr > ptr);
+    this.blocks.splice(at < 0 ? this.blocks.length : at, 0, block);
     return block;
   }
 
