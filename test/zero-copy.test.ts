@@ -53,6 +53,20 @@ describe.each([true, false])('resident tensors (simd %s)', (simd) => {
     for (const t of [rx, rw, rb, rInterp, rConv, rShuffleIn, rShuffled]) t.dispose();
   });
 
+  it('write nothing outside out: the tensors on both sides keep their values (2x row kernels)', () => {
+    for (const mode of ['bilinear', 'bicubic', 'nearest'] as const) {
+      for (let w = 6; w < 42; w++) {
+        const x = up.allocTensor([1, 2, 3, w], ramp([1, 2, 3, w], w).data);
+        const before = up.allocTensor([16], new Float32Array(16).fill(9));
+        const out = up.allocTensor([1, 2, 6, 2 * w]);
+        const after = up.allocTensor([64], new Float32Array(64).fill(9));
+        up.interpolate(x, { scaleFactor: 2, mode, out });
+        expect(before.data.every((v) => v === 9) && after.data.every((v) => v === 9), `${mode} width ${w}`).toBe(true);
+        for (const t of [x, before, out, after]) t.dispose();
+      }
+    }
+  });
+
   it('are used in place: a pipeline grows memory by its tables only, not by copies', () => {
     const shape = [1, 8, 128, 128]; // 512 KiB in, 2 MiB out
     const x = up.allocTensor(shape, ramp(shape).data);
