@@ -11,7 +11,7 @@ import { backendInfo, init, loadedModule } from '../init.js';
 import { planCache } from '../interpolate.js';
 import { operations, type Operations } from '../ops.js';
 import { planShuffle, type ShuffleOptions } from '../shuffle.js';
-import { checkOptionNames, product, resultTensor, type Tensor } from '../tensor.js';
+import { checkOptionNames, resultTensor, type Tensor } from '../tensor.js';
 import { stageConv } from '../wasm/conv.js';
 import { wasmBackend } from '../wasm/index.js';
 import { stageInterpolate } from '../wasm/interpolate.js';
@@ -330,7 +330,7 @@ class ThreadPool implements Pool {
   private failure: Error | undefined;
   private nextId = 0;
   private readonly planInterpolate = planCache();
-  private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void; worker: WorkerHandle }>();
+  private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   declare interpolate: Pool['interpolate'];
   declare convTranspose1d: Pool['convTranspose1d'];
   declare convTranspose2d: Pool['convTranspose2d'];
@@ -355,9 +355,8 @@ class ThreadPool implements Pool {
     this.interpolate = (input, options) => this.enqueue(() => {
       const { plan, out } = this.planInterpolate(input, options);
       const result = resultTensor(plan.outputShape, out);
-      const n = product(plan.outputShape);
-      return n === 0 ? { result: Promise.resolve(result) } : this.execute([input.data], result, plan, (m, target) => {
-        const staged = stageInterpolate(m, plan, input.data, n, target);
+      return this.execute([input.data], result, plan, (m, target) => {
+        const staged = stageInterpolate(m, plan, input.data, result.data.length, target);
         staged.run();
         return staged.dst;
       });
@@ -366,9 +365,8 @@ class ThreadPool implements Pool {
       this.enqueue(() => {
         const { plan, bias, out } = planConv(transposed, dims, input, weight, options);
         const result = resultTensor(plan.outputShape, out);
-        const n = product(plan.outputShape);
-        return n === 0 ? { result: Promise.resolve(result) } : this.execute([input.data, weight.data, bias], result, undefined, (m, target) => {
-          const staged = stageConv(m, plan, input.data, weight.data, bias, n, target);
+        return this.execute([input.data, weight.data, bias], result, undefined, (m, target) => {
+          const staged = stageConv(m, plan, input.data, weight.data, bias, result.data.length, target);
           staged.run();
           return staged.dst;
         });
@@ -382,11 +380,10 @@ class ThreadPool implements Pool {
     const shuffle = (upscale: boolean) => (input: Tensor, factor: number, options?: ShuffleOptions) => this.enqueue(() => {
       const { plan, out } = planShuffle(upscale, input, factor, options);
       const result = resultTensor(plan.outputShape, out);
-      const n = product(plan.outputShape);
-      return n === 0 ? { result: Promise.resolve(result) } : this.execute([input.data], result, undefined, (m, target) => {
+      return this.execute([input.data], result, undefined, (m, target) => {
         const layout = m.layout();
         const src = layout.f32(input.data.length, input.data);
-        const dst = target >= 0 ? target : layout.f32(n);
+        const dst = target >= 0 ? target : layout.f32(result.data.length);
         layout.commit();
         m.kernels.pixelShuffle(src, dst, plan.planes, plan.factor, plan.height, plan.width, plan.upscale ? 1 : 0);
         return dst;
@@ -459,12 +456,13 @@ class ThreadPool implements Pool {
    * Stages one call (recording its kernel calls) in memory that no call in flight uses, runs the
    * preparatory calls here, cuts the last (the work) into chunks and hands them to the workers.
    * Returns once staged; `result` resolves after the workers finish and every earlier call has
-   * resolved, with the result copied out unless `out` is resident.
+   * resolved, with the result copied out unless `out` is resident (at once for an empty output).
    */
   private async execute(inputs: Array<Float32Array | undefined>, result: Tensor, plan: Parameters<typeof splitCall>[4],
                         stage: (module: WasmModule, target: number) => number): Promise<Staged<Tensor>> {
     const m = this.module;
     const output = result.data;
+    if (output.length === 0) return { result: Promise.resolve(result) };
     const reads = inputs.filter((d): d is Float32Array => d !== undefined).map((d) => this.region(d));
     const writes = [this.region(output)];
     // A job slot, and no call in flight that writes what this one touches or reads what it writes.
@@ -474,15 +472,18 @@ class ThreadPool implements Pool {
       await (blocking ?? this.flights[0]).settled;
       if (this.failure) throw this.failure;
     }
+    // Looked up again after the wait: a tensor disposed meanwhile is refused here.
     const pinned: Block[] = [];
-    for (const data of [...inputs, output]) {
-      if (data && m.residentPointer(data) >= 0) {
-        const block = m.heap.find(data.byteOffset, data.byteLength)!;
+    const pointers = [...inputs, output].map((data) => {
+      const ptr = data ? m.residentPointer(data) : -1;
+      if (ptr >= 0) {
+        const block = m.heap.find(ptr, data!.byteLength)!;
         block.pins++;
         pinned.push(block);
       }
-    }
-    const target = m.residentPointer(output);
+      return ptr;
+    });
+    const target = pointers[pointers.length - 1];
     let job: PlacedJob;
     try {
       job = this.place(stage, target, plan);
@@ -588,8 +589,7 @@ class ThreadPool implements Pool {
   private post(worker: WorkerHandle, calls: KernelCall[]): Promise<void> {
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, worker });
-      worker.hold(true);
+      this.pending.set(id, { resolve, reject });
       worker.post({ id, calls });
     });
   }
@@ -598,7 +598,6 @@ class ThreadPool implements Pool {
     const job = this.pending.get(reply.id);
     if (!job) return;
     this.pending.delete(reply.id);
-    if (![...this.pending.values()].some((p) => p.worker === job.worker)) job.worker.hold(false);
     if (reply.error) job.reject(new Error(`pool worker: ${reply.error}`));
     else job.resolve();
   }
@@ -606,7 +605,7 @@ class ThreadPool implements Pool {
   /** A worker died: fail what is pending and every later call. */
   private fail(error: Error): void {
     this.failure ??= new Error(`a pool worker failed; create a new pool (${error.message})`, { cause: error });
-    if (this.shm) { // wake the waits in signal(), which then see the failure
+    if (this.shm) { // wake the waits in run(), which then see the failure
       for (const flight of this.flights) if (flight.queue) Atomics.notify(this.module.i32(flight.queue, QUEUE_CHUNKS), QUEUE_PENDING);
     }
     for (const [id, job] of this.pending) {

@@ -16,13 +16,13 @@ export interface InitMessage {
 }
 
 /**
- * Int32 slots of a control block: the last request's sequence number, the last finished one, and
- * two job slots (queue address and length) so that the next job can wait while one runs. A worker
- * runs its jobs in sequence order; job `seq` sits in slot `seq & 1` (see jobSlot).
+ * Int32 slots of a control block: the last request's sequence number (from 1; the block starts
+ * zeroed) and two job slots (queue address and length) so that the next job can wait while one
+ * runs. A worker runs its jobs in sequence order; job `seq` sits in slot `seq & 1` (see jobSlot).
+ * Completion is counted in each job's queue (QUEUE_PENDING), not here.
  */
 export const CONTROL_INTS = 16;
 export const REQUEST = 0;
-export const DONE = 1;
 const JOBS = 4;
 /** Jobs a worker may hold at once (one running, one waiting): the number of job slots. */
 export const JOB_SLOTS = 2;

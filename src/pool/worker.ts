@@ -3,7 +3,7 @@
 // planned. It holds no logic of its own: every pointer and count comes in the message or the job.
 // Only a Worker loads this file (the package never imports it): its top level starts serving.
 
-import { CONTROL_INTS, DONE, fence, jobSlot, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_FAILED, QUEUE_NEXT, QUEUE_PENDING, REQUEST, STOP,
+import { CONTROL_INTS, fence, jobSlot, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_FAILED, QUEUE_NEXT, QUEUE_PENDING, REQUEST, STOP,
   type InitMessage, type JobMessage, type ReplyMessage } from './protocol.js';
 
 interface Port {
@@ -20,7 +20,7 @@ type Kernels = Record<string, (...args: number[]) => unknown>;
  */
 function runLoop(port: Port, kernels: Kernels, memory: WebAssembly.Memory, control: number, names: string[], spin: number): void {
   const ctrl = new Int32Array(memory.buffer, control, CONTROL_INTS); // low addresses: valid after growth
-  let done = Atomics.load(ctrl, DONE);
+  let done = 0; // the last job run: requests count from 1
   for (;;) {
     if (Atomics.load(ctrl, REQUEST) === done) {
       const until = performance.now() + spin;
@@ -46,7 +46,6 @@ function runLoop(port: Port, kernels: Kernels, memory: WebAssembly.Memory, contr
       port.postMessage({ id: seq, error: error instanceof Error ? error.message : String(error) });
     }
     done = seq;
-    Atomics.store(ctrl, DONE, seq);
     if (Atomics.sub(queue, QUEUE_PENDING, 1) === 1) Atomics.notify(queue, QUEUE_PENDING);
   }
 }
