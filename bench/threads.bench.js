@@ -45,6 +45,12 @@ async function syncThreads(workload, count) {
   };
 }
 
+const SYNC = 'sync API, 1 thread';
+const ONE_WORKER = 'pool, 1 worker';
+const TWO_WORKERS = 'pool, 2 workers';
+const IN_FLIGHT = 'pool, 2 workers, 2 calls in flight (time per call)';
+const CEILING = 'ceiling: 2 threads, each the sync API on its own data (time per call)';
+
 function sameBits(a, b) {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
@@ -68,15 +74,15 @@ export async function benchThreads() {
     const load = os.loadavg()[0];
     // Many short rounds: pool calls are sensitive to the moment-to-moment load of both cores.
     const rows = await measure([
-      { name: 'sync API, 1 thread', fn: () => w.run(up, sync.inputs, sync.out) },
-      { name: 'pool, 1 worker', fn: async () => { await w.run(pools[1], p1.inputs, p1.out); } },
-      { name: 'pool, 2 workers', fn: async () => { await w.run(pools[2], p2.inputs, p2.out); } },
+      { name: SYNC, fn: () => w.run(up, sync.inputs, sync.out) },
+      { name: ONE_WORKER, fn: async () => { await w.run(pools[1], p1.inputs, p1.out); } },
+      { name: TWO_WORKERS, fn: async () => { await w.run(pools[2], p2.inputs, p2.out); } },
       {
-        name: 'pool, 2 workers, 2 calls in flight (time per call)', calls: IN_FLIGHT_CALLS,
+        name: IN_FLIGHT, calls: IN_FLIGHT_CALLS,
         fn: () => slidingWindow(IN_FLIGHT_CALLS, 2, (i) => w.run(pools[2], p2.inputs, i & 1 ? p2second : p2.out)),
       },
       { name: 'pool, 2 workers, JS arrays (copies)', fn: async () => { await w.run(pools[2], inputs, jsOut); } },
-      { name: 'ceiling: 2 threads, each the sync API on its own data (time per call)', calls: 2 * CEILING_CALLS, fn: async () => { await ceiling.run(); } },
+      { name: CEILING, calls: 2 * CEILING_CALLS, fn: async () => { await ceiling.run(); } },
     ], { time: Math.max(800, TIME_MS), rounds: 40 });
     for (const t of [sync.out, p1.out, p2.out, p2second]) if (!sameBits(t.data, expected.data)) throw new Error(`${w.title}: results differ`);
     for (const t of [sync, p1, p2]) for (const r of [...t.inputs, t.out]) r.dispose();
@@ -84,15 +90,15 @@ export async function benchThreads() {
     await ceiling.close();
     const get = (name) => rows.find((r) => r.name === name).median;
     const note = [
-      `2 workers vs 1 worker: ${(get('pool, 1 worker') / get('pool, 2 workers')).toFixed(2)}x the throughput;`,
-      `2 workers vs the sync API: ${(get('sync API, 1 thread') / get('pool, 2 workers')).toFixed(2)}x one call at a time,`,
-      `${(get('sync API, 1 thread') / get('pool, 2 workers, 2 calls in flight (time per call)')).toFixed(2)}x with two calls in flight.`,
-      `The ceiling, 2 uncoordinated threads: ${(get('sync API, 1 thread') / get('ceiling: 2 threads, each the sync API on its own data (time per call)')).toFixed(2)}x the sync API.`,
+      `2 workers vs 1 worker: ${(get(ONE_WORKER) / get(TWO_WORKERS)).toFixed(2)}x the throughput;`,
+      `2 workers vs the sync API: ${(get(SYNC) / get(TWO_WORKERS)).toFixed(2)}x one call at a time,`,
+      `${(get(SYNC) / get(IN_FLIGHT)).toFixed(2)}x with two calls in flight.`,
+      `The ceiling, 2 uncoordinated threads: ${(get(SYNC) / get(CEILING)).toFixed(2)}x the sync API.`,
       'Results bit-identical to the sync API.',
       `Load average when the run started: ${load.toFixed(1)} on ${os.cpus().length} cores.`,
     ].join(' ');
-    sections.push({ title: w.title, rows, baseline: 'pool, 1 worker', note });
-    console.log(`\n${w.title}\n${note}\n${table(rows, 'pool, 1 worker')}`);
+    sections.push({ title: w.title, rows, baseline: ONE_WORKER, note });
+    console.log(`\n${w.title}\n${note}\n${table(rows, ONE_WORKER)}`);
   }
   await Promise.all(Object.values(pools).map((p) => p.close()));
   save('threads', sections, 'Pool of 1 or 2 worker threads vs the synchronous API.');
