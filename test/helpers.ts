@@ -73,6 +73,20 @@ export function expectExact(actual: Tensor, expected: Tensor): void {
   expectClose(actual, expected, 0);
 }
 
+/** A deterministic, irregular input (a sine plus a sawtooth), different for each seed. */
+export function ramp(shape: number[], seed = 1): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return { data: Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + seed) * 3 + ((i * seed) % 7) / 5), shape };
+}
+
+/** Elements that are not the same float (Object.is: NaN and -0 too); all of them if the lengths differ. */
+export function differingBits(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  if (actual.length !== expected.length) return Math.max(actual.length, expected.length);
+  let differ = 0;
+  for (let i = 0; i < expected.length; i++) if (!Object.is(actual[i], expected[i])) differ++;
+  return differ;
+}
+
 /** A deep copy, to check that an operation did not modify its inputs. */
 export function clone(t: Tensor): Tensor {
   return { data: t.data.slice(), shape: t.shape.slice() };

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as up from '../dist/index.js';
 import type { Pool, Tensor } from '../dist/index.js';
+import { differingBits, ramp } from './helpers.js';
 
 let pool: Pool;
 beforeAll(async () => {
@@ -17,14 +18,7 @@ afterAll(() => pool.close());
 /** Internal: the calls whose kernels the workers hold (to check that calls do overlap). */
 const inFlight = (): number => (pool as unknown as { flights: unknown[] }).flights.length;
 
-function ramp(shape: number[], seed = 1): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return { data: Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.31 + seed) * 2 + ((i * seed) % 5) / 4), shape };
-}
-
-function sameBits(actual: Float32Array, expected: Float32Array): boolean {
-  return actual.length === expected.length && actual.every((v, i) => Object.is(v, expected[i]));
-}
+const sameBits = (actual: Float32Array, expected: Float32Array): boolean => differingBits(actual, expected) === 0;
 
 // Large enough that a call still runs when the next one is staged.
 const BIG = [1, 8, 128, 128];

@@ -10,17 +10,11 @@ import * as up from '../dist/index.js';
 import type { Pool, Tensor } from '../dist/index.js';
 import { chunkCount, SCRATCH_BUDGET, splitCall } from '../dist/pool/split.js';
 import { Layout, type WasmModule } from '../dist/wasm/module.js';
-
-function ramp(shape: number[], seed = 1): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return { data: Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + seed) * 3 + ((i * seed) % 7) / 5), shape };
-}
+import { differingBits, ramp } from './helpers.js';
 
 function differing(actual: Tensor, expected: Tensor): number {
   expect(actual.shape).toEqual(expected.shape);
-  let differ = 0;
-  for (let i = 0; i < expected.data.length; i++) if (!Object.is(actual.data[i], expected.data[i])) differ++;
-  return differ;
+  return differingBits(actual.data, expected.data);
 }
 
 /** Scratch laid out from 1 MiB up, with no memory behind it: splitCall only takes addresses. */

@@ -8,20 +8,14 @@ import * as up from '../dist/index.js';
 import type { Pool, Tensor } from '../dist/index.js';
 import { workerExecArgv } from '../dist/pool/index.js';
 import { ResidentHeap } from '../dist/wasm/resident.js';
-import { POOL_AGREEMENT } from './helpers.js';
-
-function ramp(shape: number[], seed = 1): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return { data: Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + seed) * 3 + ((i * seed) % 7) / 5), shape };
-}
+import { differingBits, POOL_AGREEMENT, ramp } from './helpers.js';
 
 function expectSameBits(actual: Tensor, expected: Tensor, what: string): void {
   expect(actual.shape, what).toEqual(expected.shape);
   const a = actual.data;
   const e = expected.data;
   expect(a.length, what).toBe(e.length);
-  let differ = 0;
-  for (let i = 0; i < e.length; i++) if (!Object.is(a[i], e[i])) differ++;
+  const differ = differingBits(a, e);
   expect(differ, `${what}: ${differ} of ${e.length} elements differ`).toBe(0);
 }
 
