@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as up from '../dist/index.js';
 import type { Pool, Tensor } from '../dist/index.js';
-import { chunkCount, SCRATCH_BUDGET, splitCall } from '../dist/pool/split.js';
+import { chunkCount, claimOrder, SCRATCH_BUDGET, splitCall } from '../dist/pool/split.js';
 import { Layout, type WasmModule } from '../dist/wasm/module.js';
 import { differingBits, ramp } from './helpers.js';
 
@@ -54,6 +54,19 @@ describe('cutting a call into chunks', () => {
     expect(chunkCount(1000, 2, 4, 1, SCRATCH_BUDGET / 3)).toBe(3);
     expect(chunkCount(1000, 4, 4, 1, SCRATCH_BUDGET)).toBe(4); // never fewer than one per worker
     expect(chunkCount(5, 2, 4, 8)).toBe(2);
+  });
+});
+
+describe('the order workers claim chunks in', () => {
+  it('interleaves one region a worker, so the first claims are spread over the call', () => {
+    const seq = (n: number): number[] => [...Array(n).keys()];
+    expect(claimOrder(seq(8), 2)).toEqual([0, 4, 1, 5, 2, 6, 3, 7]);
+    expect(claimOrder(seq(7), 2)).toEqual([0, 3, 1, 4, 2, 5, 6]);
+    expect(claimOrder(seq(12), 3)).toEqual([0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11]);
+    expect(claimOrder(seq(2), 4)).toEqual([0, 1]); // fewer chunks than workers
+    for (let n = 0; n <= 20; n++) {
+      for (const workers of [1, 2, 3, 5]) expect([...claimOrder(seq(n), workers)].sort((a, b) => a - b)).toEqual(seq(n));
+    }
   });
 });
 

@@ -17,7 +17,7 @@ import { wasmBackend } from '../wasm/index.js';
 import { stageInterpolate } from '../wasm/interpolate.js';
 import { engineHasRelaxedSimd, engineHasSimd, Layout, LayoutLimitError, WasmModule } from '../wasm/module.js';
 import { allocResident, type Block, type ResidentTensor } from '../wasm/resident.js';
-import { splitCall } from './split.js';
+import { claimOrder, splitCall } from './split.js';
 import { type InitMessage, CONTROL_INTS, encodeQueue, fence, JOB_SLOTS, jobSlot, QUEUE_CHUNKS, QUEUE_FAILED, QUEUE_PENDING, REQUEST, STOP,
   type KernelCall, type ReplyMessage } from './protocol.js';
 
@@ -544,7 +544,8 @@ class ThreadPool implements Pool {
     const scratch = new Layout(m, rec.top(), limit);
     // Through shared memory, workers claim chunks one after another (a worker held up by other
     // processes leaves its share to the others); by message, each worker gets one fixed part.
-    const chunks = splitCall(work, this.workers.length, this.shm ? CHUNKS_PER_WORKER : 1, scratch, plan, (ptr, n) => m.i32(ptr, n));
+    let chunks = splitCall(work, this.workers.length, this.shm ? CHUNKS_PER_WORKER : 1, scratch, plan, (ptr, n) => m.i32(ptr, n));
+    if (this.shm) chunks = claimOrder(chunks, this.workers.length);
     const encoded = this.shm && encodeQueue(chunks, this.shm.index, Math.min(this.workers.length, chunks.length));
     const queue = encoded ? { ptr: scratch.i32(encoded), length: encoded.length } : undefined;
     scratch.commit();
