@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as up from '../dist/index.js';
 import type { Pool, Tensor } from '../dist/index.js';
+import { CHUNK_INTS, encodeQueue, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_PENDING } from '../dist/pool/protocol.js';
 import { chunkCount, claimOrder, SCRATCH_BUDGET, splitCall } from '../dist/pool/split.js';
 import { Layout, type WasmModule } from '../dist/wasm/module.js';
 import { differingBits, ramp } from './helpers.js';
@@ -131,6 +132,52 @@ describe('a kernel that fails in some chunks', () => {
       }));
       await expect(failing).rejects.toThrow(/kernel failed/);
       for (const [name, run] of calls) expect(differing(await run(pool), await run(up)), `after the failure: ${name}`).toBe(0);
+      // The same failure in a first call, with a second call whose chunks wait for the first's:
+      // the waiting workers give up instead of waiting for chunks that never complete.
+      const waiting = internals.enqueue(() => internals.execute.call(pool, [], result, undefined, (m) => {
+        const layout = m.layout();
+        const dst = layout.f32(planes);
+        layout.commit();
+        m.kernels.planeMean(0, dst, planes, Math.floor(m.memoryBytes / 16));
+        m.kernels.planeMean(0, dst, planes, 4);
+        return dst;
+      }));
+      await expect(waiting).rejects.toThrow(/kernel failed/);
+      for (const [name, run] of calls) expect(differing(await run(pool), await run(up)), `after the second failure: ${name}`).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('a job of several calls', () => {
+  it('encodes each chunk with the number of chunks of the calls before it', () => {
+    const index = new Map([['a', 0], ['b', 1]]);
+    const queue = encodeQueue([[[['a', [1]]], [['a', [2]]]], [[['b', [3, 4]]]], [[['a', [5]], ['b', [6]]]]], index, 2)!;
+    expect(queue[QUEUE_COUNT]).toBe(4);
+    expect(queue[QUEUE_PENDING]).toBe(2);
+    const entries = [0, 1, 2, 3].map((c) => Array.from(queue.subarray(QUEUE_CHUNKS + CHUNK_INTS * c, QUEUE_CHUNKS + CHUNK_INTS * (c + 1))));
+    expect(entries.map((e) => e[2])).toEqual([0, 0, 2, 3]);
+    const body = (c: number): number[] => Array.from(queue.subarray(entries[c][0], entries[c][1]));
+    expect([0, 1, 2, 3].map(body)).toEqual([[0, 1, 1], [0, 1, 2], [1, 2, 3, 4], [0, 1, 5, 1, 1, 6]]);
+    // A call missing from the index: not encodable (the pool then goes by message).
+    expect(encodeQueue([[[['c', [1]]]]], index, 2)).toBeUndefined();
+  });
+
+  it('a convolution: padding and packing run in the workers, before the chunks that read them', async () => {
+    await up.init({ simd: true });
+    const pool = await up.createPool({ threads: 2 });
+    try {
+      // 32 planes to pad in 2 chunks, then 8 channel blocks. Inputs and weights alternate, so a
+      // block that started before the padding or packing it reads shows the previous call's data.
+      const xs = [ramp([1, 32, 48, 48]), ramp([1, 32, 48, 48], 3)];
+      const ws = [ramp([32, 32, 4, 4], 2), ramp([32, 32, 4, 4], 5)];
+      const expected = xs.map((x) => ws.map((w) => up.convTranspose2d(x, w, { stride: 2, padding: 1 })));
+      const out = pool.allocTensor(expected[0][0].shape as number[]);
+      for (let round = 0; round < 24; round++) {
+        const [i, j] = [round & 1, (round >> 1) & 1];
+        expect(differing(await pool.convTranspose2d(xs[i], ws[j], { stride: 2, padding: 1, out }), expected[i][j]), `round ${round}`).toBe(0);
+      }
     } finally {
       await pool.close();
     }

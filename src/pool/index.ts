@@ -18,7 +18,7 @@ import { stageInterpolate } from '../wasm/interpolate.js';
 import { engineHasRelaxedSimd, engineHasSimd, Layout, LayoutLimitError, WasmModule } from '../wasm/module.js';
 import { allocResident, type Block, type ResidentTensor } from '../wasm/resident.js';
 import { claimOrder, splitCall } from './split.js';
-import { type InitMessage, CONTROL_INTS, encodeQueue, fence, JOB_SLOTS, jobSlot, QUEUE_CHUNKS, QUEUE_FAILED, QUEUE_PENDING, REQUEST, STOP,
+import { type InitMessage, CONTROL_INTS, encodeQueue, fence, JOB_SLOTS, jobSlot, QUEUE_CHUNKS, QUEUE_FAILED, QUEUE_PENDING, REQUEST, STOP, type Stage,
   type KernelCall, type ReplyMessage } from './protocol.js';
 
 export interface PoolOptions {
@@ -281,12 +281,16 @@ interface Flight {
   settled: Promise<void>;
 }
 
-/** A staged call: where its output lands, its preparatory calls, its chunks and their queue. */
+/**
+ * A staged call: where its output lands and its memory; through shared memory, the queue of all
+ * its recorded kernel calls and how many workers it goes to; else its preparatory calls (run
+ * here) and the last call's chunks (one message each).
+ */
 interface PlacedJob {
   dst: number;
+  queue: { ptr: number; length: number; workers: number } | undefined;
   prep: KernelCall[];
   chunks: KernelCall[][];
-  queue: { ptr: number; length: number } | undefined;
   start: number;
   end: number;
 }
@@ -453,8 +457,8 @@ class ThreadPool implements Pool {
   }
 
   /**
-   * Stages one call (recording its kernel calls) in memory that no call in flight uses, runs the
-   * preparatory calls here, cuts the last (the work) into chunks and hands them to the workers.
+   * Stages one call (recording its kernel calls) in memory that no call in flight uses, cuts the
+   * kernel calls into chunks and hands them to the workers (see stageAt).
    * Returns once staged; `result` resolves after the workers finish and every earlier call has
    * resolved, with the result copied out unless `out` is resident (at once for an empty output).
    */
@@ -488,7 +492,7 @@ class ThreadPool implements Pool {
     try {
       job = this.place(stage, target, plan);
       const k = m.kernels as unknown as Record<string, (...args: number[]) => void>;
-      for (const [name, args] of job.prep) k[name](...args);
+      if (!job.queue) for (const [name, args] of job.prep) k[name](...args);
       fence(this.memory);
     } catch (error) {
       for (const block of pinned) m.heap.unpin(block);
@@ -540,16 +544,24 @@ class ThreadPool implements Pool {
     const m = this.module;
     const rec = recording(m, base, limit);
     const dst = stage(rec.module, target);
-    const work = rec.calls[rec.calls.length - 1];
+    const calls = rec.calls;
+    const last = calls.length - 1;
+    const workers = this.workers.length;
     const scratch = new Layout(m, rec.top(), limit);
-    // Through shared memory, workers claim chunks one after another (a worker held up by other
-    // processes leaves its share to the others); by message, each worker gets one fixed part.
-    let chunks = splitCall(work, this.workers.length, this.shm ? CHUNKS_PER_WORKER : 1, scratch, plan, (ptr, n) => m.i32(ptr, n));
-    if (this.shm) chunks = claimOrder(chunks, this.workers.length);
-    const encoded = this.shm && encodeQueue(chunks, this.shm.index, Math.min(this.workers.length, chunks.length));
-    const queue = encoded ? { ptr: scratch.i32(encoded), length: encoded.length } : undefined;
+    const phases = (ptr: number, n: number): Int32Array => m.i32(ptr, n);
+    // Through shared memory, the workers run every call (a convolution's padding and packing too,
+    // which on this thread cost ~0.1 ms a W4 call while the workers waited), each cut into chunks
+    // that they claim one after another: a worker held up by other processes leaves its share to
+    // the others. By message, this thread runs the preparatory calls and each worker gets one
+    // fixed part of the last.
+    const stages: Stage[] = this.shm
+      ? calls.map((call, i) => claimOrder(splitCall(call, workers, i === last ? CHUNKS_PER_WORKER : 1, scratch, plan, phases), workers))
+      : [splitCall(calls[last], workers, 1, scratch, plan, phases)];
+    const chunkTotal = stages.reduce((n, chunks) => n + chunks.length, 0);
+    const encoded = this.shm && encodeQueue(stages, this.shm.index, Math.min(workers, chunkTotal));
+    const queue = encoded ? { ptr: scratch.i32(encoded), length: encoded.length, workers: Math.min(workers, chunkTotal) } : undefined;
     scratch.commit();
-    return { dst, prep: rec.calls.slice(0, -1), chunks, queue, start: base, end: scratch.top };
+    return { dst, queue, prep: calls.slice(0, last), chunks: stages[stages.length - 1], start: base, end: scratch.top };
   }
 
   /** Runs a staged job on the workers; settles once none of them still works on it. */
@@ -557,8 +569,7 @@ class ThreadPool implements Pool {
     const { chunks, queue } = job;
     if (queue) {
       const shm = this.shm!;
-      const workers = Math.min(this.workers.length, chunks.length);
-      for (let i = 0; i < workers; i++) this.signal(i, queue.ptr, queue.length);
+      for (let i = 0; i < queue.workers; i++) this.signal(i, queue.ptr, queue.length);
       const header = this.module.i32(queue.ptr, QUEUE_CHUNKS);
       // Wait for every worker, even when one fails, so no worker still writes when the memory is reused.
       for (let pending = Atomics.load(header, QUEUE_PENDING); pending > 0; pending = Atomics.load(header, QUEUE_PENDING)) {

@@ -35,42 +35,62 @@ export const STOP = -1;
 
 /**
  * A shared-memory job is one queue of chunks for all the workers it is handed to, in one int32
- * array: [next chunk, chunk count, failed flag, workers still at it, then per chunk the [start,
- * end) of its encoded calls in this array, then the encoded calls]. Each worker claims the next
- * chunk with Atomics.add until none remain, so a worker that other processes hold up leaves its
- * share to the others; the last worker to finish wakes the main thread (one wake-up a job).
+ * array: [next chunk, chunk count, failed flag, workers still at it, chunks done, then per chunk
+ * the [start, end) of its encoded calls in this array and how many chunks must be done before it
+ * starts, then the encoded calls]. Each worker claims the next chunk with Atomics.add until none
+ * remain, so a worker that other processes hold up leaves its share to the others; the last
+ * worker to finish wakes the main thread (one wake-up a job).
+ *
+ * A job runs its recorded kernel calls in order (a convolution pads its input and packs its
+ * weights, then computes), each cut into chunks: a call's chunks wait until every chunk of the
+ * calls before it is done. Chunks are claimed in queue order, so the chunks a worker waits on have
+ * all been claimed by workers that are not waiting.
  */
 export const QUEUE_NEXT = 0;
 export const QUEUE_COUNT = 1;
 export const QUEUE_FAILED = 2;
 export const QUEUE_PENDING = 3;
-export const QUEUE_CHUNKS = 4;
+export const QUEUE_DONE = 4;
+export const QUEUE_CHUNKS = 5;
+/** Int32s per chunk in the queue's chunk table: start, end, chunks done before it may start. */
+export const CHUNK_INTS = 3;
+
+/** The chunks of one recorded kernel call; `stages` in call order make one job. */
+export type Stage = KernelCall[][];
 
 /**
- * Encodes chunks as a queue for `workers` workers; per call, the kernel's index, the argument
+ * Encodes stages as a queue for `workers` workers; per call, the kernel's index, the argument
  * count, the arguments.
  * One typed array per call of the pool: allocating one per chunk cost more than the encoding.
  */
-export function encodeQueue(chunks: KernelCall[][], index: Map<string, number>, workers: number): Int32Array | undefined {
-  let size = QUEUE_CHUNKS + 2 * chunks.length;
-  for (const calls of chunks) for (const [, args] of calls) size += 2 + args.length;
+export function encodeQueue(stages: Stage[], index: Map<string, number>, workers: number): Int32Array | undefined {
+  const count = stages.reduce((n, chunks) => n + chunks.length, 0);
+  let size = QUEUE_CHUNKS + CHUNK_INTS * count;
+  for (const chunks of stages) for (const calls of chunks) for (const [, args] of calls) size += 2 + args.length;
   const queue = new Int32Array(size);
-  queue[QUEUE_COUNT] = chunks.length;
+  queue[QUEUE_COUNT] = count;
   queue[QUEUE_PENDING] = workers;
-  let o = QUEUE_CHUNKS + 2 * chunks.length;
-  for (let c = 0; c < chunks.length; c++) {
-    queue[QUEUE_CHUNKS + 2 * c] = o;
-    for (const [name, args] of chunks[c]) {
-      const k = index.get(name);
-      if (k === undefined) return undefined;
-      queue[o++] = k;
-      queue[o++] = args.length;
-      for (const a of args) {
-        if (!Number.isInteger(a) || a < -(2 ** 31) || a >= 2 ** 31) return undefined;
-        queue[o++] = a;
+  let o = QUEUE_CHUNKS + CHUNK_INTS * count;
+  let c = 0;
+  let before = 0; // chunks of the earlier stages
+  for (const chunks of stages) {
+    for (const calls of chunks) {
+      const entry = QUEUE_CHUNKS + CHUNK_INTS * c++;
+      queue[entry] = o;
+      for (const [name, args] of calls) {
+        const k = index.get(name);
+        if (k === undefined) return undefined;
+        queue[o++] = k;
+        queue[o++] = args.length;
+        for (const a of args) {
+          if (!Number.isInteger(a) || a < -(2 ** 31) || a >= 2 ** 31) return undefined;
+          queue[o++] = a;
+        }
       }
+      queue[entry + 1] = o;
+      queue[entry + 2] = before;
     }
-    queue[QUEUE_CHUNKS + 2 * c + 1] = o;
+    before += chunks.length;
   }
   return queue;
 }

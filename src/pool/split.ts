@@ -86,6 +86,12 @@ export function splitCall(call: KernelCall, workers: number, perWorker: number, 
       return splitPlanes(planes, planeChunks(planes), bytes, bytes, (s, d, n) => [['pixelShuffle', [src + s, dst + d, n, r, height, width, upscale]]]);
     }
     case 'convPhases': return splitConvPhases(a, workers, perWorker, scratch, phases);
+    case 'gatherInput': { // a convolution's padded input, plane by plane; the last chunk writes the slack
+      const [src, dst, planes, inD, inH, inW, eD, eH, eW] = a;
+      const slack = a[14];
+      return ranges(planes, planeChunks(planes)).map(([p0, p1]) => [['gatherInput', [src + p0 * inD * inH * inW * 4,
+        dst + p0 * eD * eH * eW * 4, p1 - p0, ...a.slice(3, 14), p1 === planes ? slack : 0]]]);
+    }
     default: return [[call]]; // not splittable: one worker runs it whole
   }
 }

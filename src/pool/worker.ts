@@ -3,7 +3,7 @@
 // planned. It holds no logic of its own: every pointer and count comes in the message or the job.
 // Only a Worker loads this file (the package never imports it): its top level starts serving.
 
-import { CONTROL_INTS, fence, jobSlot, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_FAILED, QUEUE_NEXT, QUEUE_PENDING, REQUEST, STOP,
+import { CHUNK_INTS, CONTROL_INTS, fence, jobSlot, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_DONE, QUEUE_FAILED, QUEUE_NEXT, QUEUE_PENDING, REQUEST, STOP,
   type InitMessage, type JobMessage, type ReplyMessage } from './protocol.js';
 
 interface Port {
@@ -35,11 +35,15 @@ function runLoop(port: Port, kernels: Kernels, memory: WebAssembly.Memory, contr
       const count = queue[QUEUE_COUNT];
       // After a failure, claim no more: the call rejects anyway, the other workers drain the queue.
       for (let c = Atomics.add(queue, QUEUE_NEXT, 1); c < count; c = Atomics.add(queue, QUEUE_NEXT, 1)) {
-        for (let i = queue[QUEUE_CHUNKS + 2 * c], end = queue[QUEUE_CHUNKS + 2 * c + 1]; i < end;) {
+        const entry = QUEUE_CHUNKS + CHUNK_INTS * c;
+        if (!awaitChunks(queue, queue[entry + 2], spin)) break;
+        for (let i = queue[entry], end = queue[entry + 1]; i < end;) {
           const argc = queue[i + 1];
           kernels[names[queue[i]]](...queue.subarray(i + 2, i + 2 + argc));
           i += 2 + argc;
         }
+        Atomics.add(queue, QUEUE_DONE, 1);
+        Atomics.notify(queue, QUEUE_DONE);
       }
     } catch (error) {
       Atomics.store(queue, QUEUE_FAILED, 1);
@@ -48,6 +52,22 @@ function runLoop(port: Port, kernels: Kernels, memory: WebAssembly.Memory, contr
     done = seq;
     if (Atomics.sub(queue, QUEUE_PENDING, 1) === 1) Atomics.notify(queue, QUEUE_PENDING);
   }
+}
+
+/**
+ * Waits until `before` chunks of the job are done (the earlier calls' chunks): polling for `spin`
+ * milliseconds, as these waits are short, then sleeping until a chunk completes (or 1 ms passes:
+ * a failing chunk completes nothing). False if a chunk failed meanwhile.
+ */
+function awaitChunks(queue: Int32Array, before: number, spin: number): boolean {
+  let until = -1;
+  for (let done = Atomics.load(queue, QUEUE_DONE); done < before; done = Atomics.load(queue, QUEUE_DONE)) {
+    if (Atomics.load(queue, QUEUE_FAILED)) return false;
+    const now = performance.now();
+    if (until < 0) until = now + spin;
+    else if (now >= until) Atomics.wait(queue, QUEUE_DONE, done, 1);
+  }
+  return true;
 }
 
 function serve(port: Port, listen: (handler: (data: InitMessage | JobMessage) => void) => void): void {
