@@ -557,9 +557,9 @@ class ThreadPool implements Pool {
     const stages: Stage[] = this.shm
       ? calls.map((call, i) => claimOrder(splitCall(call, workers, i === last ? CHUNKS_PER_WORKER : 1, scratch, plan, phases), workers))
       : [splitCall(calls[last], workers, 1, scratch, plan, phases)];
-    const chunkTotal = stages.reduce((n, chunks) => n + chunks.length, 0);
-    const encoded = this.shm && encodeQueue(stages, this.shm.index, Math.min(workers, chunkTotal));
-    const queue = encoded ? { ptr: scratch.i32(encoded), length: encoded.length, workers: Math.min(workers, chunkTotal) } : undefined;
+    const handedTo = Math.min(workers, stages.reduce((n, chunks) => n + chunks.length, 0));
+    const encoded = this.shm && encodeQueue(stages, this.shm.index, handedTo);
+    const queue = encoded ? { ptr: scratch.i32(encoded), length: encoded.length, workers: handedTo } : undefined;
     scratch.commit();
     return { dst, queue, prep: calls.slice(0, last), chunks: stages[stages.length - 1], start: base, end: scratch.top };
   }
