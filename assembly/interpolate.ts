@@ -360,24 +360,18 @@ export function resampleRows(src: usize, dst: usize, rows: i32, inW: i32, outW: 
     let out = dstRow + (<usize>(lo + 1 + 2 * k) << 2);
     const v = blendVector(pa, pb, vh0, vh1);
     let A = f32x4.mul(u, v), B = f32x4.mul(w, v);
-    // Four blocks an iteration: V8 adds a loop check and register moves to every iteration. The W1
-    // kernel takes 1.5% less time than with two blocks, which took 2% less than one.
+    // Two blocks an iteration: fewer pointer updates and branches, 2% less time on W1 here.
     let n = 0;
-    for (; n + 4 <= blocks; n += 4) {
+    for (; n + 2 <= blocks; n += 2) {
       const v1 = blendVector(pa + 16, pb + 16, vh0, vh1), v2 = blendVector(pa + 32, pb + 32, vh0, vh1);
-      const v3 = blendVector(pa + 48, pb + 48, vh0, vh1), v4 = blendVector(pa + 64, pb + 64, vh0, vh1);
       const A1 = f32x4.mul(u, v1), B1 = f32x4.mul(w, v1);
       const A2 = f32x4.mul(u, v2), B2 = f32x4.mul(w, v2);
-      const A3 = f32x4.mul(u, v3), B3 = f32x4.mul(w, v3);
-      const A4 = f32x4.mul(u, v4), B4 = f32x4.mul(w, v4);
       storeMirroredPairs(out, A, B, A1, B1);
       storeMirroredPairs(out + 32, A1, B1, A2, B2);
-      storeMirroredPairs(out + 64, A2, B2, A3, B3);
-      storeMirroredPairs(out + 96, A3, B3, A4, B4);
-      A = A4; B = B4;
-      pa += 64; pb += 64; out += 128;
+      A = A2; B = B2;
+      pa += 32; pb += 32; out += 64;
     }
-    for (; n < blocks; n++) {
+    if (n < blocks) {
       const v1 = blendVector(pa + 16, pb + 16, vh0, vh1);
       const A1 = f32x4.mul(u, v1), B1 = f32x4.mul(w, v1);
       storeMirroredPairs(out, A, B, A1, B1);
