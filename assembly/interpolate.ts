@@ -412,6 +412,7 @@ export function separable2d(src: usize, dst: usize, ring: usize, ringRows: usize
   const outRow = <usize>outW << 2;
   const inRow = <usize>inW << 2;
   const mask = ringSlots(tapsH) - 1;
+  const rowsFirst = ASC_FEATURE_SIMD && tapsH == 2 && tapsW == 2 && mirroredAdjacentRun(periodLo, periodHi, indexW, weightW);
   for (let p = 0; p < planes; p++) {
     const s = src + <usize>p * inPlane;
     const d = dst + <usize>p * <usize>outH * outRow;
@@ -424,7 +425,7 @@ export function separable2d(src: usize, dst: usize, ring: usize, ringRows: usize
       }
       continue;
     }
-    if (ASC_FEATURE_SIMD && tapsH == 2 && tapsW == 2 && mirroredAdjacentRun(periodLo, periodHi, indexW, weightW)) {
+    if (rowsFirst) {
       for (let o = 0; o < outH; o++) {
         const k = <usize>(o << 1) << 2;
         bilinearRow2x(s + <usize>load<i32>(indexH + k) * inRow, s + <usize>load<i32>(indexH + k, 4) * inRow,

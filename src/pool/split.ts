@@ -88,9 +88,9 @@ export function splitCall(call: KernelCall, workers: number, perWorker: number, 
     case 'convPhases': return splitConvPhases(a, workers, perWorker, scratch, phases);
     case 'gatherInput': { // a convolution's padded input, plane by plane; the last chunk writes the slack
       const [src, dst, planes, inD, inH, inW, eD, eH, eW] = a;
-      const slack = a[14];
-      return ranges(planes, planeChunks(planes)).map(([p0, p1]) => [['gatherInput', [src + p0 * inD * inH * inW * 4,
-        dst + p0 * eD * eH * eW * 4, p1 - p0, ...a.slice(3, 14), p1 === planes ? slack : 0]]]);
+      const outPlane = eD * eH * eW * 4;
+      return splitPlanes(planes, planeChunks(planes), inD * inH * inW * 4, outPlane, (s, d, n) =>
+        [['gatherInput', [src + s, dst + d, n, ...a.slice(3, 14), d + n * outPlane === planes * outPlane ? a[14] : 0]]]);
     }
     default: return [[call]]; // not splittable: one worker runs it whole
   }

@@ -15,19 +15,13 @@ type Kernels = Record<string, (...args: number[]) => unknown>;
 /**
  * Runs the jobs handed to this worker in shared memory, in sequence order, claiming chunks from
  * each, until told to stop (blocks this worker's event loop). Between jobs it polls for `spin`
- * milliseconds before it sleeps: waking a sleeping thread costs 50-150 µs on a virtual machine
- * whose idle cores halt, a poll sees the next job at once.
+ * milliseconds before it sleeps (waitWhile).
  */
 function runLoop(port: Port, kernels: Kernels, memory: WebAssembly.Memory, control: number, names: string[], spin: number): void {
   const ctrl = new Int32Array(memory.buffer, control, CONTROL_INTS); // low addresses: valid after growth
   let done = 0; // the last job run: requests count from 1
   for (;;) {
-    if (Atomics.load(ctrl, REQUEST) === done) {
-      const until = performance.now() + spin;
-      while (Atomics.load(ctrl, REQUEST) === done && performance.now() < until);
-      while (Atomics.load(ctrl, REQUEST) === done) Atomics.wait(ctrl, REQUEST, done);
-    }
-    if (Atomics.load(ctrl, REQUEST) === STOP) return;
+    if (waitWhile(ctrl, REQUEST, (request) => request === done, spin) === STOP) return;
     const seq = done + 1; // the main thread may have queued the one after it too
     const slot = jobSlot(seq);
     const queue = new Int32Array(memory.buffer, Atomics.load(ctrl, slot), Atomics.load(ctrl, slot + 1));
@@ -55,19 +49,26 @@ function runLoop(port: Port, kernels: Kernels, memory: WebAssembly.Memory, contr
 }
 
 /**
- * Waits until `before` chunks of the job are done (the earlier calls' chunks): polling for `spin`
- * milliseconds, as these waits are short, then sleeping until a chunk completes (or 1 ms passes:
- * a failing chunk completes nothing). False if a chunk failed meanwhile.
+ * Waits while `waiting(array[index])`: polls for `spin` milliseconds, then sleeps on the slot
+ * (`timeout` ms at a time), since waking a sleeping thread costs 50-150 µs on a virtual machine
+ * whose idle cores halt and a poll sees a change at once. Returns the value that ended the wait.
  */
-function awaitChunks(queue: Int32Array, before: number, spin: number): boolean {
+function waitWhile(array: Int32Array, index: number, waiting: (value: number) => boolean, spin: number, timeout = Infinity): number {
   let until = -1;
-  for (let done = Atomics.load(queue, QUEUE_DONE); done < before; done = Atomics.load(queue, QUEUE_DONE)) {
-    if (Atomics.load(queue, QUEUE_FAILED)) return false;
+  for (let value = Atomics.load(array, index); ; value = Atomics.load(array, index)) {
+    if (!waiting(value)) return value;
     const now = performance.now();
     if (until < 0) until = now + spin;
-    else if (now >= until) Atomics.wait(queue, QUEUE_DONE, done, 1);
+    else if (now >= until) Atomics.wait(array, index, value, timeout);
   }
-  return true;
+}
+
+/**
+ * Waits until `before` chunks of the job are done (the earlier calls' chunks); the sleeps last
+ * 1 ms at most, as a failing chunk completes nothing. False if a chunk failed meanwhile.
+ */
+function awaitChunks(queue: Int32Array, before: number, spin: number): boolean {
+  return waitWhile(queue, QUEUE_DONE, (done) => done < before && !Atomics.load(queue, QUEUE_FAILED), spin, 1) >= before;
 }
 
 function serve(port: Port, listen: (handler: (data: InitMessage | JobMessage) => void) => void): void {
