@@ -71,6 +71,21 @@ it('bilinear and bicubic 2x: the W period run starts where both phases read the 
   }
 });
 
+it('bilinear 2x rows (H first): every width and row alignment agrees with the plain-JS reference', async () => {
+  // assembly/interpolate.ts bilinearRow2x: an unaligned block first when a row's first pair is
+  // not on a 16-byte boundary (odd widths alternate), whole blocks, and blocks overlapping the
+  // run's end; rows of fewer than 4 pairs take the scalar gather. Widths 1-40 reach every branch.
+  const { init, interpolate, js } = await import('../src/index.js');
+  expect((await init({ simd: true })).simd).toBe(true);
+  for (let width = 1; width <= 40; width++) {
+    for (const height of [2, 3]) {
+      const input = { data: Float32Array.from({ length: 2 * height * width }, (_, i) => Math.sin(i * 1.7) * 5 + (i % 3)), shape: [1, 2, height, width] };
+      const options = { scaleFactor: 2, mode: 'bilinear' } as const;
+      expectClose(interpolate(input, options), js.interpolate(input, options), 1e-6);
+    }
+  }
+});
+
 describe.each(backends)('remembered plans on $name', (backend) => {
   beforeAll(() => backend.setup());
   it('a repeated (shape, options) reuses its plan but still checks the tensors and the options', () => {
