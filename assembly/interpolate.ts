@@ -358,11 +358,9 @@ export function resampleRows(src: usize, dst: usize, rows: i32, inW: i32, outW: 
  */
 @inline function bilinearRow2x(a: usize, b: usize, h0: f32, h1: f32, dstRow: usize, outW: i32, inW: i32,
                                lo: i32, hi: i32, index: usize, weight: usize): void {
-  const pairs = ((hi - lo) >> 1) - 1; // pair k reads the run's pairs k and k + 1
-  if (pairs < 4) {
-    gatherRows2(a, b, h0, h1, dstRow, 0, outW, index, weight);
-    return;
-  }
+  // Pair k reads the run's pairs k and k + 1; runs hold at least 16 outputs (mirroredAdjacentRun),
+  // so there are at least 7 pairs: enough for the blocks below to cover them all.
+  const pairs = ((hi - lo) >> 1) - 1;
   const wp = weight + (<usize>lo << 3);
   const w = f32x4.splat(load<f32>(wp)), u = f32x4.splat(load<f32>(wp, 4));
   const vh0 = f32x4.splat(h0), vh1 = f32x4.splat(h1);

@@ -74,7 +74,7 @@ it('bilinear and bicubic 2x: the W period run starts where both phases read the 
 it('bilinear 2x rows (H first): every width and row alignment agrees with the plain-JS reference', async () => {
   // assembly/interpolate.ts bilinearRow2x: an unaligned block first when a row's first pair is
   // not on a 16-byte boundary (odd widths alternate), whole blocks, and blocks overlapping the
-  // run's end; rows of fewer than 4 pairs take the scalar gather. Widths 1-40 reach every branch.
+  // run's end, one or two of them. Widths 1-40 reach every branch (from 9 on, rows take this path).
   const { init, interpolate, js } = await import('../src/index.js');
   expect((await init({ simd: true })).simd).toBe(true);
   for (let width = 1; width <= 40; width++) {
