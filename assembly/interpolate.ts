@@ -335,16 +335,16 @@ export function resampleRows(src: usize, dst: usize, rows: i32, inW: i32, outW: 
 }
 
 /**
- * Four pairs from V[x..x+5] read in place as V[x..x+3] and V[x+2..x+5], so that nothing past the
- * run's last source is loaded: the block at a row's end, and the unaligned block at its start.
+ * The four pairs from pair j of a row (bilinearRow2x), reading V[x..x+5] in place as V[x..x+3] and
+ * V[x+2..x+5] so that nothing past the run's last source is loaded: the unaligned block at a row's
+ * start and the blocks at its end. One more shuffle than a whole block, outside the hot loop.
  */
-@inline function mirroredBlockInRow(out: usize, pa: usize, pb: usize, vh0: v128, vh1: v128, u: v128, w: v128): void {
-  const v = blendVector(pa, pb, vh0, vh1), q = blendVector(pa + 8, pb + 8, vh0, vh1);
-  const A = f32x4.mul(u, v), B = f32x4.mul(w, v);
-  const qA = f32x4.mul(u, q), qB = f32x4.mul(w, q);
-  const shiftedB = v128.shuffle<f32>(B, qB, 1, 2, 3, 6);
-  const shiftedA = v128.shuffle<f32>(A, qA, 2, 3, 6, 7);
-  storePairs(out, f32x4.add(A, shiftedB), f32x4.add(shiftedB, shiftedA));
+@inline function mirroredBlockInRow(first: usize, a: usize, b: usize, x0: i32, j: i32,
+                                    vh0: v128, vh1: v128, u: v128, w: v128): void {
+  const x = <usize>(x0 + j) << 2;
+  const v = blendVector(a + x, b + x, vh0, vh1);
+  const next = v128.shuffle<f32>(blendVector(a + x + 8, b + x + 8, vh0, vh1), v, 2, 3, 2, 3);
+  storeMirroredPairs(first + (<usize>j << 3), f32x4.mul(u, v), f32x4.mul(w, v), f32x4.mul(u, next), f32x4.mul(w, next));
 }
 
 /**
@@ -368,7 +368,7 @@ export function resampleRows(src: usize, dst: usize, rows: i32, inW: i32, outW: 
   const first = dstRow + (<usize>(lo + 1) << 2);
   // The aligned blocks start at pair 1 when pair 0's output is not on a 16-byte boundary.
   let j = <i32>(first & 15) >> 3;
-  if (j != 0) mirroredBlockInRow(first, a + (<usize>x0 << 2), b + (<usize>x0 << 2), vh0, vh1, u, w);
+  if (j != 0) mirroredBlockInRow(first, a, b, x0, 0, vh0, vh1, u, w);
   // Whole blocks load the next 4 sources too: they stop where that would pass the row's end.
   const lastFull = min(pairs - 4, inW - 8 - x0);
   if (j <= lastFull) {
@@ -393,11 +393,8 @@ export function resampleRows(src: usize, dst: usize, rows: i32, inW: i32, outW: 
     }
   }
   // At most 5 pairs are left (the last pair reads source x0 + pairs + 1 < inW): two blocks at most.
-  if (j < pairs - 4) mirroredBlockInRow(first + (<usize>j << 3), a + (<usize>(x0 + j) << 2), b + (<usize>(x0 + j) << 2), vh0, vh1, u, w);
-  if (j < pairs) {
-    const t = pairs - 4;
-    mirroredBlockInRow(first + (<usize>t << 3), a + (<usize>(x0 + t) << 2), b + (<usize>(x0 + t) << 2), vh0, vh1, u, w);
-  }
+  if (j < pairs - 4) mirroredBlockInRow(first, a, b, x0, j, vh0, vh1, u, w);
+  if (j < pairs) mirroredBlockInRow(first, a, b, x0, pairs - 4, vh0, vh1, u, w);
   gatherRows2(a, b, h0, h1, dstRow, 0, lo + 1, index, weight);
   gatherRows2(a, b, h0, h1, dstRow, lo + 1 + 2 * pairs, outW, index, weight);
 }

@@ -1,7 +1,7 @@
 // interpolate against PyTorch 1.13 fixtures (scripts/fixtures/interpolate.py), on every backend.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { backends, clone, expectClose, loadFixtures, type FixtureCase } from './helpers.js';
+import { backends, clone, expectClose, loadFixtures, ramp, type FixtureCase } from './helpers.js';
 import type { InterpolateOptions, Tensor } from '../src/index.js';
 
 const cases = loadFixtures('interpolate');
@@ -75,13 +75,13 @@ it('bilinear 2x rows (H first): every width and row alignment agrees with the pl
   // assembly/interpolate.ts bilinearRow2x: an unaligned block first when a row's first pair is
   // not on a 16-byte boundary (odd widths alternate), whole blocks, and blocks overlapping the
   // run's end, one or two of them. Widths 1-40 reach every branch (from 9 on, rows take this path).
-  const { init, interpolate, js } = await import('../src/index.js');
-  expect((await init({ simd: true })).simd).toBe(true);
+  const [simd, , js] = backends;
+  await simd.setup();
   for (let width = 1; width <= 40; width++) {
     for (const height of [2, 3]) {
-      const input = { data: Float32Array.from({ length: 2 * height * width }, (_, i) => Math.sin(i * 1.7) * 5 + (i % 3)), shape: [1, 2, height, width] };
+      const input = ramp([1, 2, height, width]);
       const options = { scaleFactor: 2, mode: 'bilinear' } as const;
-      expectClose(interpolate(input, options), js.interpolate(input, options), 1e-6);
+      expectClose(simd.ops.interpolate(input, options), js.ops.interpolate(input, options), 1e-6);
     }
   }
 });
