@@ -4,7 +4,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { Bench } from 'tinybench';
-import { instantiate, WasmModule } from '../dist/wasm/module.js';
+import { stageJob } from '../dist/wasm/executor.js';
+import { instantiate } from '../dist/wasm/load.js';
+import { WasmModule } from '../dist/wasm/module.js';
 
 export const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 700);
 
@@ -62,6 +64,15 @@ export async function measure(tasks, { time = TIME_MS, rounds = ROUNDS, gc = fal
  */
 export async function privateModule(build) {
   return new WasmModule(await instantiate(undefined, build));
+}
+
+/**
+ * The kernels of one prepared call (an operation's `prepare` result), staged once in `module`'s
+ * memory with `stage` (its WebAssembly staging): a function that runs them alone, again and again.
+ */
+export function kernelAlone(module, prepared, stage) {
+  const { output } = prepared.allocate();
+  return stageJob(module, { plan: prepared.plan, inputs: prepared.inputs, output, backends: { wasm: stage } }).run;
 }
 
 export const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));

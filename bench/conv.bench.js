@@ -10,9 +10,9 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as up from '../dist/index.js';
-import { planConv } from '../dist/conv.js';
+import { prepareConv } from '../dist/conv/plan.js';
 import { stageConv } from '../dist/wasm/conv.js';
-import { measure, privateModule, randomTensor, save, table } from './common.js';
+import { kernelAlone, measure, privateModule, randomTensor, save, table } from './common.js';
 
 const workloads = [
   {
@@ -50,8 +50,8 @@ export async function benchConv() {
     const api = (ops) => (r
       ? () => ops.pixelShuffle(ops[w.op](input, weight, { ...options, out }), r, { out: shuffled })
       : () => ops[w.op](input, weight, { ...options, out }));
-    const { plan } = planConv(w.transposed, 2, input, weight, options);
-    const kernel = (module) => stageConv(module, plan, input.data, weight.data, bias, n).run;
+    const prepared = prepareConv(w.transposed, 2)(input, weight, options);
+    const kernel = (module) => kernelAlone(module, prepared, stageConv);
     const flops = w.flops;
     const rows = await measure([
       { name: 'wasm simd kernel', fn: kernel(simd), flops },

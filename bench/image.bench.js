@@ -7,9 +7,9 @@
 // speed for the same sizes, not results.
 
 import * as up from '../dist/index.js';
-import { planResizeImage } from '../dist/image.js';
+import { prepareResizeImage } from '../dist/image.js';
 import { stageResizeImage } from '../dist/wasm/image.js';
-import { measure, privateModule, save, table } from './common.js';
+import { kernelAlone, measure, privateModule, save, table } from './common.js';
 
 let sharp;
 try {
@@ -48,12 +48,13 @@ export async function benchImage() {
   for (const [mode, kernel] of [['bilinear', 'linear'], ['bicubic', 'cubic']]) {
     const target = { scale: 2 };
     const options = { mode };
-    const { plan } = planResizeImage(image, target, options);
+    const prepared = prepareResizeImage(image, target, options);
+    const { plan } = prepared;
     const n = plan.outWidth * plan.outHeight * 4;
     const out = new Uint8ClampedArray(n);
-    const staged = stageResizeImage(simd, plan, image.data, n);
+    const simdKernel = kernelAlone(simd, prepared, stageResizeImage);
     const tasks = [
-      { name: 'wasm simd kernel', fn: staged.run },
+      { name: 'wasm simd kernel', fn: simdKernel },
       { name: 'wasm simd with out', fn: () => up.resizeImage(image, target, { ...options, out }) },
       { name: 'wasm simd fresh output', fn: () => up.resizeImage(image, target, options) },
       { name: 'js with out', fn: () => up.js.resizeImage(image, target, { ...options, out }) },
@@ -63,8 +64,7 @@ export async function benchImage() {
     ];
     if (sharp) tasks.push({ name: `sharp ${kernel} (1 thread)`, fn: () => sharpResize(image, kernel) });
     const scalar = await privateModule('scalar');
-    const scalarStaged = stageResizeImage(scalar, plan, image.data, n);
-    tasks.push({ name: 'wasm scalar kernel', fn: scalarStaged.run });
+    tasks.push({ name: 'wasm scalar kernel', fn: kernelAlone(scalar, prepared, stageResizeImage) });
     const rows = await measure(tasks, { gc: true }); // interleaved rounds, a collection before each call
     const get = (name) => rows.find((r) => r.name === name)?.median;
     const ratios = [

@@ -2,9 +2,9 @@
 // Run with `npm run bench` (builds first). BENCH_TIME_MS sets the time per task.
 
 import * as up from '../dist/index.js';
-import { planInterpolate } from '../dist/interpolate.js';
+import { prepareInterpolate } from '../dist/interpolate.js';
 import { stageInterpolate } from '../dist/wasm/interpolate.js';
-import { measure, privateModule, randomTensor, save, table } from './common.js';
+import { kernelAlone, measure, privateModule, randomTensor, save, table } from './common.js';
 
 const workloads = [
   { title: 'W1 bilinear 2x [1,32,256,256]', shape: [1, 32, 256, 256], options: { scaleFactor: 2, mode: 'bilinear' } },
@@ -19,12 +19,13 @@ export async function benchInterpolate() {
   const sections = [];
   for (const w of workloads) {
     const input = randomTensor(w.shape);
-    const { plan } = planInterpolate(input, w.options);
+    const prepared = prepareInterpolate(input, w.options);
+    const { plan } = prepared;
     const n = plan.outputShape.reduce((a, b) => a * b, 1);
     const out = { data: new Float32Array(n), shape: plan.outputShape };
     const copySource = new Float32Array(n).fill(1);
     // Kernel alone, on input already in linear memory, into reused linear memory.
-    const kernel = (module) => { const staged = stageInterpolate(module, plan, input.data, n); return staged.run; };
+    const kernel = (module) => kernelAlone(module, prepared, stageInterpolate);
     const simdKernel = kernel(simd);
     const scalarKernel = kernel(scalar);
     const simdApi = { before: () => up.init({ simd: true }) };

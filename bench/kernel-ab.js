@@ -13,6 +13,7 @@
 
 import { readFileSync } from 'node:fs';
 import { WasmModule } from '../dist/wasm/module.js';
+import { invoke } from '../dist/kernels.js';
 import { planInterpolate } from '../dist/interpolate.js';
 import { stageInterpolate } from '../dist/wasm/interpolate.js';
 
@@ -20,7 +21,7 @@ const builds = process.argv.slice(2);
 if (builds.length === 0) throw new Error('usage: node bench/kernel-ab.js a.wasm [b.wasm ...] (built with --importMemory)');
 const shape = JSON.parse(process.env.SHAPE ?? '[1,32,256,256]');
 const data = Float32Array.from({ length: shape.reduce((a, b) => a * b) }, Math.random);
-const { plan } = planInterpolate({ shape, data }, { scaleFactor: 2, mode: process.env.MODE ?? 'bilinear' });
+const plan = planInterpolate({ shape, data }, { scaleFactor: 2, mode: process.env.MODE ?? 'bilinear' });
 const n = plan.outputShape.reduce((a, b) => a * b);
 const PAGE = 65536;
 // Source and destination above every build's static data and call scratch.
@@ -36,7 +37,12 @@ for (const file of builds) {
   const module = new WasmModule(instance);
   module.residentPointer = (d) => (d === src ? srcAt : -1); // the source in place, for every build
   // Each build stages its own tables (in its own scratch, which others overwrite): again before each sample.
-  for (const offset of offsets) tasks.push({ file, offset, stage: () => stageInterpolate(module, plan, src, n, dstAt + offset), times: [] });
+  for (const offset of offsets) tasks.push({ file, offset, stage: () => {
+    const layout = module.layout();
+    const { calls } = stageInterpolate(layout, plan, { input: src }, n, dstAt + offset);
+    layout.commit();
+    return { run: () => { for (const c of calls) invoke(module.kernels, c); } };
+  }, times: [] });
 }
 const fill = new Float32Array(memory.buffer, dstAt, n);
 const fillTimes = [];

@@ -18,7 +18,7 @@ import { convTransposeModel, resizeModel } from './onnx-models.js';
 
 // The relaxed-SIMD build needs the engine flag on Node 20 (Node 22+ and Chrome 114+ have it on).
 // V8 flags must be set before the first module is compiled, so the package is imported after.
-const { engineHasRelaxedSimd } = await import('../dist/wasm/module.js');
+const { engineHasRelaxedSimd } = await import('../dist/wasm/load.js');
 const RELAXED_NEEDS_FLAG = !engineHasRelaxedSimd();
 if (RELAXED_NEEDS_FLAG) v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 const up = await import('../dist/index.js');

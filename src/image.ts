@@ -6,8 +6,9 @@
 // (colour multiplied by alpha / 255 first when premultiplying, divided by the result's alpha
 // after), rounded half to even and clamped to 0..255, within 1 level per channel.
 
-import { adaptiveEnd, adaptiveStart, axisTableFor, periodTwoRun, type AxisTable } from './interpolate.js';
-import { checkBoolean, checkOptionNames } from './tensor.js';
+import { areaTable, axisTableFor, periodTwoRun, type AxisTable } from './rules/pytorch.js';
+import type { Prepared } from './ops.js';
+import { checkBoolean, checkOptionNames, readOptions } from './tensor.js';
 
 export type ImageMode = 'nearest' | 'nearest-exact' | 'bilinear' | 'bicubic' | 'area';
 
@@ -127,30 +128,31 @@ function targetSize(target: unknown, width: number, height: number, mode: ImageM
   return { outWidth, outHeight, userScale: undefined };
 }
 
-/** Adaptive-pooling windows as a table: taps = the longest window, weights 1/length (area is separable). */
-function areaTable(inSize: number, outSize: number): AxisTable {
-  const starts = Int32Array.from({ length: outSize }, (_, o) => adaptiveStart(o, inSize, outSize));
-  const ends = Int32Array.from({ length: outSize }, (_, o) => adaptiveEnd(o, inSize, outSize));
-  let taps = 1;
-  for (let o = 0; o < outSize; o++) taps = Math.max(taps, ends[o] - starts[o]);
-  const index = new Int32Array(outSize * taps);
-  const weight = new Float32Array(outSize * taps);
-  for (let o = 0; o < outSize; o++) {
-    const length = ends[o] - starts[o];
-    for (let k = 0; k < taps; k++) {
-      index[o * taps + k] = Math.min(starts[o] + k, inSize - 1);
-      weight[o * taps + k] = k < length ? 1 / length : 0;
-    }
-  }
-  return { inSize, outSize, taps, index, weight };
+/** What a resizeImage call reads. */
+export interface ImageInputs {
+  input: Uint8Array | Uint8ClampedArray;
+}
+
+/** resizeImage's table entry: validates the call and plans it; the result is made after. */
+export function prepareResizeImage(image: ImageInput, target: ImageTarget, options?: ResizeImageOptions):
+  Prepared<ImageResult, ImagePlan, ImageInputs> {
+  const { plan, out, data } = planResizeImage(image, target, options);
+  return {
+    plan,
+    inputs: { input: data },
+    allocate: () => {
+      const output = out ?? new Uint8ClampedArray(plan.outWidth * plan.outHeight * plan.channels);
+      return { output, result: { data: output, width: plan.outWidth, height: plan.outHeight, channels: plan.channels } };
+    },
+  };
 }
 
 /** Validates everything and builds the plan; throws before any work. */
-export function planResizeImage(imageArg: ImageInput, target: ImageTarget, options: ResizeImageOptions = {}):
-  { plan: ImagePlan; out?: Uint8ClampedArray } {
+export function planResizeImage(imageArg: ImageInput, targetArg: ImageTarget, optionsArg?: ResizeImageOptions):
+  { plan: ImagePlan; out?: Uint8ClampedArray; data: Uint8Array | Uint8ClampedArray } {
   const image = checkImage(imageArg);
-  if (options === null || typeof options !== 'object') throw new TypeError('resizeImage: options must be an object');
-  checkOptionNames(options, OPTION_NAMES, 'resizeImage');
+  const options = readOptions(optionsArg, OPTION_NAMES, 'resizeImage');
+  const target = targetArg === null || typeof targetArg !== 'object' ? targetArg : { ...targetArg };
   const mode = options.mode ?? 'bilinear';
   if (!MODES.includes(mode)) throw new RangeError(`resizeImage: unknown mode '${String(mode)}'; expected one of ${MODES.join(' | ')}`);
   const smooth = mode === 'bilinear' || mode === 'bicubic';
@@ -178,5 +180,5 @@ export function planResizeImage(imageArg: ImageInput, target: ImageTarget, optio
     : axisTableFor(mode, inSize, outSize, userScale, alignCorners ?? false, antialias, channels === 1);
   const rows = axis(height, outHeight);
   const cols = axis(width, outWidth);
-  return { plan: { width, height, channels, outWidth, outHeight, premultiply, rows, cols, period: periodTwoRun(cols) }, out };
+  return { plan: { width, height, channels, outWidth, outHeight, premultiply, rows, cols, period: periodTwoRun(cols) }, out, data: image.data };
 }

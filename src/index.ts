@@ -1,24 +1,80 @@
 // upsample-wasm: PyTorch-exact upsampling in WebAssembly SIMD, with a plain-JS backend.
+//
+// The composition root: the operation table below names every public operation once, with the
+// function that validates and plans a call and its two backends (WebAssembly staging, plain-JS
+// loops). The package root, `js`, the worker pool and `createOperations` bind this one table to
+// their executors (src/ops.ts); docs/architecture.md walks a call through it.
 
-import { loadedModule } from './init.js';
-import { jsBackend } from './js/index.js';
-import { operations, type Operations } from './ops.js';
-import { wasmBackend } from './wasm/index.js';
+import { prepareConv } from './conv/plan.js';
+import { prepareResizeImage } from './image.js';
+import { chooseBuild, loadBuild, loadedModule } from './init.js';
+import { prepareInterpolate } from './interpolate.js';
+import { jsExecutor } from './js/executor.js';
+import { runConv } from './js/conv.js';
+import { runResizeImage } from './js/image.js';
+import { runInterpolate } from './js/interpolate.js';
+import { runShuffle } from './js/shuffle.js';
+import { operation, operations, type SyncOperations } from './ops.js';
+import { startPool, type Pool, type PoolOptions } from './pool/index.js';
+import { prepareShuffle } from './shuffle.js';
+import { stageConv } from './wasm/conv.js';
+import { wasmExecutor } from './wasm/executor.js';
+import { stageResizeImage } from './wasm/image.js';
+import { stageInterpolate } from './wasm/interpolate.js';
+import { engineHasSimd, type Build } from './wasm/load.js';
 import { allocResident, type ResidentTensor } from './wasm/resident.js';
+import { stageShuffle } from './wasm/shuffle.js';
 
 export type { Tensor } from './tensor.js';
 export type { InterpolateMode, InterpolateOptions } from './interpolate.js';
-export type { ConvOptions, ConvTransposeOptions } from './conv.js';
+export type { ConvOptions, ConvTransposeOptions } from './conv/rules.js';
 export type { ShuffleOptions } from './shuffle.js';
 export type { ImageInput, ImageMode, ImageResult, ImageTarget, ResizeImageOptions } from './image.js';
-export { bilinearUpsampleWeights, convOutputShape, convTransposeOutputShape } from './conv.js';
+export { bilinearUpsampleWeights, convOutputShape, convTransposeOutputShape } from './conv/rules.js';
 export type { BackendInfo, InitOptions } from './init.js';
-export type { Operations } from './ops.js';
-export type { WasmSource } from './wasm/module.js';
+export type { WasmSource } from './wasm/load.js';
 export { init, backendInfo } from './init.js';
 export type { ResidentTensor } from './wasm/resident.js';
-export { createPool } from './pool/index.js';
 export type { Pool, PoolOperations, PoolOptions } from './pool/index.js';
+
+const interpolateBackends = { wasm: stageInterpolate, js: runInterpolate };
+const convBackends = { wasm: stageConv, js: runConv };
+const shuffleBackends = { wasm: stageShuffle, js: runShuffle };
+
+/** Every operation, once: how a call is validated and planned, and how each backend runs the plan. */
+const OPERATIONS = {
+  interpolate: operation(prepareInterpolate, interpolateBackends),
+  convTranspose1d: operation(prepareConv(true, 1), convBackends),
+  convTranspose2d: operation(prepareConv(true, 2), convBackends),
+  convTranspose3d: operation(prepareConv(true, 3), convBackends),
+  conv1d: operation(prepareConv(false, 1), convBackends),
+  conv2d: operation(prepareConv(false, 2), convBackends),
+  conv3d: operation(prepareConv(false, 3), convBackends),
+  pixelShuffle: operation(prepareShuffle(true), shuffleBackends),
+  pixelUnshuffle: operation(prepareShuffle(false), shuffleBackends),
+  resizeImage: operation(prepareResizeImage, { wasm: stageResizeImage, js: runResizeImage }),
+};
+
+/** The operations, synchronous: the package root's, `js`, and those of `createOperations`. */
+export type Operations = SyncOperations<typeof OPERATIONS>;
+
+const root: Operations = operations(OPERATIONS, wasmExecutor(loadedModule));
+
+/** F.interpolate: resize the spatial dimensions of an (N, C, ...) tensor, in WebAssembly. */
+export const interpolate: Operations['interpolate'] = root.interpolate;
+/** F.conv_transposeNd (transposed convolution, sub-pixel decomposition), in WebAssembly. */
+export const convTranspose1d: Operations['convTranspose1d'] = root.convTranspose1d;
+export const convTranspose2d: Operations['convTranspose2d'] = root.convTranspose2d;
+export const convTranspose3d: Operations['convTranspose3d'] = root.convTranspose3d;
+/** F.convNd (cross-correlation, as PyTorch), in WebAssembly. */
+export const conv1d: Operations['conv1d'] = root.conv1d;
+export const conv2d: Operations['conv2d'] = root.conv2d;
+export const conv3d: Operations['conv3d'] = root.conv3d;
+/** F.pixel_shuffle / F.pixel_unshuffle: (*, C*r*r, H, W) <-> (*, C, H*r, W*r). */
+export const pixelShuffle: Operations['pixelShuffle'] = root.pixelShuffle;
+export const pixelUnshuffle: Operations['pixelUnshuffle'] = root.pixelUnshuffle;
+/** Resizes 8-bit interleaved pixels (RGBA, RGB, gray, gray + alpha) as interpolate would, in WebAssembly. */
+export const resizeImage: Operations['resizeImage'] = root.resizeImage;
 
 /**
  * A tensor in WebAssembly memory (zero-filled, or a copy of `data`): operations read it and write
@@ -29,24 +85,37 @@ export function allocTensor(shape: number[], data?: ArrayLike<number>): Resident
   return allocResident(loadedModule(), shape, data);
 }
 
-const wasmOps = operations(wasmBackend, () => void loadedModule());
-
-/** F.interpolate: resize the spatial dimensions of an (N, C, ...) tensor, in WebAssembly. */
-export const interpolate: Operations['interpolate'] = wasmOps.interpolate;
-
-/** F.conv_transposeNd (transposed convolution, sub-pixel decomposition), in WebAssembly. */
-export const convTranspose1d: Operations['convTranspose1d'] = wasmOps.convTranspose1d;
-export const convTranspose2d: Operations['convTranspose2d'] = wasmOps.convTranspose2d;
-export const convTranspose3d: Operations['convTranspose3d'] = wasmOps.convTranspose3d;
-/** F.convNd (cross-correlation, as PyTorch), in WebAssembly. */
-export const conv1d: Operations['conv1d'] = wasmOps.conv1d;
-export const conv2d: Operations['conv2d'] = wasmOps.conv2d;
-export const conv3d: Operations['conv3d'] = wasmOps.conv3d;
-/** F.pixel_shuffle / F.pixel_unshuffle: (*, C*r*r, H, W) <-> (*, C, H*r, W*r). */
-export const pixelShuffle: Operations['pixelShuffle'] = wasmOps.pixelShuffle;
-export const pixelUnshuffle: Operations['pixelUnshuffle'] = wasmOps.pixelUnshuffle;
-/** Resizes 8-bit interleaved pixels (RGBA, RGB, gray, gray + alpha) as interpolate would, in WebAssembly. */
-export const resizeImage: Operations['resizeImage'] = wasmOps.resizeImage;
-
 /** The same operations in plain JavaScript: no WebAssembly, no init(). */
-export const js: Operations = operations(jsBackend, () => {});
+export const js: Operations = operations(OPERATIONS, jsExecutor);
+
+/** Starts a pool of worker threads sharing one memory (or the one-thread fallback): the operations, asynchronous. */
+export function createPool(options?: PoolOptions): Promise<Pool> {
+  return startPool(OPERATIONS, options);
+}
+
+/** Operations bound to their own instance of one build, apart from init()'s module. */
+export interface OperationsInstance extends Operations {
+  readonly build: Build;
+  /** A tensor in this instance's memory (see allocTensor). */
+  allocTensor(shape: number[], data?: ArrayLike<number>): ResidentTensor;
+  /** Bytes of WebAssembly memory this instance holds. */
+  readonly memoryBytes: number;
+}
+
+/**
+ * Loads a build into an instance of its own (a copy of the package's cached compilation) and
+ * binds the operations to it: several builds side by side (benchmarks, differential tests)
+ * without switching init()'s build. Its memory is freed with the object.
+ */
+export async function createOperations(options: { build?: Build } = {}): Promise<OperationsInstance> {
+  if (options === null || typeof options !== 'object') throw new TypeError('createOperations: options must be an object');
+  const build = chooseBuild({ build: options.build }, engineHasSimd());
+  const module = await loadBuild(build, true);
+  const ops = operations(OPERATIONS, wasmExecutor(() => module));
+  return {
+    ...ops,
+    build,
+    allocTensor: (shape, data) => allocResident(module, shape, data),
+    get memoryBytes() { return module.memoryBytes; },
+  };
+}

@@ -1,9 +1,10 @@
 // The one piece of global state: the loaded module. init() loads a build once (cached per
 // build), and the most recent init() call decides which build the operations use.
 
-import { engineHasRelaxedSimd, engineHasSimd, instantiate, WasmModule, type Build, type WasmSource } from './wasm/module.js';
+import { engineHasRelaxedSimd, engineHasSimd, instantiate, type Build, type WasmSource } from './wasm/load.js';
+import { WasmModule } from './wasm/module.js';
 
-export type { Build } from './wasm/module.js';
+export type { Build } from './wasm/load.js';
 
 export interface InitOptions {
   /**
@@ -90,9 +91,13 @@ export function chooseBuild(options: InitOptions, engineSimd: boolean): Build {
   return options.build;
 }
 
-/** One of the packaged builds, loaded once (internal: benchmarks hold several at once); a boolean means simd/scalar. */
-export function loadBuild(which: Build | boolean): Promise<WasmModule> {
+/**
+ * One of the packaged builds, loaded once; a boolean means simd/scalar. `fresh`: a new instance
+ * (its own memory) instead of the shared one (createOperations).
+ */
+export function loadBuild(which: Build | boolean, fresh = false): Promise<WasmModule> {
   const key: Build = which === true ? 'simd' : which === false ? 'scalar' : which;
+  if (fresh) return instantiate(undefined, key).then((instance) => new WasmModule(instance));
   let load = builds.get(key);
   if (!load) {
     load = instantiate(undefined, key).then((instance) => new WasmModule(instance));

@@ -1,9 +1,13 @@
-// F.interpolate: option parsing, PyTorch 1.13's refusals, output sizes and the per-axis
-// index/weight tables. Both backends run the plan built here; they differ only in inner loops.
-//
-// One helper per coordinate rule, after aten/src/ATen/native/UpSample.h (PyTorch 1.13).
+// F.interpolate: option parsing, PyTorch 1.13's refusals, output sizes and the plan (per-axis
+// index/weight tables from src/rules/pytorch.ts). Every backend runs the plan built here; they
+// differ only in inner loops.
 
-import { checkBoolean, checkElementCount, checkOptionNames, checkOut, checkTensor, formatShape, product, type Tensor } from './tensor.js';
+import { adaptiveEnd, adaptiveStart, axisTableFor, identityTable, periodTwoRun, type AxisTable } from './rules/pytorch.js';
+import type { Prepared } from './ops.js';
+import { PlanCache } from './plan-cache.js';
+import { checkBoolean, checkElementCount, checkOut, checkTensor, formatShape, readOptions, tensorOutput, type Tensor } from './tensor.js';
+
+export type { AxisTable } from './rules/pytorch.js';
 
 export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'bicubic' | 'trilinear' | 'area';
 
@@ -28,15 +32,6 @@ const OPTION_NAMES = ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeS
 const MODES: readonly InterpolateMode[] = ['nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'trilinear', 'area'];
 /** The rank each interpolating mode needs; index modes take any of 3-D, 4-D, 5-D. */
 const MODE_RANK: Partial<Record<InterpolateMode, number>> = { linear: 3, bilinear: 4, bicubic: 4, trilinear: 5 };
-
-/** One spatial axis of a separable resampling: output o = sum_t weight[o*taps+t] * x[index[o*taps+t]]. */
-export interface AxisTable {
-  inSize: number;
-  outSize: number;
-  taps: number;
-  index: Int32Array;
-  weight: Float32Array;
-}
 
 interface PlanBase {
   /** N * C: independent planes. */
@@ -76,242 +71,6 @@ export interface AreaPlan extends PlanBase {
 
 export type InterpolatePlan = SeparablePlan | AreaPlan;
 
-// ---- coordinate rules ----
-
-const f32 = Math.fround;
-
-/** compute_scales_value<float>: the user's scale inverted, else in/out, in float32. */
-function scaleValue(userScale: number | undefined, inSize: number, outSize: number): number {
-  return userScale !== undefined && userScale > 0 ? f32(1 / userScale) : f32(f32(inSize) / f32(outSize));
-}
-
-/** area_pixel_compute_scale<float>: the source step per output step for the linear modes. */
-export function areaPixelScale(inSize: number, outSize: number, alignCorners: boolean, userScale?: number): number {
-  if (alignCorners) return outSize > 1 ? f32(f32(inSize - 1) / f32(outSize - 1)) : 0;
-  return scaleValue(userScale, inSize, outSize);
-}
-
-/** area_pixel_compute_source_index: half-pixel (or corner) source coordinate, in float32. */
-function sourceIndex(scale: number, dst: number, alignCorners: boolean, cubic: boolean): number {
-  // Kept in double (dst + 0.5 is a double in PyTorch too): rounding it to float32 turns weights
-  // of 6e-8 into 0, and 0 * Infinity is NaN where PyTorch gives Infinity.
-  if (alignCorners) return scale * dst;
-  const src = scale * (dst + 0.5) - 0.5;
-  return !cubic && src < 0 ? 0 : src;
-}
-
-/**
- * nearest: floor(dst * scale) in float32. PyTorch 1.13's channels-last kernel (nearest_idx) copies
- * when out == in and halves when out == 2 * in, whatever the user's scale. It runs for 2-D and 3-D
- * inputs that are also channels-last contiguous, which a contiguous tensor with C == 1 is; the
- * generic kernel (C > 1, and every 1-D input) has no such shortcut.
- */
-function nearestIndex(dst: number, inSize: number, outSize: number, userScale: number | undefined,
-                      shortcuts: boolean): number {
-  if (shortcuts && outSize === inSize) return dst;
-  if (shortcuts && outSize === 2 * inSize) return dst >> 1;
-  const scale = scaleValue(userScale, inSize, outSize);
-  return Math.min(Math.floor(f32(dst * scale)), inSize - 1);
-}
-
-/** nearest-exact: floor((dst + 0.5) * scale), rounded to float32 first as floorf does. */
-function nearestExactIndex(dst: number, inSize: number, outSize: number, userScale: number | undefined): number {
-  const scale = scaleValue(userScale, inSize, outSize);
-  return Math.min(Math.floor(f32((dst + 0.5) * scale)), inSize - 1);
-}
-
-const CUBIC_A = -0.75;
-
-/** The same two pieces evaluated step by step in float32 (A = -0.75), as PyTorch's kernels do. */
-function cubicConvolution1f(x: number): number {
-  const a = CUBIC_A;
-  return f32(f32(f32(f32(f32((a + 2) * x) - (a + 3)) * x) * x) + 1);
-}
-function cubicConvolution2f(x: number): number {
-  const a = CUBIC_A;
-  return f32(f32(f32(f32(f32(f32(a * x) - 5 * a) * x) + 8 * a) * x) - 4 * a);
-}
-
-/** Pillow's filters for antialiasing: triangle, and Keys' cubic with a = -0.5. */
-function triangleFilter(x: number): number {
-  x = Math.abs(x);
-  return x < 1 ? 1 - x : 0;
-}
-function antialiasCubicFilter(x: number): number {
-  const a = -0.5;
-  x = Math.abs(x);
-  if (x < 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
-  if (x < 2) return (((x - 5) * x + 8) * x - 4) * a;
-  return 0;
-}
-
-/** Adaptive pooling window bounds, computed in float32 as PyTorch 1.13 does. */
-export function adaptiveStart(o: number, inSize: number, outSize: number): number {
-  return Math.floor(f32(f32(o * inSize) / outSize));
-}
-export function adaptiveEnd(o: number, inSize: number, outSize: number): number {
-  return Math.ceil(f32(f32((o + 1) * inSize) / outSize));
-}
-
-// ---- per-axis tables ----
-
-function table(inSize: number, outSize: number, taps: number): AxisTable {
-  return { inSize, outSize, taps, index: new Int32Array(outSize * taps), weight: new Float32Array(outSize * taps) };
-}
-
-function nearestTable(inSize: number, outSize: number, userScale: number | undefined, exact: boolean,
-                      shortcuts = true): AxisTable {
-  const t = table(inSize, outSize, 1);
-  for (let o = 0; o < outSize; o++) {
-    t.index[o] = exact ? nearestExactIndex(o, inSize, outSize, userScale)
-      : nearestIndex(o, inSize, outSize, userScale, shortcuts);
-    t.weight[o] = 1;
-  }
-  return t;
-}
-
-function identityTable(size: number): AxisTable {
-  return nearestTable(size, size, undefined, false);
-}
-
-function linearTable(inSize: number, outSize: number, alignCorners: boolean, userScale: number | undefined): AxisTable {
-  const t = table(inSize, outSize, 2);
-  if (inSize === outSize) {
-    // PyTorch "copies" when the size is unchanged, whatever the scale or alignCorners, as
-    // 1 * x[o] + 0 * x[o]: an infinity there becomes NaN, so keep the zero-weight tap.
-    for (let o = 0; o < outSize; o++) {
-      t.index[2 * o] = o;
-      t.index[2 * o + 1] = o;
-      t.weight[2 * o] = 1;
-      t.weight[2 * o + 1] = 0;
-    }
-    return t;
-  }
-  const scale = areaPixelScale(inSize, outSize, alignCorners, userScale);
-  for (let o = 0; o < outSize; o++) {
-    const src = sourceIndex(scale, o, alignCorners, false);
-    const i0 = Math.min(Math.trunc(src), inSize - 1);
-    const lambda1 = Math.min(Math.max(f32(src - i0), 0), 1);
-    t.index[2 * o] = i0;
-    t.index[2 * o + 1] = i0 + (i0 < inSize - 1 ? 1 : 0);
-    t.weight[2 * o] = f32(1 - lambda1);
-    t.weight[2 * o + 1] = lambda1;
-  }
-  return t;
-}
-
-function cubicTable(inSize: number, outSize: number, alignCorners: boolean, userScale: number | undefined): AxisTable {
-  const t = table(inSize, outSize, 4);
-  const scale = areaPixelScale(inSize, outSize, alignCorners, userScale);
-  for (let o = 0; o < outSize; o++) {
-    const src = sourceIndex(scale, o, alignCorners, true);
-    const i = Math.min(Math.floor(src), inSize - 1);
-    const x = Math.min(Math.max(f32(src - i), 0), 1);
-    // In float32 arithmetic, as PyTorch: near-zero weights keep PyTorch's sign, which decides
-    // whether an infinity in that tap comes out as +Infinity or -Infinity.
-    const x1 = f32(1 - x);
-    const w = [cubicConvolution2f(f32(x + 1)), cubicConvolution1f(x), cubicConvolution1f(x1), cubicConvolution2f(f32(x1 + 1))];
-    for (let k = 0; k < 4; k++) {
-      t.index[4 * o + k] = Math.max(Math.min(i - 1 + k, inSize - 1), 0);
-      t.weight[4 * o + k] = w[k];
-    }
-  }
-  return t;
-}
-
-/**
- * Antialiased tables (PyTorch's _upsample_*_aa, after Pillow): the filter is widened by the scale
- * when downsampling, taps outside the input are dropped, and the weights are renormalised.
- */
-function antialiasTable(inSize: number, outSize: number, alignCorners: boolean, userScale: number | undefined,
-                        cubic: boolean): AxisTable {
-  const filter = cubic ? antialiasCubicFilter : triangleFilter;
-  const scale = areaPixelScale(inSize, outSize, alignCorners, userScale);
-  // float32 throughout, as PyTorch's _compute_weights_aa: a weight that is exactly 0 there
-  // (0 * Infinity = NaN) must be exactly 0 here too.
-  const support = f32((cubic ? 2 : 1) * (scale >= 1 ? scale : 1));
-  const invScale = scale >= 1 ? f32(1 / scale) : 1;
-  const windows: Array<{ start: number; weights: number[] }> = [];
-  let taps = 1;
-  for (let o = 0; o < outSize; o++) {
-    const center = f32(scale * (o + 0.5));
-    const start = Math.max(Math.trunc(f32(center - support) + 0.5), 0);
-    const size = Math.min(Math.trunc(f32(center + support) + 0.5), inSize) - start;
-    const weights: number[] = [];
-    let total = 0;
-    for (let j = 0; j < size; j++) {
-      const w = f32(filter(f32(f32(f32(j + start) - center) + 0.5) * invScale));
-      weights.push(w);
-      total = f32(total + w);
-    }
-    windows.push({ start, weights: total !== 0 ? weights.map((w) => f32(w / total)) : weights });
-    taps = Math.max(taps, size);
-  }
-  // Windows shorter than `taps` are filled by halving their largest weights into adjacent taps
-  // (exact: w/2 + w/2 = w), not with zero-weight taps: 0 * Infinity is NaN where PyTorch, which
-  // loops over each window's own length, has no tap at all.
-  const t = table(inSize, outSize, taps);
-  windows.forEach(({ start, weights }, o) => {
-    const pieces = weights.map((w, j) => ({ j, w }));
-    while (pieces.length < taps) {
-      let at = 0;
-      for (let k = 1; k < pieces.length; k++) if (Math.abs(pieces[k].w) > Math.abs(pieces[at].w)) at = k;
-      const half = { j: pieces[at].j, w: pieces[at].w / 2 };
-      pieces.splice(at, 1, half, { ...half });
-    }
-    pieces.forEach(({ j, w }, k) => {
-      t.index[o * taps + k] = start + j;
-      t.weight[o * taps + k] = w;
-    });
-  });
-  return t;
-}
-
-/**
- * The longest run of W outputs [lo, hi) on which the table repeats with period 2, starting at
- * either parity (an even start first on ties). Bilinear and bicubic 2x repeat from an odd start,
- * where both phases read the same sources, which the kernel's stretch loads once.
- */
-export function periodTwoRun(t: AxisTable): [number, number] {
-  const k = t.taps;
-  const repeats = (o: number): boolean => {
-    for (let i = 0; i < 2 * k; i++) {
-      if (t.index[(o + 2) * k + i] !== t.index[o * k + i] + 1 || t.weight[(o + 2) * k + i] !== t.weight[o * k + i]) return false;
-    }
-    return true;
-  };
-  let best: [number, number] = [0, 0];
-  for (const parity of [0, 1]) {
-    let lo = -1;
-    for (let o = parity; o + 3 < t.outSize; o += 2) {
-      if (repeats(o)) {
-        if (lo < 0) lo = o;
-        if (o + 4 - lo > best[1] - best[0]) best = [lo, o + 4];
-      } else {
-        lo = -1;
-      }
-    }
-  }
-  return best;
-}
-
-/**
- * One axis's table for every mode but area (also used by resizeImage). `nearestShortcuts`: the
- * channels-last nearest kernel's copy/halve shortcuts (spatial rank > 1 and C == 1).
- */
-export function axisTableFor(mode: Exclude<InterpolateMode, 'area'>, inSize: number, outSize: number,
-                             userScale: number | undefined, alignCorners: boolean, antialias: boolean,
-                             nearestShortcuts: boolean): AxisTable {
-  switch (mode) {
-    case 'nearest': return nearestTable(inSize, outSize, userScale, false, nearestShortcuts);
-    case 'nearest-exact': return nearestTable(inSize, outSize, userScale, true);
-    case 'bicubic': return antialias ? antialiasTable(inSize, outSize, alignCorners, userScale, true)
-      : cubicTable(inSize, outSize, alignCorners, userScale);
-    default: return antialias ? antialiasTable(inSize, outSize, alignCorners, userScale, false)
-      : linearTable(inSize, outSize, alignCorners, userScale);
-  }
-}
-
 // ---- options ----
 
 function spatialList(value: number | number[], dims: number, what: string, inShape: number[]): number[] {
@@ -325,43 +84,31 @@ function spatialList(value: number | number[], dims: number, what: string, inSha
   return value.slice();
 }
 
-/**
- * planInterpolate remembering the plans of the last `limit` (shape, options): building the tables
- * costs ~0.07 ms even for bilinear (5% of a W1 call into resident memory), more for bicubic and
- * antialias. A remembered plan came from the same shape and options, so only the tensors are
- * checked again. Each operations object (and each pool) holds its own.
- */
-export function planCache(limit = 16): typeof planInterpolate {
-  const plans = new Map<string, InterpolatePlan>();
-  return (input, options) => {
-    let key: string | undefined;
-    try {
-      const { out: _, ...rest } = options;
-      key = `${(input.shape as unknown[]).join(',')}|${JSON.stringify(rest)}`;
-    } catch {
-      key = undefined; // not a plain object or shape: let planInterpolate refuse it
-    }
-    const known = key === undefined ? undefined : plans.get(key);
-    if (known) {
-      checkTensor(input, 'input');
-      return { plan: known, out: checkOut(options.out, known.outputShape, [input]) };
-    }
-    const planned = planInterpolate(input, options);
-    if (key !== undefined) {
-      if (plans.size >= limit) plans.delete(plans.keys().next().value!);
-      plans.set(key, planned.plan);
-    }
-    return planned;
-  };
+/** What an interpolate call reads. */
+export interface InterpolateInputs {
+  input: Float32Array;
+}
+
+const plans = new PlanCache<InterpolatePlan>();
+
+/** interpolate's table entry: reads the call once, validates it, plans it (remembered by shape and options). */
+export function prepareInterpolate(inputArg: Tensor, optionsArg: InterpolateOptions): Prepared<Tensor, InterpolatePlan, InterpolateInputs> {
+  const input = checkTensor(inputArg, 'input');
+  const options = readOptions(optionsArg, OPTION_NAMES, 'interpolate', 'with size or scaleFactor');
+  const { out: outArg, ...rest } = options;
+  let key: string | undefined;
+  try {
+    key = `${input.shape.join(',')}|${JSON.stringify(rest)}`;
+  } catch {
+    key = undefined; // not plain data (a BigInt, a cycle): let planInterpolate refuse it
+  }
+  const plan = key === undefined ? planInterpolate(input, rest) : plans.get(key, () => planInterpolate(input, rest));
+  const out = checkOut(outArg, plan.outputShape, [input]);
+  return { plan, inputs: { input: input.data }, allocate: () => tensorOutput(plan.outputShape, out, input.data) };
 }
 
 /** Validates everything PyTorch checks and builds the plan; throws before any work. */
-export function planInterpolate(inputArg: Tensor, options: InterpolateOptions): { plan: InterpolatePlan; out?: Tensor } {
-  const input = checkTensor(inputArg, 'input');
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError('interpolate: options must be an object with size or scaleFactor');
-  }
-  checkOptionNames(options, OPTION_NAMES, 'interpolate');
+export function planInterpolate(input: Tensor, options: Omit<InterpolateOptions, 'out'>): InterpolatePlan {
   const mode = options.mode ?? 'nearest';
   if (!MODES.includes(mode)) {
     throw new RangeError(`interpolate: unknown mode '${String(mode)}'; expected one of ${MODES.join(' | ')}`);
@@ -429,7 +176,6 @@ export function planInterpolate(inputArg: Tensor, options: InterpolateOptions): 
   const outputShape = [shape[0], shape[1], ...outSpatial];
   // Before any table is built: a huge size or scale factor is a RangeError, not an allocation failure.
   checkElementCount(outputShape, `the output (from ${size !== undefined ? 'size' : 'scaleFactor'})`);
-  const out = checkOut(options.out, outputShape, [input]);
 
   const pad = (v: number[]) => [1, 1, 1].map((one, i) => (i < 3 - rank ? one : v[i - (3 - rank)])) as [number, number, number];
   const base = { planes: shape[0] * shape[1], inDHW: pad(inSpatial), outDHW: pad(outSpatial), rank, outputShape };
@@ -444,7 +190,7 @@ export function planInterpolate(inputArg: Tensor, options: InterpolateOptions): 
       end[a] = Int32Array.from({ length: m }, (_, o) => adaptiveEnd(o, n, m));
     }
     const globalMean = outSpatial.every((n) => n === 1);
-    return { plan: { kind: 'area', ...base, start, end, globalMean }, out };
+    return { kind: 'area', ...base, start, end, globalMean };
   }
 
   const axisTable = (inSize: number, outSize: number, userScale: number | undefined): AxisTable =>
@@ -460,10 +206,5 @@ export function planInterpolate(inputArg: Tensor, options: InterpolateOptions): 
   const tmpB = rank === 3 ? inD * outH * outW : 0;
   // Keep one chunk's intermediates within half of a typical 1 MiB L2.
   const chunk = Math.max(1, Math.min(base.planes, Math.floor((512 * 1024) / (4 * Math.max(1, tmpA + tmpB)))));
-  return {
-    plan: { kind: 'separable', ...base, axes, period: periodTwoRun(axes[2]), chunk, tmpA: tmpA * chunk, tmpB: tmpB * chunk },
-    out,
-  };
+  return { kind: 'separable', ...base, axes, period: periodTwoRun(axes[2]), chunk, tmpA: tmpA * chunk, tmpB: tmpB * chunk };
 }
-
-export { product };

@@ -3,7 +3,8 @@
 //   pixelShuffle:   (*, C*r*r, H, W) -> (*, C, H*r, W*r),  out[p, h*r+i, w*r+j] = in[p*r*r + i*r + j, h, w]
 //   pixelUnshuffle: the inverse.
 
-import { checkOptionNames, checkOut, checkTensor, type Tensor } from './tensor.js';
+import type { Prepared } from './ops.js';
+import { checkOut, checkTensor, readOptions, tensorOutput, type Tensor } from './tensor.js';
 
 export interface ShuffleOptions {
   /** A tensor of exactly the result's shape to write into (it is returned). */
@@ -30,16 +31,24 @@ function checkFactor(value: unknown, op: string, name: string): number {
   return value;
 }
 
-/** Validates a pixelShuffle (upscale) or pixelUnshuffle call and builds its plan. */
-export function planShuffle(upscale: boolean, inputArg: unknown, factorArg: unknown, options: unknown): { plan: ShufflePlan; out?: Tensor } {
+/** What a pixel shuffle reads. */
+export interface ShuffleInputs {
+  input: Float32Array;
+}
+
+/** The table entry of pixelShuffle (upscale) or pixelUnshuffle: validates the call and plans it. */
+export function prepareShuffle(upscale: boolean): (input: Tensor, factor: number, options?: ShuffleOptions) => Prepared<Tensor, ShufflePlan, ShuffleInputs> {
+  return (input, factor, options) => {
+    const { plan, out, data } = planShuffle(upscale, input, factor, options);
+    return { plan, inputs: { input: data }, allocate: () => tensorOutput(plan.outputShape, out, data) };
+  };
+}
+
+function planShuffle(upscale: boolean, inputArg: unknown, factorArg: unknown, options: ShuffleOptions | undefined) {
   const op = upscale ? 'pixel_shuffle' : 'pixel_unshuffle';
   const input = checkTensor(inputArg, 'input');
   const r = checkFactor(factorArg, op, upscale ? 'upscaleFactor' : 'downscaleFactor');
-  if (options !== undefined && (options === null || typeof options !== 'object')) {
-    throw new TypeError(`${upscale ? 'pixelShuffle' : 'pixelUnshuffle'}: options must be an object`);
-  }
-  const opts = (options ?? {}) as ShuffleOptions;
-  checkOptionNames(opts, ['out'], upscale ? 'pixelShuffle' : 'pixelUnshuffle');
+  const opts = readOptions(options, ['out'], upscale ? 'pixelShuffle' : 'pixelUnshuffle');
   const shape = input.shape;
   if (shape.length < 3) {
     throw new Error(`${op} expects input to have at least 3 dimensions, but got input with ${shape.length} dimension(s)`);
@@ -66,6 +75,6 @@ export function planShuffle(upscale: boolean, inputArg: unknown, factorArg: unkn
     plan = { upscale, planes: leadCount * c, factor: r, height: h / r, width: w / r, outputShape };
   }
   const out = checkOut(opts.out, outputShape, [input]);
-  return { plan, out };
+  return { plan, out, data: input.data };
 }
 

@@ -20,7 +20,11 @@ export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
 
-/** Checks that `value` is a Tensor whose data matches its shape; returns it typed. */
+/**
+ * Checks that `value` is a Tensor whose data matches its shape. Returns a snapshot (`data` and a
+ * copy of `shape`, each read once): operations compute from it, so a getter or a later change of
+ * the caller's object cannot swap the arrays between validation and work.
+ */
 export function checkTensor(value: unknown, name: string): Tensor {
   if (value === null || typeof value !== 'object') {
     throw new TypeError(`${name} must be a Tensor { data: Float32Array, shape: number[] }, but got ${value === null ? 'null' : typeof value}`);
@@ -28,7 +32,9 @@ export function checkTensor(value: unknown, name: string): Tensor {
   if (ArrayBuffer.isView(value)) {
     throw new TypeError(`${name} must be a Tensor { data: Float32Array, shape: number[] }, but got a bare ${value.constructor.name}; pass { data, shape }`);
   }
-  const { data, shape } = value as Partial<Tensor>;
+  const { data, shape: shapeArg } = value as Partial<Tensor>;
+  // A copy, so the checks and the work see the same dimensions.
+  const shape = Array.isArray(shapeArg) ? shapeArg.slice() : shapeArg;
   if (!(data instanceof Float32Array)) {
     const got = data === undefined ? 'undefined' : (data as object)?.constructor?.name ?? typeof data;
     throw new TypeError(`${name}.data must be a Float32Array, but got ${got}`);
@@ -53,7 +59,7 @@ export function checkTensor(value: unknown, name: string): Tensor {
     }
     throw new RangeError(`${name}.data has ${data.length} elements but ${name}.shape ${formatShape(shape)} needs ${n}`);
   }
-  return value as Tensor;
+  return { data, shape: shape.slice() };
 }
 
 /**
@@ -79,8 +85,14 @@ function isDetached(data: Float32Array): boolean {
   }
 }
 
+/** A caller's `out`: the object returned as the result, and its data as read once. */
+export interface OutTarget {
+  result: Tensor;
+  data: Float32Array;
+}
+
 /** Checks an `out` tensor against the result's shape, and that it does not overlap the inputs. */
-export function checkOut(out: unknown, shape: readonly number[], inputs: readonly Tensor[]): Tensor | undefined {
+export function checkOut(out: unknown, shape: readonly number[], inputs: readonly Tensor[]): OutTarget | undefined {
   if (out === undefined) return undefined;
   const t = checkTensor(out, 'out');
   if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
@@ -89,12 +101,26 @@ export function checkOut(out: unknown, shape: readonly number[], inputs: readonl
   for (const input of inputs) {
     if (overlaps(t.data, input.data)) throw new Error('out must not share memory with an input');
   }
-  return t;
+  return { result: out as Tensor, data: t.data };
 }
 
 function overlaps(a: Float32Array, b: Float32Array): boolean {
   if (a.buffer !== b.buffer) return false;
   return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
+
+/**
+ * An operation's options object (undefined allowed unless `required` says what it must hold),
+ * its names checked, as a shallow copy: each option is read once, here.
+ */
+export function readOptions<T extends object>(options: T | undefined, known: readonly string[], op: string,
+                                               required?: string): Partial<T> {
+  if (options === undefined && required === undefined) return {};
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`${op}: options must be an object${required ? ` ${required}` : ''}`);
+  }
+  checkOptionNames(options, known, op);
+  return { ...options };
 }
 
 /** Rejects option names the operation does not know, so a typo does not pass silently. */
@@ -132,16 +158,21 @@ export function checkInteger(v: unknown, name: string, min: number): void {
 }
 
 /**
- * The tensor a result is written to: the caller's `out`, or a fresh one. With the call's inputs,
- * first checks that inputs and result fit together in what one call supports (WebAssembly holds
- * them side by side in 2 GiB): a RangeError before the result is allocated, not after.
+ * The array a result is written to and the tensor returned: the caller's `out`, or a fresh one.
+ * With the call's inputs, first checks that inputs and result fit together in what one call
+ * supports (WebAssembly holds them side by side in 2 GiB): a RangeError before the result is
+ * allocated, not after.
  */
-export function resultTensor(shape: number[], out: Tensor | undefined, ...inputs: Float32Array[]): Tensor {
+export function tensorOutput(shape: number[], out: OutTarget | undefined, ...inputs: Array<Float32Array | undefined>):
+  { output: Float32Array; result: Tensor } {
   const n = product(shape);
-  const total = inputs.reduce((sum, data) => sum + data.length, n);
-  if (inputs.length > 0 && total > MAX_ELEMENTS) {
-    throw new RangeError(`the inputs (${inputs.map((d) => d.length).join(' + ')} elements) and the output ${formatShape(shape)} ` +
+  const present = inputs.filter((d): d is Float32Array => d !== undefined);
+  const total = present.reduce((sum, data) => sum + data.length, n);
+  if (total > MAX_ELEMENTS) {
+    throw new RangeError(`the inputs (${present.map((d) => d.length).join(' + ')} elements) and the output ${formatShape(shape)} ` +
       `(${n} elements) together need ${total * 4} bytes, more than the ${MAX_ELEMENTS * 4} one call supports`);
   }
-  return out ?? { data: new Float32Array(n), shape };
+  if (out) return { output: out.data, result: out.result };
+  const data = new Float32Array(n);
+  return { output: data, result: { data, shape } };
 }

@@ -2,39 +2,21 @@
 // build, the scalar build and the plain-JS backend, which must agree with each other. Shared by
 // test/fuzz.test.ts (fixed seed, in `npm test`) and `npm run fuzz` (random seed, longer).
 //
-// Both builds are held at once (loadBuild) and wrapped in the same `operations()` the package
-// root uses, so one case runs all three backends without switching `init()`.
+// Both builds are held at once, each in an instance of its own (createOperations), so one case
+// runs all three backends without switching `init()`.
 
 import fc from 'fast-check';
-import type { Backend } from '../src/backend.js';
-import { loadBuild } from '../src/init.js';
-import { operations, type Operations } from '../src/ops.js';
-import { jsBackend } from '../src/js/index.js';
-import { runConv } from '../src/wasm/conv.js';
-import { runInterpolate } from '../src/wasm/interpolate.js';
-import type { WasmModule } from '../src/wasm/module.js';
-import { runShuffle } from '../src/wasm/shuffle.js';
-import type { InterpolateMode, Tensor } from '../src/index.js';
+import { createOperations, js, type InterpolateMode, type Operations, type Tensor } from '../src/index.js';
 
 export interface BackendOps { name: string; ops: Operations }
 
-/** The WebAssembly backend pinned to one build (other members, if any, from plain JS). */
-function moduleBackend(module: WasmModule): Backend {
-  return {
-    ...jsBackend,
-    interpolate: (plan, input, output) => runInterpolate(module, plan, input, output),
-    conv: (plan, input, weight, bias, output) => runConv(module, plan, input, weight, bias, output),
-    pixelShuffle: (plan, input, output) => runShuffle(module, plan, input, output),
-  };
-}
-
 /** The three backends under comparison: plain JS first (the reference of the comparison). */
 export async function loadAllBackends(): Promise<BackendOps[]> {
-  const [simd, scalar] = await Promise.all([loadBuild(true), loadBuild(false)]);
+  const [simd, scalar] = await Promise.all([createOperations({ build: 'simd' }), createOperations({ build: 'scalar' })]);
   return [
-    { name: 'js', ops: operations(jsBackend, () => {}) },
-    { name: 'wasm-simd', ops: operations(moduleBackend(simd), () => {}) },
-    { name: 'wasm-scalar', ops: operations(moduleBackend(scalar), () => {}) },
+    { name: 'js', ops: js },
+    { name: 'wasm-simd', ops: simd },
+    { name: 'wasm-scalar', ops: scalar },
   ];
 }
 

@@ -60,7 +60,7 @@ it('bilinear and bicubic 2x: the W period run starts where both phases read the 
   // above check its values, this that the plan hands it the run that takes that path.
   const { planInterpolate } = await import('../src/interpolate.js');
   for (const [mode, taps] of [['bilinear', 2], ['bicubic', 4]] as const) {
-    const { plan } = planInterpolate({ data: new Float32Array(40), shape: [1, 1, 2, 20] }, { scaleFactor: 2, mode });
+    const plan = planInterpolate({ data: new Float32Array(40), shape: [1, 1, 2, 20] }, { scaleFactor: 2, mode });
     if (plan.kind !== 'separable') throw new Error('expected a separable plan');
     const [lo, hi] = plan.period;
     const w = plan.axes[2];

@@ -41,7 +41,7 @@ describe.each(backends)('NaN and Infinity on $name', (backend) => {
 
 describe('finding non-finite weights (the exact scatter path for transposed convolutions)', () => {
   it('sees one NaN, +Inf or -Inf at any position, and no extreme finite value', async () => {
-    const { hasNonFinite } = await import('../src/conv.js');
+    const { hasNonFinite } = await import('../src/conv/plan.js');
     const finite = [0, -0, 1, -3.5, 3.4028234663852886e38, -3.4028234663852886e38, 1e-45, -1e-45];
     for (let n = 0; n <= 11; n++) {
       const values = Float32Array.from({ length: n }, (_, i) => finite[i % finite.length]);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as up from '../dist/index.js';
 import type { Pool, Tensor } from '../dist/index.js';
 import { anyCase, prepare } from './fuzz-cases.js';
-import type { Operations } from '../src/ops.js';
+import type { Operations } from '../src/index.js';
 
 let pool: Pool;
 beforeAll(async () => {

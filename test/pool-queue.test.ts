@@ -8,6 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as up from '../dist/index.js';
 import type { Pool, Tensor } from '../dist/index.js';
+import { call, KERNEL_NAMES, type KernelCall } from '../dist/kernels.js';
+import { operation } from '../dist/ops.js';
+import { startPool } from '../dist/pool/index.js';
 import { CHUNK_INTS, encodeQueue, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_PENDING } from '../dist/pool/protocol.js';
 import { chunkCount, claimOrder, SCRATCH_BUDGET, splitCall } from '../dist/pool/split.js';
 import { Layout, type WasmModule } from '../dist/wasm/module.js';
@@ -25,32 +28,33 @@ describe('cutting a call into chunks', () => {
   it('separable2d: more chunks than workers, contiguous, every output row once, a ring each', () => {
     const [planes, outH, outW, tapsH] = [3, 80, 74, 4];
     const dst = 4096;
-    // src, dst, ring, ringRows, planes, inH, inW, outH, outW, tapsW, indexW, weightW, periodLo, periodHi, tapsH, indexH, weightH
-    const call: [string, number[]] = ['separable2d', [0, dst, 0, 0, planes, 40, 37, outH, outW, 4, 0, 0, 0, 0, tapsH, 0, 0]];
-    const chunks = splitCall(call, 2, 4, scratch(), undefined, () => new Int32Array(0));
+    const whole = call('separable2d', { src: 0, dst, ring: 0, ringRows: 0, planes, inH: 40, inW: 37, outH, outW,
+      tapsW: 4, indexW: 0, weightW: 0, periodLo: 0, periodHi: 0, tapsH, indexH: 0, weightH: 0 });
+    const chunks = splitCall(whole, 2, 4, scratch());
     expect(chunks.length).toBe(Math.floor((planes * outH) / (8 * tapsH))); // 7: rows of at least 8 * tapsH
     let next = 0;
     const rings = new Set<number>();
+    const rowsOf = (c: KernelCall) => c.kernel === 'separable2d' ? c.args : undefined;
     for (const calls of chunks) {
-      for (const [name, a] of calls) {
-        expect(name).toBe('separable2d');
-        const firstRow = (a[1] - dst) / (outW * 4);
-        expect(firstRow).toBe(next);
-        next += a[4] * a[7]; // planes x rows
-        rings.add(a[2]);
+      for (const c of calls) {
+        const a = rowsOf(c)!;
+        expect(c.kernel).toBe('separable2d');
+        expect((a.dst - dst) / (outW * 4)).toBe(next);
+        next += a.planes * a.outH;
+        rings.add(a.ring);
       }
-      expect(new Set(calls.map(([, a]) => a[2])).size).toBe(1); // one ring per chunk
+      expect(new Set(calls.map((c) => rowsOf(c)!.ring)).size).toBe(1); // one ring per chunk
     }
     expect(next).toBe(planes * outH);
     expect(rings.size).toBe(chunks.length);
     // The static split (by message): exactly one part per worker.
-    expect(splitCall(call, 3, 1, scratch(), undefined, () => new Int32Array(0)).length).toBe(3);
+    expect(splitCall(whole, 3, 1, scratch()).length).toBe(3);
   });
 
   it('planes: more chunks than units gives one plane per chunk; scratch-heavy chunks stay within the budget', () => {
-    const call: [string, number[]] = ['pixelShuffle', [0, 8192, 3, 2, 5, 7, 1]];
-    const chunks = splitCall(call, 2, 4, scratch(), undefined, () => new Int32Array(0));
-    expect(chunks.map((calls) => calls.map(([, a]) => a[2]))).toEqual([[1], [1], [1]]);
+    const shuffle = call('pixelShuffle', { src: 0, dst: 8192, planes: 3, r: 2, height: 5, width: 7, upscale: 1 });
+    const chunks = splitCall(shuffle, 2, 4, scratch());
+    expect(chunks.map((calls) => calls.map((c) => (c.args as { planes: number }).planes))).toEqual([[1], [1], [1]]);
     expect(chunkCount(1000, 2, 4)).toBe(8);
     expect(chunkCount(1000, 2, 4, 1, SCRATCH_BUDGET / 3)).toBe(3);
     expect(chunkCount(1000, 4, 4, 1, SCRATCH_BUDGET)).toBe(4); // never fewer than one per worker
@@ -114,36 +118,56 @@ describe.each([2, 3])('a pool of %i workers claiming chunks', (threads) => {
 
 describe('a kernel that fails in some chunks', () => {
   it('rejects the call, and the pool stays usable', async () => {
-    await up.init({ simd: true });
-    const pool = await up.createPool({ threads: 2 });
+    // A pool of two operations of its own: `means`, the means of a tensor's planes, and `failing`,
+    // means of 8 planes, each a quarter of memory long, read from address 0: planes 4 to 7 lie
+    // beyond the memory, so their chunks trap (out of bounds) and the others run. With `twice`,
+    // a second call whose chunks wait for the first's: the waiting workers give up instead of
+    // waiting for chunks that never complete.
+    const planes = 8;
+    const means = operation((input: Tensor) => ({
+      plan: undefined,
+      inputs: { input: input.data },
+      allocate: () => {
+        const data = new Float32Array(input.shape[0]);
+        return { output: data, result: data };
+      },
+    }), {
+      wasm: (layout, _plan, { input }, n) => {
+        const src = layout.f32(input.length, input);
+        const dst = layout.f32(n);
+        return { dst, calls: [call('planeMean', { src, dst, planes: n, planeSize: input.length / n })] };
+      },
+      js: () => {},
+    });
+    let memoryBytes = 0;
+    const failing = operation((twice: boolean) => ({
+      plan: twice,
+      inputs: {},
+      allocate: () => {
+        const data = new Float32Array(planes);
+        return { output: data, result: data };
+      },
+    }), {
+      wasm: (layout, twice, _inputs, n) => {
+        const dst = layout.f32(n);
+        const calls = [call('planeMean', { src: 0, dst, planes, planeSize: Math.floor(memoryBytes / 16) })];
+        if (twice) calls.push(call('planeMean', { src: 0, dst, planes, planeSize: 4 }));
+        return { dst, calls };
+      },
+      js: () => {},
+    });
+    const pool = await startPool({ means, failing } as never, { threads: 2 }) as unknown as {
+      means(t: Tensor): Promise<Float32Array>; failing(twice: boolean): Promise<Float32Array>; memoryBytes: number; close(): Promise<void>;
+    };
     try {
-      type Execute = (inputs: unknown[], result: Tensor, plan: undefined, stage: (m: WasmModule, target: number) => number) => Promise<Tensor>;
-      const internals = pool as unknown as { enqueue<T>(task: () => Promise<T>): Promise<T>; execute: Execute };
-      const planes = 8;
-      const result = { data: new Float32Array(planes), shape: [planes] };
-      // Means of 8 planes, each a quarter of memory long, read from address 0: planes 4 to 7 lie
-      // beyond the memory, so their chunks trap (out of bounds) and the others run.
-      const failing = internals.enqueue(() => internals.execute.call(pool, [], result, undefined, (m) => {
-        const layout = m.layout();
-        const dst = layout.f32(planes);
-        layout.commit();
-        m.kernels.planeMean(0, dst, planes, Math.floor(m.memoryBytes / 16));
-        return dst;
-      }));
-      await expect(failing).rejects.toThrow(/kernel failed/);
-      for (const [name, run] of calls) expect(differing(await run(pool), await run(up)), `after the failure: ${name}`).toBe(0);
-      // The same failure in a first call, with a second call whose chunks wait for the first's:
-      // the waiting workers give up instead of waiting for chunks that never complete.
-      const waiting = internals.enqueue(() => internals.execute.call(pool, [], result, undefined, (m) => {
-        const layout = m.layout();
-        const dst = layout.f32(planes);
-        layout.commit();
-        m.kernels.planeMean(0, dst, planes, Math.floor(m.memoryBytes / 16));
-        m.kernels.planeMean(0, dst, planes, 4);
-        return dst;
-      }));
-      await expect(waiting).rejects.toThrow(/kernel failed/);
-      for (const [name, run] of calls) expect(differing(await run(pool), await run(up)), `after the second failure: ${name}`).toBe(0);
+      const input = ramp([6, 10]);
+      const expected = up.js.interpolate({ data: input.data, shape: [1, 6, 10] }, { size: 1, mode: 'area' }).data; // planeMean's twin
+      expect(Array.from(await pool.means(input))).toEqual(Array.from(expected));
+      memoryBytes = pool.memoryBytes;
+      await expect(pool.failing(false)).rejects.toThrow(/kernel failed/);
+      expect(Array.from(await pool.means(input)), 'after the failure').toEqual(Array.from(expected));
+      await expect(pool.failing(true)).rejects.toThrow(/kernel failed/);
+      expect(Array.from(await pool.means(input)), 'after the second failure').toEqual(Array.from(expected));
     } finally {
       await pool.close();
     }
@@ -152,16 +176,19 @@ describe('a kernel that fails in some chunks', () => {
 
 describe('a job of several calls', () => {
   it('encodes each chunk with the number of chunks of the calls before it', () => {
-    const index = new Map([['a', 0], ['b', 1]]);
-    const queue = encodeQueue([[[['a', [1]]], [['a', [2]]]], [[['b', [3, 4]]]], [[['a', [5]], ['b', [6]]]]], index, 2)!;
+    const a = (planeSize: number) => call('planeMean', { src: 1, dst: 2, planes: 3, planeSize });
+    const b = (r: number) => call('pixelShuffle', { src: 1, dst: 2, planes: 3, r, height: 5, width: 6, upscale: 1 });
+    const queue = encodeQueue([[[a(1)], [a(2)]], [[b(3)]], [[a(5), b(6)]]], 2)!;
     expect(queue[QUEUE_COUNT]).toBe(4);
     expect(queue[QUEUE_PENDING]).toBe(2);
     const entries = [0, 1, 2, 3].map((c) => Array.from(queue.subarray(QUEUE_CHUNKS + CHUNK_INTS * c, QUEUE_CHUNKS + CHUNK_INTS * (c + 1))));
     expect(entries.map((e) => e[2])).toEqual([0, 0, 2, 3]);
     const body = (c: number): number[] => Array.from(queue.subarray(entries[c][0], entries[c][1]));
-    expect([0, 1, 2, 3].map(body)).toEqual([[0, 1, 1], [0, 1, 2], [1, 2, 3, 4], [0, 1, 5, 1, 1, 6]]);
-    // A call missing from the index: not encodable (the pool then goes by message).
-    expect(encodeQueue([[[['c', [1]]]]], index, 2)).toBeUndefined();
+    const [ia, ib] = [KERNEL_NAMES.indexOf('planeMean'), KERNEL_NAMES.indexOf('pixelShuffle')];
+    const shuffled = (r: number) => [ib, 7, 1, 2, 3, r, 5, 6, 1];
+    expect([0, 1, 2, 3].map(body)).toEqual([[ia, 4, 1, 2, 3, 1], [ia, 4, 1, 2, 3, 2], shuffled(3), [ia, 4, 1, 2, 3, 5, ...shuffled(6)]]);
+    // An argument that is not an int32: not encodable (the pool then goes by message).
+    expect(encodeQueue([[[a(2 ** 31)]]], 2)).toBeUndefined();
   });
 
   it('a convolution: padding and packing run in the workers, before the chunks that read them', async () => {

@@ -2,7 +2,8 @@
 // assembly/conv.ts (padded input, packed weights, one stride-1 correlation per phase), scalar.
 // Offsets are element indices; blocks of 4 output channels x 4 pixels keep 16 sums in registers.
 
-import { CHANNEL_BLOCK, needsScatter, PHASE_FIELDS, type ConvPlan } from '../conv.js';
+import { blockEnd, CHANNEL_BLOCK, PHASE, PHASE_FIELDS, type ConvPlan } from '../conv/phases.js';
+import { needsScatter, type ConvInputs } from '../conv/plan.js';
 
 /** The zero-padded (and for strided convolution, phase-split) copy of the input. */
 export function gatherInput(plan: ConvPlan, input: Float32Array): Float32Array {
@@ -44,8 +45,8 @@ export function packWeights(plan: ConvPlan, weight: Float32Array): Float32Array 
     const s = g * plan.weightGroup;
     for (let ph = 0; ph < plan.phaseCount; ph++) {
       const r = ph * PHASE_FIELDS;
-      const t0 = phases[r + 10];
-      const t1 = t0 + phases[r + 3] / groupIn;
+      const t0 = phases[r + PHASE.taps];
+      const t1 = t0 + phases[r + PHASE.K] / groupIn;
       const end = blockEnd(M);
       let co = 0;
       for (; co < end; co += CHANNEL_BLOCK) {
@@ -65,14 +66,6 @@ export function packWeights(plan: ConvPlan, weight: Float32Array): Float32Array 
     }
   }
   return packed;
-}
-
-/**
- * Channels with blocked weights end here: blocks of 4, and with M % 4 == 3 a last block of 3
- * (cheaper than three single channels); 1 or 2 channels left go one by one.
- */
-export function blockEnd(M: number): number {
-  return M % CHANNEL_BLOCK === 3 ? M : M - (M % CHANNEL_BLOCK);
 }
 
 /**
@@ -163,11 +156,12 @@ export function convPhases(plan: ConvPlan, x: Float32Array, packed: Float32Array
       const og = (n * groups + g) * M * chan;
       for (let ph = 0; ph < plan.phaseCount; ph++) {
         const r = ph * PHASE_FIELDS;
-        const qD = phases[r], qH = phases[r + 1], qW = phases[r + 2], K = phases[r + 3];
-        const offAt = phases[r + 4];
-        let wAt = g * packedGroup + phases[r + 5];
-        const outBase = og + phases[r + 6];
-        const stepD = phases[r + 7], stepH = phases[r + 8], step = phases[r + 9];
+        const qD = phases[r + PHASE.pixelsD], qH = phases[r + PHASE.pixelsH], qW = phases[r + PHASE.pixelsW];
+        const K = phases[r + PHASE.K];
+        const offAt = phases[r + PHASE.offsets];
+        let wAt = g * packedGroup + phases[r + PHASE.packed];
+        const outBase = og + phases[r + PHASE.outFirst];
+        const stepD = phases[r + PHASE.outStepD], stepH = phases[r + PHASE.outStepH], step = phases[r + PHASE.outStepW];
         const end = blockEnd(M);
         let m = 0;
         for (; m < end; m += CHANNEL_BLOCK) {
@@ -251,8 +245,8 @@ export function scatterTransposed(plan: ConvPlan, input: Float32Array, weight: F
   }
 }
 
-export function runConv(plan: ConvPlan, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined,
-                        output: Float32Array): void {
+/** The plain-JS backend of convolution and transposed convolution. */
+export function runConv(plan: ConvPlan, { input, weight, bias }: ConvInputs, output: Float32Array): void {
   if (needsScatter(plan, weight)) scatterTransposed(plan, input, weight, bias, output);
   else convPhases(plan, gatherInput(plan, input), packWeights(plan, weight), bias, output);
 }

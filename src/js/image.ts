@@ -1,22 +1,24 @@
 // Plain-JS resizeImage: the same passes as assembly/image.ts, scalar. Each input row needed is
 // converted to float (premultiplied), resampled along W into a small row cache (one slot per
-// vertical tap), and each output row is a vertical blend of cached rows written straight to
+// vertical tap, src/ring.ts), and each output row is a vertical blend of cached rows written straight to
 // bytes: a Uint8ClampedArray store rounds half to even and clamps, exactly the rounding wanted.
 
-import type { ImagePlan } from '../image.js';
+import type { ImageInputs, ImagePlan } from '../image.js';
+import { ringSlots } from '../ring.js';
 
-export function runResizeImage(plan: ImagePlan, input: Uint8Array | Uint8ClampedArray, output: Uint8ClampedArray): void {
+export function runResizeImage(plan: ImagePlan, { input }: ImageInputs, output: Uint8ClampedArray): void {
   const { width: inW, channels: C, outWidth: outW, outHeight: outH, rows, cols, premultiply } = plan;
   const K = rows.taps;
+  const mask = ringSlots(K) - 1;
   const rowLen = outW * C;
   const line = new Float32Array(inW * C);
-  const cache = new Float32Array(K * rowLen);
-  const cached = new Int32Array(K).fill(-1);
+  const cache = new Float32Array((mask + 1) * rowLen);
+  const cached = new Int32Array(mask + 1).fill(-1);
   const blended = new Float32Array(rowLen);
   const { index: colIndex, weight: colWeight, taps: colTaps } = cols;
   const { index: rowIndex, weight: rowWeight } = rows;
 
-  /** Input row r -> float (premultiplied) -> resampled along W into cache slot r % K. */
+  /** Input row r -> float (premultiplied) -> resampled along W into cache slot r & mask. */
   const horizontal = (r: number): void => {
     const s = r * inW * C;
     for (let i = 0; i < inW * C; i++) line[i] = input[s + i];
@@ -26,7 +28,7 @@ export function runResizeImage(plan: ImagePlan, input: Uint8Array | Uint8Clamped
         for (let c = p - C + 1; c < p; c++) line[c] = (line[c] * a) / 255;
       }
     }
-    const d = (r % K) * rowLen;
+    const d = (r & mask) * rowLen;
     if (C === 4 && colTaps === 2) {
       // RGBA bilinear, the common case: the channel loop unrolled.
       for (let o = 0, q = d; o < outW; o++, q += 4) {
@@ -62,21 +64,21 @@ export function runResizeImage(plan: ImagePlan, input: Uint8Array | Uint8Clamped
         }
       }
     }
-    cached[r % K] = r;
+    cached[r & mask] = r;
   };
 
   for (let y = 0; y < outH; y++) {
     const k = y * K;
     for (let t = 0; t < K; t++) {
       const r = rowIndex[k + t];
-      if (cached[r % K] !== r) horizontal(r);
+      if (cached[r & mask] !== r) horizontal(r);
     }
     const d = y * rowLen;
-    const a = (rowIndex[k] % K) * rowLen;
+    const a = (rowIndex[k] & mask) * rowLen;
     const w0 = rowWeight[k];
     if (K === 2 && !premultiply) {
       // Straight to bytes: a Uint8ClampedArray store rounds half to even and clamps.
-      const b = (rowIndex[k + 1] % K) * rowLen;
+      const b = (rowIndex[k + 1] & mask) * rowLen;
       const w1 = rowWeight[k + 1];
       for (let i = 0; i < rowLen; i++) output[d + i] = w0 * cache[a + i] + w1 * cache[b + i];
       continue;
@@ -84,17 +86,17 @@ export function runResizeImage(plan: ImagePlan, input: Uint8Array | Uint8Clamped
     if (K === 1) {
       for (let i = 0; i < rowLen; i++) blended[i] = cache[a + i];
     } else if (K === 2) {
-      const b = (rowIndex[k + 1] % K) * rowLen;
+      const b = (rowIndex[k + 1] & mask) * rowLen;
       const w1 = rowWeight[k + 1];
       for (let i = 0; i < rowLen; i++) blended[i] = w0 * cache[a + i] + w1 * cache[b + i];
     } else if (K === 4) {
-      const b = (rowIndex[k + 1] % K) * rowLen, c = (rowIndex[k + 2] % K) * rowLen, e = (rowIndex[k + 3] % K) * rowLen;
+      const b = (rowIndex[k + 1] & mask) * rowLen, c = (rowIndex[k + 2] & mask) * rowLen, e = (rowIndex[k + 3] & mask) * rowLen;
       const w1 = rowWeight[k + 1], w2 = rowWeight[k + 2], w3 = rowWeight[k + 3];
       for (let i = 0; i < rowLen; i++) blended[i] = w0 * cache[a + i] + w1 * cache[b + i] + w2 * cache[c + i] + w3 * cache[e + i];
     } else {
       for (let i = 0; i < rowLen; i++) blended[i] = w0 * cache[a + i];
       for (let t = 1; t < K; t++) {
-        const b = (rowIndex[k + t] % K) * rowLen;
+        const b = (rowIndex[k + t] & mask) * rowLen;
         const w = rowWeight[k + t];
         for (let i = 0; i < rowLen; i++) blended[i] += w * cache[b + i];
       }

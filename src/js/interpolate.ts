@@ -1,7 +1,8 @@
 // Plain-JS interpolation: the same plan and passes as assembly/interpolate.ts, scalar.
 // Offsets are element indices; each function sees one array type per parameter (monomorphic).
 
-import type { AreaPlan, AxisTable, SeparablePlan } from '../interpolate.js';
+import type { AreaPlan, AxisTable, InterpolateInputs, InterpolatePlan, SeparablePlan } from '../interpolate.js';
+import { ringSlots } from '../ring.js';
 
 /** Resamples the contiguous axis of `rows` rows from `src` (at srcOff) into `dst` (at dstOff). */
 export function resampleRows(src: Float32Array, srcOff: number, dst: Float32Array, dstOff: number,
@@ -68,15 +69,16 @@ export function blendAxis(src: Float32Array, srcOff: number, dst: Float32Array, 
 
 /**
  * 2-D with a row cache, as the WebAssembly kernel: output rows blend K W-resampled rows kept in a
- * ring (row r in slot r % K); with one tap on H, repeated source rows copy the previous output row.
+ * ring (src/ring.ts); with one tap on H, repeated source rows copy the previous output row.
  */
 function separable2d(plan: SeparablePlan, input: Float32Array, output: Float32Array): void {
   const [, inH, inW] = plan.inDHW;
   const [, outH, outW] = plan.outDHW;
   const [, axisH, axisW] = plan.axes;
   const { taps, index, weight } = axisH;
-  const ring = new Float32Array(taps * outW);
-  const ringRows = new Int32Array(taps);
+  const mask = ringSlots(taps) - 1;
+  const ring = new Float32Array((mask + 1) * outW);
+  const ringRows = new Int32Array(mask + 1);
   for (let p = 0; p < plan.planes; p++) {
     const s = p * inH * inW;
     const d = p * outH * outW;
@@ -93,24 +95,24 @@ function separable2d(plan: SeparablePlan, input: Float32Array, output: Float32Ar
       const k = o * taps;
       for (let t = 0; t < taps; t++) {
         const r = index[k + t];
-        if (ringRows[r % taps] !== r) {
-          resampleRows(input, s + r * inW, ring, (r % taps) * outW, 1, axisW);
-          ringRows[r % taps] = r;
+        if (ringRows[r & mask] !== r) {
+          resampleRows(input, s + r * inW, ring, (r & mask) * outW, 1, axisW);
+          ringRows[r & mask] = r;
         }
       }
       const out = d + o * outW;
       if (taps === 2) {
-        const a = (index[k] % 2) * outW;
-        const b = (index[k + 1] % 2) * outW;
+        const a = (index[k] & mask) * outW;
+        const b = (index[k + 1] & mask) * outW;
         const w0 = weight[k];
         const w1 = weight[k + 1];
         for (let i = 0; i < outW; i++) output[out + i] = w0 * ring[a + i] + w1 * ring[b + i];
       } else {
-        const a = (index[k] % taps) * outW;
+        const a = (index[k] & mask) * outW;
         const w0 = weight[k];
         for (let i = 0; i < outW; i++) output[out + i] = w0 * ring[a + i];
         for (let t = 1; t < taps; t++) {
-          const b = (index[k + t] % taps) * outW;
+          const b = (index[k + t] & mask) * outW;
           const w = weight[k + t];
           for (let i = 0; i < outW; i++) output[out + i] += w * ring[b + i];
         }
@@ -119,7 +121,7 @@ function separable2d(plan: SeparablePlan, input: Float32Array, output: Float32Ar
   }
 }
 
-export function separable(plan: SeparablePlan, input: Float32Array, output: Float32Array): void {
+function separable(plan: SeparablePlan, input: Float32Array, output: Float32Array): void {
   if (plan.rank === 2) {
     separable2d(plan, input, output);
     return;
@@ -137,10 +139,7 @@ export function separable(plan: SeparablePlan, input: Float32Array, output: Floa
     const d = p * outPlane;
     if (plan.rank === 1) {
       resampleRows(input, s, output, d, n, axisW);
-    } else if (plan.rank === 2) {
-      resampleRows(input, s, tmpA, 0, n * inH, axisW);
-      blendAxis(tmpA, 0, output, d, n, outW, axisH);
-    } else {
+    } else { // rank 3 (rank 2 went to separable2d)
       resampleRows(input, s, tmpA, 0, n * inD * inH, axisW);
       blendAxis(tmpA, 0, tmpB, 0, n * inD, outW, axisH);
       blendAxis(tmpB, 0, output, d, n, outH * outW, axisD);
@@ -148,7 +147,7 @@ export function separable(plan: SeparablePlan, input: Float32Array, output: Floa
   }
 }
 
-export function areaPool(plan: AreaPlan, input: Float32Array, output: Float32Array): void {
+function areaPool(plan: AreaPlan, input: Float32Array, output: Float32Array): void {
   const [, inH, inW] = plan.inDHW;
   const [outD, outH, outW] = plan.outDHW;
   const [startD, startH, startW] = plan.start;
@@ -175,11 +174,17 @@ export function areaPool(plan: AreaPlan, input: Float32Array, output: Float32Arr
   }
 }
 
-export function planeMean(plan: AreaPlan, input: Float32Array, output: Float32Array): void {
+function planeMean(plan: AreaPlan, input: Float32Array, output: Float32Array): void {
   const planeSize = plan.inDHW[0] * plan.inDHW[1] * plan.inDHW[2];
   for (let p = 0; p < plan.planes; p++) {
     let sum = 0;
     for (let i = p * planeSize, end = i + planeSize; i < end; i++) sum += input[i];
     output[p] = Math.fround(Math.fround(sum) / planeSize);
   }
+}
+
+/** interpolate's plain-JS backend. */
+export function runInterpolate(plan: InterpolatePlan, { input }: InterpolateInputs, output: Float32Array): void {
+  if (plan.kind === 'area') (plan.globalMean ? planeMean : areaPool)(plan, input, output);
+  else separable(plan, input, output);
 }

@@ -1,8 +1,8 @@
 // Plain-JS pixel shuffle / unshuffle: r small rows interleave into one large row (or the reverse).
 
-import type { ShufflePlan } from '../shuffle.js';
+import type { ShuffleInputs, ShufflePlan } from '../shuffle.js';
 
-export function runShuffle(plan: ShufflePlan, input: Float32Array, output: Float32Array): void {
+export function runShuffle(plan: ShufflePlan, { input }: ShuffleInputs, output: Float32Array): void {
   const { planes, factor: r, height, width, upscale } = plan;
   const smallPlane = height * width;
   const largeRow = width * r;

@@ -1,16 +1,17 @@
-// What the pool's main thread (./index.ts) and its workers (./worker.ts) exchange: messages, the
-// control block of shared-memory jobs and their encoding. Both sides import it: no side effects.
+// What the pool's main thread (./scheduler.ts) and its workers (./worker.ts) exchange: messages,
+// the control block of shared-memory jobs and their encoding. Both sides import it: no side effects.
+
+import { KERNEL_NAMES, KERNEL_PARAMS, type KernelCall, type KernelName } from '../kernels.js';
 
 export interface InitMessage {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   /**
    * Byte address of this worker's control block (CONTROL_INTS int32s) when jobs come through
-   * shared memory (Atomics.wait / notify, lower latency than messages); then `names` lists the
-   * kernels that jobs refer to by index.
+   * shared memory (Atomics.wait / notify, lower latency than messages); jobs refer to kernels by
+   * their index in KERNEL_NAMES.
    */
   control?: number;
-  names?: string[];
   /** Milliseconds a worker keeps polling for its next job before it sleeps (see PoolOptions.spin). */
   spin?: number;
 }
@@ -58,31 +59,34 @@ export const CHUNK_INTS = 3;
 /** The chunks of one recorded kernel call; `stages` in call order make one job. */
 export type Stage = KernelCall[][];
 
+const KERNEL_INDEX = new Map<KernelName, number>(KERNEL_NAMES.map((name, i) => [name, i]));
+
 /**
- * Encodes stages as a queue for `workers` workers; per call, the kernel's index, the argument
- * count, the arguments.
+ * Encodes stages as a queue for `workers` workers; per call, the kernel's index in KERNEL_NAMES,
+ * the argument count, the arguments in export order. Undefined when an argument is not an int32.
  * One typed array per call of the pool: allocating one per chunk cost more than the encoding.
  */
-export function encodeQueue(stages: Stage[], index: Map<string, number>, workers: number): Int32Array | undefined {
+export function encodeQueue(stages: Stage[], workers: number): Int32Array | undefined {
   const count = stages.reduce((n, chunks) => n + chunks.length, 0);
   let size = QUEUE_CHUNKS + CHUNK_INTS * count;
-  for (const chunks of stages) for (const calls of chunks) for (const [, args] of calls) size += 2 + args.length;
+  for (const chunks of stages) for (const calls of chunks) for (const c of calls) size += 2 + KERNEL_PARAMS[c.kernel].length;
   const queue = new Int32Array(size);
   queue[QUEUE_COUNT] = count;
   queue[QUEUE_PENDING] = workers;
   let o = QUEUE_CHUNKS + CHUNK_INTS * count;
-  let c = 0;
+  let chunk = 0;
   let before = 0; // chunks of the earlier stages
   for (const chunks of stages) {
     for (const calls of chunks) {
-      const entry = QUEUE_CHUNKS + CHUNK_INTS * c++;
+      const entry = QUEUE_CHUNKS + CHUNK_INTS * chunk++;
       queue[entry] = o;
-      for (const [name, args] of calls) {
-        const k = index.get(name);
-        if (k === undefined) return undefined;
-        queue[o++] = k;
-        queue[o++] = args.length;
-        for (const a of args) {
+      for (const c of calls) {
+        const names = KERNEL_PARAMS[c.kernel] as readonly string[];
+        const args = c.args as Record<string, number>;
+        queue[o++] = KERNEL_INDEX.get(c.kernel)!;
+        queue[o++] = names.length;
+        for (const name of names) {
+          const a = args[name];
           if (!Number.isInteger(a) || a < -(2 ** 31) || a >= 2 ** 31) return undefined;
           queue[o++] = a;
         }
@@ -94,9 +98,6 @@ export function encodeQueue(stages: Stage[], index: Map<string, number>, workers
   }
   return queue;
 }
-
-/** One kernel call: an export's name and its arguments (byte addresses and counts). */
-export type KernelCall = [name: string, args: number[]];
 
 export interface JobMessage {
   id: number;

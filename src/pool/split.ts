@@ -1,16 +1,16 @@
 // Splitting one kernel call into chunks that together do exactly the same arithmetic.
 //
-// The pool stages an operation with the same code as the synchronous API (src/wasm/*.ts) on a
-// module whose kernels only record their calls; this file then cuts each recorded call along an
-// axis whose parts are independent, into contiguous chunks, giving every chunk its own scratch
-// (ring rows, intermediates, phase tables) so that any worker may run any chunk. Each output
-// element is computed by one chunk with the same instructions and operands as in the
+// The pool stages an operation with the same code as the synchronous API (src/wasm/*.ts), which
+// returns its kernel calls as records; this file cuts each call along an axis whose parts are
+// independent, by the call's named arguments, into contiguous chunks, giving every chunk its own
+// scratch (ring rows, intermediates, phase tables) so that any worker may run any chunk. Each
+// output element is computed by one chunk with the same instructions and operands as in the
 // single-thread call, so the results are bit-identical.
 
-import { CHANNEL_BLOCK, PHASE_FIELDS } from '../conv.js';
-import type { InterpolatePlan } from '../interpolate.js';
-import { ringSlots, type Layout } from '../wasm/module.js';
-import type { KernelCall } from './protocol.js';
+import { CHANNEL_BLOCK, PHASE, PHASE_FIELDS } from '../conv/phases.js';
+import { call, type KernelArgs, type KernelCall } from '../kernels.js';
+import { ringSlots } from '../ring.js';
+import type { Layout } from '../wasm/module.js';
 
 /** Contiguous ranges [start, end) splitting `units` into at most `parts` near-equal pieces. */
 export function ranges(units: number, parts: number): Array<[number, number]> {
@@ -59,40 +59,40 @@ export function claimOrder<T>(chunks: T[], workers: number): T[] {
 }
 
 /**
- * Chunks (call lists) of one recorded kernel call, for `workers` workers: one per worker when
- * `perWorker` is 1 (a static split), else up to `perWorker` per worker for workers to claim one
- * after another. `scratch` reserves each chunk's private buffers above the call's own layout;
- * `phases` reads a conv call's phase table from memory.
+ * Chunks (call lists) of one kernel call, for `workers` workers: one per worker when `perWorker`
+ * is 1 (a static split), else up to `perWorker` per worker for workers to claim one after
+ * another. `layout` (the call's own, not yet committed) reserves each chunk's private buffers and
+ * holds the call's index tables (a conv call's phase table is read from it).
  */
-export function splitCall(call: KernelCall, workers: number, perWorker: number, scratch: Layout, plan: InterpolatePlan | undefined,
-                          phases: (ptr: number, length: number) => Int32Array): KernelCall[][] {
-  const [name, a] = call;
+export function splitCall(c: KernelCall, workers: number, perWorker: number, layout: Layout): KernelCall[][] {
   const planeChunks = (planes: number): number => chunkCount(planes, workers, perWorker);
-  switch (name) {
-    case 'separable2d': return splitRows2d(a, workers, perWorker, scratch);
-    case 'separable': return splitSeparable(a, workers, perWorker, scratch, plan);
+  switch (c.kernel) {
+    case 'separable2d': return splitRows2d(c.args, workers, perWorker, layout);
+    case 'separable': return splitSeparable(c.args, workers, perWorker, layout);
     case 'areaPool': {
-      const [src, dst, planes, inD, inH, inW, outD, outH, outW] = a;
-      return splitPlanes(planes, planeChunks(planes), inD * inH * inW * 4, outD * outH * outW * 4,
-        (s, d, n) => [['areaPool', [src + s, dst + d, n, ...a.slice(3)]]]);
+      const a = c.args;
+      return splitPlanes(a.planes, planeChunks(a.planes), a.inD * a.inH * a.inW * 4, a.outD * a.outH * a.outW * 4,
+        (s, d, planes) => [call('areaPool', { ...a, src: a.src + s, dst: a.dst + d, planes })]);
     }
     case 'planeMean': {
-      const [src, dst, planes, size] = a;
-      return splitPlanes(planes, planeChunks(planes), size * 4, 4, (s, d, n) => [['planeMean', [src + s, dst + d, n, size]]]);
+      const a = c.args;
+      return splitPlanes(a.planes, planeChunks(a.planes), a.planeSize * 4, 4,
+        (s, d, planes) => [call('planeMean', { ...a, src: a.src + s, dst: a.dst + d, planes })]);
     }
     case 'pixelShuffle': {
-      const [src, dst, planes, r, height, width, upscale] = a;
-      const bytes = r * r * height * width * 4;
-      return splitPlanes(planes, planeChunks(planes), bytes, bytes, (s, d, n) => [['pixelShuffle', [src + s, dst + d, n, r, height, width, upscale]]]);
+      const a = c.args;
+      const bytes = a.r * a.r * a.height * a.width * 4;
+      return splitPlanes(a.planes, planeChunks(a.planes), bytes, bytes,
+        (s, d, planes) => [call('pixelShuffle', { ...a, src: a.src + s, dst: a.dst + d, planes })]);
     }
-    case 'convPhases': return splitConvPhases(a, workers, perWorker, scratch, phases);
+    case 'convPhases': return splitConvPhases(c.args, workers, perWorker, layout);
     case 'gatherInput': { // a convolution's padded input, plane by plane; the last chunk writes the slack
-      const [src, dst, planes, inD, inH, inW, eD, eH, eW] = a;
-      const outPlane = eD * eH * eW * 4;
-      return splitPlanes(planes, planeChunks(planes), inD * inH * inW * 4, outPlane, (s, d, n) =>
-        [['gatherInput', [src + s, dst + d, n, ...a.slice(3, 14), d + n * outPlane === planes * outPlane ? a[14] : 0]]]);
+      const a = c.args;
+      const outPlane = a.eD * a.eH * a.eW * 4;
+      return splitPlanes(a.planes, planeChunks(a.planes), a.inD * a.inH * a.inW * 4, outPlane, (s, d, planes) =>
+        [call('gatherInput', { ...a, src: a.src + s, dst: a.dst + d, planes, slack: d + planes * outPlane === a.planes * outPlane ? a.slack : 0 })]);
     }
-    default: return [[call]]; // not splittable: one worker runs it whole
+    default: return [[c]]; // not splittable: one worker runs it whole
   }
 }
 
@@ -107,31 +107,31 @@ function splitPlanes(planes: number, chunks: number, inBytes: number, outBytes: 
  * which it first fills with tapsH resampled rows: chunks of at least 8 * tapsH rows keep that
  * refill a small part of the chunk's work.
  */
-function splitRows2d(a: number[], workers: number, perWorker: number, scratch: Layout): KernelCall[][] {
-  const [src, dst, , , planes, inH, inW, outH, outW, tapsW, indexW, weightW, periodLo, periodHi, tapsH, indexH, weightH] = a;
+function splitRows2d(a: KernelArgs<'separable2d'>, workers: number, perWorker: number, layout: Layout): KernelCall[][] {
+  const { planes, inH, inW, outH, outW, tapsH } = a;
   const inPlane = inH * inW * 4;
   const outRow = outW * 4;
   const units = planes * outH;
   const slots = ringSlots(tapsH);
   const chunks = chunkCount(units, workers, perWorker, 8 * tapsH, slots * (outW + 1) * 4);
   return ranges(units, chunks).map(([u0, u1]) => {
-    const { ring, tags } = scratch.rowRing(tapsH, outW);
-    scratch.f32(16); // a cache line between chunks: workers running neighbours do not share one
+    const { ring, tags: ringRows } = layout.rowRing(tapsH, outW);
+    layout.f32(16); // a cache line between chunks: workers running neighbours do not share one
     const calls: KernelCall[] = [];
-    const call = (p: number, o0: number, rows: number, count: number): void => {
-      calls.push(['separable2d', [src + p * inPlane, dst + (p * outH + o0) * outRow, ring, tags, count, inH, inW, rows, outW,
-        tapsW, indexW, weightW, periodLo, periodHi, tapsH, indexH + o0 * tapsH * 4, weightH + o0 * tapsH * 4]]);
+    const part = (p: number, o0: number, rows: number, count: number): void => {
+      calls.push(call('separable2d', { ...a, src: a.src + p * inPlane, dst: a.dst + (p * outH + o0) * outRow, ring, ringRows,
+        planes: count, outH: rows, indexH: a.indexH + o0 * tapsH * 4, weightH: a.weightH + o0 * tapsH * 4 }));
     };
     for (let u = u0; u < u1;) {
       const p = Math.floor(u / outH);
       const o0 = u - p * outH;
       if (o0 === 0 && u1 - u >= outH) { // whole planes in one call
         const whole = Math.floor((u1 - u) / outH);
-        call(p, 0, outH, whole);
+        part(p, 0, outH, whole);
         u += whole * outH;
       } else {
         const rows = Math.min(outH - o0, u1 - u);
-        call(p, o0, rows, 1);
+        part(p, o0, rows, 1);
         u += rows;
       }
     }
@@ -139,16 +139,16 @@ function splitRows2d(a: number[], workers: number, perWorker: number, scratch: L
   });
 }
 
-/** The chunked separable kernel (1-D and 3-D) over planes, each chunk with its own intermediates. */
-function splitSeparable(a: number[], workers: number, perWorker: number, scratch: Layout, plan: InterpolatePlan | undefined): KernelCall[][] {
-  if (!plan || plan.kind !== 'separable') throw new Error('splitSeparable: needs the separable plan');
-  const [src, dst, , , planes, , , inD, inH, inW, outD, outH, outW] = a;
-  const chunks = chunkCount(planes, workers, perWorker, 1, (plan.tmpA + plan.tmpB) * 4);
-  return splitPlanes(planes, chunks, inD * inH * inW * 4, outD * outH * outW * 4, (s, d, n) => {
-    const tmpA = scratch.f32(plan.tmpA);
-    const tmpB = scratch.f32(plan.tmpB);
-    return [['separable', [src + s, dst + d, tmpA, tmpB, n, ...a.slice(5)]]];
-  });
+/**
+ * The chunked separable kernel (1-D and 3-D) over planes, each chunk with its own intermediates:
+ * `chunk` planes a pass of tmpA (inD x inH x outW floats a plane) and, for 3-D, tmpB (inD x outH x outW).
+ */
+function splitSeparable(a: KernelArgs<'separable'>, workers: number, perWorker: number, layout: Layout): KernelCall[][] {
+  const tmpA = a.rank === 1 ? 0 : a.chunk * a.inD * a.inH * a.outW;
+  const tmpB = a.rank === 3 ? a.chunk * a.inD * a.outH * a.outW : 0;
+  const chunks = chunkCount(a.planes, workers, perWorker, 1, (tmpA + tmpB) * 4);
+  return splitPlanes(a.planes, chunks, a.inD * a.inH * a.inW * 4, a.outD * a.outH * a.outW * 4, (s, d, planes) =>
+    [call('separable', { ...a, src: a.src + s, dst: a.dst + d, tmpA: layout.f32(tmpA), tmpB: layout.f32(tmpB), planes })]);
 }
 
 /**
@@ -158,21 +158,19 @@ function splitSeparable(a: number[], workers: number, perWorker: number, scratch
  * as its own call with the phase table's weight offsets moved by m0*K, and keeps which channels
  * are computed in blocks and which one by one.
  */
-function splitConvPhases(a: number[], workers: number, perWorker: number, scratch: Layout,
-                         phases: (ptr: number, length: number) => Int32Array): KernelCall[][] {
-  const [x, xBatch, xGroup, xStrideD, xStrideH, phasePtr, phaseCount, offsets, packed, packedGroup,
-    bias, M, out, outChannel, batch, groups] = a;
+function splitConvPhases(a: KernelArgs<'convPhases'>, workers: number, perWorker: number, layout: Layout): KernelCall[][] {
+  const { M, batch, groups, phaseCount } = a;
   // Units: (n, g, channel block); the last block of a group also takes the single channels.
   const blocks = Math.max(1, Math.floor(M / CHANNEL_BLOCK));
   const units = batch * groups * blocks;
-  const table = phases(phasePtr, phaseCount * PHASE_FIELDS).slice();
+  const table = layout.table(a.phases);
   const shifted = new Map<number, number>(); // m0 -> address of its phase table
   const tableAt = (m0: number): number => {
     let ptr = shifted.get(m0);
     if (ptr === undefined) {
       const t = table.slice();
-      for (let ph = 0; ph < phaseCount; ph++) t[ph * PHASE_FIELDS + 5] += m0 * t[ph * PHASE_FIELDS + 3];
-      ptr = m0 === 0 ? phasePtr : scratch.i32(t);
+      for (let ph = 0; ph < phaseCount; ph++) t[ph * PHASE_FIELDS + PHASE.packed] += m0 * t[ph * PHASE_FIELDS + PHASE.K];
+      ptr = m0 === 0 ? a.phases : layout.i32(t);
       shifted.set(m0, ptr);
     }
     return ptr;
@@ -187,9 +185,9 @@ function splitConvPhases(a: number[], workers: number, perWorker: number, scratc
       const g = ng - n * groups;
       const m0 = b0 * CHANNEL_BLOCK;
       const m1 = b1 === blocks ? M : b1 * CHANNEL_BLOCK;
-      calls.push(['convPhases', [x + (n * xBatch + g * xGroup) * 4, xBatch, xGroup, xStrideD, xStrideH,
-        tableAt(m0), phaseCount, offsets, packed + g * packedGroup * 4, packedGroup,
-        bias + (g * M + m0) * 4, m1 - m0, out + ((n * groups + g) * M + m0) * outChannel * 4, outChannel, 1, 1]]);
+      calls.push(call('convPhases', { ...a, x: a.x + (n * a.xBatch + g * a.xGroup) * 4, phases: tableAt(m0),
+        packed: a.packed + g * a.packedGroup * 4, bias: a.bias + (g * M + m0) * 4, M: m1 - m0,
+        out: a.out + ((n * groups + g) * M + m0) * a.outChannel * 4, batch: 1, groups: 1 }));
       u += b1 - b0;
     }
     return calls;

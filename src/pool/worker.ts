@@ -3,6 +3,8 @@
 // planned. It holds no logic of its own: every pointer and count comes in the message or the job.
 // Only a Worker loads this file (the package never imports it): its top level starts serving.
 
+import { invoke, KERNEL_NAMES, type KernelExports } from '../kernels.js';
+import { importsFor } from '../wasm/load.js';
 import { CHUNK_INTS, CONTROL_INTS, fence, jobSlot, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_DONE, QUEUE_FAILED, QUEUE_NEXT, QUEUE_PENDING, REQUEST, STOP,
   type InitMessage, type JobMessage, type ReplyMessage } from './protocol.js';
 
@@ -10,14 +12,14 @@ interface Port {
   postMessage(message: unknown): void;
 }
 
-type Kernels = Record<string, (...args: number[]) => unknown>;
 
 /**
  * Runs the jobs handed to this worker in shared memory, in sequence order, claiming chunks from
  * each, until told to stop (blocks this worker's event loop). Between jobs it polls for `spin`
  * milliseconds before it sleeps (waitWhile).
  */
-function runLoop(port: Port, kernels: Kernels, memory: WebAssembly.Memory, control: number, names: string[], spin: number): void {
+function runLoop(port: Port, kernels: KernelExports, memory: WebAssembly.Memory, control: number, spin: number): void {
+  const byIndex = KERNEL_NAMES.map((name) => kernels[name]);
   const ctrl = new Int32Array(memory.buffer, control, CONTROL_INTS); // low addresses: valid after growth
   let done = 0; // the last job run: requests count from 1
   for (;;) {
@@ -33,7 +35,7 @@ function runLoop(port: Port, kernels: Kernels, memory: WebAssembly.Memory, contr
         if (!awaitChunks(queue, queue[entry + 2], spin)) break;
         for (let i = queue[entry], end = queue[entry + 1]; i < end;) {
           const argc = queue[i + 1];
-          kernels[names[queue[i]]](...queue.subarray(i + 2, i + 2 + argc));
+          byIndex[queue[i]](...queue.subarray(i + 2, i + 2 + argc));
           i += 2 + argc;
         }
         Atomics.add(queue, QUEUE_DONE, 1);
@@ -72,17 +74,16 @@ function awaitChunks(queue: Int32Array, before: number, spin: number): boolean {
 }
 
 function serve(port: Port, listen: (handler: (data: InitMessage | JobMessage) => void) => void): void {
-  let kernels: Kernels | undefined;
+  let kernels: KernelExports | undefined;
   let memory: WebAssembly.Memory | undefined;
   listen((data) => {
     if ('module' in data) {
       memory = data.memory;
-      const imports = { env: { memory, abort: () => { throw new Error('upsample-wasm: kernel abort'); } } };
-      WebAssembly.instantiate(data.module, imports).then(
+      WebAssembly.instantiate(data.module, importsFor(memory)).then(
         (instance) => {
-          kernels = instance.exports as unknown as Kernels;
+          kernels = instance.exports as unknown as KernelExports;
           port.postMessage({ id: -1 });
-          if (data.control !== undefined) runLoop(port, kernels, data.memory, data.control, data.names ?? [], data.spin ?? 0);
+          if (data.control !== undefined) runLoop(port, kernels, data.memory, data.control, data.spin ?? 0);
         },
         (error: unknown) => port.postMessage({ id: -1, error: String(error) }),
       );
@@ -92,7 +93,7 @@ function serve(port: Port, listen: (handler: (data: InitMessage | JobMessage) =>
     try {
       if (!kernels || !memory) throw new Error('worker used before its module was loaded');
       fence(memory);
-      for (const [name, args] of data.calls) kernels[name](...args);
+      for (const c of data.calls) invoke(kernels, c);
       fence(memory);
     } catch (error) {
       reply.error = error instanceof Error ? error.message : String(error);

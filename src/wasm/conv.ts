@@ -1,64 +1,62 @@
 // WebAssembly convolution and transposed convolution: lays the plan's tables, the input and the
-// weights out in linear memory, builds the padded input and the packed weights there, runs every
-// phase (assembly/conv.ts) and copies the result out.
+// weights out in linear memory and returns the kernel calls of assembly/conv.ts as records: build
+// the padded input and the packed weights, then run every phase.
 
-import { needsScatter, X_SLACK, type ConvPlan } from '../conv.js';
-import type { WasmModule } from './module.js';
+import type { ConvInputs } from '../conv/plan.js';
+import { needsScatter } from '../conv/plan.js';
+import { X_SLACK, type ConvPlan } from '../conv/phases.js';
+import { call } from '../kernels.js';
+import type { Layout } from './module.js';
+import type { Staged } from './staged.js';
 
-/** Stages one call; `run` does the work in linear memory, and the result lands at `dst`. */
-export function stageConv(module: WasmModule, plan: ConvPlan, input: Float32Array, weight: Float32Array,
-                          bias: Float32Array | undefined, outputLength: number, target = -1): { run: () => void; dst: number } {
-  if (needsScatter(plan, weight)) return stageScatter(module, plan, input, weight, bias, outputLength, target);
-  const k = module.kernels;
+export function stageConv(layout: Layout, plan: ConvPlan, inputs: ConvInputs, outputLength: number, target: number): Staged {
+  const { input, weight, bias } = inputs;
+  if (needsScatter(plan, weight)) return stageScatter(layout, plan, inputs, outputLength, target);
   const [inD, inH, inW] = plan.inDHW;
   const [eD, eH, eW] = plan.extent;
-  const channels = plan.groups * plan.groupIn;
-  const outChannels = plan.groups * plan.groupOut;
-  const packedGroup = plan.packedGroup;
-  const layout = module.layout();
+  const { groups, groupIn, groupOut: M, phaseCount, packedGroup, batch } = plan;
+  const channels = groups * groupIn;
   const src = layout.f32(input.length, input);
-  const x = layout.f32(plan.batch * channels * plan.xChannel + X_SLACK);
+  const x = layout.f32(batch * channels * plan.xChannel + X_SLACK);
   const w = layout.f32(weight.length, weight);
-  const packed = layout.f32(plan.groups * packedGroup);
+  const packed = layout.f32(groups * packedGroup);
   const taps = layout.i32(plan.taps);
   const [tableD, tableH, tableW] = plan.gather.map((t) => layout.i32(t));
   const offsets = layout.i32(plan.offsets);
   const phases = layout.i32(plan.phases);
   // Without a bias the kernels add zeros, so they have one code path.
-  const b = layout.f32(outChannels, bias ?? new Float32Array(outChannels));
+  const b = layout.f32(groups * M, bias ?? new Float32Array(groups * M));
   const dst = target >= 0 ? target : layout.f32(outputLength); // a resident `out` is written in place
-  layout.commit();
   const [outD, outH, outW] = plan.outDHW;
-  const run = (): void => {
-    k.gatherInput(src, x, plan.batch * channels, inD, inH, inW, eD, eH, eW, tableD, tableH, tableW,
-      plan.run[0], plan.run[1], X_SLACK);
-    k.packWeights(packed, w, phases, plan.phaseCount, taps, plan.groups, plan.groupIn, plan.groupOut,
-      plan.coStride, plan.ciStride, plan.weightGroup);
-    k.convPhases(x, channels * plan.xChannel, plan.groupIn * plan.xChannel, eH * eW, eW,
-      phases, plan.phaseCount, offsets, packed, packedGroup,
-      b, plan.groupOut, dst, outD * outH * outW, plan.batch, plan.groups);
+  return {
+    dst,
+    calls: [
+      call('gatherInput', { src, dst: x, planes: batch * channels, inD, inH, inW, eD, eH, eW, tableD, tableH, tableW,
+        runLo: plan.run[0], runHi: plan.run[1], slack: X_SLACK }),
+      call('packWeights', { dst: packed, src: w, phases, phaseCount, taps, groups, groupIn, M,
+        coStride: plan.coStride, ciStride: plan.ciStride, weightGroup: plan.weightGroup }),
+      call('convPhases', { x, xBatch: channels * plan.xChannel, xGroup: groupIn * plan.xChannel, xStrideD: eH * eW, xStrideH: eW,
+        phases, phaseCount, offsets, packed, packedGroup, bias: b, M, out: dst, outChannel: outD * outH * outW, batch, groups }),
+    ],
   };
-  return { run, dst };
 }
 
 /** The exact path for transposed convolutions with NaN or infinite weights (see needsScatter). */
-function stageScatter(module: WasmModule, plan: ConvPlan, input: Float32Array, weight: Float32Array,
-                      bias: Float32Array | undefined, outputLength: number, target: number): { run: () => void; dst: number } {
-  const layout = module.layout();
-  const src = layout.f32(input.length, input);
+function stageScatter(layout: Layout, plan: ConvPlan, { input, weight, bias }: ConvInputs, outputLength: number, target: number): Staged {
+  const { groups, groupOut } = plan;
+  const x = layout.f32(input.length, input);
   const w = layout.f32(weight.length, weight);
-  const b = layout.f32(plan.groups * plan.groupOut, bias ?? new Float32Array(plan.groups * plan.groupOut));
-  const dst = target >= 0 ? target : layout.f32(outputLength);
-  layout.commit();
-  const run = (): void => module.kernels.convTransposeScatter(src, w, b, dst, plan.batch, plan.groups, plan.groupIn, plan.groupOut,
-    ...plan.inDHW, ...plan.outDHW, ...plan.kernel, ...plan.stride, ...plan.padding, ...plan.dilation);
-  return { run, dst };
-}
-
-export function runConv(module: WasmModule, plan: ConvPlan, input: Float32Array, weight: Float32Array,
-                        bias: Float32Array | undefined, output: Float32Array): void {
-  const target = module.residentPointer(output);
-  const { run, dst } = stageConv(module, plan, input, weight, bias, output.length, target);
-  run();
-  if (target < 0) output.set(module.f32(dst, output.length));
+  const b = layout.f32(groups * groupOut, bias ?? new Float32Array(groups * groupOut));
+  const out = target >= 0 ? target : layout.f32(outputLength);
+  const [inD, inH, inW] = plan.inDHW;
+  const [outD, outH, outW] = plan.outDHW;
+  const [kD, kH, kW] = plan.kernel;
+  const [sD, sH, sW] = plan.stride;
+  const [pD, pH, pW] = plan.padding;
+  const [dD, dH, dW] = plan.dilation;
+  return {
+    dst: out,
+    calls: [call('convTransposeScatter', { x, w, bias: b, out, batch: plan.batch, groups, groupIn: plan.groupIn, groupOut,
+      inD, inH, inW, outD, outH, outW, kD, kH, kW, sD, sH, sW, pD, pH, pW, dD, dH, dW })],
+  };
 }

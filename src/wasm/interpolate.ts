@@ -1,56 +1,48 @@
-// WebAssembly interpolation: lays the plan's tables and the input out in linear memory, runs the
-// kernel of assembly/interpolate.ts, and copies the result out.
+// WebAssembly interpolation: lays the plan's tables and the input out in linear memory and
+// returns the kernel calls (assembly/interpolate.ts) as records.
 
-import type { InterpolatePlan } from '../interpolate.js';
-import type { WasmModule } from './module.js';
+import { call } from '../kernels.js';
+import type { InterpolateInputs, InterpolatePlan } from '../interpolate.js';
+import type { Layout } from './module.js';
+import type { Staged } from './staged.js';
 
-/**
- * Copies the input and tables into linear memory and returns the kernel call and where its
- * output lands. Split from the copy-out so benchmarks can time the kernel alone.
- */
-export function stageInterpolate(module: WasmModule, plan: InterpolatePlan, input: Float32Array,
-                                 outputLength: number, target = -1): { run: () => void; dst: number } {
+export function stageInterpolate(layout: Layout, plan: InterpolatePlan, { input }: InterpolateInputs,
+                                 outputLength: number, target: number): Staged {
   const [inD, inH, inW] = plan.inDHW;
   const [outD, outH, outW] = plan.outDHW;
-  const layout = module.layout();
   const src = layout.f32(input.length, input);
   const dst = target >= 0 ? target : layout.f32(outputLength); // a resident `out` is written in place
-  const k = module.kernels;
+  const { planes } = plan;
   if (plan.kind === 'area' && plan.globalMean) {
-    layout.commit();
-    return { dst, run: () => k.planeMean(src, dst, plan.planes, inD * inH * inW) };
+    return { dst, calls: [call('planeMean', { src, dst, planes, planeSize: inD * inH * inW })] };
   }
   if (plan.kind === 'area') {
-    const [sD, sH, sW] = plan.start.map((t) => layout.i32(t));
-    const [eD, eH, eW] = plan.end.map((t) => layout.i32(t));
-    layout.commit();
-    return { dst, run: () => k.areaPool(src, dst, plan.planes, inD, inH, inW, outD, outH, outW, sD, eD, sH, eH, sW, eW) };
+    const [startD, startH, startW] = plan.start.map((t) => layout.i32(t));
+    const [endD, endH, endW] = plan.end.map((t) => layout.i32(t));
+    return {
+      dst,
+      calls: [call('areaPool', { src, dst, planes, inD, inH, inW, outD, outH, outW, startD, endD, startH, endH, startW, endW })],
+    };
   }
   const [axisD, axisH, axisW] = plan.axes;
   const [[indexD, weightD], [indexH, weightH], [indexW, weightW]] =
     plan.axes.map((t) => [layout.i32(t.index), layout.f32(t.weight.length, t.weight)]);
+  const [periodLo, periodHi] = plan.period;
+  const tapsW = axisW.taps;
+  const tapsH = axisH.taps;
   if (plan.rank === 2) {
-    const { ring, tags } = layout.rowRing(axisH.taps, outW);
-    layout.commit();
+    const { ring, tags: ringRows } = layout.rowRing(tapsH, outW);
     return {
       dst,
-      run: () => k.separable2d(src, dst, ring, tags, plan.planes, inH, inW, outH, outW,
-        axisW.taps, indexW, weightW, plan.period[0], plan.period[1], axisH.taps, indexH, weightH),
+      calls: [call('separable2d', { src, dst, ring, ringRows, planes, inH, inW, outH, outW,
+        tapsW, indexW, weightW, periodLo, periodHi, tapsH, indexH, weightH })],
     };
   }
   const tmpA = layout.f32(plan.tmpA);
   const tmpB = layout.f32(plan.tmpB);
-  layout.commit();
   return {
     dst,
-    run: () => k.separable(src, dst, tmpA, tmpB, plan.planes, plan.chunk, plan.rank, inD, inH, inW, outD, outH, outW,
-      axisW.taps, indexW, weightW, plan.period[0], plan.period[1], axisH.taps, indexH, weightH, axisD.taps, indexD, weightD),
+    calls: [call('separable', { src, dst, tmpA, tmpB, planes, chunk: plan.chunk, rank: plan.rank, inD, inH, inW, outD, outH, outW,
+      tapsW, indexW, weightW, periodLo, periodHi, tapsH, indexH, weightH, tapsD: axisD.taps, indexD, weightD })],
   };
-}
-
-export function runInterpolate(module: WasmModule, plan: InterpolatePlan, input: Float32Array, output: Float32Array): void {
-  const target = module.residentPointer(output);
-  const { run, dst } = stageInterpolate(module, plan, input, output.length, target);
-  run();
-  if (target < 0) output.set(module.f32(dst, output.length));
 }

@@ -5,46 +5,11 @@
 // before (a high-water mark), and copies in and out through views re-derived after any growth.
 // Resident tensors (./resident.ts) sit below the arena and are used in place, not copied.
 
+import type { KernelExports } from '../kernels.js';
+import { ringSlots } from '../ring.js';
 import { ResidentHeap } from './resident.js';
 
-/** The kernels as compiled from assembly/ (pointers are byte addresses in linear memory). */
-export interface KernelExports {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
-  isSimd(): number;
-  isRelaxedSimd(): number;
-  resampleRows(src: number, dst: number, rows: number, inW: number, outW: number, taps: number,
-               index: number, weight: number, periodLo: number, periodHi: number): void;
-  blendAxis(src: number, dst: number, outer: number, inLen: number, outLen: number, inner: number,
-            taps: number, index: number, weight: number): void;
-  separable(src: number, dst: number, tmpA: number, tmpB: number, planes: number, chunk: number, rank: number,
-            inD: number, inH: number, inW: number, outD: number, outH: number, outW: number,
-            tapsW: number, indexW: number, weightW: number, periodLo: number, periodHi: number,
-            tapsH: number, indexH: number, weightH: number,
-            tapsD: number, indexD: number, weightD: number): void;
-  separable2d(src: number, dst: number, ring: number, ringRows: number, planes: number,
-              inH: number, inW: number, outH: number, outW: number,
-              tapsW: number, indexW: number, weightW: number, periodLo: number, periodHi: number,
-              tapsH: number, indexH: number, weightH: number): void;
-  areaPool(src: number, dst: number, planes: number, inD: number, inH: number, inW: number,
-           outD: number, outH: number, outW: number, startD: number, endD: number,
-           startH: number, endH: number, startW: number, endW: number): void;
-  planeMean(src: number, dst: number, planes: number, planeSize: number): void;
-  gatherInput(src: number, dst: number, planes: number, inD: number, inH: number, inW: number,
-              eD: number, eH: number, eW: number, tableD: number, tableH: number, tableW: number,
-              runLo: number, runHi: number, slack: number): void;
-  packWeights(dst: number, src: number, phases: number, phaseCount: number, taps: number, groups: number,
-              groupIn: number, M: number, coStride: number, ciStride: number, weightGroup: number): void;
-  convPhases(x: number, xBatch: number, xGroup: number, xStrideD: number, xStrideH: number,
-             phases: number, phaseCount: number, offsets: number, packed: number, packedGroup: number,
-             bias: number, M: number, out: number, outChannel: number, batch: number, groups: number): void;
-  convTransposeScatter(x: number, w: number, bias: number, out: number, batch: number, groups: number,
-                       groupIn: number, groupOut: number, inD: number, inH: number, inW: number,
-                       outD: number, outH: number, outW: number, kD: number, kH: number, kW: number,
-                       sD: number, sH: number, sW: number, pD: number, pH: number, pW: number,
-                       dD: number, dH: number, dW: number): void;
-  pixelShuffle(src: number, dst: number, planes: number, r: number, height: number, width: number, upscale: number): void;
-}
+export type { KernelExports } from '../kernels.js';
 
 const PAGE = 65536;
 /** wasm32 addresses at most 4 GiB; stay below so byte offsets fit in a signed i32 too. */
@@ -57,8 +22,15 @@ export class WasmModule {
   readonly relaxedSimd: boolean;
   private readonly base: number;
 
+  /**
+   * Every buffer object this memory has had: a shared memory's `buffer` is a new
+   * SharedArrayBuffer after each growth, and views taken before still address the same memory.
+   */
+  private readonly buffers = new WeakSet<ArrayBufferLike>();
+
   constructor(instance: WebAssembly.Instance) {
     this.kernels = instance.exports as unknown as KernelExports;
+    this.buffers.add(this.kernels.memory.buffer);
     this.simd = this.kernels.isSimd() !== 0;
     this.relaxedSimd = this.kernels.isRelaxedSimd() !== 0;
     this.base = align(this.kernels.heapBase());
@@ -78,8 +50,10 @@ export class WasmModule {
    * layout commits: growth detaches non-shared views, but addresses stay.
    */
   residentPointer(data: Float32Array): number {
-    if (data.buffer !== this.kernels.memory.buffer) return -1;
-    if (!this.heap.find(data.byteOffset, data.byteLength)) {
+    if (!this.buffers.has(data.buffer)) return -1;
+    const issued = this.heap.blockOf(data);
+    const live = issued ? !issued.released : this.heap.find(data.byteOffset, data.byteLength) !== undefined;
+    if (!live) {
       throw new Error('a Float32Array over WebAssembly memory must be the data of a live tensor from allocTensor (was it disposed?)');
     }
     return data.byteOffset;
@@ -105,6 +79,7 @@ export class WasmModule {
     }
     try {
       memory.grow(Math.ceil((end - have) / PAGE));
+      this.buffers.add(memory.buffer);
     } catch (cause) {
       throw new RangeError(`WebAssembly memory could not grow to ${end} bytes`, { cause });
     }
@@ -119,15 +94,9 @@ export class WasmModule {
   }
 }
 
+/** Rounds up to 64 bytes in float arithmetic: `& ~63` would wrap past 2^31 and hide an overflow. */
 function align(n: number): number {
-  return (n + 63) & ~63;
-}
-
-/** Slots in a 2-D kernel's row cache for `taps` rows: the power of two >= taps (assembly/ring.ts). */
-export function ringSlots(taps: number): number {
-  let slots = 1;
-  while (slots < taps) slots *= 2;
-  return slots;
+  return Math.ceil(n / 64) * 64;
 }
 
 /** A layout went past its limit (nothing was written): the caller places the call elsewhere. */
@@ -137,12 +106,17 @@ export class LayoutLimitError extends Error {
   }
 }
 
+type Bytes = Uint8Array | Uint8ClampedArray;
+
 /**
- * One call's buffers. Reserve everything first, then `commit()` (which may grow memory), then
- * write: views are only taken after the last growth, so none is ever detached.
+ * One call's buffers. Reserve everything first, then `commit()` (which may grow memory and then
+ * copies the sources in): views are only taken after the last growth, so none is ever detached.
+ * Reserving returns addresses only, so staging code (src/wasm/*.ts) is plain data building.
  */
 export class Layout {
   private readonly writes: Array<() => void> = [];
+  /** The index tables reserved with a source, by address: the pool's splitter reads them here. */
+  private readonly tables = new Map<number, Int32Array>();
   /** `limit`: the first byte this call may not use (a worker pool's call in flight starts there). */
   constructor(private readonly module: WasmModule, private end: number, private readonly limit = Infinity) {}
 
@@ -166,15 +140,30 @@ export class Layout {
     return ptr;
   }
 
+  /** Space for `length` bytes (plus `pad` bytes that kernels may touch past the end), filled from `source`. */
+  bytes(length: number, source?: Bytes, pad = 0): number {
+    const ptr = this.reserve(length + pad);
+    if (source) this.writes.push(() => new Uint8Array(this.module.memory.buffer, ptr, source.length).set(source));
+    return ptr;
+  }
+
   /** Space for an index table, filled at commit. */
   i32(source: Int32Array): number {
     const ptr = this.reserve(source.length * 4);
+    this.tables.set(ptr, source);
     this.writes.push(() => this.module.i32(ptr, source.length).set(source));
     return ptr;
   }
 
+  /** The index table reserved at `ptr` (before or after commit). */
+  table(ptr: number): Int32Array {
+    const t = this.tables.get(ptr);
+    if (!t) throw new Error(`no index table was reserved at ${ptr}`);
+    return t;
+  }
+
   /**
-   * The row cache of the 2-D kernels (assembly/ring.ts): ringSlots(taps) rows of `rowFloats`
+   * The row cache of the 2-D kernels (see src/ring.ts): ringSlots(taps) rows of `rowFloats`
    * floats, and an i32 tag a slot (the source row it holds).
    */
   rowRing(taps: number, rowFloats: number): { ring: number; tags: number } {
@@ -188,89 +177,4 @@ export class Layout {
     this.module.ensure(this.end);
     for (const write of this.writes) write();
   }
-}
-
-// ---- loading ----
-
-export type WasmSource = BufferSource | URL | string | Response | PromiseLike<Response> | WebAssembly.Module;
-
-const imports = {
-  env: {
-    abort(): never {
-      throw new Error('upsample-wasm: kernel abort');
-    },
-  },
-};
-
-/** The SIMD feature probe of wasm-feature-detect: a function that uses a v128 instruction. */
-const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 9, 1, 7, 0, 65, 0, 253, 15, 26, 11]);
-
-/**
- * A relaxed-SIMD probe: a function returning `f32x4.relaxed_madd` of three splats (the instruction
- * the relaxed build uses). Chrome 114+ and Node 22+ validate it; Node 20 only with
- * `--experimental-wasm-relaxed-simd`.
- */
-const RELAXED_SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 28, 1, 26, 0,
-  67, 0, 0, 0, 0, 253, 19, 67, 0, 0, 0, 0, 253, 19, 67, 0, 0, 0, 0, 253, 19, 253, 133, 2, 11]);
-
-/** The packaged builds, fastest first. */
-export type Build = 'relaxed' | 'simd' | 'scalar';
-
-export function engineHasRelaxedSimd(): boolean {
-  try {
-    return WebAssembly.validate(RELAXED_SIMD_PROBE);
-  } catch {
-    return false;
-  }
-}
-
-export function engineHasSimd(): boolean {
-  try {
-    return WebAssembly.validate(SIMD_PROBE);
-  } catch {
-    return false;
-  }
-}
-
-const isNode = typeof process !== 'undefined' && !!process.versions?.node;
-
-/** The built module beside this code: ../build/{relaxed,simd,scalar}.wasm from src/ or dist/. */
-function defaultUrl(build: Build): URL {
-  // Literal `new URL(..., import.meta.url)` forms, so bundlers see and copy the assets.
-  if (build === 'relaxed') return new URL('../../build/relaxed.wasm', import.meta.url);
-  return build === 'simd'
-    ? new URL('../../build/simd.wasm', import.meta.url)
-    : new URL('../../build/scalar.wasm', import.meta.url);
-}
-
-async function readUrl(url: URL): Promise<ArrayBuffer | Response> {
-  if (url.protocol === 'file:' && isNode) {
-    const fsName = 'node:fs/promises';
-    const fs = (await import(/* @vite-ignore */ /* webpackIgnore: true */ fsName)) as typeof import('node:fs/promises');
-    const bytes = await fs.readFile(url);
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  }
-  return fetch(url);
-}
-
-async function instantiateResponse(response: Response): Promise<WebAssembly.Instance> {
-  if (!response.ok) throw new Error(`upsample-wasm: could not load the module from ${response.url} (HTTP ${response.status})`);
-  const type = response.headers.get('content-type') ?? '';
-  if (typeof WebAssembly.instantiateStreaming === 'function' && type.startsWith('application/wasm')) {
-    return (await WebAssembly.instantiateStreaming(response, imports)).instance;
-  }
-  return (await WebAssembly.instantiate(await response.arrayBuffer(), imports)).instance;
-}
-
-export async function instantiate(source: WasmSource | undefined, build: Build | boolean): Promise<WebAssembly.Instance> {
-  let s: WasmSource | ArrayBuffer = source ?? defaultUrl(build === true ? 'simd' : build === false ? 'scalar' : build);
-  if (typeof s === 'string') s = new URL(s, typeof location !== 'undefined' ? location.href : import.meta.url);
-  if (s instanceof URL) s = await readUrl(s);
-  if (typeof (s as PromiseLike<Response>).then === 'function') s = await (s as PromiseLike<Response>);
-  if (typeof Response !== 'undefined' && s instanceof Response) return instantiateResponse(s);
-  if (s instanceof WebAssembly.Module) return WebAssembly.instantiate(s, imports);
-  if (ArrayBuffer.isView(s) || s instanceof ArrayBuffer) {
-    return (await WebAssembly.instantiate(s as BufferSource, imports)).instance;
-  }
-  throw new TypeError('init: options.wasm must be bytes, a URL, a Response or a WebAssembly.Module');
 }

@@ -39,7 +39,21 @@ export class ResidentHeap {
    */
   busy: ReadonlyArray<{ readonly start: number; readonly end: number }> = [];
 
+  /** Every view a resident tensor handed out, with its block: a kept view of a disposed tensor is known as such. */
+  private readonly views = new WeakMap<Float32Array, Block>();
+
   constructor(private readonly base: number, private readonly ensure: (end: number) => void) {}
+
+  /** Records a view of `block` that a tensor hands out. */
+  issued(view: Float32Array, block: Block): Float32Array {
+    this.views.set(view, block);
+    return view;
+  }
+
+  /** The block a view was handed out for (undefined for other arrays, subarrays included). */
+  blockOf(view: Float32Array): Block | undefined {
+    return this.views.get(view);
+  }
 
   /** Where one call's scratch starts: above every live block. */
   get top(): number {
@@ -116,13 +130,13 @@ class WasmTensor implements ResidentTensor {
   constructor(private readonly host: ResidentHost, readonly block: Block, shape: number[]) {
     this.shape = shape;
     this.length = product(shape);
-    this.view = new Float32Array(host.memory.buffer, block.ptr, this.length);
+    this.view = host.heap.issued(new Float32Array(host.memory.buffer, block.ptr, this.length), block);
   }
 
   get data(): Float32Array {
     if (this.block.released) throw new Error('this resident tensor was disposed; its data is gone');
     const buffer = this.host.memory.buffer;
-    if (this.view.buffer !== buffer) this.view = new Float32Array(buffer, this.block.ptr, this.length);
+    if (this.view.buffer !== buffer) this.view = this.host.heap.issued(new Float32Array(buffer, this.block.ptr, this.length), this.block);
     return this.view;
   }
 

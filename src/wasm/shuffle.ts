@@ -1,14 +1,13 @@
-// WebAssembly pixel shuffle / unshuffle: copy in, permute (assembly/shuffle.ts), copy out.
+// WebAssembly pixel shuffle / unshuffle: a permutation in linear memory (assembly/shuffle.ts).
 
-import type { ShufflePlan } from '../shuffle.js';
-import type { WasmModule } from './module.js';
+import { call } from '../kernels.js';
+import type { ShuffleInputs, ShufflePlan } from '../shuffle.js';
+import type { Layout } from './module.js';
+import type { Staged } from './staged.js';
 
-export function runShuffle(module: WasmModule, plan: ShufflePlan, input: Float32Array, output: Float32Array): void {
-  const layout = module.layout();
+export function stageShuffle(layout: Layout, plan: ShufflePlan, { input }: ShuffleInputs, outputLength: number, target: number): Staged {
   const src = layout.f32(input.length, input);
-  const target = module.residentPointer(output);
-  const dst = target >= 0 ? target : layout.f32(output.length); // a resident `out` is written in place
-  layout.commit();
-  module.kernels.pixelShuffle(src, dst, plan.planes, plan.factor, plan.height, plan.width, plan.upscale ? 1 : 0);
-  if (target < 0) output.set(module.f32(dst, output.length));
+  const dst = target >= 0 ? target : layout.f32(outputLength); // a resident `out` is written in place
+  const { planes, factor: r, height, width } = plan;
+  return { dst, calls: [call('pixelShuffle', { src, dst, planes, r, height, width, upscale: plan.upscale ? 1 : 0 })] };
 }

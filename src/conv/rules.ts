@@ -1,26 +1,7 @@
-// Convolution and transposed convolution: option parsing, PyTorch 1.13's refusals, output sizes,
-// and the plan both backends run.
-//
-// Both operations become a set of *phases*. A phase is a stride-1 correlation that writes one
-// sub-grid of the output from a zero-padded copy of the input (`x`):
-//
-//   out[co, phase pixel q] = bias[co] + sum_k packed[co, k] * x[q + offsets[k]]
-//
-// with k running over (input channel of the group, tap of this phase). It is a small GEMM:
-// M = output channels per group, K = input channels per group x taps, N = pixels.
-//
-// - Transposed convolution, per axis: output o = i*stride - padding + t*dilation. Output phase
-//   phi = o mod stride only receives the taps t with (phi + padding - t*dilation) divisible by
-//   the stride, from input q + (phi + padding - t*dilation)/stride. So each of the stride^rank
-//   phases is a dense correlation over the input with no inserted zeros, and every tap belongs
-//   to exactly one phase (sub-pixel decomposition).
-// - Convolution, per axis: output o reads padded input o*stride + t*dilation. With the padded
-//   input split into `stride` phases (x[rho][j] = padded[rho + stride*j]), tap t reads phase
-//   (t*dilation) mod stride at j = o + floor(t*dilation/stride): a stride-1 correlation again.
-//
-// The padded copy makes every read in bounds, so the kernels have no border branches.
+// Convolution and transposed convolution: option parsing, PyTorch 1.13's refusals and output
+// sizes (the geometry of a call). The phase layout the kernels run is src/conv/phases.ts.
 
-import { checkInteger, checkOptionNames, checkOut, checkTensor, expandList, formatShape, MAX_ELEMENTS, product, type Tensor } from './tensor.js';
+import { checkInteger, checkTensor, expandList, formatShape, MAX_ELEMENTS, product, readOptions, type Tensor } from '../tensor.js';
 
 export interface ConvTransposeOptions {
   /** Added to every output of a channel: Cout values (a 1-D Tensor or a Float32Array). */
@@ -57,62 +38,8 @@ export interface ConvOptions {
 
 const TRANSPOSE_OPTIONS = ['bias', 'stride', 'padding', 'outputPadding', 'groups', 'dilation', 'outputSize', 'out'] as const;
 const CONV_OPTIONS = ['bias', 'stride', 'padding', 'dilation', 'groups', 'out'] as const;
-
-/**
- * Int32 fields of one phase record in `ConvPlan.phases`, in this order: pixels along D, H, W; K;
- * where its offsets start in `offsets`; where its packed weights start in one group's packed
- * block; the output element of its first pixel; the output element steps per pixel along D, H, W;
- * where its taps start in `taps`.
- */
-export const PHASE_FIELDS = 11;
-
-/** Rows of output channels the micro-kernels compute together; packed weights are laid out so. */
-export const CHANNEL_BLOCK = 4;
-/** Floats the SIMD kernels may read past the last row of `x` (their last tile over-reads). */
-export const X_SLACK = 16;
-
-export interface ConvPlan {
-  transposed: boolean;
-  rank: number;
-  batch: number;
-  groups: number;
-  /** Input / output channels per group (K's channel part, and M). */
-  groupIn: number;
-  groupOut: number;
-  inDHW: [number, number, number];
-  outDHW: [number, number, number];
-  outputShape: number[];
-  /** The padded (and for strided convolution, phase-split) input: extent per axis D, H, W. */
-  extent: [number, number, number];
-  /** Per axis, the input index each x index copies, or -1 for a zero. */
-  gather: [Int32Array, Int32Array, Int32Array];
-  /** x indices along W [lo, hi) that copy a contiguous run of the input row. */
-  run: [number, number];
-  /** Floats of x per channel (extent product). */
-  xChannel: number;
-  /** PHASE_FIELDS int32 per phase. */
-  phases: Int32Array;
-  phaseCount: number;
-  /** Per phase, K element offsets into one group's x (channel part included). */
-  offsets: Int32Array;
-  /** Per phase, the kernel index (kD, kH, kW flattened) of each of its taps. */
-  taps: Int32Array;
-  /** Weight elements per group, and the steps between output / input channels within a group. */
-  weightGroup: number;
-  coStride: number;
-  ciStride: number;
-  /** Packed weight floats per group: for each phase, K per output channel (M % 4 == 3: M + 1). */
-  packedGroup: number;
-  /** Kernel size, stride, padding before and dilation, padded to three axes (D, H, W). */
-  kernel: [number, number, number];
-  stride: [number, number, number];
-  padding: [number, number, number];
-  dilation: [number, number, number];
-}
-
-// ---- option parsing shared by the two operations ----
-
-interface Geometry {
+/** Everything about a call that depends only on shapes and options. */
+export interface Geometry {
   transposed: boolean;
   dims: number;
   unbatched: boolean;
@@ -139,10 +66,9 @@ function opName(transposed: boolean, dims: number): string {
   return `${transposed ? 'convTranspose' : 'conv'}${dims}d`;
 }
 
-function checkOptionsObject(options: unknown, op: string): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== 'object') throw new TypeError(`${op}: options must be an object`);
-  return options as Record<string, unknown>;
+/** A call's options, read once and their names checked. */
+export function readConvOptions(transposed: boolean, dims: number, options: unknown): Record<string, unknown> {
+  return readOptions(options as Record<string, unknown> | undefined, transposed ? TRANSPOSE_OPTIONS : CONV_OPTIONS, opName(transposed, dims));
 }
 
 function intList(value: unknown, fallback: number, dims: number, name: string, min: number): number[] {
@@ -172,11 +98,10 @@ function biasLength(bias: unknown): number | undefined {
 }
 
 /** Everything PyTorch checks that depends only on shapes and options; throws before any work. */
-function geometry(transposed: boolean, dims: number, inputShape: unknown, weightShape: unknown,
+export function geometry(transposed: boolean, dims: number, inputShape: unknown, weightShape: unknown,
                   optionsArg: unknown): Geometry {
   const op = opName(transposed, dims);
-  const options = checkOptionsObject(optionsArg, op);
-  checkOptionNames(options, transposed ? TRANSPOSE_OPTIONS : CONV_OPTIONS, op);
+  const options = readConvOptions(transposed, dims, optionsArg);
   const shapeOf = (s: unknown, name: string): number[] => {
     if (!Array.isArray(s) || s.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 0)) {
       throw new TypeError(`${name} must be an array of non-negative integers, but got ${String(s)}`);
@@ -302,241 +227,6 @@ function outputPaddingFor(outputSize: unknown, minimum: number[], stride: number
   return size.map((s, i) => s - minimum[i]);
 }
 
-// ---- per-axis phases ----
-
-interface AxisPhase {
-  /** Output pixels of this phase along the axis. */
-  count: number;
-  /** First output index, and output step per pixel. */
-  first: number;
-  step: number;
-  /** Taps (kernel index) and the x index each reads for pixel 0. */
-  taps: number[];
-  offsets: number[];
-}
-
-interface AxisPlan {
-  extent: number;
-  gather: Int32Array;
-  phases: AxisPhase[];
-}
-
-/** Transposed convolution along one axis: one phase per output residue modulo the stride. */
-function transposedAxis(n: number, k: number, s: number, p: number, d: number, out: number): AxisPlan {
-  const phases: Array<AxisPhase & { bases: number[] }> = [];
-  for (let phi = 0; phi < Math.min(s, out); phi++) {
-    const count = Math.floor((out - 1 - phi) / s) + 1;
-    const taps: number[] = [];
-    const bases: number[] = [];
-    for (let t = 0; t < k; t++) {
-      const r = phi + p - t * d;
-      // Input q + r/s feeds output phi + s*q through tap t when s divides r.
-      if (((r % s) + s) % s === 0) {
-        taps.push(t);
-        bases.push(r / s);
-      }
-    }
-    phases.push({ count, first: phi, step: s, taps, offsets: [], bases });
-  }
-  // Pad so that every read q + base (0 <= q < count) lands inside x.
-  let lo = 0;
-  let hi = n - 1;
-  for (const ph of phases) {
-    for (const b of ph.bases) {
-      lo = Math.min(lo, b);
-      hi = Math.max(hi, ph.count - 1 + b);
-    }
-  }
-  const extent = hi - lo + 1;
-  const gather = new Int32Array(extent);
-  for (let e = 0; e < extent; e++) {
-    const i = e + lo;
-    gather[e] = i >= 0 && i < n ? i : -1;
-  }
-  for (const ph of phases) ph.offsets = ph.bases.map((b) => b - lo);
-  return { extent, gather, phases };
-}
-
-/**
- * Convolution along one axis: one phase; x is the padded input split into its stride phases
- * (rho = index mod s). Only the phases some tap reads are kept, so a stride far above the kernel
- * does not inflate x.
- */
-function convAxis(n: number, k: number, s: number, padLo: number, d: number, out: number): AxisPlan {
-  const span = out + Math.floor(d * (k - 1) / s);
-  const slots: number[] = []; // the rho of each kept phase, in the order they sit in x
-  const taps: number[] = [];
-  const offsets: number[] = [];
-  for (let t = 0; t < k; t++) {
-    const rho = (t * d) % s;
-    let slot = slots.indexOf(rho);
-    if (slot < 0) slot = slots.push(rho) - 1;
-    taps.push(t);
-    offsets.push(slot * span + Math.floor(t * d / s));
-  }
-  const gather = new Int32Array(slots.length * span);
-  slots.forEach((rho, slot) => {
-    for (let j = 0; j < span; j++) {
-      const i = rho + s * j - padLo;
-      gather[slot * span + j] = i >= 0 && i < n ? i : -1;
-    }
-  });
-  return { extent: gather.length, gather, phases: [{ count: out, first: 0, step: 1, taps, offsets }] };
-}
-
-const UNIT_AXIS: AxisPlan = { extent: 1, gather: new Int32Array([0]), phases: [{ count: 1, first: 0, step: 1, taps: [0], offsets: [0] }] };
-
-/** The x indices along W that copy a contiguous run of the input row: [lo, hi). */
-function contiguousRun(gather: Int32Array): [number, number] {
-  let best: [number, number] = [0, 0];
-  for (let e = 0; e < gather.length;) {
-    if (gather[e] < 0) { e++; continue; }
-    let f = e + 1;
-    while (f < gather.length && gather[f] === gather[f - 1] + 1) f++;
-    if (f - e > best[1] - best[0]) best = [e, f];
-    e = f;
-  }
-  return best;
-}
-
-function buildPlan(g: Geometry): ConvPlan {
-  const pad3 = <T>(v: T[], fill: T): [T, T, T] => [0, 1, 2].map((i) => (i < 3 - g.dims ? fill : v[i - (3 - g.dims)])) as [T, T, T];
-  const inDHW = pad3(g.inSpatial, 1);
-  const outDHW = pad3(g.outSpatial, 1);
-  const kDHW = pad3(g.kernel, 1);
-  const axes = [0, 1, 2].map((a) => {
-    const i = a - (3 - g.dims);
-    if (i < 0) return UNIT_AXIS;
-    return g.transposed
-      ? transposedAxis(g.inSpatial[i], g.kernel[i], g.stride[i], g.padLo[i], g.dilation[i], g.outSpatial[i])
-      : convAxis(g.inSpatial[i], g.kernel[i], g.stride[i], g.padLo[i], g.dilation[i], g.outSpatial[i]);
-  });
-  const [eD, eH, eW] = axes.map((a) => a.extent);
-  const xChannel = eD * eH * eW;
-  const [, outH, outW] = outDHW;
-  const groupIn = g.inChannels / g.groups;
-  const groupOut = g.outChannels / g.groups;
-  const kCount = kDHW[0] * kDHW[1] * kDHW[2];
-
-  // Every tap of every phase, D-major; a phase's taps are contiguous.
-  const phaseCount = axes[0].phases.length * axes[1].phases.length * axes[2].phases.length;
-  const phases = new Int32Array(phaseCount * PHASE_FIELDS);
-  let totalTaps = 0;
-  for (const pd of axes[0].phases) for (const ph of axes[1].phases) for (const pw of axes[2].phases) totalTaps += pd.taps.length * ph.taps.length * pw.taps.length;
-  const offsets = new Int32Array(totalTaps * groupIn);
-  const tapIndex = new Int32Array(totalTaps);
-  const tapOffset = new Int32Array(totalTaps);
-  let r = 0;
-  let offAt = 0;
-  let packAt = 0;
-  let tapAt = 0;
-  for (const pd of axes[0].phases) {
-    for (const ph of axes[1].phases) {
-      for (const pw of axes[2].phases) {
-        let taps = 0;
-        for (let a = 0; a < pd.taps.length; a++) {
-          for (let b = 0; b < ph.taps.length; b++) {
-            for (let c = 0; c < pw.taps.length; c++, taps++) {
-              tapIndex[tapAt + taps] = (pd.taps[a] * kDHW[1] + ph.taps[b]) * kDHW[2] + pw.taps[c];
-              tapOffset[taps] = (pd.offsets[a] * eH + ph.offsets[b]) * eW + pw.offsets[c];
-            }
-          }
-        }
-        const K = groupIn * taps;
-        phases.set([pd.count, ph.count, pw.count, K, offAt, packAt, (pd.first * outH + ph.first) * outW + pw.first,
-          pd.step * outH * outW, ph.step * outW, pw.step, tapAt], r);
-        r += PHASE_FIELDS;
-        for (let ci = 0; ci < groupIn; ci++) {
-          for (let t = 0; t < taps; t++) offsets[offAt++] = ci * xChannel + tapOffset[t];
-        }
-        // A last block of 3 channels is packed as 4 (with a zero channel): see blockEnd in js/conv.ts.
-        packAt += (groupOut % CHANNEL_BLOCK === 3 ? groupOut + 1 : groupOut) * K;
-        tapAt += taps;
-      }
-    }
-  }
-  const gather = axes.map((a) => a.gather) as ConvPlan['gather'];
-  return {
-    transposed: g.transposed, rank: g.dims, batch: g.batch, groups: g.groups, groupIn, groupOut,
-    inDHW, outDHW, outputShape: g.outputShape,
-    extent: [eD, eH, eW], gather, run: contiguousRun(gather[2]), xChannel,
-    phases, phaseCount, offsets, taps: tapIndex, weightGroup: groupOut * groupIn * kCount,
-    // Weight element of (output channel co, input channel ci, tap t) within a group: co*coStride + ci*ciStride + t.
-    coStride: g.transposed ? kCount : groupIn * kCount, ciStride: g.transposed ? groupOut * kCount : kCount,
-    packedGroup: packAt,
-    kernel: kDHW, stride: pad3(g.stride, 1), padding: pad3(g.padLo, 0), dilation: pad3(g.dilation, 1),
-  };
-}
-
-/**
- * Plans depend only on shapes and options, and repeated calls with the same ones are the common
- * case (a model's layers, a benchmark), so the last few are kept. Validation still runs per call.
- */
-const PLAN_CACHE_SIZE = 16;
-const planCache = new Map<string, ConvPlan>();
-
-function cachedPlan(g: Geometry): ConvPlan {
-  const key = JSON.stringify([g.transposed, g.dims, g.batch, g.inChannels, g.outChannels, g.groups, g.inSpatial, g.kernel,
-    g.stride, g.padLo, g.padHi, g.dilation, g.outputPadding, g.unbatched]);
-  let plan = planCache.get(key);
-  if (plan) {
-    planCache.delete(key); // most recently used last
-  } else {
-    plan = buildPlan(g);
-    if (planCache.size >= PLAN_CACHE_SIZE) planCache.delete(planCache.keys().next().value!);
-  }
-  planCache.set(key, plan);
-  return plan;
-}
-
-// ---- plans for the operations ----
-
-/**
- * Whether a transposed convolution must scatter instead of running its phases. PyTorch scatters
- * (col2im) and so never multiplies the padding; the phases read zeros there, which changes nothing
- * unless a weight is NaN or infinite (0 * Infinity is NaN). Such weights take the exact path.
- */
-export function needsScatter(plan: ConvPlan, weight: Float32Array): boolean {
-  return plan.transposed && hasNonFinite(weight);
-}
-
-/**
- * Whether any element is NaN or infinite: x * 0 is NaN exactly for those, and a NaN stays in a
- * sum. Four sums, so the additions overlap: 6 µs for W4's 16K weights, against 16 µs for a
- * Number.isFinite loop (a cost every transposed-convolution call pays).
- */
-export function hasNonFinite(values: Float32Array): boolean {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  const whole = values.length & ~3;
-  let i = 0;
-  for (; i < whole; i += 4) {
-    s0 += values[i] * 0;
-    s1 += values[i + 1] * 0;
-    s2 += values[i + 2] * 0;
-    s3 += values[i + 3] * 0;
-  }
-  for (; i < values.length; i++) s0 += values[i] * 0;
-  const sum = s0 + s1 + s2 + s3;
-  return sum !== sum;
-}
-
-export interface ConvCall {
-  plan: ConvPlan;
-  bias?: Float32Array;
-  out?: Tensor;
-}
-
-/** Validates a convolution or transposed convolution call and builds its plan. */
-export function planConv(transposed: boolean, dims: number, inputArg: unknown, weightArg: unknown, options: unknown): ConvCall {
-  const input = checkTensor(inputArg, 'input');
-  const weight = checkTensor(weightArg, 'weight');
-  const g = geometry(transposed, dims, input.shape, weight.shape, options);
-  const opts = (options ?? {}) as ConvOptions;
-  const bias = opts.bias === undefined ? undefined : opts.bias instanceof Float32Array ? opts.bias : opts.bias.data;
-  const out = checkOut(opts.out, g.outputShape, bias ? [input, weight, { data: bias, shape: [bias.length] }] : [input, weight]);
-  return { plan: cachedPlan(g), bias, out };
-}
-
 /**
  * The output shape of convTranspose{1,2,3}d for these shapes and options (dimensionality from the
  * weight's rank), with the same checks as the operation. Per spatial axis:
@@ -579,3 +269,4 @@ export function bilinearUpsampleWeights(channels: number, factor: number): Tenso
   }
   return { data, shape: [channels, 1, size, size] };
 }
+

@@ -1,0 +1,124 @@
+// The pool's options and public type, their validation, and whether this engine can run threads.
+
+import type { Operations } from '../index.js';
+import { readOptions } from '../tensor.js';
+import { engineHasRelaxedSimd, engineHasSimd, type SharedBuild } from '../wasm/load.js';
+import type { ResidentTensor } from '../wasm/resident.js';
+
+export interface PoolOptions {
+  /** Worker threads; default: the number of logical cores (at most 16). */
+  threads?: number;
+  /** Bytes the shared memory may grow to (reserved up front by some engines); default 1 GiB. */
+  maximumMemory?: number;
+  /** Where to load the shared-memory build from instead of build/simd-shared.wasm beside the package. */
+  wasm?: WebAssembly.Module | BufferSource | URL | string;
+  /** Where to load the worker script from instead of pool/worker.js beside this file (bundlers). */
+  worker?: URL | string;
+  /** false: run on the calling thread even where workers could share memory (the fallback). */
+  shared?: boolean;
+  /**
+   * The shared-memory build: 'relaxed' (fused multiply-add) or 'simd'. Default: the build the
+   * synchronous API runs (after init()), else the one init() would pick; so results match it.
+   */
+  build?: 'relaxed' | 'simd';
+  /**
+   * Milliseconds a worker keeps polling for its next job before it sleeps; default 0.2. Polling
+   * spends CPU time between calls, but waking a sleeping worker can take 50-150 µs (on virtual
+   * machines whose idle cores halt), which calls of a millisecond or two feel. 0: sleep at once.
+   * Longer polls keep a core that the main thread may need between calls.
+   */
+  spin?: number;
+}
+
+type Async<F> = F extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : never;
+
+/** The operations of the package root, returning Promises (refusals reject). */
+export type PoolOperations = { [K in keyof Operations]: Async<Operations[K]> };
+
+export interface Pool extends PoolOperations {
+  /** Threads that run kernels (1 when falling back to the calling thread). */
+  readonly threads: number;
+  /** Whether workers share memory (false: the fallback runs on the calling thread). */
+  readonly shared: boolean;
+  /** The build the pool runs: 'relaxed', 'simd', or in the fallback the synchronous API's. */
+  readonly build: 'relaxed' | 'simd' | 'scalar';
+  /**
+   * A tensor in the pool's memory, used in place by the pool's operations (see allocTensor). Do
+   * not read or write it while an operation that uses it is pending.
+   */
+  allocTensor(shape: number[], data?: ArrayLike<number>): ResidentTensor;
+  /** Bytes of memory the pool holds. */
+  readonly memoryBytes: number;
+  /** Stops the workers; pending operations finish first, later calls reject. */
+  close(): Promise<void>;
+}
+
+const POOL_OPTIONS = ['threads', 'maximumMemory', 'wasm', 'worker', 'shared', 'build', 'spin'] as const;
+const MAX_SPIN_MS = 1000;
+const DEFAULT_SPIN_MS = 0.2;
+const PAGE = 65536;
+const MAX_THREADS = 64;
+const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+
+/** PoolOptions checked, with defaults. */
+export interface PoolSettings {
+  threads: number;
+  maximumMemory: number;
+  spin: number;
+  /** false: the fallback on the calling thread. */
+  shared: boolean;
+  build: SharedBuild | undefined;
+  wasm: PoolOptions['wasm'];
+  worker: PoolOptions['worker'];
+}
+
+export async function poolSettings(optionsArg: PoolOptions | undefined): Promise<PoolSettings> {
+  const options = readOptions(optionsArg, POOL_OPTIONS, 'createPool');
+  const threads = options.threads ?? await defaultThreads();
+  if (typeof threads !== 'number') throw new TypeError(`createPool: threads must be a number, but got ${typeof threads}`);
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw new RangeError(`createPool: threads must be an integer in [1, ${MAX_THREADS}], but got ${threads}`);
+  }
+  const maximumMemory = options.maximumMemory ?? 2 ** 30;
+  if (typeof maximumMemory !== 'number' || !(maximumMemory >= PAGE && maximumMemory <= 2 ** 31)) {
+    throw new RangeError(`createPool: maximumMemory must be a byte count in [${PAGE}, ${2 ** 31}], but got ${String(maximumMemory)}`);
+  }
+  if (options.shared !== undefined && typeof options.shared !== 'boolean') {
+    throw new TypeError(`createPool: shared must be a boolean, but got ${String(options.shared)}`);
+  }
+  if (options.build !== undefined && options.build !== 'relaxed' && options.build !== 'simd') {
+    throw new TypeError(`createPool: build must be 'relaxed' or 'simd', but got ${String(options.build)}`);
+  }
+  if (options.build === 'relaxed' && !engineHasRelaxedSimd()) {
+    throw new Error('createPool: this engine does not support WebAssembly relaxed SIMD');
+  }
+  const spin = options.spin ?? DEFAULT_SPIN_MS;
+  if (typeof spin !== 'number' || !(spin >= 0 && spin <= MAX_SPIN_MS)) {
+    throw new RangeError(`createPool: spin must be milliseconds in [0, ${MAX_SPIN_MS}], but got ${String(options.spin)}`);
+  }
+  return {
+    threads, maximumMemory, spin, shared: options.shared !== false && threadsAvailable(), build: options.build,
+    wasm: options.wasm, worker: options.worker,
+  };
+}
+
+/** SharedArrayBuffer, shared WebAssembly memory, SIMD and workers; in pages, cross-origin isolation. */
+export function threadsAvailable(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined' || !engineHasSimd()) return false;
+  if (!isNode && (typeof Worker === 'undefined' || (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false)) return false;
+  try {
+    return new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+  } catch {
+    return false;
+  }
+}
+
+async function defaultThreads(): Promise<number> {
+  let cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  if (!cores && isNode) {
+    const name = 'node:os';
+    const os = (await import(/* @vite-ignore */ /* webpackIgnore: true */ name)) as typeof import('node:os');
+    cores = os.availableParallelism?.() ?? os.cpus().length;
+  }
+  return Math.max(1, Math.min(16, cores || 1));
+}

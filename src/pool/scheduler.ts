@@ -1,0 +1,297 @@
+// The pool's scheduler: the asynchronous executor of the operations. Each job is staged in the
+// shared memory exactly as the synchronous API stages it (its backend's `wasm` staging returns
+// kernel records), in memory that no call in flight uses; the records are cut into chunks
+// (./split.ts) that the workers claim one after another; the result is copied out in call order.
+
+import { invoke } from '../kernels.js';
+import type { AsyncExecutor, Job } from '../ops.js';
+import { residentTarget, viewLike } from '../wasm/executor.js';
+import { Layout, LayoutLimitError, type WasmModule } from '../wasm/module.js';
+import type { Block } from '../wasm/resident.js';
+import { type Stage, CONTROL_INTS, encodeQueue, fence, JOB_SLOTS, jobSlot, QUEUE_CHUNKS, QUEUE_FAILED, QUEUE_PENDING, REQUEST, STOP,
+  type ReplyMessage } from './protocol.js';
+import { claimOrder, splitCall } from './split.js';
+import type { WorkerHandle } from './workers.js';
+import type { KernelCall } from '../kernels.js';
+
+/**
+ * Chunks per worker in a shared-memory call (fewer where units are few or scratch large, see
+ * splitCall): enough that a worker preempted on a busy machine delays the call by a small chunk,
+ * not by half the work; few enough that per-chunk setup stays small.
+ */
+const CHUNKS_PER_WORKER = 4;
+
+export type WaitAsync = (array: Int32Array, index: number, value: number) => { async: boolean; value: Promise<string> | string };
+
+/** The bytes of one array: in the pool's memory (buffer: the Memory) or in a JS buffer. */
+interface Region {
+  buffer: unknown;
+  start: number;
+  end: number;
+}
+
+function overlap(a: Region[], b: Region[]): boolean {
+  return a.some((x) => b.some((y) => x.buffer === y.buffer && x.start < y.end && y.start < x.end));
+}
+
+/** A call whose kernels the workers run (or will): its scratch memory and the arrays it uses. */
+interface Flight {
+  start: number;
+  end: number;
+  /** Its job queue's address (shared-memory jobs), which fail() wakes the wait on. */
+  queue: number | undefined;
+  reads: Region[];
+  writes: Region[];
+  /** Resolves once the call has resolved or rejected and released its memory. */
+  settled: Promise<void>;
+}
+
+/**
+ * A staged call: where its output lands and its memory; through shared memory, the queue of all
+ * its kernel calls and how many workers it goes to; else its preparatory calls (run here) and
+ * the last call's chunks (one message each).
+ */
+interface PlacedJob {
+  dst: number;
+  queue: { ptr: number; length: number; workers: number } | undefined;
+  prep: KernelCall[];
+  chunks: KernelCall[][];
+  start: number;
+  end: number;
+}
+
+/** The arrays a job reads (its inputs' typed arrays). */
+function inputArrays(job: Job): ArrayBufferView[] {
+  return Object.values(job.inputs as Record<string, unknown>).filter((v): v is ArrayBufferView => ArrayBuffer.isView(v));
+}
+
+export class Scheduler implements AsyncExecutor {
+  /** The last call's staging (calls are staged one at a time, in call order). */
+  private staging: Promise<unknown> = Promise.resolve();
+  /** The last call's completion (calls resolve in call order); never rejects. */
+  private finalized: Promise<void> = Promise.resolve();
+  /** Calls whose kernels run or wait in the workers' job slots. */
+  readonly flights: Flight[] = [];
+  closed = false;
+  failure: Error | undefined;
+  private nextId = 0;
+  private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  /** Shared-memory jobs: the workers' control blocks and each worker's last request. */
+  private readonly shm: { control: number; sequence: number[]; wait: WaitAsync } | undefined;
+
+  constructor(private readonly module: WasmModule, private readonly memory: WebAssembly.Memory,
+              readonly workers: WorkerHandle[], shm?: { control: number; wait: WaitAsync }) {
+    this.shm = shm && { control: shm.control, sequence: workers.map(() => 0), wait: shm.wait };
+    module.heap.busy = this.flights; // tensors allocated while calls run stay out of their memory
+    for (const worker of workers) {
+      worker.onReply = (reply) => this.settle(reply);
+      worker.onFailure = (error) => this.fail(error);
+    }
+  }
+
+  ready(): void {
+    if (this.closed) throw new Error('this pool is closed');
+    if (this.failure) throw this.failure;
+  }
+
+  /**
+   * Stages jobs one at a time in call order: each places its memory knowing the calls in flight.
+   * A staged call's kernels may then run while the next call is staged.
+   */
+  run(job: Job): Promise<void> {
+    const staged = this.staging.then(() => {
+      if (this.failure) throw this.failure;
+      return this.execute(job);
+    });
+    this.staging = staged.catch(() => undefined);
+    return staged.then((s) => s.done);
+  }
+
+  /** Stops the workers once every call so far has finished; later calls reject. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.staging;
+    await this.finalized;
+    this.workers.forEach((w, i) => {
+      w.onFailure = () => {};
+      if (this.shm) { // leave the Atomics.wait loop, so terminate() finds an idle thread
+        const ctrl = this.control(i);
+        Atomics.store(ctrl, REQUEST, STOP);
+        Atomics.notify(ctrl, REQUEST);
+      }
+    });
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private control(i: number): Int32Array {
+    return new Int32Array(this.memory.buffer, this.shm!.control + i * CONTROL_INTS * 4, CONTROL_INTS);
+  }
+
+  /** The bytes `data` spans: in the pool's memory (a resident tensor) or in its own buffer. */
+  private region(data: ArrayBufferView): Region {
+    const ptr = data instanceof Float32Array ? this.module.residentPointer(data) : -1;
+    return ptr >= 0 ? { buffer: this.memory, start: ptr, end: ptr + data.byteLength }
+      : { buffer: data.buffer, start: data.byteOffset, end: data.byteOffset + data.byteLength };
+  }
+
+  /**
+   * Stages one call in memory that no call in flight uses, cuts its kernel calls into chunks and
+   * hands them to the workers (see stageAt). Returns once staged; `done` resolves after the
+   * workers finish and every earlier call has resolved, with the result copied out unless the
+   * output is resident (at once for an empty output).
+   */
+  private async execute(job: Job): Promise<{ done: Promise<void> }> {
+    const m = this.module;
+    const output = job.output;
+    if (output.length === 0) return { done: Promise.resolve() };
+    const inputs = inputArrays(job);
+    const reads = inputs.map((d) => this.region(d));
+    const writes = [this.region(output)];
+    // A job slot, and no call in flight that writes what this one touches or reads what it writes.
+    for (;;) {
+      const blocking = this.flights.find((f) => overlap(writes, f.reads) || overlap(writes, f.writes) || overlap(reads, f.writes));
+      if (!blocking && this.flights.length < (this.shm ? JOB_SLOTS : 1)) break;
+      await (blocking ?? this.flights[0]).settled;
+      if (this.failure) throw this.failure;
+    }
+    // Looked up again after the wait: a tensor disposed meanwhile is refused here.
+    const pinned: Block[] = [];
+    for (const data of [...inputs, output]) {
+      const ptr = data instanceof Float32Array ? m.residentPointer(data) : -1;
+      if (ptr >= 0) {
+        const block = m.heap.find(ptr, data.byteLength)!;
+        block.pins++;
+        pinned.push(block);
+      }
+    }
+    const target = residentTarget(m, output);
+    let placed: PlacedJob;
+    try {
+      placed = this.place(job, target);
+      if (!placed.queue) for (const c of placed.prep) invoke(m.kernels, c);
+      fence(this.memory);
+    } catch (error) {
+      for (const block of pinned) m.heap.unpin(block);
+      throw error;
+    }
+    const flight: Flight = { start: placed.start, end: placed.end, queue: placed.queue?.ptr, reads, writes, settled: Promise.resolve() };
+    if (this.flights.length === 0) this.workers.forEach((w) => w.hold(true));
+    this.flights.push(flight);
+    const ran = this.dispatch(placed);
+    const previous = this.finalized;
+    const done = (async () => {
+      try {
+        await ran;
+        await previous;
+        fence(this.memory);
+        if (target < 0) output.set(viewLike(m, output, placed.dst) as never);
+      } finally {
+        this.flights.splice(this.flights.indexOf(flight), 1);
+        if (this.flights.length === 0) this.workers.forEach((w) => w.hold(false));
+        for (const block of pinned) m.heap.unpin(block);
+      }
+    })();
+    flight.settled = this.finalized = done.then(() => undefined, () => undefined);
+    return { done };
+  }
+
+  /**
+   * Stages the call at the heap top when it fits below the calls in flight there (the usual case:
+   * the call two back had the same size and has finished), else above every call in flight.
+   */
+  private place(job: Job, target: number): PlacedJob {
+    const top = this.module.heap.top;
+    const above = Math.max(top, ...this.flights.map((f) => f.end));
+    const limit = Math.min(...this.flights.filter((f) => f.end > top).map((f) => f.start));
+    if (limit > top) {
+      try {
+        return this.stageAt(top, limit, job, target);
+      } catch (error) {
+        if (!(error instanceof LayoutLimitError)) throw error;
+      }
+    }
+    return this.stageAt(above, Infinity, job, target);
+  }
+
+  private stageAt(base: number, limit: number, job: Job, target: number): PlacedJob {
+    const layout = new Layout(this.module, base, limit);
+    const { calls, dst } = job.backends.wasm(layout, job.plan, job.inputs, job.output.length, target);
+    const last = calls.length - 1;
+    const workers = this.workers.length;
+    // Through shared memory, the workers run every call (a convolution's padding and packing too,
+    // which on this thread cost ~0.1 ms a W4 call while the workers waited), each cut into chunks
+    // that they claim one after another: a worker held up by other processes leaves its share to
+    // the others. By message, this thread runs the preparatory calls and each worker gets one
+    // fixed part of the last.
+    const stages: Stage[] = this.shm
+      ? calls.map((c, i) => claimOrder(splitCall(c, workers, i === last ? CHUNKS_PER_WORKER : 1, layout), workers))
+      : [splitCall(calls[last], workers, 1, layout)];
+    const handedTo = Math.min(workers, stages.reduce((n, chunks) => n + chunks.length, 0));
+    const encoded = this.shm && encodeQueue(stages, handedTo);
+    const queue = encoded ? { ptr: layout.i32(encoded), length: encoded.length, workers: handedTo } : undefined;
+    layout.commit();
+    return { dst, queue, prep: calls.slice(0, last), chunks: stages[stages.length - 1], start: base, end: layout.top };
+  }
+
+  /** Runs a staged job on the workers; settles once none of them still works on it. */
+  private async dispatch(job: PlacedJob): Promise<void> {
+    const { chunks, queue } = job;
+    if (queue) {
+      const shm = this.shm!;
+      for (let i = 0; i < queue.workers; i++) this.signal(i, queue.ptr, queue.length);
+      const header = this.module.i32(queue.ptr, QUEUE_CHUNKS);
+      // Wait for every worker, even when one fails, so no worker still writes when the memory is reused.
+      for (let pending = Atomics.load(header, QUEUE_PENDING); pending > 0; pending = Atomics.load(header, QUEUE_PENDING)) {
+        if (this.failure) throw this.failure; // fail() wakes this wait
+        const wait = shm.wait.call(Atomics, header, QUEUE_PENDING, pending);
+        if (wait.async) await wait.value;
+      }
+      fence(this.memory);
+      if (header[QUEUE_FAILED]) throw new Error('pool worker: a kernel failed');
+      return;
+    }
+    // By message, round robin: more chunks than workers when a job did not encode.
+    const settled = await Promise.allSettled(chunks.map((calls, i) => this.post(this.workers[i % this.workers.length], calls)));
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** Hands worker i the job (queue) at `ptr` through its control block. */
+  private signal(i: number, ptr: number, length: number): void {
+    const ctrl = this.control(i);
+    const seq = ++this.shm!.sequence[i];
+    const slot = jobSlot(seq); // free: the job JOB_SLOTS before this one has finished
+    Atomics.store(ctrl, slot, ptr);
+    Atomics.store(ctrl, slot + 1, length);
+    Atomics.store(ctrl, REQUEST, seq);
+    Atomics.notify(ctrl, REQUEST);
+  }
+
+  private post(worker: WorkerHandle, calls: KernelCall[]): Promise<void> {
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.post({ id, calls });
+    });
+  }
+
+  private settle(reply: ReplyMessage): void {
+    const job = this.pending.get(reply.id);
+    if (!job) return;
+    this.pending.delete(reply.id);
+    if (reply.error) job.reject(new Error(`pool worker: ${reply.error}`));
+    else job.resolve();
+  }
+
+  /** A worker died: fail what is pending and every later call. */
+  private fail(error: Error): void {
+    this.failure ??= new Error(`a pool worker failed; create a new pool (${error.message})`, { cause: error });
+    if (this.shm) { // wake the waits in dispatch(), which then see the failure
+      for (const flight of this.flights) if (flight.queue) Atomics.notify(this.module.i32(flight.queue, QUEUE_CHUNKS), QUEUE_PENDING);
+    }
+    for (const [id, job] of this.pending) {
+      this.pending.delete(id);
+      job.reject(this.failure);
+    }
+  }
+}

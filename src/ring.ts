@@ -1,0 +1,10 @@
+// The row cache of the 2-D kernels (both backends): source row r sits in slot r & (slots - 1),
+// with `slots` the power of two >= the vertical taps, so consecutive output rows find the rows
+// they share where the previous row left them and a slot is found with a mask, not a division.
+
+/** Slots in a 2-D kernel's row cache for `taps` rows: the power of two >= taps. */
+export function ringSlots(taps: number): number {
+  let slots = 1;
+  while (slots < taps) slots *= 2;
+  return slots;
+}

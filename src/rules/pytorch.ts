@@ -1,0 +1,271 @@
+// PyTorch 1.13's coordinate rules and the per-axis index/weight tables they give, one helper per
+// rule, after aten/src/ATen/native/UpSample.h. interpolate and resizeImage build their plans from
+// these; the kernels of both backends only follow tables, so a convention is a rule module like
+// this one feeding the same kernels.
+
+import type { InterpolateMode } from '../interpolate.js';
+
+/** One spatial axis of a separable resampling: output o = sum_t weight[o*taps+t] * x[index[o*taps+t]]. */
+export interface AxisTable {
+  inSize: number;
+  outSize: number;
+  taps: number;
+  index: Int32Array;
+  weight: Float32Array;
+}
+
+
+const f32 = Math.fround;
+
+/** compute_scales_value<float>: the user's scale inverted, else in/out, in float32. */
+function scaleValue(userScale: number | undefined, inSize: number, outSize: number): number {
+  return userScale !== undefined && userScale > 0 ? f32(1 / userScale) : f32(f32(inSize) / f32(outSize));
+}
+
+/** area_pixel_compute_scale<float>: the source step per output step for the linear modes. */
+export function areaPixelScale(inSize: number, outSize: number, alignCorners: boolean, userScale?: number): number {
+  if (alignCorners) return outSize > 1 ? f32(f32(inSize - 1) / f32(outSize - 1)) : 0;
+  return scaleValue(userScale, inSize, outSize);
+}
+
+/** area_pixel_compute_source_index: half-pixel (or corner) source coordinate, in float32. */
+function sourceIndex(scale: number, dst: number, alignCorners: boolean, cubic: boolean): number {
+  // Kept in double (dst + 0.5 is a double in PyTorch too): rounding it to float32 turns weights
+  // of 6e-8 into 0, and 0 * Infinity is NaN where PyTorch gives Infinity.
+  if (alignCorners) return scale * dst;
+  const src = scale * (dst + 0.5) - 0.5;
+  return !cubic && src < 0 ? 0 : src;
+}
+
+/**
+ * nearest: floor(dst * scale) in float32. PyTorch 1.13's channels-last kernel (nearest_idx) copies
+ * when out == in and halves when out == 2 * in, whatever the user's scale. It runs for 2-D and 3-D
+ * inputs that are also channels-last contiguous, which a contiguous tensor with C == 1 is; the
+ * generic kernel (C > 1, and every 1-D input) has no such shortcut.
+ */
+function nearestIndex(dst: number, inSize: number, outSize: number, userScale: number | undefined,
+                      shortcuts: boolean): number {
+  if (shortcuts && outSize === inSize) return dst;
+  if (shortcuts && outSize === 2 * inSize) return dst >> 1;
+  const scale = scaleValue(userScale, inSize, outSize);
+  return Math.min(Math.floor(f32(dst * scale)), inSize - 1);
+}
+
+/** nearest-exact: floor((dst + 0.5) * scale), rounded to float32 first as floorf does. */
+function nearestExactIndex(dst: number, inSize: number, outSize: number, userScale: number | undefined): number {
+  const scale = scaleValue(userScale, inSize, outSize);
+  return Math.min(Math.floor(f32((dst + 0.5) * scale)), inSize - 1);
+}
+
+const CUBIC_A = -0.75;
+
+/** The same two pieces evaluated step by step in float32 (A = -0.75), as PyTorch's kernels do. */
+function cubicConvolution1f(x: number): number {
+  const a = CUBIC_A;
+  return f32(f32(f32(f32(f32((a + 2) * x) - (a + 3)) * x) * x) + 1);
+}
+function cubicConvolution2f(x: number): number {
+  const a = CUBIC_A;
+  return f32(f32(f32(f32(f32(f32(a * x) - 5 * a) * x) + 8 * a) * x) - 4 * a);
+}
+
+/** Pillow's filters for antialiasing: triangle, and Keys' cubic with a = -0.5. */
+function triangleFilter(x: number): number {
+  x = Math.abs(x);
+  return x < 1 ? 1 - x : 0;
+}
+function antialiasCubicFilter(x: number): number {
+  const a = -0.5;
+  x = Math.abs(x);
+  if (x < 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
+  if (x < 2) return (((x - 5) * x + 8) * x - 4) * a;
+  return 0;
+}
+
+/** Adaptive pooling window bounds, computed in float32 as PyTorch 1.13 does. */
+export function adaptiveStart(o: number, inSize: number, outSize: number): number {
+  return Math.floor(f32(f32(o * inSize) / outSize));
+}
+export function adaptiveEnd(o: number, inSize: number, outSize: number): number {
+  return Math.ceil(f32(f32((o + 1) * inSize) / outSize));
+}
+
+// ---- per-axis tables ----
+
+function table(inSize: number, outSize: number, taps: number): AxisTable {
+  return { inSize, outSize, taps, index: new Int32Array(outSize * taps), weight: new Float32Array(outSize * taps) };
+}
+
+function nearestTable(inSize: number, outSize: number, userScale: number | undefined, exact: boolean,
+                      shortcuts = true): AxisTable {
+  const t = table(inSize, outSize, 1);
+  for (let o = 0; o < outSize; o++) {
+    t.index[o] = exact ? nearestExactIndex(o, inSize, outSize, userScale)
+      : nearestIndex(o, inSize, outSize, userScale, shortcuts);
+    t.weight[o] = 1;
+  }
+  return t;
+}
+
+export function identityTable(size: number): AxisTable {
+  return nearestTable(size, size, undefined, false);
+}
+
+function linearTable(inSize: number, outSize: number, alignCorners: boolean, userScale: number | undefined): AxisTable {
+  const t = table(inSize, outSize, 2);
+  if (inSize === outSize) {
+    // PyTorch "copies" when the size is unchanged, whatever the scale or alignCorners, as
+    // 1 * x[o] + 0 * x[o]: an infinity there becomes NaN, so keep the zero-weight tap.
+    for (let o = 0; o < outSize; o++) {
+      t.index[2 * o] = o;
+      t.index[2 * o + 1] = o;
+      t.weight[2 * o] = 1;
+      t.weight[2 * o + 1] = 0;
+    }
+    return t;
+  }
+  const scale = areaPixelScale(inSize, outSize, alignCorners, userScale);
+  for (let o = 0; o < outSize; o++) {
+    const src = sourceIndex(scale, o, alignCorners, false);
+    const i0 = Math.min(Math.trunc(src), inSize - 1);
+    const lambda1 = Math.min(Math.max(f32(src - i0), 0), 1);
+    t.index[2 * o] = i0;
+    t.index[2 * o + 1] = i0 + (i0 < inSize - 1 ? 1 : 0);
+    t.weight[2 * o] = f32(1 - lambda1);
+    t.weight[2 * o + 1] = lambda1;
+  }
+  return t;
+}
+
+function cubicTable(inSize: number, outSize: number, alignCorners: boolean, userScale: number | undefined): AxisTable {
+  const t = table(inSize, outSize, 4);
+  const scale = areaPixelScale(inSize, outSize, alignCorners, userScale);
+  for (let o = 0; o < outSize; o++) {
+    const src = sourceIndex(scale, o, alignCorners, true);
+    const i = Math.min(Math.floor(src), inSize - 1);
+    const x = Math.min(Math.max(f32(src - i), 0), 1);
+    // In float32 arithmetic, as PyTorch: near-zero weights keep PyTorch's sign, which decides
+    // whether an infinity in that tap comes out as +Infinity or -Infinity.
+    const x1 = f32(1 - x);
+    const w = [cubicConvolution2f(f32(x + 1)), cubicConvolution1f(x), cubicConvolution1f(x1), cubicConvolution2f(f32(x1 + 1))];
+    for (let k = 0; k < 4; k++) {
+      t.index[4 * o + k] = Math.max(Math.min(i - 1 + k, inSize - 1), 0);
+      t.weight[4 * o + k] = w[k];
+    }
+  }
+  return t;
+}
+
+/**
+ * Antialiased tables (PyTorch's _upsample_*_aa, after Pillow): the filter is widened by the scale
+ * when downsampling, taps outside the input are dropped, and the weights are renormalised.
+ */
+function antialiasTable(inSize: number, outSize: number, alignCorners: boolean, userScale: number | undefined,
+                        cubic: boolean): AxisTable {
+  const filter = cubic ? antialiasCubicFilter : triangleFilter;
+  const scale = areaPixelScale(inSize, outSize, alignCorners, userScale);
+  // float32 throughout, as PyTorch's _compute_weights_aa: a weight that is exactly 0 there
+  // (0 * Infinity = NaN) must be exactly 0 here too.
+  const support = f32((cubic ? 2 : 1) * (scale >= 1 ? scale : 1));
+  const invScale = scale >= 1 ? f32(1 / scale) : 1;
+  const windows: Array<{ start: number; weights: number[] }> = [];
+  let taps = 1;
+  for (let o = 0; o < outSize; o++) {
+    const center = f32(scale * (o + 0.5));
+    const start = Math.max(Math.trunc(f32(center - support) + 0.5), 0);
+    const size = Math.min(Math.trunc(f32(center + support) + 0.5), inSize) - start;
+    const weights: number[] = [];
+    let total = 0;
+    for (let j = 0; j < size; j++) {
+      const w = f32(filter(f32(f32(f32(j + start) - center) + 0.5) * invScale));
+      weights.push(w);
+      total = f32(total + w);
+    }
+    windows.push({ start, weights: total !== 0 ? weights.map((w) => f32(w / total)) : weights });
+    taps = Math.max(taps, size);
+  }
+  // Windows shorter than `taps` are filled by halving their largest weights into adjacent taps
+  // (exact: w/2 + w/2 = w), not with zero-weight taps: 0 * Infinity is NaN where PyTorch, which
+  // loops over each window's own length, has no tap at all.
+  const t = table(inSize, outSize, taps);
+  windows.forEach(({ start, weights }, o) => {
+    const pieces = weights.map((w, j) => ({ j, w }));
+    while (pieces.length < taps) {
+      let at = 0;
+      for (let k = 1; k < pieces.length; k++) if (Math.abs(pieces[k].w) > Math.abs(pieces[at].w)) at = k;
+      const half = { j: pieces[at].j, w: pieces[at].w / 2 };
+      pieces.splice(at, 1, half, { ...half });
+    }
+    pieces.forEach(({ j, w }, k) => {
+      t.index[o * taps + k] = start + j;
+      t.weight[o * taps + k] = w;
+    });
+  });
+  return t;
+}
+
+/**
+ * The longest run of W outputs [lo, hi) on which the table repeats with period 2, starting at
+ * either parity (an even start first on ties). Bilinear and bicubic 2x repeat from an odd start,
+ * where both phases read the same sources, which the kernel's stretch loads once.
+ */
+export function periodTwoRun(t: AxisTable): [number, number] {
+  const k = t.taps;
+  const repeats = (o: number): boolean => {
+    for (let i = 0; i < 2 * k; i++) {
+      if (t.index[(o + 2) * k + i] !== t.index[o * k + i] + 1 || t.weight[(o + 2) * k + i] !== t.weight[o * k + i]) return false;
+    }
+    return true;
+  };
+  let best: [number, number] = [0, 0];
+  for (const parity of [0, 1]) {
+    let lo = -1;
+    for (let o = parity; o + 3 < t.outSize; o += 2) {
+      if (repeats(o)) {
+        if (lo < 0) lo = o;
+        if (o + 4 - lo > best[1] - best[0]) best = [lo, o + 4];
+      } else {
+        lo = -1;
+      }
+    }
+  }
+  return best;
+}
+
+/**
+ * One axis's table for every mode but area (also used by resizeImage). `nearestShortcuts`: the
+ * channels-last nearest kernel's copy/halve shortcuts (spatial rank > 1 and C == 1).
+ */
+export function axisTableFor(mode: Exclude<InterpolateMode, 'area'>, inSize: number, outSize: number,
+                             userScale: number | undefined, alignCorners: boolean, antialias: boolean,
+                             nearestShortcuts: boolean): AxisTable {
+  switch (mode) {
+    case 'nearest': return nearestTable(inSize, outSize, userScale, false, nearestShortcuts);
+    case 'nearest-exact': return nearestTable(inSize, outSize, userScale, true);
+    case 'bicubic': return antialias ? antialiasTable(inSize, outSize, alignCorners, userScale, true)
+      : cubicTable(inSize, outSize, alignCorners, userScale);
+    default: return antialias ? antialiasTable(inSize, outSize, alignCorners, userScale, false)
+      : linearTable(inSize, outSize, alignCorners, userScale);
+  }
+}
+
+// ---- area ----
+
+/** Adaptive-pooling windows as a table (resizeImage's area): taps = the longest window, weights 1/length (area is separable). */
+export function areaTable(inSize: number, outSize: number): AxisTable {
+  const starts = Int32Array.from({ length: outSize }, (_, o) => adaptiveStart(o, inSize, outSize));
+  const ends = Int32Array.from({ length: outSize }, (_, o) => adaptiveEnd(o, inSize, outSize));
+  let taps = 1;
+  for (let o = 0; o < outSize; o++) taps = Math.max(taps, ends[o] - starts[o]);
+  const index = new Int32Array(outSize * taps);
+  const weight = new Float32Array(outSize * taps);
+  for (let o = 0; o < outSize; o++) {
+    const length = ends[o] - starts[o];
+    for (let k = 0; k < taps; k++) {
+      index[o * taps + k] = Math.min(starts[o] + k, inSize - 1);
+      weight[o * taps + k] = k < length ? 1 / length : 0;
+    }
+  }
+  return { inSize, outSize, taps, index, weight };
+}
+
