@@ -12,7 +12,7 @@
 //
 // Pointers are byte addresses; sizes, strides and offsets are element counts.
 
-import { madd } from './simd';
+import { madd } from './lib/simd';
 
 /** Int32 fields of one phase record (see src/conv.ts). */
 const PHASE_FIELDS = 11;

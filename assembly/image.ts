@@ -10,7 +10,7 @@
 // by the wrapper by at least 16 bytes (the 2- and 3-channel pixel loads and stores overlap).
 
 import { blendAxis, resampleRows } from './interpolate';
-import { ringSlots } from './ring';
+import { ringSlots } from './lib/ring';
 
 // Lanes that hold alpha in a vector of two gray + alpha pixels (a function: a v128 global would
 // not compile in the scalar build).
@@ -252,7 +252,7 @@ function blendRowToBytes(cache: usize, slotBytes: usize, blended: usize, stride:
 /**
  * Resizes an interleaved image. Tables: rows (H axis, `tapsH` taps) and columns (W axis).
  * Scratch: `line` (inW * channels floats + 16 bytes), `cache` (ringSlots(tapsH) slots of `stride`
- * floats, stride >= outW * channels + 4; ./ring.ts), `blended` (stride floats), `slots` (an i32 a
+ * floats, stride >= outW * channels + 4; ./lib/ring.ts), `blended` (stride floats), `slots` (an i32 a
  * slot: the input row it holds) and `slotIndex` (tapsH i32).
  */
 export function resizeImage(src: usize, dst: usize, inW: i32, channels: i32, outW: i32, outH: i32, premultiply: bool,

@@ -5,8 +5,8 @@
 //
 // Pointers are byte addresses; sizes are element counts.
 
-import { ringSlots } from './ring';
-import { madd } from './simd';
+import { ringSlots } from './lib/ring';
+import { madd } from './lib/simd';
 
 // ---- contiguous blends: out[i] = sum_t w_t * row_t[i], SIMD over i, one scalar tail ----
 
@@ -401,7 +401,7 @@ export function resampleRows(src: usize, dst: usize, rows: i32, inW: i32, outW: 
 
 /**
  * 2-D separable interpolation with a row cache: each output row blends K rows of the W-resampled
- * input, kept in a ring (./ring.ts; a row is resampled once per plane since the tables are
+ * input, kept in a ring (./lib/ring.ts; a row is resampled once per plane since the tables are
  * monotonic), so intermediates stay in L1 and each output row is written once. With one tap on H
  * (nearest) the W pass writes straight into the output. `ringRows` holds the slots' i32 row tags.
  */

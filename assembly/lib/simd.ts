@@ -1,6 +1,6 @@
 // Small SIMD helpers shared by the kernels, so one source builds the scalar, SIMD and relaxed-SIMD
 // modules. Call them only inside `if (ASC_FEATURE_SIMD)` branches: the compiler drops untaken
-// constant branches, so the scalar build never sees a v128. Not re-exported from index.ts (an
+// constant branches, so the scalar build never sees a v128. Nothing under lib/ is a module export (an
 // exported v128 signature would break the scalar build).
 
 /**
