@@ -1,6 +1,7 @@
-// The module's exports: pointer-based kernels, one file a family. The wrapper (src/) owns all
+// The module's exports: pointer-based kernels, one file a family (helpers live under lib/). The wrapper (src/) owns all
 // allocation; kernels never allocate, so the stub runtime is enough.
 export * from './interpolate';
+export * from './area';
 export * from './conv';
 export * from './shuffle';
 export * from './image';

@@ -13,3 +13,12 @@
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(f32x4.mul(a, b), c);
 }
+
+/**
+ * Stores x and y interleaved lane by lane, x0 y0 x1 y1 x2 y2 x3 y3, as 8 floats at `out`: phases
+ * x (outputs 2j) and y (outputs 2j + 1) of four pairs of a 2x stretch.
+ */
+@inline export function storePairs(out: usize, x: v128, y: v128): void {
+  v128.store(out, v128.shuffle<f32>(x, y, 0, 4, 1, 5));
+  v128.store(out, v128.shuffle<f32>(x, y, 2, 6, 3, 7), 16);
+}
