@@ -2,9 +2,10 @@
 // same per-axis tables interpolate uses; nothing here knows a coordinate rule.
 //
 // Per output row: each input row it needs is converted to float once (colour premultiplied by
-// alpha / 255 when asked) and resampled along W into a row cache (slot = row % taps, enough
-// since a row's taps are consecutive rows); the cached rows are blended vertically straight into
-// bytes: divided by alpha, clamped, rounded half to even (by adding 2^23), narrowed.
+// alpha / 255 when asked) and resampled along W into a row cache (a ring: row r in slot
+// r & (ringSlots(taps) - 1), lib/ring.ts; enough since a row's taps are consecutive rows); the
+// cached rows are blended vertically straight into bytes: divided by alpha, clamped, rounded half
+// to even (by adding 2^23), narrowed.
 //
 // Pointers are byte addresses. Buffers read or written a whole vector past their end are padded
 // by the wrapper by at least 16 bytes (the 2- and 3-channel pixel loads and stores overlap).
@@ -244,7 +245,7 @@ function blendRowToBytes(cache: usize, slotBytes: usize, blended: usize, stride:
     }
     if (i == n) return;
   }
-  // The rest [i, n): blend the whole row (interpolate's kernel), convert from i.
+  // The rest [i, n): blend the whole row (interpolate's blendAxis), convert from i.
   blendAxis(cache, blended, 1, taps, 1, stride, taps, slotIndex, weight);
   floatsToBytes(blended + (<usize>i << 2), dst + <usize>i, n - i, channels, premultiply);
 }

@@ -120,8 +120,9 @@ export function separable2d(src: usize, dst: usize, ring: usize, ringRows: usize
 }
 
 /**
- * Separable interpolation of `planes` (N*C) planes of rank 1-3, processed `chunk` planes at a
- * time so the intermediate results stay in cache. Axis tables: W (contiguous), H, D.
+ * Separable interpolation of `planes` (N*C) planes of rank 1 or 3 (the wrapper sends rank 2 to
+ * separable2d; any rank but 1 takes the three passes), processed `chunk` planes at a time so the
+ * intermediate results stay in cache. Axis tables: W (contiguous), H, D.
  */
 export function separable(src: usize, dst: usize, tmpA: usize, tmpB: usize, planes: i32, chunk: i32, rank: i32,
                           inD: i32, inH: i32, inW: i32, outD: i32, outH: i32, outW: i32,
@@ -136,9 +137,6 @@ export function separable(src: usize, dst: usize, tmpA: usize, tmpB: usize, plan
     const d = dst + <usize>p * outPlane;
     if (rank == 1) {
       resampleRows(s, d, n, inW, outW, tapsW, indexW, weightW, periodLo, periodHi);
-    } else if (rank == 2) {
-      resampleRows(s, tmpA, n * inH, inW, outW, tapsW, indexW, weightW, periodLo, periodHi);
-      blendAxis(tmpA, d, n, inH, outH, outW, tapsH, indexH, weightH);
     } else {
       resampleRows(s, tmpA, n * inD * inH, inW, outW, tapsW, indexW, weightW, periodLo, periodHi);
       blendAxis(tmpA, tmpB, n * inD, inH, outH, outW, tapsH, indexH, weightH);
