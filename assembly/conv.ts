@@ -12,10 +12,11 @@
 //
 // Pointers are byte addresses; sizes, strides and offsets are element counts.
 
+import {
+  blockEnd, PHASE_FIELDS, PHASE_K, PHASE_OFFSETS, PHASE_OUT, PHASE_PACKED, PHASE_PIXELS_D, PHASE_PIXELS_H,
+  PHASE_PIXELS_W, PHASE_STEP_D, PHASE_STEP_H, PHASE_STEP_W, PHASE_TAPS,
+} from './lib/phase';
 import { madd } from './lib/simd';
-
-/** Int32 fields of one phase record (see src/conv.ts). */
-const PHASE_FIELDS = 11;
 
 // ---- preparing x and the packed weights ----
 
@@ -62,9 +63,9 @@ export function gatherInput(src: usize, dst: usize, planes: i32, inD: i32, inH: 
 
 /**
  * Packs every group's weights in the micro-kernels' order: per phase, blocks of 4 output channels
- * with K-major entries of 4 floats (with M % 4 == 3 the last block holds 3 and a zero channel),
- * then the remaining channels, K floats each. Weight element of
- * (co, ci, tap) within a group: co*coStride + ci*ciStride + taps[tap].
+ * with K-major entries of 4 floats (blockEnd, lib/phase.ts: with M % 4 == 3 the last block holds 3
+ * and a zero channel), then the remaining channels, K floats each. Weight element of (co, ci, tap)
+ * within a group: co*coStride + ci*ciStride + taps[tap].
  */
 export function packWeights(dst: usize, src: usize, phases: usize, phaseCount: i32, taps: usize, groups: i32,
                             groupIn: i32, M: i32, coStride: i32, ciStride: i32, weightGroup: i32): void {
@@ -74,11 +75,11 @@ export function packWeights(dst: usize, src: usize, phases: usize, phaseCount: i
     const s = src + (<usize>(g * weightGroup) << 2);
     for (let ph = 0; ph < phaseCount; ph++) {
       const rec = phases + (<usize>(ph * PHASE_FIELDS) << 2);
-      const t0 = taps + (<usize>load<i32>(rec, 40) << 2);
-      const t1 = t0 + (<usize>(load<i32>(rec, 12) / groupIn) << 2);
-      const blockEnd = (M & 3) == 3 ? M : M & ~3; // as in convPhases
+      const t0 = taps + (<usize>load<i32>(rec, PHASE_TAPS << 2) << 2);
+      const t1 = t0 + (<usize>(load<i32>(rec, PHASE_K << 2) / groupIn) << 2);
+      const end = blockEnd(M);
       let co = 0;
-      for (; co < blockEnd; co += 4) {
+      for (; co < end; co += 4) {
         const rows = min(M - co, 4);
         for (let ci = 0; ci < groupIn; ci++) {
           const base = s + (<usize>(co * coStride + ci * ciStride) << 2);
@@ -92,7 +93,7 @@ export function packWeights(dst: usize, src: usize, phases: usize, phaseCount: i
           }
         }
       }
-      for (co = blockEnd; co < M; co++) {
+      for (co = end; co < M; co++) {
         for (let ci = 0; ci < groupIn; ci++) {
           const base = s + (<usize>(co * coStride + ci * ciStride) << 2);
           for (let t = t0; t < t1; t += 4) {
@@ -130,8 +131,9 @@ export function packWeights(dst: usize, src: usize, phases: usize, phaseCount: i
 
 /**
  * Four output channels (rows oc, oc + chan, ...) over `pixels` pixels of one row; `rows` 3 is the
- * last block of a group with M % 4 == 3, padded with a zero channel that is computed, not stored. `xRow` is the
- * x address of pixel 0 (before offsets), `w` the channel block's packed weights [k][4].
+ * last block of a group with M % 4 == 3 (blockEnd), padded with a zero channel that is computed,
+ * not stored. `xRow` is the x address of pixel 0 (before offsets), `w` the channel block's packed
+ * weights [k][4].
  * SIMD: 4 channels x 8 pixels in eight accumulators; the last tile may read past the row (into
  * the next row or x's slack) and stores only its valid pixels.
  */
@@ -284,18 +286,18 @@ export function convPhases(x: usize, xBatch: i32, xGroup: i32, xStrideD: i32, xS
       const bg = bias + (<usize>(g * M) << 2);
       for (let ph = 0; ph < phaseCount; ph++) {
         const rec = phases + (<usize>(ph * PHASE_FIELDS) << 2);
-        const qD = load<i32>(rec), qH = load<i32>(rec, 4), qW = load<i32>(rec, 8), K = load<i32>(rec, 12);
-        const offs = offsets + (<usize>load<i32>(rec, 16) << 2);
-        let w = pg + (<usize>load<i32>(rec, 20) << 2);
-        const outBase = og + (<usize>load<i32>(rec, 24) << 2);
-        const stepD = <usize>load<i32>(rec, 28) << 2, stepH = <usize>load<i32>(rec, 32) << 2;
-        const step = <usize>load<i32>(rec, 36) << 2;
+        const qD = load<i32>(rec, PHASE_PIXELS_D << 2), qH = load<i32>(rec, PHASE_PIXELS_H << 2);
+        const qW = load<i32>(rec, PHASE_PIXELS_W << 2), K = load<i32>(rec, PHASE_K << 2);
+        const offs = offsets + (<usize>load<i32>(rec, PHASE_OFFSETS << 2) << 2);
+        let w = pg + (<usize>load<i32>(rec, PHASE_PACKED << 2) << 2);
+        const outBase = og + (<usize>load<i32>(rec, PHASE_OUT << 2) << 2);
+        const stepD = <usize>load<i32>(rec, PHASE_STEP_D << 2) << 2, stepH = <usize>load<i32>(rec, PHASE_STEP_H << 2) << 2;
+        const step = <usize>load<i32>(rec, PHASE_STEP_W << 2) << 2;
         const blockBytes = <usize>K << 4;
-        // Blocks of 4 channels; with M % 4 == 3 the last block has 3 (cheaper than three single
-        // channels), otherwise the 1-2 channels left go one by one.
-        const blockEnd = (M & 3) == 3 ? M : M & ~3;
+        // Blocks of 4 channels (the last may hold 3), then single channels: blockEnd, lib/phase.ts.
+        const end = blockEnd(M);
         let m = 0;
-        for (; m < blockEnd; m += 4) {
+        for (; m < end; m += 4) {
           const rows = min(M - m, 4);
           const bm = bg + (<usize>m << 2);
           const b0 = load<f32>(bm), b1 = load<f32>(bm, 4), b2 = load<f32>(bm, 8);
@@ -309,8 +311,7 @@ export function convPhases(x: usize, xBatch: i32, xGroup: i32, xStrideD: i32, xS
           }
           w += blockBytes;
         }
-        m = blockEnd;
-        for (; m < M; m++) {
+        for (m = end; m < M; m++) {
           const oc = outBase + <usize>m * chan;
           const b = load<f32>(bg + (<usize>m << 2));
           for (let d = 0; d < qD; d++) {
