@@ -10,7 +10,7 @@
 // Pointers are byte addresses; sizes are element counts.
 
 import { bilinearRow2x, mirroredAdjacentRun } from './lib/bilinear2x';
-import { accumulateRow, blend2, blend4, blendSlice, scaleRow } from './lib/blend';
+import { blendSlice } from './lib/blend';
 import { gatherRange, stretch2 } from './lib/resample';
 import { ringSlots } from './lib/ring';
 
@@ -27,7 +27,7 @@ export function blendAxis(src: usize, dst: usize, outer: i32, inLen: i32, outLen
     const dstBlock = dst + <usize>m * <usize>outLen * slice;
     for (let o = 0; o < outLen; o++) {
       const k = <usize>(o * taps) << 2;
-      blendSlice(dstBlock + <usize>o * slice, srcBlock, slice, taps, index + k, weight + k, inner);
+      blendSlice(dstBlock + <usize>o * slice, srcBlock, slice, taps, -1, index + k, weight + k, inner);
     }
   }
 }
@@ -98,23 +98,7 @@ export function separable2d(src: usize, dst: usize, ring: usize, ringRows: usize
         }
       }
       // Ring slots are addressed as "row r & mask", so the blend reads index & mask: remap on the fly.
-      blendRing(d + <usize>o * outRow, ring, outRow, tapsH, mask, indexH + k, weightH + k, outW);
-    }
-  }
-}
-
-@inline function blendRing(out: usize, ring: usize, slice: usize, taps: i32, mask: i32, ip: usize, wp: usize, inner: i32): void {
-  if (taps == 2) {
-    blend2(out, ring + <usize>(load<i32>(ip) & mask) * slice, ring + <usize>(load<i32>(ip, 4) & mask) * slice,
-           load<f32>(wp), load<f32>(wp, 4), inner);
-  } else if (taps == 4) {
-    blend4(out, ring + <usize>(load<i32>(ip) & mask) * slice, ring + <usize>(load<i32>(ip, 4) & mask) * slice,
-           ring + <usize>(load<i32>(ip, 8) & mask) * slice, ring + <usize>(load<i32>(ip, 12) & mask) * slice,
-           load<f32>(wp), load<f32>(wp, 4), load<f32>(wp, 8), load<f32>(wp, 12), inner);
-  } else {
-    scaleRow(out, ring + <usize>(load<i32>(ip) & mask) * slice, load<f32>(wp), inner);
-    for (let t = 1; t < taps; t++) {
-      accumulateRow(out, ring + <usize>(load<i32>(ip + (<usize>t << 2)) & mask) * slice, load<f32>(wp + (<usize>t << 2)), inner);
+      blendSlice(d + <usize>o * outRow, ring, outRow, tapsH, mask, indexH + k, weightH + k, outW);
     }
   }
 }

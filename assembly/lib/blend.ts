@@ -1,11 +1,12 @@
 // Contiguous blends, the primitives of every vertical (non-contiguous axis) pass: out[i] =
 // sum_t w_t * row_t[i], SIMD over i with one scalar tail, summed left to right as PyTorch does.
-// Used by interpolate's blendAxis and separable2d (and, through blendAxis, resizeImage). Pointers
-// are byte addresses; sizes are element counts. Helpers only: nothing under lib/ is a module export.
+// blendSlice is the entry, for interpolate's blendAxis and separable2d (and, through blendAxis,
+// resizeImage). Pointers are byte addresses; sizes are element counts. Helpers only: nothing
+// under lib/ is a module export.
 
 import { madd } from './simd';
 
-@inline export function blend2(dst: usize, a: usize, b: usize, w0: f32, w1: f32, n: i32): void {
+@inline function blend2(dst: usize, a: usize, b: usize, w0: f32, w1: f32, n: i32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const v0 = f32x4.splat(w0);
@@ -32,8 +33,8 @@ import { madd } from './simd';
   }
 }
 
-@inline export function blend4(dst: usize, a: usize, b: usize, c: usize, d: usize,
-                               w0: f32, w1: f32, w2: f32, w3: f32, n: i32): void {
+@inline function blend4(dst: usize, a: usize, b: usize, c: usize, d: usize,
+                        w0: f32, w1: f32, w2: f32, w3: f32, n: i32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const v0 = f32x4.splat(w0);
@@ -54,7 +55,7 @@ import { madd } from './simd';
 }
 
 /** dst = w * a (first tap of a generic blend). */
-@inline export function scaleRow(dst: usize, a: usize, w: f32, n: i32): void {
+@inline function scaleRow(dst: usize, a: usize, w: f32, n: i32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const v = f32x4.splat(w);
@@ -70,7 +71,7 @@ import { madd } from './simd';
 }
 
 /** dst += w * a (later taps of a generic blend). */
-@inline export function accumulateRow(dst: usize, a: usize, w: f32, n: i32): void {
+@inline function accumulateRow(dst: usize, a: usize, w: f32, n: i32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const v = f32x4.splat(w);
@@ -101,21 +102,25 @@ import { madd } from './simd';
   }
 }
 
-/** One output slice: the K-tap blend of source slices base + index[t] * slice. */
-@inline export function blendSlice(out: usize, base: usize, slice: usize, taps: i32, ip: usize, wp: usize, inner: i32): void {
+/**
+ * One output slice: the K-tap blend of source slices base + (index[t] & mask) * slice. blendAxis
+ * passes mask -1 (the index as it is); separable2d's row ring passes its slots - 1 (lib/ring.ts).
+ */
+@inline export function blendSlice(out: usize, base: usize, slice: usize, taps: i32, mask: i32,
+                                   ip: usize, wp: usize, inner: i32): void {
   if (taps == 1) {
-    copyRow(out, base + <usize>load<i32>(ip) * slice, inner);
+    copyRow(out, base + <usize>(load<i32>(ip) & mask) * slice, inner);
   } else if (taps == 2) {
-    blend2(out, base + <usize>load<i32>(ip) * slice, base + <usize>load<i32>(ip, 4) * slice,
+    blend2(out, base + <usize>(load<i32>(ip) & mask) * slice, base + <usize>(load<i32>(ip, 4) & mask) * slice,
            load<f32>(wp), load<f32>(wp, 4), inner);
   } else if (taps == 4) {
-    blend4(out, base + <usize>load<i32>(ip) * slice, base + <usize>load<i32>(ip, 4) * slice,
-           base + <usize>load<i32>(ip, 8) * slice, base + <usize>load<i32>(ip, 12) * slice,
+    blend4(out, base + <usize>(load<i32>(ip) & mask) * slice, base + <usize>(load<i32>(ip, 4) & mask) * slice,
+           base + <usize>(load<i32>(ip, 8) & mask) * slice, base + <usize>(load<i32>(ip, 12) & mask) * slice,
            load<f32>(wp), load<f32>(wp, 4), load<f32>(wp, 8), load<f32>(wp, 12), inner);
   } else {
-    scaleRow(out, base + <usize>load<i32>(ip) * slice, load<f32>(wp), inner);
+    scaleRow(out, base + <usize>(load<i32>(ip) & mask) * slice, load<f32>(wp), inner);
     for (let t = 1; t < taps; t++) {
-      accumulateRow(out, base + <usize>load<i32>(ip + (<usize>t << 2)) * slice, load<f32>(wp + (<usize>t << 2)), inner);
+      accumulateRow(out, base + <usize>(load<i32>(ip + (<usize>t << 2)) & mask) * slice, load<f32>(wp + (<usize>t << 2)), inner);
     }
   }
 }
