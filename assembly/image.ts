@@ -253,7 +253,7 @@ function blendRowToBytes(cache: usize, slotBytes: usize, blended: usize, stride:
 /**
  * Resizes an interleaved image. Tables: rows (H axis, `tapsH` taps) and columns (W axis).
  * Scratch: `line` (inW * channels floats + 16 bytes), `cache` (ringSlots(tapsH) slots of `stride`
- * floats, stride >= outW * channels + 4; ./lib/ring.ts), `blended` (stride floats), `slots` (an i32 a
+ * floats, stride >= outW * channels + 4; lib/ring.ts), `blended` (stride floats), `slots` (an i32 a
  * slot: the input row it holds) and `slotIndex` (tapsH i32).
  */
 export function resizeImage(src: usize, dst: usize, inW: i32, channels: i32, outW: i32, outH: i32, premultiply: bool,

@@ -53,7 +53,7 @@ export function resampleRows(src: usize, dst: usize, rows: i32, inW: i32, outW: 
 
 /**
  * 2-D separable interpolation with a row cache: each output row blends K rows of the W-resampled
- * input, kept in a ring (./lib/ring.ts; a row is resampled once per plane since the tables are
+ * input, kept in a ring (lib/ring.ts; a row is resampled once per plane since the tables are
  * monotonic), so intermediates stay in L1 and each output row is written once. With one tap on H
  * (nearest) the W pass writes straight into the output. `ringRows` holds the slots' i32 row tags.
  */
