@@ -2,15 +2,16 @@
 // same per-axis tables interpolate uses; nothing here knows a coordinate rule.
 //
 // Per output row: each input row it needs is converted to float once (colour premultiplied by
-// alpha / 255 when asked) and resampled along W into a row cache (slot = row % taps, enough
-// since a row's taps are consecutive rows); the cached rows are blended vertically straight into
-// bytes: divided by alpha, clamped, rounded half to even (by adding 2^23), narrowed.
+// alpha / 255 when asked) and resampled along W into a row cache (a ring: row r in slot
+// r & (ringSlots(taps) - 1), lib/ring.ts; enough since a row's taps are consecutive rows); the
+// cached rows are blended vertically straight into bytes: divided by alpha, clamped, rounded half
+// to even (by adding 2^23), narrowed.
 //
 // Pointers are byte addresses. Buffers read or written a whole vector past their end are padded
 // by the wrapper by at least 16 bytes (the 2- and 3-channel pixel loads and stores overlap).
 
 import { blendAxis, resampleRows } from './interpolate';
-import { ringSlots } from './ring';
+import { ringSlots } from './lib/ring';
 
 // Lanes that hold alpha in a vector of two gray + alpha pixels (a function: a v128 global would
 // not compile in the scalar build).
@@ -244,7 +245,7 @@ function blendRowToBytes(cache: usize, slotBytes: usize, blended: usize, stride:
     }
     if (i == n) return;
   }
-  // The rest [i, n): blend the whole row (interpolate's kernel), convert from i.
+  // The rest [i, n): blend the whole row (interpolate's blendAxis), convert from i.
   blendAxis(cache, blended, 1, taps, 1, stride, taps, slotIndex, weight);
   floatsToBytes(blended + (<usize>i << 2), dst + <usize>i, n - i, channels, premultiply);
 }
@@ -252,7 +253,7 @@ function blendRowToBytes(cache: usize, slotBytes: usize, blended: usize, stride:
 /**
  * Resizes an interleaved image. Tables: rows (H axis, `tapsH` taps) and columns (W axis).
  * Scratch: `line` (inW * channels floats + 16 bytes), `cache` (ringSlots(tapsH) slots of `stride`
- * floats, stride >= outW * channels + 4; ./ring.ts), `blended` (stride floats), `slots` (an i32 a
+ * floats, stride >= outW * channels + 4; lib/ring.ts), `blended` (stride floats), `slots` (an i32 a
  * slot: the input row it holds) and `slotIndex` (tapsH i32).
  */
 export function resizeImage(src: usize, dst: usize, inW: i32, channels: i32, outW: i32, outH: i32, premultiply: bool,

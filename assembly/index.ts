@@ -1,21 +1,10 @@
-// The module's exports: pointer-based kernels, one file a family. The wrapper (src/) owns all
-// allocation; kernels never allocate, so the stub runtime is enough.
+// The module's exports, in this order: every `export function` of the kernel files at this level
+// (pointer-based kernels, one file a family; their helpers live under lib/, which exports nothing
+// to the module). The wrapper (src/) owns all allocation; kernels never allocate, so the stub
+// runtime is enough.
+export * from './module';
 export * from './interpolate';
+export * from './area';
 export * from './conv';
 export * from './shuffle';
 export * from './image';
-
-/** First free byte after the module's static data: the wrapper's arena starts here. */
-export function heapBase(): usize {
-  return __heap_base;
-}
-
-/** Whether this build was compiled with SIMD (lets the wrapper report a module it was handed). */
-export function isSimd(): bool {
-  return ASC_FEATURE_SIMD;
-}
-
-/** Whether this build was compiled with relaxed SIMD (fused multiply-add in `madd`). */
-export function isRelaxedSimd(): bool {
-  return ASC_FEATURE_RELAXED_SIMD;
-}

@@ -2,6 +2,8 @@
 // and the large side (p, h*r + i, w*r + j). Each (p, h, i) pair of rows moves as a unit: r small
 // rows of `width` floats interleave into one large row of width*r floats (or the reverse).
 
+import { storePairs } from './lib/simd';
+
 /** Interleaves (upscale) or de-interleaves r rows; factor 2 has a SIMD path. */
 export function pixelShuffle(src: usize, dst: usize, planes: i32, r: i32, height: i32, width: i32, upscale: bool): void {
   const smallRow = <usize>width << 2;
@@ -20,9 +22,7 @@ export function pixelShuffle(src: usize, dst: usize, planes: i32, r: i32, height
             for (; x + 4 <= width; x += 4) {
               const s = <usize>x << 2;
               if (upscale) {
-                const a = v128.load(small + s), b = v128.load(small1 + s);
-                v128.store(large + 2 * s, v128.shuffle<f32>(a, b, 0, 4, 1, 5));
-                v128.store(large + 2 * s, v128.shuffle<f32>(a, b, 2, 6, 3, 7), 16);
+                storePairs(large + 2 * s, v128.load(small + s), v128.load(small1 + s));
               } else {
                 const a = v128.load(large + 2 * s), b = v128.load(large + 2 * s, 16);
                 v128.store(small + s, v128.shuffle<f32>(a, b, 0, 2, 4, 6));

@@ -1,7 +1,7 @@
 // The row cache of the 2-D kernels (interpolate's separable2d, resizeImage): source row r lives
 // in slot r & (slots - 1) of a ring with a power-of-two number of slots, so finding a row's slot
 // is a mask, not a division (a division per tap per output row cost ~9% of a bilinear 2x call).
-// Not re-exported by index.ts: a helper, not a kernel.
+// A helper, not a kernel: nothing under lib/ is a module export.
 
 /** Slots for K taps: the power of two >= K (src/wasm/module.ts Layout.rowRing must agree). */
 @inline export function ringSlots(taps: i32): i32 {

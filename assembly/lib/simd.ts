@@ -1,6 +1,6 @@
 // Small SIMD helpers shared by the kernels, so one source builds the scalar, SIMD and relaxed-SIMD
 // modules. Call them only inside `if (ASC_FEATURE_SIMD)` branches: the compiler drops untaken
-// constant branches, so the scalar build never sees a v128. Not re-exported from index.ts (an
+// constant branches, so the scalar build never sees a v128. Nothing under lib/ is a module export (an
 // exported v128 signature would break the scalar build).
 
 /**
@@ -12,4 +12,13 @@
 @inline export function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(f32x4.mul(a, b), c);
+}
+
+/**
+ * Stores x and y interleaved lane by lane, x0 y0 x1 y1 x2 y2 x3 y3, as 8 floats at `out`: phases
+ * x (outputs 2j) and y (outputs 2j + 1) of four pairs of a 2x stretch.
+ */
+@inline export function storePairs(out: usize, x: v128, y: v128): void {
+  v128.store(out, v128.shuffle<f32>(x, y, 0, 4, 1, 5));
+  v128.store(out, v128.shuffle<f32>(x, y, 2, 6, 3, 7), 16);
 }
