@@ -6,7 +6,7 @@
 // averaged 12% slower over all 16.
 //
 // Build each variant with an imported memory, e.g.
-//   npx asc assembly/index.ts -o /tmp/a.wasm -O3 --enable simd --runtime stub --noAssert --converge --initialMemory 1 --importMemory
+//   npx asc assembly/*.ts -o /tmp/a.wasm -O3 --enable simd --runtime stub --noAssert --converge --initialMemory 1 --importMemory
 // then: node bench/kernel-ab.js /tmp/a.wasm /tmp/b.wasm
 // Environment: SHAPE (default [1,32,256,256]), MODE (bilinear), OFFS (output offsets in bytes,
 // default 0,64,128,192: where 64-byte-aligned tensors land), ROUNDS (8).

@@ -56,7 +56,7 @@ it('covers every mode and rank the issue names', () => {
 });
 
 it('bilinear and bicubic 2x: the W period run starts where both phases read the same sources', async () => {
-  // The SIMD stretch loads shared sources once (assembly/interpolate.ts stretch2); the fixtures
+  // The SIMD stretch loads shared sources once (assembly/lib/resample.ts stretch2); the fixtures
   // above check its values, this that the plan hands it the run that takes that path.
   const { planInterpolate } = await import('../src/interpolate.js');
   for (const [mode, taps] of [['bilinear', 2], ['bicubic', 4]] as const) {
@@ -72,7 +72,7 @@ it('bilinear and bicubic 2x: the W period run starts where both phases read the 
 });
 
 it('bilinear 2x rows (H first): every width and row alignment agrees with the plain-JS reference', async () => {
-  // assembly/interpolate.ts bilinearRow2x: an unaligned block first when a row's first pair is
+  // assembly/lib/bilinear2x.ts bilinearRow2x: an unaligned block first when a row's first pair is
   // not on a 16-byte boundary (odd widths alternate), whole blocks, and blocks overlapping the
   // run's end, one or two of them. Widths 1-40 reach every branch (from 9 on, rows take this path).
   const [simd, , js] = backends;
