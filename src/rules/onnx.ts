@@ -119,26 +119,41 @@ export const COORDINATE_RULES: Readonly<Record<CoordinateTransformationMode, Coo
   },
 };
 
-// ---- nearest rules: source coordinate -> chosen input index (before clamping) ----
+// ---- the tap window and the ratio, as the reference finds them ----
 
-export type NearestRule = (x: number) => number;
-
-/** x exactly integral picks x; otherwise the fraction decides, as the reference's ratio test. */
-function nearestBy(pickUpper: (fraction: number) => boolean): NearestRule {
-  return (x) => {
-    const lo = Math.floor(x);
-    return x === lo ? x : pickUpper(x - lo) ? lo + 1 : lo;
-  };
+/**
+ * The reference measures the ratio from x (1 when x is integral: it keeps the tap on the left)
+ * but places the window from x + n/2 rounded to float64, so a tiny x such as 1e-16 gets a window
+ * one tap to the left. Kept: with excludeOutside that decides which taps count.
+ */
+export function tapWindow(x: number, taps: number): { first: number; ratio: number } {
+  const lo = Math.floor(x);
+  const ratio = x === lo ? 1 : x - lo;
+  const pad = Math.ceil(taps / 2);
+  const xp = x + pad;
+  const p = Math.floor(xp);
+  return { first: p + (xp === p ? -(taps >> 1) : 1 - (taps >> 1)) - pad, ratio };
 }
 
+// ---- nearest rules: take the upper of the window's two taps? ----
+
+export type NearestRule = (ratio: number) => boolean;
+
+/** ratio 1 (x integral) always takes the upper tap, which is x itself. */
 export const NEAREST_RULES: Readonly<Record<NearestMode, NearestRule>> = {
-  round_prefer_floor: nearestBy((r) => r > 0.5),
-  round_prefer_ceil: nearestBy((r) => r >= 0.5),
-  floor: nearestBy(() => false),
-  ceil: nearestBy(() => true),
+  round_prefer_floor: (r) => r === 1 || r > 0.5,
+  round_prefer_ceil: (r) => r === 1 || r >= 0.5,
+  floor: (r) => r === 1,
+  ceil: () => true,
 };
 
-// ---- filters: weights at the window's taps, given t = tap - x ----
+/** The input index nearest mode picks for source coordinate x, before clamping. */
+export function nearestIndex(x: number, mode: NearestMode): number {
+  const { first, ratio } = tapWindow(x, 2);
+  return NEAREST_RULES[mode](ratio) ? first + 1 : first;
+}
+
+// ---- filters ----
 
 /** Keys' cubic convolution with coefficient a, at distance d >= 0. */
 function keys(d: number, a: number): number {
@@ -148,19 +163,16 @@ function keys(d: number, a: number): number {
 }
 
 /**
- * Taps and weights of one output for linear or cubic: `count` taps starting at `first`, weights
- * of the filter at (tap - x) * s where s = min(scale, 1) widens it on downscale (antialias), then
- * normalised; without antialias the plain 2- or 4-tap kernel. ratio is in (0, 1], as the reference
- * keeps the tap left of an integral x.
+ * Linear or cubic weights for one output: the plain 2- or 4-tap kernel, or with antialias the
+ * filter at (tap - x) * s, s = min(scale, 1) (wider on downscale), over 2 - 2 * start taps, then
+ * normalised.
  */
 function filterWeights(mode: 'linear' | 'cubic', x: number, scale: number, o: NormalizedResizeOptions): { first: number; w: number[] } {
-  const lo = Math.floor(x);
-  const ratio = x === lo ? 1 : x - lo;
-  const base = x === lo ? x - 1 : lo; // the tap the ratio is measured from
   const s = o.antialias ? Math.min(scale, 1) : 1;
   const half = mode === 'linear' ? 1 : 2;
   const start = o.antialias ? Math.floor(-half / s) + 1 : 1 - half;
   const count = 2 - 2 * start;
+  const { first, ratio } = tapWindow(x, count);
   const w: number[] = [];
   if (!o.antialias && mode === 'linear') {
     w.push(1 - ratio, ratio);
@@ -177,7 +189,7 @@ function filterWeights(mode: 'linear' | 'cubic', x: number, scale: number, o: No
     }
     for (let k = 0; k < count; k++) w[k] /= sum;
   }
-  return { first: base + start, w };
+  return { first, w };
 }
 
 /** One axis's table (and outside marks): the general rule for every mode and attribute. */
@@ -196,11 +208,10 @@ export function resizeAxisTable(g: AxisGeometry, o: NormalizedResizeOptions): { 
   const last = g.inSize - 1;
   const clamp = (i: number): number => (i < 0 ? 0 : i > last ? last : i);
   if (o.mode === 'nearest') {
-    const pick = NEAREST_RULES[o.nearestMode];
     const table: AxisTable = { inSize: g.inSize, outSize: g.outSize, taps: 1,
       index: new Int32Array(g.outSize), weight: new Float32Array(g.outSize) };
     xs.forEach((x, y) => {
-      const i = pick(x);
+      const i = nearestIndex(x, o.nearestMode);
       table.index[y] = clamp(i);
       // exclude_outside drops the one sample when it lies outside: the reference's sum guard gives 0.
       table.weight[y] = o.excludeOutside && (i < 0 || i > last) ? 0 : 1;
