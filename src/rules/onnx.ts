@@ -311,8 +311,16 @@ function checkShape(shape: unknown): number[] {
   return shape.slice();
 }
 
-/** The full plan: output shape and one table per resized axis. */
-export function planResize(inputShape: readonly number[], options: ResizeOptions = {}): ResizePlan {
+/** Validated shapes and, per axis that changes (ascending), what its coordinate rule needs. */
+export interface ResizeGeometry {
+  inputShape: number[];
+  outputShape: number[];
+  axes: Array<{ axis: number; geometry: AxisGeometry }>;
+  options: NormalizedResizeOptions;
+}
+
+/** Every check and the output shape, without building tables. */
+export function resizeGeometry(inputShape: readonly number[], options: ResizeOptions = {}): ResizeGeometry {
   const shape = checkShape(inputShape);
   const o = normalizeResizeOptions(options);
   const r = shape.length;
@@ -353,11 +361,12 @@ export function planResize(inputShape: readonly number[], options: ResizeOptions
   } else if (o.keepAspectRatioPolicy === 'stretch') {
     axes.forEach((d, i) => { scale[d] = sizes![i] / shape[d]; outputShape[d] = sizes![i]; });
   } else {
+    if (axes.some((d) => shape[d] === 0)) fail('range', `keepAspectRatioPolicy needs non-empty axes, but got shape ${show(shape)}`);
     const ratios = axes.map((d, i) => sizes![i] / shape[d]);
     const common = o.keepAspectRatioPolicy === 'not_larger' ? Math.min(...ratios) : Math.max(...ratios);
     axes.forEach((d) => { scale[d] = common; outputShape[d] = Math.floor(common * shape[d] + 0.5); });
   }
-  const plan: ResizePlan = { inputShape: shape, outputShape, axes: [], extrapolationValue: o.extrapolationValue, options: o };
+  const result: ResizeGeometry = { inputShape: shape, outputShape, axes: [], options: o };
   const sorted = axes.map((d, i) => ({ d, i })).sort((p, q) => p.d - q.d);
   for (const { d, i } of sorted) {
     const roiStart = roi ? roi[i] : 0;
@@ -367,11 +376,18 @@ export function planResize(inputShape: readonly number[], options: ResizeOptions
     // The reference skips an axis whose scale is 1 with an unchanged size and full roi.
     if (isClose(scale[d], 1) && outSize === inSize && (!roi || (roiStart === 0 && isClose(roiEnd, 1)))) continue;
     if (inSize === 0 && outSize > 0) fail('range', `axis ${d} has size 0 and cannot be resized to ${outSize}`);
-    if (!Number.isSafeInteger(outSize)) fail('range', `output size ${outSize} of axis ${d} is out of range`);
-    const g: AxisGeometry = { inSize, outSize, scale: scale[d], outWidth: scale[d] * inSize, roiStart, roiEnd };
-    plan.axes.push({ axis: d, ...resizeAxisTable(g, o) });
+    if (!(outSize <= 0x7fffffff)) fail('range', `output size ${outSize} of axis ${d} is out of range`);
+    const geometry: AxisGeometry = { inSize, outSize, scale: scale[d], outWidth: scale[d] * inSize, roiStart, roiEnd };
+    result.axes.push({ axis: d, geometry });
   }
-  return plan;
+  return result;
+}
+
+/** The full plan: output shape and one table per resized axis. */
+export function planResize(inputShape: readonly number[], options: ResizeOptions = {}): ResizePlan {
+  const { inputShape: shape, outputShape, axes, options: o } = resizeGeometry(inputShape, options);
+  return { inputShape: shape, outputShape, extrapolationValue: o.extrapolationValue, options: o,
+    axes: axes.map(({ axis, geometry }) => ({ axis, ...resizeAxisTable(geometry, o) })) };
 }
 
 /** math.isclose(a, b) with Python's defaults (relative 1e-9). */
@@ -381,5 +397,5 @@ function isClose(a: number, b: number): boolean {
 
 /** Only the output shape (validates as planResize does). */
 export function resizeOutputShape(inputShape: readonly number[], options: ResizeOptions = {}): number[] {
-  return planResize(inputShape, options).outputShape;
+  return resizeGeometry(inputShape, options).outputShape;
 }
