@@ -2,7 +2,7 @@
 // Image.resize), as exact tables for the shared kernel in src/js/image-exact.ts.
 //
 // Image.resize(size, resample) with box=None and reducing_gap=None on an 8-bit image:
-// - same size: a copy.
+// - same size: a copy (before the premultiplication below, so LA / RGBA come back unchanged).
 // - NEAREST (no premultiplication): an affine scale. Per axis a = in / out (double),
 //   x = a / 2, then for each output: src = trunc(x), x += a (accumulated in double).
 // - every other filter: LA / RGBA are converted to La / RGBa (premultiplied, MULDIV255),
@@ -168,7 +168,8 @@ export function planPillowResize(width: number, height: number, channels: number
     convention: 'pillow', mode, width, height, channels, outWidth, outHeight,
     rows: pillowAxisTable(height, outHeight, mode),
     cols: pillowAxisTable(width, outWidth, mode),
-    arithmetic: pillowArithmetic(mode, channels),
+    // Same size: Image.resize returns a copy before any premultiplication.
+    arithmetic: width === outWidth && height === outHeight ? { ...pillowArithmetic(mode, channels), alpha: 'none' } : pillowArithmetic(mode, channels),
   };
 }
 
