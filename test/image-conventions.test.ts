@@ -6,8 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resizeExact } from '../src/js/image-exact.js';
-import { planOpenCVResize, type OpenCVMode, type OpenCVTarget } from '../src/rules/opencv.js';
-import { planPillowResize, pillowPremultiply, pillowUnpremultiply, type PillowMode } from '../src/rules/pillow.js';
+import {
+  opencvNearestExactIndex, opencvTargetSize, planOpenCVResize, type OpenCVMode, type OpenCVTarget,
+} from '../src/rules/opencv.js';
+import {
+  PILLOW_PRECISION_BITS, pillowAxisTable, planPillowResize, pillowPremultiply, pillowUnpremultiply, type PillowMode,
+} from '../src/rules/pillow.js';
 import type { ExactPlan } from '../src/rules/exact.js';
 
 interface FixtureCase {
@@ -93,6 +97,32 @@ describe('rule details', () => {
     expect(pillowUnpremultiply(100, 128)).toBe(199);
     expect(pillowUnpremultiply(200, 100)).toBe(255);
     expect(pillowUnpremultiply(37, 0)).toBe(37);
+  });
+  it("Pillow widens the support on downscale and quantises each coefficient to 22 bits", () => {
+    // bicubic: support 2 at scale 1; a 3x shrink reads 12 or 13 source pixels per output.
+    const down = pillowAxisTable(30, 10, 'bicubic');
+    expect(down.taps).toBeGreaterThanOrEqual(12);
+    const up = pillowAxisTable(10, 30, 'bicubic');
+    expect(up.taps).toBeLessThanOrEqual(5);
+    for (const t of [down, up]) {
+      for (let o = 0; o < t.outSize; o++) {
+        let sum = 0;
+        for (let k = 0; k < t.taps; k++) sum += t.fixed![o * t.taps + k];
+        // Rounded one by one: the sum is within a few units of 2^22, not fixed up.
+        expect(Math.abs(sum - 2 ** PILLOW_PRECISION_BITS)).toBeLessThanOrEqual(t.taps);
+      }
+    }
+    expect(pillowAxisTable(7, 7, 'lanczos').identity).toBe(true);
+  });
+  it("OpenCV's sizes from fx / fy round half to even, and 4.6's nearest-exact offset is ifx / 2 - 1", () => {
+    expect(opencvTargetSize(7, 5, { fx: 0.5, fy: 0.5 })).toMatchObject({ outWidth: 4, outHeight: 2 });
+    expect(Array.from(opencvNearestExactIndex(4, 2))).toEqual([0, 2]);
+    expect(Array.from(opencvNearestExactIndex(2, 3))).toEqual([0, 0, 1]);
+  });
+  it('cubic: the SIMD rule covers whole 8-byte blocks of each row, the scalar rule the tail', () => {
+    const plan = planOpenCVResize(5, 5, 3, { width: 7, height: 7 }, 'cubic');
+    expect(plan.arithmetic.vectorVertical?.lanes).toBe(8);
+    expect(planOpenCVResize(5, 5, 3, { width: 7, height: 7 }, 'linear').arithmetic.vectorVertical).toBeUndefined();
   });
   it('refuses unknown modes', () => {
     expect(() => planPillowResize(2, 2, 1, 3, 3, 'area' as PillowMode)).toThrow(RangeError);
