@@ -15,7 +15,8 @@
 //   "area" coordinate rule sx = floor(dst * scale), f = (dst + 1) - (sx + 1) * inv_scale,
 //   f = f <= 0 ? 0 : f - floor(f) (bilinear-like upscale).
 // - INTER_LINEAR / INTER_CUBIC / INTER_LANCZOS4 (2 / 4 / 8 taps): fx = float((dst + 0.5) *
-//   scale - 0.5), sx = floor(fx), fx -= sx; coefficients in float, quantised each to
+//   scale - 0.5), sx = floor(fx), fx -= sx (fx can be 1.0 after the float rounding);
+//   coefficients in float, quantised each to
 //   saturate_cast<short>(c * 2048) (INTER_RESIZE_COEF_BITS = 11, half to even, no sum fix-up);
 //   taps at sx - (taps/2 - 1) + t clamped to the image. Linear alone moves an out-of-range sx to
 //   the edge with fx = 0 horizontally. The horizontal pass keeps the int32 sums (scaled by 2^11),
@@ -37,7 +38,8 @@ export const OPENCV_CUBIC_SIMD_LANES = 8;
 
 const f32 = Math.fround;
 const DBL_EPSILON = 2.220446049250313e-16;
-const FLT_EPSILON = 1.1920928955078125e-7;
+const F32_1E6 = Math.fround(1e-6);
+const F32_1E30 = Math.fround(1e30);
 
 /** cv2.resize's target: dsize (width, height) or scale factors (fx, fy). */
 export type OpenCVTarget = { width: number; height: number } | { fx: number; fy: number };
@@ -75,17 +77,28 @@ export function opencvCubicCoefficients(x: number): [number, number, number, num
 const S45 = 0.70710678118654752440084436210485;
 const LANCZOS_CS: readonly [number, number][] = [[1, 0], [-S45, -S45], [0, 1], [S45, -S45], [-1, 0], [S45, S45], [0, -1], [-S45, S45]];
 
-/** interpolateLanczos4: sin and cos in double, the coefficients and their normalisation in float32. */
+/**
+ * interpolateLanczos4: sin and cos in double, the coefficients and their normalisation in
+ * float32. A tap at distance |x + 3 - i| < 1e-6 gets 1e30 before the normalisation (so x = 0
+ * gives [0,0,0,1,0,0,0,0] and x = 1, which the float rounding of a position just below an
+ * integer produces, gives [0,0,0,0,1,0,0,0]): OpenCV 4.6's rule, measured (an older early
+ * return for x < FLT_EPSILON would give NaN at x = 1).
+ */
 export function opencvLanczos4Coefficients(x: number): number[] {
-  if (x < FLT_EPSILON) return [0, 0, 0, 1, 0, 0, 0, 0];
   const x3 = f32(x + 3);
   const y0 = -x3 * Math.PI * 0.25;
   const s0 = Math.sin(y0), c0 = Math.cos(y0);
   const coeffs: number[] = [];
   let sum = 0;
   for (let i = 0; i < 8; i++) {
-    const y = -f32(x3 - i) * Math.PI * 0.25;
-    const c = f32((LANCZOS_CS[i][0] * s0 + LANCZOS_CS[i][1] * c0) / (y * y));
+    const d = f32(x3 - i);
+    let c: number;
+    if (Math.abs(d) >= F32_1E6) {
+      const y = -d * Math.PI * 0.25;
+      c = f32((LANCZOS_CS[i][0] * s0 + LANCZOS_CS[i][1] * c0) / (y * y));
+    } else {
+      c = F32_1E30;
+    }
     coeffs.push(c);
     sum = f32(sum + c);
   }
