@@ -127,6 +127,10 @@ describe('rule details', () => {
   it('refuses unknown modes', () => {
     expect(() => planPillowResize(2, 2, 1, 3, 3, 'area' as PillowMode)).toThrow(RangeError);
     expect(() => planOpenCVResize(2, 2, 1, { width: 3, height: 3 }, 'bicubic' as OpenCVMode)).toThrow(RangeError);
+    expect(() => planPillowResize(2, 2, 5, 3, 3, 'box')).toThrow(/channels/);
+    expect(() => planPillowResize(2, 2, 1, 0, 3, 'box')).toThrow(/outWidth/);
+    expect(() => planOpenCVResize(3, 3, 1, { fx: 0.1, fy: 1 }, 'linear')).toThrow(/outWidth must be an integer >= 1, but got 0/);
+    expect(() => planOpenCVResize(3, 3, 1, { fx: -1, fy: 1 }, 'linear')).toThrow(/fx and fy/);
   });
 });
 

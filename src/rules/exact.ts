@@ -90,6 +90,15 @@ export interface ExactPlan {
   arithmetic: ExactArithmetic;
 }
 
+/** Sizes must be integers >= 1 and channels 1-4; throws a RangeError naming `who` otherwise. */
+export function checkExactSizes(who: string, width: number, height: number, channels: number, outWidth: number, outHeight: number): void {
+  const sides = { width, height, outWidth, outHeight };
+  for (const [name, v] of Object.entries(sides)) {
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${who}: ${name} must be an integer >= 1, but got ${v}`);
+  }
+  if (![1, 2, 3, 4].includes(channels)) throw new RangeError(`${who}: channels must be 1, 2, 3 or 4, but got ${channels}`);
+}
+
 /** Round half to even, as C's lrint / SSE cvtps2dq under the default rounding mode. */
 export function roundHalfEven(v: number): number {
   const f = Math.floor(v);

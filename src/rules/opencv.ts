@@ -25,7 +25,7 @@
 //   saturated, except that INTER_CUBIC's SIMD loop (8 bytes at a time on SSE2) computes
 //   round(float32 S0 b0' + (S1 b1' + (S2 b2' + S3 b3'))) with b' = b / 2^22.
 
-import { identityTable, roundHalfEven, tableFromWindows, type ExactArithmetic, type ExactAxisTable, type ExactPlan, type PassRule } from './exact.js';
+import { checkExactSizes, identityTable, roundHalfEven, tableFromWindows, type ExactArithmetic, type ExactAxisTable, type ExactPlan, type PassRule } from './exact.js';
 
 export type OpenCVMode = 'nearest' | 'nearest-exact' | 'linear' | 'cubic' | 'area' | 'lanczos4';
 
@@ -218,7 +218,11 @@ const FIXED_ROWS: PassRule = { kind: 'fixed', preShift: 0, mulShift: 0, bias: 0,
 export function planOpenCVResize(width: number, height: number, channels: number, target: OpenCVTarget,
                                  mode: OpenCVMode): ExactPlan {
   if (!OPENCV_MODES.includes(mode)) throw new RangeError(`opencv: unknown mode '${String(mode)}'; expected one of ${OPENCV_MODES.join(' | ')}`);
+  if ('fx' in target && !(target.fx > 0 && target.fy > 0 && Number.isFinite(target.fx) && Number.isFinite(target.fy))) {
+    throw new RangeError(`opencv: fx and fy must be finite numbers > 0, but got fx=${target.fx}, fy=${target.fy}`);
+  }
   const { outWidth, outHeight, invScaleX, invScaleY } = opencvTargetSize(width, height, target);
+  checkExactSizes('opencv', width, height, channels, outWidth, outHeight);
   const base = { convention: 'opencv' as const, mode, width, height, channels, outWidth, outHeight };
   const copy: ExactArithmetic = {
     first: 'horizontal', intermediate: 'uint8', horizontal: { kind: 'copy' }, vertical: { kind: 'copy' }, skipIdentity: true, alpha: 'none',

@@ -17,7 +17,7 @@
 //   trunc(w * 2^22 + 0.5) (trunc(w * 2^22 - 0.5) for negative w), with no correction of the sum.
 // - Each pass: acc = 2^21 + sum_t x_t * k_t in int32; out = clip8(acc >> 22).
 
-import { identityTable, tableFromWindows, type ExactArithmetic, type ExactAxisTable, type ExactPlan } from './exact.js';
+import { checkExactSizes, identityTable, tableFromWindows, type ExactArithmetic, type ExactAxisTable, type ExactPlan } from './exact.js';
 
 export type PillowMode = 'nearest' | 'box' | 'bilinear' | 'hamming' | 'bicubic' | 'lanczos';
 export type PillowFilterMode = Exclude<PillowMode, 'nearest'>;
@@ -164,6 +164,7 @@ export function pillowArithmetic(mode: PillowMode, channels: number): ExactArith
 export function planPillowResize(width: number, height: number, channels: number, outWidth: number, outHeight: number,
                                  mode: PillowMode): ExactPlan {
   if (!PILLOW_MODES.includes(mode)) throw new RangeError(`pillow: unknown mode '${String(mode)}'; expected one of ${PILLOW_MODES.join(' | ')}`);
+  checkExactSizes('pillow', width, height, channels, outWidth, outHeight);
   return {
     convention: 'pillow', mode, width, height, channels, outWidth, outHeight,
     rows: pillowAxisTable(height, outHeight, mode),
