@@ -3,7 +3,8 @@
 // plain-JS table-driven kernel (src/js/image-exact.ts). Prints, per convention and mode, how many
 // cases are bit-exact and the largest difference otherwise.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resizeExact } from '../src/js/image-exact.js';
 import {
@@ -22,8 +23,8 @@ interface FixtureCase {
   expected: { width: number; height: number; data: string };
 }
 
-function load(file: string): { header: Record<string, string>; cases: FixtureCase[] } {
-  const json = JSON.parse(readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8'));
+function load(file: string | URL): { header: Record<string, string>; cases: FixtureCase[] } {
+  const json = JSON.parse(readFileSync(typeof file === 'string' ? new URL(`./fixtures/${file}`, import.meta.url) : file, 'utf8'));
   const { cases, ...header } = json;
   return { header, cases };
 }
@@ -85,6 +86,25 @@ describe('opencv convention vs OpenCV 4.6', () => {
       const plan = planOpenCVResize(c.image.width, c.image.height, c.image.channels, c.target as OpenCVTarget, c.mode as OpenCVMode);
       check('opencv', c, plan);
     });
+  }
+});
+
+// Optional: random sweeps written by `image_pillow.py --sweep N --out DIR/sweep-pillow.json` and
+// `image_opencv.py --sweep N --out DIR/sweep-opencv.json`, run with CONVENTIONS_SWEEP_DIR=DIR.
+const sweepDir = process.env.CONVENTIONS_SWEEP_DIR;
+describe.runIf(sweepDir !== undefined)('random sweeps (CONVENTIONS_SWEEP_DIR)', () => {
+  for (const convention of ['pillow', 'opencv'] as const) {
+    const file = join(sweepDir ?? '', `sweep-${convention}.json`);
+    it.runIf(existsSync(file))(`${convention} sweep`, () => {
+      const { cases } = load(new URL(`file://${file}`));
+      for (const c of cases) {
+        const plan = convention === 'pillow'
+          ? planPillowResize(c.image.width, c.image.height, c.image.channels, (c.target as { width: number }).width,
+                             (c.target as { height: number }).height, c.mode as PillowMode)
+          : planOpenCVResize(c.image.width, c.image.height, c.image.channels, c.target as OpenCVTarget, c.mode as OpenCVMode);
+        check(`${convention} sweep`, c, plan);
+      }
+    }, 600_000);
   }
 });
 
