@@ -6,7 +6,7 @@
 //
 // Both libraries resample separably and along rows (the W axis) first, then along columns.
 
-import type { AxisTable } from '../interpolate.js';
+import type { AxisTable } from './pytorch.js';
 
 /**
  * One axis of an exact resampling. Output o reads taps t = 0 .. taps-1 at `index[o*taps+t]`

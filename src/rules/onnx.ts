@@ -9,7 +9,7 @@
 // (any order of axes gives the same result up to rounding; unlisted axes are copied), then write
 // `plan.extrapolationValue` at every output position that ANY axis marks in its `outside`.
 
-import type { AxisTable } from '../interpolate.js';
+import type { AxisTable } from './pytorch.js';
 
 export type ResizeMode = 'nearest' | 'linear' | 'cubic';
 export type CoordinateTransformationMode = 'half_pixel' | 'half_pixel_symmetric' | 'pytorch_half_pixel' |

@@ -6,7 +6,7 @@
 // nearest picks and bilinear taps where float64 rounds the other way; so these tables are built
 // here, step by step in float32 as TensorFlow does. Apply them as src/rules/onnx.ts's plans.
 
-import type { AxisTable } from '../interpolate.js';
+import type { AxisTable } from './pytorch.js';
 import type { ResizeAxis } from './onnx.js';
 
 export interface TfResizeOptions {
