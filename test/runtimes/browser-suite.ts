@@ -65,7 +65,7 @@ const workerSeed = (entry: string): string => `new Promise((resolve) => {
 })`;
 
 export function browserSuite(name: EngineName, order: number): void {
-  const compat = new Compat(name, order);
+  const compat = new Compat(name, order, `test/runtimes/${name}.test.ts`);
   let server: StaticServer;
   let isolated: StaticServer;
   let engine: Engine;
@@ -90,8 +90,8 @@ export function browserSuite(name: EngineName, order: number): void {
     await init({ simd: true });
   }, 180_000);
 
-  afterAll(async () => {
-    compat.write();
+  afterAll(async ({}, suite) => {
+    compat.write(suite);
     await engine?.close();
     await server?.close();
     await isolated?.close();
@@ -103,12 +103,11 @@ export function browserSuite(name: EngineName, order: number): void {
       const { info } = report;
       validated = BUILDS.filter((b) => b === 'scalar' || (b === 'simd' && info.engineSimd) || (b === 'relaxed' && info.engineSimd && info.engineRelaxedSimd));
       expect(info.build).toBe(validated[0]);
-      const cases = expectAllPassed(report);
+      expectAllPassed(report);
       compat.runtime = name === 'firefox' ? 'Firefox ESR' : 'WebKitGTK (MiniBrowser)';
       compat.version = engine.version;
       compat.defaultBuild = info.build;
       compat.validated = validated;
-      compat.add(`fixtures, default (${info.build})`, cases, cases);
     }, 240_000);
 
     it.each(BUILDS)('the %s build: every case passes where the engine validates it, else init() refuses it', async (build) => {
@@ -117,12 +116,12 @@ export function browserSuite(name: EngineName, order: number): void {
         const report = await inPage<Report>(fixtures({ initOptions: { build } }));
         expect(report.info.build).toBe(build);
         const cases = expectAllPassed(report);
-        compat.add(`fixtures, ${build} build`, cases, cases);
+        compat.add('fixtures', build, cases, cases);
       } else {
         const outcome = await inPage<string>(`import('/dist/index.js').then((up) => up.init({ build: '${build}' }))
           .then((info) => 'loaded ' + info.build, (e) => 'refused: ' + e.message)`);
         expect(outcome).toMatch(/^refused: init: this engine does not support/);
-        compat.add(`fixtures, ${build} build`, 0, 0, 'not validated: init() refuses it');
+        compat.add('fixtures', build, 0, 0, 'not validated, init() refuses it');
       }
     }, 240_000);
 
@@ -137,7 +136,7 @@ export function browserSuite(name: EngineName, order: number): void {
         await page.evaluate(`import('/dist/index.js').then((up) => up.init())`);
         expect((await page.evaluate<string[]>(wasmRequests)).length).toBeGreaterThan(0);
         expect(await page.errors()).toEqual([]);
-        compat.add('inline entry, fixtures', cases, cases);
+        compat.add('fixtures', 'inline entry', cases, cases);
       } finally {
         await page.close();
       }
@@ -150,7 +149,7 @@ export function browserSuite(name: EngineName, order: number): void {
       expect(result.error).toBeUndefined();
       expect(result.build).toBe(validated[0]);
       expect(result.rows).toEqual(SEED_BILINEAR_EXPECTED);
-      compat.add(`module Worker, ${entry.slice(6)}`, 1, 1);
+      compat.add('other', `module Worker (${entry.slice(6)})`, 1, 1);
     }, 60_000);
   });
 
@@ -159,7 +158,7 @@ export function browserSuite(name: EngineName, order: number): void {
       it('in a cross-origin isolated page: 2 workers share memory, bit-identical to the synchronous API', async () => {
         const result = await inPage<Record<string, unknown>>(POOL_CHECK, isolated);
         expect(result).toMatchObject({ isolated: true, sab: 'function', shared: true, threads: 2, differ: 0, residentOk: true });
-        compat.add('pool, cross-origin isolated', 1, 1, `2 workers, shared memory, jobs by ${result.waitAsync ? 'Atomics.waitAsync' : 'message'}`);
+        compat.add('pool', 'isolated page', 1, 1, `2 workers (jobs by ${result.waitAsync ? 'Atomics.waitAsync' : 'message'})`);
       }, 60_000);
     } else {
       // WebKitGTK honours COOP/COEP (crossOriginIsolated is true) but does not expose
@@ -167,7 +166,7 @@ export function browserSuite(name: EngineName, order: number): void {
       it('in a cross-origin isolated page: WebKitGTK has no SharedArrayBuffer by default, so the fallback, the same bits', async () => {
         const result = await inPage<Record<string, unknown>>(POOL_CHECK, isolated);
         expect(result).toMatchObject({ isolated: true, sab: 'undefined', shared: false, threads: 1, differ: 0, residentOk: true });
-        compat.add('pool, cross-origin isolated', 1, 1, 'crossOriginIsolated, but no SharedArrayBuffer by default: fallback, same results');
+        compat.add('pool', 'isolated page', 1, 1, 'no SharedArrayBuffer by default: fallback');
       }, 60_000);
 
       it('in a cross-origin isolated page with JSC_useSharedArrayBuffer=1 (as Safari): 2 workers share memory, the same bits', async () => {
@@ -177,8 +176,8 @@ export function browserSuite(name: EngineName, order: number): void {
           const result = await page.evaluate<Record<string, unknown>>(POOL_CHECK);
           expect(await page.errors()).toEqual([]);
           expect(result).toMatchObject({ isolated: true, sab: 'function', shared: true, threads: 2, differ: 0, residentOk: true });
-          compat.add('pool, cross-origin isolated, JSC_useSharedArrayBuffer=1', 1, 1,
-            `2 workers, shared memory, jobs by ${result.waitAsync ? 'Atomics.waitAsync' : 'message'}`);
+          compat.add('pool', 'isolated page with JSC_useSharedArrayBuffer=1', 1, 1,
+            `2 workers (jobs by ${result.waitAsync ? 'Atomics.waitAsync' : 'message'})`);
         } finally {
           await withSab.close();
         }
@@ -188,7 +187,7 @@ export function browserSuite(name: EngineName, order: number): void {
     it('in a page that is not cross-origin isolated: the one-thread fallback, the same bits', async () => {
       const result = await inPage<Record<string, unknown>>(POOL_CHECK);
       expect(result).toMatchObject({ isolated: false, sab: 'undefined', shared: false, threads: 1, differ: 0, residentOk: true });
-      compat.add('pool, not isolated', 1, 1, 'fallback: 1 thread, same results');
+      compat.add('pool', 'page not isolated', 1, 1, 'fallback');
     }, 60_000);
   });
 
@@ -217,7 +216,7 @@ export function browserSuite(name: EngineName, order: number): void {
         for (let c = p - 3; c <= p; c++) expect(result.painted[c]).toBe(result.wasm[c]);
       }
       expect(opaque).toBeGreaterThan(100);
-      compat.add(`resizeImage on ImageData, ${options.mode}${options.antialias ? ' antialias' : ''}`, 1, 1);
+      compat.add('other', `resizeImage on ImageData (${options.mode}${options.antialias ? ', antialias' : ''})`, 1, 1);
     }, 60_000);
   });
 }

@@ -57,7 +57,7 @@ afterAll(() => {
 });
 
 describe.each(RUNTIMES)('$label', (rt) => {
-  const compat = new Compat(rt.name, rt.order);
+  const compat = new Compat(rt.name, rt.order, 'test/runtimes/js-runtimes.test.ts');
   let bin: string;
   let check: Check;
 
@@ -78,13 +78,13 @@ describe.each(RUNTIMES)('$label', (rt) => {
     compat.validated = check.validated;
   }, 180_000);
 
-  afterAll(() => compat.write());
+  afterAll(({}, suite) => compat.write(suite));
 
   it('imports the installed package and runs the seed examples (bilinear, transposed convolution) on the default build', () => {
     expect(check.runtime.startsWith(`${rt.label} `)).toBe(true);
     expect(check.info.build).toBe(check.validated[0]);
     expect(check.seed).toEqual({ bilinear: true, convTranspose: true });
-    compat.add('seed examples', 2, 2);
+    compat.add('other', 'seed examples', 2, 2);
   });
 
   it('every PyTorch fixture passes on every build the engine validates', () => {
@@ -95,13 +95,13 @@ describe.each(RUNTIMES)('$label', (rt) => {
       expect(report.failures, build).toEqual([]);
       const passed = Object.values(report.counts).reduce((n, c) => n + c.passed, 0);
       expect(passed, build).toBe(FIXTURE_TOTAL);
-      compat.add(`fixtures, ${build} build`, passed, FIXTURE_TOTAL);
+      compat.add('fixtures', build, passed, FIXTURE_TOTAL);
     }
   });
 
   it('the pool: 2 threads sharing memory, bit-identical to the synchronous API', () => {
     expect(check.pool).toEqual({ shared: true, threads: 2, build: check.info.build, differ: 0 });
-    compat.add('pool, 2 threads', 1, 1, 'shared memory');
+    compat.add('pool', 'createPool', 1, 1, '2 threads');
   });
 
   it('without SharedArrayBuffer (deleted before the import): the pool falls back with the same results', () => {
@@ -110,7 +110,7 @@ describe.each(RUNTIMES)('$label', (rt) => {
     expect(bare.pool).toEqual({ shared: false, threads: 1, build: bare.info.build, differ: 0 });
     expect(bare.seed).toEqual({ bilinear: true, convTranspose: true });
     for (const report of Object.values(bare.fixtures)) expect(report.failures).toEqual([]);
-    compat.add('pool, no SharedArrayBuffer', 1, 1, 'fallback: 1 thread, same results');
+    compat.add('pool', 'SharedArrayBuffer deleted', 1, 1, 'fallback');
   });
 
   it('the CLI (dist/cli.js): the same PNG pixels as under Node; exit codes 1 (missing input) and 2 (usage)', () => {
@@ -127,6 +127,6 @@ describe.each(RUNTIMES)('$label', (rt) => {
     expect(missing.stderr).toContain('no-such.png: no such file or directory');
     expect(missing.status).toBe(1);
     expect(status(['sample.png', '-o', 'x.png']).status).toBe(2); // no size given: a usage error
-    compat.add('CLI, PNG 2x bicubic', 1, 1, 'same pixels as Node');
+    compat.add('other', 'CLI (same PNG as Node)', 1, 1);
   }, 60_000);
 });

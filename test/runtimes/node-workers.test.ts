@@ -45,7 +45,7 @@ const NODES: Array<[label: string, major: number, binary: () => string]> = [
 
 describe.each(NODES)('%s', (_label, major, binary) => {
   let compat: Compat | undefined;
-  afterAll(() => compat?.write());
+  afterAll(({}, suite) => compat?.write(suite));
 
   it('a Worker without SharedArrayBuffer: the pool falls back, same results; with it: 2 threads, same results', () => {
     const out = execFileSync(binary(), ['--input-type=module', '-e', MAIN], {
@@ -55,10 +55,11 @@ describe.each(NODES)('%s', (_label, major, binary) => {
     expect(Number(r.node.split('.')[0])).toBe(major);
     expect(r.without).toEqual({ deleted: true, sab: 'undefined', build: r.without.build, shared: false, threads: 1, differ: 0 });
     expect(r.with).toEqual({ deleted: false, sab: 'function', build: r.without.build, shared: true, threads: 2, differ: 0 });
-    compat = new Compat(`node${major}-workers`, major);
+    compat = new Compat(`node${major}-workers`, major / 100, 'test/runtimes/node-workers.test.ts');
     compat.runtime = 'Node';
     compat.version = r.node;
     compat.defaultBuild = r.without.build;
-    compat.add('pool in a Worker without SharedArrayBuffer', 1, 1, 'fallback: 1 thread, same results');
+    compat.add('pool', 'Worker without SharedArrayBuffer', 1, 1, 'fallback');
+    compat.add('pool', 'Worker', 1, 1, '2 threads');
   }, 90_000);
 });
