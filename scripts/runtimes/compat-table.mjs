@@ -61,6 +61,7 @@ for (const g of [...groups.values()].sort((a, b) => a.order - b.order)) {
   const suites = of(g, 'suite').map((r) => `${r.label} ${count(r)}${r.note ? ` (${r.note})` : ''}`);
   for (const t of g.tests) suites.push(`\`${t.source.replace(/^test\//, '')}\` ${n(t.passed)}/${n(t.total)}`);
   const fixtures = of(g, 'fixtures').map((r) => `${r.label} ${count(r)}`);
+  if (!fixtures.length && of(g, 'suite').some((r) => r.label.startsWith('`npm test`'))) fixtures.push('in `npm test`');
   const pool = of(g, 'pool').map((r) => `${r.label}: ${r.note}`);
   const also = of(g, 'other').map((r) => (r.total > 1 ? `${r.label} ${count(r)}` : r.label));
   const version = String(g.version).replace(/^[A-Za-z]+\//, '');
@@ -72,11 +73,11 @@ console.log(table);
 
 if (args.includes('--readme')) {
   const text = readFileSync(README, 'utf8');
-  const re = /(<!-- compat -->\n)[\s\S]*?(\n<!-- \/compat -->)/;
+  const re = /(<!-- compat -->\n)[\s\S]*?(<!-- \/compat -->)/;
   if (!re.test(text)) {
     console.error('compat-table: README.md has no <!-- compat --> ... <!-- /compat --> block');
     process.exit(1);
   }
-  writeFileSync(README, text.replace(re, `$1\n${table}\n$2`));
+  writeFileSync(README, text.replace(re, `$1\n${table}\n\n$2`));
   console.log('compat-table: README.md updated');
 }
