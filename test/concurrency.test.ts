@@ -31,12 +31,19 @@ function mixedCall(k: number): Tensor {
 const loads = (spy: { mock: { calls: unknown[][] } }): number =>
   spy.mock.calls.filter((c) => !(c[0] instanceof WebAssembly.Module)).length;
 
+/**
+ * The build `init()` picks by default on this Node: relaxed SIMD from Node 22 (V8 12.4 validates it
+ * without flags), SIMD on Node 20 (relaxed only behind --experimental-wasm-relaxed-simd).
+ */
+const DEFAULT_BUILD = Number(process.versions.node.split('.')[0]) >= 22 ? 'relaxed' : 'simd';
+
 describe('concurrent init()', () => {
-  it('64 concurrent calls share one instantiation and resolve alike', async () => {
+  it(`64 concurrent calls share one instantiation and resolve alike (the ${DEFAULT_BUILD} build on Node ${process.versions.node})`, async () => {
     const instantiate = vi.spyOn(WebAssembly, 'instantiate');
     const infos = await Promise.all(Array.from({ length: 64 }, () => up.init()));
     expect(loads(instantiate)).toBe(1);
-    expect(new Set(infos.map((i) => JSON.stringify({ simd: i.simd, engineSimd: i.engineSimd }))).size).toBe(1);
+    expect(new Set(infos.map((i) => JSON.stringify({ build: i.build, simd: i.simd, engineSimd: i.engineSimd }))).size).toBe(1);
+    expect(infos[0]).toMatchObject({ build: DEFAULT_BUILD, simd: true, engineRelaxedSimd: DEFAULT_BUILD === 'relaxed' });
     // Later calls reuse the loaded module.
     await Promise.all(Array.from({ length: 16 }, () => up.init()));
     expect(loads(instantiate)).toBe(1);
@@ -48,11 +55,16 @@ describe('concurrent init()', () => {
     const calls = Array.from({ length: 20 }, (_, i) => up.init({ simd: i % 3 !== 0 }));
     calls.push(up.init({ simd: false }));
     await Promise.all(calls);
-    // The SIMD build was loaded by the test above; only the scalar build is new.
-    expect(loads(instantiate)).toBe(1);
-    expect(up.backendInfo()!.simd).toBe(false);
+    // The test above loaded the default build: where that is SIMD (Node 20) only the scalar build is
+    // new; where it is relaxed (Node 22+) the SIMD and scalar builds both are.
+    expect(loads(instantiate)).toBe(DEFAULT_BUILD === 'simd' ? 1 : 2);
+    expect(up.backendInfo()!).toMatchObject({ build: 'scalar', simd: false });
     await up.init({ simd: true });
-    expect(up.backendInfo()!.simd).toBe(true);
+    expect(up.backendInfo()!).toMatchObject({ build: 'simd', simd: true });
+    // Every build is loaded now: switching back to the default loads nothing.
+    await up.init();
+    expect(up.backendInfo()!.build).toBe(DEFAULT_BUILD);
+    expect(loads(instantiate)).toBe(DEFAULT_BUILD === 'simd' ? 1 : 2);
     instantiate.mockRestore();
   });
 });

@@ -68,8 +68,16 @@ describe.each([1, 2, 3])('a pool of %i worker(s)', (threads) => {
   });
 });
 
+/**
+ * Whether this Node validates relaxed SIMD without flags, so that `init()` picks the relaxed build by
+ * default: yes from Node 22 (V8 12.4); Node 20 only with --experimental-wasm-relaxed-simd, a flag
+ * that Node 24 refuses as a bad option.
+ */
+const RELAXED_BY_DEFAULT = Number(process.versions.node.split('.')[0]) >= 22;
+
 describe('the relaxed-SIMD shared build', () => {
-  it('matches the relaxed synchronous build bit for bit (Node 20 needs a flag: a child process)', async () => {
+  it(`matches the relaxed synchronous build bit for bit (a child process: Node ${process.versions.node} ${
+    RELAXED_BY_DEFAULT ? 'picks relaxed by default' : 'picks relaxed only with --experimental-wasm-relaxed-simd'})`, async () => {
     const { execFileSync } = await import('node:child_process');
     const script = `
       import * as up from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
@@ -78,8 +86,18 @@ describe('the relaxed-SIMD shared build', () => {
       ${POOL_AGREEMENT}
       await pool.close();
       console.log(JSON.stringify({ sync: info.build, pool: pool.build, differ }));`;
-    const out = execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--input-type=module'], { input: script, encoding: 'utf8' });
+    const flags = RELAXED_BY_DEFAULT ? [] : ['--experimental-wasm-relaxed-simd'];
+    const out = execFileSync(process.execPath, [...flags, '--input-type=module'], { input: script, encoding: 'utf8' });
     expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({ sync: 'relaxed', pool: 'relaxed', differ: 0 });
+  });
+
+  it(`is what init() picks by default on this Node (${process.versions.node}): ${RELAXED_BY_DEFAULT ? 'relaxed' : 'SIMD'}`, async () => {
+    const info = await up.init();
+    expect({ build: info.build, engineRelaxedSimd: info.engineRelaxedSimd })
+      .toEqual(RELAXED_BY_DEFAULT ? { build: 'relaxed', engineRelaxedSimd: true } : { build: 'simd', engineRelaxedSimd: false });
+    const pool = await up.createPool({ threads: 1 });
+    expect(pool.build).toBe(info.build);
+    await pool.close();
   });
 
   it('is chosen to match the synchronous API, or as asked', async () => {

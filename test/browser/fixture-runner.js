@@ -4,14 +4,15 @@
 
 const cache = new Map();
 
-async function fixtures(family) {
-  if (!cache.has(family)) {
-    cache.set(family, fetch(`/test/fixtures/${family}.json`).then((r) => {
+async function fixtures(family, base) {
+  const url = `${base}${family}.json`;
+  if (!cache.has(url)) {
+    cache.set(url, fetch(url).then((r) => {
       if (!r.ok) throw new Error(`fixtures ${family}: HTTP ${r.status}`);
       return r.json();
     }));
   }
-  return (await cache.get(family)).cases;
+  return (await cache.get(url)).cases;
 }
 
 function decode(raw) {
@@ -63,16 +64,18 @@ function plan(up, c, index) {
 }
 
 /**
- * Loads the package entry, calls init(initOptions), runs every case of `families`.
+ * Loads the package entry, calls init(initOptions), runs every case of `families` (or the first
+ * `limit` of each), read from `fixturesUrl` (a page's path, or a file: URL in Deno and Bun).
  * Resolves to { info, counts: { family: { total, passed, failed } }, failures: string[] (first 20) }.
  */
-export async function runFixtures({ entry = '/dist/index.js', initOptions = {}, families = ['interpolate', 'conv'] } = {}) {
+export async function runFixtures({ entry = '/dist/index.js', initOptions = {}, families = ['interpolate', 'conv'],
+  fixturesUrl = '/test/fixtures/', limit = Infinity } = {}) {
   const up = await import(entry);
   const info = await up.init(initOptions);
   const counts = {};
   const failures = [];
   for (const family of families) {
-    const cases = await fixtures(family);
+    const cases = (await fixtures(family, fixturesUrl)).slice(0, limit);
     const count = (counts[family] = { total: cases.length, passed: 0, failed: 0 });
     cases.forEach((raw, index) => {
       const c = {
