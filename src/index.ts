@@ -13,14 +13,17 @@ import { jsExecutor } from './js/executor.js';
 import { runConv } from './js/conv.js';
 import { runResizeImage } from './js/image.js';
 import { runInterpolate } from './js/interpolate.js';
+import { runResize } from './js/resize.js';
 import { runShuffle } from './js/shuffle.js';
 import { operation, operations, type SyncOperations } from './ops.js';
 import { startPool, type Pool, type PoolOptions } from './pool/index.js';
+import { prepareResize, prepareTfResize } from './resize.js';
 import { prepareShuffle } from './shuffle.js';
 import { stageConv } from './wasm/conv.js';
 import { wasmExecutor } from './wasm/executor.js';
 import { stageResizeImage } from './wasm/image.js';
 import { stageInterpolate } from './wasm/interpolate.js';
+import { stageResize } from './wasm/resize.js';
 import { engineHasSimd, type Build } from './wasm/load.js';
 import { allocResident, type ResidentTensor } from './wasm/resident.js';
 import { stageShuffle } from './wasm/shuffle.js';
@@ -29,6 +32,7 @@ export type { Tensor } from './tensor.js';
 export type { InterpolateMode, InterpolateOptions } from './interpolate.js';
 export type { ConvOptions, ConvTransposeOptions } from './conv/rules.js';
 export type { ShuffleOptions } from './shuffle.js';
+export type { ResizeOptions, TfResizeOptions } from './resize.js';
 export type { ImageInput, ImageMode, ImageResult, ImageTarget, ResizeImageOptions } from './image.js';
 export { bilinearUpsampleWeights, convOutputShape, convTransposeOutputShape } from './conv/rules.js';
 export type { BackendInfo, InitOptions } from './init.js';
@@ -40,6 +44,7 @@ export type { Pool, PoolOperations, PoolOptions } from './pool/index.js';
 const interpolateBackends = { wasm: stageInterpolate, js: runInterpolate };
 const convBackends = { wasm: stageConv, js: runConv };
 const shuffleBackends = { wasm: stageShuffle, js: runShuffle };
+const resizeBackends = { wasm: stageResize, js: runResize };
 
 /** Every operation, once: how a call is validated and planned, and how each backend runs the plan. */
 const OPERATIONS = {
@@ -53,6 +58,9 @@ const OPERATIONS = {
   pixelShuffle: operation(prepareShuffle(true), shuffleBackends),
   pixelUnshuffle: operation(prepareShuffle(false), shuffleBackends),
   resizeImage: operation(prepareResizeImage, { wasm: stageResizeImage, js: runResizeImage }),
+  resize: operation(prepareResize, resizeBackends),
+  resizeBilinear: operation(prepareTfResize(true), resizeBackends),
+  resizeNearestNeighbor: operation(prepareTfResize(false), resizeBackends),
 };
 
 /** The operations, synchronous: the package root's, `js`, and those of `createOperations`. */
@@ -75,6 +83,12 @@ export const pixelShuffle: Operations['pixelShuffle'] = root.pixelShuffle;
 export const pixelUnshuffle: Operations['pixelUnshuffle'] = root.pixelUnshuffle;
 /** Resizes 8-bit interleaved pixels (RGBA, RGB, gray, gray + alpha) as interpolate would, in WebAssembly. */
 export const resizeImage: Operations['resizeImage'] = root.resizeImage;
+/** ONNX Resize (opset 19): every attribute, any axes, ranks 1 and up, float32. */
+export const resize: Operations['resize'] = root.resize;
+/** TensorFlow's tf.image resize_bilinear on NHWC [batch, h, w, c] or [h, w, c] (alignCorners, halfPixelCenters). */
+export const resizeBilinear: Operations['resizeBilinear'] = root.resizeBilinear;
+/** TensorFlow's tf.image resize_nearest_neighbor on NHWC [batch, h, w, c] or [h, w, c]. */
+export const resizeNearestNeighbor: Operations['resizeNearestNeighbor'] = root.resizeNearestNeighbor;
 
 /**
  * A tensor in WebAssembly memory (zero-filled, or a copy of `data`): operations read it and write

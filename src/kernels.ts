@@ -54,6 +54,8 @@ export const KERNELS = {
     tapsW: i32, indexW: ptr, weightW: ptr, periodLo: i32, periodHi: i32, tapsH: i32, indexH: ptr, weightH: ptr,
     line: ptr, cache: ptr, stride: i32, blended: ptr, slots: ptr, slotIndex: ptr,
   },
+  // assembly/resize.ts
+  fillOutside: { dst: ptr, outer: i32, len: i32, inner: i32, outside: ptr, valueBits: i32 },
   // assembly/shuffle.ts
   pixelShuffle: { src: ptr, dst: ptr, planes: i32, r: i32, height: i32, width: i32, upscale: bool },
 } as const satisfies Record<string, Record<string, ArgType>>;

@@ -1,0 +1,102 @@
+// Axis-by-axis resizing with other frameworks' rules: ONNX Resize (`resize`, rules in
+// src/rules/onnx.ts) and TensorFlow's `resizeBilinear` / `resizeNearestNeighbor` (NHWC, rules in
+// src/rules/tf.ts). A rule module gives per-axis tables for any axes; this file orders them into
+// passes (the last axis first, each pass one table blend over `outer x len x inner` blocks, the
+// kernels interpolate uses) and, for tf_crop_and_resize, the fills of the extrapolated outputs.
+
+import type { Prepared } from './ops.js';
+import { planResize, type ResizeAxis, type ResizeOptions } from './rules/onnx.js';
+import { identityTable, periodTwoRun, type AxisTable } from './rules/pytorch.js';
+import { planResizeBilinear, planResizeNearestNeighbor, type TfResizeOptions } from './rules/tf.js';
+import { checkOut, checkTensor, product, tensorOutput, type Tensor } from './tensor.js';
+
+export type { ResizeOptions } from './rules/onnx.js';
+export type { TfResizeOptions } from './rules/tf.js';
+
+/** One table blend along one axis: blocks of `outer x inLen x inner` floats become `outer x outLen x inner`. */
+export interface AxisPass {
+  outer: number;
+  inner: number;
+  table: AxisTable;
+  /** Outputs where the table repeats with period 2 (the contiguous-axis kernel's 2x stretch). */
+  period: [number, number];
+}
+
+/** Slices set to `value`: index o along an axis of `len` where `outside[o]`. */
+export interface OutsideFill {
+  outer: number;
+  len: number;
+  inner: number;
+  outside: Uint8Array;
+  value: number;
+}
+
+export interface ResizePlan {
+  outputShape: number[];
+  /** In order; the first reads the input, the last writes the output, others go through `tmp`. */
+  passes: AxisPass[];
+  /** In order: the zero-weight outputs of one-tap tables, then the extrapolated ones. */
+  fills: OutsideFill[];
+  /** Floats of each of the two intermediate buffers. */
+  tmp: number;
+}
+
+/** What a resize reads. */
+export interface ResizeInputs {
+  input: Float32Array;
+}
+
+/** The passes and fills for a rule module's axes (none: one identity pass, a copy). */
+export function axisPasses(inputShape: readonly number[], outputShape: number[], axes: readonly ResizeAxis[],
+                           extrapolationValue = 0): ResizePlan {
+  const shape = inputShape.slice();
+  const order = axes.length > 0 ? [...axes].sort((a, b) => b.axis - a.axis)
+    : [{ axis: shape.length - 1, table: identityTable(shape[shape.length - 1]) }];
+  const passes: AxisPass[] = [];
+  let tmp = 0;
+  order.forEach(({ axis, table }, i) => {
+    passes.push({ outer: product(shape.slice(0, axis)), inner: product(shape.slice(axis + 1)), table, period: periodTwoRun(table) });
+    shape[axis] = table.outSize;
+    if (i < order.length - 1) tmp = Math.max(tmp, product(shape));
+  });
+  const fill = (axis: number, outside: Uint8Array, value: number): OutsideFill =>
+    ({ outer: product(outputShape.slice(0, axis)), len: outputShape[axis], inner: product(outputShape.slice(axis + 1)), outside, value });
+  // The one-tap kernels copy, never multiply: where nearest with excludeOutside weighs a sample 0
+  // the output is +0 (the reference's empty sum), whatever the sample.
+  const zeros = axes.filter((a) => a.table.taps === 1 && a.table.weight.some((w) => w === 0))
+    .map(({ axis, table }) => fill(axis, Uint8Array.from(table.weight, (w) => (w === 0 ? 1 : 0)), 0));
+  const extrapolated = axes.filter((a) => a.outside).map(({ axis, outside }) => fill(axis, outside!, extrapolationValue));
+  return { outputShape, passes, fills: [...zeros, ...extrapolated], tmp };
+}
+
+/** Options as the caller gave them, copied once (non-objects go on to the rules, which refuse them). */
+function snapshot<T>(options: T): T {
+  return options !== null && typeof options === 'object' ? { ...options } : options;
+}
+
+function prepared(input: Tensor, plan: ResizePlan, outArg: unknown): Prepared<Tensor, ResizePlan, ResizeInputs> {
+  const out = checkOut(outArg, plan.outputShape, [input]);
+  return { plan, inputs: { input: input.data }, allocate: () => tensorOutput(plan.outputShape, out, input.data) };
+}
+
+/** `resize`'s table entry: ONNX Resize (opset 19) on a float32 tensor of any rank. */
+export function prepareResize(inputArg: Tensor, optionsArg: ResizeOptions): Prepared<Tensor, ResizePlan, ResizeInputs> {
+  const input = checkTensor(inputArg, 'input');
+  const options = snapshot(optionsArg);
+  const rules = planResize(input.shape, options);
+  return prepared(input, axisPasses(input.shape, rules.outputShape, rules.axes, rules.extrapolationValue), options?.out);
+}
+
+type TfFunction = (images: Tensor, size: [number, number], options?: TfResizeOptions) => Prepared<Tensor, ResizePlan, ResizeInputs>;
+
+/** The table entry of TensorFlow's resizeBilinear (bilinear) or resizeNearestNeighbor, NHWC. */
+export function prepareTfResize(bilinear: boolean): TfFunction {
+  const rules = bilinear ? planResizeBilinear : planResizeNearestNeighbor;
+  return (imagesArg, sizeArg, optionsArg) => {
+    const images = checkTensor(imagesArg, 'images');
+    const options = snapshot(optionsArg);
+    const size = Array.isArray(sizeArg) ? sizeArg.slice() : sizeArg;
+    const plan = rules(images.shape, size, options);
+    return prepared(images, axisPasses(images.shape, plan.outputShape, plan.axes), options?.out);
+  };
+}
