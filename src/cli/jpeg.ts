@@ -24,6 +24,8 @@ export function inspectJpeg(bytes: Uint8Array, checkFrame: (width: number, heigh
   let at = 2;
   let frame: { width: number; height: number; components: number } | undefined;
   let scans = 0;
+  let scanBytes = 0;
+  let minBlocks = 0;
   for (;;) {
     // Markers may be preceded by fill bytes 0xFF.
     if (at >= n) throw new JpegFormatError(`truncated file: no EOI marker (${frame ? 'after the frame header' : 'before any frame header'})`);
@@ -34,6 +36,11 @@ export function inspectJpeg(bytes: Uint8Array, checkFrame: (width: number, heigh
     if (marker === 0xd9) {
       if (!frame) throw new JpegFormatError('no frame header (SOFn) before EOI');
       if (scans === 0) throw new JpegFormatError('no scan (SOS) before EOI');
+      // Every 8x8 block takes at least one bit of Huffman code (its DC difference), so shorter
+      // scan data cannot hold this frame: refused before jpeg-js allocates the frame's blocks.
+      if (scanBytes * 8 < minBlocks) {
+        throw new JpegFormatError(`truncated or corrupt: ${scanBytes} bytes of scan data cannot hold the ${minBlocks} blocks of ${frame.width} x ${frame.height}`);
+      }
       return { ...frame, end: at };
     }
     if (marker === 0xd8) throw new JpegFormatError('a second SOI marker');
@@ -53,11 +60,17 @@ export function inspectJpeg(bytes: Uint8Array, checkFrame: (width: number, heigh
       if (components < 1 || components > 4 || length !== 8 + 3 * components) throw new JpegFormatError(`invalid SOF segment (${components} components, ${length} bytes)`);
       frame = { width, height, components };
       checkFrame(width, height);
+      const sampling = Array.from({ length: components }, (_, c) => [bytes[at + 9 + 3 * c] >> 4, bytes[at + 9 + 3 * c] & 15]);
+      const hMax = Math.max(...sampling.map(([h]) => h));
+      const vMax = Math.max(...sampling.map(([, v]) => v));
+      if (hMax < 1 || vMax < 1 || sampling.some(([h, v]) => h < 1 || v < 1)) throw new JpegFormatError('invalid sampling factors');
+      minBlocks = Math.min(...sampling.map(([h, v]) => Math.ceil(Math.ceil((width * h) / hMax) / 8) * Math.ceil(Math.ceil((height * v) / vMax) / 8)));
     }
     at += length;
     if (marker === 0xda) {
       if (!frame) throw new JpegFormatError('a scan (SOS) before the frame header (SOFn)');
       scans++;
+      const scanStart = at;
       // Entropy-coded data: runs to the next marker that is not a stuffed 0xFF00 or an RSTn.
       for (;;) {
         const ff = bytes.indexOf(0xff, at);
@@ -68,6 +81,7 @@ export function inspectJpeg(bytes: Uint8Array, checkFrame: (width: number, heigh
         at = ff;
         break;
       }
+      scanBytes += at - scanStart;
     }
   }
 }
