@@ -192,14 +192,18 @@ export async function fuzzDecoders(count: number, seed: number, maxPixels = 4_00
 }
 
 describe('decoder fuzzing', () => {
-  it('3,000 seeded mutations: each decodes to a correct-size image or gives an ImageFileError', async () => {
+  // `npm run fuzz:decoders [-- count seed]` sets these: 30,000 cases with a random seed by default.
+  const count = Number(process.env.FUZZ_DECODERS_COUNT ?? 3000);
+  const seed = Number(process.env.FUZZ_DECODERS_SEED ?? 15);
+  it(`${count} seeded mutations (seed ${seed}): each decodes to a correct-size image or gives an ImageFileError`, async () => {
     const before = process.memoryUsage().rss;
     const t0 = performance.now();
-    const result = await fuzzDecoders(3000, 15);
+    const result = await fuzzDecoders(count, seed);
     const ms = performance.now() - t0;
-    expect(result.decoded + result.refused).toBe(3000);
-    expect(result.refused).toBeGreaterThan(1000);
+    console.log(`decoder fuzzing: ${result.cases} cases, ${result.decoded} decoded, ${result.refused} refused, ${(ms / 1000).toFixed(1)} s, seed ${seed}`);
+    expect(result.decoded + result.refused).toBe(count);
+    expect(result.refused).toBeGreaterThan(count / 3);
     expect(process.memoryUsage().rss - before).toBeLessThan(300 * 2 ** 20);
-    expect(ms).toBeLessThan(20000);
-  }, 30_000);
+    expect(ms).toBeLessThan(count * 7);
+  }, count * 10 + 10_000);
 });
