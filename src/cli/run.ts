@@ -8,15 +8,21 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { mkdir, readdir, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { outputSize, planBands, resizeInBands } from './bands.js';
+import { PngWriter } from './png.js';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import type { ImageMode, ImageTarget, ResizeImageOptions } from '../image.js';
 import { init, js, resizeImage } from '../index.js';
-import { decodeImage, encodeImage, formatOf, ImageFileError, isOpaque, SUPPORTED_EXTENSIONS, type ImageFormat } from './codecs.js';
+import { checkPixels, decodeJpeg, DEFAULT_MAX_PIXELS, encodeJpeg, formatOf, ImageFileError, isOpaque, openPng, readPng, sniffFile, SUPPORTED_EXTENSIONS, type ImageFormat, type RgbaImage } from './codecs.js';
 import { Progress, rate, type TextStream } from './progress.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
+
+const SIGNALS: Array<[NodeJS.Signals, number]> = [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]];
+/** Output rows per band when streaming (about 4 MiB of RGBA at 1024 pixels wide). */
+const BAND_BYTES = 4 * 2 ** 20;
 
 export interface CliIo {
   stdout: TextStream;
@@ -52,6 +58,7 @@ interface CliOptions {
   quiet: boolean;
   verbose: boolean;
   plainJs: boolean;
+  maxPixels: number;
 }
 
 class UsageError extends Error {}
@@ -75,6 +82,7 @@ Options:
   --align-corners      align corner pixels (bilinear, bicubic)
   --no-premultiply     resample colour without weighting it by alpha
   --quality <1-100>    JPEG quality (default 90)
+  --max-pixels <n>     refuse inputs and outputs over n pixels, from the header (default 100000000)
   -f, --force          replace existing output files (never an input)
   --js                 use the plain-JavaScript backend instead of WebAssembly
   -q, --quiet          no progress bar or summary
@@ -90,7 +98,7 @@ Examples:
 
 const VALUE_OPTIONS: Record<string, string> = {
   '-o': 'output', '--output': 'output', '--scale': 'scale', '--width': 'width', '--height': 'height',
-  '--mode': 'mode', '--quality': 'quality',
+  '--mode': 'mode', '--quality': 'quality', '--max-pixels': 'maxPixels',
 };
 const FLAG_OPTIONS: Record<string, string> = {
   '-f': 'force', '--force': 'force', '--antialias': 'antialias', '--align-corners': 'alignCorners',
@@ -160,6 +168,7 @@ function parseArgs(argv: readonly string[]): CliOptions | 'help' | 'version' {
     quiet: flags.has('quiet'),
     verbose: flags.has('verbose'),
     plainJs: flags.has('js'),
+    maxPixels: values.maxPixels === undefined ? DEFAULT_MAX_PIXELS : parseNumber(values.maxPixels, '--max-pixels', true, 1),
   };
 }
 
@@ -179,14 +188,15 @@ async function statOrUndefined(path: string) {
 }
 
 /** Image files under `dir`, recursively, skipping `skip` (an output folder inside the input). */
-async function imagesUnder(dir: string, skip: string): Promise<string[]> {
+async function imagesUnder(dir: string, skip: string, skipped: string[] = []): Promise<string[]> {
   const found: string[] = [];
   const entries = await readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (resolve(path) !== skip) found.push(...await imagesUnder(path, skip));
+      if (resolve(path) !== skip) found.push(...await imagesUnder(path, skip, skipped));
+      else skipped.push(...await imagesUnder(path, '', []));
     } else if (entry.isFile() && formatOf(entry.name)) {
       found.push(path);
     }
@@ -195,14 +205,14 @@ async function imagesUnder(dir: string, skip: string): Promise<string[]> {
 }
 
 /** The files to write; throws ImageFileError / UsageError before anything is written. */
-async function planJobs(options: CliOptions): Promise<Job[]> {
+async function planJobs(options: CliOptions, skipped: string[]): Promise<Job[]> {
   const { input, output } = options;
   const inputStat = await statOrUndefined(input);
   if (!inputStat) throw new ImageFileError(`${input}: no such file or directory`);
   const outputStat = await statOrUndefined(output);
   if (inputStat.isDirectory()) {
     if (outputStat && !outputStat.isDirectory()) throw new UsageError(`the input ${input} is a folder, so -o must be a folder, but ${output} is a file`);
-    const files = await imagesUnder(input, resolve(output));
+    const files = await imagesUnder(input, resolve(output), skipped);
     if (files.length === 0) throw new ImageFileError(`${input}: no ${SUPPORTED_EXTENSIONS.join(' / ')} files in this folder`);
     return files.map((file) => ({ input: file, output: join(output, relative(input, file)), format: formatOf(file)! }));
   }
@@ -230,7 +240,7 @@ async function conflicts(jobs: Job[], force: boolean): Promise<string[]> {
 /** Writes through a temporary file in the same folder, renamed into place. */
 async function writeAtomically(path: string, bytes: Uint8Array, temporaries: Set<string>): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temporary = temporaryFor(path);
   temporaries.add(temporary);
   try {
     await writeFile(temporary, bytes, { flag: 'wx' });
@@ -264,7 +274,9 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     if (parsed === 'help') { io.stdout.write(HELP); return { code: EXIT_OK, files: [] }; }
     if (parsed === 'version') { io.stdout.write(`upsample-wasm ${await version()}\n`); return { code: EXIT_OK, files: [] }; }
     options = parsed;
-    jobs = await planJobs(options);
+    const skipped: string[] = [];
+    jobs = await planJobs(options, skipped);
+    for (const file of skipped) io.stderr.write(`upsample-wasm: skipped ${file}: inside the output folder ${options.output}\n`);
     const problems = await conflicts(jobs, options.force);
     if (problems.length > 0) return fail(EXIT_FAILED, `nothing written:\n  ${problems.join('\n  ')}`);
   } catch (error) {
@@ -276,13 +288,12 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   const interactive = !!io.stderr.isTTY && !options.quiet;
   const progress = new Progress(io.stderr, jobs.length, interactive);
   const temporaries = new Set<string>();
-  const interrupted = () => {
-    // Synchronous on purpose: the process exits right after.
+  const handlers = SIGNALS.map(([signal, code]) => [signal, () => {
+    // Synchronous on purpose: the process exits right after, with 128 + the signal's number.
     for (const t of temporaries) rmSync(t, { force: true });
-    process.exit(130);
-  };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
+    process.exit(code);
+  }] as const);
+  for (const [signal, handler] of handlers) process.once(signal, handler);
   const files: FileReport[] = [];
   let failures = 0;
   const started = performance.now();
@@ -290,13 +301,10 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     for (const job of jobs) {
       const t0 = performance.now();
       try {
-        const image = decodeImage(await readFile(job.input), job.input);
-        const t1 = performance.now();
-        const premultiplyAlpha = options.premultiply && !isOpaque(image.data);
-        const result = resize({ ...image, channels: 4 }, options.target, { ...options.resize, premultiplyAlpha });
-        const resizeMs = performance.now() - t1;
-        const bytes = new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.byteLength);
-        await writeAtomically(job.output, encodeImage({ data: bytes, width: result.width, height: result.height }, job.format, options.quality), temporaries);
+        const done = await processFile(job, options, resize, temporaries);
+        const image = { width: done.width, height: done.height };
+        const result = { width: done.outWidth, height: done.outHeight };
+        const resizeMs = done.resizeMs;
         const report = { input: job.input, output: job.output, width: image.width, height: image.height,
           outWidth: result.width, outHeight: result.height, resizeMs, totalMs: performance.now() - t0 };
         files.push(report);
@@ -314,8 +322,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
       }
     }
   } finally {
-    process.removeListener('SIGINT', interrupted);
-    process.removeListener('SIGTERM', interrupted);
+    for (const [signal, handler] of handlers) process.removeListener(signal, handler);
   }
   progress.finish();
   if ((interactive || options.verbose) && !options.quiet) {
@@ -325,6 +332,106 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
       `(${rate(megapixels, seconds)})${failures ? `, ${failures} failed` : ''}\n`);
   }
   return { code: failures ? EXIT_FAILED : EXIT_OK, files };
+}
+
+type Resize = typeof resizeImage;
+
+/** Temporary file beside `path`. */
+function temporaryFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/**
+ * One file: PNG input streams row by row and, where planBands allows (bit-identical), resizes in
+ * bands; otherwise the image is decoded whole (after the header check) and resized in one call.
+ * PNG output streams rows to a temporary file; JPEG output is encoded whole.
+ */
+async function processFile(job: Job, options: CliOptions, resize: Resize, temporaries: Set<string>):
+  Promise<{ width: number; height: number; outWidth: number; outHeight: number; resizeMs: number }> {
+  const format = await sniffFile(job.input);
+  if (!format) throw new ImageFileError(`${job.input}: not a PNG or JPEG image (unrecognised file signature)`);
+  const base = { mode: options.resize.mode ?? 'bilinear', alignCorners: !!options.resize.alignCorners, antialias: !!options.resize.antialias };
+  const check = (w: number, h: number) => {
+    const out = outputSize(w, h, options.target);
+    checkPixels(out.outWidth, out.outHeight, options.maxPixels, `${job.input}: the output `);
+    return out;
+  };
+  let whole: RgbaImage | undefined;
+  if (format === 'png') {
+    const reader = await openPng(job.input, options.maxPixels);
+    const { width, height, interlace, mayHaveAlpha } = reader.info;
+    let outSize;
+    try { outSize = check(width, height); } catch (error) { await reader.close(); throw error; }
+    const { outWidth, outHeight } = outSize;
+    const g = { width, height, outWidth, outHeight, target: options.target, ...base };
+    const plan = interlace ? { reason: 'interlaced' } : planBands(g, Math.ceil(BAND_BYTES / (outWidth * 4)));
+    if ('bands' in plan) {
+      let premultiplyAlpha = false;
+      if (options.premultiply && mayHaveAlpha) { // a first pass: premultiply only if some pixel is not opaque
+        const scan = await openPng(job.input, options.maxPixels);
+        try {
+          for await (const row of scan.rows()) if (!isOpaque(row)) { premultiplyAlpha = true; break; }
+        } catch (error) { throw new ImageFileError(`${job.input}: cannot decode the PNG image: ${(error as Error).message}`); }
+        finally { await scan.close(); }
+      }
+      const opts = { ...options.resize, premultiplyAlpha };
+      const rows = async function* () {
+        try { yield* reader.rows(); } catch (error) { throw new ImageFileError(`${job.input}: cannot decode the PNG image: ${(error as Error).message}`); }
+      };
+      try {
+        if (job.format === 'png') {
+          let resizeMs = 0;
+          await writeStreamed(job.output, outWidth, outHeight, temporaries, async (writer) => {
+            resizeMs = await resizeInBands(rows(), g, plan.bands, resize, opts, (bytes) => writer.writeRows(bytes));
+          });
+          return { width, height, outWidth, outHeight, resizeMs };
+        }
+        const out = new Uint8Array(outWidth * outHeight * 4);
+        let at = 0;
+        const resizeMs = await resizeInBands(rows(), g, plan.bands, resize, opts, async (bytes) => { out.set(bytes, at); at += bytes.length; });
+        await writeAtomically(job.output, encodeJpeg({ data: out, width: outWidth, height: outHeight }, options.quality), temporaries);
+        return { width, height, outWidth, outHeight, resizeMs };
+      } finally {
+        await reader.close();
+      }
+    }
+    whole = await readPng(reader, job.input);
+  } else {
+    const bytes = await readFile(job.input);
+    whole = decodeJpeg(bytes, job.input, options.maxPixels);
+    check(whole.width, whole.height);
+  }
+  const t1 = performance.now();
+  const premultiplyAlpha = options.premultiply && !isOpaque(whole.data);
+  const result = resize({ ...whole, channels: 4 }, options.target, { ...options.resize, premultiplyAlpha });
+  const resizeMs = performance.now() - t1;
+  const bytes = new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.byteLength);
+  if (job.format === 'png') {
+    await writeStreamed(job.output, result.width, result.height, temporaries, (writer) => writer.writeRows(bytes));
+  } else {
+    await writeAtomically(job.output, encodeJpeg({ data: bytes, width: result.width, height: result.height }, options.quality), temporaries);
+  }
+  return { width: whole.width, height: whole.height, outWidth: result.width, outHeight: result.height, resizeMs };
+}
+
+/** Streams a PNG into a temporary file beside `path` and renames it into place; removes it on any failure. */
+async function writeStreamed(path: string, width: number, height: number, temporaries: Set<string>,
+                             fill: (writer: PngWriter) => Promise<void>): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = temporaryFor(path);
+  temporaries.add(temporary);
+  const writer = new PngWriter(temporary, width, height);
+  try {
+    await fill(writer);
+    await writer.finish();
+    await rename(temporary, path);
+  } catch (error) {
+    await writer.abort();
+    await unlink(temporary).catch(() => {});
+    throw error;
+  } finally {
+    temporaries.delete(temporary);
+  }
 }
 
 async function version(): Promise<string> {

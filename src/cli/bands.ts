@@ -1,0 +1,221 @@
+// Band-wise resizing through the public resizeImage, bit-identical to one whole-image call.
+//
+// resizeImage builds its per-axis tables from the sizes it is given, so a band of rows handed to
+// it as a smaller image gets the same row table, shifted, only when (1) the band's row scale R is
+// the whole image's, and (2) the band starts at an output row `a` with R * a an integer r0 (its
+// first input row), every intermediate value being exact: then each output row's source
+// coordinate in the band is the whole image's minus r0, bit for bit, so its taps and weights are
+// the same. The column table is the same when the band call's width parameters are (the same
+// `scale`, or the same output width). This file checks those conditions from the documented
+// coordinate rules (PyTorch's, README "interpolate against PyTorch") and plans bands that meet
+// them; where they cannot be met (a row scale that is not a multiple of 1/4096 such as 1/3 or
+// 2/3, an area resize by a non-integer factor, ...) it says why, and the caller resizes the
+// image whole. Each band holds the input rows its kept output rows need, with a margin, and its
+// output rows outside the kept range (near the band's edges, where its clamps differ) are
+// computed and dropped.
+
+import type { ImageMode, ImageTarget, ResizeImageOptions } from '../index.js';
+
+const f32 = Math.fround;
+
+export interface BandGeometry {
+  width: number;
+  height: number;
+  outWidth: number;
+  outHeight: number;
+  target: ImageTarget;
+  mode: ImageMode;
+  alignCorners: boolean;
+  antialias: boolean;
+}
+
+export interface Band {
+  /** Input rows [r0, r0 + inRows) handed to resizeImage as an image of inRows rows. */
+  r0: number;
+  inRows: number;
+  /** The output rows the call gives (outRows of them, the first being output row a). */
+  a: number;
+  outRows: number;
+  /** Output rows kept from this call: [k0, k1) of the whole image. */
+  k0: number;
+  k1: number;
+  /** The target for this call. */
+  target: ImageTarget;
+}
+
+/** The output size resizeImage gives (README: floor(side * scale); one side alone keeps the aspect ratio, rounded). */
+export function outputSize(width: number, height: number, target: ImageTarget): { outWidth: number; outHeight: number } {
+  if (target.scale !== undefined) return { outWidth: Math.floor(width * target.scale), outHeight: Math.floor(height * target.scale) };
+  const outWidth = target.width ?? Math.max(1, Math.round((width * target.height!) / height));
+  const outHeight = target.height ?? Math.max(1, Math.round((height * target.width!) / width));
+  return { outWidth, outHeight };
+}
+
+type Plan = { bands: Band[] } | { reason: string };
+
+/**
+ * Bands of about `bandRows` output rows each whose results, stitched, equal one resizeImage call
+ * on the whole image bit for bit; or the reason there are none.
+ */
+export function planBands(g: BandGeometry, bandRows: number): Plan {
+  const { height: H, outHeight: outH, mode } = g;
+  const area = mode === 'area';
+  const userScale = !area && !g.alignCorners && g.target.scale !== undefined ? g.target.scale : undefined;
+  const cubic = mode === 'bicubic';
+  const linearIdentity = mode === 'bilinear' && !g.antialias && H === outH;
+
+  // R: the row scale resizeImage uses (area: the integer factor H / outH).
+  let R: number;
+  if (area) {
+    if (H % outH !== 0) return { reason: `area by a non-integer factor (${H} rows to ${outH})` };
+    R = H / outH;
+  } else if (g.alignCorners) {
+    if (outH < 2 || H < 2) return { reason: 'align-corners with a single row' };
+    R = f32(f32(H - 1) / f32(outH - 1));
+    if (R * (outH - 1) !== H - 1) return { reason: `the row scale ${H - 1}/${outH - 1} is not exact in float32` };
+  } else if (userScale !== undefined) {
+    R = f32(1 / userScale);
+  } else {
+    R = f32(f32(H) / f32(outH));
+    if (R * outH !== H) return { reason: `the row scale ${H}/${outH} is not exact in float32` };
+  }
+  // R = m / p with p a power of two: band starts are multiples of p output rows.
+  let p = 1;
+  while (!Number.isInteger(R * p) && p < 4096) p *= 2;
+  if (!Number.isInteger(R * p)) return { reason: `the row scale ${R} is not a multiple of 1/4096` };
+  if (R * p * (2 * outH + 2) >= 2 ** 52 || H >= 2 ** 24 || outH >= 2 ** 24) return { reason: 'too large for exact band coordinates' };
+
+  const taps = cubic ? 2 : 1;
+  const support = g.antialias ? f32(taps * (R >= 1 ? R : 1)) : 0;
+  const limit = Math.max(outH, Math.ceil(H / Math.max(R, 1e-9))) + 2 * p + 2;
+  // float32 steps must be exact for every output row (of the whole image and of any band).
+  for (let y = 0; y <= limit; y++) {
+    if (mode === 'nearest' && f32(y * R) !== y * R) return { reason: `nearest's float32 source index is inexact at row ${y}` };
+    if (mode === 'nearest-exact' && f32((y + 0.5) * R) !== (y + 0.5) * R) return { reason: `nearest-exact's float32 source index is inexact at row ${y}` };
+    if (g.antialias) {
+      const c = R * (y + 0.5);
+      if (f32(c) !== c || f32(c - support) !== c - support || f32(c + support) !== c + support) {
+        return { reason: `the antialiasing window is inexact in float32 at row ${y}` };
+      }
+    }
+    if (area && (f32(y * H) !== y * H)) return { reason: `area's float32 window bound is inexact at row ${y}` };
+  }
+  if (g.antialias && outH < 4 * p + 16) return { reason: 'too few rows for antialiased bands' };
+
+  const clampRow = (r: number) => Math.min(Math.max(r, 0), H - 1);
+  /** A superset of the input rows output row y reads. */
+  const needed = (y: number): [number, number] => {
+    if (area) return [R * y, R * y + R - 1];
+    if (mode === 'nearest') { const i = Math.floor(R * y); return [clampRow(i - 1), clampRow(i + 1)]; }
+    if (mode === 'nearest-exact') { const i = Math.floor(R * (y + 0.5)); return [clampRow(i - 1), clampRow(i + 1)]; }
+    if (g.antialias) { const c = R * (y + 0.5); return [clampRow(Math.floor(c - support) - 1), clampRow(Math.ceil(c + support) + 1)]; }
+    const src = g.alignCorners ? R * y : R * (y + 0.5) - 0.5;
+    const i = Math.floor(src);
+    return [clampRow(i - (cubic ? 2 : 1)), clampRow(i + (cubic ? 3 : 2))];
+  };
+
+  const rowsPerBand = Math.max(p, Math.ceil(bandRows / p) * p);
+  const ranges: Array<[number, number]> = [];
+  for (let k0 = 0; k0 < outH; k0 += rowsPerBand) ranges.push([k0, Math.min(outH, k0 + rowsPerBand)]);
+  if (ranges.length > 1 && ranges[ranges.length - 1][1] - ranges[ranges.length - 1][0] < p) {
+    const last = ranges.pop()!;
+    ranges[ranges.length - 1][1] = last[1];
+  }
+
+  const bands: Band[] = [];
+  for (const [k0, k1] of ranges) {
+    const lo = needed(k0)[0];
+    const hi = needed(k1 - 1)[1];
+    let a = Math.floor(Math.min(k0, lo / R) / p) * p;
+    while (a > 0 && R * a > lo) a -= p;
+    let band: Band | undefined;
+    for (; a >= 0 && !band; a -= p) band = bandAt(a);
+    if (!band) return { reason: `no exact band for output rows ${k0}-${k1}` };
+    bands.push(band);
+
+    function bandAt(a: number): Band | undefined {
+      const r0 = R * a;
+      if (!Number.isInteger(r0) || r0 > lo) return undefined;
+      let inRows: number;
+      let outRows: number;
+      if (userScale !== undefined) {
+        inRows = hi - r0 + 1;
+        for (;;) {
+          if (r0 + inRows >= H) inRows = H - r0;
+          outRows = Math.floor(inRows * userScale);
+          const identityMatches = mode !== 'bilinear' || g.antialias || (inRows === outRows) === linearIdentity;
+          if (outRows >= k1 - a && identityMatches) break;
+          if (r0 + inRows >= H) return undefined;
+          inRows++;
+        }
+        return { r0, inRows, a, outRows, k0, k1, target: { scale: userScale } };
+      }
+      if (g.alignCorners) {
+        const span = Math.max(k1 - 1 - a, Math.ceil((hi - r0) / R), 1);
+        outRows = Math.ceil(span / p) * p + 1;
+        inRows = R * (outRows - 1) + 1;
+      } else {
+        outRows = Math.ceil(Math.max(k1 - a, (hi - r0 + 1) / R) / p) * p;
+        inRows = R * outRows;
+      }
+      if (r0 + inRows >= H || a + outRows >= outH) {
+        outRows = outH - a;
+        inRows = H - r0;
+        const exact = g.alignCorners ? R * (outRows - 1) === inRows - 1 && outRows >= 2 : R * outRows === inRows;
+        if (!exact) return undefined;
+      }
+      if (area) for (let o = 0; o <= outRows; o++) if (f32(o * inRows) !== o * inRows) return undefined;
+      return { r0, inRows, a, outRows, k0, k1, target: { width: g.outWidth, height: outRows } };
+    }
+  }
+  return { bands };
+}
+
+type Resize = (image: { data: Uint8Array; width: number; height: number; channels: 4 }, target: ImageTarget,
+  options: ResizeImageOptions) => { data: Uint8ClampedArray; width: number; height: number };
+
+/**
+ * Runs `bands` over RGBA `rows` (in order, each width * 4 bytes): holds only the input rows the
+ * current band needs, calls `resize` on each band and hands the kept output rows to `emit`
+ * (awaited: the caller's writer sets the pace). Returns the milliseconds spent in `resize`.
+ */
+export async function resizeInBands(rows: AsyncIterable<Uint8Array>, g: BandGeometry, bands: Band[], resize: Resize,
+                                    options: ResizeImageOptions, emit: (rows: Uint8Array) => Promise<void>): Promise<number> {
+  const iterator = rows[Symbol.asyncIterator]();
+  const stride = g.width * 4;
+  const outStride = g.outWidth * 4;
+  let held: Uint8Array[] = [];
+  let heldFrom = 0; // the input row held[0] is
+  let resizeMs = 0;
+  const pull = async () => {
+    const next = await iterator.next();
+    if (next.done) throw new Error(`the image ended after ${heldFrom + held.length} of ${g.height} rows`);
+    held.push(next.value);
+  };
+  try {
+    for (const band of bands) {
+      while (heldFrom + held.length < band.r0 + band.inRows) await pull();
+      held = held.slice(band.r0 - heldFrom);
+      heldFrom = band.r0;
+      const data = new Uint8Array(band.inRows * stride);
+      for (let i = 0; i < band.inRows; i++) data.set(held[i], i * stride);
+      const t0 = performance.now();
+      const result = resize({ data, width: g.width, height: band.inRows, channels: 4 }, band.target, options);
+      resizeMs += performance.now() - t0;
+      if (result.width !== g.outWidth || result.height !== band.outRows) {
+        throw new Error(`internal: a band gave ${result.width} x ${result.height}, expected ${g.outWidth} x ${band.outRows}`);
+      }
+      const bytes = new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.byteLength);
+      await emit(bytes.subarray((band.k0 - band.a) * outStride, (band.k1 - band.a) * outStride));
+    }
+    // Read to the end: a file whose last chunks are corrupt fails here, before anything is renamed.
+    heldFrom += held.length;
+    held = [];
+    while (heldFrom < g.height) { await pull(); held = []; heldFrom++; }
+    const extra = await iterator.next();
+    if (!extra.done) throw new Error(`more than ${g.height} rows`);
+  } finally {
+    await iterator.return?.(undefined);
+  }
+  return resizeMs;
+}

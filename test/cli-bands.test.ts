@@ -1,0 +1,93 @@
+// Band-wise resizing in the command (src/cli/bands.ts): whenever planBands says a geometry can be
+// banded, the stitched bands equal one resizeImage call on the whole image bit for bit, for every
+// mode, alignCorners, antialias, --scale and --width/--height targets, tiny and large bands, on
+// WebAssembly and plain JS; and the geometries it refuses are the ones it should.
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import { outputSize, planBands, resizeInBands, type BandGeometry } from '../src/cli/bands.js';
+import { init, js, resizeImage, type ImageMode, type ImageTarget } from '../src/index.js';
+
+beforeAll(async () => { await init(); });
+
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) >>> 8) / 2 ** 24;
+}
+
+async function* rowsOf(data: Uint8Array, width: number, height: number) {
+  for (let y = 0; y < height; y++) yield data.slice(y * width * 4, (y + 1) * width * 4);
+}
+
+const MODES: ImageMode[] = ['nearest', 'nearest-exact', 'bilinear', 'bicubic', 'area'];
+const SCALES = [2, 4, 0.5, 0.25, 1 / 3, 0.8, 1.25, 8, 1, 1.5, 3, 0.75, 2.5];
+
+async function banded(resize: typeof resizeImage, data: Uint8Array, g: BandGeometry, bandRows: number, premultiplyAlpha: boolean) {
+  const plan = planBands(g, bandRows);
+  if ('reason' in plan) return { reason: plan.reason };
+  const parts: Uint8Array[] = [];
+  await resizeInBands(rowsOf(data, g.width, g.height), g, plan.bands, resize,
+    { mode: g.mode, alignCorners: g.alignCorners || undefined, antialias: g.antialias || undefined, premultiplyAlpha },
+    async (rows) => { parts.push(rows.slice()); });
+  return { data: Buffer.concat(parts), bands: plan.bands.length };
+}
+
+describe('band-wise resizing', () => {
+  it('equals the whole-image call bit for bit wherever it plans bands (random geometries, both backends)', async () => {
+    const rand = lcg(20261204);
+    let bandedCount = 0;
+    let total = 0;
+    let multiBand = 0;
+    for (let trial = 0; trial < 700; trial++) {
+      const mode = MODES[Math.floor(rand() * MODES.length)];
+      const smooth = mode === 'bilinear' || mode === 'bicubic';
+      const alignCorners = smooth && rand() < 0.2;
+      const antialias = smooth && rand() < 0.3;
+      const width = 1 + Math.floor(rand() * 24);
+      const height = 1 + Math.floor(rand() * 90);
+      let target: ImageTarget;
+      const kind = rand();
+      if (kind < 0.6) target = { scale: SCALES[Math.floor(rand() * SCALES.length)] };
+      else if (kind < 0.8) target = { height: Math.max(1, Math.round(height * [2, 0.5, 4, 0.25, 1.5, 1][Math.floor(rand() * 6)])), width: 1 + Math.floor(rand() * 30) };
+      else target = { width: Math.max(1, Math.round(width * [2, 0.5, 3][Math.floor(rand() * 3)])) };
+      const { outWidth, outHeight } = outputSize(width, height, target);
+      if (outWidth < 1 || outHeight < 1) continue;
+      const data = Uint8Array.from({ length: width * height * 4 }, () => Math.floor(rand() * 256));
+      const premultiplyAlpha = rand() < 0.5;
+      const resize = rand() < 0.25 ? js.resizeImage : resizeImage;
+      const options = { mode, alignCorners: alignCorners || undefined, antialias: antialias || undefined, premultiplyAlpha };
+      const whole = resize({ data, width, height, channels: 4 }, target, options);
+      expect([whole.width, whole.height]).toEqual([outWidth, outHeight]);
+      const g: BandGeometry = { width, height, outWidth, outHeight, target, mode, alignCorners, antialias };
+      const bandRows = 1 + Math.floor(rand() * 9);
+      const result = await banded(resize, data, g, bandRows, premultiplyAlpha);
+      total++;
+      if ('reason' in result) continue;
+      bandedCount++;
+      if (result.bands! > 1) multiBand++;
+      const same = Buffer.from(whole.data).equals(result.data!);
+      if (!same) throw new Error(`differs: ${JSON.stringify({ mode, alignCorners, antialias, width, height, target, bandRows, premultiplyAlpha })}`);
+    }
+    expect(bandedCount).toBeGreaterThan(total * 0.3);
+    expect(multiBand).toBeGreaterThan(total * 0.25);
+  }, 60_000);
+
+  it.each([
+    [{ scale: 2 }, 'bilinear', false], [{ scale: 0.5 }, 'bicubic', true], [{ scale: 4 }, 'nearest', false],
+    [{ scale: 0.5 }, 'area', false], [{ width: 200 }, 'bilinear', false], [{ scale: 0.25 }, 'bilinear', true],
+  ] as const)('plans bands for the common cases: %j %s antialias %s', (target, mode, antialias) => {
+    const { outWidth, outHeight } = outputSize(400, 600, target);
+    const plan = planBands({ width: 400, height: 600, outWidth, outHeight, target, mode, alignCorners: false, antialias }, 32);
+    expect('bands' in plan && plan.bands.length).toBeGreaterThan(3);
+  });
+
+  it.each([
+    [{ scale: 3 }, 'bilinear', /not a multiple of 1\/4096/],
+    [{ scale: 1.5 }, 'bicubic', /not a multiple of 1\/4096/],
+    [{ height: 500 }, 'bilinear', /not exact in float32/],
+    [{ scale: 0.4 }, 'area', /non-integer factor/],
+  ] as const)('says why it cannot band %j %s', (target, mode, reason) => {
+    const { outWidth, outHeight } = outputSize(400, 600, target);
+    const plan = planBands({ width: 400, height: 600, outWidth, outHeight, target, mode, alignCorners: false, antialias: false }, 32);
+    expect('reason' in plan && plan.reason).toMatch(reason);
+  });
+});

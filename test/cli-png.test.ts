@@ -1,0 +1,153 @@
+// The command's PNG reader and writer (src/cli/png.ts) against pngjs: every colour type and bit
+// depth, palettes with tRNS, transparent colours, Adam7 interlacing, every row filter; the
+// writer's files decode to the same pixels with pngjs; truncated, padded and over-long data are errors.
+
+import { deflateSync } from 'node:zlib';
+import { PNG } from 'pngjs';
+import { describe, expect, it } from 'vitest';
+import { crc32, PngReader, PngWriter } from '../src/cli/png.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+function chunk(name: string, data: Uint8Array): Buffer {
+  const out = Buffer.alloc(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  out.write(name, 4, 'latin1');
+  out.set(data, 8);
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+  return out;
+}
+
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+const ADAM7 = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
+
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) >>> 8) / 2 ** 24;
+}
+
+/** A PNG of random samples: raw rows with random filter bytes (the bytes after filtering are random, so any filter is valid). */
+export function craftPng(o: { width: number; height: number; depth: number; colorType: number; interlace?: boolean;
+  palette?: number; trns?: Uint8Array; seed?: number; extra?: number; cut?: number }): Buffer {
+  const rand = lcg(o.seed ?? 1);
+  const passes = o.interlace
+    ? ADAM7.map(([x0, y0, dx, dy]) => [Math.ceil((o.width - x0) / dx), Math.ceil((o.height - y0) / dy)]).filter(([w, h]) => w > 0 && h > 0)
+    : [[o.width, o.height]];
+  const parts: number[] = [];
+  for (const [w, h] of passes) {
+    const bytes = Math.ceil((w * CHANNELS[o.colorType] * o.depth) / 8);
+    for (let y = 0; y < h; y++) {
+      parts.push(o.colorType === 3 ? 0 : Math.floor(rand() * 5));
+      for (let i = 0; i < bytes; i++) {
+        if (o.colorType === 3) {
+          // palette indices within range, packed
+          const per = 8 / o.depth;
+          let byte = 0;
+          for (let k = 0; k < per; k++) byte = (byte << o.depth) | Math.floor(rand() * Math.min(o.palette ?? 1, 2 ** o.depth));
+          parts.push(o.depth === 8 ? Math.floor(rand() * (o.palette ?? 1)) : byte);
+        } else parts.push(Math.floor(rand() * 256));
+      }
+    }
+  }
+  for (let i = 0; i < (o.extra ?? 0); i++) parts.push(0);
+  let raw = Uint8Array.from(parts);
+  if (o.cut) raw = raw.subarray(0, raw.length - o.cut);
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(o.width, 0);
+  ihdr.writeUInt32BE(o.height, 4);
+  ihdr.set([o.depth, o.colorType, 0, 0, o.interlace ? 1 : 0], 8);
+  const chunks = [chunk('IHDR', ihdr)];
+  if (o.palette) chunks.push(chunk('PLTE', Uint8Array.from({ length: 3 * o.palette }, () => Math.floor(rand() * 256))));
+  if (o.trns) chunks.push(chunk('tRNS', o.trns));
+  chunks.push(chunk('tEXt', Buffer.from('Comment\0crafted')));
+  chunks.push(chunk('IDAT', deflateSync(raw)));
+  chunks.push(chunk('IEND', new Uint8Array(0)));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ...chunks]);
+}
+
+async function decodeBoth(bytes: Buffer) {
+  const reader = await PngReader.open(bytes, () => {});
+  const mine = reader.info.interlace ? await reader.readAll() : Buffer.concat(await (async () => {
+    const rows: Uint8Array[] = [];
+    for await (const row of reader.rows()) rows.push(row);
+    return rows;
+  })());
+  const ref = PNG.sync.read(bytes);
+  return { mine: Buffer.from(mine), ref: Buffer.from(ref.data), info: reader.info };
+}
+
+describe('PngReader', () => {
+  const cases: Array<Parameters<typeof craftPng>[0]> = [];
+  for (const [colorType, depths] of [[0, [1, 2, 4, 8, 16]], [2, [8, 16]], [3, [1, 2, 4, 8]], [4, [8, 16]], [6, [8, 16]]] as const) {
+    for (const depth of depths) {
+      for (const interlace of [false, true]) {
+        for (const [width, height] of [[1, 1], [7, 5], [33, 17]]) {
+          cases.push({ width, height, depth, colorType, interlace, palette: colorType === 3 ? 2 ** Math.min(depth, 8) : undefined, seed: width * 31 + depth });
+        }
+      }
+    }
+  }
+  cases.push({ width: 9, height: 4, depth: 8, colorType: 3, palette: 200, trns: Uint8Array.from({ length: 100 }, (_, i) => i * 2) });
+  cases.push({ width: 9, height: 4, depth: 4, colorType: 0, trns: Uint8Array.of(0, 3) });
+  cases.push({ width: 9, height: 4, depth: 16, colorType: 2, trns: Uint8Array.of(0, 3, 1, 2, 0, 5) });
+  cases.push({ width: 9, height: 4, depth: 8, colorType: 2, trns: Uint8Array.of(0, 3, 0, 2, 0, 5) });
+
+  it.each(cases.map((c) => [`${c.width}x${c.height} type ${c.colorType} depth ${c.depth}${c.interlace ? ' interlaced' : ''}${c.trns ? ' tRNS' : ''}`, c]))(
+    'decodes %s as pngjs does', async (_, c) => {
+      const { mine, ref } = await decodeBoth(craftPng(c));
+      expect(mine.equals(ref)).toBe(true);
+    });
+
+  it('decodes pngjs-written images, and finds transparency in the header chunks', async () => {
+    const png = new PNG({ width: 20, height: 11 });
+    png.data = Buffer.from(Uint8Array.from({ length: 20 * 11 * 4 }, (_, i) => (i * 37) & 255));
+    const { mine, ref, info } = await decodeBoth(PNG.sync.write(png));
+    expect(mine.equals(ref)).toBe(true);
+    expect(info.mayHaveAlpha).toBe(true);
+    const opaque = await PngReader.open(craftPng({ width: 3, height: 3, depth: 8, colorType: 2 }), () => {});
+    expect(opaque.info.mayHaveAlpha).toBe(false);
+  });
+
+  it.each([
+    ['missing rows', { cut: 9 }, /truncated image data/],
+    ['extra data', { extra: 40 }, /more image data than/],
+  ])('refuses %s', async (_, change, message) => {
+    const bytes = craftPng({ width: 8, height: 6, depth: 8, colorType: 6, ...change });
+    await expect(decodeBoth(bytes)).rejects.toThrow(message);
+  });
+
+  it('refuses a file cut anywhere, and a flipped byte anywhere after the signature (CRC)', async () => {
+    const bytes = craftPng({ width: 8, height: 6, depth: 8, colorType: 6 });
+    for (let n = 0; n < bytes.length; n += 3) {
+      await expect(decodeBoth(bytes.subarray(0, n))).rejects.toThrow();
+    }
+    for (let i = 8; i < bytes.length; i += 5) {
+      const bad = Buffer.from(bytes);
+      bad[i] ^= 0x10;
+      await expect((async () => {
+        const r = await PngReader.open(bad, () => {});
+        await r.readAll();
+      })()).rejects.toThrow();
+    }
+  });
+});
+
+describe('PngWriter', () => {
+  it.each([[1, 1], [5, 3], [64, 40], [301, 7]])('writes %ix%i RGBA that pngjs reads back exactly', async (width, height) => {
+    const dir = mkdtempSync(join(tmpdir(), 'upsample-pngw-'));
+    try {
+      const rand = lcg(width * height);
+      const data = Uint8Array.from({ length: width * height * 4 }, (_, i) => (i % 7 < 3 ? Math.floor(rand() * 256) : (i >> 3) & 255));
+      const writer = new PngWriter(join(dir, 'o.png'), width, height);
+      const stride = width * 4;
+      for (let y = 0; y < height; y += 2) await writer.writeRows(data.subarray(y * stride, Math.min(height, y + 2) * stride));
+      await writer.finish();
+      const back = PNG.sync.read(readFileSync(join(dir, 'o.png')));
+      expect([back.width, back.height]).toEqual([width, height]);
+      expect(Buffer.from(back.data).equals(Buffer.from(data))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
