@@ -23,6 +23,7 @@ export async function benchResize() {
     const tasks = [
       { name: 'roofline: fill output', fn: () => out.data.fill(0.5) },
       { name: 'interpolate with out', fn: () => up.interpolate(input, { ...w.interpolate, out }) },
+      { name: 'interpolate alignCorners with out', fn: () => up.interpolate(input, { ...w.interpolate, alignCorners: true, out }) },
       ...CTMS.map((ctm) => ({ name: `resize ${ctm} with out`, fn: () => up.resize(input, { scales, mode: w.mode, coordinateTransformationMode: ctm, out }) })),
     ];
     if (w.mode === 'linear') {
@@ -34,7 +35,8 @@ export async function benchResize() {
     const rows = await measure(tasks);
     const get = (name) => rows.find((r) => r.name === name).median;
     const base = get('interpolate with out');
-    const note = CTMS.map((ctm) => `${ctm} ${(get(`resize ${ctm} with out`) / base).toFixed(2)}x`).join(', ');
+    const note = CTMS.map((ctm) => `${ctm} ${(get(`resize ${ctm} with out`) / (ctm === 'align_corners' ? get('interpolate alignCorners with out') : base)).toFixed(2)}x`).join(', ') +
+      ' (align_corners against interpolate with alignCorners)';
     sections.push({ title: w.title, rows, baseline: 'interpolate with out', note: `resize / interpolate: ${note}.` });
     console.log(`\n${w.title}\nresize / interpolate: ${note}\n${table(rows, 'interpolate with out')}`);
   }

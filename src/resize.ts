@@ -5,6 +5,7 @@
 // kernels interpolate uses) and, for tf_crop_and_resize, the fills of the extrapolated outputs.
 
 import type { Prepared } from './ops.js';
+import { PlanCache } from './plan-cache.js';
 import { planResize, type ResizeAxis, type ResizeOptions } from './rules/onnx.js';
 import { identityTable, periodTwoRun, type AxisTable } from './rules/pytorch.js';
 import { planResizeBilinear, planResizeNearestNeighbor, type TfResizeOptions } from './rules/tf.js';
@@ -79,12 +80,29 @@ function prepared(input: Tensor, plan: ResizePlan, outArg: unknown): Prepared<Te
   return { plan, inputs: { input: input.data }, allocate: () => tensorOutput(plan.outputShape, out, input.data) };
 }
 
+const plans = new PlanCache<ResizePlan>();
+
+/** The plan for `shape` and `options`, remembered by both (building tables costs ~0.1 ms a call). */
+function cached(op: string, shape: number[], options: unknown, extra: unknown, build: () => ResizePlan): ResizePlan {
+  let key: string | undefined;
+  try {
+    const { out: _, ...rest } = (options ?? {}) as Record<string, unknown>;
+    key = `${op}|${shape.join(',')}|${JSON.stringify(extra)}|${JSON.stringify(rest)}`;
+  } catch {
+    key = undefined; // not plain data: let the rules refuse it
+  }
+  return key === undefined ? build() : plans.get(key, build);
+}
+
 /** `resize`'s table entry: ONNX Resize (opset 19) on a float32 tensor of any rank. */
 export function prepareResize(inputArg: Tensor, optionsArg: ResizeOptions): Prepared<Tensor, ResizePlan, ResizeInputs> {
   const input = checkTensor(inputArg, 'input');
   const options = snapshot(optionsArg);
-  const rules = planResize(input.shape, options);
-  return prepared(input, axisPasses(input.shape, rules.outputShape, rules.axes, rules.extrapolationValue), options?.out);
+  const plan = cached('resize', input.shape, options, null, () => {
+    const rules = planResize(input.shape, options);
+    return axisPasses(input.shape, rules.outputShape, rules.axes, rules.extrapolationValue);
+  });
+  return prepared(input, plan, options?.out);
 }
 
 type TfFunction = (images: Tensor, size: [number, number], options?: TfResizeOptions) => Prepared<Tensor, ResizePlan, ResizeInputs>;
@@ -96,7 +114,10 @@ export function prepareTfResize(bilinear: boolean): TfFunction {
     const images = checkTensor(imagesArg, 'images');
     const options = snapshot(optionsArg);
     const size = Array.isArray(sizeArg) ? sizeArg.slice() : sizeArg;
-    const plan = rules(images.shape, size, options);
-    return prepared(images, axisPasses(images.shape, plan.outputShape, plan.axes), options?.out);
+    const plan = cached(bilinear ? 'bilinear' : 'nearest', images.shape, options, size, () => {
+      const tf = rules(images.shape, size, options);
+      return axisPasses(images.shape, tf.outputShape, tf.axes);
+    });
+    return prepared(images, plan, options?.out);
   };
 }

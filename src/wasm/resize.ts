@@ -1,5 +1,6 @@
 // WebAssembly axis-by-axis resizing: each pass is resampleRows (the contiguous axis) or
-// blendAxis (any other) through two intermediate buffers, then the extrapolation fills.
+// blendAxis (any other) through two intermediate buffers, or for the last two axes the 2-D row
+// cache kernel; then the fills (extrapolation, empty sums).
 
 import { call, type KernelCall } from '../kernels.js';
 import type { ResizeInputs, ResizePlan } from '../resize.js';
@@ -11,6 +12,19 @@ const asFloat = new Float32Array(bits.buffer);
 
 export function stageResize(layout: Layout, plan: ResizePlan, { input }: ResizeInputs, outputLength: number, target: number): Staged {
   const src = layout.f32(input.length, input);
+  const [w, h] = plan.passes;
+  if (plan.passes.length === 2 && w.inner === 1 && h.inner === w.table.outSize) {
+    // The last two axes (an image's H and W): interpolate's 2-D kernel, which keeps resampled
+    // rows in a ring instead of a whole intermediate (and which the pool splits by rows).
+    const dst = target >= 0 ? target : layout.f32(outputLength);
+    const { ring, tags: ringRows } = layout.rowRing(h.table.taps, w.table.outSize);
+    const calls: KernelCall[] = [call('separable2d', { src, dst, ring, ringRows, planes: h.outer,
+      inH: h.table.inSize, inW: w.table.inSize, outH: h.table.outSize, outW: w.table.outSize,
+      tapsW: w.table.taps, indexW: layout.i32(w.table.index), weightW: layout.f32(w.table.weight.length, w.table.weight),
+      periodLo: w.period[0], periodHi: w.period[1],
+      tapsH: h.table.taps, indexH: layout.i32(h.table.index), weightH: layout.f32(h.table.weight.length, h.table.weight) })];
+    return { dst, calls: [...calls, ...fills(layout, plan, dst)] };
+  }
   const tmp = plan.passes.length > 1 ? [layout.f32(plan.tmp), plan.passes.length > 2 ? layout.f32(plan.tmp) : 0] : [];
   const dst = target >= 0 ? target : layout.f32(outputLength); // a resident `out` is written in place
   const calls: KernelCall[] = [];
@@ -26,9 +40,12 @@ export function stageResize(layout: Layout, plan: ResizePlan, { input }: ResizeI
         periodLo: period[0], periodHi: period[1] })
       : call('blendAxis', { src: from, dst: to, outer, inLen: inSize, outLen: outSize, inner, taps, index, weight }));
   });
-  for (const { outer, len, inner, outside, value } of plan.fills) {
+  return { dst, calls: [...calls, ...fills(layout, plan, dst)] };
+}
+
+function fills(layout: Layout, plan: ResizePlan, dst: number): KernelCall[] {
+  return plan.fills.map(({ outer, len, inner, outside, value }) => {
     asFloat[0] = value;
-    calls.push(call('fillOutside', { dst, outer, len, inner, outside: layout.bytes(outside.length, outside), valueBits: bits[0] }));
-  }
-  return { dst, calls };
+    return call('fillOutside', { dst, outer, len, inner, outside: layout.bytes(outside.length, outside), valueBits: bits[0] });
+  });
 }
