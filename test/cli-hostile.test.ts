@@ -4,7 +4,7 @@
 // and seeded mutations of valid files through the decoders' entry.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -13,6 +13,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImageBytes, ImageFileError } from '../src/cli/codecs.js';
 import { crc32 } from '../src/cli/png.js';
+import { pngChunk as chunk } from '../src/cli/png-write.js';
 import { runCli } from '../src/cli/run.js';
 import { init } from '../src/index.js';
 
@@ -22,14 +23,6 @@ beforeAll(async () => { root = mkdtempSync(join(tmpdir(), 'upsample-hostile-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const fresh = () => { const d = join(root, `c${n++}`); mkdirSync(d); return d; };
 
-function chunk(name: string, data: Uint8Array): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(name, 4, 'latin1');
-  out.set(data, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
-}
 
 /** A PNG whose header claims width x height (RGBA) with only `rows` rows of data. */
 export function claimingPng(width: number, height: number, rows: number): Buffer {

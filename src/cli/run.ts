@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { mkdir, readdir, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { outputSize, planBands, resizeInBands } from './bands.js';
-import { PngWriter } from './png.js';
+import { PngWriter } from './png-write.js';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import type { ImageMode, ImageTarget, ResizeImageOptions } from '../image.js';
 import { init, js, resizeImage } from '../index.js';
