@@ -12,7 +12,7 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImageBytes, ImageFileError } from '../src/cli/codecs.js';
-import { crc32 } from '../src/cli/png.js';
+import { crc32 } from '../src/cli/crc32.js';
 import { pngChunk as chunk } from '../src/cli/png-write.js';
 import { runCli } from '../src/cli/run.js';
 import { init } from '../src/index.js';

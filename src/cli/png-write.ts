@@ -3,7 +3,8 @@
 
 import { createWriteStream, type WriteStream } from 'node:fs';
 import * as zlib from 'node:zlib';
-import { crc32, PNG_SIGNATURE } from './png.js';
+import { crc32 } from './crc32.js';
+import { PNG_SIGNATURE } from './png-header.js';
 
 /** One PNG chunk: length, name, data, CRC (tests build hostile files with it too). */
 export function pngChunk(name: string, data: Uint8Array): Buffer {

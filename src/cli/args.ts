@@ -1,0 +1,130 @@
+// The command line's arguments: the help text, the option table, and their parsing into
+// CliOptions (a UsageError, exit 2, for anything wrong, before any file is touched).
+
+import type { ImageMode, ImageTarget, ResizeImageOptions } from '../image.js';
+import { DEFAULT_MAX_PIXELS } from './codecs.js';
+
+export interface CliOptions {
+  input: string;
+  output: string;
+  target: ImageTarget;
+  resize: ResizeImageOptions;
+  premultiply: boolean;
+  quality: number;
+  force: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  plainJs: boolean;
+  maxPixels: number;
+}
+
+export class UsageError extends Error {}
+
+const MODES: readonly ImageMode[] = ['nearest', 'nearest-exact', 'bilinear', 'bicubic', 'area'];
+
+export const HELP = `Usage: upsample-wasm <input> -o <output> (--scale <n> | --width <px> | --height <px>) [options]
+
+Resizes PNG and JPEG images with PyTorch's interpolation rules (WebAssembly SIMD).
+<input> is an image file or a folder (processed recursively, keeping the layout);
+the output format follows the output file's extension (.png, .jpg, .jpeg).
+
+Size (one of):
+  --scale <n>          multiply both sides by n (e.g. 2, 1.5, 0.5)
+  --width <px>         output width; with --height alone or together, the output size;
+  --height <px>        one of them alone keeps the aspect ratio
+Options:
+  -o, --output <path>  output file, or folder for a folder input (required)
+  --mode <m>           nearest | nearest-exact | bilinear | bicubic | area (default bilinear)
+  --antialias          antialiased downscaling (bilinear, bicubic)
+  --align-corners      align corner pixels (bilinear, bicubic)
+  --no-premultiply     resample colour without weighting it by alpha
+  --quality <1-100>    JPEG quality (default 90)
+  --max-pixels <n>     refuse inputs and outputs over n pixels, from the header (default 100000000)
+  -f, --force          replace existing output files (never an input)
+  --js                 use the plain-JavaScript backend instead of WebAssembly
+  -q, --quiet          no progress bar or summary
+  --verbose            one line per file, also when not on a terminal
+  -h, --help           show this help
+  -v, --version        show the version
+
+Exit codes: 0 done, 1 a file failed (missing, corrupt, unsupported, would overwrite), 2 usage error.
+Examples:
+  upsample-wasm photo.png -o photo@2x.png --scale 2 --mode bicubic
+  upsample-wasm in/ -o out/ --width 1024 --mode bilinear --antialias
+`;
+
+const VALUE_OPTIONS: Record<string, string> = {
+  '-o': 'output', '--output': 'output', '--scale': 'scale', '--width': 'width', '--height': 'height',
+  '--mode': 'mode', '--quality': 'quality', '--max-pixels': 'maxPixels',
+};
+const FLAG_OPTIONS: Record<string, string> = {
+  '-f': 'force', '--force': 'force', '--antialias': 'antialias', '--align-corners': 'alignCorners',
+  '--no-premultiply': 'noPremultiply', '-q': 'quiet', '--quiet': 'quiet', '--verbose': 'verbose', '--js': 'js',
+  '-h': 'help', '--help': 'help', '-v': 'version', '--version': 'version',
+};
+
+function parseNumber(text: string, option: string, integer: boolean, min: number, max = Infinity): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max || (min === 0 && value === 0)) {
+    const what = integer ? `an integer ${max < Infinity ? `from ${min} to ${max}` : `>= ${min}`}` : 'a number > 0';
+    throw new UsageError(`${option} must be ${what}, but got '${text}'`);
+  }
+  return value;
+}
+
+export function parseArgs(argv: readonly string[]): CliOptions | 'help' | 'version' {
+  const values: Record<string, string> = {};
+  const flags = new Set<string>();
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') { positional.push(...argv.slice(i + 1)); break; }
+    if (!arg.startsWith('-') || arg === '-') { positional.push(arg); continue; }
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (name in VALUE_OPTIONS) {
+      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined) throw new UsageError(`${name} needs a value`);
+      values[VALUE_OPTIONS[name]] = value;
+    } else if (name in FLAG_OPTIONS && eq < 0) {
+      flags.add(FLAG_OPTIONS[name]);
+    } else {
+      throw new UsageError(`unknown option '${arg}'`);
+    }
+  }
+  if (flags.has('help')) return 'help';
+  if (flags.has('version')) return 'version';
+  if (positional.length === 0) throw new UsageError('missing the input file or folder');
+  if (positional.length > 1) throw new UsageError(`expected one input, but got ${positional.length}: ${positional.join(' ')}`);
+  if (values.output === undefined) throw new UsageError('missing -o <output>');
+
+  const target: ImageTarget = {};
+  if (values.scale !== undefined) target.scale = parseNumber(values.scale, '--scale', false, 0);
+  if (values.width !== undefined) target.width = parseNumber(values.width, '--width', true, 1);
+  if (values.height !== undefined) target.height = parseNumber(values.height, '--height', true, 1);
+  if (target.scale !== undefined && (target.width !== undefined || target.height !== undefined)) {
+    throw new UsageError('give --scale or --width/--height, not both');
+  }
+  if (Object.keys(target).length === 0) throw new UsageError('give the output size: --scale, --width or --height');
+  const mode = (values.mode ?? 'bilinear') as ImageMode;
+  if (!MODES.includes(mode)) throw new UsageError(`--mode must be one of ${MODES.join(', ')}, but got '${values.mode}'`);
+  const smooth = mode === 'bilinear' || mode === 'bicubic';
+  if (flags.has('antialias') && !smooth) throw new UsageError(`--antialias needs --mode bilinear or bicubic, not ${mode}`);
+  if (flags.has('alignCorners') && !smooth) throw new UsageError(`--align-corners needs --mode bilinear or bicubic, not ${mode}`);
+  const resize: ResizeImageOptions = { mode };
+  if (flags.has('antialias')) resize.antialias = true;
+  if (flags.has('alignCorners')) resize.alignCorners = true;
+  return {
+    input: positional[0],
+    output: values.output,
+    target,
+    resize,
+    premultiply: !flags.has('noPremultiply'),
+    quality: values.quality === undefined ? 90 : parseNumber(values.quality, '--quality', true, 1, 100),
+    force: flags.has('force'),
+    quiet: flags.has('quiet'),
+    verbose: flags.has('verbose'),
+    plainJs: flags.has('js'),
+    maxPixels: values.maxPixels === undefined ? DEFAULT_MAX_PIXELS : parseNumber(values.maxPixels, '--max-pixels', true, 1),
+  };
+}

@@ -1,0 +1,72 @@
+// The files a run writes: an input file or folder (recursively, keeping the layout) mapped to
+// outputs, and the outputs refused before anything is written (existing without --force, or an input).
+
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { basename, extname, join, relative, resolve } from 'node:path';
+import { UsageError, type CliOptions } from './args.js';
+import { formatOf, ImageFileError, SUPPORTED_EXTENSIONS, type ImageFormat } from './codecs.js';
+
+export interface Job {
+  input: string;
+  output: string;
+  format: ImageFormat;
+}
+
+async function statOrUndefined(path: string) {
+  try {
+    return await stat(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Image files under `dir`, recursively, skipping `skip` (an output folder inside the input). */
+async function imagesUnder(dir: string, skip: string, skipped: string[] = []): Promise<string[]> {
+  const found: string[] = [];
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (resolve(path) !== skip) found.push(...await imagesUnder(path, skip, skipped));
+      else skipped.push(...await imagesUnder(path, '', []));
+    } else if (entry.isFile() && formatOf(entry.name)) {
+      found.push(path);
+    }
+  }
+  return found;
+}
+
+/** The files to write; throws ImageFileError / UsageError before anything is written. */
+export async function planJobs(options: CliOptions, skipped: string[]): Promise<Job[]> {
+  const { input, output } = options;
+  const inputStat = await statOrUndefined(input);
+  if (!inputStat) throw new ImageFileError(`${input}: no such file or directory`);
+  const outputStat = await statOrUndefined(output);
+  if (inputStat.isDirectory()) {
+    if (outputStat && !outputStat.isDirectory()) throw new UsageError(`the input ${input} is a folder, so -o must be a folder, but ${output} is a file`);
+    const files = await imagesUnder(input, resolve(output), skipped);
+    if (files.length === 0) throw new ImageFileError(`${input}: no ${SUPPORTED_EXTENSIONS.join(' / ')} files in this folder`);
+    return files.map((file) => ({ input: file, output: join(output, relative(input, file)), format: formatOf(file)! }));
+  }
+  if (!formatOf(input)) throw new ImageFileError(`${input}: unsupported format '${extname(input)}' (expected ${SUPPORTED_EXTENSIONS.join(', ')})`);
+  const target = outputStat?.isDirectory() ? join(output, basename(input)) : output;
+  const format = formatOf(target);
+  if (!format) throw new UsageError(`-o ${target}: unsupported output format '${extname(target)}' (expected ${SUPPORTED_EXTENSIONS.join(', ')})`);
+  return [{ input, output: target, format }];
+}
+
+/** Outputs that exist (refused without --force) or are inputs (always refused). */
+export async function conflicts(jobs: Job[], force: boolean): Promise<string[]> {
+  const inputs = new Set(await Promise.all(jobs.map((j) => realpath(j.input))));
+  const problems: string[] = [];
+  for (const job of jobs) {
+    const existing = await statOrUndefined(job.output);
+    if (!existing) continue;
+    if (inputs.has(await realpath(job.output))) problems.push(`${job.output}: refusing to overwrite an input`);
+    else if (existing.isDirectory()) problems.push(`${job.output}: is a folder`);
+    else if (!force) problems.push(`${job.output}: already exists (use --force to replace it)`);
+  }
+  return problems;
+}

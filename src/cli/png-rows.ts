@@ -1,0 +1,110 @@
+// PNG rows: undoing a row's filter, and converting an unfiltered row of any colour type and bit
+// depth to 8-bit RGBA as pngjs does (gray and palette expanded, 1/2/4/16-bit samples scaled by
+// floor(v * 255 / max + 0.5), a tRNS colour made (0, 0, 0, 0), palette alpha from tRNS).
+
+import { CHANNELS, PngFormatError, type PngHeader } from './png-header.js';
+
+/** Converts unfiltered rows of one header's format into RGBA 8-bit, as pngjs does. */
+export class RowConverter {
+  private readonly channels: number;
+  private palette?: Uint8Array; // RGBA entries
+  private transparent?: number[];
+
+  constructor(private readonly header: PngHeader) {
+    this.channels = CHANNELS[header.colorType];
+  }
+
+  setPalette(data: Uint8Array): void {
+    if (data.length % 3 !== 0 || data.length === 0 || data.length > 768) throw new PngFormatError(`PLTE has ${data.length} bytes`);
+    const n = data.length / 3;
+    const palette = new Uint8Array(n * 4);
+    for (let i = 0; i < n; i++) palette.set([data[3 * i], data[3 * i + 1], data[3 * i + 2], 255], 4 * i);
+    this.palette = palette;
+  }
+
+  setTransparency(data: Uint8Array): void {
+    const { colorType } = this.header;
+    if (colorType === 3) {
+      if (!this.palette) throw new PngFormatError('tRNS before PLTE');
+      if (data.length > this.palette.length / 4) throw new PngFormatError('tRNS has more entries than the palette');
+      for (let i = 0; i < data.length; i++) this.palette[4 * i + 3] = data[i];
+    } else if (colorType === 0 || colorType === 2) {
+      const n = colorType === 0 ? 1 : 3;
+      if (data.length < 2 * n) throw new PngFormatError(`tRNS has ${data.length} bytes`);
+      const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+      this.transparent = Array.from({ length: n }, (_, i) => view.getUint16(2 * i));
+    } else {
+      throw new PngFormatError(`tRNS with colour type ${colorType}`);
+    }
+  }
+
+  get hasTransparency(): boolean {
+    return this.transparent !== undefined || (this.palette !== undefined && this.header.colorType === 3 &&
+      this.palette.some((v, i) => i % 4 === 3 && v !== 255));
+  }
+
+  checkReady(): void {
+    if (this.header.colorType === 3 && !this.palette) throw new PngFormatError('a palette image without PLTE');
+  }
+
+  /** Writes `width` pixels of the unfiltered row `raw` to `out` at `at`, every `step` pixels. */
+  convert(raw: Uint8Array, width: number, out: Uint8Array, at: number, step: number): void {
+    const { depth, colorType } = this.header;
+    const c = this.channels;
+    const max = 2 ** depth - 1;
+    const sample = depth === 8 ? (x: number, k: number) => raw[x * c + k]
+      : depth === 16 ? (x: number, k: number) => (raw[2 * (x * c + k)] << 8) | raw[2 * (x * c + k) + 1]
+        : (x: number) => (raw[(x * depth) >> 3] >> (8 - depth - ((x * depth) & 7))) & max;
+    const scale = depth === 8 || colorType === 3 ? (v: number) => v : (v: number) => Math.floor((v * 255) / max + 0.5);
+    const palette = this.palette;
+    const t = this.transparent;
+    const stride = 4 * step;
+    for (let x = 0, o = at; x < width; x++, o += stride) {
+      if (colorType === 3) {
+        const index = sample(x, 0);
+        if (4 * index >= palette!.length) throw new PngFormatError(`palette index ${index} out of range`);
+        out[o] = palette![4 * index]; out[o + 1] = palette![4 * index + 1]; out[o + 2] = palette![4 * index + 2]; out[o + 3] = palette![4 * index + 3];
+        continue;
+      }
+      const v0 = sample(x, 0);
+      if (c <= 2) {
+        if (t && v0 === t[0]) { out[o] = out[o + 1] = out[o + 2] = out[o + 3] = 0; continue; }
+        const g = scale(v0);
+        out[o] = out[o + 1] = out[o + 2] = g;
+        out[o + 3] = c === 2 ? scale(sample(x, 1)) : 255;
+      } else {
+        const v1 = sample(x, 1);
+        const v2 = sample(x, 2);
+        if (t && v0 === t[0] && v1 === t[1] && v2 === t[2]) { out[o] = out[o + 1] = out[o + 2] = out[o + 3] = 0; continue; }
+        out[o] = scale(v0); out[o + 1] = scale(v1); out[o + 2] = scale(v2);
+        out[o + 3] = c === 4 ? scale(sample(x, 3)) : 255;
+      }
+    }
+  }
+}
+
+/** Undoes one row's filter in place (`row` without its filter byte; `prev` the previous unfiltered row or zeros). */
+export function unfilter(type: number, row: Uint8Array, prev: Uint8Array, bpp: number): void {
+  const n = row.length;
+  switch (type) {
+    case 0: return;
+    case 1: for (let i = bpp; i < n; i++) row[i] = (row[i] + row[i - bpp]) & 255; return;
+    case 2: for (let i = 0; i < n; i++) row[i] = (row[i] + prev[i]) & 255; return;
+    case 3:
+      for (let i = 0; i < n; i++) row[i] = (row[i] + ((i >= bpp ? row[i - bpp] : 0) + prev[i] >> 1)) & 255;
+      return;
+    case 4:
+      for (let i = 0; i < n; i++) {
+        const a = i >= bpp ? row[i - bpp] : 0;
+        const b = prev[i];
+        const c = i >= bpp ? prev[i - bpp] : 0;
+        const p = a + b - c;
+        const pa = Math.abs(p - a);
+        const pb = Math.abs(p - b);
+        const pc = Math.abs(p - c);
+        row[i] = (row[i] + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 255;
+      }
+      return;
+    default: throw new PngFormatError(`unknown row filter type ${type}`);
+  }
+}

@@ -1,0 +1,49 @@
+// Outputs are written to a temporary file in their folder and renamed into place, so an
+// interrupted run leaves no half-written image; `temporaries` lists the ones in flight (the
+// signal handlers remove them).
+
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { PngWriter } from './png-write.js';
+
+/** Temporary file beside `path`. */
+function temporaryFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** Writes through a temporary file in the same folder, renamed into place. */
+export async function writeAtomically(path: string, bytes: Uint8Array, temporaries: Set<string>): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = temporaryFor(path);
+  temporaries.add(temporary);
+  try {
+    await writeFile(temporary, bytes, { flag: 'wx' });
+    await rename(temporary, path);
+  } catch (error) {
+    await unlink(temporary).catch(() => {});
+    throw error;
+  } finally {
+    temporaries.delete(temporary);
+  }
+}
+
+/** Streams a PNG into a temporary file beside `path` and renames it into place; removes it on any failure. */
+export async function writeStreamed(path: string, width: number, height: number, temporaries: Set<string>,
+                             fill: (writer: PngWriter) => Promise<void>): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = temporaryFor(path);
+  temporaries.add(temporary);
+  const writer = new PngWriter(temporary, width, height);
+  try {
+    await fill(writer);
+    await writer.finish();
+    await rename(temporary, path);
+  } catch (error) {
+    await writer.abort();
+    await unlink(temporary).catch(() => {});
+    throw error;
+  } finally {
+    temporaries.delete(temporary);
+  }
+}
