@@ -3,7 +3,7 @@
 // Run: `npm run build && node bench/pool-overhead.bench.js [dist folder ...]` (default ./dist).
 //
 // Two measures, on W3 (bicubic 2x of [1,3,512,512]) and W4 (convTranspose2d 32->32 k4 s2 p1 of
-// [1,32,64,64]), resident tensors (nothing copied), a pool of 2 workers:
+// [1,32,64,64]), resident tensors (nothing copied), a pool of 2 workers (POOL_THREADS=n for n):
 // - sync: performance.now() around the call until it returns its Promise (the synchronous part);
 //   a build that stages in microtasks after returning its Promise (8afca58 did) shows less here;
 // - main-thread CPU per call, one at a time: the main thread's own CPU time over those calls
@@ -21,7 +21,8 @@ import { performance } from 'node:perf_hooks';
 import { workloads } from './thread-workloads.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
-const CALLS = 40; // per round and build: sync samples, and the burst's length
+const CALLS = 40;
+const THREADS = Number(process.env.POOL_THREADS ?? 2); // per round and build: sync samples, and the burst's length
 
 const dists = process.argv.length > 2 ? process.argv.slice(2) : [new URL('../dist', import.meta.url).pathname];
 
@@ -43,7 +44,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 async function setUp(dist) {
   const up = await import(pathToFileURL(resolve(dist, 'index.js')).href);
   await up.init();
-  const pool = await up.createPool({ threads: 2 });
+  const pool = await up.createPool({ threads: THREADS });
   const cases = workloads.map((w) => {
     const inputs = w.inputs().map((t) => pool.allocTensor(t.shape, t.data));
     const outShape = w.run(up, w.inputs()).shape;
@@ -51,13 +52,14 @@ async function setUp(dist) {
     return { w, inputs, outs };
   });
   for (const c of cases) for (let i = 0; i < 3; i++) await c.w.run(pool, c.inputs, c.outs[0]); // warm-up
-  return { dist, pool, cases, sync: cases.map(() => []), staged: cases.map(() => []), busy: cases.map(() => []) };
+  return { dist, pool, cases, sync: cases.map(() => []), staged: cases.map(() => []), wall: cases.map(() => []), busy: cases.map(() => []) };
 }
 
 /** One round of one build: CALLS calls one at a time (sync part timed), then a burst with 2 in flight. */
 async function round(build) {
   for (const [k, { w, inputs, outs }] of build.cases.entries()) {
     let clock = mainThreadClock();
+    const wall = performance.now();
     for (let i = 0; i < CALLS; i++) {
       const t0 = performance.now();
       const pending = w.run(build.pool, inputs, outs[0]);
@@ -65,6 +67,7 @@ async function round(build) {
       await pending;
     }
     build.staged[k].push(clock() / CALLS);
+    build.wall[k].push((performance.now() - wall) / CALLS);
     clock = mainThreadClock();
     let next = 0;
     const lane = async (out) => { while (next++ < CALLS) await w.run(build.pool, inputs, out); };
@@ -82,9 +85,9 @@ for (const [k, w] of workloads.entries()) { // every build computed the same bit
   const a = builds[0].cases[k].outs[0].data;
   for (const b of builds) if (!b.cases[k].outs[0].data.every((v, i) => Object.is(v, a[i]))) throw new Error(`${w.title}: ${b.dist} differs`);
 }
-console.log(`pool call main-thread cost, medians over ${ROUNDS} alternating rounds (sync part: ${ROUNDS * CALLS} calls; main-thread ${hasSchedstat ? 'CPU' : 'event-loop active'} time per call over ${ROUNDS} runs of ${CALLS} calls)`);
-console.log('| workload | build | sync part us | x first | main-thread CPU us/call, one at a time | x first | main-thread CPU us/call, 2 in flight | x first |');
-console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+console.log(`pool call main-thread cost, medians over ${ROUNDS} alternating rounds, pools of ${THREADS} workers (sync part: ${ROUNDS * CALLS} calls; main-thread ${hasSchedstat ? 'CPU' : 'event-loop active'} time per call over ${ROUNDS} runs of ${CALLS} calls)`);
+console.log('| workload | build | sync part us | x first | main-thread CPU us/call, one at a time | x first | main-thread CPU us/call, 2 in flight | x first | wall ms/call, one at a time | x first |');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const [k, w] of workloads.entries()) {
   const base = builds[0];
   for (const b of builds) {
@@ -92,7 +95,8 @@ for (const [k, w] of workloads.entries()) {
     const g = median(b.staged[k]);
     const a = median(b.busy[k]);
     console.log(`| ${w.title} | ${b.dist} | ${s.toFixed(1)} | ${(s / median(base.sync[k])).toFixed(2)} | ${g.toFixed(1)} | ` +
-      `${(g / median(base.staged[k])).toFixed(2)} | ${a.toFixed(1)} | ${(a / median(base.busy[k])).toFixed(2)} |`);
+      `${(g / median(base.staged[k])).toFixed(2)} | ${a.toFixed(1)} | ${(a / median(base.busy[k])).toFixed(2)} | ` +
+      `${median(b.wall[k]).toFixed(2)} | ${(median(b.wall[k]) / median(base.wall[k])).toFixed(2)} |`);
   }
 }
 await Promise.all(builds.map((b) => b.pool.close()));
