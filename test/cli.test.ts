@@ -152,7 +152,7 @@ describe('upsample-wasm command', () => {
     writeFileSync(join(dir, 'noise.png'), Buffer.from(rgba(10, 10, 5)));
     const noise = await cli(join(dir, 'noise.png'), '-o', join(dir, 'out.png'), '--scale', '2');
     expect(noise.code).toBe(1);
-    expect(noise.stderr).toMatch(/noise.png: not a PNG or JPEG image/);
+    expect(noise.stderr).toMatch(/noise.png: not a PNG, JPEG, WebP or AVIF image/);
 
     writeFileSync(join(dir, 'cut.png'), readFileSync(join(dir, 'in.png')).subarray(0, 60));
     const cut = await cli(join(dir, 'cut.png'), '-o', join(dir, 'out.png'), '--scale', '2');
@@ -232,7 +232,7 @@ describe('upsample-wasm command', () => {
     writeFileSync(join(dir, 'in', 'bad.png'), 'not a png');
     const run = await cli(join(dir, 'in'), '-o', join(dir, 'out'), '--scale', '2');
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/bad.png: not a PNG or JPEG image/);
+    expect(run.stderr).toMatch(/bad.png: not a PNG, JPEG, WebP or AVIF image/);
     expect(listing(join(dir, 'out'))).toEqual(['good.png']);
   });
 
@@ -243,7 +243,7 @@ describe('upsample-wasm command', () => {
     expect((await cli(join(dir, 'empty'), '-o', join(dir, 'file.png'), '--scale', '2')).code).toBe(2);
     const empty = await cli(join(dir, 'empty'), '-o', join(dir, 'out'), '--scale', '2');
     expect(empty.code).toBe(1);
-    expect(empty.stderr).toMatch(/no .png \/ .jpg \/ .jpeg files in this folder/);
+    expect(empty.stderr).toMatch(/no .png \/ .jpg \/ .jpeg \/ .webp \/ .avif files in this folder/);
   });
 
   it('draws a progress bar with throughput on a terminal, and nothing with --quiet', async () => {

@@ -2,7 +2,9 @@
 // CliOptions (a UsageError, exit 2, for anything wrong, before any file is touched).
 
 import type { ImageMode, ImageTarget, ResizeImageOptions } from '../image.js';
+import { availableParallelism } from 'node:os';
 import { DEFAULT_MAX_PIXELS } from './codecs.js';
+import { FITS, parseColor, type Fit, type Rgba } from './fit.js';
 
 export interface CliOptions {
   input: string;
@@ -10,7 +12,12 @@ export interface CliOptions {
   target: ImageTarget;
   resize: ResizeImageOptions;
   premultiply: boolean;
-  quality: number;
+  /** --quality, or undefined for each output format's default. */
+  quality: number | undefined;
+  fit: Fit;
+  background: Rgba;
+  /** Images converted at once (worker threads). */
+  threads: number;
   force: boolean;
   quiet: boolean;
   verbose: boolean;
@@ -24,21 +31,27 @@ const MODES: readonly ImageMode[] = ['nearest', 'nearest-exact', 'bilinear', 'bi
 
 export const HELP = `Usage: upsample-wasm <input> -o <output> (--scale <n> | --width <px> | --height <px>) [options]
 
-Resizes PNG and JPEG images with PyTorch's interpolation rules (WebAssembly SIMD).
+Resizes PNG, JPEG, WebP and AVIF images with PyTorch's interpolation rules (WebAssembly SIMD).
 <input> is an image file or a folder (processed recursively, keeping the layout);
-the output format follows the output file's extension (.png, .jpg, .jpeg).
+the output format follows the output file's extension (.png, .jpg, .jpeg, .webp, .avif).
+JPEG's EXIF orientation is applied (the image is stored upright; metadata is not copied).
 
 Size (one of):
   --scale <n>          multiply both sides by n (e.g. 2, 1.5, 0.5)
-  --width <px>         output width; with --height alone or together, the output size;
-  --height <px>        one of them alone keeps the aspect ratio
+  --width <px>         output width; one of --width and --height alone keeps the aspect ratio
+  --height <px>        output height; both together: the box that --fit fills
+  --fit <f>            with both: fill (stretch, the default) | inside | outside (keep the
+                       aspect ratio, within / covering the box) | cover (cover and crop the
+                       centre) | contain (fit within and pad with --background), as sharp
+  --background <c>     contain's padding: #rgb, #rrggbb, #rrggbbaa, r,g,b[,alpha 0-1] (default black)
 Options:
   -o, --output <path>  output file, or folder for a folder input (required)
   --mode <m>           nearest | nearest-exact | bilinear | bicubic | area (default bilinear)
   --antialias          antialiased downscaling (bilinear, bicubic)
   --align-corners      align corner pixels (bilinear, bicubic)
   --no-premultiply     resample colour without weighting it by alpha
-  --quality <1-100>    JPEG quality (default 90)
+  --quality <1-100>    JPEG (default 90), WebP (80), AVIF (50) quality; PNG is lossless
+  --threads <n>        images converted at once in a folder run (default: the CPU count, at most 4)
   --max-pixels <n>     refuse inputs and outputs over n pixels, from the header (default 100000000)
   -f, --force          replace existing output files (never an input)
   --js                 use the plain-JavaScript backend instead of WebAssembly
@@ -55,7 +68,8 @@ Examples:
 
 const VALUE_OPTIONS: Record<string, string> = {
   '-o': 'output', '--output': 'output', '--scale': 'scale', '--width': 'width', '--height': 'height',
-  '--mode': 'mode', '--quality': 'quality', '--max-pixels': 'maxPixels',
+  '--mode': 'mode', '--quality': 'quality', '--max-pixels': 'maxPixels', '--fit': 'fit', '--background': 'background',
+  '--threads': 'threads',
 };
 const FLAG_OPTIONS: Record<string, string> = {
   '-f': 'force', '--force': 'force', '--antialias': 'antialias', '--align-corners': 'alignCorners',
@@ -114,13 +128,23 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' | 'versi
   const resize: ResizeImageOptions = { mode };
   if (flags.has('antialias')) resize.antialias = true;
   if (flags.has('alignCorners')) resize.alignCorners = true;
+  const fit = (values.fit ?? 'fill') as Fit;
+  if (!FITS.includes(fit)) throw new UsageError(`--fit must be one of ${FITS.join(', ')}, but got '${values.fit}'`);
+  if (values.fit !== undefined && (target.width === undefined || target.height === undefined)) {
+    throw new UsageError('--fit needs both --width and --height');
+  }
+  const background = values.background === undefined ? [0, 0, 0, 255] as Rgba : parseColor(values.background);
+  if (!background) throw new UsageError(`--background must be a colour such as #ff8800, #f80, 255,136,0 or white, but got '${values.background}'`);
   return {
     input: positional[0],
     output: values.output,
     target,
     resize,
     premultiply: !flags.has('noPremultiply'),
-    quality: values.quality === undefined ? 90 : parseNumber(values.quality, '--quality', true, 1, 100),
+    quality: values.quality === undefined ? undefined : parseNumber(values.quality, '--quality', true, 1, 100),
+    fit,
+    background,
+    threads: values.threads === undefined ? Math.min(4, availableParallelism()) : parseNumber(values.threads, '--threads', true, 1, 64),
     force: flags.has('force'),
     quiet: flags.has('quiet'),
     verbose: flags.has('verbose'),

@@ -1,15 +1,19 @@
-// PNG and JPEG in and out for the command line, in pure JavaScript (no native build, no
-// download): PNG through the streaming reader/writer in ./png.ts (node:zlib), JPEG through
-// jpeg-js after ./jpeg.ts has read the frame size and checked the file's structure. Images are
-// RGBA bytes in between. Every size is checked against the pixel limit from the header, before
-// anything the size of the image is allocated.
+// The command line's image formats: names by extension and by signature, the header of each
+// read and checked against the pixel limit before anything the size of the image is allocated
+// (./png-header.ts, ./jpeg.ts, ./webp.ts, ./avif.ts), and decoding to RGBA bytes: PNG by the
+// strict streaming reader in ./png.ts (node:zlib), JPEG, WebP and AVIF by the @jsquash
+// WebAssembly codecs (./wasm-codecs.ts, loaded on first use).
 
 import { open } from 'node:fs/promises';
-import jpeg from 'jpeg-js';
+import { inspectAvif, isAvif } from './avif.js';
+import { orient, swapsAxes } from './exif.js';
 import { inspectJpeg, JpegFormatError } from './jpeg.js';
-import { PngFormatError, PngReader, type PngHeader } from './png.js';
+import { PngFormatError, pngHeaderOf, PngReader, type PngHeader } from './png.js';
+import { inspectWebp, isWebp } from './webp.js';
 
-export type ImageFormat = 'png' | 'jpeg';
+export type ImageFormat = 'png' | 'jpeg' | 'webp' | 'avif';
+
+export const FORMAT_NAMES: Record<ImageFormat, string> = { png: 'PNG', jpeg: 'JPEG', webp: 'WebP', avif: 'AVIF' };
 
 export interface RgbaImage {
   data: Uint8Array;
@@ -20,7 +24,10 @@ export interface RgbaImage {
 /** An error about one file's content (corrupt, unsupported, too large), as opposed to a usage error. */
 export class ImageFileError extends Error {}
 
-const EXTENSIONS: Record<string, ImageFormat> = { '.png': 'png', '.jpg': 'jpeg', '.jpeg': 'jpeg' };
+const EXTENSIONS: Record<string, ImageFormat> = { '.png': 'png', '.jpg': 'jpeg', '.jpeg': 'jpeg', '.webp': 'webp', '.avif': 'avif' };
+
+/** --quality's default per output format (sharp's for WebP and AVIF); PNG is lossless. */
+export const DEFAULT_QUALITY: Record<ImageFormat, number> = { png: 100, jpeg: 90, webp: 80, avif: 50 };
 export const SUPPORTED_EXTENSIONS = Object.keys(EXTENSIONS);
 
 /** The default of --max-pixels: 100 megapixels. */
@@ -36,6 +43,8 @@ export function formatOf(path: string): ImageFormat | undefined {
 export function sniff(bytes: Uint8Array): ImageFormat | undefined {
   if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'png';
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  if (isWebp(bytes)) return 'webp';
+  if (isAvif(bytes)) return 'avif';
   return undefined;
 }
 
@@ -43,8 +52,8 @@ export function sniff(bytes: Uint8Array): ImageFormat | undefined {
 export async function sniffFile(path: string): Promise<ImageFormat | undefined> {
   const handle = await open(path, 'r');
   try {
-    const head = Buffer.alloc(8);
-    const { bytesRead } = await handle.read(head, 0, 8, 0);
+    const head = Buffer.alloc(64); // AVIF's brands may come after a few others
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
     return sniff(head.subarray(0, bytesRead));
   } finally {
     await handle.close();
@@ -59,13 +68,10 @@ export function checkPixels(width: number, height: number, maxPixels: number, wh
   }
 }
 
-/** Bytes per pixel jpeg-js holds while decoding (measured 22 for 4:2:0 and 4:4:4 output), with margin. */
-const JPEG_BYTES_PER_PIXEL = 40;
-
 function describeFailure(name: string, format: ImageFormat, error: unknown): Error {
   if ((error as NodeJS.ErrnoException)?.code && !(error instanceof PngFormatError)) throw error; // a file-system error, as is
   if (error instanceof ImageFileError) return new ImageFileError(`${name}: ${error.message}`);
-  return new ImageFileError(`${name}: cannot decode the ${format === 'png' ? 'PNG' : 'JPEG'} image: ${(error as Error).message}`);
+  return new ImageFileError(`${name}: cannot decode the ${FORMAT_NAMES[format]} image: ${(error as Error)?.message ?? String(error)}`);
 }
 
 /** Opens a PNG, refusing it on its header alone when it is over the limit. */
@@ -88,38 +94,66 @@ export async function readPng(reader: PngReader, path: string): Promise<RgbaImag
   }
 }
 
-/** Decodes JPEG bytes: frame size checked first, structure checked to EOI, then jpeg-js with bounded memory. */
-export function decodeJpeg(bytes: Uint8Array, name: string, maxPixels: number): RgbaImage {
-  try {
-    const info = inspectJpeg(bytes, (w, h) => checkPixels(w, h, maxPixels));
-    const pixels = info.width * info.height;
-    const image = jpeg.decode(bytes.subarray(0, info.end), {
-      useTArray: true, formatAsRGBA: true, tolerantDecoding: false,
-      maxResolutionInMP: maxPixels / 1e6,
-      maxMemoryUsageInMB: Math.ceil((pixels * JPEG_BYTES_PER_PIXEL) / 2 ** 20) + 16,
-    });
-    if (image.width !== info.width || image.height !== info.height || image.data.length !== pixels * 4) {
-      throw new JpegFormatError(`decoded ${image.width} x ${image.height}, but the frame header says ${info.width} x ${info.height}`);
-    }
-    return { data: image.data, width: image.width, height: image.height };
-  } catch (error) {
-    throw describeFailure(name, 'jpeg', error);
-  }
+export interface ImageHeader {
+  width: number;
+  height: number;
+  /** EXIF orientation (JPEG), 1 otherwise. */
+  orientation: number;
 }
 
 /**
- * Decodes a PNG or JPEG held in memory (the fuzz tests' entry; the command streams PNG files
- * instead). Same checks: the header's size against `maxPixels` first, then a strict decode.
+ * Reads and checks the header of an image held in memory, refusing it over `maxPixels`: JPEG
+ * walked to EOI, WebP's chunks and AVIF's boxes to the end of the file, PNG's signature and IHDR.
+ */
+export function inspectImage(format: ImageFormat, bytes: Uint8Array, name: string, maxPixels: number): ImageHeader {
+  const check = (w: number, h: number) => checkPixels(w, h, maxPixels);
+  try {
+    if (format === 'jpeg') return inspectJpeg(bytes, check);
+    if (format === 'webp') return { ...inspectWebp(bytes, check), orientation: 1 };
+    if (format === 'avif') return { ...inspectAvif(bytes, check), orientation: 1 };
+    const header = pngHeaderOf(bytes);
+    if (!header) throw new PngFormatError('not a PNG signature');
+    check(header.width, header.height);
+    return { width: header.width, height: header.height, orientation: 1 };
+  } catch (error) {
+    throw describeFailure(name, format, error);
+  }
+}
+
+/** Width and height as the image stands after its EXIF orientation. */
+export const uprightSize = (h: ImageHeader): { width: number; height: number } =>
+  (swapsAxes(h.orientation) ? { width: h.height, height: h.width } : { width: h.width, height: h.height });
+
+/**
+ * Decodes an image held in memory to upright RGBA, after inspectImage (its `header`): the
+ * decoded size must be the header's.
+ */
+export async function decodeChecked(format: ImageFormat, bytes: Uint8Array, header: ImageHeader, name: string, maxPixels: number): Promise<RgbaImage> {
+  let image: RgbaImage;
+  if (format === 'png') {
+    image = await readPng(await openPng(bytes, maxPixels, name), name);
+  } else {
+    try {
+      const { decodeWasm } = await import('./wasm-codecs.js');
+      image = await decodeWasm(format, bytes);
+    } catch (error) {
+      throw describeFailure(name, format, error);
+    }
+  }
+  if (image.width !== header.width || image.height !== header.height || image.data.length !== image.width * image.height * 4) {
+    throw new ImageFileError(`${name}: cannot decode the ${FORMAT_NAMES[format]} image: decoded ${image.width} x ${image.height}, but the header says ${header.width} x ${header.height}`);
+  }
+  return orient(image, header.orientation);
+}
+
+/**
+ * Decodes any supported image held in memory (the fuzz tests' entry). Same checks as the
+ * command: the header's size against `maxPixels` first, then a strict decode.
  */
 export async function decodeImageBytes(bytes: Uint8Array, name: string, maxPixels = DEFAULT_MAX_PIXELS): Promise<RgbaImage> {
   const format = sniff(bytes);
-  if (!format) throw new ImageFileError(`${name}: not a PNG or JPEG image (unrecognised file signature)`);
-  if (format === 'jpeg') return decodeJpeg(bytes, name, maxPixels);
-  return readPng(await openPng(bytes, maxPixels, name), name);
-}
-
-export function encodeJpeg(image: RgbaImage, quality: number): Buffer {
-  return jpeg.encode({ data: image.data, width: image.width, height: image.height }, quality).data;
+  if (!format) throw new ImageFileError(`${name}: not a PNG, JPEG, WebP or AVIF image (unrecognised file signature)`);
+  return decodeChecked(format, bytes, inspectImage(format, bytes, name, maxPixels), name, maxPixels);
 }
 
 /** Whether every pixel is opaque (then premultiplying alpha changes nothing and is skipped). */

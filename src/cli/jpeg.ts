@@ -1,11 +1,16 @@
 // JPEG structure, read before jpeg-js decodes anything: the frame size from the SOFn marker (so
 // a bomb is refused before any allocation), and a walk over every segment and entropy-coded scan
 // to the EOI marker, so a truncated file is an error instead of an image jpeg-js pads with grey.
+// The EXIF orientation is read on the way.
+
+import { exifOrientation } from './exif.js';
 
 export interface JpegInfo {
   width: number;
   height: number;
   components: number;
+  /** EXIF orientation (1-8) from the first APP1 Exif segment, 1 without one. */
+  orientation: number;
   /** The byte just after the EOI marker. */
   end: number;
 }
@@ -26,6 +31,7 @@ export function inspectJpeg(bytes: Uint8Array, checkFrame: (width: number, heigh
   let scans = 0;
   let scanBytes = 0;
   let minBlocks = 0;
+  let orientation: number | undefined;
   for (;;) {
     // Markers may be preceded by fill bytes 0xFF.
     if (at >= n) throw new JpegFormatError(`truncated file: no EOI marker (${frame ? 'after the frame header' : 'before any frame header'})`);
@@ -41,7 +47,7 @@ export function inspectJpeg(bytes: Uint8Array, checkFrame: (width: number, heigh
       if (scanBytes * 8 < minBlocks) {
         throw new JpegFormatError(`truncated or corrupt: ${scanBytes} bytes of scan data cannot hold the ${minBlocks} blocks of ${frame.width} x ${frame.height}`);
       }
-      return { ...frame, end: at };
+      return { ...frame, orientation: orientation ?? 1, end: at };
     }
     if (marker === 0xd8) throw new JpegFormatError('a second SOI marker');
     if (marker >= 0xd0 && marker <= 0xd7) continue; // RSTn outside a scan: no length
@@ -65,6 +71,9 @@ export function inspectJpeg(bytes: Uint8Array, checkFrame: (width: number, heigh
       const vMax = Math.max(...sampling.map(([, v]) => v));
       if (hMax < 1 || vMax < 1 || sampling.some(([h, v]) => h < 1 || v < 1)) throw new JpegFormatError('invalid sampling factors');
       minBlocks = Math.min(...sampling.map(([h, v]) => Math.ceil(Math.ceil((width * h) / hMax) / 8) * Math.ceil(Math.ceil((height * v) / vMax) / 8)));
+    }
+    if (marker === 0xe1 && orientation === undefined && bytes[at + 2] === 0x45) { // APP1 'E'xif
+      orientation = exifOrientation(bytes, at + 2, at + length);
     }
     at += length;
     if (marker === 0xda) {

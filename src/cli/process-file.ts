@@ -1,87 +1,86 @@
-// One file through the command: decode (PNG streamed by rows, JPEG whole), resize, encode, write.
+// One file through the command. A large PNG going to PNG streams: rows in, bands through
+// resizeImage, rows out, so memory stays near one band. Everything else is read whole and
+// converted in a worker thread (./convert.ts: header checks, decode, orientation, resize, fit,
+// encode with the WebAssembly codecs), then written through a temporary file.
 
 import { readFile } from 'node:fs/promises';
 import type { resizeImage } from '../index.js';
 import type { CliOptions } from './args.js';
-import { outputSize, planBands, resizeInBands } from './bands.js';
-import { checkPixels, decodeJpeg, encodeJpeg, ImageFileError, isOpaque, openPng, readPng, sniffFile, type RgbaImage } from './codecs.js';
+import { planBands, resizeInBands } from './bands.js';
+import { checkPixels, DEFAULT_QUALITY, FORMAT_NAMES, ImageFileError, isOpaque, openPng, sniffFile } from './codecs.js';
+import type { ConvertWorkers } from './convert-workers.js';
+import { onlyResizes, planFit } from './fit.js';
 import type { Job } from './jobs.js';
+import type { PngReader } from './png.js';
 import { writeAtomically, writeStreamed } from './write.js';
 
 /** Output rows per band when streaming (about 4 MiB of RGBA at 1024 pixels wide). */
 const BAND_BYTES = 4 * 2 ** 20;
+/**
+ * Pixels (input or output) from which a PNG to PNG run streams. Below it the whole-image path is
+ * faster (the WebAssembly png encoder against the streaming writer's filter choice in JS) and
+ * its memory small; above it streaming keeps the peak near one band.
+ */
+export const STREAM_PIXELS = 16_000_000;
 
 export type Resize = typeof resizeImage;
 
-/**
- * One file: PNG input streams row by row and, where planBands allows (bit-identical), resizes in
- * bands; otherwise the image is decoded whole (after the header check) and resized in one call.
- * PNG output streams rows to a temporary file; JPEG output is encoded whole.
- */
-export async function processFile(job: Job, options: CliOptions, resize: Resize, temporaries: Set<string>):
-  Promise<{ width: number; height: number; outWidth: number; outHeight: number; resizeMs: number }> {
+export interface FileDone { width: number; height: number; outWidth: number; outHeight: number; resizeMs: number }
+
+export async function processFile(job: Job, options: CliOptions, resize: Resize, workers: ConvertWorkers,
+                                  temporaries: Set<string>): Promise<FileDone> {
   const format = await sniffFile(job.input);
-  if (!format) throw new ImageFileError(`${job.input}: not a PNG or JPEG image (unrecognised file signature)`);
-  const base = { mode: options.resize.mode ?? 'bilinear', alignCorners: !!options.resize.alignCorners, antialias: !!options.resize.antialias };
-  const check = (w: number, h: number) => {
-    const out = outputSize(w, h, options.target);
-    checkPixels(out.outWidth, out.outHeight, options.maxPixels, `${job.input}: the output `);
-    return out;
-  };
-  let whole: RgbaImage | undefined;
-  if (format === 'png') {
-    const reader = await openPng(job.input, options.maxPixels);
+  if (!format) throw new ImageFileError(`${job.input}: not a PNG, JPEG, WebP or AVIF image (unrecognised file signature)`);
+  if (format === 'png' && job.format === 'png') {
+    const streamed = await streamPng(job, options, resize, temporaries);
+    if (streamed) return streamed;
+  }
+  const bytes = await readFile(job.input);
+  const quality = options.quality ?? DEFAULT_QUALITY[job.format];
+  const done = await workers.convert({
+    bytes, format, name: job.input, output: job.format, target: options.target, fit: options.fit,
+    background: options.background, resize: options.resize, premultiply: options.premultiply, quality, maxPixels: options.maxPixels,
+  });
+  await writeAtomically(job.output, done.bytes, temporaries);
+  return done;
+}
+
+/** The streamed path, or undefined where it does not apply (small, interlaced, cropped or padded, not bit-identical in bands). */
+async function streamPng(job: Job, options: CliOptions, resize: Resize, temporaries: Set<string>): Promise<FileDone | undefined> {
+  const reader = await openPng(job.input, options.maxPixels);
+  try {
     const { width, height, interlace, mayHaveAlpha } = reader.info;
-    let outSize;
-    try { outSize = check(width, height); } catch (error) { await reader.close(); throw error; }
-    const { outWidth, outHeight } = outSize;
-    const g = { width, height, outWidth, outHeight, target: options.target, ...base };
-    const plan = interlace ? { reason: 'interlaced' } : planBands(g, Math.ceil(BAND_BYTES / (outWidth * 4)));
-    if ('bands' in plan) {
-      let premultiplyAlpha = false;
-      if (options.premultiply && mayHaveAlpha) { // a first pass: premultiply only if some pixel is not opaque
-        const scan = await openPng(job.input, options.maxPixels);
-        try {
-          for await (const row of scan.rows()) if (!isOpaque(row)) { premultiplyAlpha = true; break; }
-        } catch (error) { throw new ImageFileError(`${job.input}: cannot decode the PNG image: ${(error as Error).message}`); }
-        finally { await scan.close(); }
-      }
-      const opts = { ...options.resize, premultiplyAlpha };
-      const rows = async function* () {
-        try { yield* reader.rows(); } catch (error) { throw new ImageFileError(`${job.input}: cannot decode the PNG image: ${(error as Error).message}`); }
-      };
-      try {
-        if (job.format === 'png') {
-          let resizeMs = 0;
-          await writeStreamed(job.output, outWidth, outHeight, temporaries, async (writer) => {
-            resizeMs = await resizeInBands(rows(), g, plan.bands, resize, opts, (bytes) => writer.writeRows(bytes));
-          });
-          return { width, height, outWidth, outHeight, resizeMs };
-        }
-        const out = new Uint8Array(outWidth * outHeight * 4);
-        let at = 0;
-        const resizeMs = await resizeInBands(rows(), g, plan.bands, resize, opts, async (bytes) => { out.set(bytes, at); at += bytes.length; });
-        await writeAtomically(job.output, encodeJpeg({ data: out, width: outWidth, height: outHeight }, options.quality), temporaries);
-        return { width, height, outWidth, outHeight, resizeMs };
-      } finally {
-        await reader.close();
-      }
-    }
-    whole = await readPng(reader, job.input);
-  } else {
-    const bytes = await readFile(job.input);
-    whole = decodeJpeg(bytes, job.input, options.maxPixels);
-    check(whole.width, whole.height);
+    const fit = planFit(width, height, options.target, options.fit);
+    const { width: outWidth, height: outHeight } = fit;
+    checkPixels(outWidth, outHeight, options.maxPixels, `${job.input}: the output `);
+    if (interlace || !onlyResizes(fit) || Math.max(width * height, outWidth * outHeight) < STREAM_PIXELS) return undefined;
+    const base = { mode: options.resize.mode ?? 'bilinear', alignCorners: !!options.resize.alignCorners, antialias: !!options.resize.antialias };
+    const g = { width, height, outWidth, outHeight, target: fit.resize, ...base };
+    const plan = planBands(g, Math.ceil(BAND_BYTES / (outWidth * 4)));
+    if (!('bands' in plan)) return undefined;
+    const premultiplyAlpha = options.premultiply && mayHaveAlpha && !(await allOpaque(job.input, options.maxPixels));
+    const opts = { ...options.resize, premultiplyAlpha };
+    let resizeMs = 0;
+    await writeStreamed(job.output, outWidth, outHeight, temporaries, async (writer) => {
+      resizeMs = await resizeInBands(rowsOf(reader, job.input), g, plan.bands, resize, opts, (bytes) => writer.writeRows(bytes));
+    });
+    return { width, height, outWidth, outHeight, resizeMs };
+  } finally {
+    await reader.close();
   }
-  const t1 = performance.now();
-  const premultiplyAlpha = options.premultiply && !isOpaque(whole.data);
-  const result = resize({ ...whole, channels: 4 }, options.target, { ...options.resize, premultiplyAlpha });
-  const resizeMs = performance.now() - t1;
-  const bytes = new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.byteLength);
-  if (job.format === 'png') {
-    await writeStreamed(job.output, result.width, result.height, temporaries, (writer) => writer.writeRows(bytes));
-  } else {
-    await writeAtomically(job.output, encodeJpeg({ data: bytes, width: result.width, height: result.height }, options.quality), temporaries);
+}
+
+async function* rowsOf(reader: PngReader, name: string): AsyncGenerator<Uint8Array> {
+  try { yield* reader.rows(); } catch (error) { throw new ImageFileError(`${name}: cannot decode the ${FORMAT_NAMES.png} image: ${(error as Error).message}`); }
+}
+
+/** A first pass over a PNG that may have alpha: premultiply only if some pixel is not opaque. */
+async function allOpaque(path: string, maxPixels: number): Promise<boolean> {
+  const scan = await openPng(path, maxPixels);
+  try {
+    for await (const row of rowsOf(scan, path)) if (!isOpaque(row)) return false;
+    return true;
+  } finally {
+    await scan.close();
   }
-  return { width: whole.width, height: whole.height, outWidth: result.width, outHeight: result.height, resizeMs };
 }

@@ -14,6 +14,7 @@ import { basename } from 'node:path';
 import { init, js, resizeImage } from '../index.js';
 import { HELP, parseArgs, UsageError, type CliOptions } from './args.js';
 import { ImageFileError } from './codecs.js';
+import { ConvertWorkers } from './convert-workers.js';
 import { conflicts, planJobs, type Job } from './jobs.js';
 import { processFile } from './process-file.js';
 import { Progress, rate, type TextStream } from './progress.js';
@@ -93,11 +94,15 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   const files: FileReport[] = [];
   let failures = 0;
   const started = performance.now();
-  try {
-    for (const job of jobs) {
+  const lanes = Math.min(options.threads, jobs.length);
+  const workers = new ConvertWorkers(lanes, options.plainJs);
+  let next = 0;
+  // `lanes` files in flight: while one file's codec works in a worker, the next is read or written.
+  const lane = async () => {
+    for (let job = jobs[next++]; job; job = jobs[next++]) {
       const t0 = performance.now();
       try {
-        const done = await processFile(job, options, resize, temporaries);
+        const done = await processFile(job, options, resize, workers, temporaries);
         const image = { width: done.width, height: done.height };
         const result = { width: done.outWidth, height: done.outHeight };
         const resizeMs = done.resizeMs;
@@ -117,7 +122,11 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
         io.stderr.write(`upsample-wasm: ${error instanceof ImageFileError ? error.message : `${job.input}: ${describe(error)}`}\n`);
       }
     }
+  };
+  try {
+    await Promise.all(Array.from({ length: lanes }, lane));
   } finally {
+    await workers.close();
     for (const [signal, handler] of handlers) process.removeListener(signal, handler);
   }
   progress.finish();

@@ -1,0 +1,77 @@
+// Worker threads for ./convert.ts: a folder run keeps `threads` images in flight (one decoding
+// while another encodes), and even one image leaves the main thread free to answer signals.
+
+import { Worker } from 'node:worker_threads';
+import { ImageFileError } from './codecs.js';
+import type { ConvertRequest, ConvertResult } from './convert.js';
+
+interface Waiting { resolve: (r: ConvertResult) => void; reject: (e: Error) => void }
+
+/** The worker script: beside this file when built; from dist/ when this file runs as TypeScript (tests). */
+function scriptUrl(): URL {
+  const here = new URL(import.meta.url);
+  return here.pathname.endsWith('.ts') ? new URL('../../dist/cli/convert-worker.js', here) : new URL('./convert-worker.js', here);
+}
+
+class ConvertThread {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<number, Waiting>();
+  private nextId = 0;
+  readonly ready: Promise<void>;
+  busy = 0;
+
+  constructor(plainJs: boolean) {
+    this.worker = new Worker(scriptUrl(), { workerData: { plainJs } });
+    this.worker.unref();
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.once('error', reject);
+      this.worker.on('message', (m: { ready?: true; id: number; result?: ConvertResult; error?: { message: string; file: boolean } }) => {
+        if (m.ready) { resolve(); return; }
+        const w = this.waiting.get(m.id)!;
+        this.waiting.delete(m.id);
+        if (m.result) w.resolve(m.result);
+        else w.reject(m.error!.file ? new ImageFileError(m.error!.message) : new Error(m.error!.message));
+      });
+    });
+    this.worker.on('error', (error) => { for (const w of this.waiting.values()) w.reject(error); this.waiting.clear(); });
+    this.worker.on('exit', (code) => {
+      for (const w of this.waiting.values()) w.reject(new Error(`the converter thread exited (code ${code})`));
+      this.waiting.clear();
+    });
+  }
+
+  async convert(request: ConvertRequest): Promise<ConvertResult> {
+    await this.ready;
+    const id = this.nextId++;
+    const { bytes } = request; // transferred: a copy when it shares its buffer (a small Buffer from Node's pool)
+    if (bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) request = { ...request, bytes: bytes.slice() };
+    this.busy++;
+    try {
+      return await new Promise<ConvertResult>((resolve, reject) => {
+        this.waiting.set(id, { resolve, reject });
+        this.worker.postMessage({ id, request }, [request.bytes.buffer as ArrayBuffer]);
+      });
+    } finally {
+      this.busy--;
+    }
+  }
+
+  terminate(): Promise<number> { return this.worker.terminate(); }
+}
+
+/** `threads` converter threads, started on first use; each request goes to the least busy. */
+export class ConvertWorkers {
+  private readonly threads: ConvertThread[] = [];
+  constructor(private readonly count: number, private readonly plainJs: boolean) {}
+
+  convert(request: ConvertRequest): Promise<ConvertResult> {
+    let thread = this.threads.find((t) => t.busy === 0);
+    if (!thread && this.threads.length < this.count) this.threads.push(thread = new ConvertThread(this.plainJs));
+    thread ??= this.threads.reduce((a, b) => (b.busy < a.busy ? b : a));
+    return thread.convert(request);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.threads.splice(0).map((t) => t.terminate()));
+  }
+}

@@ -1,0 +1,66 @@
+// EXIF orientation: read from a JPEG's APP1 segment, and applied to decoded RGBA pixels so that
+// the image stands as it was shot (sharp's default; the tag is not written back).
+
+/**
+ * The orientation tag (0x0112) of IFD0 in an "Exif\0\0" APP1 payload, 1 (as stored) when absent
+ * or malformed: a broken EXIF block never fails a decode.
+ */
+export function exifOrientation(b: Uint8Array, start: number, end: number): number {
+  const tiff = start + 6;
+  if (end - start < 14 || String.fromCharCode(...b.subarray(start, start + 4)) !== 'Exif' || b[start + 4] !== 0 || b[start + 5] !== 0) return 1;
+  const little = b[tiff] === 0x49 && b[tiff + 1] === 0x49;
+  if (!little && !(b[tiff] === 0x4d && b[tiff + 1] === 0x4d)) return 1;
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const u16 = (at: number) => view.getUint16(at, little);
+  const u32 = (at: number) => view.getUint32(at, little);
+  if (u16(tiff + 2) !== 42) return 1;
+  const ifd = tiff + u32(tiff + 4);
+  if (ifd + 2 > end) return 1;
+  const count = u16(ifd);
+  for (let i = 0; i < count; i++) {
+    const entry = ifd + 2 + 12 * i;
+    if (entry + 12 > end) return 1;
+    if (u16(entry) === 0x0112 && u16(entry + 2) === 3) { // SHORT
+      const value = u16(entry + 8);
+      return value >= 1 && value <= 8 ? value : 1;
+    }
+  }
+  return 1;
+}
+
+/** Whether an orientation swaps width and height (5-8: a transpose is part of it). */
+export const swapsAxes = (orientation: number): boolean => orientation >= 5 && orientation <= 8;
+
+/**
+ * The RGBA image turned upright for EXIF `orientation` (1 returns it as is): 2 mirror, 3 rotate
+ * 180, 4 flip, 5 transpose, 6 rotate 90 clockwise, 7 transverse, 8 rotate 90 counter-clockwise.
+ */
+export function orient(image: { data: Uint8Array; width: number; height: number }, orientation: number):
+  { data: Uint8Array; width: number; height: number } {
+  if (orientation <= 1 || orientation > 8) return image;
+  const { width: w, height: h } = image;
+  const src = new Uint32Array(image.data.buffer, image.data.byteOffset, w * h);
+  const swap = swapsAxes(orientation);
+  const W = swap ? h : w;
+  const H = swap ? w : h;
+  const out = new Uint8Array(w * h * 4);
+  const dst = new Uint32Array(out.buffer);
+  // For each output pixel (x, y), the source pixel it shows.
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      let sx: number;
+      let sy: number;
+      switch (orientation) {
+        case 2: sx = w - 1 - x; sy = y; break;
+        case 3: sx = w - 1 - x; sy = h - 1 - y; break;
+        case 4: sx = x; sy = h - 1 - y; break;
+        case 5: sx = y; sy = x; break;
+        case 6: sx = y; sy = h - 1 - x; break;
+        case 7: sx = w - 1 - y; sy = h - 1 - x; break;
+        default: sx = w - 1 - y; sy = x; break; // 8
+      }
+      dst[y * W + x] = src[sy * w + sx];
+    }
+  }
+  return { data: out, width: W, height: H };
+}

@@ -1,0 +1,113 @@
+// The @jsquash codecs (MozJPEG, libwebp, libavif, the Rust png crate, all WebAssembly), loaded on
+// first use by the command line only: the library entry never imports this file. In Node their
+// glue cannot fetch its .wasm from a file URL, so each module is compiled here from the file in
+// node_modules and handed to the package's init.
+
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+
+export interface RgbaPixels {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+const require = createRequire(import.meta.url);
+
+async function compile(file: string): Promise<WebAssembly.Module> {
+  return WebAssembly.compile(await readFile(require.resolve(file)));
+}
+
+/**
+ * What the Emscripten codecs print (libjpeg's warnings such as "Corrupt JPEG data: premature end
+ * of data segment"): kept here, never on the command's stderr; a JPEG decode that warns is refused
+ * (the decoder would pad the image with grey).
+ */
+let printed: string[] = [];
+const quiet = { print: () => {}, printErr: (text: string) => { printed.push(text); } };
+
+/** init(module, Emscripten options): the packages take both, though their types declare the first only. */
+async function initQuiet(init: (...args: never[]) => unknown, file: string): Promise<void> {
+  await (init as unknown as (module: WebAssembly.Module, options: object) => Promise<unknown>)(await compile(file), quiet);
+}
+
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => (loaded ??= load());
+}
+
+type ImageLike = { data: Uint8Array | Uint8ClampedArray; width: number; height: number };
+const bytesOf = (image: ImageLike): RgbaPixels =>
+  ({ data: new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength), width: image.width, height: image.height });
+/** jsquash's encoders take ImageData; in Node the packages define a polyfill, which needs no more than this. */
+const imageData = (image: RgbaPixels) =>
+  ({ data: new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.byteLength), width: image.width, height: image.height, colorSpace: 'srgb' }) as ImageData;
+
+const jpegDecoder = once(async () => {
+  const codec = await import('@jsquash/jpeg/decode.js');
+  await initQuiet(codec.init, '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm');
+  return codec.default;
+});
+const jpegEncoder = once(async () => {
+  const codec = await import('@jsquash/jpeg/encode.js');
+  await initQuiet(codec.init, '@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm');
+  return codec.default;
+});
+const webpDecoder = once(async () => {
+  const codec = await import('@jsquash/webp/decode.js');
+  await initQuiet(codec.init, '@jsquash/webp/codec/dec/webp_dec.wasm');
+  return codec.default;
+});
+const webpEncoder = once(async () => {
+  const codec = await import('@jsquash/webp/encode.js');
+  // init picks the SIMD glue where WebAssembly SIMD validates (every Node this package supports).
+  await initQuiet(codec.init, '@jsquash/webp/codec/enc/webp_enc_simd.wasm');
+  return codec.default;
+});
+const avifDecoder = once(async () => {
+  const codec = await import('@jsquash/avif/decode.js');
+  await initQuiet(codec.init, '@jsquash/avif/codec/dec/avif_dec.wasm');
+  return codec.default;
+});
+const avifEncoder = once(async () => {
+  const codec = await import('@jsquash/avif/encode.js');
+  await initQuiet(codec.init, '@jsquash/avif/codec/enc/avif_enc.wasm'); // the single-threaded build in Node
+  return codec.default;
+});
+const pngEncoder = once(async () => {
+  const codec = await import('@jsquash/png/encode.js');
+  await codec.init(await compile('@jsquash/png/codec/pkg/squoosh_png_bg.wasm'));
+  return codec.default;
+});
+
+/**
+ * Decodes JPEG (EXIF orientation NOT applied: the caller does it, after the size checks), WebP
+ * or AVIF to 8-bit RGBA. The caller has checked the header first.
+ */
+export async function decodeWasm(format: 'jpeg' | 'webp' | 'avif', bytes: Uint8Array): Promise<RgbaPixels> {
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  if (format === 'jpeg') {
+    const decode = await jpegDecoder();
+    printed = [];
+    const image = await decode(buffer, { preserveOrientation: false });
+    if (printed.length > 0) throw new Error(printed.join('; '));
+    return bytesOf(image);
+  }
+  if (format === 'webp') return bytesOf(await (await webpDecoder())(buffer));
+  const image = await (await avifDecoder())(buffer);
+  if (!image) throw new Error('the AVIF decoder returned no image');
+  return bytesOf(image as ImageLike);
+}
+
+/** MozJPEG's settings for speed: baseline Huffman-optimised 4:2:0, no progressive scans (those cost 2x). */
+const JPEG_OPTIONS = { progressive: false, optimize_coding: true, auto_subsample: false, chroma_subsample: 2 };
+
+/** Encodes 8-bit RGBA; `quality` 1-100 (JPEG, WebP, AVIF; PNG is lossless and ignores it). */
+export async function encodeWasm(format: 'png' | 'jpeg' | 'webp' | 'avif', image: RgbaPixels, quality: number): Promise<Uint8Array> {
+  let out: ArrayBuffer;
+  if (format === 'jpeg') out = await (await jpegEncoder())(imageData(image), { ...JPEG_OPTIONS, quality });
+  else if (format === 'webp') out = await (await webpEncoder())(imageData(image), { quality });
+  else if (format === 'avif') out = await (await avifEncoder())(imageData(image), { quality });
+  else out = await (await pngEncoder())(imageData(image));
+  return new Uint8Array(out);
+}
