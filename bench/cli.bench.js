@@ -1,0 +1,171 @@
+// The command line end to end against sharp and ImageMagick (issue 20): wall time and peak RSS of
+// whole processes, as a user runs them.
+// Run: `npm run bench:cli` (BENCH_CLI_ROUNDS=n, default 2).
+//
+// Cases: a 4000 x 3000 JPEG photo 2x bilinear to JPEG; a 512 x 512 PNG 2x bicubic to PNG; a
+// folder of 20 photos of mixed sizes and formats (JPEG, PNG, WebP) to 800 pixels wide, bilinear
+// with antialiasing. The inputs are synthetic photographs (smooth gradients, edges, sensor-like
+// noise) generated once into out/bench-cli/. Tools: upsample-wasm (dist/cli.js), sharp with its
+// defaults (a folder: every file at once) and with concurrency(1) (a folder: one file at a time),
+// ImageMagick's convert when a real one is installed (one file at a time). JPEG quality 90 for all.
+// Rounds are interleaved (each round runs every tool once), so that a shared machine's load
+// biases them alike; medians over rounds.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { machine } from './common.js';
+
+const ROUNDS = Number(process.env.BENCH_CLI_ROUNDS ?? 2);
+const root = new URL('..', import.meta.url).pathname;
+const work = join(root, 'out', 'bench-cli');
+const cliJs = join(root, 'dist', 'cli.js');
+const sharpJs = join(root, 'bench', 'cli-sharp.mjs');
+
+/** A synthetic photograph: gradients, a checker of soft edges, fine texture and noise. */
+async function photo(width, height, seed, path) {
+  const data = Buffer.alloc(width * height * 3);
+  let s = seed >>> 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      const noise = (s >>> 24) / 16 - 8;
+      const u = x / width;
+      const v = y / height;
+      const i = 3 * (y * width + x);
+      const edge = ((x >> 6) + (y >> 6) + seed) & 1 ? 30 : -30;
+      data[i] = Math.max(0, Math.min(255, 128 + 100 * Math.sin(6 * u + 3 * v + seed) + 20 * Math.sin(x / 7) * Math.sin(y / 11) + noise));
+      data[i + 1] = Math.max(0, Math.min(255, 100 + 80 * Math.cos(5 * v - 2 * u) + edge + noise));
+      data[i + 2] = Math.max(0, Math.min(255, 90 + 90 * u * v + 25 * Math.sin(Math.hypot(x - width / 2, y - height / 2) / 9) + noise));
+    }
+  }
+  const image = sharp(data, { raw: { width, height, channels: 3 } });
+  if (path.endsWith('.png')) await image.png().toFile(path);
+  else if (path.endsWith('.webp')) await image.webp({ quality: 85 }).toFile(path);
+  else await image.jpeg({ quality: 90 }).toFile(path);
+}
+
+async function inputs() {
+  const folder = join(work, 'photos');
+  if (existsSync(join(work, 'ready'))) return folder;
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  await photo(4000, 3000, 1, join(work, 'photo-4000x3000.jpg'));
+  await photo(512, 512, 2, join(work, 'image-512.png'));
+  const sizes = [[640, 480], [1024, 768], [1600, 1200], [2000, 1500], [800, 1200], [1200, 800], [3000, 2000]];
+  for (let i = 0; i < 20; i++) {
+    const [w, h] = sizes[i % sizes.length];
+    const ext = i % 10 === 3 ? 'png' : i % 10 === 7 ? 'webp' : 'jpg';
+    await photo(w, h, 10 + i, join(folder, `photo-${String(i).padStart(2, '0')}-${w}x${h}.${ext}`));
+  }
+  writeFileSync(join(work, 'ready'), '');
+  return folder;
+}
+
+/** The real ImageMagick convert (not a stand-in script), or undefined. */
+function imagemagick() {
+  for (const bin of ['/usr/bin/convert-im6.q16', '/usr/bin/convert', 'convert', 'magick']) {
+    try {
+      const path = bin.startsWith('/') ? bin : execFileSync('sh', ['-c', `command -v ${bin}`]).toString().trim();
+      if (!path || readFileSync(path).subarray(0, 4).toString('latin1') !== '\x7fELF') continue;
+      if (/ImageMagick/.test(execFileSync(path, ['-version']).toString())) return path;
+    } catch { /* next */ }
+  }
+  return undefined;
+}
+
+/** Runs argv under /usr/bin/time -v: wall seconds and peak RSS in MiB. */
+function timed(argv, env = {}) {
+  const run = spawnSync('/usr/bin/time', ['-v', ...argv], { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (run.status !== 0) throw new Error(`${argv.join(' ')} failed (${run.status}): ${run.stderr.slice(-2000)}`);
+  const rss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(run.stderr)[1]) / 1024;
+  const [, h, m, s] = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(run.stderr);
+  return { seconds: Number(h ?? 0) * 3600 + Number(m) * 60 + Number(s), rss };
+}
+
+const QUALITY = { jpeg: 90, webp: 80 };
+
+async function main() {
+  const folder = await inputs();
+  const convert = imagemagick();
+  const out = join(work, 'out');
+  const fresh = (name) => { const p = join(out, name); rmSync(p, { recursive: true, force: true }); return p; };
+  mkdirSync(out, { recursive: true });
+  const cases = [
+    {
+      title: '4000 x 3000 JPEG, 2x bilinear, JPEG out',
+      input: join(work, 'photo-4000x3000.jpg'), output: 'big.jpg', ours: ['--scale', '2', '--mode', 'bilinear', '--quality', '90'],
+      sharp: { scale: 2, kernel: 'linear' }, im: ['-filter', 'Triangle', '-resize', '200%', '-quality', '90'],
+    },
+    {
+      title: '512 x 512 PNG, 2x bicubic, PNG out',
+      input: join(work, 'image-512.png'), output: 'small.png', ours: ['--scale', '2', '--mode', 'bicubic'],
+      sharp: { scale: 2, kernel: 'cubic' }, im: ['-filter', 'Catrom', '-resize', '200%'],
+    },
+    {
+      title: 'a folder of 20 photos (JPEG, PNG, WebP; 0.3-6 MP) to 800 wide, bilinear antialiased',
+      input: folder, output: 'folder', folder: true, ours: ['--width', '800', '--mode', 'bilinear', '--antialias', '--quality', '90'],
+      sharp: { width: 800, kernel: 'linear' }, im: ['-filter', 'Triangle', '-resize', '800x', '-quality', '90'],
+    },
+  ];
+  const tools = [
+    { name: 'upsample-wasm', run: (c) => timed([process.execPath, cliJs, c.input, '-o', fresh(c.output), '--quiet', ...c.ours]) },
+    { name: 'sharp (defaults)', run: (c) => timed([process.execPath, sharpJs, c.input, fresh(c.output), JSON.stringify({ ...c.sharp, quality: QUALITY })]) },
+    {
+      name: 'sharp concurrency(1)',
+      run: (c) => timed([process.execPath, sharpJs, c.input, fresh(c.output), JSON.stringify({ ...c.sharp, quality: QUALITY })], { SHARP_CONCURRENCY: '1', UV_THREADPOOL_SIZE: '1' }),
+    },
+  ];
+  if (convert) {
+    tools.push({
+      name: 'ImageMagick convert',
+      once: true, // minutes on the large case: one round
+      run: (c) => {
+        const target = fresh(c.output);
+        if (!c.folder) return timed([convert, c.input, '-auto-orient', ...c.im, target]);
+        mkdirSync(target, { recursive: true });
+        return timed(['sh', '-c', `for f in "$0"/*; do "$1" "$f" -auto-orient ${c.im.join(' ')} "$2/$(basename "$f")" || exit 1; done`, c.input, convert, target]);
+      },
+    });
+  }
+  const sections = [];
+  for (const c of cases) {
+    const samples = tools.map(() => []);
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const [i, tool] of (r & 1 ? [...tools.entries()].reverse() : [...tools.entries()])) {
+        if (tool.once && r > 0) continue;
+        const result = tool.run(c);
+        samples[i].push(result);
+        console.log(`${c.title} | ${tool.name} | round ${r + 1}: ${result.seconds.toFixed(2)} s, ${result.rss.toFixed(0)} MiB`);
+      }
+    }
+    const median = (xs) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
+    const rows = tools.map((t, i) => ({
+      name: t.name, seconds: median(samples[i].map((s) => s.seconds)), rss: median(samples[i].map((s) => s.rss)),
+      minSeconds: Math.min(...samples[i].map((s) => s.seconds)), runs: samples[i].length,
+    }));
+    sections.push({ title: c.title, rows });
+  }
+  const base = (s) => s.rows.find((r) => r.name === 'sharp (defaults)');
+  const md = [
+    '# cli benchmark', '',
+    `Machine: ${machine()}. Whole processes under /usr/bin/time -v, ${ROUNDS} interleaved rounds, medians (lower of two); ` +
+    `ratios to sharp with its defaults in the same run. ${convert ? `ImageMagick: ${execFileSync(convert, ['-version']).toString().split('\n')[0]}.` : 'ImageMagick: no real convert installed, skipped.'}`,
+    'The machine is shared with other jobs: the numbers are noisy; compare within a table.', '',
+  ];
+  for (const s of sections) {
+    md.push(`## ${s.title}`, '', '| tool | wall s (min) | x sharp | peak RSS MiB | x sharp |', '|---|---:|---:|---:|---:|');
+    for (const r of s.rows) {
+      md.push(`| ${r.name} | ${r.seconds.toFixed(2)} (${r.minSeconds.toFixed(2)}) | ${(r.seconds / base(s).seconds).toFixed(2)} | ${r.rss.toFixed(0)} | ${(r.rss / base(s).rss).toFixed(2)} |`);
+    }
+    md.push('');
+  }
+  const dir = new URL('./results/', import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(new URL('cli.json', dir), JSON.stringify({ machine: machine(), rounds: ROUNDS, imagemagick: convert ?? null, sections }, null, 2) + '\n');
+  writeFileSync(new URL('cli.md', dir), md.join('\n'));
+  console.log(md.join('\n'));
+}
+
+await main();
