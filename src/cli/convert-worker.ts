@@ -1,22 +1,71 @@
 // The worker thread that converts images for the command line (./convert.ts): one request at a
 // time, the encoded bytes transferred back. An ImageFileError comes back as such (exit 1 for that
-// file); anything else as a plain error.
+// file); anything else as a plain error. Started with role 'strip', it only encodes JPEG strips
+// for the converting thread that started it (./jpeg-strips.ts).
 
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { init, js, resizeImage } from '../index.js';
 import { ImageFileError } from './codecs.js';
-import { convertImage, type ConvertRequest } from './convert.js';
+import { convertImage, type ConvertRequest, type StripEncoder } from './convert.js';
+import { encodeWasm, type RgbaPixels } from './wasm-codecs.js';
 
-const { plainJs } = workerData as { plainJs: boolean };
-if (!plainJs) await init();
-const resize = plainJs ? js.resizeImage : resizeImage;
+const { plainJs, role } = workerData as { plainJs: boolean; role?: 'strip' };
+const port = parentPort!;
 
-parentPort!.on('message', async ({ id, request }: { id: number; request: ConvertRequest }) => {
-  try {
-    const result = await convertImage(request, resize);
-    parentPort!.postMessage({ id, result }, [result.bytes.buffer as ArrayBuffer]);
-  } catch (error) {
-    parentPort!.postMessage({ id, error: { message: (error as Error)?.message ?? String(error), file: error instanceof ImageFileError } });
+/** Strip helpers, started when first needed and kept; they end with this thread. */
+const helpers: Array<{ worker: Worker; busy: number }> = [];
+const waiting = new Map<number, { resolve: (b: Uint8Array) => void; reject: (e: Error) => void }>();
+let nextId = 0;
+
+if (role === 'strip') {
+  port.on('message', async ({ id, strip, quality }: { id: number; strip: RgbaPixels; quality: number }) => {
+    try {
+      const bytes = await encodeWasm('jpeg', strip, quality);
+      port.postMessage({ id, bytes }, [bytes.buffer as ArrayBuffer]);
+    } catch (error) {
+      port.postMessage({ id, error: (error as Error)?.message ?? String(error) });
+    }
+  });
+} else {
+  if (!plainJs) await init();
+  const resize = plainJs ? js.resizeImage : resizeImage;
+  port.on('message', async ({ id, request }: { id: number; request: ConvertRequest }) => {
+    try {
+      const result = await convertImage(request, resize, stripEncoder(request.stripThreads));
+      port.postMessage({ id, result }, [result.bytes.buffer as ArrayBuffer]);
+    } catch (error) {
+      port.postMessage({ id, error: { message: (error as Error)?.message ?? String(error), file: error instanceof ImageFileError } });
+    }
+  });
+  port.postMessage({ ready: true });
+}
+
+/** Strips encoded here (threads 0), or by `threads` helper threads while this one resizes the next bands. */
+function stripEncoder(threads: number): StripEncoder {
+  if (threads < 1) return { encode: (strip, quality) => encodeWasm('jpeg', strip, quality), inFlight: 1 };
+  while (helpers.length < threads) {
+    const worker = new Worker(new URL(import.meta.url), { workerData: { plainJs, role: 'strip' } });
+    worker.on('message', ({ id, bytes, error }: { id: number; bytes?: Uint8Array; error?: string }) => {
+      const w = waiting.get(id)!;
+      waiting.delete(id);
+      if (bytes) w.resolve(bytes);
+      else w.reject(new Error(error));
+    });
+    worker.on('error', (error) => { for (const w of waiting.values()) w.reject(error); waiting.clear(); });
+    helpers.push({ worker, busy: 0 });
   }
-});
-parentPort!.postMessage({ ready: true });
+  const used = helpers.slice(0, threads);
+  return {
+    inFlight: 2 * threads,
+    encode: (strip, quality) => {
+      const helper = used.reduce((a, b) => (b.busy < a.busy ? b : a));
+      const id = nextId++;
+      helper.busy++;
+      const data = strip.data.slice(); // transferred: a buffer of its own
+      return new Promise<Uint8Array>((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        helper.worker.postMessage({ id, strip: { ...strip, data }, quality }, [data.buffer]);
+      }).finally(() => { helper.busy--; });
+    },
+  };
+}

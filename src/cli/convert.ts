@@ -6,7 +6,9 @@
 import type { ImageTarget, ResizeImageOptions } from '../image.js';
 import type { resizeImage } from '../index.js';
 import { checkPixels, decodeChecked, FORMAT_NAMES, ImageFileError, inspectImage, isOpaque, uprightSize, type ImageFormat } from './codecs.js';
-import { placeOnCanvas, planFit, type Fit, type Rgba } from './fit.js';
+import { planBands, resizeInBands } from './bands.js';
+import { onlyResizes, placeOnCanvas, planFit, type Fit, type Rgba } from './fit.js';
+import { joinStrips, stripRows } from './jpeg-strips.js';
 
 export interface ConvertRequest {
   /** The whole input file, its format from its signature, and its name for messages. */
@@ -21,6 +23,15 @@ export interface ConvertRequest {
   premultiply: boolean;
   quality: number;
   maxPixels: number;
+  /** Helper threads that encode JPEG strips of this image (0: the converting thread encodes them). */
+  stripThreads: number;
+}
+
+/** Encodes JPEG strips (./jpeg-strips.ts): on helper threads, or on the converting thread. */
+export interface StripEncoder {
+  encode(strip: { data: Uint8Array; width: number; height: number }, quality: number): Promise<Uint8Array>;
+  /** Strips it may hold at once (encoding or queued): the resizer waits beyond that, so memory stays a few strips. */
+  inFlight: number;
 }
 
 export interface ConvertResult {
@@ -34,7 +45,7 @@ export interface ConvertResult {
 
 type Resize = typeof resizeImage;
 
-export async function convertImage(r: ConvertRequest, resize: Resize): Promise<ConvertResult> {
+export async function convertImage(r: ConvertRequest, resize: Resize, strips?: StripEncoder): Promise<ConvertResult> {
   const header = inspectImage(r.format, r.bytes, r.name, r.maxPixels);
   const { width, height } = uprightSize(header);
   const plan = planFit(width, height, r.target, r.fit);
@@ -44,8 +55,12 @@ export async function convertImage(r: ConvertRequest, resize: Resize): Promise<C
   checkPixels(plan.resizedWidth, plan.resizedHeight, r.maxPixels, `${r.name}: the output `);
   checkPixels(plan.width, plan.height, r.maxPixels, `${r.name}: the output `);
   const image = await decodeChecked(r.format, r.bytes, header, r.name, r.maxPixels);
-  const t0 = performance.now();
   const premultiplyAlpha = r.premultiply && !isOpaque(image.data);
+  if (r.output === 'jpeg' && onlyResizes(plan) && strips) {
+    const done = await jpegInStrips(image, plan.resize, plan.width, plan.height, r, { ...r.resize, premultiplyAlpha }, resize, strips);
+    if (done) return { ...done, width, height, outWidth: plan.width, outHeight: plan.height };
+  }
+  const t0 = performance.now();
   const resized = resize({ ...image, channels: 4 }, plan.resize, { ...r.resize, premultiplyAlpha });
   const resizeMs = performance.now() - t0;
   const pixels = placeOnCanvas(new Uint8Array(resized.data.buffer, resized.data.byteOffset, resized.data.byteLength), plan, r.background);
@@ -57,4 +72,49 @@ export async function convertImage(r: ConvertRequest, resize: Resize): Promise<C
     throw new ImageFileError(`${r.name}: cannot encode ${plan.width} x ${plan.height} as ${FORMAT_NAMES[r.output]}: ${(error as Error)?.message ?? error}`);
   }
   return { bytes, width, height, outWidth: plan.width, outHeight: plan.height, resizeMs };
+}
+
+/**
+ * JPEG output without the whole output image: resized in bands (bit-identical to one call, where
+ * ./bands.ts can plan them), gathered into strips, each strip encoded as it fills (in parallel on
+ * helper threads), joined. Undefined where bands cannot be planned.
+ */
+async function jpegInStrips(image: { data: Uint8Array; width: number; height: number }, target: ImageTarget, outWidth: number, outHeight: number,
+                            r: ConvertRequest, options: ResizeImageOptions, resize: Resize, strips: StripEncoder):
+  Promise<{ bytes: Uint8Array; resizeMs: number } | undefined> {
+  const rows = stripRows(outWidth);
+  const g = { width: image.width, height: image.height, outWidth, outHeight, target, mode: options.mode ?? 'bilinear',
+    alignCorners: !!options.alignCorners, antialias: !!options.antialias };
+  const plan = planBands(g, rows);
+  if (!('bands' in plan)) return undefined;
+  const stride = image.width * 4;
+  async function* input() { for (let y = 0; y < image.height; y++) yield image.data.subarray(y * stride, (y + 1) * stride); }
+  const outStride = outWidth * 4;
+  const encoded: Array<Promise<Uint8Array>> = [];
+  let strip = new Uint8Array(Math.min(rows, outHeight) * outStride);
+  let filled = 0;
+  const flush = async () => {
+    encoded.push(strips.encode({ data: strip.subarray(0, filled), width: outWidth, height: filled / outStride }, r.quality));
+    encoded.at(-1)!.catch(() => {}); // awaited below; a failure there, not as an unhandled rejection
+    strip = new Uint8Array(Math.max(0, Math.min(rows, outHeight - encoded.length * rows)) * outStride);
+    filled = 0;
+    if (encoded.length > strips.inFlight) await encoded[encoded.length - 1 - strips.inFlight].catch(() => {});
+  };
+  const resizeMs = await resizeInBands(input(), g, plan.bands, resize, options, async (bytes) => {
+    for (let at = 0; at < bytes.length;) {
+      const n = Math.min(bytes.length - at, strip.length - filled);
+      strip.set(bytes.subarray(at, at + n), filled);
+      filled += n;
+      at += n;
+      if (filled === strip.length) await flush();
+    }
+  });
+  if (filled > 0) await flush();
+  let parts: Uint8Array[];
+  try {
+    parts = await Promise.all(encoded);
+  } catch (error) {
+    throw new ImageFileError(`${r.name}: cannot encode ${outWidth} x ${outHeight} as JPEG: ${(error as Error)?.message ?? error}`);
+  }
+  return { bytes: joinStrips(parts, outWidth, outHeight, rows), resizeMs };
 }

@@ -27,8 +27,9 @@ export type Resize = typeof resizeImage;
 
 export interface FileDone { width: number; height: number; outWidth: number; outHeight: number; resizeMs: number }
 
+/** `stripThreads`: helper threads each conversion may use to encode JPEG strips (a single-file run: all of them). */
 export async function processFile(job: Job, options: CliOptions, resize: Resize, workers: ConvertWorkers,
-                                  temporaries: Set<string>): Promise<FileDone> {
+                                  temporaries: Set<string>, stripThreads: number): Promise<FileDone> {
   const format = await sniffFile(job.input);
   if (!format) throw new ImageFileError(`${job.input}: not a PNG, JPEG, WebP or AVIF image (unrecognised file signature)`);
   if (format === 'png' && job.format === 'png') {
@@ -40,6 +41,7 @@ export async function processFile(job: Job, options: CliOptions, resize: Resize,
   const done = await workers.convert({
     bytes, format, name: job.input, output: job.format, target: options.target, fit: options.fit,
     background: options.background, resize: options.resize, premultiply: options.premultiply, quality, maxPixels: options.maxPixels,
+    stripThreads,
   });
   await writeAtomically(job.output, done.bytes, temporaries);
   return done;

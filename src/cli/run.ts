@@ -102,7 +102,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     for (let job = jobs[next++]; job; job = jobs[next++]) {
       const t0 = performance.now();
       try {
-        const done = await processFile(job, options, resize, workers, temporaries);
+        const done = await processFile(job, options, resize, workers, temporaries, lanes === 1 ? options.threads : 0);
         const image = { width: done.width, height: done.height };
         const result = { width: done.outWidth, height: done.outHeight };
         const resizeMs = done.resizeMs;

@@ -99,8 +99,8 @@ export async function decodeWasm(format: 'jpeg' | 'webp' | 'avif', bytes: Uint8A
   return bytesOf(image as ImageLike);
 }
 
-/** MozJPEG's settings for speed: baseline Huffman-optimised 4:2:0, no progressive scans (those cost 2x). */
-const JPEG_OPTIONS = { progressive: false, optimize_coding: true, auto_subsample: false, chroma_subsample: 2 };
+/** MozJPEG's settings: baseline (8-bit tables, SOF0) 4:2:0, which ./jpeg-strips.ts joins; no progressive scans (they cost 2x). */
+const JPEG_OPTIONS = { baseline: true, progressive: false, optimize_coding: true, auto_subsample: false, chroma_subsample: 2 };
 
 /** Encodes 8-bit RGBA; `quality` 1-100 (JPEG, WebP, AVIF; PNG is lossless and ignores it). */
 export async function encodeWasm(format: 'png' | 'jpeg' | 'webp' | 'avif', image: RgbaPixels, quality: number): Promise<Uint8Array> {
