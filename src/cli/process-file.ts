@@ -4,7 +4,7 @@
 // encode with the WebAssembly codecs), then written through a temporary file.
 
 import { readFile } from 'node:fs/promises';
-import type { resizeImage } from '../index.js';
+import { init, type resizeImage } from '../index.js';
 import type { CliOptions } from './args.js';
 import { planBands, resizeInBands } from './bands.js';
 import { checkPixels, DEFAULT_QUALITY, FORMAT_NAMES, ImageFileError, isOpaque, openPng, sniffFile } from './codecs.js';
@@ -60,6 +60,7 @@ async function streamPng(job: Job, options: CliOptions, resize: Resize, temporar
     const g = { width, height, outWidth, outHeight, target: fit.resize, ...base };
     const plan = planBands(g, Math.ceil(BAND_BYTES / (outWidth * 4)));
     if (!('bands' in plan)) return undefined;
+    if (!options.plainJs) await init(); // the main thread's module: loaded only for streaming
     const premultiplyAlpha = options.premultiply && mayHaveAlpha && !(await allOpaque(job.input, options.maxPixels));
     const opts = { ...options.resize, premultiplyAlpha };
     let resizeMs = 0;

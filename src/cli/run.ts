@@ -1,4 +1,4 @@
-// The `upsample-wasm` command: resize PNG/JPEG files or folders with resizeImage.
+// The `upsample-wasm` command: resize PNG, JPEG, WebP and AVIF files or folders with resizeImage.
 //
 // Exit codes: 0 done; 1 a file could not be processed (missing, unreadable, corrupt,
 // unsupported, or an output that exists or would overwrite an input); 2 a usage error (unknown
@@ -11,7 +11,7 @@
 import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { init, js, resizeImage } from '../index.js';
+import { js, resizeImage } from '../index.js';
 import { HELP, parseArgs, UsageError, type CliOptions } from './args.js';
 import { ImageFileError } from './codecs.js';
 import { ConvertWorkers } from './convert-workers.js';
@@ -80,8 +80,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     return fail(error instanceof UsageError ? EXIT_USAGE : EXIT_FAILED, describe(error));
   }
 
-  const resize = options.plainJs ? js.resizeImage : resizeImage;
-  if (!options.plainJs) await init();
+  const resize = options.plainJs ? js.resizeImage : resizeImage; // the main thread's (streamed PNG); loaded there when first needed
   const interactive = !!io.stderr.isTTY && !options.quiet;
   const progress = new Progress(io.stderr, jobs.length, interactive);
   const temporaries = new Set<string>();

@@ -26,7 +26,7 @@ async function compile(file: string): Promise<WebAssembly.Module> {
 let printed: string[] = [];
 const quiet = { print: () => {}, printErr: (text: string) => { printed.push(text); } };
 
-/** init(module, Emscripten options): the packages take both, though their types declare the first only. */
+/** init(module, Emscripten options): the packages take both, though their types declare the first only (png's ignores the second). */
 async function initQuiet(init: (...args: never[]) => unknown, file: string): Promise<void> {
   await (init as unknown as (module: WebAssembly.Module, options: object) => Promise<unknown>)(await compile(file), quiet);
 }
@@ -43,42 +43,24 @@ const bytesOf = (image: ImageLike): RgbaPixels =>
 const imageData = (image: RgbaPixels) =>
   ({ data: new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.byteLength), width: image.width, height: image.height, colorSpace: 'srgb' }) as ImageData;
 
-const jpegDecoder = once(async () => {
-  const codec = await import('@jsquash/jpeg/decode.js');
-  await initQuiet(codec.init, '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm');
-  return codec.default;
-});
-const jpegEncoder = once(async () => {
-  const codec = await import('@jsquash/jpeg/encode.js');
-  await initQuiet(codec.init, '@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm');
-  return codec.default;
-});
-const webpDecoder = once(async () => {
-  const codec = await import('@jsquash/webp/decode.js');
-  await initQuiet(codec.init, '@jsquash/webp/codec/dec/webp_dec.wasm');
-  return codec.default;
-});
-const webpEncoder = once(async () => {
-  const codec = await import('@jsquash/webp/encode.js');
-  // init picks the SIMD glue where WebAssembly SIMD validates (every Node this package supports).
-  await initQuiet(codec.init, '@jsquash/webp/codec/enc/webp_enc_simd.wasm');
-  return codec.default;
-});
-const avifDecoder = once(async () => {
-  const codec = await import('@jsquash/avif/decode.js');
-  await initQuiet(codec.init, '@jsquash/avif/codec/dec/avif_dec.wasm');
-  return codec.default;
-});
-const avifEncoder = once(async () => {
-  const codec = await import('@jsquash/avif/encode.js');
-  await initQuiet(codec.init, '@jsquash/avif/codec/enc/avif_enc.wasm'); // the single-threaded build in Node
-  return codec.default;
-});
-const pngEncoder = once(async () => {
-  const codec = await import('@jsquash/png/encode.js');
-  await codec.init(await compile('@jsquash/png/codec/pkg/squoosh_png_bg.wasm'));
-  return codec.default;
-});
+/** A package's codec function, loaded and initialised with its .wasm on first use. */
+function codec<F>(load: () => Promise<{ init: (...args: never[]) => unknown; default: F }>, wasm: string): () => Promise<F> {
+  return once(async () => {
+    const module = await load();
+    await initQuiet(module.init, wasm);
+    return module.default;
+  });
+}
+
+const jpegDecoder = codec(() => import('@jsquash/jpeg/decode.js'), '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm');
+const jpegEncoder = codec(() => import('@jsquash/jpeg/encode.js'), '@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm');
+const webpDecoder = codec(() => import('@jsquash/webp/decode.js'), '@jsquash/webp/codec/dec/webp_dec.wasm');
+// webp's init picks the SIMD glue where WebAssembly SIMD validates (every Node this package supports).
+const webpEncoder = codec(() => import('@jsquash/webp/encode.js'), '@jsquash/webp/codec/enc/webp_enc_simd.wasm');
+const avifDecoder = codec(() => import('@jsquash/avif/decode.js'), '@jsquash/avif/codec/dec/avif_dec.wasm');
+// In Node avif's init takes the single-threaded build.
+const avifEncoder = codec(() => import('@jsquash/avif/encode.js'), '@jsquash/avif/codec/enc/avif_enc.wasm');
+const pngEncoder = codec(() => import('@jsquash/png/encode.js'), '@jsquash/png/codec/pkg/squoosh_png_bg.wasm');
 
 /**
  * Decodes JPEG (EXIF orientation NOT applied: the caller does it, after the size checks), WebP
