@@ -56,7 +56,7 @@ function stripEncoder(threads: number): StripEncoder {
   }
   const used = helpers.slice(0, threads);
   return {
-    inFlight: 2 * threads,
+    inFlight: threads + 1,
     encode: (strip, quality) => {
       const helper = used.reduce((a, b) => (b.busy < a.busy ? b : a));
       const id = nextId++;

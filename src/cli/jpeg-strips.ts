@@ -11,10 +11,10 @@ import { readDht, recodeScan, standardDht, type ScanComponent } from './jpeg-huf
 /** MCU height and width of 4:2:0 output. */
 const MCU = 16;
 
-/** Rows per strip for an image `width` wide: whole MCU rows, at most 65535 MCUs (DRI's limit), about 512 rows. */
+/** Rows per strip for an image `width` wide: whole MCU rows, at most 65535 MCUs (DRI's limit), about 256 rows. */
 export function stripRows(width: number): number {
   const mcusPerRow = Math.ceil(width / MCU);
-  return MCU * Math.max(1, Math.min(32, Math.floor(0xffff / mcusPerRow)));
+  return MCU * Math.max(1, Math.min(16, Math.floor(0xffff / mcusPerRow)));
 }
 
 interface Strip {
