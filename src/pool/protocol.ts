@@ -104,9 +104,25 @@ export interface JobMessage {
   calls: KernelCall[];
 }
 
+/** An error thrown in a worker (a kernel's trap, a thrown Error), as it travels to the main thread. */
+export interface WorkerError {
+  name: string;
+  message: string;
+  stack?: string;
+}
+
+export function workerError(error: unknown): WorkerError {
+  return error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { name: 'Error', message: String(error) };
+}
+
+/**
+ * A worker's answer: to a message job (`id`), or, with `queue`, the report that the shared-memory
+ * job at that address failed in this worker (the first worker to fail it reports).
+ */
 export interface ReplyMessage {
   id: number;
-  error?: string;
+  error?: WorkerError;
+  queue?: number;
 }
 
 /**

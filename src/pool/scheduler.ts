@@ -9,7 +9,8 @@ import { residentTarget, viewLike } from '../wasm/executor.js';
 import { Layout, LayoutLimitError, type WasmModule } from '../wasm/module.js';
 import type { Block } from '../wasm/resident.js';
 import { type Stage, CONTROL_INTS, encodeQueue, fence, JOB_SLOTS, jobSlot, QUEUE_CHUNKS, QUEUE_FAILED, QUEUE_PENDING, REQUEST, STOP,
-  type ReplyMessage } from './protocol.js';
+  type ReplyMessage, type WorkerError } from './protocol.js';
+import { ABORT_GRACE_MS, type CallControl } from './call.js';
 import { claimOrder, splitCall } from './split.js';
 import type { WorkerHandle } from './workers.js';
 import type { KernelCall } from '../kernels.js';
@@ -32,6 +33,12 @@ interface Region {
 
 function overlap(a: Region[], b: Region[]): boolean {
   return a.some((x) => b.some((y) => x.buffer === y.buffer && x.start < y.end && y.start < x.end));
+}
+
+/** A failed shared-memory job's error: the worker's message resolves it, dispatch() awaits it. */
+interface KernelError {
+  arrived: (error: Error) => void;
+  promise: Promise<Error>;
 }
 
 /** A call whose kernels the workers run (or will): its scratch memory and the arrays it uses. */
@@ -76,6 +83,8 @@ export class Scheduler implements AsyncExecutor {
   failure: Error | undefined;
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  /** Shared-memory jobs that failed, by queue address: the failing worker's error (one message a job). */
+  private readonly kernelErrors = new Map<number, KernelError>();
   /** Shared-memory jobs: the workers' control blocks and each worker's last request. */
   private readonly shm: { control: number; sequence: number[]; wait: WaitAsync } | undefined;
 
@@ -84,7 +93,7 @@ export class Scheduler implements AsyncExecutor {
     this.shm = shm && { control: shm.control, sequence: workers.map(() => 0), wait: shm.wait };
     module.heap.busy = this.flights; // tensors allocated while calls run stay out of their memory
     for (const worker of workers) {
-      worker.onReply = (reply) => this.settle(reply);
+      worker.onReply = (reply) => (reply.queue === undefined ? this.settle(reply) : this.failed(reply.queue, reply.error!));
       worker.onFailure = (error) => this.fail(error);
     }
   }
@@ -98,13 +107,26 @@ export class Scheduler implements AsyncExecutor {
    * Stages jobs one at a time in call order: each places its memory knowing the calls in flight.
    * A staged call's kernels may then run while the next call is staged.
    */
-  run(job: Job): Promise<void> {
+  run(job: Job, control: CallControl | undefined): Promise<void> {
     const staged = this.staging.then(() => {
       if (this.failure) throw this.failure;
-      return this.execute(job);
+      control?.throwIfAborted(); // aborted while queued: never starts
+      return this.execute(job, control);
     });
     this.staging = staged.catch(() => undefined);
-    return staged.then((s) => s.done);
+    const done = staged.then((s) => s.done);
+    return control ? control.race(done) : done;
+  }
+
+  /**
+   * Terminates the workers at once (stuck ones too): every pending and later call rejects with
+   * `error`. Memory the workers were writing is left as it is.
+   */
+  async terminate(error: Error): Promise<void> {
+    this.failure ??= error;
+    this.fail(error);
+    this.workers.forEach((w) => { w.onFailure = () => {}; });
+    await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
   /** Stops the workers once every call so far has finished; later calls reject. */
@@ -140,7 +162,7 @@ export class Scheduler implements AsyncExecutor {
    * workers finish and every earlier call has resolved, with the result copied out unless the
    * output is resident (at once for an empty output).
    */
-  private async execute(job: Job): Promise<{ done: Promise<void> }> {
+  private async execute(job: Job, control: CallControl | undefined): Promise<{ done: Promise<void> }> {
     const m = this.module;
     const output = job.output;
     if (output.length === 0) return { done: Promise.resolve() };
@@ -153,6 +175,7 @@ export class Scheduler implements AsyncExecutor {
       if (!blocking && this.flights.length < (this.shm ? JOB_SLOTS : 1)) break;
       await (blocking ?? this.flights[0]).settled;
       if (this.failure) throw this.failure;
+      control?.throwIfAborted();
     }
     // Looked up again after the wait: a tensor disposed meanwhile is refused here.
     const pinned: Block[] = [];
@@ -178,13 +201,16 @@ export class Scheduler implements AsyncExecutor {
     if (this.flights.length === 0) this.workers.forEach((w) => w.hold(true));
     this.flights.push(flight);
     const ran = this.dispatch(placed);
+    // Started: the kernels cannot be stopped. An abort drops the result; a job still running
+    // ABORT_GRACE_MS after it is taken for stuck (see PoolCallOptions.signal).
+    control?.onAbort(() => this.watch(flight));
     const previous = this.finalized;
     const done = (async () => {
       try {
         await ran;
         await previous;
         fence(this.memory);
-        if (target < 0) output.set(viewLike(m, output, placed.dst) as never);
+        if (target < 0 && !control?.aborted) output.set(viewLike(m, output, placed.dst) as never);
       } finally {
         this.flights.splice(this.flights.indexOf(flight), 1);
         if (this.flights.length === 0) this.workers.forEach((w) => w.hold(false));
@@ -247,7 +273,7 @@ export class Scheduler implements AsyncExecutor {
         if (wait.async) await wait.value;
       }
       fence(this.memory);
-      if (header[QUEUE_FAILED]) throw new Error('pool worker: a kernel failed');
+      if (header[QUEUE_FAILED]) throw await this.kernelError(queue.ptr);
       return;
     }
     // By message, round robin: more chunks than workers when a job did not encode.
@@ -279,11 +305,46 @@ export class Scheduler implements AsyncExecutor {
     const job = this.pending.get(reply.id);
     if (!job) return;
     this.pending.delete(reply.id);
-    if (reply.error) job.reject(new Error(`pool worker: ${reply.error}`));
+    if (reply.error) job.reject(kernelFailure(reply.error));
     else job.resolve();
   }
 
-  /** A worker died: fail what is pending and every later call. */
+  /** The error of the failed shared-memory job at `queue`, once its worker's message has come. */
+  private kernelError(queue: number): Promise<Error> {
+    return this.kernelErrorEntry(queue).promise;
+  }
+
+  /** A worker's report of the shared-memory job that failed in it (it comes before or after the job ends). */
+  private failed(queue: number, error: WorkerError): void {
+    this.kernelErrorEntry(queue).arrived(kernelFailure(error));
+  }
+
+  /** The entry both sides meet at; the second to come removes it (the address serves later jobs). */
+  private kernelErrorEntry(queue: number): KernelError {
+    let entry = this.kernelErrors.get(queue);
+    if (entry) {
+      this.kernelErrors.delete(queue);
+      return entry;
+    }
+    let arrived!: (error: Error) => void;
+    const promise = new Promise<Error>((resolve) => { arrived = resolve; });
+    entry = { arrived, promise };
+    this.kernelErrors.set(queue, entry);
+    return entry;
+  }
+
+  /** A call aborted while running: if its job has not ended ABORT_GRACE_MS later, its workers are stuck. */
+  private watch(flight: Flight): void {
+    const timer = setTimeout(() => {
+      if (this.flights.includes(flight) && !this.failure) {
+        void this.terminate(new Error(`a pool call aborted while running had not finished ${ABORT_GRACE_MS} ms later; `
+          + 'the pool terminated its workers; create a new pool'));
+      }
+    }, ABORT_GRACE_MS);
+    (timer as { unref?: () => void }).unref?.();
+  }
+
+  /** A worker died (or was terminated): fail what is pending and every later call. */
   private fail(error: Error): void {
     this.failure ??= new Error(`a pool worker failed; create a new pool (${error.message})`, { cause: error });
     if (this.shm) { // wake the waits in dispatch(), which then see the failure
@@ -293,5 +354,14 @@ export class Scheduler implements AsyncExecutor {
       this.pending.delete(id);
       job.reject(this.failure);
     }
+    for (const entry of this.kernelErrors.values()) entry.arrived(this.failure);
   }
+}
+
+/** A worker's error as the caller sees it: its message in ours, the worker's stack in `cause`. */
+function kernelFailure(error: WorkerError): Error {
+  const cause = new Error(error.message);
+  cause.name = error.name;
+  if (error.stack) cause.stack = error.stack;
+  return new Error(`pool worker: a kernel failed: ${error.name}: ${error.message}`, { cause });
 }
