@@ -107,6 +107,19 @@ describe('a stuck worker', () => {
     await pool.close(); // closing again settles
   });
 
+  it('a script that awaits close({ force: true }) runs on to its end (Node keeps the terminating workers referenced)', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const script = `
+      import * as up from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+      const pool = await up.createPool({ threads: 2, worker: new URL(${JSON.stringify(FAULTY_WORKER.href)}) });
+      const stuck = pool.pixelShuffle({ data: new Float32Array(64), shape: [1, 4, 4, 4] }, 2).catch((e) => e.message);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await pool.close({ force: true });
+      console.log(await stuck);`;
+    const out = execFileSync(process.execPath, ['--input-type=module'], { input: script, encoding: 'utf8', env: { ...process.env, POOL_FAULT: 'hang' }, timeout: 20_000 });
+    expect(out.trim()).toMatch(/pool is closed/);
+  });
+
   it('a timeout rejects the call in time; the pool then terminates the stuck workers and fails clearly', async () => {
     const pool = await faultyPool('hang');
     const start = performance.now();

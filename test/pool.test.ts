@@ -280,3 +280,20 @@ describe('pool refusals and fallback', () => {
     await expect(pool.interpolate(ramp([1, 1, 2, 2]), { size: 4 })).rejects.toThrow(/closed/);
   });
 });
+
+describe('NaN payloads through the pool', () => {
+  it('copying operations keep every bit (signalling and quiet NaNs with payloads)', async () => {
+    const pool = await up.createPool({ threads: 2 });
+    const payloads = [0x7f800001, 0x7fa00005, 0xffbfffff, 0xffc12345, 0x7fc00001];
+    const bits = Uint32Array.from({ length: 2 * 8 * 6 * 6 }, (_, i) => (i % 2 ? payloads[i % payloads.length] : 0x40000000 + i));
+    const x = { data: new Float32Array(bits.buffer), shape: [2, 8, 6, 6] };
+    for (const run of [(o: typeof up | Pool) => o.interpolate(x, { scaleFactor: 2, mode: 'nearest' }),
+      (o: typeof up | Pool) => o.pixelShuffle(x, 2), (o: typeof up | Pool) => o.resize(x, { scales: [1, 1, 1.5, 0.5], mode: 'nearest' })]) {
+      const expected = (await run(up.js)).data;
+      const got = (await run(pool)).data;
+      expect(Array.from(new Uint32Array(got.buffer, got.byteOffset, got.length)))
+        .toEqual(Array.from(new Uint32Array(expected.buffer, expected.byteOffset, expected.length)));
+    }
+    await pool.close();
+  });
+});

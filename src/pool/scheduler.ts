@@ -81,6 +81,8 @@ export class Scheduler implements AsyncExecutor {
   readonly flights: Flight[] = [];
   closed = false;
   failure: Error | undefined;
+  /** terminate() was called: the workers stay referenced until they have exited. */
+  private terminating = false;
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   /** Shared-memory jobs that failed, by queue address: the failing worker's error (one message a job). */
@@ -125,7 +127,11 @@ export class Scheduler implements AsyncExecutor {
   async terminate(error: Error): Promise<void> {
     this.failure ??= error;
     this.fail(error);
-    this.workers.forEach((w) => { w.onFailure = () => {}; });
+    this.terminating = true;
+    this.workers.forEach((w) => {
+      w.onFailure = () => {};
+      w.hold(true); // Node: unreferenced workers would let the process end before they have exited
+    });
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
@@ -213,7 +219,7 @@ export class Scheduler implements AsyncExecutor {
         if (target < 0 && !control?.aborted) output.set(viewLike(m, output, placed.dst) as never);
       } finally {
         this.flights.splice(this.flights.indexOf(flight), 1);
-        if (this.flights.length === 0) this.workers.forEach((w) => w.hold(false));
+        if (this.flights.length === 0 && !this.terminating) this.workers.forEach((w) => w.hold(false));
         for (const block of pinned) m.heap.unpin(block);
       }
     })();
