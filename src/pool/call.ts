@@ -2,21 +2,12 @@
 // before the shared validation sees it (the synchronous API and `js` keep refusing them as
 // unknown), checked, and turned into one abort event per call (CallControl).
 
-/** Per-call options of the pool's operations, given in the operation's options object. */
-export interface PoolCallOptions {
-  /**
-   * Aborts the call: it rejects with `signal.reason` at once. A call whose kernels already run
-   * finishes in the background (its result is dropped; a resident `out` may be partly written);
-   * if it has not finished ABORT_GRACE_MS after the abort, the pool terminates its workers and fails.
-   */
-  signal?: AbortSignal;
-  /** Milliseconds from the call until it rejects with a TimeoutError, as if aborted then. */
-  timeout?: number;
-}
+import type { PoolCallOptions } from './options.js';
 
 /**
  * How long a call aborted while its kernels run may go on before the pool treats its workers as
- * stuck, terminates them and fails: longer than any call of a few hundred megabytes takes.
+ * stuck, terminates them and fails (PoolCallOptions.signal): longer than calls of a few hundred
+ * megabytes take.
  */
 export const ABORT_GRACE_MS = 1000;
 /** setTimeout's largest delay. */

@@ -16,8 +16,7 @@ import { CONTROL_INTS } from './protocol.js';
 import { Scheduler, type WaitAsync } from './scheduler.js';
 import { startWorker } from './workers.js';
 
-export type { Pool, PoolCloseOptions, PoolOperations, PoolOptions } from './options.js';
-export type { PoolCallOptions } from './call.js';
+export type { Pool, PoolCallOptions, PoolCloseOptions, PoolOperations, PoolOptions } from './options.js';
 export { workerExecArgv } from './workers.js';
 export { threadsAvailable } from './options.js';
 

@@ -4,7 +4,6 @@ import type { Operations } from '../index.js';
 import { readOptions } from '../tensor.js';
 import { engineHasRelaxedSimd, engineHasSimd, type SharedBuild } from '../wasm/load.js';
 import type { ResidentTensor } from '../wasm/resident.js';
-import type { PoolCallOptions } from './call.js';
 
 export interface PoolOptions {
   /** Worker threads; default: the number of logical cores (at most 16). */
@@ -29,6 +28,27 @@ export interface PoolOptions {
    * Longer polls keep a core that the main thread may need between calls.
    */
   spin?: number;
+}
+
+/**
+ * Per-call options of the pool's operations, given in the operation's options object (the
+ * synchronous API and `js` refuse them as unknown). A signal that is not an AbortSignal is a
+ * TypeError, a timeout that is not a number a TypeError, outside (0, 2^31 - 1] a RangeError.
+ */
+export interface PoolCallOptions {
+  /**
+   * Aborts the call: it rejects with `signal.reason` at once (already aborted: at the call). A
+   * call that has not started never runs. Kernels already running cannot be interrupted: the job
+   * finishes in the background and its result is dropped (a resident `out` may be written); if
+   * it has not finished 1 s after the abort, the workers are taken for stuck, terminated, and the
+   * pool fails (every pending and later call rejects; create a new pool).
+   */
+  signal?: AbortSignal;
+  /**
+   * Milliseconds from the call (queueing included) until it rejects with a `TimeoutError`
+   * DOMException, as if aborted then (see signal).
+   */
+  timeout?: number;
 }
 
 /** The index of a parameter list's last parameter (every operation's options object). */
