@@ -129,10 +129,10 @@ describe('a stuck worker', () => {
     expect(error.name).toBe('TimeoutError');
     expect(error.message).toMatch(/timed out after 100 ms/);
     expect(performance.now() - start).toBeLessThan(100 + 400);
-    expect((await later).message).toMatch(/terminated its workers/);
+    expect((await later).message).toMatch(/terminated them as stuck/);
     expect(performance.now() - start).toBeLessThan(100 + ABORT_GRACE_MS + 1000);
-    expect(() => pool.allocTensor([2])).toThrow(/terminated its workers/);
-    await expect(pool.interpolate(ramp([1, 1, 2, 2]), { size: 4 })).rejects.toThrow(/terminated its workers/);
+    expect(() => pool.allocTensor([2])).toThrow(/terminated them as stuck/);
+    await expect(pool.interpolate(ramp([1, 1, 2, 2]), { size: 4 })).rejects.toThrow(/terminated them as stuck/);
     await pool.close();
   });
 });
@@ -177,6 +177,29 @@ describe('aborting calls', () => {
     expect(out.every((v) => v === 7), 'the aborted call wrote nothing').toBe(true);
     expectSame(await pool.interpolate(shuffled, { scaleFactor: 2 }), up.interpolate(expected, { scaleFactor: 2 }), 'a call after');
     shuffled.dispose();
+  });
+});
+
+describe('aborting a call that waits in the workers\' job slots', () => {
+  it('cancels the chunks no worker has claimed; workers that keep finishing chunks are not taken for stuck', async () => {
+    const pool = await faultyPool('slow');
+    // 16 planes: 8 chunks of 300 ms for 2 workers, so the first call runs longer than the grace period.
+    const long = ramp([1, 64, 32, 32]);
+    const first = pool.pixelShuffle(long, 2);
+    const out = pool.allocTensor([1, 4, 64, 64]);
+    out.data.fill(7);
+    const controller = new AbortController();
+    const second = pool.pixelShuffle(SHUFFLE_INPUT, 2, { out, signal: controller.signal }).catch((e: unknown) => e);
+    await sleep(20);
+    controller.abort();
+    expect(await second).toBe(controller.signal.reason);
+    const start = performance.now();
+    expectSame(await first, up.pixelShuffle(long, 2), 'the call before, still running after the grace period');
+    expect(performance.now() - start).toBeGreaterThan(ABORT_GRACE_MS - 300);
+    const x = ramp([1, 2, 5, 5]);
+    expectSame(await pool.interpolate(x, { size: 9 }), up.interpolate(x, { size: 9 }), 'a call after');
+    expect(out.data.every((v) => v === 7), 'the aborted call\'s chunks never ran').toBe(true);
+    out.dispose();
   });
 });
 

@@ -38,10 +38,11 @@ export interface PoolOptions {
 export interface PoolCallOptions {
   /**
    * Aborts the call: it rejects with `signal.reason` at once (already aborted: at the call). A
-   * call that has not started never runs. Kernels already running cannot be interrupted: the job
-   * finishes in the background and its result is dropped (a resident `out` may be written); if
-   * it has not finished 1 s after the abort, the workers are taken for stuck, terminated, and the
-   * pool fails (every pending and later call rejects; create a new pool).
+   * call that has not started never runs, nor do the chunks of its job no worker has claimed.
+   * Kernels already running cannot be interrupted: they finish in the background and the result
+   * is dropped (a resident `out` may be partly written). If the workers then finish no chunk of
+   * any call for 1 s, they are taken for stuck and terminated, and the pool fails (every pending
+   * and later call rejects; create a new pool).
    */
   signal?: AbortSignal;
   /**

@@ -45,7 +45,8 @@ export const STOP = -1;
  * A job runs its recorded kernel calls in order (a convolution pads its input and packs its
  * weights, then computes), each cut into chunks: a call's chunks wait until every chunk of the
  * calls before it is done. Chunks are claimed in queue order, so the chunks a worker waits on have
- * all been claimed by workers that are not waiting.
+ * all been claimed by workers that are not waiting. The main thread cancels the chunks not yet
+ * claimed (an aborted call) by setting the next chunk to the count.
  */
 export const QUEUE_NEXT = 0;
 export const QUEUE_COUNT = 1;

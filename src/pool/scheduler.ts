@@ -8,7 +8,8 @@ import type { AsyncExecutor, Job } from '../ops.js';
 import { residentTarget, viewLike } from '../wasm/executor.js';
 import { Layout, LayoutLimitError, type WasmModule } from '../wasm/module.js';
 import type { Block } from '../wasm/resident.js';
-import { type Stage, CONTROL_INTS, encodeQueue, fence, JOB_SLOTS, jobSlot, QUEUE_CHUNKS, QUEUE_FAILED, QUEUE_PENDING, REQUEST, STOP,
+import { type Stage, CONTROL_INTS, encodeQueue, fence, JOB_SLOTS, jobSlot, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_DONE, QUEUE_FAILED, QUEUE_NEXT,
+  QUEUE_PENDING, REQUEST, STOP,
   type ReplyMessage, type WorkerError } from './protocol.js';
 import { ABORT_GRACE_MS, type CallControl } from './call.js';
 import { claimOrder, splitCall } from './split.js';
@@ -81,6 +82,8 @@ export class Scheduler implements AsyncExecutor {
   readonly flights: Flight[] = [];
   closed = false;
   failure: Error | undefined;
+  /** Jobs (shared memory) and messages the workers have finished: progress, for watch(). */
+  private finished = 0;
   /** terminate() was called: the workers stay referenced until they have exited. */
   private terminating = false;
   private nextId = 0;
@@ -207,9 +210,18 @@ export class Scheduler implements AsyncExecutor {
     if (this.flights.length === 0) this.workers.forEach((w) => w.hold(true));
     this.flights.push(flight);
     const ran = this.dispatch(placed);
-    // Started: the kernels cannot be stopped. An abort drops the result; a job still running
-    // ABORT_GRACE_MS after it is taken for stuck (see PoolCallOptions.signal).
-    control?.onAbort(() => this.watch(flight));
+    let ended = false;
+    ran.then(() => { ended = true; }, () => { ended = true; });
+    // Dispatched: an abort drops the result and the chunks no worker has claimed yet; running
+    // kernels cannot be stopped, and workers that finish nothing for ABORT_GRACE_MS after it are
+    // taken for stuck (see PoolCallOptions.signal).
+    control?.onAbort(() => {
+      if (placed.queue) {
+        const header = m.i32(placed.queue.ptr, QUEUE_CHUNKS);
+        Atomics.store(header, QUEUE_NEXT, header[QUEUE_COUNT]);
+      }
+      this.watch(() => ended);
+    });
     const previous = this.finalized;
     const done = (async () => {
       try {
@@ -279,6 +291,7 @@ export class Scheduler implements AsyncExecutor {
         if (wait.async) await wait.value;
       }
       fence(this.memory);
+      this.finished++;
       if (header[QUEUE_FAILED]) throw await this.kernelError(queue.ptr);
       return;
     }
@@ -311,6 +324,7 @@ export class Scheduler implements AsyncExecutor {
     const job = this.pending.get(reply.id);
     if (!job) return;
     this.pending.delete(reply.id);
+    this.finished++;
     if (reply.error) job.reject(kernelFailure(reply.error));
     else job.resolve();
   }
@@ -339,15 +353,34 @@ export class Scheduler implements AsyncExecutor {
     return entry;
   }
 
-  /** A call aborted while running: if its job has not ended ABORT_GRACE_MS later, its workers are stuck. */
-  private watch(flight: Flight): void {
-    const timer = setTimeout(() => {
-      if (this.flights.includes(flight) && !this.failure) {
-        void this.terminate(new Error(`a pool call aborted while running had not finished ${ABORT_GRACE_MS} ms later; `
-          + 'the pool terminated its workers; create a new pool'));
+  /**
+   * A call aborted after dispatch: while its job has not ended, the workers must finish something
+   * (a chunk or a job) every ABORT_GRACE_MS, else they are stuck and terminated.
+   */
+  private watch(ended: () => boolean): void {
+    let seen = this.progress();
+    const check = (): void => {
+      if (ended() || this.failure) return;
+      const now = this.progress();
+      if (now !== seen) {
+        seen = now;
+        arm();
+        return;
       }
-    }, ABORT_GRACE_MS);
-    (timer as { unref?: () => void }).unref?.();
+      void this.terminate(new Error(`a pool call was aborted and the workers finished no work in the ${ABORT_GRACE_MS} ms after; `
+        + 'the pool terminated them as stuck; create a new pool'));
+    };
+    const arm = (): void => {
+      (setTimeout(check, ABORT_GRACE_MS) as { unref?: () => void }).unref?.();
+    };
+    arm();
+  }
+
+  /** What the workers have finished: jobs and messages, and the chunks done of the jobs in flight. */
+  private progress(): string {
+    let chunks = 0;
+    for (const f of this.flights) if (f.queue !== undefined) chunks += Atomics.load(this.module.i32(f.queue, QUEUE_CHUNKS), QUEUE_DONE);
+    return `${this.finished} ${chunks}`;
   }
 
   /** A worker died (or was terminated): fail what is pending and every later call. */
