@@ -25,10 +25,10 @@ export function takeCallOptions(args: unknown[], at: number, op: string): { args
   const rewritten = args.slice();
   rewritten[at] = rest;
   if (signal !== undefined && !(typeof AbortSignal !== 'undefined' && signal instanceof AbortSignal)) {
-    throw new TypeError(`${op}: signal must be an AbortSignal, but got ${describe(signal)}`);
+    throw new TypeError(`${op}: signal must be an AbortSignal, but got ${typeName(signal)}`);
   }
   if (timeout !== undefined) {
-    if (typeof timeout !== 'number') throw new TypeError(`${op}: timeout must be a number of milliseconds, but got ${describe(timeout)}`);
+    if (typeof timeout !== 'number') throw new TypeError(`${op}: timeout must be a number of milliseconds, but got ${typeName(timeout)}`);
     if (!(timeout > 0 && timeout <= MAX_TIMEOUT_MS)) {
       throw new RangeError(`${op}: timeout must be milliseconds in (0, ${MAX_TIMEOUT_MS}], but got ${timeout}`);
     }
@@ -36,7 +36,7 @@ export function takeCallOptions(args: unknown[], at: number, op: string): { args
   return { args: rewritten, control: signal || timeout ? new CallControl(signal, timeout) : undefined };
 }
 
-function describe(value: unknown): string {
+function typeName(value: unknown): string {
   return value === null ? 'null' : typeof value === 'object' ? (value.constructor?.name ?? 'an object') : `${typeof value} ${String(value)}`;
 }
 
