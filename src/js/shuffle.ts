@@ -1,14 +1,14 @@
 // Plain-JS pixel shuffle / unshuffle: r small rows interleave into one large row (or the reverse).
 
 import type { ShuffleInputs, ShufflePlan } from '../shuffle.js';
-import { bitsOf } from './interpolate.js';
 
 export function runShuffle(plan: ShufflePlan, { input }: ShuffleInputs, output: Float32Array): void {
   const { planes, factor: r, height, width, upscale } = plan;
   const smallPlane = height * width;
   const largeRow = width * r;
-  const src = bitsOf(input); // bit patterns: NaN payloads pass unchanged
-  const dst = bitsOf(output);
+  // Bit patterns: NaN payloads pass unchanged.
+  const src = new Int32Array(input.buffer, input.byteOffset, input.length);
+  const dst = new Int32Array(output.buffer, output.byteOffset, output.length);
   for (let p = 0; p < planes; p++) {
     for (let h = 0; h < height; h++) {
       for (let i = 0; i < r; i++) {
