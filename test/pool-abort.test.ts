@@ -94,8 +94,8 @@ describe.each([true, false])('per-call options, shared %s', (shared) => {
 describe('a stuck worker', () => {
   it('close({ force: true }) terminates it and rejects the pending calls within a bound', async () => {
     const pool = await faultyPool('hang');
-    const stuck = pool.pixelShuffle(SHUFFLE_INPUT, 2).catch((e: Error) => e);
-    const queued = pool.interpolate(ramp([1, 1, 8, 8]), { size: 16 }).catch((e: Error) => e);
+    const stuck = pool.pixelShuffle(SHUFFLE_INPUT, 2).catch((e: Error) => e) as Promise<Error>;
+    const queued = pool.interpolate(ramp([1, 1, 8, 8]), { size: 16 }).catch((e: Error) => e) as Promise<Error>;
     await sleep(50);
     const start = performance.now();
     await pool.close({ force: true });
@@ -124,7 +124,7 @@ describe('a stuck worker', () => {
     const pool = await faultyPool('hang');
     const start = performance.now();
     const stuck = pool.pixelShuffle(SHUFFLE_INPUT, 2, { timeout: 100 });
-    const later = pool.interpolate(ramp([1, 1, 8, 8]), { size: 16 }).catch((e: Error) => e);
+    const later = pool.interpolate(ramp([1, 1, 8, 8]), { size: 16 }).catch((e: Error) => e) as Promise<Error>;
     const error = await stuck.catch((e: unknown) => e) as DOMException;
     expect(error.name).toBe('TimeoutError');
     expect(error.message).toMatch(/timed out after 100 ms/);
