@@ -97,9 +97,11 @@ describe('a stuck worker', () => {
     const stuck = pool.pixelShuffle(SHUFFLE_INPUT, 2).catch((e: Error) => e) as Promise<Error>;
     const queued = pool.interpolate(ramp([1, 1, 8, 8]), { size: 16 }).catch((e: Error) => e) as Promise<Error>;
     await sleep(50);
+    const polite = pool.close(); // waits for the stuck call: only the forced close ends it
     const start = performance.now();
     await pool.close({ force: true });
     expect(performance.now() - start).toBeLessThan(2000);
+    await polite;
     expect((await stuck).message).toMatch(/^this pool is closed \(close\(\{ force: true \}\) terminated its workers\)$/);
     expect((await queued).message).toMatch(/pool is closed/);
     await expect(pool.interpolate(ramp([1, 1, 2, 2]), { size: 4 })).rejects.toThrow(/closed/);
@@ -128,7 +130,7 @@ describe('a stuck worker', () => {
     const error = await stuck.catch((e: unknown) => e) as DOMException;
     expect(error.name).toBe('TimeoutError');
     expect(error.message).toMatch(/timed out after 100 ms/);
-    expect(performance.now() - start).toBeLessThan(100 + 400);
+    expect(performance.now() - start).toBeLessThan(100 + 600);
     expect((await later).message).toMatch(/terminated them as stuck/);
     expect(performance.now() - start).toBeLessThan(100 + ABORT_GRACE_MS + 1000);
     expect(() => pool.allocTensor([2])).toThrow(/terminated them as stuck/);
@@ -146,7 +148,7 @@ describe('aborting calls', () => {
     const aborted = performance.now();
     controller.abort();
     const error = await running.catch((e: unknown) => e) as DOMException;
-    expect(performance.now() - aborted).toBeLessThan(150);
+    expect(performance.now() - aborted).toBeLessThan(250); // the job has 600 ms of kernels
     expect(error.name).toBe('AbortError');
     expect(error).toBe(controller.signal.reason);
     const x = ramp([1, 2, 9, 9]);
@@ -160,6 +162,8 @@ describe('aborting calls', () => {
     const pool = await faultyPool('slow');
     const shuffled = pool.allocTensor([1, 4, 64, 64]);
     const first = pool.pixelShuffle(SHUFFLE_INPUT, 2, { out: shuffled });
+    let firstDone = false;
+    void first.then(() => { firstDone = true; });
     // Reads what the first call writes: waits for it, so it has not started when aborted.
     const controller = new AbortController();
     const out = new Float32Array(4 * 128 * 128).fill(7);
@@ -167,10 +171,9 @@ describe('aborting calls', () => {
     const timedOut = pool.interpolate(shuffled, { scaleFactor: 2, timeout: 50 });
     const reason = new Error('no longer needed');
     await sleep(20);
-    const aborted = performance.now();
     controller.abort(reason);
     await expect(waiting).rejects.toBe(reason);
-    expect(performance.now() - aborted).toBeLessThan(100); // before the first call's 300 ms end
+    expect(firstDone, 'rejected before the call it waits for ended').toBe(false);
     await expect(timedOut).rejects.toMatchObject({ name: 'TimeoutError' });
     const expected = up.pixelShuffle(SHUFFLE_INPUT, 2);
     expectSame(await first, expected, 'the call before');
