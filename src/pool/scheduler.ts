@@ -10,8 +10,9 @@ import { Layout, LayoutLimitError, type WasmModule } from '../wasm/module.js';
 import type { Block } from '../wasm/resident.js';
 import { type Stage, CONTROL_INTS, encodeQueue, fence, JOB_SLOTS, jobSlot, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_DONE, QUEUE_FAILED, QUEUE_NEXT,
   QUEUE_PENDING, REQUEST, STOP,
-  type ReplyMessage, type WorkerError } from './protocol.js';
+  type ReplyMessage } from './protocol.js';
 import { ABORT_GRACE_MS, type CallControl } from './call.js';
+import { kernelFailure, KernelErrors } from './kernel-errors.js';
 import { claimOrder, splitCall } from './split.js';
 import type { WorkerHandle } from './workers.js';
 import type { KernelCall } from '../kernels.js';
@@ -34,12 +35,6 @@ interface Region {
 
 function overlap(a: Region[], b: Region[]): boolean {
   return a.some((x) => b.some((y) => x.buffer === y.buffer && x.start < y.end && y.start < x.end));
-}
-
-/** A failed shared-memory job's error: the worker's message resolves it, dispatch() awaits it. */
-interface KernelError {
-  arrived: (error: Error) => void;
-  promise: Promise<Error>;
 }
 
 /** A call whose kernels the workers run (or will): its scratch memory and the arrays it uses. */
@@ -88,8 +83,8 @@ export class Scheduler implements AsyncExecutor {
   private terminating = false;
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
-  /** Shared-memory jobs that failed, by queue address: the failing worker's error (one message a job). */
-  private readonly kernelErrors = new Map<number, KernelError>();
+  /** Shared-memory jobs that failed: the failing worker's error (one report a job). */
+  private readonly kernelErrors = new KernelErrors();
   /** Shared-memory jobs: the workers' control blocks and each worker's last request. */
   private readonly shm: { control: number; sequence: number[]; wait: WaitAsync } | undefined;
 
@@ -98,7 +93,7 @@ export class Scheduler implements AsyncExecutor {
     this.shm = shm && { control: shm.control, sequence: workers.map(() => 0), wait: shm.wait };
     module.heap.busy = this.flights; // tensors allocated while calls run stay out of their memory
     for (const worker of workers) {
-      worker.onReply = (reply) => (reply.queue === undefined ? this.settle(reply) : this.failed(reply.queue, reply.error!));
+      worker.onReply = (reply) => (reply.queue === undefined ? this.settle(reply) : this.kernelErrors.reported(reply.queue, reply.error!));
       worker.onFailure = (error) => this.fail(error);
     }
   }
@@ -292,7 +287,7 @@ export class Scheduler implements AsyncExecutor {
       }
       fence(this.memory);
       this.finished++;
-      if (header[QUEUE_FAILED]) throw await this.kernelError(queue.ptr);
+      if (header[QUEUE_FAILED]) throw await this.kernelErrors.of(queue.ptr);
       return;
     }
     // By message, round robin: more chunks than workers when a job did not encode.
@@ -327,30 +322,6 @@ export class Scheduler implements AsyncExecutor {
     this.finished++;
     if (reply.error) job.reject(kernelFailure(reply.error));
     else job.resolve();
-  }
-
-  /** The error of the failed shared-memory job at `queue`, once its worker's message has come. */
-  private kernelError(queue: number): Promise<Error> {
-    return this.kernelErrorEntry(queue).promise;
-  }
-
-  /** A worker's report of the shared-memory job that failed in it (it comes before or after the job ends). */
-  private failed(queue: number, error: WorkerError): void {
-    this.kernelErrorEntry(queue).arrived(kernelFailure(error));
-  }
-
-  /** The entry both sides meet at; the second to come removes it (the address serves later jobs). */
-  private kernelErrorEntry(queue: number): KernelError {
-    let entry = this.kernelErrors.get(queue);
-    if (entry) {
-      this.kernelErrors.delete(queue);
-      return entry;
-    }
-    let arrived!: (error: Error) => void;
-    const promise = new Promise<Error>((resolve) => { arrived = resolve; });
-    entry = { arrived, promise };
-    this.kernelErrors.set(queue, entry);
-    return entry;
   }
 
   /**
@@ -393,14 +364,6 @@ export class Scheduler implements AsyncExecutor {
       this.pending.delete(id);
       job.reject(this.failure);
     }
-    for (const entry of this.kernelErrors.values()) entry.arrived(this.failure);
+    this.kernelErrors.failAll(this.failure);
   }
-}
-
-/** A worker's error as the caller sees it: its message in ours, the worker's stack in `cause`. */
-function kernelFailure(error: WorkerError): Error {
-  const cause = new Error(error.message);
-  cause.name = error.name;
-  if (error.stack) cause.stack = error.stack;
-  return new Error(`pool worker: a kernel failed: ${error.name}: ${error.message}`, { cause });
 }
