@@ -39,7 +39,7 @@ export type { BackendInfo, InitOptions } from './init.js';
 export type { WasmSource } from './wasm/load.js';
 export { init, backendInfo } from './init.js';
 export type { ResidentTensor } from './wasm/resident.js';
-export type { Pool, PoolOperations, PoolOptions } from './pool/index.js';
+export type { Pool, PoolCallOptions, PoolCloseOptions, PoolOperations, PoolOptions } from './pool/index.js';
 
 const interpolateBackends = { wasm: stageInterpolate, js: runInterpolate };
 const convBackends = { wasm: stageConv, js: runConv };

@@ -8,6 +8,7 @@
 //
 // so validation, size checks, `out` and resident tensors behave the same on every path.
 
+import { takeCallOptions, type CallControl } from './pool/call.js';
 import type { Layout } from './wasm/module.js';
 import type { Staged } from './wasm/staged.js';
 
@@ -69,13 +70,13 @@ export interface SyncExecutor {
 export interface AsyncExecutor {
   /** Throws when the executor takes no more calls (a closed or failed pool); called before validation. */
   ready(): void;
-  /** Runs the job in call order; resolves once `job.output` holds the result. */
-  run(job: Job): Promise<void>;
+  /** Runs the job in call order; resolves once `job.output` holds the result; rejects when `control` aborts first. */
+  run(job: Job, control: CallControl | undefined): Promise<void>;
 }
 
-function bind<T extends OperationTable, F>(table: T, make: (spec: OperationSpec<unknown[], unknown>) => F): { [K in keyof T]: F } {
+function bind<T extends OperationTable, F>(table: T, make: (spec: OperationSpec<unknown[], unknown>, name: string) => F): { [K in keyof T]: F } {
   const ops = {} as { [K in keyof T]: F };
-  for (const name of Object.keys(table) as Array<keyof T>) ops[name] = make(table[name] as unknown as OperationSpec<unknown[], unknown>);
+  for (const name of Object.keys(table) as Array<keyof T & string>) ops[name] = make(table[name] as unknown as OperationSpec<unknown[], unknown>, name);
   return ops;
 }
 
@@ -90,20 +91,39 @@ export function operations<T extends OperationTable>(table: T, executor: SyncExe
   }) as SyncOperations<T>;
 }
 
-/** Binds every operation of `table` to an asynchronous executor (the pool): validation happens at call time. */
+/**
+ * Binds every operation of `table` to an asynchronous executor (the pool): validation happens at
+ * call time. The pool's per-call options (`signal`, `timeout`) come in the options object, every
+ * operation's last parameter, and are taken out before `prepare` validates it.
+ */
 export function asyncOperations<T extends OperationTable>(table: T, executor: AsyncExecutor): AsyncOperations<T> {
-  return bind(table, (spec) => (...args: unknown[]) => {
+  return bind(table, (spec, name) => (...argsIn: unknown[]) => {
     let job: Job;
     let result: unknown;
+    let control: CallControl | undefined;
     try {
       executor.ready();
-      const { plan, inputs, allocate } = spec.prepare(...args);
+      const call = takeCallOptions(argsIn, spec.prepare.length - 1, name);
+      control = call.control;
+      const { plan, inputs, allocate } = spec.prepare(...call.args);
+      control?.throwIfAborted();
       const allocated = allocate();
       result = allocated.result;
       job = { plan, inputs, output: allocated.output, backends: spec.backends };
     } catch (error) {
+      control?.dispose();
       return Promise.reject(error);
     }
-    return job.output.length > 0 ? executor.run(job).then(() => result) : Promise.resolve(result);
+    if (job.output.length === 0) {
+      control?.dispose();
+      return Promise.resolve(result);
+    }
+    return executor.run(job, control).then(() => {
+      control?.dispose();
+      return result;
+    }, (error: unknown) => {
+      control?.dispose();
+      throw error;
+    });
   }) as AsyncOperations<T>;
 }

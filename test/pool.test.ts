@@ -5,7 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as up from '../dist/index.js';
-import type { Pool, Tensor } from '../dist/index.js';
+import type { Operations, Pool, Tensor } from '../dist/index.js';
 import { workerExecArgv } from '../dist/pool/index.js';
 import { ResidentHeap } from '../dist/wasm/resident.js';
 import { differingBits, POOL_AGREEMENT, ramp } from './helpers.js';
@@ -278,5 +278,22 @@ describe('pool refusals and fallback', () => {
     x.dispose();
     await pool.close();
     await expect(pool.interpolate(ramp([1, 1, 2, 2]), { size: 4 })).rejects.toThrow(/closed/);
+  });
+});
+
+describe('NaN payloads through the pool', () => {
+  it('copying operations keep every bit (signalling and quiet NaNs with payloads)', async () => {
+    const pool = await up.createPool({ threads: 2 });
+    const payloads = [0x7f800001, 0x7fa00005, 0xffbfffff, 0xffc12345, 0x7fc00001];
+    const bits = Uint32Array.from({ length: 2 * 8 * 6 * 6 }, (_, i) => (i % 2 ? payloads[i % payloads.length] : 0x40000000 + i));
+    const x = { data: new Float32Array(bits.buffer), shape: [2, 8, 6, 6] };
+    for (const run of [(o: Operations | Pool) => o.interpolate(x, { scaleFactor: 2, mode: 'nearest' }),
+      (o: Operations | Pool) => o.pixelShuffle(x, 2), (o: Operations | Pool) => o.resize(x, { scales: [1, 1, 1.5, 0.5], mode: 'nearest' })]) {
+      const expected = (await run(up.js)).data;
+      const got = (await run(pool)).data;
+      expect(Array.from(new Uint32Array(got.buffer, got.byteOffset, got.length)))
+        .toEqual(Array.from(new Uint32Array(expected.buffer, expected.byteOffset, expected.length)));
+    }
+    await pool.close();
   });
 });

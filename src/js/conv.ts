@@ -1,6 +1,9 @@
 // Plain-JS convolution and transposed convolution: the same plan and decomposition as
 // assembly/conv.ts (padded input, packed weights, one stride-1 correlation per phase), scalar.
-// Offsets are element indices; blocks of 4 output channels x 4 pixels keep 16 sums in registers.
+// Offsets are element indices; blocks of 4 output channels x 4 pixels keep 16 sums in registers
+// (float64: see mayOverflowFloat32 for when the sums are float32 instead).
+
+const f32 = Math.fround;
 
 import { blockEnd, CHANNEL_BLOCK, PHASE, PHASE_FIELDS, type ConvPlan } from '../conv/phases.js';
 import { needsScatter, type ConvInputs } from '../conv/plan.js';
@@ -116,6 +119,46 @@ function rowBlock4(x: Float32Array, xRow: number, offsets: Int32Array, offAt: nu
   }
 }
 
+/**
+ * One output channel over one row with every product and sum rounded to float32, in the
+ * WebAssembly kernels' order (bias, then the K taps): the same bits as the scalar build, so the
+ * same Infinity or NaN where a partial sum overflows. Weights `wStride` apart (4 in a block).
+ */
+function rowExact(x: Float32Array, xRow: number, offsets: Int32Array, offAt: number, K: number,
+                  w: Float32Array, wAt: number, wStride: number, bias: number, out: Float32Array, o0: number, step: number,
+                  pixels: number): void {
+  const offEnd = offAt + K;
+  for (let q = 0; q < pixels; q++) {
+    let s = bias;
+    const xp = xRow + q;
+    for (let k = offAt, wi = wAt; k < offEnd; k++, wi += wStride) s = f32(s + f32(w[wi] * x[xp + offsets[k]]));
+    out[o0 + q * step] = s;
+  }
+}
+
+/** The largest |v| (NaN if any is NaN). */
+function maxAbs(values: Float32Array): number {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = Math.abs(values[i]);
+    if (!(v <= max)) max = v;
+  }
+  return max;
+}
+
+/**
+ * Whether a float32 partial sum could overflow: |x| * sum |w| + |bias| reaches half of float32's
+ * range (the half covers rounding on the way), or a value is NaN or infinite. Then the sums are
+ * rounded to float32 at every step (rowExact), so Infinity and NaN come out where WebAssembly
+ * gives them; otherwise no order of float32 sums overflows, and float64 differs only in rounding.
+ * Rounding every step in the blocked loops cost 1.6x; this check is one pass over the arrays.
+ */
+function mayOverflowFloat32(input: Float32Array, weight: Float32Array, bias: Float32Array | undefined): boolean {
+  let weights = 0;
+  for (let i = 0; i < weight.length; i++) weights += Math.abs(weight[i]);
+  return !(maxAbs(input) * weights + (bias ? maxAbs(bias) : 0) < 2 ** 127);
+}
+
 /** One output channel over one row (channels left over by the blocks, depthwise convolutions). */
 function rowBlock1(x: Float32Array, xRow: number, offsets: Int32Array, offAt: number, K: number,
                    w: Float32Array, wAt: number, bias: number, out: Float32Array, o0: number, step: number,
@@ -142,7 +185,7 @@ function rowBlock1(x: Float32Array, xRow: number, offsets: Int32Array, offAt: nu
 }
 
 export function convPhases(plan: ConvPlan, x: Float32Array, packed: Float32Array, bias: Float32Array | undefined,
-                           output: Float32Array): void {
+                           output: Float32Array, exact: boolean): void {
   const { batch, groups, groupIn, groupOut: M, phases, offsets, xChannel } = plan;
   const [, eH, eW] = plan.extent;
   const xStrideD = eH * eW;
@@ -170,8 +213,10 @@ export function convPhases(plan: ConvPlan, x: Float32Array, packed: Float32Array
           const b0 = biasAt(c), b1 = biasAt(c + 1), b2 = biasAt(c + 2), b3 = rows > 3 ? biasAt(c + 3) : 0;
           for (let d = 0; d < qD; d++) {
             for (let h = 0; h < qH; h++) {
-              rowBlock4(x, xg + d * xStrideD + h * eW, offsets, offAt, K, packed, wAt, b0, b1, b2, b3, rows,
-                output, outBase + m * chan + d * stepD + h * stepH, chan, step, qW);
+              const xRow = xg + d * xStrideD + h * eW;
+              const o0 = outBase + m * chan + d * stepD + h * stepH;
+              if (!exact) rowBlock4(x, xRow, offsets, offAt, K, packed, wAt, b0, b1, b2, b3, rows, output, o0, chan, step, qW);
+              else for (let j = 0; j < rows; j++) rowExact(x, xRow, offsets, offAt, K, packed, wAt + j, CHANNEL_BLOCK, [b0, b1, b2, b3][j], output, o0 + j * chan, step, qW);
             }
           }
           wAt += K * CHANNEL_BLOCK;
@@ -180,8 +225,10 @@ export function convPhases(plan: ConvPlan, x: Float32Array, packed: Float32Array
           const b = biasAt(g * M + m);
           for (let d = 0; d < qD; d++) {
             for (let h = 0; h < qH; h++) {
-              rowBlock1(x, xg + d * xStrideD + h * eW, offsets, offAt, K, packed, wAt, b,
-                output, outBase + m * chan + d * stepD + h * stepH, step, qW);
+              const xRow = xg + d * xStrideD + h * eW;
+              const o0 = outBase + m * chan + d * stepD + h * stepH;
+              if (!exact) rowBlock1(x, xRow, offsets, offAt, K, packed, wAt, b, output, o0, step, qW);
+              else rowExact(x, xRow, offsets, offAt, K, packed, wAt, 1, b, output, o0, step, qW);
             }
           }
           wAt += K;
@@ -233,7 +280,7 @@ export function scatterTransposed(plan: ConvPlan, input: Float32Array, weight: F
                     const oh = ih * sH - pH + th * dH;
                     const xr = x + (id * inH + ih) * inW;
                     const or = o + (od * outH + oh) * outW - pW + tw * dW;
-                    for (let iw = w0; iw <= w1; iw++) output[or + iw * sW] += wv * input[xr + iw];
+                    for (let iw = w0; iw <= w1; iw++) output[or + iw * sW] += f32(wv * input[xr + iw]);
                   }
                 }
               }
@@ -248,5 +295,5 @@ export function scatterTransposed(plan: ConvPlan, input: Float32Array, weight: F
 /** The plain-JS backend of convolution and transposed convolution. */
 export function runConv(plan: ConvPlan, { input, weight, bias }: ConvInputs, output: Float32Array): void {
   if (needsScatter(plan, weight)) scatterTransposed(plan, input, weight, bias, output);
-  else convPhases(plan, gatherInput(plan, input), packWeights(plan, weight), bias, output);
+  else convPhases(plan, gatherInput(plan, input), packWeights(plan, weight), bias, output, mayOverflowFloat32(input, weight, bias));
 }

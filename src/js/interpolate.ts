@@ -1,31 +1,53 @@
 // Plain-JS interpolation: the same plan and passes as assembly/interpolate.ts, scalar.
 // Offsets are element indices; each function sees one array type per parameter (monomorphic).
+// Sums of more than two taps (cubic, antialias, area) round every product and partial sum to
+// float32 (f32(); a store into a Float32Array rounds too) where the WebAssembly kernels round,
+// in their order: the scalar build's bits, so a sum that overflows float32 on the way is Infinity
+// or NaN here as there (float64 carried it through to a finite value). A float64 sum or product
+// of float32 values rounds to the float32 result exactly. Two-tap (linear) sums round once, at
+// the store: a convex blend cannot overflow, and rounding each product cost W1 4-5% for at most
+// one ulp.
 
 import type { AreaPlan, AxisTable, InterpolateInputs, InterpolatePlan, SeparablePlan } from '../interpolate.js';
 import { ringSlots } from '../ring.js';
+
+const f32 = Math.fround;
+
+const bitViews = new WeakMap<Float32Array, Int32Array>();
+/**
+ * The array's 32-bit patterns (an Int32Array over the same bytes, made once per array): one-tap
+ * copies move these, since a float read and written back turns a signalling NaN quiet.
+ */
+function bitsOf(a: Float32Array): Int32Array {
+  let view = bitViews.get(a);
+  if (!view) bitViews.set(a, view = new Int32Array(a.buffer, a.byteOffset, a.length));
+  return view;
+}
 
 /** Resamples the contiguous axis of `rows` rows from `src` (at srcOff) into `dst` (at dstOff). */
 export function resampleRows(src: Float32Array, srcOff: number, dst: Float32Array, dstOff: number,
                              rows: number, t: AxisTable): void {
   const { inSize, outSize, taps, index, weight } = t;
+  const from = taps === 1 ? bitsOf(src) : undefined;
+  const to = taps === 1 ? bitsOf(dst) : undefined;
   for (let r = 0; r < rows; r++) {
     const s = srcOff + r * inSize;
     const d = dstOff + r * outSize;
-    if (taps === 1) {
-      for (let o = 0; o < outSize; o++) dst[d + o] = src[s + index[o]];
+    if (from && to) {
+      for (let o = 0; o < outSize; o++) to[d + o] = from[s + index[o]];
     } else if (taps === 2) {
       for (let o = 0, k = 0; o < outSize; o++, k += 2) {
         dst[d + o] = weight[k] * src[s + index[k]] + weight[k + 1] * src[s + index[k + 1]];
       }
     } else if (taps === 4) {
       for (let o = 0, k = 0; o < outSize; o++, k += 4) {
-        dst[d + o] = weight[k] * src[s + index[k]] + weight[k + 1] * src[s + index[k + 1]] +
-          weight[k + 2] * src[s + index[k + 2]] + weight[k + 3] * src[s + index[k + 3]];
+        dst[d + o] = f32(f32(f32(weight[k] * src[s + index[k]]) + f32(weight[k + 1] * src[s + index[k + 1]])) +
+          f32(weight[k + 2] * src[s + index[k + 2]])) + f32(weight[k + 3] * src[s + index[k + 3]]);
       }
     } else {
       for (let o = 0, k = 0; o < outSize; o++, k += taps) {
-        let sum = weight[k] * src[s + index[k]];
-        for (let j = 1; j < taps; j++) sum += weight[k + j] * src[s + index[k + j]];
+        let sum = f32(weight[k] * src[s + index[k]]);
+        for (let j = 1; j < taps; j++) sum = f32(sum + f32(weight[k + j] * src[s + index[k + j]]));
         dst[d + o] = sum;
       }
     }
@@ -60,7 +82,7 @@ export function blendAxis(src: Float32Array, srcOff: number, dst: Float32Array, 
         for (let j = 1; j < taps; j++) {
           const b = s + index[k + j] * inner;
           const w = weight[k + j];
-          for (let i = 0; i < inner; i++) dst[d + i] += w * src[b + i];
+          for (let i = 0; i < inner; i++) dst[d + i] += f32(w * src[b + i]);
         }
       }
     }
@@ -107,6 +129,15 @@ function separable2d(plan: SeparablePlan, input: Float32Array, output: Float32Ar
         const w0 = weight[k];
         const w1 = weight[k + 1];
         for (let i = 0; i < outW; i++) output[out + i] = w0 * ring[a + i] + w1 * ring[b + i];
+      } else if (taps === 4) { // one pass, as the kernel's blend4
+        const a = (index[k] & mask) * outW;
+        const b = (index[k + 1] & mask) * outW;
+        const c = (index[k + 2] & mask) * outW;
+        const e = (index[k + 3] & mask) * outW;
+        const w0 = weight[k], w1 = weight[k + 1], w2 = weight[k + 2], w3 = weight[k + 3];
+        for (let i = 0; i < outW; i++) {
+          output[out + i] = f32(f32(f32(w0 * ring[a + i]) + f32(w1 * ring[b + i])) + f32(w2 * ring[c + i])) + f32(w3 * ring[e + i]);
+        }
       } else {
         const a = (index[k] & mask) * outW;
         const w0 = weight[k];
@@ -114,7 +145,7 @@ function separable2d(plan: SeparablePlan, input: Float32Array, output: Float32Ar
         for (let t = 1; t < taps; t++) {
           const b = (index[k + t] & mask) * outW;
           const w = weight[k + t];
-          for (let i = 0; i < outW; i++) output[out + i] += w * ring[b + i];
+          for (let i = 0; i < outW; i++) output[out + i] += f32(w * ring[b + i]);
         }
       }
     }

@@ -6,8 +6,9 @@ export function runShuffle(plan: ShufflePlan, { input }: ShuffleInputs, output: 
   const { planes, factor: r, height, width, upscale } = plan;
   const smallPlane = height * width;
   const largeRow = width * r;
-  const src = input;
-  const dst = output;
+  // Bit patterns: NaN payloads pass unchanged.
+  const src = new Int32Array(input.buffer, input.byteOffset, input.length);
+  const dst = new Int32Array(output.buffer, output.byteOffset, output.length);
   for (let p = 0; p < planes; p++) {
     for (let h = 0; h < height; h++) {
       for (let i = 0; i < r; i++) {

@@ -11,12 +11,12 @@ import { wasmExecutor } from '../wasm/executor.js';
 import { compile, engineHasRelaxedSimd, importsFor } from '../wasm/load.js';
 import { WasmModule } from '../wasm/module.js';
 import { allocResident } from '../wasm/resident.js';
-import { poolSettings, type Pool, type PoolOperations, type PoolOptions } from './options.js';
+import { closeOptions, poolSettings, type Pool, type PoolOperations, type PoolOptions } from './options.js';
 import { CONTROL_INTS } from './protocol.js';
 import { Scheduler, type WaitAsync } from './scheduler.js';
 import { startWorker } from './workers.js';
 
-export type { Pool, PoolOperations, PoolOptions } from './options.js';
+export type { Pool, PoolCallOptions, PoolCloseOptions, PoolOperations, PoolOptions } from './options.js';
 export { workerExecArgv } from './workers.js';
 export { threadsAvailable } from './options.js';
 
@@ -51,7 +51,11 @@ export async function startPool(table: OperationTable, options?: PoolOptions): P
       scheduler.ready();
       return allocResident(module, shape, data);
     },
-    close: () => (closing ??= scheduler.close()),
+    async close(options) {
+      if (!closeOptions(options).force) return closing ??= scheduler.close();
+      scheduler.closed = true;
+      return scheduler.terminate(new Error('this pool is closed (close({ force: true }) terminated its workers)'));
+    },
   };
   // For tests: the workers and the calls in flight (not enumerable, not part of the Pool type).
   return Object.defineProperties(pool, { workers: { value: workers }, flights: { value: scheduler.flights } });
@@ -66,7 +70,7 @@ async function fallbackPool(table: OperationTable): Promise<Pool> {
     ready: () => {
       if (closed) throw new Error('this pool is closed');
     },
-    run: async (job) => executor.run(job),
+    run: async (job) => executor.run(job), // synchronous: started as called, so only an abort before it counts
   });
   return {
     ...(ops as unknown as PoolOperations),
@@ -78,6 +82,9 @@ async function fallbackPool(table: OperationTable): Promise<Pool> {
       if (closed) throw new Error('this pool is closed');
       return allocResident(loadedModule(), shape, data);
     },
-    close: async () => { closed = true; },
+    close: async (options) => {
+      closeOptions(options);
+      closed = true;
+    },
   };
 }

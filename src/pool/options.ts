@@ -30,9 +30,39 @@ export interface PoolOptions {
   spin?: number;
 }
 
-type Async<F> = F extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : never;
+/**
+ * Per-call options of the pool's operations, given in the operation's options object (the
+ * synchronous API and `js` refuse them as unknown). A signal that is not an AbortSignal is a
+ * TypeError, a timeout that is not a number a TypeError, outside (0, 2^31 - 1] a RangeError.
+ */
+export interface PoolCallOptions {
+  /**
+   * Aborts the call: it rejects with `signal.reason` at once (already aborted: at the call). A
+   * call that has not started never runs, nor do the chunks of its job no worker has claimed.
+   * Kernels already running cannot be interrupted: they finish in the background and the result
+   * is dropped (a resident `out` may be partly written). If the workers then finish no chunk of
+   * any call for 1 s, they are taken for stuck and terminated, and the pool fails (every pending
+   * and later call rejects; create a new pool).
+   */
+  signal?: AbortSignal;
+  /**
+   * Milliseconds from the call (queueing included) until it rejects with a `TimeoutError`
+   * DOMException, as if aborted then (see signal).
+   */
+  timeout?: number;
+}
 
-/** The operations of the package root, returning Promises (refusals reject). */
+/** The index of a parameter list's last parameter (every operation's options object). */
+type LastIndex<A extends unknown[]> = Required<A> extends [...infer Head, unknown] ? Head['length'] : never;
+type WithCallOptions<O> = O extends object ? O & PoolCallOptions : O;
+/** The parameters with the pool's per-call options added to the options object. */
+type PoolParameters<A extends unknown[]> = { [I in keyof A]: I extends `${LastIndex<A>}` ? WithCallOptions<A[I]> : A[I] };
+type Async<F> = F extends (...args: infer A) => infer R ? (...args: PoolParameters<A>) => Promise<R> : never;
+
+/**
+ * The operations of the package root, returning Promises (refusals reject). Each options object
+ * also takes `signal` and `timeout` (PoolCallOptions), e.g. `pool.interpolate(x, { size, signal })`.
+ */
 export type PoolOperations = { [K in keyof Operations]: Async<Operations[K]> };
 
 export interface Pool extends PoolOperations {
@@ -49,8 +79,26 @@ export interface Pool extends PoolOperations {
   allocTensor(shape: number[], data?: ArrayLike<number>): ResidentTensor;
   /** Bytes of memory the pool holds. */
   readonly memoryBytes: number;
-  /** Stops the workers; pending operations finish first, later calls reject. */
-  close(): Promise<void>;
+  /**
+   * Stops the workers; later calls reject. Pending operations finish first (a stuck worker keeps
+   * this pending forever); with `{ force: true }` the workers are terminated at once, stuck or
+   * not, and pending operations reject.
+   */
+  close(options?: PoolCloseOptions): Promise<void>;
+}
+
+export interface PoolCloseOptions {
+  /** Terminate the workers now instead of waiting for pending calls (which then reject). */
+  force?: boolean;
+}
+
+/** close()'s options, checked. */
+export function closeOptions(optionsArg: PoolCloseOptions | undefined): PoolCloseOptions {
+  const options = readOptions(optionsArg, ['force'], 'close');
+  if (options.force !== undefined && typeof options.force !== 'boolean') {
+    throw new TypeError(`close: force must be a boolean, but got ${String(options.force)}`);
+  }
+  return options;
 }
 
 const POOL_OPTIONS = ['threads', 'maximumMemory', 'wasm', 'worker', 'shared', 'build', 'spin'] as const;

@@ -45,7 +45,8 @@ export const STOP = -1;
  * A job runs its recorded kernel calls in order (a convolution pads its input and packs its
  * weights, then computes), each cut into chunks: a call's chunks wait until every chunk of the
  * calls before it is done. Chunks are claimed in queue order, so the chunks a worker waits on have
- * all been claimed by workers that are not waiting.
+ * all been claimed by workers that are not waiting. The main thread cancels the chunks not yet
+ * claimed (an aborted call) by setting the next chunk to the count.
  */
 export const QUEUE_NEXT = 0;
 export const QUEUE_COUNT = 1;
@@ -104,9 +105,25 @@ export interface JobMessage {
   calls: KernelCall[];
 }
 
+/** An error thrown in a worker (a kernel's trap, a thrown Error), as it travels to the main thread. */
+export interface WorkerError {
+  name: string;
+  message: string;
+  stack?: string;
+}
+
+export function workerError(error: unknown): WorkerError {
+  return error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { name: 'Error', message: String(error) };
+}
+
+/**
+ * A worker's answer: to a message job (`id`), or, with `queue`, the report that the shared-memory
+ * job at that address failed in this worker (the first worker to fail it reports).
+ */
 export interface ReplyMessage {
   id: number;
-  error?: string;
+  error?: WorkerError;
+  queue?: number;
 }
 
 /**

@@ -8,8 +8,11 @@ import type { AsyncExecutor, Job } from '../ops.js';
 import { residentTarget, viewLike } from '../wasm/executor.js';
 import { Layout, LayoutLimitError, type WasmModule } from '../wasm/module.js';
 import type { Block } from '../wasm/resident.js';
-import { type Stage, CONTROL_INTS, encodeQueue, fence, JOB_SLOTS, jobSlot, QUEUE_CHUNKS, QUEUE_FAILED, QUEUE_PENDING, REQUEST, STOP,
+import { type Stage, CONTROL_INTS, encodeQueue, fence, JOB_SLOTS, jobSlot, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_DONE, QUEUE_FAILED, QUEUE_NEXT,
+  QUEUE_PENDING, REQUEST, STOP,
   type ReplyMessage } from './protocol.js';
+import { ABORT_GRACE_MS, type CallControl } from './call.js';
+import { kernelFailure, KernelErrors } from './kernel-errors.js';
 import { claimOrder, splitCall } from './split.js';
 import type { WorkerHandle } from './workers.js';
 import type { KernelCall } from '../kernels.js';
@@ -74,8 +77,14 @@ export class Scheduler implements AsyncExecutor {
   readonly flights: Flight[] = [];
   closed = false;
   failure: Error | undefined;
+  /** Jobs (shared memory) and messages the workers have finished: progress, for watch(). */
+  private finished = 0;
+  /** terminate() was called: the workers stay referenced until they have exited. */
+  private terminating = false;
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  /** Shared-memory jobs that failed: the failing worker's error (one report a job). */
+  private readonly kernelErrors = new KernelErrors();
   /** Shared-memory jobs: the workers' control blocks and each worker's last request. */
   private readonly shm: { control: number; sequence: number[]; wait: WaitAsync } | undefined;
 
@@ -84,7 +93,7 @@ export class Scheduler implements AsyncExecutor {
     this.shm = shm && { control: shm.control, sequence: workers.map(() => 0), wait: shm.wait };
     module.heap.busy = this.flights; // tensors allocated while calls run stay out of their memory
     for (const worker of workers) {
-      worker.onReply = (reply) => this.settle(reply);
+      worker.onReply = (reply) => (reply.queue === undefined ? this.settle(reply) : this.kernelErrors.reported(reply.queue, reply.error!));
       worker.onFailure = (error) => this.fail(error);
     }
   }
@@ -98,13 +107,30 @@ export class Scheduler implements AsyncExecutor {
    * Stages jobs one at a time in call order: each places its memory knowing the calls in flight.
    * A staged call's kernels may then run while the next call is staged.
    */
-  run(job: Job): Promise<void> {
+  run(job: Job, control: CallControl | undefined): Promise<void> {
     const staged = this.staging.then(() => {
       if (this.failure) throw this.failure;
-      return this.execute(job);
+      control?.throwIfAborted(); // aborted while queued: never starts
+      return this.execute(job, control);
     });
     this.staging = staged.catch(() => undefined);
-    return staged.then((s) => s.done);
+    const done = staged.then((s) => s.done);
+    return control ? control.race(done) : done;
+  }
+
+  /**
+   * Terminates the workers at once (stuck ones too): every pending and later call rejects with
+   * `error`. Memory the workers were writing is left as it is.
+   */
+  async terminate(error: Error): Promise<void> {
+    this.failure ??= error;
+    this.fail(error);
+    this.terminating = true;
+    this.workers.forEach((w) => {
+      w.onFailure = () => {};
+      w.hold(true); // Node: unreferenced workers would let the process end before they have exited
+    });
+    await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
   /** Stops the workers once every call so far has finished; later calls reject. */
@@ -140,7 +166,7 @@ export class Scheduler implements AsyncExecutor {
    * workers finish and every earlier call has resolved, with the result copied out unless the
    * output is resident (at once for an empty output).
    */
-  private async execute(job: Job): Promise<{ done: Promise<void> }> {
+  private async execute(job: Job, control: CallControl | undefined): Promise<{ done: Promise<void> }> {
     const m = this.module;
     const output = job.output;
     if (output.length === 0) return { done: Promise.resolve() };
@@ -153,6 +179,7 @@ export class Scheduler implements AsyncExecutor {
       if (!blocking && this.flights.length < (this.shm ? JOB_SLOTS : 1)) break;
       await (blocking ?? this.flights[0]).settled;
       if (this.failure) throw this.failure;
+      control?.throwIfAborted();
     }
     // Looked up again after the wait: a tensor disposed meanwhile is refused here.
     const pinned: Block[] = [];
@@ -178,16 +205,28 @@ export class Scheduler implements AsyncExecutor {
     if (this.flights.length === 0) this.workers.forEach((w) => w.hold(true));
     this.flights.push(flight);
     const ran = this.dispatch(placed);
+    let ended = false;
+    ran.then(() => { ended = true; }, () => { ended = true; });
+    // Dispatched: an abort drops the result and the chunks no worker has claimed yet; running
+    // kernels cannot be stopped, and workers that finish nothing for ABORT_GRACE_MS after it are
+    // taken for stuck (see PoolCallOptions.signal).
+    control?.onAbort(() => {
+      if (placed.queue) {
+        const header = m.i32(placed.queue.ptr, QUEUE_CHUNKS);
+        Atomics.store(header, QUEUE_NEXT, header[QUEUE_COUNT]);
+      }
+      this.watch(() => ended);
+    });
     const previous = this.finalized;
     const done = (async () => {
       try {
         await ran;
         await previous;
         fence(this.memory);
-        if (target < 0) output.set(viewLike(m, output, placed.dst) as never);
+        if (target < 0 && !control?.aborted) output.set(viewLike(m, output, placed.dst) as never);
       } finally {
         this.flights.splice(this.flights.indexOf(flight), 1);
-        if (this.flights.length === 0) this.workers.forEach((w) => w.hold(false));
+        if (this.flights.length === 0 && !this.terminating) this.workers.forEach((w) => w.hold(false));
         for (const block of pinned) m.heap.unpin(block);
       }
     })();
@@ -247,7 +286,8 @@ export class Scheduler implements AsyncExecutor {
         if (wait.async) await wait.value;
       }
       fence(this.memory);
-      if (header[QUEUE_FAILED]) throw new Error('pool worker: a kernel failed');
+      this.finished++;
+      if (header[QUEUE_FAILED]) throw await this.kernelErrors.of(queue.ptr);
       return;
     }
     // By message, round robin: more chunks than workers when a job did not encode.
@@ -279,11 +319,42 @@ export class Scheduler implements AsyncExecutor {
     const job = this.pending.get(reply.id);
     if (!job) return;
     this.pending.delete(reply.id);
-    if (reply.error) job.reject(new Error(`pool worker: ${reply.error}`));
+    this.finished++;
+    if (reply.error) job.reject(kernelFailure(reply.error));
     else job.resolve();
   }
 
-  /** A worker died: fail what is pending and every later call. */
+  /**
+   * A call aborted after dispatch: while its job has not ended, the workers must finish something
+   * (a chunk or a job) every ABORT_GRACE_MS, else they are stuck and terminated.
+   */
+  private watch(ended: () => boolean): void {
+    let seen = this.progress();
+    const check = (): void => {
+      if (ended() || this.failure) return;
+      const now = this.progress();
+      if (now !== seen) {
+        seen = now;
+        arm();
+        return;
+      }
+      void this.terminate(new Error(`a pool call was aborted and the workers finished no work in the ${ABORT_GRACE_MS} ms after; `
+        + 'the pool terminated them as stuck; create a new pool'));
+    };
+    const arm = (): void => {
+      (setTimeout(check, ABORT_GRACE_MS) as { unref?: () => void }).unref?.();
+    };
+    arm();
+  }
+
+  /** What the workers have finished: jobs and messages, and the chunks done of the jobs in flight. */
+  private progress(): string {
+    let chunks = 0;
+    for (const f of this.flights) if (f.queue !== undefined) chunks += Atomics.load(this.module.i32(f.queue, QUEUE_CHUNKS), QUEUE_DONE);
+    return `${this.finished} ${chunks}`;
+  }
+
+  /** A worker died (or was terminated): fail what is pending and every later call. */
   private fail(error: Error): void {
     this.failure ??= new Error(`a pool worker failed; create a new pool (${error.message})`, { cause: error });
     if (this.shm) { // wake the waits in dispatch(), which then see the failure
@@ -293,5 +364,6 @@ export class Scheduler implements AsyncExecutor {
       this.pending.delete(id);
       job.reject(this.failure);
     }
+    this.kernelErrors.failAll(this.failure);
   }
 }

@@ -6,7 +6,7 @@
 import { invoke, KERNEL_NAMES, type KernelExports } from '../kernels.js';
 import { importsFor } from '../wasm/load.js';
 import { CHUNK_INTS, CONTROL_INTS, fence, jobSlot, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_DONE, QUEUE_FAILED, QUEUE_NEXT, QUEUE_PENDING, REQUEST, STOP,
-  type InitMessage, type JobMessage, type ReplyMessage } from './protocol.js';
+  type InitMessage, type JobMessage, type ReplyMessage, workerError } from './protocol.js';
 
 interface Port {
   postMessage(message: unknown): void;
@@ -42,8 +42,10 @@ function runLoop(port: Port, kernels: KernelExports, memory: WebAssembly.Memory,
         Atomics.notify(queue, QUEUE_DONE);
       }
     } catch (error) {
-      Atomics.store(queue, QUEUE_FAILED, 1);
-      port.postMessage({ id: seq, error: error instanceof Error ? error.message : String(error) });
+      // The first worker to fail the job reports it (with the stack) before it counts itself out.
+      if (Atomics.compareExchange(queue, QUEUE_FAILED, 0, 1) === 0) {
+        port.postMessage({ id: seq, queue: queue.byteOffset, error: workerError(error) } satisfies ReplyMessage);
+      }
     }
     done = seq;
     if (Atomics.sub(queue, QUEUE_PENDING, 1) === 1) Atomics.notify(queue, QUEUE_PENDING);
@@ -85,7 +87,7 @@ function serve(port: Port, listen: (handler: (data: InitMessage | JobMessage) =>
           port.postMessage({ id: -1 });
           if (data.control !== undefined) runLoop(port, kernels, data.memory, data.control, data.spin ?? 0);
         },
-        (error: unknown) => port.postMessage({ id: -1, error: String(error) }),
+        (error: unknown) => port.postMessage({ id: -1, error: workerError(error) } satisfies ReplyMessage),
       );
       return;
     }
@@ -96,7 +98,7 @@ function serve(port: Port, listen: (handler: (data: InitMessage | JobMessage) =>
       for (const c of data.calls) invoke(kernels, c);
       fence(memory);
     } catch (error) {
-      reply.error = error instanceof Error ? error.message : String(error);
+      reply.error = workerError(error);
     }
     port.postMessage(reply);
   });

@@ -78,7 +78,7 @@ export async function startWorker(url: URL | string | undefined, init: InitMessa
     handle.terminate = () => worker.terminate();
   }
   await new Promise<void>((resolve, reject) => {
-    handle.onReply = (reply) => (reply.error ? reject(new Error(`pool worker could not start: ${reply.error}`)) : resolve());
+    handle.onReply = (reply) => (reply.error ? reject(new Error(`pool worker could not start: ${reply.error.message}`)) : resolve());
     handle.onFailure = reject;
     handle.post(init);
   });
