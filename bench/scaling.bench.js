@@ -12,16 +12,16 @@
 //
 // Run from a built checkout with its devDependencies: `npm run bench:scaling` (builds first), or
 // `node bench/scaling.bench.js`. BENCH_THREADS=1,2,8 picks the thread counts, BENCH_WORKLOADS=W1,W4
-// the workloads, BENCH_PARTS=threads or relaxed one half, BENCH_TIME_MS / BENCH_ROUNDS the time a
-// task; BENCH_ORT_CUBIC=1 adds onnxruntime's cubic Resize on the large image (~5 s a call).
-// Tasks of one N run interleaved (a slice of each, round after round), so load from other
-// processes biases them alike; ratios only mean something within one run.
+// the workloads, BENCH_PARTS=threads or relaxed one half, BENCH_TIME_MS / BENCH_ROUNDS the time
+// (default 6 s) and the fewest rounds (12) for the tasks of one workload at one N; BENCH_ORT_CUBIC=1 adds onnxruntime's cubic Resize on the large image (~5 s a call).
+// The tasks of one workload at one N take turns call by call (the order rotating each round), so
+// load from other processes biases them alike; ratios only mean something within one run.
 
 import os from 'node:os';
 import v8 from 'node:v8';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { fmt, machine, measure } from './common.js';
+import { fmt, machine } from './common.js';
 import { workloads as allWorkloads } from './scaling-workloads.js';
 
 // The build the package picks by default on this engine (before any flag), for the sync API,
@@ -48,6 +48,9 @@ const PARTS = new Set(env('BENCH_PARTS') ?? ['threads', 'relaxed']);
 const ORT_CUBIC = process.env.BENCH_ORT_CUBIC === '1';
 /** Time a ceiling sample aims at: each thread runs enough calls of its workload to take this long. */
 const CEILING_SAMPLE_MS = 15;
+/** Time the tasks of one workload at one thread count take in all, and the fewest rounds. */
+const ROUND_TIME_MS = Number(process.env.BENCH_TIME_MS ?? 6000);
+const MIN_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 
 function sameBits(a, b) {
   if (a.length !== b.length) return false;
@@ -77,6 +80,35 @@ async function ceilingThreads(workload, count, calls) {
   };
 }
 
+/**
+ * Runs the tasks call by call, in turns (one call each a round, the order rotating), for about
+ * ROUND_TIME_MS in all (at least MIN_ROUNDS rounds): on a machine whose load moves within
+ * seconds, neighbouring calls see the same load where tinybench's slices may not. Rows: median,
+ * 10th percentile (the quiet end) and extremes per call.
+ */
+async function alternate(tasks) {
+  for (const t of tasks) { await t.before?.(); await t.fn(); } // warm
+  const start = performance.now();
+  for (const t of tasks) { await t.before?.(); await t.fn(); }
+  const rounds = Math.max(MIN_ROUNDS, Math.min(400, Math.round(ROUND_TIME_MS / (performance.now() - start))));
+  const times = tasks.map(() => []);
+  for (let k = 0; k < rounds; k++) {
+    for (let i = 0; i < tasks.length; i++) {
+      const j = (i + k) % tasks.length;
+      const t = tasks[j];
+      await t.before?.();
+      const t0 = performance.now();
+      await t.fn();
+      times[j].push((performance.now() - t0) / (t.calls ?? 1));
+    }
+    if (k % 10 === 9) process.stderr.write('.');
+  }
+  return tasks.map((t, j) => {
+    const a = times[j].sort((p, q) => p - q);
+    return { name: t.name, median: a[a.length >> 1], p10: a[Math.floor(a.length / 10)], min: a[0], max: a.at(-1), samples: a.length };
+  });
+}
+
 /** One workload at N threads: sync, pool N (sized and unsized), ceiling N, onnxruntime-node N. */
 async function atThreads(w, n, pool, sync, expected) {
   const start = performance.now();
@@ -102,9 +134,9 @@ async function atThreads(w, n, pool, sync, expected) {
     });
     const X = new ort.Tensor('float32', sync.inputs[0].data.slice(), sync.inputs[0].shape);
     ortDiff = maxAbsDiff((await session.run({ X })).Y.data, expected.data);
-    tasks.push({ name: 'onnxruntime-node', slow: w.ortSlow, fn: async () => { await session.run({ X }); } });
+    tasks.push({ name: 'onnxruntime-node', fn: async () => { await session.run({ X }); } });
   }
-  const rows = await measure(tasks, { onRound: () => process.stderr.write('.') });
+  const rows = await alternate(tasks);
   if (sizing) Object.assign(sizing, sized);
   await w.run(pool, inputs, out);
   const identical = sameBits(out.data, expected.data) && sameBits(sync.out.data, expected.data);
@@ -114,9 +146,11 @@ async function atThreads(w, n, pool, sync, expected) {
   const get = (name) => rows.find((r) => r.name === name);
   const s = get('sync').median;
   const speedUp = (name) => (get(name) ? s / get(name).median : undefined);
+  const quietSpeedUp = (name) => (get(name) ? get('sync').p10 / get(name).p10 : undefined);
   return {
     threads: n, syncMs: s, ceilingCalls, rows,
     pool: speedUp('pool'), poolUnsized: speedUp('pool unsized'), ceiling: speedUp('ceiling'), ort: speedUp('onnxruntime-node'),
+    quiet: { pool: quietSpeedUp('pool'), ceiling: quietSpeedUp('ceiling'), ort: quietSpeedUp('onnxruntime-node') },
     ...(ortDiff !== undefined ? { ortMaxAbsDiff: ortDiff } : {}), bitIdentical: identical,
   };
 }
@@ -160,7 +194,7 @@ function markdown(report) {
   const lines = [
     '# scaling benchmark', '',
     `Machine: ${report.machine}; 1-minute load average ${report.load.before.toFixed(1)} before and ${report.load.after.toFixed(1)} after, on ${report.load.cores} cores. Build: ${report.build} (the default on this engine). onnxruntime-node ${report.versions['onnxruntime-node'] ?? '-'}.`, '',
-    'Speed-ups over the synchronous API on one thread (above 1: faster), each measured in one interleaved run per thread count (the sync API, the pool, the unsized pool, the ceiling and onnxruntime-node take turns, round after round, so all see the same load). Resident tensors; one call at a time. The pool\'s results are checked bit-identical to the synchronous API\'s.', '',
+    'Speed-ups over the synchronous API on one thread (above 1: faster), from medians of calls that take turns (the sync API, the pool, the unsized pool, the ceiling and onnxruntime-node, one call each a round, the order rotating), so all see the same load; "unsized": every call cut over all N workers, as before calls were sized. Resident tensors; one call at a time. The pool\'s results are checked bit-identical to the synchronous API\'s.', '',
   ];
   if (report.sections.some((s) => s.byThreads.length)) {
     lines.push(`| workload (sync ms) | ${ns.map((n) => `pool ${n}`).join(' | ')} | ${ns.map((n) => `ceiling ${n}`).join(' | ')} | ${ns.map((n) => `unsized ${n}`).join(' | ')} | onnxruntime-node ${ns.join(' / ')} |`);
@@ -175,6 +209,13 @@ function markdown(report) {
       const rs = s.byThreads;
       const monotonic = rs.every((r, i) => i === 0 || r.pool >= rs[i - 1].pool * 0.97);
       lines.push(`| ${s.title} | ${rs.map((r) => x(r.pool / r.ceiling)).join(', ')} | ${monotonic ? 'yes' : 'no'} (within 3%) | ${rs.map((r) => (r.ort ? x(r.pool / r.ort) : '-')).join(', ')} |`);
+    }
+    lines.push('', 'The same from the 10th percentile of each task\'s calls (the quiet end: on a busy machine the median partly measures the load):', '');
+    lines.push(`| workload | ${ns.map((n) => `pool ${n}`).join(' | ')} | ${ns.map((n) => `ceiling ${n}`).join(' | ')} | onnxruntime-node ${ns.join(' / ')} |`);
+    lines.push(`|---|${ns.map(() => '---:').join('|')}|${ns.map(() => '---:').join('|')}|---:|`);
+    for (const s of report.sections) {
+      const at = (n) => s.byThreads.find((r) => r.threads === n)?.quiet ?? {};
+      lines.push(`| ${s.title} | ${ns.map((n) => x(at(n).pool)).join(' | ')} | ${ns.map((n) => x(at(n).ceiling)).join(' | ')} | ${ns.map((n) => x(at(n).ort)).join(' / ')} |`);
     }
     lines.push('');
   }
