@@ -67,7 +67,9 @@ function maxAbsDiff(a, b) {
 /** N threads running the sync API on their own data; run() = `calls` calls on each. */
 async function ceilingThreads(workload, count, calls) {
   const threads = Array.from({ length: count }, () => {
-    const thread = new Worker(new URL('./scaling-thread.js', import.meta.url), { workerData: { workload: workload.id, build: BUILD } });
+    const thread = new Worker(new URL('./sync-thread.js', import.meta.url), {
+      workerData: { workloads: new URL('./scaling-workloads.js', import.meta.url).href, workload: workload.id, build: BUILD },
+    });
     const waiting = [];
     thread.on('message', () => waiting.shift()?.resolve());
     thread.on('error', (error) => { for (const w of waiting.splice(0)) w.reject(error); });
@@ -81,7 +83,7 @@ async function ceilingThreads(workload, count, calls) {
 }
 
 /**
- * Runs the tasks call by call, in turns (one call each a round, the order rotating), for about
+ * Runs the tasks call by call, in turns (one call each a round, in a new order each round), for about
  * ROUND_TIME_MS in all (at least MIN_ROUNDS rounds): on a machine whose load moves within
  * seconds, neighbouring calls see the same load where tinybench's slices may not. Rows: median,
  * 10th percentile (the quiet end) and extremes per call.
@@ -92,9 +94,17 @@ async function alternate(tasks) {
   for (const t of tasks) { await t.before?.(); await t.fn(); }
   const rounds = Math.max(MIN_ROUNDS, Math.min(400, Math.round(ROUND_TIME_MS / (performance.now() - start))));
   const times = tasks.map(() => []);
+  let seed = 12345;
+  const order = tasks.map((_, j) => j);
   for (let k = 0; k < rounds; k++) {
-    for (let i = 0; i < tasks.length; i++) {
-      const j = (i + k) % tasks.length;
+    // A fresh order each round: a task that leaves the machine disturbed (threads still spinning)
+    // precedes each other task alike.
+    for (let i = order.length - 1; i > 0; i--) {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      const r = seed % (i + 1);
+      [order[i], order[r]] = [order[r], order[i]];
+    }
+    for (const j of order) {
       const t = tasks[j];
       await t.before?.();
       const t0 = performance.now();
@@ -131,6 +141,8 @@ async function atThreads(w, n, pool, sync, expected) {
   if (ort && (!w.ortSlow || ORT_CUBIC || w.id === 'W3')) {
     const session = await ort.InferenceSession.create(w.model(), {
       graphOptimizationLevel: 'all', intraOpNumThreads: n, interOpNumThreads: 1, executionMode: 'sequential',
+      // Its threads would spin after each run into the next task's time (ours park after 0.2 ms).
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
     });
     const X = new ort.Tensor('float32', sync.inputs[0].data.slice(), sync.inputs[0].shape);
     ortDiff = maxAbsDiff((await session.run({ X })).Y.data, expected.data);
@@ -194,7 +206,7 @@ function markdown(report) {
   const lines = [
     '# scaling benchmark', '',
     `Machine: ${report.machine}; 1-minute load average ${report.load.before.toFixed(1)} before and ${report.load.after.toFixed(1)} after, on ${report.load.cores} cores. Build: ${report.build} (the default on this engine). onnxruntime-node ${report.versions['onnxruntime-node'] ?? '-'}.`, '',
-    'Speed-ups over the synchronous API on one thread (above 1: faster), from medians of calls that take turns (the sync API, the pool, the unsized pool, the ceiling and onnxruntime-node, one call each a round, the order rotating), so all see the same load; "unsized": every call cut over all N workers, as before calls were sized. Resident tensors; one call at a time. The pool\'s results are checked bit-identical to the synchronous API\'s.', '',
+    'Speed-ups over the synchronous API on one thread (above 1: faster), from medians of calls that take turns (the sync API, the pool, the unsized pool, the ceiling and onnxruntime-node, one call each a round, in a new order each round), so all see the same load; onnxruntime\'s threads do not spin between runs; "unsized": every call cut over all N workers, as before calls were sized. Resident tensors; one call at a time. The pool\'s results are checked bit-identical to the synchronous API\'s.', '',
   ];
   if (report.sections.some((s) => s.byThreads.length)) {
     lines.push(`| workload (sync ms) | ${ns.map((n) => `pool ${n}`).join(' | ')} | ${ns.map((n) => `ceiling ${n}`).join(' | ')} | ${ns.map((n) => `unsized ${n}`).join(' | ')} | onnxruntime-node ${ns.join(' / ')} |`);
