@@ -13,9 +13,11 @@
 // Run from a built checkout with its devDependencies: `npm run bench:scaling` (builds first), or
 // `node bench/scaling.bench.js`. BENCH_THREADS=1,2,8 picks the thread counts, BENCH_WORKLOADS=W1,W4
 // the workloads, BENCH_PARTS=threads or relaxed one half, BENCH_TIME_MS / BENCH_ROUNDS the time
-// (default 6 s) and the fewest rounds (12) for the tasks of one workload at one N; BENCH_ORT_CUBIC=1 adds onnxruntime's cubic Resize on the large image (~5 s a call).
-// The tasks of one workload at one N take turns call by call (the order rotating each round), so
-// load from other processes biases them alike; ratios only mean something within one run.
+// (default 6 s) and the fewest rounds (12) for the tasks of one workload at one N;
+// BENCH_ORT_CUBIC=1 adds onnxruntime's cubic Resize on the large image (~5 s a call); `--render`
+// rewrites the Markdown and the chart from the JSON. The tasks of one workload at one N take turns
+// call by call (in a new order each round), so load from other processes biases them alike;
+// ratios only mean something within one run.
 
 import os from 'node:os';
 import v8 from 'node:v8';
@@ -276,8 +278,8 @@ function svg(report) {
   const width = cols * panelW, height = 40 + rows * panelH + 10;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="#fff"/>
-<text x="6" y="16" font-size="12">Speed-up over the sync API vs threads: pool (blue), ceiling = N independent sync threads (grey, dashed), onnxruntime-node (orange, dotted)</text>
-<text x="6" y="30" font-size="10" fill="#555">${esc(report.machine)}</text>
+<text x="6" y="14" font-size="11">Speed-up over the sync API against threads: pool (blue), ceiling = N sync threads on their own data (grey, dashed),</text>
+<text x="6" y="27" font-size="11">onnxruntime-node (orange, dotted). ${esc(report.machine)}, load ${report.load.before.toFixed(1)}-${report.load.after.toFixed(1)} on ${report.load.cores} cores</text>
 ${parts.join('\n')}
 </svg>
 `;
@@ -330,5 +332,15 @@ async function main() {
   console.log(md);
 }
 
-await main();
+/** `--render`: rewrites the Markdown and the chart from the JSON of an earlier run. */
+function render() {
+  const name = process.env.BENCH_OUT ?? 'scaling';
+  const dir = new URL('./results/', import.meta.url);
+  const report = JSON.parse(readFileSync(new URL(`${name}.json`, dir), 'utf8'));
+  writeFileSync(new URL(`${name}.md`, dir), markdown(report));
+  writeFileSync(new URL(`${name}.svg`, dir), svg(report));
+}
+
+if (process.argv.includes('--render')) render();
+else await main();
 process.exit(0); // onnxruntime-node may keep handles open
