@@ -29,6 +29,11 @@ import { workloads as allWorkloads } from './scaling-workloads.js';
 // The build the package picks by default on this engine (before any flag), for the sync API,
 // the pools and the ceiling threads alike; the relaxed build needs a V8 flag on Node 20, set
 // before the first module is compiled, for the relaxed-vs-SIMD part only.
+// Optimised code from the first call, in every thread (V8 flags are process-wide): V8 otherwise
+// starts each module on baseline code and optimises it in the background, which a busy machine
+// can delay for seconds, so that one module (the sync API's, a pool's, a ceiling thread's) ran
+// 3x slower than another of the same build (bench/placement.js). BENCH_LIFTOFF=1 keeps V8's default.
+if (process.env.BENCH_LIFTOFF !== '1') v8.setFlagsFromString('--no-liftoff');
 const { engineHasRelaxedSimd } = await import('../dist/wasm/load.js');
 const BUILD = engineHasRelaxedSimd() ? 'relaxed' : 'simd';
 const RELAXED_NEEDS_FLAG = BUILD !== 'relaxed';
@@ -207,7 +212,7 @@ function markdown(report) {
   const ns = report.threads;
   const lines = [
     '# scaling benchmark', '',
-    `Machine: ${report.machine}; 1-minute load average ${report.load.before.toFixed(1)} before and ${report.load.after.toFixed(1)} after, on ${report.load.cores} cores. Build: ${report.build} (the default on this engine). onnxruntime-node ${report.versions['onnxruntime-node'] ?? '-'}.`, '',
+    `Machine: ${report.machine}; 1-minute load average ${report.load.before.toFixed(1)} before and ${report.load.after.toFixed(1)} after, on ${report.load.cores} cores. Build: ${report.build} (the default on this engine)${report.liftoff === false ? ', V8 --no-liftoff (optimised WebAssembly code from the first call)' : ''}. onnxruntime-node ${report.versions['onnxruntime-node'] ?? '-'}.`, '',
     'Speed-ups over the synchronous API on one thread (above 1: faster), from medians of calls that take turns (the sync API, the pool, the unsized pool, the ceiling and onnxruntime-node, one call each a round, in a new order each round), so all see the same load; onnxruntime\'s threads do not spin between runs; "unsized": every call cut over all N workers, as before calls were sized. Resident tensors; one call at a time. The pool\'s results are checked bit-identical to the synchronous API\'s.', '',
   ];
   if (report.sections.some((s) => s.byThreads.length)) {
@@ -318,7 +323,7 @@ async function main() {
   load.after = os.loadavg()[0];
   const version = (name) => JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')).version;
   const report = {
-    machine: machine(), build: BUILD, relaxedNeedsFlag: RELAXED_NEEDS_FLAG, threads: THREADS, load,
+    machine: machine(), build: BUILD, relaxedNeedsFlag: RELAXED_NEEDS_FLAG, liftoff: process.env.BENCH_LIFTOFF === '1', threads: THREADS, load,
     versions: { node: process.version, 'onnxruntime-node': ort ? version('onnxruntime-node') : undefined },
     sections,
   };
