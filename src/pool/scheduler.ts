@@ -48,7 +48,8 @@ interface Flight {
  */
 interface PlacedJob {
   dst: number;
-  queue: { ptr: number; length: number; workers: number } | undefined;
+  /** `first`: the first of the `workers` workers it goes to (the others follow it, cyclically). */
+  queue: { ptr: number; length: number; workers: number; first: number } | undefined;
   prep: KernelCall[];
   chunks: KernelCall[][];
   start: number;
@@ -77,6 +78,11 @@ export class Scheduler implements AsyncExecutor {
   readonly sizing: Sizing = { ...DEFAULT_SIZING };
   /** Workers the last staged call went to (0: it ran on this thread); for tests. */
   lastThreads = 0;
+  /**
+   * The worker the next call's workers start from: calls that use fewer workers than the pool
+   * has take turns, so that two small calls in flight run on different workers.
+   */
+  private nextWorker = 0;
 
   constructor(private readonly module: WasmModule, private readonly memory: WebAssembly.Memory,
               readonly workers: WorkerHandle[], shm?: { control: number; wait: WaitAsync }) {
@@ -234,7 +240,9 @@ export class Scheduler implements AsyncExecutor {
       : [splitCall(calls[last], workers, 1, layout)];
     const handedTo = Math.min(workers, stages.reduce((n, chunks) => n + chunks.length, 0));
     const encoded = this.shm && encodeQueue(stages, handedTo);
-    const queue = encoded ? { ptr: layout.i32(encoded), length: encoded.length, workers: handedTo } : undefined;
+    const first = this.nextWorker;
+    if (encoded) this.nextWorker = (first + handedTo) % this.workers.length;
+    const queue = encoded ? { ptr: layout.i32(encoded), length: encoded.length, workers: handedTo, first } : undefined;
     layout.commit();
     return { dst, queue, prep: calls.slice(0, last), chunks: stages[stages.length - 1], start: base, end: layout.top };
   }
@@ -244,7 +252,7 @@ export class Scheduler implements AsyncExecutor {
     const { chunks, queue } = job;
     if (queue) {
       const shm = this.shm!;
-      for (let i = 0; i < queue.workers; i++) this.signal(i, queue.ptr, queue.length);
+      for (let i = 0; i < queue.workers; i++) this.signal((queue.first + i) % this.workers.length, queue.ptr, queue.length);
       const header = this.module.i32(queue.ptr, QUEUE_CHUNKS);
       // Wait for every worker, even when one fails, so no worker still writes when the memory is reused.
       for (let pending = Atomics.load(header, QUEUE_PENDING); pending > 0; pending = Atomics.load(header, QUEUE_PENDING)) {
