@@ -1,12 +1,14 @@
-// One thread of the threads benchmark's ceiling row: the synchronous API on its own resident
-// copy of a workload, CALLS calls for each message (the count), then a reply.
+// One thread of a benchmark's ceiling (threads, scaling): the synchronous API (of the build it
+// is given, else the default) on its own resident copy of a workload, `calls` calls for each
+// message (the count), then a reply. workerData: { workloads: URL of a module exporting
+// `workloads`, workload: its index or id, build? }.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import * as up from '../dist/index.js';
-import { workloads } from './thread-workloads.js';
 
-await up.init();
-const w = workloads[workerData.workload];
+const { workloads } = await import(workerData.workloads);
+await up.init(workerData.build ? { build: workerData.build } : {});
+const w = typeof workerData.workload === 'number' ? workloads[workerData.workload] : workloads.find((x) => x.id === workerData.workload);
 const inputs = w.inputs().map((t) => up.allocTensor(t.shape, t.data));
 const out = up.allocTensor(w.run(up, inputs).shape);
 for (let i = 0; i < 20; i++) w.run(up, inputs, out); // warm

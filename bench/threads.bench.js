@@ -31,7 +31,7 @@ const CEILING_CALLS = 6;
 
 async function syncThreads(workload, count) {
   const threads = Array.from({ length: count }, () => {
-    const thread = new Worker(new URL('./sync-thread.js', import.meta.url), { workerData: { workload } });
+    const thread = new Worker(new URL('./sync-thread.js', import.meta.url), { workerData: { workloads: new URL('./thread-workloads.js', import.meta.url).href, workload } });
     const waiting = [];
     thread.on('message', () => waiting.shift()?.resolve());
     thread.on('error', (error) => { for (const w of waiting.splice(0)) w.reject(error); });

@@ -12,6 +12,7 @@ import { call, KERNEL_NAMES, type KernelCall } from '../dist/kernels.js';
 import { operation } from '../dist/ops.js';
 import { startPool } from '../dist/pool/index.js';
 import { CHUNK_INTS, encodeQueue, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_PENDING } from '../dist/pool/protocol.js';
+import { SPLIT_ALL, type Sizing } from '../dist/pool/sizing.js';
 import { chunkCount, claimOrder, SCRATCH_BUDGET, splitCall } from '../dist/pool/split.js';
 import { Layout, type WasmModule } from '../dist/wasm/module.js';
 import { differingBits, ramp } from './helpers.js';
@@ -19,6 +20,15 @@ import { differingBits, ramp } from './helpers.js';
 function differing(actual: Tensor, expected: Tensor): number {
   expect(actual.shape).toEqual(expected.shape);
   return differingBits(actual.data, expected.data);
+}
+
+/**
+ * These calls are small: sized, they would run on the calling thread. Cut every call over all
+ * workers instead, to test the workers' claiming (a pool's sizing rule: internal, for tests).
+ */
+function splitAll<P>(pool: P): P {
+  Object.assign((pool as unknown as { sizing: Sizing }).sizing, SPLIT_ALL);
+  return pool;
 }
 
 /** Scratch laid out from 1 MiB up, with no memory behind it: splitCall only takes addresses. */
@@ -90,7 +100,7 @@ describe.each([2, 3])('a pool of %i workers claiming chunks', (threads) => {
   let pool: Pool;
   beforeAll(async () => {
     await up.init({ simd: true });
-    pool = await up.createPool({ threads });
+    pool = splitAll(await up.createPool({ threads }));
   });
   afterAll(() => pool.close());
 
@@ -156,7 +166,7 @@ describe('a kernel that fails in some chunks', () => {
       },
       js: () => {},
     });
-    const pool = await startPool({ means, failing } as never, { threads: 2 }) as unknown as {
+    const pool = splitAll(await startPool({ means, failing } as never, { threads: 2 })) as unknown as {
       means(t: Tensor): Promise<Float32Array>; failing(twice: boolean): Promise<Float32Array>; memoryBytes: number; close(): Promise<void>;
     };
     try {
@@ -186,6 +196,7 @@ describe('a job of several calls', () => {
     expect(queue[QUEUE_PENDING]).toBe(2);
     const entries = [0, 1, 2, 3].map((c) => Array.from(queue.subarray(QUEUE_CHUNKS + CHUNK_INTS * c, QUEUE_CHUNKS + CHUNK_INTS * (c + 1))));
     expect(entries.map((e) => e[2])).toEqual([0, 0, 2, 3]);
+    expect(entries.map((e) => e[3]), 'chunks done when its call is').toEqual([2, 2, 3, 4]);
     const body = (c: number): number[] => Array.from(queue.subarray(entries[c][0], entries[c][1]));
     const [ia, ib] = [KERNEL_NAMES.indexOf('planeMean'), KERNEL_NAMES.indexOf('pixelShuffle')];
     const shuffled = (r: number) => [ib, 7, 1, 2, 3, r, 5, 6, 1];
@@ -196,7 +207,7 @@ describe('a job of several calls', () => {
 
   it('a convolution: padding and packing run in the workers, before the chunks that read them', async () => {
     await up.init({ simd: true });
-    const pool = await up.createPool({ threads: 2 });
+    const pool = splitAll(await up.createPool({ threads: 2 }));
     try {
       // 32 planes to pad in 2 chunks, then 8 channel blocks. Inputs and weights alternate, so a
       // block that started before the padding or packing it reads shows the previous call's data.

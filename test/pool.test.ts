@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as up from '../dist/index.js';
 import type { Operations, Pool, Tensor } from '../dist/index.js';
 import { workerExecArgv } from '../dist/pool/index.js';
+import { SPLIT_ALL, type Sizing } from '../dist/pool/sizing.js';
 import { ResidentHeap } from '../dist/wasm/resident.js';
 import { differingBits, POOL_AGREEMENT, ramp } from './helpers.js';
 
@@ -121,6 +122,8 @@ describe('a pool without Atomics.waitAsync (jobs by message)', () => {
     } finally {
       atomics.waitAsync = saved;
     }
+    // These calls are small: cut over both workers, or they would run on this thread.
+    Object.assign((pool as unknown as { sizing: Sizing }).sizing, SPLIT_ALL);
     for (const [name, run] of cases) expectSameBits(await run(pool), await run(up), `by message: ${name}`);
     await pool.close();
   });

@@ -57,8 +57,12 @@ export async function startPool(table: OperationTable, options?: PoolOptions): P
       return scheduler.terminate(new Error('this pool is closed (close({ force: true }) terminated its workers)'));
     },
   };
-  // For tests: the workers and the calls in flight (not enumerable, not part of the Pool type).
-  return Object.defineProperties(pool, { workers: { value: workers }, flights: { value: scheduler.flights } });
+  // For tests: the workers, the calls in flight, the sizing rule and the workers the last call
+  // went to (not enumerable, not part of the Pool type).
+  return Object.defineProperties(pool, {
+    workers: { value: workers }, flights: { value: scheduler.flights }, sizing: { value: scheduler.sizing },
+    lastThreads: { get: () => scheduler.lastThreads },
+  });
 }
 
 /** One thread, the synchronous API behind Promises: where workers cannot share memory. */

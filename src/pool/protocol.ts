@@ -36,26 +36,32 @@ export const STOP = -1;
 
 /**
  * A shared-memory job is one queue of chunks for all the workers it is handed to, in one int32
- * array: [next chunk, chunk count, failed flag, workers still at it, chunks done, then per chunk
- * the [start, end) of its encoded calls in this array and how many chunks must be done before it
- * starts, then the encoded calls]. Each worker claims the next chunk with Atomics.add until none
- * remain, so a worker that other processes hold up leaves its share to the others; the last
- * worker to finish wakes the main thread (one wake-up a job).
+ * array: [next chunk, chunk count | chunks done, failed flag | workers still at it | then per
+ * chunk the [start, end) of its encoded calls in this array, how many chunks must be done before
+ * it starts and how many are done when its call is, then the encoded calls]. Each worker claims
+ * the next chunk with Atomics.add until none remain, so a worker that other processes hold up
+ * leaves its share to the others; the last worker to finish wakes the main thread (one wake-up a
+ * job).
  *
  * A job runs its recorded kernel calls in order (a convolution pads its input and packs its
  * weights, then computes), each cut into chunks: a call's chunks wait until every chunk of the
  * calls before it is done. Chunks are claimed in queue order, so the chunks a worker waits on have
- * all been claimed by workers that are not waiting. The main thread cancels the chunks not yet
- * claimed (an aborted call) by setting the next chunk to the count.
+ * all been claimed by workers that are not waiting. The worker that completes a call wakes those
+ * waiting (one wake-up a call, not a chunk). The main thread cancels the chunks not yet claimed
+ * (an aborted call) by setting the next chunk to the count.
+ *
+ * The counters that all workers write (the claim, the completions, the workers at it) sit 64
+ * bytes apart (queues start on a 64-byte boundary): a worker polling one does not lose its cache
+ * line to every claim or completion, and the chunk table, read by all, shares no line with them.
  */
 export const QUEUE_NEXT = 0;
 export const QUEUE_COUNT = 1;
-export const QUEUE_FAILED = 2;
-export const QUEUE_PENDING = 3;
-export const QUEUE_DONE = 4;
-export const QUEUE_CHUNKS = 5;
-/** Int32s per chunk in the queue's chunk table: start, end, chunks done before it may start. */
-export const CHUNK_INTS = 3;
+export const QUEUE_DONE = 16;
+export const QUEUE_FAILED = 17;
+export const QUEUE_PENDING = 32;
+export const QUEUE_CHUNKS = 48;
+/** Int32s per chunk in the queue's chunk table: start, end, chunks done before it may start, chunks done when its call is. */
+export const CHUNK_INTS = 4;
 
 /** The chunks of one recorded kernel call; `stages` in call order make one job. */
 export type Stage = KernelCall[][];
@@ -94,6 +100,7 @@ export function encodeQueue(stages: Stage[], workers: number): Int32Array | unde
       }
       queue[entry + 1] = o;
       queue[entry + 2] = before;
+      queue[entry + 3] = before + chunks.length;
     }
     before += chunks.length;
   }

@@ -13,16 +13,10 @@ import { type Stage, CONTROL_INTS, encodeQueue, fence, JOB_SLOTS, jobSlot, QUEUE
   type ReplyMessage } from './protocol.js';
 import { ABORT_GRACE_MS, type CallControl } from './call.js';
 import { kernelFailure, KernelErrors } from './kernel-errors.js';
-import { claimOrder, splitCall } from './split.js';
+import { chunksPerWorker, DEFAULT_SIZING, type Sizing, threadsFor } from './sizing.js';
+import { claimOrder, splitCall, workOf } from './split.js';
 import type { WorkerHandle } from './workers.js';
 import type { KernelCall } from '../kernels.js';
-
-/**
- * Chunks per worker in a shared-memory call (fewer where units are few or scratch large, see
- * splitCall): enough that a worker preempted on a busy machine delays the call by a small chunk,
- * not by half the work; few enough that per-chunk setup stays small.
- */
-const CHUNKS_PER_WORKER = 4;
 
 export type WaitAsync = (array: Int32Array, index: number, value: number) => { async: boolean; value: Promise<string> | string };
 
@@ -52,11 +46,13 @@ interface Flight {
 /**
  * A staged call: where its output lands and its memory; through shared memory, the queue of all
  * its kernel calls and how many workers it goes to; else its preparatory calls (run here) and
- * the last call's chunks (one message each).
+ * the last call's chunks (one message each). A small call has no queue and no chunks: all its
+ * calls are `prep`, run here.
  */
 interface PlacedJob {
   dst: number;
-  queue: { ptr: number; length: number; workers: number } | undefined;
+  /** `first`: the first of the `workers` workers it goes to (the others follow it, cyclically). */
+  queue: { ptr: number; length: number; workers: number; first: number } | undefined;
   prep: KernelCall[];
   chunks: KernelCall[][];
   start: number;
@@ -87,6 +83,15 @@ export class Scheduler implements AsyncExecutor {
   private readonly kernelErrors = new KernelErrors();
   /** Shared-memory jobs: the workers' control blocks and each worker's last request. */
   private readonly shm: { control: number; sequence: number[]; wait: WaitAsync } | undefined;
+  /** How a call's size decides its threads and chunks (tests may change it: see SPLIT_ALL). */
+  readonly sizing: Sizing = { ...DEFAULT_SIZING };
+  /** Workers the last staged call went to (0: it ran on this thread); for tests. */
+  lastThreads = 0;
+  /**
+   * The worker the next call's workers start from: calls that use fewer workers than the pool
+   * has take turns, so that two small calls in flight run on different workers.
+   */
+  private nextWorker = 0;
 
   constructor(private readonly module: WasmModule, private readonly memory: WebAssembly.Memory,
               readonly workers: WorkerHandle[], shm?: { control: number; wait: WaitAsync }) {
@@ -256,18 +261,27 @@ export class Scheduler implements AsyncExecutor {
     const layout = new Layout(this.module, base, limit);
     const { calls, dst } = job.backends.wasm(layout, job.plan, job.inputs, job.output.length, target);
     const last = calls.length - 1;
-    const workers = this.workers.length;
+    // A small call runs here, whole: waking workers would cost more than it (./sizing.ts).
+    const work = calls.map((c) => workOf(c, layout));
+    const workers = threadsFor(work.reduce((sum, w) => sum + w, 0), this.workers.length, this.sizing);
+    this.lastThreads = workers;
+    if (workers === 0) {
+      layout.commit();
+      return { dst, queue: undefined, prep: calls, chunks: [], start: base, end: layout.top };
+    }
     // Through shared memory, the workers run every call (a convolution's padding and packing too,
     // which on this thread cost ~0.1 ms a W4 call while the workers waited), each cut into chunks
-    // that they claim one after another: a worker held up by other processes leaves its share to
-    // the others. By message, this thread runs the preparatory calls and each worker gets one
-    // fixed part of the last.
+    // by its size that they claim one after another: a worker held up by other processes leaves
+    // its share to the others. By message, this thread runs the preparatory calls and each worker
+    // gets one fixed part of the last.
     const stages: Stage[] = this.shm
-      ? calls.map((c, i) => claimOrder(splitCall(c, workers, i === last ? CHUNKS_PER_WORKER : 1, layout), workers))
+      ? calls.map((c, i) => claimOrder(splitCall(c, workers, chunksPerWorker(work[i], workers, this.sizing), layout), workers))
       : [splitCall(calls[last], workers, 1, layout)];
     const handedTo = Math.min(workers, stages.reduce((n, chunks) => n + chunks.length, 0));
     const encoded = this.shm && encodeQueue(stages, handedTo);
-    const queue = encoded ? { ptr: layout.i32(encoded), length: encoded.length, workers: handedTo } : undefined;
+    const first = this.nextWorker;
+    if (encoded) this.nextWorker = (first + handedTo) % this.workers.length;
+    const queue = encoded ? { ptr: layout.i32(encoded), length: encoded.length, workers: handedTo, first } : undefined;
     layout.commit();
     return { dst, queue, prep: calls.slice(0, last), chunks: stages[stages.length - 1], start: base, end: layout.top };
   }
@@ -277,7 +291,7 @@ export class Scheduler implements AsyncExecutor {
     const { chunks, queue } = job;
     if (queue) {
       const shm = this.shm!;
-      for (let i = 0; i < queue.workers; i++) this.signal(i, queue.ptr, queue.length);
+      for (let i = 0; i < queue.workers; i++) this.signal((queue.first + i) % this.workers.length, queue.ptr, queue.length);
       const header = this.module.i32(queue.ptr, QUEUE_CHUNKS);
       // Wait for every worker, even when one fails, so no worker still writes when the memory is reused.
       for (let pending = Atomics.load(header, QUEUE_PENDING); pending > 0; pending = Atomics.load(header, QUEUE_PENDING)) {

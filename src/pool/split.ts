@@ -59,6 +59,57 @@ export function claimOrder<T>(chunks: T[], workers: number): T[] {
 }
 
 /**
+ * The work of one kernel call in multiply-adds (a copied or averaged element counts one), to
+ * size the call (./sizing.ts): an estimate within a small factor, from its named arguments; a
+ * convolution's phases are read from its phase table in `layout`.
+ */
+export function workOf(c: KernelCall, layout: Layout): number {
+  switch (c.kernel) {
+    case 'separable2d': { // the W pass over the input rows, then the H pass over the output rows
+      const a = c.args;
+      return a.planes * a.outW * (a.inH * a.tapsW + a.outH * a.tapsH);
+    }
+    case 'separable': {
+      const a = c.args;
+      const w = a.inD * a.inH * a.outW * a.tapsW;
+      const h = a.rank === 1 ? 0 : a.inD * a.outH * a.outW * a.tapsH;
+      const d = a.rank === 3 ? a.outD * a.outH * a.outW * a.tapsD : 0;
+      return a.planes * (w + h + d);
+    }
+    case 'areaPool': {
+      const a = c.args;
+      return a.planes * Math.max(a.inD * a.inH * a.inW, a.outD * a.outH * a.outW);
+    }
+    case 'planeMean': return c.args.planes * c.args.planeSize;
+    case 'pixelShuffle': return c.args.planes * c.args.r * c.args.r * c.args.height * c.args.width;
+    case 'gatherInput': return c.args.planes * c.args.eD * c.args.eH * c.args.eW;
+    case 'convPhases': {
+      const a = c.args;
+      const t = layout.table(a.phases);
+      let perChannel = 0;
+      for (let ph = 0; ph < a.phaseCount; ph++) {
+        const f = ph * PHASE_FIELDS;
+        perChannel += t[f + PHASE.pixelsD] * t[f + PHASE.pixelsH] * t[f + PHASE.pixelsW] * t[f + PHASE.K];
+      }
+      return a.batch * a.groups * a.M * perChannel;
+    }
+    case 'packWeights': return c.args.groups * c.args.M * c.args.groupIn;
+    case 'resampleRows': return c.args.rows * c.args.outW * c.args.taps;
+    case 'blendAxis': return c.args.outer * c.args.outLen * c.args.inner * c.args.taps;
+    case 'fillOutside': return c.args.outer * c.args.len * c.args.inner;
+    case 'resizeImage': {
+      const a = c.args;
+      return a.outH * a.outW * a.channels * (a.tapsW + a.tapsH);
+    }
+    case 'convTransposeScatter': {
+      const a = c.args;
+      return a.batch * a.groups * a.groupIn * a.groupOut * a.inD * a.inH * a.inW * a.kD * a.kH * a.kW;
+    }
+    default: return Infinity; // unknown: never judged small
+  }
+}
+
+/**
  * Chunks (call lists) of one kernel call, for `workers` workers: one per worker when `perWorker`
  * is 1 (a static split), else up to `perWorker` per worker for workers to claim one after
  * another. `layout` (the call's own, not yet committed) reserves each chunk's private buffers and

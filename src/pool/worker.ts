@@ -38,8 +38,8 @@ function runLoop(port: Port, kernels: KernelExports, memory: WebAssembly.Memory,
           byIndex[queue[i]](...queue.subarray(i + 2, i + 2 + argc));
           i += 2 + argc;
         }
-        Atomics.add(queue, QUEUE_DONE, 1);
-        Atomics.notify(queue, QUEUE_DONE);
+        // Only a call's last chunk can end a wait (waits are for whole calls): one wake-up a call.
+        if (Atomics.add(queue, QUEUE_DONE, 1) + 1 === queue[entry + 3]) Atomics.notify(queue, QUEUE_DONE);
       }
     } catch (error) {
       // The first worker to fail the job reports it (with the stack) before it counts itself out.

@@ -1,0 +1,124 @@
+// A pool call's threads and chunks from its size (src/pool/sizing.ts): small calls run on the
+// calling thread, larger ones on more workers, never more than the pool has; and a pool of more
+// workers than cores (8 on a 2-core machine) gives the synchronous API's bits on every path and
+// does not stall. Workers run the built files (dist/).
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as up from '../dist/index.js';
+import type { Pool, Tensor } from '../dist/index.js';
+import { call } from '../dist/kernels.js';
+import { chunksPerWorker, CHUNKS_PER_WORKER, DEFAULT_SIZING, SPLIT_ALL, threadsFor, type Sizing } from '../dist/pool/sizing.js';
+import { workOf } from '../dist/pool/split.js';
+import { Layout, type WasmModule } from '../dist/wasm/module.js';
+import { differingBits, ramp as rampOnce } from './helpers.js';
+
+/** Inputs made once: the larger ones take a while to fill. */
+const inputs = new Map<string, Tensor>();
+const ramp = (shape: number[], seed = 1): Tensor => {
+  const key = `${shape}:${seed}`;
+  if (!inputs.has(key)) inputs.set(key, rampOnce(shape, seed));
+  return inputs.get(key)!;
+};
+
+interface Internals {
+  sizing: Sizing;
+  lastThreads: number;
+}
+const internals = (pool: Pool): Internals => pool as unknown as Internals;
+
+describe('threads and chunks for a call of a given work', () => {
+  it('runs small calls here, then 2 workers, then one more per workerWork, at most the pool', () => {
+    const s = DEFAULT_SIZING;
+    expect(threadsFor(s.inlineWork - 1, 16, s)).toBe(0);
+    expect(threadsFor(s.inlineWork, 16, s)).toBe(2);
+    expect(threadsFor(s.inlineWork, 1, s)).toBe(1);
+    expect(threadsFor(7.5 * s.workerWork, 16, s)).toBe(7);
+    expect(threadsFor(1e12, 16, s)).toBe(16);
+    // More work never gets fewer threads; a larger pool never gives a call fewer.
+    for (const workers of [1, 2, 3, 8, 16]) {
+      let previous = 0;
+      for (let work = 0; work < 60e6; work += 1e5) {
+        const t = threadsFor(work, workers, s);
+        expect(t).toBeGreaterThanOrEqual(previous);
+        expect(t).toBeLessThanOrEqual(workers);
+        expect(t).toBeLessThanOrEqual(threadsFor(work, workers + 1, s));
+        previous = t;
+      }
+    }
+    expect(threadsFor(1, 5, SPLIT_ALL)).toBe(5);
+  });
+
+  it('cuts a call into chunks of about chunkWork, 1 to CHUNKS_PER_WORKER a worker', () => {
+    const s = DEFAULT_SIZING;
+    expect(chunksPerWorker(3 * s.chunkWork, 2, s)).toBe(2);
+    expect(chunksPerWorker(0.1 * s.chunkWork, 8, s)).toBe(1);
+    expect(chunksPerWorker(1e12, 8, s)).toBe(CHUNKS_PER_WORKER);
+    expect(chunksPerWorker(1, 2, SPLIT_ALL)).toBe(CHUNKS_PER_WORKER);
+  });
+
+  it('estimates work in multiply-adds from a call\'s arguments', () => {
+    const layout = new Layout({} as WasmModule, 2 ** 20);
+    // W3: bicubic 2x [1,3,512,512]: 4 taps a pass over 512 input and 1024 output rows of 1024.
+    const w3 = call('separable2d', { src: 0, dst: 0, ring: 0, ringRows: 0, planes: 3, inH: 512, inW: 512, outH: 1024, outW: 1024,
+      tapsW: 4, indexW: 0, weightW: 0, periodLo: 0, periodHi: 0, tapsH: 4, indexH: 0, weightH: 0 });
+    expect(workOf(w3, layout)).toBe(3 * 1024 * (512 * 4 + 1024 * 4));
+    // A convolution: M channels x batch x groups x sum over phases of pixels x K.
+    const fields = new Int32Array(2 * 11);
+    fields.set([1, 10, 10, 64], 0); // phase 0: 1x10x10 pixels, K 64
+    fields.set([1, 5, 10, 32], 11); // phase 1: 1x5x10 pixels, K 32
+    const phases = layout.i32(fields);
+    const conv = call('convPhases', { x: 0, xBatch: 0, xGroup: 0, xStrideD: 0, xStrideH: 0, phases, phaseCount: 2, offsets: 0,
+      packed: 0, packedGroup: 0, bias: 0, M: 8, out: 0, outChannel: 0, batch: 2, groups: 3 });
+    expect(workOf(conv, layout)).toBe(2 * 3 * 8 * (100 * 64 + 50 * 32));
+  });
+});
+
+/** Calls of several kinds and sizes; expected from the synchronous API of the same build. */
+const cases: Array<[name: string, threads: number, run: (ops: typeof up | Pool) => Tensor | Promise<Tensor>]> = [
+  ['tiny bilinear [1,1,3,4]', 0, (o) => o.interpolate(ramp([1, 1, 3, 4]), { scaleFactor: 2, mode: 'bilinear' })],
+  ['bicubic 2x [1,3,256,256]', 2, (o) => o.interpolate(ramp([1, 3, 256, 256]), { scaleFactor: 2, mode: 'bicubic' })],
+  ['convTranspose2d W4 [1,32,64,64]', 8, (o) => o.convTranspose2d(ramp([1, 32, 64, 64]), ramp([32, 32, 4, 4], 2), { stride: 2, padding: 1 })],
+  ['conv2d 16->24 3x3 [2,16,40,40]', 5, (o) => o.conv2d(ramp([2, 16, 40, 40]), ramp([24, 16, 3, 3], 3), { padding: 1 })],
+  ['area [1,6,64,64] -> 21x17', 0, (o) => o.interpolate(ramp([1, 6, 64, 64]), { size: [21, 17], mode: 'area' })],
+  ['pixelShuffle [1,64,256,256] r 2', 2, (o) => o.pixelShuffle(ramp([1, 64, 256, 256]), 2)],
+];
+
+describe('a pool of 8 workers on this machine (more workers than cores)', () => {
+  let pool: Pool;
+  const expected = new Map<string, Tensor>();
+  beforeAll(async () => {
+    await up.init({ simd: true });
+    pool = await up.createPool({ threads: 8, build: 'simd' });
+    for (const [name, , run] of cases) expected.set(name, await run(up));
+  });
+  afterAll(() => pool.close());
+
+  it.each(cases)('%s: on the threads its size asks for, bit-identical to the synchronous API', async (name, threads, run) => {
+    for (let round = 0; round < 2; round++) {
+      const result = await run(pool);
+      expect(internals(pool).lastThreads, name).toBe(threads);
+      expect(differingBits(result.data, expected.get(name)!.data), `${name}, round ${round}`).toBe(0);
+    }
+  });
+
+  it('every call cut over all 8 workers, all in flight at once, twice: the same bits, no stall', async () => {
+    const sizing = internals(pool).sizing;
+    Object.assign(sizing, SPLIT_ALL);
+    try {
+      for (let round = 0; round < 2; round++) {
+        const results = await Promise.all(cases.flatMap(([, , run]) => [run(pool), run(pool)]));
+        results.forEach((r, i) => expect(differingBits(r.data, expected.get(cases[i >> 1][0])!.data), cases[i >> 1][0]).toBe(0));
+        expect(internals(pool).lastThreads).toBe(8);
+      }
+    } finally {
+      Object.assign(sizing, DEFAULT_SIZING);
+    }
+  }, 30_000);
+
+  it('sized calls in flight at once (some here, some on 2 to 8 workers), in call order', async () => {
+    const order: string[] = [];
+    const results = await Promise.all(cases.map(([name, , run]) => Promise.resolve(run(pool)).then((r) => { order.push(name); return r; })));
+    results.forEach((r, i) => expect(differingBits(r.data, expected.get(cases[i][0])!.data), cases[i][0]).toBe(0));
+    expect(order).toEqual(cases.map(([name]) => name));
+  }, 30_000);
+});
