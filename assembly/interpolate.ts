@@ -51,21 +51,30 @@ export function resampleRows(src: usize, dst: usize, rows: i32, inW: i32, outW: 
   }
 }
 
+/** One row's W pass: the contiguous-axis gather, or with channels last a blend of whole pixels. */
+@inline function resampleRow(srcRow: usize, dstRow: usize, inW: i32, outW: i32, channels: i32, tapsW: i32,
+                             indexW: usize, weightW: usize, periodLo: i32, periodHi: i32): void {
+  if (channels == 1) resampleRows(srcRow, dstRow, 1, inW, outW, tapsW, indexW, weightW, periodLo, periodHi);
+  else blendAxis(srcRow, dstRow, 1, inW, outW, channels, tapsW, indexW, weightW);
+}
+
 /**
  * 2-D separable interpolation with a row cache: each output row blends K rows of the W-resampled
  * input, kept in a ring (lib/ring.ts; a row is resampled once per plane since the tables are
  * monotonic), so intermediates stay in L1 and each output row is written once. With one tap on H
  * (nearest) the W pass writes straight into the output. `ringRows` holds the slots' i32 row tags.
+ * `channels` > 1 is channels-last (a row is inW x channels floats): the W pass is then a blend of
+ * whole pixels, SIMD over the channels, and the H pass blends rows of outW x channels floats.
  */
 export function separable2d(src: usize, dst: usize, ring: usize, ringRows: usize, planes: i32,
                             inH: i32, inW: i32, outH: i32, outW: i32,
                             tapsW: i32, indexW: usize, weightW: usize, periodLo: i32, periodHi: i32,
-                            tapsH: i32, indexH: usize, weightH: usize): void {
-  const inPlane = <usize>inH * <usize>inW << 2;
-  const outRow = <usize>outW << 2;
-  const inRow = <usize>inW << 2;
+                            tapsH: i32, indexH: usize, weightH: usize, channels: i32): void {
+  const inPlane = <usize>inH * <usize>inW * <usize>channels << 2;
+  const outRow = <usize>outW * <usize>channels << 2;
+  const inRow = <usize>inW * <usize>channels << 2;
   const mask = ringSlots(tapsH) - 1;
-  const rowsFirst = ASC_FEATURE_SIMD && tapsH == 2 && tapsW == 2 && mirroredAdjacentRun(periodLo, periodHi, indexW, weightW);
+  const rowsFirst = ASC_FEATURE_SIMD && channels == 1 && tapsH == 2 && tapsW == 2 && mirroredAdjacentRun(periodLo, periodHi, indexW, weightW);
   for (let p = 0; p < planes; p++) {
     const s = src + <usize>p * inPlane;
     const d = dst + <usize>p * <usize>outH * outRow;
@@ -74,7 +83,7 @@ export function separable2d(src: usize, dst: usize, ring: usize, ringRows: usize
       // streamed output lines are slow to read back.
       for (let o = 0; o < outH; o++) {
         const r = load<i32>(indexH + (<usize>o << 2));
-        resampleRows(s + <usize>r * inRow, d + <usize>o * outRow, 1, inW, outW, tapsW, indexW, weightW, periodLo, periodHi);
+        resampleRow(s + <usize>r * inRow, d + <usize>o * outRow, inW, outW, channels, tapsW, indexW, weightW, periodLo, periodHi);
       }
       continue;
     }
@@ -93,12 +102,12 @@ export function separable2d(src: usize, dst: usize, ring: usize, ringRows: usize
         const r = load<i32>(indexH + k + (<usize>t << 2));
         const slot = ringRows + (<usize>(r & mask) << 2);
         if (load<i32>(slot) != r) {
-          resampleRows(s + <usize>r * inRow, ring + <usize>(r & mask) * outRow, 1, inW, outW, tapsW, indexW, weightW, periodLo, periodHi);
+          resampleRow(s + <usize>r * inRow, ring + <usize>(r & mask) * outRow, inW, outW, channels, tapsW, indexW, weightW, periodLo, periodHi);
           store<i32>(slot, r);
         }
       }
       // Ring slots are addressed as "row r & mask", so the blend reads index & mask: remap on the fly.
-      blendSlice(d + <usize>o * outRow, ring, outRow, tapsH, mask, indexH + k, weightH + k, outW);
+      blendSlice(d + <usize>o * outRow, ring, outRow, tapsH, mask, indexH + k, weightH + k, outW * channels);
     }
   }
 }

@@ -5,6 +5,7 @@
 import { adaptiveEnd, adaptiveStart, axisTableFor, identityTable, periodTwoRun, type AxisTable } from './rules/pytorch.js';
 import type { Prepared } from './ops.js';
 import { PlanCache } from './plan-cache.js';
+import { axisPasses, type ResizePlan } from './resize.js';
 import { checkBoolean, checkElementCount, checkOut, checkTensor, formatShape, readOptions, tensorOutput, type Tensor } from './tensor.js';
 
 export type { AxisTable } from './rules/pytorch.js';
@@ -24,11 +25,19 @@ export interface InterpolateOptions {
   recomputeScaleFactor?: boolean;
   /** Anti-aliasing when downsampling: bilinear and bicubic on 4-D input only. */
   antialias?: boolean;
+  /**
+   * 'nchw' (default): (N, C, ...spatial), as PyTorch. 'nhwc': channels last, (N, ...spatial, C),
+   * computed in that layout (the same values as the NCHW result, permuted).
+   */
+  layout?: InterpolateLayout;
   /** A tensor of exactly the result's shape to write into (it is returned). */
   out?: Tensor;
 }
 
-const OPTION_NAMES = ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor', 'antialias', 'out'] as const;
+export type InterpolateLayout = 'nchw' | 'nhwc';
+
+const OPTION_NAMES = ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor', 'antialias', 'layout', 'out'] as const;
+const LAYOUTS: readonly InterpolateLayout[] = ['nchw', 'nhwc'];
 const MODES: readonly InterpolateMode[] = ['nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'trilinear', 'area'];
 /** The rank each interpolating mode needs; index modes take any of 3-D, 4-D, 5-D. */
 const MODE_RANK: Partial<Record<InterpolateMode, number>> = { linear: 3, bilinear: 4, bicubic: 4, trilinear: 5 };
@@ -69,7 +78,17 @@ export interface AreaPlan extends PlanBase {
   globalMean: boolean;
 }
 
-export type InterpolatePlan = SeparablePlan | AreaPlan;
+/**
+ * Channels last: the same per-axis tables as a SeparablePlan, run as resize's axis passes with the
+ * channels as the innermost stride (the 2-D kernel's channels, or blendAxis's inner).
+ */
+export interface ChannelsLastPlan {
+  kind: 'passes';
+  outputShape: number[];
+  resize: ResizePlan;
+}
+
+export type InterpolatePlan = SeparablePlan | AreaPlan | ChannelsLastPlan;
 
 // ---- options ----
 
@@ -107,8 +126,28 @@ export function prepareInterpolate(inputArg: Tensor, optionsArg: InterpolateOpti
   return { plan, inputs: { input: input.data }, allocate: () => tensorOutput(plan.outputShape, out, input.data) };
 }
 
-/** Validates everything PyTorch checks and builds the plan; throws before any work. */
+/**
+ * Validates everything PyTorch checks and builds the plan; throws before any work. Channels-last
+ * input is validated and planned as its NCHW permutation (the same refusals and tables), then
+ * laid out as axis passes over (N, ...spatial, C).
+ */
 export function planInterpolate(input: Tensor, options: Omit<InterpolateOptions, 'out'>): InterpolatePlan {
+  const { layout = 'nchw', ...rest } = options;
+  if (!LAYOUTS.includes(layout)) {
+    throw new RangeError(`interpolate: unknown layout '${String(layout)}'; expected one of ${LAYOUTS.join(' | ')}`);
+  }
+  const shape = input.shape;
+  if (layout === 'nchw' || shape.length < 3) return planChannelsFirst(input, rest);
+  const last = shape.length - 1;
+  const plan = planChannelsFirst({ data: input.data, shape: [shape[0], shape[last], ...shape.slice(1, last)] }, rest);
+  if (plan.kind === 'area') throw new Error("interpolate: mode 'area' with layout 'nhwc' is not supported; permute to NCHW");
+  const outSpatial = plan.outputShape.slice(2);
+  const outputShape = [shape[0], ...outSpatial, shape[last]];
+  const axes = outSpatial.map((_, i) => ({ axis: 1 + i, table: plan.axes[3 - plan.rank + i] }));
+  return { kind: 'passes', outputShape, resize: axisPasses(shape, outputShape, axes) };
+}
+
+function planChannelsFirst(input: Tensor, options: Omit<InterpolateOptions, 'out' | 'layout'>): SeparablePlan | AreaPlan {
   const mode = options.mode ?? 'nearest';
   if (!MODES.includes(mode)) {
     throw new RangeError(`interpolate: unknown mode '${String(mode)}'; expected one of ${MODES.join(' | ')}`);

@@ -3,6 +3,7 @@
 
 import type { AreaPlan, AxisTable, InterpolateInputs, InterpolatePlan, SeparablePlan } from '../interpolate.js';
 import { ringSlots } from '../ring.js';
+import { runResize } from './resize.js';
 
 /** Resamples the contiguous axis of `rows` rows from `src` (at srcOff) into `dst` (at dstOff). */
 export function resampleRows(src: Float32Array, srcOff: number, dst: Float32Array, dstOff: number,
@@ -185,6 +186,7 @@ function planeMean(plan: AreaPlan, input: Float32Array, output: Float32Array): v
 
 /** interpolate's plain-JS backend. */
 export function runInterpolate(plan: InterpolatePlan, { input }: InterpolateInputs, output: Float32Array): void {
-  if (plan.kind === 'area') (plan.globalMean ? planeMean : areaPool)(plan, input, output);
+  if (plan.kind === 'passes') runResize(plan.resize, { input }, output);
+  else if (plan.kind === 'area') (plan.globalMean ? planeMean : areaPool)(plan, input, output);
   else separable(plan, input, output);
 }

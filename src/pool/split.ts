@@ -108,14 +108,14 @@ function splitPlanes(planes: number, chunks: number, inBytes: number, outBytes: 
  * refill a small part of the chunk's work.
  */
 function splitRows2d(a: KernelArgs<'separable2d'>, workers: number, perWorker: number, layout: Layout): KernelCall[][] {
-  const { planes, inH, inW, outH, outW, tapsH } = a;
-  const inPlane = inH * inW * 4;
-  const outRow = outW * 4;
+  const { planes, inH, inW, outH, outW, tapsH, channels } = a;
+  const inPlane = inH * inW * channels * 4;
+  const outRow = outW * channels * 4;
   const units = planes * outH;
   const slots = ringSlots(tapsH);
-  const chunks = chunkCount(units, workers, perWorker, 8 * tapsH, slots * (outW + 1) * 4);
+  const chunks = chunkCount(units, workers, perWorker, 8 * tapsH, slots * (outW * channels + 1) * 4);
   return ranges(units, chunks).map(([u0, u1]) => {
-    const { ring, tags: ringRows } = layout.rowRing(tapsH, outW);
+    const { ring, tags: ringRows } = layout.rowRing(tapsH, outW * channels);
     layout.f32(16); // a cache line between chunks: workers running neighbours do not share one
     const calls: KernelCall[] = [];
     const part = (p: number, o0: number, rows: number, count: number): void => {
