@@ -10,9 +10,9 @@
 // Pointers are byte addresses; sizes are element counts.
 
 import { bilinearRow2x, mirroredAdjacentRun } from './lib/bilinear2x';
-import { blendSlice } from './lib/blend';
+import { blend2, blendSlice } from './lib/blend';
 import { gatherRange, stretch2 } from './lib/resample';
-import { ringSlots } from './lib/ring';
+import { ringSlots, stripPixels } from './lib/ring';
 
 /**
  * Resample a non-contiguous axis. The source is `outer` blocks of `inLen x inner` floats, the
@@ -59,12 +59,39 @@ export function resampleRows(src: usize, dst: usize, rows: i32, inW: i32, outW: 
 }
 
 /**
+ * Bilinear 2x channels-last, H first as bilinearRow2x (so the values are those of the NCHW call):
+ * for each strip of output pixels, the input pixels it reads are blended vertically into `tmp`
+ * (h0 * a + h1 * b), then blended along W pixel by pixel (w0 * V0 + w1 * V1), SIMD over channels.
+ */
+function pixelsFirst2x(s: usize, d: usize, tmp: usize, inRow: usize, outRow: usize, outH: i32, inW: i32, outW: i32,
+                       channels: i32, indexW: usize, weightW: usize, indexH: usize, weightH: usize): void {
+  const strip = stripPixels(outW, channels);
+  const pixel = <usize>channels << 2;
+  for (let x0 = 0; x0 < outW; x0 += strip) {
+    const n = min(strip, outW - x0);
+    const first = load<i32>(indexW + (<usize>x0 << 3));
+    const last = load<i32>(indexW + (<usize>(x0 + n - 1) << 3), 4);
+    const iw = indexW + (<usize>x0 << 3);
+    const ww = weightW + (<usize>x0 << 3);
+    for (let o = 0; o < outH; o++) {
+      const k = <usize>(o << 1) << 2;
+      const a = s + <usize>load<i32>(indexH + k) * inRow + <usize>first * pixel;
+      const b = s + <usize>load<i32>(indexH + k, 4) * inRow + <usize>first * pixel;
+      blend2(tmp, a, b, load<f32>(weightH + k), load<f32>(weightH + k, 4), (last - first + 1) * channels);
+      // Indices are absolute: address tmp as if it started at input pixel 0 (wrapping arithmetic).
+      blendAxis(tmp - <usize>first * pixel, d + <usize>o * outRow + <usize>x0 * pixel, 1, inW, n, channels, 2, iw, ww);
+    }
+  }
+}
+
+/**
  * 2-D separable interpolation with a row cache: each output row blends K rows of the W-resampled
  * input, kept in a ring (lib/ring.ts; a row is resampled once per plane since the tables are
  * monotonic), so intermediates stay in L1 and each output row is written once. With one tap on H
  * (nearest) the W pass writes straight into the output. `ringRows` holds the slots' i32 row tags.
  * `channels` > 1 is channels-last (a row is inW x channels floats): the W pass is then a blend of
- * whole pixels, SIMD over the channels, and the H pass blends rows of outW x channels floats.
+ * whole pixels, SIMD over the channels, and the H pass blends rows of outW x channels floats, in
+ * vertical strips (lib/ring.ts stripPixels) so the ring stays in L1.
  */
 export function separable2d(src: usize, dst: usize, ring: usize, ringRows: usize, planes: i32,
                             inH: i32, inW: i32, outH: i32, outW: i32,
@@ -74,7 +101,7 @@ export function separable2d(src: usize, dst: usize, ring: usize, ringRows: usize
   const outRow = <usize>outW * <usize>channels << 2;
   const inRow = <usize>inW * <usize>channels << 2;
   const mask = ringSlots(tapsH) - 1;
-  const rowsFirst = ASC_FEATURE_SIMD && channels == 1 && tapsH == 2 && tapsW == 2 && mirroredAdjacentRun(periodLo, periodHi, indexW, weightW);
+  const rowsFirst = ASC_FEATURE_SIMD && tapsH == 2 && tapsW == 2 && mirroredAdjacentRun(periodLo, periodHi, indexW, weightW);
   for (let p = 0; p < planes; p++) {
     const s = src + <usize>p * inPlane;
     const d = dst + <usize>p * <usize>outH * outRow;
@@ -87,6 +114,10 @@ export function separable2d(src: usize, dst: usize, ring: usize, ringRows: usize
       }
       continue;
     }
+    if (rowsFirst && channels > 1) {
+      pixelsFirst2x(s, d, ring, inRow, outRow, outH, inW, outW, channels, indexW, weightW, indexH, weightH);
+      continue;
+    }
     if (rowsFirst) {
       for (let o = 0; o < outH; o++) {
         const k = <usize>(o << 1) << 2;
@@ -95,19 +126,27 @@ export function separable2d(src: usize, dst: usize, ring: usize, ringRows: usize
       }
       continue;
     }
-    for (let t = 0; t <= mask; t++) store<i32>(ringRows + (<usize>t << 2), -1);
-    for (let o = 0; o < outH; o++) {
-      const k = <usize>(o * tapsH) << 2;
-      for (let t = 0; t < tapsH; t++) {
-        const r = load<i32>(indexH + k + (<usize>t << 2));
-        const slot = ringRows + (<usize>(r & mask) << 2);
-        if (load<i32>(slot) != r) {
-          resampleRow(s + <usize>r * inRow, ring + <usize>(r & mask) * outRow, inW, outW, channels, tapsW, indexW, weightW, periodLo, periodHi);
-          store<i32>(slot, r);
+    // Channels-last rows are long: the ring holds strips of them (lib/ring.ts stripPixels).
+    const strip = stripPixels(outW, channels);
+    const ringRow = <usize>strip * <usize>channels << 2;
+    for (let x0 = 0; x0 < outW; x0 += strip) {
+      const n = min(strip, outW - x0);
+      for (let t = 0; t <= mask; t++) store<i32>(ringRows + (<usize>t << 2), -1);
+      for (let o = 0; o < outH; o++) {
+        const k = <usize>(o * tapsH) << 2;
+        for (let t = 0; t < tapsH; t++) {
+          const r = load<i32>(indexH + k + (<usize>t << 2));
+          const slot = ringRows + (<usize>(r & mask) << 2);
+          if (load<i32>(slot) != r) {
+            const row = ring + <usize>(r & mask) * ringRow;
+            if (channels == 1) resampleRows(s + <usize>r * inRow, row, 1, inW, outW, tapsW, indexW, weightW, periodLo, periodHi);
+            else blendAxis(s + <usize>r * inRow, row, 1, inW, n, channels, tapsW, indexW + (<usize>(x0 * tapsW) << 2), weightW + (<usize>(x0 * tapsW) << 2));
+            store<i32>(slot, r);
+          }
         }
+        // Ring slots are addressed as "row r & mask", so the blend reads index & mask: remap on the fly.
+        blendSlice(d + <usize>o * outRow + (<usize>(x0 * channels) << 2), ring, ringRow, tapsH, mask, indexH + k, weightH + k, n * channels);
       }
-      // Ring slots are addressed as "row r & mask", so the blend reads index & mask: remap on the fly.
-      blendSlice(d + <usize>o * outRow, ring, outRow, tapsH, mask, indexH + k, weightH + k, outW * channels);
     }
   }
 }

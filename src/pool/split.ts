@@ -9,7 +9,7 @@
 
 import { CHANNEL_BLOCK, PHASE, PHASE_FIELDS } from '../conv/phases.js';
 import { call, type KernelArgs, type KernelCall } from '../kernels.js';
-import { ringSlots } from '../ring.js';
+import { ringSlots, stripPixels } from '../ring.js';
 import type { Layout } from '../wasm/module.js';
 
 /** Contiguous ranges [start, end) splitting `units` into at most `parts` near-equal pieces. */
@@ -113,9 +113,10 @@ function splitRows2d(a: KernelArgs<'separable2d'>, workers: number, perWorker: n
   const outRow = outW * channels * 4;
   const units = planes * outH;
   const slots = ringSlots(tapsH);
-  const chunks = chunkCount(units, workers, perWorker, 8 * tapsH, slots * (outW * channels + 1) * 4);
+  const ringRow = stripPixels(outW, channels) * channels;
+  const chunks = chunkCount(units, workers, perWorker, 8 * tapsH, slots * (ringRow + 1) * 4);
   return ranges(units, chunks).map(([u0, u1]) => {
-    const { ring, tags: ringRows } = layout.rowRing(tapsH, outW * channels);
+    const { ring, tags: ringRows } = layout.rowRing(tapsH, ringRow);
     layout.f32(16); // a cache line between chunks: workers running neighbours do not share one
     const calls: KernelCall[] = [];
     const part = (p: number, o0: number, rows: number, count: number): void => {
