@@ -5,8 +5,9 @@
 import { adaptiveEnd, adaptiveStart, axisTableFor, identityTable, periodTwoRun, type AxisTable } from './rules/pytorch.js';
 import type { Prepared } from './ops.js';
 import { PlanCache } from './plan-cache.js';
-import { axisPasses, type ResizePlan } from './resize.js';
-import { checkBoolean, checkElementCount, checkOut, checkTensor, formatShape, readOptions, tensorOutput, type Tensor } from './tensor.js';
+import { axisPasses, resizeCopies, type ResizePlan } from './resize.js';
+import type { TensorData } from './dtype.js';
+import { checkBoolean, checkElementCount, checkOut, checkTensor, formatShape, readOptions, typedOutput, type Tensor } from './tensor.js';
 
 export type { AxisTable } from './rules/pytorch.js';
 
@@ -30,8 +31,8 @@ export interface InterpolateOptions {
    * computed in that layout (the same values as the NCHW result, permuted).
    */
   layout?: InterpolateLayout;
-  /** A tensor of exactly the result's shape to write into (it is returned). */
-  out?: Tensor;
+  /** A tensor of exactly the result's shape and the input's element type to write into (it is returned). */
+  out?: Tensor<TensorData>;
 }
 
 export type InterpolateLayout = 'nchw' | 'nhwc';
@@ -105,14 +106,21 @@ function spatialList(value: number | number[], dims: number, what: string, inSha
 
 /** What an interpolate call reads. */
 export interface InterpolateInputs {
-  input: Float32Array;
+  input: TensorData;
+}
+
+/** Whether a plan only copies elements (nearest): then every element type is exact, as it is. */
+export function interpolateCopies(plan: InterpolatePlan): boolean {
+  if (plan.kind === 'passes') return resizeCopies(plan.resize);
+  return plan.kind === 'separable' && plan.axes.every((t) => t.taps === 1);
 }
 
 const plans = new PlanCache<InterpolatePlan>();
 
 /** interpolate's table entry: reads the call once, validates it, plans it (remembered by shape and options). */
-export function prepareInterpolate(inputArg: Tensor, optionsArg: InterpolateOptions): Prepared<Tensor, InterpolatePlan, InterpolateInputs> {
-  const input = checkTensor(inputArg, 'input');
+export function prepareInterpolate(inputArg: Tensor<TensorData>, optionsArg: InterpolateOptions):
+  Prepared<Tensor<TensorData>, InterpolatePlan, InterpolateInputs> {
+  const input = checkTensor(inputArg, 'input', true);
   const options = readOptions(optionsArg, OPTION_NAMES, 'interpolate', 'with size or scaleFactor');
   const { out: outArg, ...rest } = options;
   let key: string | undefined;
@@ -122,8 +130,8 @@ export function prepareInterpolate(inputArg: Tensor, optionsArg: InterpolateOpti
     key = undefined; // not plain data (a BigInt, a cycle): let planInterpolate refuse it
   }
   const plan = key === undefined ? planInterpolate(input, rest) : plans.get(key, () => planInterpolate(input, rest));
-  const out = checkOut(outArg, plan.outputShape, [input]);
-  return { plan, inputs: { input: input.data }, allocate: () => tensorOutput(plan.outputShape, out, input.data) };
+  const out = checkOut(outArg, plan.outputShape, [input], input.data);
+  return { plan, inputs: { input: input.data }, allocate: () => typedOutput(plan.outputShape, out, input.data) };
 }
 
 /**
@@ -131,7 +139,7 @@ export function prepareInterpolate(inputArg: Tensor, optionsArg: InterpolateOpti
  * input is validated and planned as its NCHW permutation (the same refusals and tables), then
  * laid out as axis passes over (N, ...spatial, C).
  */
-export function planInterpolate(input: Tensor, options: Omit<InterpolateOptions, 'out'>): InterpolatePlan {
+export function planInterpolate(input: Tensor<TensorData>, options: Omit<InterpolateOptions, 'out'>): InterpolatePlan {
   const { layout = 'nchw', ...rest } = options;
   if (!LAYOUTS.includes(layout)) {
     throw new RangeError(`interpolate: unknown layout '${String(layout)}'; expected one of ${LAYOUTS.join(' | ')}`);
@@ -147,7 +155,7 @@ export function planInterpolate(input: Tensor, options: Omit<InterpolateOptions,
   return { kind: 'passes', outputShape, resize: axisPasses(shape, outputShape, axes) };
 }
 
-function planChannelsFirst(input: Tensor, options: Omit<InterpolateOptions, 'out' | 'layout'>): SeparablePlan | AreaPlan {
+function planChannelsFirst(input: Tensor<TensorData>, options: Omit<InterpolateOptions, 'out' | 'layout'>): SeparablePlan | AreaPlan {
   const mode = options.mode ?? 'nearest';
   if (!MODES.includes(mode)) {
     throw new RangeError(`interpolate: unknown mode '${String(mode)}'; expected one of ${MODES.join(' | ')}`);

@@ -1,6 +1,7 @@
 // The pool's options and public type, their validation, and whether this engine can run threads.
 
-import type { Operations } from '../index.js';
+import type { TableOperations } from '../index.js';
+import type { WithTypesAsync } from '../typed.js';
 import { readOptions } from '../tensor.js';
 import { engineHasRelaxedSimd, engineHasSimd, type SharedBuild } from '../wasm/load.js';
 import type { ResidentTensor } from '../wasm/resident.js';
@@ -30,10 +31,8 @@ export interface PoolOptions {
   spin?: number;
 }
 
-type Async<F> = F extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : never;
-
 /** The operations of the package root, returning Promises (refusals reject). */
-export type PoolOperations = { [K in keyof Operations]: Async<Operations[K]> };
+export type PoolOperations = WithTypesAsync<TableOperations>;
 
 export interface Pool extends PoolOperations {
   /** Threads that run kernels (1 when falling back to the calling thread). */

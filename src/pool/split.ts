@@ -8,6 +8,7 @@
 // single-thread call, so the results are bit-identical.
 
 import { CHANNEL_BLOCK, PHASE, PHASE_FIELDS } from '../conv/phases.js';
+import { NARROW_BYTES } from '../dtype.js';
 import { call, type KernelArgs, type KernelCall } from '../kernels.js';
 import { ringSlots, stripPixels } from '../ring.js';
 import type { Layout } from '../wasm/module.js';
@@ -84,6 +85,14 @@ export function splitCall(c: KernelCall, workers: number, perWorker: number, lay
       const bytes = a.r * a.r * a.height * a.width * 4;
       return splitPlanes(a.planes, planeChunks(a.planes), bytes, bytes,
         (s, d, planes) => [call('pixelShuffle', { ...a, src: a.src + s, dst: a.dst + d, planes })]);
+    }
+    case 'narrow': { // element ranges (chunks of 16, the SIMD step)
+      const a = c.args;
+      const bytes = NARROW_BYTES[a.type];
+      return ranges(Math.ceil(a.length / 16), chunkCount(Math.ceil(a.length / 16), workers, perWorker, 1024)).map(([u0, u1]) => {
+        const [i0, i1] = [u0 * 16, Math.min(a.length, u1 * 16)];
+        return [call('narrow', { ...a, src: a.src + i0 * 4, dst: a.dst + i0 * bytes, length: i1 - i0 })];
+      });
     }
     case 'convPhases': return splitConvPhases(c.args, workers, perWorker, layout);
     case 'gatherInput': { // a convolution's padded input, plane by plane; the last chunk writes the slack
