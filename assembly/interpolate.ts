@@ -59,27 +59,53 @@ export function resampleRows(src: usize, dst: usize, rows: i32, inW: i32, outW: 
 }
 
 /**
- * Bilinear 2x channels-last, H first as bilinearRow2x (so the values are those of the NCHW call):
- * for each strip of output pixels, the input pixels it reads are blended vertically into `tmp`
- * (h0 * a + h1 * b), then blended along W pixel by pixel (w0 * V0 + w1 * V1), SIMD over channels.
+ * Bilinear 2x channels-last, H first as bilinearRow2x (so the values are the NCHW call's): for
+ * each strip of output pixels, the input pixels it reads are blended vertically into `tmp`
+ * (V = h0 * a + h1 * b), then along W. On the mirrored run, pair k (outputs e = lo + 1 + 2k and
+ * e + 1, source x = index[lo] + k) is u * V[x] + w * V[x+1] and w * V[x+1] + u * V[x+2], each
+ * product formed once, SIMD over channels; other pixels blend two pixels of V.
  */
 function pixelsFirst2x(s: usize, d: usize, tmp: usize, inRow: usize, outRow: usize, outH: i32, inW: i32, outW: i32,
-                       channels: i32, indexW: usize, weightW: usize, indexH: usize, weightH: usize): void {
+                       channels: i32, indexW: usize, weightW: usize, indexH: usize, weightH: usize, lo: i32, hi: i32): void {
   const strip = stripPixels(outW, channels);
   const pixel = <usize>channels << 2;
-  for (let x0 = 0; x0 < outW; x0 += strip) {
-    const n = min(strip, outW - x0);
-    const first = load<i32>(indexW + (<usize>x0 << 3));
-    const last = load<i32>(indexW + (<usize>(x0 + n - 1) << 3), 4);
-    const iw = indexW + (<usize>x0 << 3);
-    const ww = weightW + (<usize>x0 << 3);
+  const runFrom = lo + 1;
+  const runTo = lo + 1 + (((hi - lo) >> 1) - 1) * 2; // pairs [runFrom, runTo), as bilinearRow2x
+  const x0 = load<i32>(indexW + (<usize>lo << 3));
+  const w = f32x4.splat(load<f32>(weightW + (<usize>lo << 3))), u = f32x4.splat(load<f32>(weightW + (<usize>lo << 3), 4));
+  const vectors = channels & ~3;
+  for (let xs = 0; xs < outW; xs += strip) {
+    const n = min(strip, outW - xs);
+    const first = load<i32>(indexW + (<usize>xs << 3));
+    const last = load<i32>(indexW + (<usize>(xs + n - 1) << 3), 4);
+    // Indices are absolute: address tmp as if it started at input pixel 0 (wrapping arithmetic).
+    const v = tmp - <usize>first * pixel;
     for (let o = 0; o < outH; o++) {
       const k = <usize>(o << 1) << 2;
       const a = s + <usize>load<i32>(indexH + k) * inRow + <usize>first * pixel;
       const b = s + <usize>load<i32>(indexH + k, 4) * inRow + <usize>first * pixel;
       blend2(tmp, a, b, load<f32>(weightH + k), load<f32>(weightH + k, 4), (last - first + 1) * channels);
-      // Indices are absolute: address tmp as if it started at input pixel 0 (wrapping arithmetic).
-      blendAxis(tmp - <usize>first * pixel, d + <usize>o * outRow + <usize>x0 * pixel, 1, inW, n, channels, 2, iw, ww);
+      const row = d + <usize>o * outRow;
+      for (let x = xs, end = xs + n; x < end;) {
+        if (x >= runFrom && x + 1 < min(end, runTo) && ((x - runFrom) & 1) == 0) {
+          const src = v + <usize>(x0 + ((x - runFrom) >> 1)) * pixel;
+          const out = row + <usize>x * pixel;
+          let c: usize = 0;
+          for (; c < <usize>vectors << 2; c += 16) {
+            const B1 = f32x4.mul(w, v128.load(src + pixel + c));
+            v128.store(out + c, f32x4.add(f32x4.mul(u, v128.load(src + c)), B1));
+            v128.store(out + pixel + c, f32x4.add(B1, f32x4.mul(u, v128.load(src + (pixel << 1) + c))));
+          }
+          if (vectors < channels) {
+            blendSlice(out + c, v + c, pixel, 2, -1, indexW + (<usize>x << 3), weightW + (<usize>x << 3), channels - vectors);
+            blendSlice(out + pixel + c, v + c, pixel, 2, -1, indexW + (<usize>(x + 1) << 3), weightW + (<usize>(x + 1) << 3), channels - vectors);
+          }
+          x += 2;
+        } else {
+          blendSlice(row + <usize>x * pixel, v, pixel, 2, -1, indexW + (<usize>x << 3), weightW + (<usize>x << 3), channels);
+          x++;
+        }
+      }
     }
   }
 }
@@ -115,7 +141,7 @@ export function separable2d(src: usize, dst: usize, ring: usize, ringRows: usize
       continue;
     }
     if (rowsFirst && channels > 1) {
-      pixelsFirst2x(s, d, ring, inRow, outRow, outH, inW, outW, channels, indexW, weightW, indexH, weightH);
+      pixelsFirst2x(s, d, ring, inRow, outRow, outH, inW, outW, channels, indexW, weightW, indexH, weightH, periodLo, periodHi);
       continue;
     }
     if (rowsFirst) {
