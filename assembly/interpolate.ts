@@ -10,9 +10,9 @@
 // Pointers are byte addresses; sizes are element counts.
 
 import { bilinearRow2x, mirroredAdjacentRun } from './lib/bilinear2x';
-import { blendSlice } from './lib/blend';
+import { blend2, blendSlice } from './lib/blend';
 import { gatherRange, stretch2 } from './lib/resample';
-import { ringSlots } from './lib/ring';
+import { ringSlots, stripPixels } from './lib/ring';
 
 /**
  * Resample a non-contiguous axis. The source is `outer` blocks of `inLen x inner` floats, the
@@ -51,19 +51,81 @@ export function resampleRows(src: usize, dst: usize, rows: i32, inW: i32, outW: 
   }
 }
 
+/** One row's W pass: the contiguous-axis gather, or with channels last a blend of whole pixels. */
+@inline function resampleRow(srcRow: usize, dstRow: usize, inW: i32, outW: i32, channels: i32, tapsW: i32,
+                             indexW: usize, weightW: usize, periodLo: i32, periodHi: i32): void {
+  if (channels == 1) resampleRows(srcRow, dstRow, 1, inW, outW, tapsW, indexW, weightW, periodLo, periodHi);
+  else blendAxis(srcRow, dstRow, 1, inW, outW, channels, tapsW, indexW, weightW);
+}
+
+/**
+ * Bilinear 2x channels-last, H first as bilinearRow2x (so the values are the NCHW call's): for
+ * each strip of output pixels, the input pixels it reads are blended vertically into `tmp`
+ * (V = h0 * a + h1 * b), then along W. On the mirrored run, pair k (outputs e = lo + 1 + 2k and
+ * e + 1, source x = index[lo] + k) is u * V[x] + w * V[x+1] and w * V[x+1] + u * V[x+2], each
+ * product formed once, SIMD over channels; other pixels blend two pixels of V.
+ */
+function pixelsFirst2x(s: usize, d: usize, tmp: usize, inRow: usize, outRow: usize, outH: i32, inW: i32, outW: i32,
+                       channels: i32, indexW: usize, weightW: usize, indexH: usize, weightH: usize, lo: i32, hi: i32): void {
+  const strip = stripPixels(outW, channels);
+  const pixel = <usize>channels << 2;
+  const runFrom = lo + 1;
+  const runTo = lo + 1 + (((hi - lo) >> 1) - 1) * 2; // pairs [runFrom, runTo), as bilinearRow2x
+  const x0 = load<i32>(indexW + (<usize>lo << 3));
+  const w = f32x4.splat(load<f32>(weightW + (<usize>lo << 3))), u = f32x4.splat(load<f32>(weightW + (<usize>lo << 3), 4));
+  const vectors = channels & ~3;
+  for (let xs = 0; xs < outW; xs += strip) {
+    const n = min(strip, outW - xs);
+    const first = load<i32>(indexW + (<usize>xs << 3));
+    const last = load<i32>(indexW + (<usize>(xs + n - 1) << 3), 4);
+    // Indices are absolute: address tmp as if it started at input pixel 0 (wrapping arithmetic).
+    const v = tmp - <usize>first * pixel;
+    for (let o = 0; o < outH; o++) {
+      const k = <usize>(o << 1) << 2;
+      const a = s + <usize>load<i32>(indexH + k) * inRow + <usize>first * pixel;
+      const b = s + <usize>load<i32>(indexH + k, 4) * inRow + <usize>first * pixel;
+      blend2(tmp, a, b, load<f32>(weightH + k), load<f32>(weightH + k, 4), (last - first + 1) * channels);
+      const row = d + <usize>o * outRow;
+      for (let x = xs, end = xs + n; x < end;) {
+        if (x >= runFrom && x + 1 < min(end, runTo) && ((x - runFrom) & 1) == 0) {
+          const src = v + <usize>(x0 + ((x - runFrom) >> 1)) * pixel;
+          const out = row + <usize>x * pixel;
+          let c: usize = 0;
+          for (; c < <usize>vectors << 2; c += 16) {
+            const B1 = f32x4.mul(w, v128.load(src + pixel + c));
+            v128.store(out + c, f32x4.add(f32x4.mul(u, v128.load(src + c)), B1));
+            v128.store(out + pixel + c, f32x4.add(B1, f32x4.mul(u, v128.load(src + (pixel << 1) + c))));
+          }
+          if (vectors < channels) {
+            blendSlice(out + c, v + c, pixel, 2, -1, indexW + (<usize>x << 3), weightW + (<usize>x << 3), channels - vectors);
+            blendSlice(out + pixel + c, v + c, pixel, 2, -1, indexW + (<usize>(x + 1) << 3), weightW + (<usize>(x + 1) << 3), channels - vectors);
+          }
+          x += 2;
+        } else {
+          blendSlice(row + <usize>x * pixel, v, pixel, 2, -1, indexW + (<usize>x << 3), weightW + (<usize>x << 3), channels);
+          x++;
+        }
+      }
+    }
+  }
+}
+
 /**
  * 2-D separable interpolation with a row cache: each output row blends K rows of the W-resampled
  * input, kept in a ring (lib/ring.ts; a row is resampled once per plane since the tables are
  * monotonic), so intermediates stay in L1 and each output row is written once. With one tap on H
  * (nearest) the W pass writes straight into the output. `ringRows` holds the slots' i32 row tags.
+ * `channels` > 1 is channels-last (a row is inW x channels floats): the W pass is then a blend of
+ * whole pixels, SIMD over the channels, and the H pass blends rows of outW x channels floats, in
+ * vertical strips (lib/ring.ts stripPixels) so the ring stays in L1.
  */
 export function separable2d(src: usize, dst: usize, ring: usize, ringRows: usize, planes: i32,
                             inH: i32, inW: i32, outH: i32, outW: i32,
                             tapsW: i32, indexW: usize, weightW: usize, periodLo: i32, periodHi: i32,
-                            tapsH: i32, indexH: usize, weightH: usize): void {
-  const inPlane = <usize>inH * <usize>inW << 2;
-  const outRow = <usize>outW << 2;
-  const inRow = <usize>inW << 2;
+                            tapsH: i32, indexH: usize, weightH: usize, channels: i32): void {
+  const inPlane = <usize>inH * <usize>inW * <usize>channels << 2;
+  const outRow = <usize>outW * <usize>channels << 2;
+  const inRow = <usize>inW * <usize>channels << 2;
   const mask = ringSlots(tapsH) - 1;
   const rowsFirst = ASC_FEATURE_SIMD && tapsH == 2 && tapsW == 2 && mirroredAdjacentRun(periodLo, periodHi, indexW, weightW);
   for (let p = 0; p < planes; p++) {
@@ -74,8 +136,12 @@ export function separable2d(src: usize, dst: usize, ring: usize, ringRows: usize
       // streamed output lines are slow to read back.
       for (let o = 0; o < outH; o++) {
         const r = load<i32>(indexH + (<usize>o << 2));
-        resampleRows(s + <usize>r * inRow, d + <usize>o * outRow, 1, inW, outW, tapsW, indexW, weightW, periodLo, periodHi);
+        resampleRow(s + <usize>r * inRow, d + <usize>o * outRow, inW, outW, channels, tapsW, indexW, weightW, periodLo, periodHi);
       }
+      continue;
+    }
+    if (rowsFirst && channels > 1) {
+      pixelsFirst2x(s, d, ring, inRow, outRow, outH, inW, outW, channels, indexW, weightW, indexH, weightH, periodLo, periodHi);
       continue;
     }
     if (rowsFirst) {
@@ -86,19 +152,27 @@ export function separable2d(src: usize, dst: usize, ring: usize, ringRows: usize
       }
       continue;
     }
-    for (let t = 0; t <= mask; t++) store<i32>(ringRows + (<usize>t << 2), -1);
-    for (let o = 0; o < outH; o++) {
-      const k = <usize>(o * tapsH) << 2;
-      for (let t = 0; t < tapsH; t++) {
-        const r = load<i32>(indexH + k + (<usize>t << 2));
-        const slot = ringRows + (<usize>(r & mask) << 2);
-        if (load<i32>(slot) != r) {
-          resampleRows(s + <usize>r * inRow, ring + <usize>(r & mask) * outRow, 1, inW, outW, tapsW, indexW, weightW, periodLo, periodHi);
-          store<i32>(slot, r);
+    // Channels-last rows are long: the ring holds strips of them (lib/ring.ts stripPixels).
+    const strip = stripPixels(outW, channels);
+    const ringRow = <usize>strip * <usize>channels << 2;
+    for (let x0 = 0; x0 < outW; x0 += strip) {
+      const n = min(strip, outW - x0);
+      for (let t = 0; t <= mask; t++) store<i32>(ringRows + (<usize>t << 2), -1);
+      for (let o = 0; o < outH; o++) {
+        const k = <usize>(o * tapsH) << 2;
+        for (let t = 0; t < tapsH; t++) {
+          const r = load<i32>(indexH + k + (<usize>t << 2));
+          const slot = ringRows + (<usize>(r & mask) << 2);
+          if (load<i32>(slot) != r) {
+            const row = ring + <usize>(r & mask) * ringRow;
+            if (channels == 1) resampleRows(s + <usize>r * inRow, row, 1, inW, outW, tapsW, indexW, weightW, periodLo, periodHi);
+            else blendAxis(s + <usize>r * inRow, row, 1, inW, n, channels, tapsW, indexW + (<usize>(x0 * tapsW) << 2), weightW + (<usize>(x0 * tapsW) << 2));
+            store<i32>(slot, r);
+          }
         }
+        // Ring slots are addressed as "row r & mask", so the blend reads index & mask: remap on the fly.
+        blendSlice(d + <usize>o * outRow + (<usize>(x0 * channels) << 2), ring, ringRow, tapsH, mask, indexH + k, weightH + k, n * channels);
       }
-      // Ring slots are addressed as "row r & mask", so the blend reads index & mask: remap on the fly.
-      blendSlice(d + <usize>o * outRow, ring, outRow, tapsH, mask, indexH + k, weightH + k, outW);
     }
   }
 }

@@ -47,9 +47,9 @@ function initializer(name, dims, data) {
   return [...packedInts(1, dims), ...int(2, ELEM_FLOAT), ...ld(8, name), ...ld(9, raw)];
 }
 
-function valueInfo(name, dims) {
+function valueInfo(name, dims, elem = ELEM_FLOAT) {
   const shape = dims.flatMap((d) => ld(1, int(1, d)));
-  const tensorType = [...int(1, ELEM_FLOAT), ...ld(2, shape)];
+  const tensorType = [...int(1, elem), ...ld(2, shape)];
   return [...ld(1, name), ...ld(2, ld(1, tensorType))];
 }
 
@@ -59,8 +59,8 @@ function model({ nodes, initializers = [], inputs, outputs, opset = 13 }) {
     ...initializers.flatMap((t) => ld(5, t)),
     ...inputs.flatMap((v) => ld(11, v)), ...outputs.flatMap((v) => ld(12, v)),
   ];
-  // ir_version 7 goes with opset 13.
-  return Uint8Array.from([...int(1, 7), ...ld(2, 'upsample-wasm bench'), ...ld(7, graph), ...ld(8, [...ld(1, ''), ...int(2, opset)])]);
+  // ir_version 7 goes with opset 13, 9 with opset 19.
+  return Uint8Array.from([...int(1, opset >= 19 ? 9 : 7), ...ld(2, 'upsample-wasm bench'), ...ld(7, graph), ...ld(8, [...ld(1, ''), ...int(2, opset)])]);
 }
 
 // ---- the benchmark's models ----
@@ -80,6 +80,21 @@ export function resizeModel(shape, scale, mode) {
     initializers: [initializer('scales', [4], [1, 1, scale, scale])],
     inputs: [valueInfo('X', shape)],
     outputs: [valueInfo('Y', [n, c, h * scale, w * scale])],
+  });
+}
+
+/** ONNX element types by our array names (onnx.proto TensorProto.DataType). */
+export const ONNX_ELEM = { float32: 1, uint8: 2, int8: 3, uint16: 4, int16: 5, int32: 6, float16: 10 };
+
+/** Resize (opset 19) with `scales` over every axis and ONNX's attributes as given, on `elem` tensors. */
+export function resizeModelWith({ shape, scales, attrs, elem = 'float32' }) {
+  const out = shape.map((d, i) => Math.floor(d * scales[i]));
+  return model({
+    nodes: [node('Resize', ['X', '', 'scales'], ['Y'], attrs)],
+    initializers: [initializer('scales', [scales.length], scales)],
+    inputs: [valueInfo('X', shape, ONNX_ELEM[elem])],
+    outputs: [valueInfo('Y', out, ONNX_ELEM[elem])],
+    opset: 19,
   });
 }
 

@@ -8,7 +8,7 @@
 import { prepareConv } from './conv/plan.js';
 import { prepareResizeImage } from './image.js';
 import { chooseBuild, loadBuild, loadedModule } from './init.js';
-import { prepareInterpolate } from './interpolate.js';
+import { interpolateCopies, prepareInterpolate } from './interpolate.js';
 import { jsExecutor } from './js/executor.js';
 import { runConv } from './js/conv.js';
 import { runResizeImage } from './js/image.js';
@@ -17,8 +17,9 @@ import { runResize } from './js/resize.js';
 import { runShuffle } from './js/shuffle.js';
 import { operation, operations, type SyncOperations } from './ops.js';
 import { startPool, type Pool, type PoolOptions } from './pool/index.js';
-import { prepareResize, prepareTfResize } from './resize.js';
+import { prepareResize, prepareTfResize, resizeCopies } from './resize.js';
 import { prepareShuffle } from './shuffle.js';
+import { typedBackends, type WithTypes } from './typed.js';
 import { stageConv } from './wasm/conv.js';
 import { wasmExecutor } from './wasm/executor.js';
 import { stageResizeImage } from './wasm/image.js';
@@ -28,8 +29,9 @@ import { engineHasSimd, type Build } from './wasm/load.js';
 import { allocResident, type ResidentTensor } from './wasm/resident.js';
 import { stageShuffle } from './wasm/shuffle.js';
 
-export type { Tensor } from './tensor.js';
-export type { InterpolateMode, InterpolateOptions } from './interpolate.js';
+export type { Tensor, TensorInput } from './tensor.js';
+export type { TensorData } from './dtype.js';
+export type { InterpolateLayout, InterpolateMode, InterpolateOptions } from './interpolate.js';
 export type { ConvOptions, ConvTransposeOptions } from './conv/rules.js';
 export type { ShuffleOptions } from './shuffle.js';
 export type { ResizeOptions, TfResizeOptions } from './resize.js';
@@ -41,10 +43,10 @@ export { init, backendInfo } from './init.js';
 export type { ResidentTensor } from './wasm/resident.js';
 export type { Pool, PoolCallOptions, PoolCloseOptions, PoolOperations, PoolOptions } from './pool/index.js';
 
-const interpolateBackends = { wasm: stageInterpolate, js: runInterpolate };
+const interpolateBackends = typedBackends({ wasm: stageInterpolate, js: runInterpolate }, interpolateCopies);
 const convBackends = { wasm: stageConv, js: runConv };
 const shuffleBackends = { wasm: stageShuffle, js: runShuffle };
-const resizeBackends = { wasm: stageResize, js: runResize };
+const resizeBackends = typedBackends({ wasm: stageResize, js: runResize }, resizeCopies);
 
 /** Every operation, once: how a call is validated and planned, and how each backend runs the plan. */
 const OPERATIONS = {
@@ -63,10 +65,16 @@ const OPERATIONS = {
   resizeNearestNeighbor: operation(prepareTfResize(false), resizeBackends),
 };
 
-/** The operations, synchronous: the package root's, `js`, and those of `createOperations`. */
-export type Operations = SyncOperations<typeof OPERATIONS>;
+/** The table's operations as bound (typed operations take and return TensorData in general). */
+export type TableOperations = SyncOperations<typeof OPERATIONS>;
 
-const root: Operations = operations(OPERATIONS, wasmExecutor(loadedModule));
+/**
+ * The operations, synchronous: the package root's, `js`, and those of `createOperations`.
+ * interpolate, resize and the TF entries return a tensor of their input's element type.
+ */
+export type Operations = WithTypes<TableOperations>;
+
+const root = operations(OPERATIONS, wasmExecutor(loadedModule)) as unknown as Operations;
 
 /** F.interpolate: resize the spatial dimensions of an (N, C, ...) tensor, in WebAssembly. */
 export const interpolate: Operations['interpolate'] = root.interpolate;
@@ -100,7 +108,7 @@ export function allocTensor(shape: number[], data?: ArrayLike<number>): Resident
 }
 
 /** The same operations in plain JavaScript: no WebAssembly, no init(). */
-export const js: Operations = operations(OPERATIONS, jsExecutor);
+export const js = operations(OPERATIONS, jsExecutor) as unknown as Operations;
 
 /** Starts a pool of worker threads sharing one memory (or the one-thread fallback): the operations, asynchronous. */
 export function createPool(options?: PoolOptions): Promise<Pool> {
@@ -125,7 +133,7 @@ export async function createOperations(options: { build?: Build } = {}): Promise
   if (options === null || typeof options !== 'object') throw new TypeError('createOperations: options must be an object');
   const build = chooseBuild({ build: options.build }, engineHasSimd());
   const module = await loadBuild(build, true);
-  const ops = operations(OPERATIONS, wasmExecutor(() => module));
+  const ops = operations(OPERATIONS, wasmExecutor(() => module)) as unknown as Operations;
   return {
     ...ops,
     build,

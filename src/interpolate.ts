@@ -5,7 +5,9 @@
 import { adaptiveEnd, adaptiveStart, axisTableFor, identityTable, periodTwoRun, type AxisTable } from './rules/pytorch.js';
 import type { Prepared } from './ops.js';
 import { PlanCache } from './plan-cache.js';
-import { checkBoolean, checkElementCount, checkOut, checkTensor, formatShape, readOptions, tensorOutput, type Tensor } from './tensor.js';
+import { axisPasses, resizeCopies, type ResizePlan } from './resize.js';
+import type { TensorData } from './dtype.js';
+import { checkBoolean, checkElementCount, checkOut, checkTensor, formatShape, readOptions, typedOutput, type Tensor } from './tensor.js';
 
 export type { AxisTable } from './rules/pytorch.js';
 
@@ -24,11 +26,19 @@ export interface InterpolateOptions {
   recomputeScaleFactor?: boolean;
   /** Anti-aliasing when downsampling: bilinear and bicubic on 4-D input only. */
   antialias?: boolean;
-  /** A tensor of exactly the result's shape to write into (it is returned). */
-  out?: Tensor;
+  /**
+   * 'nchw' (default): (N, C, ...spatial), as PyTorch. 'nhwc': channels last, (N, ...spatial, C),
+   * computed in that layout (the same values as the NCHW result, permuted).
+   */
+  layout?: InterpolateLayout;
+  /** A tensor of exactly the result's shape and the input's element type to write into (it is returned). */
+  out?: Tensor<TensorData>;
 }
 
-const OPTION_NAMES = ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor', 'antialias', 'out'] as const;
+export type InterpolateLayout = 'nchw' | 'nhwc';
+
+const OPTION_NAMES = ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor', 'antialias', 'layout', 'out'] as const;
+const LAYOUTS: readonly InterpolateLayout[] = ['nchw', 'nhwc'];
 const MODES: readonly InterpolateMode[] = ['nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'trilinear', 'area'];
 /** The rank each interpolating mode needs; index modes take any of 3-D, 4-D, 5-D. */
 const MODE_RANK: Partial<Record<InterpolateMode, number>> = { linear: 3, bilinear: 4, bicubic: 4, trilinear: 5 };
@@ -69,7 +79,17 @@ export interface AreaPlan extends PlanBase {
   globalMean: boolean;
 }
 
-export type InterpolatePlan = SeparablePlan | AreaPlan;
+/**
+ * Channels last: the same per-axis tables as a SeparablePlan, run as resize's axis passes with the
+ * channels as the innermost stride (the 2-D kernel's channels, or blendAxis's inner).
+ */
+export interface ChannelsLastPlan {
+  kind: 'passes';
+  outputShape: number[];
+  resize: ResizePlan;
+}
+
+export type InterpolatePlan = SeparablePlan | AreaPlan | ChannelsLastPlan;
 
 // ---- options ----
 
@@ -86,14 +106,21 @@ function spatialList(value: number | number[], dims: number, what: string, inSha
 
 /** What an interpolate call reads. */
 export interface InterpolateInputs {
-  input: Float32Array;
+  input: TensorData;
+}
+
+/** Whether a plan only copies elements (nearest): then every element type is exact, as it is. */
+export function interpolateCopies(plan: InterpolatePlan): boolean {
+  if (plan.kind === 'passes') return resizeCopies(plan.resize);
+  return plan.kind === 'separable' && plan.axes.every((t) => t.taps === 1);
 }
 
 const plans = new PlanCache<InterpolatePlan>();
 
 /** interpolate's table entry: reads the call once, validates it, plans it (remembered by shape and options). */
-export function prepareInterpolate(inputArg: Tensor, optionsArg: InterpolateOptions): Prepared<Tensor, InterpolatePlan, InterpolateInputs> {
-  const input = checkTensor(inputArg, 'input');
+export function prepareInterpolate(inputArg: Tensor<TensorData>, optionsArg: InterpolateOptions):
+  Prepared<Tensor<TensorData>, InterpolatePlan, InterpolateInputs> {
+  const input = checkTensor(inputArg, 'input', true);
   const options = readOptions(optionsArg, OPTION_NAMES, 'interpolate', 'with size or scaleFactor');
   const { out: outArg, ...rest } = options;
   let key: string | undefined;
@@ -103,12 +130,32 @@ export function prepareInterpolate(inputArg: Tensor, optionsArg: InterpolateOpti
     key = undefined; // not plain data (a BigInt, a cycle): let planInterpolate refuse it
   }
   const plan = key === undefined ? planInterpolate(input, rest) : plans.get(key, () => planInterpolate(input, rest));
-  const out = checkOut(outArg, plan.outputShape, [input]);
-  return { plan, inputs: { input: input.data }, allocate: () => tensorOutput(plan.outputShape, out, input.data) };
+  const out = checkOut(outArg, plan.outputShape, [input], input.data);
+  return { plan, inputs: { input: input.data }, allocate: () => typedOutput(plan.outputShape, out, input.data) };
 }
 
-/** Validates everything PyTorch checks and builds the plan; throws before any work. */
-export function planInterpolate(input: Tensor, options: Omit<InterpolateOptions, 'out'>): InterpolatePlan {
+/**
+ * Validates everything PyTorch checks and builds the plan; throws before any work. Channels-last
+ * input is validated and planned as its NCHW permutation (the same refusals and tables), then
+ * laid out as axis passes over (N, ...spatial, C).
+ */
+export function planInterpolate(input: Tensor<TensorData>, options: Omit<InterpolateOptions, 'out'>): InterpolatePlan {
+  const { layout = 'nchw', ...rest } = options;
+  if (!LAYOUTS.includes(layout)) {
+    throw new RangeError(`interpolate: unknown layout '${String(layout)}'; expected one of ${LAYOUTS.join(' | ')}`);
+  }
+  const shape = input.shape;
+  if (layout === 'nchw' || shape.length < 3) return planChannelsFirst(input, rest);
+  const last = shape.length - 1;
+  const plan = planChannelsFirst({ data: input.data, shape: [shape[0], shape[last], ...shape.slice(1, last)] }, rest);
+  if (plan.kind === 'area') throw new Error("interpolate: mode 'area' with layout 'nhwc' is not supported; permute to NCHW");
+  const outSpatial = plan.outputShape.slice(2);
+  const outputShape = [shape[0], ...outSpatial, shape[last]];
+  const axes = outSpatial.map((_, i) => ({ axis: 1 + i, table: plan.axes[3 - plan.rank + i] }));
+  return { kind: 'passes', outputShape, resize: axisPasses(shape, outputShape, axes) };
+}
+
+function planChannelsFirst(input: Tensor<TensorData>, options: Omit<InterpolateOptions, 'out' | 'layout'>): SeparablePlan | AreaPlan {
   const mode = options.mode ?? 'nearest';
   if (!MODES.includes(mode)) {
     throw new RangeError(`interpolate: unknown mode '${String(mode)}'; expected one of ${MODES.join(' | ')}`);

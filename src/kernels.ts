@@ -24,6 +24,7 @@ export const KERNELS = {
   separable2d: {
     src: ptr, dst: ptr, ring: ptr, ringRows: ptr, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32,
     tapsW: i32, indexW: ptr, weightW: ptr, periodLo: i32, periodHi: i32, tapsH: i32, indexH: ptr, weightH: ptr,
+    channels: i32,
   },
   areaPool: {
     src: ptr, dst: ptr, planes: i32, inD: i32, inH: i32, inW: i32, outD: i32, outH: i32, outW: i32,
@@ -56,6 +57,8 @@ export const KERNELS = {
   },
   // assembly/resize.ts
   fillOutside: { dst: ptr, outer: i32, len: i32, inner: i32, outside: ptr, valueBits: i32 },
+  // assembly/convert.ts
+  narrow: { src: ptr, dst: ptr, length: i32, type: i32 },
   // assembly/shuffle.ts
   pixelShuffle: { src: ptr, dst: ptr, planes: i32, r: i32, height: i32, width: i32, upscale: bool },
 } as const satisfies Record<string, Record<string, ArgType>>;

@@ -9,11 +9,12 @@
 // so validation, size checks, `out` and resident tensors behave the same on every path.
 
 import { takeCallOptions, type CallControl } from './pool/call.js';
+import type { TensorData } from './dtype.js';
 import type { Layout } from './wasm/module.js';
 import type { Staged } from './wasm/staged.js';
 
-/** The arrays a result is written into: float tensors, or 8-bit images. */
-export type OutputArray = Float32Array | Uint8ClampedArray;
+/** The arrays a result is written into: tensors of any element type, or 8-bit images. */
+export type OutputArray = TensorData;
 
 /** How one kind of call runs on each backend: staging for WebAssembly, loops for plain JS. */
 export interface Backends<P, I> {

@@ -9,7 +9,8 @@ import { PlanCache } from './plan-cache.js';
 import { planResize, type ResizeAxis, type ResizeOptions } from './rules/onnx.js';
 import { identityTable, periodTwoRun, type AxisTable } from './rules/pytorch.js';
 import { planResizeBilinear, planResizeNearestNeighbor, type TfResizeOptions } from './rules/tf.js';
-import { checkOut, checkTensor, product, tensorOutput, type Tensor } from './tensor.js';
+import type { TensorData } from './dtype.js';
+import { checkOut, checkTensor, product, typedOutput, type Tensor } from './tensor.js';
 
 export type { ResizeOptions } from './rules/onnx.js';
 export type { TfResizeOptions } from './rules/tf.js';
@@ -44,7 +45,12 @@ export interface ResizePlan {
 
 /** What a resize reads. */
 export interface ResizeInputs {
-  input: Float32Array;
+  input: TensorData;
+}
+
+/** Whether a plan only copies elements (nearest, fills of 0): then every element type is exact, as it is. */
+export function resizeCopies(plan: ResizePlan): boolean {
+  return plan.passes.every((p) => p.table.taps === 1) && plan.fills.every((f) => f.value === 0);
 }
 
 /** The passes and fills for a rule module's axes (none: one identity pass, a copy). */
@@ -75,9 +81,9 @@ function snapshot<T>(options: T): T {
   return options !== null && typeof options === 'object' ? { ...options } : options;
 }
 
-function prepared(input: Tensor, plan: ResizePlan, outArg: unknown): Prepared<Tensor, ResizePlan, ResizeInputs> {
-  const out = checkOut(outArg, plan.outputShape, [input]);
-  return { plan, inputs: { input: input.data }, allocate: () => tensorOutput(plan.outputShape, out, input.data) };
+function prepared(input: Tensor<TensorData>, plan: ResizePlan, outArg: unknown): Prepared<Tensor<TensorData>, ResizePlan, ResizeInputs> {
+  const out = checkOut(outArg, plan.outputShape, [input], input.data);
+  return { plan, inputs: { input: input.data }, allocate: () => typedOutput(plan.outputShape, out, input.data) };
 }
 
 const plans = new PlanCache<ResizePlan>();
@@ -95,8 +101,8 @@ function cached(op: string, shape: number[], options: unknown, extra: unknown, b
 }
 
 /** `resize`'s table entry: ONNX Resize (opset 19) on a float32 tensor of any rank. */
-export function prepareResize(inputArg: Tensor, optionsArg: ResizeOptions): Prepared<Tensor, ResizePlan, ResizeInputs> {
-  const input = checkTensor(inputArg, 'input');
+export function prepareResize(inputArg: Tensor<TensorData>, optionsArg: ResizeOptions): Prepared<Tensor<TensorData>, ResizePlan, ResizeInputs> {
+  const input = checkTensor(inputArg, 'input', true);
   const options = snapshot(optionsArg);
   const plan = cached('resize', input.shape, options, null, () => {
     const rules = planResize(input.shape, options);
@@ -105,13 +111,14 @@ export function prepareResize(inputArg: Tensor, optionsArg: ResizeOptions): Prep
   return prepared(input, plan, options?.out);
 }
 
-type TfFunction = (images: Tensor, size: [number, number], options?: TfResizeOptions) => Prepared<Tensor, ResizePlan, ResizeInputs>;
+type TfFunction = (images: Tensor<TensorData>, size: [number, number], options?: TfResizeOptions) =>
+  Prepared<Tensor<TensorData>, ResizePlan, ResizeInputs>;
 
 /** The table entry of TensorFlow's resizeBilinear (bilinear) or resizeNearestNeighbor, NHWC. */
 export function prepareTfResize(bilinear: boolean): TfFunction {
   const rules = bilinear ? planResizeBilinear : planResizeNearestNeighbor;
   return (imagesArg, sizeArg, optionsArg) => {
-    const images = checkTensor(imagesArg, 'images');
+    const images = checkTensor(imagesArg, 'images', true);
     const options = snapshot(optionsArg);
     const size = Array.isArray(sizeArg) ? sizeArg.slice() : sizeArg;
     const plan = cached(bilinear ? 'bilinear' : 'nearest', images.shape, options, size, () => {

@@ -8,3 +8,11 @@ export function ringSlots(taps: number): number {
   while (slots < taps) slots *= 2;
   return slots;
 }
+
+/** Floats of one strip of a channels-last 2-D pass (assembly/lib/ring.ts stripPixels must agree). */
+const STRIP_FLOATS = 2048;
+
+/** Output pixels a 2-D pass resamples at a time: whole rows for one channel, strips channels-last. */
+export function stripPixels(outW: number, channels: number): number {
+  return channels <= 1 ? outW : Math.min(outW, Math.max(1, Math.floor(STRIP_FLOATS / channels)));
+}

@@ -1,11 +1,22 @@
 // Tensors and the argument checks every operation shares (src/ holds validation once; both
 // backends run only after these pass).
 
-/** A dense, row-major float32 tensor, batch first and channels second, as in PyTorch. */
-export interface Tensor {
-  data: Float32Array;
+import { isTensorData, sameType, tensorDataNames, type TensorData } from './dtype.js';
+
+/**
+ * A dense, row-major tensor, batch first and channels second, as in PyTorch: float32, or for
+ * interpolate, resize and the TF entries any of TensorData (src/dtype.ts).
+ */
+export interface Tensor<D extends TensorData = Float32Array> {
+  data: D;
   shape: number[];
 }
+
+/**
+ * What typed operations take: a Tensor, or an object with `dims` instead of `shape`
+ * (onnxruntime-web/-node and transformers.js tensors), used as it is.
+ */
+export type TensorInput<D extends TensorData = Float32Array> = Tensor<D> | { data: D; dims: readonly number[] };
 
 /** The largest element count an operation accepts: 2^31 - 1 bytes of float32 (2 GiB). */
 export const MAX_ELEMENTS = Math.floor((2 ** 31 - 1) / 4);
@@ -23,22 +34,29 @@ export function formatShape(shape: readonly number[]): string {
 /**
  * Checks that `value` is a Tensor whose data matches its shape. Returns a snapshot (`data` and a
  * copy of `shape`, each read once): operations compute from it, so a getter or a later change of
- * the caller's object cannot swap the arrays between validation and work.
+ * the caller's object cannot swap the arrays between validation and work. Without `shape`, a
+ * `dims` array is the shape (onnxruntime's and transformers.js's Tensor: taken as they are, no
+ * copy of the data). `typed`: any TensorData, not only Float32Array.
  */
-export function checkTensor(value: unknown, name: string): Tensor {
+export function checkTensor(value: unknown, name: string): Tensor;
+export function checkTensor(value: unknown, name: string, typed: true): Tensor<TensorData>;
+export function checkTensor(value: unknown, name: string, typed = false): Tensor<TensorData> {
+  const kind = typed ? 'a typed array' : 'Float32Array';
   if (value === null || typeof value !== 'object') {
-    throw new TypeError(`${name} must be a Tensor { data: Float32Array, shape: number[] }, but got ${value === null ? 'null' : typeof value}`);
+    throw new TypeError(`${name} must be a Tensor { data: ${kind}, shape: number[] }, but got ${value === null ? 'null' : typeof value}`);
   }
   if (ArrayBuffer.isView(value)) {
-    throw new TypeError(`${name} must be a Tensor { data: Float32Array, shape: number[] }, but got a bare ${value.constructor.name}; pass { data, shape }`);
+    throw new TypeError(`${name} must be a Tensor { data: ${kind}, shape: number[] }, but got a bare ${value.constructor.name}; pass { data, shape }`);
   }
-  const { data, shape: shapeArg } = value as Partial<Tensor>;
+  const { data, shape: shapeProp, dims } = value as { data?: unknown; shape?: unknown; dims?: unknown };
+  const shapeArg = shapeProp === undefined ? dims : shapeProp;
   // A copy, so the checks and the work see the same dimensions.
   const shape = Array.isArray(shapeArg) ? shapeArg.slice() : shapeArg;
-  if (!(data instanceof Float32Array)) {
+  if (typed ? !isTensorData(data) : !(data instanceof Float32Array)) {
     const got = data === undefined ? 'undefined' : (data as object)?.constructor?.name ?? typeof data;
-    throw new TypeError(`${name}.data must be a Float32Array, but got ${got}`);
+    throw new TypeError(`${name}.data must be ${typed ? `one of ${tensorDataNames()}` : 'a Float32Array'}, but got ${got}`);
   }
+  const array = data as TensorData;
   if (!Array.isArray(shape)) {
     throw new TypeError(`${name}.shape must be an array of integers, but got ${shape === undefined ? 'undefined' : typeof shape}`);
   }
@@ -52,14 +70,14 @@ export function checkTensor(value: unknown, name: string): Tensor {
     }
   }
   const n = checkElementCount(shape, `${name}.shape`);
-  if (data.length !== n) {
-    if (isDetached(data)) {
+  if (array.length !== n) {
+    if (isDetached(array)) {
       throw new TypeError(`${name}.data is a view of a detached ArrayBuffer (for example WebAssembly memory that ` +
         `grew after the view was taken), but ${name}.shape ${formatShape(shape)} needs ${n} elements; take the view again`);
     }
-    throw new RangeError(`${name}.data has ${data.length} elements but ${name}.shape ${formatShape(shape)} needs ${n}`);
+    throw new RangeError(`${name}.data has ${array.length} elements but ${name}.shape ${formatShape(shape)} needs ${n}`);
   }
-  return { data, shape: shape.slice() };
+  return { data: array, shape: shape.slice() };
 }
 
 /**
@@ -75,7 +93,7 @@ export function checkElementCount(shape: readonly number[], name: string): numbe
 }
 
 /** Whether a view's buffer was detached (transferred, or WebAssembly memory that grew). */
-function isDetached(data: Float32Array): boolean {
+function isDetached(data: ArrayBufferView): boolean {
   // ArrayBuffer.prototype.detached is recent (Node 22); constructing a view works everywhere.
   try {
     new Uint8Array(data.buffer, 0, 0);
@@ -86,25 +104,33 @@ function isDetached(data: Float32Array): boolean {
 }
 
 /** A caller's `out`: the object returned as the result, and its data as read once. */
-export interface OutTarget {
-  result: Tensor;
-  data: Float32Array;
+export interface OutTarget<D extends TensorData = Float32Array> {
+  result: Tensor<D>;
+  data: D;
 }
 
-/** Checks an `out` tensor against the result's shape, and that it does not overlap the inputs. */
-export function checkOut(out: unknown, shape: readonly number[], inputs: readonly Tensor[]): OutTarget | undefined {
+/**
+ * Checks an `out` tensor against the result's shape, and that it does not overlap the inputs;
+ * with `like` (a typed operation's input), that it has the input's element type.
+ */
+export function checkOut(out: unknown, shape: readonly number[], inputs: readonly Tensor[]): OutTarget | undefined;
+export function checkOut(out: unknown, shape: readonly number[], inputs: readonly Tensor<TensorData>[], like: TensorData): OutTarget<TensorData> | undefined;
+export function checkOut(out: unknown, shape: readonly number[], inputs: readonly Tensor<TensorData>[], like?: TensorData): OutTarget<TensorData> | undefined {
   if (out === undefined) return undefined;
-  const t = checkTensor(out, 'out');
+  const t = like ? checkTensor(out, 'out', true) : checkTensor(out, 'out');
+  if (like && t.data.constructor !== like.constructor) {
+    throw new TypeError(`out.data must be a ${like.constructor.name}, the input's type, but got ${t.data.constructor.name}`);
+  }
   if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
     throw new RangeError(`out has shape ${formatShape(t.shape)} but the result has shape ${formatShape(shape)}`);
   }
   for (const input of inputs) {
     if (overlaps(t.data, input.data)) throw new Error('out must not share memory with an input');
   }
-  return { result: out as Tensor, data: t.data };
+  return { result: out as Tensor<TensorData>, data: t.data };
 }
 
-function overlaps(a: Float32Array, b: Float32Array): boolean {
+function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
   if (a.buffer !== b.buffer) return false;
   return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 }
@@ -157,6 +183,16 @@ export function checkInteger(v: unknown, name: string, min: number): void {
   }
 }
 
+/** Inputs and result fit together in what one call supports (staged as float32, side by side). */
+function checkCallSize(shape: readonly number[], present: readonly TensorData[]): void {
+  const n = product(shape);
+  const total = present.reduce((sum, data) => sum + data.length, n);
+  if (total > MAX_ELEMENTS) {
+    throw new RangeError(`the inputs (${present.map((d) => d.length).join(' + ')} elements) and the output ${formatShape(shape)} ` +
+      `(${n} elements) together need ${total * 4} bytes, more than the ${MAX_ELEMENTS * 4} one call supports`);
+  }
+}
+
 /**
  * The array a result is written to and the tensor returned: the caller's `out`, or a fresh one.
  * With the call's inputs, first checks that inputs and result fit together in what one call
@@ -166,13 +202,17 @@ export function checkInteger(v: unknown, name: string, min: number): void {
 export function tensorOutput(shape: number[], out: OutTarget | undefined, ...inputs: Array<Float32Array | undefined>):
   { output: Float32Array; result: Tensor } {
   const n = product(shape);
-  const present = inputs.filter((d): d is Float32Array => d !== undefined);
-  const total = present.reduce((sum, data) => sum + data.length, n);
-  if (total > MAX_ELEMENTS) {
-    throw new RangeError(`the inputs (${present.map((d) => d.length).join(' + ')} elements) and the output ${formatShape(shape)} ` +
-      `(${n} elements) together need ${total * 4} bytes, more than the ${MAX_ELEMENTS * 4} one call supports`);
-  }
+  checkCallSize(shape, inputs.filter((d): d is Float32Array => d !== undefined));
   if (out) return { output: out.data, result: out.result };
   const data = new Float32Array(n);
+  return { output: data, result: { data, shape } };
+}
+
+/** tensorOutput for a typed operation: the result has the input's element type. */
+export function typedOutput(shape: number[], out: OutTarget<TensorData> | undefined, input: TensorData):
+  { output: TensorData; result: Tensor<TensorData> } {
+  checkCallSize(shape, [input]);
+  if (out) return { output: out.data, result: out.result };
+  const data = sameType(input, product(shape));
   return { output: data, result: { data, shape } };
 }

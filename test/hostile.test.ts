@@ -77,7 +77,7 @@ function hostileTensors(name: string, shape: number[]): Array<{ what: string; va
     { what: 'an object without data or shape', value: () => ({}), type: TypeError, message: data },
     { what: 'an object without shape', value: () => ({ data: f32() }), type: TypeError, message: shp },
     { what: 'a bare Float32Array', value: () => f32(), type: TypeError, message: new RegExp(`\\b${name} must be a Tensor .* but got a bare Float32Array`) },
-    { what: 'Float64Array data', value: () => ({ data: new Float64Array(n), shape }), type: TypeError, message: /\.data must be a Float32Array, but got Float64Array/ },
+    { what: 'Float64Array data', value: () => ({ data: new Float64Array(n), shape }), type: TypeError, message: /\.data must be (a Float32Array|one of Float32Array, .*), but got Float64Array/ },
     { what: 'plain-array data', value: () => ({ data: Array.from({ length: n }, () => 0), shape }), type: TypeError, message: data },
     { what: 'Uint8Array data', value: () => ({ data: new Uint8Array(n), shape }), type: TypeError, message: data },
     { what: 'null data', value: () => ({ data: null, shape }), type: TypeError, message: data },
@@ -108,7 +108,10 @@ function buildRows(): Row[] {
 
   for (const op of OPS) {
     const v = VALID[op];
-    for (const h of hostileTensors('input', v.input)) add(op, `input: ${h.what}`, () => argsFor(op, { input: h.value() }), h.type, h.message);
+    for (const h of hostileTensors('input', v.input)) {
+      if (op === 'interpolate' && h.what === 'Uint8Array data') continue; // a typed operation takes it (test/dtypes.test.ts)
+      add(op, `input: ${h.what}`, () => argsFor(op, { input: h.value() }), h.type, h.message);
+    }
     if (op === 'interpolate' || isConv(op)) {
       add(op, 'input: undefined', () => argsFor(op, { input: undefined }), TypeError, /\binput\b/);
     }

@@ -39,7 +39,7 @@ describe('cutting a call into chunks', () => {
     const [planes, outH, outW, tapsH] = [3, 80, 74, 4];
     const dst = 4096;
     const whole = call('separable2d', { src: 0, dst, ring: 0, ringRows: 0, planes, inH: 40, inW: 37, outH, outW,
-      tapsW: 4, indexW: 0, weightW: 0, periodLo: 0, periodHi: 0, tapsH, indexH: 0, weightH: 0 });
+      tapsW: 4, indexW: 0, weightW: 0, periodLo: 0, periodHi: 0, tapsH, indexH: 0, weightH: 0, channels: 1 });
     const chunks = splitCall(whole, 2, 4, scratch());
     expect(chunks.length).toBe(Math.floor((planes * outH) / (8 * tapsH))); // 7: rows of at least 8 * tapsH
     let next = 0;

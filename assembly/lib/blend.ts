@@ -6,7 +6,7 @@
 
 import { madd } from './simd';
 
-@inline function blend2(dst: usize, a: usize, b: usize, w0: f32, w1: f32, n: i32): void {
+@inline export function blend2(dst: usize, a: usize, b: usize, w0: f32, w1: f32, n: i32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const v0 = f32x4.splat(w0);

@@ -9,7 +9,9 @@
 // one ulp.
 
 import type { AreaPlan, AxisTable, InterpolateInputs, InterpolatePlan, SeparablePlan } from '../interpolate.js';
+import { sameType } from '../dtype.js';
 import { ringSlots } from '../ring.js';
+import { runResize } from './resize.js';
 
 const f32 = Math.fround;
 
@@ -162,8 +164,9 @@ function separable(plan: SeparablePlan, input: Float32Array, output: Float32Arra
   const [axisD, axisH, axisW] = plan.axes;
   const inPlane = inD * inH * inW;
   const outPlane = outD * outH * outW;
-  const tmpA = new Float32Array(plan.tmpA);
-  const tmpB = new Float32Array(plan.tmpB);
+  // Of the input's type: index-only plans on other types (src/js/convert.ts) copy through them.
+  const tmpA = sameType(input, plan.tmpA) as Float32Array;
+  const tmpB = sameType(input, plan.tmpB) as Float32Array;
   for (let p = 0; p < plan.planes; p += plan.chunk) {
     const n = Math.min(plan.chunk, plan.planes - p);
     const s = p * inPlane;
@@ -215,7 +218,9 @@ function planeMean(plan: AreaPlan, input: Float32Array, output: Float32Array): v
 }
 
 /** interpolate's plain-JS backend. */
-export function runInterpolate(plan: InterpolatePlan, { input }: InterpolateInputs, output: Float32Array): void {
-  if (plan.kind === 'area') (plan.globalMean ? planeMean : areaPool)(plan, input, output);
+export function runInterpolate(plan: InterpolatePlan, inputs: InterpolateInputs, output: Float32Array): void {
+  const input = inputs.input as Float32Array; // or another type, for index-only plans (src/js/convert.ts)
+  if (plan.kind === 'passes') runResize(plan.resize, { input }, output);
+  else if (plan.kind === 'area') (plan.globalMean ? planeMean : areaPool)(plan, input, output);
   else separable(plan, input, output);
 }

@@ -1,6 +1,9 @@
 // The pool's options and public type, their validation, and whether this engine can run threads.
 
-import type { Operations } from '../index.js';
+import type { TableOperations } from '../index.js';
+import type { TensorData } from '../dtype.js';
+import type { Tensor, TensorInput } from '../tensor.js';
+import type { TypedName } from '../typed.js';
 import { readOptions } from '../tensor.js';
 import { engineHasRelaxedSimd, engineHasSimd, type SharedBuild } from '../wasm/load.js';
 import type { ResidentTensor } from '../wasm/resident.js';
@@ -57,13 +60,18 @@ type LastIndex<A extends unknown[]> = Required<A> extends [...infer Head, unknow
 type WithCallOptions<O> = O extends object ? O & PoolCallOptions : O;
 /** The parameters with the pool's per-call options added to the options object. */
 type PoolParameters<A extends unknown[]> = { [I in keyof A]: I extends `${LastIndex<A>}` ? WithCallOptions<A[I]> : A[I] };
+type Rest<F> = F extends (input: never, ...rest: infer R) => unknown ? R : never;
 type Async<F> = F extends (...args: infer A) => infer R ? (...args: PoolParameters<A>) => Promise<R> : never;
 
 /**
  * The operations of the package root, returning Promises (refusals reject). Each options object
  * also takes `signal` and `timeout` (PoolCallOptions), e.g. `pool.interpolate(x, { size, signal })`.
  */
-export type PoolOperations = { [K in keyof Operations]: Async<Operations[K]> };
+export type PoolOperations = {
+  [K in keyof TableOperations]: K extends TypedName
+    ? <D extends TensorData = Float32Array>(input: TensorInput<D>, ...rest: PoolParameters<Rest<TableOperations[K]>>) => Promise<Tensor<D>>
+    : Async<TableOperations[K]>;
+};
 
 export interface Pool extends PoolOperations {
   /** Threads that run kernels (1 when falling back to the calling thread). */

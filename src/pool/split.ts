@@ -8,8 +8,9 @@
 // single-thread call, so the results are bit-identical.
 
 import { CHANNEL_BLOCK, PHASE, PHASE_FIELDS } from '../conv/phases.js';
+import { NARROW_BYTES } from '../dtype.js';
 import { call, type KernelArgs, type KernelCall } from '../kernels.js';
-import { ringSlots } from '../ring.js';
+import { ringSlots, stripPixels } from '../ring.js';
 import type { Layout } from '../wasm/module.js';
 
 /** Contiguous ranges [start, end) splitting `units` into at most `parts` near-equal pieces. */
@@ -136,6 +137,14 @@ export function splitCall(c: KernelCall, workers: number, perWorker: number, lay
       return splitPlanes(a.planes, planeChunks(a.planes), bytes, bytes,
         (s, d, planes) => [call('pixelShuffle', { ...a, src: a.src + s, dst: a.dst + d, planes })]);
     }
+    case 'narrow': { // element ranges (chunks of 16, the SIMD step)
+      const a = c.args;
+      const bytes = NARROW_BYTES[a.type];
+      return ranges(Math.ceil(a.length / 16), chunkCount(Math.ceil(a.length / 16), workers, perWorker, 1024)).map(([u0, u1]) => {
+        const [i0, i1] = [u0 * 16, Math.min(a.length, u1 * 16)];
+        return [call('narrow', { ...a, src: a.src + i0 * 4, dst: a.dst + i0 * bytes, length: i1 - i0 })];
+      });
+    }
     case 'convPhases': return splitConvPhases(c.args, workers, perWorker, layout);
     case 'gatherInput': { // a convolution's padded input, plane by plane; the last chunk writes the slack
       const a = c.args;
@@ -159,14 +168,15 @@ function splitPlanes(planes: number, chunks: number, inBytes: number, outBytes: 
  * refill a small part of the chunk's work.
  */
 function splitRows2d(a: KernelArgs<'separable2d'>, workers: number, perWorker: number, layout: Layout): KernelCall[][] {
-  const { planes, inH, inW, outH, outW, tapsH } = a;
-  const inPlane = inH * inW * 4;
-  const outRow = outW * 4;
+  const { planes, inH, inW, outH, outW, tapsH, channels } = a;
+  const inPlane = inH * inW * channels * 4;
+  const outRow = outW * channels * 4;
   const units = planes * outH;
   const slots = ringSlots(tapsH);
-  const chunks = chunkCount(units, workers, perWorker, 8 * tapsH, slots * (outW + 1) * 4);
+  const ringRow = stripPixels(outW, channels) * channels;
+  const chunks = chunkCount(units, workers, perWorker, 8 * tapsH, slots * (ringRow + 1) * 4);
   return ranges(units, chunks).map(([u0, u1]) => {
-    const { ring, tags: ringRows } = layout.rowRing(tapsH, outW);
+    const { ring, tags: ringRows } = layout.rowRing(tapsH, ringRow);
     layout.f32(16); // a cache line between chunks: workers running neighbours do not share one
     const calls: KernelCall[] = [];
     const part = (p: number, o0: number, rows: number, count: number): void => {

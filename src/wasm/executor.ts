@@ -2,6 +2,7 @@
 // backend's `wasm` staging), its kernel records run in order, and the result is copied out
 // unless the output is a resident tensor written in place.
 
+import { isFloat16 } from '../dtype.js';
 import { invoke } from '../kernels.js';
 import type { Job, OutputArray, SyncExecutor } from '../ops.js';
 import type { WasmModule } from './module.js';
@@ -28,9 +29,13 @@ export function stageJob(module: WasmModule, job: Job): StagedJob {
   return { dst, inPlace: target >= 0, run: () => { for (const c of calls) invoke(kernels, c); } };
 }
 
-/** A view of `length` elements at `ptr`, of the same type as `like`. */
+/**
+ * A view of `like.length` elements at `ptr`, of the type staging left there: `like`'s own, or
+ * float32 for a Float16Array (which rounds each element to nearest-even as it copies in).
+ */
 export function viewLike(module: WasmModule, like: OutputArray, ptr: number): OutputArray {
-  return like instanceof Float32Array ? module.f32(ptr, like.length) : new Uint8ClampedArray(module.memory.buffer, ptr, like.length);
+  if (like instanceof Float32Array || isFloat16(like)) return module.f32(ptr, like.length);
+  return new (like.constructor as new (b: ArrayBufferLike, o: number, n: number) => OutputArray)(module.memory.buffer, ptr, like.length);
 }
 
 /** Runs a job on `module` and leaves the result in `job.output`. */

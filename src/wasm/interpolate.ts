@@ -4,10 +4,12 @@
 import { call } from '../kernels.js';
 import type { InterpolateInputs, InterpolatePlan } from '../interpolate.js';
 import type { Layout } from './module.js';
+import { stageResize } from './resize.js';
 import type { Staged } from './staged.js';
 
 export function stageInterpolate(layout: Layout, plan: InterpolatePlan, { input }: InterpolateInputs,
                                  outputLength: number, target: number): Staged {
+  if (plan.kind === 'passes') return stageResize(layout, plan.resize, { input }, outputLength, target);
   const [inD, inH, inW] = plan.inDHW;
   const [outD, outH, outW] = plan.outDHW;
   const src = layout.f32(input.length, input);
@@ -35,7 +37,7 @@ export function stageInterpolate(layout: Layout, plan: InterpolatePlan, { input 
     return {
       dst,
       calls: [call('separable2d', { src, dst, ring, ringRows, planes, inH, inW, outH, outW,
-        tapsW, indexW, weightW, periodLo, periodHi, tapsH, indexH, weightH })],
+        tapsW, indexW, weightW, periodLo, periodHi, tapsH, indexH, weightH, channels: 1 })],
     };
   }
   const tmpA = layout.f32(plan.tmpA);

@@ -5,6 +5,7 @@
 // before (a high-water mark), and copies in and out through views re-derived after any growth.
 // Resident tensors (./resident.ts) sit below the arena and are used in place, not copied.
 
+import type { TensorData } from '../dtype.js';
 import type { KernelExports } from '../kernels.js';
 import { ringSlots } from '../ring.js';
 import { ResidentHeap } from './resident.js';
@@ -131,9 +132,12 @@ export class Layout {
     return ptr;
   }
 
-  /** Space for `length` floats, filled from `source` at commit when given (a resident source is used in place). */
-  f32(length: number, source?: Float32Array): number {
-    const resident = source ? this.module.residentPointer(source) : -1;
+  /**
+   * Space for `length` floats, filled from `source` at commit when given (a resident source is
+   * used in place); a source of another element type is widened as it is copied (exactly).
+   */
+  f32(length: number, source?: TensorData): number {
+    const resident = source instanceof Float32Array ? this.module.residentPointer(source) : -1;
     if (resident >= 0) return resident; // already in linear memory: no copy
     const ptr = this.reserve(length * 4);
     if (source) this.writes.push(() => this.module.f32(ptr, length).set(source));

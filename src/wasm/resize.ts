@@ -4,6 +4,7 @@
 
 import { call, type KernelCall } from '../kernels.js';
 import type { ResizeInputs, ResizePlan } from '../resize.js';
+import { stripPixels } from '../ring.js';
 import type { Layout } from './module.js';
 import type { Staged } from './staged.js';
 
@@ -13,16 +14,18 @@ const asFloat = new Float32Array(bits.buffer);
 export function stageResize(layout: Layout, plan: ResizePlan, { input }: ResizeInputs, outputLength: number, target: number): Staged {
   const src = layout.f32(input.length, input);
   const [w, h] = plan.passes;
-  if (plan.passes.length === 2 && w.inner === 1 && h.inner === w.table.outSize) {
-    // The last two axes (an image's H and W): interpolate's 2-D kernel, which keeps resampled
-    // rows in a ring instead of a whole intermediate (and which the pool splits by rows).
+  if (plan.passes.length === 2 && h.inner === w.table.outSize * w.inner) {
+    // Two neighbouring axes, the last two (an image's H and W) or the two before the channels of
+    // a channels-last tensor: interpolate's 2-D kernel, which keeps resampled rows in a ring
+    // instead of a whole intermediate (and which the pool splits by rows).
     const dst = target >= 0 ? target : layout.f32(outputLength);
-    const { ring, tags: ringRows } = layout.rowRing(h.table.taps, w.table.outSize);
+    const { ring, tags: ringRows } = layout.rowRing(h.table.taps, stripPixels(w.table.outSize, w.inner) * w.inner);
     const calls: KernelCall[] = [call('separable2d', { src, dst, ring, ringRows, planes: h.outer,
       inH: h.table.inSize, inW: w.table.inSize, outH: h.table.outSize, outW: w.table.outSize,
       tapsW: w.table.taps, indexW: layout.i32(w.table.index), weightW: layout.f32(w.table.weight.length, w.table.weight),
       periodLo: w.period[0], periodHi: w.period[1],
-      tapsH: h.table.taps, indexH: layout.i32(h.table.index), weightH: layout.f32(h.table.weight.length, h.table.weight) })];
+      tapsH: h.table.taps, indexH: layout.i32(h.table.index), weightH: layout.f32(h.table.weight.length, h.table.weight),
+      channels: w.inner })];
     return { dst, calls: [...calls, ...fills(layout, plan, dst)] };
   }
   const tmp = plan.passes.length > 1 ? [layout.f32(plan.tmp), plan.passes.length > 2 ? layout.f32(plan.tmp) : 0] : [];

@@ -1,6 +1,7 @@
-// Runs the committed PyTorch fixtures (test/fixtures/*.json) in a browser page against the built
-// package (dist/), with the same tolerances and refusal rules as the Node suites
-// (test/interpolate.test.ts, conv.test.ts, shuffle.test.ts), and reports counts.
+// Runs the committed fixtures (test/fixtures/*.json: PyTorch's, ONNX's and TensorFlow's) in a
+// browser page against the built package (dist/), with the same tolerances and refusal rules as
+// the Node suites (test/interpolate.test.ts, conv.test.ts, shuffle.test.ts, resize.test.ts,
+// dtypes.test.ts), and reports counts; `float16Check` runs Float16Array where the engine has it.
 
 const cache = new Map();
 
@@ -19,7 +20,8 @@ function decode(raw) {
   const text = atob(raw.data);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return { data: new Float32Array(bytes.buffer), shape: raw.shape };
+  const Type = raw.dtype === 'uint8' ? Uint8Array : Float32Array;
+  return { data: new Type(bytes.buffer), shape: raw.shape };
 }
 
 /** Returns undefined when close, else a description: |a - e| <= tol * max(1, max|e|). */
@@ -47,6 +49,15 @@ function plan(up, c, index) {
       call: () => up.interpolate(x, c.options),
       tolerance: EXACT_MODES.has(c.options.mode) ? 0 : 1e-5,
       refusal: (e) => (c.error.type === 'TypeError' ? e instanceof TypeError : e instanceof Error),
+    };
+  }
+  if (c.op === 'resize' || c.op === 'resizeBilinear' || c.op === 'resizeNearestNeighbor') {
+    const exact = c.op === 'resize' ? (c.options.mode ?? 'nearest') === 'nearest' : c.op === 'resizeNearestNeighbor';
+    const type = { TypeError, RangeError }[c.error?.type] ?? Error;
+    return {
+      call: () => (c.op === 'resize' ? up.resize(x, c.options) : up[c.op](x, c.size, c.options)),
+      tolerance: exact ? 0 : 1e-5,
+      refusal: (e) => e instanceof type,
     };
   }
   const byName = (e) => e instanceof Error && e.constructor.name === c.jsError && e.message.includes(c.jsMessage ?? '');
@@ -106,4 +117,31 @@ export async function runFixtures({ entry = '/dist/index.js', initOptions = {}, 
   return { info, userAgent: navigator.userAgent, counts, failures };
 }
 
+/**
+ * Float16Array in and out (where the engine has it): nearest gives the input's halves bit for bit;
+ * bilinear and bicubic give the float32 result rounded to half. Resolves to failures, or
+ * 'no Float16Array'.
+ */
+export async function float16Check({ entry = '/dist/index.js', initOptions = {} } = {}) {
+  if (typeof Float16Array === 'undefined') return 'no Float16Array';
+  const up = await import(entry);
+  await up.init(initOptions);
+  const shape = [1, 3, 9, 40];
+  const x = { data: Float16Array.from({ length: 3 * 9 * 40 }, (_, i) => Math.sin(i * 0.37) * 100), shape };
+  const wide = { data: Float32Array.from(x.data), shape };
+  const failures = [];
+  for (const [name, options] of [['nearest', { size: [13, 71] }], ['bilinear 2x', { mode: 'bilinear', scaleFactor: 2 }],
+    ['bicubic', { mode: 'bicubic', size: [5, 90] }], ['nhwc bilinear', { mode: 'bilinear', scaleFactor: 2, layout: 'nhwc' }]]) {
+    const got = up.interpolate(x, options);
+    const want = Float16Array.from(up.interpolate(wide, options).data);
+    if (!(got.data instanceof Float16Array)) failures.push(`${name}: got ${got.data.constructor.name}`);
+    else if (got.data.some((v, i) => !Object.is(v, want[i]))) failures.push(`${name}: values differ`);
+  }
+  const tf = up.resizeBilinear({ data: x.data, shape: [1, 9, 40, 3] }, [18, 80], { halfPixelCenters: true });
+  const tfWant = Float16Array.from(up.resizeBilinear({ data: wide.data, shape: [1, 9, 40, 3] }, [18, 80], { halfPixelCenters: true }).data);
+  if (tf.data.some((v, i) => !Object.is(v, tfWant[i]))) failures.push('resizeBilinear: values differ');
+  return failures;
+}
+
 globalThis.runFixtures = runFixtures;
+globalThis.float16Check = float16Check;

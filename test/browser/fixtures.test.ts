@@ -11,7 +11,7 @@ import { SEED_BILINEAR_EXPECTED } from '../../src/demo/interpolate.js';
 import { launchChromium, type Browser } from './chromium.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const FAMILIES = ['interpolate', 'conv'];
+const FAMILIES = ['interpolate', 'conv', 'resize-onnx', 'resize-tf', 'dtypes'];
 const caseCount = (family: string): number =>
   JSON.parse(readFileSync(new URL(`../fixtures/${family}.json`, import.meta.url), 'utf8')).cases.length;
 
@@ -58,15 +58,26 @@ function expectAllPassed(report: Report): void {
   expect(report.failures).toEqual([]);
   expect(Object.keys(report.counts).sort()).toEqual([...FAMILIES].sort());
   for (const [family, count] of Object.entries(report.counts)) {
-    expect(count.total, family).toBeGreaterThan(100);
+    expect(count.total, family).toBe(caseCount(family));
     expect(count, family).toEqual({ total: count.total, passed: count.total, failed: 0 });
   }
 }
 
 describe('fixtures in headless Chromium', () => {
   it('has fixtures to run', () => {
-    for (const f of FAMILIES) expect(caseCount(f)).toBeGreaterThan(100);
+    for (const f of FAMILIES) expect(caseCount(f)).toBeGreaterThanOrEqual(10);
   });
+
+  it('Float16Array in and out (Chromium has it): nearest exact, linear the float32 result rounded to half', async () => {
+    for (const initOptions of [{}, { simd: false }]) {
+      const { page, errors } = await browser.open(`${server.url}test/browser/fixtures.html`);
+      await page.waitForFunction(() => 'float16Check' in window);
+      const result = await page.evaluate((args) => (window as unknown as { float16Check(a: unknown): Promise<unknown> }).float16Check(args), { initOptions });
+      await page.close();
+      expect(errors).toEqual([]);
+      expect(result).toEqual([]);
+    }
+  }, 60_000);
 
   it('default build (relaxed SIMD, which Chromium validates): every case passes', async () => {
     const report = await run({});
