@@ -5,7 +5,7 @@
 import { adaptiveEnd, adaptiveStart, axisTableFor, identityTable, periodTwoRun, type AxisTable } from './rules/pytorch.js';
 import type { Prepared } from './ops.js';
 import { PlanCache } from './plan-cache.js';
-import { checkBoolean, checkElementCount, checkOut, checkTensor, formatShape, readOptions, tensorOutput, type Tensor } from './tensor.js';
+import { checkBoolean, checkElementCount, checkOut, checkTensor, formatShape, product, readOptions, tensorOutput, type Tensor } from './tensor.js';
 
 export type { AxisTable } from './rules/pytorch.js';
 
@@ -104,7 +104,7 @@ export function prepareInterpolate(inputArg: Tensor, optionsArg: InterpolateOpti
   }
   const plan = key === undefined ? planInterpolate(input, rest) : plans.get(key, () => planInterpolate(input, rest));
   const out = checkOut(outArg, plan.outputShape, [input]);
-  return { plan, inputs: { input: input.data }, allocate: () => tensorOutput(plan.outputShape, out, input.data) };
+  return { plan, inputs: { input: input.data }, outputLength: product(plan.outputShape), allocate: () => tensorOutput(plan.outputShape, out, input.data) };
 }
 
 /** Validates everything PyTorch checks and builds the plan; throws before any work. */

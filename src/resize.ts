@@ -77,7 +77,7 @@ function snapshot<T>(options: T): T {
 
 function prepared(input: Tensor, plan: ResizePlan, outArg: unknown): Prepared<Tensor, ResizePlan, ResizeInputs> {
   const out = checkOut(outArg, plan.outputShape, [input]);
-  return { plan, inputs: { input: input.data }, allocate: () => tensorOutput(plan.outputShape, out, input.data) };
+  return { plan, inputs: { input: input.data }, outputLength: product(plan.outputShape), allocate: () => tensorOutput(plan.outputShape, out, input.data) };
 }
 
 const plans = new PlanCache<ResizePlan>();

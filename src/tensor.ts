@@ -159,18 +159,17 @@ export function checkInteger(v: unknown, name: string, min: number): void {
 
 /**
  * The array a result is written to and the tensor returned: the caller's `out`, or a fresh one.
- * With the call's inputs, first checks that inputs and result fit together in what one call
- * supports (WebAssembly holds them side by side in 2 GiB): a RangeError before the result is
- * allocated, not after.
+ * Each array is limited (MAX_ELEMENTS), not their sum: calls that do not fit WebAssembly memory
+ * together run in tiles (src/tiling/), and the executors refuse up front a call whose smallest
+ * tile would not fit (src/wasm/executor.ts admitJob).
  */
 export function tensorOutput(shape: number[], out: OutTarget | undefined, ...inputs: Array<Float32Array | undefined>):
   { output: Float32Array; result: Tensor } {
   const n = product(shape);
-  const present = inputs.filter((d): d is Float32Array => d !== undefined);
-  const total = present.reduce((sum, data) => sum + data.length, n);
-  if (total > MAX_ELEMENTS) {
-    throw new RangeError(`the inputs (${present.map((d) => d.length).join(' + ')} elements) and the output ${formatShape(shape)} ` +
-      `(${n} elements) together need ${total * 4} bytes, more than the ${MAX_ELEMENTS * 4} one call supports`);
+  for (const [i, length] of [n, ...inputs.map((d) => d?.length ?? 0)].entries()) {
+    if (length > MAX_ELEMENTS) {
+      throw new RangeError(`${i === 0 ? `the output ${formatShape(shape)}` : `input ${i}`} has ${length} elements, more than the ${MAX_ELEMENTS} supported`);
+    }
   }
   if (out) return { output: out.data, result: out.result };
   const data = new Float32Array(n);

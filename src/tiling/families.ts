@@ -1,0 +1,100 @@
+// How each family's plan splits into tiles (see ./plan.ts): the planes every family has (N*C, or
+// conv's batch), and for the 2-D row-cache kernels (interpolate's 2-D modes, resizeImage) bands of
+// output rows, whose input window is read off the H table: a band reads input rows [lo, hi) and
+// its table is the band's slice of the whole table with indices made relative to lo.
+
+import type { ConvInputs } from '../conv/plan.js';
+import type { ConvPlan } from '../conv/phases.js';
+import type { ImageInputs, ImagePlan } from '../image.js';
+import type { InterpolateInputs, InterpolatePlan } from '../interpolate.js';
+import type { Job } from '../ops.js';
+import type { ResizeInputs, ResizePlan } from '../resize.js';
+import type { AxisTable } from '../rules/pytorch.js';
+import type { ShuffleInputs, ShufflePlan } from '../shuffle.js';
+import type { Tiling } from './plan.js';
+
+/** Output rows [r0, r1) of `table`: the input rows they read, [lo, hi), and their table relative to lo. */
+export function bandTable(table: AxisTable, [r0, r1]: [number, number]): { table: AxisTable; lo: number; hi: number } {
+  const { taps } = table;
+  const index = table.index.slice(r0 * taps, r1 * taps);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const i of index) {
+    lo = Math.min(lo, i);
+    hi = Math.max(hi, i + 1);
+  }
+  for (let k = 0; k < index.length; k++) index[k] -= lo;
+  return { table: { inSize: hi - lo, outSize: r1 - r0, taps, index, weight: table.weight.slice(r0 * taps, r1 * taps) }, lo, hi };
+}
+
+/** The job of planes [plane, plane + count) when each has `inPlane` input and `outPlane` output elements. */
+function planeSlice<P, I extends { input: ArrayBufferView & { subarray(a: number, b: number): unknown } }>(
+  job: Job<P, I>, plan: P, plane: number, count: number, inPlane: number, outPlane: number): Job<P, I> {
+  const input = job.inputs.input.subarray(plane * inPlane, (plane + count) * inPlane);
+  return { ...job, plan, inputs: { ...job.inputs, input }, output: job.output.subarray(plane * outPlane, (plane + count) * outPlane) };
+}
+
+export const interpolateTiling: Tiling<InterpolatePlan, InterpolateInputs> = {
+  extent: (plan) => ({ planes: plan.planes, rows: plan.kind === 'separable' && plan.rank === 2 ? plan.outDHW[1] : 1 }),
+  tile(job, plane, count, rows) {
+    const plan = job.plan;
+    const inPlane = plan.inDHW[0] * plan.inDHW[1] * plan.inDHW[2];
+    const outPlane = plan.outDHW[0] * plan.outDHW[1] * plan.outDHW[2];
+    if (!rows || plan.kind !== 'separable') return planeSlice(job, { ...plan, planes: count }, plane, count, inPlane, outPlane);
+    const [, , inW] = plan.inDHW;
+    const [, , outW] = plan.outDHW;
+    const { table, lo, hi } = bandTable(plan.axes[1], rows);
+    const band: InterpolatePlan = { ...plan, planes: 1, inDHW: [1, table.inSize, inW], outDHW: [1, table.outSize, outW],
+      axes: [plan.axes[0], table, plan.axes[2]] };
+    const from = plane * inPlane;
+    const to = plane * outPlane;
+    return { ...job, plan: band, inputs: { input: job.inputs.input.subarray(from + lo * inW, from + hi * inW) },
+      output: job.output.subarray(to + rows[0] * outW, to + rows[1] * outW) };
+  },
+};
+
+/**
+ * resize's planes are the leading axes it does not resize: the last pass (the first resized axis)
+ * has exactly those as its `outer`, and every other pass, fill and intermediate is a multiple.
+ */
+export const resizeTiling: Tiling<ResizePlan, ResizeInputs> = {
+  extent: (plan) => ({ planes: plan.passes[plan.passes.length - 1].outer, rows: 1 }),
+  tile(job, plane, count) {
+    const plan = job.plan;
+    const planes = plan.passes[plan.passes.length - 1].outer;
+    const part = (n: number) => (n / planes) * count;
+    const sub: ResizePlan = { ...plan, tmp: part(plan.tmp), passes: plan.passes.map((p) => ({ ...p, outer: part(p.outer) })),
+      fills: plan.fills.map((f) => ({ ...f, outer: part(f.outer) })) };
+    return planeSlice(job, sub, plane, count, job.inputs.input.length / planes, job.output.length / planes);
+  },
+};
+
+export const shuffleTiling: Tiling<ShufflePlan, ShuffleInputs> = {
+  extent: (plan) => ({ planes: plan.planes, rows: 1 }),
+  tile(job, plane, count) {
+    const { factor: r, height, width } = job.plan;
+    const size = r * r * height * width; // both sides of a plane hold the same elements
+    return planeSlice(job, { ...job.plan, planes: count }, plane, count, size, size);
+  },
+};
+
+export const convTiling: Tiling<ConvPlan, ConvInputs> = {
+  extent: (plan) => ({ planes: plan.batch, rows: 1 }),
+  tile(job, sample, count) {
+    const { batch } = job.plan;
+    return planeSlice(job, { ...job.plan, batch: count }, sample, count, job.inputs.input.length / batch, job.output.length / batch);
+  },
+};
+
+export const imageTiling: Tiling<ImagePlan, ImageInputs> = {
+  extent: (plan) => ({ planes: 1, rows: plan.outHeight }),
+  tile(job, _plane, _count, rows) {
+    if (!rows) return job;
+    const plan = job.plan;
+    const { table, lo, hi } = bandTable(plan.rows, rows);
+    const inRow = plan.width * plan.channels;
+    const outRow = plan.outWidth * plan.channels;
+    return { ...job, plan: { ...plan, height: table.inSize, outHeight: table.outSize, rows: table },
+      inputs: { input: job.inputs.input.subarray(lo * inRow, hi * inRow) }, output: job.output.subarray(rows[0] * outRow, rows[1] * outRow) };
+  },
+};
