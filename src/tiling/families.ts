@@ -35,17 +35,30 @@ function planeSlice<P, I extends { input: ArrayBufferView & { subarray(a: number
 }
 
 export const interpolateTiling: Tiling<InterpolatePlan, InterpolateInputs> = {
-  extent: (plan) => ({ planes: plan.planes, rows: plan.kind === 'separable' && plan.rank === 2 ? plan.outDHW[1] : 1 }),
+  extent: (plan) => ({ planes: plan.planes, rows: plan.rank === 2 && !(plan.kind === 'area' && plan.globalMean) ? plan.outDHW[1] : 1 }),
   tile(job, plane, count, rows) {
     const plan = job.plan;
     const inPlane = plan.inDHW[0] * plan.inDHW[1] * plan.inDHW[2];
     const outPlane = plan.outDHW[0] * plan.outDHW[1] * plan.outDHW[2];
-    if (!rows || plan.kind !== 'separable') return planeSlice(job, { ...plan, planes: count }, plane, count, inPlane, outPlane);
+    if (!rows) return planeSlice(job, { ...plan, planes: count }, plane, count, inPlane, outPlane);
     const [, , inW] = plan.inDHW;
     const [, , outW] = plan.outDHW;
-    const { table, lo, hi } = bandTable(plan.axes[1], rows);
-    const band: InterpolatePlan = { ...plan, planes: 1, inDHW: [1, table.inSize, inW], outDHW: [1, table.outSize, outW],
-      axes: [plan.axes[0], table, plan.axes[2]] };
+    let band: InterpolatePlan;
+    let lo: number;
+    let hi: number;
+    if (plan.kind === 'separable') {
+      const rowTable = bandTable(plan.axes[1], rows);
+      ({ lo, hi } = rowTable);
+      band = { ...plan, planes: 1, inDHW: [1, hi - lo, inW], outDHW: [1, rows[1] - rows[0], outW], axes: [plan.axes[0], rowTable.table, plan.axes[2]] };
+    } else {
+      // Pooling windows [start, end) of the band's rows, relative to the first row they read.
+      const start = plan.start[1].slice(rows[0], rows[1]);
+      const end = plan.end[1].slice(rows[0], rows[1]);
+      lo = start.reduce((m, s) => Math.min(m, s), Infinity);
+      hi = end.reduce((m, e) => Math.max(m, e), -Infinity);
+      band = { ...plan, planes: 1, inDHW: [1, hi - lo, inW], outDHW: [1, rows[1] - rows[0], outW],
+        start: [plan.start[0], start.map((s) => s - lo), plan.start[2]], end: [plan.end[0], end.map((e) => e - lo), plan.end[2]] };
+    }
     const from = plane * inPlane;
     const to = plane * outPlane;
     return { ...job, plan: band, inputs: { input: job.inputs.input.subarray(from + lo * inW, from + hi * inW) },
