@@ -10,7 +10,7 @@
 // `node bench/memory.bench.js --huge` also upscales a 16384 x 16384 RGBA image 2x (4 GiB out).
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { machine } from './common.js';
 
@@ -63,11 +63,13 @@ async function child({ mode, kind, bytes, budget, budgets, rounds }) {
   const outs = instances.map(() => w.makeOut());
   const times = instances.map(() => []);
   for (let r = 0; r < rounds + 1; r++) {
-    instances.forEach((ops, i) => {
+    const order = instances.map((_, i) => i);
+    if (r % 2) order.reverse(); // neither always first nor always last in a round
+    for (const i of order) {
       const t0 = performance.now();
-      w.run(ops, outs[i]);
+      w.run(instances[i], outs[i]);
       if (r > 0) times[i].push(performance.now() - t0); // round 0 warms memory and pages
-    });
+    }
   }
   const bytesOf = (o) => Buffer.from((o.data ?? o).buffer, (o.data ?? o).byteOffset, (o.data ?? o).byteLength);
   for (const o of outs) if (!bytesOf(o).equals(bytesOf(outs[0]))) throw new Error('a tiled result differs from the untiled one');
@@ -83,6 +85,10 @@ function spawn(config) {
 const fmtBytes = (b) => (b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : `${(b / MB).toFixed(b >= 10 * MB ? 0 : 1)} MB`);
 
 async function main() {
+  if (process.argv.includes('--markdown')) { // rewrite memory.md from memory.json
+    const { peak, cost } = JSON.parse(readFileSync(new URL('./results/memory.json', import.meta.url), 'utf8'));
+    return write(peak, cost);
+  }
   const huge = process.argv.includes('--huge');
   const sizes = [1, 4, 16, 64, 256, 1024, 2048].map((m) => m * MB);
   const peak = [];
@@ -104,11 +110,15 @@ async function main() {
   const budgets = [16 * MIB, 64 * MIB];
   for (const kind of ['image', 'tensor']) {
     for (const bytes of [64 * MB, 256 * MB, 1024 * MB]) {
-      const r = spawn({ mode: 'cost', kind, bytes, budgets, rounds: bytes >= 1024 * MB ? 5 : 9 });
+      const r = spawn({ mode: 'cost', kind, bytes, budgets, rounds: bytes >= 1024 * MB ? 9 : 15 });
       cost.push({ kind, ...r });
       console.error(`cost ${kind} ${fmtBytes(bytes)}: ${r.medians.map((m) => m.toFixed(1)).join(' / ')} ms`);
     }
   }
+  write(peak, cost);
+}
+
+function write(peak, cost) {
   const md = ['# memory benchmark', '', `Machine: ${machine()}. One call per fresh child process (Node ${process.version}), SIMD build. ` +
     'Peak = process.resourceUsage().maxRSS after the call minus before the input was made (the whole process: JS arrays, WebAssembly memory, code). ' +
     'The machine was shared with other jobs: times are noisy; the cost table interleaves the instances in one process.', '',
@@ -119,7 +129,9 @@ async function main() {
   '', '## Time cost of tiling (same call, same `out`, interleaved rounds, medians)', '',
   '| workload | input + output | untiled | budget 16 MiB | ratio | budget 64 MiB | ratio |', '|---|---|---|---|---|---|---|',
   ...cost.map((r) => `| ${r.kind === 'image' ? 'resizeImage bilinear 2x' : 'interpolate bilinear 2x'} ${r.label} | ${fmtBytes(r.inBytes + r.outBytes)} | ` +
-    `${r.medians[0].toFixed(1)} ms | ${r.medians[1].toFixed(1)} ms | ${(r.medians[1] / r.medians[0]).toFixed(3)}x | ${r.medians[2].toFixed(1)} ms | ${(r.medians[2] / r.medians[0]).toFixed(3)}x |`), ''];
+    `${r.medians[0].toFixed(1)} ms | ${[1, 2].map((i) => `${r.medians[i].toFixed(1)} ms | ${(r.medians[i] / r.medians[0]).toFixed(3)}x` +
+      (r.wasmBytes[i] >= r.wasmBytes[0] ? ' (fits: not tiled)' : '')).join(' | ')} |`), '',
+  'A "(fits: not tiled)" cell runs the very same work as the untiled column: its ratio shows the noise of this run.', ''];
   const dir = new URL('./results/', import.meta.url);
   mkdirSync(dir, { recursive: true });
   writeFileSync(new URL('memory.json', dir), JSON.stringify({ machine: machine(), node: process.version, peak, cost }, null, 2) + '\n');
