@@ -6,7 +6,7 @@
 import { invoke } from '../kernels.js';
 import type { AsyncExecutor, Job } from '../ops.js';
 import { tiles } from '../tiling/plan.js';
-import { admitJob, residentTarget, viewLike } from '../wasm/executor.js';
+import { admitJob, arrayBytes, residentTarget, viewLike } from '../wasm/executor.js';
 import { Layout, LayoutLimitError, type WasmModule } from '../wasm/module.js';
 import type { Block } from '../wasm/resident.js';
 import { type Stage, CONTROL_INTS, encodeQueue, fence, JOB_SLOTS, jobSlot, QUEUE_CHUNKS, QUEUE_FAILED, QUEUE_PENDING, REQUEST, STOP,
@@ -128,7 +128,8 @@ export class Scheduler implements AsyncExecutor {
   private tiled(job: Job): Promise<{ done: Promise<void> }> | undefined {
     const top = this.module.heap.top;
     const limit = top + (this.module.maximumMemory - top) / 2;
-    if (!job.backends.tiling || job.output.length === 0 || this.end(job) <= limit) return undefined;
+    // Arrays well within the limit: no need to stage the call twice to know that it fits.
+    if (!job.backends.tiling || job.output.length === 0 || arrayBytes(job) < (limit - top) / 2 || this.end(job) <= limit) return undefined;
     return (async () => {
       let last: { done: Promise<void> } = { done: Promise.resolve() };
       for (const tile of tiles(job, (t) => this.end(t) <= limit)) {

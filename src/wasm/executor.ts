@@ -67,10 +67,14 @@ export function runJob(module: WasmModule, job: Job): void {
  * arrays are small is let through without staging it twice).
  */
 export function admitJob(module: WasmModule, job: Job, limit = MAX_BYTES): void {
-  const arrays = Object.values(job.inputs as Record<string, unknown>)
-    .reduce<number>((n, v) => n + (ArrayBuffer.isView(v) ? v.byteLength : 0), job.output.length * 4);
-  if (arrays < limit / 2) return;
+  if (arrayBytes(job) < limit / 2) return;
   checkSmallestTile(job, (t) => reserve(module, t).layout.top, limit);
+}
+
+/** Bytes of a job's arrays, at most (its output counted as float32): a cheap first look before staging. */
+export function arrayBytes(job: Job): number {
+  return Object.values(job.inputs as Record<string, unknown>)
+    .reduce<number>((n, v) => n + (ArrayBuffer.isView(v) ? v.byteLength : 0), job.output.length * 4);
 }
 
 /** The executor of the operations on one module (`module()` throws until it is loaded). */
