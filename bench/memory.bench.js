@@ -3,7 +3,7 @@
 //   peak: peak RSS (process.resourceUsage().maxRSS) above the RSS before the arrays were made,
 //         against input + output bytes, with the default budget (256 MiB: tiled past it) and
 //         untiled (maximumMemory 2 GiB), for one call of resizeImage (RGBA, bilinear 2x) and of
-//         interpolate (float32 [1,4,H,W], bilinear 2x).
+//         interpolate (float32 [1,4,H,W], bilinear 2x); and on the plain-JS backend `js`.
 //   cost: the same call on an untiled instance and on a tiled one (budgets of 16 and 64 MiB),
 //         interleaved in one process, medians of the rounds.
 // Run: `npm run bench:memory` (writes bench/results/memory.{json,md});
@@ -42,7 +42,7 @@ const rss = () => process.resourceUsage().maxRSS * 1024;
 async function child({ mode, kind, bytes, budget, budgets, rounds }) {
   const up = await import('../dist/index.js');
   if (mode === 'peak') {
-    const ops = await up.createOperations({ build: 'simd', maximumMemory: budget });
+    const ops = budget === 0 ? up.js : await up.createOperations({ build: 'simd', maximumMemory: budget });
     ops.interpolate({ data: new Float32Array(16), shape: [1, 1, 4, 4] }, { scaleFactor: 2 }); // code paths warm
     const before = rss();
     const w = workload(up, kind, bytes);
@@ -54,7 +54,7 @@ async function child({ mode, kind, bytes, budget, budgets, rounds }) {
       error = `${e.constructor.name}: ${e.message}`;
     }
     const ms = performance.now() - t0;
-    return { label: w.label, inBytes: w.inBytes, outBytes: w.outBytes, peakAbove: rss() - before, wasmBytes: ops.memoryBytes, ms, error };
+    return { label: w.label, inBytes: w.inBytes, outBytes: w.outBytes, peakAbove: rss() - before, wasmBytes: ops.memoryBytes ?? 0, ms, error };
   }
   // cost: interleaved rounds on an untiled instance and tiled ones, the same `out`.
   const instances = [await up.createOperations({ build: 'simd', maximumMemory: 2 ** 31 }),
@@ -94,7 +94,7 @@ async function main() {
   const peak = [];
   for (const kind of ['image', 'tensor']) {
     for (const bytes of sizes) {
-      for (const [setting, budget] of [['default (256 MiB)', 256 * MIB], ['untiled (2 GiB)', 2 ** 31]]) {
+      for (const [setting, budget] of [['default (256 MiB)', 256 * MIB], ['untiled (2 GiB)', 2 ** 31], ['plain JS (js)', 0]]) {
         const r = spawn({ mode: 'peak', kind, bytes, budget });
         peak.push({ kind, setting, ...r });
         console.error(`${kind} ${fmtBytes(bytes)} ${setting}: ${r.error ?? `${(r.peakAbove / (r.inBytes + r.outBytes)).toFixed(2)}x in+out, wasm ${fmtBytes(r.wasmBytes)}, ${r.ms.toFixed(0)} ms`}`);
