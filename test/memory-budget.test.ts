@@ -34,6 +34,12 @@ const CALLS: Array<[string, (ops: up.Operations) => { data: ArrayBufferView }]> 
   ['interpolate linear (3-D), planes', (ops) => ops.interpolate(ramp([4, 8, 3000]), { scaleFactor: 2.5, mode: 'linear' })],
   ['interpolate trilinear (5-D), planes', (ops) => ops.interpolate(ramp([2, 4, 12, 30, 40]), { scaleFactor: 1.6, mode: 'trilinear' })],
   ['interpolate area 5-D, planes', (ops) => ops.interpolate(ramp([2, 4, 40, 30, 40]), { size: [7, 11, 13], mode: 'area' })],
+  ['interpolate trilinear (5-D), one plane in depth bands', (ops) => ops.interpolate(ramp([1, 1, 40, 50, 60]), { scaleFactor: 1.5, mode: 'trilinear' })],
+  ['interpolate nearest 5-D x0.6, one plane in depth bands', (ops) => ops.interpolate(ramp([1, 1, 50, 60, 110]), { scaleFactor: 0.6, mode: 'nearest' })],
+  ['interpolate area 5-D, one plane in depth bands', (ops) => ops.interpolate(ramp([1, 1, 60, 50, 90]), { size: [23, 31, 40], mode: 'area' })],
+  ['interpolate linear (3-D) x2.5, one row in bands', (ops) => ops.interpolate(ramp([1, 1, 150000]), { scaleFactor: 2.5, mode: 'linear' })],
+  ['interpolate linear (3-D) 2x alignCorners, one row in bands', (ops) => ops.interpolate(ramp([1, 1, 150001]), { scaleFactor: 2, mode: 'linear', alignCorners: true })],
+  ['interpolate area 3-D, one row in bands', (ops) => ops.interpolate(ramp([1, 1, 300000]), { size: 77777, mode: 'area' })],
   ['resize (ONNX) cubic, planes', (ops) => ops.resize(ramp([3, 5, 120, 130]), { scales: [1, 1, 2, 1.5], mode: 'cubic' })],
   ['resize (ONNX) nearest 3 axes with extrapolation, planes', (ops) => ops.resize(ramp([12, 10, 20, 30]),
     { scales: [1, 1.5, 2, 1.5], mode: 'linear', coordinateTransformationMode: 'tf_crop_and_resize', roi: [0, 0, 0, 0, 1, 0.8, 1.2, 1], extrapolationValue: -3 })],
@@ -158,9 +164,9 @@ describe('the pool tiles calls larger than its maximumMemory', () => {
     expect(pool.memoryBytes).toBeLessThanOrEqual(4 * MIB);
   });
 
-  it('rejects up front a call whose smallest tile cannot fit (one 5-D plane), and stays usable', async () => {
+  it('rejects up front a call whose smallest tile cannot fit (one 5-D plane of depth 1), and stays usable', async () => {
     const before = pool.memoryBytes;
-    await expect(pool.interpolate(ramp([1, 1, 40, 60, 60]), { scaleFactor: 2, mode: 'trilinear' }))
+    await expect(pool.interpolate(ramp([1, 1, 1, 600, 600]), { scaleFactor: [1, 2, 2], mode: 'trilinear' }))
       .rejects.toThrow(/^this call needs \d+ bytes of WebAssembly memory( even for its smallest part)?, more than the 4194304 one call can have/);
     expect(pool.memoryBytes).toBe(before);
     const x = ramp([1, 1, 8, 8]);
@@ -172,7 +178,7 @@ describe('the pool tiles calls larger than its maximumMemory', () => {
  * Limits at the 2 GiB boundary, planned without allocating: outputs of 2^31 - 64 .. 2^32 bytes
  * from tiny inputs. Each array may hold at most 2^31 - 4 bytes of float32 (MAX_ELEMENTS); past
  * that, a RangeError names it. Below, a call whose smallest tile needs more than 2 GiB of
- * WebAssembly memory (one 5-D plane) is refused up front; one that bands (2-D) is admitted.
+ * WebAssembly memory (one 5-D plane of depth 1) is refused up front; one that bands (2-D) is admitted.
  */
 describe('exact limits at 2^31 - 64 .. 2^32 bytes', () => {
   let pool: Awaited<ReturnType<typeof createPool>>;
@@ -183,7 +189,7 @@ describe('exact limits at 2^31 - 64 .. 2^32 bytes', () => {
   afterAll(() => pool.close());
 
   const tiny2d: Tensor = ramp([1, 1, 2, 2]);
-  const tiny3d: Tensor = ramp([1, 1, 2, 2, 2]);
+  const tiny3d: Tensor = ramp([1, 1, 1, 2, 2]);
   /** 2-D output sizes with exactly `bytes` bytes of float32: 16384 rows of bytes / 65536 floats. */
   const size2d = (bytes: number): [number, number] => [16384, bytes / 4 / 16384];
 
@@ -200,9 +206,10 @@ describe('exact limits at 2^31 - 64 .. 2^32 bytes', () => {
     await expect(pool.interpolate(tiny2d, { size: [h, w], mode: 'nearest' })).rejects.toThrow(message);
   });
 
-  // D x H x W = bytes / 4 with small tables (2^29 - 16 = 496 x 601 x 1801).
-  it.each([[2 ** 31 - 65536, [16, 1024, 32767]], [2 ** 31 - 64, [496, 601, 1801]]])(
-    'a 5-D output of %d bytes (one plane, no bands) is refused up front on WebAssembly', async (bytes, size) => {
+  // One plane of depth 1 (no bands: a band is a range of depths), H x W = bytes / 4 with small
+  // tables (2^29 - 16 = 298096 x 1801).
+  it.each([[2 ** 31 - 65536, [1, 16384, 32767]], [2 ** 31 - 64, [1, 496 * 601, 1801]]])(
+    'a 5-D output of %d bytes (one plane of depth 1) is refused up front on WebAssembly', async (bytes, size) => {
       expect(size[0] * size[1] * size[2] * 4).toBe(bytes);
       const memory = up.backendInfo()!.memoryBytes;
       for (const [name, ops] of await backends()) {
@@ -214,7 +221,7 @@ describe('exact limits at 2^31 - 64 .. 2^32 bytes', () => {
       expect(up.backendInfo()!.memoryBytes).toBe(memory);
     });
 
-  it('the admission arithmetic: a 2-D call of 2^31 - 64 bytes of output is admitted (it runs in bands), a 5-D one is not', async () => {
+  it('the admission arithmetic: a 2-D call of 2^31 - 64 bytes of output is admitted (it runs in bands), a 5-D one of depth 1 is not', async () => {
     const { admitJob } = await import('../src/wasm/executor.js');
     const { pendingOutput } = await import('../src/tiling/plan.js');
     const { prepareInterpolate } = await import('../src/interpolate.js');
@@ -229,7 +236,7 @@ describe('exact limits at 2^31 - 64 .. 2^32 bytes', () => {
     };
     expect(() => admitJob(module, job(tiny2d, { size: size2d(2 ** 31 - 65536), mode: 'bilinear' }))).not.toThrow();
     expect(() => admitJob(module, job(tiny2d, { size: [496 * 601, 1801], mode: 'bicubic' }))).not.toThrow(); // 2^31 - 64 bytes
-    expect(() => admitJob(module, job(tiny3d, { size: [16, 1024, 32767], mode: 'trilinear' }))).toThrow(RangeError);
+    expect(() => admitJob(module, job(tiny3d, { size: [1, 16384, 32767], mode: 'trilinear' }))).toThrow(RangeError);
     expect(module.memoryBytes).toBeLessThan(MIB); // planning and admission allocate nothing large
   });
 

@@ -39,11 +39,11 @@ describe('memory soak', () => {
 describe('a call too large for one WebAssembly memory', () => {
   it('is a RangeError before its output is allocated when even its smallest tile cannot fit, and the module stays usable', async () => {
     await up.init();
-    // 1 GiB in (untouched, so the pages are never committed), 1.5 GiB out: one plane of a 3-D
-    // mode, which tiles only by planes, so its one tile needs both side by side (more than 2 GiB).
-    const input = { data: new Float32Array(2 ** 28), shape: [1, 1, 1024, 1024, 256] };
+    // 1 GiB in (untouched, so the pages are never committed), 1.5 GiB out: one 5-D plane of
+    // depth 1, which tiles only by planes and depths, so its one tile needs both side by side.
+    const input = { data: new Float32Array(2 ** 28), shape: [1, 1, 1, 16384, 16384] };
     const before = up.backendInfo()!.memoryBytes;
-    expect(() => up.interpolate(input, { size: [1024, 1024, 384], mode: 'trilinear' }))
+    expect(() => up.interpolate(input, { size: [1, 16384, 24576], mode: 'trilinear' }))
       .toThrow(/^this call needs \d+ bytes of WebAssembly memory( even for its smallest part)?, more than the 2147483648 one call can have/);
     expect(up.backendInfo()!.memoryBytes).toBe(before);
     const small = { data: Float32Array.from({ length: 16 }, (_, i) => i), shape: [1, 1, 4, 4] };

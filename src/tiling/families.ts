@@ -1,7 +1,7 @@
 // How each family's plan splits into tiles (see ./plan.ts): the planes every family has (N*C, or
-// conv's batch), and for the 2-D row-cache kernels (interpolate's 2-D modes, resizeImage) bands of
-// output rows, whose input window is read off the H table: a band reads input rows [lo, hi) and
-// its table is the band's slice of the whole table with indices made relative to lo.
+// conv's batch), and for interpolate (every mode and rank) and resizeImage bands along the first
+// spatial axis, whose input window is read off that axis' table: a band reads input rows
+// [lo, hi) and its table is the band's slice of the whole table with indices made relative to lo.
 
 import type { ConvInputs } from '../conv/plan.js';
 import type { ConvPlan } from '../conv/phases.js';
@@ -9,7 +9,7 @@ import type { ImageInputs, ImagePlan } from '../image.js';
 import type { InterpolateInputs, InterpolatePlan } from '../interpolate.js';
 import type { Job } from '../ops.js';
 import type { ResizeInputs, ResizePlan } from '../resize.js';
-import type { AxisTable } from '../rules/pytorch.js';
+import { periodTwoRun, type AxisTable } from '../rules/pytorch.js';
 import type { ShuffleInputs, ShufflePlan } from '../shuffle.js';
 import type { Tiling } from './plan.js';
 
@@ -34,35 +34,48 @@ function planeSlice<P, I extends { input: ArrayBufferView & { subarray(a: number
   return { ...job, plan, inputs: { ...job.inputs, input }, output: job.output.subarray(plane * outPlane, (plane + count) * outPlane) };
 }
 
+/**
+ * interpolate: planes, then bands along the first spatial axis of the rank (D, H or W): the axis
+ * whose table (or pooling windows) the band slices, the others whole.
+ */
 export const interpolateTiling: Tiling<InterpolatePlan, InterpolateInputs> = {
-  extent: (plan) => ({ planes: plan.planes, rows: plan.rank === 2 && !(plan.kind === 'area' && plan.globalMean) ? plan.outDHW[1] : 1 }),
+  extent: (plan) => ({ planes: plan.planes, rows: plan.kind === 'area' && plan.globalMean ? 1 : plan.outDHW[3 - plan.rank] }),
   tile(job, plane, count, rows) {
     const plan = job.plan;
     const inPlane = plan.inDHW[0] * plan.inDHW[1] * plan.inDHW[2];
     const outPlane = plan.outDHW[0] * plan.outDHW[1] * plan.outDHW[2];
     if (!rows) return planeSlice(job, { ...plan, planes: count }, plane, count, inPlane, outPlane);
-    const [, , inW] = plan.inDHW;
-    const [, , outW] = plan.outDHW;
+    const a = 3 - plan.rank;
+    const inner = (dhw: number[]) => dhw.slice(a + 1).reduce((n, d) => n * d, 1);
+    const [inInner, outInner] = [inner(plan.inDHW), inner(plan.outDHW)];
+    const with3 = <T>(v: readonly T[], x: T) => v.map((old, i) => (i === a ? x : old)) as [T, T, T];
     let band: InterpolatePlan;
     let lo: number;
     let hi: number;
     if (plan.kind === 'separable') {
-      const rowTable = bandTable(plan.axes[1], rows);
-      ({ lo, hi } = rowTable);
-      band = { ...plan, planes: 1, inDHW: [1, hi - lo, inW], outDHW: [1, rows[1] - rows[0], outW], axes: [plan.axes[0], rowTable.table, plan.axes[2]] };
+      const sliced = bandTable(plan.axes[a], rows);
+      ({ lo, hi } = sliced);
+      const inDHW = with3(plan.inDHW, hi - lo);
+      const outDHW = with3(plan.outDHW, rows[1] - rows[0]);
+      // One plane a pass: the intermediates of the 3-D kernel for the band's depth window.
+      const [inD, inH] = inDHW;
+      const [, outH, outW] = outDHW;
+      band = { ...plan, planes: 1, inDHW, outDHW, axes: with3(plan.axes, sliced.table), chunk: 1,
+        period: plan.rank === 1 ? periodTwoRun(sliced.table) : plan.period,
+        tmpA: plan.rank === 1 ? 0 : inD * inH * outW, tmpB: plan.rank === 3 ? inD * outH * outW : 0 };
     } else {
-      // Pooling windows [start, end) of the band's rows, relative to the first row they read.
-      const start = plan.start[1].slice(rows[0], rows[1]);
-      const end = plan.end[1].slice(rows[0], rows[1]);
-      lo = start.reduce((m, s) => Math.min(m, s), Infinity);
-      hi = end.reduce((m, e) => Math.max(m, e), -Infinity);
-      band = { ...plan, planes: 1, inDHW: [1, hi - lo, inW], outDHW: [1, rows[1] - rows[0], outW],
-        start: [plan.start[0], start.map((s) => s - lo), plan.start[2]], end: [plan.end[0], end.map((e) => e - lo), plan.end[2]] };
+      // Pooling windows [start, end) of the band, relative to the first input index they read.
+      const start = plan.start[a].slice(rows[0], rows[1]);
+      const end = plan.end[a].slice(rows[0], rows[1]);
+      lo = start.reduce((m, v) => Math.min(m, v), Infinity);
+      hi = end.reduce((m, v) => Math.max(m, v), -Infinity);
+      band = { ...plan, planes: 1, inDHW: with3(plan.inDHW, hi - lo), outDHW: with3(plan.outDHW, rows[1] - rows[0]),
+        start: with3(plan.start, start.map((v) => v - lo)), end: with3(plan.end, end.map((v) => v - lo)) };
     }
     const from = plane * inPlane;
     const to = plane * outPlane;
-    return { ...job, plan: band, inputs: { input: job.inputs.input.subarray(from + lo * inW, from + hi * inW) },
-      output: job.output.subarray(to + rows[0] * outW, to + rows[1] * outW) };
+    return { ...job, plan: band, inputs: { input: job.inputs.input.subarray(from + lo * inInner, from + hi * inInner) },
+      output: job.output.subarray(to + rows[0] * outInner, to + rows[1] * outInner) };
   },
 };
 
