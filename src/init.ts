@@ -78,13 +78,14 @@ export async function init(options: InitOptions = {}): Promise<BackendInfo> {
     throw new TypeError(`init: options.simd must be a boolean, but got ${String(options.simd)}`);
   }
   if (options.simd === true && !engineSimd) throw new Error('init: this engine does not support WebAssembly SIMD');
-  if (options.maximumMemory !== undefined) budget = checkMaximumMemory(options.maximumMemory, 'init');
+  const maximumMemory = options.maximumMemory === undefined ? undefined : checkMaximumMemory(options.maximumMemory, 'init');
   const build = chooseBuild(options, engineSimd);
   const source = options.wasm;
   const load = source !== undefined
     ? () => instantiate(source, build).then((instance) => new WasmModule(instance))
     : () => loadBuild(build);
   const module = await load();
+  if (maximumMemory !== undefined && call === latestCall) budget = maximumMemory; // a failed init() changes nothing
   module.maximumMemory = budget;
   if (call === latestCall) {
     active = module;
