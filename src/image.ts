@@ -71,8 +71,11 @@ export interface ImagePlan {
 const OPTION_NAMES = ['mode', 'alignCorners', 'antialias', 'premultiplyAlpha', 'out'] as const;
 const TARGET_NAMES = ['width', 'height', 'scale'] as const;
 const MODES: readonly ImageMode[] = ['nearest', 'nearest-exact', 'bilinear', 'bicubic', 'area'];
-/** Bytes of input or output accepted: the WebAssembly arena must also hold both (2 GiB). */
-const MAX_BYTES = 2 ** 29;
+/**
+ * Bytes of input or output accepted, each: calls that do not fit the memory budget run in bands
+ * of rows (src/tiling/), so only each array is limited (by what engines allow, 4 GiB here).
+ */
+export const MAX_IMAGE_BYTES = 2 ** 32;
 
 function checkSide(value: unknown, name: string): number {
   if (typeof value !== 'number') throw new TypeError(`resizeImage: ${name} must be a number, but got ${typeof value}`);
@@ -93,7 +96,7 @@ function checkImage(image: unknown): Required<ImageInput> {
   checkSide(height, 'image.height');
   if (![1, 2, 3, 4].includes(channels)) throw new RangeError(`resizeImage: image.channels must be 1, 2, 3 or 4, but got ${String(channels)}`);
   const n = width * height * channels;
-  if (n > MAX_BYTES) throw new RangeError(`resizeImage: the image has ${n} bytes, more than the ${MAX_BYTES} supported`);
+  if (n > MAX_IMAGE_BYTES) throw new RangeError(`resizeImage: the image has ${n} bytes, more than the ${MAX_IMAGE_BYTES} supported`);
   if (data.length !== n) {
     throw new RangeError(`resizeImage: image.data has ${data.length} bytes but width ${width} x height ${height} x channels ${channels} needs ${n}`);
   }
@@ -140,6 +143,7 @@ export function prepareResizeImage(image: ImageInput, target: ImageTarget, optio
   return {
     plan,
     inputs: { input: data },
+    outputLength: plan.outWidth * plan.outHeight * plan.channels,
     allocate: () => {
       const output = out ?? new Uint8ClampedArray(plan.outWidth * plan.outHeight * plan.channels);
       return { output, result: { data: output, width: plan.outWidth, height: plan.outHeight, channels: plan.channels } };
@@ -167,7 +171,7 @@ export function planResizeImage(imageArg: ImageInput, targetArg: ImageTarget, op
 
   const { outWidth, outHeight, userScale } = targetSize(target, width, height, mode);
   const outBytes = outWidth * outHeight * channels;
-  if (outBytes > MAX_BYTES) throw new RangeError(`resizeImage: the result has ${outBytes} bytes, more than the ${MAX_BYTES} supported`);
+  if (outBytes > MAX_IMAGE_BYTES) throw new RangeError(`resizeImage: the result has ${outBytes} bytes, more than the ${MAX_IMAGE_BYTES} supported`);
   const out = options.out;
   if (out !== undefined) {
     if (!(out instanceof Uint8ClampedArray)) throw new TypeError('resizeImage: out must be a Uint8ClampedArray');

@@ -7,7 +7,7 @@
 
 import { prepareConv } from './conv/plan.js';
 import { prepareResizeImage } from './image.js';
-import { chooseBuild, loadBuild, loadedModule } from './init.js';
+import { checkMaximumMemory, chooseBuild, loadBuild, loadedModule } from './init.js';
 import { interpolateCopies, prepareInterpolate } from './interpolate.js';
 import { jsExecutor } from './js/executor.js';
 import { runConv } from './js/conv.js';
@@ -20,6 +20,7 @@ import { startPool, type Pool, type PoolOptions } from './pool/index.js';
 import { prepareResize, prepareTfResize, resizeCopies } from './resize.js';
 import { prepareShuffle } from './shuffle.js';
 import { typedBackends, type WithTypes } from './typed.js';
+import { convTiling, imageTiling, interpolateTiling, resizeTiling, shuffleTiling } from './tiling/families.js';
 import { stageConv } from './wasm/conv.js';
 import { wasmExecutor } from './wasm/executor.js';
 import { stageResizeImage } from './wasm/image.js';
@@ -39,14 +40,14 @@ export type { ImageInput, ImageMode, ImageResult, ImageTarget, ResizeImageOption
 export { bilinearUpsampleWeights, convOutputShape, convTransposeOutputShape } from './conv/rules.js';
 export type { BackendInfo, InitOptions } from './init.js';
 export type { WasmSource } from './wasm/load.js';
-export { init, backendInfo } from './init.js';
+export { init, backendInfo, release } from './init.js';
 export type { ResidentTensor } from './wasm/resident.js';
 export type { Pool, PoolCallOptions, PoolCloseOptions, PoolOperations, PoolOptions } from './pool/index.js';
 
-const interpolateBackends = typedBackends({ wasm: stageInterpolate, js: runInterpolate }, interpolateCopies);
-const convBackends = { wasm: stageConv, js: runConv };
-const shuffleBackends = { wasm: stageShuffle, js: runShuffle };
-const resizeBackends = typedBackends({ wasm: stageResize, js: runResize }, resizeCopies);
+const interpolateBackends = typedBackends({ wasm: stageInterpolate, js: runInterpolate, tiling: interpolateTiling }, interpolateCopies);
+const convBackends = { wasm: stageConv, js: runConv, tiling: convTiling };
+const shuffleBackends = { wasm: stageShuffle, js: runShuffle, tiling: shuffleTiling };
+const resizeBackends = typedBackends({ wasm: stageResize, js: runResize, tiling: resizeTiling }, resizeCopies);
 
 /** Every operation, once: how a call is validated and planned, and how each backend runs the plan. */
 const OPERATIONS = {
@@ -59,7 +60,7 @@ const OPERATIONS = {
   conv3d: operation(prepareConv(false, 3), convBackends),
   pixelShuffle: operation(prepareShuffle(true), shuffleBackends),
   pixelUnshuffle: operation(prepareShuffle(false), shuffleBackends),
-  resizeImage: operation(prepareResizeImage, { wasm: stageResizeImage, js: runResizeImage }),
+  resizeImage: operation(prepareResizeImage, { wasm: stageResizeImage, js: runResizeImage, tiling: imageTiling }),
   resize: operation(prepareResize, resizeBackends),
   resizeBilinear: operation(prepareTfResize(true), resizeBackends),
   resizeNearestNeighbor: operation(prepareTfResize(false), resizeBackends),
@@ -122,6 +123,10 @@ export interface OperationsInstance extends Operations {
   allocTensor(shape: number[], data?: ArrayLike<number>): ResidentTensor;
   /** Bytes of WebAssembly memory this instance holds. */
   readonly memoryBytes: number;
+  /** This instance's memory budget (see InitOptions.maximumMemory). */
+  readonly maximumMemory: number;
+  /** A fresh instance of the build when no resident tensor is live, returning grown memory (see release()). */
+  release(): Promise<boolean>;
 }
 
 /**
@@ -129,15 +134,27 @@ export interface OperationsInstance extends Operations {
  * binds the operations to it: several builds side by side (benchmarks, differential tests)
  * without switching init()'s build. Its memory is freed with the object.
  */
-export async function createOperations(options: { build?: Build } = {}): Promise<OperationsInstance> {
+export async function createOperations(options: { build?: Build; maximumMemory?: number } = {}): Promise<OperationsInstance> {
   if (options === null || typeof options !== 'object') throw new TypeError('createOperations: options must be an object');
   const build = chooseBuild({ build: options.build }, engineHasSimd());
-  const module = await loadBuild(build, true);
+  const budget = options.maximumMemory === undefined ? undefined : checkMaximumMemory(options.maximumMemory, 'createOperations');
+  const load = async () => {
+    const loaded = await loadBuild(build, true);
+    if (budget !== undefined) loaded.maximumMemory = budget;
+    return loaded;
+  };
+  let module = await load();
   const ops = operations(OPERATIONS, wasmExecutor(() => module)) as unknown as Operations;
   return {
     ...ops,
     build,
     allocTensor: (shape, data) => allocResident(module, shape, data),
     get memoryBytes() { return module.memoryBytes; },
+    get maximumMemory() { return module.maximumMemory; },
+    async release() {
+      if (module.heap.count > 0) return false;
+      module = await load();
+      return true;
+    },
   };
 }

@@ -2,7 +2,7 @@
 // build), and the most recent init() call decides which build the operations use.
 
 import { engineHasRelaxedSimd, engineHasSimd, instantiate, type Build, type WasmSource } from './wasm/load.js';
-import { WasmModule } from './wasm/module.js';
+import { DEFAULT_BUDGET, MAX_BYTES, WasmModule } from './wasm/module.js';
 
 export type { Build } from './wasm/load.js';
 
@@ -22,6 +22,12 @@ export interface InitOptions {
   build?: Build;
   /** Where to load the module from instead of the file beside the package (CDNs, bundlers, CSP). */
   wasm?: WasmSource;
+  /**
+   * Bytes of WebAssembly memory calls stay within (default 256 MiB, at most 2 GiB): a call whose
+   * buffers would not fit runs in tiles (planes, or bands of rows), bit-identical to one pass.
+   * Resident tensors (allocTensor) are not limited by it. Applies to every build from this call on.
+   */
+  maximumMemory?: number;
 }
 
 export interface BackendInfo {
@@ -41,7 +47,19 @@ export interface BackendInfo {
 
 const builds = new Map<string, Promise<WasmModule>>();
 let active: WasmModule | undefined;
+/** How the active module was loaded, so release() can load it again. */
+let reload: (() => Promise<WasmModule>) | undefined;
 let latestCall = 0;
+let budget = DEFAULT_BUDGET;
+
+/** A memory budget in bytes: an integer in [64 KiB, 2 GiB]. */
+export function checkMaximumMemory(value: unknown, op: string): number {
+  if (typeof value !== 'number') throw new TypeError(`${op}: maximumMemory must be a number of bytes, but got ${typeof value}`);
+  if (!Number.isInteger(value) || value < 65536 || value > MAX_BYTES) {
+    throw new RangeError(`${op}: maximumMemory must be an integer number of bytes in [65536, ${MAX_BYTES}], but got ${value}`);
+  }
+  return value;
+}
 
 function info(module: WasmModule): BackendInfo {
   return {
@@ -60,13 +78,38 @@ export async function init(options: InitOptions = {}): Promise<BackendInfo> {
     throw new TypeError(`init: options.simd must be a boolean, but got ${String(options.simd)}`);
   }
   if (options.simd === true && !engineSimd) throw new Error('init: this engine does not support WebAssembly SIMD');
+  const maximumMemory = options.maximumMemory === undefined ? undefined : checkMaximumMemory(options.maximumMemory, 'init');
   const build = chooseBuild(options, engineSimd);
-  const load = options.wasm !== undefined
-    ? instantiate(options.wasm, build).then((instance) => new WasmModule(instance))
-    : loadBuild(build);
-  const module = await load;
-  if (call === latestCall) active = module;
+  const source = options.wasm;
+  const load = source !== undefined
+    ? () => instantiate(source, build).then((instance) => new WasmModule(instance))
+    : () => loadBuild(build);
+  const module = await load();
+  if (maximumMemory !== undefined && call === latestCall) budget = maximumMemory; // a failed init() changes nothing
+  module.maximumMemory = budget;
+  if (call === latestCall) {
+    active = module;
+    reload = load;
+  }
   return info(active ?? module);
+}
+
+/**
+ * Returns the WebAssembly memory that calls grew (it never shrinks) by starting a fresh instance
+ * of the running build; the next call grows only what it needs. Only when no resident tensor
+ * (allocTensor) is live, since their views point into the old memory: then it resolves false
+ * and keeps the memory. Resolves true once released (also before init(): nothing to release).
+ */
+export async function release(): Promise<boolean> {
+  const old = active;
+  if (!old || !reload) return true;
+  if (old.heap.count > 0) return false;
+  for (const [key, load] of builds) if (await load === old) builds.delete(key); // a later init() loads afresh
+  const fresh = await reload();
+  if (active !== old) return true; // an init() switched builds meanwhile
+  fresh.maximumMemory = old.maximumMemory;
+  active = fresh;
+  return true;
 }
 
 const BUILDS: readonly Build[] = ['relaxed', 'simd', 'scalar'];

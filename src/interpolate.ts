@@ -7,7 +7,7 @@ import type { Prepared } from './ops.js';
 import { PlanCache } from './plan-cache.js';
 import { axisPasses, resizeCopies, type ResizePlan } from './resize.js';
 import type { TensorData } from './dtype.js';
-import { checkBoolean, checkElementCount, checkOut, checkTensor, formatShape, readOptions, typedOutput, type Tensor } from './tensor.js';
+import { checkBoolean, checkElementCount, checkOut, checkTensor, formatShape, product, readOptions, typedOutput, type Tensor } from './tensor.js';
 
 export type { AxisTable } from './rules/pytorch.js';
 
@@ -131,7 +131,7 @@ export function prepareInterpolate(inputArg: Tensor<TensorData>, optionsArg: Int
   }
   const plan = key === undefined ? planInterpolate(input, rest) : plans.get(key, () => planInterpolate(input, rest));
   const out = checkOut(outArg, plan.outputShape, [input], input.data);
-  return { plan, inputs: { input: input.data }, allocate: () => typedOutput(plan.outputShape, out, input.data) };
+  return { plan, inputs: { input: input.data }, outputLength: product(plan.outputShape), allocate: () => typedOutput(plan.outputShape, out, input.data) };
 }
 
 /**

@@ -12,6 +12,7 @@ import { takeCallOptions, type CallControl } from './pool/call.js';
 import type { TensorData } from './dtype.js';
 import type { Layout } from './wasm/module.js';
 import type { Staged } from './wasm/staged.js';
+import { pendingOutput, type Tiling } from './tiling/plan.js';
 
 /** The arrays a result is written into: tensors of any element type, or 8-bit images. */
 export type OutputArray = TensorData;
@@ -21,6 +22,8 @@ export interface Backends<P, I> {
   /** Reserves the call's buffers in `layout` and returns its kernel calls; `target`: a resident output's address, or -1. */
   wasm(layout: Layout, plan: P, inputs: I, outputLength: number, target: number): Staged;
   js(plan: P, inputs: I, output: never): void;
+  /** How the plan splits into tiles when its buffers do not fit the memory budget (none: it runs whole). */
+  tiling?: Tiling<P, I>;
 }
 
 /** A validated call, ready to run: its plan, the arrays it reads and the array it writes. */
@@ -38,6 +41,8 @@ export interface Job<P = unknown, I = unknown> {
 export interface Prepared<R, P, I> {
   plan: P;
   inputs: I;
+  /** Elements of the result (known before it is allocated, for the executors' size checks). */
+  outputLength: number;
   allocate(): { output: OutputArray; result: R };
 }
 
@@ -62,15 +67,20 @@ export type SyncOperations<T> = { [K in keyof T]: (...args: Args<T[K]>) => Resul
 /** The table's operations, returning Promises (refusals reject). */
 export type AsyncOperations<T> = { [K in keyof T]: (...args: Args<T[K]>) => Promise<Result<T[K]>> };
 
+/** Refuses (RangeError) a job that could not run even in tiles; its output is not allocated yet (see pendingOutput). */
+type Admit = (job: Job) => void;
+
 export interface SyncExecutor {
   /** Throws when the executor cannot run (no module loaded); called after validation, before allocation. */
   ready(): void;
+  admit?: Admit;
   run(job: Job): void;
 }
 
 export interface AsyncExecutor {
   /** Throws when the executor takes no more calls (a closed or failed pool); called before validation. */
   ready(): void;
+  admit?: Admit;
   /** Runs the job in call order; resolves once `job.output` holds the result; rejects when `control` aborts first. */
   run(job: Job, control: CallControl | undefined): Promise<void>;
 }
@@ -84,8 +94,9 @@ function bind<T extends OperationTable, F>(table: T, make: (spec: OperationSpec<
 /** Binds every operation of `table` to a synchronous executor. */
 export function operations<T extends OperationTable>(table: T, executor: SyncExecutor): SyncOperations<T> {
   return bind(table, (spec) => (...args: unknown[]) => {
-    const { plan, inputs, allocate } = spec.prepare(...args);
+    const { plan, inputs, outputLength, allocate } = spec.prepare(...args);
     executor.ready();
+    executor.admit?.({ plan, inputs, output: pendingOutput(outputLength), backends: spec.backends });
     const { output, result } = allocate();
     if (output.length > 0) executor.run({ plan, inputs, output, backends: spec.backends });
     return result;
@@ -106,8 +117,9 @@ export function asyncOperations<T extends OperationTable>(table: T, executor: As
       executor.ready();
       const call = takeCallOptions(argsIn, spec.prepare.length - 1, name);
       control = call.control;
-      const { plan, inputs, allocate } = spec.prepare(...call.args);
+      const { plan, inputs, outputLength, allocate } = spec.prepare(...call.args);
       control?.throwIfAborted();
+      executor.admit?.({ plan, inputs, output: pendingOutput(outputLength), backends: spec.backends });
       const allocated = allocate();
       result = allocated.result;
       job = { plan, inputs, output: allocated.output, backends: spec.backends };

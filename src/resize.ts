@@ -83,7 +83,7 @@ function snapshot<T>(options: T): T {
 
 function prepared(input: Tensor<TensorData>, plan: ResizePlan, outArg: unknown): Prepared<Tensor<TensorData>, ResizePlan, ResizeInputs> {
   const out = checkOut(outArg, plan.outputShape, [input], input.data);
-  return { plan, inputs: { input: input.data }, allocate: () => typedOutput(plan.outputShape, out, input.data) };
+  return { plan, inputs: { input: input.data }, outputLength: product(plan.outputShape), allocate: () => typedOutput(plan.outputShape, out, input.data) };
 }
 
 const plans = new PlanCache<ResizePlan>();

@@ -4,7 +4,7 @@
 //   pixelUnshuffle: the inverse.
 
 import type { Prepared } from './ops.js';
-import { checkOut, checkTensor, readOptions, tensorOutput, type Tensor } from './tensor.js';
+import { checkOut, checkTensor, product, readOptions, tensorOutput, type Tensor } from './tensor.js';
 
 export interface ShuffleOptions {
   /** A tensor of exactly the result's shape to write into (it is returned). */
@@ -40,7 +40,7 @@ export interface ShuffleInputs {
 export function prepareShuffle(upscale: boolean): (input: Tensor, factor: number, options?: ShuffleOptions) => Prepared<Tensor, ShufflePlan, ShuffleInputs> {
   return (input, factor, options) => {
     const { plan, out, data } = planShuffle(upscale, input, factor, options);
-    return { plan, inputs: { input: data }, allocate: () => tensorOutput(plan.outputShape, out, data) };
+    return { plan, inputs: { input: data }, outputLength: product(plan.outputShape), allocate: () => tensorOutput(plan.outputShape, out, data) };
   };
 }
 

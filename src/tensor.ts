@@ -183,21 +183,22 @@ export function checkInteger(v: unknown, name: string, min: number): void {
   }
 }
 
-/** Inputs and result fit together in what one call supports (staged as float32, side by side). */
-function checkCallSize(shape: readonly number[], present: readonly TensorData[]): void {
-  const n = product(shape);
-  const total = present.reduce((sum, data) => sum + data.length, n);
-  if (total > MAX_ELEMENTS) {
-    throw new RangeError(`the inputs (${present.map((d) => d.length).join(' + ')} elements) and the output ${formatShape(shape)} ` +
-      `(${n} elements) together need ${total * 4} bytes, more than the ${MAX_ELEMENTS * 4} one call supports`);
+/**
+ * Each array of a call is limited (MAX_ELEMENTS), not their sum: calls that do not fit WebAssembly
+ * memory together run in tiles (src/tiling/), and the executors refuse up front a call whose
+ * smallest tile would not fit (src/wasm/executor.ts admitJob).
+ */
+function checkCallSize(shape: readonly number[], inputs: readonly TensorData[]): void {
+  for (const [i, length] of [product(shape), ...inputs.map((d) => d.length)].entries()) {
+    if (length > MAX_ELEMENTS) {
+      throw new RangeError(`${i === 0 ? `the output ${formatShape(shape)}` : `input ${i}`} has ${length} elements, more than the ${MAX_ELEMENTS} supported`);
+    }
   }
 }
 
 /**
  * The array a result is written to and the tensor returned: the caller's `out`, or a fresh one.
- * With the call's inputs, first checks that inputs and result fit together in what one call
- * supports (WebAssembly holds them side by side in 2 GiB): a RangeError before the result is
- * allocated, not after.
+ * Each array is limited (checkCallSize), not their sum.
  */
 export function tensorOutput(shape: number[], out: OutTarget | undefined, ...inputs: Array<Float32Array | undefined>):
   { output: Float32Array; result: Tensor } {

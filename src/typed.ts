@@ -8,7 +8,7 @@ import type { Backends } from './ops.js';
 import { stageTyped } from './wasm/convert.js';
 
 export function typedBackends<P, I extends { input: TensorData }>(backends: Backends<P, I>, copies: (plan: P) => boolean): Backends<P, I> {
-  return { wasm: stageTyped(backends.wasm, copies), js: runTyped(backends.js, copies) };
+  return { ...backends, wasm: stageTyped(backends.wasm, copies), js: runTyped(backends.js, copies) };
 }
 
 /** The operations that take every element type: their result has the input's type. */

@@ -249,9 +249,12 @@ describe('pool refusals and fallback', () => {
     await expect(up.createPool({ spin: Number.NaN })).rejects.toThrow(RangeError);
   });
 
-  it('rejects a call that needs more than maximumMemory, and stays usable', async () => {
+  it('tiles a call larger than maximumMemory, rejects one that cannot tile small enough, and stays usable', async () => {
+    await up.init({ simd: true });
     const pool = await up.createPool({ threads: 2, maximumMemory: 4 * 2 ** 20 });
-    await expect(pool.interpolate(ramp([1, 4, 256, 256]), { scaleFactor: 2, mode: 'nearest' })).rejects.toThrow(/could not grow/);
+    expectSameBits(await pool.interpolate(ramp([1, 4, 256, 256]), { scaleFactor: 2, mode: 'nearest' }),
+      up.interpolate(ramp([1, 4, 256, 256]), { scaleFactor: 2, mode: 'nearest' }), 'tiled');
+    await expect(pool.interpolate(ramp([1, 1, 1, 512, 512]), { scaleFactor: [1, 2, 2], mode: 'trilinear' })).rejects.toThrow(RangeError);
     expect(() => pool.allocTensor([2 ** 21])).toThrow(/could not grow/);
     expectSameBits(await pool.interpolate(ramp([1, 2, 8, 8]), { size: 12, mode: 'bilinear' }),
       up.interpolate(ramp([1, 2, 8, 8]), { size: 12, mode: 'bilinear' }), 'after refusal');

@@ -3,7 +3,7 @@
 
 import type { Prepared } from '../ops.js';
 import { PlanCache } from '../plan-cache.js';
-import { checkOut, checkTensor, tensorOutput, type Tensor } from '../tensor.js';
+import { checkOut, checkTensor, product, tensorOutput, type Tensor } from '../tensor.js';
 import { buildPlan, type ConvPlan } from './phases.js';
 import { geometry, readConvOptions, type ConvOptions, type ConvTransposeOptions, type Geometry } from './rules.js';
 
@@ -68,6 +68,7 @@ export function prepareConv(transposed: boolean, dims: number): ConvFunction {
     return {
       plan,
       inputs: { input: input.data, weight: weight.data, bias },
+      outputLength: product(plan.outputShape),
       allocate: () => tensorOutput(plan.outputShape, out, input.data, weight.data, bias),
     };
   };

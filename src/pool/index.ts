@@ -33,6 +33,7 @@ export async function startPool(table: OperationTable, options?: PoolOptions): P
   const memory = new WebAssembly.Memory({ initial: 16, maximum: Math.floor(settings.maximumMemory / PAGE), shared: true });
   const compiled = await compile(settings.wasm as Parameters<typeof compile>[0], build, true);
   const module = new WasmModule(await WebAssembly.instantiate(compiled, importsFor(memory)));
+  module.maximumMemory = settings.maximumMemory; // the shared memory's maximum: larger calls run in tiles
   // Jobs through shared memory where the main thread can wait for them without blocking.
   const wait = findWaitAsync();
   const control = typeof wait === 'function' ? module.heap.allocate(threads * CONTROL_INTS * 4).ptr : undefined;
@@ -74,6 +75,7 @@ async function fallbackPool(table: OperationTable): Promise<Pool> {
     ready: () => {
       if (closed) throw new Error('this pool is closed');
     },
+    admit: executor.admit,
     run: async (job) => executor.run(job), // synchronous: started as called, so only an abort before it counts
   });
   return {

@@ -5,7 +5,8 @@
 
 import { invoke } from '../kernels.js';
 import type { AsyncExecutor, Job } from '../ops.js';
-import { residentTarget, viewLike } from '../wasm/executor.js';
+import { tiles } from '../tiling/plan.js';
+import { admitJob, arrayBytes, residentTarget, viewLike } from '../wasm/executor.js';
 import { Layout, LayoutLimitError, type WasmModule } from '../wasm/module.js';
 import type { Block } from '../wasm/resident.js';
 import { type Stage, CONTROL_INTS, encodeQueue, fence, JOB_SLOTS, jobSlot, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_DONE, QUEUE_FAILED, QUEUE_NEXT,
@@ -116,7 +117,7 @@ export class Scheduler implements AsyncExecutor {
     const staged = this.staging.then(() => {
       if (this.failure) throw this.failure;
       control?.throwIfAborted(); // aborted while queued: never starts
-      return this.execute(job, control);
+      return this.tiled(job, control) ?? this.execute(job, control);
     });
     this.staging = staged.catch(() => undefined);
     const done = staged.then((s) => s.done);
@@ -136,6 +137,40 @@ export class Scheduler implements AsyncExecutor {
       w.hold(true); // Node: unreferenced workers would let the process end before they have exited
     });
     await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  /** Refuses up front a call whose smallest tile would not fit the shared memory's maximum. */
+  admit(job: Job): void {
+    admitJob(this.module, job, this.module.maximumMemory);
+  }
+
+  /** Where a job's buffers would end if staged at the heap top now (nothing is written). */
+  private end(job: Job): number {
+    const layout = new Layout(this.module, this.module.heap.top);
+    job.backends.wasm(layout, job.plan, job.inputs, job.output.length, residentTarget(this.module, job.output));
+    return layout.top;
+  }
+
+  /**
+   * A call too large for half the memory left above the resident tensors (the other half holds
+   * the workers' rows and a call in flight) runs in tiles (src/tiling/), each staged once every
+   * earlier call has finished and the tile before it is done; undefined for a call that fits.
+   */
+  private tiled(job: Job, control: CallControl | undefined): Promise<{ done: Promise<void> }> | undefined {
+    const top = this.module.heap.top;
+    const limit = top + (this.module.maximumMemory - top) / 2;
+    // Arrays well within the limit: no need to stage the call twice to know that it fits.
+    if (!job.backends.tiling || job.output.length === 0 || arrayBytes(job) < (limit - top) / 2 || this.end(job) <= limit) return undefined;
+    return (async () => {
+      let last: { done: Promise<void> } = { done: Promise.resolve() };
+      for (const tile of tiles(job, (t) => this.end(t) <= limit)) {
+        await last.done;
+        await Promise.all(this.flights.map((f) => f.settled));
+        if (this.failure) throw this.failure;
+        last = await this.execute(tile, control);
+      }
+      return last;
+    })();
   }
 
   /** Stops the workers once every call so far has finished; later calls reject. */

@@ -5,7 +5,9 @@
 import { isFloat16 } from '../dtype.js';
 import { invoke } from '../kernels.js';
 import type { Job, OutputArray, SyncExecutor } from '../ops.js';
-import type { WasmModule } from './module.js';
+import { checkSmallestTile, tiles } from '../tiling/plan.js';
+import { MAX_BYTES, type Layout, type WasmModule } from './module.js';
+import type { Staged } from './staged.js';
 
 /** A job staged in memory: `run` runs its kernels (again and again, for benchmarks), the output lands at `dst`. */
 export interface StagedJob {
@@ -20,13 +22,26 @@ export function residentTarget(module: WasmModule, output: OutputArray): number 
   return output instanceof Float32Array ? module.residentPointer(output) : -1;
 }
 
-export function stageJob(module: WasmModule, job: Job): StagedJob {
+/** The job's buffers reserved (nothing written yet): `layout.top` is where they end. */
+function reserve(module: WasmModule, job: Job): { layout: Layout; staged: Staged; target: number } {
   const target = residentTarget(module, job.output);
   const layout = module.layout();
-  const { calls, dst } = job.backends.wasm(layout, job.plan, job.inputs, job.output.length, target);
+  return { layout, staged: job.backends.wasm(layout, job.plan, job.inputs, job.output.length, target), target };
+}
+
+function commit(module: WasmModule, { layout, staged: { calls, dst }, target }: ReturnType<typeof reserve>): StagedJob {
   layout.commit();
   const kernels = module.kernels;
   return { dst, inPlace: target >= 0, run: () => { for (const c of calls) invoke(kernels, c); } };
+}
+
+export function stageJob(module: WasmModule, job: Job): StagedJob {
+  return commit(module, reserve(module, job));
+}
+
+function finish(module: WasmModule, job: Job, staged: StagedJob): void {
+  staged.run();
+  if (!staged.inPlace) job.output.set(viewLike(module, job.output, staged.dst) as never);
 }
 
 /**
@@ -38,17 +53,40 @@ export function viewLike(module: WasmModule, like: OutputArray, ptr: number): Ou
   return new (like.constructor as new (b: ArrayBufferLike, o: number, n: number) => OutputArray)(module.memory.buffer, ptr, like.length);
 }
 
-/** Runs a job on `module` and leaves the result in `job.output`. */
+/**
+ * Runs a job on `module` and leaves the result in `job.output`: whole when its buffers end within
+ * the module's budget, else tile by tile (each copied in, computed and copied out in turn).
+ */
 export function runJob(module: WasmModule, job: Job): void {
-  const staged = stageJob(module, job);
-  staged.run();
-  if (!staged.inPlace) job.output.set(viewLike(module, job.output, staged.dst) as never);
+  const limit = module.scratchLimit();
+  const whole = reserve(module, job);
+  if (whole.layout.top <= limit || !job.backends.tiling) {
+    finish(module, job, commit(module, whole));
+    return;
+  }
+  for (const tile of tiles(job, (t) => reserve(module, t).layout.top <= limit)) finish(module, tile, stageJob(module, tile));
+}
+
+/**
+ * Refuses a call that could not run within 2 GiB of linear memory even in tiles (a call whose
+ * arrays are small is let through without staging it twice).
+ */
+export function admitJob(module: WasmModule, job: Job, limit = MAX_BYTES): void {
+  if (arrayBytes(job) < limit / 2) return;
+  checkSmallestTile(job, (t) => reserve(module, t).layout.top, limit);
+}
+
+/** Bytes of a job's arrays staged as float32 (an upper bound for 8-bit images): a cheap first look before staging. */
+export function arrayBytes(job: Job): number {
+  return Object.values(job.inputs as Record<string, unknown>)
+    .reduce<number>((n, v) => n + (ArrayBuffer.isView(v) ? (v as unknown as { length: number }).length * 4 : 0), job.output.length * 4);
 }
 
 /** The executor of the operations on one module (`module()` throws until it is loaded). */
 export function wasmExecutor(module: () => WasmModule): SyncExecutor {
   return {
     ready: () => void module(),
+    admit: (job) => admitJob(module(), job),
     run: (job) => runJob(module(), job),
   };
 }

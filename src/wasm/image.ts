@@ -18,7 +18,7 @@ export function stageResizeImage(layout: Layout, plan: ImagePlan, { input }: Ima
   const indexH = layout.i32(rows.index);
   const weightH = layout.f32(rows.weight.length, rows.weight);
   const line = layout.f32(width * channels + PAD);
-  const stride = (outW * channels + PAD + 3) & ~3;
+  const stride = Math.ceil((outW * channels + PAD) / 4) * 4; // not `& ~3`: a wide row would wrap through int32
   const { ring: cache, tags: slots } = layout.rowRing(rows.taps, stride);
   const blended = layout.f32(stride);
   const slotIndex = layout.i32(new Int32Array(rows.taps));

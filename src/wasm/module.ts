@@ -14,7 +14,9 @@ export type { KernelExports } from '../kernels.js';
 
 const PAGE = 65536;
 /** wasm32 addresses at most 4 GiB; stay below so byte offsets fit in a signed i32 too. */
-const MAX_BYTES = 2 ** 31;
+export const MAX_BYTES = 2 ** 31;
+/** The default memory budget of a module (init's and createOperations' `maximumMemory`). */
+export const DEFAULT_BUDGET = 2 ** 28;
 
 export class WasmModule {
   readonly kernels: KernelExports;
@@ -40,6 +42,20 @@ export class WasmModule {
 
   /** Resident tensors (allocTensor): they sit between the heap base and each call's scratch. */
   readonly heap: ResidentHeap;
+
+  /**
+   * Bytes of linear memory calls aim to stay within: a call whose buffers would end past it runs
+   * in tiles (src/tiling/). Resident tensors are the caller's and are not refused by it.
+   */
+  maximumMemory = DEFAULT_BUDGET;
+
+  /**
+   * The first byte a call's scratch should not reach: the budget, or where resident tensors fill
+   * most of it, a quarter of the budget above them (so that tiles still have room).
+   */
+  scratchLimit(): number {
+    return Math.min(MAX_BYTES, Math.max(this.maximumMemory, this.heap.top + this.maximumMemory / 4));
+  }
 
   get memory(): WebAssembly.Memory {
     return this.kernels.memory;

@@ -1,0 +1,74 @@
+// Tiling: a call whose buffers do not fit the memory budget runs as a sequence of smaller calls
+// (tiles) that each do: copy a band of input in, compute, copy out into the caller's array. It
+// lives once, here, for every executor that stages in WebAssembly memory (the synchronous one and
+// the pool's scheduler); each family only describes how its plan splits (./families.ts).
+//
+// Tiles are whole planes (the outer N*C, or conv's batch) where one plane fits, else bands of
+// output rows of one plane (with the input-row window their index table reads). Each tile is an
+// ordinary job over subarrays of the caller's arrays, computed by the same kernels from the same
+// table entries, so the result is bit-identical to the untiled call.
+
+import type { Job, OutputArray } from '../ops.js';
+
+/** How one family's plan splits into independent parts. */
+export interface Tiling<P, I> {
+  /** Independent planes, and output rows per plane that bands may split (1: whole planes only). */
+  extent(plan: P): { planes: number; rows: number };
+  /**
+   * The job of `count` planes from `plane` (all their rows), or when `rows` is given, of output
+   * rows [rows[0], rows[1]) of the one plane `plane`.
+   */
+  tile(job: Job<P, I>, plane: number, count: number, rows?: [number, number]): Job<P, I>;
+}
+
+/**
+ * The tiles of `job`, in output order, each as large as `fits` allows (halving from the whole):
+ * whole planes first, bands of rows when one plane is too large. A part that cannot split further
+ * is returned even if it does not fit (the caller then runs it over budget).
+ */
+export function* tiles<P, I>(job: Job<P, I>, fits: (tile: Job<P, I>) => boolean): Generator<Job<P, I>> {
+  const tiling = job.backends.tiling;
+  if (!tiling) {
+    yield job;
+    return;
+  }
+  const { planes, rows } = tiling.extent(job.plan);
+  let count = planes;
+  while (count > 1 && !fits(tiling.tile(job, 0, count))) count = Math.ceil(count / 2);
+  if (rows <= 1 || (count === 1 && fits(tiling.tile(job, 0, 1)))) {
+    for (let p = 0; p < planes; p += count) yield tiling.tile(job, p, Math.min(count, planes - p));
+    return;
+  }
+  let band = rows;
+  for (let p = 0; p < planes; p++) {
+    for (let r = 0; r < rows;) {
+      // Windows differ along a plane (edges, uneven scales): each band is checked, and shrinks
+      // (never below one row) until it fits; the next band starts from the size that fitted.
+      let tile = tiling.tile(job, p, 1, [r, Math.min(rows, r + band)]);
+      while (band > 1 && !fits(tile)) {
+        band = Math.ceil(band / 2);
+        tile = tiling.tile(job, p, 1, [r, Math.min(rows, r + band)]);
+      }
+      yield tile;
+      r = Math.min(rows, r + band);
+    }
+  }
+}
+
+/** An output not allocated yet: tiling reads only its length and subarrays (for admission checks). */
+export function pendingOutput(length: number): OutputArray {
+  return { length, subarray: (from: number, to: number) => pendingOutput(to - from) } as unknown as OutputArray;
+}
+
+/**
+ * Refuses up front, with a RangeError, a job whose smallest tile would still end past `limit`
+ * (the memory one call can have): `end` is where a job's buffers end when staged.
+ */
+export function checkSmallestTile<P, I>(job: Job<P, I>, end: (job: Job<P, I>) => number, limit: number): void {
+  const first = tiles(job, (t) => end(t) <= limit).next().value as Job<P, I>;
+  const need = end(first);
+  if (need > limit) {
+    throw new RangeError(`this call needs ${need} bytes of WebAssembly memory${first === job ? '' : ' even for its smallest part'}, ` +
+      `more than the ${limit} one call can have`);
+  }
+}
