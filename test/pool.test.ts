@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as up from '../dist/index.js';
 import type { Operations, Pool, Tensor } from '../dist/index.js';
 import { workerExecArgv } from '../dist/pool/index.js';
-import { SPLIT_ALL, type Sizing } from '../dist/pool/sizing.js';
+import { DEFAULT_SIZING, SPLIT_ALL, type Sizing } from '../dist/pool/sizing.js';
 import { ResidentHeap } from '../dist/wasm/resident.js';
 import { differingBits, POOL_AGREEMENT, ramp } from './helpers.js';
 
@@ -65,7 +65,11 @@ describe.each([1, 2, 3])('a pool of %i worker(s)', (threads) => {
 
   it.each(cases)('%s: bit-identical to the synchronous API', async (name, run) => {
     const expected = await run(up);
-    expectSameBits(await run(pool), expected, name);
+    // Sized (these small calls run on the calling thread), then cut over every worker.
+    for (const sizing of [DEFAULT_SIZING, SPLIT_ALL]) {
+      Object.assign((pool as unknown as { sizing: Sizing }).sizing, sizing);
+      expectSameBits(await run(pool), expected, `${name}${sizing === SPLIT_ALL ? ', on the workers' : ''}`);
+    }
   });
 });
 
@@ -134,6 +138,8 @@ describe('the pool and its resident tensors', () => {
   beforeAll(async () => {
     await up.init({ simd: true });
     pool = await up.createPool({ threads: 2 });
+    // Small calls here too: on the workers, as the pool's shared memory is what these tests are about.
+    Object.assign((pool as unknown as { sizing: Sizing }).sizing, SPLIT_ALL);
   });
   afterAll(() => pool.close());
 

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The built files: the pool's workers run them.
 import * as up from '../dist/index.js';
 import type { Operations, Pool, Tensor } from '../dist/index.js';
+import { SPLIT_ALL, type Sizing } from '../dist/pool/sizing.js';
 
 interface TensorJson { shape: number[]; data: string }
 interface Case {
@@ -76,7 +77,11 @@ describe.each(backends)('$name', ({ ops }) => {
 
 describe('the pool', () => {
   let pool: Pool;
-  beforeAll(async () => { pool = await up.createPool({ threads: 2 }); });
+  beforeAll(async () => {
+    pool = await up.createPool({ threads: 2 });
+    // These calls are small: cut over both workers, or they would run on the calling thread.
+    Object.assign((pool as unknown as { sizing: Sizing }).sizing, SPLIT_ALL);
+  });
   afterAll(() => pool.close());
   it('gives the synchronous API\'s bits on a sample of every kind, and rejects refusals', async () => {
     await up.init();

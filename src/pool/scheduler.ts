@@ -326,7 +326,12 @@ export class Scheduler implements AsyncExecutor {
     const { chunks, queue } = job;
     if (queue) {
       const shm = this.shm!;
-      for (let i = 0; i < queue.workers; i++) this.signal((queue.first + i) % this.workers.length, queue.ptr, queue.length);
+      // Every worker's request first, then the wake-ups: a wake-up costs this thread ~40 µs here
+      // (a futex call), so a polling worker would otherwise see its job only after those of the
+      // workers before it were woken (16 workers: ~0.6 ms).
+      const handed = Array.from({ length: queue.workers }, (_, i) => (queue.first + i) % this.workers.length);
+      for (const i of handed) this.signal(i, queue.ptr, queue.length);
+      for (const i of handed) Atomics.notify(this.control(i), REQUEST);
       const header = this.module.i32(queue.ptr, QUEUE_CHUNKS);
       // Wait for every worker, even when one fails, so no worker still writes when the memory is reused.
       for (let pending = Atomics.load(header, QUEUE_PENDING); pending > 0; pending = Atomics.load(header, QUEUE_PENDING)) {
@@ -345,7 +350,7 @@ export class Scheduler implements AsyncExecutor {
     if (failed) throw failed.reason;
   }
 
-  /** Hands worker i the job (queue) at `ptr` through its control block. */
+  /** Hands worker i the job (queue) at `ptr` through its control block (a polling worker sees it; a sleeping one needs a notify). */
   private signal(i: number, ptr: number, length: number): void {
     const ctrl = this.control(i);
     const seq = ++this.shm!.sequence[i];
@@ -353,7 +358,6 @@ export class Scheduler implements AsyncExecutor {
     Atomics.store(ctrl, slot, ptr);
     Atomics.store(ctrl, slot + 1, length);
     Atomics.store(ctrl, REQUEST, seq);
-    Atomics.notify(ctrl, REQUEST);
   }
 
   private post(worker: WorkerHandle, calls: KernelCall[]): Promise<void> {
