@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as up from '../dist/index.js';
 import type { Pool, Tensor } from '../dist/index.js';
 import { ABORT_GRACE_MS } from '../dist/pool/call.js';
+import { SPLIT_ALL, type Sizing } from '../dist/pool/sizing.js';
 import { differingBits, ramp } from './helpers.js';
 
 const FAULTY_WORKER = new URL('./workers/faulty-worker.mjs', import.meta.url);
@@ -22,6 +23,8 @@ async function faultyPool(fault: 'hang' | 'throw' | 'slow', options: { threads?:
   process.env.POOL_FAULT = fault; // read by each worker as it starts
   try {
     const pool = await up.createPool({ threads: options.threads ?? 2, worker: FAULTY_WORKER });
+    // The faulty kernel runs on the workers only: small calls would otherwise run on this thread.
+    Object.assign((pool as unknown as { sizing: Sizing }).sizing, SPLIT_ALL);
     pools.push(pool);
     return pool;
   } finally {
@@ -113,7 +116,9 @@ describe('a stuck worker', () => {
     const { execFileSync } = await import('node:child_process');
     const script = `
       import * as up from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+      import { SPLIT_ALL } from ${JSON.stringify(new URL('../dist/pool/sizing.js', import.meta.url).href)};
       const pool = await up.createPool({ threads: 2, worker: new URL(${JSON.stringify(FAULTY_WORKER.href)}) });
+      Object.assign(pool.sizing, SPLIT_ALL);
       const stuck = pool.pixelShuffle({ data: new Float32Array(64), shape: [1, 4, 4, 4] }, 2).catch((e) => e.message);
       await new Promise((resolve) => setTimeout(resolve, 50));
       await pool.close({ force: true });

@@ -9,21 +9,24 @@
 // one ulp.
 
 import type { AreaPlan, AxisTable, InterpolateInputs, InterpolatePlan, SeparablePlan } from '../interpolate.js';
-import { sameType } from '../dtype.js';
+import { isFloat16, sameType } from '../dtype.js';
 import { ringSlots } from '../ring.js';
 import { runResize } from './resize.js';
 
 const f32 = Math.fround;
 
-const bitViews = new WeakMap<Float32Array, Int32Array>();
+const bitViews = new WeakMap<ArrayBufferView, ArrayLike<number>>();
 /**
- * The array's 32-bit patterns (an Int32Array over the same bytes, made once per array): one-tap
- * copies move these, since a float read and written back turns a signalling NaN quiet.
+ * The array's bit patterns (an integer view over the same bytes, made once per array): one-tap
+ * copies move these, since a float read and written back turns a signalling NaN quiet. Integer
+ * arrays (other element types run their index-only plans here as they are) copy exactly as they are.
  */
-function bitsOf(a: Float32Array): Int32Array {
+function bitsOf(array: Float32Array): Float32Array {
+  const a = array as ArrayBufferView & ArrayLike<number>;
+  if (!(a instanceof Float32Array) && !isFloat16(a)) return array;
   let view = bitViews.get(a);
-  if (!view) bitViews.set(a, view = new Int32Array(a.buffer, a.byteOffset, a.length));
-  return view;
+  if (!view) bitViews.set(a, view = new (a instanceof Float32Array ? Int32Array : Uint16Array)(a.buffer as ArrayBuffer, a.byteOffset, a.length));
+  return view as unknown as Float32Array;
 }
 
 /** Resamples the contiguous axis of `rows` rows from `src` (at srcOff) into `dst` (at dstOff). */
