@@ -4,15 +4,14 @@
 // (src/interpolate.ts), so these loops hold no coordinate rules: a separable pass is a K-tap
 // weighted sum per output, `index[o*K + t]` and `weight[o*K + t]`, summed left to right as
 // PyTorch does (w0*x0 + w1*x1 + ...). The loops they run are in lib/: blend.ts (rows blended
-// vertically), resample.ts (the contiguous axis), bilinear2x.ts (bilinear 2x, H first). `area`
-// is in area.ts.
+// vertically), resample.ts (the contiguous axis), bilinear2x.ts (bilinear 2x, H first), rows2d.ts
+// (one output row of separable2d, shared with upsample-reduce.ts). `area` is in area.ts.
 //
 // Pointers are byte addresses; sizes are element counts.
 
-import { bilinearRow2x, mirroredAdjacentRun } from './lib/bilinear2x';
 import { blendSlice } from './lib/blend';
-import { gatherRange, stretch2 } from './lib/resample';
 import { ringSlots } from './lib/ring';
+import { clearRing, resampleRow, rowsFirst, upsampledRow } from './lib/rows2d';
 
 /**
  * Resample a non-contiguous axis. The source is `outer` blocks of `inLen x inner` floats, the
@@ -39,15 +38,7 @@ export function blendAxis(src: usize, dst: usize, outer: i32, inLen: i32, outLen
 export function resampleRows(src: usize, dst: usize, rows: i32, inW: i32, outW: i32, taps: i32,
                              index: usize, weight: usize, periodLo: i32, periodHi: i32): void {
   for (let r = 0; r < rows; r++) {
-    const srcRow = src + (<usize>(r * inW) << 2);
-    const dstRow = dst + (<usize>(r * outW) << 2);
-    const done = stretch2(srcRow, dstRow, periodLo, periodHi, taps, index, weight);
-    if (done > periodLo) {
-      gatherRange(srcRow, dstRow, 0, periodLo, taps, index, weight);
-      gatherRange(srcRow, dstRow, done, outW, taps, index, weight);
-    } else {
-      gatherRange(srcRow, dstRow, 0, outW, taps, index, weight);
-    }
+    resampleRow(src + (<usize>(r * inW) << 2), dst + (<usize>(r * outW) << 2), outW, taps, index, weight, periodLo, periodHi);
   }
 }
 
@@ -65,40 +56,14 @@ export function separable2d(src: usize, dst: usize, ring: usize, ringRows: usize
   const outRow = <usize>outW << 2;
   const inRow = <usize>inW << 2;
   const mask = ringSlots(tapsH) - 1;
-  const rowsFirst = ASC_FEATURE_SIMD && tapsH == 2 && tapsW == 2 && mirroredAdjacentRun(periodLo, periodHi, indexW, weightW);
+  const first = rowsFirst(tapsH, tapsW, periodLo, periodHi, indexW, weightW);
   for (let p = 0; p < planes; p++) {
     const s = src + <usize>p * inPlane;
     const d = dst + <usize>p * <usize>outH * outRow;
-    if (tapsH == 1) {
-      // Resampling the (cached) input row again beats copying the previous output row: freshly
-      // streamed output lines are slow to read back.
-      for (let o = 0; o < outH; o++) {
-        const r = load<i32>(indexH + (<usize>o << 2));
-        resampleRows(s + <usize>r * inRow, d + <usize>o * outRow, 1, inW, outW, tapsW, indexW, weightW, periodLo, periodHi);
-      }
-      continue;
-    }
-    if (rowsFirst) {
-      for (let o = 0; o < outH; o++) {
-        const k = <usize>(o << 1) << 2;
-        bilinearRow2x(s + <usize>load<i32>(indexH + k) * inRow, s + <usize>load<i32>(indexH + k, 4) * inRow,
-          load<f32>(weightH + k), load<f32>(weightH + k, 4), d + <usize>o * outRow, outW, inW, periodLo, periodHi, indexW, weightW);
-      }
-      continue;
-    }
-    for (let t = 0; t <= mask; t++) store<i32>(ringRows + (<usize>t << 2), -1);
+    clearRing(ringRows, mask);
     for (let o = 0; o < outH; o++) {
-      const k = <usize>(o * tapsH) << 2;
-      for (let t = 0; t < tapsH; t++) {
-        const r = load<i32>(indexH + k + (<usize>t << 2));
-        const slot = ringRows + (<usize>(r & mask) << 2);
-        if (load<i32>(slot) != r) {
-          resampleRows(s + <usize>r * inRow, ring + <usize>(r & mask) * outRow, 1, inW, outW, tapsW, indexW, weightW, periodLo, periodHi);
-          store<i32>(slot, r);
-        }
-      }
-      // Ring slots are addressed as "row r & mask", so the blend reads index & mask: remap on the fly.
-      blendSlice(d + <usize>o * outRow, ring, outRow, tapsH, mask, indexH + k, weightH + k, outW);
+      upsampledRow(s, inRow, d + <usize>o * outRow, o, inW, outW, ring, ringRows, mask, first,
+        tapsW, indexW, weightW, periodLo, periodHi, tapsH, indexH, weightH);
     }
   }
 }

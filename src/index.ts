@@ -15,8 +15,10 @@ import { runResizeImage } from './js/image.js';
 import { runInterpolate } from './js/interpolate.js';
 import { runResize } from './js/resize.js';
 import { runShuffle } from './js/shuffle.js';
+import { runUpsampleReduce } from './js/upsample-reduce.js';
 import { operation, operations, type SyncOperations } from './ops.js';
 import { startPool, type Pool, type PoolOptions } from './pool/index.js';
+import { prepareUpsampleArgmax, prepareUpsampleThreshold } from './pipeline/upsample-reduce.js';
 import { prepareResize, prepareTfResize } from './resize.js';
 import { prepareShuffle } from './shuffle.js';
 import { stageConv } from './wasm/conv.js';
@@ -27,6 +29,7 @@ import { stageResize } from './wasm/resize.js';
 import { engineHasSimd, type Build } from './wasm/load.js';
 import { allocResident, type ResidentTensor } from './wasm/resident.js';
 import { stageShuffle } from './wasm/shuffle.js';
+import { stageUpsampleReduce } from './wasm/upsample-reduce.js';
 
 export type { Tensor } from './tensor.js';
 export type { InterpolateMode, InterpolateOptions } from './interpolate.js';
@@ -34,6 +37,7 @@ export type { ConvOptions, ConvTransposeOptions } from './conv/rules.js';
 export type { ShuffleOptions } from './shuffle.js';
 export type { ResizeOptions, TfResizeOptions } from './resize.js';
 export type { ImageInput, ImageMode, ImageResult, ImageTarget, ResizeImageOptions } from './image.js';
+export type { CropBox, LabelTensor, UpsampleReduceMode, UpsampleReduceOptions, UpsampleThresholdOptions } from './pipeline/upsample-reduce.js';
 export { bilinearUpsampleWeights, convOutputShape, convTransposeOutputShape } from './conv/rules.js';
 export type { BackendInfo, InitOptions } from './init.js';
 export type { WasmSource } from './wasm/load.js';
@@ -45,6 +49,7 @@ const interpolateBackends = { wasm: stageInterpolate, js: runInterpolate };
 const convBackends = { wasm: stageConv, js: runConv };
 const shuffleBackends = { wasm: stageShuffle, js: runShuffle };
 const resizeBackends = { wasm: stageResize, js: runResize };
+const reduceBackends = { wasm: stageUpsampleReduce, js: runUpsampleReduce };
 
 /** Every operation, once: how a call is validated and planned, and how each backend runs the plan. */
 const OPERATIONS = {
@@ -61,6 +66,8 @@ const OPERATIONS = {
   resize: operation(prepareResize, resizeBackends),
   resizeBilinear: operation(prepareTfResize(true), resizeBackends),
   resizeNearestNeighbor: operation(prepareTfResize(false), resizeBackends),
+  upsampleArgmax: operation(prepareUpsampleArgmax, reduceBackends),
+  upsampleThreshold: operation(prepareUpsampleThreshold, reduceBackends),
 };
 
 /** The operations, synchronous: the package root's, `js`, and those of `createOperations`. */
@@ -89,6 +96,14 @@ export const resize: Operations['resize'] = root.resize;
 export const resizeBilinear: Operations['resizeBilinear'] = root.resizeBilinear;
 /** TensorFlow's tf.image resize_nearest_neighbor on NHWC [batch, h, w, c] or [h, w, c]. */
 export const resizeNearestNeighbor: Operations['resizeNearestNeighbor'] = root.resizeNearestNeighbor;
+/**
+ * Class scores (N, K, h, w) -> interpolate to the output size -> argmax over K, in one pass:
+ * labels (N, H, W) as Uint8Array (K <= 256) or Uint16Array (K <= 65536), equal to the composition
+ * (ties: the first maximum). Default mode 'bilinear'; `crop` resizes a box of the logits.
+ */
+export const upsampleArgmax: Operations['upsampleArgmax'] = root.upsampleArgmax;
+/** Mask logits (N, C, h, w) -> interpolate -> `> threshold` (default 0): Uint8Array masks of 0/255 (N, C, H, W), in one pass. */
+export const upsampleThreshold: Operations['upsampleThreshold'] = root.upsampleThreshold;
 
 /**
  * A tensor in WebAssembly memory (zero-filled, or a copy of `data`): operations read it and write

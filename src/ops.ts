@@ -11,8 +11,8 @@
 import type { Layout } from './wasm/module.js';
 import type { Staged } from './wasm/staged.js';
 
-/** The arrays a result is written into: float tensors, or 8-bit images. */
-export type OutputArray = Float32Array | Uint8ClampedArray;
+/** The arrays a result is written into: float tensors, 8-bit images, 8- or 16-bit labels and masks. */
+export type OutputArray = Float32Array | Uint8ClampedArray | Uint8Array | Uint16Array;
 
 /** How one kind of call runs on each backend: staging for WebAssembly, loops for plain JS. */
 export interface Backends<P, I> {

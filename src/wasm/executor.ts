@@ -28,9 +28,10 @@ export function stageJob(module: WasmModule, job: Job): StagedJob {
   return { dst, inPlace: target >= 0, run: () => { for (const c of calls) invoke(kernels, c); } };
 }
 
-/** A view of `length` elements at `ptr`, of the same type as `like`. */
+/** A view of `like.length` elements at `ptr`, of the same type as `like`. */
 export function viewLike(module: WasmModule, like: OutputArray, ptr: number): OutputArray {
-  return like instanceof Float32Array ? module.f32(ptr, like.length) : new Uint8ClampedArray(module.memory.buffer, ptr, like.length);
+  const View = like.constructor as new (buffer: ArrayBufferLike, offset: number, length: number) => OutputArray;
+  return new View(module.memory.buffer, ptr, like.length);
 }
 
 /** Runs a job on `module` and leaves the result in `job.output`. */
