@@ -16,8 +16,10 @@ import { runInterpolate } from './js/interpolate.js';
 import { runResize } from './js/resize.js';
 import { runShuffle } from './js/shuffle.js';
 import { runUpsampleReduce } from './js/upsample-reduce.js';
+import { runImageToTensor } from './js/image-tensor.js';
 import { operation, operations, type SyncOperations } from './ops.js';
 import { startPool, type Pool, type PoolOptions } from './pool/index.js';
+import { prepareImageToTensor } from './pipeline/image-tensor.js';
 import { prepareUpsampleArgmax, prepareUpsampleThreshold } from './pipeline/upsample-reduce.js';
 import { prepareResize, prepareTfResize } from './resize.js';
 import { prepareShuffle } from './shuffle.js';
@@ -30,6 +32,7 @@ import { engineHasSimd, type Build } from './wasm/load.js';
 import { allocResident, type ResidentTensor } from './wasm/resident.js';
 import { stageShuffle } from './wasm/shuffle.js';
 import { stageUpsampleReduce } from './wasm/upsample-reduce.js';
+import { stageImageToTensor } from './wasm/image-tensor.js';
 
 export type { Tensor } from './tensor.js';
 export type { InterpolateMode, InterpolateOptions } from './interpolate.js';
@@ -37,6 +40,7 @@ export type { ConvOptions, ConvTransposeOptions } from './conv/rules.js';
 export type { ShuffleOptions } from './shuffle.js';
 export type { ResizeOptions, TfResizeOptions } from './resize.js';
 export type { ImageInput, ImageMode, ImageResult, ImageTarget, ResizeImageOptions } from './image.js';
+export type { ImageTensorResult, ImageToTensorOptions, TensorChannels, TensorFit } from './pipeline/image-tensor.js';
 export type { CropBox, LabelTensor, UpsampleReduceMode, UpsampleReduceOptions, UpsampleThresholdOptions } from './pipeline/upsample-reduce.js';
 export { bilinearUpsampleWeights, convOutputShape, convTransposeOutputShape } from './conv/rules.js';
 export type { BackendInfo, InitOptions } from './init.js';
@@ -66,6 +70,7 @@ const OPERATIONS = {
   resize: operation(prepareResize, resizeBackends),
   resizeBilinear: operation(prepareTfResize(true), resizeBackends),
   resizeNearestNeighbor: operation(prepareTfResize(false), resizeBackends),
+  imageToTensor: operation(prepareImageToTensor, { wasm: stageImageToTensor, js: runImageToTensor }),
   upsampleArgmax: operation(prepareUpsampleArgmax, reduceBackends),
   upsampleThreshold: operation(prepareUpsampleThreshold, reduceBackends),
 };
@@ -96,6 +101,11 @@ export const resize: Operations['resize'] = root.resize;
 export const resizeBilinear: Operations['resizeBilinear'] = root.resizeBilinear;
 /** TensorFlow's tf.image resize_nearest_neighbor on NHWC [batch, h, w, c] or [h, w, c]. */
 export const resizeNearestNeighbor: Operations['resizeNearestNeighbor'] = root.resizeNearestNeighbor;
+/**
+ * 8-bit pixels -> a model's float32 input in one pass: resize (fill, letterbox or crop), rescale,
+ * mean/std per channel, rgb/bgr/gray, NCHW or NHWC. Returns { tensor, scale, padding }.
+ */
+export const imageToTensor: Operations['imageToTensor'] = root.imageToTensor;
 /**
  * Class scores (N, K, h, w) -> interpolate to the output size -> argmax over K, in one pass:
  * labels (N, H, W) as Uint8Array (K <= 256) or Uint16Array (K <= 65536), equal to the composition

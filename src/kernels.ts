@@ -54,6 +54,11 @@ export const KERNELS = {
     tapsW: i32, indexW: ptr, weightW: ptr, periodLo: i32, periodHi: i32, tapsH: i32, indexH: ptr, weightH: ptr,
     line: ptr, cache: ptr, stride: i32, blended: ptr, slots: ptr, slotIndex: ptr,
   },
+  // assembly/image-tensor.ts
+  normaliseRows: {
+    src: ptr, srcStride: i32, channels: i32, srcX: i32, dst: ptr, y: i32, rows: i32, width: i32, height: i32, left: i32,
+    count: i32, outChannels: i32, map: ptr, lut: ptr, pad: ptr, nhwc: bool,
+  },
   // assembly/upsample-reduce.ts
   upsampleArgmax: {
     src: ptr, dst: ptr, ring: ptr, ringRows: ptr, row: ptr, best: ptr, label: ptr,
