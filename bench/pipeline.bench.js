@@ -7,6 +7,8 @@
 // W7 masks: 3 masks 256x256 -> 1024x1024 > 0, and 21 classes 128x128 -> 512x512 argmax, bilinear:
 //    the fused upsampleThreshold / upsampleArgmax against the composition (interpolate, then a JS
 //    loop) and opencv.js (cv.resize a plane at a time + the JS loop).
+// transformers.js: its interpolate_4d (onnxruntime-node, its default threads) against
+//    upsample-wasm/transformers on the same Tensor.
 // Each peer computes its own library's resize (sharp and OpenCV antialias/round differently), so
 // this compares time for the same sizes, not results; the composition rows are exactly ours.
 
@@ -203,6 +205,25 @@ function w7Argmax() {
   return tasks;
 }
 
+/** transformers.js's interpolate_4d (its ONNX Resize in onnxruntime-node) against upsample-wasm/transformers on the same Tensor. */
+async function transformersTasks() {
+  let tjs;
+  try {
+    tjs = await import('@huggingface/transformers');
+  } catch (error) {
+    console.warn(`transformers.js unavailable (${error.message})`);
+    return [];
+  }
+  const adapter = await import('../dist/transformers.js');
+  const x = randomTensor([1, 21, 128, 128], 5);
+  const input = new tjs.Tensor('float32', x.data, x.shape);
+  const options = { size: [512, 512], mode: 'bilinear' };
+  return [
+    { name: 'upsample-wasm/transformers interpolate_4d', fn: () => adapter.interpolate_4d(input, options) },
+    { name: 'transformers.js interpolate_4d (onnxruntime)', fn: () => tjs.interpolate_4d(input, options) },
+  ];
+}
+
 function ratioNote(rows, ours, others) {
   const get = (name) => rows.find((r) => r.name === name)?.median;
   return others.filter((o) => get(o) !== undefined).map((o) => `${o}: ${(get(o) / get(ours)).toFixed(1)}x ${ours}'s time`).join('; ') + '.';
@@ -216,7 +237,9 @@ export async function benchPipeline() {
       baseline: 'imageToTensor (wasm simd) with out' },
     { title: 'W7a 3 masks [1,3,256,256] -> 1024x1024 bilinear > 0', tasks: w7Threshold(), baseline: 'upsampleThreshold (wasm simd)' },
     { title: 'W7b 21 classes [1,21,128,128] -> 512x512 bilinear argmax', tasks: w7Argmax(), baseline: 'upsampleArgmax (wasm simd)' },
-  ];
+    { title: 'transformers.js interpolate_4d [1,21,128,128] -> 512x512 bilinear', tasks: await transformersTasks(),
+      baseline: 'upsample-wasm/transformers interpolate_4d' },
+  ].filter((w) => w.tasks.length > 0);
   for (const w of workloads) {
     const rows = await measure(w.tasks);
     const note = ratioNote(rows, w.baseline, rows.map((r) => r.name).filter((name) => name !== w.baseline && !name.startsWith('roofline')));
