@@ -3,11 +3,12 @@
 // the pool; the gray formula against Pillow's convert('L') (scripts/fixtures/gray_pillow.py).
 
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as up from '../src/index.js';
 import type { ImageInput, ImageToTensorOptions, Operations, Tensor } from '../src/index.js';
 import * as dist from '../dist/index.js';
-import { differingBits } from './helpers.js';
+import { poolForTests } from './pool-helpers.js';
+import { differingBits, ownBuilds } from './helpers.js';
 
 const f32 = Math.fround;
 
@@ -86,12 +87,8 @@ const cases: Array<[string, ImageInput, ImageToTensorOptions]> = [
   ['large enough for several bands', photo(400, 260, 4, 8), { size: [300, 300], fit: 'contain', padValue: [1, 2, 3] }],
 ];
 
-let simd: up.OperationsInstance;
-let scalar: up.OperationsInstance;
-beforeAll(async () => {
-  [simd, scalar] = await Promise.all([up.createOperations({ build: 'simd' }), up.createOperations({ build: 'scalar' })]);
-});
-const backends: Array<[string, () => Operations]> = [['wasm-simd', () => simd], ['wasm-scalar', () => scalar], ['js', () => up.js]];
+const backends = ownBuilds();
+const [[, simd], [, scalar]] = backends;
 
 describe.each(backends)('on %s', (_, get) => {
   it.each(cases)('equals resizeImage then normalise: %s', (_name, image, options) => {
@@ -124,7 +121,7 @@ it("gray is Pillow's convert('L')", () => {
   const fixture = JSON.parse(readFileSync(new URL('./fixtures/gray-pillow.json', import.meta.url), 'utf8'));
   const n = fixture.gray.length;
   const image = { data: Uint8ClampedArray.from(fixture.rgb), width: n, height: 1, channels: 3 as const };
-  for (const ops of [up.js, simd, scalar] as Operations[]) {
+  for (const ops of [up.js, simd(), scalar()]) {
     const { tensor } = ops.imageToTensor(image, { size: [1, n], mode: 'nearest', channels: 'gray', rescale: 1 });
     expect(Array.from(tensor.data)).toEqual(fixture.gray);
   }
@@ -149,20 +146,15 @@ describe('refusals, before any work', () => {
     const run = () => up.js.imageToTensor(image, options as ImageToTensorOptions);
     expect(run).toThrow(type);
     expect(run).toThrow(message);
-    expect(() => simd.imageToTensor(image, options as ImageToTensorOptions)).toThrow(type);
+    expect(() => simd().imageToTensor(image, options as ImageToTensorOptions)).toThrow(type);
   });
 });
 
 describe('in the pool (dist/)', () => {
-  let pool: dist.Pool;
-  beforeAll(async () => {
-    await dist.init();
-    pool = await dist.createPool({ threads: 2 });
-  });
-  afterAll(async () => { await pool?.close(); });
+  const pool = poolForTests();
 
   it.each(cases.slice(0, 4).concat(cases.slice(-1)))('as the synchronous call: %s', async (_name, image, options) => {
-    const result = await pool.imageToTensor(image, options as never);
+    const result = await pool().imageToTensor(image, options as never);
     const expected = composed(dist as unknown as Operations, image, options);
     expect(differingBits(result.tensor.data, expected.data)).toBe(0);
   });

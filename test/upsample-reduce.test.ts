@@ -2,11 +2,12 @@
 // threshold) on the same backend: equal bit for bit, ties and NaN included, with and without a
 // crop, on the SIMD and scalar builds, the plain-JS backend and the pool.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as up from '../src/index.js';
 import type { Operations, Tensor, UpsampleThresholdOptions } from '../src/index.js';
 import * as dist from '../dist/index.js';
-import { ramp } from './helpers.js';
+import { poolForTests } from './pool-helpers.js';
+import { ownBuilds, ramp } from './helpers.js';
 
 type Options = UpsampleThresholdOptions;
 
@@ -100,13 +101,8 @@ function withNaN(): Tensor {
   return t;
 }
 
-let simd: up.OperationsInstance;
-let scalar: up.OperationsInstance;
-beforeAll(async () => {
-  [simd, scalar] = await Promise.all([up.createOperations({ build: 'simd' }), up.createOperations({ build: 'scalar' })]);
-});
-
-const backends: Array<[string, () => Operations]> = [['wasm-simd', () => simd], ['wasm-scalar', () => scalar], ['js', () => up.js]];
+const backends = ownBuilds();
+const [[, simd]] = backends;
 
 describe.each(backends)('on %s', (_, get) => {
   it.each(argmaxCases)('upsampleArgmax equals interpolate then argmax: %s', (_name, logits, options) => {
@@ -177,30 +173,25 @@ describe('refusals, before any work', () => {
   });
 
   it('are the same on WebAssembly (before init-dependent work)', () => {
-    expect(() => simd.upsampleArgmax({ data: new Float32Array(65537), shape: [1, 65537, 1, 1] }, { size: 2 })).toThrow(RangeError);
+    expect(() => simd().upsampleArgmax({ data: new Float32Array(65537), shape: [1, 65537, 1, 1] }, { size: 2 })).toThrow(RangeError);
   });
 });
 
 describe('in the pool (dist/)', () => {
-  let pool: dist.Pool;
-  beforeAll(async () => {
-    await dist.init();
-    pool = await dist.createPool({ threads: 2 });
-  });
-  afterAll(async () => { await pool?.close(); });
+  const pool = poolForTests();
 
   it.each([...argmaxCases.slice(0, 3), ...argmaxCases.slice(7, 9)])('upsampleArgmax as the synchronous call: %s', async (_name, logits, options) => {
-    const result = await pool.upsampleArgmax(logits as never, options as never);
+    const result = await pool().upsampleArgmax(logits as never, options as never);
     expect(Array.from(result.data)).toEqual(Array.from(dist.upsampleArgmax(logits as never, options as never).data));
     expect(Array.from(result.data)).toEqual(argmaxOf(interpolated(dist as never, logits, options)));
   });
 
   it.each(thresholdCases.slice(0, 5))('upsampleThreshold as the synchronous call: %s', async (_name, logits, options) => {
-    const result = await pool.upsampleThreshold(logits as never, options as never);
+    const result = await pool().upsampleThreshold(logits as never, options as never);
     expect(Array.from(result.data)).toEqual(Array.from(dist.upsampleThreshold(logits as never, options as never).data));
   });
 
   it('rejects a refused call', async () => {
-    await expect(pool.upsampleArgmax(ramp([1, 3, 4]) as never, { size: 2 })).rejects.toThrow(RangeError);
+    await expect(pool().upsampleArgmax(ramp([1, 3, 4]) as never, { size: 2 })).rejects.toThrow(RangeError);
   });
 });
