@@ -1,13 +1,14 @@
 // upsampleArgmax and upsampleThreshold against their composition (interpolate, then argmax or
 // threshold) on the same backend: equal bit for bit, ties and NaN included, with and without a
-// crop, on the SIMD and scalar builds, the plain-JS backend and the pool.
+// crop, on the SIMD and scalar builds, the plain-JS backend and the pool; and against PyTorch's
+// labels and masks (scripts/fixtures/upsample_reduce.py), ties included.
 
 import { describe, expect, it } from 'vitest';
 import * as up from '../src/index.js';
 import type { Operations, Tensor, UpsampleThresholdOptions } from '../src/index.js';
 import * as dist from '../dist/index.js';
 import { poolForTests } from './pool-helpers.js';
-import { ownBuilds, ramp } from './helpers.js';
+import { loadFixtures, ownBuilds, ramp } from './helpers.js';
 
 type Options = UpsampleThresholdOptions;
 
@@ -113,6 +114,13 @@ describe.each(backends)('on %s', (_, get) => {
     expect(result.shape).toEqual([n, h, w]);
     expect(result.data).toBeInstanceOf(Uint8Array);
     expect(Array.from(result.data)).toEqual(argmaxOf(expected));
+  });
+
+  it.each(loadFixtures('upsample-reduce'))('equals PyTorch (interpolate, then torch.argmax or > threshold): $name', (c) => {
+    const ops = get();
+    const result = c.op === 'upsampleArgmax' ? ops.upsampleArgmax(c.inputs.logits, c.options) : ops.upsampleThreshold(c.inputs.logits, c.options);
+    expect(result.shape).toEqual(c.expected!.shape);
+    expect(Array.from(result.data)).toEqual(Array.from(c.expected!.data));
   });
 
   it('upsampleArgmax: NaN is the maximum, the first NaN wins', () => {
