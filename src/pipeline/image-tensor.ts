@@ -80,6 +80,8 @@ export interface ImageTensorPlan {
   map: Int32Array;
   lut: Float32Array;
   pad: Float32Array;
+  /** rescale, mean, std and exactInverse(std) per output channel, as float32: the tables' arithmetic (the SIMD kernel computes it). */
+  coefficients: Float32Array;
   /** Resized rows per band. */
   band: number;
   outputShape: number[];
@@ -119,6 +121,13 @@ function side(value: unknown, name: string): number {
   if (typeof value !== 'number') throw new TypeError(`${OP}: ${name} must be a number, but got ${typeof value}`);
   if (!Number.isInteger(value) || value < 1) throw new RangeError(`${OP}: ${name} must be an integer >= 1, but got ${value}`);
   return value;
+}
+
+/** 1 / s when it is exact and normal (s a power of two), so x * (1 / s) rounds as x / s; else 0. */
+function exactInverse(s: number): number {
+  const inverse = 1 / s;
+  const exponent = Math.log2(Math.abs(s));
+  return Number.isInteger(exponent) && Math.abs(exponent) < 100 ? inverse : 0;
 }
 
 /** The normalised value of byte (or pad value) v: numpy's float32 steps. */
@@ -208,6 +217,7 @@ export function prepareImageToTensor(imageArg: ImageInput, optionsArg: ImageToTe
   const lut = new Float32Array(outChannels * 256);
   for (let c = 0; c < outChannels; c++) for (let v = 0; v < 256; v++) lut[c * 256 + v] = normalised(v, rescale, mean[c], std[c]);
   const pad = Float32Array.from(padValue, (v, c) => normalised(v, rescale, mean[c], std[c]));
+  const coefficients = Float32Array.from(mean.flatMap((m, c) => [rescale, m, std[c], exactInverse(f32(std[c]))]));
   const outputShape = layout === 'nhwc' ? [1, height, width, outChannels] : [1, outChannels, height, width];
   const out = checkOut(options.out, outputShape, []);
   if (out && out.data.buffer === data.buffer) throw new Error(`${OP}: out must not share memory with image.data`);
@@ -215,7 +225,7 @@ export function prepareImageToTensor(imageArg: ImageInput, optionsArg: ImageToTe
   const band = Math.max(4, Math.floor(BAND_BYTES / rowBytes));
   const plan: ImageTensorPlan = {
     resize, height, width, outChannels, nhwc: layout === 'nhwc', top, left, rowStart, rowEnd, colStart, colEnd,
-    map, lut, pad, band, outputShape, scale,
+    map, lut, pad, coefficients, band, outputShape, scale,
   };
   const padding = { top, left, bottom: height - top - innerH, right: width - left - innerW };
   return {
