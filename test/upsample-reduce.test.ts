@@ -155,6 +155,21 @@ describe.each(backends)('on %s', (_, get) => {
     expect(want.includes(0) && want.includes(255)).toBe(true);
   });
 
+  it('writes into `out` and returns it; refuses a wrong type or shape before writing', () => {
+    const ops = get();
+    const logits = withTies([1, 5, 6, 7], 14);
+    const out = { data: new Uint8Array(12 * 14).fill(9), shape: [1, 12, 14] };
+    expect(ops.upsampleArgmax(logits, { scaleFactor: 2, out })).toBe(out);
+    expect(Array.from(out.data)).toEqual(Array.from(ops.upsampleArgmax(logits, { scaleFactor: 2 }).data));
+    const wrongType = { data: new Uint16Array(12 * 14).fill(9), shape: [1, 12, 14] };
+    expect(() => ops.upsampleArgmax(logits, { scaleFactor: 2, out: wrongType })).toThrow(TypeError);
+    const wrongShape = { data: new Uint8Array(5 * 12 * 14).fill(9), shape: [1, 5, 12, 14] };
+    expect(() => ops.upsampleArgmax(logits, { scaleFactor: 2, out: wrongShape })).toThrow(/out has shape \[1, 5, 12, 14\]/);
+    expect(ops.upsampleThreshold(logits, { scaleFactor: 2, out: wrongShape })).toBe(wrongShape);
+    expect(wrongType.data.every((v) => v === 9)).toBe(true);
+    expect(wrongShape.data.every((v) => v === 0 || v === 255)).toBe(true);
+  });
+
   it('upsampleThreshold: NaN is not above any threshold', () => {
     const logits = { data: Float32Array.from([NaN, 1, -1, NaN]), shape: [1, 1, 2, 2] };
     expect(Array.from(get().upsampleThreshold(logits, { size: [2, 2], mode: 'nearest', threshold: -Infinity }).data)).toEqual([0, 255, 255, 0]);

@@ -38,6 +38,8 @@ export interface UpsampleReduceOptions {
   antialias?: boolean;
   /** Resize only this box of the logits (undo a letterbox): whole pixels in the logits' coordinates. */
   crop?: CropBox;
+  /** A caller-owned result to write into: exactly the result's shape and array type (Uint8Array, or Uint16Array for labels of more than 256 classes). */
+  out?: LabelTensor;
 }
 
 export interface UpsampleThresholdOptions extends UpsampleReduceOptions {
@@ -65,7 +67,7 @@ export interface UpsampleReducePlan {
   rows: AxisTable;
   cols: AxisTable;
   period: [number, number];
-  /** Labels as Uint16Array (more than 256 classes). */
+  /** Labels as Uint16Array (argmax over more than 256 classes). */
   wide: boolean;
   /** The threshold as float32. */
   threshold: number;
@@ -76,7 +78,7 @@ export interface UpsampleReduceInputs {
   input: Float32Array;
 }
 
-const COMMON = ['size', 'scaleFactor', 'mode', 'alignCorners', 'antialias', 'crop'] as const;
+const COMMON = ['size', 'scaleFactor', 'mode', 'alignCorners', 'antialias', 'crop', 'out'] as const;
 const MODES: readonly UpsampleReduceMode[] = ['nearest', 'nearest-exact', 'bilinear', 'bicubic'];
 /** Labels are at most 16 bits. */
 export const MAX_CLASSES = 65536;
@@ -137,14 +139,29 @@ function planReduce(kind: 'argmax' | 'threshold', shape: number[], options: Upsa
   return {
     kind, batch, channels, inH: h, inW: w, outH, outW,
     rows: shifted(interp.axes[1], crop.top), cols: shifted(interp.axes[2], crop.left), period: interp.period,
-    wide: channels > 256, threshold, outputShape,
+    wide: kind === 'argmax' && channels > 256, threshold, outputShape,
   };
+}
+
+/** The caller's `out`: exactly the result's shape and array type, its data read once. */
+function checkLabelOut(out: unknown, plan: UpsampleReducePlan, op: string): { result: LabelTensor; data: Uint8Array | Uint16Array } {
+  const Type = plan.wide ? Uint16Array : Uint8Array;
+  if (out === null || typeof out !== 'object') throw new TypeError(`${op}: out must be { data: ${Type.name}, shape }, but got ${out === null ? 'null' : typeof out}`);
+  const { data, shape } = out as LabelTensor;
+  if (!(data instanceof Type)) {
+    throw new TypeError(`${op}: out.data must be a ${Type.name} for this result, but got ${(data as object)?.constructor?.name ?? typeof data}`);
+  }
+  const expected = plan.outputShape;
+  if (!Array.isArray(shape) || shape.length !== expected.length || shape.some((d, i) => d !== expected[i]) || data.length !== plan.outputShape.reduce((a, b) => a * b, 1)) {
+    throw new RangeError(`${op}: out has shape ${Array.isArray(shape) ? formatShape(shape) : String(shape)} (${data.length} elements) but the result has shape ${formatShape(expected)}`);
+  }
+  return { result: out as LabelTensor, data };
 }
 
 function prepareReduce(kind: 'argmax' | 'threshold', names: readonly string[], op: string) {
   return (logits: Tensor, optionsArg: UpsampleThresholdOptions): Prepared<LabelTensor, UpsampleReducePlan, UpsampleReduceInputs> => {
     const input = checkTensor(logits, 'logits');
-    const options = readOptions(optionsArg, names, op, 'with size or scaleFactor');
+    const { out: outArg, ...options } = readOptions(optionsArg, names, op, 'with size or scaleFactor');
     if (options.crop !== undefined && options.crop !== null && typeof options.crop === 'object') options.crop = { ...options.crop };
     let key: string | undefined;
     try {
@@ -154,12 +171,16 @@ function prepareReduce(kind: 'argmax' | 'threshold', names: readonly string[], o
     }
     const build = () => planReduce(kind, input.shape, options, op);
     const plan = key === undefined ? build() : plans.get(`${kind}|${key}`, build);
+    const out = outArg === undefined ? undefined : checkLabelOut(outArg, plan, op);
+    if (out && out.data.buffer === input.data.buffer && out.data.byteOffset < input.data.byteOffset + input.data.byteLength &&
+        input.data.byteOffset < out.data.byteOffset + out.data.byteLength) throw new Error(`${op}: out must not share memory with the logits`);
     return {
       plan,
       inputs: { input: input.data },
       allocate: () => {
+        if (out) return { output: out.data, result: out.result };
         const n = plan.outputShape.reduce((a, b) => a * b, 1);
-        const data = plan.wide && kind === 'argmax' ? new Uint16Array(n) : new Uint8Array(n);
+        const data = plan.wide ? new Uint16Array(n) : new Uint8Array(n);
         return { output: data, result: { data, shape: plan.outputShape.slice() } };
       },
     };

@@ -11,7 +11,7 @@ export function stageUpsampleReduce(layout: Layout, plan: UpsampleReducePlan, { 
                                     outputLength: number): Staged {
   const { batch, channels, inH, inW, outH, outW, rows, cols, period } = plan;
   const src = layout.f32(input.length, input);
-  const wide = plan.kind === 'argmax' && plan.wide;
+  const { wide } = plan;
   const dst = layout.bytes(outputLength * (wide ? 2 : 1), undefined, 16);
   const indexW = layout.i32(cols.index);
   const weightW = layout.f32(cols.weight.length, cols.weight);
