@@ -118,7 +118,8 @@ async function w6() {
 }
 
 /** argmax over K of (1, K, H, W), first maximum. */
-function argmaxInto(scores, K, n, labels) {
+function argmaxInto(scores, K, labels) {
+  const n = labels.length;
   labels.fill(0);
   const best = scores.slice(0, n);
   for (let k = 1; k < K; k++) {
@@ -130,75 +131,45 @@ function argmaxInto(scores, K, n, labels) {
   }
 }
 
-function thresholdInto(values, masks) {
+function thresholdInto(values, _planes, masks) {
   for (let i = 0; i < values.length; i++) masks[i] = values[i] > 0 ? 255 : 0;
 }
 
-function w7Threshold() {
-  const logits = randomTensor([1, 3, 256, 256], 3);
-  const options = { size: [1024, 1024] };
-  const up1 = { data: new Float32Array(3 * 1024 * 1024), shape: [1, 3, 1024, 1024] };
-  const masks = new Uint8Array(3 * 1024 * 1024);
+/**
+ * One W7 workload: `fused` (the package's op name) on logits `shape` -> `size`, against the
+ * composition (interpolate, then `reduce` in JS) and opencv.js (cv.resize a plane at a time,
+ * then `reduce`); `reduce(values, planes, out)` writes `out`.
+ */
+function w7({ fused, what, shape, size, reduce, out }) {
+  const [, planes, h, w] = shape;
+  const logits = randomTensor(shape, planes);
+  const options = { size };
+  const n = size[0] * size[1];
+  const upsampled = { data: new Float32Array(planes * n), shape: [1, planes, ...size] };
   const tasks = [
-    { name: 'upsampleThreshold (wasm simd)', fn: () => up.upsampleThreshold(logits, options) },
-    { name: 'upsampleThreshold (js)', fn: () => up.js.upsampleThreshold(logits, options) },
+    { name: `${fused} (wasm simd)`, fn: () => up[fused](logits, options) },
+    { name: `${fused} (js)`, fn: () => up.js[fused](logits, options) },
     {
-      name: 'interpolate (wasm simd) with out + JS threshold',
-      fn: () => { up.interpolate(logits, { ...options, mode: 'bilinear', out: up1 }); thresholdInto(up1.data, masks); },
+      name: `interpolate (wasm simd) with out + JS ${what}`,
+      fn: () => { up.interpolate(logits, { ...options, mode: 'bilinear', out: upsampled }); reduce(upsampled.data, planes, out); },
     },
     {
-      name: 'js.interpolate with out + JS threshold',
-      fn: () => { up.js.interpolate(logits, { ...options, mode: 'bilinear', out: up1 }); thresholdInto(up1.data, masks); },
+      name: `js.interpolate with out + JS ${what}`,
+      fn: () => { up.js.interpolate(logits, { ...options, mode: 'bilinear', out: upsampled }); reduce(upsampled.data, planes, out); },
     },
   ];
   if (cv) {
-    const src = new cv.Mat(256, 256, cv.CV_32F);
+    const src = new cv.Mat(h, w, cv.CV_32F);
     const dst = new cv.Mat();
     tasks.push({
-      name: 'opencv.js resize per mask + JS threshold',
+      name: `opencv.js resize per plane + JS ${what}`,
       fn: () => {
-        for (let c = 0; c < 3; c++) {
-          src.data32F.set(logits.data.subarray(c * 65536, (c + 1) * 65536));
-          cv.resize(src, dst, new cv.Size(1024, 1024), 0, 0, cv.INTER_LINEAR);
-          thresholdInto(dst.data32F, masks.subarray(c * 1024 * 1024, (c + 1) * 1024 * 1024));
+        for (let k = 0; k < planes; k++) {
+          src.data32F.set(logits.data.subarray(k * h * w, (k + 1) * h * w));
+          cv.resize(src, dst, new cv.Size(size[1], size[0]), 0, 0, cv.INTER_LINEAR);
+          upsampled.data.set(dst.data32F, k * n);
         }
-      },
-    });
-  }
-  return tasks;
-}
-
-function w7Argmax() {
-  const K = 21;
-  const logits = randomTensor([1, K, 128, 128], 4);
-  const options = { size: [512, 512] };
-  const n = 512 * 512;
-  const up1 = { data: new Float32Array(K * n), shape: [1, K, 512, 512] };
-  const labels = new Uint8Array(n);
-  const tasks = [
-    { name: 'upsampleArgmax (wasm simd)', fn: () => up.upsampleArgmax(logits, options) },
-    { name: 'upsampleArgmax (js)', fn: () => up.js.upsampleArgmax(logits, options) },
-    {
-      name: 'interpolate (wasm simd) with out + JS argmax',
-      fn: () => { up.interpolate(logits, { ...options, mode: 'bilinear', out: up1 }); argmaxInto(up1.data, K, n, labels); },
-    },
-    {
-      name: 'js.interpolate with out + JS argmax',
-      fn: () => { up.js.interpolate(logits, { ...options, mode: 'bilinear', out: up1 }); argmaxInto(up1.data, K, n, labels); },
-    },
-  ];
-  if (cv) {
-    const src = new cv.Mat(128, 128, cv.CV_32F);
-    const dst = new cv.Mat();
-    tasks.push({
-      name: 'opencv.js resize per class + JS argmax',
-      fn: () => {
-        for (let k = 0; k < K; k++) {
-          src.data32F.set(logits.data.subarray(k * 16384, (k + 1) * 16384));
-          cv.resize(src, dst, new cv.Size(512, 512), 0, 0, cv.INTER_LINEAR);
-          up1.data.set(dst.data32F, k * n);
-        }
-        argmaxInto(up1.data, K, n, labels);
+        reduce(upsampled.data, planes, out);
       },
     });
   }
@@ -235,8 +206,10 @@ export async function benchPipeline() {
   const workloads = [
     { title: 'W6 RGBA 1920x1080 -> 640x640 letterboxed NCHW float32 (bilinear, pad 114, /255)', tasks: await w6(),
       baseline: 'imageToTensor (wasm simd) with out' },
-    { title: 'W7a 3 masks [1,3,256,256] -> 1024x1024 bilinear > 0', tasks: w7Threshold(), baseline: 'upsampleThreshold (wasm simd)' },
-    { title: 'W7b 21 classes [1,21,128,128] -> 512x512 bilinear argmax', tasks: w7Argmax(), baseline: 'upsampleArgmax (wasm simd)' },
+    { title: 'W7a 3 masks [1,3,256,256] -> 1024x1024 bilinear > 0', baseline: 'upsampleThreshold (wasm simd)',
+      tasks: w7({ fused: 'upsampleThreshold', what: 'threshold', shape: [1, 3, 256, 256], size: [1024, 1024], reduce: thresholdInto, out: new Uint8Array(3 * 1024 * 1024) }) },
+    { title: 'W7b 21 classes [1,21,128,128] -> 512x512 bilinear argmax', baseline: 'upsampleArgmax (wasm simd)',
+      tasks: w7({ fused: 'upsampleArgmax', what: 'argmax', shape: [1, 21, 128, 128], size: [512, 512], reduce: argmaxInto, out: new Uint8Array(512 * 512) }) },
     { title: 'transformers.js interpolate_4d [1,21,128,128] -> 512x512 bilinear', tasks: await transformersTasks(),
       baseline: 'upsample-wasm/transformers interpolate_4d' },
   ].filter((w) => w.tasks.length > 0);
