@@ -107,6 +107,21 @@ describe.each(backends)('on %s', (_, get) => {
   });
 });
 
+it('writes a resident tensor (allocTensor) in place', async () => {
+  await up.init({ simd: true });
+  const image = photo(96, 54);
+  const options: ImageToTensorOptions = { size: [64, 64], fit: 'contain', padValue: 114 };
+  const resident = up.allocTensor([1, 3, 64, 64]);
+  try {
+    const { tensor } = up.imageToTensor(image, { ...options, out: resident });
+    expect(tensor).toBe(resident);
+    const fresh = up.imageToTensor(image, options).tensor.data;
+    expect(differingBits(resident.data, fresh)).toBe(0); // .data read after the call (memory may have grown)
+  } finally {
+    resident.dispose();
+  }
+});
+
 it('returns the scale and padding that map boxes back (1920x1080 -> 640x640 letterbox)', () => {
   const image = { data: new Uint8ClampedArray(1920 * 1080 * 4), width: 1920, height: 1080 };
   const result = up.js.imageToTensor(image, { size: [640, 640], fit: 'contain' });
