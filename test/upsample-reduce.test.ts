@@ -29,9 +29,8 @@ function crop(t: Tensor, box: Options['crop']): Tensor {
 }
 
 function interpolated(ops: Operations, logits: Tensor, options: Options): Tensor {
-  const { crop: box, threshold, mode = 'bilinear', ...rest } = options;
-  void threshold;
-  return ops.interpolate(crop(logits, box), { ...rest, mode });
+  const { size, scaleFactor, alignCorners, antialias, mode = 'bilinear' } = options;
+  return ops.interpolate(crop(logits, options.crop), { size, scaleFactor, alignCorners, antialias, mode });
 }
 
 /** argmax over dim 1 as torch.argmax: the first maximum, NaN the maximum. */
