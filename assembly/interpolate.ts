@@ -4,15 +4,14 @@
 // (src/interpolate.ts), so these loops hold no coordinate rules: a separable pass is a K-tap
 // weighted sum per output, `index[o*K + t]` and `weight[o*K + t]`, summed left to right as
 // PyTorch does (w0*x0 + w1*x1 + ...). The loops they run are in lib/: blend.ts (rows blended
-// vertically), resample.ts (the contiguous axis), bilinear2x.ts (bilinear 2x, H first). `area`
-// is in area.ts.
+// vertically), resample.ts (the contiguous axis), bilinear2x.ts (bilinear 2x, H first), rows2d.ts
+// (one output row of separable2d, shared with upsample-reduce.ts). `area` is in area.ts.
 //
 // Pointers are byte addresses; sizes are element counts.
 
-import { bilinearRow2x, mirroredAdjacentRun } from './lib/bilinear2x';
 import { blend2, blendSlice } from './lib/blend';
-import { gatherRange, stretch2 } from './lib/resample';
 import { ringSlots, stripPixels } from './lib/ring';
+import { clearRing, resampleRow, rowsFirst, upsampledRow } from './lib/rows2d';
 
 /**
  * Resample a non-contiguous axis. The source is `outer` blocks of `inLen x inner` floats, the
@@ -39,23 +38,8 @@ export function blendAxis(src: usize, dst: usize, outer: i32, inLen: i32, outLen
 export function resampleRows(src: usize, dst: usize, rows: i32, inW: i32, outW: i32, taps: i32,
                              index: usize, weight: usize, periodLo: i32, periodHi: i32): void {
   for (let r = 0; r < rows; r++) {
-    const srcRow = src + (<usize>(r * inW) << 2);
-    const dstRow = dst + (<usize>(r * outW) << 2);
-    const done = stretch2(srcRow, dstRow, periodLo, periodHi, taps, index, weight);
-    if (done > periodLo) {
-      gatherRange(srcRow, dstRow, 0, periodLo, taps, index, weight);
-      gatherRange(srcRow, dstRow, done, outW, taps, index, weight);
-    } else {
-      gatherRange(srcRow, dstRow, 0, outW, taps, index, weight);
-    }
+    resampleRow(src + (<usize>(r * inW) << 2), dst + (<usize>(r * outW) << 2), outW, taps, index, weight, periodLo, periodHi);
   }
-}
-
-/** One row's W pass: the contiguous-axis gather, or with channels last a blend of whole pixels. */
-@inline function resampleRow(srcRow: usize, dstRow: usize, inW: i32, outW: i32, channels: i32, tapsW: i32,
-                             indexW: usize, weightW: usize, periodLo: i32, periodHi: i32): void {
-  if (channels == 1) resampleRows(srcRow, dstRow, 1, inW, outW, tapsW, indexW, weightW, periodLo, periodHi);
-  else blendAxis(srcRow, dstRow, 1, inW, outW, channels, tapsW, indexW, weightW);
 }
 
 /**
@@ -127,29 +111,30 @@ export function separable2d(src: usize, dst: usize, ring: usize, ringRows: usize
   const outRow = <usize>outW * <usize>channels << 2;
   const inRow = <usize>inW * <usize>channels << 2;
   const mask = ringSlots(tapsH) - 1;
-  const rowsFirst = ASC_FEATURE_SIMD && tapsH == 2 && tapsW == 2 && mirroredAdjacentRun(periodLo, periodHi, indexW, weightW);
+  const first = rowsFirst(tapsH, tapsW, periodLo, periodHi, indexW, weightW);
   for (let p = 0; p < planes; p++) {
     const s = src + <usize>p * inPlane;
     const d = dst + <usize>p * <usize>outH * outRow;
+    if (channels == 1) {
+      // NCHW: row by row, with the instructions the fused reductions use (lib/rows2d.ts).
+      clearRing(ringRows, mask);
+      for (let o = 0; o < outH; o++) {
+        upsampledRow(s, inRow, d + <usize>o * outRow, o, inW, outW, ring, ringRows, mask, first,
+          tapsW, indexW, weightW, periodLo, periodHi, tapsH, indexH, weightH);
+      }
+      continue;
+    }
     if (tapsH == 1) {
       // Resampling the (cached) input row again beats copying the previous output row: freshly
       // streamed output lines are slow to read back.
       for (let o = 0; o < outH; o++) {
         const r = load<i32>(indexH + (<usize>o << 2));
-        resampleRow(s + <usize>r * inRow, d + <usize>o * outRow, inW, outW, channels, tapsW, indexW, weightW, periodLo, periodHi);
+        blendAxis(s + <usize>r * inRow, d + <usize>o * outRow, 1, inW, outW, channels, tapsW, indexW, weightW);
       }
       continue;
     }
-    if (rowsFirst && channels > 1) {
+    if (ASC_FEATURE_SIMD && first) {
       pixelsFirst2x(s, d, ring, inRow, outRow, outH, inW, outW, channels, indexW, weightW, indexH, weightH, periodLo, periodHi);
-      continue;
-    }
-    if (rowsFirst) {
-      for (let o = 0; o < outH; o++) {
-        const k = <usize>(o << 1) << 2;
-        bilinearRow2x(s + <usize>load<i32>(indexH + k) * inRow, s + <usize>load<i32>(indexH + k, 4) * inRow,
-          load<f32>(weightH + k), load<f32>(weightH + k, 4), d + <usize>o * outRow, outW, inW, periodLo, periodHi, indexW, weightW);
-      }
       continue;
     }
     // Channels-last rows are long: the ring holds strips of them (lib/ring.ts stripPixels).
@@ -157,7 +142,7 @@ export function separable2d(src: usize, dst: usize, ring: usize, ringRows: usize
     const ringRow = <usize>strip * <usize>channels << 2;
     for (let x0 = 0; x0 < outW; x0 += strip) {
       const n = min(strip, outW - x0);
-      for (let t = 0; t <= mask; t++) store<i32>(ringRows + (<usize>t << 2), -1);
+      clearRing(ringRows, mask);
       for (let o = 0; o < outH; o++) {
         const k = <usize>(o * tapsH) << 2;
         for (let t = 0; t < tapsH; t++) {
@@ -165,8 +150,7 @@ export function separable2d(src: usize, dst: usize, ring: usize, ringRows: usize
           const slot = ringRows + (<usize>(r & mask) << 2);
           if (load<i32>(slot) != r) {
             const row = ring + <usize>(r & mask) * ringRow;
-            if (channels == 1) resampleRows(s + <usize>r * inRow, row, 1, inW, outW, tapsW, indexW, weightW, periodLo, periodHi);
-            else blendAxis(s + <usize>r * inRow, row, 1, inW, n, channels, tapsW, indexW + (<usize>(x0 * tapsW) << 2), weightW + (<usize>(x0 * tapsW) << 2));
+            blendAxis(s + <usize>r * inRow, row, 1, inW, n, channels, tapsW, indexW + (<usize>(x0 * tapsW) << 2), weightW + (<usize>(x0 * tapsW) << 2));
             store<i32>(slot, r);
           }
         }

@@ -15,8 +15,12 @@ import { runResizeImage } from './js/image.js';
 import { runInterpolate } from './js/interpolate.js';
 import { runResize } from './js/resize.js';
 import { runShuffle } from './js/shuffle.js';
+import { runUpsampleReduce } from './js/upsample-reduce.js';
+import { runImageToTensor } from './js/image-tensor.js';
 import { operation, operations, type SyncOperations } from './ops.js';
 import { startPool, type Pool, type PoolOptions } from './pool/index.js';
+import { prepareImageToTensor } from './pipeline/image-tensor.js';
+import { prepareUpsampleArgmax, prepareUpsampleThreshold } from './pipeline/upsample-reduce.js';
 import { prepareResize, prepareTfResize, resizeCopies } from './resize.js';
 import { prepareShuffle } from './shuffle.js';
 import { typedBackends, type WithTypes } from './typed.js';
@@ -29,6 +33,8 @@ import { stageResize } from './wasm/resize.js';
 import { engineHasSimd, type Build } from './wasm/load.js';
 import { allocResident, type ResidentTensor } from './wasm/resident.js';
 import { stageShuffle } from './wasm/shuffle.js';
+import { stageUpsampleReduce } from './wasm/upsample-reduce.js';
+import { stageImageToTensor } from './wasm/image-tensor.js';
 
 export type { Tensor, TensorInput } from './tensor.js';
 export type { TensorData } from './dtype.js';
@@ -37,6 +43,8 @@ export type { ConvOptions, ConvTransposeOptions } from './conv/rules.js';
 export type { ShuffleOptions } from './shuffle.js';
 export type { ResizeOptions, TfResizeOptions } from './resize.js';
 export type { ImageInput, ImageMode, ImageResult, ImageTarget, ResizeImageOptions } from './image.js';
+export type { ImageTensorResult, ImageToTensorOptions, TensorChannels, TensorFit } from './pipeline/image-tensor.js';
+export type { CropBox, LabelTensor, UpsampleReduceMode, UpsampleReduceOptions, UpsampleThresholdOptions } from './pipeline/upsample-reduce.js';
 export { bilinearUpsampleWeights, convOutputShape, convTransposeOutputShape } from './conv/rules.js';
 export type { BackendInfo, InitOptions } from './init.js';
 export type { WasmSource } from './wasm/load.js';
@@ -48,6 +56,7 @@ const interpolateBackends = typedBackends({ wasm: stageInterpolate, js: runInter
 const convBackends = { wasm: stageConv, js: runConv, tiling: convTiling };
 const shuffleBackends = { wasm: stageShuffle, js: runShuffle, tiling: shuffleTiling };
 const resizeBackends = typedBackends({ wasm: stageResize, js: runResize, tiling: resizeTiling }, resizeCopies);
+const reduceBackends = { wasm: stageUpsampleReduce, js: runUpsampleReduce };
 
 /** Every operation, once: how a call is validated and planned, and how each backend runs the plan. */
 const OPERATIONS = {
@@ -64,6 +73,9 @@ const OPERATIONS = {
   resize: operation(prepareResize, resizeBackends),
   resizeBilinear: operation(prepareTfResize(true), resizeBackends),
   resizeNearestNeighbor: operation(prepareTfResize(false), resizeBackends),
+  imageToTensor: operation(prepareImageToTensor, { wasm: stageImageToTensor, js: runImageToTensor }),
+  upsampleArgmax: operation(prepareUpsampleArgmax, reduceBackends),
+  upsampleThreshold: operation(prepareUpsampleThreshold, reduceBackends),
 };
 
 /** The table's operations as bound (typed operations take and return TensorData in general). */
@@ -98,6 +110,19 @@ export const resize: Operations['resize'] = root.resize;
 export const resizeBilinear: Operations['resizeBilinear'] = root.resizeBilinear;
 /** TensorFlow's tf.image resize_nearest_neighbor on NHWC [batch, h, w, c] or [h, w, c]. */
 export const resizeNearestNeighbor: Operations['resizeNearestNeighbor'] = root.resizeNearestNeighbor;
+/**
+ * 8-bit pixels -> a model's float32 input in one pass: resize (fill, letterbox or crop), rescale,
+ * mean/std per channel, rgb/bgr/gray, NCHW or NHWC. Returns { tensor, scale, padding }.
+ */
+export const imageToTensor: Operations['imageToTensor'] = root.imageToTensor;
+/**
+ * Class scores (N, K, h, w) -> interpolate to the output size -> argmax over K, in one pass:
+ * labels (N, H, W) as Uint8Array (K <= 256) or Uint16Array (K <= 65536), equal to the composition
+ * (ties: the first maximum). Default mode 'bilinear'; `crop` resizes a box of the logits.
+ */
+export const upsampleArgmax: Operations['upsampleArgmax'] = root.upsampleArgmax;
+/** Mask logits (N, C, h, w) -> interpolate -> `> threshold` (default 0): Uint8Array masks of 0/255 (N, C, H, W), in one pass. */
+export const upsampleThreshold: Operations['upsampleThreshold'] = root.upsampleThreshold;
 
 /**
  * A tensor in WebAssembly memory (zero-filled, or a copy of `data`): operations read it and write

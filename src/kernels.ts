@@ -55,6 +55,21 @@ export const KERNELS = {
     tapsW: i32, indexW: ptr, weightW: ptr, periodLo: i32, periodHi: i32, tapsH: i32, indexH: ptr, weightH: ptr,
     line: ptr, cache: ptr, stride: i32, blended: ptr, slots: ptr, slotIndex: ptr,
   },
+  // assembly/image-tensor.ts
+  normaliseRows: {
+    src: ptr, srcStride: i32, channels: i32, srcX: i32, dst: ptr, y: i32, rows: i32, width: i32, height: i32, left: i32,
+    count: i32, outChannels: i32, map: ptr, lut: ptr, pad: ptr, coefficients: ptr, nhwc: bool,
+  },
+  // assembly/upsample-reduce.ts
+  upsampleArgmax: {
+    src: ptr, dst: ptr, ring: ptr, ringRows: ptr, row: ptr, best: ptr, label: ptr,
+    batch: i32, classes: i32, inH: i32, inW: i32, outH: i32, outW: i32,
+    tapsW: i32, indexW: ptr, weightW: ptr, periodLo: i32, periodHi: i32, tapsH: i32, indexH: ptr, weightH: ptr, wide: bool,
+  },
+  upsampleThreshold: {
+    src: ptr, dst: ptr, ring: ptr, ringRows: ptr, row: ptr, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32,
+    tapsW: i32, indexW: ptr, weightW: ptr, periodLo: i32, periodHi: i32, tapsH: i32, indexH: ptr, weightH: ptr, thresholdBits: i32,
+  },
   // assembly/resize.ts
   fillOutside: { dst: ptr, outer: i32, len: i32, inner: i32, outside: ptr, valueBits: i32 },
   // assembly/convert.ts

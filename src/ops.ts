@@ -14,7 +14,7 @@ import type { Layout } from './wasm/module.js';
 import type { Staged } from './wasm/staged.js';
 import { pendingOutput, type Tiling } from './tiling/plan.js';
 
-/** The arrays a result is written into: tensors of any element type, or 8-bit images. */
+/** The arrays a result is written into: tensors of any element type, 8-bit images, 8- or 16-bit labels and masks. */
 export type OutputArray = TensorData;
 
 /** How one kind of call runs on each backend: staging for WebAssembly, loops for plain JS. */

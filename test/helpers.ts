@@ -1,7 +1,7 @@
 // Shared test plumbing: the committed PyTorch fixtures and the three backends they run on.
 
 import { readFileSync } from 'node:fs';
-import { expect } from 'vitest';
+import { beforeAll, expect } from 'vitest';
 import * as up from '../src/index.js';
 import type { Operations, Tensor } from '../src/index.js';
 
@@ -46,6 +46,20 @@ export const backends: BackendUnderTest[] = [
   { name: 'wasm-scalar', ops: up as unknown as BackendUnderTest['ops'], setup: async () => { expect((await up.init({ simd: false })).simd).toBe(false); } },
   { name: 'js', ops: up.js as BackendUnderTest['ops'], setup: async () => {} },
 ];
+
+/**
+ * The SIMD and scalar builds (each in an instance of its own, loaded in a beforeAll) and `js`, as
+ * [name, get] pairs, for tests that compare an operation with a composition on the same backend.
+ * Call at a test file's top level.
+ */
+export function ownBuilds(): Array<[string, () => Operations]> {
+  let simd: Operations;
+  let scalar: Operations;
+  beforeAll(async () => {
+    [simd, scalar] = await Promise.all([up.createOperations({ build: 'simd' }), up.createOperations({ build: 'scalar' })]);
+  });
+  return [['wasm-simd', () => simd], ['wasm-scalar', () => scalar], ['js', () => up.js]];
+}
 
 /** |actual - expected| <= tol * max(1, max|expected|), elementwise, with matching shapes. */
 export function expectClose(actual: Tensor, expected: Tensor, relTol: number): void {

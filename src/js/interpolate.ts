@@ -95,64 +95,72 @@ export function blendAxis(src: Float32Array, srcOff: number, dst: Float32Array, 
 }
 
 /**
- * 2-D with a row cache, as the WebAssembly kernel: output rows blend K W-resampled rows kept in a
- * ring (src/ring.ts); with one tap on H, repeated source rows copy the previous output row.
+ * Output row `o` of the plane starting at `s` (rows `stride` floats apart) into `out` at `at`, as
+ * the WebAssembly kernel (assembly/lib/rows2d.ts): with one tap on H the W pass of the source row,
+ * else the blend of K W-resampled rows kept in `ring` (slot r & mask, src/ring.ts; `ringRows` the
+ * tags, -1 for empty, reset before a plane's first row). Shared by separable2d and the fused
+ * reductions (src/js/upsample-reduce.ts), so both compute every row the same way.
  */
+export function upsampledRow(input: Float32Array, s: number, stride: number, out: Float32Array, at: number, o: number,
+                             axisH: AxisTable, axisW: AxisTable, ring: Float32Array, ringRows: Int32Array, mask: number): void {
+  const { taps, index, weight } = axisH;
+  if (taps === 1) {
+    resampleRows(input, s + index[o] * stride, out, at, 1, axisW);
+    return;
+  }
+  const outW = axisW.outSize;
+  const k = o * taps;
+  for (let t = 0; t < taps; t++) {
+    const r = index[k + t];
+    if (ringRows[r & mask] !== r) {
+      resampleRows(input, s + r * stride, ring, (r & mask) * outW, 1, axisW);
+      ringRows[r & mask] = r;
+    }
+  }
+  if (taps === 2) {
+    const a = (index[k] & mask) * outW;
+    const b = (index[k + 1] & mask) * outW;
+    const w0 = weight[k];
+    const w1 = weight[k + 1];
+    for (let i = 0; i < outW; i++) out[at + i] = w0 * ring[a + i] + w1 * ring[b + i];
+  } else if (taps === 4) { // one pass, as the kernel's blend4
+    const a = (index[k] & mask) * outW;
+    const b = (index[k + 1] & mask) * outW;
+    const c = (index[k + 2] & mask) * outW;
+    const e = (index[k + 3] & mask) * outW;
+    const w0 = weight[k], w1 = weight[k + 1], w2 = weight[k + 2], w3 = weight[k + 3];
+    for (let i = 0; i < outW; i++) {
+      out[at + i] = f32(f32(f32(w0 * ring[a + i]) + f32(w1 * ring[b + i])) + f32(w2 * ring[c + i])) + f32(w3 * ring[e + i]);
+    }
+  } else {
+    const a = (index[k] & mask) * outW;
+    const w0 = weight[k];
+    for (let i = 0; i < outW; i++) out[at + i] = w0 * ring[a + i];
+    for (let t = 1; t < taps; t++) {
+      const b = (index[k + t] & mask) * outW;
+      const w = weight[k + t];
+      for (let i = 0; i < outW; i++) out[at + i] += f32(w * ring[b + i]);
+    }
+  }
+}
+
+/** 2-D with a row cache, row by row (upsampledRow); with one tap on H a repeated source row copies the previous output row. */
 function separable2d(plan: SeparablePlan, input: Float32Array, output: Float32Array): void {
   const [, inH, inW] = plan.inDHW;
   const [, outH, outW] = plan.outDHW;
   const [, axisH, axisW] = plan.axes;
-  const { taps, index, weight } = axisH;
+  const { taps, index } = axisH;
   const mask = ringSlots(taps) - 1;
   const ring = new Float32Array((mask + 1) * outW);
   const ringRows = new Int32Array(mask + 1);
   for (let p = 0; p < plan.planes; p++) {
     const s = p * inH * inW;
     const d = p * outH * outW;
-    if (taps === 1) {
-      for (let o = 0; o < outH; o++) {
-        const out = d + o * outW;
-        if (o > 0 && index[o] === index[o - 1]) output.copyWithin(out, out - outW, out);
-        else resampleRows(input, s + index[o] * inW, output, out, 1, axisW);
-      }
-      continue;
-    }
     ringRows.fill(-1);
     for (let o = 0; o < outH; o++) {
-      const k = o * taps;
-      for (let t = 0; t < taps; t++) {
-        const r = index[k + t];
-        if (ringRows[r & mask] !== r) {
-          resampleRows(input, s + r * inW, ring, (r & mask) * outW, 1, axisW);
-          ringRows[r & mask] = r;
-        }
-      }
       const out = d + o * outW;
-      if (taps === 2) {
-        const a = (index[k] & mask) * outW;
-        const b = (index[k + 1] & mask) * outW;
-        const w0 = weight[k];
-        const w1 = weight[k + 1];
-        for (let i = 0; i < outW; i++) output[out + i] = w0 * ring[a + i] + w1 * ring[b + i];
-      } else if (taps === 4) { // one pass, as the kernel's blend4
-        const a = (index[k] & mask) * outW;
-        const b = (index[k + 1] & mask) * outW;
-        const c = (index[k + 2] & mask) * outW;
-        const e = (index[k + 3] & mask) * outW;
-        const w0 = weight[k], w1 = weight[k + 1], w2 = weight[k + 2], w3 = weight[k + 3];
-        for (let i = 0; i < outW; i++) {
-          output[out + i] = f32(f32(f32(w0 * ring[a + i]) + f32(w1 * ring[b + i])) + f32(w2 * ring[c + i])) + f32(w3 * ring[e + i]);
-        }
-      } else {
-        const a = (index[k] & mask) * outW;
-        const w0 = weight[k];
-        for (let i = 0; i < outW; i++) output[out + i] = w0 * ring[a + i];
-        for (let t = 1; t < taps; t++) {
-          const b = (index[k + t] & mask) * outW;
-          const w = weight[k + t];
-          for (let i = 0; i < outW; i++) output[out + i] += f32(w * ring[b + i]);
-        }
-      }
+      if (taps === 1 && o > 0 && index[o] === index[o - 1]) output.copyWithin(out, out - outW, out);
+      else upsampledRow(input, s, inW, output, out, o, axisH, axisW, ring, ringRows, mask);
     }
   }
 }

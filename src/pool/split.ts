@@ -121,6 +121,8 @@ export function splitCall(c: KernelCall, workers: number, perWorker: number, lay
   switch (c.kernel) {
     case 'separable2d': return splitRows2d(c.args, workers, perWorker, layout);
     case 'separable': return splitSeparable(c.args, workers, perWorker, layout);
+    case 'upsampleArgmax':
+    case 'upsampleThreshold': return splitReduce(c, workers, perWorker, layout);
     case 'areaPool': {
       const a = c.args;
       return splitPlanes(a.planes, planeChunks(a.planes), a.inD * a.inH * a.inW * 4, a.outD * a.outH * a.outW * 4,
@@ -162,6 +164,27 @@ function splitPlanes(planes: number, chunks: number, inBytes: number, outBytes: 
 }
 
 /**
+ * Runs of units [u0, u1) of (plane, output row) units, `outH` rows a plane, as calls: whole
+ * planes in one call where the run covers them, else part of one plane: part(plane, first row,
+ * rows, planes).
+ */
+function planeRows(u0: number, u1: number, outH: number, part: (p: number, o0: number, rows: number, count: number) => void): void {
+  for (let u = u0; u < u1;) {
+    const p = Math.floor(u / outH);
+    const o0 = u - p * outH;
+    if (o0 === 0 && u1 - u >= outH) { // whole planes in one call
+      const whole = Math.floor((u1 - u) / outH);
+      part(p, 0, outH, whole);
+      u += whole * outH;
+    } else {
+      const rows = Math.min(outH - o0, u1 - u);
+      part(p, o0, rows, 1);
+      u += rows;
+    }
+  }
+}
+
+/**
  * The 2-D row-cache kernel over (plane, output row) units: every output row depends only on its
  * own tap rows, so a chunk may start and stop mid-plane. Each chunk has its own ring of rows,
  * which it first fills with tapsH resampled rows: chunks of at least 8 * tapsH rows keep that
@@ -171,31 +194,50 @@ function splitRows2d(a: KernelArgs<'separable2d'>, workers: number, perWorker: n
   const { planes, inH, inW, outH, outW, tapsH, channels } = a;
   const inPlane = inH * inW * channels * 4;
   const outRow = outW * channels * 4;
-  const units = planes * outH;
   const slots = ringSlots(tapsH);
   const ringRow = stripPixels(outW, channels) * channels;
-  const chunks = chunkCount(units, workers, perWorker, 8 * tapsH, slots * (ringRow + 1) * 4);
-  return ranges(units, chunks).map(([u0, u1]) => {
+  const chunks = chunkCount(planes * outH, workers, perWorker, 8 * tapsH, slots * (ringRow + 1) * 4);
+  return ranges(planes * outH, chunks).map(([u0, u1]) => {
     const { ring, tags: ringRows } = layout.rowRing(tapsH, ringRow);
     layout.f32(16); // a cache line between chunks: workers running neighbours do not share one
     const calls: KernelCall[] = [];
-    const part = (p: number, o0: number, rows: number, count: number): void => {
+    planeRows(u0, u1, outH, (p, o0, rows, count) => {
       calls.push(call('separable2d', { ...a, src: a.src + p * inPlane, dst: a.dst + (p * outH + o0) * outRow, ring, ringRows,
         planes: count, outH: rows, indexH: a.indexH + o0 * tapsH * 4, weightH: a.weightH + o0 * tapsH * 4 }));
-    };
-    for (let u = u0; u < u1;) {
-      const p = Math.floor(u / outH);
-      const o0 = u - p * outH;
-      if (o0 === 0 && u1 - u >= outH) { // whole planes in one call
-        const whole = Math.floor((u1 - u) / outH);
-        part(p, 0, outH, whole);
-        u += whole * outH;
-      } else {
-        const rows = Math.min(outH - o0, u1 - u);
-        part(p, o0, rows, 1);
-        u += rows;
-      }
-    }
+    });
+    return calls;
+  });
+}
+
+/**
+ * The fused reductions (assembly/upsample-reduce.ts) as separable2d, over (plane, output row)
+ * units; argmax's planes are batch items of `classes` input planes, each class with its own ring.
+ * Every chunk gets its own rings and scratch rows.
+ */
+function splitReduce(c: KernelCall & { kernel: 'upsampleArgmax' | 'upsampleThreshold' }, workers: number, perWorker: number,
+                     layout: Layout): KernelCall[][] {
+  const a = c.args;
+  const argmax = c.kernel === 'upsampleArgmax';
+  const planes = argmax ? (c.args as KernelArgs<'upsampleArgmax'>).batch : (c.args as KernelArgs<'upsampleThreshold'>).planes;
+  const classes = argmax ? (c.args as KernelArgs<'upsampleArgmax'>).classes : 1;
+  const labelBytes = argmax && (c.args as KernelArgs<'upsampleArgmax'>).wide ? 2 : 1;
+  const { inH, inW, outH, outW, tapsH } = a;
+  const slots = ringSlots(tapsH);
+  const scratch = (classes * slots + 3) * (outW + 1) * 4;
+  const chunks = chunkCount(planes * outH, workers, perWorker, 8 * tapsH, scratch);
+  return ranges(planes * outH, chunks).map(([u0, u1]) => {
+    const ring = layout.f32(classes * slots * outW);
+    const ringRows = layout.i32(new Int32Array(classes * slots));
+    const row = layout.f32(outW);
+    const best = layout.f32(outW);
+    const label = layout.f32(outW + 16);
+    const calls: KernelCall[] = [];
+    planeRows(u0, u1, outH, (p, o0, rows, count) => {
+      const moved = { src: a.src + p * classes * inH * inW * 4, dst: a.dst + (p * outH + o0) * outW * labelBytes, ring, ringRows, row,
+        outH: rows, indexH: a.indexH + o0 * tapsH * 4, weightH: a.weightH + o0 * tapsH * 4 };
+      calls.push(argmax ? call('upsampleArgmax', { ...(a as KernelArgs<'upsampleArgmax'>), ...moved, best, label, batch: count })
+        : call('upsampleThreshold', { ...(a as KernelArgs<'upsampleThreshold'>), ...moved, planes: count }));
+    });
     return calls;
   });
 }

@@ -1,0 +1,47 @@
+// Plain-JS imageToTensor: resizeImage's JS loops band by band (a sliced plan) into a small byte
+// buffer, each band normalised into the tensor at once, as the WebAssembly kernels do.
+
+import { bandPlan, paddingRows, type ImageTensorInputs, type ImageTensorPlan } from '../pipeline/image-tensor.js';
+import { runResizeImage } from './image.js';
+
+/** Pillow's convert('L'): ITU-R 601-2 luma in 16-bit fixed point. */
+export function luma(r: number, g: number, b: number): number {
+  return (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
+}
+
+/** Tensor rows [y, y + rows): columns [left, left + count) from `band` rows, the rest padding (count 0: all padding). */
+function normaliseRows(plan: ImageTensorPlan, band: Uint8ClampedArray, y: number, rows: number, left: number, count: number,
+                       output: Float32Array): void {
+  const { width, height, outChannels: O, nhwc, map, lut, pad, colStart } = plan;
+  const C = plan.resize.channels;
+  const stride = plan.resize.outWidth * C;
+  const step = nhwc ? O : 1;
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < O; c++) {
+      const channel = map[c];
+      const base = c * 256;
+      const fill = pad[c];
+      let at = nhwc ? (y + r) * width * O + c : (c * height + y + r) * width;
+      let x = 0;
+      for (; x < left; x++, at += step) output[at] = fill;
+      let px = r * stride + colStart * C;
+      for (; x < left + count; x++, at += step, px += C) {
+        const v = channel < 0 ? luma(band[px], band[px + 1], band[px + 2]) : band[px + channel];
+        output[at] = lut[base + v];
+      }
+      for (; x < width; x++, at += step) output[at] = fill;
+    }
+  }
+}
+
+export function runImageToTensor(plan: ImageTensorPlan, inputs: ImageTensorInputs, output: Float32Array): void {
+  const { resize, rowStart, rowEnd, colStart, colEnd, top, left, band } = plan;
+  const bytes = new Uint8ClampedArray(band * resize.outWidth * resize.channels);
+  for (const [y, count] of paddingRows(plan)) normaliseRows(plan, bytes, y, count, plan.width, 0, output);
+  for (let y0 = rowStart; y0 < rowEnd; y0 += band) {
+    const n = Math.min(band, rowEnd - y0);
+    const part = bytes.subarray(0, n * resize.outWidth * resize.channels);
+    runResizeImage({ ...resize, ...bandPlan(resize, y0, y0 + n) }, inputs, part);
+    normaliseRows(plan, part, top + y0, n, left + colStart, colEnd - colStart, output);
+  }
+}

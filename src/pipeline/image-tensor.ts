@@ -1,0 +1,257 @@
+// imageToTensor: 8-bit pixels to a model's float32 input in one pass. The resize is resizeImage's
+// plan (src/image.ts, the 'pytorch' convention); its kernel writes a band of rows at a time into a
+// small scratch, which normaliseRows turns into tensor rows at once (both backends), so no
+// resized image exists at the target size.
+//
+// Contract: the tensor EQUALS the composition, bit for bit:
+//   bytes = resizeImage(image, inner size, { mode, antialias, premultiplyAlpha: false })
+//   (alpha is dropped, as Hugging Face's convert_rgb does), placed in the tensor (`fit`), then per
+//   output channel c, in float32 as numpy does it: x = f32(f32(f32(v * rescale) - mean[c]) / std[c]),
+//   v = the channel's byte, or for 'gray' Pillow's L = (19595 R + 38470 G + 7471 B + 32768) >> 16
+//   of the resized RGB (ITU-R 601-2 luma, as Image.convert('L')); padding is padValue through
+//   the same formula.
+
+import { planResizeImage, type ImageInput, type ImageMode, type ImagePlan } from '../image.js';
+import type { Prepared } from '../ops.js';
+import { checkBoolean, checkOut, product, readOptions, type Tensor } from '../tensor.js';
+
+export type TensorFit = 'fill' | 'contain' | 'cover';
+export type TensorChannels = 'rgb' | 'bgr' | 'gray';
+
+export interface ImageToTensorOptions {
+  /** The tensor's [height, width]; exactly one of size / scale. */
+  size?: [number, number];
+  /** Multiplier of both sides (floor(side * scale)); the scale drives the coordinates. Only with fit 'fill'. */
+  scale?: number;
+  /** 'fill' (default): stretch to size; 'contain': keep the aspect ratio and pad (letterbox); 'cover': keep it and crop. */
+  fit?: TensorFit;
+  /** contain's padding, in pixel units before rescale/mean/std (e.g. 114): one number or one per output channel; default 0. */
+  padValue?: number | number[];
+  /** Where contain/cover place the image: 'center' (default; the odd pixel goes bottom/right) or 'top-left'. */
+  align?: 'center' | 'top-left';
+  /** The resize convention; only 'pytorch' (default) for now. */
+  convention?: 'pytorch';
+  /** resizeImage's mode; default 'bilinear'. */
+  mode?: ImageMode;
+  /** bilinear and bicubic: antialiased downsampling; default false. */
+  antialias?: boolean;
+  /** Multiplies the bytes first; default 1/255. */
+  rescale?: number;
+  /** Per output channel (or one number for all), subtracted after rescale; default 0. */
+  mean?: number | number[];
+  /** Per output channel (or one number), divides after mean; default 1. */
+  std?: number | number[];
+  /** Output channels: 'rgb' (default), 'bgr', or 'gray' (one channel, Pillow's L). */
+  channels?: TensorChannels;
+  /** 'nchw' (default): [1, C, H, W]; 'nhwc': [1, H, W, C]. */
+  layout?: 'nchw' | 'nhwc';
+  /** A caller-owned float32 tensor of exactly the result's shape to write into. */
+  out?: Tensor;
+}
+
+/**
+ * The tensor and where the image went: a tensor pixel (x, y) maps back to the source pixel
+ * ((x - padding.left) / scale[1], (y - padding.top) / scale[0]). padding is negative where
+ * 'cover' cropped.
+ */
+export interface ImageTensorResult {
+  tensor: Tensor;
+  /** [y, x]: resized size / source size (the user's scale with `scale`). */
+  scale: [number, number];
+  padding: { top: number; left: number; bottom: number; right: number };
+}
+
+export interface ImageTensorPlan {
+  resize: ImagePlan;
+  /** The tensor's height, width, channels and layout. */
+  height: number;
+  width: number;
+  outChannels: number;
+  nhwc: boolean;
+  /** Tensor row and column of the resized image's (0, 0) (negative where cropped). */
+  top: number;
+  left: number;
+  /** Resized rows [rowStart, rowEnd) and columns [colStart, colEnd) that land in the tensor. */
+  rowStart: number;
+  rowEnd: number;
+  colStart: number;
+  colEnd: number;
+  /** Source byte of each output channel (-1: luma), the tables (256 floats a channel), the padding values. */
+  map: Int32Array;
+  lut: Float32Array;
+  pad: Float32Array;
+  /** rescale, mean, std and exactInverse(std) per output channel, as float32: the tables' arithmetic (the SIMD kernel computes it). */
+  coefficients: Float32Array;
+  /** Resized rows per band. */
+  band: number;
+  outputShape: number[];
+  scale: [number, number];
+}
+
+export interface ImageTensorInputs {
+  input: Uint8Array | Uint8ClampedArray;
+}
+
+const OP = 'imageToTensor';
+const OPTION_NAMES = ['size', 'scale', 'fit', 'padValue', 'align', 'convention', 'mode', 'antialias', 'rescale', 'mean', 'std',
+  'channels', 'layout', 'out'] as const;
+/** Bytes of a band of resized rows: small enough to stay in L2 while normalised. */
+const BAND_BYTES = 96 * 1024;
+const f32 = Math.fround;
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], name: string, fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value as T)) throw new RangeError(`${OP}: ${name} must be one of ${allowed.join(' | ')}, but got ${String(value)}`);
+  return value as T;
+}
+
+function perChannel(value: unknown, count: number, name: string, fallback: number): number[] {
+  if (value === undefined) return new Array<number>(count).fill(fallback);
+  const list = typeof value === 'number' ? new Array<number>(count).fill(value) : value;
+  if (!Array.isArray(list)) throw new TypeError(`${OP}: ${name} must be a number or an array of ${count} numbers, but got ${typeof value}`);
+  if (list.length !== count) throw new RangeError(`${OP}: ${name} must have ${count} value${count === 1 ? '' : 's'} (one per output channel), but got ${list.length}: [${list.join(', ')}]`);
+  for (const v of list) {
+    if (typeof v !== 'number') throw new TypeError(`${OP}: ${name} must hold numbers, but got ${typeof v}`);
+    if (!Number.isFinite(v)) throw new RangeError(`${OP}: ${name} must hold finite numbers, but got [${list.join(', ')}]`);
+  }
+  return list.slice();
+}
+
+function side(value: unknown, name: string): number {
+  if (typeof value !== 'number') throw new TypeError(`${OP}: ${name} must be a number, but got ${typeof value}`);
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${OP}: ${name} must be an integer >= 1, but got ${value}`);
+  return value;
+}
+
+/** 1 / s when it is exact and normal (s a power of two), so x * (1 / s) rounds as x / s; else 0. */
+function exactInverse(s: number): number {
+  const inverse = 1 / s;
+  const exponent = Math.log2(Math.abs(s));
+  return Number.isInteger(exponent) && Math.abs(exponent) < 100 ? inverse : 0;
+}
+
+/** The normalised value of byte (or pad value) v: numpy's float32 steps. */
+export function normalised(v: number, rescale: number, mean: number, std: number): number {
+  return f32(f32(f32(v * f32(rescale)) - f32(mean)) / f32(std));
+}
+
+/** imageToTensor's table entry: reads the call once, validates it, plans the resize and the placement. */
+export function prepareImageToTensor(imageArg: ImageInput, optionsArg: ImageToTensorOptions):
+  Prepared<ImageTensorResult, ImageTensorPlan, ImageTensorInputs> {
+  if (imageArg === null || typeof imageArg !== 'object') {
+    throw new TypeError(`${OP}: image must be { data, width, height, channels? }, but got ${imageArg === null ? 'null' : typeof imageArg}`);
+  }
+  const image: ImageInput = { data: imageArg.data, width: imageArg.width, height: imageArg.height, channels: imageArg.channels ?? 4 };
+  const options = readOptions(optionsArg, OPTION_NAMES, OP, 'with size or scale');
+  const convention = options.convention ?? 'pytorch';
+  if (convention !== 'pytorch') {
+    throw new Error(`${OP}: convention '${String(convention)}' is not yet supported here; only 'pytorch' for now`);
+  }
+  const fit = oneOf(options.fit, ['fill', 'contain', 'cover'] as const, 'fit', 'fill');
+  const align = oneOf(options.align, ['center', 'top-left'] as const, 'align', 'center');
+  const channelsOut = oneOf(options.channels, ['rgb', 'bgr', 'gray'] as const, 'channels', 'rgb');
+  const layout = oneOf(options.layout, ['nchw', 'nhwc'] as const, 'layout', 'nchw');
+  const antialias = checkBoolean(options.antialias, 'antialias');
+  const outChannels = channelsOut === 'gray' ? 1 : 3;
+  const rescale = options.rescale ?? 1 / 255;
+  if (typeof rescale !== 'number' || !Number.isFinite(rescale)) throw new RangeError(`${OP}: rescale must be a finite number, but got ${String(rescale)}`);
+  const mean = perChannel(options.mean, outChannels, 'mean', 0);
+  const std = perChannel(options.std, outChannels, 'std', 1);
+  if (std.some((s) => s === 0)) throw new RangeError(`${OP}: std must not hold 0, but got [${std.join(', ')}]`);
+  const padValue = perChannel(options.padValue, outChannels, 'padValue', 0);
+
+  const inW = side(image.width, 'image.width');
+  const inH = side(image.height, 'image.height');
+  // The tensor's size, the resized size, and the placement.
+  let height: number, width: number, innerH: number, innerW: number;
+  let target: { width?: number; height?: number; scale?: number };
+  let scale: [number, number];
+  if (options.scale !== undefined) {
+    if (options.size !== undefined) throw new Error(`${OP}: give size or scale, not both`);
+    if (fit !== 'fill') throw new Error(`${OP}: fit '${fit}' needs size; scale resizes both sides by the same factor`);
+    target = { scale: options.scale };
+    if (typeof options.scale !== 'number') throw new TypeError(`${OP}: scale must be a number, but got ${typeof options.scale}`);
+    innerH = height = Math.floor(inH * options.scale);
+    innerW = width = Math.floor(inW * options.scale);
+    scale = [options.scale, options.scale];
+  } else {
+    if (options.size === undefined) throw new Error(`${OP}: options need size ([height, width]) or scale`);
+    if (!Array.isArray(options.size) || options.size.length !== 2) {
+      throw new TypeError(`${OP}: size must be [height, width], but got ${JSON.stringify(options.size)}`);
+    }
+    height = side(options.size[0], 'size[0] (height)');
+    width = side(options.size[1], 'size[1] (width)');
+    if (fit === 'fill') {
+      innerH = height;
+      innerW = width;
+    } else {
+      const r = (fit === 'contain' ? Math.min : Math.max)(height / inH, width / inW);
+      innerH = Math.max(1, Math.round(inH * r));
+      innerW = Math.max(1, Math.round(inW * r));
+      // The side that sets r matches the tensor exactly.
+      if (fit === 'contain') { innerH = Math.min(innerH, height); innerW = Math.min(innerW, width); }
+      else { innerH = Math.max(innerH, height); innerW = Math.max(innerW, width); }
+    }
+    target = { width: innerW, height: innerH };
+    scale = [innerH / inH, innerW / inW];
+  }
+  let resize: ImagePlan;
+  let data: Uint8Array | Uint8ClampedArray;
+  try {
+    const hasAlpha = image.channels === 2 || image.channels === 4;
+    ({ plan: resize, data } = planResizeImage(image, target,
+      { mode: options.mode, antialias, ...(hasAlpha ? { premultiplyAlpha: false } : {}) }));
+  } catch (error) {
+    if (error instanceof Error) error.message = error.message.replace(/^resizeImage/, OP);
+    throw error;
+  }
+  const top = align === 'center' ? Math.floor((height - innerH) / 2) : 0;
+  const left = align === 'center' ? Math.floor((width - innerW) / 2) : 0;
+  const rowStart = Math.max(0, -top);
+  const rowEnd = Math.min(innerH, height - top);
+  const colStart = Math.max(0, -left);
+  const colEnd = Math.min(innerW, width - left);
+
+  const gray = resize.channels <= 2;
+  const map = Int32Array.from(channelsOut === 'gray' ? [gray ? 0 : -1] : gray ? [0, 0, 0] : channelsOut === 'rgb' ? [0, 1, 2] : [2, 1, 0]);
+  const lut = new Float32Array(outChannels * 256);
+  for (let c = 0; c < outChannels; c++) for (let v = 0; v < 256; v++) lut[c * 256 + v] = normalised(v, rescale, mean[c], std[c]);
+  const pad = Float32Array.from(padValue, (v, c) => normalised(v, rescale, mean[c], std[c]));
+  const coefficients = Float32Array.from(mean.flatMap((m, c) => [rescale, m, std[c], exactInverse(f32(std[c]))]));
+  const outputShape = layout === 'nhwc' ? [1, height, width, outChannels] : [1, outChannels, height, width];
+  const out = checkOut(options.out, outputShape, []);
+  if (out && out.data.buffer === data.buffer) throw new Error(`${OP}: out must not share memory with image.data`);
+  const rowBytes = innerW * resize.channels;
+  const band = Math.max(4, Math.floor(BAND_BYTES / rowBytes));
+  const plan: ImageTensorPlan = {
+    resize, height, width, outChannels, nhwc: layout === 'nhwc', top, left, rowStart, rowEnd, colStart, colEnd,
+    map, lut, pad, coefficients, band, outputShape, scale,
+  };
+  const padding = { top, left, bottom: height - top - innerH, right: width - left - innerW };
+  return {
+    plan,
+    inputs: { input: data },
+    outputLength: product(outputShape),
+    allocate: () => {
+      const tensor = out ? out.result : { data: new Float32Array(outputShape.reduce((a, b) => a * b, 1)), shape: outputShape.slice() };
+      return { output: out ? out.data : tensor.data, result: { tensor, scale: [...scale] as [number, number], padding: { ...padding } } };
+    },
+  };
+}
+
+/** The resized rows [y0, y1) as a plan of their own (a band): the same tables, sliced. */
+export function bandPlan(resize: ImagePlan, y0: number, y1: number): ImagePlan {
+  const taps = resize.rows.taps;
+  return {
+    ...resize,
+    outHeight: y1 - y0,
+    rows: { ...resize.rows, outSize: y1 - y0, index: resize.rows.index.subarray(y0 * taps, y1 * taps), weight: resize.rows.weight.subarray(y0 * taps, y1 * taps) },
+  };
+}
+
+/** Tensor rows that are padding: [0, top) and [top + rowEnd - rowStart... ) as [start, count] pairs. */
+export function paddingRows(plan: ImageTensorPlan): Array<[number, number]> {
+  const first = plan.top + plan.rowStart;
+  const last = plan.top + plan.rowEnd;
+  return ([[0, first], [last, plan.height - last]] as Array<[number, number]>).filter(([, n]) => n > 0);
+}

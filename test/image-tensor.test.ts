@@ -1,0 +1,176 @@
+// imageToTensor against its composition (resizeImage, then place and normalise in plain JS) on
+// the same backend: equal bit for bit, on the SIMD and scalar builds, the plain-JS backend and
+// the pool; the gray formula against Pillow's convert('L') (scripts/fixtures/gray_pillow.py).
+
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as up from '../src/index.js';
+import type { ImageInput, ImageToTensorOptions, Operations, Tensor } from '../src/index.js';
+import * as dist from '../dist/index.js';
+import { poolForTests } from './pool-helpers.js';
+import { differingBits, ownBuilds } from './helpers.js';
+
+const f32 = Math.fround;
+
+/** A deterministic photo-like image: smooth gradients plus texture, every channel different. */
+function photo(width: number, height: number, channels: 1 | 2 | 3 | 4 = 4, seed = 1): ImageInput {
+  const data = new Uint8ClampedArray(width * height * channels);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      for (let c = 0; c < channels; c++) {
+        const v = 128 + 90 * Math.sin((x * (c + 1) + seed) * 0.21) * Math.cos((y + 3 * c) * 0.17) + ((x * 7 + y * 13 + c * 31 + seed) % 37);
+        data[(y * width + x) * channels + c] = c === 3 && channels === 4 ? 255 - ((x + y) % 3) * 40 : v;
+      }
+    }
+  }
+  return { data, width, height, channels };
+}
+
+function luma(r: number, g: number, b: number): number {
+  return (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
+}
+
+/** The composition: resizeImage to the inner size, placed by `fit`/`align`, normalised as numpy float32. */
+function composed(ops: Operations, image: ImageInput, o: ImageToTensorOptions): Tensor {
+  const C = image.channels ?? 4;
+  const [H, W] = o.size ?? [Math.floor(image.height * o.scale!), Math.floor(image.width * o.scale!)];
+  let innerH = H, innerW = W;
+  if (o.fit === 'contain' || o.fit === 'cover') {
+    const r = (o.fit === 'contain' ? Math.min : Math.max)(H / image.height, W / image.width);
+    innerH = Math.round(image.height * r);
+    innerW = Math.round(image.width * r);
+  }
+  const centred = (o.align ?? 'center') === 'center';
+  const top = centred ? Math.floor((H - innerH) / 2) : 0;
+  const left = centred ? Math.floor((W - innerW) / 2) : 0;
+  const target = o.scale !== undefined ? { scale: o.scale } : { width: innerW, height: innerH };
+  const resized = ops.resizeImage(image, target, { mode: o.mode, antialias: o.antialias, ...(C % 2 === 0 ? { premultiplyAlpha: false } : {}) });
+  const channels = o.channels ?? 'rgb';
+  const O = channels === 'gray' ? 1 : 3;
+  const list = (v: number | number[] | undefined, d: number) => (v === undefined ? new Array(O).fill(d) : typeof v === 'number' ? new Array(O).fill(v) : v);
+  const mean = list(o.mean, 0), std = list(o.std, 1), pad = list(o.padValue, 0);
+  const rescale = o.rescale ?? 1 / 255;
+  const norm = (v: number, c: number) => f32(f32(f32(v * f32(rescale)) - f32(mean[c])) / f32(std[c]));
+  const nhwc = o.layout === 'nhwc';
+  const data = new Float32Array(O * H * W);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const sy = y - top, sx = x - left;
+      const inside = sy >= 0 && sy < innerH && sx >= 0 && sx < innerW;
+      const p = (sy * innerW + sx) * C;
+      const px = resized.data;
+      for (let c = 0; c < O; c++) {
+        let v: number;
+        if (!inside) v = pad[c];
+        else if (C <= 2) v = px[p];
+        else if (channels === 'gray') v = luma(px[p], px[p + 1], px[p + 2]);
+        else v = px[p + (channels === 'bgr' ? 2 - c : c)];
+        data[nhwc ? (y * W + x) * O + c : (c * H + y) * W + x] = inside ? norm(v, c) : norm(pad[c], c);
+      }
+    }
+  }
+  return { data, shape: nhwc ? [1, H, W, O] : [1, O, H, W] };
+}
+
+const IMAGENET = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
+const cases: Array<[string, ImageInput, ImageToTensorOptions]> = [
+  ['letterbox contain, centred, pad 114 (W6 in small)', photo(96, 54), { size: [64, 64], fit: 'contain', padValue: 114 }],
+  ['contain, taller than wide, top-left, bgr', photo(30, 70), { size: [48, 48], fit: 'contain', align: 'top-left', channels: 'bgr' }],
+  ['cover, centred crop, ImageNet mean/std', photo(80, 50, 3), { size: [40, 40], fit: 'cover', ...IMAGENET }],
+  ['cover, top-left, nhwc', photo(50, 81, 4, 2), { size: [33, 20], fit: 'cover', align: 'top-left', layout: 'nhwc' }],
+  ['fill, bicubic upscale, rescale 1, mean 127.5', photo(17, 13, 3, 3), { size: [40, 37], mode: 'bicubic', rescale: 1, mean: 127.5, std: 127.5 }],
+  ['fill, bilinear antialias downscale', photo(120, 90), { size: [31, 29], antialias: true, ...IMAGENET }],
+  ['gray from RGBA, nearest', photo(40, 30, 4, 4), { size: [21, 25], mode: 'nearest', channels: 'gray', mean: 0.5, std: 0.25 }],
+  ['gray input to rgb, area', photo(40, 44, 1, 5), { size: [20, 22], mode: 'area' }],
+  ['gray + alpha input, gray', photo(23, 19, 2, 6), { size: [30, 30], fit: 'contain', channels: 'gray', padValue: 7 }],
+  ['scale 0.5 (fill)', photo(64, 48, 3, 7), { scale: 0.5, layout: 'nhwc' }],
+  ['large enough for several bands', photo(400, 260, 4, 8), { size: [300, 300], fit: 'contain', padValue: [1, 2, 3] }],
+];
+
+const backends = ownBuilds();
+const [[, simd], [, scalar]] = backends;
+
+describe.each(backends)('on %s', (_, get) => {
+  it.each(cases)('equals resizeImage then normalise: %s', (_name, image, options) => {
+    const ops = get();
+    const { tensor } = ops.imageToTensor(image, options);
+    const expected = composed(ops, image, options);
+    expect(tensor.shape).toEqual(expected.shape);
+    expect(differingBits(tensor.data, expected.data)).toBe(0);
+  });
+
+  it('writes into `out` and returns it as the tensor', () => {
+    const out = { data: new Float32Array(3 * 64 * 64).fill(NaN), shape: [1, 3, 64, 64] };
+    const result = get().imageToTensor(photo(96, 54), { size: [64, 64], fit: 'contain', out });
+    expect(result.tensor).toBe(out);
+    expect(out.data.some((v) => Number.isNaN(v))).toBe(false);
+  });
+});
+
+it('writes a resident tensor (allocTensor) in place', async () => {
+  await up.init({ simd: true });
+  const image = photo(96, 54);
+  const options: ImageToTensorOptions = { size: [64, 64], fit: 'contain', padValue: 114 };
+  const resident = up.allocTensor([1, 3, 64, 64]);
+  try {
+    const { tensor } = up.imageToTensor(image, { ...options, out: resident });
+    expect(tensor).toBe(resident);
+    const fresh = up.imageToTensor(image, options).tensor.data;
+    expect(differingBits(resident.data, fresh)).toBe(0); // .data read after the call (memory may have grown)
+  } finally {
+    resident.dispose();
+  }
+});
+
+it('returns the scale and padding that map boxes back (1920x1080 -> 640x640 letterbox)', () => {
+  const image = { data: new Uint8ClampedArray(1920 * 1080 * 4), width: 1920, height: 1080 };
+  const result = up.js.imageToTensor(image, { size: [640, 640], fit: 'contain' });
+  expect(result.scale).toEqual([1 / 3, 1 / 3]);
+  expect(result.padding).toEqual({ top: 140, left: 0, bottom: 140, right: 0 });
+  const cover = up.js.imageToTensor({ ...image, data: new Uint8ClampedArray(1920 * 1080 * 4) }, { size: [640, 640], fit: 'cover' });
+  expect(cover.scale).toEqual([640 / 1080, 1138 / 1920]);
+  expect(cover.padding).toEqual({ top: 0, left: -249, bottom: 0, right: -249 });
+});
+
+it("gray is Pillow's convert('L')", () => {
+  const fixture = JSON.parse(readFileSync(new URL('./fixtures/gray-pillow.json', import.meta.url), 'utf8'));
+  const n = fixture.gray.length;
+  const image = { data: Uint8ClampedArray.from(fixture.rgb), width: n, height: 1, channels: 3 as const };
+  for (const ops of [up.js, simd(), scalar()]) {
+    const { tensor } = ops.imageToTensor(image, { size: [1, n], mode: 'nearest', channels: 'gray', rescale: 1 });
+    expect(Array.from(tensor.data)).toEqual(fixture.gray);
+  }
+});
+
+describe('refusals, before any work', () => {
+  const image = photo(8, 6);
+  it.each([
+    ['mean of the wrong length', { size: [4, 4], mean: [0.5, 0.5] }, RangeError, /mean must have 3 values/],
+    ['std of the wrong length for gray', { size: [4, 4], channels: 'gray', std: [1, 1, 1] }, RangeError, /std must have 1 value/],
+    ['std 0', { size: [4, 4], std: [1, 0, 1] }, RangeError, /std must not hold 0/],
+    ['out of the wrong shape', { size: [4, 4], out: { data: new Float32Array(48), shape: [1, 4, 4, 3] } }, RangeError, /out has shape/],
+    ['out of the wrong type', { size: [4, 4], out: { data: new Float64Array(48), shape: [1, 3, 4, 4] } }, TypeError, /Float32Array/],
+    ['convention not yet wired', { size: [4, 4], convention: 'pillow' }, Error, /not yet/],
+    ['fit contain with scale', { scale: 2, fit: 'contain' }, Error, /needs size/],
+    ['size and scale', { size: [4, 4], scale: 2 }, Error, /not both/],
+    ['unknown channels', { size: [4, 4], channels: 'rgba' }, RangeError, /channels must be one of/],
+    ['unknown mode (from resizeImage, named as imageToTensor)', { size: [4, 4], mode: 'lanczos' }, RangeError, /^imageToTensor: unknown mode/],
+    ['size not [h, w]', { size: 4 }, TypeError, /\[height, width\]/],
+    ['unknown option', { size: [4, 4], normalize: true }, TypeError, /unknown option 'normalize'/],
+  ] as Array<[string, unknown, ErrorConstructor, RegExp]>)('%s', (_name, options, type, message) => {
+    const run = () => up.js.imageToTensor(image, options as ImageToTensorOptions);
+    expect(run).toThrow(type);
+    expect(run).toThrow(message);
+    expect(() => simd().imageToTensor(image, options as ImageToTensorOptions)).toThrow(type);
+  });
+});
+
+describe('in the pool (dist/)', () => {
+  const pool = poolForTests();
+
+  it.each(cases.slice(0, 4).concat(cases.slice(-1)))('as the synchronous call: %s', async (_name, image, options) => {
+    const result = await pool().imageToTensor(image, options as never);
+    const expected = composed(dist as unknown as Operations, image, options);
+    expect(differingBits(result.tensor.data, expected.data)).toBe(0);
+  });
+});

@@ -1,0 +1,61 @@
+// upsample-wasm/transformers against transformers.js itself: its interpolate_4d (an ONNX Resize
+// model run in onnxruntime) is the reference for ours, on transformers.js Tensor objects.
+
+import { describe, expect, it } from 'vitest';
+import { Tensor, interpolate_4d as theirs } from '@huggingface/transformers';
+import { interpolate_4d, upsample_argmax, upsample_threshold } from '../src/transformers.js';
+import { upsampleArgmax, init } from '../src/index.js';
+import { ramp } from './helpers.js';
+
+function tensor(shape: number[], seed: number): Tensor {
+  return new Tensor('float32', ramp(shape, seed).data, shape);
+}
+
+function maxDiff(a: Float32Array, b: Float32Array): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  return worst;
+}
+
+describe("interpolate_4d equals transformers.js's own (ONNX) path", () => {
+  it.each([
+    ['bilinear up', [1, 3, 17, 23], [40, 51], 'bilinear'],
+    ['bilinear down', [2, 2, 40, 33], [13, 20], 'bilinear'],
+    ['bicubic up', [1, 4, 12, 9], [31, 25], 'bicubic'],
+    ['bicubic 2x', [1, 2, 16, 16], [32, 32], 'bicubic'],
+    ['nearest up (round_prefer_floor, half_pixel)', [1, 3, 7, 9], [20, 19], 'nearest'],
+    ['nearest down', [1, 2, 21, 18], [8, 7], 'nearest'],
+    ['size [c, h, w]', [1, 3, 10, 10], [3, 25, 15], 'bilinear'],
+  ] as const)('%s', async (_name, shape, size, mode) => {
+    const input = tensor([...shape], 1);
+    const expected = await theirs(input, { size: [...size], mode });
+    const actual = await interpolate_4d(input, { size: [...size], mode });
+    expect(actual).toBeInstanceOf(Tensor);
+    expect(actual.type).toBe('float32');
+    expect(actual.dims).toEqual(expected.dims);
+    // onnxruntime computes coordinates and weights its own way: a few float32 ulps of the values (|x| <= 4.6).
+    expect(maxDiff(actual.data as Float32Array, expected.data as Float32Array)).toBeLessThanOrEqual(mode === 'nearest' ? 0 : 1e-5);
+  });
+
+  it('refuses what transformers.js refuses, and non-float32 tensors', async () => {
+    await expect(interpolate_4d(tensor([3, 4, 5], 1), { size: [2, 2] })).rejects.toThrow(/4D/);
+    await expect(interpolate_4d(tensor([1, 1, 4, 5], 1), {})).rejects.toThrow(/size/);
+    await expect(interpolate_4d(tensor([1, 1, 4, 5], 1), { size: [2, 2], mode: 'area' as never })).rejects.toThrow(/Unsupported mode/);
+    await expect(interpolate_4d(new Tensor('int32', new Int32Array(4), [1, 1, 2, 2]), { size: [2, 2] })).rejects.toThrow(TypeError);
+  });
+});
+
+describe('upsample_argmax / upsample_threshold on transformers.js Tensors', () => {
+  it('return uint8 Tensors of the input class, as the package functions', async () => {
+    await init();
+    const logits = tensor([1, 5, 8, 8], 2);
+    const labels = await upsample_argmax(logits, { size: [20, 20] });
+    expect(labels).toBeInstanceOf(Tensor);
+    expect(labels.type).toBe('uint8');
+    expect(labels.dims).toEqual([1, 20, 20]);
+    expect(Array.from(labels.data as Uint8Array)).toEqual(Array.from(upsampleArgmax({ data: logits.data as Float32Array, shape: [1, 5, 8, 8] }, { size: [20, 20] }).data));
+    const masks = await upsample_threshold(logits, { scaleFactor: 2 });
+    expect(masks.type).toBe('uint8');
+    expect(masks.dims).toEqual([1, 5, 16, 16]);
+  });
+});
