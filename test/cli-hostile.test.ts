@@ -1,7 +1,7 @@
 // Hostile files given to the command (issue 15): decompression bombs refused from the header in
 // under a second, truncated images an error with nothing written, --max-pixels, signals during a
 // run (temporaries removed, exit 128 + signal within 200 ms), folder runs that never skip silently,
-// and seeded mutations of valid files through the decoders' entry.
+// and seeded mutations of valid files (PNG, JPEG, WebP, AVIF) through the decoders' entry.
 
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImageBytes, ImageFileError } from '../src/cli/codecs.js';
 import { crc32 } from '../src/cli/crc32.js';
@@ -133,7 +134,7 @@ describe('hostile images given to the command', () => {
     }, 30_000);
 });
 
-/** Seeded mutations of valid PNG and JPEG files through decodeImageBytes. */
+/** Seeded mutations of valid PNG, JPEG, WebP and AVIF files through decodeImageBytes. */
 export async function fuzzDecoders(count: number, seed: number, maxPixels = 4_000_000): Promise<{ cases: number; decoded: number; refused: number }> {
   let s = seed >>> 0;
   const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) >>> 8) / 2 ** 24;
@@ -145,6 +146,10 @@ export async function fuzzDecoders(count: number, seed: number, maxPixels = 4_00
     seeds.push(PNG.sync.write(png, { colorType: type }));
   }
   seeds.push(Buffer.from(jpeg.encode({ data: Buffer.from(Uint8Array.from({ length: 24 * 16 * 4 }, (_, i) => (i * 7) & 255)), width: 24, height: 16 }, 80).data));
+  // WebP (lossy with alpha, lossless) and AVIF through their WebAssembly decoders.
+  const flat = { width: 13, height: 9, channels: 4 as const, background: '#80402080' };
+  seeds.push(await sharp({ create: flat }).webp({ quality: 80 }).toBuffer(), await sharp({ create: flat }).webp({ lossless: true }).toBuffer(),
+    await sharp({ create: { ...flat, width: 16, height: 12 } }).avif({ quality: 50 }).toBuffer());
   let decoded = 0;
   let refused = 0;
   for (let i = 0; i < count; i++) {
@@ -172,6 +177,8 @@ export async function fuzzDecoders(count: number, seed: number, maxPixels = 4_00
       bytes.writeUInt16BE([0, 1, 8, 17, 1000, 65535][int(6)], sof + 5 + 2 * int(2));
     } else if (kind === 4) bytes = Buffer.concat([bytes, Buffer.from(Uint8Array.from({ length: 1 + int(64) }, () => int(256)))]);
     else { const at = int(bytes.length); bytes = Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + 1 + int(16))]); }
+    const t0 = performance.now();
+    if (process.env.FUZZ_DECODERS_TRACE) writeFileSync(process.env.FUZZ_DECODERS_TRACE, `${i}\n${bytes.toString('base64')}\n`);
     try {
       const image = await decodeImageBytes(bytes, 'fuzz', maxPixels);
       if (image.data.length !== image.width * image.height * 4) throw new Error(`case ${i}: wrong size`);
@@ -186,6 +193,7 @@ export async function fuzzDecoders(count: number, seed: number, maxPixels = 4_00
 
 describe('decoder fuzzing', () => {
   // `npm run fuzz:decoders [-- count seed]` sets these: 30,000 cases with a random seed by default.
+  // FUZZ_DECODERS_TRACE=<file>: each case is written there before it runs (the last one, after a hang).
   const count = Number(process.env.FUZZ_DECODERS_COUNT ?? 3000);
   const seed = Number(process.env.FUZZ_DECODERS_SEED ?? 15);
   it(`${count} seeded mutations (seed ${seed}): each decodes to a correct-size image or gives an ImageFileError`, async () => {

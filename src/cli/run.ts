@@ -129,6 +129,8 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     for (const [signal, handler] of handlers) process.removeListener(signal, handler);
   }
   progress.finish();
+  const order = new Map(jobs.map((job, i) => [job.input, i]));
+  files.sort((a, b) => order.get(a.input)! - order.get(b.input)!); // in the order of the jobs, whichever finished first
   if ((interactive || options.verbose) && !options.quiet) {
     const megapixels = files.reduce((sum, f) => sum + (f.outWidth * f.outHeight) / 1e6, 0);
     const seconds = (performance.now() - started) / 1000;

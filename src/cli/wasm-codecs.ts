@@ -31,9 +31,10 @@ async function initQuiet(init: (...args: never[]) => unknown, file: string): Pro
   await (init as unknown as (module: WebAssembly.Module, options: object) => Promise<unknown>)(await compile(file), quiet);
 }
 
-function once<T>(load: () => Promise<T>): () => Promise<T> {
+/** A loader that loads once; `reset()` makes the next call load a fresh instance. */
+function once<T>(load: () => Promise<T>): (() => Promise<T>) & { reset(): void } {
   let loaded: Promise<T> | undefined;
-  return () => (loaded ??= load());
+  return Object.assign(() => (loaded ??= load()), { reset: () => { loaded = undefined; } });
 }
 
 type ImageLike = { data: Uint8Array | Uint8ClampedArray; width: number; height: number };
@@ -44,7 +45,7 @@ const imageData = (image: RgbaPixels) =>
   ({ data: new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.byteLength), width: image.width, height: image.height, colorSpace: 'srgb' }) as ImageData;
 
 /** A package's codec function, loaded and initialised with its .wasm on first use. */
-function codec<F>(load: () => Promise<{ init: (...args: never[]) => unknown; default: F }>, wasm: string): () => Promise<F> {
+function codec<F>(load: () => Promise<{ init: (...args: never[]) => unknown; default: F }>, wasm: string): (() => Promise<F>) & { reset(): void } {
   return once(async () => {
     const module = await load();
     await initQuiet(module.init, wasm);
@@ -68,17 +69,21 @@ const pngEncoder = codec(() => import('@jsquash/png/encode.js'), '@jsquash/png/c
  */
 export async function decodeWasm(format: 'jpeg' | 'webp' | 'avif', bytes: Uint8Array): Promise<RgbaPixels> {
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  if (format === 'jpeg') {
-    const decode = await jpegDecoder();
+  // After a failure a codec's instance is dropped: libjpeg's error exit leaves its C state behind
+  // (a later decode on the same instance was seen to hang in fuzzing).
+  const decoder = format === 'jpeg' ? jpegDecoder : format === 'webp' ? webpDecoder : avifDecoder;
+  try {
     printed = [];
-    const image = await decode(buffer, { preserveOrientation: false });
-    if (printed.length > 0) throw new Error(printed.join('; '));
-    return bytesOf(image);
+    const image = format === 'jpeg'
+      ? await (await jpegDecoder())(buffer, { preserveOrientation: false })
+      : await (await (decoder as typeof webpDecoder)())(buffer);
+    if (printed.length > 0) throw new Error(printed.join('; ')); // libjpeg's warnings: corrupt data, padded
+    if (!image) throw new Error('the decoder returned no image');
+    return bytesOf(image as ImageLike);
+  } catch (error) {
+    decoder.reset();
+    throw error;
   }
-  if (format === 'webp') return bytesOf(await (await webpDecoder())(buffer));
-  const image = await (await avifDecoder())(buffer);
-  if (!image) throw new Error('the AVIF decoder returned no image');
-  return bytesOf(image as ImageLike);
 }
 
 /** MozJPEG's settings: baseline (8-bit tables, SOF0) 4:2:0, which ./jpeg-strips.ts joins; no progressive scans (they cost 2x). */
