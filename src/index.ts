@@ -33,7 +33,10 @@ export type { InterpolateMode, InterpolateOptions } from './interpolate.js';
 export type { ConvOptions, ConvTransposeOptions } from './conv/rules.js';
 export type { ShuffleOptions } from './shuffle.js';
 export type { ResizeOptions, TfResizeOptions } from './resize.js';
-export type { ImageInput, ImageMode, ImageResult, ImageTarget, ResizeImageOptions } from './image.js';
+export type {
+  ImageConvention, ImageInput, ImageMode, ImagePlan, ImageResult, ImageTarget, OpenCVMode, PillowMode, PytorchImageMode, ResizeImageOptions,
+} from './image.js';
+export { CONVENTION_MODES, planImage } from './image.js';
 export { bilinearUpsampleWeights, convOutputShape, convTransposeOutputShape } from './conv/rules.js';
 export type { BackendInfo, InitOptions } from './init.js';
 export type { WasmSource } from './wasm/load.js';

@@ -54,6 +54,12 @@ export const KERNELS = {
     tapsW: i32, indexW: ptr, weightW: ptr, periodLo: i32, periodHi: i32, tapsH: i32, indexH: ptr, weightH: ptr,
     line: ptr, cache: ptr, stride: i32, blended: ptr, slots: ptr, slotIndex: ptr,
   },
+  // assembly/exact.ts: the Pillow and OpenCV conventions (rules as RULE words, src/wasm/image-exact.ts)
+  resizeExact: {
+    src: ptr, dst: ptr, inW: i32, channels: i32, outW: i32, rowStart: i32, rowEnd: i32, alpha: bool,
+    tapsW: i32, indexW: ptr, fixedW: ptr, weightW: ptr, countW: ptr, tapsH: i32, indexH: ptr, fixedH: ptr, weightH: ptr, countH: ptr,
+    rules: ptr, lanes: i32, line: ptr, ring: ptr, stride: i32, tags: ptr, tapRows: ptr,
+  },
   // assembly/resize.ts
   fillOutside: { dst: ptr, outer: i32, len: i32, inner: i32, outside: ptr, valueBits: i32 },
   // assembly/shuffle.ts

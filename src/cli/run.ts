@@ -8,11 +8,11 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { mkdir, readdir, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { outputSize, planBands, resizeInBands } from './bands.js';
+import { outputSize, planBands, resizeInBands, type ImageTarget } from './bands.js';
 import { PngWriter } from './png-write.js';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
-import type { ImageMode, ImageTarget, ResizeImageOptions } from '../image.js';
-import { init, js, resizeImage } from '../index.js';
+import type { ImageConvention, ImageMode, ResizeImageOptions } from '../image.js';
+import { CONVENTION_MODES, init, js, resizeImage } from '../index.js';
 import { checkPixels, decodeJpeg, DEFAULT_MAX_PIXELS, encodeJpeg, formatOf, ImageFileError, isOpaque, openPng, readPng, sniffFile, SUPPORTED_EXTENSIONS, type ImageFormat, type RgbaImage } from './codecs.js';
 import { Progress, rate, type TextStream } from './progress.js';
 
@@ -63,7 +63,6 @@ interface CliOptions {
 
 class UsageError extends Error {}
 
-const MODES: readonly ImageMode[] = ['nearest', 'nearest-exact', 'bilinear', 'bicubic', 'area'];
 
 export const HELP = `Usage: upsample-wasm <input> -o <output> (--scale <n> | --width <px> | --height <px>) [options]
 
@@ -77,7 +76,10 @@ Size (one of):
   --height <px>        one of them alone keeps the aspect ratio
 Options:
   -o, --output <path>  output file, or folder for a folder input (required)
-  --mode <m>           nearest | nearest-exact | bilinear | bicubic | area (default bilinear)
+  --convention <c>     pytorch (default) | pillow (Image.resize) | opencv (cv2.resize)
+  --mode <m>           pytorch: bilinear (default) | nearest | nearest-exact | bicubic | area
+                       pillow: bicubic (default) | nearest | box | bilinear | hamming | lanczos
+                       opencv: linear (default) | nearest | nearest-exact | cubic | area | lanczos4
   --antialias          antialiased downscaling (bilinear, bicubic)
   --align-corners      align corner pixels (bilinear, bicubic)
   --no-premultiply     resample colour without weighting it by alpha
@@ -98,7 +100,7 @@ Examples:
 
 const VALUE_OPTIONS: Record<string, string> = {
   '-o': 'output', '--output': 'output', '--scale': 'scale', '--width': 'width', '--height': 'height',
-  '--mode': 'mode', '--quality': 'quality', '--max-pixels': 'maxPixels',
+  '--mode': 'mode', '--convention': 'convention', '--quality': 'quality', '--max-pixels': 'maxPixels',
 };
 const FLAG_OPTIONS: Record<string, string> = {
   '-f': 'force', '--force': 'force', '--antialias': 'antialias', '--align-corners': 'alignCorners',
@@ -149,12 +151,15 @@ function parseArgs(argv: readonly string[]): CliOptions | 'help' | 'version' {
     throw new UsageError('give --scale or --width/--height, not both');
   }
   if (Object.keys(target).length === 0) throw new UsageError('give the output size: --scale, --width or --height');
-  const mode = (values.mode ?? 'bilinear') as ImageMode;
-  if (!MODES.includes(mode)) throw new UsageError(`--mode must be one of ${MODES.join(', ')}, but got '${values.mode}'`);
-  const smooth = mode === 'bilinear' || mode === 'bicubic';
-  if (flags.has('antialias') && !smooth) throw new UsageError(`--antialias needs --mode bilinear or bicubic, not ${mode}`);
-  if (flags.has('alignCorners') && !smooth) throw new UsageError(`--align-corners needs --mode bilinear or bicubic, not ${mode}`);
-  const resize: ResizeImageOptions = { mode };
+  const convention = (values.convention ?? 'pytorch') as ImageConvention;
+  if (!(convention in CONVENTION_MODES)) throw new UsageError(`--convention must be one of ${Object.keys(CONVENTION_MODES).join(', ')}, but got '${convention}'`);
+  const modes = CONVENTION_MODES[convention];
+  const mode = (values.mode ?? modes[0]) as ImageMode;
+  if (!modes.includes(mode)) throw new UsageError(`--mode must be one of ${modes.join(', ')} with --convention ${convention}, but got '${values.mode}'`);
+  const smooth = convention === 'pytorch' && (mode === 'bilinear' || mode === 'bicubic');
+  if (flags.has('antialias') && !smooth) throw new UsageError(`--antialias needs --mode bilinear or bicubic (convention pytorch), not ${convention} ${mode}`);
+  if (flags.has('alignCorners') && !smooth) throw new UsageError(`--align-corners needs --mode bilinear or bicubic (convention pytorch), not ${convention} ${mode}`);
+  const resize: ResizeImageOptions = { convention, mode };
   if (flags.has('antialias')) resize.antialias = true;
   if (flags.has('alignCorners')) resize.alignCorners = true;
   return {
@@ -350,7 +355,7 @@ async function processFile(job: Job, options: CliOptions, resize: Resize, tempor
   Promise<{ width: number; height: number; outWidth: number; outHeight: number; resizeMs: number }> {
   const format = await sniffFile(job.input);
   if (!format) throw new ImageFileError(`${job.input}: not a PNG or JPEG image (unrecognised file signature)`);
-  const base = { mode: options.resize.mode ?? 'bilinear', alignCorners: !!options.resize.alignCorners, antialias: !!options.resize.antialias };
+  const base = { convention: options.resize.convention, mode: options.resize.mode ?? 'bilinear', alignCorners: !!options.resize.alignCorners, antialias: !!options.resize.antialias };
   const check = (w: number, h: number) => {
     const out = outputSize(w, h, options.target);
     checkPixels(out.outWidth, out.outHeight, options.maxPixels, `${job.input}: the output `);
@@ -374,7 +379,7 @@ async function processFile(job: Job, options: CliOptions, resize: Resize, tempor
         } catch (error) { throw new ImageFileError(`${job.input}: cannot decode the PNG image: ${(error as Error).message}`); }
         finally { await scan.close(); }
       }
-      const opts = { ...options.resize, premultiplyAlpha };
+      const opts = { ...options.resize, premultiplyAlpha };  // banded: convention pytorch only
       const rows = async function* () {
         try { yield* reader.rows(); } catch (error) { throw new ImageFileError(`${job.input}: cannot decode the PNG image: ${(error as Error).message}`); }
       };
@@ -403,7 +408,9 @@ async function processFile(job: Job, options: CliOptions, resize: Resize, tempor
   }
   const t1 = performance.now();
   const premultiplyAlpha = options.premultiply && !isOpaque(whole.data);
-  const result = resize({ ...whole, channels: 4 }, options.target, { ...options.resize, premultiplyAlpha });
+  // Pillow and OpenCV have their own alpha rules (resizeImage refuses premultiplyAlpha with them).
+  const alphaOption = options.resize.convention === 'pytorch' ? { premultiplyAlpha } : {};
+  const result = resize({ ...whole, channels: 4 }, options.target, { ...options.resize, ...alphaOption });
   const resizeMs = performance.now() - t1;
   const bytes = new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.byteLength);
   if (job.format === 'png') {

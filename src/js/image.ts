@@ -3,10 +3,16 @@
 // vertical tap, src/ring.ts), and each output row is a vertical blend of cached rows written straight to
 // bytes: a Uint8ClampedArray store rounds half to even and clamps, exactly the rounding wanted.
 
-import type { ImageInputs, ImagePlan } from '../image.js';
+import type { ImageInputs, ImagePlan, PytorchImagePlan } from '../image.js';
 import { ringSlots } from '../ring.js';
+import { resizeExact } from './image-exact.js';
 
-export function runResizeImage(plan: ImagePlan, { input }: ImageInputs, output: Uint8ClampedArray): void {
+export function runResizeImage(plan: ImagePlan, inputs: ImageInputs, output: Uint8ClampedArray): void {
+  if (plan.convention === 'pytorch') runPytorch(plan, inputs, output);
+  else resizeExact(plan, inputs.input, output);
+}
+
+function runPytorch(plan: PytorchImagePlan, { input }: ImageInputs, output: Uint8ClampedArray): void {
   const { width: inW, channels: C, outWidth: outW, outHeight: outH, rows, cols, premultiply } = plan;
   const K = rows.taps;
   const mask = ringSlots(K) - 1;

@@ -90,6 +90,12 @@ export interface ExactPlan {
   arithmetic: ExactArithmetic;
 }
 
+/** The float32 coefficients a float32 rule multiplies by: the table's weights, or its fixed ones scaled (else the weights). */
+export function floatCoefficients(table: ExactAxisTable, rule: PassRule | undefined): Float32Array {
+  return rule?.kind === 'float32' && rule.coefficients === 'fixed'
+    ? Float32Array.from(table.fixed!, (v) => v * rule.fixedScale) : table.weight;
+}
+
 /** Sizes must be integers >= 1 and channels 1-4; throws a RangeError naming `who` otherwise. */
 export function checkExactSizes(who: string, width: number, height: number, channels: number, outWidth: number, outHeight: number): void {
   const sides = { width, height, outWidth, outHeight };

@@ -1,8 +1,9 @@
 // WebAssembly resizeImage: lays the bytes, the plan's tables and the scratch rows out in linear
-// memory and returns the call of assembly/image.ts as a record.
+// memory and returns the call of assembly/image.ts as a record (Pillow and OpenCV: image-exact.ts).
 
 import type { ImageInputs, ImagePlan } from '../image.js';
 import { call } from '../kernels.js';
+import { stageResizeExact } from './image-exact.js';
 import type { Layout } from './module.js';
 import type { Staged } from './staged.js';
 
@@ -10,6 +11,7 @@ import type { Staged } from './staged.js';
 const PAD = 8;
 
 export function stageResizeImage(layout: Layout, plan: ImagePlan, { input }: ImageInputs, outputLength: number): Staged {
+  if (plan.convention !== 'pytorch') return stageResizeExact(layout, plan, input, outputLength);
   const { width, channels, outWidth: outW, outHeight: outH, rows, cols, premultiply, period } = plan;
   const src = layout.bytes(input.length, input, PAD * 4);
   const dst = layout.bytes(outputLength, undefined, PAD * 4);

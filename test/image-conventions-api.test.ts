@@ -1,0 +1,110 @@
+// resizeImage's 'pillow' and 'opencv' conventions through the public API, against Pillow 9.4 and
+// OpenCV 4.6 (the committed fixtures of test/image-conventions.test.ts): every case bit-exact on
+// the SIMD build, the scalar build (assembly/exact.ts) and the plain-JS backend
+// (src/js/image-exact.ts), a sample on the pool; and the refusals of bad conventions and modes.
+
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOperations, js, planImage, type ImageTarget, type Operations, type ResizeImageOptions } from '../src/index.js';
+// Workers run the built files: the pool comes from dist/ (npm run build).
+import { createPool, type Pool } from '../dist/index.js';
+
+interface FixtureCase {
+  name: string;
+  mode: string;
+  image: { width: number; height: number; channels: 1 | 2 | 3 | 4; data: string };
+  target: { width: number; height: number } | { fx: number; fy: number };
+  expected: { width: number; height: number; data: string };
+}
+
+const bytes = (b64: string): Uint8Array => new Uint8Array(Buffer.from(b64, 'base64'));
+const load = (file: string): FixtureCase[] => JSON.parse(readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8')).cases;
+
+const CONVENTIONS = [
+  { convention: 'pillow' as const, cases: load('image-pillow.json') },
+  { convention: 'opencv' as const, cases: load('image-opencv.json') },
+];
+
+/** The fixture's call as resizeImage arguments (cv2's fx / fy as a [height, width] scale). */
+function call(convention: 'pillow' | 'opencv', c: FixtureCase): [ImageTarget, ResizeImageOptions] {
+  const target: ImageTarget = 'fx' in c.target ? { scale: [c.target.fy, c.target.fx] } : { width: c.target.width, height: c.target.height };
+  return [target, { convention, mode: c.mode as ResizeImageOptions['mode'] }];
+}
+
+/** Index and values of the first differing byte, or undefined when equal. */
+function firstDifference(got: Uint8ClampedArray, want: Uint8Array): string | undefined {
+  if (got.length !== want.length) return `length ${got.length} vs ${want.length}`;
+  for (let i = 0; i < want.length; i++) if (got[i] !== want[i]) return `byte ${i}: ${got[i]} vs ${want[i]}`;
+  return undefined;
+}
+
+const backends: { name: string; ops: () => Operations }[] = [];
+let simd: Operations, scalar: Operations;
+beforeAll(async () => {
+  simd = await createOperations({ build: 'simd' });
+  scalar = await createOperations({ build: 'scalar' });
+});
+backends.push({ name: 'wasm-simd', ops: () => simd }, { name: 'wasm-scalar', ops: () => scalar }, { name: 'js', ops: () => js });
+
+describe.each(backends)('$name: every fixture case bit-exact', ({ ops }) => {
+  for (const { convention, cases } of CONVENTIONS) {
+    it(`${convention}: ${cases.length} cases`, () => {
+      const wrong: string[] = [];
+      for (const c of cases) {
+        const { width, height, channels } = c.image;
+        const [target, options] = call(convention, c);
+        const result = ops().resizeImage({ data: bytes(c.image.data), width, height, channels }, target, options);
+        const diff = [result.width, result.height].join() !== [c.expected.width, c.expected.height].join()
+          ? `size ${result.width}x${result.height}` : firstDifference(result.data, bytes(c.expected.data));
+        if (diff) wrong.push(`${c.name}: ${diff}`);
+      }
+      expect(wrong.slice(0, 5)).toEqual([]);
+    });
+  }
+});
+
+describe('pool: a sample of the cases', () => {
+  let pool: Pool;
+  beforeAll(async () => { pool = await createPool({ threads: 2 }); });
+  afterAll(async () => { await pool.close(); });
+  for (const { convention, cases } of CONVENTIONS) {
+    it(`${convention}: every 10th case`, async () => {
+      const sample = cases.filter((_, i) => i % 10 === 0);
+      const results = await Promise.all(sample.map((c) => {
+        const { width, height, channels } = c.image;
+        const [target, options] = call(convention, c);
+        return pool.resizeImage({ data: bytes(c.image.data), width, height, channels }, target, options as never);
+      }));
+      const wrong = sample.map((c, i) => firstDifference(results[i].data, bytes(c.expected.data)) && c.name).filter(Boolean);
+      expect(wrong).toEqual([]);
+    });
+  }
+});
+
+describe('conventions: options and refusals', () => {
+  const image = { data: new Uint8Array(4 * 3 * 4), width: 4, height: 3 };
+  it('defaults: pillow bicubic, opencv linear; planImage shows the tables', () => {
+    expect(planImage(image, { width: 8 }, { convention: 'pillow' })).toMatchObject({ convention: 'pillow', mode: 'bicubic', outHeight: 6 });
+    const cv = planImage(image, { scale: 1.5 }, { convention: 'opencv' });
+    // cv2.resize(fx=1.5): sizes round half to even (4.5 -> 4).
+    expect(cv).toMatchObject({ convention: 'opencv', mode: 'linear', outWidth: 6, outHeight: 4 });
+    expect(planImage(image, { scale: 2 })).toMatchObject({ convention: 'pytorch', outWidth: 8 });
+  });
+  it('refuses an unknown convention and a mode of another convention, naming both', () => {
+    expect(() => js.resizeImage(image, { scale: 2 }, { convention: 'skia' as never })).toThrow(
+      /unknown convention 'skia'; expected one of pytorch \| pillow \| opencv/);
+    expect(() => js.resizeImage(image, { scale: 2 }, { convention: 'pillow', mode: 'cubic' })).toThrow(
+      /unknown mode 'cubic' for convention 'pillow'; expected one of .*lanczos.*\('cubic' is a mode of convention 'opencv'\)/);
+    expect(() => js.resizeImage(image, { scale: 2 }, { mode: 'lanczos' })).toThrow(RangeError);
+    expect(() => simd.resizeImage(image, { scale: 2 }, { convention: 'opencv', mode: 'bilinear' })).toThrow(/'bilinear' is a mode of convention 'pytorch', 'pillow'/);
+  });
+  it("refuses pytorch's options with the other conventions", () => {
+    for (const option of [{ antialias: true }, { alignCorners: false }, { premultiplyAlpha: true }]) {
+      expect(() => js.resizeImage(image, { scale: 2 }, { convention: 'pillow', mode: 'bilinear', ...option })).toThrow(/applies to convention 'pytorch' only/);
+    }
+  });
+  it('refuses a bad [height, width] scale', () => {
+    expect(() => js.resizeImage(image, { scale: [2] as never })).toThrow(TypeError);
+    expect(() => js.resizeImage(image, { scale: [2, -1] })).toThrow(/finite numbers > 0, but got \[2, -1\]/);
+  });
+});
