@@ -3,9 +3,13 @@
 // the SIMD build, the scalar build (assembly/exact.ts) and the plain-JS backend
 // (src/js/image-exact.ts), a sample on the pool; and the refusals of bad conventions and modes.
 
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { runCli } from '../src/cli/run.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOperations, js, planImage, type ImageTarget, type Operations, type ResizeImageOptions } from '../src/index.js';
+import { createOperations, init, js, planImage, resizeImage, type ImageTarget, type Operations, type ResizeImageOptions } from '../src/index.js';
 // Workers run the built files: the pool comes from dist/ (npm run build).
 import { createPool, type Pool } from '../dist/index.js';
 
@@ -106,5 +110,45 @@ describe('conventions: options and refusals', () => {
   it('refuses a bad [height, width] scale', () => {
     expect(() => js.resizeImage(image, { scale: [2] as never })).toThrow(TypeError);
     expect(() => js.resizeImage(image, { scale: [2, -1] })).toThrow(/finite numbers > 0, but got \[2, -1\]/);
+  });
+});
+
+describe('CLI: --convention and its modes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'upsample-conventions-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const data = Uint8Array.from({ length: 13 * 9 * 4 }, (_, i) => (i * 37 + (i >> 3) * 11) & 255);
+  const input = join(dir, 'in.png');
+  beforeAll(async () => {
+    await init();
+    const png = new PNG({ width: 13, height: 9 });
+    png.data = Buffer.from(data);
+    writeFileSync(input, PNG.sync.write(png));
+  });
+  const cli = async (...args: string[]) => {
+    let stderr = '';
+    const run = await runCli(args, { stdout: { write: () => {} }, stderr: { write: (t: string) => (stderr += t) } });
+    return { ...run, stderr };
+  };
+  it.each([
+    ['pillow', 'lanczos', ['--width', '30']],
+    ['opencv', 'area', ['--scale', '0.5']],
+    ['opencv', 'lanczos4', ['--scale', '1.5']],
+  ] as const)('%s %s writes what resizeImage gives', async (convention, mode, size) => {
+    const out = join(dir, `${convention}-${mode}.png`);
+    const run = await cli(input, '-o', out, '--convention', convention, '--mode', mode, ...size);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const target = size[0] === '--width' ? { width: Number(size[1]) } : { scale: Number(size[1]) };
+    const expected = resizeImage({ data, width: 13, height: 9 }, target, { convention, mode });
+    const got = PNG.sync.read(readFileSync(out));
+    expect([got.width, got.height]).toEqual([expected.width, expected.height]);
+    expect(Buffer.from(got.data).equals(Buffer.from(expected.data))).toBe(true);
+  });
+  it('exits 2 for an unknown convention, a mode of another convention, or --antialias with one', async () => {
+    const out = join(dir, 'x.png');
+    expect(await cli(input, '-o', out, '--scale', '2', '--convention', 'skia')).toMatchObject({ code: 2 });
+    const wrongMode = await cli(input, '-o', out, '--scale', '2', '--convention', 'pillow', '--mode', 'area');
+    expect(wrongMode.code).toBe(2);
+    expect(wrongMode.stderr).toMatch(/--mode must be one of bicubic, nearest, box, bilinear, hamming, lanczos with --convention pillow/);
+    expect(await cli(input, '-o', out, '--scale', '2', '--convention', 'opencv', '--antialias')).toMatchObject({ code: 2 });
   });
 });
