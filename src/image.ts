@@ -9,7 +9,7 @@
 // give (docs/conventions-images.md), planned by src/rules/pillow.ts and opencv.ts.
 
 import { areaTable, axisTableFor, periodTwoRun, type AxisTable } from './rules/pytorch.js';
-import { roundHalfEven, type ExactPlan } from './rules/exact.js';
+import { roundHalfEven, type ExactAxisTable, type ExactPlan } from './rules/exact.js';
 import { OPENCV_MODES, planOpenCVResize, type OpenCVMode } from './rules/opencv.js';
 import { PILLOW_MODES, planPillowResize, type PillowMode } from './rules/pillow.js';
 import type { Prepared } from './ops.js';
@@ -72,6 +72,13 @@ export interface ResizeImageOptions {
    * Default true when the image has alpha (channels 2 or 4); needs alpha.
    */
   premultiplyAlpha?: boolean;
+  /**
+   * Resample in linear light: colour (not alpha) decoded from sRGB to linear float32, resampled
+   * with the convention's coordinates and unquantised filter weights in float32 (alpha handled
+   * as the convention does), then encoded to the nearest sRGB byte. Within 1 level of the same
+   * computation in double; not bit-exact with any library (none of them does this). Default false.
+   */
+  linearLight?: boolean;
   /** A caller-owned array of exactly width * height * channels bytes of the result to write into. */
   out?: Uint8ClampedArray;
 }
@@ -83,11 +90,18 @@ export interface ImageResult {
   channels: number;
 }
 
-/** The plan of a call: interpolate's tables (convention 'pytorch') or an exact plan (src/rules/exact.ts). */
-export type ImagePlan = PytorchImagePlan | ExactPlan;
+/**
+ * The plan of a call: float tables (convention 'pytorch', and any convention in linear light)
+ * or an exact plan (Pillow's and OpenCV's integer arithmetic, src/rules/exact.ts).
+ */
+export type ImagePlan = FloatImagePlan | ExactPlan;
 
-export interface PytorchImagePlan {
-  convention: 'pytorch';
+export interface FloatImagePlan {
+  kind: 'float';
+  /** Whose coordinate rule and filter built the tables. */
+  convention: ImageConvention;
+  /** Colour decoded from sRGB to linear light before resampling, encoded after (src/rules/srgb.ts). */
+  linearLight: boolean;
   width: number;
   height: number;
   channels: number;
@@ -102,7 +116,7 @@ export interface PytorchImagePlan {
   period: [number, number];
 }
 
-const OPTION_NAMES = ['convention', 'mode', 'alignCorners', 'antialias', 'premultiplyAlpha', 'out'] as const;
+const OPTION_NAMES = ['convention', 'mode', 'alignCorners', 'antialias', 'premultiplyAlpha', 'linearLight', 'out'] as const;
 const TARGET_NAMES = ['width', 'height', 'scale'] as const;
 /** Bytes of input or output accepted: the WebAssembly arena must also hold both (2 GiB). */
 const MAX_BYTES = 2 ** 29;
@@ -233,6 +247,8 @@ export function planResizeImage(imageArg: ImageInput, targetArg: ImageTarget, op
   const premultiply = premultiplyAlpha ?? hasAlpha;
   if (premultiply && !hasAlpha) throw new RangeError(`resizeImage: premultiplyAlpha needs an alpha channel (channels 2 or 4), but got channels ${channels}`);
 
+  const linearLight = checkBoolean(options.linearLight, 'linearLight') ?? false;
+
   const { outWidth, outHeight, userScale } = targetSize(target, width, height, convention);
   const outBytes = outWidth * outHeight * channels;
   if (outBytes > MAX_BYTES) throw new RangeError(`resizeImage: the result has ${outBytes} bytes, more than the ${MAX_BYTES} supported`);
@@ -243,12 +259,11 @@ export function planResizeImage(imageArg: ImageInput, targetArg: ImageTarget, op
     if (out.buffer === image.data.buffer && out.byteOffset < image.data.byteOffset + image.data.byteLength &&
         image.data.byteOffset < out.byteOffset + out.byteLength) throw new Error('resizeImage: out must not share memory with image.data');
   }
-  if (convention === 'pillow') {
-    return { plan: planPillowResize(width, height, channels, outWidth, outHeight, mode as PillowMode), out, data: image.data };
-  }
-  if (convention === 'opencv') {
+  if (!pytorch) {
     const cvTarget = userScale !== undefined ? { fx: userScale[1], fy: userScale[0] } : { width: outWidth, height: outHeight };
-    return { plan: planOpenCVResize(width, height, channels, cvTarget, mode as OpenCVMode), out, data: image.data };
+    const exact = convention === 'pillow' ? planPillowResize(width, height, channels, outWidth, outHeight, mode as PillowMode)
+      : planOpenCVResize(width, height, channels, cvTarget, mode as OpenCVMode);
+    return { plan: linearLight ? linearLightPlan(exact) : exact, out, data: image.data };
   }
   // As interpolate with scaleFactor: the user's scale drives the coordinates, except for area.
   // interpolate's nearest takes PyTorch's channels-last shortcuts when C == 1 (see interpolate.ts).
@@ -257,9 +272,30 @@ export function planResizeImage(imageArg: ImageInput, targetArg: ImageTarget, op
   const rows = axis(height, outHeight, userScale?.[0]);
   const cols = axis(width, outWidth, userScale?.[1]);
   return {
-    plan: { convention, width, height, channels, outWidth, outHeight, premultiply, rows, cols, period: periodTwoRun(cols) },
+    plan: { kind: 'float', convention, linearLight, width, height, channels, outWidth, outHeight, premultiply, rows, cols, period: periodTwoRun(cols) },
     out, data: image.data,
   };
+}
+
+/**
+ * An exact convention in linear light: its tables (coordinates and window per output) with
+ * float32 weights normalised to sum 1 (OpenCV's integer-factor area tables hold plain 1s), on the
+ * float kernel; alpha premultiplied where the library premultiplies (Pillow, but for nearest).
+ */
+function linearLightPlan(exact: ExactPlan): FloatImagePlan {
+  const { convention, width, height, channels, outWidth, outHeight, arithmetic } = exact;
+  const normalised = (t: ExactAxisTable): AxisTable => {
+    const weight = new Float32Array(t.weight.length);
+    for (let o = 0; o < t.outSize; o++) {
+      let sum = 0;
+      for (let k = 0; k < t.taps; k++) sum += t.weight[o * t.taps + k];
+      for (let k = 0; k < t.taps; k++) weight[o * t.taps + k] = sum === 0 ? 0 : t.weight[o * t.taps + k] / sum;
+    }
+    return { inSize: t.inSize, outSize: t.outSize, taps: t.taps, index: t.index, weight };
+  };
+  const rows = normalised(exact.rows), cols = normalised(exact.cols);
+  const premultiply = convention === 'pillow' && arithmetic.horizontal.kind !== 'copy' && (channels === 2 || channels === 4);
+  return { kind: 'float', convention, linearLight: true, width, height, channels, outWidth, outHeight, premultiply, rows, cols, period: periodTwoRun(cols) };
 }
 
 /**

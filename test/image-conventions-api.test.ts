@@ -143,6 +143,12 @@ describe('CLI: --convention and its modes', () => {
     expect([got.width, got.height]).toEqual([expected.width, expected.height]);
     expect(Buffer.from(got.data).equals(Buffer.from(expected.data))).toBe(true);
   });
+  it('--linear-light writes what resizeImage gives with linearLight', async () => {
+    const out = join(dir, 'linear.png');
+    expect(await cli(input, '-o', out, '--convention', 'pillow', '--mode', 'lanczos', '--scale', '0.5', '--linear-light')).toMatchObject({ code: 0 });
+    const expected = resizeImage({ data, width: 13, height: 9 }, { scale: 0.5 }, { convention: 'pillow', mode: 'lanczos', linearLight: true });
+    expect(Buffer.from(PNG.sync.read(readFileSync(out)).data).equals(Buffer.from(expected.data))).toBe(true);
+  });
   it('exits 2 for an unknown convention, a mode of another convention, or --antialias with one', async () => {
     const out = join(dir, 'x.png');
     expect(await cli(input, '-o', out, '--scale', '2', '--convention', 'skia')).toMatchObject({ code: 2 });

@@ -27,8 +27,9 @@ export interface BandGeometry {
   outWidth: number;
   outHeight: number;
   target: ImageTarget;
-  /** Only 'pytorch' (the default) is banded. */
+  /** Only 'pytorch' (the default) without linear light is banded. */
   convention?: ImageConvention;
+  linearLight?: boolean;
   mode: ImageMode;
   alignCorners: boolean;
   antialias: boolean;
@@ -65,6 +66,7 @@ type Plan = { bands: Band[] } | { reason: string };
 export function planBands(g: BandGeometry, bandRows: number): Plan {
   const { height: H, outHeight: outH, mode } = g;
   if (g.convention !== undefined && g.convention !== 'pytorch') return { reason: `convention '${g.convention}' (its tables depend on the whole image's size)` };
+  if (g.linearLight) return { reason: 'linear light (not banded)' };
   const area = mode === 'area';
   const userScale = !area && !g.alignCorners && g.target.scale !== undefined ? g.target.scale : undefined;
   const cubic = mode === 'bicubic';

@@ -81,6 +81,7 @@ Options:
                        pillow: bicubic (default) | nearest | box | bilinear | hamming | lanczos
                        opencv: linear (default) | nearest | nearest-exact | cubic | area | lanczos4
   --antialias          antialiased downscaling (bilinear, bicubic)
+  --linear-light       resample in linear light (sRGB decoded, resampled, encoded), any convention
   --align-corners      align corner pixels (bilinear, bicubic)
   --no-premultiply     resample colour without weighting it by alpha
   --quality <1-100>    JPEG quality (default 90)
@@ -103,7 +104,7 @@ const VALUE_OPTIONS: Record<string, string> = {
   '--mode': 'mode', '--convention': 'convention', '--quality': 'quality', '--max-pixels': 'maxPixels',
 };
 const FLAG_OPTIONS: Record<string, string> = {
-  '-f': 'force', '--force': 'force', '--antialias': 'antialias', '--align-corners': 'alignCorners',
+  '-f': 'force', '--force': 'force', '--antialias': 'antialias', '--align-corners': 'alignCorners', '--linear-light': 'linearLight',
   '--no-premultiply': 'noPremultiply', '-q': 'quiet', '--quiet': 'quiet', '--verbose': 'verbose', '--js': 'js',
   '-h': 'help', '--help': 'help', '-v': 'version', '--version': 'version',
 };
@@ -162,6 +163,7 @@ function parseArgs(argv: readonly string[]): CliOptions | 'help' | 'version' {
   const resize: ResizeImageOptions = { convention, mode };
   if (flags.has('antialias')) resize.antialias = true;
   if (flags.has('alignCorners')) resize.alignCorners = true;
+  if (flags.has('linearLight')) resize.linearLight = true;
   return {
     input: positional[0],
     output: values.output,
@@ -355,7 +357,7 @@ async function processFile(job: Job, options: CliOptions, resize: Resize, tempor
   Promise<{ width: number; height: number; outWidth: number; outHeight: number; resizeMs: number }> {
   const format = await sniffFile(job.input);
   if (!format) throw new ImageFileError(`${job.input}: not a PNG or JPEG image (unrecognised file signature)`);
-  const base = { convention: options.resize.convention, mode: options.resize.mode ?? 'bilinear', alignCorners: !!options.resize.alignCorners, antialias: !!options.resize.antialias };
+  const base = { convention: options.resize.convention, linearLight: options.resize.linearLight, mode: options.resize.mode ?? 'bilinear', alignCorners: !!options.resize.alignCorners, antialias: !!options.resize.antialias };
   const check = (w: number, h: number) => {
     const out = outputSize(w, h, options.target);
     checkPixels(out.outWidth, out.outHeight, options.maxPixels, `${job.input}: the output `);

@@ -77,6 +77,7 @@ export interface ExactArithmetic {
 
 /** Everything the exact kernel needs for one call. */
 export interface ExactPlan {
+  kind: 'exact';
   convention: 'pillow' | 'opencv';
   mode: string;
   width: number;
