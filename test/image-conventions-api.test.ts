@@ -85,6 +85,22 @@ describe('pool: a sample of the cases', () => {
   }
 });
 
+describe('pool: large images split by rows give the same bytes as plain JS', () => {
+  let pool: Pool;
+  beforeAll(async () => { pool = await createPool({ threads: 2 }); });
+  afterAll(async () => { await pool.close(); });
+  const image = { data: Uint8Array.from({ length: 301 * 203 * 4 }, (_, i) => (i * 2654435761) >>> 24), width: 301, height: 203, channels: 4 as const };
+  it.each([
+    ['pillow', 'lanczos', { width: 640, height: 480 }], ['pillow', 'bicubic', { width: 97, height: 61 }],
+    ['opencv', 'cubic', { width: 640, height: 480 }], ['opencv', 'area', { width: 100, height: 67 }],
+    ['opencv', 'linear', { scale: 0.5 }], ['pillow', 'box', { width: 150, height: 101 }],
+  ] as const)('%s %s', async (convention, mode, target) => {
+    const want = js.resizeImage(image, target, { convention, mode });
+    const got = await pool.resizeImage(image, target, { convention, mode });
+    expect(firstDifference(got.data, want.data as unknown as Uint8Array)).toBeUndefined();
+  });
+});
+
 describe('conventions: options and refusals', () => {
   const image = { data: new Uint8Array(4 * 3 * 4), width: 4, height: 3 };
   it('defaults: pillow bicubic, opencv linear; planImage shows the tables', () => {
