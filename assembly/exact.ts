@@ -53,21 +53,31 @@ function premultiplyRow(src: usize, line: usize, n: i32, channels: i32): void {
   }
 }
 
+/** One RGBa pixel (i32 lanes) back to RGBA, as unpremultiplyRow. */
+@inline function unpremultiplyPixel(v: v128): v128 {
+  const a = i32x4.shuffle(v, v, 3, 3, 3, 3);
+  const q = i32x4.trunc_sat_f32x4_s(f32x4.div(f32x4.mul(f32x4.convert_i32x4_s(v), f32x4.splat(255)), f32x4.convert_i32x4_s(a)));
+  // Keep the colour where alpha is 0 or 255, and always the alpha lane.
+  const keep = v128.or(v128.or(i32x4.eq(a, i32x4.splat(0)), i32x4.eq(a, i32x4.splat(255))), i32x4(0, 0, 0, -1));
+  return v128.bitselect(v, i32x4.min_s(q, i32x4.splat(255)), keep);
+}
+
 /** Back from premultiplied: alpha 0 and 255 keep the colour, otherwise min(255, floor(255 c / a)). */
 function unpremultiplyRow(row: usize, n: i32, channels: i32): void {
   let p = 0;
   if (ASC_FEATURE_SIMD && channels == 4) {
     // floor(255 c / a) through float32: 255 c / a is an integer or at least 1/255 from one, far
     // beyond float32's error, so the truncated quotient is exact.
-    for (; p + 4 <= n; p += 4) {
-      const v = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(row + <usize>p)));
-      const a = i32x4.shuffle(v, v, 3, 3, 3, 3);
-      const q = i32x4.trunc_sat_f32x4_s(f32x4.div(f32x4.mul(f32x4.convert_i32x4_s(v), f32x4.splat(255)), f32x4.convert_i32x4_s(a)));
-      // Keep the colour where alpha is 0 or 255, and always the alpha lane.
-      const keep = v128.or(v128.or(i32x4.eq(a, i32x4.splat(0)), i32x4.eq(a, i32x4.splat(255))), i32x4(0, 0, 0, -1));
-      const r = v128.bitselect(v, i32x4.min_s(q, i32x4.splat(255)), keep);
-      const b = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(r, r), i16x8.narrow_i32x4_s(r, r));
-      v128.store32_lane(row + <usize>p, b, 0);
+    const alphaLanes = i8x16(0, 0, 0, -1, 0, 0, 0, -1, 0, 0, 0, -1, 0, 0, 0, -1);
+    for (; p + 16 <= n; p += 16) {
+      const v = v128.load(row + <usize>p);
+      // Four pixels whose alphas are all 0 or 255 (opaque photos) keep their bytes.
+      const alphas = v128.and(v, alphaLanes);
+      if (!v128.any_true(v128.andnot(alphas, v128.or(i8x16.eq(alphas, i8x16.splat(0)), i8x16.eq(alphas, i8x16.splat(-1)))))) continue;
+      const lo = i16x8.extend_low_i8x16_u(v), hi = i16x8.extend_high_i8x16_u(v);
+      const r0 = unpremultiplyPixel(i32x4.extend_low_i16x8_u(lo)), r1 = unpremultiplyPixel(i32x4.extend_high_i16x8_u(lo));
+      const r2 = unpremultiplyPixel(i32x4.extend_low_i16x8_u(hi)), r3 = unpremultiplyPixel(i32x4.extend_high_i16x8_u(hi));
+      v128.store(row + <usize>p, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(r0, r1), i16x8.narrow_i32x4_s(r2, r3)));
     }
   }
   for (; p < n; p += channels) {
@@ -197,6 +207,21 @@ function vertical(rows: usize, n: i32, y: i32, taps: i32, fixed: usize, weight: 
     if (ASC_FEATURE_SIMD) {
       const b0 = i32x4.splat(bias);
       // 16 bytes an iteration: four accumulators share each tap's row address and coefficient.
+      // Without shifts before or after the products (Pillow, OpenCV cubic and lanczos4), a shorter loop.
+      if (pre == 0 && mul == 0) {
+        for (; x + 16 <= x1; x += 16) {
+          let a0 = b0, a1 = b0, a2 = b0, a3 = b0;
+          for (let t = 0; t < n; t++) {
+            const r = at(load<usize>(rows + (<usize>t << 2)), x);
+            const k = v128.load32_splat(at(fixed, k0 + t));
+            a0 = i32x4.add(a0, i32x4.mul(v128.load(r), k)); a1 = i32x4.add(a1, i32x4.mul(v128.load(r, 16), k));
+            a2 = i32x4.add(a2, i32x4.mul(v128.load(r, 32), k)); a3 = i32x4.add(a3, i32x4.mul(v128.load(r, 48), k));
+          }
+          const lo = i16x8.narrow_i32x4_s(i32x4.shr_s(a0, shift), i32x4.shr_s(a1, shift));
+          const hi = i16x8.narrow_i32x4_s(i32x4.shr_s(a2, shift), i32x4.shr_s(a3, shift));
+          v128.store(out + <usize>x, i8x16.narrow_i16x8_u(lo, hi));
+        }
+      }
       for (; x + 16 <= x1; x += 16) {
         let a0 = b0, a1 = b0, a2 = b0, a3 = b0;
         for (let t = 0; t < n; t++) {
