@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { runCli } from '../src/cli/run.js';
+import { pillowRow } from '../demo/pillow.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOperations, init, js, planImage, resizeImage, type ImageTarget, type Operations, type ResizeImageOptions } from '../src/index.js';
 // Workers run the built files: the pool comes from dist/ (npm run build).
@@ -98,6 +99,15 @@ describe('pool: large images split by rows give the same bytes as plain JS', () 
     const want = js.resizeImage(image, target, { convention, mode });
     const got = await pool.resizeImage(image, target, { convention, mode });
     expect(firstDifference(got.data, want.data as unknown as Uint8Array)).toBeUndefined();
+  });
+});
+
+describe("the demo's Pillow picture (demo/pillow-sample.png, Pillow 9.4)", () => {
+  it.each(backends)('$name computes the same bytes from the built-in sample', ({ ops }) => {
+    const png = PNG.sync.read(readFileSync(new URL('../demo/pillow-sample.png', import.meta.url)));
+    const row = pillowRow(ops(), { data: new Uint8ClampedArray(png.data), width: png.width, height: png.height });
+    expect(row.find((r) => r.id === 'pillow-diff')?.differing).toBe(0);
+    expect(row.find((r) => r.id === 'pytorch-diff')?.differing).toBeGreaterThan(1000);
   });
 });
 
