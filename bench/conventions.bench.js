@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as up from '../dist/index.js';
-import { measure, save, table } from './common.js';
+import { measure, randomImage, save, table } from './common.js';
 
 let sharp;
 try {
@@ -24,16 +24,6 @@ try {
 }
 
 const SIZE = 1024;
-
-function randomImage(width, height, seed = 1) {
-  const data = new Uint8ClampedArray(width * height * 4);
-  let s = seed >>> 0;
-  for (let i = 0; i < data.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    data[i] = s >>> 24;
-  }
-  return { data, width, height, channels: 4 };
-}
 
 const PILLOW_SERVER = `
 import sys
