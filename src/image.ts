@@ -190,6 +190,7 @@ function targetSize(target: unknown, width: number, height: number, convention: 
 /** The convention and its mode, checked: a mode of another convention is named as such. */
 function conventionAndMode(options: ResizeImageOptions): { convention: ImageConvention; mode: ImageMode } {
   const convention = options.convention ?? 'pytorch';
+  if (typeof convention !== 'string') throw new TypeError(`resizeImage: convention must be a string, but got ${typeof convention}`);
   if (!CONVENTIONS.includes(convention)) {
     throw new RangeError(`resizeImage: unknown convention '${String(convention)}'; expected one of ${CONVENTIONS.join(' | ')}`);
   }

@@ -126,6 +126,7 @@ describe('conventions: options and refusals', () => {
     expect(() => js.resizeImage(image, { scale: 2 }, { convention: 'pillow', mode: 'cubic' })).toThrow(
       /unknown mode 'cubic' for convention 'pillow'; expected one of .*lanczos.*\('cubic' is a mode of convention 'opencv'\)/);
     expect(() => js.resizeImage(image, { scale: 2 }, { mode: 'lanczos' })).toThrow(RangeError);
+    expect(() => js.resizeImage(image, { scale: 2 }, { convention: 1 as never })).toThrow(TypeError);
     expect(() => simd.resizeImage(image, { scale: 2 }, { convention: 'opencv', mode: 'bilinear' })).toThrow(/'bilinear' is a mode of convention 'pytorch', 'pillow'/);
   });
   it("refuses pytorch's options with the other conventions", () => {
