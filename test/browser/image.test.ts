@@ -1,7 +1,8 @@
 // resizeImage in headless Chromium on a canvas's ImageData, passed as is (Uint8ClampedArray,
 // no channels): the result goes back into an ImageData and onto a canvas, and equals Node's
 // result within 1 level (the page gets the relaxed-SIMD build, Node the SIMD build), on the
-// default build and the plain-JS backend. Runs the built package (npm test builds it first).
+// default build and the plain-JS backend; and the Pillow and OpenCV conventions' fixture cases,
+// bit-exact. Runs the built package (npm test builds it first).
 
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
