@@ -35,6 +35,46 @@ function bytesToFloats(src: usize, dst: usize, n: i32): void {
   for (; i < n; i++) store<f32>(dst + (<usize>i << 2), <f32>load<u8>(src + <usize>i));
 }
 
+// Linear light (`srgb` != 0): a block of tables (src/rules/srgb.ts): the decode table (256 f32),
+// the encode thresholds (256 f32, from byte 1024) and the encode buckets (4096 u8, from byte 2048).
+const SRGB_THRESHOLDS: usize = 1024;
+const SRGB_BUCKETS: usize = 2048;
+
+/** `n` bytes -> floats: colour through the sRGB decode table, alpha (last of 2 or 4 channels) as is. */
+function bytesToLinear(src: usize, dst: usize, n: i32, channels: i32, srgb: usize): void {
+  const alphaLast = channels == 2 || channels == 4;
+  for (let i = 0, c = 0; i < n; i++) {
+    const v = load<u8>(src + <usize>i);
+    store<f32>(dst + (<usize>i << 2), alphaLast && c == channels - 1 ? <f32>v : load<f32>(srgb + (<usize>v << 2)));
+    if (++c == channels) c = 0;
+  }
+}
+
+/** A linear value to the nearest sRGB byte (src/rules/srgb.ts encodeLinear). */
+@inline function encodeLinear(l: f32, srgb: usize): u8 {
+  const thresholds = srgb + SRGB_THRESHOLDS;
+  if (!(l >= load<f32>(thresholds))) return 0;
+  let b = <i32>load<u8>(srgb + SRGB_BUCKETS + <usize>min<i32>(4095, <i32>(l * 4096)));
+  while (l >= load<f32>(thresholds + (<usize>b << 2))) b++;
+  return <u8>b;
+}
+
+/** `n` floats (whole pixels) of linear colour -> sRGB bytes: divided by alpha when premultiplied; alpha rounded. */
+function linearToBytes(src: usize, dst: usize, n: i32, channels: i32, premultiply: bool, srgb: usize): void {
+  const alphaLast = channels == 2 || channels == 4;
+  for (let i = 0; i < n; i += channels) {
+    const s = src + (<usize>i << 2);
+    const alpha: f32 = alphaLast ? load<f32>(s + (<usize>(channels - 1) << 2)) : 255;
+    const f: f32 = !premultiply ? 1 : alpha > 0.5 ? <f32>255 / alpha : 0;
+    const colours = alphaLast ? channels - 1 : channels;
+    for (let c = 0; c < colours; c++) store<u8>(dst + <usize>(i + c), encodeLinear(load<f32>(s + (<usize>c << 2)) * f, srgb));
+    if (alphaLast) {
+      const a = nearest<f32>(alpha);
+      store<u8>(dst + <usize>(i + channels - 1), <u8>(a <= 0 ? 0 : a >= 255 ? 255 : <i32>a));
+    }
+  }
+}
+
 /** colour = colour * alpha / 255 over `pixels` pixels of `channels` floats, alpha last. */
 function premultiplyRow(line: usize, pixels: i32, channels: i32): void {
   let p = 0;
@@ -254,12 +294,12 @@ function blendRowToBytes(cache: usize, slotBytes: usize, blended: usize, stride:
  * Resizes an interleaved image. Tables: rows (H axis, `tapsH` taps) and columns (W axis).
  * Scratch: `line` (inW * channels floats + 16 bytes), `cache` (ringSlots(tapsH) slots of `stride`
  * floats, stride >= outW * channels + 4; lib/ring.ts), `blended` (stride floats), `slots` (an i32 a
- * slot: the input row it holds) and `slotIndex` (tapsH i32).
+ * slot: the input row it holds) and `slotIndex` (tapsH i32). `srgb`: 0, or the linear-light tables.
  */
 export function resizeImage(src: usize, dst: usize, inW: i32, channels: i32, outW: i32, outH: i32, premultiply: bool,
                             tapsW: i32, indexW: usize, weightW: usize, periodLo: i32, periodHi: i32,
                             tapsH: i32, indexH: usize, weightH: usize,
-                            line: usize, cache: usize, stride: i32, blended: usize, slots: usize, slotIndex: usize): void {
+                            line: usize, cache: usize, stride: i32, blended: usize, slots: usize, slotIndex: usize, srgb: usize): void {
   const inRow = inW * channels;
   const outRow = outW * channels;
   const slotBytes = <usize>stride << 2;
@@ -272,12 +312,18 @@ export function resizeImage(src: usize, dst: usize, inW: i32, channels: i32, out
       const slot = r & mask;
       store<i32>(slotIndex + (<usize>t << 2), slot);
       if (load<i32>(slots + (<usize>slot << 2)) == r) continue;
-      bytesToFloats(src + <usize>r * <usize>inRow, line, inRow);
+      if (srgb) bytesToLinear(src + <usize>r * <usize>inRow, line, inRow, channels, srgb);
+      else bytesToFloats(src + <usize>r * <usize>inRow, line, inRow);
       if (premultiply) premultiplyRow(line, inW, channels);
       resampleInterleaved(line, cache + <usize>slot * slotBytes, inW, outW, channels, tapsW, indexW, weightW, periodLo, periodHi);
       store<i32>(slots + (<usize>slot << 2), r);
     }
-    blendRowToBytes(cache, slotBytes, blended, stride, dst + <usize>y * <usize>outRow, outRow, tapsH, slotIndex,
-                    weightH + (<usize>(y * tapsH) << 2), channels, premultiply);
+    const out = dst + <usize>y * <usize>outRow, weights = weightH + (<usize>(y * tapsH) << 2);
+    if (srgb) {
+      blendAxis(cache, blended, 1, tapsH, 1, stride, tapsH, slotIndex, weights);
+      linearToBytes(blended, out, outRow, channels, premultiply, srgb);
+    } else {
+      blendRowToBytes(cache, slotBytes, blended, stride, out, outRow, tapsH, slotIndex, weights, channels, premultiply);
+    }
   }
 }

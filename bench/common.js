@@ -100,6 +100,17 @@ export function save(name, sections, scope = 'Single thread.') {
   writeFileSync(new URL(`${name}.md`, dir), md.join('\n'));
 }
 
+/** A width x height RGBA image of pseudo-random bytes (colour and alpha). */
+export function randomImage(width, height, seed = 1) {
+  const data = new Uint8ClampedArray(width * height * 4);
+  let s = seed >>> 0;
+  for (let i = 0; i < data.length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    data[i] = s >>> 24;
+  }
+  return { data, width, height, channels: 4 };
+}
+
 export function randomTensor(shape, seed = 1) {
   let n = 1;
   for (const d of shape) n *= d;

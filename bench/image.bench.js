@@ -9,7 +9,7 @@
 import * as up from '../dist/index.js';
 import { prepareResizeImage } from '../dist/image.js';
 import { stageResizeImage } from '../dist/wasm/image.js';
-import { kernelAlone, measure, privateModule, save, table } from './common.js';
+import { kernelAlone, measure, randomImage, privateModule, save, table } from './common.js';
 
 let sharp;
 try {
@@ -21,16 +21,6 @@ try {
 }
 
 const SIZE = 1024;
-
-function randomImage(width, height, seed = 1) {
-  const data = new Uint8ClampedArray(width * height * 4);
-  let s = seed >>> 0;
-  for (let i = 0; i < data.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    data[i] = s >>> 24;
-  }
-  return { data, width, height, channels: 4 };
-}
 
 /** sharp's resize of the same raw pixels (premultiplies alpha itself, as resizeImage does). */
 function sharpResize(image, kernel) {

@@ -4,6 +4,7 @@
 
 import * as up from 'upsample-wasm';
 import type { Tensor } from 'upsample-wasm';
+import { loadPillowReference, pillowRow } from './pillow.js';
 import { centreCrop, CROP_SIZE, PANELS, sampleImage, SAMPLE_SIZE, toRgba, toTensor, type Library, type Panel, type Rgba } from './panels.js';
 
 type BackendChoice = 'simd' | 'scalar' | 'js';
@@ -107,7 +108,27 @@ async function render(): Promise<void> {
       el.querySelector('.time')!.textContent = String(error);
     }
   }
+  await renderPillow();
   document.body.dataset.state = 'ready';
+}
+
+let pillowReference: Rgba | undefined;
+
+/** The Pillow row: Pillow's precomputed result, ours live on the chosen backend, the differences. */
+async function renderPillow(): Promise<void> {
+  const row = $('#row-pillow');
+  row.replaceChildren();
+  try {
+    pillowReference ??= await loadPillowReference();
+    for (const item of pillowRow(lib().ops, pillowReference)) {
+      const el = card(item, row);
+      draw(el.querySelector('canvas')!, item.image);
+      if (item.differing !== undefined) el.dataset.differing = String(item.differing);
+      el.querySelector('.time')!.textContent = `${item.image.width}x${item.image.height}`;
+    }
+  } catch (error) {
+    row.textContent = `Pillow row: ${String(error)}`;
+  }
 }
 
 // ---- live throughput: bilinear x factor on the whole picture, as many calls as fit in ~12 ms a frame ----

@@ -6,7 +6,7 @@
 import type { Operations, Tensor } from '../src/index.js';
 
 export interface Library {
-  ops: Pick<Operations, 'interpolate' | 'convTranspose2d'>;
+  ops: Pick<Operations, 'interpolate' | 'convTranspose2d' | 'resizeImage'>;
   bilinearUpsampleWeights(channels: number, factor: number): Tensor;
 }
 

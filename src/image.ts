@@ -1,16 +1,34 @@
-// resizeImage: 8-bit interleaved images (ImageData, decoded PNG/JPEG) resized with interpolate's
-// rules. Validation, the target size, the premultiply rule and the per-axis tables live here;
+// resizeImage: 8-bit interleaved images (ImageData, decoded PNG/JPEG) resized by one of three
+// conventions. Validation, the target size and the plan (per-axis tables, arithmetic) live here;
 // both backends run the plan on the bytes directly.
 //
-// Contract: the result equals `interpolate` on the float image laid out as (1, channels, H, W)
-// (colour multiplied by alpha / 255 first when premultiplying, divided by the result's alpha
-// after), rounded half to even and clamped to 0..255, within 1 level per channel.
+// Contract, convention 'pytorch' (default): the result equals `interpolate` on the float image laid
+// out as (1, channels, H, W) (colour multiplied by alpha / 255 first when premultiplying, divided
+// by the result's alpha after), rounded half to even and clamped to 0..255, within 1 level per
+// channel. 'pillow' and 'opencv': the bytes Pillow 9.4's Image.resize and OpenCV 4.6's cv2.resize
+// give (docs/conventions-images.md), planned by src/rules/pillow.ts and opencv.ts.
 
 import { areaTable, axisTableFor, periodTwoRun, type AxisTable } from './rules/pytorch.js';
+import { roundHalfEven, type ExactAxisTable, type ExactPlan } from './rules/exact.js';
+import { OPENCV_MODES, planOpenCVResize, type OpenCVMode } from './rules/opencv.js';
+import { PILLOW_MODES, planPillowResize, type PillowMode } from './rules/pillow.js';
 import type { Prepared } from './ops.js';
 import { checkBoolean, checkOptionNames, readOptions } from './tensor.js';
 
-export type ImageMode = 'nearest' | 'nearest-exact' | 'bilinear' | 'bicubic' | 'area';
+export type ImageConvention = 'pytorch' | 'pillow' | 'opencv';
+/** The modes of convention 'pytorch' (interpolate's). */
+export type PytorchImageMode = 'nearest' | 'nearest-exact' | 'bilinear' | 'bicubic' | 'area';
+export type { OpenCVMode, PillowMode };
+/** A mode of any convention; each convention takes its own (CONVENTION_MODES). */
+export type ImageMode = PytorchImageMode | PillowMode | OpenCVMode;
+
+/** Each convention's modes, and its default (first). */
+export const CONVENTION_MODES: Readonly<Record<ImageConvention, readonly ImageMode[]>> = {
+  pytorch: ['bilinear', 'nearest', 'nearest-exact', 'bicubic', 'area'],
+  pillow: ['bicubic', ...PILLOW_MODES.filter((m) => m !== 'bicubic')],
+  opencv: ['linear', ...OPENCV_MODES.filter((m) => m !== 'linear')],
+};
+const CONVENTIONS = Object.keys(CONVENTION_MODES) as ImageConvention[];
 
 /** Interleaved 8-bit pixels, row-major; an `ImageData` fits as is (channels default to 4). */
 export interface ImageInput {
@@ -25,12 +43,24 @@ export interface ImageInput {
 export interface ImageTarget {
   width?: number;
   height?: number;
-  /** Multiplier of both sides: floor(side * scale), and the scale drives the coordinates, as interpolate's scaleFactor. */
-  scale?: number;
+  /**
+   * Multiplier of both sides, or `[height, width]` ones (PyTorch's order): floor(side * scale)
+   * (round half to even with 'opencv', as cv2.resize's fx / fy), and the scale drives the
+   * coordinates, as interpolate's scaleFactor.
+   */
+  scale?: number | [number, number];
 }
 
 export interface ResizeImageOptions {
-  /** Default 'bilinear' (interpolate's default is 'nearest'; images want a smooth default). */
+  /**
+   * Whose resize to reproduce: 'pytorch' (default: interpolate's rules), 'pillow' (Image.resize,
+   * bit-exact with Pillow 9.4) or 'opencv' (cv2.resize, bit-exact with OpenCV 4.6).
+   */
+  convention?: ImageConvention;
+  /**
+   * The convention's mode (CONVENTION_MODES). Defaults: 'bilinear' (pytorch; interpolate's default
+   * is 'nearest', images want a smooth one), 'bicubic' (pillow, as Image.resize), 'linear' (opencv).
+   */
   mode?: ImageMode;
   /** bilinear and bicubic only; default false. */
   alignCorners?: boolean;
@@ -42,6 +72,13 @@ export interface ResizeImageOptions {
    * Default true when the image has alpha (channels 2 or 4); needs alpha.
    */
   premultiplyAlpha?: boolean;
+  /**
+   * Resample in linear light: colour (not alpha) decoded from sRGB to linear float32, resampled
+   * with the convention's coordinates and unquantised filter weights in float32 (alpha handled
+   * as the convention does), then encoded to the nearest sRGB byte. Within 1 level of the same
+   * computation in double; not bit-exact with any library (none of them does this). Default false.
+   */
+  linearLight?: boolean;
   /** A caller-owned array of exactly width * height * channels bytes of the result to write into. */
   out?: Uint8ClampedArray;
 }
@@ -53,7 +90,18 @@ export interface ImageResult {
   channels: number;
 }
 
-export interface ImagePlan {
+/**
+ * The plan of a call: float tables (convention 'pytorch', and any convention in linear light)
+ * or an exact plan (Pillow's and OpenCV's integer arithmetic, src/rules/exact.ts).
+ */
+export type ImagePlan = FloatImagePlan | ExactPlan;
+
+export interface FloatImagePlan {
+  kind: 'float';
+  /** Whose coordinate rule and filter built the tables. */
+  convention: ImageConvention;
+  /** Colour decoded from sRGB to linear light before resampling, encoded after (src/rules/srgb.ts). */
+  linearLight: boolean;
   width: number;
   height: number;
   channels: number;
@@ -68,9 +116,8 @@ export interface ImagePlan {
   period: [number, number];
 }
 
-const OPTION_NAMES = ['mode', 'alignCorners', 'antialias', 'premultiplyAlpha', 'out'] as const;
+const OPTION_NAMES = ['convention', 'mode', 'alignCorners', 'antialias', 'premultiplyAlpha', 'linearLight', 'out'] as const;
 const TARGET_NAMES = ['width', 'height', 'scale'] as const;
-const MODES: readonly ImageMode[] = ['nearest', 'nearest-exact', 'bilinear', 'bicubic', 'area'];
 /**
  * Bytes of input or output accepted, each: calls that do not fit the memory budget run in bands
  * of rows (src/tiling/), so only each array is limited (by what engines allow, 4 GiB here).
@@ -103,9 +150,13 @@ function checkImage(image: unknown): Required<ImageInput> {
   return { data, width, height, channels };
 }
 
-/** The output size and the scales that drive the coordinates (only when `scale` is given). */
-function targetSize(target: unknown, width: number, height: number, mode: ImageMode):
-  { outWidth: number; outHeight: number; userScale: number | undefined } {
+/**
+ * The output size, and the scale that drives the coordinates (only when `scale` is given).
+ * `scale` gives floor(side * scale), except with 'opencv', whose fx / fy give round(side * scale),
+ * half to even, as cv2.resize(fx=, fy=) does.
+ */
+function targetSize(target: unknown, width: number, height: number, convention: ImageConvention):
+  { outWidth: number; outHeight: number; userScale: [number, number] | undefined } {
   if (target === null || typeof target !== 'object') {
     throw new TypeError(`resizeImage: target must be { width?, height?, scale? }, but got ${target === null ? 'null' : typeof target}`);
   }
@@ -113,15 +164,23 @@ function targetSize(target: unknown, width: number, height: number, mode: ImageM
   const t = target as ImageTarget;
   if (t.scale !== undefined) {
     if (t.width !== undefined || t.height !== undefined) throw new Error('resizeImage: give target.scale or target.width/height, not both');
-    if (typeof t.scale !== 'number') throw new TypeError(`resizeImage: target.scale must be a number, but got ${typeof t.scale}`);
-    if (!Number.isFinite(t.scale) || t.scale <= 0) throw new RangeError(`resizeImage: target.scale must be a finite number > 0, but got ${t.scale}`);
-    const outWidth = Math.floor(width * t.scale);
-    const outHeight = Math.floor(height * t.scale);
-    if (outWidth < 1 || outHeight < 1) {
-      throw new RangeError(`resizeImage: target.scale ${t.scale} gives an output of ${outWidth} x ${outHeight}; sizes should be greater than 0`);
+    const pair = Array.isArray(t.scale);
+    const scales = pair ? [...t.scale as number[]] : [t.scale, t.scale];
+    if (scales.length !== 2 || scales.some((v) => typeof v !== 'number')) {
+      throw new TypeError(`resizeImage: target.scale must be a number or [height, width] numbers, but got ${pair ? `[${scales.map((v) => typeof v)}]` : typeof t.scale}`);
     }
-    // As interpolate with scaleFactor: the user's scale drives the coordinates, except for area.
-    return { outWidth, outHeight, userScale: mode === 'area' ? undefined : t.scale };
+    const [scaleY, scaleX] = scales as [number, number];
+    if (!(Number.isFinite(scaleY) && Number.isFinite(scaleX) && scaleY > 0 && scaleX > 0)) {
+      throw new RangeError(pair ? `resizeImage: target.scale must be finite numbers > 0, but got [${scaleY}, ${scaleX}]`
+        : `resizeImage: target.scale must be a finite number > 0, but got ${scaleX}`);
+    }
+    const side = convention === 'opencv' ? roundHalfEven : Math.floor;
+    const outWidth = side(width * scaleX);
+    const outHeight = side(height * scaleY);
+    if (outWidth < 1 || outHeight < 1) {
+      throw new RangeError(`resizeImage: target.scale ${pair ? `[${scaleY}, ${scaleX}]` : scaleX} gives an output of ${outWidth} x ${outHeight}; sizes should be greater than 0`);
+    }
+    return { outWidth, outHeight, userScale: [scaleY, scaleX] };
   }
   if (t.width === undefined && t.height === undefined) throw new Error('resizeImage: target needs width, height or scale');
   const w = t.width === undefined ? undefined : checkSide(t.width, 'target.width');
@@ -129,6 +188,23 @@ function targetSize(target: unknown, width: number, height: number, mode: ImageM
   const outWidth = w ?? Math.max(1, Math.round((width * h!) / height));
   const outHeight = h ?? Math.max(1, Math.round((height * w!) / width));
   return { outWidth, outHeight, userScale: undefined };
+}
+
+/** The convention and its mode, checked: a mode of another convention is named as such. */
+function conventionAndMode(options: ResizeImageOptions): { convention: ImageConvention; mode: ImageMode } {
+  const convention = options.convention ?? 'pytorch';
+  if (typeof convention !== 'string') throw new TypeError(`resizeImage: convention must be a string, but got ${typeof convention}`);
+  if (!CONVENTIONS.includes(convention)) {
+    throw new RangeError(`resizeImage: unknown convention '${String(convention)}'; expected one of ${CONVENTIONS.join(' | ')}`);
+  }
+  const modes = CONVENTION_MODES[convention];
+  const mode = options.mode ?? modes[0];
+  if (!modes.includes(mode)) {
+    const owners = CONVENTIONS.filter((c) => CONVENTION_MODES[c].includes(mode));
+    const hint = owners.length > 0 ? ` ('${mode}' is a mode of convention ${owners.map((c) => `'${c}'`).join(', ')})` : '';
+    throw new RangeError(`resizeImage: unknown mode '${String(mode)}' for convention '${convention}'; expected one of ${modes.join(' | ')}${hint}`);
+  }
+  return { convention, mode };
 }
 
 /** What a resizeImage call reads. */
@@ -157,19 +233,28 @@ export function planResizeImage(imageArg: ImageInput, targetArg: ImageTarget, op
   const image = checkImage(imageArg);
   const options = readOptions(optionsArg, OPTION_NAMES, 'resizeImage');
   const target = targetArg === null || typeof targetArg !== 'object' ? targetArg : { ...targetArg };
-  const mode = options.mode ?? 'bilinear';
-  if (!MODES.includes(mode)) throw new RangeError(`resizeImage: unknown mode '${String(mode)}'; expected one of ${MODES.join(' | ')}`);
+  const { convention, mode } = conventionAndMode(options);
+  const pytorch = convention === 'pytorch';
+  // Options of interpolate's rules only: Pillow and OpenCV have their own fixed ones (Pillow
+  // premultiplies LA / RGBA itself, OpenCV never; both align pixel centres, Pillow always antialiases).
+  const only = (name: string): string => `resizeImage: ${name} applies to convention 'pytorch' only, but convention is '${convention}'`;
   const smooth = mode === 'bilinear' || mode === 'bicubic';
   const alignCorners = checkBoolean(options.alignCorners, 'alignCorners');
+  if (alignCorners !== undefined && !pytorch) throw new Error(only('alignCorners'));
   if (alignCorners !== undefined && !smooth) throw new Error(`resizeImage: alignCorners can only be set with bilinear or bicubic, but mode is '${mode}'`);
-  const antialias = checkBoolean(options.antialias, 'antialias') ?? false;
+  const antialias = checkBoolean(options.antialias, 'antialias');
+  if (antialias !== undefined && !pytorch) throw new Error(only('antialias'));
   if (antialias && !smooth) throw new Error(`resizeImage: antialias can only be set with bilinear or bicubic, but mode is '${mode}'`);
   const { width, height, channels } = image;
   const hasAlpha = channels === 2 || channels === 4;
-  const premultiply = checkBoolean(options.premultiplyAlpha, 'premultiplyAlpha') ?? hasAlpha;
+  const premultiplyAlpha = checkBoolean(options.premultiplyAlpha, 'premultiplyAlpha');
+  if (premultiplyAlpha !== undefined && !pytorch) throw new Error(only('premultiplyAlpha'));
+  const premultiply = premultiplyAlpha ?? hasAlpha;
   if (premultiply && !hasAlpha) throw new RangeError(`resizeImage: premultiplyAlpha needs an alpha channel (channels 2 or 4), but got channels ${channels}`);
 
-  const { outWidth, outHeight, userScale } = targetSize(target, width, height, mode);
+  const linearLight = checkBoolean(options.linearLight, 'linearLight') ?? false;
+
+  const { outWidth, outHeight, userScale } = targetSize(target, width, height, convention);
   const outBytes = outWidth * outHeight * channels;
   if (outBytes > MAX_IMAGE_BYTES) throw new RangeError(`resizeImage: the result has ${outBytes} bytes, more than the ${MAX_IMAGE_BYTES} supported`);
   const out = options.out;
@@ -179,10 +264,50 @@ export function planResizeImage(imageArg: ImageInput, targetArg: ImageTarget, op
     if (out.buffer === image.data.buffer && out.byteOffset < image.data.byteOffset + image.data.byteLength &&
         image.data.byteOffset < out.byteOffset + out.byteLength) throw new Error('resizeImage: out must not share memory with image.data');
   }
+  if (!pytorch) {
+    const cvTarget = userScale !== undefined ? { fx: userScale[1], fy: userScale[0] } : { width: outWidth, height: outHeight };
+    const exact = convention === 'pillow' ? planPillowResize(width, height, channels, outWidth, outHeight, mode as PillowMode)
+      : planOpenCVResize(width, height, channels, cvTarget, mode as OpenCVMode);
+    return { plan: linearLight ? linearLightPlan(exact) : exact, out, data: image.data };
+  }
+  // As interpolate with scaleFactor: the user's scale drives the coordinates, except for area.
   // interpolate's nearest takes PyTorch's channels-last shortcuts when C == 1 (see interpolate.ts).
-  const axis = (inSize: number, outSize: number): AxisTable => mode === 'area' ? areaTable(inSize, outSize)
-    : axisTableFor(mode, inSize, outSize, userScale, alignCorners ?? false, antialias, channels === 1);
-  const rows = axis(height, outHeight);
-  const cols = axis(width, outWidth);
-  return { plan: { width, height, channels, outWidth, outHeight, premultiply, rows, cols, period: periodTwoRun(cols) }, out, data: image.data };
+  const axis = (inSize: number, outSize: number, scale: number | undefined): AxisTable => mode === 'area' ? areaTable(inSize, outSize)
+    : axisTableFor(mode as Exclude<PytorchImageMode, 'area'>, inSize, outSize, scale, alignCorners ?? false, antialias ?? false, channels === 1);
+  const rows = axis(height, outHeight, userScale?.[0]);
+  const cols = axis(width, outWidth, userScale?.[1]);
+  return {
+    plan: { kind: 'float', convention, linearLight, width, height, channels, outWidth, outHeight, premultiply, rows, cols, period: periodTwoRun(cols) },
+    out, data: image.data,
+  };
+}
+
+/**
+ * An exact convention in linear light: its tables (coordinates and window per output) with
+ * float32 weights normalised to sum 1 (OpenCV's integer-factor area tables hold plain 1s), on the
+ * float kernel; alpha premultiplied where the library premultiplies (Pillow, but for nearest).
+ */
+function linearLightPlan(exact: ExactPlan): FloatImagePlan {
+  const { convention, width, height, channels, outWidth, outHeight, arithmetic } = exact;
+  const normalised = (t: ExactAxisTable): AxisTable => {
+    const weight = new Float32Array(t.weight.length);
+    for (let o = 0; o < t.outSize; o++) {
+      let sum = 0;
+      for (let k = 0; k < t.taps; k++) sum += t.weight[o * t.taps + k];
+      for (let k = 0; k < t.taps; k++) weight[o * t.taps + k] = sum === 0 ? 0 : t.weight[o * t.taps + k] / sum;
+    }
+    return { inSize: t.inSize, outSize: t.outSize, taps: t.taps, index: t.index, weight };
+  };
+  const rows = normalised(exact.rows), cols = normalised(exact.cols);
+  const premultiply = convention === 'pillow' && arithmetic.horizontal.kind !== 'copy' && (channels === 2 || channels === 4);
+  return { kind: 'float', convention, linearLight: true, width, height, channels, outWidth, outHeight, premultiply, rows, cols, period: periodTwoRun(cols) };
+}
+
+/**
+ * The plan resizeImage runs for these arguments, for any convention: interpolate's tables
+ * ('pytorch') or an ExactPlan (tables with integer coefficients and the pass rules, 'pillow' and
+ * 'opencv'). Validates as resizeImage does; does no work on the pixels.
+ */
+export function planImage(image: ImageInput, target: ImageTarget, options?: ResizeImageOptions): ImagePlan {
+  return planResizeImage(image, target, options).plan;
 }

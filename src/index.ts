@@ -42,7 +42,10 @@ export type { InterpolateLayout, InterpolateMode, InterpolateOptions } from './i
 export type { ConvOptions, ConvTransposeOptions } from './conv/rules.js';
 export type { ShuffleOptions } from './shuffle.js';
 export type { ResizeOptions, TfResizeOptions } from './resize.js';
-export type { ImageInput, ImageMode, ImageResult, ImageTarget, ResizeImageOptions } from './image.js';
+export type {
+  ImageConvention, ImageInput, ImageMode, ImagePlan, ImageResult, ImageTarget, OpenCVMode, PillowMode, PytorchImageMode, ResizeImageOptions,
+} from './image.js';
+export { CONVENTION_MODES, planImage } from './image.js';
 export type { ImageTensorResult, ImageToTensorOptions, TensorChannels, TensorFit } from './pipeline/image-tensor.js';
 export type { CropBox, LabelTensor, UpsampleReduceMode, UpsampleReduceOptions, UpsampleThresholdOptions } from './pipeline/upsample-reduce.js';
 export { bilinearUpsampleWeights, convOutputShape, convTransposeOutputShape } from './conv/rules.js';

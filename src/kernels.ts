@@ -53,7 +53,13 @@ export const KERNELS = {
   resizeImage: {
     src: ptr, dst: ptr, inW: i32, channels: i32, outW: i32, outH: i32, premultiply: bool,
     tapsW: i32, indexW: ptr, weightW: ptr, periodLo: i32, periodHi: i32, tapsH: i32, indexH: ptr, weightH: ptr,
-    line: ptr, cache: ptr, stride: i32, blended: ptr, slots: ptr, slotIndex: ptr,
+    line: ptr, cache: ptr, stride: i32, blended: ptr, slots: ptr, slotIndex: ptr, srgb: ptr,
+  },
+  // assembly/exact.ts: the Pillow and OpenCV conventions (rules as RULE words, src/wasm/image-exact.ts)
+  resizeExact: {
+    src: ptr, dst: ptr, inW: i32, channels: i32, outW: i32, rowStart: i32, rowEnd: i32, alpha: bool,
+    tapsW: i32, indexW: ptr, fixedW: ptr, weightW: ptr, countW: ptr, tapsH: i32, indexH: ptr, fixedH: ptr, weightH: ptr, countH: ptr,
+    rules: ptr, lanes: i32, line: ptr, ring: ptr, stride: i32, tags: ptr, tapRows: ptr,
   },
   // assembly/image-tensor.ts
   normaliseRows: {

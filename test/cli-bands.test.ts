@@ -5,7 +5,8 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { outputSize, planBands, resizeInBands, type BandGeometry } from '../src/cli/bands.js';
-import { init, js, resizeImage, type ImageMode, type ImageTarget } from '../src/index.js';
+import { init, js, resizeImage, type ImageMode } from '../src/index.js';
+import type { ImageTarget } from '../src/cli/bands.js';
 
 beforeAll(async () => { await init(); });
 

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ImageInput, ImageResult, ImageTarget, ResizeImageOptions } from '../src/index.js';
+import type { ImageInput, ImageResult, ImageTarget, InterpolateMode, ResizeImageOptions } from '../src/index.js';
 import { backends, type BackendUnderTest } from './helpers.js';
 
 // ---- the float reference: interpolate on (1, C, H, W), premultiplied, then rounded ----
@@ -25,7 +25,7 @@ function reference(ops: BackendUnderTest['ops'], image: ImageInput, target: Imag
   }
   const { mode = 'bilinear', alignCorners, antialias } = options;
   const sizing = target.scale !== undefined ? { scaleFactor: target.scale } : { size: [outHeight, outWidth] };
-  const y = ops.interpolate({ data: planar, shape: [1, C, H, W] }, { ...sizing, mode, alignCorners, antialias });
+  const y = ops.interpolate({ data: planar, shape: [1, C, H, W] }, { ...sizing, mode: mode as InterpolateMode, alignCorners, antialias });
   expect(y.shape).toEqual([1, C, outHeight, outWidth]);
   const n = outHeight * outWidth;
   const bytes = new Uint8ClampedArray(n * C);

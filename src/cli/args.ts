@@ -1,7 +1,9 @@
 // The command line's arguments: the help text, the option table, and their parsing into
 // CliOptions (a UsageError, exit 2, for anything wrong, before any file is touched).
 
-import type { ImageMode, ImageTarget, ResizeImageOptions } from '../image.js';
+import type { ImageConvention, ImageMode, ResizeImageOptions } from '../image.js';
+import { CONVENTION_MODES } from '../image.js';
+import type { ImageTarget } from './bands.js';
 import { availableParallelism } from 'node:os';
 import { DEFAULT_MAX_PIXELS } from './codecs.js';
 import { FITS, parseColor, type Fit, type Rgba } from './fit.js';
@@ -27,7 +29,6 @@ export interface CliOptions {
 
 export class UsageError extends Error {}
 
-const MODES: readonly ImageMode[] = ['nearest', 'nearest-exact', 'bilinear', 'bicubic', 'area'];
 
 export const HELP = `Usage: upsample-wasm <input> -o <output> (--scale <n> | --width <px> | --height <px>) [options]
 
@@ -46,8 +47,12 @@ Size (one of):
   --background <c>     contain's padding: #rgb, #rrggbb, #rrggbbaa, r,g,b[,alpha 0-1] (default black)
 Options:
   -o, --output <path>  output file, or folder for a folder input (required)
-  --mode <m>           nearest | nearest-exact | bilinear | bicubic | area (default bilinear)
+  --convention <c>     pytorch (default) | pillow (Image.resize) | opencv (cv2.resize)
+  --mode <m>           pytorch: bilinear (default) | nearest | nearest-exact | bicubic | area
+                       pillow: bicubic (default) | nearest | box | bilinear | hamming | lanczos
+                       opencv: linear (default) | nearest | nearest-exact | cubic | area | lanczos4
   --antialias          antialiased downscaling (bilinear, bicubic)
+  --linear-light       resample in linear light (sRGB decoded, resampled, encoded), any convention
   --align-corners      align corner pixels (bilinear, bicubic)
   --no-premultiply     resample colour without weighting it by alpha
   --quality <1-100>    JPEG (default 90), WebP (80), AVIF (50) quality; PNG is lossless
@@ -68,11 +73,11 @@ Examples:
 
 const VALUE_OPTIONS: Record<string, string> = {
   '-o': 'output', '--output': 'output', '--scale': 'scale', '--width': 'width', '--height': 'height',
-  '--mode': 'mode', '--quality': 'quality', '--max-pixels': 'maxPixels', '--fit': 'fit', '--background': 'background',
+  '--mode': 'mode', '--convention': 'convention', '--quality': 'quality', '--max-pixels': 'maxPixels', '--fit': 'fit', '--background': 'background',
   '--threads': 'threads',
 };
 const FLAG_OPTIONS: Record<string, string> = {
-  '-f': 'force', '--force': 'force', '--antialias': 'antialias', '--align-corners': 'alignCorners',
+  '-f': 'force', '--force': 'force', '--antialias': 'antialias', '--align-corners': 'alignCorners', '--linear-light': 'linearLight',
   '--no-premultiply': 'noPremultiply', '-q': 'quiet', '--quiet': 'quiet', '--verbose': 'verbose', '--js': 'js',
   '-h': 'help', '--help': 'help', '-v': 'version', '--version': 'version',
 };
@@ -120,12 +125,18 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' | 'versi
     throw new UsageError('give --scale or --width/--height, not both');
   }
   if (Object.keys(target).length === 0) throw new UsageError('give the output size: --scale, --width or --height');
-  const mode = (values.mode ?? 'bilinear') as ImageMode;
-  if (!MODES.includes(mode)) throw new UsageError(`--mode must be one of ${MODES.join(', ')}, but got '${values.mode}'`);
-  const smooth = mode === 'bilinear' || mode === 'bicubic';
-  if (flags.has('antialias') && !smooth) throw new UsageError(`--antialias needs --mode bilinear or bicubic, not ${mode}`);
-  if (flags.has('alignCorners') && !smooth) throw new UsageError(`--align-corners needs --mode bilinear or bicubic, not ${mode}`);
-  const resize: ResizeImageOptions = { mode };
+  const convention = (values.convention ?? 'pytorch') as ImageConvention;
+  if (!Object.hasOwn(CONVENTION_MODES, convention)) {
+    throw new UsageError(`--convention must be one of ${Object.keys(CONVENTION_MODES).join(', ')}, but got '${convention}'`);
+  }
+  const modes: readonly ImageMode[] = CONVENTION_MODES[convention];
+  const mode = (values.mode ?? modes[0]) as ImageMode;
+  if (!modes.includes(mode)) throw new UsageError(`--mode must be one of ${modes.join(', ')} with --convention ${convention}, but got '${values.mode}'`);
+  const smooth = convention === 'pytorch' && (mode === 'bilinear' || mode === 'bicubic');
+  if (flags.has('antialias') && !smooth) throw new UsageError(`--antialias needs --mode bilinear or bicubic (convention pytorch), not ${convention} ${mode}`);
+  if (flags.has('alignCorners') && !smooth) throw new UsageError(`--align-corners needs --mode bilinear or bicubic (convention pytorch), not ${convention} ${mode}`);
+  const resize: ResizeImageOptions = { convention, mode };
+  if (flags.has('linearLight')) resize.linearLight = true;
   if (flags.has('antialias')) resize.antialias = true;
   if (flags.has('alignCorners')) resize.alignCorners = true;
   const fit = (values.fit ?? 'fill') as Fit;

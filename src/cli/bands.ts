@@ -14,7 +14,10 @@
 // output rows outside the kept range (near the band's edges, where its clamps differ) are
 // computed and dropped.
 
-import type { ImageMode, ImageTarget, ResizeImageOptions } from '../index.js';
+import type { ImageConvention, ImageMode, ImageTarget as AnyTarget, ResizeImageOptions } from '../index.js';
+
+/** The CLI's targets: one scale for both sides. */
+export type ImageTarget = Omit<AnyTarget, 'scale'> & { scale?: number };
 
 const f32 = Math.fround;
 
@@ -24,6 +27,9 @@ export interface BandGeometry {
   outWidth: number;
   outHeight: number;
   target: ImageTarget;
+  /** Only 'pytorch' (the default) without linear light is banded. */
+  convention?: ImageConvention;
+  linearLight?: boolean;
   mode: ImageMode;
   alignCorners: boolean;
   antialias: boolean;
@@ -59,6 +65,8 @@ type Plan = { bands: Band[] } | { reason: string };
  */
 export function planBands(g: BandGeometry, bandRows: number): Plan {
   const { height: H, outHeight: outH, mode } = g;
+  if (g.convention !== undefined && g.convention !== 'pytorch') return { reason: `convention '${g.convention}' (its tables depend on the whole image's size)` };
+  if (g.linearLight) return { reason: 'linear light (not banded)' };
   const area = mode === 'area';
   const userScale = !area && !g.alignCorners && g.target.scale !== undefined ? g.target.scale : undefined;
   const cubic = mode === 'bicubic';

@@ -3,7 +3,8 @@
 // says, encoded. Runs in a worker thread (./convert-worker.ts), so the main thread stays free for
 // reading, writing and signals while a codec works.
 
-import type { ImageTarget, ResizeImageOptions } from '../image.js';
+import type { ResizeImageOptions } from '../image.js';
+import type { ImageTarget } from './bands.js';
 import type { resizeImage } from '../index.js';
 import { checkPixels, decodeChecked, FORMAT_NAMES, ImageFileError, inspectImage, isOpaque, uprightSize, type ImageFormat } from './codecs.js';
 import { planBands, resizeInBands } from './bands.js';
@@ -55,13 +56,15 @@ export async function convertImage(r: ConvertRequest, resize: Resize, strips?: S
   checkPixels(plan.resizedWidth, plan.resizedHeight, r.maxPixels, `${r.name}: the output `);
   checkPixels(plan.width, plan.height, r.maxPixels, `${r.name}: the output `);
   const image = await decodeChecked(r.format, r.bytes, header, r.name, r.maxPixels);
-  const premultiplyAlpha = r.premultiply && !isOpaque(image.data);
+  // Pillow and OpenCV have their own alpha rules (resizeImage refuses premultiplyAlpha with them).
+  const pytorch = (r.resize.convention ?? 'pytorch') === 'pytorch';
+  const options = pytorch ? { ...r.resize, premultiplyAlpha: r.premultiply && !isOpaque(image.data) } : r.resize;
   if (r.output === 'jpeg' && onlyResizes(plan) && strips) {
-    const done = await jpegInStrips(image, plan.resize, plan.width, plan.height, r, { ...r.resize, premultiplyAlpha }, resize, strips);
+    const done = await jpegInStrips(image, plan.resize, plan.width, plan.height, r, options, resize, strips);
     if (done) return { ...done, width, height, outWidth: plan.width, outHeight: plan.height };
   }
   const t0 = performance.now();
-  const resized = resize({ ...image, channels: 4 }, plan.resize, { ...r.resize, premultiplyAlpha });
+  const resized = resize({ ...image, channels: 4 }, plan.resize, options);
   const resizeMs = performance.now() - t0;
   const pixels = placeOnCanvas(new Uint8Array(resized.data.buffer, resized.data.byteOffset, resized.data.byteLength), plan, r.background);
   let bytes: Uint8Array;
@@ -83,8 +86,8 @@ async function jpegInStrips(image: { data: Uint8Array; width: number; height: nu
                             r: ConvertRequest, options: ResizeImageOptions, resize: Resize, strips: StripEncoder):
   Promise<{ bytes: Uint8Array; resizeMs: number } | undefined> {
   const rows = stripRows(outWidth);
-  const g = { width: image.width, height: image.height, outWidth, outHeight, target, mode: options.mode ?? 'bilinear',
-    alignCorners: !!options.alignCorners, antialias: !!options.antialias };
+  const g = { width: image.width, height: image.height, outWidth, outHeight, target, convention: options.convention,
+    linearLight: options.linearLight, mode: options.mode ?? 'bilinear', alignCorners: !!options.alignCorners, antialias: !!options.antialias };
   const plan = planBands(g, rows);
   if (!('bands' in plan)) return undefined;
   const stride = image.width * 4;

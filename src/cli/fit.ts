@@ -4,7 +4,7 @@
 // centre; contain keeps it, fits within both and pads the rest with the background. With one of
 // them, or --scale, the size is as before (aspect kept, or scaled) and nothing is cropped or padded.
 
-import type { ImageTarget } from '../image.js';
+import type { ImageTarget } from './bands.js';
 
 export type Fit = 'fill' | 'contain' | 'cover' | 'inside' | 'outside';
 export const FITS: readonly Fit[] = ['fill', 'contain', 'cover', 'inside', 'outside'];

@@ -56,7 +56,8 @@ async function streamPng(job: Job, options: CliOptions, resize: Resize, temporar
     const { width: outWidth, height: outHeight } = fit;
     checkPixels(outWidth, outHeight, options.maxPixels, `${job.input}: the output `);
     if (interlace || !onlyResizes(fit) || Math.max(width * height, outWidth * outHeight) < STREAM_PIXELS) return undefined;
-    const base = { mode: options.resize.mode ?? 'bilinear', alignCorners: !!options.resize.alignCorners, antialias: !!options.resize.antialias };
+    const base = { convention: options.resize.convention, linearLight: options.resize.linearLight, mode: options.resize.mode ?? 'bilinear',
+      alignCorners: !!options.resize.alignCorners, antialias: !!options.resize.antialias };
     const g = { width, height, outWidth, outHeight, target: fit.resize, ...base };
     const plan = planBands(g, Math.ceil(BAND_BYTES / (outWidth * 4)));
     if (!('bands' in plan)) return undefined;

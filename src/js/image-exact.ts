@@ -10,7 +10,7 @@
 // final Uint8ClampedArray store rounds half to even and clamps, as the libraries do.
 
 import type { ExactAxisTable, ExactPlan, PassRule } from '../rules/exact.js';
-import { roundHalfEven } from '../rules/exact.js';
+import { floatCoefficients, roundHalfEven } from '../rules/exact.js';
 import { pillowPremultiply, pillowUnpremultiply } from '../rules/pillow.js';
 
 const f32 = Math.fround;
@@ -25,11 +25,6 @@ type Bytes = Uint8Array | Uint8ClampedArray;
  */
 function newSamples(kind: 'uint8' | 'int32' | 'float32', n: number): Int32Array | Float32Array {
   return kind === 'float32' ? new Float32Array(n) : new Int32Array(n);
-}
-
-/** Float coefficients of a float32 rule: the table's weights, or its fixed ones scaled. */
-function floatCoefficients(rule: Extract<PassRule, { kind: 'float32' }>, table: ExactAxisTable): Float32Array {
-  return rule.coefficients === 'weight' ? table.weight : Float32Array.from(table.fixed!, (v) => f32(v * rule.fixedScale));
 }
 
 /**
@@ -64,7 +59,7 @@ function horizontalPass(rule: PassRule, table: ExactAxisTable, C: number, clip8:
       };
     }
     case 'float32': {
-      const w = floatCoefficients(rule, table);
+      const w = floatCoefficients(table, rule);
       const { order, round } = rule;
       return (src, rowStart, dst) => {
         for (let o = 0, q = 0; o < outW; o++) {
@@ -117,7 +112,7 @@ function verticalPass(rule: PassRule, table: ExactAxisTable, cols: ExactAxisTabl
       };
     }
     case 'float32': {
-      const w = floatCoefficients(rule, table);
+      const w = floatCoefficients(table, rule);
       const acc = new Float32Array(rowLen);
       const { order, round } = rule;
       return (rows, y, out, d, x0, x1) => {

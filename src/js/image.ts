@@ -3,11 +3,20 @@
 // vertical tap, src/ring.ts), and each output row is a vertical blend of cached rows written straight to
 // bytes: a Uint8ClampedArray store rounds half to even and clamps, exactly the rounding wanted.
 
-import type { ImageInputs, ImagePlan } from '../image.js';
+import type { FloatImagePlan, ImageInputs, ImagePlan } from '../image.js';
 import { ringSlots } from '../ring.js';
+import { encodeLinear, srgbTables } from '../rules/srgb.js';
+import { resizeExact } from './image-exact.js';
 
-export function runResizeImage(plan: ImagePlan, { input }: ImageInputs, output: Uint8ClampedArray): void {
+export function runResizeImage(plan: ImagePlan, inputs: ImageInputs, output: Uint8ClampedArray): void {
+  if (plan.kind === 'float') runFloat(plan, inputs, output);
+  else resizeExact(plan, inputs.input, output);
+}
+
+function runFloat(plan: FloatImagePlan, { input }: ImageInputs, output: Uint8ClampedArray): void {
   const { width: inW, channels: C, outWidth: outW, outHeight: outH, rows, cols, premultiply } = plan;
+  const srgb = plan.linearLight ? srgbTables() : undefined;
+  const alphaLast = C === 2 || C === 4;
   const K = rows.taps;
   const mask = ringSlots(K) - 1;
   const rowLen = outW * C;
@@ -21,7 +30,12 @@ export function runResizeImage(plan: ImagePlan, { input }: ImageInputs, output: 
   /** Input row r -> float (premultiplied) -> resampled along W into cache slot r & mask. */
   const horizontal = (r: number): void => {
     const s = r * inW * C;
-    for (let i = 0; i < inW * C; i++) line[i] = input[s + i];
+    if (srgb) {
+      // Linear light: colour through the decode table, alpha as is.
+      for (let i = 0; i < inW * C; i++) line[i] = alphaLast && i % C === C - 1 ? input[s + i] : srgb.decode[input[s + i]];
+    } else {
+      for (let i = 0; i < inW * C; i++) line[i] = input[s + i];
+    }
     if (premultiply) {
       for (let p = C - 1; p < inW * C; p += C) {
         const a = line[p];
@@ -76,7 +90,7 @@ export function runResizeImage(plan: ImagePlan, { input }: ImageInputs, output: 
     const d = y * rowLen;
     const a = (rowIndex[k] & mask) * rowLen;
     const w0 = rowWeight[k];
-    if (K === 2 && !premultiply) {
+    if (K === 2 && !premultiply && !srgb) {
       // Straight to bytes: a Uint8ClampedArray store rounds half to even and clamps.
       const b = (rowIndex[k + 1] & mask) * rowLen;
       const w1 = rowWeight[k + 1];
@@ -101,7 +115,15 @@ export function runResizeImage(plan: ImagePlan, { input }: ImageInputs, output: 
         for (let i = 0; i < rowLen; i++) blended[i] += w * cache[b + i];
       }
     }
-    if (premultiply && C === 4) {
+    if (srgb) {
+      for (let p = 0; p < rowLen; p += C) {
+        const alpha = alphaLast ? blended[p + C - 1] : 255;
+        const f = !premultiply ? 1 : alpha > 0.5 ? 255 / alpha : 0;
+        for (let c = 0; c < C; c++) {
+          output[d + p + c] = alphaLast && c === C - 1 ? alpha : encodeLinear(Math.fround(blended[p + c] * f), srgb);
+        }
+      }
+    } else if (premultiply && C === 4) {
       for (let p = 0; p < rowLen; p += 4) {
         const alpha = blended[p + 3];
         // Colour is 0 where the alpha rounds to 0 (a <= 0.5, half to even).

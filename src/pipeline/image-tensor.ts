@@ -11,7 +11,7 @@
 //   of the resized RGB (ITU-R 601-2 luma, as Image.convert('L')); padding is padValue through
 //   the same formula.
 
-import { planResizeImage, type ImageInput, type ImageMode, type ImagePlan } from '../image.js';
+import { planResizeImage, type FloatImagePlan, type ImageInput, type ImageMode } from '../image.js';
 import type { Prepared } from '../ops.js';
 import { checkBoolean, checkOut, product, readOptions, type Tensor } from '../tensor.js';
 
@@ -62,7 +62,7 @@ export interface ImageTensorResult {
 }
 
 export interface ImageTensorPlan {
-  resize: ImagePlan;
+  resize: FloatImagePlan;
   /** The tensor's height, width, channels and layout. */
   height: number;
   width: number;
@@ -195,12 +195,14 @@ export function prepareImageToTensor(imageArg: ImageInput, optionsArg: ImageToTe
     target = { width: innerW, height: innerH };
     scale = [innerH / inH, innerW / inW];
   }
-  let resize: ImagePlan;
+  let resize: FloatImagePlan;
   let data: Uint8Array | Uint8ClampedArray;
   try {
     const hasAlpha = image.channels === 2 || image.channels === 4;
-    ({ plan: resize, data } = planResizeImage(image, target,
-      { mode: options.mode, antialias, ...(hasAlpha ? { premultiplyAlpha: false } : {}) }));
+    const planned = planResizeImage(image, target, { mode: options.mode, antialias, ...(hasAlpha ? { premultiplyAlpha: false } : {}) });
+    // The 'pytorch' convention without linear light: always interpolate's float tables.
+    resize = planned.plan as FloatImagePlan;
+    data = planned.data;
   } catch (error) {
     if (error instanceof Error) error.message = error.message.replace(/^resizeImage/, OP);
     throw error;
@@ -240,7 +242,7 @@ export function prepareImageToTensor(imageArg: ImageInput, optionsArg: ImageToTe
 }
 
 /** The resized rows [y0, y1) as a plan of their own (a band): the same tables, sliced. */
-export function bandPlan(resize: ImagePlan, y0: number, y1: number): ImagePlan {
+export function bandPlan(resize: FloatImagePlan, y0: number, y1: number): FloatImagePlan {
   const taps = resize.rows.taps;
   return {
     ...resize,

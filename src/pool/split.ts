@@ -148,6 +148,7 @@ export function splitCall(c: KernelCall, workers: number, perWorker: number, lay
       });
     }
     case 'convPhases': return splitConvPhases(c.args, workers, perWorker, layout);
+    case 'resizeExact': return splitExactRows(c.args, workers, perWorker, layout);
     case 'gatherInput': { // a convolution's padded input, plane by plane; the last chunk writes the slack
       const a = c.args;
       const outPlane = a.eD * a.eH * a.eW * 4;
@@ -239,6 +240,25 @@ function splitReduce(c: KernelCall & { kernel: 'upsampleArgmax' | 'upsampleThres
         : call('upsampleThreshold', { ...(a as KernelArgs<'upsampleThreshold'>), ...moved, planes: count }));
     });
     return calls;
+  });
+}
+
+/**
+ * The exact image kernel (Pillow, OpenCV) over output rows: every output row depends only on its
+ * own tap rows and the same integer or float32 steps, so chunks give the same bytes. Each chunk has
+ * its own premultiplied line, ring of cached rows (refilled with up to tapsH rows at its start:
+ * chunks of at least 8 * tapsH rows) and tap addresses.
+ */
+function splitExactRows(a: KernelArgs<'resizeExact'>, workers: number, perWorker: number, layout: Layout): KernelCall[][] {
+  const rows = a.rowEnd - a.rowStart;
+  const slots = ringSlots(a.tapsH);
+  const chunks = chunkCount(rows, workers, perWorker, 8 * a.tapsH, slots * a.stride * 4);
+  return ranges(rows, chunks).map(([r0, r1]) => {
+    const { ring, tags } = layout.rowRing(a.tapsH, a.stride);
+    const line = layout.bytes(a.inW * a.channels, undefined, 16);
+    const tapRows = layout.i32(new Int32Array(a.tapsH));
+    layout.f32(16); // a cache line between chunks
+    return [call('resizeExact', { ...a, rowStart: a.rowStart + r0, rowEnd: a.rowStart + r1, ring, tags, line, tapRows })];
   });
 }
 

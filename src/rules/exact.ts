@@ -77,6 +77,7 @@ export interface ExactArithmetic {
 
 /** Everything the exact kernel needs for one call. */
 export interface ExactPlan {
+  kind: 'exact';
   convention: 'pillow' | 'opencv';
   mode: string;
   width: number;
@@ -88,6 +89,12 @@ export interface ExactPlan {
   rows: ExactAxisTable;
   cols: ExactAxisTable;
   arithmetic: ExactArithmetic;
+}
+
+/** The float32 coefficients a float32 rule multiplies by: the table's weights, or its fixed ones scaled (else the weights). */
+export function floatCoefficients(table: ExactAxisTable, rule: PassRule | undefined): Float32Array {
+  return rule?.kind === 'float32' && rule.coefficients === 'fixed'
+    ? Float32Array.from(table.fixed!, (v) => v * rule.fixedScale) : table.weight;
 }
 
 /** Sizes must be integers >= 1 and channels 1-4; throws a RangeError naming `who` otherwise. */

@@ -223,7 +223,7 @@ export function planOpenCVResize(width: number, height: number, channels: number
   }
   const { outWidth, outHeight, invScaleX, invScaleY } = opencvTargetSize(width, height, target);
   checkExactSizes('opencv', width, height, channels, outWidth, outHeight);
-  const base = { convention: 'opencv' as const, mode, width, height, channels, outWidth, outHeight };
+  const base = { kind: 'exact' as const, convention: 'opencv' as const, mode, width, height, channels, outWidth, outHeight };
   const copy: ExactArithmetic = {
     first: 'horizontal', intermediate: 'uint8', horizontal: { kind: 'copy' }, vertical: { kind: 'copy' }, skipIdentity: true, alpha: 'none',
   };

@@ -166,7 +166,7 @@ export function planPillowResize(width: number, height: number, channels: number
   if (!PILLOW_MODES.includes(mode)) throw new RangeError(`pillow: unknown mode '${String(mode)}'; expected one of ${PILLOW_MODES.join(' | ')}`);
   checkExactSizes('pillow', width, height, channels, outWidth, outHeight);
   return {
-    convention: 'pillow', mode, width, height, channels, outWidth, outHeight,
+    kind: 'exact', convention: 'pillow', mode, width, height, channels, outWidth, outHeight,
     rows: pillowAxisTable(height, outHeight, mode),
     cols: pillowAxisTable(width, outWidth, mode),
     // Same size: Image.resize returns a copy before any premultiplication.

@@ -123,11 +123,15 @@ export const convTiling: Tiling<ConvPlan, ConvInputs> = {
   },
 };
 
+/**
+ * resizeImage: bands of output rows for interpolate's float tables (the 'pytorch' convention).
+ * Pillow's and OpenCV's exact plans, and linear light, run whole (their own kernels and passes).
+ */
 export const imageTiling: Tiling<ImagePlan, ImageInputs> = {
-  extent: (plan) => ({ planes: 1, rows: plan.outHeight }),
+  extent: (plan) => ({ planes: 1, rows: plan.kind === 'float' && !plan.linearLight ? plan.outHeight : 1 }),
   tile(job, _plane, _count, rows) {
-    if (!rows) return job;
     const plan = job.plan;
+    if (!rows || plan.kind !== 'float') return job;
     const { table, lo, hi } = bandTable(plan.rows, rows);
     const inRow = plan.width * plan.channels;
     const outRow = plan.outWidth * plan.channels;

@@ -95,6 +95,15 @@ describe('demo page', () => {
     expect(Buffer.from(a.data).equals(Buffer.from(b.data))).toBe(false);
   }, 60_000);
 
+  it("shows Pillow's picture, ours with convention 'pillow' (equal bytes) and the differences", async () => {
+    expect(await page.locator('[data-panel="pillow-diff"]').getAttribute('data-differing')).toBe('0');
+    expect(Number(await page.locator('[data-panel="pytorch-diff"]').getAttribute('data-differing'))).toBeGreaterThan(1000);
+    const reference = await pixels('pillow-reference');
+    const ours = await pixels('pillow-ours');
+    expect([ours.width, ours.height]).toEqual([112, 112]);
+    expect(Buffer.from(ours.data).equals(Buffer.from(reference.data))).toBe(true);
+  });
+
   it('switches to the scalar and plain-JS backends and to factor 3', async () => {
     await page.check('input[value=scalar]');
     await page.waitForFunction(() => document.querySelector('#backend-info')!.textContent!.includes('scalar'));
