@@ -65,10 +65,15 @@ export async function benchLayouts() {
   const ty = tf.image.resizeBilinear(tx, [512, 512], false, true);
   const tfDiff = maxDiff(ty.dataSync(), want);
   ty.dispose();
+  const [rN, rL, rOutN, rOutL] = [up.allocTensor(nchw.shape, nchw.data), up.allocTensor(nhwc.shape, nhwc.data),
+    up.allocTensor(outN.shape), up.allocTensor(outL.shape)];
   const w1Tasks = [
     { name: 'roofline: fill output', fn: () => outN.data.fill(0.5) },
     { name: 'interpolate NCHW with out', fn: () => up.interpolate(nchw, { ...w1, out: outN }) },
     { name: "interpolate layout 'nhwc' with out", fn: () => up.interpolate(nhwc, { ...w1, layout: 'nhwc', out: outL }) },
+    // Resident tensors: nothing copied in or out, the kernels alone.
+    { name: 'interpolate NCHW, resident tensors', fn: () => up.interpolate(rN, { ...w1, out: rOutN }) },
+    { name: "interpolate layout 'nhwc', resident tensors", fn: () => up.interpolate(rL, { ...w1, layout: 'nhwc', out: rOutL }) },
     { name: 'resizeBilinear NHWC halfPixelCenters with out', fn: () => up.resizeBilinear(nhwc, [512, 512], { halfPixelCenters: true, out: outL }) },
     { name: 'resize NCHW linear half_pixel with out', fn: () => up.resize(nchw, { scales: [1, 1, 2, 2], mode: 'linear', out: outN }) },
     { name: "plain JS (js) layout 'nhwc' with out", fn: () => up.js.interpolate(nhwc, { ...w1, layout: 'nhwc', out: outL }) },
@@ -82,7 +87,8 @@ export async function benchLayouts() {
   const get = (rows, prefix) => rows.find((r) => r.name.startsWith(prefix)).median;
   const half = typeof Float16Array === 'undefined' ? ` Float16 W1: not measured, this engine (Node ${process.version}) has no Float16Array.` : '';
   const w1Note = `channels-last / NCHW: interpolate ${(get(w1Rows, "interpolate layout 'nhwc'") / get(w1Rows, 'interpolate NCHW')).toFixed(2)}x, ` +
-    `resizeBilinear ${(get(w1Rows, 'resizeBilinear NHWC') / get(w1Rows, 'interpolate NCHW')).toFixed(2)}x.${half}`;
+    `resizeBilinear ${(get(w1Rows, 'resizeBilinear NHWC') / get(w1Rows, 'interpolate NCHW')).toFixed(2)}x; ` +
+    `resident (kernels alone) ${(get(w1Rows, "interpolate layout 'nhwc', resident") / get(w1Rows, 'interpolate NCHW, resident')).toFixed(2)}x.${half}`;
   sections.push({ title: 'W1 bilinear 2x: NCHW [1,32,256,256] and channels-last [1,256,256,32]', rows: w1Rows, baseline: 'interpolate NCHW with out', note: w1Note });
   console.log(`\n${w1Note}\n${table(w1Rows, 'interpolate NCHW with out')}`);
 
