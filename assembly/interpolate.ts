@@ -68,25 +68,28 @@ export function resampleRows(src: usize, dst: usize, rows: i32, inW: i32, outW: 
  */
 function pixelsFirst2x(s: usize, d: usize, tmp: usize, inRow: usize, outRow: usize, outH: i32, inW: i32, outW: i32,
                        channels: i32, indexW: usize, weightW: usize, indexH: usize, weightH: usize, lo: i32, hi: i32): void {
-  const strip = outW; // whole rows, written in order (strips of rows 64 KB apart cost TLB misses)
+  // Each output row strip by strip, in order (strips of rows 64 KB apart cost TLB misses), so the
+  // blended input pixels of a strip stay in L1.
+  const strip = stripPixels(outW, channels);
   const pixel = <usize>channels << 2;
   const runFrom = lo + 1;
   const runTo = lo + 1 + (((hi - lo) >> 1) - 1) * 2; // pairs [runFrom, runTo), as bilinearRow2x
   const x0 = load<i32>(indexW + (<usize>lo << 3));
   const w = f32x4.splat(load<f32>(weightW + (<usize>lo << 3))), u = f32x4.splat(load<f32>(weightW + (<usize>lo << 3), 4));
   const vectors = channels & ~3;
-  for (let xs = 0; xs < outW; xs += strip) {
-    const n = min(strip, outW - xs);
-    const first = load<i32>(indexW + (<usize>xs << 3));
-    const last = load<i32>(indexW + (<usize>(xs + n - 1) << 3), 4);
-    // Indices are absolute: address tmp as if it started at input pixel 0 (wrapping arithmetic).
-    const v = tmp - <usize>first * pixel;
-    for (let o = 0; o < outH; o++) {
-      const k = <usize>(o << 1) << 2;
-      const a = s + <usize>load<i32>(indexH + k) * inRow + <usize>first * pixel;
-      const b = s + <usize>load<i32>(indexH + k, 4) * inRow + <usize>first * pixel;
-      blend2(tmp, a, b, load<f32>(weightH + k), load<f32>(weightH + k, 4), (last - first + 1) * channels);
-      const row = d + <usize>o * outRow;
+  for (let o = 0; o < outH; o++) {
+    const k = <usize>(o << 1) << 2;
+    const rowA = s + <usize>load<i32>(indexH + k) * inRow;
+    const rowB = s + <usize>load<i32>(indexH + k, 4) * inRow;
+    const h0 = load<f32>(weightH + k), h1 = load<f32>(weightH + k, 4);
+    const row = d + <usize>o * outRow;
+    for (let xs = 0; xs < outW; xs += strip) {
+      const n = min(strip, outW - xs);
+      const first = load<i32>(indexW + (<usize>xs << 3));
+      const last = load<i32>(indexW + (<usize>(xs + n - 1) << 3), 4);
+      // Indices are absolute: address tmp as if it started at input pixel 0 (wrapping arithmetic).
+      const v = tmp - <usize>first * pixel;
+      blend2(tmp, rowA + <usize>first * pixel, rowB + <usize>first * pixel, h0, h1, (last - first + 1) * channels);
       // The strip's whole pairs of the run, [pairFrom, pairTo); the pixels around them one by one.
       const end = xs + n;
       const pairFrom = max(xs, runFrom) + ((max(xs, runFrom) - runFrom) & 1);
