@@ -44,13 +44,16 @@ export function resampleRows(src: usize, dst: usize, rows: i32, inW: i32, outW: 
 
 /**
  * Bilinear 2x channels-last, H first as bilinearRow2x (so the values are the NCHW call's): for
- * each strip of output pixels, the input pixels it reads are blended vertically into `tmp`
+ * each output row, the input pixels it reads are blended vertically into `tmp` (the ring, which
+ * staging sizes for one input row: src/ring.ts ringFloats2d)
  * (V = h0 * a + h1 * b), then along W. On the mirrored run, pair k (outputs e = lo + 1 + 2k and
  * e + 1, source x = index[lo] + k) is u * V[x] + w * V[x+1] and w * V[x+1] + u * V[x+2], each
  * product formed once, SIMD over channels; other pixels blend two pixels of V.
  */
 function pixelsFirst2x(s: usize, d: usize, tmp: usize, inRow: usize, outRow: usize, outH: i32, inW: i32, outW: i32,
                        channels: i32, indexW: usize, weightW: usize, indexH: usize, weightH: usize, lo: i32, hi: i32): void {
+  // Each output row strip by strip, in order (strips of rows 64 KB apart cost TLB misses), so the
+  // blended input pixels of a strip stay in L1.
   const strip = stripPixels(outW, channels);
   const pixel = <usize>channels << 2;
   const runFrom = lo + 1;
@@ -58,36 +61,40 @@ function pixelsFirst2x(s: usize, d: usize, tmp: usize, inRow: usize, outRow: usi
   const x0 = load<i32>(indexW + (<usize>lo << 3));
   const w = f32x4.splat(load<f32>(weightW + (<usize>lo << 3))), u = f32x4.splat(load<f32>(weightW + (<usize>lo << 3), 4));
   const vectors = channels & ~3;
-  for (let xs = 0; xs < outW; xs += strip) {
-    const n = min(strip, outW - xs);
-    const first = load<i32>(indexW + (<usize>xs << 3));
-    const last = load<i32>(indexW + (<usize>(xs + n - 1) << 3), 4);
-    // Indices are absolute: address tmp as if it started at input pixel 0 (wrapping arithmetic).
-    const v = tmp - <usize>first * pixel;
-    for (let o = 0; o < outH; o++) {
-      const k = <usize>(o << 1) << 2;
-      const a = s + <usize>load<i32>(indexH + k) * inRow + <usize>first * pixel;
-      const b = s + <usize>load<i32>(indexH + k, 4) * inRow + <usize>first * pixel;
-      blend2(tmp, a, b, load<f32>(weightH + k), load<f32>(weightH + k, 4), (last - first + 1) * channels);
-      const row = d + <usize>o * outRow;
-      for (let x = xs, end = xs + n; x < end;) {
-        if (x >= runFrom && x + 1 < min(end, runTo) && ((x - runFrom) & 1) == 0) {
-          const src = v + <usize>(x0 + ((x - runFrom) >> 1)) * pixel;
-          const out = row + <usize>x * pixel;
-          let c: usize = 0;
-          for (; c < <usize>vectors << 2; c += 16) {
-            const B1 = f32x4.mul(w, v128.load(src + pixel + c));
-            v128.store(out + c, f32x4.add(f32x4.mul(u, v128.load(src + c)), B1));
-            v128.store(out + pixel + c, f32x4.add(B1, f32x4.mul(u, v128.load(src + (pixel << 1) + c))));
-          }
-          if (vectors < channels) {
-            blendSlice(out + c, v + c, pixel, 2, -1, indexW + (<usize>x << 3), weightW + (<usize>x << 3), channels - vectors);
-            blendSlice(out + pixel + c, v + c, pixel, 2, -1, indexW + (<usize>(x + 1) << 3), weightW + (<usize>(x + 1) << 3), channels - vectors);
-          }
-          x += 2;
-        } else {
-          blendSlice(row + <usize>x * pixel, v, pixel, 2, -1, indexW + (<usize>x << 3), weightW + (<usize>x << 3), channels);
-          x++;
+  for (let o = 0; o < outH; o++) {
+    const k = <usize>(o << 1) << 2;
+    const rowA = s + <usize>load<i32>(indexH + k) * inRow;
+    const rowB = s + <usize>load<i32>(indexH + k, 4) * inRow;
+    const h0 = load<f32>(weightH + k), h1 = load<f32>(weightH + k, 4);
+    const row = d + <usize>o * outRow;
+    for (let xs = 0; xs < outW; xs += strip) {
+      const n = min(strip, outW - xs);
+      const first = load<i32>(indexW + (<usize>xs << 3));
+      const last = load<i32>(indexW + (<usize>(xs + n - 1) << 3), 4);
+      // Indices are absolute: address tmp as if it started at input pixel 0 (wrapping arithmetic).
+      const v = tmp - <usize>first * pixel;
+      blend2(tmp, rowA + <usize>first * pixel, rowB + <usize>first * pixel, h0, h1, (last - first + 1) * channels);
+      // The strip's whole pairs of the run, [pairFrom, pairTo); the pixels around them one by one.
+      const end = xs + n;
+      const pairFrom = max(xs, runFrom) + ((max(xs, runFrom) - runFrom) & 1);
+      const pairTo = pairFrom + (max(0, min(end, runTo) - pairFrom) & ~1);
+      for (let x = xs; x < end; x++) {
+        if (x == pairFrom && pairTo > pairFrom) x = pairTo;
+        if (x >= end) break;
+        blendSlice(row + <usize>x * pixel, v, pixel, 2, -1, indexW + (<usize>x << 3), weightW + (<usize>x << 3), channels);
+      }
+      let src = v + <usize>(x0 + ((pairFrom - runFrom) >> 1)) * pixel;
+      let out = row + <usize>pairFrom * pixel;
+      const bytes = <usize>vectors << 2;
+      for (let x = pairFrom; x < pairTo; x += 2, src += pixel, out += pixel << 1) {
+        for (let c: usize = 0; c < bytes; c += 16) {
+          const B1 = f32x4.mul(w, v128.load(src + pixel + c));
+          v128.store(out + c, f32x4.add(f32x4.mul(u, v128.load(src + c)), B1));
+          v128.store(out + pixel + c, f32x4.add(B1, f32x4.mul(u, v128.load(src + (pixel << 1) + c))));
+        }
+        if (vectors < channels) {
+          blendSlice(out + bytes, v + bytes, pixel, 2, -1, indexW + (<usize>x << 3), weightW + (<usize>x << 3), channels - vectors);
+          blendSlice(out + pixel + bytes, v + bytes, pixel, 2, -1, indexW + (<usize>(x + 1) << 3), weightW + (<usize>(x + 1) << 3), channels - vectors);
         }
       }
     }

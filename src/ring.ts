@@ -16,3 +16,12 @@ const STRIP_FLOATS = 2048;
 export function stripPixels(outW: number, channels: number): number {
   return channels <= 1 ? outW : Math.min(outW, Math.max(1, Math.floor(STRIP_FLOATS / channels)));
 }
+
+/**
+ * Floats of a 2-D pass's ring: its slots of strips, and for channels last at least one input row
+ * (bilinear 2x blends a whole input row there first: assembly/interpolate.ts pixelsFirst2x).
+ */
+export function ringFloats2d(taps: number, inW: number, outW: number, channels: number): number {
+  const slots = ringSlots(taps) * stripPixels(outW, channels) * channels;
+  return channels > 1 ? Math.max(slots, inW * channels) : slots;
+}

@@ -178,6 +178,10 @@ for (const [backend, setup] of backends) {
       const counted = { data, get dims() { reads++; return [1, 1, 3, 4]; } };
       ops.resize(counted, { scales: [1, 1, 2, 2] });
       expect(reads).toBe(1);
+      // Every operation's tensors (float32 ones: conv, shuffle) take dims too.
+      const shuffled = ops.pixelShuffle({ data: Float32Array.from({ length: 16 }, (_, i) => i), dims: [1, 4, 2, 2] } as never, 2);
+      expect(shuffled.shape).toEqual([1, 1, 4, 4]);
+      expect(Array.from(shuffled.data.slice(0, 4))).toEqual([0, 4, 1, 5]);
     });
   });
 }

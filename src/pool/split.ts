@@ -10,7 +10,7 @@
 import { CHANNEL_BLOCK, PHASE, PHASE_FIELDS } from '../conv/phases.js';
 import { NARROW_BYTES } from '../dtype.js';
 import { call, type KernelArgs, type KernelCall } from '../kernels.js';
-import { ringSlots, stripPixels } from '../ring.js';
+import { ringFloats2d, ringSlots, stripPixels } from '../ring.js';
 import type { Layout } from '../wasm/module.js';
 
 /** Contiguous ranges [start, end) splitting `units` into at most `parts` near-equal pieces. */
@@ -197,9 +197,10 @@ function splitRows2d(a: KernelArgs<'separable2d'>, workers: number, perWorker: n
   const outRow = outW * channels * 4;
   const slots = ringSlots(tapsH);
   const ringRow = stripPixels(outW, channels) * channels;
-  const chunks = chunkCount(planes * outH, workers, perWorker, 8 * tapsH, slots * (ringRow + 1) * 4);
+  const ringFloats = ringFloats2d(tapsH, inW, outW, channels);
+  const chunks = chunkCount(planes * outH, workers, perWorker, 8 * tapsH, (ringFloats + slots) * 4);
   return ranges(planes * outH, chunks).map(([u0, u1]) => {
-    const { ring, tags: ringRows } = layout.rowRing(tapsH, ringRow);
+    const { ring, tags: ringRows } = layout.rowRing(tapsH, ringRow, ringFloats);
     layout.f32(16); // a cache line between chunks: workers running neighbours do not share one
     const calls: KernelCall[] = [];
     planeRows(u0, u1, outH, (p, o0, rows, count) => {

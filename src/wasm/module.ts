@@ -186,9 +186,9 @@ export class Layout {
    * The row cache of the 2-D kernels (see src/ring.ts): ringSlots(taps) rows of `rowFloats`
    * floats, and an i32 tag a slot (the source row it holds).
    */
-  rowRing(taps: number, rowFloats: number): { ring: number; tags: number } {
+  rowRing(taps: number, rowFloats: number, minFloats = 0): { ring: number; tags: number } {
     const slots = ringSlots(taps);
-    return { ring: this.f32(slots * rowFloats), tags: this.i32(new Int32Array(slots)) };
+    return { ring: this.f32(Math.max(slots * rowFloats, minFloats)), tags: this.i32(new Int32Array(slots)) };
   }
 
   /** Grows memory if needed, then copies the inputs in; writes nothing when past the limit. */

@@ -4,7 +4,7 @@
 
 import { call, type KernelCall } from '../kernels.js';
 import type { ResizeInputs, ResizePlan } from '../resize.js';
-import { stripPixels } from '../ring.js';
+import { ringFloats2d, stripPixels } from '../ring.js';
 import type { Layout } from './module.js';
 import type { Staged } from './staged.js';
 
@@ -19,7 +19,8 @@ export function stageResize(layout: Layout, plan: ResizePlan, { input }: ResizeI
     // a channels-last tensor: interpolate's 2-D kernel, which keeps resampled rows in a ring
     // instead of a whole intermediate (and which the pool splits by rows).
     const dst = target >= 0 ? target : layout.f32(outputLength);
-    const { ring, tags: ringRows } = layout.rowRing(h.table.taps, stripPixels(w.table.outSize, w.inner) * w.inner);
+    const { ring, tags: ringRows } = layout.rowRing(h.table.taps, stripPixels(w.table.outSize, w.inner) * w.inner,
+      ringFloats2d(h.table.taps, w.table.inSize, w.table.outSize, w.inner));
     const calls: KernelCall[] = [call('separable2d', { src, dst, ring, ringRows, planes: h.outer,
       inH: h.table.inSize, inW: w.table.inSize, outH: h.table.outSize, outW: w.table.outSize,
       tapsW: w.table.taps, indexW: layout.i32(w.table.index), weightW: layout.f32(w.table.weight.length, w.table.weight),
