@@ -150,6 +150,11 @@ function checkImage(image: unknown): Required<ImageInput> {
   return { data, width, height, channels };
 }
 
+/** A side given a scale: floor(side * scale), or OpenCV's fx/fy rounding (half to even). */
+export function scaledSide(side: number, scale: number, convention: ImageConvention = 'pytorch'): number {
+  return convention === 'opencv' ? roundHalfEven(side * scale) : Math.floor(side * scale);
+}
+
 /**
  * The output size, and the scale that drives the coordinates (only when `scale` is given).
  * `scale` gives floor(side * scale), except with 'opencv', whose fx / fy give round(side * scale),
@@ -174,9 +179,8 @@ function targetSize(target: unknown, width: number, height: number, convention: 
       throw new RangeError(pair ? `resizeImage: target.scale must be finite numbers > 0, but got [${scaleY}, ${scaleX}]`
         : `resizeImage: target.scale must be a finite number > 0, but got ${scaleX}`);
     }
-    const side = convention === 'opencv' ? roundHalfEven : Math.floor;
-    const outWidth = side(width * scaleX);
-    const outHeight = side(height * scaleY);
+    const outWidth = scaledSide(width, scaleX, convention);
+    const outHeight = scaledSide(height, scaleY, convention);
     if (outWidth < 1 || outHeight < 1) {
       throw new RangeError(`resizeImage: target.scale ${pair ? `[${scaleY}, ${scaleX}]` : scaleX} gives an output of ${outWidth} x ${outHeight}; sizes should be greater than 0`);
     }

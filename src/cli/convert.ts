@@ -49,7 +49,7 @@ type Resize = typeof resizeImage;
 export async function convertImage(r: ConvertRequest, resize: Resize, strips?: StripEncoder): Promise<ConvertResult> {
   const header = inspectImage(r.format, r.bytes, r.name, r.maxPixels);
   const { width, height } = uprightSize(header);
-  const plan = planFit(width, height, r.target, r.fit);
+  const plan = planFit(width, height, r.target, r.fit, r.resize.convention);
   if (plan.resizedWidth < 1 || plan.resizedHeight < 1) {
     throw new ImageFileError(`${r.name}: ${width} x ${height} resized to ${plan.resizedWidth} x ${plan.resizedHeight} is empty`);
   }

@@ -52,7 +52,7 @@ async function streamPng(job: Job, options: CliOptions, resize: Resize, temporar
   const reader = await openPng(job.input, options.maxPixels);
   try {
     const { width, height, interlace, mayHaveAlpha } = reader.info;
-    const fit = planFit(width, height, options.target, options.fit);
+    const fit = planFit(width, height, options.target, options.fit, options.resize.convention);
     const { width: outWidth, height: outHeight } = fit;
     checkPixels(outWidth, outHeight, options.maxPixels, `${job.input}: the output `);
     if (interlace || !onlyResizes(fit) || Math.max(width * height, outWidth * outHeight) < STREAM_PIXELS) return undefined;
