@@ -101,6 +101,21 @@ export interface ConvPlan {
   dilation: [number, number, number];
 }
 
+/**
+ * A plan's geometry per axis as named scalars (the direct scatter's arguments), read by the
+ * kernel call's staging and the plain-JS loop alike.
+ */
+export function scatterGeometry(plan: ConvPlan): Record<'inD' | 'inH' | 'inW' | 'outD' | 'outH' | 'outW' | 'kD' | 'kH' | 'kW' |
+  'sD' | 'sH' | 'sW' | 'pD' | 'pH' | 'pW' | 'dD' | 'dH' | 'dW', number> {
+  const [inD, inH, inW] = plan.inDHW;
+  const [outD, outH, outW] = plan.outDHW;
+  const [kD, kH, kW] = plan.kernel;
+  const [sD, sH, sW] = plan.stride;
+  const [pD, pH, pW] = plan.padding;
+  const [dD, dH, dW] = plan.dilation;
+  return { inD, inH, inW, outD, outH, outW, kD, kH, kW, sD, sH, sW, pD, pH, pW, dD, dH, dW };
+}
+
 // ---- per-axis phases ----
 
 interface AxisPhase {

@@ -5,7 +5,7 @@
 
 const f32 = Math.fround;
 
-import { blockEnd, CHANNEL_BLOCK, PHASE, PHASE_FIELDS, type ConvPlan } from '../conv/phases.js';
+import { blockEnd, CHANNEL_BLOCK, PHASE, PHASE_FIELDS, scatterGeometry, type ConvPlan } from '../conv/phases.js';
 import { needsScatter, type ConvInputs } from '../conv/plan.js';
 
 /** The zero-padded (and for strided convolution, phase-split) copy of the input. */
@@ -246,12 +246,7 @@ export function convPhases(plan: ConvPlan, x: Float32Array, packed: Float32Array
 export function scatterTransposed(plan: ConvPlan, input: Float32Array, weight: Float32Array,
                                   bias: Float32Array | undefined, output: Float32Array): void {
   const { batch, groups, groupIn, groupOut } = plan;
-  const [inD, inH, inW] = plan.inDHW;
-  const [outD, outH, outW] = plan.outDHW;
-  const [kD, kH, kW] = plan.kernel;
-  const [sD, sH, sW] = plan.stride;
-  const [pD, pH, pW] = plan.padding;
-  const [dD, dH, dW] = plan.dilation;
+  const { inD, inH, inW, outD, outH, outW, kD, kH, kW, sD, sH, sW, pD, pH, pW, dD, dH, dW } = scatterGeometry(plan);
   const inPlane = inD * inH * inW;
   const outPlane = outD * outH * outW;
   const kCount = kD * kH * kW;

@@ -16,54 +16,11 @@ import { ABORT_GRACE_MS, type CallControl } from './call.js';
 import { kernelFailure, KernelErrors } from './kernel-errors.js';
 import { chunksPerWorker, DEFAULT_SIZING, type Sizing, threadsFor } from './sizing.js';
 import { claimOrder, splitCall, workOf } from './split.js';
+import { inputArrays, overlap, type Flight, type PlacedJob, type Region } from './flights.js';
 import type { WorkerHandle } from './workers.js';
 import type { KernelCall } from '../kernels.js';
 
 export type WaitAsync = (array: Int32Array, index: number, value: number) => { async: boolean; value: Promise<string> | string };
-
-/** The bytes of one array: in the pool's memory (buffer: the Memory) or in a JS buffer. */
-interface Region {
-  buffer: unknown;
-  start: number;
-  end: number;
-}
-
-function overlap(a: Region[], b: Region[]): boolean {
-  return a.some((x) => b.some((y) => x.buffer === y.buffer && x.start < y.end && y.start < x.end));
-}
-
-/** A call whose kernels the workers run (or will): its scratch memory and the arrays it uses. */
-interface Flight {
-  start: number;
-  end: number;
-  /** Its job queue's address (shared-memory jobs), which fail() wakes the wait on. */
-  queue: number | undefined;
-  reads: Region[];
-  writes: Region[];
-  /** Resolves once the call has resolved or rejected and released its memory. */
-  settled: Promise<void>;
-}
-
-/**
- * A staged call: where its output lands and its memory; through shared memory, the queue of all
- * its kernel calls and how many workers it goes to; else its preparatory calls (run here) and
- * the last call's chunks (one message each). A small call has no queue and no chunks: all its
- * calls are `prep`, run here.
- */
-interface PlacedJob {
-  dst: number;
-  /** `first`: the first of the `workers` workers it goes to (the others follow it, cyclically). */
-  queue: { ptr: number; length: number; workers: number; first: number } | undefined;
-  prep: KernelCall[];
-  chunks: KernelCall[][];
-  start: number;
-  end: number;
-}
-
-/** The arrays a job reads (its inputs' typed arrays). */
-function inputArrays(job: Job): ArrayBufferView[] {
-  return Object.values(job.inputs as Record<string, unknown>).filter((v): v is ArrayBufferView => ArrayBuffer.isView(v));
-}
 
 export class Scheduler implements AsyncExecutor {
   /** The last call's staging (calls are staged one at a time, in call order). */

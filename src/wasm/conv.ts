@@ -4,7 +4,7 @@
 
 import type { ConvInputs } from '../conv/plan.js';
 import { needsScatter } from '../conv/plan.js';
-import { X_SLACK, type ConvPlan } from '../conv/phases.js';
+import { scatterGeometry, X_SLACK, type ConvPlan } from '../conv/phases.js';
 import { call } from '../kernels.js';
 import type { Layout } from './module.js';
 import type { Staged } from './staged.js';
@@ -48,15 +48,9 @@ function stageScatter(layout: Layout, plan: ConvPlan, { input, weight, bias }: C
   const w = layout.f32(weight.length, weight);
   const b = layout.f32(groups * groupOut, bias ?? new Float32Array(groups * groupOut));
   const out = target >= 0 ? target : layout.f32(outputLength);
-  const [inD, inH, inW] = plan.inDHW;
-  const [outD, outH, outW] = plan.outDHW;
-  const [kD, kH, kW] = plan.kernel;
-  const [sD, sH, sW] = plan.stride;
-  const [pD, pH, pW] = plan.padding;
-  const [dD, dH, dW] = plan.dilation;
   return {
     dst: out,
     calls: [call('convTransposeScatter', { x, w, bias: b, out, batch: plan.batch, groups, groupIn: plan.groupIn, groupOut,
-      inD, inH, inW, outD, outH, outW, kD, kH, kW, sD, sH, sW, pD, pH, pW, dD, dH, dW })],
+      ...scatterGeometry(plan) })],
   };
 }
