@@ -26,6 +26,13 @@ function photo(width: number, height: number, channels: 1 | 2 | 3 | 4 = 4, seed 
   return { data, width, height, channels };
 }
 
+/** The same image with its bytes at an odd offset of a larger buffer. */
+function unaligned(image: ImageInput): ImageInput {
+  const data = new Uint8ClampedArray(image.data.length + 1).subarray(1);
+  data.set(image.data);
+  return { ...image, data };
+}
+
 function luma(r: number, g: number, b: number): number {
   return (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
 }
@@ -128,6 +135,7 @@ cases.push(
   ['opencv default mode (linear), scale 0.75 (rounded)', photo(37, 21, 3, 31), { convention: 'opencv', scale: 0.75, layout: 'nhwc' }],
   ['opencv cubic, cover of a tall image (rows cropped), top-left', photo(30, 70, 4, 33), { convention: 'opencv', mode: 'cubic', size: [24, 24], fit: 'cover', align: 'top-left' }],
   ['pillow bilinear, cover of a tall image (rows cropped), centred', photo(29, 71, 3, 34), { convention: 'pillow', mode: 'bilinear', size: [24, 24], fit: 'cover', channels: 'bgr' }],
+  ['opencv linear, RGBA bytes not 4-aligned in their buffer', unaligned(photo(23, 17, 4, 35)), { convention: 'opencv', size: [20, 30] }],
   ['pillow, several hundred rows (whole-image scratch)', photo(300, 200, 4, 32), { convention: 'pillow', mode: 'lanczos', size: [256, 256], fit: 'contain' }],
 );
 

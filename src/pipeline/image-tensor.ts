@@ -105,6 +105,7 @@ const OPTION_NAMES = ['size', 'scale', 'fit', 'padValue', 'align', 'convention',
 /** Bytes of a band of resized rows: small enough to stay in L2 while normalised. */
 const BAND_BYTES = 96 * 1024;
 const f32 = Math.fround;
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], name: string, fallback: T): T {
   if (value === undefined) return fallback;
@@ -256,11 +257,26 @@ export function prepareImageToTensor(imageArg: ImageInput, optionsArg: ImageToTe
 
 /** Interleaved pixels with `channels` (2 or 4) less their last (alpha) channel. */
 function withoutAlpha(data: Uint8Array | Uint8ClampedArray, channels: number): Uint8ClampedArray {
-  const kept = channels - 1;
-  const out = new Uint8ClampedArray((data.length / channels) * kept);
-  for (let p = 0, q = 0; p < data.length; p += channels, q += kept) {
-    for (let c = 0; c < kept; c++) out[q + c] = data[p + c];
+  const out = new Uint8ClampedArray((data.length / channels) * (channels - 1));
+  if (channels === 2) {
+    for (let p = 0; p < data.length; p += 2) out[p >> 1] = data[p];
+    return out;
   }
+  let p = 0, q = 0;
+  if (LITTLE_ENDIAN && data.byteOffset % 4 === 0) {
+    // Four RGBA words to three RGB words at a time: a byte loop is several times slower.
+    const words = new Uint32Array(data.buffer, data.byteOffset, data.length >> 2);
+    const packed = new Uint32Array(out.buffer, 0, out.length >> 2);
+    for (let w = 0; w + 4 <= words.length; w += 4, q += 3) {
+      const w0 = words[w], w1 = words[w + 1], w2 = words[w + 2], w3 = words[w + 3];
+      packed[q] = (w0 & 0xffffff) | (w1 << 24);
+      packed[q + 1] = ((w1 >>> 8) & 0xffff) | (w2 << 16);
+      packed[q + 2] = ((w2 >>> 16) & 0xff) | (w3 << 8);
+    }
+    p = (q / 3) * 16;
+    q *= 4;
+  }
+  for (; p < data.length; p += 4, q += 3) { out[q] = data[p]; out[q + 1] = data[p + 1]; out[q + 2] = data[p + 2]; }
   return out;
 }
 
