@@ -26,14 +26,35 @@ function photo(width: number, height: number, channels: 1 | 2 | 3 | 4 = 4, seed 
   return { data, width, height, channels };
 }
 
+/** The same image with its bytes at an odd offset of a larger buffer. */
+function unaligned(image: ImageInput): ImageInput {
+  const data = new Uint8ClampedArray(image.data.length + 1).subarray(1);
+  data.set(image.data);
+  return { ...image, data };
+}
+
 function luma(r: number, g: number, b: number): number {
   return (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
 }
 
-/** The composition: resizeImage to the inner size, placed by `fit`/`align`, normalised as numpy float32. */
-function composed(ops: Operations, image: ImageInput, o: ImageToTensorOptions): Tensor {
+/** The image less its alpha channel (Pillow's convert('RGB') / convert('L') of LA). */
+function dropAlpha(image: ImageInput): ImageInput {
   const C = image.channels ?? 4;
-  const [H, W] = o.size ?? [Math.floor(image.height * o.scale!), Math.floor(image.width * o.scale!)];
+  if (C % 2 === 1) return image;
+  const data = image.data.filter((_, i) => i % C !== C - 1);
+  return { ...image, data, channels: C === 4 ? 3 : 1 };
+}
+
+/**
+ * The composition: resizeImage to the inner size (alpha dropped first, or, for 'pytorch', never
+ * premultiplied: the same bytes), placed by `fit`/`align`, normalised as numpy float32.
+ */
+function composed(ops: Operations, original: ImageInput, o: ImageToTensorOptions): Tensor {
+  const pytorch = (o.convention ?? 'pytorch') === 'pytorch';
+  const image = pytorch ? original : dropAlpha(original);
+  const C = image.channels ?? 4;
+  const side = (n: number) => (o.convention === 'opencv' ? Math.round(n * o.scale!) : Math.floor(n * o.scale!)); // no .5 ties below
+  const [H, W] = o.size ?? [side(image.height), side(image.width)];
   let innerH = H, innerW = W;
   if (o.fit === 'contain' || o.fit === 'cover') {
     const r = (o.fit === 'contain' ? Math.min : Math.max)(H / image.height, W / image.width);
@@ -44,7 +65,9 @@ function composed(ops: Operations, image: ImageInput, o: ImageToTensorOptions): 
   const top = centred ? Math.floor((H - innerH) / 2) : 0;
   const left = centred ? Math.floor((W - innerW) / 2) : 0;
   const target = o.scale !== undefined ? { scale: o.scale } : { width: innerW, height: innerH };
-  const resized = ops.resizeImage(image, target, { mode: o.mode, antialias: o.antialias, ...(C % 2 === 0 ? { premultiplyAlpha: false } : {}) });
+  const resized = ops.resizeImage(image, target, {
+    convention: o.convention, mode: o.mode, antialias: o.antialias, ...(C % 2 === 0 ? { premultiplyAlpha: false } : {}),
+  });
   const channels = o.channels ?? 'rgb';
   const O = channels === 'gray' ? 1 : 3;
   const list = (v: number | number[] | undefined, d: number) => (v === undefined ? new Array(O).fill(d) : typeof v === 'number' ? new Array(O).fill(v) : v);
@@ -86,6 +109,35 @@ const cases: Array<[string, ImageInput, ImageToTensorOptions]> = [
   ['scale 0.5 (fill)', photo(64, 48, 3, 7), { scale: 0.5, layout: 'nhwc' }],
   ['large enough for several bands', photo(400, 260, 4, 8), { size: [300, 300], fit: 'contain', padValue: [1, 2, 3] }],
 ];
+
+// Pillow's and OpenCV's modes (exact plans): every fit, rgb/bgr/gray, nchw/nhwc, 1-4 input
+// channels, up and down, rotated through so each mode meets several of each.
+const CONVENTION_CASES: Array<[ImageToTensorOptions['convention'], ImageToTensorOptions['mode']]> = [
+  ['pillow', 'bicubic'], ['pillow', 'bilinear'], ['pillow', 'lanczos'], ['opencv', 'linear'], ['opencv', 'area'], ['opencv', 'cubic'],
+];
+const FITS = ['fill', 'contain', 'cover'] as const;
+const CHANNELS = ['rgb', 'bgr', 'gray'] as const;
+let seed = 10;
+for (const [convention, mode] of CONVENTION_CASES) {
+  for (const [f, fit] of FITS.entries()) {
+    const k = seed++;
+    const channels = CHANNELS[k % 3];
+    const layout = k % 2 === 0 ? 'nchw' : 'nhwc';
+    const inputChannels = ([4, 3, 1, 2] as const)[k % 4];
+    const down = f !== 1;
+    const image = down ? photo(71 + k, 45 + (k % 5), inputChannels, k) : photo(19 + (k % 4), 13, inputChannels, k);
+    cases.push([`${convention} ${mode}, ${fit}, ${channels}, ${layout}, ${inputChannels} channels, ${down ? 'down' : 'up'}`, image,
+      { convention, mode, fit, channels, layout, size: down ? [32, 27] : [40, 44], padValue: 114, ...(k % 3 === 0 ? IMAGENET : {}) }]);
+  }
+}
+cases.push(
+  ['pillow default mode (bicubic), scale 0.5', photo(64, 48, 4, 30), { convention: 'pillow', scale: 0.5 }],
+  ['opencv default mode (linear), scale 0.75 (rounded)', photo(37, 21, 3, 31), { convention: 'opencv', scale: 0.75, layout: 'nhwc' }],
+  ['opencv cubic, cover of a tall image (rows cropped), top-left', photo(30, 70, 4, 33), { convention: 'opencv', mode: 'cubic', size: [24, 24], fit: 'cover', align: 'top-left' }],
+  ['pillow bilinear, cover of a tall image (rows cropped), centred', photo(29, 71, 3, 34), { convention: 'pillow', mode: 'bilinear', size: [24, 24], fit: 'cover', channels: 'bgr' }],
+  ['opencv linear, RGBA bytes not 4-aligned in their buffer', unaligned(photo(23, 17, 4, 35)), { convention: 'opencv', size: [20, 30] }],
+  ['pillow, several hundred rows (whole-image scratch)', photo(300, 200, 4, 32), { convention: 'pillow', mode: 'lanczos', size: [256, 256], fit: 'contain' }],
+);
 
 const backends = ownBuilds();
 const [[, simd], [, scalar]] = backends;
@@ -150,7 +202,9 @@ describe('refusals, before any work', () => {
     ['std 0', { size: [4, 4], std: [1, 0, 1] }, RangeError, /std must not hold 0/],
     ['out of the wrong shape', { size: [4, 4], out: { data: new Float32Array(48), shape: [1, 4, 4, 3] } }, RangeError, /out has shape/],
     ['out of the wrong type', { size: [4, 4], out: { data: new Float64Array(48), shape: [1, 3, 4, 4] } }, TypeError, /Float32Array/],
-    ['convention not yet wired', { size: [4, 4], convention: 'pillow' }, Error, /not yet/],
+    ['unknown convention', { size: [4, 4], convention: 'sharp' }, RangeError, /^imageToTensor: unknown convention 'sharp'/],
+    ['antialias with pillow', { size: [4, 4], convention: 'pillow', antialias: true }, Error, /antialias applies to convention 'pytorch' only/],
+    ['a mode of another convention', { size: [4, 4], convention: 'opencv', mode: 'bicubic' }, RangeError, /unknown mode 'bicubic' for convention 'opencv'/],
     ['fit contain with scale', { scale: 2, fit: 'contain' }, Error, /needs size/],
     ['size and scale', { size: [4, 4], scale: 2 }, Error, /not both/],
     ['unknown channels', { size: [4, 4], channels: 'rgba' }, RangeError, /channels must be one of/],
@@ -168,7 +222,7 @@ describe('refusals, before any work', () => {
 describe('in the pool (dist/)', () => {
   const pool = poolForTests();
 
-  it.each(cases.slice(0, 4).concat(cases.slice(-1)))('as the synchronous call: %s', async (_name, image, options) => {
+  it.each(cases.slice(0, 4).concat(cases.slice(10, 11), cases.filter(([, , o]) => o.convention !== undefined).filter((_, i) => i % 4 === 0)))('as the synchronous call: %s', async (_name, image, options) => {
     const result = await pool().imageToTensor(image, options as never);
     const expected = composed(dist as unknown as Operations, image, options);
     expect(differingBits(result.tensor.data, expected.data)).toBe(0);

@@ -1,7 +1,9 @@
 // Plain-JS imageToTensor: resizeImage's JS loops band by band (a sliced plan) into a small byte
-// buffer, each band normalised into the tensor at once, as the WebAssembly kernels do.
+// buffer, each band normalised into the tensor at once, as the WebAssembly kernels do; an exact
+// plan (Pillow, OpenCV) resized whole first, then normalised.
 
 import { bandPlan, paddingRows, type ImageTensorInputs, type ImageTensorPlan } from '../pipeline/image-tensor.js';
+import { resizeExact } from './image-exact.js';
 import { runResizeImage } from './image.js';
 
 /** Pillow's convert('L'): ITU-R 601-2 luma in 16-bit fixed point. */
@@ -38,10 +40,16 @@ export function runImageToTensor(plan: ImageTensorPlan, inputs: ImageTensorInput
   const { resize, rowStart, rowEnd, colStart, colEnd, top, left, band } = plan;
   const bytes = new Uint8ClampedArray(band * resize.outWidth * resize.channels);
   for (const [y, count] of paddingRows(plan)) normaliseRows(plan, bytes, y, count, plan.width, 0, output);
+  if (resize.kind === 'exact') {
+    const stride = resize.outWidth * resize.channels;
+    resizeExact(resize, inputs.input, bytes);
+    normaliseRows(plan, bytes.subarray(rowStart * stride), top + rowStart, rowEnd - rowStart, left + colStart, colEnd - colStart, output);
+    return;
+  }
   for (let y0 = rowStart; y0 < rowEnd; y0 += band) {
     const n = Math.min(band, rowEnd - y0);
     const part = bytes.subarray(0, n * resize.outWidth * resize.channels);
-    runResizeImage({ ...resize, ...bandPlan(resize, y0, y0 + n) }, inputs, part);
+    runResizeImage(bandPlan(resize, y0, y0 + n), inputs, part);
     normaliseRows(plan, part, top + y0, n, left + colStart, colEnd - colStart, output);
   }
 }

@@ -1,17 +1,20 @@
-// imageToTensor: 8-bit pixels to a model's float32 input in one pass. The resize is resizeImage's
-// plan (src/image.ts, the 'pytorch' convention); its kernel writes a band of rows at a time into a
-// small scratch, which normaliseRows turns into tensor rows at once (both backends), so no
-// resized image exists at the target size.
+// imageToTensor: 8-bit pixels to a model's float32 input. The resize is resizeImage's plan
+// (src/image.ts). A float plan ('pytorch') writes a band of rows at a time into a small scratch,
+// which normaliseRows turns into tensor rows at once (both backends), so no resized image exists
+// at the target size. An exact plan ('pillow', 'opencv') is resized whole into the scratch first
+// (Pillow's passes read whole-image tables; not one pass), then normalised.
 //
 // Contract: the tensor EQUALS the composition, bit for bit:
-//   bytes = resizeImage(image, inner size, { mode, antialias, premultiplyAlpha: false })
-//   (alpha is dropped, as Hugging Face's convert_rgb does), placed in the tensor (`fit`), then per
+//   bytes = resizeImage(rgb, inner size, { convention, mode, antialias }) where rgb is the image
+//   without its alpha (dropped before resizing, as Hugging Face's convert('RGB') does; for
+//   'pytorch' this is resizeImage(image, ..., { premultiplyAlpha: false }), channels being
+//   independent there), placed in the tensor (`fit`), then per
 //   output channel c, in float32 as numpy does it: x = f32(f32(f32(v * rescale) - mean[c]) / std[c]),
 //   v = the channel's byte, or for 'gray' Pillow's L = (19595 R + 38470 G + 7471 B + 32768) >> 16
 //   of the resized RGB (ITU-R 601-2 luma, as Image.convert('L')); padding is padValue through
 //   the same formula.
 
-import { planResizeImage, type FloatImagePlan, type ImageInput, type ImageMode } from '../image.js';
+import { planResizeImage, scaledSide, type FloatImagePlan, type ImageConvention, type ImageInput, type ImageMode, type ImagePlan } from '../image.js';
 import type { Prepared } from '../ops.js';
 import { checkBoolean, checkOut, product, readOptions, type Tensor } from '../tensor.js';
 
@@ -29,11 +32,14 @@ export interface ImageToTensorOptions {
   padValue?: number | number[];
   /** Where contain/cover place the image: 'center' (default; the odd pixel goes bottom/right) or 'top-left'. */
   align?: 'center' | 'top-left';
-  /** The resize convention; only 'pytorch' (default) for now. */
-  convention?: 'pytorch';
-  /** resizeImage's mode; default 'bilinear'. */
+  /**
+   * The resize convention, as resizeImage's: 'pytorch' (default), 'pillow' (as Hugging Face image
+   * processors resize) or 'opencv'. Alpha is dropped before resizing with any of them.
+   */
+  convention?: ImageConvention;
+  /** The convention's mode (CONVENTION_MODES); default its first ('bilinear', 'bicubic', 'linear'). */
   mode?: ImageMode;
-  /** bilinear and bicubic: antialiased downsampling; default false. */
+  /** 'pytorch' bilinear and bicubic: antialiased downsampling; default false. */
   antialias?: boolean;
   /** Multiplies the bytes first; default 1/255. */
   rescale?: number;
@@ -62,7 +68,8 @@ export interface ImageTensorResult {
 }
 
 export interface ImageTensorPlan {
-  resize: FloatImagePlan;
+  /** Float: run in bands of `band` rows; exact: run whole (rows rowStart..rowEnd) into the scratch. */
+  resize: ImagePlan;
   /** The tensor's height, width, channels and layout. */
   height: number;
   width: number;
@@ -98,6 +105,7 @@ const OPTION_NAMES = ['size', 'scale', 'fit', 'padValue', 'align', 'convention',
 /** Bytes of a band of resized rows: small enough to stay in L2 while normalised. */
 const BAND_BYTES = 96 * 1024;
 const f32 = Math.fround;
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], name: string, fallback: T): T {
   if (value === undefined) return fallback;
@@ -143,10 +151,6 @@ export function prepareImageToTensor(imageArg: ImageInput, optionsArg: ImageToTe
   }
   const image: ImageInput = { data: imageArg.data, width: imageArg.width, height: imageArg.height, channels: imageArg.channels ?? 4 };
   const options = readOptions(optionsArg, OPTION_NAMES, OP, 'with size or scale');
-  const convention = options.convention ?? 'pytorch';
-  if (convention !== 'pytorch') {
-    throw new Error(`${OP}: convention '${String(convention)}' is not yet supported here; only 'pytorch' for now`);
-  }
   const fit = oneOf(options.fit, ['fill', 'contain', 'cover'] as const, 'fit', 'fill');
   const align = oneOf(options.align, ['center', 'top-left'] as const, 'align', 'center');
   const channelsOut = oneOf(options.channels, ['rgb', 'bgr', 'gray'] as const, 'channels', 'rgb');
@@ -171,8 +175,10 @@ export function prepareImageToTensor(imageArg: ImageInput, optionsArg: ImageToTe
     if (fit !== 'fill') throw new Error(`${OP}: fit '${fit}' needs size; scale resizes both sides by the same factor`);
     target = { scale: options.scale };
     if (typeof options.scale !== 'number') throw new TypeError(`${OP}: scale must be a number, but got ${typeof options.scale}`);
-    innerH = height = Math.floor(inH * options.scale);
-    innerW = width = Math.floor(inW * options.scale);
+    // As resizeImage's side for this convention (OpenCV rounds fx / fy half to even).
+    const convention = typeof options.convention === 'string' ? options.convention as ImageConvention : 'pytorch';
+    innerH = height = scaledSide(inH, options.scale, convention);
+    innerW = width = scaledSide(inW, options.scale, convention);
     scale = [options.scale, options.scale];
   } else {
     if (options.size === undefined) throw new Error(`${OP}: options need size ([height, width]) or scale`);
@@ -195,13 +201,21 @@ export function prepareImageToTensor(imageArg: ImageInput, optionsArg: ImageToTe
     target = { width: innerW, height: innerH };
     scale = [innerH / inH, innerW / inW];
   }
-  let resize: FloatImagePlan;
+  let resize: ImagePlan;
   let data: Uint8Array | Uint8ClampedArray;
   try {
     const hasAlpha = image.channels === 2 || image.channels === 4;
-    const planned = planResizeImage(image, target, { mode: options.mode, antialias, ...(hasAlpha ? { premultiplyAlpha: false } : {}) });
-    // The 'pytorch' convention without linear light: always interpolate's float tables.
-    resize = planned.plan as FloatImagePlan;
+    const resizeOptions = { convention: options.convention, mode: options.mode, antialias };
+    const pytorch = (options.convention ?? 'pytorch') === 'pytorch';
+    // 'pytorch' resizes channels independently: alpha is simply not read (no premultiplying).
+    let planned = planResizeImage(image, target, { ...resizeOptions, ...(hasAlpha && pytorch ? { premultiplyAlpha: false } : {}) });
+    if (hasAlpha && !pytorch) {
+      // Pillow premultiplies LA / RGBA and OpenCV's cubic rows depend on the channel count:
+      // drop alpha first (as convert('RGB')), then plan the resize of what is left.
+      const colour = withoutAlpha(planned.data, image.channels!);
+      planned = planResizeImage({ data: colour, width: inW, height: inH, channels: image.channels === 4 ? 3 : 1 }, target, resizeOptions);
+    }
+    resize = planned.plan;
     data = planned.data;
   } catch (error) {
     if (error instanceof Error) error.message = error.message.replace(/^resizeImage/, OP);
@@ -224,7 +238,7 @@ export function prepareImageToTensor(imageArg: ImageInput, optionsArg: ImageToTe
   const out = checkOut(options.out, outputShape, []);
   if (out && out.data.buffer === data.buffer) throw new Error(`${OP}: out must not share memory with image.data`);
   const rowBytes = innerW * resize.channels;
-  const band = Math.max(4, Math.floor(BAND_BYTES / rowBytes));
+  const band = resize.kind === 'exact' ? resize.outHeight : Math.max(4, Math.floor(BAND_BYTES / rowBytes));
   const plan: ImageTensorPlan = {
     resize, height, width, outChannels, nhwc: layout === 'nhwc', top, left, rowStart, rowEnd, colStart, colEnd,
     map, lut, pad, coefficients, band, outputShape, scale,
@@ -239,6 +253,31 @@ export function prepareImageToTensor(imageArg: ImageInput, optionsArg: ImageToTe
       return { output: out ? out.data : tensor.data, result: { tensor, scale: [...scale] as [number, number], padding: { ...padding } } };
     },
   };
+}
+
+/** Interleaved pixels with `channels` (2 or 4) less their last (alpha) channel. */
+function withoutAlpha(data: Uint8Array | Uint8ClampedArray, channels: number): Uint8ClampedArray {
+  const out = new Uint8ClampedArray((data.length / channels) * (channels - 1));
+  if (channels === 2) {
+    for (let p = 0; p < data.length; p += 2) out[p >> 1] = data[p];
+    return out;
+  }
+  let p = 0, q = 0;
+  if (LITTLE_ENDIAN && data.byteOffset % 4 === 0) {
+    // Four RGBA words to three RGB words at a time: a byte loop is several times slower.
+    const words = new Uint32Array(data.buffer, data.byteOffset, data.length >> 2);
+    const packed = new Uint32Array(out.buffer, 0, out.length >> 2);
+    for (let w = 0; w + 4 <= words.length; w += 4, q += 3) {
+      const w0 = words[w], w1 = words[w + 1], w2 = words[w + 2], w3 = words[w + 3];
+      packed[q] = (w0 & 0xffffff) | (w1 << 24);
+      packed[q + 1] = ((w1 >>> 8) & 0xffff) | (w2 << 16);
+      packed[q + 2] = ((w2 >>> 16) & 0xff) | (w3 << 8);
+    }
+    p = (q / 3) * 16;
+    q *= 4;
+  }
+  for (; p < data.length; p += 4, q += 3) { out[q] = data[p]; out[q + 1] = data[p + 1]; out[q + 2] = data[p + 2]; }
+  return out;
 }
 
 /** The resized rows [y0, y1) as a plan of their own (a band): the same tables, sliced. */

@@ -1,6 +1,8 @@
 // WebAssembly imageToTensor: resizeImage's staging (src/wasm/image.ts) lays out the image, its
 // tables and scratch; its kernel call is then run band by band into a small byte buffer (its
-// rows table sliced by named fields), each band followed by normaliseRows into the tensor.
+// rows table sliced by named fields), each band followed by normaliseRows into the tensor. An
+// exact plan (Pillow, OpenCV) runs once over the rows that land in the tensor, into a scratch of
+// the whole resized image, then normaliseRows runs once.
 
 import { call, type KernelCall } from '../kernels.js';
 import { paddingRows, type ImageTensorInputs, type ImageTensorPlan } from '../pipeline/image-tensor.js';
@@ -19,10 +21,12 @@ function resizeBand(c: KernelCall, y0: number, rows: number, dst: number): Kerne
 export function stageImageToTensor(layout: Layout, plan: ImageTensorPlan, inputs: ImageTensorInputs,
                                    outputLength: number, target: number): Staged {
   const { resize, height, width, outChannels, top, left, rowStart, rowEnd, colStart, colEnd, band } = plan;
-  // No output of its own: the bands below go to `bandBytes`.
-  const [resizeCall] = stageResizeImage(layout, resize, inputs, 0).calls;
   const srcStride = resize.outWidth * resize.channels;
-  const bandBytes = layout.bytes(band * srcStride, undefined, 64);
+  // Float: no output of its own, the bands below go to `bandBytes`. Exact: the whole resized image.
+  const exact = resize.kind === 'exact';
+  const staged = stageResizeImage(layout, resize, inputs, exact ? resize.outHeight * srcStride : 0);
+  const [resizeCall] = staged.calls;
+  const bandBytes = exact ? staged.dst : layout.bytes(band * srcStride, undefined, 64);
   const dst = target >= 0 ? target : layout.f32(outputLength);
   const map = layout.i32(plan.map);
   const lut = layout.f32(plan.lut.length, plan.lut);
@@ -33,6 +37,12 @@ export function stageImageToTensor(layout: Layout, plan: ImageTensorPlan, inputs
     left: pixels > 0 ? left + colStart : width, count: pixels, outChannels, map, lut, pad, coefficients, nhwc: plan.nhwc ? 1 : 0,
   });
   const calls: KernelCall[] = paddingRows(plan).map(([y, count]) => rows(bandBytes, y, count, 0));
+  if (resizeCall.kernel === 'resizeExact') {
+    // Its rows address dst absolutely: only the rows the tensor shows are computed.
+    calls.push(call('resizeExact', { ...resizeCall.args, rowStart, rowEnd }),
+      rows(bandBytes + rowStart * srcStride, top + rowStart, rowEnd - rowStart, colEnd - colStart));
+    return { dst, calls };
+  }
   for (let y0 = rowStart; y0 < rowEnd; y0 += band) {
     const n = Math.min(band, rowEnd - y0);
     calls.push(resizeBand(resizeCall, y0, n, bandBytes), rows(bandBytes, top + y0, n, colEnd - colStart));
