@@ -94,6 +94,19 @@ for (const build of ['simd', 'scalar'] as const) {
       residentOut.dispose();
     });
 
+    it('tiles resident tensors on a fresh instance, whose memory grows while it tiles (views taken again)', async () => {
+      const fresh = await up.createOperations({ build, maximumMemory: BUDGET });
+      const x = ramp([1, 2, 300, 330]);
+      const input = fresh.allocTensor(x.shape, x.data);
+      const output = fresh.allocTensor([1, 2, 600, 660]);
+      fresh.interpolate(input, { scaleFactor: 2, mode: 'bicubic', out: output });
+      expectBitIdentical(output.data, whole.interpolate(x, { scaleFactor: 2, mode: 'bicubic' }).data);
+      const plain = fresh.interpolate(input, { scaleFactor: 2, mode: 'bilinear' }); // resident input, JS output
+      expectBitIdentical(plain.data, whole.interpolate(x, { scaleFactor: 2, mode: 'bilinear' }).data);
+      input.dispose();
+      output.dispose();
+    });
+
     it('release() starts a fresh instance when no resident tensor is live, and refuses while one is', async () => {
       const ops = await up.createOperations({ build });
       ops.interpolate(ramp([1, 4, 300, 300]), { scaleFactor: 2, mode: 'bilinear' });

@@ -64,7 +64,38 @@ export function runJob(module: WasmModule, job: Job): void {
     finish(module, job, commit(module, whole));
     return;
   }
-  for (const tile of tiles(job, (t) => reserve(module, t).layout.top <= limit)) finish(module, tile, stageJob(module, tile));
+  const live = liveViews(module, job);
+  for (const tile of tiles(live, (t) => reserve(module, t).layout.top <= limit)) finish(module, tile, stageJob(module, tile));
+}
+
+type View = ArrayBufferView & { length: number };
+
+/**
+ * The job with its arrays that live in this module's memory (resident tensors) taken afresh at
+ * each read: tiles are cut from them one after another, and staging a tile may grow the memory,
+ * which detaches the views taken before (their addresses stay).
+ */
+function liveViews(module: WasmModule, job: Job): Job {
+  const buffer = module.memory.buffer;
+  const again = (v: unknown): (() => unknown) | undefined => {
+    if (!ArrayBuffer.isView(v) || v.buffer !== buffer) return undefined;
+    const { byteOffset, length } = v as View;
+    const View = v.constructor as new (b: ArrayBufferLike, o: number, n: number) => View;
+    return () => new View(module.memory.buffer, byteOffset, length);
+  };
+  const inputs = Object.entries(job.inputs as Record<string, unknown>).map(([k, v]) => [k, v, again(v)] as const);
+  const output = again(job.output);
+  if (!output && inputs.every(([, , take]) => !take)) return job;
+  return {
+    plan: job.plan,
+    backends: job.backends,
+    get inputs() {
+      return Object.fromEntries(inputs.map(([k, v, take]) => [k, take ? take() : v]));
+    },
+    get output() {
+      return (output ? output() : job.output) as OutputArray;
+    },
+  };
 }
 
 /**
