@@ -192,39 +192,51 @@ function separable(plan: SeparablePlan, input: Float32Array, output: Float32Arra
   }
 }
 
+/** Pooling windows; `channels` is the innermost stride (1 for NCHW), each channel summed in window order. */
 function areaPool(plan: AreaPlan, input: Float32Array, output: Float32Array): void {
   const [, inH, inW] = plan.inDHW;
   const [outD, outH, outW] = plan.outDHW;
   const [startD, startH, startW] = plan.start;
   const [endD, endH, endW] = plan.end;
-  const inPlane = plan.inDHW[0] * inH * inW;
-  const sum = new Float32Array(1); // float32 accumulation, as PyTorch's
+  const { channels } = plan;
+  const inPlane = plan.inDHW[0] * inH * inW * channels;
+  const sum = new Float32Array(channels); // float32 accumulation, as PyTorch's
   let out = 0;
   for (let p = 0; p < plan.planes; p++) {
     const plane = p * inPlane;
     for (let od = 0; od < outD; od++) {
       for (let oh = 0; oh < outH; oh++) {
         for (let ow = 0; ow < outW; ow++) {
-          sum[0] = 0;
+          sum.fill(0);
           for (let id = startD[od]; id < endD[od]; id++) {
             for (let ih = startH[oh]; ih < endH[oh]; ih++) {
-              const row = plane + (id * inH + ih) * inW;
-              for (let iw = startW[ow]; iw < endW[ow]; iw++) sum[0] += input[row + iw];
+              const row = plane + (id * inH + ih) * inW * channels;
+              for (let i = row + startW[ow] * channels, end = row + endW[ow] * channels; i < end; i += channels) {
+                for (let c = 0; c < channels; c++) sum[c] += input[i + c];
+              }
             }
           }
-          output[out++] = Math.fround(Math.fround(Math.fround(sum[0] / (endD[od] - startD[od])) / (endH[oh] - startH[oh])) / (endW[ow] - startW[ow]));
+          const kD = endD[od] - startD[od];
+          const kH = endH[oh] - startH[oh];
+          const kW = endW[ow] - startW[ow];
+          for (let c = 0; c < channels; c++) output[out++] = Math.fround(Math.fround(Math.fround(sum[c] / kD) / kH) / kW);
         }
       }
     }
   }
 }
 
+/** The mean of each plane and channel, summed in float64 in pixel order. */
 function planeMean(plan: AreaPlan, input: Float32Array, output: Float32Array): void {
   const planeSize = plan.inDHW[0] * plan.inDHW[1] * plan.inDHW[2];
+  const { channels } = plan;
   for (let p = 0; p < plan.planes; p++) {
-    let sum = 0;
-    for (let i = p * planeSize, end = i + planeSize; i < end; i++) sum += input[i];
-    output[p] = Math.fround(Math.fround(sum) / planeSize);
+    const plane = p * planeSize * channels;
+    for (let c = 0; c < channels; c++) {
+      let sum = 0;
+      for (let i = plane + c, end = plane + planeSize * channels; i < end; i += channels) sum += input[i];
+      output[p * channels + c] = Math.fround(Math.fround(sum) / planeSize);
+    }
   }
 }
 
