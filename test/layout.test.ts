@@ -98,9 +98,17 @@ describe("interpolate layout 'nhwc' on the pool", () => {
   });
   for (const size of [[21, 17], [1, 1]]) {
     it(`splits channels-last area (size ${size}) across workers by batch`, async () => {
-      const x = input([4, 64, 48, 12], 5);
-      const want = toLast(up.interpolate(x, { mode: 'area', size }));
-      expect((await pool.interpolate(toLast(x), { mode: 'area', size, layout: 'nhwc' })).data).toEqual(want.data);
+      // Small: sized, it would run on the calling thread; cut it over every worker (as test/pool-queue.test.ts does).
+      const sizing = (pool as unknown as { sizing: object }).sizing;
+      const saved = { ...sizing };
+      Object.assign(sizing, { inlineWork: 0, workerWork: 0, chunkWork: 0 });
+      try {
+        const x = input([4, 24, 16, 12], 5);
+        const want = toLast(up.interpolate(x, { mode: 'area', size }));
+        expect((await pool.interpolate(toLast(x), { mode: 'area', size, layout: 'nhwc' })).data).toEqual(want.data);
+      } finally {
+        Object.assign(sizing, saved);
+      }
     });
   }
 });
