@@ -77,6 +77,8 @@ export interface AreaPlan extends PlanBase {
    * reduction) instead of the pooling loop, so the kernels sum in float64.
    */
   globalMean: boolean;
+  /** The innermost stride: 1 for NCHW; C channels last, where `planes` is then the batch. */
+  channels: number;
 }
 
 /**
@@ -137,7 +139,7 @@ export function prepareInterpolate(inputArg: Tensor<TensorData>, optionsArg: Int
 /**
  * Validates everything PyTorch checks and builds the plan; throws before any work. Channels-last
  * input is validated and planned as its NCHW permutation (the same refusals and tables), then
- * laid out as axis passes over (N, ...spatial, C).
+ * laid out as axis passes over (N, ...spatial, C), or for `area` pooled with C as the innermost stride.
  */
 export function planInterpolate(input: Tensor<TensorData>, options: Omit<InterpolateOptions, 'out'>): InterpolatePlan {
   const { layout = 'nchw', ...rest } = options;
@@ -148,9 +150,10 @@ export function planInterpolate(input: Tensor<TensorData>, options: Omit<Interpo
   if (layout === 'nchw' || shape.length < 3) return planChannelsFirst(input, rest);
   const last = shape.length - 1;
   const plan = planChannelsFirst({ data: input.data, shape: [shape[0], shape[last], ...shape.slice(1, last)] }, rest);
-  if (plan.kind === 'area') throw new Error("interpolate: mode 'area' with layout 'nhwc' is not supported; permute to NCHW");
   const outSpatial = plan.outputShape.slice(2);
   const outputShape = [shape[0], ...outSpatial, shape[last]];
+  // area pools channels last in place: the same windows, the channels as the innermost stride.
+  if (plan.kind === 'area') return { ...plan, planes: shape[0], channels: shape[last], outputShape };
   const axes = outSpatial.map((_, i) => ({ axis: 1 + i, table: plan.axes[3 - plan.rank + i] }));
   return { kind: 'passes', outputShape, resize: axisPasses(shape, outputShape, axes) };
 }
@@ -237,7 +240,7 @@ function planChannelsFirst(input: Tensor<TensorData>, options: Omit<InterpolateO
       end[a] = Int32Array.from({ length: m }, (_, o) => adaptiveEnd(o, n, m));
     }
     const globalMean = outSpatial.every((n) => n === 1);
-    return { kind: 'area', ...base, start, end, globalMean };
+    return { kind: 'area', ...base, start, end, globalMean, channels: 1 };
   }
 
   const axisTable = (inSize: number, outSize: number, userScale: number | undefined): AxisTable =>

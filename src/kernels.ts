@@ -28,9 +28,9 @@ export const KERNELS = {
   },
   areaPool: {
     src: ptr, dst: ptr, planes: i32, inD: i32, inH: i32, inW: i32, outD: i32, outH: i32, outW: i32,
-    startD: ptr, endD: ptr, startH: ptr, endH: ptr, startW: ptr, endW: ptr,
+    startD: ptr, endD: ptr, startH: ptr, endH: ptr, startW: ptr, endW: ptr, channels: i32,
   },
-  planeMean: { src: ptr, dst: ptr, planes: i32, planeSize: i32 },
+  planeMean: { src: ptr, dst: ptr, planes: i32, planeSize: i32, channels: i32 },
   // assembly/conv.ts
   gatherInput: {
     src: ptr, dst: ptr, planes: i32, inD: i32, inH: i32, inW: i32, eD: i32, eH: i32, eW: i32,

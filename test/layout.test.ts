@@ -38,6 +38,16 @@ const CASES: Array<[string, number[], InterpolateOptions]> = [
   ['nearest 1-D', [2, 5, 10], { mode: 'nearest', size: 4 }],
   ['trilinear 3-D', [1, 4, 3, 5, 4], { mode: 'trilinear', size: [5, 4, 7] }],
   ['nearest 3-D', [2, 3, 3, 4, 5], { mode: 'nearest', scaleFactor: [2, 1, 1.5] }],
+  // area pools channels last in place: 4 channels a SIMD lane group, the rest one at a time.
+  ['area 2-D down, odd sizes', [2, 5, 9, 11], { mode: 'area', size: [4, 5] }],
+  ['area 2-D up', [1, 6, 3, 4], { mode: 'area', size: [7, 9] }],
+  ['area 2-D, 7 channels, overlapping windows', [1, 7, 10, 13], { mode: 'area', size: [3, 6] }],
+  ['area 2-D, 3 channels', [2, 3, 8, 8], { mode: 'area', scaleFactor: 0.5 }],
+  ['area 1-D', [2, 6, 13], { mode: 'area', size: 5 }],
+  ['area 3-D', [1, 5, 6, 7, 9], { mode: 'area', size: [3, 4, 5] }],
+  ['area global mean 2-D', [2, 9, 5, 7], { mode: 'area', size: 1 }],
+  ['area global mean 1-D', [1, 3, 10], { mode: 'area', size: 1 }],
+  ['area global mean 3-D', [1, 6, 3, 4, 5], { mode: 'area', size: [1, 1, 1] }],
 ];
 
 const backends: Array<[string, () => Promise<Operations>]> = [
@@ -56,7 +66,8 @@ for (const [name, setup] of backends) {
         const want = toLast(ops.interpolate(x, options));
         const got = ops.interpolate(toLast(x), { ...options, layout: 'nhwc' });
         expect(got.shape).toEqual(want.shape);
-        if (name !== 'js') expect(got.data).toEqual(want.data);
+        // area sums each channel in the same order either way: exact on every backend.
+        if (name !== 'js' || options.mode === 'area') expect(got.data).toEqual(want.data);
         else expect(want.data.every((w, i) => Math.abs(got.data[i] - w) <= 1e-6 * Math.max(1, Math.abs(w)))).toBe(true);
       });
     }
@@ -85,14 +96,40 @@ describe("interpolate layout 'nhwc' on the pool", () => {
     const want = up.interpolate(x, { mode: 'bilinear', scaleFactor: 2, layout: 'nhwc' });
     expect((await pool.interpolate(x, { mode: 'bilinear', scaleFactor: 2, layout: 'nhwc' })).data).toEqual(want.data);
   });
+  for (const size of [[21, 17], [1, 1]]) {
+    it(`splits channels-last area (size ${size}) across workers by batch`, async () => {
+      // Small: sized, it would run on the calling thread; cut it over every worker (as test/pool-queue.test.ts does).
+      const sizing = (pool as unknown as { sizing: object }).sizing;
+      const saved = { ...sizing };
+      Object.assign(sizing, { inlineWork: 0, workerWork: 0, chunkWork: 0 });
+      try {
+        const x = input([4, 24, 16, 12], 5);
+        const want = toLast(up.interpolate(x, { mode: 'area', size }));
+        expect((await pool.interpolate(toLast(x), { mode: 'area', size, layout: 'nhwc' })).data).toEqual(want.data);
+      } finally {
+        Object.assign(sizing, saved);
+      }
+    });
+  }
+});
+
+describe("interpolate layout 'nhwc', area under a memory budget (tiles)", () => {
+  for (const build of ['simd', 'scalar'] as const) {
+    it(`bands (images over the budget) and batches give the untiled bits on the ${build} build`, async () => {
+      const whole = await up.createOperations({ build });
+      const tiled = await up.createOperations({ build, maximumMemory: 1 << 20 });
+      for (const [shape, size] of [[[2, 200, 160, 16], [37, 29]], [[2, 30, 40, 30, 8], [7, 9, 5]], [[3, 64, 64, 16], [1, 1]]] as const) {
+        const x = input([...shape], 4);
+        const options: InterpolateOptions = { mode: 'area', size: [...size], layout: 'nhwc' };
+        expect(tiled.interpolate(x, options).data).toEqual(whole.interpolate(x, options).data);
+      }
+    });
+  }
 });
 
 describe("interpolate layout: refusals", () => {
   it('names an unknown layout', () => {
     expect(() => up.js.interpolate(input([1, 2, 3, 3], 1), { size: 4, layout: 'chw' as never })).toThrow(/unknown layout 'chw'/);
-  });
-  it('refuses area channels-last', () => {
-    expect(() => up.js.interpolate(input([1, 3, 3, 2], 1), { size: 2, mode: 'area', layout: 'nhwc' })).toThrow(/area/);
   });
   it('checks the channels-last rank with the NCHW messages', () => {
     expect(() => up.js.interpolate(input([1, 3, 3, 2], 1), { size: 2, mode: 'trilinear', layout: 'nhwc' })).toThrow(/4D input, but trilinear/);

@@ -145,7 +145,7 @@ describe('a kernel that fails in some chunks', () => {
       wasm: (layout, _plan, { input }, n) => {
         const src = layout.f32(input.length, input);
         const dst = layout.f32(n);
-        return { dst, calls: [call('planeMean', { src, dst, planes: n, planeSize: input.length / n })] };
+        return { dst, calls: [call('planeMean', { src, dst, planes: n, planeSize: input.length / n, channels: 1 })] };
       },
       js: () => {},
     });
@@ -160,8 +160,8 @@ describe('a kernel that fails in some chunks', () => {
     }), {
       wasm: (layout, twice, _inputs, n) => {
         const dst = layout.f32(n);
-        const calls = [call('planeMean', { src: 0, dst, planes, planeSize: Math.floor(memoryBytes / 16) })];
-        if (twice) calls.push(call('planeMean', { src: 0, dst, planes, planeSize: 4 }));
+        const calls = [call('planeMean', { src: 0, dst, planes, planeSize: Math.floor(memoryBytes / 16), channels: 1 })];
+        if (twice) calls.push(call('planeMean', { src: 0, dst, planes, planeSize: 4, channels: 1 }));
         return { dst, calls };
       },
       js: () => {},
@@ -189,7 +189,7 @@ describe('a kernel that fails in some chunks', () => {
 
 describe('a job of several calls', () => {
   it('encodes each chunk with the number of chunks of the calls before it', () => {
-    const a = (planeSize: number) => call('planeMean', { src: 1, dst: 2, planes: 3, planeSize });
+    const a = (planeSize: number) => call('planeMean', { src: 1, dst: 2, planes: 3, planeSize, channels: 1 });
     const b = (r: number) => call('pixelShuffle', { src: 1, dst: 2, planes: 3, r, height: 5, width: 6, upscale: 1 });
     const queue = encodeQueue([[[a(1)], [a(2)]], [[b(3)]], [[a(5), b(6)]]], 2)!;
     expect(queue[QUEUE_COUNT]).toBe(4);
@@ -200,7 +200,7 @@ describe('a job of several calls', () => {
     const body = (c: number): number[] => Array.from(queue.subarray(entries[c][0], entries[c][1]));
     const [ia, ib] = [KERNEL_NAMES.indexOf('planeMean'), KERNEL_NAMES.indexOf('pixelShuffle')];
     const shuffled = (r: number) => [ib, 7, 1, 2, 3, r, 5, 6, 1];
-    expect([0, 1, 2, 3].map(body)).toEqual([[ia, 4, 1, 2, 3, 1], [ia, 4, 1, 2, 3, 2], shuffled(3), [ia, 4, 1, 2, 3, 5, ...shuffled(6)]]);
+    expect([0, 1, 2, 3].map(body)).toEqual([[ia, 5, 1, 2, 3, 1, 1], [ia, 5, 1, 2, 3, 2, 1], shuffled(3), [ia, 5, 1, 2, 3, 5, 1, ...shuffled(6)]]);
     // An argument that is not an int32: not encodable (the pool then goes by message).
     expect(encodeQueue([[[a(2 ** 31)]]], 2)).toBeUndefined();
   });

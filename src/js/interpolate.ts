@@ -219,12 +219,54 @@ function areaPool(plan: AreaPlan, input: Float32Array, output: Float32Array): vo
   }
 }
 
+/**
+ * Channels last: pooling windows over pixels of `channels` values, each channel summed in the
+ * NCHW order (a separate loop: the channel loop cost the NCHW one a third of its speed).
+ */
+function areaPoolLast(plan: AreaPlan, input: Float32Array, output: Float32Array): void {
+  const [, inH, inW] = plan.inDHW;
+  const [outD, outH, outW] = plan.outDHW;
+  const [startD, startH, startW] = plan.start;
+  const [endD, endH, endW] = plan.end;
+  const { channels } = plan;
+  const inPlane = plan.inDHW[0] * inH * inW * channels;
+  const sum = new Float32Array(channels); // float32 accumulation, as PyTorch's
+  let out = 0;
+  for (let p = 0; p < plan.planes; p++) {
+    const plane = p * inPlane;
+    for (let od = 0; od < outD; od++) {
+      for (let oh = 0; oh < outH; oh++) {
+        for (let ow = 0; ow < outW; ow++) {
+          sum.fill(0);
+          for (let id = startD[od]; id < endD[od]; id++) {
+            for (let ih = startH[oh]; ih < endH[oh]; ih++) {
+              const row = plane + (id * inH + ih) * inW * channels;
+              for (let i = row + startW[ow] * channels, end = row + endW[ow] * channels; i < end; i += channels) {
+                for (let c = 0; c < channels; c++) sum[c] += input[i + c];
+              }
+            }
+          }
+          const kD = endD[od] - startD[od];
+          const kH = endH[oh] - startH[oh];
+          const kW = endW[ow] - startW[ow];
+          for (let c = 0; c < channels; c++) output[out++] = Math.fround(Math.fround(Math.fround(sum[c] / kD) / kH) / kW);
+        }
+      }
+    }
+  }
+}
+
+/** The mean of each plane and channel, summed in float64 in pixel order. */
 function planeMean(plan: AreaPlan, input: Float32Array, output: Float32Array): void {
   const planeSize = plan.inDHW[0] * plan.inDHW[1] * plan.inDHW[2];
+  const { channels } = plan;
   for (let p = 0; p < plan.planes; p++) {
-    let sum = 0;
-    for (let i = p * planeSize, end = i + planeSize; i < end; i++) sum += input[i];
-    output[p] = Math.fround(Math.fround(sum) / planeSize);
+    const plane = p * planeSize * channels;
+    for (let c = 0; c < channels; c++) {
+      let sum = 0;
+      for (let i = plane + c, end = plane + planeSize * channels; i < end; i += channels) sum += input[i];
+      output[p * channels + c] = Math.fround(Math.fround(sum) / planeSize);
+    }
   }
 }
 
@@ -232,6 +274,6 @@ function planeMean(plan: AreaPlan, input: Float32Array, output: Float32Array): v
 export function runInterpolate(plan: InterpolatePlan, inputs: InterpolateInputs, output: Float32Array): void {
   const input = inputs.input as Float32Array; // or another type, for index-only plans (src/js/convert.ts)
   if (plan.kind === 'passes') runResize(plan.resize, { input }, output);
-  else if (plan.kind === 'area') (plan.globalMean ? planeMean : areaPool)(plan, input, output);
+  else if (plan.kind === 'area') (plan.globalMean ? planeMean : plan.channels === 1 ? areaPool : areaPoolLast)(plan, input, output);
   else separable(plan, input, output);
 }

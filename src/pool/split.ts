@@ -79,9 +79,9 @@ export function workOf(c: KernelCall, layout: Layout): number {
     }
     case 'areaPool': {
       const a = c.args;
-      return a.planes * Math.max(a.inD * a.inH * a.inW, a.outD * a.outH * a.outW);
+      return a.planes * a.channels * Math.max(a.inD * a.inH * a.inW, a.outD * a.outH * a.outW);
     }
-    case 'planeMean': return c.args.planes * c.args.planeSize;
+    case 'planeMean': return c.args.planes * c.args.planeSize * c.args.channels;
     case 'pixelShuffle': return c.args.planes * c.args.r * c.args.r * c.args.height * c.args.width;
     case 'gatherInput': return c.args.planes * c.args.eD * c.args.eH * c.args.eW;
     case 'convPhases': {
@@ -125,12 +125,12 @@ export function splitCall(c: KernelCall, workers: number, perWorker: number, lay
     case 'upsampleThreshold': return splitReduce(c, workers, perWorker, layout);
     case 'areaPool': {
       const a = c.args;
-      return splitPlanes(a.planes, planeChunks(a.planes), a.inD * a.inH * a.inW * 4, a.outD * a.outH * a.outW * 4,
+      return splitPlanes(a.planes, planeChunks(a.planes), a.inD * a.inH * a.inW * a.channels * 4, a.outD * a.outH * a.outW * a.channels * 4,
         (s, d, planes) => [call('areaPool', { ...a, src: a.src + s, dst: a.dst + d, planes })]);
     }
     case 'planeMean': {
       const a = c.args;
-      return splitPlanes(a.planes, planeChunks(a.planes), a.planeSize * 4, 4,
+      return splitPlanes(a.planes, planeChunks(a.planes), a.planeSize * a.channels * 4, a.channels * 4,
         (s, d, planes) => [call('planeMean', { ...a, src: a.src + s, dst: a.dst + d, planes })]);
     }
     case 'pixelShuffle': {

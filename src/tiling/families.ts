@@ -36,17 +36,18 @@ function planeSlice<P, I extends { input: ArrayBufferView & { subarray(a: number
 
 /**
  * interpolate: planes, then bands along the first spatial axis of the rank (D, H or W): the axis
- * whose table (or pooling windows) the band slices, the others whole.
+ * whose table (or pooling windows) the band slices, the others whole (and channels-last area's C).
  */
 const channelsFirstTiling: Tiling<Exclude<InterpolatePlan, ChannelsLastPlan>, InterpolateInputs> = {
   extent: (plan) => ({ planes: plan.planes, rows: plan.kind === 'area' && plan.globalMean ? 1 : plan.outDHW[3 - plan.rank] }),
   tile(job, plane, count, rows) {
     const plan = job.plan;
-    const inPlane = plan.inDHW[0] * plan.inDHW[1] * plan.inDHW[2];
-    const outPlane = plan.outDHW[0] * plan.outDHW[1] * plan.outDHW[2];
+    const channels = plan.kind === 'area' ? plan.channels : 1; // area channels last: C innermost, planes the batch
+    const inPlane = plan.inDHW[0] * plan.inDHW[1] * plan.inDHW[2] * channels;
+    const outPlane = plan.outDHW[0] * plan.outDHW[1] * plan.outDHW[2] * channels;
     if (!rows) return planeSlice(job, { ...plan, planes: count }, plane, count, inPlane, outPlane);
     const a = 3 - plan.rank;
-    const inner = (dhw: number[]) => dhw.slice(a + 1).reduce((n, d) => n * d, 1);
+    const inner = (dhw: number[]) => dhw.slice(a + 1).reduce((n, d) => n * d, channels);
     const [inInner, outInner] = [inner(plan.inDHW), inner(plan.outDHW)];
     const with3 = <T>(v: readonly T[], x: T) => v.map((old, i) => (i === a ? x : old)) as [T, T, T];
     let band: InterpolatePlan;

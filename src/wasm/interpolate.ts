@@ -16,14 +16,14 @@ export function stageInterpolate(layout: Layout, plan: InterpolatePlan, { input 
   const dst = target >= 0 ? target : layout.f32(outputLength); // a resident `out` is written in place
   const { planes } = plan;
   if (plan.kind === 'area' && plan.globalMean) {
-    return { dst, calls: [call('planeMean', { src, dst, planes, planeSize: inD * inH * inW })] };
+    return { dst, calls: [call('planeMean', { src, dst, planes, planeSize: inD * inH * inW, channels: plan.channels })] };
   }
   if (plan.kind === 'area') {
     const [startD, startH, startW] = plan.start.map((t) => layout.i32(t));
     const [endD, endH, endW] = plan.end.map((t) => layout.i32(t));
     return {
       dst,
-      calls: [call('areaPool', { src, dst, planes, inD, inH, inW, outD, outH, outW, startD, endD, startH, endH, startW, endW })],
+      calls: [call('areaPool', { src, dst, planes, inD, inH, inW, outD, outH, outW, startD, endD, startH, endH, startW, endW, channels: plan.channels })],
     };
   }
   const [axisD, axisH, axisW] = plan.axes;
