@@ -122,3 +122,16 @@ export function randomTensor(shape, seed = 1) {
   }
   return { data, shape };
 }
+
+/** sharp on one thread with no cache (a peer timed single-threaded), or undefined where it does not load. */
+export async function loadSharp() {
+  try {
+    const sharp = (await import('sharp')).default;
+    sharp.concurrency(1);
+    sharp.cache(false);
+    return sharp;
+  } catch (error) {
+    console.warn(`sharp unavailable (${error.message})`);
+    return undefined;
+  }
+}

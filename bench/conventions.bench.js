@@ -12,16 +12,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as up from '../dist/index.js';
-import { measure, randomImage, save, table } from './common.js';
+import { loadSharp, measure, randomImage, save, table } from './common.js';
 
-let sharp;
-try {
-  sharp = (await import('sharp')).default;
-  sharp.concurrency(1);
-  sharp.cache(false);
-} catch (error) {
-  console.warn(`sharp unavailable (${error.message})`);
-}
+const sharp = await loadSharp();
 
 const SIZE = 1024;
 

@@ -13,16 +13,9 @@
 // this compares time for the same sizes, not results; the composition rows are exactly ours.
 
 import * as up from '../dist/index.js';
-import { measure, randomTensor, save, table } from './common.js';
+import { loadSharp, measure, randomTensor, save, table } from './common.js';
 
-let sharp;
-try {
-  sharp = (await import('sharp')).default;
-  sharp.concurrency(1);
-  sharp.cache(false);
-} catch (error) {
-  console.warn(`sharp unavailable (${error.message})`);
-}
+const sharp = await loadSharp();
 let cv;
 try {
   cv = (await import('@techstark/opencv-js')).default;
