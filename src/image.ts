@@ -13,7 +13,7 @@ import { roundHalfEven, type ExactAxisTable, type ExactPlan } from './rules/exac
 import { OPENCV_MODES, planOpenCVResize, type OpenCVMode } from './rules/opencv.js';
 import { PILLOW_MODES, planPillowResize, type PillowMode } from './rules/pillow.js';
 import type { Prepared } from './ops.js';
-import { checkBoolean, checkOptionNames, readOptions } from './tensor.js';
+import { checkBoolean, checkOptionNames, overlaps, readOptions } from './tensor.js';
 
 export type ImageConvention = 'pytorch' | 'pillow' | 'opencv';
 /** The modes of convention 'pytorch' (interpolate's). */
@@ -156,6 +156,18 @@ export function scaledSide(side: number, scale: number, convention: ImageConvent
 }
 
 /**
+ * The output size of a checked target: each side scaled (scaledSide), or the sides given, one
+ * alone keeping the aspect ratio (rounded, at least 1). resizeImage and the command line use it.
+ */
+export function outputSize(width: number, height: number, target: { width?: number; height?: number; scale?: number },
+                           convention: ImageConvention = 'pytorch'): { outWidth: number; outHeight: number } {
+  if (target.scale !== undefined) return { outWidth: scaledSide(width, target.scale, convention), outHeight: scaledSide(height, target.scale, convention) };
+  const outWidth = target.width ?? Math.max(1, Math.round((width * target.height!) / height));
+  const outHeight = target.height ?? Math.max(1, Math.round((height * target.width!) / width));
+  return { outWidth, outHeight };
+}
+
+/**
  * The output size, and the scale that drives the coordinates (only when `scale` is given).
  * `scale` gives floor(side * scale), except with 'opencv', whose fx / fy give round(side * scale),
  * half to even, as cv2.resize(fx=, fy=) does.
@@ -189,9 +201,7 @@ function targetSize(target: unknown, width: number, height: number, convention: 
   if (t.width === undefined && t.height === undefined) throw new Error('resizeImage: target needs width, height or scale');
   const w = t.width === undefined ? undefined : checkSide(t.width, 'target.width');
   const h = t.height === undefined ? undefined : checkSide(t.height, 'target.height');
-  const outWidth = w ?? Math.max(1, Math.round((width * h!) / height));
-  const outHeight = h ?? Math.max(1, Math.round((height * w!) / width));
-  return { outWidth, outHeight, userScale: undefined };
+  return { ...outputSize(width, height, { width: w, height: h }), userScale: undefined };
 }
 
 /** The convention and its mode, checked: a mode of another convention is named as such. */
@@ -265,8 +275,7 @@ export function planResizeImage(imageArg: ImageInput, targetArg: ImageTarget, op
   if (out !== undefined) {
     if (!(out instanceof Uint8ClampedArray)) throw new TypeError('resizeImage: out must be a Uint8ClampedArray');
     if (out.length !== outBytes) throw new RangeError(`resizeImage: out has ${out.length} bytes but the result needs ${outBytes} (${outWidth} x ${outHeight} x ${channels})`);
-    if (out.buffer === image.data.buffer && out.byteOffset < image.data.byteOffset + image.data.byteLength &&
-        image.data.byteOffset < out.byteOffset + out.byteLength) throw new Error('resizeImage: out must not share memory with image.data');
+    if (overlaps(out, image.data)) throw new Error('resizeImage: out must not share memory with image.data');
   }
   if (!pytorch) {
     const cvTarget = userScale !== undefined ? { fx: userScale[1], fy: userScale[0] } : { width: outWidth, height: outHeight };

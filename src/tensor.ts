@@ -130,7 +130,8 @@ export function checkOut(out: unknown, shape: readonly number[], inputs: readonl
   return { result: out as Tensor<TensorData>, data: t.data };
 }
 
-function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
+/** Whether two views share bytes. */
+export function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
   if (a.buffer !== b.buffer) return false;
   return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 }

@@ -49,13 +49,8 @@ export interface Band {
   target: ImageTarget;
 }
 
-/** The output size resizeImage gives (README: floor(side * scale); one side alone keeps the aspect ratio, rounded). */
-export function outputSize(width: number, height: number, target: ImageTarget): { outWidth: number; outHeight: number } {
-  if (target.scale !== undefined) return { outWidth: Math.floor(width * target.scale), outHeight: Math.floor(height * target.scale) };
-  const outWidth = target.width ?? Math.max(1, Math.round((width * target.height!) / height));
-  const outHeight = target.height ?? Math.max(1, Math.round((height * target.width!) / width));
-  return { outWidth, outHeight };
-}
+/** The output size resizeImage gives (its own rule, src/image.ts). */
+export { outputSize } from '../image.js';
 
 type Plan = { bands: Band[] } | { reason: string };
 

@@ -4,7 +4,7 @@
 // centre; contain keeps it, fits within both and pads the rest with the background. With one of
 // them, or --scale, the size is as before (aspect kept, or scaled) and nothing is cropped or padded.
 
-import { scaledSide, type ImageConvention } from '../image.js';
+import { outputSize, type ImageConvention } from '../image.js';
 import type { ImageTarget } from './bands.js';
 
 export type Fit = 'fill' | 'contain' | 'cover' | 'inside' | 'outside';
@@ -30,12 +30,8 @@ export interface FitPlan {
 export function planFit(width: number, height: number, target: ImageTarget, fit: Fit, convention?: ImageConvention): FitPlan {
   const place = (w: number, h: number, W = w, H = h, resize: ImageTarget = { width: w, height: h }): FitPlan =>
     ({ resize, resizedWidth: w, resizedHeight: h, width: W, height: H, left: Math.floor((W - w) / 2), top: Math.floor((H - h) / 2) });
-  if (target.scale !== undefined) {
-    return place(scaledSide(width, target.scale, convention), scaledSide(height, target.scale, convention), undefined, undefined, target);
-  }
-  if (target.width === undefined || target.height === undefined) {
-    const w = target.width ?? Math.max(1, Math.round((width * target.height!) / height));
-    const h = target.height ?? Math.max(1, Math.round((height * target.width!) / width));
+  if (target.scale !== undefined || target.width === undefined || target.height === undefined) {
+    const { outWidth: w, outHeight: h } = outputSize(width, height, target, convention);
     return place(w, h, w, h, target);
   }
   const W = target.width;

@@ -192,11 +192,17 @@ function separable(plan: SeparablePlan, input: Float32Array, output: Float32Arra
   }
 }
 
-function areaPool(plan: AreaPlan, input: Float32Array, output: Float32Array): void {
+/** An area plan's sizes and pooling windows as named arrays (both pooling loops read them so). */
+function areaWindows(plan: AreaPlan) {
   const [, inH, inW] = plan.inDHW;
   const [outD, outH, outW] = plan.outDHW;
   const [startD, startH, startW] = plan.start;
   const [endD, endH, endW] = plan.end;
+  return { inH, inW, outD, outH, outW, startD, startH, startW, endD, endH, endW };
+}
+
+function areaPool(plan: AreaPlan, input: Float32Array, output: Float32Array): void {
+  const { inH, inW, outD, outH, outW, startD, startH, startW, endD, endH, endW } = areaWindows(plan);
   const inPlane = plan.inDHW[0] * inH * inW;
   const sum = new Float32Array(1); // float32 accumulation, as PyTorch's
   let out = 0;
@@ -224,10 +230,7 @@ function areaPool(plan: AreaPlan, input: Float32Array, output: Float32Array): vo
  * NCHW order (a separate loop: the channel loop cost the NCHW one a third of its speed).
  */
 function areaPoolLast(plan: AreaPlan, input: Float32Array, output: Float32Array): void {
-  const [, inH, inW] = plan.inDHW;
-  const [outD, outH, outW] = plan.outDHW;
-  const [startD, startH, startW] = plan.start;
-  const [endD, endH, endW] = plan.end;
+  const { inH, inW, outD, outH, outW, startD, startH, startW, endD, endH, endW } = areaWindows(plan);
   const { channels } = plan;
   const inPlane = plan.inDHW[0] * inH * inW * channels;
   const sum = new Float32Array(channels); // float32 accumulation, as PyTorch's

@@ -13,7 +13,7 @@ import { planInterpolate } from '../interpolate.js';
 import type { Prepared } from '../ops.js';
 import { PlanCache } from '../plan-cache.js';
 import { ringSlots } from '../ring.js';
-import { checkElementCount, checkTensor, formatShape, product, readOptions, type Tensor } from '../tensor.js';
+import { checkElementCount, checkTensor, formatShape, overlaps, product, readOptions, type Tensor } from '../tensor.js';
 
 export type UpsampleReduceMode = 'nearest' | 'nearest-exact' | 'bilinear' | 'bicubic';
 
@@ -172,8 +172,7 @@ function prepareReduce(kind: 'argmax' | 'threshold', names: readonly string[], o
     const build = () => planReduce(kind, input.shape, options, op);
     const plan = key === undefined ? build() : plans.get(`${kind}|${key}`, build);
     const out = outArg === undefined ? undefined : checkLabelOut(outArg, plan, op);
-    if (out && out.data.buffer === input.data.buffer && out.data.byteOffset < input.data.byteOffset + input.data.byteLength &&
-        input.data.byteOffset < out.data.byteOffset + out.data.byteLength) throw new Error(`${op}: out must not share memory with the logits`);
+    if (out && overlaps(out.data, input.data)) throw new Error(`${op}: out must not share memory with the logits`);
     return {
       plan,
       inputs: { input: input.data },
