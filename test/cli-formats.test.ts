@@ -253,7 +253,8 @@ describe('signals while a worker converts (not streamed)', () => {
     'on %s during a JPEG conversion exits %i within 200 ms, writing nothing', async (signal, code) => {
       const dir = fresh();
       const side = 1500;
-      await sharp({ create: { width: side, height: side, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+      // A noise image (sharp ignores `background` with `noise`, but its types ask for one).
+      await sharp({ create: { width: side, height: side, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } as import('sharp').Create })
         .jpeg({ quality: 90 }).toFile(join(dir, 'in.jpg'));
       const bin = new URL('../dist/cli.js', import.meta.url).pathname;
       const child = spawn(process.execPath, [bin, join(dir, 'in.jpg'), '-o', join(dir, 'out.jpg'), '--scale', '2', '--quiet']);

@@ -177,7 +177,6 @@ export async function fuzzDecoders(count: number, seed: number, maxPixels = 4_00
       bytes.writeUInt16BE([0, 1, 8, 17, 1000, 65535][int(6)], sof + 5 + 2 * int(2));
     } else if (kind === 4) bytes = Buffer.concat([bytes, Buffer.from(Uint8Array.from({ length: 1 + int(64) }, () => int(256)))]);
     else { const at = int(bytes.length); bytes = Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + 1 + int(16))]); }
-    const t0 = performance.now();
     if (process.env.FUZZ_DECODERS_TRACE) writeFileSync(process.env.FUZZ_DECODERS_TRACE, `${i}\n${bytes.toString('base64')}\n`);
     try {
       const image = await decodeImageBytes(bytes, 'fuzz', maxPixels);

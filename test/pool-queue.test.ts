@@ -137,6 +137,7 @@ describe('a kernel that fails in some chunks', () => {
     const means = operation((input: Tensor) => ({
       plan: undefined,
       inputs: { input: input.data },
+      outputLength: input.shape[0],
       allocate: () => {
         const data = new Float32Array(input.shape[0]);
         return { output: data, result: data };
@@ -153,6 +154,7 @@ describe('a kernel that fails in some chunks', () => {
     const failing = operation((twice: boolean) => ({
       plan: twice,
       inputs: {},
+      outputLength: planes,
       allocate: () => {
         const data = new Float32Array(planes);
         return { output: data, result: data };

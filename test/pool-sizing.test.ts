@@ -60,7 +60,7 @@ describe('threads and chunks for a call of a given work', () => {
     const layout = new Layout({} as WasmModule, 2 ** 20);
     // W3: bicubic 2x [1,3,512,512]: 4 taps a pass over 512 input and 1024 output rows of 1024.
     const w3 = call('separable2d', { src: 0, dst: 0, ring: 0, ringRows: 0, planes: 3, inH: 512, inW: 512, outH: 1024, outW: 1024,
-      tapsW: 4, indexW: 0, weightW: 0, periodLo: 0, periodHi: 0, tapsH: 4, indexH: 0, weightH: 0 });
+      tapsW: 4, indexW: 0, weightW: 0, periodLo: 0, periodHi: 0, tapsH: 4, indexH: 0, weightH: 0, channels: 1 });
     expect(workOf(w3, layout)).toBe(3 * 1024 * (512 * 4 + 1024 * 4));
     // A convolution: M channels x batch x groups x sum over phases of pixels x K.
     const fields = new Int32Array(2 * 11);
