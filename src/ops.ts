@@ -81,6 +81,8 @@ export interface AsyncExecutor {
   /** Throws when the executor takes no more calls (a closed or failed pool); called before validation. */
   ready(): void;
   admit?: Admit;
+  /** Milliseconds after which a call that gives no `timeout` of its own rejects (the pool's `timeout`). */
+  readonly defaultTimeout?: number;
   /** Runs the job in call order; resolves once `job.output` holds the result; rejects when `control` aborts first. */
   run(job: Job, control: CallControl | undefined): Promise<void>;
 }
@@ -115,7 +117,7 @@ export function asyncOperations<T extends OperationTable>(table: T, executor: As
     let control: CallControl | undefined;
     try {
       executor.ready();
-      const call = takeCallOptions(argsIn, spec.prepare.length - 1, name);
+      const call = takeCallOptions(argsIn, spec.prepare.length - 1, name, executor.defaultTimeout);
       control = call.control;
       const { plan, inputs, outputLength, allocate } = spec.prepare(...call.args);
       control?.throwIfAborted();

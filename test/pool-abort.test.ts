@@ -19,10 +19,10 @@ afterEach(async () => {
   pools = [];
 });
 
-async function faultyPool(fault: 'hang' | 'throw' | 'slow', options: { threads?: number } = {}): Promise<Pool> {
+async function faultyPool(fault: 'hang' | 'throw' | 'slow', options: { threads?: number; timeout?: number } = {}): Promise<Pool> {
   process.env.POOL_FAULT = fault; // read by each worker as it starts
   try {
-    const pool = await up.createPool({ threads: options.threads ?? 2, worker: FAULTY_WORKER });
+    const pool = await up.createPool({ threads: options.threads ?? 2, worker: FAULTY_WORKER, timeout: options.timeout });
     // The faulty kernel runs on the workers only: small calls would otherwise run on this thread.
     Object.assign((pool as unknown as { sizing: Sizing }).sizing, SPLIT_ALL);
     pools.push(pool);
@@ -141,6 +141,42 @@ describe('a stuck worker', () => {
     expect(() => pool.allocTensor([2])).toThrow(/terminated them as stuck/);
     await expect(pool.interpolate(ramp([1, 1, 2, 2]), { size: 4 })).rejects.toThrow(/terminated them as stuck/);
     await pool.close();
+  });
+});
+
+describe("the pool's timeout", () => {
+  it('applies to every call that gives none: a call queued behind a stuck one rejects in time, not at close', async () => {
+    const pool = await faultyPool('hang', { timeout: 150 });
+    const start = performance.now();
+    const stuck = pool.pixelShuffle(SHUFFLE_INPUT, 2).catch((e: unknown) => e) as Promise<DOMException>;
+    const queued = pool.interpolate(ramp([1, 1, 8, 8]), { size: 16 }).catch((e: unknown) => e) as Promise<DOMException>;
+    const stuckError = await stuck;
+    expect(stuckError.name).toBe('TimeoutError');
+    expect(stuckError.message).toMatch(/timed out after 150 ms/);
+    // The queued call's own clock ran from its call: it times out too (or the pool failed first).
+    expect((await queued).message).toMatch(/timed out after 150 ms|terminated them as stuck/);
+    expect(performance.now() - start).toBeLessThan(150 + ABORT_GRACE_MS + 1000);
+  });
+
+  it("a call's own timeout wins over the pool's, and the pool's lets quick calls finish", async () => {
+    await up.init({ simd: true });
+    const pool = await up.createPool({ threads: 2, timeout: 60_000 });
+    pools.push(pool);
+    Object.assign((pool as unknown as { sizing: Sizing }).sizing, SPLIT_ALL);
+    const x = ramp([1, 2, 8, 8]);
+    expectSame(await pool.interpolate(x, { size: 16 }), up.interpolate(x, { size: 16 }), 'pool timeout, quick call');
+    const slowPool = await faultyPool('hang', { timeout: 60_000 });
+    const error = await slowPool.pixelShuffle(SHUFFLE_INPUT, 2, { timeout: 50 }).catch((e: unknown) => e) as DOMException;
+    expect(error.name).toBe('TimeoutError');
+    expect(error.message).toMatch(/after 50 ms/);
+  });
+
+  it('createPool refuses a timeout that is not a number or out of range, for both kinds of pool', async () => {
+    for (const shared of [true, false]) {
+      await expect(up.createPool({ threads: 1, shared, timeout: '100' as unknown as number })).rejects.toThrow(TypeError);
+      await expect(up.createPool({ threads: 1, shared, timeout: 0 })).rejects.toThrow(/createPool: timeout must be milliseconds in \(0, 2147483647\], but got 0/);
+      await expect(up.createPool({ threads: 1, shared, timeout: 2 ** 31 })).rejects.toThrow(RangeError);
+    }
   });
 });
 

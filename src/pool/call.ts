@@ -11,17 +11,21 @@ import type { PoolCallOptions } from './options.js';
  */
 export const ABORT_GRACE_MS = 1000;
 /** setTimeout's largest delay. */
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /**
  * Splits the pool's per-call options off the options object at `args[at]` (read once: a shallow
  * copy without `signal` and `timeout` replaces it) and checks them. Other values at `at` are left
- * to the operation's own validation.
+ * to the operation's own validation. `defaultTimeout` (the pool's `timeout`, checked when the pool
+ * was created) applies to calls that give none.
  */
-export function takeCallOptions(args: unknown[], at: number, op: string): { args: unknown[]; control: CallControl | undefined } {
+export function takeCallOptions(args: unknown[], at: number, op: string, defaultTimeout?: number): { args: unknown[]; control: CallControl | undefined } {
   const options = args[at];
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) return { args, control: undefined };
-  const { signal, timeout, ...rest } = { ...options } as PoolCallOptions & Record<string, unknown>;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    return { args, control: defaultTimeout ? new CallControl(undefined, defaultTimeout) : undefined };
+  }
+  const { signal, timeout: own, ...rest } = { ...options } as PoolCallOptions & Record<string, unknown>;
+  const timeout = own ?? defaultTimeout;
   const rewritten = args.slice();
   rewritten[at] = rest;
   if (signal !== undefined && !(typeof AbortSignal !== 'undefined' && signal instanceof AbortSignal)) {

@@ -27,7 +27,7 @@ const findWaitAsync = (): WaitAsync | undefined => (Atomics as unknown as { wait
 /** Starts a pool of workers sharing one memory (or the one-thread fallback) running `table`'s operations. */
 export async function startPool(table: OperationTable, options?: PoolOptions): Promise<Pool> {
   const settings = await poolSettings(options);
-  if (!settings.shared) return fallbackPool(table);
+  if (!settings.shared) return fallbackPool(table, settings.timeout);
   const { threads, spin } = settings;
   const build = settings.build ?? (backendInfo()?.build === 'relaxed' || (!backendInfo() && engineHasRelaxedSimd()) ? 'relaxed' : 'simd');
   const memory = new WebAssembly.Memory({ initial: 16, maximum: Math.floor(settings.maximumMemory / PAGE), shared: true });
@@ -41,6 +41,7 @@ export async function startPool(table: OperationTable, options?: PoolOptions): P
   const workers = await Promise.all(Array.from({ length: threads }, (_, i) =>
     startWorker(settings.worker, { module: compiled, memory, spin, control: control === undefined ? undefined : control + i * CONTROL_INTS * 4 })));
   const scheduler = new Scheduler(module, memory, workers, control === undefined ? undefined : { control, wait: wait! });
+  scheduler.defaultTimeout = settings.timeout;
   let closing: Promise<void> | undefined;
   const pool: Pool = {
     ...(asyncOperations(table, scheduler) as unknown as PoolOperations),
@@ -67,7 +68,7 @@ export async function startPool(table: OperationTable, options?: PoolOptions): P
 }
 
 /** One thread, the synchronous API behind Promises: where workers cannot share memory. */
-async function fallbackPool(table: OperationTable): Promise<Pool> {
+async function fallbackPool(table: OperationTable, defaultTimeout: number | undefined): Promise<Pool> {
   if (!backendInfo()) await init(); // never switch a build the caller chose
   let closed = false;
   const executor = wasmExecutor(loadedModule);
@@ -76,6 +77,7 @@ async function fallbackPool(table: OperationTable): Promise<Pool> {
       if (closed) throw new Error('this pool is closed');
     },
     admit: executor.admit,
+    defaultTimeout,
     run: async (job) => executor.run(job), // synchronous: started as called, so only an abort before it counts
   });
   return {

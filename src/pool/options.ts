@@ -5,6 +5,7 @@ import type { TensorData } from '../dtype.js';
 import type { Tensor, TensorInput } from '../tensor.js';
 import type { TypedName } from '../typed.js';
 import { readOptions } from '../tensor.js';
+import { MAX_TIMEOUT_MS } from './call.js';
 import { engineHasRelaxedSimd, engineHasSimd, type SharedBuild } from '../wasm/load.js';
 import type { ResidentTensor } from '../wasm/resident.js';
 
@@ -31,6 +32,12 @@ export interface PoolOptions {
    * Longer polls keep a core that the main thread may need between calls.
    */
   spin?: number;
+  /**
+   * Milliseconds after which a call that gives no `timeout` of its own rejects with a
+   * `TimeoutError` (PoolCallOptions.timeout); default none. A service sets it so that no call,
+   * even one queued behind a stuck worker, waits for ever.
+   */
+  timeout?: number;
 }
 
 /**
@@ -109,7 +116,7 @@ export function closeOptions(optionsArg: PoolCloseOptions | undefined): PoolClos
   return options;
 }
 
-const POOL_OPTIONS = ['threads', 'maximumMemory', 'wasm', 'worker', 'shared', 'build', 'spin'] as const;
+const POOL_OPTIONS = ['threads', 'maximumMemory', 'wasm', 'worker', 'shared', 'build', 'spin', 'timeout'] as const;
 const MAX_SPIN_MS = 1000;
 const DEFAULT_SPIN_MS = 0.2;
 const PAGE = 65536;
@@ -121,6 +128,8 @@ export interface PoolSettings {
   threads: number;
   maximumMemory: number;
   spin: number;
+  /** Every call's timeout unless it gives its own (PoolOptions.timeout). */
+  timeout: number | undefined;
   /** false: the fallback on the calling thread. */
   shared: boolean;
   build: SharedBuild | undefined;
@@ -152,8 +161,15 @@ export async function poolSettings(optionsArg: PoolOptions | undefined): Promise
   if (typeof spin !== 'number' || !(spin >= 0 && spin <= MAX_SPIN_MS)) {
     throw new RangeError(`createPool: spin must be milliseconds in [0, ${MAX_SPIN_MS}], but got ${String(options.spin)}`);
   }
+  const timeout = options.timeout;
+  if (timeout !== undefined) {
+    if (typeof timeout !== 'number') throw new TypeError(`createPool: timeout must be a number of milliseconds, but got ${typeof timeout}`);
+    if (!(timeout > 0 && timeout <= MAX_TIMEOUT_MS)) {
+      throw new RangeError(`createPool: timeout must be milliseconds in (0, ${MAX_TIMEOUT_MS}], but got ${timeout}`);
+    }
+  }
   return {
-    threads, maximumMemory, spin, shared: options.shared !== false && threadsAvailable(), build: options.build,
+    threads, maximumMemory, spin, timeout, shared: options.shared !== false && threadsAvailable(), build: options.build,
     wasm: options.wasm, worker: options.worker,
   };
 }

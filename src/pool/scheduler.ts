@@ -31,6 +31,8 @@ export class Scheduler implements AsyncExecutor {
   readonly flights: Flight[] = [];
   closed = false;
   failure: Error | undefined;
+  /** The pool's `timeout`: calls that give none of their own get this one. */
+  defaultTimeout: number | undefined;
   /** Jobs (shared memory) and messages the workers have finished: progress, for watch(). */
   private finished = 0;
   /** terminate() was called: the workers stay referenced until they have exited. */
