@@ -1,7 +1,8 @@
 // How each family's plan splits into tiles (see ./plan.ts): the planes every family has (N*C, or
 // conv's batch), and for interpolate (every mode and rank) and resizeImage (every convention)
-// bands along the first spatial axis, whose input window is read off that axis' table: a band reads input rows
-// [lo, hi) and its table is the band's slice of the whole table with indices made relative to lo.
+// bands along the first spatial axis, whose input window is read off that axis' table: a band
+// reads input rows [lo, hi) and its table is the band's slice of the whole table with indices
+// made relative to lo.
 
 import type { ConvInputs } from '../conv/plan.js';
 import type { ConvPlan } from '../conv/phases.js';
