@@ -312,7 +312,8 @@ function vertical(rows: usize, n: i32, y: i32, taps: i32, fixed: usize, weight: 
  * words); `lanes`: bytes a row the vector rule covers in whole groups (0: none). Scratch: `line`
  * (inW * channels + 4 bytes: the premultiplied row when `alpha`), `ring` (ringSlots(tapsH) rows
  * of `stride` 4-byte values, stride >= outW * channels + 4), `tags` (an i32 a slot) and `tapRows`
- * (tapsH addresses). `src` is padded by 4 bytes.
+ * (tapsH addresses). `src` is padded by 4 bytes. `dst` holds the output rows from rowStart on
+ * (a band of rows of a larger result, or the whole of it from row 0).
  */
 export function resizeExact(src: usize, dst: usize, inW: i32, channels: i32, outW: i32, rowStart: i32, rowEnd: i32,
                             alpha: bool, tapsW: i32, indexW: usize, fixedW: usize, weightW: usize, countW: usize,
@@ -339,7 +340,7 @@ export function resizeExact(src: usize, dst: usize, inW: i32, channels: i32, out
       horizontal(row, cached, channels, outW, tapsW, indexW, fixedW, weightW, countW, hRule);
       store<i32>(at(tags, slot), r);
     }
-    const out = dst + <usize>y * <usize>outRow;
+    const out = dst + <usize>(y - rowStart) * <usize>outRow;
     if (vecEnd > 0) vertical(tapRows, n, y, tapsH, fixedH, weightH, countH, countW, tapsW, channels, vecRule, floatRows, out, 0, vecEnd);
     if (vecEnd < outRow) vertical(tapRows, n, y, tapsH, fixedH, weightH, countH, countW, tapsW, channels, vRule, floatRows, out, vecEnd, outRow);
     if (alpha) unpremultiplyRow(out, outRow, channels);

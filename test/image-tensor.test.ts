@@ -3,10 +3,11 @@
 // the pool; the gray formula against Pillow's convert('L') (scripts/fixtures/gray_pillow.py).
 
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import * as up from '../src/index.js';
 import type { ImageInput, ImageToTensorOptions, Operations, Tensor } from '../src/index.js';
 import * as dist from '../dist/index.js';
+import { FORCED_BAND } from '../src/pipeline/image-tensor.js';
 import { poolForTests } from './pool-helpers.js';
 import { differingBits, ownBuilds } from './helpers.js';
 
@@ -136,8 +137,16 @@ cases.push(
   ['opencv cubic, cover of a tall image (rows cropped), top-left', photo(30, 70, 4, 33), { convention: 'opencv', mode: 'cubic', size: [24, 24], fit: 'cover', align: 'top-left' }],
   ['pillow bilinear, cover of a tall image (rows cropped), centred', photo(29, 71, 3, 34), { convention: 'pillow', mode: 'bilinear', size: [24, 24], fit: 'cover', channels: 'bgr' }],
   ['opencv linear, RGBA bytes not 4-aligned in their buffer', unaligned(photo(23, 17, 4, 35)), { convention: 'opencv', size: [20, 30] }],
-  ['pillow, several hundred rows (whole-image scratch)', photo(300, 200, 4, 32), { convention: 'pillow', mode: 'lanczos', size: [256, 256], fit: 'contain' }],
+  ['pillow lanczos, several hundred rows (two bands)', photo(300, 200, 4, 32), { convention: 'pillow', mode: 'lanczos', size: [256, 256], fit: 'contain' }],
 );
+// Exact plans whose resized rows span several bands of the default size (~96 KiB of bytes).
+const MULTI_BAND: Array<[string, ImageInput, ImageToTensorOptions]> = [
+  ['opencv cubic upscale, tall (two bands)', photo(60, 200, 3, 36), { convention: 'opencv', mode: 'cubic', size: [640, 100] }],
+  ['opencv area downscale (three bands), nhwc, bgr', photo(400, 700, 4, 37), { convention: 'opencv', mode: 'area', size: [350, 200], layout: 'nhwc', channels: 'bgr' }],
+  ['pillow bicubic, gray + alpha, contain (several bands)', photo(400, 300, 2, 38), { convention: 'pillow', size: [640, 640], fit: 'contain', padValue: 3 }],
+  ['pillow bilinear cover, rows cropped (bands over the shown rows only)', photo(300, 400, 3, 39), { convention: 'pillow', mode: 'bilinear', size: [300, 400], fit: 'cover', channels: 'gray' }],
+];
+cases.push(...MULTI_BAND);
 
 const backends = ownBuilds();
 const [[, simd], [, scalar]] = backends;
@@ -194,6 +203,32 @@ it("gray is Pillow's convert('L')", () => {
   }
 });
 
+// Bands of a few rows (FORCED_BAND: a test hook): band edges at every few rows, the row cache
+// starting empty each time, must not change a bit.
+const SMALL_BANDS = cases.filter(([, , o]) => o.convention !== undefined).filter((_, i) => i % 3 === 0);
+describe.each(backends)('in bands of 1, 3 and 7 rows on %s', (_, get) => {
+  afterEach(() => { FORCED_BAND.rows = 0; });
+  it.each(SMALL_BANDS)('equals resizeImage then normalise: %s', (_name, image, options) => {
+    const ops = get();
+    const expected = composed(ops, image, options);
+    for (const rows of [1, 3, 7]) {
+      FORCED_BAND.rows = rows;
+      expect(differingBits(ops.imageToTensor(image, options).tensor.data, expected.data)).toBe(0);
+    }
+  });
+});
+
+it('never holds the resized image at the target size: WebAssembly memory stays below tensor + that image', async () => {
+  for (const convention of ['pillow', 'opencv'] as const) {
+    const ops = await up.createOperations({ build: 'simd' }); // a fresh memory: this call's own high-water mark
+    const { tensor } = ops.imageToTensor(photo(64, 48, 3, 40), { size: [2048, 2048], convention });
+    const resized = 2048 * 2048 * 3;
+    // The tensor (48 MiB) is staged in linear memory; tables, rings and a band take well under 2 MiB.
+    expect(ops.memoryBytes).toBeGreaterThan(tensor.data.byteLength);
+    expect(ops.memoryBytes).toBeLessThan(tensor.data.byteLength + resized / 4);
+  }
+});
+
 describe('refusals, before any work', () => {
   const image = photo(8, 6);
   it.each([
@@ -222,7 +257,7 @@ describe('refusals, before any work', () => {
 describe('in the pool (dist/)', () => {
   const pool = poolForTests();
 
-  it.each(cases.slice(0, 4).concat(cases.slice(10, 11), cases.filter(([, , o]) => o.convention !== undefined).filter((_, i) => i % 4 === 0)))('as the synchronous call: %s', async (_name, image, options) => {
+  it.each(cases.slice(0, 4).concat(cases.slice(10, 11), cases.filter(([, , o]) => o.convention !== undefined).filter((_, i) => i % 4 === 0), MULTI_BAND))('as the synchronous call: %s', async (_name, image, options) => {
     const result = await pool().imageToTensor(image, options as never);
     const expected = composed(dist as unknown as Operations, image, options);
     expect(differingBits(result.tensor.data, expected.data)).toBe(0);

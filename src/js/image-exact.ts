@@ -176,50 +176,74 @@ function unpremultiply(data: Uint8ClampedArray, C: number): void {
 }
 
 /**
+ * Output rows [rowStart, rowEnd) of `plan` from `input` (all width * height * channels bytes)
+ * into `out` (those rows only): the passes built once for a plan, run band after band.
+ */
+export type ExactRows = (input: Bytes, out: Uint8ClampedArray, rowStart: number, rowEnd: number) => void;
+
+/** The passes of `plan`, ready to run any range of output rows (each row reads only its own taps). */
+export function exactRows(plan: ExactPlan): ExactRows {
+  const { width: W, channels: C, outWidth: OW, rows, cols, arithmetic: ar } = plan;
+  const rowLen = OW * C;
+  const inRow = W * C;
+  const alpha = ar.alpha === 'pillow' && (C === 2 || C === 4);
+  const K = rows.taps;
+  const skipH = ar.skipIdentity && cols.identity;
+  const copyRows = ar.skipIdentity && rows.identity;
+  const hPass = skipH ? undefined : horizontalPass(ar.horizontal, cols, C, ar.intermediate === 'uint8');
+  const vPass = copyRows ? undefined : verticalPass(ar.vertical, rows, cols, C, rowLen);
+  const vec = ar.vectorVertical;
+  const vecPass = vec && !copyRows ? verticalPass(vec.rule, rows, cols, C, rowLen) : undefined;
+  const vecEnd = vec ? rowLen - (rowLen % vec.lanes) : 0;
+  // Row cache: input row r resampled along W, in slot r % K.
+  const slots = Array.from({ length: skipH ? 0 : K }, () => newSamples(ar.intermediate, rowLen));
+  const cached = new Int32Array(K);
+  const tapRows: Samples[] = new Array(K);
+  return (input, output, rowStart, rowEnd) => {
+    if (output.length !== (rowEnd - rowStart) * rowLen) {
+      throw new RangeError(`resizeExact: out has ${output.length} bytes, expected ${(rowEnd - rowStart) * rowLen}`);
+    }
+    // The input rows [lo, hi) these output rows read: the only ones premultiplied (a copy).
+    let lo = plan.height, hi = 0;
+    for (let k = rowStart * K; k < rowEnd * K; k++) { lo = Math.min(lo, rows.index[k]); hi = Math.max(hi, rows.index[k] + 1); }
+    // One element type for the source (a view, no copy), so the loops stay monomorphic.
+    const window = input.subarray(lo * inRow, hi * inRow);
+    const src = alpha ? premultiply(window, C) : new Uint8Array(window.buffer, window.byteOffset, window.length);
+    if (rows.identity && cols.identity) {
+      output.set(src); // identity tables: [lo, hi) is [rowStart, rowEnd)
+      if (alpha) unpremultiply(output, C);
+      return;
+    }
+    cached.fill(-1);
+    const rowOf = (r: number): Samples => {
+      const at = (r - lo) * inRow;
+      if (skipH) return src.subarray(at, at + inRow);
+      const s = r % K;
+      if (cached[s] !== r) { hPass!(src, at, slots[s]); cached[s] = r; }
+      return slots[s];
+    };
+    for (let y = rowStart; y < rowEnd; y++) {
+      const d = (y - rowStart) * rowLen;
+      if (copyRows) {
+        output.set(rowOf(y), d);
+        continue;
+      }
+      for (let t = 0; t < K; t++) tapRows[t] = rowOf(rows.index[y * K + t]);
+      if (vecPass && vecEnd > 0) vecPass(tapRows, y, output, d, 0, vecEnd);
+      if (vecEnd < rowLen) vPass!(tapRows, y, output, d, vecEnd, rowLen);
+    }
+    if (alpha) unpremultiply(output, C);
+  };
+}
+
+/**
  * Runs `plan` on `input` (width * height * channels interleaved bytes, row-major) and returns the
  * outWidth * outHeight * channels result (written into `out` when given).
  */
 export function resizeExact(plan: ExactPlan, input: Bytes, out?: Uint8ClampedArray): Uint8ClampedArray {
-  const { width: W, height: H, channels: C, outWidth: OW, outHeight: OH, rows, cols, arithmetic: ar } = plan;
+  const { width: W, height: H, channels: C, outWidth: OW, outHeight: OH } = plan;
   if (input.length !== W * H * C) throw new RangeError(`resizeExact: input has ${input.length} bytes, expected ${W * H * C}`);
-  const rowLen = OW * C;
-  const output = out ?? new Uint8ClampedArray(OH * rowLen);
-  if (output.length !== OH * rowLen) throw new RangeError(`resizeExact: out has ${output.length} bytes, expected ${OH * rowLen}`);
-  const alpha = ar.alpha === 'pillow' && (C === 2 || C === 4);
-  // One element type for the source (a view, no copy), so the loops stay monomorphic.
-  const src = alpha ? premultiply(input, C) : new Uint8Array(input.buffer, input.byteOffset, input.length);
-
-  if (rows.identity && cols.identity) {
-    output.set(src);
-  } else {
-    // Row cache: input row r resampled along W, in slot r % K.
-    const K = rows.taps;
-    const skipH = ar.skipIdentity && cols.identity;
-    const hPass = skipH ? undefined : horizontalPass(ar.horizontal, cols, C, ar.intermediate === 'uint8');
-    const slots = Array.from({ length: skipH ? 0 : K }, () => newSamples(ar.intermediate, rowLen));
-    const cached = new Int32Array(K).fill(-1);
-    const rowOf = (r: number): Samples => {
-      if (skipH) return src.subarray(r * W * C, (r + 1) * W * C);
-      const s = r % K;
-      if (cached[s] !== r) { hPass!(src, r * W * C, slots[s]); cached[s] = r; }
-      return slots[s];
-    };
-    const tapRows: Samples[] = new Array(K);
-    if (ar.skipIdentity && rows.identity) {
-      for (let y = 0; y < OH; y++) output.set(rowOf(y), y * rowLen);
-    } else {
-      const vPass = verticalPass(ar.vertical, rows, cols, C, rowLen);
-      const vec = ar.vectorVertical;
-      const vecPass = vec ? verticalPass(vec.rule, rows, cols, C, rowLen) : undefined;
-      const vecEnd = vec ? rowLen - (rowLen % vec.lanes) : 0;
-      for (let y = 0; y < OH; y++) {
-        for (let t = 0; t < K; t++) tapRows[t] = rowOf(rows.index[y * K + t]);
-        const d = y * rowLen;
-        if (vecPass && vecEnd > 0) vecPass(tapRows, y, output, d, 0, vecEnd);
-        if (vecEnd < rowLen) vPass(tapRows, y, output, d, vecEnd, rowLen);
-      }
-    }
-  }
-  if (alpha) unpremultiply(output, C);
+  const output = out ?? new Uint8ClampedArray(OH * OW * C);
+  exactRows(plan)(input, output, 0, OH);
   return output;
 }

@@ -1,9 +1,10 @@
-// Plain-JS imageToTensor: resizeImage's JS loops band by band (a sliced plan) into a small byte
-// buffer, each band normalised into the tensor at once, as the WebAssembly kernels do; an exact
-// plan (Pillow, OpenCV) resized whole first, then normalised.
+// Plain-JS imageToTensor: resizeImage's JS loops band by band (a float plan sliced, an exact
+// plan's row range) into a small byte buffer, each band normalised into the tensor at once, as
+// the WebAssembly kernels do.
 
+import type { FloatImagePlan } from '../image.js';
 import { bandPlan, paddingRows, type ImageTensorInputs, type ImageTensorPlan } from '../pipeline/image-tensor.js';
-import { resizeExact } from './image-exact.js';
+import { exactRows } from './image-exact.js';
 import { runResizeImage } from './image.js';
 
 /** Pillow's convert('L'): ITU-R 601-2 luma in 16-bit fixed point. */
@@ -40,16 +41,12 @@ export function runImageToTensor(plan: ImageTensorPlan, inputs: ImageTensorInput
   const { resize, rowStart, rowEnd, colStart, colEnd, top, left, band } = plan;
   const bytes = new Uint8ClampedArray(band * resize.outWidth * resize.channels);
   for (const [y, count] of paddingRows(plan)) normaliseRows(plan, bytes, y, count, plan.width, 0, output);
-  if (resize.kind === 'exact') {
-    const stride = resize.outWidth * resize.channels;
-    resizeExact(resize, inputs.input, bytes);
-    normaliseRows(plan, bytes.subarray(rowStart * stride), top + rowStart, rowEnd - rowStart, left + colStart, colEnd - colStart, output);
-    return;
-  }
+  const exact = resize.kind === 'exact' ? exactRows(resize) : undefined;
   for (let y0 = rowStart; y0 < rowEnd; y0 += band) {
     const n = Math.min(band, rowEnd - y0);
     const part = bytes.subarray(0, n * resize.outWidth * resize.channels);
-    runResizeImage(bandPlan(resize, y0, y0 + n), inputs, part);
+    if (exact) exact(inputs.input, part, y0, y0 + n);
+    else runResizeImage(bandPlan(resize as FloatImagePlan, y0, y0 + n), inputs, part);
     normaliseRows(plan, part, top + y0, n, left + colStart, colEnd - colStart, output);
   }
 }

@@ -1,8 +1,9 @@
 // imageToTensor: 8-bit pixels to a model's float32 input. The resize is resizeImage's plan
-// (src/image.ts). A float plan ('pytorch') writes a band of rows at a time into a small scratch,
-// which normaliseRows turns into tensor rows at once (both backends), so no resized image exists
-// at the target size. An exact plan ('pillow', 'opencv') is resized whole into the scratch first
-// (Pillow's passes read whole-image tables; not one pass), then normalised.
+// (src/image.ts), run a band of output rows at a time into a small scratch, which normaliseRows
+// turns into tensor rows at once (both backends), so no resized image exists at the target size.
+// Every output row of either kind of plan depends only on its own vertical taps: a float plan's
+// band is its rows table sliced; an exact plan's ('pillow', 'opencv') is its kernel's row range,
+// whose horizontal pass runs again on the few input rows two bands share.
 //
 // Contract: the tensor EQUALS the composition, bit for bit:
 //   bytes = resizeImage(rgb, inner size, { convention, mode, antialias }) where rgb is the image
@@ -68,7 +69,7 @@ export interface ImageTensorResult {
 }
 
 export interface ImageTensorPlan {
-  /** Float: run in bands of `band` rows; exact: run whole (rows rowStart..rowEnd) into the scratch. */
+  /** Run in bands of `band` rows (rows rowStart..rowEnd) into the scratch. */
   resize: ImagePlan;
   /** The tensor's height, width, channels and layout. */
   height: number;
@@ -104,6 +105,13 @@ const OPTION_NAMES = ['size', 'scale', 'fit', 'padValue', 'align', 'convention',
   'channels', 'layout', 'out'] as const;
 /** Bytes of a band of resized rows: small enough to stay in L2 while normalised. */
 const BAND_BYTES = 96 * 1024;
+/** Rows a band, when set (> 0) instead of the sizes here: tests force many small bands. Not public. */
+export const FORCED_BAND = { rows: 0 };
+/**
+ * An exact plan's band is at least this many times its vertical taps: each band resamples the
+ * input rows it shares with the previous one along W again (the kernel's row cache starts empty).
+ */
+const EXACT_BAND_TAPS = 8;
 const f32 = Math.fround;
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
@@ -238,7 +246,9 @@ export function prepareImageToTensor(imageArg: ImageInput, optionsArg: ImageToTe
   const out = checkOut(options.out, outputShape, []);
   if (out && out.data.buffer === data.buffer) throw new Error(`${OP}: out must not share memory with image.data`);
   const rowBytes = innerW * resize.channels;
-  const band = resize.kind === 'exact' ? resize.outHeight : Math.max(4, Math.floor(BAND_BYTES / rowBytes));
+  const byBytes = Math.max(4, Math.floor(BAND_BYTES / rowBytes));
+  const sized = resize.kind === 'exact' ? Math.max(byBytes, EXACT_BAND_TAPS * resize.rows.taps) : byBytes;
+  const band = Math.max(1, Math.min(rowEnd - rowStart, FORCED_BAND.rows || sized));
   const plan: ImageTensorPlan = {
     resize, height, width, outChannels, nhwc: layout === 'nhwc', top, left, rowStart, rowEnd, colStart, colEnd,
     map, lut, pad, coefficients, band, outputShape, scale,

@@ -259,7 +259,9 @@ function splitExactRows(a: KernelArgs<'resizeExact'>, workers: number, perWorker
     const line = layout.bytes(a.inW * a.channels, undefined, 16);
     const tapRows = layout.i32(new Int32Array(a.tapsH));
     layout.f32(16); // a cache line between chunks
-    return [call('resizeExact', { ...a, rowStart: a.rowStart + r0, rowEnd: a.rowStart + r1, ring, tags, line, tapRows })];
+    // dst holds the rows from rowStart on: the chunk's rows start r0 rows further.
+    const dst = a.dst + r0 * a.outW * a.channels;
+    return [call('resizeExact', { ...a, dst, rowStart: a.rowStart + r0, rowEnd: a.rowStart + r1, ring, tags, line, tapRows })];
   });
 }
 

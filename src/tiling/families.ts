@@ -1,7 +1,8 @@
 // How each family's plan splits into tiles (see ./plan.ts): the planes every family has (N*C, or
-// conv's batch), and for interpolate (every mode and rank) and resizeImage bands along the first
-// spatial axis, whose input window is read off that axis' table: a band reads input rows
-// [lo, hi) and its table is the band's slice of the whole table with indices made relative to lo.
+// conv's batch), and for interpolate (every mode and rank) and resizeImage (every convention)
+// bands along the first spatial axis, whose input window is read off that axis' table: a band
+// reads input rows [lo, hi) and its table is the band's slice of the whole table with indices
+// made relative to lo.
 
 import type { ConvInputs } from '../conv/plan.js';
 import type { ConvPlan } from '../conv/phases.js';
@@ -9,6 +10,7 @@ import type { ImageInputs, ImagePlan } from '../image.js';
 import type { ChannelsLastPlan, InterpolateInputs, InterpolatePlan } from '../interpolate.js';
 import type { Job } from '../ops.js';
 import type { ResizeInputs, ResizePlan } from '../resize.js';
+import type { ExactAxisTable } from '../rules/exact.js';
 import { periodTwoRun, type AxisTable } from '../rules/pytorch.js';
 import type { ShuffleInputs, ShufflePlan } from '../shuffle.js';
 import type { Tiling } from './plan.js';
@@ -124,19 +126,31 @@ export const convTiling: Tiling<ConvPlan, ConvInputs> = {
   },
 };
 
+/** Output rows [r0, r1) of an exact (Pillow, OpenCV) table: bandTable's slice, with its integer coefficients and windows. */
+function exactBandTable(table: ExactAxisTable, rows: [number, number]): { table: ExactAxisTable; lo: number; hi: number } {
+  const { table: sliced, lo, hi } = bandTable(table, rows);
+  const [r0, r1] = rows;
+  const { taps, fixed, fixedBits, identity } = table;
+  // An identity table's band reads exactly its own rows: still the identity.
+  return { table: { ...sliced, count: table.count.slice(r0, r1), fixed: fixed?.slice(r0 * taps, r1 * taps), fixedBits, identity }, lo, hi };
+}
+
 /**
- * resizeImage: bands of output rows for interpolate's float tables (the 'pytorch' convention).
- * Pillow's and OpenCV's exact plans, and linear light, run whole (their own kernels and passes).
+ * resizeImage: bands of output rows, each with the input rows its vertical taps read, for every
+ * plan: interpolate's float tables ('pytorch', and any convention in linear light) and Pillow's
+ * and OpenCV's exact plans (each output row reads only its own taps, whose horizontal pass is the
+ * same row by row, so a band's bytes are the whole call's).
  */
 export const imageTiling: Tiling<ImagePlan, ImageInputs> = {
-  extent: (plan) => ({ planes: 1, rows: plan.kind === 'float' && !plan.linearLight ? plan.outHeight : 1 }),
+  extent: (plan) => ({ planes: 1, rows: plan.outHeight }),
   tile(job, _plane, _count, rows) {
     const plan = job.plan;
-    if (!rows || plan.kind !== 'float') return job;
-    const { table, lo, hi } = bandTable(plan.rows, rows);
+    if (!rows) return job;
+    const { table, lo, hi } = plan.kind === 'exact' ? exactBandTable(plan.rows, rows) : bandTable(plan.rows, rows);
     const inRow = plan.width * plan.channels;
     const outRow = plan.outWidth * plan.channels;
-    return { ...job, plan: { ...plan, height: table.inSize, outHeight: table.outSize, rows: table },
-      inputs: { input: job.inputs.input.subarray(lo * inRow, hi * inRow) }, output: job.output.subarray(rows[0] * outRow, rows[1] * outRow) };
+    const band = { ...plan, height: table.inSize, outHeight: table.outSize, rows: table } as ImagePlan;
+    return { ...job, plan: band, inputs: { input: job.inputs.input.subarray(lo * inRow, hi * inRow) },
+      output: job.output.subarray(rows[0] * outRow, rows[1] * outRow) };
   },
 };

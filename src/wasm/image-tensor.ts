@@ -1,8 +1,8 @@
 // WebAssembly imageToTensor: resizeImage's staging (src/wasm/image.ts) lays out the image, its
-// tables and scratch; its kernel call is then run band by band into a small byte buffer (its
-// rows table sliced by named fields), each band followed by normaliseRows into the tensor. An
-// exact plan (Pillow, OpenCV) runs once over the rows that land in the tensor, into a scratch of
-// the whole resized image, then normaliseRows runs once.
+// tables and scratch; its kernel call is then run band by band into a small byte buffer, each
+// band followed by normaliseRows into the tensor, so no resized image exists at the target size.
+// A float plan's band is its rows table sliced by named fields; an exact plan's (Pillow, OpenCV)
+// is the kernel's own row range (its dst holds the band's rows).
 
 import { call, type KernelCall } from '../kernels.js';
 import { paddingRows, type ImageTensorInputs, type ImageTensorPlan } from '../pipeline/image-tensor.js';
@@ -10,8 +10,9 @@ import { stageResizeImage } from './image.js';
 import type { Layout } from './module.js';
 import type { Staged } from './staged.js';
 
-/** The resize call for resized rows [y0, y0 + rows) into `dst` (the kernel's rows are independent given their table rows). */
+/** The resize call for resized rows [y0, y0 + rows) into `dst` (the kernels' rows are independent given their table rows). */
 function resizeBand(c: KernelCall, y0: number, rows: number, dst: number): KernelCall {
+  if (c.kernel === 'resizeExact') return call('resizeExact', { ...c.args, dst, rowStart: y0, rowEnd: y0 + rows });
   if (c.kernel !== 'resizeImage') throw new Error(`imageToTensor: no band rule for the ${c.kernel} kernel`);
   const a = c.args;
   const offset = y0 * a.tapsH * 4;
@@ -22,11 +23,9 @@ export function stageImageToTensor(layout: Layout, plan: ImageTensorPlan, inputs
                                    outputLength: number, target: number): Staged {
   const { resize, height, width, outChannels, top, left, rowStart, rowEnd, colStart, colEnd, band } = plan;
   const srcStride = resize.outWidth * resize.channels;
-  // Float: no output of its own, the bands below go to `bandBytes`. Exact: the whole resized image.
-  const exact = resize.kind === 'exact';
-  const staged = stageResizeImage(layout, resize, inputs, exact ? resize.outHeight * srcStride : 0);
-  const [resizeCall] = staged.calls;
-  const bandBytes = exact ? staged.dst : layout.bytes(band * srcStride, undefined, 64);
+  // No output of its own: the bands below go to `bandBytes` (padded: normaliseRows reads 16 bytes at a time).
+  const [resizeCall] = stageResizeImage(layout, resize, inputs, 0).calls;
+  const bandBytes = layout.bytes(band * srcStride, undefined, 64);
   const dst = target >= 0 ? target : layout.f32(outputLength);
   const map = layout.i32(plan.map);
   const lut = layout.f32(plan.lut.length, plan.lut);
@@ -37,12 +36,6 @@ export function stageImageToTensor(layout: Layout, plan: ImageTensorPlan, inputs
     left: pixels > 0 ? left + colStart : width, count: pixels, outChannels, map, lut, pad, coefficients, nhwc: plan.nhwc ? 1 : 0,
   });
   const calls: KernelCall[] = paddingRows(plan).map(([y, count]) => rows(bandBytes, y, count, 0));
-  if (resizeCall.kernel === 'resizeExact') {
-    // Its rows address dst absolutely: only the rows the tensor shows are computed.
-    calls.push(call('resizeExact', { ...resizeCall.args, rowStart, rowEnd }),
-      rows(bandBytes + rowStart * srcStride, top + rowStart, rowEnd - rowStart, colEnd - colStart));
-    return { dst, calls };
-  }
   for (let y0 = rowStart; y0 < rowEnd; y0 += band) {
     const n = Math.min(band, rowEnd - y0);
     calls.push(resizeBand(resizeCall, y0, n, bandBytes), rows(bandBytes, top + y0, n, colEnd - colStart));

@@ -143,6 +143,51 @@ it('the pipeline operations equal their compositions in Chromium (wasm and js)',
   expect(result.differ).toBe(0);
 }, 90_000);
 
+// imageToTensor with the exact conventions (Pillow, OpenCV), run band by band (an image whose
+// resized rows span several bands): equal to resizeImage of the image without alpha, then
+// normalise, bit for bit, on the default build, the scalar build and plain JS in the page.
+it.each([
+  ['pillow', 'bicubic'], ['pillow', 'lanczos'], ['opencv', 'linear'], ['opencv', 'area'],
+])('imageToTensor with convention %s (%s) equals its composition in Chromium (default, scalar, js)', async (convention, mode) => {
+  const { page, errors } = await browser.open(`${server.url}test/browser/fixtures.html`);
+  const result = await page.evaluate(async ({ convention, mode }) => {
+    // Not a literal import(): vitest would rewrite it for Node.
+    const up = await (new Function('url', 'return import(url)'))('/dist/index.js');
+    const info = await up.init();
+    const scalar = await up.createOperations({ build: 'scalar' });
+    const [W, H, S] = [300, 420, 384];
+    const pixels = Uint8ClampedArray.from({ length: W * H * 4 }, (_, i) => (i % 4 === 3 ? 200 : ((i >> 2) * 37 + (i % 4) * 91 + ((i >> 2) / W | 0) * 13) % 251));
+    const image = new ImageData(pixels, W, H);
+    const rgb = new Uint8ClampedArray(W * H * 3).map((_, i) => pixels[(i / 3 | 0) * 4 + (i % 3)]);
+    const f = Math.fround;
+    const mean = [0.485, 0.456, 0.406], std = [0.229, 0.224, 0.225];
+    let differ = 0;
+    let rows = 0;
+    for (const ops of [up, scalar, up.js]) {
+      const { tensor, padding } = ops.imageToTensor(image, { size: [S, S], fit: 'contain', convention, mode, mean, std, padValue: 114 });
+      const innerW = S - padding.left - padding.right;
+      rows = S - padding.top - padding.bottom;
+      const small = ops.resizeImage({ data: rgb, width: W, height: H, channels: 3 }, { width: innerW, height: rows }, { convention, mode });
+      for (let c = 0; c < 3; c++) {
+        for (let y = 0; y < S; y++) {
+          for (let x = 0; x < S; x++) {
+            const sx = x - padding.left;
+            const v = sx >= 0 && sx < innerW ? small.data[(y * innerW + sx) * 3 + c] : 114;
+            const want = f(f(f(v * f(1 / 255)) - f(mean[c])) / f(std[c]));
+            if (!Object.is(tensor.data[(c * S + y) * S + x], want)) differ++;
+          }
+        }
+      }
+    }
+    return { build: info.build, differ, rows };
+  }, { convention, mode });
+  await page.close();
+  expect(errors).toEqual([]);
+  expect(result.build).toBeTruthy();
+  expect(result.rows).toBe(384); // 274 x 384 resized: ~822 bytes a row, several ~96 KiB bands
+  expect(result.differ).toBe(0);
+}, 90_000);
+
 // The Pillow and OpenCV fixture cases (test/fixtures/image-pillow.json, image-opencv.json): every
 // case bit-exact on the default build (relaxed SIMD: the exact kernel uses no relaxed instruction,
 // so the same bytes), the scalar build and the plain-JS backend.
