@@ -3,8 +3,6 @@
 // spatial axis, whose input window is read off that axis' table: a band reads input rows
 // [lo, hi) and its table is the band's slice of the whole table with indices made relative to lo.
 
-import type { ConvInputs } from '../conv/plan.js';
-import type { ConvPlan } from '../conv/phases.js';
 import type { ImageInputs, ImagePlan } from '../image.js';
 import type { ChannelsLastPlan, InterpolateInputs, InterpolatePlan } from '../interpolate.js';
 import type { Job } from '../ops.js';
@@ -28,7 +26,7 @@ export function bandTable(table: AxisTable, [r0, r1]: [number, number]): { table
 }
 
 /** The job of planes [plane, plane + count) when each has `inPlane` input and `outPlane` output elements. */
-function planeSlice<P, I extends { input: ArrayBufferView & { subarray(a: number, b: number): unknown } }>(
+export function planeSlice<P, I extends { input: ArrayBufferView & { subarray(a: number, b: number): unknown } }>(
   job: Job<P, I>, plan: P, plane: number, count: number, inPlane: number, outPlane: number): Job<P, I> {
   const input = job.inputs.input.subarray(plane * inPlane, (plane + count) * inPlane);
   return { ...job, plan, inputs: { ...job.inputs, input }, output: job.output.subarray(plane * outPlane, (plane + count) * outPlane) };
@@ -113,14 +111,6 @@ export const shuffleTiling: Tiling<ShufflePlan, ShuffleInputs> = {
     const { factor: r, height, width } = job.plan;
     const size = r * r * height * width; // both sides of a plane hold the same elements
     return planeSlice(job, { ...job.plan, planes: count }, plane, count, size, size);
-  },
-};
-
-export const convTiling: Tiling<ConvPlan, ConvInputs> = {
-  extent: (plan) => ({ planes: plan.batch, rows: 1 }),
-  tile(job, sample, count) {
-    const { batch } = job.plan;
-    return planeSlice(job, { ...job.plan, batch: count }, sample, count, job.inputs.input.length / batch, job.output.length / batch);
   },
 };
 

@@ -8,6 +8,7 @@
 import type { TensorData } from '../dtype.js';
 import type { KernelExports } from '../kernels.js';
 import { ringSlots } from '../ring.js';
+import { packRuns, runsLength, type Runs } from '../tiling/runs.js';
 import { ResidentHeap } from './resident.js';
 
 export type { KernelExports } from '../kernels.js';
@@ -157,6 +158,18 @@ export class Layout {
     if (resident >= 0) return resident; // already in linear memory: no copy
     const ptr = this.reserve(length * 4);
     if (source) this.writes.push(() => this.module.f32(ptr, length).set(source));
+    return ptr;
+  }
+
+  /**
+   * Space for the runs of `source` (a band's rows of every channel, src/tiling/runs.ts), packed,
+   * filled at commit; a resident source is read at its address (growth detaches its view).
+   */
+  f32Runs(source: Float32Array, runs: Runs): number {
+    const resident = this.module.residentPointer(source);
+    const length = runsLength(runs);
+    const ptr = this.reserve(length * 4);
+    this.writes.push(() => packRuns(resident >= 0 ? this.module.f32(resident, source.length) : source, runs, this.module.f32(ptr, length)));
     return ptr;
   }
 
