@@ -1,7 +1,8 @@
 // How each family's plan splits into tiles (see ./plan.ts): the planes every family has (N*C, or
-// conv's batch), and for interpolate (every mode and rank) and resizeImage bands along the first
-// spatial axis, whose input window is read off that axis' table: a band reads input rows
-// [lo, hi) and its table is the band's slice of the whole table with indices made relative to lo.
+// resize's leading axes it does not resize), and for interpolate (every mode and rank), resize
+// (./resize-bands.ts) and resizeImage bands along the first spatial (resized) axis, whose input
+// window is read off that axis' table: a band reads input rows [lo, hi) and its table is the
+// band's slice of the whole table with indices made relative to lo. Convolutions: ./conv-bands.ts.
 
 import type { ImageInputs, ImagePlan } from '../image.js';
 import type { ChannelsLastPlan, InterpolateInputs, InterpolatePlan } from '../interpolate.js';
@@ -10,6 +11,7 @@ import type { ResizeInputs, ResizePlan } from '../resize.js';
 import { periodTwoRun, type AxisTable } from '../rules/pytorch.js';
 import type { ShuffleInputs, ShufflePlan } from '../shuffle.js';
 import type { Tiling } from './plan.js';
+import { resizeBandJob } from './resize-bands.js';
 
 /** Output rows [r0, r1) of `table`: the input rows they read, [lo, hi), and their table relative to lo. */
 export function bandTable(table: AxisTable, [r0, r1]: [number, number]): { table: AxisTable; lo: number; hi: number } {
@@ -84,7 +86,7 @@ export const interpolateTiling: Tiling<InterpolatePlan, InterpolateInputs> = {
   tile(job, plane, count, rows) {
     const plan = job.plan;
     if (plan.kind !== 'passes') return channelsFirstTiling.tile(job as Job<typeof plan, InterpolateInputs>, plane, count, rows) as Job<InterpolatePlan, InterpolateInputs>;
-    const tile = resizeTiling.tile({ ...job, plan: plan.resize } as unknown as Job<ResizePlan, ResizeInputs>, plane, count);
+    const tile = resizeTiling.tile({ ...job, plan: plan.resize } as unknown as Job<ResizePlan, ResizeInputs>, plane, count, rows);
     return { ...job, plan: { ...plan, resize: tile.plan }, inputs: tile.inputs, output: tile.output };
   },
 };
@@ -92,11 +94,13 @@ export const interpolateTiling: Tiling<InterpolatePlan, InterpolateInputs> = {
 /**
  * resize's planes are the leading axes it does not resize: the last pass (the first resized axis)
  * has exactly those as its `outer`, and every other pass, fill and intermediate is a multiple.
+ * Its bands: output rows of that axis (./resize-bands.ts).
  */
 export const resizeTiling: Tiling<ResizePlan, ResizeInputs> = {
-  extent: (plan) => ({ planes: plan.passes[plan.passes.length - 1].outer, rows: 1 }),
-  tile(job, plane, count) {
+  extent: (plan) => ({ planes: plan.passes[plan.passes.length - 1].outer, rows: plan.passes[plan.passes.length - 1].table.outSize }),
+  tile(job, plane, count, rows) {
     const plan = job.plan;
+    if (rows) return resizeBandJob(job, plane, rows, bandTable(plan.passes[plan.passes.length - 1].table, rows)); // ./resize-bands.ts
     const planes = plan.passes[plan.passes.length - 1].outer;
     const part = (n: number) => (n / planes) * count;
     const sub: ResizePlan = { ...plan, tmp: part(plan.tmp), passes: plan.passes.map((p) => ({ ...p, outer: part(p.outer) })),
