@@ -53,6 +53,36 @@ const CALLS: Array<[string, (ops: up.Operations) => { data: ArrayBufferView }]> 
     w.data[5] = Infinity;
     return ops.convTranspose2d(ramp([6, 8, 50, 50]), w, { stride: 2 });
   }],
+  // One sample (N = 1) too large for the budget: bands of output rows along the first spatial
+  // axis, each over the input window it reads (src/tiling/conv-bands.ts).
+  ['conv2d, one sample in bands', (ops) => ops.conv2d(ramp([1, 8, 180, 180]), ramp([8, 8, 3, 3], 2), { padding: 1, bias: ramp([8], 3).data })],
+  ['conv2d strided, dilated, grouped, one sample in bands', (ops) => ops.conv2d(ramp([1, 6, 301, 257]), ramp([6, 3, 4, 3], 2),
+    { stride: [2, 3], padding: [3, 1], dilation: [2, 1], groups: 2 })],
+  ["conv2d padding 'same' (even kernel, dilated), bands", (ops) => ops.conv2d(ramp([1, 4, 250, 250]), ramp([5, 4, 4, 2], 2), { padding: 'same', dilation: 2 })],
+  ['conv1d, one row in bands', (ops) => ops.conv1d(ramp([1, 3, 120000]), ramp([4, 3, 5], 2), { stride: 2, padding: 3 })],
+  ['conv3d, one sample in depth bands', (ops) => ops.conv3d(ramp([1, 3, 40, 50, 60]), ramp([4, 3, 3, 3, 3], 2), { padding: 1, stride: [2, 1, 1] })],
+  ['convTranspose2d, one sample in bands', (ops) => ops.convTranspose2d(ramp([1, 8, 150, 150]), ramp([8, 4, 4, 4], 2), { stride: 2, padding: 1 })],
+  ['convTranspose2d stride 3, dilated, outputPadding, grouped, bands', (ops) => ops.convTranspose2d(ramp([1, 4, 110, 97]), ramp([4, 3, 5, 3], 2),
+    { stride: [3, 2], padding: [2, 1], dilation: [2, 1], outputPadding: [1, 1], groups: 2, bias: ramp([6], 3).data })],
+  ['convTranspose1d, one row in bands', (ops) => ops.convTranspose1d(ramp([1, 4, 50000]), ramp([4, 2, 7], 2), { stride: 3, padding: 2 })],
+  ['convTranspose3d, one sample in depth bands', (ops) => ops.convTranspose3d(ramp([1, 4, 20, 30, 30]), ramp([4, 2, 3, 3, 3], 2), { stride: 2, padding: 1, outputPadding: 1 })],
+  ['convTranspose2d with an infinite weight (the scatter path), one sample in bands', (ops) => {
+    const w = ramp([8, 4, 3, 3], 2);
+    w.data[7] = -Infinity;
+    return ops.convTranspose2d(ramp([1, 8, 120, 120]), w, { stride: 2, padding: 1 });
+  }],
+  // One image, or a resize over axis 0: bands along the first resized axis (src/tiling/resize-bands.ts).
+  ['resizeBilinear (TF), one NHWC image in bands', (ops) => ops.resizeBilinear(ramp([1, 300, 280, 3]), [450, 400], { halfPixelCenters: true })],
+  ['resizeNearestNeighbor (TF), one NHWC image in bands', (ops) => ops.resizeNearestNeighbor(ramp([1, 400, 300, 3]), [500, 350], { alignCorners: true })],
+  ['resizeBilinear (TF) of uint8, one image in bands', (ops) => ops.resizeBilinear(
+    { data: Uint8Array.from({ length: 400 * 300 * 4 }, (_, i) => (i * 2654435761) >>> 24), shape: [400, 300, 4] }, [700, 520])],
+  ['resize (ONNX) cubic over axis 0, bands', (ops) => ops.resize(ramp([300, 4, 30, 20]), { scales: [1.5, 1, 1, 1], mode: 'cubic' })],
+  ['resize (ONNX) linear antialias down, rank 2, bands', (ops) => ops.resize(ramp([700, 500]), { scales: [0.4, 0.5], mode: 'linear', antialias: true })],
+  ['resize (ONNX) tf_crop_and_resize with extrapolation on the banded axes', (ops) => ops.resize(ramp([1, 500, 400]),
+    { scales: [1, 1.4, 1.3], mode: 'cubic', coordinateTransformationMode: 'tf_crop_and_resize', roi: [0, -0.1, 0.05, 1, 1.2, 0.9], extrapolationValue: -3 })],
+  ['resize (ONNX) nearest excludeOutside tf_crop_and_resize, 3 axes, bands', (ops) => ops.resize(ramp([30, 40, 30, 20]),
+    { scales: [1.5, 1.2, 1, 0.8], mode: 'nearest', coordinateTransformationMode: 'tf_crop_and_resize', roi: [-0.2, 0, 0, 0, 1.1, 1, 1, 1.3], excludeOutside: true })],
+  ['interpolate nhwc bilinear, one image in bands', (ops) => ops.interpolate(ramp([1, 300, 300, 3]), { scaleFactor: 1.5, mode: 'bilinear', layout: 'nhwc' })],
   ...(['bilinear', 'bicubic', 'nearest', 'area'] as const).map((mode) =>
     [`resizeImage ${mode} 2x RGBA, bands`, (ops: up.Operations) => ops.resizeImage(image(500, 300), { scale: 2 }, { mode })] as
       [string, (ops: up.Operations) => { data: ArrayBufferView }]),
@@ -92,6 +122,24 @@ for (const build of ['simd', 'scalar'] as const) {
       expectBitIdentical(residentOut.data, whole.interpolate(small, { size: [400, 500], mode: 'bilinear' }).data);
       residentIn.dispose();
       residentOut.dispose();
+    });
+
+    it('writes convolution bands into `out` and into resident tensors, from resident inputs', async () => {
+      const fresh = await up.createOperations({ build, maximumMemory: BUDGET });
+      const x = ramp([1, 8, 150, 150]);
+      const w = ramp([8, 4, 4, 4], 2);
+      const expected = whole.convTranspose2d(x, w, { stride: 2, padding: 1 });
+      const out = { data: new Float32Array(expected.data.length), shape: expected.shape };
+      expect(fresh.convTranspose2d(x, w, { stride: 2, padding: 1, out })).toBe(out);
+      expectBitIdentical(out.data, expected.data);
+      const input = fresh.allocTensor(x.shape, x.data);
+      const output = fresh.allocTensor(expected.shape);
+      fresh.convTranspose2d(input, w, { stride: 2, padding: 1, out: output });
+      expectBitIdentical(output.data, expected.data);
+      const conv = whole.conv2d(x, ramp([3, 8, 3, 3], 2), { padding: 2, dilation: 2 });
+      expectBitIdentical(fresh.conv2d(input, ramp([3, 8, 3, 3], 2), { padding: 2, dilation: 2 }).data, conv.data);
+      input.dispose();
+      output.dispose();
     });
 
     it('tiles resident tensors on a fresh instance, whose memory grows while it tiles (views taken again)', async () => {
@@ -174,6 +222,18 @@ describe('the pool tiles calls larger than its maximumMemory', () => {
     expectBitIdentical(a.data, whole.interpolate(x, { scaleFactor: 2, mode: 'bilinear' }).data);
     expectBitIdentical(b.data, whole.resizeImage(img, { scale: 2 }, { mode: 'bicubic' }).data);
     expectBitIdentical(c.data, whole.conv2d(ramp([8, 4, 100, 100]), ramp([8, 4, 3, 3], 2), { padding: 1 }).data);
+    expect(pool.memoryBytes).toBeLessThanOrEqual(4 * MIB);
+  });
+
+  it('bands one convolution sample, one NHWC image and a resize over axis 0: bit-identical, memory within maximumMemory', async () => {
+    const calls: Array<(ops: up.Operations | typeof pool) => unknown> = [
+      (ops) => ops.conv2d(ramp([1, 16, 200, 200]), ramp([8, 16, 3, 3], 2), { padding: 1, stride: [2, 1] }),
+      (ops) => ops.convTranspose2d(ramp([1, 8, 260, 240]), ramp([8, 4, 4, 4], 2), { stride: 2, padding: 1 }),
+      (ops) => ops.resizeBilinear(ramp([1, 600, 500, 3]), [900, 700], { halfPixelCenters: true }),
+      (ops) => ops.resize(ramp([500, 4, 40, 30]), { scales: [1.5, 1, 1, 1], mode: 'linear' }),
+    ];
+    const results = await Promise.all(calls.map((run) => run(pool) as Promise<Tensor>));
+    results.forEach((r, i) => expectBitIdentical(r.data, (calls[i](whole) as Tensor).data));
     expect(pool.memoryBytes).toBeLessThanOrEqual(4 * MIB);
   });
 

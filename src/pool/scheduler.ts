@@ -220,7 +220,7 @@ export class Scheduler implements AsyncExecutor {
         await ran;
         await previous;
         fence(this.memory);
-        if (placed.dst !== target && !control?.aborted) copyOut(m, output, placed);
+        if (!control?.aborted) copyOut(m, output, { ...placed, target });
       } finally {
         this.flights.splice(this.flights.indexOf(flight), 1);
         if (this.flights.length === 0 && !this.terminating) this.workers.forEach((w) => w.hold(false));

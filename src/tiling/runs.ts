@@ -16,6 +16,11 @@ export function runsLength(runs: Runs): number {
   return runs.count * runs.length;
 }
 
+/** Where the last run ends: the length of the array the runs lie in, at least. */
+export function runsEnd(runs: Runs): number {
+  return runs.count === 0 ? 0 : runs.from + (runs.count - 1) * runs.stride + runs.length;
+}
+
 /** Copies the runs of `whole` into `packed` (one after another). */
 export function packRuns(whole: Float32Array, runs: Runs, packed: Float32Array): void {
   const { count, length, stride, from } = runs;

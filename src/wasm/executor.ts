@@ -6,7 +6,7 @@ import { isFloat16 } from '../dtype.js';
 import { invoke } from '../kernels.js';
 import type { Job, OutputArray, SyncExecutor } from '../ops.js';
 import { checkSmallestTile, tiles } from '../tiling/plan.js';
-import { runsLength, unpackRuns, type Runs } from '../tiling/runs.js';
+import { runsEnd, runsLength, unpackRuns, type Runs } from '../tiling/runs.js';
 import { MAX_BYTES, type Layout, type WasmModule } from './module.js';
 import type { Staged } from './staged.js';
 
@@ -16,8 +16,8 @@ export interface StagedJob {
   dst: number;
   /** A band's output runs, packed at `dst` (see Staged). */
   runs?: Runs;
-  /** Whether the output is a resident tensor, written in place. */
-  inPlace: boolean;
+  /** The output's address when it is a resident tensor (then written in place, unless in runs), else -1. */
+  target: number;
 }
 
 /** The address of `output` when it is a resident tensor of `module`, else -1. */
@@ -35,7 +35,7 @@ function reserve(module: WasmModule, job: Job): { layout: Layout; staged: Staged
 function commit(module: WasmModule, { layout, staged: { calls, dst, runs }, target }: ReturnType<typeof reserve>): StagedJob {
   layout.commit();
   const kernels = module.kernels;
-  return { dst, runs, inPlace: dst === target, run: () => { for (const c of calls) invoke(kernels, c); } };
+  return { dst, runs, target, run: () => { for (const c of calls) invoke(kernels, c); } };
 }
 
 export function stageJob(module: WasmModule, job: Job): StagedJob {
@@ -44,12 +44,17 @@ export function stageJob(module: WasmModule, job: Job): StagedJob {
 
 function finish(module: WasmModule, job: Job, staged: StagedJob): void {
   staged.run();
-  if (!staged.inPlace) copyOut(module, job.output, staged);
+  copyOut(module, job.output, staged);
 }
 
-/** Copies a staged output out of memory into `output`: whole, or a band's packed runs into their places. */
-export function copyOut(module: WasmModule, output: OutputArray, { dst, runs }: { dst: number; runs?: Runs }): void {
-  if (runs) unpackRuns(module.f32(dst, runsLength(runs)), runs, output as Float32Array);
+/**
+ * Copies a staged output out of memory into `output`: whole, or a band's packed runs into their
+ * places; nothing when it was written in place. A resident output is written at `target`: staging
+ * may have grown the memory, which detaches views taken before.
+ */
+export function copyOut(module: WasmModule, output: OutputArray, { dst, runs, target }: { dst: number; runs?: Runs; target: number }): void {
+  if (dst === target) return;
+  if (runs) unpackRuns(module.f32(dst, runsLength(runs)), runs, target >= 0 ? module.f32(target, runsEnd(runs)) : output as Float32Array);
   else output.set(viewLike(module, output, dst) as never);
 }
 

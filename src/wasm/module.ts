@@ -8,7 +8,7 @@
 import type { TensorData } from '../dtype.js';
 import type { KernelExports } from '../kernels.js';
 import { ringSlots } from '../ring.js';
-import { packRuns, runsLength, type Runs } from '../tiling/runs.js';
+import { packRuns, runsEnd, runsLength, type Runs } from '../tiling/runs.js';
 import { ResidentHeap } from './resident.js';
 
 export type { KernelExports } from '../kernels.js';
@@ -169,7 +169,7 @@ export class Layout {
     const resident = this.module.residentPointer(source);
     const length = runsLength(runs);
     const ptr = this.reserve(length * 4);
-    this.writes.push(() => packRuns(resident >= 0 ? this.module.f32(resident, source.length) : source, runs, this.module.f32(ptr, length)));
+    this.writes.push(() => packRuns(resident >= 0 ? this.module.f32(resident, runsEnd(runs)) : source, runs, this.module.f32(ptr, length)));
     return ptr;
   }
 
