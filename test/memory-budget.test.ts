@@ -109,50 +109,70 @@ for (const build of ['simd', 'scalar'] as const) {
       expect(tiled.memoryBytes).toBeLessThanOrEqual(BUDGET);
     });
 
-    it('writes tiles into `out` and into resident tensors in place', () => {
+    it('writes tiles into `out` and into resident tensors in place', async () => {
       const x = ramp([1, 2, 300, 330]);
       const expected = whole.interpolate(x, { scaleFactor: 2, mode: 'bicubic' });
       const out = { data: new Float32Array(expected.data.length), shape: expected.shape };
       expect(tiled.interpolate(x, { scaleFactor: 2, mode: 'bicubic', out })).toBe(out);
       expectBitIdentical(out.data, expected.data);
+      // Resident tensors count against the budget: 1.6 MB of them need a budget of 2 MiB.
+      const ops = await up.createOperations({ build, maximumMemory: 2 * MIB });
       const small = ramp([1, 2, 40, 50]);
-      const residentIn = tiled.allocTensor(small.shape, small.data);
-      const residentOut = tiled.allocTensor([1, 2, 400, 500]);
-      tiled.interpolate(residentIn, { size: [400, 500], mode: 'bilinear', out: residentOut });
+      const residentIn = ops.allocTensor(small.shape, small.data);
+      const residentOut = ops.allocTensor([1, 2, 400, 500]);
+      ops.interpolate(residentIn, { size: [400, 500], mode: 'bilinear', out: residentOut });
       expectBitIdentical(residentOut.data, whole.interpolate(small, { size: [400, 500], mode: 'bilinear' }).data);
       residentIn.dispose();
       residentOut.dispose();
     });
 
     it('writes convolution bands into `out` and into resident tensors, from resident inputs', async () => {
-      const fresh = await up.createOperations({ build, maximumMemory: BUDGET });
-      const x = ramp([1, 8, 150, 150]);
+      const fresh = await up.createOperations({ build, maximumMemory: 2 * MIB });
+      const x = ramp([1, 8, 150, 150]); // 720 KB
       const w = ramp([8, 4, 4, 4], 2);
-      const expected = whole.convTranspose2d(x, w, { stride: 2, padding: 1 });
+      const expected = whole.convTranspose2d(x, w, { stride: 2, padding: 1 }); // 1.44 MB
       const out = { data: new Float32Array(expected.data.length), shape: expected.shape };
       expect(fresh.convTranspose2d(x, w, { stride: 2, padding: 1, out })).toBe(out);
       expectBitIdentical(out.data, expected.data);
-      const input = fresh.allocTensor(x.shape, x.data);
       const output = fresh.allocTensor(expected.shape);
-      fresh.convTranspose2d(input, w, { stride: 2, padding: 1, out: output });
+      fresh.convTranspose2d(x, w, { stride: 2, padding: 1, out: output }); // bands into a resident output
       expectBitIdentical(output.data, expected.data);
-      const conv = whole.conv2d(x, ramp([3, 8, 3, 3], 2), { padding: 2, dilation: 2 });
-      expectBitIdentical(fresh.conv2d(input, ramp([3, 8, 3, 3], 2), { padding: 2, dilation: 2 }).data, conv.data);
-      input.dispose();
       output.dispose();
+      const input = fresh.allocTensor(x.shape, x.data);
+      const conv = whole.conv2d(x, ramp([6, 8, 3, 3], 2), { padding: 2, dilation: 2 });
+      expectBitIdentical(fresh.conv2d(input, ramp([6, 8, 3, 3], 2), { padding: 2, dilation: 2 }).data, conv.data); // from a resident input
+      expect(fresh.memoryBytes).toBeLessThanOrEqual(2 * MIB);
+      input.dispose();
     });
 
     it('tiles resident tensors on a fresh instance, whose memory grows while it tiles (views taken again)', async () => {
-      const fresh = await up.createOperations({ build, maximumMemory: BUDGET });
+      const fresh = await up.createOperations({ build, maximumMemory: 5 * MIB });
       const x = ramp([1, 2, 300, 330]);
       const input = fresh.allocTensor(x.shape, x.data);
       const output = fresh.allocTensor([1, 2, 600, 660]);
       fresh.interpolate(input, { scaleFactor: 2, mode: 'bicubic', out: output });
       expectBitIdentical(output.data, whole.interpolate(x, { scaleFactor: 2, mode: 'bicubic' }).data);
-      const plain = fresh.interpolate(input, { scaleFactor: 2, mode: 'bilinear' }); // resident input, JS output
+      const plain = fresh.interpolate(input, { scaleFactor: 2, mode: 'bilinear' }); // resident input, JS output: tiles
       expectBitIdentical(plain.data, whole.interpolate(x, { scaleFactor: 2, mode: 'bilinear' }).data);
+      expect(fresh.memoryBytes).toBeLessThanOrEqual(5 * MIB);
       input.dispose();
       output.dispose();
+    });
+
+    it('refuses a resident tensor past maximumMemory (they count against it), before allocating, and stays usable', async () => {
+      const ops = await up.createOperations({ build, maximumMemory: 2 * MIB });
+      const kept = ops.allocTensor([300, 1000], ramp([300, 1000]).data); // 1.2 MB
+      const memory = ops.memoryBytes;
+      expect(() => ops.allocTensor([300, 1000]))
+        .toThrow(/^allocTensor: this tensor would end at byte \d+ of WebAssembly memory, past maximumMemory \(2097152 bytes\), which resident tensors count against/);
+      expect(ops.memoryBytes).toBe(memory);
+      expectBitIdentical(kept.data, ramp([300, 1000]).data);
+      // Calls tile within what the resident tensor leaves.
+      const x = ramp([1, 2, 300, 330]);
+      expectBitIdentical(ops.interpolate(x, { scaleFactor: 2, mode: 'bicubic' }).data, whole.interpolate(x, { scaleFactor: 2, mode: 'bicubic' }).data);
+      expect(ops.memoryBytes).toBeLessThanOrEqual(2 * MIB);
+      kept.dispose();
+      ops.allocTensor([300, 1000]).dispose(); // room again
     });
 
     it('release() starts a fresh instance when no resident tensor is live, and refuses while one is', async () => {

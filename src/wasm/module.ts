@@ -38,7 +38,14 @@ export class WasmModule {
     this.simd = this.kernels.isSimd() !== 0;
     this.relaxedSimd = this.kernels.isRelaxedSimd() !== 0;
     this.base = align(this.kernels.heapBase());
-    this.heap = new ResidentHeap(this.base, (end) => this.ensure(end));
+    this.heap = new ResidentHeap(this.base, (end) => {
+      // Resident tensors count against the budget: a call's tiles fit what they leave (scratchLimit).
+      if (end > this.maximumMemory) {
+        throw new RangeError(`allocTensor: this tensor would end at byte ${end} of WebAssembly memory, past maximumMemory (${this.maximumMemory} bytes), ` +
+          'which resident tensors count against; dispose tensors or raise maximumMemory');
+      }
+      this.ensure(end);
+    });
   }
 
   /** Resident tensors (allocTensor): they sit between the heap base and each call's scratch. */
@@ -46,7 +53,7 @@ export class WasmModule {
 
   /**
    * Bytes of linear memory calls aim to stay within: a call whose buffers would end past it runs
-   * in tiles (src/tiling/). Resident tensors are the caller's and are not refused by it.
+   * in tiles (src/tiling/); a resident tensor that would end past it is refused.
    */
   maximumMemory = DEFAULT_BUDGET;
 
