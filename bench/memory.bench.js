@@ -163,13 +163,26 @@ function bands() {
       console.error(`cost ${kind} ${fmtBytes(bytes)}: ${r.medians.map((m) => m.toFixed(1)).join(' / ')} ms`);
     }
   }
-  const md = ['# time cost of bands of one sample', '', `Machine: ${machine()}. Node ${process.version}, SIMD build, one child process a row, ` +
-    'the untiled and tiled instances interleaved (7 rounds, medians). The machine was shared with other jobs: times are noisy.', '',
+  const peak = [];
+  for (const kind of Object.keys(BANDED)) {
+    for (const [setting, budget] of [['default (256 MiB)', 256 * MIB], ['untiled (2 GiB)', 2 ** 31]]) {
+      const r = spawn({ mode: 'peak', kind, bytes: 1024 * MB, budget });
+      peak.push({ kind, setting, ...r });
+      console.error(`peak ${kind} ${setting}: ${r.error ?? `${(r.peakAbove / (r.inBytes + r.outBytes)).toFixed(2)}x in+out, wasm ${fmtBytes(r.wasmBytes)}`}`);
+    }
+  }
+  const md = ['# bands of one sample: peak memory and time cost', '', `Machine: ${machine()}. Node ${process.version}, SIMD build, one child process a row. ` +
+    'The machine was shared with other jobs: times are noisy.', '',
+  '## Peak RSS above the baseline vs input + output (one call, a fresh process)', '',
+  '| workload | input + output | setting | peak above baseline | ratio | WebAssembly memory | one call |', '|---|---|---|---|---|---|---|',
+  ...peak.map((r) => `| ${r.label} | ${fmtBytes(r.inBytes + r.outBytes)} | ${r.setting} | ` + (r.error ? `refused: ${r.error.slice(0, 80)} | | | |`
+    : `${fmtBytes(r.peakAbove)} | ${(r.peakAbove / (r.inBytes + r.outBytes)).toFixed(2)}x | ${fmtBytes(r.wasmBytes)} | ${r.ms.toFixed(0)} ms |`)),
+  '', '## Time cost (the untiled and tiled instances interleaved, 7 rounds, medians)', '',
   '| workload | input + output | untiled | budget 16 MiB | ratio | budget 64 MiB | ratio |', '|---|---|---|---|---|---|---|',
   ...cost.map((r) => `| ${r.label} | ${fmtBytes(r.inBytes + r.outBytes)} | ${r.medians[0].toFixed(1)} ms | ` +
     [1, 2].map((i) => `${r.medians[i].toFixed(1)} ms | ${(r.medians[i] / r.medians[0]).toFixed(3)}x` + (r.wasmBytes[i] >= r.wasmBytes[0] ? ' (fits: not tiled)' : '')).join(' | ') + ' |'), ''];
   const dir = new URL('./results/', import.meta.url);
-  writeFileSync(new URL('memory-bands.json', dir), JSON.stringify({ machine: machine(), node: process.version, cost }, null, 2) + '\n');
+  writeFileSync(new URL('memory-bands.json', dir), JSON.stringify({ machine: machine(), node: process.version, peak, cost }, null, 2) + '\n');
   writeFileSync(new URL('memory-bands.md', dir), md.join('\n'));
   console.log(md.join('\n'));
 }
