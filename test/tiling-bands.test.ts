@@ -68,7 +68,7 @@ describe('bands of one sample over random geometries (192 KiB budget)', () => {
       if (r.int(4) === 0) w.data[r.int(w.data.length)] = r.pick([Infinity, -Infinity, NaN]);
       const options: Record<string, unknown> = { stride: s, padding: p, dilation: d, groups, bias: ramp([cout], 3).data };
       if (transposed) options.outputPadding = s.map((v, i) => r.int(Math.max(v, d[i])));
-      const name = `${transposed ? 'convTranspose' : 'conv'}${dims}d` as const;
+      const name = `${transposed ? 'convTranspose' : 'conv'}${dims}d` as 'conv1d' | 'conv2d' | 'conv3d' | 'convTranspose1d' | 'convTranspose2d' | 'convTranspose3d';
       const run = (ops: up.Operations) => (ops[name] as (a: up.Tensor, b: up.Tensor, o: unknown) => up.Tensor)(x, w, { ...options });
       return [`${name} ${JSON.stringify({ spatial, k, cin, cout, ...options, bias: undefined })}`, run];
     }, 7);
