@@ -333,6 +333,34 @@ describe('exact limits at 2^31 - 64 .. 2^32 bytes', () => {
     expect(module.memoryBytes).toBeLessThan(MIB); // planning and admission allocate nothing large
   });
 
+  it('the admission arithmetic: one convolution sample whose single pass needs over 2 GiB is admitted (it bands), a resize over axis 0 too', async () => {
+    const { admitJob } = await import('../src/wasm/executor.js');
+    const { pendingOutput } = await import('../src/tiling/plan.js');
+    const { prepareConv } = await import('../src/conv/plan.js');
+    const { convTiling } = await import('../src/tiling/conv-bands.js');
+    const { stageConv } = await import('../src/wasm/conv.js');
+    const { runConv } = await import('../src/js/conv.js');
+    const { axisPasses } = await import('../src/resize.js');
+    const { planResize } = await import('../src/rules/onnx.js');
+    const { resizeTiling } = await import('../src/tiling/families.js');
+    const { stageResize } = await import('../src/wasm/resize.js');
+    const { runResize } = await import('../src/js/resize.js');
+    const module = await (await import('../src/init.js')).loadBuild('simd', true);
+    // conv2d of one pixel padded to a [16383, 32767] output (2^31 - 131068 bytes): its padded copy and output need 4 GiB in one pass.
+    const conv = prepareConv(false, 2)(ramp([1, 1, 1, 1]), ramp([1, 1, 1, 1]), { padding: [8191, 16383] });
+    expect(conv.outputLength).toBe(16383 * 32767);
+    const convJob = { plan: conv.plan, inputs: conv.inputs, output: pendingOutput(conv.outputLength), backends: { wasm: stageConv, js: runConv, tiling: convTiling } };
+    expect(() => admitJob(module, convJob as never)).not.toThrow();
+    expect(() => admitJob(module, { ...convJob, backends: { wasm: stageConv, js: runConv } } as never)).toThrow(RangeError); // untiled: refused
+    // resize of a [2, 8192, 16384] tensor over axis 0 (2 -> 3): 1 GiB in, 1.5 GiB out, planned without allocating them.
+    const rules = planResize([2, 8192, 16384], { scales: [1.5, 1, 1], mode: 'linear' });
+    const resizeJob = { plan: axisPasses([2, 8192, 16384], rules.outputShape, rules.axes, rules.extrapolationValue), inputs: { input: pendingOutput(2 * 8192 * 16384) },
+      output: pendingOutput(3 * 8192 * 16384), backends: { wasm: stageResize, js: runResize, tiling: resizeTiling } };
+    expect(() => admitJob(module, resizeJob as never)).not.toThrow();
+    expect(() => admitJob(module, { ...resizeJob, backends: { wasm: stageResize, js: runResize } } as never)).toThrow(RangeError); // untiled: refused
+    expect(module.memoryBytes).toBeLessThan(MIB);
+  });
+
   it('resizeImage: each array up to 2^32 bytes; more is a RangeError before allocating', async () => {
     const px = image(1, 1);
     for (const [, ops] of await backends()) {
