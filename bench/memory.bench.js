@@ -6,7 +6,8 @@
 //         interpolate (float32 [1,4,H,W], bilinear 2x); and on the plain-JS backend `js`.
 //   cost: the same call on an untiled instance and on a tiled one (budgets of 16 and 64 MiB),
 //         interleaved in one process, medians of the rounds.
-// Run: `npm run bench:memory` (writes bench/results/memory.{json,md});
+// Run: `npm run bench:memory` (writes bench/results/memory.{json,md}); `node bench/memory.bench.js
+// --bands` times the calls that band one sample (conv, convTranspose, resizeBilinear: memory-bands.*);
 // `node bench/memory.bench.js --huge` also upscales a 16384 x 16384 RGBA image 2x (4 GiB out).
 
 import { execFileSync } from 'node:child_process';
@@ -28,6 +29,7 @@ function workload(up, kind, bytes) {
     return { label: `${side} x ${side} RGBA`, inBytes: data.length, outBytes: data.length * 4,
       run: (ops, out) => ops.resizeImage(image, { scale: 2 }, { mode: 'bilinear', out }), makeOut: () => new Uint8ClampedArray(data.length * 4) };
   }
+  if (kind in BANDED) return BANDED[kind](bytes);
   const side = Math.max(2, Math.floor(Math.sqrt(bytes / 5 / 4 / 4))); // [1, 4, side, side] float32, 2x
   const data = new Float32Array(4 * side * side);
   for (let i = 0; i < data.length; i++) data[i] = ((i * 2654435761) >>> 16) / 65536;
@@ -36,6 +38,37 @@ function workload(up, kind, bytes) {
     run: (ops, out) => ops.interpolate(input, { scaleFactor: 2, mode: 'bilinear', out }),
     makeOut: () => ({ data: new Float32Array(data.length * 4), shape: [1, 4, 2 * side, 2 * side] }) };
 }
+
+const filled = (n) => Float32Array.from({ length: n }, (_, i) => ((i * 2654435761) >>> 16) / 65536 - 0.5);
+
+/**
+ * One sample (N = 1) whose calls band along their first spatial axis (src/tiling/conv-bands.ts,
+ * resize-bands.ts): conv2d 16 -> 16 3x3, convTranspose2d 16 -> 8 4x4 stride 2, resizeBilinear NHWC 2x.
+ */
+const BANDED = {
+  conv(bytes) {
+    const side = Math.max(4, Math.floor(Math.sqrt(bytes / 2 / 16 / 4)));
+    const input = { data: filled(16 * side * side), shape: [1, 16, side, side] };
+    const weight = { data: filled(16 * 16 * 9), shape: [16, 16, 3, 3] };
+    return { label: `conv2d [1, 16, ${side}, ${side}] 3x3`, inBytes: input.data.byteLength, outBytes: input.data.byteLength,
+      run: (ops, out) => ops.conv2d(input, weight, { padding: 1, out }), makeOut: () => ({ data: new Float32Array(input.data.length), shape: input.shape }) };
+  },
+  convTranspose(bytes) {
+    const side = Math.max(4, Math.floor(Math.sqrt(bytes / 48 / 4)));
+    const input = { data: filled(16 * side * side), shape: [1, 16, side, side] };
+    const weight = { data: filled(16 * 8 * 16), shape: [16, 8, 4, 4] };
+    const shape = [1, 8, 2 * side, 2 * side];
+    return { label: `convTranspose2d [1, 16, ${side}, ${side}] 4x4 stride 2`, inBytes: input.data.byteLength, outBytes: 32 * side * side * 4,
+      run: (ops, out) => ops.convTranspose2d(input, weight, { stride: 2, padding: 1, out }), makeOut: () => ({ data: new Float32Array(32 * side * side), shape }) };
+  },
+  resize(bytes) {
+    const side = Math.max(4, Math.floor(Math.sqrt(bytes / 15 / 4)));
+    const images = { data: filled(3 * side * side), shape: [1, side, side, 3] };
+    return { label: `resizeBilinear [1, ${side}, ${side}, 3] 2x`, inBytes: images.data.byteLength, outBytes: 16 * images.data.byteLength / 4,
+      run: (ops, out) => ops.resizeBilinear(images, [2 * side, 2 * side], { halfPixelCenters: true, out }),
+      makeOut: () => ({ data: new Float32Array(12 * side * side), shape: [1, 2 * side, 2 * side, 3] }) };
+  },
+};
 
 const rss = () => process.resourceUsage().maxRSS * 1024;
 
@@ -89,6 +122,8 @@ async function main() {
     const { peak, cost } = JSON.parse(readFileSync(new URL('./results/memory.json', import.meta.url), 'utf8'));
     return write(peak, cost);
   }
+  const only = process.argv.indexOf('--bands');
+  if (only >= 0) return bands();
   const huge = process.argv.includes('--huge');
   const sizes = [1, 4, 16, 64, 256, 1024, 2048].map((m) => m * MB);
   const peak = [];
@@ -116,6 +151,40 @@ async function main() {
     }
   }
   write(peak, cost);
+}
+
+/** `--bands`: the time cost of the calls that band one sample (BANDED), written to memory-bands.{json,md}. */
+function bands() {
+  const cost = [];
+  for (const kind of Object.keys(BANDED)) {
+    for (const bytes of [64 * MB, 256 * MB]) {
+      const r = spawn({ mode: 'cost', kind, bytes, budgets: [16 * MIB, 64 * MIB], rounds: 7 });
+      cost.push({ kind, ...r });
+      console.error(`cost ${kind} ${fmtBytes(bytes)}: ${r.medians.map((m) => m.toFixed(1)).join(' / ')} ms`);
+    }
+  }
+  const peak = [];
+  for (const kind of Object.keys(BANDED)) {
+    for (const [setting, budget] of [['default (256 MiB)', 256 * MIB], ['untiled (2 GiB)', 2 ** 31]]) {
+      const r = spawn({ mode: 'peak', kind, bytes: 1024 * MB, budget });
+      peak.push({ kind, setting, ...r });
+      console.error(`peak ${kind} ${setting}: ${r.error ?? `${(r.peakAbove / (r.inBytes + r.outBytes)).toFixed(2)}x in+out, wasm ${fmtBytes(r.wasmBytes)}`}`);
+    }
+  }
+  const md = ['# bands of one sample: peak memory and time cost', '', `Machine: ${machine()}. Node ${process.version}, SIMD build, one child process a row. ` +
+    'The machine was shared with other jobs: times are noisy.', '',
+  '## Peak RSS above the baseline vs input + output (one call, a fresh process)', '',
+  '| workload | input + output | setting | peak above baseline | ratio | WebAssembly memory | one call |', '|---|---|---|---|---|---|---|',
+  ...peak.map((r) => `| ${r.label} | ${fmtBytes(r.inBytes + r.outBytes)} | ${r.setting} | ` + (r.error ? `refused: ${r.error.slice(0, 80)} | | | |`
+    : `${fmtBytes(r.peakAbove)} | ${(r.peakAbove / (r.inBytes + r.outBytes)).toFixed(2)}x | ${fmtBytes(r.wasmBytes)} | ${r.ms.toFixed(0)} ms |`)),
+  '', '## Time cost (the untiled and tiled instances interleaved, 7 rounds, medians)', '',
+  '| workload | input + output | untiled | budget 16 MiB | ratio | budget 64 MiB | ratio |', '|---|---|---|---|---|---|---|',
+  ...cost.map((r) => `| ${r.label} | ${fmtBytes(r.inBytes + r.outBytes)} | ${r.medians[0].toFixed(1)} ms | ` +
+    [1, 2].map((i) => `${r.medians[i].toFixed(1)} ms | ${(r.medians[i] / r.medians[0]).toFixed(3)}x` + (r.wasmBytes[i] >= r.wasmBytes[0] ? ' (fits: not tiled)' : '')).join(' | ') + ' |'), ''];
+  const dir = new URL('./results/', import.meta.url);
+  writeFileSync(new URL('memory-bands.json', dir), JSON.stringify({ machine: machine(), node: process.version, peak, cost }, null, 2) + '\n');
+  writeFileSync(new URL('memory-bands.md', dir), md.join('\n'));
+  console.log(md.join('\n'));
 }
 
 function write(peak, cost) {

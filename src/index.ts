@@ -24,7 +24,8 @@ import { prepareUpsampleArgmax, prepareUpsampleThreshold } from './pipeline/upsa
 import { prepareResize, prepareTfResize, resizeCopies } from './resize.js';
 import { prepareShuffle } from './shuffle.js';
 import { typedBackends, type WithTypes } from './typed.js';
-import { convTiling, imageTiling, interpolateTiling, resizeTiling, shuffleTiling } from './tiling/families.js';
+import { convTiling } from './tiling/conv-bands.js';
+import { imageTiling, interpolateTiling, resizeTiling, shuffleTiling } from './tiling/families.js';
 import { stageConv } from './wasm/conv.js';
 import { wasmExecutor } from './wasm/executor.js';
 import { stageResizeImage } from './wasm/image.js';

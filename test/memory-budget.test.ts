@@ -53,6 +53,36 @@ const CALLS: Array<[string, (ops: up.Operations) => { data: ArrayBufferView }]> 
     w.data[5] = Infinity;
     return ops.convTranspose2d(ramp([6, 8, 50, 50]), w, { stride: 2 });
   }],
+  // One sample (N = 1) too large for the budget: bands of output rows along the first spatial
+  // axis, each over the input window it reads (src/tiling/conv-bands.ts).
+  ['conv2d, one sample in bands', (ops) => ops.conv2d(ramp([1, 8, 180, 180]), ramp([8, 8, 3, 3], 2), { padding: 1, bias: ramp([8], 3).data })],
+  ['conv2d strided, dilated, grouped, one sample in bands', (ops) => ops.conv2d(ramp([1, 6, 301, 257]), ramp([6, 3, 4, 3], 2),
+    { stride: [2, 3], padding: [3, 1], dilation: [2, 1], groups: 2 })],
+  ["conv2d padding 'same' (even kernel, dilated), bands", (ops) => ops.conv2d(ramp([1, 4, 250, 250]), ramp([5, 4, 4, 2], 2), { padding: 'same', dilation: 2 })],
+  ['conv1d, one row in bands', (ops) => ops.conv1d(ramp([1, 3, 120000]), ramp([4, 3, 5], 2), { stride: 2, padding: 3 })],
+  ['conv3d, one sample in depth bands', (ops) => ops.conv3d(ramp([1, 3, 40, 50, 60]), ramp([4, 3, 3, 3, 3], 2), { padding: 1, stride: [2, 1, 1] })],
+  ['convTranspose2d, one sample in bands', (ops) => ops.convTranspose2d(ramp([1, 8, 150, 150]), ramp([8, 4, 4, 4], 2), { stride: 2, padding: 1 })],
+  ['convTranspose2d stride 3, dilated, outputPadding, grouped, bands', (ops) => ops.convTranspose2d(ramp([1, 4, 110, 97]), ramp([4, 3, 5, 3], 2),
+    { stride: [3, 2], padding: [2, 1], dilation: [2, 1], outputPadding: [1, 1], groups: 2, bias: ramp([6], 3).data })],
+  ['convTranspose1d, one row in bands', (ops) => ops.convTranspose1d(ramp([1, 4, 50000]), ramp([4, 2, 7], 2), { stride: 3, padding: 2 })],
+  ['convTranspose3d, one sample in depth bands', (ops) => ops.convTranspose3d(ramp([1, 4, 20, 30, 30]), ramp([4, 2, 3, 3, 3], 2), { stride: 2, padding: 1, outputPadding: 1 })],
+  ['convTranspose2d with an infinite weight (the scatter path), one sample in bands', (ops) => {
+    const w = ramp([8, 4, 3, 3], 2);
+    w.data[7] = -Infinity;
+    return ops.convTranspose2d(ramp([1, 8, 120, 120]), w, { stride: 2, padding: 1 });
+  }],
+  // One image, or a resize over axis 0: bands along the first resized axis (src/tiling/resize-bands.ts).
+  ['resizeBilinear (TF), one NHWC image in bands', (ops) => ops.resizeBilinear(ramp([1, 300, 280, 3]), [450, 400], { halfPixelCenters: true })],
+  ['resizeNearestNeighbor (TF), one NHWC image in bands', (ops) => ops.resizeNearestNeighbor(ramp([1, 400, 300, 3]), [500, 350], { alignCorners: true })],
+  ['resizeBilinear (TF) of uint8, one image in bands', (ops) => ops.resizeBilinear(
+    { data: Uint8Array.from({ length: 400 * 300 * 4 }, (_, i) => (i * 2654435761) >>> 24), shape: [400, 300, 4] }, [700, 520])],
+  ['resize (ONNX) cubic over axis 0, bands', (ops) => ops.resize(ramp([300, 4, 30, 20]), { scales: [1.5, 1, 1, 1], mode: 'cubic' })],
+  ['resize (ONNX) linear antialias down, rank 2, bands', (ops) => ops.resize(ramp([700, 500]), { scales: [0.4, 0.5], mode: 'linear', antialias: true })],
+  ['resize (ONNX) tf_crop_and_resize with extrapolation on the banded axes', (ops) => ops.resize(ramp([1, 500, 400]),
+    { scales: [1, 1.4, 1.3], mode: 'cubic', coordinateTransformationMode: 'tf_crop_and_resize', roi: [0, -0.1, 0.05, 1, 1.2, 0.9], extrapolationValue: -3 })],
+  ['resize (ONNX) nearest excludeOutside tf_crop_and_resize, 3 axes, bands', (ops) => ops.resize(ramp([30, 40, 30, 20]),
+    { scales: [1.5, 1.2, 1, 0.8], mode: 'nearest', coordinateTransformationMode: 'tf_crop_and_resize', roi: [-0.2, 0, 0, 0, 1.1, 1, 1, 1.3], excludeOutside: true })],
+  ['interpolate nhwc bilinear, one image in bands', (ops) => ops.interpolate(ramp([1, 300, 300, 3]), { scaleFactor: 1.5, mode: 'bilinear', layout: 'nhwc' })],
   ...(['bilinear', 'bicubic', 'nearest', 'area'] as const).map((mode) =>
     [`resizeImage ${mode} 2x RGBA, bands`, (ops: up.Operations) => ops.resizeImage(image(500, 300), { scale: 2 }, { mode })] as
       [string, (ops: up.Operations) => { data: ArrayBufferView }]),
@@ -79,32 +109,70 @@ for (const build of ['simd', 'scalar'] as const) {
       expect(tiled.memoryBytes).toBeLessThanOrEqual(BUDGET);
     });
 
-    it('writes tiles into `out` and into resident tensors in place', () => {
+    it('writes tiles into `out` and into resident tensors in place', async () => {
       const x = ramp([1, 2, 300, 330]);
       const expected = whole.interpolate(x, { scaleFactor: 2, mode: 'bicubic' });
       const out = { data: new Float32Array(expected.data.length), shape: expected.shape };
       expect(tiled.interpolate(x, { scaleFactor: 2, mode: 'bicubic', out })).toBe(out);
       expectBitIdentical(out.data, expected.data);
+      // Resident tensors count against the budget: 1.6 MB of them need a budget of 2 MiB.
+      const ops = await up.createOperations({ build, maximumMemory: 2 * MIB });
       const small = ramp([1, 2, 40, 50]);
-      const residentIn = tiled.allocTensor(small.shape, small.data);
-      const residentOut = tiled.allocTensor([1, 2, 400, 500]);
-      tiled.interpolate(residentIn, { size: [400, 500], mode: 'bilinear', out: residentOut });
+      const residentIn = ops.allocTensor(small.shape, small.data);
+      const residentOut = ops.allocTensor([1, 2, 400, 500]);
+      ops.interpolate(residentIn, { size: [400, 500], mode: 'bilinear', out: residentOut });
       expectBitIdentical(residentOut.data, whole.interpolate(small, { size: [400, 500], mode: 'bilinear' }).data);
       residentIn.dispose();
       residentOut.dispose();
     });
 
+    it('writes convolution bands into `out` and into resident tensors, from resident inputs', async () => {
+      const fresh = await up.createOperations({ build, maximumMemory: 2 * MIB });
+      const x = ramp([1, 8, 150, 150]); // 720 KB
+      const w = ramp([8, 4, 4, 4], 2);
+      const expected = whole.convTranspose2d(x, w, { stride: 2, padding: 1 }); // 1.44 MB
+      const out = { data: new Float32Array(expected.data.length), shape: expected.shape };
+      expect(fresh.convTranspose2d(x, w, { stride: 2, padding: 1, out })).toBe(out);
+      expectBitIdentical(out.data, expected.data);
+      const output = fresh.allocTensor(expected.shape);
+      fresh.convTranspose2d(x, w, { stride: 2, padding: 1, out: output }); // bands into a resident output
+      expectBitIdentical(output.data, expected.data);
+      output.dispose();
+      const input = fresh.allocTensor(x.shape, x.data);
+      const conv = whole.conv2d(x, ramp([6, 8, 3, 3], 2), { padding: 2, dilation: 2 });
+      expectBitIdentical(fresh.conv2d(input, ramp([6, 8, 3, 3], 2), { padding: 2, dilation: 2 }).data, conv.data); // from a resident input
+      expect(fresh.memoryBytes).toBeLessThanOrEqual(2 * MIB);
+      input.dispose();
+    });
+
     it('tiles resident tensors on a fresh instance, whose memory grows while it tiles (views taken again)', async () => {
-      const fresh = await up.createOperations({ build, maximumMemory: BUDGET });
+      const fresh = await up.createOperations({ build, maximumMemory: 5 * MIB });
       const x = ramp([1, 2, 300, 330]);
       const input = fresh.allocTensor(x.shape, x.data);
       const output = fresh.allocTensor([1, 2, 600, 660]);
       fresh.interpolate(input, { scaleFactor: 2, mode: 'bicubic', out: output });
       expectBitIdentical(output.data, whole.interpolate(x, { scaleFactor: 2, mode: 'bicubic' }).data);
-      const plain = fresh.interpolate(input, { scaleFactor: 2, mode: 'bilinear' }); // resident input, JS output
+      const plain = fresh.interpolate(input, { scaleFactor: 2, mode: 'bilinear' }); // resident input, JS output: tiles
       expectBitIdentical(plain.data, whole.interpolate(x, { scaleFactor: 2, mode: 'bilinear' }).data);
+      expect(fresh.memoryBytes).toBeLessThanOrEqual(5 * MIB);
       input.dispose();
       output.dispose();
+    });
+
+    it('refuses a resident tensor past maximumMemory (they count against it), before allocating, and stays usable', async () => {
+      const ops = await up.createOperations({ build, maximumMemory: 2 * MIB });
+      const kept = ops.allocTensor([300, 1000], ramp([300, 1000]).data); // 1.2 MB
+      const memory = ops.memoryBytes;
+      expect(() => ops.allocTensor([300, 1000]))
+        .toThrow(/^allocTensor: this tensor would end at byte \d+ of WebAssembly memory, past maximumMemory \(2097152 bytes\), which resident tensors count against/);
+      expect(ops.memoryBytes).toBe(memory);
+      expectBitIdentical(kept.data, ramp([300, 1000]).data);
+      // Calls tile within what the resident tensor leaves.
+      const x = ramp([1, 2, 300, 330]);
+      expectBitIdentical(ops.interpolate(x, { scaleFactor: 2, mode: 'bicubic' }).data, whole.interpolate(x, { scaleFactor: 2, mode: 'bicubic' }).data);
+      expect(ops.memoryBytes).toBeLessThanOrEqual(2 * MIB);
+      kept.dispose();
+      ops.allocTensor([300, 1000]).dispose(); // room again
     });
 
     it('release() starts a fresh instance when no resident tensor is live, and refuses while one is', async () => {
@@ -174,6 +242,18 @@ describe('the pool tiles calls larger than its maximumMemory', () => {
     expectBitIdentical(a.data, whole.interpolate(x, { scaleFactor: 2, mode: 'bilinear' }).data);
     expectBitIdentical(b.data, whole.resizeImage(img, { scale: 2 }, { mode: 'bicubic' }).data);
     expectBitIdentical(c.data, whole.conv2d(ramp([8, 4, 100, 100]), ramp([8, 4, 3, 3], 2), { padding: 1 }).data);
+    expect(pool.memoryBytes).toBeLessThanOrEqual(4 * MIB);
+  });
+
+  it('bands one convolution sample, one NHWC image and a resize over axis 0: bit-identical, memory within maximumMemory', async () => {
+    const calls: Array<(ops: up.Operations | typeof pool) => unknown> = [
+      (ops) => ops.conv2d(ramp([1, 16, 200, 200]), ramp([8, 16, 3, 3], 2), { padding: 1, stride: [2, 1] }),
+      (ops) => ops.convTranspose2d(ramp([1, 8, 260, 240]), ramp([8, 4, 4, 4], 2), { stride: 2, padding: 1 }),
+      (ops) => ops.resizeBilinear(ramp([1, 600, 500, 3]), [900, 700], { halfPixelCenters: true }),
+      (ops) => ops.resize(ramp([500, 4, 40, 30]), { scales: [1.5, 1, 1, 1], mode: 'linear' }),
+    ];
+    const results = await Promise.all(calls.map((run) => run(pool) as Promise<Tensor>));
+    results.forEach((r, i) => expectBitIdentical(r.data, (calls[i](whole) as Tensor).data));
     expect(pool.memoryBytes).toBeLessThanOrEqual(4 * MIB);
   });
 
@@ -251,6 +331,34 @@ describe('exact limits at 2^31 - 64 .. 2^32 bytes', () => {
     expect(() => admitJob(module, job(tiny2d, { size: [496 * 601, 1801], mode: 'bicubic' }))).not.toThrow(); // 2^31 - 64 bytes
     expect(() => admitJob(module, job(tiny3d, { size: [1, 16384, 32767], mode: 'trilinear' }))).toThrow(RangeError);
     expect(module.memoryBytes).toBeLessThan(MIB); // planning and admission allocate nothing large
+  });
+
+  it('the admission arithmetic: one convolution sample whose single pass needs over 2 GiB is admitted (it bands), a resize over axis 0 too', async () => {
+    const { admitJob } = await import('../src/wasm/executor.js');
+    const { pendingOutput } = await import('../src/tiling/plan.js');
+    const { prepareConv } = await import('../src/conv/plan.js');
+    const { convTiling } = await import('../src/tiling/conv-bands.js');
+    const { stageConv } = await import('../src/wasm/conv.js');
+    const { runConv } = await import('../src/js/conv.js');
+    const { axisPasses } = await import('../src/resize.js');
+    const { planResize } = await import('../src/rules/onnx.js');
+    const { resizeTiling } = await import('../src/tiling/families.js');
+    const { stageResize } = await import('../src/wasm/resize.js');
+    const { runResize } = await import('../src/js/resize.js');
+    const module = await (await import('../src/init.js')).loadBuild('simd', true);
+    // conv2d of one pixel padded to a [16383, 32767] output (2^31 - 131068 bytes): its padded copy and output need 4 GiB in one pass.
+    const conv = prepareConv(false, 2)(ramp([1, 1, 1, 1]), ramp([1, 1, 1, 1]), { padding: [8191, 16383] });
+    expect(conv.outputLength).toBe(16383 * 32767);
+    const convJob = { plan: conv.plan, inputs: conv.inputs, output: pendingOutput(conv.outputLength), backends: { wasm: stageConv, js: runConv, tiling: convTiling } };
+    expect(() => admitJob(module, convJob as never)).not.toThrow();
+    expect(() => admitJob(module, { ...convJob, backends: { wasm: stageConv, js: runConv } } as never)).toThrow(RangeError); // untiled: refused
+    // resize of a [2, 8192, 16384] tensor over axis 0 (2 -> 3): 1 GiB in, 1.5 GiB out, planned without allocating them.
+    const rules = planResize([2, 8192, 16384], { scales: [1.5, 1, 1], mode: 'linear' });
+    const resizeJob = { plan: axisPasses([2, 8192, 16384], rules.outputShape, rules.axes, rules.extrapolationValue), inputs: { input: pendingOutput(2 * 8192 * 16384) },
+      output: pendingOutput(3 * 8192 * 16384), backends: { wasm: stageResize, js: runResize, tiling: resizeTiling } };
+    expect(() => admitJob(module, resizeJob as never)).not.toThrow();
+    expect(() => admitJob(module, { ...resizeJob, backends: { wasm: stageResize, js: runResize } } as never)).toThrow(RangeError); // untiled: refused
+    expect(module.memoryBytes).toBeLessThan(MIB);
   });
 
   it('resizeImage: each array up to 2^32 bytes; more is a RangeError before allocating', async () => {

@@ -19,6 +19,7 @@
 //
 // The padded copy makes every read in bounds, so the kernels have no border branches.
 
+import type { Runs } from '../tiling/runs.js';
 import type { Geometry } from './rules.js';
 
 /**
@@ -99,6 +100,11 @@ export interface ConvPlan {
   stride: [number, number, number];
   padding: [number, number, number];
   dilation: [number, number, number];
+  /**
+   * Set on a band of a larger call (src/tiling/conv-bands.ts): the runs of its sample's input and
+   * output it reads and writes (staged packed), where a whole call reads and writes all of them.
+   */
+  band?: { input: Runs; output: Runs };
 }
 
 /**

@@ -3,6 +3,7 @@
 
 import type { KernelCall } from '../kernels.js';
 import type { Job } from '../ops.js';
+import type { Runs } from '../tiling/runs.js';
 
 /** The bytes of one array: in the pool's memory (buffer: the Memory) or in a JS buffer. */
 export interface Region {
@@ -35,6 +36,8 @@ export interface Flight {
  */
 export interface PlacedJob {
   dst: number;
+  /** A band's output runs, packed at `dst` (see Staged). */
+  runs?: Runs;
   /** `first`: the first of the `workers` workers it goes to (the others follow it, cyclically). */
   queue: { ptr: number; length: number; workers: number; first: number } | undefined;
   prep: KernelCall[];

@@ -6,7 +6,7 @@
 import { invoke } from '../kernels.js';
 import type { AsyncExecutor, Job } from '../ops.js';
 import { tiles } from '../tiling/plan.js';
-import { admitJob, arrayBytes, residentTarget, viewLike } from '../wasm/executor.js';
+import { admitJob, arrayBytes, copyOut, residentTarget } from '../wasm/executor.js';
 import { Layout, LayoutLimitError, type WasmModule } from '../wasm/module.js';
 import type { Block } from '../wasm/resident.js';
 import { type Stage, CONTROL_INTS, encodeQueue, fence, JOB_SLOTS, jobSlot, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_DONE, QUEUE_FAILED, QUEUE_NEXT,
@@ -222,7 +222,7 @@ export class Scheduler implements AsyncExecutor {
         await ran;
         await previous;
         fence(this.memory);
-        if (target < 0 && !control?.aborted) output.set(viewLike(m, output, placed.dst) as never);
+        if (!control?.aborted) copyOut(m, output, { ...placed, target });
       } finally {
         this.flights.splice(this.flights.indexOf(flight), 1);
         if (this.flights.length === 0 && !this.terminating) this.workers.forEach((w) => w.hold(false));
@@ -253,7 +253,7 @@ export class Scheduler implements AsyncExecutor {
 
   private stageAt(base: number, limit: number, job: Job, target: number): PlacedJob {
     const layout = new Layout(this.module, base, limit);
-    const { calls, dst } = job.backends.wasm(layout, job.plan, job.inputs, job.output.length, target);
+    const { calls, dst, runs } = job.backends.wasm(layout, job.plan, job.inputs, job.output.length, target);
     const last = calls.length - 1;
     // A small call runs here, whole: waking workers would cost more than it (./sizing.ts).
     const work = calls.map((c) => workOf(c, layout));
@@ -261,7 +261,7 @@ export class Scheduler implements AsyncExecutor {
     this.lastThreads = workers;
     if (workers === 0) {
       layout.commit();
-      return { dst, queue: undefined, prep: calls, chunks: [], start: base, end: layout.top };
+      return { dst, runs, queue: undefined, prep: calls, chunks: [], start: base, end: layout.top };
     }
     // Through shared memory, the workers run every call (a convolution's padding and packing too,
     // which on this thread cost ~0.1 ms a W4 call while the workers waited), each cut into chunks
@@ -277,7 +277,7 @@ export class Scheduler implements AsyncExecutor {
     if (encoded) this.nextWorker = (first + handedTo) % this.workers.length;
     const queue = encoded ? { ptr: layout.i32(encoded), length: encoded.length, workers: handedTo, first } : undefined;
     layout.commit();
-    return { dst, queue, prep: calls.slice(0, last), chunks: stages[stages.length - 1], start: base, end: layout.top };
+    return { dst, runs, queue, prep: calls.slice(0, last), chunks: stages[stages.length - 1], start: base, end: layout.top };
   }
 
   /** Runs a staged job on the workers; settles once none of them still works on it. */

@@ -1,11 +1,10 @@
 // How each family's plan splits into tiles (see ./plan.ts): the planes every family has (N*C, or
-// conv's batch), and for interpolate (every mode and rank) and resizeImage (every convention)
-// bands along the first spatial axis, whose input window is read off that axis' table: a band
-// reads input rows [lo, hi) and its table is the band's slice of the whole table with indices
-// made relative to lo.
+// conv's batch; resize's leading axes it does not resize), and for interpolate (every mode and
+// rank), resize (./resize-bands.ts) and resizeImage (every convention) bands along the first
+// spatial (resized) axis, whose input window is read off that axis' table: a band reads input rows
+// [lo, hi) and its table is the band's slice of the whole table with indices made relative to lo.
+// Convolutions: ./conv-bands.ts.
 
-import type { ConvInputs } from '../conv/plan.js';
-import type { ConvPlan } from '../conv/phases.js';
 import type { ImageInputs, ImagePlan } from '../image.js';
 import type { ChannelsLastPlan, InterpolateInputs, InterpolatePlan } from '../interpolate.js';
 import type { Job } from '../ops.js';
@@ -14,6 +13,7 @@ import type { ExactAxisTable } from '../rules/exact.js';
 import { periodTwoRun, type AxisTable } from '../rules/pytorch.js';
 import type { ShuffleInputs, ShufflePlan } from '../shuffle.js';
 import type { Tiling } from './plan.js';
+import { resizeBandJob } from './resize-bands.js';
 
 /** Output rows [r0, r1) of `table`: the input rows they read, [lo, hi), and their table relative to lo. */
 export function bandTable(table: AxisTable, [r0, r1]: [number, number]): { table: AxisTable; lo: number; hi: number } {
@@ -30,7 +30,7 @@ export function bandTable(table: AxisTable, [r0, r1]: [number, number]): { table
 }
 
 /** The job of planes [plane, plane + count) when each has `inPlane` input and `outPlane` output elements. */
-function planeSlice<P, I extends { input: ArrayBufferView & { subarray(a: number, b: number): unknown } }>(
+export function planeSlice<P, I extends { input: ArrayBufferView & { subarray(a: number, b: number): unknown } }>(
   job: Job<P, I>, plan: P, plane: number, count: number, inPlane: number, outPlane: number): Job<P, I> {
   const input = job.inputs.input.subarray(plane * inPlane, (plane + count) * inPlane);
   return { ...job, plan, inputs: { ...job.inputs, input }, output: job.output.subarray(plane * outPlane, (plane + count) * outPlane) };
@@ -88,7 +88,7 @@ export const interpolateTiling: Tiling<InterpolatePlan, InterpolateInputs> = {
   tile(job, plane, count, rows) {
     const plan = job.plan;
     if (plan.kind !== 'passes') return channelsFirstTiling.tile(job as Job<typeof plan, InterpolateInputs>, plane, count, rows) as Job<InterpolatePlan, InterpolateInputs>;
-    const tile = resizeTiling.tile({ ...job, plan: plan.resize } as unknown as Job<ResizePlan, ResizeInputs>, plane, count);
+    const tile = resizeTiling.tile({ ...job, plan: plan.resize } as unknown as Job<ResizePlan, ResizeInputs>, plane, count, rows);
     return { ...job, plan: { ...plan, resize: tile.plan }, inputs: tile.inputs, output: tile.output };
   },
 };
@@ -96,11 +96,13 @@ export const interpolateTiling: Tiling<InterpolatePlan, InterpolateInputs> = {
 /**
  * resize's planes are the leading axes it does not resize: the last pass (the first resized axis)
  * has exactly those as its `outer`, and every other pass, fill and intermediate is a multiple.
+ * Its bands: output rows of that axis (./resize-bands.ts).
  */
 export const resizeTiling: Tiling<ResizePlan, ResizeInputs> = {
-  extent: (plan) => ({ planes: plan.passes[plan.passes.length - 1].outer, rows: 1 }),
-  tile(job, plane, count) {
+  extent: (plan) => ({ planes: plan.passes[plan.passes.length - 1].outer, rows: plan.passes[plan.passes.length - 1].table.outSize }),
+  tile(job, plane, count, rows) {
     const plan = job.plan;
+    if (rows) return resizeBandJob(job, plane, rows, bandTable(plan.passes[plan.passes.length - 1].table, rows)); // ./resize-bands.ts
     const planes = plan.passes[plan.passes.length - 1].outer;
     const part = (n: number) => (n / planes) * count;
     const sub: ResizePlan = { ...plan, tmp: part(plan.tmp), passes: plan.passes.map((p) => ({ ...p, outer: part(p.outer) })),
@@ -115,14 +117,6 @@ export const shuffleTiling: Tiling<ShufflePlan, ShuffleInputs> = {
     const { factor: r, height, width } = job.plan;
     const size = r * r * height * width; // both sides of a plane hold the same elements
     return planeSlice(job, { ...job.plan, planes: count }, plane, count, size, size);
-  },
-};
-
-export const convTiling: Tiling<ConvPlan, ConvInputs> = {
-  extent: (plan) => ({ planes: plan.batch, rows: 1 }),
-  tile(job, sample, count) {
-    const { batch } = job.plan;
-    return planeSlice(job, { ...job.plan, batch: count }, sample, count, job.inputs.input.length / batch, job.output.length / batch);
   },
 };
 

@@ -6,7 +6,8 @@
 // Tiles are whole planes (the outer N*C, or conv's batch) where one plane fits, else bands of
 // output rows of one plane (with the input-row window their index table reads). Each tile is an
 // ordinary job over subarrays of the caller's arrays, computed by the same kernels from the same
-// table entries, so the result is bit-identical to the untiled call.
+// table entries, so the result is bit-identical to the untiled call. (A convolution band reads and
+// writes one run of each channel of its sample: its plan names them, ./conv-bands.ts, ./runs.ts.)
 
 import type { Job, OutputArray } from '../ops.js';
 

@@ -6,8 +6,19 @@ import type { ConvInputs } from '../conv/plan.js';
 import { needsScatter } from '../conv/plan.js';
 import { scatterGeometry, X_SLACK, type ConvPlan } from '../conv/phases.js';
 import { call } from '../kernels.js';
+import { runsLength } from '../tiling/runs.js';
 import type { Layout } from './module.js';
 import type { Staged } from './staged.js';
+
+/**
+ * The input's and output's buffers: the arrays, or a band's runs of them, packed (its output is
+ * copied out run by run, even into a resident `out`); a resident `out` of a whole call is written in place.
+ */
+function stageArrays(layout: Layout, plan: ConvPlan, input: Float32Array, outputLength: number, target: number): { src: number; dst: number; runs?: Staged['runs'] } {
+  const { band } = plan;
+  if (band) return { src: layout.f32Runs(input, band.input), dst: layout.f32(runsLength(band.output)), runs: band.output };
+  return { src: layout.f32(input.length, input), dst: target >= 0 ? target : layout.f32(outputLength) };
+}
 
 export function stageConv(layout: Layout, plan: ConvPlan, inputs: ConvInputs, outputLength: number, target: number): Staged {
   const { input, weight, bias } = inputs;
@@ -16,7 +27,7 @@ export function stageConv(layout: Layout, plan: ConvPlan, inputs: ConvInputs, ou
   const [eD, eH, eW] = plan.extent;
   const { groups, groupIn, groupOut: M, phaseCount, packedGroup, batch } = plan;
   const channels = groups * groupIn;
-  const src = layout.f32(input.length, input);
+  const { src, dst, runs } = stageArrays(layout, plan, input, outputLength, target);
   const x = layout.f32(batch * channels * plan.xChannel + X_SLACK);
   const w = layout.f32(weight.length, weight);
   const packed = layout.f32(groups * packedGroup);
@@ -26,10 +37,10 @@ export function stageConv(layout: Layout, plan: ConvPlan, inputs: ConvInputs, ou
   const phases = layout.i32(plan.phases);
   // Without a bias the kernels add zeros, so they have one code path.
   const b = layout.f32(groups * M, bias ?? new Float32Array(groups * M));
-  const dst = target >= 0 ? target : layout.f32(outputLength); // a resident `out` is written in place
   const [outD, outH, outW] = plan.outDHW;
   return {
     dst,
+    runs,
     calls: [
       call('gatherInput', { src, dst: x, planes: batch * channels, inD, inH, inW, eD, eH, eW, tableD, tableH, tableW,
         runLo: plan.run[0], runHi: plan.run[1], slack: X_SLACK }),
@@ -44,12 +55,12 @@ export function stageConv(layout: Layout, plan: ConvPlan, inputs: ConvInputs, ou
 /** The exact path for transposed convolutions with NaN or infinite weights (see needsScatter). */
 function stageScatter(layout: Layout, plan: ConvPlan, { input, weight, bias }: ConvInputs, outputLength: number, target: number): Staged {
   const { groups, groupOut } = plan;
-  const x = layout.f32(input.length, input);
+  const { src: x, dst: out, runs } = stageArrays(layout, plan, input, outputLength, target);
   const w = layout.f32(weight.length, weight);
   const b = layout.f32(groups * groupOut, bias ?? new Float32Array(groups * groupOut));
-  const out = target >= 0 ? target : layout.f32(outputLength);
   return {
     dst: out,
+    runs,
     calls: [call('convTransposeScatter', { x, w, bias: b, out, batch: plan.batch, groups, groupIn: plan.groupIn, groupOut,
       ...scatterGeometry(plan) })],
   };

@@ -6,6 +6,7 @@ import { isFloat16 } from '../dtype.js';
 import { invoke } from '../kernels.js';
 import type { Job, OutputArray, SyncExecutor } from '../ops.js';
 import { checkSmallestTile, tiles } from '../tiling/plan.js';
+import { runsEnd, runsLength, unpackRuns, type Runs } from '../tiling/runs.js';
 import { MAX_BYTES, type Layout, type WasmModule } from './module.js';
 import type { Staged } from './staged.js';
 
@@ -13,8 +14,10 @@ import type { Staged } from './staged.js';
 export interface StagedJob {
   run(): void;
   dst: number;
-  /** Whether the output is a resident tensor, written in place. */
-  inPlace: boolean;
+  /** A band's output runs, packed at `dst` (see Staged). */
+  runs?: Runs;
+  /** The output's address when it is a resident tensor (then written in place, unless in runs), else -1. */
+  target: number;
 }
 
 /** The address of `output` when it is a resident tensor of `module`, else -1. */
@@ -29,10 +32,10 @@ function reserve(module: WasmModule, job: Job): { layout: Layout; staged: Staged
   return { layout, staged: job.backends.wasm(layout, job.plan, job.inputs, job.output.length, target), target };
 }
 
-function commit(module: WasmModule, { layout, staged: { calls, dst }, target }: ReturnType<typeof reserve>): StagedJob {
+function commit(module: WasmModule, { layout, staged: { calls, dst, runs }, target }: ReturnType<typeof reserve>): StagedJob {
   layout.commit();
   const kernels = module.kernels;
-  return { dst, inPlace: target >= 0, run: () => { for (const c of calls) invoke(kernels, c); } };
+  return { dst, runs, target, run: () => { for (const c of calls) invoke(kernels, c); } };
 }
 
 export function stageJob(module: WasmModule, job: Job): StagedJob {
@@ -41,7 +44,18 @@ export function stageJob(module: WasmModule, job: Job): StagedJob {
 
 function finish(module: WasmModule, job: Job, staged: StagedJob): void {
   staged.run();
-  if (!staged.inPlace) job.output.set(viewLike(module, job.output, staged.dst) as never);
+  copyOut(module, job.output, staged);
+}
+
+/**
+ * Copies a staged output out of memory into `output`: whole, or a band's packed runs into their
+ * places; nothing when it was written in place. A resident output is written at `target`: staging
+ * may have grown the memory, which detaches views taken before.
+ */
+export function copyOut(module: WasmModule, output: OutputArray, { dst, runs, target }: { dst: number; runs?: Runs; target: number }): void {
+  if (dst === target) return;
+  if (runs) unpackRuns(module.f32(dst, runsLength(runs)), runs, target >= 0 ? module.f32(target, runsEnd(runs)) : output as Float32Array);
+  else output.set(viewLike(module, output, dst) as never);
 }
 
 /**

@@ -8,6 +8,7 @@
 import type { TensorData } from '../dtype.js';
 import type { KernelExports } from '../kernels.js';
 import { ringSlots } from '../ring.js';
+import { packRuns, runsEnd, runsLength, type Runs } from '../tiling/runs.js';
 import { ResidentHeap } from './resident.js';
 
 export type { KernelExports } from '../kernels.js';
@@ -37,7 +38,14 @@ export class WasmModule {
     this.simd = this.kernels.isSimd() !== 0;
     this.relaxedSimd = this.kernels.isRelaxedSimd() !== 0;
     this.base = align(this.kernels.heapBase());
-    this.heap = new ResidentHeap(this.base, (end) => this.ensure(end));
+    this.heap = new ResidentHeap(this.base, (end) => {
+      // Resident tensors count against the budget: a call's tiles fit what they leave (scratchLimit).
+      if (end > this.maximumMemory) {
+        throw new RangeError(`allocTensor: this tensor would end at byte ${end} of WebAssembly memory, past maximumMemory (${this.maximumMemory} bytes), ` +
+          'which resident tensors count against; dispose tensors or raise maximumMemory');
+      }
+      this.ensure(end);
+    });
   }
 
   /** Resident tensors (allocTensor): they sit between the heap base and each call's scratch. */
@@ -45,7 +53,7 @@ export class WasmModule {
 
   /**
    * Bytes of linear memory calls aim to stay within: a call whose buffers would end past it runs
-   * in tiles (src/tiling/). Resident tensors are the caller's and are not refused by it.
+   * in tiles (src/tiling/); a resident tensor that would end past it is refused.
    */
   maximumMemory = DEFAULT_BUDGET;
 
@@ -157,6 +165,18 @@ export class Layout {
     if (resident >= 0) return resident; // already in linear memory: no copy
     const ptr = this.reserve(length * 4);
     if (source) this.writes.push(() => this.module.f32(ptr, length).set(source));
+    return ptr;
+  }
+
+  /**
+   * Space for the runs of `source` (a band's rows of every channel, src/tiling/runs.ts), packed,
+   * filled at commit; a resident source is read at its address (growth detaches its view).
+   */
+  f32Runs(source: Float32Array, runs: Runs): number {
+    const resident = this.module.residentPointer(source);
+    const length = runsLength(runs);
+    const ptr = this.reserve(length * 4);
+    this.writes.push(() => packRuns(resident >= 0 ? this.module.f32(resident, runsEnd(runs)) : source, runs, this.module.f32(ptr, length)));
     return ptr;
   }
 
