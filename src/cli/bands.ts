@@ -13,8 +13,16 @@
 // image whole. Each band holds the input rows its kept output rows need, with a margin, and its
 // output rows outside the kept range (near the band's edges, where its clamps differ) are
 // computed and dropped.
+//
+// Pillow's and OpenCV's conventions, and linear light, build tables that depend on the whole
+// image's size, so a band of them is not a smaller image: their bands are cut from the whole
+// image's plan instead (src/image-band.ts, the library's maximumMemory tiling): each band of
+// output rows is computed from exactly the input rows its vertical taps read, by the same
+// kernels, so every geometry of these bands.
 
-import type { ImageConvention, ImageMode, ImageTarget as AnyTarget, ResizeImageOptions } from '../index.js';
+import { cutImageBand, planImageOfSize, resizeImageBand } from '../image-band.js';
+import type { ImagePlan } from '../image.js';
+import { js, type ImageConvention, type ImageMode, type ImageTarget as AnyTarget, type ResizeImageOptions } from '../index.js';
 
 /** The CLI's targets: one scale for both sides. */
 export type ImageTarget = Omit<AnyTarget, 'scale'> & { scale?: number };
@@ -27,7 +35,7 @@ export interface BandGeometry {
   outWidth: number;
   outHeight: number;
   target: ImageTarget;
-  /** Only 'pytorch' (the default) without linear light is banded. */
+  /** 'pytorch' (default) bands as smaller images; the others, and linear light, are cut from the whole plan. */
   convention?: ImageConvention;
   linearLight?: boolean;
   mode: ImageMode;
@@ -47,6 +55,8 @@ export interface Band {
   k1: number;
   /** The target for this call. */
   target: ImageTarget;
+  /** Cut from the whole image's plan (src/image-band.ts; then a = k0, outRows = k1 - k0) rather than resized as an image of inRows rows. */
+  cut?: boolean;
 }
 
 /** The output size resizeImage gives (its own rule, src/image.ts). */
@@ -60,8 +70,7 @@ type Plan = { bands: Band[] } | { reason: string };
  */
 export function planBands(g: BandGeometry, bandRows: number): Plan {
   const { height: H, outHeight: outH, mode } = g;
-  if (g.convention !== undefined && g.convention !== 'pytorch') return { reason: `convention '${g.convention}' (its tables depend on the whole image's size)` };
-  if (g.linearLight) return { reason: 'linear light (not banded)' };
+  if ((g.convention ?? 'pytorch') !== 'pytorch' || g.linearLight) return cutBands(g, bandRows);
   const area = mode === 'area';
   const userScale = !area && !g.alignCorners && g.target.scale !== undefined ? g.target.scale : undefined;
   const cubic = mode === 'bicubic';
@@ -174,13 +183,36 @@ export function planBands(g: BandGeometry, bandRows: number): Plan {
   return { bands };
 }
 
+/** The whole image's plan for `options` (the geometry's convention, mode and flags, and premultiplying as the call does). */
+function wholePlan(g: BandGeometry, options: ResizeImageOptions): ImagePlan {
+  return planImageOfSize({ width: g.width, height: g.height, channels: 4 }, g.target, options);
+}
+
+/** Bands of `bandRows` output rows cut from the whole image's plan, each with the input rows its taps read. */
+function cutBands(g: BandGeometry, bandRows: number): Plan {
+  const pytorch = (g.convention ?? 'pytorch') === 'pytorch';
+  const plan = wholePlan(g, { convention: g.convention, mode: g.mode, linearLight: g.linearLight || undefined,
+    alignCorners: (pytorch && g.alignCorners) || undefined, antialias: (pytorch && g.antialias) || undefined });
+  const rows = Math.max(1, Math.floor(bandRows));
+  const bands: Band[] = [];
+  for (let k0 = 0; k0 < g.outHeight; k0 += rows) {
+    const k1 = Math.min(g.outHeight, k0 + rows);
+    const { lo, hi } = cutImageBand(plan, [k0, k1]);
+    // Input rows are read once, in order: each band's window starts at or after the previous one's.
+    if (bands.length > 0 && lo < bands[bands.length - 1].r0) return { reason: `output rows ${k0}-${k1 - 1} read input rows before the previous band's` };
+    bands.push({ r0: lo, inRows: hi - lo, a: k0, outRows: k1 - k0, k0, k1, target: g.target, cut: true });
+  }
+  return { bands };
+}
+
 type Resize = (image: { data: Uint8Array; width: number; height: number; channels: 4 }, target: ImageTarget,
   options: ResizeImageOptions) => { data: Uint8ClampedArray; width: number; height: number };
 
 /**
  * Runs `bands` over RGBA `rows` (in order, each width * 4 bytes): holds only the input rows the
- * current band needs, calls `resize` on each band and hands the kept output rows to `emit`
- * (awaited: the caller's writer sets the pace). Returns the milliseconds spent in `resize`.
+ * current band needs, calls `resize` on each band (a cut band: resizeImageBand on the backend of
+ * `resize`, plain JS for js.resizeImage, else init()'s module) and hands the kept output rows to
+ * `emit` (awaited: the caller's writer sets the pace). Returns the milliseconds spent resizing.
  */
 export async function resizeInBands(rows: AsyncIterable<Uint8Array>, g: BandGeometry, bands: Band[], resize: Resize,
                                     options: ResizeImageOptions, emit: (rows: Uint8Array) => Promise<void>): Promise<number> {
@@ -190,6 +222,8 @@ export async function resizeInBands(rows: AsyncIterable<Uint8Array>, g: BandGeom
   let held: Uint8Array[] = [];
   let heldFrom = 0; // the input row held[0] is
   let resizeMs = 0;
+  const whole = bands.some((b) => b.cut) ? wholePlan(g, options) : undefined;
+  const runCut = resize === js.resizeImage ? resizeImageBand.js : resizeImageBand.wasm;
   const pull = async () => {
     const next = await iterator.next();
     if (next.done) throw new Error(`the image ended after ${heldFrom + held.length} of ${g.height} rows`);
@@ -203,7 +237,7 @@ export async function resizeInBands(rows: AsyncIterable<Uint8Array>, g: BandGeom
       const data = new Uint8Array(band.inRows * stride);
       for (let i = 0; i < band.inRows; i++) data.set(held[i], i * stride);
       const t0 = performance.now();
-      const result = resize({ data, width: g.width, height: band.inRows, channels: 4 }, band.target, options);
+      const result = band.cut ? runCutBand(band, whole!, data, runCut) : resize({ data, width: g.width, height: band.inRows, channels: 4 }, band.target, options);
       resizeMs += performance.now() - t0;
       if (result.width !== g.outWidth || result.height !== band.outRows) {
         throw new Error(`internal: a band gave ${result.width} x ${result.height}, expected ${g.outWidth} x ${band.outRows}`);
@@ -221,4 +255,12 @@ export async function resizeInBands(rows: AsyncIterable<Uint8Array>, g: BandGeom
     await iterator.return?.(undefined);
   }
   return resizeMs;
+}
+
+function runCutBand(band: Band, whole: ImagePlan, window: Uint8Array, run: typeof resizeImageBand.wasm): { data: Uint8ClampedArray; width: number; height: number } {
+  const cut = cutImageBand(whole, [band.k0, band.k1]);
+  if (cut.lo !== band.r0 || cut.hi - cut.lo !== band.inRows) {
+    throw new Error(`internal: output rows ${band.k0}-${band.k1 - 1} read input rows ${cut.lo}-${cut.hi - 1}, planned ${band.r0}-${band.r0 + band.inRows - 1}`);
+  }
+  return { data: run(cut, window), width: whole.outWidth, height: band.k1 - band.k0 };
 }
