@@ -1,4 +1,4 @@
-// Band-wise resizing through the public resizeImage, bit-identical to one whole-image call.
+// Band-wise resizing for the command, bit-identical to one whole-image resizeImage call.
 //
 // resizeImage builds its per-axis tables from the sizes it is given, so a band of rows handed to
 // it as a smaller image gets the same row table, shifted, only when (1) the band's row scale R is
@@ -8,17 +8,17 @@
 // the same. The column table is the same when the band call's width parameters are (the same
 // `scale`, or the same output width). This file checks those conditions from the documented
 // coordinate rules (PyTorch's, README "interpolate against PyTorch") and plans bands that meet
-// them; where they cannot be met (a row scale that is not a multiple of 1/4096 such as 1/3 or
-// 2/3, an area resize by a non-integer factor, ...) it says why, and the caller resizes the
-// image whole. Each band holds the input rows its kept output rows need, with a margin, and its
-// output rows outside the kept range (near the band's edges, where its clamps differ) are
-// computed and dropped.
+// them. Each band holds the input rows its kept output rows need, with a margin, and its output
+// rows outside the kept range (near the band's edges, where its clamps differ) are computed and
+// dropped. Where the conditions cannot be met (a row scale that is not a multiple of 1/4096 such
+// as 1/3 or 2/3, an area resize by a non-integer factor, ...) it says why, and the bands are cut
+// from the whole image's plan instead, as below.
 //
 // Pillow's and OpenCV's conventions, and linear light, build tables that depend on the whole
-// image's size, so a band of them is not a smaller image: their bands are cut from the whole
-// image's plan instead (src/image-band.ts, the library's maximumMemory tiling): each band of
-// output rows is computed from exactly the input rows its vertical taps read, by the same
-// kernels, so every geometry of these bands.
+// image's size, so a band of them is not a smaller image: their bands (and those of 'pytorch'
+// geometries refused above) are cut from the whole image's plan instead (src/image-band.ts, as
+// the library's maximumMemory tiling cuts them): each band of output rows is computed from
+// exactly the input rows its vertical taps read, by the same kernels, so every geometry bands.
 
 import { cutImageBand, planImageOfSize, resizeImageBand } from '../image-band.js';
 import type { ImagePlan } from '../image.js';
@@ -66,11 +66,20 @@ type Plan = { bands: Band[] } | { reason: string };
 
 /**
  * Bands of about `bandRows` output rows each whose results, stitched, equal one resizeImage call
- * on the whole image bit for bit; or the reason there are none.
+ * on the whole image bit for bit: 'pytorch' ones resized as smaller images where they can be
+ * (subImageBands), else cut from the whole image's plan; or the reason there are none.
  */
 export function planBands(g: BandGeometry, bandRows: number): Plan {
+  if ((g.convention ?? 'pytorch') === 'pytorch' && !g.linearLight) {
+    const sub = subImageBands(g, bandRows);
+    if ('bands' in sub) return sub;
+  }
+  return cutBands(g, bandRows);
+}
+
+/** 'pytorch' bands that resizeImage computes as images of their own (see the top of this file), or why there are none. */
+export function subImageBands(g: BandGeometry, bandRows: number): Plan {
   const { height: H, outHeight: outH, mode } = g;
-  if ((g.convention ?? 'pytorch') !== 'pytorch' || g.linearLight) return cutBands(g, bandRows);
   const area = mode === 'area';
   const userScale = !area && !g.alignCorners && g.target.scale !== undefined ? g.target.scale : undefined;
   const cubic = mode === 'bicubic';
