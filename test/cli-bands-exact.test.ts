@@ -4,7 +4,8 @@
 // its taps read, gives the whole-image resizeImage bytes exactly, on the SIMD build, the scalar
 // build and plain JS. And the command itself (dist/, built by `npm run build`) on a PNG large
 // enough to stream: the same pixels as one resizeImage call, in far less memory than the whole
-// image's path takes (its peak RSS with the old code: 300+ MiB, streamed: about 120 MiB).
+// image's path takes (its peak RSS with the old code: 300+ MiB, streamed: about 120 MiB); and its
+// JPEG output, which resizes in bands into strips, with these conventions too.
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,9 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outputSize, planBands, resizeInBands, type BandGeometry, type ImageTarget } from '../src/cli/bands.js';
 import { openPng } from '../src/cli/codecs.js';
+import { runCli } from '../src/cli/run.js';
+import { encodeWasm } from '../src/cli/wasm-codecs.js';
+import sharp from 'sharp';
 import { cutImageBand, planImageOfSize, resizeImageBand } from '../src/image-band.js';
 import { backendInfo, init, js, resizeImage, type ImageConvention, type ImageMode, type ResizeImageOptions } from '../src/index.js';
 
@@ -174,4 +178,29 @@ describe('the command streams a Pillow run', () => {
     expect(run.maxRssMiB).toBeGreaterThan(0);
     expect(run.maxRssMiB).toBeLessThan(200);
   }, 60_000);
+});
+
+// The conversion runs in worker threads, which load dist/ (npm run build), as the command does.
+describe('the command\'s JPEG output resizes in bands into strips with Pillow, OpenCV and linear light', () => {
+  const decode = async (bytes: Uint8Array) => sharp(bytes).raw().toBuffer({ resolveWithObject: true });
+  it.each([
+    ['pillow', 'bicubic', false],
+    ['opencv', 'area', true],
+  ] as const)('%s %s (linear light %s): strips (restart markers), decoding as the whole image encoded once', async (convention, mode, linearLight) => {
+    const out = join(dir, `out-${convention}.jpg`);
+    const run = await runCli([file, '-o', out, '--scale', '3.1', '--convention', convention, '--mode', mode,
+      ...(linearLight ? ['--linear-light'] : []), '--quiet', '--threads', '2', '--force'], { stdout: { write: () => true }, stderr: { write: () => true } });
+    expect(run.code).toBe(0);
+    const bytes = readFileSync(out);
+    expect(bytes.includes(Buffer.from([0xff, 0xdd]))).toBe(true); // a restart interval: the strip path ran
+    const resized = resizeImage({ data: pixels, width: WIDTH, height: HEIGHT, channels: 4 }, { scale: 3.1 }, { convention, mode, linearLight });
+    const { width, height } = resized;
+    expect(height).toBeGreaterThan(512); // several strips
+    const whole = await decode(await encodeWasm('jpeg', { data: new Uint8Array(resized.data.buffer), width, height }, 90));
+    const ours = await decode(bytes);
+    expect([ours.info.width, ours.info.height]).toEqual([width, height]);
+    let diff = 0;
+    for (let i = 0; i < ours.data.length; i++) diff += Math.abs(ours.data[i] - whole.data[i]);
+    expect(diff / ours.data.length).toBeLessThan(0.6);
+  }, 20_000);
 });
