@@ -197,19 +197,31 @@ function wholePlan(g: BandGeometry, options: ResizeImageOptions): ImagePlan {
   return planImageOfSize({ width: g.width, height: g.height, channels: 4 }, g.target, options);
 }
 
-/** Bands of `bandRows` output rows cut from the whole image's plan, each with the input rows its taps read. */
+/**
+ * Bands of at most `bandRows` output rows cut from the whole image's plan, each with the input
+ * rows its taps read. A band's input window is held as well as its output, so on a downscale
+ * bands shrink (halving, down to one output row) until the window too fits the band's bytes,
+ * bandRows * outWidth * 4: memory follows the band size whatever the scale.
+ */
 function cutBands(g: BandGeometry, bandRows: number): Plan {
   const pytorch = (g.convention ?? 'pytorch') === 'pytorch';
   const plan = wholePlan(g, { convention: g.convention, mode: g.mode, linearLight: g.linearLight || undefined,
     alignCorners: (pytorch && g.alignCorners) || undefined, antialias: (pytorch && g.antialias) || undefined });
-  const rows = Math.max(1, Math.floor(bandRows));
+  let rows = Math.max(1, Math.floor(bandRows));
+  const budget = rows * g.outWidth * 4;
   const bands: Band[] = [];
-  for (let k0 = 0; k0 < g.outHeight; k0 += rows) {
-    const k1 = Math.min(g.outHeight, k0 + rows);
-    const { lo, hi } = cutImageBand(plan, [k0, k1]);
+  for (let k0 = 0; k0 < g.outHeight;) {
+    let k1 = Math.min(g.outHeight, k0 + rows);
+    let { lo, hi } = cutImageBand(plan, [k0, k1]);
+    while (k1 - k0 > 1 && (hi - lo) * g.width * 4 > budget) {
+      rows = Math.ceil((k1 - k0) / 2);
+      k1 = k0 + rows;
+      ({ lo, hi } = cutImageBand(plan, [k0, k1]));
+    }
     // Input rows are read once, in order: each band's window starts at or after the previous one's.
     if (bands.length > 0 && lo < bands[bands.length - 1].r0) return { reason: `output rows ${k0}-${k1 - 1} read input rows before the previous band's` };
     bands.push({ r0: lo, inRows: hi - lo, a: k0, outRows: k1 - k0, k0, k1, target: g.target, cut: true });
+    k0 = k1;
   }
   return { bands };
 }
