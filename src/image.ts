@@ -130,6 +130,16 @@ function checkSide(value: unknown, name: string): number {
   return value;
 }
 
+/** width, height and channels checked; returns the image's bytes. */
+function checkSizes(width: number, height: number, channels: number): number {
+  checkSide(width, 'image.width');
+  checkSide(height, 'image.height');
+  if (![1, 2, 3, 4].includes(channels)) throw new RangeError(`resizeImage: image.channels must be 1, 2, 3 or 4, but got ${String(channels)}`);
+  const n = width * height * channels;
+  if (n > MAX_IMAGE_BYTES) throw new RangeError(`resizeImage: the image has ${n} bytes, more than the ${MAX_IMAGE_BYTES} supported`);
+  return n;
+}
+
 function checkImage(image: unknown): Required<ImageInput> {
   if (image === null || typeof image !== 'object') {
     throw new TypeError(`resizeImage: image must be { data, width, height, channels? }, but got ${image === null ? 'null' : typeof image}`);
@@ -139,11 +149,7 @@ function checkImage(image: unknown): Required<ImageInput> {
     const got = data === undefined ? 'undefined' : (data as object)?.constructor?.name ?? typeof data;
     throw new TypeError(`resizeImage: image.data must be a Uint8Array or Uint8ClampedArray, but got ${got}`);
   }
-  checkSide(width, 'image.width');
-  checkSide(height, 'image.height');
-  if (![1, 2, 3, 4].includes(channels)) throw new RangeError(`resizeImage: image.channels must be 1, 2, 3 or 4, but got ${String(channels)}`);
-  const n = width * height * channels;
-  if (n > MAX_IMAGE_BYTES) throw new RangeError(`resizeImage: the image has ${n} bytes, more than the ${MAX_IMAGE_BYTES} supported`);
+  const n = checkSizes(width, height, channels);
   if (data.length !== n) {
     throw new RangeError(`resizeImage: image.data has ${data.length} bytes but width ${width} x height ${height} x channels ${channels} needs ${n}`);
   }
@@ -245,6 +251,24 @@ export function prepareResizeImage(image: ImageInput, target: ImageTarget, optio
 export function planResizeImage(imageArg: ImageInput, targetArg: ImageTarget, optionsArg?: ResizeImageOptions):
   { plan: ImagePlan; out?: Uint8ClampedArray; data: Uint8Array | Uint8ClampedArray } {
   const image = checkImage(imageArg);
+  return { ...planSized(image, targetArg, optionsArg, image.data), data: image.data };
+}
+
+/**
+ * The plan of a resizeImage call on an image of these sizes, checked as resizeImage checks its
+ * arguments, without its pixels: the command line plans its bands from it (src/image-band.ts).
+ */
+export function planImageOfSize(size: { width: number; height: number; channels?: 1 | 2 | 3 | 4 }, target: ImageTarget,
+                                options?: ResizeImageOptions): ImagePlan {
+  if (size === null || typeof size !== 'object') throw new TypeError('planImageOfSize: size must be { width, height, channels? }');
+  const { width, height, channels = 4 } = size;
+  checkSizes(width, height, channels);
+  return planSized({ width, height, channels }, target, options).plan;
+}
+
+/** Everything but the pixels validated, and the plan built; `data` (when given) only for the `out` overlap check. */
+function planSized(image: { width: number; height: number; channels: number }, targetArg: ImageTarget, optionsArg: ResizeImageOptions | undefined,
+                   data?: Uint8Array | Uint8ClampedArray): { plan: ImagePlan; out?: Uint8ClampedArray } {
   const options = readOptions(optionsArg, OPTION_NAMES, 'resizeImage');
   const target = targetArg === null || typeof targetArg !== 'object' ? targetArg : { ...targetArg };
   const { convention, mode } = conventionAndMode(options);
@@ -275,13 +299,13 @@ export function planResizeImage(imageArg: ImageInput, targetArg: ImageTarget, op
   if (out !== undefined) {
     if (!(out instanceof Uint8ClampedArray)) throw new TypeError('resizeImage: out must be a Uint8ClampedArray');
     if (out.length !== outBytes) throw new RangeError(`resizeImage: out has ${out.length} bytes but the result needs ${outBytes} (${outWidth} x ${outHeight} x ${channels})`);
-    if (overlaps(out, image.data)) throw new Error('resizeImage: out must not share memory with image.data');
+    if (data && overlaps(out, data)) throw new Error('resizeImage: out must not share memory with image.data');
   }
   if (!pytorch) {
     const cvTarget = userScale !== undefined ? { fx: userScale[1], fy: userScale[0] } : { width: outWidth, height: outHeight };
     const exact = convention === 'pillow' ? planPillowResize(width, height, channels, outWidth, outHeight, mode as PillowMode)
       : planOpenCVResize(width, height, channels, cvTarget, mode as OpenCVMode);
-    return { plan: linearLight ? linearLightPlan(exact) : exact, out, data: image.data };
+    return { plan: linearLight ? linearLightPlan(exact) : exact, out };
   }
   // As interpolate with scaleFactor: the user's scale drives the coordinates, except for area.
   // interpolate's nearest takes PyTorch's channels-last shortcuts when C == 1 (see interpolate.ts).
@@ -291,7 +315,7 @@ export function planResizeImage(imageArg: ImageInput, targetArg: ImageTarget, op
   const cols = axis(width, outWidth, userScale?.[1]);
   return {
     plan: { kind: 'float', convention, linearLight, width, height, channels, outWidth, outHeight, premultiply, rows, cols, period: periodTwoRun(cols) },
-    out, data: image.data,
+    out,
   };
 }
 

@@ -1,10 +1,11 @@
 // Band-wise resizing in the command (src/cli/bands.ts): whenever planBands says a geometry can be
 // banded, the stitched bands equal one resizeImage call on the whole image bit for bit, for every
 // mode, alignCorners, antialias, --scale and --width/--height targets, tiny and large bands, on
-// WebAssembly and plain JS; and the geometries it refuses are the ones it should.
+// WebAssembly and plain JS; the geometries whose bands are not smaller images are the ones they
+// should be, and band too, cut from the whole image's plan.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { outputSize, planBands, resizeInBands, type BandGeometry } from '../src/cli/bands.js';
+import { outputSize, planBands, resizeInBands, subImageBands, type BandGeometry } from '../src/cli/bands.js';
 import { init, js, resizeImage, type ImageMode } from '../src/index.js';
 import type { ImageTarget } from '../src/cli/bands.js';
 
@@ -33,11 +34,12 @@ async function banded(resize: typeof resizeImage, data: Uint8Array, g: BandGeome
 }
 
 describe('band-wise resizing', () => {
-  it('equals the whole-image call bit for bit wherever it plans bands (random geometries, both backends)', async () => {
+  it('equals the whole-image call bit for bit, smaller images or cut bands (random geometries, both backends)', async () => {
     const rand = lcg(20261204);
     let bandedCount = 0;
     let total = 0;
     let multiBand = 0;
+    let subImages = 0;
     for (let trial = 0; trial < 700; trial++) {
       const mode = MODES[Math.floor(rand() * MODES.length)];
       const smooth = mode === 'bilinear' || mode === 'bicubic';
@@ -65,19 +67,22 @@ describe('band-wise resizing', () => {
       if ('reason' in result) continue;
       bandedCount++;
       if (result.bands! > 1) multiBand++;
+      if ('bands' in subImageBands(g, bandRows)) subImages++;
       const same = Buffer.from(whole.data).equals(result.data!);
       if (!same) throw new Error(`differs: ${JSON.stringify({ mode, alignCorners, antialias, width, height, target, bandRows, premultiplyAlpha })}`);
     }
-    expect(bandedCount).toBeGreaterThan(total * 0.3);
-    expect(multiBand).toBeGreaterThan(total * 0.25);
+    expect(bandedCount).toBe(total); // every geometry bands
+    expect(subImages).toBeGreaterThan(total * 0.3);
+    expect(subImages).toBeLessThan(total * 0.9);
+    expect(multiBand).toBeGreaterThan(total * 0.5);
   }, 60_000);
 
   it.each([
     [{ scale: 2 }, 'bilinear', false], [{ scale: 0.5 }, 'bicubic', true], [{ scale: 4 }, 'nearest', false],
     [{ scale: 0.5 }, 'area', false], [{ width: 200 }, 'bilinear', false], [{ scale: 0.25 }, 'bilinear', true],
-  ] as const)('plans bands for the common cases: %j %s antialias %s', (target, mode, antialias) => {
+  ] as const)('plans smaller-image bands for the common cases: %j %s antialias %s', (target, mode, antialias) => {
     const { outWidth, outHeight } = outputSize(400, 600, target);
-    const plan = planBands({ width: 400, height: 600, outWidth, outHeight, target, mode, alignCorners: false, antialias }, 32);
+    const plan = subImageBands({ width: 400, height: 600, outWidth, outHeight, target, mode, alignCorners: false, antialias }, 32);
     expect('bands' in plan && plan.bands.length).toBeGreaterThan(3);
   });
 
@@ -86,9 +91,13 @@ describe('band-wise resizing', () => {
     [{ scale: 1.5 }, 'bicubic', /not a multiple of 1\/4096/],
     [{ height: 500 }, 'bilinear', /not exact in float32/],
     [{ scale: 0.4 }, 'area', /non-integer factor/],
-  ] as const)('says why it cannot band %j %s', (target, mode, reason) => {
+  ] as const)('says why %j %s cannot band as smaller images, and cuts its bands from the whole plan', (target, mode, reason) => {
     const { outWidth, outHeight } = outputSize(400, 600, target);
-    const plan = planBands({ width: 400, height: 600, outWidth, outHeight, target, mode, alignCorners: false, antialias: false }, 32);
-    expect('reason' in plan && plan.reason).toMatch(reason);
+    const g: BandGeometry = { width: 400, height: 600, outWidth, outHeight, target, mode, alignCorners: false, antialias: false };
+    const sub = subImageBands(g, 32);
+    expect('reason' in sub && sub.reason).toMatch(reason);
+    const plan = planBands(g, 32);
+    expect('bands' in plan && plan.bands.length).toBeGreaterThanOrEqual(Math.ceil(outHeight / 32));
+    expect('bands' in plan && plan.bands.every((b) => b.cut)).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-// Band-wise resizing through the public resizeImage, bit-identical to one whole-image call.
+// Band-wise resizing for the command, bit-identical to one whole-image resizeImage call.
 //
 // resizeImage builds its per-axis tables from the sizes it is given, so a band of rows handed to
 // it as a smaller image gets the same row table, shifted, only when (1) the band's row scale R is
@@ -8,13 +8,21 @@
 // the same. The column table is the same when the band call's width parameters are (the same
 // `scale`, or the same output width). This file checks those conditions from the documented
 // coordinate rules (PyTorch's, README "interpolate against PyTorch") and plans bands that meet
-// them; where they cannot be met (a row scale that is not a multiple of 1/4096 such as 1/3 or
-// 2/3, an area resize by a non-integer factor, ...) it says why, and the caller resizes the
-// image whole. Each band holds the input rows its kept output rows need, with a margin, and its
-// output rows outside the kept range (near the band's edges, where its clamps differ) are
-// computed and dropped.
+// them. Each band holds the input rows its kept output rows need, with a margin, and its output
+// rows outside the kept range (near the band's edges, where its clamps differ) are computed and
+// dropped. Where the conditions cannot be met (a row scale that is not a multiple of 1/4096 such
+// as 1/3 or 2/3, an area resize by a non-integer factor, ...) it says why, and the bands are cut
+// from the whole image's plan instead, as below.
+//
+// Pillow's and OpenCV's conventions, and linear light, build tables that depend on the whole
+// image's size, so a band of them is not a smaller image: their bands (and those of 'pytorch'
+// geometries refused above) are cut from the whole image's plan instead (src/image-band.ts, as
+// the library's maximumMemory tiling cuts them): each band of output rows is computed from
+// exactly the input rows its vertical taps read, by the same kernels, so every geometry bands.
 
-import type { ImageConvention, ImageMode, ImageTarget as AnyTarget, ResizeImageOptions } from '../index.js';
+import { cutImageBand, planImageOfSize, resizeImageBand } from '../image-band.js';
+import type { ImagePlan } from '../image.js';
+import { js, type ImageConvention, type ImageMode, type ImageTarget as AnyTarget, type ResizeImageOptions } from '../index.js';
 
 /** The CLI's targets: one scale for both sides. */
 export type ImageTarget = Omit<AnyTarget, 'scale'> & { scale?: number };
@@ -27,7 +35,7 @@ export interface BandGeometry {
   outWidth: number;
   outHeight: number;
   target: ImageTarget;
-  /** Only 'pytorch' (the default) without linear light is banded. */
+  /** 'pytorch' (default) bands as smaller images; the others, and linear light, are cut from the whole plan. */
   convention?: ImageConvention;
   linearLight?: boolean;
   mode: ImageMode;
@@ -47,6 +55,8 @@ export interface Band {
   k1: number;
   /** The target for this call. */
   target: ImageTarget;
+  /** Cut from the whole image's plan (src/image-band.ts; then a = k0, outRows = k1 - k0) rather than resized as an image of inRows rows. */
+  cut?: boolean;
 }
 
 /** The output size resizeImage gives (its own rule, src/image.ts). */
@@ -56,12 +66,20 @@ type Plan = { bands: Band[] } | { reason: string };
 
 /**
  * Bands of about `bandRows` output rows each whose results, stitched, equal one resizeImage call
- * on the whole image bit for bit; or the reason there are none.
+ * on the whole image bit for bit: 'pytorch' ones resized as smaller images where they can be
+ * (subImageBands), else cut from the whole image's plan; or the reason there are none.
  */
 export function planBands(g: BandGeometry, bandRows: number): Plan {
+  if ((g.convention ?? 'pytorch') === 'pytorch' && !g.linearLight) {
+    const sub = subImageBands(g, bandRows);
+    if ('bands' in sub) return sub;
+  }
+  return cutBands(g, bandRows);
+}
+
+/** 'pytorch' bands that resizeImage computes as images of their own (see the top of this file), or why there are none. */
+export function subImageBands(g: BandGeometry, bandRows: number): Plan {
   const { height: H, outHeight: outH, mode } = g;
-  if (g.convention !== undefined && g.convention !== 'pytorch') return { reason: `convention '${g.convention}' (its tables depend on the whole image's size)` };
-  if (g.linearLight) return { reason: 'linear light (not banded)' };
   const area = mode === 'area';
   const userScale = !area && !g.alignCorners && g.target.scale !== undefined ? g.target.scale : undefined;
   const cubic = mode === 'bicubic';
@@ -174,13 +192,48 @@ export function planBands(g: BandGeometry, bandRows: number): Plan {
   return { bands };
 }
 
+/** The whole image's plan for `options` (the geometry's convention, mode and flags, and premultiplying as the call does). */
+function wholePlan(g: BandGeometry, options: ResizeImageOptions): ImagePlan {
+  return planImageOfSize({ width: g.width, height: g.height, channels: 4 }, g.target, options);
+}
+
+/**
+ * Bands of at most `bandRows` output rows cut from the whole image's plan, each with the input
+ * rows its taps read. A band's input window is held as well as its output, so on a downscale
+ * bands shrink (halving, down to one output row) until the window too fits the band's bytes,
+ * bandRows * outWidth * 4: memory follows the band size whatever the scale.
+ */
+function cutBands(g: BandGeometry, bandRows: number): Plan {
+  const pytorch = (g.convention ?? 'pytorch') === 'pytorch';
+  const plan = wholePlan(g, { convention: g.convention, mode: g.mode, linearLight: g.linearLight || undefined,
+    alignCorners: (pytorch && g.alignCorners) || undefined, antialias: (pytorch && g.antialias) || undefined });
+  let rows = Math.max(1, Math.floor(bandRows));
+  const budget = rows * g.outWidth * 4;
+  const bands: Band[] = [];
+  for (let k0 = 0; k0 < g.outHeight;) {
+    let k1 = Math.min(g.outHeight, k0 + rows);
+    let { lo, hi } = cutImageBand(plan, [k0, k1]);
+    while (k1 - k0 > 1 && (hi - lo) * g.width * 4 > budget) {
+      rows = Math.ceil((k1 - k0) / 2);
+      k1 = k0 + rows;
+      ({ lo, hi } = cutImageBand(plan, [k0, k1]));
+    }
+    // Input rows are read once, in order: each band's window starts at or after the previous one's.
+    if (bands.length > 0 && lo < bands[bands.length - 1].r0) return { reason: `output rows ${k0}-${k1 - 1} read input rows before the previous band's` };
+    bands.push({ r0: lo, inRows: hi - lo, a: k0, outRows: k1 - k0, k0, k1, target: g.target, cut: true });
+    k0 = k1;
+  }
+  return { bands };
+}
+
 type Resize = (image: { data: Uint8Array; width: number; height: number; channels: 4 }, target: ImageTarget,
   options: ResizeImageOptions) => { data: Uint8ClampedArray; width: number; height: number };
 
 /**
  * Runs `bands` over RGBA `rows` (in order, each width * 4 bytes): holds only the input rows the
- * current band needs, calls `resize` on each band and hands the kept output rows to `emit`
- * (awaited: the caller's writer sets the pace). Returns the milliseconds spent in `resize`.
+ * current band needs, calls `resize` on each band (a cut band: resizeImageBand on the backend of
+ * `resize`, plain JS for js.resizeImage, else init()'s module) and hands the kept output rows to
+ * `emit` (awaited: the caller's writer sets the pace). Returns the milliseconds spent resizing.
  */
 export async function resizeInBands(rows: AsyncIterable<Uint8Array>, g: BandGeometry, bands: Band[], resize: Resize,
                                     options: ResizeImageOptions, emit: (rows: Uint8Array) => Promise<void>): Promise<number> {
@@ -190,6 +243,8 @@ export async function resizeInBands(rows: AsyncIterable<Uint8Array>, g: BandGeom
   let held: Uint8Array[] = [];
   let heldFrom = 0; // the input row held[0] is
   let resizeMs = 0;
+  const whole = bands.some((b) => b.cut) ? wholePlan(g, options) : undefined;
+  const runCut = resize === js.resizeImage ? resizeImageBand.js : resizeImageBand.wasm;
   const pull = async () => {
     const next = await iterator.next();
     if (next.done) throw new Error(`the image ended after ${heldFrom + held.length} of ${g.height} rows`);
@@ -203,7 +258,7 @@ export async function resizeInBands(rows: AsyncIterable<Uint8Array>, g: BandGeom
       const data = new Uint8Array(band.inRows * stride);
       for (let i = 0; i < band.inRows; i++) data.set(held[i], i * stride);
       const t0 = performance.now();
-      const result = resize({ data, width: g.width, height: band.inRows, channels: 4 }, band.target, options);
+      const result = band.cut ? runCutBand(band, whole!, data, runCut) : resize({ data, width: g.width, height: band.inRows, channels: 4 }, band.target, options);
       resizeMs += performance.now() - t0;
       if (result.width !== g.outWidth || result.height !== band.outRows) {
         throw new Error(`internal: a band gave ${result.width} x ${result.height}, expected ${g.outWidth} x ${band.outRows}`);
@@ -221,4 +276,12 @@ export async function resizeInBands(rows: AsyncIterable<Uint8Array>, g: BandGeom
     await iterator.return?.(undefined);
   }
   return resizeMs;
+}
+
+function runCutBand(band: Band, whole: ImagePlan, window: Uint8Array, run: typeof resizeImageBand.wasm): { data: Uint8ClampedArray; width: number; height: number } {
+  const cut = cutImageBand(whole, [band.k0, band.k1]);
+  if (cut.lo !== band.r0 || cut.hi - cut.lo !== band.inRows) {
+    throw new Error(`internal: output rows ${band.k0}-${band.k1 - 1} read input rows ${cut.lo}-${cut.hi - 1}, planned ${band.r0}-${band.r0 + band.inRows - 1}`);
+  }
+  return { data: run(cut, window), width: whole.outWidth, height: band.k1 - band.k0 };
 }

@@ -62,8 +62,10 @@ async function streamPng(job: Job, options: CliOptions, resize: Resize, temporar
     const plan = planBands(g, Math.ceil(BAND_BYTES / (outWidth * 4)));
     if (!('bands' in plan)) return undefined;
     if (!options.plainJs) await init(); // the main thread's module: loaded only for streaming
-    const premultiplyAlpha = options.premultiply && mayHaveAlpha && !(await allOpaque(job.input, options.maxPixels));
-    const opts = { ...options.resize, premultiplyAlpha };
+    // Pillow and OpenCV have their own alpha rules (resizeImage refuses premultiplyAlpha with them), as in ./convert.ts.
+    const pytorch = (options.resize.convention ?? 'pytorch') === 'pytorch';
+    const premultiplyAlpha = pytorch && options.premultiply && mayHaveAlpha && !(await allOpaque(job.input, options.maxPixels));
+    const opts = pytorch ? { ...options.resize, premultiplyAlpha } : options.resize;
     let resizeMs = 0;
     await writeStreamed(job.output, outWidth, outHeight, temporaries, async (writer) => {
       resizeMs = await resizeInBands(rowsOf(reader, job.input), g, plan.bands, resize, opts, (bytes) => writer.writeRows(bytes));

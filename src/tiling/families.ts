@@ -130,6 +130,17 @@ function exactBandTable(table: ExactAxisTable, rows: [number, number]): { table:
 }
 
 /**
+ * Output rows [r0, r1) of a resizeImage plan: the plan of that band alone (its row table cut as
+ * above), which reads input rows [lo, hi) of the image and writes rows r0 .. r1 - 1 of the result.
+ * The tiling below runs such bands on the caller's arrays; the command line streams them
+ * (src/image-band.ts).
+ */
+export function imageBand(plan: ImagePlan, rows: [number, number]): { plan: ImagePlan; lo: number; hi: number } {
+  const { table, lo, hi } = plan.kind === 'exact' ? exactBandTable(plan.rows, rows) : bandTable(plan.rows, rows);
+  return { plan: { ...plan, height: table.inSize, outHeight: table.outSize, rows: table } as ImagePlan, lo, hi };
+}
+
+/**
  * resizeImage: bands of output rows, each with the input rows its vertical taps read, for every
  * plan: interpolate's float tables ('pytorch', and any convention in linear light) and Pillow's
  * and OpenCV's exact plans (each output row reads only its own taps, whose horizontal pass is the
@@ -140,11 +151,10 @@ export const imageTiling: Tiling<ImagePlan, ImageInputs> = {
   tile(job, _plane, _count, rows) {
     const plan = job.plan;
     if (!rows) return job;
-    const { table, lo, hi } = plan.kind === 'exact' ? exactBandTable(plan.rows, rows) : bandTable(plan.rows, rows);
+    const band = imageBand(plan, rows);
     const inRow = plan.width * plan.channels;
     const outRow = plan.outWidth * plan.channels;
-    const band = { ...plan, height: table.inSize, outHeight: table.outSize, rows: table } as ImagePlan;
-    return { ...job, plan: band, inputs: { input: job.inputs.input.subarray(lo * inRow, hi * inRow) },
+    return { ...job, plan: band.plan, inputs: { input: job.inputs.input.subarray(band.lo * inRow, band.hi * inRow) },
       output: job.output.subarray(rows[0] * outRow, rows[1] * outRow) };
   },
 };

@@ -1,0 +1,59 @@
+// One band of output rows of a whole-image resizeImage plan, computed from only the input rows
+// its vertical taps read. Internal: the command line streams images through it
+// (src/cli/bands.ts). Pillow's and OpenCV's tables, and linear light's, depend on the whole
+// image's size, so a band cannot be resized as a smaller image; it is cut from the whole plan
+// instead (imageBand, as maximumMemory's tiling cuts it) and runs on the same executors, staging
+// and kernels as resizeImage, so its bytes are the whole call's rows.
+
+import { planImageOfSize, type ImageInputs, type ImagePlan } from './image.js';
+import { loadedModule } from './init.js';
+import { jsExecutor } from './js/executor.js';
+import { runResizeImage } from './js/image.js';
+import { operation, operations, type Prepared } from './ops.js';
+import { imageBand, imageTiling } from './tiling/families.js';
+import { wasmExecutor } from './wasm/executor.js';
+import { stageResizeImage } from './wasm/image.js';
+
+export { planImageOfSize };
+
+/** Output rows [rows[0], rows[1]) of a whole-image plan: the band's own plan and the input rows [lo, hi) it reads. */
+export interface ImageBand {
+  rows: [number, number];
+  lo: number;
+  hi: number;
+  plan: ImagePlan;
+}
+
+/** The band of output rows [r0, r1) of `plan` (a plan from planImageOfSize or planImage). */
+export function cutImageBand(plan: ImagePlan, rows: [number, number]): ImageBand {
+  const [r0, r1] = rows;
+  if (!(Number.isInteger(r0) && Number.isInteger(r1) && r0 >= 0 && r0 < r1 && r1 <= plan.outHeight)) {
+    throw new RangeError(`cutImageBand: rows must be [r0, r1) with 0 <= r0 < r1 <= ${plan.outHeight}, but got [${r0}, ${r1})`);
+  }
+  return { rows: [r0, r1], ...imageBand(plan, [r0, r1]) };
+}
+
+function prepareBand(band: ImageBand, window: Uint8Array | Uint8ClampedArray): Prepared<Uint8ClampedArray, ImagePlan, ImageInputs> {
+  const { plan, lo, hi } = band;
+  const need = (hi - lo) * plan.width * plan.channels;
+  if (!(window instanceof Uint8Array || window instanceof Uint8ClampedArray)) throw new TypeError('resizeImageBand: window must be a Uint8Array');
+  if (window.length !== need) {
+    throw new RangeError(`resizeImageBand: window has ${window.length} bytes but input rows ${lo}-${hi - 1} need ${need}`);
+  }
+  const outputLength = plan.outWidth * plan.outHeight * plan.channels;
+  return {
+    plan, inputs: { input: window }, outputLength,
+    allocate: () => { const output = new Uint8ClampedArray(outputLength); return { output, result: output }; },
+  };
+}
+
+const BAND = { resizeImageBand: operation(prepareBand, { wasm: stageResizeImage, js: runResizeImage, tiling: imageTiling }) };
+
+/**
+ * The band's output rows (outWidth * (r1 - r0) * channels bytes) from `window`, the input rows
+ * [lo, hi): on init()'s WebAssembly module (within its memory budget, as resizeImage) or in plain JS.
+ */
+export const resizeImageBand: Record<'wasm' | 'js', (band: ImageBand, window: Uint8Array | Uint8ClampedArray) => Uint8ClampedArray> = {
+  wasm: operations(BAND, wasmExecutor(loadedModule)).resizeImageBand,
+  js: operations(BAND, jsExecutor).resizeImageBand,
+};
