@@ -32,6 +32,18 @@ export function standardDht(): Uint8Array {
   return Uint8Array.from([0xff, 0xc4, (parts.length + 2) >> 8, (parts.length + 2) & 0xff, ...parts]);
 }
 
+/** Whether tables read by readDht are the standard four (a scan coded with them needs no re-coding). */
+export function areStandard(tables: Record<string, Table>): boolean {
+  const same = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+  return (['dc0', 'dc1', 'ac0', 'ac1'] as const).every((k) => tables[k] && same(tables[k].counts, STANDARD[k].counts) && same(tables[k].symbols, STANDARD[k].symbols));
+}
+
+/** The standard tables' codes as an encoder looks them up: per symbol, code << 16 | length (0: no code). */
+export function standardCodes(): Record<'dc0' | 'dc1' | 'ac0' | 'ac1', Uint32Array> {
+  const packed = (t: Table, n: number) => { const c = canonical(t); return Uint32Array.from({ length: n }, (_, s) => (c.code[s] << 16) | c.size[s]); };
+  return { dc0: packed(STANDARD.dc0, 16), dc1: packed(STANDARD.dc1, 16), ac0: packed(STANDARD.ac0, 256), ac1: packed(STANDARD.ac1, 256) };
+}
+
 /** Canonical codes: for decoding, the largest code and the first symbol index per length; for encoding, code and length per symbol. */
 function canonical(t: Table) {
   const maxCode = new Int32Array(18).fill(-1);
