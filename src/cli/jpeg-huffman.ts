@@ -32,10 +32,10 @@ export function standardDht(): Uint8Array {
   return Uint8Array.from([0xff, 0xc4, (parts.length + 2) >> 8, (parts.length + 2) & 0xff, ...parts]);
 }
 
-/** Whether tables read by readDht are the standard four (a scan coded with them needs no re-coding). */
-export function areStandard(tables: Record<string, Table>): boolean {
-  const same = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
-  return (['dc0', 'dc1', 'ac0', 'ac1'] as const).every((k) => tables[k] && same(tables[k].counts, STANDARD[k].counts) && same(tables[k].symbols, STANDARD[k].symbols));
+/** Whether every component of a scan is coded with the standard tables it is re-coded to (then recodeScan would copy it). */
+export function isStandardCoded(components: ScanComponent[]): boolean {
+  const same = (t: Table | undefined, u: Table) => !!t && [[t.counts, u.counts], [t.symbols, u.symbols]].every(([x, y]) => x.length === y.length && x.every((v, i) => v === y[i]));
+  return components.every((c) => same(c.dc, STANDARD[`dc${c.standard}`]) && same(c.ac, STANDARD[`ac${c.standard}`]));
 }
 
 /** The standard tables' codes as an encoder looks them up: per symbol, code << 16 | length (0: no code). */
