@@ -82,15 +82,20 @@ function headers(width: number, height: number, grey: boolean, subsample: boolea
   return { head, sos };
 }
 
-let compiled: Promise<WebAssembly.Module> | undefined;
-let instance: Exports | undefined;
+let loaded: Promise<Exports> | undefined;
 
-/** The module, compiled and instantiated once per thread (its memory is reused and grows as needed). */
-async function load(): Promise<Exports> {
-  compiled ??= readFile(new URL('../../build/jpeg-encoder.wasm', import.meta.url)).then((bytes) => WebAssembly.compile(bytes));
+/**
+ * The module, instantiated once per thread (its memory is reused and grows as needed). Calls may
+ * overlap only while this loads: after it, an encode runs to its end without yielding.
+ */
+function load(): Promise<Exports> {
+  if (loaded) return loaded;
   const abort = () => { throw new Error('jpeg-encoder: abort'); };
-  instance ??= (await WebAssembly.instantiate(await compiled, { env: { abort } })).exports as unknown as Exports;
-  return instance;
+  loaded = readFile(new URL('../../build/jpeg-encoder.wasm', import.meta.url))
+    .then((bytes) => WebAssembly.instantiate(bytes, { env: { abort } }))
+    .then(({ instance }) => instance.exports as unknown as Exports);
+  loaded.catch(() => { loaded = undefined; }); // a failed load is retried by the next call
+  return loaded;
 }
 
 function check(image: JpegPixels, options: JpegEncodeOptions): void {
