@@ -66,13 +66,13 @@ describe('JPEG strips joined with restart markers', () => {
     }
   });
 
-  it.each(['fast', 'mozjpeg'] as const)('the command (--jpeg-encoder %s) writes JPEG through strips that decodes as the whole-image encode of resizeImage\'s output', async (encoder) => {
-    const dir = join(root, `cmd-${encoder}`);
+  it.each([['fast', 2], ['fast', 1], ['mozjpeg', 2]] as const)('the command (--jpeg-encoder %s, --threads %i: strips on a helper / on the converting thread) writes JPEG through strips that decodes as the whole-image encode of resizeImage\'s output', async (encoder, threads) => {
+    const dir = join(root, `cmd-${encoder}-${threads}`);
     mkdirSync(dir);
     const [w, h] = [300, 290];
     const source = picture(w, h);
     writeFileSync(join(dir, 'in.png'), await sharp(Buffer.from(source), { raw: { width: w, height: h, channels: 4 } }).png().toBuffer());
-    const run = await runCli([join(dir, 'in.png'), '-o', join(dir, 'out.jpg'), '--scale', '2', '--quiet', '--threads', '2', '--jpeg-encoder', encoder],
+    const run = await runCli([join(dir, 'in.png'), '-o', join(dir, 'out.jpg'), '--scale', '2', '--quiet', '--threads', String(threads), '--jpeg-encoder', encoder],
       { stdout: { write: () => true }, stderr: { write: () => true } });
     expect(run.code).toBe(0);
     const bytes = readFileSync(join(dir, 'out.jpg'));
