@@ -21,7 +21,8 @@ const DC_CHROMA: usize = 1856;
 const AC_CHROMA: usize = 1920;
 const BLOCK: usize = 2944; // 64 i32: one quantised block
 const SCRATCH: usize = 3200; // 512 bytes for the DCT
-// 3712 bytes in all.
+const ORDERED: usize = 3712; // 64 i16: the block in zigzag order
+// 3840 bytes in all.
 
 /** First free byte after the module's static data: the wrapper's arena starts here. */
 export function heapBase(): usize {
@@ -30,7 +31,7 @@ export function heapBase(): usize {
 
 @inline function block(src: usize, stride: usize, tables: usize, chroma: bool, component: i32): void {
   forwardDct(src, stride, tables + (chroma ? RECIP_CHROMA : RECIP_LUMA), tables + SCRATCH, tables + BLOCK);
-  encodeBlock(tables + BLOCK, tables + ZIGZAG, tables + (chroma ? DC_CHROMA : DC_LUMA), tables + (chroma ? AC_CHROMA : AC_LUMA), component);
+  encodeBlock(tables + BLOCK, tables + ZIGZAG, tables + ORDERED, tables + (chroma ? DC_CHROMA : DC_LUMA), tables + (chroma ? AC_CHROMA : AC_LUMA), component);
 }
 
 /**

@@ -68,10 +68,18 @@ export function padToByte(): void {
 /**
  * One block of 64 quantised coefficients at `block` (i32), coded with the DC and AC tables at
  * `dc`, `ac` (u32 per symbol: code << 16 | length) for component `component` (0-2). `zigzag`:
- * 64 i32 byte offsets into the block, in zigzag order.
+ * 64 i32 byte offsets into the block, in zigzag order. `ordered`: 128 bytes of scratch, where the
+ * coefficients are gathered in zigzag order (branch-free) so that a 64-bit mask of the nonzero
+ * ones drives the AC loop: one step per nonzero coefficient instead of a test per position.
  */
-export function encodeBlock(block: usize, zigzag: usize, dc: usize, ac: usize, component: i32): void {
-  const value = load<i32>(block);
+export function encodeBlock(block: usize, zigzag: usize, ordered: usize, dc: usize, ac: usize, component: i32): void {
+  for (let k: usize = 0; k < 64; k++) store<i16>(ordered + (k << 1), load<i32>(block + <usize>load<i32>(zigzag + (k << 2))));
+  let nonzero: u64 = 0;
+  for (let j: usize = 0; j < 8; j++) {
+    const zero = i16x8.eq(v128.load(ordered + (j << 4)), i16x8.splat(0));
+    nonzero |= <u64>(~i16x8.bitmask(zero) & 0xff) << (j << 3);
+  }
+  const value = <i32>load<i16>(ordered);
   let diff: i32;
   if (component == 0) { diff = value - previousDc0; previousDc0 = value; }
   else if (component == 1) { diff = value - previousDc1; previousDc1 = value; }
@@ -80,22 +88,25 @@ export function encodeBlock(block: usize, zigzag: usize, dc: usize, ac: usize, c
   let size = sizeOf((diff ^ sign) - sign);
   let entry = load<u32>(dc + (<usize>size << 2));
   put(((entry >>> 16) << size) | (<u32>(diff + sign) & ((1 << size) - 1)), (entry & 0xff) + size);
-  let run = 0;
-  for (let k = 1; k < 64; k++) {
-    const v = load<i32>(block + <usize>load<i32>(zigzag + (<usize>k << 2)));
-    if (v == 0) { run++; continue; }
+  let last = 0; // the zigzag position of the last coefficient coded
+  nonzero &= ~(<u64>1);
+  while (nonzero != 0) {
+    const k = <i32>ctz(nonzero);
+    nonzero &= nonzero - 1;
+    let run = k - last - 1;
+    last = k;
     while (run > 15) { // ZRL: sixteen zeros
       entry = load<u32>(ac + (0xf0 << 2));
       put(entry >>> 16, entry & 0xff);
       run -= 16;
     }
+    const v = <i32>load<i16>(ordered + (<usize>k << 1));
     sign = v >> 31;
     size = sizeOf((v ^ sign) - sign);
     entry = load<u32>(ac + (<usize>((run << 4) | size) << 2));
     put(((entry >>> 16) << size) | (<u32>(v + sign) & ((1 << size) - 1)), (entry & 0xff) + size);
-    run = 0;
   }
-  if (run > 0) { // EOB
+  if (last != 63) { // EOB
     entry = load<u32>(ac);
     put(entry >>> 16, entry & 0xff);
   }
