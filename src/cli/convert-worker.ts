@@ -62,7 +62,10 @@ function stripEncoder(threads: number): StripEncoder {
       const helper = used.reduce((a, b) => (b.busy < a.busy ? b : a));
       const id = nextId++;
       helper.busy++;
-      const data = strip.data.slice(); // transferred: a buffer of its own
+      // Transferred: the strip's own buffer when it is the whole of one (convert.ts gives each strip
+      // a fresh one), else a copy.
+      const own = strip.data.byteOffset === 0 && strip.data.byteLength === strip.data.buffer.byteLength;
+      const data = own ? strip.data : strip.data.slice();
       return new Promise<Uint8Array>((resolve, reject) => {
         waiting.set(id, { resolve, reject });
         helper.worker.postMessage({ id, strip: { ...strip, data }, settings }, [data.buffer]);

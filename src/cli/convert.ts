@@ -32,7 +32,7 @@ export interface ConvertRequest {
 
 export interface JpegSettings { quality: number; encoder: JpegEncoderName }
 
-/** Encodes JPEG strips (./jpeg-strips.ts): on helper threads, or on the converting thread. */
+/** Encodes JPEG strips (./jpeg-strips.ts): on helper threads, or on the converting thread. A strip's buffer may be transferred (detached) by `encode`. */
 export interface StripEncoder {
   encode(strip: { data: Uint8Array; width: number; height: number }, settings: JpegSettings): Promise<Uint8Array>;
   /** Strips it may hold at once (encoding or queued): the resizer waits beyond that, so memory stays a few strips. */
