@@ -51,7 +51,7 @@ for (const [label, rgb] of [['4000 x 3000 photo', photo], ['2000 x 1500 photo up
     const sharpRow = quality_[1];
     const note = ['| encoder | bytes | x sharp | PSNR dB | - sharp |', '|---|---:|---:|---:|---:|',
       ...quality_.map((q) => `| ${q.name} | ${q.bytes} | ${(q.bytes / sharpRow.bytes).toFixed(3)} | ${q.psnr.toFixed(2)} | ${(q.psnr - sharpRow.psnr).toFixed(2)} |`)].join('\n');
-    sections.push({ title: `${label}, quality ${quality}`, rows, baseline: rows[1].median, note });
+    sections.push({ title: `${label}, quality ${quality}`, rows, baseline: rows[1].name, note });
     console.log(`${label} q${quality}: ${rows.map((r) => `${r.name} ${fmt(r.median)} ms`).join('; ')}\n${note}`);
   }
 }
