@@ -68,7 +68,7 @@ function stripEncoder(threads: number): StripEncoder {
       const data = own ? strip.data : strip.data.slice();
       return new Promise<Uint8Array>((resolve, reject) => {
         waiting.set(id, { resolve, reject });
-        helper.worker.postMessage({ id, strip: { ...strip, data }, settings }, [data.buffer]);
+        helper.worker.postMessage({ id, strip: { ...strip, data }, settings }, [data.buffer as ArrayBuffer]);
       }).finally(() => { helper.busy--; });
     },
   };
