@@ -5,7 +5,8 @@
 // Cases: a 4000 x 3000 JPEG photo 2x bilinear to JPEG; a 512 x 512 PNG 2x bicubic to PNG; a
 // folder of 20 photos of mixed sizes and formats (JPEG, PNG, WebP) to 800 pixels wide, bilinear
 // with antialiasing. The inputs are synthetic photographs (smooth gradients, edges, sensor-like
-// noise) generated once into out/bench-cli/. Tools: upsample-wasm (dist/cli.js), sharp with its
+// noise) generated once into out/bench-cli/. Tools: upsample-wasm (dist/cli.js: its own JPEG encoder,
+// and --jpeg-encoder mozjpeg on the cases with JPEG output), sharp with its
 // defaults (a folder: every file at once) and with concurrency(1) (a folder: one file at a time),
 // ImageMagick's convert when a real one is installed (one file at a time). JPEG quality 90 for all.
 // Rounds are interleaved (each round runs every tool once), so that a shared machine's load
@@ -15,7 +16,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { machine } from './common.js';
+import { machine, photoPixels } from './common.js';
 
 const ROUNDS = Number(process.env.BENCH_CLI_ROUNDS ?? 2);
 const root = new URL('..', import.meta.url).pathname;
@@ -23,23 +24,9 @@ const work = join(root, 'out', 'bench-cli');
 const cliJs = join(root, 'dist', 'cli.js');
 const sharpJs = join(root, 'bench', 'cli-sharp.mjs');
 
-/** A synthetic photograph: gradients, a checker of soft edges, fine texture and noise. */
+/** A synthetic photograph (bench/common.js photoPixels) written as PNG, WebP or JPEG. */
 async function photo(width, height, seed, path) {
-  const data = Buffer.alloc(width * height * 3);
-  let s = seed >>> 0;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-      const noise = (s >>> 24) / 16 - 8;
-      const u = x / width;
-      const v = y / height;
-      const i = 3 * (y * width + x);
-      const edge = ((x >> 6) + (y >> 6) + seed) & 1 ? 30 : -30;
-      data[i] = Math.max(0, Math.min(255, 128 + 100 * Math.sin(6 * u + 3 * v + seed) + 20 * Math.sin(x / 7) * Math.sin(y / 11) + noise));
-      data[i + 1] = Math.max(0, Math.min(255, 100 + 80 * Math.cos(5 * v - 2 * u) + edge + noise));
-      data[i + 2] = Math.max(0, Math.min(255, 90 + 90 * u * v + 25 * Math.sin(Math.hypot(x - width / 2, y - height / 2) / 9) + noise));
-    }
-  }
+  const data = photoPixels(width, height, seed);
   const image = sharp(data, { raw: { width, height, channels: 3 } });
   if (path.endsWith('.png')) await image.png().toFile(path);
   else if (path.endsWith('.webp')) await image.webp({ quality: 85 }).toFile(path);
@@ -111,6 +98,11 @@ async function main() {
   ];
   const tools = [
     { name: 'upsample-wasm', run: (c) => timed([process.execPath, cliJs, c.input, '-o', fresh(c.output), '--quiet', ...c.ours]) },
+    {
+      name: 'upsample-wasm --jpeg-encoder mozjpeg',
+      jpegOnly: true,
+      run: (c) => timed([process.execPath, cliJs, c.input, '-o', fresh(c.output), '--quiet', ...c.ours, '--jpeg-encoder', 'mozjpeg']),
+    },
     { name: 'sharp (defaults)', run: (c) => timed([process.execPath, sharpJs, c.input, fresh(c.output), JSON.stringify({ ...c.sharp, quality: QUALITY })]) },
     {
       name: 'sharp concurrency(1)',
@@ -134,17 +126,17 @@ async function main() {
     const samples = tools.map(() => []);
     for (let r = 0; r < ROUNDS; r++) {
       for (const [i, tool] of (r & 1 ? [...tools.entries()].reverse() : [...tools.entries()])) {
-        if (tool.once && r > 0) continue;
+        if ((tool.once && r > 0) || (tool.jpegOnly && c.output.endsWith('.png'))) continue;
         const result = tool.run(c);
         samples[i].push(result);
         console.log(`${c.title} | ${tool.name} | round ${r + 1}: ${result.seconds.toFixed(2)} s, ${result.rss.toFixed(0)} MiB`);
       }
     }
     const median = (xs) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
-    const rows = tools.map((t, i) => ({
+    const rows = tools.map((t, i) => samples[i].length && ({
       name: t.name, seconds: median(samples[i].map((s) => s.seconds)), rss: median(samples[i].map((s) => s.rss)),
       minSeconds: Math.min(...samples[i].map((s) => s.seconds)), runs: samples[i].length,
-    }));
+    })).filter(Boolean);
     sections.push({ title: c.title, rows });
   }
   const base = (s) => s.rows.find((r) => r.name === 'sharp (defaults)');

@@ -100,6 +100,26 @@ export function save(name, sections, scope = 'Single thread.') {
   writeFileSync(new URL(`${name}.md`, dir), md.join('\n'));
 }
 
+/** A synthetic photograph, RGB bytes: gradients, a checker of soft edges, fine texture and noise. */
+export function photoPixels(width, height, seed) {
+  const data = Buffer.alloc(width * height * 3);
+  let s = seed >>> 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      const noise = (s >>> 24) / 16 - 8;
+      const u = x / width;
+      const v = y / height;
+      const i = 3 * (y * width + x);
+      const edge = ((x >> 6) + (y >> 6) + seed) & 1 ? 30 : -30;
+      data[i] = Math.max(0, Math.min(255, 128 + 100 * Math.sin(6 * u + 3 * v + seed) + 20 * Math.sin(x / 7) * Math.sin(y / 11) + noise));
+      data[i + 1] = Math.max(0, Math.min(255, 100 + 80 * Math.cos(5 * v - 2 * u) + edge + noise));
+      data[i + 2] = Math.max(0, Math.min(255, 90 + 90 * u * v + 25 * Math.sin(Math.hypot(x - width / 2, y - height / 2) / 9) + noise));
+    }
+  }
+  return data;
+}
+
 /** A width x height RGBA image of pseudo-random bytes (colour and alpha). */
 export function randomImage(width, height, seed = 1) {
   const data = new Uint8ClampedArray(width * height * 4);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeImageBytes } from '../src/cli/codecs.js';
+import { decodeImageBytes, isOpaque } from '../src/cli/codecs.js';
 import { pngChunk } from '../src/cli/png-write.js';
 import { runCli } from '../src/cli/run.js';
 import { init, resizeImage } from '../src/index.js';
@@ -54,6 +54,23 @@ async function sharpRgba(path: string, rotate = false) {
   const { data, info } = await (rotate ? sharp(path).rotate() : sharp(path)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   return { data: new Uint8Array(data), width: info.width, height: info.height };
 }
+
+describe('isOpaque', () => {
+  it('finds one pixel that is not opaque, in whole words and in unaligned views', () => {
+    const buffer = new Uint8Array(4 * 37 + 1).fill(255);
+    for (const data of [buffer.subarray(0, 4 * 37), buffer.subarray(1)]) {
+      expect(isOpaque(data)).toBe(true);
+      for (const p of [0, 17, 36]) {
+        data[4 * p + 3] = 254;
+        expect(isOpaque(data)).toBe(false);
+        data[4 * p + 3] = 255;
+        data[4 * p] = 0; // colour does not matter
+        expect(isOpaque(data)).toBe(true);
+        data[4 * p] = 255;
+      }
+    }
+  });
+});
 
 const W = 48;
 const H = 32;

@@ -7,6 +7,7 @@ import type { ImageTarget } from './bands.js';
 import { availableParallelism } from 'node:os';
 import { DEFAULT_MAX_PIXELS } from './codecs.js';
 import { FITS, parseColor, type Fit, type Rgba } from './fit.js';
+import { JPEG_ENCODERS, type JpegEncoderName } from './jpeg-encoder.js';
 
 export interface CliOptions {
   input: string;
@@ -16,6 +17,8 @@ export interface CliOptions {
   premultiply: boolean;
   /** --quality, or undefined for each output format's default. */
   quality: number | undefined;
+  /** --jpeg-encoder: the command's own ('fast', the default) or MozJPEG. */
+  jpegEncoder: JpegEncoderName;
   fit: Fit;
   background: Rgba;
   /** Images converted at once (worker threads). */
@@ -56,6 +59,9 @@ Options:
   --align-corners      align corner pixels (bilinear, bicubic)
   --no-premultiply     resample colour without weighting it by alpha
   --quality <1-100>    JPEG (default 90), WebP (80), AVIF (50) quality; PNG is lossless
+  --jpeg-encoder <e>   fast (default: baseline 4:2:0, libjpeg's tables and quality scale) |
+                       mozjpeg (trellis quantisation, optimised Huffman tables: files about 25%
+                       smaller at the same quality setting, encoding about 10x slower)
   --threads <n>        images converted at once in a folder run (default: the CPU count, at most 4)
   --max-pixels <n>     refuse inputs and outputs over n pixels, from the header (default 100000000)
   -f, --force          replace existing output files (never an input)
@@ -74,7 +80,7 @@ Examples:
 const VALUE_OPTIONS: Record<string, string> = {
   '-o': 'output', '--output': 'output', '--scale': 'scale', '--width': 'width', '--height': 'height',
   '--mode': 'mode', '--convention': 'convention', '--quality': 'quality', '--max-pixels': 'maxPixels', '--fit': 'fit', '--background': 'background',
-  '--threads': 'threads',
+  '--threads': 'threads', '--jpeg-encoder': 'jpegEncoder',
 };
 const FLAG_OPTIONS: Record<string, string> = {
   '-f': 'force', '--force': 'force', '--antialias': 'antialias', '--align-corners': 'alignCorners', '--linear-light': 'linearLight',
@@ -146,6 +152,8 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' | 'versi
   }
   const background = values.background === undefined ? [0, 0, 0, 255] as Rgba : parseColor(values.background);
   if (!background) throw new UsageError(`--background must be a colour such as #ff8800, #f80, 255,136,0 or white, but got '${values.background}'`);
+  const jpegEncoder = (values.jpegEncoder ?? 'fast') as JpegEncoderName;
+  if (!JPEG_ENCODERS.includes(jpegEncoder)) throw new UsageError(`--jpeg-encoder must be one of ${JPEG_ENCODERS.join(', ')}, but got '${jpegEncoder}'`);
   return {
     input: positional[0],
     output: values.output,
@@ -153,6 +161,7 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' | 'versi
     resize,
     premultiply: !flags.has('noPremultiply'),
     quality: values.quality === undefined ? undefined : parseNumber(values.quality, '--quality', true, 1, 100),
+    jpegEncoder,
     fit,
     background,
     threads: values.threads === undefined ? Math.min(4, availableParallelism()) : parseNumber(values.threads, '--threads', true, 1, 64),

@@ -6,8 +6,9 @@
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { init, js, resizeImage } from '../index.js';
 import { ImageFileError } from './codecs.js';
-import { convertImage, type ConvertRequest, type StripEncoder } from './convert.js';
-import { encodeWasm, type RgbaPixels } from './wasm-codecs.js';
+import { convertImage, type ConvertRequest, type JpegSettings, type StripEncoder } from './convert.js';
+import { encodeJpegWith } from './jpeg-encoder.js';
+import type { RgbaPixels } from './wasm-codecs.js';
 
 const { plainJs, role } = workerData as { plainJs: boolean; role?: 'strip' };
 const port = parentPort!;
@@ -18,9 +19,9 @@ const waiting = new Map<number, { resolve: (b: Uint8Array) => void; reject: (e: 
 let nextId = 0;
 
 if (role === 'strip') {
-  port.on('message', async ({ id, strip, quality }: { id: number; strip: RgbaPixels; quality: number }) => {
+  port.on('message', async ({ id, strip, settings }: { id: number; strip: RgbaPixels; settings: JpegSettings }) => {
     try {
-      const bytes = await encodeWasm('jpeg', strip, quality);
+      const bytes = await encodeJpegWith(settings.encoder, strip, settings.quality);
       port.postMessage({ id, bytes }, [bytes.buffer as ArrayBuffer]);
     } catch (error) {
       port.postMessage({ id, error: (error as Error)?.message ?? String(error) });
@@ -42,7 +43,7 @@ if (role === 'strip') {
 
 /** Strips encoded here (threads 0), or by `threads` helper threads while this one resizes the next bands. */
 function stripEncoder(threads: number): StripEncoder {
-  if (threads < 1) return { encode: (strip, quality) => encodeWasm('jpeg', strip, quality), inFlight: 1 };
+  if (threads < 1) return { encode: (strip, settings) => encodeJpegWith(settings.encoder, strip, settings.quality), inFlight: 1 };
   while (helpers.length < threads) {
     const worker = new Worker(new URL(import.meta.url), { workerData: { plainJs, role: 'strip' } });
     worker.on('message', ({ id, bytes, error }: { id: number; bytes?: Uint8Array; error?: string }) => {
@@ -57,14 +58,17 @@ function stripEncoder(threads: number): StripEncoder {
   const used = helpers.slice(0, threads);
   return {
     inFlight: threads + 1,
-    encode: (strip, quality) => {
+    encode: (strip, settings) => {
       const helper = used.reduce((a, b) => (b.busy < a.busy ? b : a));
       const id = nextId++;
       helper.busy++;
-      const data = strip.data.slice(); // transferred: a buffer of its own
+      // Transferred: the strip's own buffer when it is the whole of one (convert.ts gives each strip
+      // a fresh one), else a copy.
+      const own = strip.data.byteOffset === 0 && strip.data.byteLength === strip.data.buffer.byteLength;
+      const data = own ? strip.data : strip.data.slice();
       return new Promise<Uint8Array>((resolve, reject) => {
         waiting.set(id, { resolve, reject });
-        helper.worker.postMessage({ id, strip: { ...strip, data }, quality }, [data.buffer]);
+        helper.worker.postMessage({ id, strip: { ...strip, data }, settings }, [data.buffer as ArrayBuffer]);
       }).finally(() => { helper.busy--; });
     },
   };

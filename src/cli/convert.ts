@@ -9,6 +9,7 @@ import type { resizeImage } from '../index.js';
 import { checkPixels, decodeChecked, FORMAT_NAMES, ImageFileError, inspectImage, isOpaque, uprightSize, type ImageFormat } from './codecs.js';
 import { planBands, resizeInBands } from './bands.js';
 import { onlyResizes, placeOnCanvas, planFit, type Fit, type Rgba } from './fit.js';
+import { encodeJpegWith, type JpegEncoderName } from './jpeg-encoder.js';
 import { joinStrips, stripRows } from './jpeg-strips.js';
 
 export interface ConvertRequest {
@@ -23,14 +24,17 @@ export interface ConvertRequest {
   resize: ResizeImageOptions;
   premultiply: boolean;
   quality: number;
+  jpegEncoder: JpegEncoderName;
   maxPixels: number;
   /** Helper threads that encode JPEG strips of this image (0: the converting thread encodes them). */
   stripThreads: number;
 }
 
-/** Encodes JPEG strips (./jpeg-strips.ts): on helper threads, or on the converting thread. */
+export interface JpegSettings { quality: number; encoder: JpegEncoderName }
+
+/** Encodes JPEG strips (./jpeg-strips.ts): on helper threads, or on the converting thread. A strip's buffer may be transferred (detached) by `encode`. */
 export interface StripEncoder {
-  encode(strip: { data: Uint8Array; width: number; height: number }, quality: number): Promise<Uint8Array>;
+  encode(strip: { data: Uint8Array; width: number; height: number }, settings: JpegSettings): Promise<Uint8Array>;
   /** Strips it may hold at once (encoding or queued): the resizer waits beyond that, so memory stays a few strips. */
   inFlight: number;
 }
@@ -69,8 +73,9 @@ export async function convertImage(r: ConvertRequest, resize: Resize, strips?: S
   const pixels = placeOnCanvas(new Uint8Array(resized.data.buffer, resized.data.byteOffset, resized.data.byteLength), plan, r.background);
   let bytes: Uint8Array;
   try {
-    const { encodeWasm } = await import('./wasm-codecs.js');
-    bytes = await encodeWasm(r.output, { data: pixels, width: plan.width, height: plan.height }, r.quality);
+    const image = { data: pixels, width: plan.width, height: plan.height };
+    if (r.output === 'jpeg') bytes = await encodeJpegWith(r.jpegEncoder, image, r.quality);
+    else bytes = await (await import('./wasm-codecs.js')).encodeWasm(r.output, image, r.quality);
   } catch (error) {
     throw new ImageFileError(`${r.name}: cannot encode ${plan.width} x ${plan.height} as ${FORMAT_NAMES[r.output]}: ${(error as Error)?.message ?? error}`);
   }
@@ -97,7 +102,7 @@ async function jpegInStrips(image: { data: Uint8Array; width: number; height: nu
   let strip = new Uint8Array(Math.min(rows, outHeight) * outStride);
   let filled = 0;
   const flush = async () => {
-    encoded.push(strips.encode({ data: strip.subarray(0, filled), width: outWidth, height: filled / outStride }, r.quality));
+    encoded.push(strips.encode({ data: strip.subarray(0, filled), width: outWidth, height: filled / outStride }, { quality: r.quality, encoder: r.jpegEncoder }));
     encoded.at(-1)!.catch(() => {}); // awaited below; a failure there, not as an unhandled rejection
     strip = new Uint8Array(Math.max(0, Math.min(rows, outHeight - encoded.length * rows)) * outStride);
     filled = 0;

@@ -32,6 +32,18 @@ export function standardDht(): Uint8Array {
   return Uint8Array.from([0xff, 0xc4, (parts.length + 2) >> 8, (parts.length + 2) & 0xff, ...parts]);
 }
 
+/** Whether every component of a scan is coded with the standard tables it is re-coded to (then recodeScan would copy it). */
+export function isStandardCoded(components: ScanComponent[]): boolean {
+  const same = (t: Table | undefined, u: Table) => !!t && [[t.counts, u.counts], [t.symbols, u.symbols]].every(([x, y]) => x.length === y.length && x.every((v, i) => v === y[i]));
+  return components.every((c) => same(c.dc, STANDARD[`dc${c.standard}`]) && same(c.ac, STANDARD[`ac${c.standard}`]));
+}
+
+/** The standard tables' codes as an encoder looks them up: per symbol, code << 16 | length (0: no code). */
+export function standardCodes(): Record<'dc0' | 'dc1' | 'ac0' | 'ac1', Uint32Array> {
+  const packed = (t: Table, n: number) => { const c = canonical(t); return Uint32Array.from({ length: n }, (_, s) => (c.code[s] << 16) | c.size[s]); };
+  return { dc0: packed(STANDARD.dc0, 16), dc1: packed(STANDARD.dc1, 16), ac0: packed(STANDARD.ac0, 256), ac1: packed(STANDARD.ac1, 256) };
+}
+
 /** Canonical codes: for decoding, the largest code and the first symbol index per length; for encoding, code and length per symbol. */
 function canonical(t: Table) {
   const maxCode = new Int32Array(18).fill(-1);

@@ -2,11 +2,12 @@
 // JPEG of its own (the same width and quality, 4:2:0, baseline), and the strips' scans are joined
 // into one baseline JPEG with a restart marker between strips (DRI = the MCUs of one strip). A
 // restart resets the DC predictors exactly where a strip's encoder started from zero, so the
-// joined file decodes to the strips' pixels. MozJPEG optimises Huffman tables per strip, so each
-// scan is re-coded to the standard tables first (./jpeg-huffman.ts; lossless). Strips bound the
-// encoder's memory to one strip and let several threads encode one image.
+// joined file decodes to the strips' pixels. The command's own encoder (./jpeg-encoder.ts) codes
+// with the standard Huffman tables, so its scans join as they are; MozJPEG optimises its tables
+// per strip, so its scans are re-coded to the standard tables first (./jpeg-huffman.ts;
+// lossless). Strips bound the encoder's memory to one strip and let several threads encode one image.
 
-import { readDht, recodeScan, standardDht, type ScanComponent } from './jpeg-huffman.js';
+import { isStandardCoded, readDht, recodeScan, standardDht, type ScanComponent } from './jpeg-huffman.js';
 
 /** MCU height and width of 4:2:0 output. */
 const MCU = 16;
@@ -25,6 +26,8 @@ interface Strip {
   scan: Uint8Array;
   components: ScanComponent[];
   mcus: number;
+  /** Whether the scan is coded with the standard tables already. */
+  standard: boolean;
 }
 
 function parse(b: Uint8Array): Strip {
@@ -55,7 +58,7 @@ function parse(b: Uint8Array): Strip {
       const sos = b.slice(at, at + 2 + length);
       components.forEach((_, i) => { sos[6 + 2 * i] = i === 0 ? 0x00 : 0x11; }); // FF DA, length, Ns, then (Cs, Td/Ta) pairs
       const mcus = Math.ceil(width / (8 * hMax)) * Math.ceil(height / (8 * vMax));
-      return { head: Uint8Array.from(kept), sof, sos, scan: b.subarray(at + 2 + length, b.length - 2), components, mcus };
+      return { head: Uint8Array.from(kept), sof, sos, scan: b.subarray(at + 2 + length, b.length - 2), components, mcus, standard: isStandardCoded(components) };
     } else {
       if (marker === 0xc0) {
         sof = kept.length;
@@ -84,7 +87,7 @@ export function joinStrips(strips: Uint8Array[], width: number, height: number, 
       throw new Error(`internal: strip ${k} has another header than strip 0`);
     }
   }
-  const scans = parsed.map((s) => recodeScan(s.scan, s.components, s.mcus));
+  const scans = parsed.map((s) => (s.standard ? s.scan : recodeScan(s.scan, s.components, s.mcus)));
   const head = first.head.slice();
   head[first.sof + 5] = height >> 8; // SOF0: length (2), P, Y (height), X (width)
   head[first.sof + 6] = height & 0xff;

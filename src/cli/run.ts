@@ -95,13 +95,17 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   const started = performance.now();
   const lanes = Math.min(options.threads, jobs.length);
   const workers = new ConvertWorkers(lanes, options.plainJs);
+  // A single file's JPEG strips are encoded on helper threads while the converting thread resizes:
+  // our encoder keeps up with the resize on one fewer thread than --threads (the converter is busy
+  // too, and each helper costs memory); MozJPEG, several times slower, takes them all.
+  const stripThreads = options.jpegEncoder === 'fast' ? options.threads - 1 : options.threads;
   let next = 0;
   // `lanes` files in flight: while one file's codec works in a worker, the next is read or written.
   const lane = async () => {
     for (let job = jobs[next++]; job; job = jobs[next++]) {
       const t0 = performance.now();
       try {
-        const done = await processFile(job, options, resize, workers, temporaries, lanes === 1 ? options.threads : 0);
+        const done = await processFile(job, options, resize, workers, temporaries, lanes === 1 ? stripThreads : 0);
         const image = { width: done.width, height: done.height };
         const result = { width: done.outWidth, height: done.outHeight };
         const resizeMs = done.resizeMs;

@@ -1,0 +1,64 @@
+// RGB(A) or grey bytes to level-shifted float planes (JFIF's YCbCr: BT.601 full range), and 2x2
+// chroma averaging for 4:2:0. The wrapper hands whole MCU rows whose width is padded to the MCU
+// (edge pixels replicated), so every loop runs in steps of four pixels with no tail.
+
+// BT.601 full range, as JFIF (and libjpeg's jccolor) defines it.
+const YR: f32 = 0.299;
+const YG: f32 = 0.587;
+const YB: f32 = 0.114;
+const CBR: f32 = -0.168735892;
+const CBG: f32 = -0.331264108;
+const CRG: f32 = -0.418687589;
+const CRB: f32 = -0.081312411;
+
+/**
+ * `count` pixels (a multiple of 4) of `channels` bytes each (1 grey, 3 RGB, 4 RGBA: alpha ignored)
+ * to planes of floats: Y - 128 at `y`, and Cb - 128, Cr - 128 at `cb`, `cr` (not for grey).
+ * RGB reads 4 bytes past its last pixel (the wrapper leaves them).
+ */
+export function toPlanes(pixels: usize, count: i32, channels: i32, y: usize, cb: usize, cr: usize): void {
+  const bias = f32x4.splat(128);
+  if (channels == 1) {
+    for (let i = 0; i < count; i += 4) {
+      const v = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(pixels + <usize>i)));
+      v128.store(y + (<usize>i << 2), f32x4.sub(f32x4.convert_i32x4_u(v), bias));
+    }
+    return;
+  }
+  const byte = i32x4.splat(0xff);
+  for (let i = 0; i < count; i += 4) {
+    let v: v128;
+    if (channels == 4) v = v128.load(pixels + (<usize>i << 2));
+    // RGB: 12 bytes spread to four RGBx lanes (index 16 and up reads as zero).
+    else v = i8x16.swizzle(v128.load(pixels + <usize>i * 3), i8x16(0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1));
+    const r = f32x4.convert_i32x4_u(v128.and(v, byte));
+    const g = f32x4.convert_i32x4_u(v128.and(i32x4.shr_u(v, 8), byte));
+    const b = f32x4.convert_i32x4_u(v128.and(i32x4.shr_u(v, 16), byte));
+    const at = <usize>i << 2;
+    const luma = f32x4.add(f32x4.add(f32x4.mul(r, f32x4.splat(YR)), f32x4.mul(g, f32x4.splat(YG))), f32x4.mul(b, f32x4.splat(YB)));
+    v128.store(y + at, f32x4.sub(luma, bias));
+    v128.store(cb + at, f32x4.add(f32x4.add(f32x4.mul(r, f32x4.splat(CBR)), f32x4.mul(g, f32x4.splat(CBG))), f32x4.mul(b, f32x4.splat(0.5))));
+    v128.store(cr + at, f32x4.add(f32x4.add(f32x4.mul(r, f32x4.splat(0.5)), f32x4.mul(g, f32x4.splat(CRG))), f32x4.mul(b, f32x4.splat(CRB))));
+  }
+}
+
+/**
+ * A plane of `rows` x `width` floats (both even, width a multiple of 8) to its 2x2 means,
+ * (rows / 2) x (width / 2), in place: output k is written only after every input it reads.
+ */
+export function halve(plane: usize, width: i32, rows: i32): void {
+  const quarter = f32x4.splat(0.25);
+  const stride = <usize>width << 2;
+  let out = plane;
+  for (let r = 0; r < rows; r += 2) {
+    const top = plane + <usize>r * stride;
+    for (let x = 0; x < width; x += 8) {
+      const a = top + (<usize>x << 2);
+      const s0 = f32x4.add(v128.load(a), v128.load(a + stride));
+      const s1 = f32x4.add(v128.load(a, 16), v128.load(a + stride, 16));
+      const pairs = f32x4.add(v128.shuffle<f32>(s0, s1, 0, 2, 4, 6), v128.shuffle<f32>(s0, s1, 1, 3, 5, 7));
+      v128.store(out, f32x4.mul(pairs, quarter));
+      out += 16;
+    }
+  }
+}
