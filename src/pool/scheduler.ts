@@ -6,7 +6,7 @@
 import { invoke } from '../kernels.js';
 import type { AsyncExecutor, Job } from '../ops.js';
 import { tiles } from '../tiling/plan.js';
-import { admitJob, arrayBytes, residentTarget, viewLike } from '../wasm/executor.js';
+import { admitJob, arrayBytes, copyOut, residentTarget } from '../wasm/executor.js';
 import { Layout, LayoutLimitError, type WasmModule } from '../wasm/module.js';
 import type { Block } from '../wasm/resident.js';
 import { type Stage, CONTROL_INTS, encodeQueue, fence, JOB_SLOTS, jobSlot, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_DONE, QUEUE_FAILED, QUEUE_NEXT,
@@ -220,7 +220,7 @@ export class Scheduler implements AsyncExecutor {
         await ran;
         await previous;
         fence(this.memory);
-        if (target < 0 && !control?.aborted) output.set(viewLike(m, output, placed.dst) as never);
+        if (target < 0 && !control?.aborted) copyOut(m, output, placed.dst);
       } finally {
         this.flights.splice(this.flights.indexOf(flight), 1);
         if (this.flights.length === 0 && !this.terminating) this.workers.forEach((w) => w.hold(false));

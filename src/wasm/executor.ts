@@ -2,7 +2,7 @@
 // backend's `wasm` staging), its kernel records run in order, and the result is copied out
 // unless the output is a resident tensor written in place.
 
-import { isFloat16 } from '../dtype.js';
+import { bytesOf } from '../dtype.js';
 import { invoke } from '../kernels.js';
 import type { Job, OutputArray, SyncExecutor } from '../ops.js';
 import { checkSmallestTile, tiles } from '../tiling/plan.js';
@@ -41,16 +41,13 @@ export function stageJob(module: WasmModule, job: Job): StagedJob {
 
 function finish(module: WasmModule, job: Job, staged: StagedJob): void {
   staged.run();
-  if (!staged.inPlace) job.output.set(viewLike(module, job.output, staged.dst) as never);
+  if (!staged.inPlace) copyOut(module, job.output, staged.dst);
 }
 
-/**
- * A view of `like.length` elements at `ptr`, of the type staging left there: `like`'s own, or
- * float32 for a Float16Array (which rounds each element to nearest-even as it copies in).
- */
-export function viewLike(module: WasmModule, like: OutputArray, ptr: number): OutputArray {
-  if (like instanceof Float32Array || isFloat16(like)) return module.f32(ptr, like.length);
-  return new (like.constructor as new (b: ArrayBufferLike, o: number, n: number) => OutputArray)(module.memory.buffer, ptr, like.length);
+/** Copies a result staging left at `ptr` into `output`: it is of the output's own type (half floats as their bits). */
+export function copyOut(module: WasmModule, output: OutputArray, ptr: number): void {
+  if (output instanceof Float32Array) output.set(module.f32(ptr, output.length));
+  else bytesOf(output).set(new Uint8Array(module.memory.buffer, ptr, output.byteLength));
 }
 
 /**
