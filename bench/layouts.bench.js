@@ -2,9 +2,11 @@
 // - channels-last W1 ([1,256,256,32] bilinear 2x, interpolate layout 'nhwc' and resizeBilinear)
 //   against NCHW W1, plain JS, tfjs-backend-wasm resizeBilinear (NHWC) and onnxruntime-node /
 //   onnxruntime-web Resize with the same attributes (linear, half_pixel);
-// - a uint8 label map [1,1,512,512] nearest 4x against float32 on the same work, plain JS and
-//   onnxruntime-node / -web Resize on uint8 (nearest, asymmetric, floor);
-// - a float16 W1 where the engine has Float16Array (Node 20/22 do not: then the section says so).
+// - a uint8 label map [1,1,512,512] nearest 4x (bytes gathered as they are) against float32 on
+//   the same work, plain JS and onnxruntime-node / -web Resize on uint8 (nearest, asymmetric, floor);
+// - a float16 W1 where the engine has Float16Array (Node 20/22 do not: then the section says so),
+//   against float32 and against the float32 call wrapped in the engine's Float16Array
+//   conversions (how float16 was staged before the conversions moved into WebAssembly).
 // Run with `npm run bench:layouts` (builds first). Writes bench/results/layouts.{md,json}.
 
 import { createRequire } from 'node:module';
@@ -118,6 +120,10 @@ export async function benchLayouts() {
     const rows = await measure([
       { name: 'interpolate float32 with out', fn: () => up.interpolate(nchw, { ...w1, out: outN }) },
       { name: 'interpolate float16 with out', fn: () => up.interpolate(half, { ...w1, out: outH }) },
+      { name: 'float32 call in Float16Array conversions (engine)', fn: () => {
+        up.interpolate({ data: new Float32Array(half.data), shape: half.shape }, { ...w1, out: outN });
+        outH.data.set(outN.data);
+      } },
       { name: 'plain JS (js) float16 with out', fn: () => up.js.interpolate(half, { ...w1, out: outH }) },
     ]);
     sections.push({ title: 'W1 in float16', rows, baseline: 'interpolate float32 with out' });
