@@ -10,6 +10,7 @@
 // Run with `npm run bench:layouts` (builds first). Writes bench/results/layouts.{md,json}.
 
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import * as up from '../dist/index.js';
 import { measure, randomTensor, save, table } from './common.js';
@@ -52,6 +53,7 @@ async function ortTasks(model, type, x, check) {
 
 export async function benchLayouts() {
   await up.init({ simd: true });
+  const load = os.loadavg().map((l) => l.toFixed(1)).join(' / ');
   const sections = [];
 
   // ---- W1 in both layouts ----
@@ -110,7 +112,9 @@ export async function benchLayouts() {
       attrs: { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' } }), 'uint8', labels, (y) => maxDiff(y, wantU8)),
   ];
   const u8Rows = await measure(u8Tasks);
-  sections.push({ title: 'uint8 label map [1,1,512,512] nearest 4x', rows: u8Rows, baseline: 'interpolate uint8 with out' });
+  const u8Note = `uint8 through WebAssembly (bytes gathered as they are) / plain JS: ${(get(u8Rows, 'interpolate uint8') / get(u8Rows, 'plain JS')).toFixed(2)}x; ` +
+    `/ onnxruntime-node: ${(get(u8Rows, 'interpolate uint8') / get(u8Rows, 'onnxruntime-node')).toFixed(2)}x. Load average at the start: ${load}.`;
+  sections.push({ title: 'uint8 label map [1,1,512,512] nearest 4x', rows: u8Rows, baseline: 'interpolate uint8 with out', note: u8Note });
   console.log(`\nuint8 label map\n${table(u8Rows, 'interpolate uint8 with out')}`);
 
   // ---- float16 W1 ----
@@ -126,7 +130,9 @@ export async function benchLayouts() {
       } },
       { name: 'plain JS (js) float16 with out', fn: () => up.js.interpolate(half, { ...w1, out: outH }) },
     ]);
-    sections.push({ title: 'W1 in float16', rows, baseline: 'interpolate float32 with out' });
+    const note = `float16 / float32: ${(get(rows, 'interpolate float16') / get(rows, 'interpolate float32')).toFixed(2)}x; ` +
+      `float16 / the float32 call in the engine's conversions: ${(get(rows, 'interpolate float16') / get(rows, 'float32 call in')).toFixed(2)}x.`;
+    sections.push({ title: 'W1 in float16', rows, baseline: 'interpolate float32 with out', note });
   }
   save('layouts', sections);
   return sections;
