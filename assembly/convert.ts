@@ -1,12 +1,37 @@
-// The way out of the float32 kernels for integer tensors: round half to even, then saturate to
-// the type's range (PyTorch 2's uint8 rule; NaN gives 0). The way in needs no kernel: staging's
-// copy into linear memory widens each element exactly (src/wasm/convert.ts).
+// The ways into and out of the float32 kernels for tensors of other element types
+// (src/wasm/convert.ts). Out, integers: round half to even, then saturate to the type's range
+// (PyTorch 2's uint8 rule; NaN gives 0); half floats: round to nearest even (lib/half.ts). In,
+// integers need no kernel (staging's copy into linear memory widens each element exactly); half
+// floats are copied in as their bits and widened here, because the engines' Float16Array
+// conversions took most of a float16 call's time (3.5x a float32 call on Node 24).
 //
-// `type`: 0 int8, 1 uint8, 2 int16, 3 uint16, 4 int32 (src/dtype.ts INTEGER_TYPES). SIMD: nearest,
-// a saturating truncation to i32, then the saturating narrowing lane ops.
+// `type`: 0 int8, 1 uint8, 2 int16, 3 uint16, 4 int32 (src/dtype.ts INTEGER_TYPES), 5 float16.
+// SIMD, integers: nearest, a saturating truncation to i32, then the saturating narrowing lane ops.
 
-/** Narrows `length` floats at `src` into integers of `type` at `dst`. */
+import { narrowHalf, narrowHalf4, widenHalf, widenHalf4 } from './lib/half';
+
+const FLOAT16 = 5;
+
+/** Widens `length` halves (IEEE binary16 bits) at `src` into float32 at `dst`, exactly. */
+export function widen(src: usize, dst: usize, length: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 8 <= length; i += 8) {
+      const h = v128.load(src + (<usize>i << 1));
+      const o = dst + (<usize>i << 2);
+      v128.store(o, widenHalf4(i32x4.extend_low_i16x8_u(h)));
+      v128.store(o, widenHalf4(i32x4.extend_high_i16x8_u(h)), 16);
+    }
+  }
+  for (; i < length; i++) store<u32>(dst + (<usize>i << 2), widenHalf(load<u16>(src + (<usize>i << 1))));
+}
+
+/** Narrows `length` floats at `src` into elements of `type` at `dst`. */
 export function narrow(src: usize, dst: usize, length: i32, type: i32): void {
+  if (type == FLOAT16) {
+    narrowHalves(src, dst, length);
+    return;
+  }
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     for (; i + 16 <= length; i += 16) {
@@ -47,4 +72,16 @@ export function narrow(src: usize, dst: usize, length: i32, type: i32): void {
   // hi may round up in f32 (2^31 - 1 is 2^31): compare, then return the integer bound.
   if (x >= hi) return hi == 2147483648.0 ? 2147483647 : <i32>hi;
   return <i32>x;
+}
+
+function narrowHalves(src: usize, dst: usize, length: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 8 <= length; i += 8) {
+      const s = src + (<usize>i << 2);
+      // Halves are at most 0xffff: the unsigned saturating narrow keeps them as they are.
+      v128.store(dst + (<usize>i << 1), i16x8.narrow_i32x4_u(narrowHalf4(v128.load(s)), narrowHalf4(v128.load(s, 16))));
+    }
+  }
+  for (; i < length; i++) store<u16>(dst + (<usize>i << 1), <u16>narrowHalf(load<u32>(src + (<usize>i << 2))));
 }

@@ -2,12 +2,15 @@
 // - channels-last W1 ([1,256,256,32] bilinear 2x, interpolate layout 'nhwc' and resizeBilinear)
 //   against NCHW W1, plain JS, tfjs-backend-wasm resizeBilinear (NHWC) and onnxruntime-node /
 //   onnxruntime-web Resize with the same attributes (linear, half_pixel);
-// - a uint8 label map [1,1,512,512] nearest 4x against float32 on the same work, plain JS and
-//   onnxruntime-node / -web Resize on uint8 (nearest, asymmetric, floor);
-// - a float16 W1 where the engine has Float16Array (Node 20/22 do not: then the section says so).
+// - a uint8 label map [1,1,512,512] nearest 4x (bytes gathered as they are) against float32 on
+//   the same work, plain JS and onnxruntime-node / -web Resize on uint8 (nearest, asymmetric, floor);
+// - a float16 W1 where the engine has Float16Array (Node 20/22 do not: then the section says so),
+//   against float32 and against the float32 call wrapped in the engine's Float16Array
+//   conversions (how float16 was staged before the conversions moved into WebAssembly).
 // Run with `npm run bench:layouts` (builds first). Writes bench/results/layouts.{md,json}.
 
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import * as up from '../dist/index.js';
 import { measure, randomTensor, save, table } from './common.js';
@@ -50,6 +53,7 @@ async function ortTasks(model, type, x, check) {
 
 export async function benchLayouts() {
   await up.init({ simd: true });
+  const load = os.loadavg().map((l) => l.toFixed(1)).join(' / ');
   const sections = [];
 
   // ---- W1 in both layouts ----
@@ -108,7 +112,9 @@ export async function benchLayouts() {
       attrs: { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' } }), 'uint8', labels, (y) => maxDiff(y, wantU8)),
   ];
   const u8Rows = await measure(u8Tasks);
-  sections.push({ title: 'uint8 label map [1,1,512,512] nearest 4x', rows: u8Rows, baseline: 'interpolate uint8 with out' });
+  const u8Note = `uint8 through WebAssembly (bytes gathered as they are) / plain JS: ${(get(u8Rows, 'interpolate uint8') / get(u8Rows, 'plain JS')).toFixed(2)}x; ` +
+    `/ onnxruntime-node: ${(get(u8Rows, 'interpolate uint8') / get(u8Rows, 'onnxruntime-node')).toFixed(2)}x. Load average at the start: ${load}.`;
+  sections.push({ title: 'uint8 label map [1,1,512,512] nearest 4x', rows: u8Rows, baseline: 'interpolate uint8 with out', note: u8Note });
   console.log(`\nuint8 label map\n${table(u8Rows, 'interpolate uint8 with out')}`);
 
   // ---- float16 W1 ----
@@ -118,9 +124,15 @@ export async function benchLayouts() {
     const rows = await measure([
       { name: 'interpolate float32 with out', fn: () => up.interpolate(nchw, { ...w1, out: outN }) },
       { name: 'interpolate float16 with out', fn: () => up.interpolate(half, { ...w1, out: outH }) },
+      { name: 'float32 call in Float16Array conversions (engine)', fn: () => {
+        up.interpolate({ data: new Float32Array(half.data), shape: half.shape }, { ...w1, out: outN });
+        outH.data.set(outN.data);
+      } },
       { name: 'plain JS (js) float16 with out', fn: () => up.js.interpolate(half, { ...w1, out: outH }) },
     ]);
-    sections.push({ title: 'W1 in float16', rows, baseline: 'interpolate float32 with out' });
+    const note = `float16 / float32: ${(get(rows, 'interpolate float16') / get(rows, 'interpolate float32')).toFixed(2)}x; ` +
+      `float16 / the float32 call in the engine's conversions: ${(get(rows, 'interpolate float16') / get(rows, 'float32 call in')).toFixed(2)}x.`;
+    sections.push({ title: 'W1 in float16', rows, baseline: 'interpolate float32 with out', note });
   }
   save('layouts', sections);
   return sections;

@@ -1,7 +1,8 @@
 // Element types: the typed arrays interpolate, resize and the TF entries take and return. Every
 // kernel computes in float32; a call on another type widens its input exactly into the float32
 // staging buffer and narrows the result on the way out (src/wasm/convert.ts, src/js/convert.ts).
-// Index-only plans (nearest) copy elements instead, so they are exact on every type.
+// Index-only plans (nearest) copy elements instead (8- and 16-bit ones as they are, in
+// src/wasm/gather.ts), so they are exact on every type.
 
 /** Float16Array where the engine has it (Chromium 135+, Firefox 129+; not Node 20/22): feature-detected. */
 type Float16ArrayLike = Float32Array & { readonly [Symbol.toStringTag]: 'Float16Array' };
@@ -28,13 +29,27 @@ const INTEGER_TYPES: ReadonlyArray<[Function, IntegerType]> = [
   [Int32Array, { code: 4, bytes: 4, min: -(2 ** 31), max: 2 ** 31 - 1 }],
 ];
 
+/** The `narrow` kernel's type code for Float16Array (its result as IEEE half bits). */
+export const FLOAT16_CODE = 5;
+
 /** Bytes of an element of each `narrow` type code (the pool's splitter cuts by elements). */
-export const NARROW_BYTES: readonly number[] = INTEGER_TYPES.reduce<number[]>((bytes, [, t]) => { bytes[t.code] = t.bytes; return bytes; }, []);
+export const NARROW_BYTES: readonly number[] = INTEGER_TYPES.reduce<number[]>((bytes, [, t]) => { bytes[t.code] = t.bytes; return bytes; }, [])
+  .concat(2);
+
+/** The bytes of `data`, as they are (half floats as their bits): what staging copies in and out unconverted. */
+export function bytesOf(data: TensorData): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
 
 /** The integer type of `data`, or undefined for a float array. */
 export function integerType(data: TensorData): IntegerType | undefined {
   for (const [ctor, type] of INTEGER_TYPES) if (data instanceof ctor) return type;
   return undefined;
+}
+
+/** The `narrow` kernel's type code for a result of `data`'s type (not Float32Array). */
+export function narrowCode(data: TensorData): number {
+  return integerType(data)?.code ?? FLOAT16_CODE;
 }
 
 export function isFloat16(data: unknown): data is Float16ArrayLike {

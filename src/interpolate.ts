@@ -111,10 +111,24 @@ export interface InterpolateInputs {
   input: TensorData;
 }
 
-/** Whether a plan only copies elements (nearest): then every element type is exact, as it is. */
-export function interpolateCopies(plan: InterpolatePlan): boolean {
+const copyPasses = new WeakMap<InterpolatePlan, ResizePlan>();
+
+/**
+ * A plan that only copies elements (nearest), as axis passes of its one-tap tables over
+ * (planes, D, H, W), unchanged axes left out; undefined for a plan that blends. Every element
+ * type is exact through such a plan, as it is.
+ */
+export function interpolateCopies(plan: InterpolatePlan): ResizePlan | undefined {
   if (plan.kind === 'passes') return resizeCopies(plan.resize);
-  return plan.kind === 'separable' && plan.axes.every((t) => t.taps === 1);
+  if (plan.kind !== 'separable' || !plan.axes.every((t) => t.taps === 1)) return undefined;
+  let passes = copyPasses.get(plan);
+  if (!passes) {
+    const axes = plan.axes.map((table, i) => ({ axis: 1 + i, table }))
+      .filter(({ table }) => table.inSize !== table.outSize || table.index.some((k, o) => k !== o));
+    passes = axisPasses([plan.planes, ...plan.inDHW], [plan.planes, ...plan.outDHW], axes);
+    copyPasses.set(plan, passes);
+  }
+  return passes;
 }
 
 const plans = new PlanCache<InterpolatePlan>();

@@ -78,8 +78,11 @@ export const KERNELS = {
   },
   // assembly/resize.ts
   fillOutside: { dst: ptr, outer: i32, len: i32, inner: i32, outside: ptr, valueBits: i32 },
-  // assembly/convert.ts
+  // assembly/convert.ts (type: src/dtype.ts narrowCode)
+  widen: { src: ptr, dst: ptr, length: i32 },
   narrow: { src: ptr, dst: ptr, length: i32, type: i32 },
+  // assembly/gather.ts
+  gatherAxis: { src: ptr, dst: ptr, outer: i32, inLen: i32, outLen: i32, inner: i32, index: ptr, lanes: ptr, bytes: i32 },
   // assembly/shuffle.ts
   pixelShuffle: { src: ptr, dst: ptr, planes: i32, r: i32, height: i32, width: i32, upscale: bool },
 } as const satisfies Record<string, Record<string, ArgType>>;

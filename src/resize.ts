@@ -48,9 +48,9 @@ export interface ResizeInputs {
   input: TensorData;
 }
 
-/** Whether a plan only copies elements (nearest, fills of 0): then every element type is exact, as it is. */
-export function resizeCopies(plan: ResizePlan): boolean {
-  return plan.passes.every((p) => p.table.taps === 1) && plan.fills.every((f) => f.value === 0);
+/** The plan when it only copies elements (nearest, fills of 0): then every element type is exact, as it is. */
+export function resizeCopies(plan: ResizePlan): ResizePlan | undefined {
+  return plan.passes.every((p) => p.table.taps === 1) && plan.fills.every((f) => f.value === 0) ? plan : undefined;
 }
 
 /** The passes and fills for a rule module's axes (none: one identity pass, a copy). */

@@ -5,9 +5,11 @@ import type { TensorData } from './dtype.js';
 import type { Tensor, TensorInput } from './tensor.js';
 import { runTyped } from './js/convert.js';
 import type { Backends } from './ops.js';
+import type { ResizePlan } from './resize.js';
 import { stageTyped } from './wasm/convert.js';
 
-export function typedBackends<P, I extends { input: TensorData }>(backends: Backends<P, I>, copies: (plan: P) => boolean): Backends<P, I> {
+/** `copies(plan)`: the plan as element copies (axis passes of one-tap tables), undefined where it blends. */
+export function typedBackends<P, I extends { input: TensorData }>(backends: Backends<P, I>, copies: (plan: P) => ResizePlan | undefined): Backends<P, I> {
   return { ...backends, wasm: stageTyped(backends.wasm, copies), js: runTyped(backends.js, copies) };
 }
 

@@ -52,6 +52,14 @@ const NEAREST: Array<[string, number[], Call]> = [
   ['resize nearest excludeOutside-free crop with 0 fill', [1, 1, 6, 6], (o, x) => o.resize(x, { mode: 'nearest', sizes: [1, 1, 8, 8],
     coordinateTransformationMode: 'tf_crop_and_resize', roi: [0, 0, -0.2, 0.1, 1, 1, 0.9, 1.3] })],
   ['resizeNearestNeighbor', [1, 5, 4, 2], (o, x) => o.resizeNearestNeighbor(x, [9, 7], { halfPixelCenters: true })],
+  // Rows long enough for the 8/16-bit gather's 16-byte swizzle groups (src/wasm/gather.ts): integer
+  // and fractional upscales, a downscale (groups that do not fit), 1-4 channels last.
+  ['interpolate nearest 4x, wide rows', [1, 2, 5, 40], (o, x) => o.interpolate(x, { mode: 'nearest', scaleFactor: 4 })],
+  ['interpolate nearest-exact 2.7x, wide rows', [1, 1, 6, 37], (o, x) => o.interpolate(x, { mode: 'nearest-exact', size: [13, 100] })],
+  ['interpolate nearest downscale, wide rows', [1, 1, 4, 100], (o, x) => o.interpolate(x, { mode: 'nearest', size: [3, 45] })],
+  ['interpolate nearest nhwc 2 channels', [1, 4, 20, 2], (o, x) => o.interpolate(x, { mode: 'nearest', scaleFactor: 2.5, layout: 'nhwc' })],
+  ['interpolate nearest nhwc 4 channels', [2, 3, 9, 4], (o, x) => o.interpolate(x, { mode: 'nearest', scaleFactor: 3, layout: 'nhwc' })],
+  ['resizeNearestNeighbor alignCorners, wide', [1, 6, 30, 1], (o, x) => o.resizeNearestNeighbor(x, [11, 77], { alignCorners: true })],
 ];
 const LINEAR: Array<[string, number[], Call]> = [
   ['interpolate bilinear', [1, 2, 7, 9], (o, x) => o.interpolate(x, { mode: 'bilinear', size: [13, 5] })],
@@ -143,6 +151,18 @@ for (const [backend, setup] of backends) {
       }
     }
 
+    it('copies 16-bit elements as they are in nearest: half NaN payloads, -0, subnormals', () => {
+      const halves = Uint16Array.from({ length: 64 }, (_, i) => [0x7d01, 0xfe23, 0x8000, 0x0001, 0x7c00, 0x7e00, 0x83ff, 0x3c00][i % 8] + (i >> 3));
+      const want = Array.from({ length: 4 * 256 }, (_, i) => halves[Math.floor((i % 256) / 4)]);
+      for (const C of [Uint16Array, Int16Array, ...(F16 ? [F16] : [])] as Ctor[]) {
+        const data = new C(halves.length);
+        new Uint16Array(data.buffer).set(halves);
+        const got = ops.interpolate({ data, shape: [1, 1, 1, 64] }, { mode: 'nearest', size: [4, 256] });
+        expect(got.data.constructor).toBe(C);
+        expect(Array.from(new Uint16Array(got.data.buffer, got.data.byteOffset, got.data.length))).toEqual(want);
+      }
+    });
+
     it('rounds halves to even and saturates (the rule on exact halves)', () => {
       // 1-D linear 2x with align corners: outputs at x.5 are means of neighbours.
       const x = { data: Uint8Array.from([0, 1, 2, 3, 4, 255, 254]), shape: [1, 1, 7] };
@@ -201,6 +221,18 @@ describe('element types on the pool', () => {
       });
     }
   }
+  it('gathers a large uint8 label map across workers (one plane: cut by output groups)', async () => {
+    const x = { data: fill(Uint8Array as never, 512 * 512, 8), shape: [1, 1, 512, 512] };
+    const want = up.interpolate(x, { mode: 'nearest', scaleFactor: 4 });
+    const got = await pool.interpolate(x, { mode: 'nearest', scaleFactor: 4 });
+    expect(Buffer.compare(bits(got.data), bits(want.data))).toBe(0);
+  });
+  it.runIf(F16)('widens and narrows a large float16 tensor across workers', async () => {
+    const x = { data: fill(F16!, 2 * 256 * 256, 7), shape: [1, 2, 256, 256] };
+    const want = up.interpolate(x, { mode: 'bilinear', scaleFactor: 2 });
+    const got = await pool.interpolate(x, { mode: 'bilinear', scaleFactor: 2 });
+    expect(Buffer.compare(bits(got.data), bits(want.data))).toBe(0);
+  });
   it('narrows a large uint8 result across workers', async () => {
     const x = { data: fill(Uint8Array as never, 512 * 512, 9), shape: [1, 1, 512, 512] };
     const want = up.interpolate(x, { mode: 'bilinear', scaleFactor: 2 });

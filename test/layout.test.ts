@@ -29,6 +29,8 @@ const CASES: Array<[string, number[], InterpolateOptions]> = [
   ['bilinear 2x (the W1 shape, small)', [1, 32, 8, 8], { mode: 'bilinear', scaleFactor: 2 }],
   ['bilinear 2x wide (the H-first path of W1)', [1, 8, 6, 40], { mode: 'bilinear', scaleFactor: 2 }],
   ['bilinear 2x wide, 3 channels, strips', [2, 3, 5, 700], { mode: 'bilinear', scaleFactor: 2 }],
+  ['bilinear 2x wide, 20 channels (64-byte blocks, then 4)', [2, 20, 5, 24], { mode: 'bilinear', scaleFactor: 2 }],
+  ['bilinear 2x wide, 32 channels, odd width', [1, 32, 3, 19], { mode: 'bilinear', scaleFactor: 2 }],
   ['bilinear align corners, 3 channels', [2, 3, 6, 5], { mode: 'bilinear', size: [11, 4], alignCorners: true }],
   ['bicubic 1.7x', [1, 5, 7, 6], { mode: 'bicubic', scaleFactor: 1.7 }],
   ['bilinear antialias down', [1, 3, 17, 15], { mode: 'bilinear', size: [5, 6], antialias: true }],

@@ -142,11 +142,15 @@ export function splitCall(c: KernelCall, workers: number, perWorker: number, lay
     case 'narrow': { // element ranges (chunks of 16, the SIMD step)
       const a = c.args;
       const bytes = NARROW_BYTES[a.type];
-      return ranges(Math.ceil(a.length / 16), chunkCount(Math.ceil(a.length / 16), workers, perWorker, 1024)).map(([u0, u1]) => {
-        const [i0, i1] = [u0 * 16, Math.min(a.length, u1 * 16)];
-        return [call('narrow', { ...a, src: a.src + i0 * 4, dst: a.dst + i0 * bytes, length: i1 - i0 })];
-      });
+      return elementRanges(a.length, workers, perWorker).map(([i0, i1]) =>
+        [call('narrow', { ...a, src: a.src + i0 * 4, dst: a.dst + i0 * bytes, length: i1 - i0 })]);
     }
+    case 'widen': {
+      const a = c.args;
+      return elementRanges(a.length, workers, perWorker).map(([i0, i1]) =>
+        [call('widen', { ...a, src: a.src + i0 * 2, dst: a.dst + i0 * 4, length: i1 - i0 })]);
+    }
+    case 'gatherAxis': return splitGather(c.args, workers, perWorker);
     case 'convPhases': return splitConvPhases(c.args, workers, perWorker, layout);
     case 'resizeExact': return splitExactRows(c.args, workers, perWorker, layout);
     case 'gatherInput': { // a convolution's padded input, plane by plane; the last chunk writes the slack
@@ -157,6 +161,30 @@ export function splitCall(c: KernelCall, workers: number, perWorker: number, lay
     }
     default: return [[c]]; // not splittable: one worker runs it whole
   }
+}
+
+/** Element ranges [i0, i1) of `length` in chunks of 16 (the SIMD step) for the conversion kernels. */
+function elementRanges(length: number, workers: number, perWorker: number): Array<[number, number]> {
+  const units = Math.ceil(length / 16);
+  return ranges(units, chunkCount(units, workers, perWorker, 1024)).map(([u0, u1]) => [u0 * 16, Math.min(length, u1 * 16)]);
+}
+
+/**
+ * A gather pass by its outer blocks, or when there is one block (an image's rows), by groups of
+ * 16 outputs (whole swizzle groups: the lanes table is read from the chunk's first output on).
+ */
+function splitGather(a: KernelArgs<'gatherAxis'>, workers: number, perWorker: number): KernelCall[][] {
+  const slice = a.inner * a.bytes;
+  if (a.outer > 1) {
+    return splitPlanes(a.outer, chunkCount(a.outer, workers, perWorker), a.inLen * slice, a.outLen * slice,
+      (s, d, outer) => [call('gatherAxis', { ...a, src: a.src + s, dst: a.dst + d, outer })]);
+  }
+  const units = Math.ceil(a.outLen / 16);
+  return ranges(units, chunkCount(units, workers, perWorker, 64)).map(([u0, u1]) => {
+    const [j0, j1] = [u0 * 16, Math.min(a.outLen, u1 * 16)];
+    return [call('gatherAxis', { ...a, dst: a.dst + j0 * slice, outLen: j1 - j0, index: a.index + j0 * 4,
+      lanes: a.lanes && a.lanes + j0 * slice })];
+  });
 }
 
 function splitPlanes(planes: number, chunks: number, inBytes: number, outBytes: number,

@@ -1,31 +1,43 @@
-// Staging for tensors of other element types, around a family's float32 staging. In: the copy
-// into linear memory converts each element exactly (Float32Array.prototype.set), or for an
-// index-only plan on Int32Array copies the 32-bit words as they are. Out: integers are narrowed
-// by the `narrow` kernel (assembly/convert.ts) into an array of their type, which the executor
-// copies out as it is; Float16Array takes the float32 result and rounds it to nearest-even as
-// it copies out (viewLike in ./executor.ts).
+// Staging for tensors of other element types, around a family's float32 staging.
+// - Index-only plans (nearest) on 8- and 16-bit types, half floats included: the bytes are
+//   gathered as they are (./gather.ts), no conversion either way; on Int32Array the float32
+//   kernels move the 32-bit words as they are.
+// - Others: integers are widened exactly by the copy into linear memory; half floats are copied
+//   in as their bits and widened by the `widen` kernel. The result is narrowed by the `narrow`
+//   kernel (assembly/convert.ts) into an array of the output's type, which the executor copies
+//   out as it is (copyOut in ./executor.ts).
 
-import { integerType, type TensorData } from '../dtype.js';
-import { call } from '../kernels.js';
+import { bytesOf, isFloat16, narrowCode, NARROW_BYTES, type TensorData } from '../dtype.js';
+import { call, type KernelCall } from '../kernels.js';
+import type { ResizePlan } from '../resize.js';
+import { stageGather } from './gather.js';
 import type { Layout } from './module.js';
 import type { Staged } from './staged.js';
 
 type Stage<P, I> = (layout: Layout, plan: P, inputs: I, outputLength: number, target: number) => Staged;
 
-/** `stage` for every element type: `copies(plan)` says whether the plan only copies elements. */
-export function stageTyped<P, I extends { input: TensorData }>(stage: Stage<P, I>, copies: (plan: P) => boolean): Stage<P, I> {
+/** `stage` for every element type: `copies(plan)` is the plan as element copies, undefined where it blends. */
+export function stageTyped<P, I extends { input: TensorData }>(stage: Stage<P, I>, copies: (plan: P) => ResizePlan | undefined): Stage<P, I> {
   return (layout, plan, inputs, outputLength, target) => {
     const { input } = inputs;
     if (input instanceof Float32Array) return stage(layout, plan, inputs, outputLength, target);
-    if (input instanceof Int32Array && copies(plan)) {
+    const gather = copies(plan);
+    if (gather && input.BYTES_PER_ELEMENT < 4 && gather.fills.length === 0) return stageGather(layout, gather, input, outputLength);
+    if (input instanceof Int32Array && gather) {
       // Label maps: nearest gathers move the words, so any int32 is exact (float32 holds 2^24).
       const words = new Float32Array(input.buffer, input.byteOffset, input.length);
       return stage(layout, plan, { ...inputs, input: words }, outputLength, -1);
     }
+    const widen: KernelCall[] = [];
+    if (isFloat16(input)) {
+      const { length } = input as TensorData;
+      const dst = layout.f32(length);
+      widen.push(call('widen', { src: layout.bytes(length * 2, bytesOf(input)), dst, length }));
+      layout.place(input, dst);
+    }
     const staged = stage(layout, plan, inputs, outputLength, -1);
-    const type = integerType(input);
-    if (!type) return staged; // Float16Array
-    const dst = layout.bytes(outputLength * type.bytes, undefined, 64);
-    return { dst, calls: [...staged.calls, call('narrow', { src: staged.dst, dst, length: outputLength, type: type.code })] };
+    const type = narrowCode(input);
+    const dst = layout.bytes(outputLength * NARROW_BYTES[type], undefined, 64);
+    return { dst, calls: [...widen, ...staged.calls, call('narrow', { src: staged.dst, dst, length: outputLength, type })] };
   };
 }

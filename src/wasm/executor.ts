@@ -2,7 +2,7 @@
 // backend's `wasm` staging), its kernel records run in order, and the result is copied out
 // unless the output is a resident tensor written in place.
 
-import { isFloat16 } from '../dtype.js';
+import { bytesOf } from '../dtype.js';
 import { invoke } from '../kernels.js';
 import type { Job, OutputArray, SyncExecutor } from '../ops.js';
 import { checkSmallestTile, tiles } from '../tiling/plan.js';
@@ -48,23 +48,16 @@ function finish(module: WasmModule, job: Job, staged: StagedJob): void {
 }
 
 /**
- * Copies a staged output out of memory into `output`: whole, or a band's packed runs into their
- * places; nothing when it was written in place. A resident output is written at `target`: staging
- * may have grown the memory, which detaches views taken before.
+ * Copies a staged output out of memory into `output`: whole (of the output's own type, half floats
+ * as their bits), or a band's packed runs into their places; nothing when it was written in place.
+ * A resident output is written at `target`: staging may have grown the memory, which detaches
+ * views taken before.
  */
 export function copyOut(module: WasmModule, output: OutputArray, { dst, runs, target }: { dst: number; runs?: Runs; target: number }): void {
   if (dst === target) return;
   if (runs) unpackRuns(module.f32(dst, runsLength(runs)), runs, target >= 0 ? module.f32(target, runsEnd(runs)) : output as Float32Array);
-  else output.set(viewLike(module, output, dst) as never);
-}
-
-/**
- * A view of `like.length` elements at `ptr`, of the type staging left there: `like`'s own, or
- * float32 for a Float16Array (which rounds each element to nearest-even as it copies in).
- */
-export function viewLike(module: WasmModule, like: OutputArray, ptr: number): OutputArray {
-  if (like instanceof Float32Array || isFloat16(like)) return module.f32(ptr, like.length);
-  return new (like.constructor as new (b: ArrayBufferLike, o: number, n: number) => OutputArray)(module.memory.buffer, ptr, like.length);
+  else if (output instanceof Float32Array) output.set(module.f32(dst, output.length));
+  else bytesOf(output).set(new Uint8Array(module.memory.buffer, dst, output.byteLength));
 }
 
 /**

@@ -142,6 +142,7 @@ export class Layout {
   private readonly writes: Array<() => void> = [];
   /** The index tables reserved with a source, by address: the pool's splitter reads them here. */
   private readonly tables = new Map<number, Int32Array>();
+  private readonly placed = new Map<TensorData, number>();
   /** `limit`: the first byte this call may not use (a worker pool's call in flight starts there). */
   constructor(private readonly module: WasmModule, private end: number, private readonly limit = Infinity) {}
 
@@ -161,6 +162,8 @@ export class Layout {
    * used in place); a source of another element type is widened as it is copied (exactly).
    */
   f32(length: number, source?: TensorData): number {
+    const placed = source && this.placed.get(source);
+    if (placed !== undefined) return placed;
     const resident = source instanceof Float32Array ? this.module.residentPointer(source) : -1;
     if (resident >= 0) return resident; // already in linear memory: no copy
     const ptr = this.reserve(length * 4);
@@ -178,6 +181,14 @@ export class Layout {
     const ptr = this.reserve(length * 4);
     this.writes.push(() => packRuns(resident >= 0 ? this.module.f32(resident, runsEnd(runs)) : source, runs, this.module.f32(ptr, length)));
     return ptr;
+  }
+
+  /**
+   * Makes `f32(…, source)` return `ptr`: the float32 values of `source` are put there by a kernel
+   * the caller runs first (half floats, widened in WebAssembly: src/wasm/convert.ts).
+   */
+  place(source: TensorData, ptr: number): void {
+    this.placed.set(source, ptr);
   }
 
   /** Space for `length` bytes (plus `pad` bytes that kernels may touch past the end), filled from `source`. */
