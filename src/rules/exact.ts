@@ -115,6 +115,31 @@ export function roundHalfEven(v: number): number {
   return f % 2 === 0 ? f : f + 1;
 }
 
+/** Tables kept by cachedTable, and the largest one kept (bytes of its arrays). */
+const CACHED_TABLES = 8;
+const CACHED_TABLE_BYTES = 1 << 20;
+const tableCache = new Map<string, ExactAxisTable>();
+
+/**
+ * The table `build` makes for `key`, kept for the next calls with the same key (the last
+ * CACHED_TABLES used): repeated resizes of one size (frames, batches) skip rebuilding tables
+ * whose coefficients are costly (Pillow's lanczos evaluates two sines a tap). Tables are never
+ * written after they are built.
+ */
+export function cachedTable(key: string, build: () => ExactAxisTable): ExactAxisTable {
+  const kept = tableCache.get(key);
+  if (kept) {
+    tableCache.delete(key);
+    tableCache.set(key, kept);
+    return kept;
+  }
+  const t = build();
+  if (t.index.byteLength + t.weight.byteLength + (t.fixed?.byteLength ?? 0) > CACHED_TABLE_BYTES) return t;
+  tableCache.set(key, t);
+  if (tableCache.size > CACHED_TABLES) tableCache.delete(tableCache.keys().next().value!);
+  return t;
+}
+
 /** An identity table: one tap, index o, coefficient 1 (2 ** fixedBits). */
 export function identityTable(size: number, fixedBits: number): ExactAxisTable {
   const index = Int32Array.from({ length: size }, (_, o) => o);

@@ -17,7 +17,7 @@
 //   trunc(w * 2^22 + 0.5) (trunc(w * 2^22 - 0.5) for negative w), with no correction of the sum.
 // - Each pass: acc = 2^21 + sum_t x_t * k_t in int32; out = clip8(acc >> 22).
 
-import { checkExactSizes, identityTable, tableFromWindows, type ExactArithmetic, type ExactAxisTable, type ExactPlan } from './exact.js';
+import { cachedTable, checkExactSizes, identityTable, tableFromWindows, type ExactArithmetic, type ExactAxisTable, type ExactPlan } from './exact.js';
 
 export type PillowMode = 'nearest' | 'box' | 'bilinear' | 'hamming' | 'bicubic' | 'lanczos';
 export type PillowFilterMode = Exclude<PillowMode, 'nearest'>;
@@ -126,6 +126,10 @@ export function pillowNearestIndex(inSize: number, outSize: number): Int32Array 
 /** One axis of Pillow's resize: the identity when the axis is unchanged (Pillow skips that pass). */
 export function pillowAxisTable(inSize: number, outSize: number, mode: PillowMode): ExactAxisTable {
   if (inSize === outSize) return identityTable(inSize, PILLOW_PRECISION_BITS);
+  return cachedTable(`pillow ${inSize} ${outSize} ${mode}`, () => buildPillowAxisTable(inSize, outSize, mode));
+}
+
+function buildPillowAxisTable(inSize: number, outSize: number, mode: PillowMode): ExactAxisTable {
   if (mode === 'nearest') {
     const index = pillowNearestIndex(inSize, outSize);
     return tableFromWindows(inSize, Array.from(index, (i) => ({ index: [i], weight: [1], fixed: [1 << PILLOW_PRECISION_BITS] })),

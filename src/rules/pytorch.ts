@@ -14,6 +14,27 @@ export interface AxisTable {
   weight: Float32Array;
 }
 
+/**
+ * The table less its tap columns whose weight is 0 for every output (an exact integer shrink
+ * by an odd factor lands on source pixels: bilinear's second tap and bicubic's outer ones weigh
+ * 0). The kernels' sums are the same but for the sign of a zero, which no byte or float result
+ * of an image resize shows; their 1-tap paths copy without multiplying, so a single remaining
+ * column must weigh exactly 1. Unchanged where nothing can go.
+ */
+export function withoutZeroTaps(t: AxisTable): AxisTable {
+  const keep: number[] = [];
+  for (let k = 0; k < t.taps; k++) {
+    for (let o = 0; o < t.outSize; o++) if (t.weight[o * t.taps + k] !== 0) { keep.push(k); break; }
+  }
+  if (keep.length === t.taps || keep.length === 0) return t;
+  if (keep.length === 1 && t.weight.some((w, i) => i % t.taps === keep[0] && w !== 1)) return t;
+  const taps = keep.length;
+  const index = new Int32Array(t.outSize * taps), weight = new Float32Array(t.outSize * taps);
+  for (let o = 0; o < t.outSize; o++) {
+    keep.forEach((k, j) => { index[o * taps + j] = t.index[o * t.taps + k]; weight[o * taps + j] = t.weight[o * t.taps + k]; });
+  }
+  return { inSize: t.inSize, outSize: t.outSize, taps, index, weight };
+}
 
 const f32 = Math.fround;
 

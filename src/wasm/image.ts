@@ -3,6 +3,7 @@
 
 import type { ImageInputs, ImagePlan } from '../image.js';
 import { call } from '../kernels.js';
+import { withoutZeroTaps, type AxisTable } from '../rules/pytorch.js';
 import { srgbTables } from '../rules/srgb.js';
 import { stageResizeExact } from './image-exact.js';
 import type { Layout } from './module.js';
@@ -11,14 +12,35 @@ import type { Staged } from './staged.js';
 /** Floats of padding after rows that the kernel reads or writes a whole vector past (see assembly/image.ts). */
 const PAD = 8;
 
+/**
+ * The source rows the H table reads, ascending, and its index renumbered to their places among
+ * them (no `read` where every row is read): only those rows are copied in (a shrink without
+ * antialiasing skips the others). Taps of one output stay consecutive, as the kernel's row ring needs.
+ */
+function rowsRead(rows: AxisTable, height: number): { read?: Int32Array; index: Int32Array } {
+  const place = new Int32Array(height).fill(-1);
+  for (const r of rows.index) place[r] = 0;
+  let n = 0;
+  for (let r = 0; r < height; r++) if (place[r] === 0) place[r] = n++;
+  if (n === height) return { index: rows.index };
+  const read = new Int32Array(n);
+  for (let r = 0; r < height; r++) if (place[r] >= 0) read[place[r]] = r;
+  return { read, index: rows.index.map((r) => place[r]) };
+}
+
 export function stageResizeImage(layout: Layout, plan: ImagePlan, { input }: ImageInputs, outputLength: number): Staged {
   if (plan.kind === 'exact') return stageResizeExact(layout, plan, input, outputLength);
-  const { width, channels, outWidth: outW, outHeight: outH, rows, cols, premultiply, period } = plan;
-  const src = layout.bytes(input.length, input, PAD * 4);
+  const { width, height, channels, outWidth: outW, outHeight: outH, premultiply, period } = plan;
+  // Columns that weigh nothing cost work, rows that weigh nothing also their copy in (1-channel
+  // rows keep theirs: their table's period is planned from it).
+  const rows = withoutZeroTaps(plan.rows);
+  const cols = channels > 1 ? withoutZeroTaps(plan.cols) : plan.cols;
+  const { read, index: rowIndex } = rowsRead(rows, height);
+  const src = read ? layout.gatherRows(input, width * channels, read, PAD * 4) : layout.bytes(input.length, input, PAD * 4);
   const dst = layout.bytes(outputLength, undefined, PAD * 4);
   const indexW = layout.i32(cols.index);
   const weightW = layout.f32(cols.weight.length, cols.weight);
-  const indexH = layout.i32(rows.index);
+  const indexH = layout.i32(rowIndex);
   const weightH = layout.f32(rows.weight.length, rows.weight);
   const line = layout.f32(width * channels + PAD);
   const stride = Math.ceil((outW * channels + PAD) / 4) * 4; // not `& ~3`: a wide row would wrap through int32

@@ -198,6 +198,24 @@ export class Layout {
     return ptr;
   }
 
+  /**
+   * Space for rows `rows` (ascending) of `source`, `rowBytes` each, packed one after another
+   * (plus `pad` bytes), copied at commit a run of consecutive rows at a time.
+   */
+  gatherRows(source: Bytes, rowBytes: number, rows: Int32Array, pad = 0): number {
+    const ptr = this.reserve(rows.length * rowBytes + pad);
+    this.writes.push(() => {
+      const memory = new Uint8Array(this.module.memory.buffer);
+      for (let i = 0; i < rows.length;) {
+        let j = i + 1;
+        while (j < rows.length && rows[j] === rows[j - 1] + 1) j++;
+        memory.set(source.subarray(rows[i] * rowBytes, (rows[j - 1] + 1) * rowBytes), ptr + i * rowBytes);
+        i = j;
+      }
+    });
+    return ptr;
+  }
+
   /** Space for an index table, filled at commit. */
   i32(source: Int32Array): number {
     const ptr = this.reserve(source.length * 4);
