@@ -129,38 +129,35 @@ export function convPhases(x: usize, xBatch: i32, xGroup: i32, xStrideD: i32, xS
         const qD = load<i32>(rec, PHASE_PIXELS_D << 2), qH = load<i32>(rec, PHASE_PIXELS_H << 2);
         const qW = load<i32>(rec, PHASE_PIXELS_W << 2), K = load<i32>(rec, PHASE_K << 2);
         const offs = offsets + (<usize>load<i32>(rec, PHASE_OFFSETS << 2) << 2);
-        let w = pg + (<usize>load<i32>(rec, PHASE_PACKED << 2) << 2);
+        const w = pg + (<usize>load<i32>(rec, PHASE_PACKED << 2) << 2);
         const outBase = og + (<usize>load<i32>(rec, PHASE_OUT << 2) << 2);
         const stepD = <usize>load<i32>(rec, PHASE_STEP_D << 2) << 2, stepH = <usize>load<i32>(rec, PHASE_STEP_H << 2) << 2;
         const step = <usize>load<i32>(rec, PHASE_STEP_W << 2) << 2;
         const blockBytes = <usize>K << 4;
+        // Row by row, every channel of the row: the row's x (K offsets around it) and the phase's
+        // packed weights stay in L1/L2 while the channels take turns, where channel by channel
+        // would stream all of x from L3 once per block on large planes.
         // Blocks of 4 channels (the last may hold 3), then single channels: blockEnd, lib/phase.ts.
         const end = blockEnd(M);
-        let m = 0;
-        for (; m < end; m += 4) {
-          const rows = min(M - m, 4);
-          const bm = bg + (<usize>m << 2);
-          const b0 = load<f32>(bm), b1 = load<f32>(bm, 4), b2 = load<f32>(bm, 8);
-          const b3: f32 = rows > 3 ? load<f32>(bm, 12) : 0;
-          const oc = outBase + <usize>m * chan;
-          for (let d = 0; d < qD; d++) {
-            for (let h = 0; h < qH; h++) {
-              const xRow = xg + (<usize>(d * xStrideD + h * xStrideH) << 2);
-              rowBlock4(xRow, offs, K, w, b0, b1, b2, b3, rows, oc + <usize>d * stepD + <usize>h * stepH, chan, step, qW);
+        for (let d = 0; d < qD; d++) {
+          for (let h = 0; h < qH; h++) {
+            const xRow = xg + (<usize>(d * xStrideD + h * xStrideH) << 2);
+            const oRow = outBase + <usize>d * stepD + <usize>h * stepH;
+            let wm = w;
+            let m = 0;
+            for (; m < end; m += 4) {
+              const rows = min(M - m, 4);
+              const bm = bg + (<usize>m << 2);
+              const b3: f32 = rows > 3 ? load<f32>(bm, 12) : 0;
+              rowBlock4(xRow, offs, K, wm, load<f32>(bm), load<f32>(bm, 4), load<f32>(bm, 8), b3, rows,
+                oRow + <usize>m * chan, chan, step, qW);
+              wm += blockBytes;
+            }
+            for (; m < M; m++) {
+              rowBlock1(xRow, offs, K, wm, load<f32>(bg + (<usize>m << 2)), oRow + <usize>m * chan, step, qW);
+              wm += <usize>K << 2;
             }
           }
-          w += blockBytes;
-        }
-        for (m = end; m < M; m++) {
-          const oc = outBase + <usize>m * chan;
-          const b = load<f32>(bg + (<usize>m << 2));
-          for (let d = 0; d < qD; d++) {
-            for (let h = 0; h < qH; h++) {
-              const xRow = xg + (<usize>(d * xStrideD + h * xStrideH) << 2);
-              rowBlock1(xRow, offs, K, w, b, oc + <usize>d * stepD + <usize>h * stepH, step, qW);
-            }
-          }
-          w += <usize>K << 2;
         }
       }
     }
