@@ -147,10 +147,7 @@ export function convPhases(x: usize, xBatch: i32, xGroup: i32, xStrideD: i32, xS
             let m = 0;
             for (; m < end; m += 4) {
               const rows = min(M - m, 4);
-              const bm = bg + (<usize>m << 2);
-              const b3: f32 = rows > 3 ? load<f32>(bm, 12) : 0;
-              rowBlock4(xRow, offs, K, wm, load<f32>(bm), load<f32>(bm, 4), load<f32>(bm, 8), b3, rows,
-                oRow + <usize>m * chan, chan, step, qW);
+              rowBlock4(xRow, offs, K, wm, bg + (<usize>m << 2), rows, oRow + <usize>m * chan, chan, step, qW);
               wm += blockBytes;
             }
             for (; m < M; m++) {

@@ -37,17 +37,23 @@ import { madd } from './simd';
  * Four output channels (rows oc, oc + chan, ...) over `pixels` pixels of one row; `rows` 3 is the
  * last block of a group with M % 4 == 3 (blockEnd), padded with a zero channel that is computed,
  * not stored. `xRow` is the x address of pixel 0 (before offsets), `w` the channel block's packed
- * weights [k][4].
+ * weights [k][4], `bias` the block's 4 biases (the 4th is read only when `rows` is 4).
  * SIMD: 4 channels x 8 pixels in eight accumulators; the last tile may read past the row (into
- * the next row or x's slack) and stores only its valid pixels.
+ * the next row or x's slack) and stores only its valid pixels. The biases are read from memory,
+ * not passed as f32 (which V8 keeps in xmm registers through the loop). A bigger tile does not
+ * pay in V8's x64 code: a loop holds about 14 v128 values in registers (bench/roofline.js's loop:
+ * 12 accumulators + 2 operands run at the peak, 13 + 2 at half of it), and 4 x 12 pixels (12
+ * accumulators + the x vector + the weight, relaxed or not) measured 2x slower than 4 x 8
+ * (bench/conv-ab.js); 8 accumulators already cover the FMA latency (4 cycles, 2 a cycle).
  */
-@inline export function rowBlock4(xRow: usize, offsets: usize, K: i32, w: usize, b0: f32, b1: f32, b2: f32, b3: f32,
+@inline export function rowBlock4(xRow: usize, offsets: usize, K: i32, w: usize, bias: usize,
                                   rows: i32, out: usize, chan: usize, step: usize, pixels: i32): void {
   const offEnd = offsets + (<usize>K << 2);
   let q = 0;
   if (ASC_FEATURE_SIMD) {
     for (; q < pixels; q += 8) {
-      let a0 = f32x4.splat(b0), a1 = f32x4.splat(b1), a2 = f32x4.splat(b2), a3 = f32x4.splat(b3);
+      let a0 = v128.load32_splat(bias), a1 = v128.load32_splat(bias, 4), a2 = v128.load32_splat(bias, 8);
+      let a3 = rows > 3 ? v128.load32_splat(bias, 12) : f32x4.splat(0);
       let c0 = a0, c1 = a1, c2 = a2, c3 = a3;
       const xp = xRow + (<usize>q << 2);
       let wp = w;
@@ -79,6 +85,8 @@ import { madd } from './simd';
   }
   // Scalar: 4 channels x 4 pixels, then single pixels.
   for (; q + 4 <= pixels; q += 4) {
+    const b0 = load<f32>(bias), b1 = load<f32>(bias, 4), b2 = load<f32>(bias, 8);
+    const b3: f32 = rows > 3 ? load<f32>(bias, 12) : 0;
     let s00 = b0, s01 = b0, s02 = b0, s03 = b0;
     let s10 = b1, s11 = b1, s12 = b1, s13 = b1;
     let s20 = b2, s21 = b2, s22 = b2, s23 = b2;
@@ -105,7 +113,8 @@ import { madd } from './simd';
     if (rows > 3) { store<f32>(o, s30); store<f32>(o + step, s31); store<f32>(o + 2 * step, s32); store<f32>(o + 3 * step, s33); }
   }
   for (; q < pixels; q++) {
-    let s0 = b0, s1 = b1, s2 = b2, s3 = b3;
+    let s0 = load<f32>(bias), s1 = load<f32>(bias, 4), s2 = load<f32>(bias, 8);
+    let s3: f32 = rows > 3 ? load<f32>(bias, 12) : 0;
     const xp = xRow + (<usize>q << 2);
     let wp = w;
     for (let op = offsets; op < offEnd; op += 4) {
