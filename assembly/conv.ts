@@ -4,7 +4,7 @@
 //
 //   out[co, pixel] = bias[co] + sum_k packed[co, k] * x[pixel + offsets[k]]
 //
-// k runs over (input channel of the group, tap of this phase), so each phase is a small GEMM
+// k runs over (tap of this phase, input channel of the group), so each phase is a small GEMM
 // (M = output channels per group, K, N = pixels) with no multiplications by inserted zeros and,
 // thanks to the padding, no bounds checks. Pixels are contiguous in x along W, so the SIMD
 // micro-kernels (lib/conv-rows.ts) load 8 neighbouring pixels per k and broadcast one weight per
@@ -81,10 +81,10 @@ export function packWeights(dst: usize, src: usize, phases: usize, phaseCount: i
       let co = 0;
       for (; co < end; co += 4) {
         const rows = min(M - co, 4);
-        for (let ci = 0; ci < groupIn; ci++) {
-          const base = s + (<usize>(co * coStride + ci * ciStride) << 2);
-          for (let t = t0; t < t1; t += 4) {
-            const w = base + (<usize>load<i32>(t) << 2);
+        for (let t = t0; t < t1; t += 4) {
+          const tap = s + (<usize>(co * coStride + load<i32>(t)) << 2);
+          for (let ci = 0; ci < groupIn; ci++) {
+            const w = tap + (<usize>(ci * ciStride) << 2);
             store<f32>(d, load<f32>(w));
             store<f32>(d, load<f32>(w + coStep), 4);
             store<f32>(d, load<f32>(w + 2 * coStep), 8);
@@ -94,10 +94,10 @@ export function packWeights(dst: usize, src: usize, phases: usize, phaseCount: i
         }
       }
       for (co = end; co < M; co++) {
-        for (let ci = 0; ci < groupIn; ci++) {
-          const base = s + (<usize>(co * coStride + ci * ciStride) << 2);
-          for (let t = t0; t < t1; t += 4) {
-            store<f32>(d, load<f32>(base + (<usize>load<i32>(t) << 2)));
+        for (let t = t0; t < t1; t += 4) {
+          const tap = s + (<usize>(co * coStride + load<i32>(t)) << 2);
+          for (let ci = 0; ci < groupIn; ci++) {
+            store<f32>(d, load<f32>(tap + (<usize>(ci * ciStride) << 2)));
             d += 4;
           }
         }
@@ -116,7 +116,8 @@ export function packWeights(dst: usize, src: usize, phases: usize, phaseCount: i
  */
 export function convPhases(x: usize, xBatch: i32, xGroup: i32, xStrideD: i32, xStrideH: i32,
                            phases: usize, phaseCount: i32, offsets: usize, packed: usize, packedGroup: i32,
-                           bias: usize, M: i32, out: usize, outChannel: i32, batch: i32, groups: i32): void {
+                           bias: usize, M: i32, out: usize, outChannel: i32, batch: i32, groups: i32,
+                           groupIn: i32, xChannel: i32): void {
   const chan = <usize>outChannel << 2;
   for (let n = 0; n < batch; n++) {
     for (let g = 0; g < groups; g++) {
@@ -147,7 +148,7 @@ export function convPhases(x: usize, xBatch: i32, xGroup: i32, xStrideD: i32, xS
             let m = 0;
             for (; m < end; m += 4) {
               const rows = min(M - m, 4);
-              rowBlock4(xRow, offs, K, wm, bg + (<usize>m << 2), rows, oRow + <usize>m * chan, chan, step, qW);
+              rowBlock4(xRow, offs, K, groupIn, xChannel, wm, bg + (<usize>m << 2), rows, oRow + <usize>m * chan, chan, step, qW);
               wm += blockBytes;
             }
             for (; m < M; m++) {

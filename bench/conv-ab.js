@@ -47,7 +47,7 @@ for (const file of builds) {
 for (let round = 0; round < Number(process.env.ROUNDS ?? 15); round++) {
   for (const task of tasks) {
     task.calls.forEach((c, i) => {
-      const reps = c.kernel === 'convPhases' ? 3 : 20;
+      const reps = c.kernel === 'convPhases' ? Number(process.env.REPS ?? 3) : 20;
       const start = performance.now();
       for (let r = 0; r < reps; r++) task.run(c);
       task.times[i].push((performance.now() - start) / reps);
@@ -64,6 +64,6 @@ for (const task of tasks) {
     worst = Math.max(worst, Math.abs(task.output[i] - tasks[0].output[i]));
     if (!Object.is(task.output[i], tasks[0].output[i])) same = false;
   }
-  console.log(`${task.file.split('/').pop().padEnd(20)} ${cells.join(' | ')} | ${(flops / phases / 1e6).toFixed(1)} GFLOP/s (min ${Math.min(...phaseTimes).toFixed(3)} ms)` +
+  console.log(`${task.file.split('/').pop().padEnd(20)} ${cells.join(' | ')} | ${(flops / phases / 1e6).toFixed(1)} GFLOP/s (min ${Math.min(...phaseTimes).toFixed(3)}, p10 ${[...phaseTimes].sort((p, q) => p - q)[Math.floor(phaseTimes.length / 10)].toFixed(3)} ms)` +
     ` | vs first: ${same ? 'bit-identical' : `max diff ${worst.toExponential(2)}`}`);
 }

@@ -46,34 +46,41 @@ import { madd } from './simd';
  * accumulators + the x vector + the weight, relaxed or not) measured 2x slower than 4 x 8
  * (bench/conv-ab.js); 8 accumulators already cover the FMA latency (4 cycles, 2 a cycle).
  */
-@inline export function rowBlock4(xRow: usize, offsets: usize, K: i32, w: usize, bias: usize,
+@inline export function rowBlock4(xRow: usize, offsets: usize, K: i32, groupIn: i32, xChannel: i32, w: usize, bias: usize,
                                   rows: i32, out: usize, chan: usize, step: usize, pixels: i32): void {
   const offEnd = offsets + (<usize>K << 2);
   let q = 0;
   if (ASC_FEATURE_SIMD) {
+    // k runs tap by tap, the input channels of a tap xChannel floats apart (src/conv/phases.ts):
+    // stepping x by that stride leaves the loop no offset to load and shift per k.
+    const stride = <usize>xChannel << 2;
+    const tapBytes = <usize>groupIn * stride;
+    const offStep = <usize>groupIn << 2;
     for (; q < pixels; q += 8) {
       let a0 = v128.load32_splat(bias), a1 = v128.load32_splat(bias, 4), a2 = v128.load32_splat(bias, 8);
       let a3 = rows > 3 ? v128.load32_splat(bias, 12) : f32x4.splat(0);
       let c0 = a0, c1 = a1, c2 = a2, c3 = a3;
       const xp = xRow + (<usize>q << 2);
       let wp = w;
-      for (let op = offsets; op < offEnd; op += 4) {
-        const xk = xp + (<usize>load<i32>(op) << 2);
-        const xa = v128.load(xk);
-        const xb = v128.load(xk, 16);
-        let wv = v128.load32_splat(wp);
-        a0 = madd(wv, xa, a0);
-        c0 = madd(wv, xb, c0);
-        wv = v128.load32_splat(wp, 4);
-        a1 = madd(wv, xa, a1);
-        c1 = madd(wv, xb, c1);
-        wv = v128.load32_splat(wp, 8);
-        a2 = madd(wv, xa, a2);
-        c2 = madd(wv, xb, c2);
-        wv = v128.load32_splat(wp, 12);
-        a3 = madd(wv, xa, a3);
-        c3 = madd(wv, xb, c3);
-        wp += 16;
+      for (let op = offsets; op < offEnd; op += offStep) {
+        let xk = xp + (<usize>load<i32>(op) << 2);
+        for (const xEnd = xk + tapBytes; xk < xEnd; xk += stride) {
+          const xa = v128.load(xk);
+          const xb = v128.load(xk, 16);
+          let wv = v128.load32_splat(wp);
+          a0 = madd(wv, xa, a0);
+          c0 = madd(wv, xb, c0);
+          wv = v128.load32_splat(wp, 4);
+          a1 = madd(wv, xa, a1);
+          c1 = madd(wv, xb, c1);
+          wv = v128.load32_splat(wp, 8);
+          a2 = madd(wv, xa, a2);
+          c2 = madd(wv, xb, c2);
+          wv = v128.load32_splat(wp, 12);
+          a3 = madd(wv, xa, a3);
+          c3 = madd(wv, xb, c3);
+          wp += 16;
+        }
       }
       const count = pixels - q;
       const o = out + <usize>q * step;

@@ -36,7 +36,8 @@ export function stageConv(layout: Layout, plan: ConvPlan, inputs: ConvInputs, ou
       call('packWeights', { dst: packed, src: w, phases, phaseCount, taps, groups, groupIn, M,
         coStride: plan.coStride, ciStride: plan.ciStride, weightGroup: plan.weightGroup }),
       call('convPhases', { x, xBatch: channels * plan.xChannel, xGroup: groupIn * plan.xChannel, xStrideD: eH * eW, xStrideH: eW,
-        phases, phaseCount, offsets, packed, packedGroup, bias: b, M, out: dst, outChannel: outD * outH * outW, batch, groups }),
+        phases, phaseCount, offsets, packed, packedGroup, bias: b, M, out: dst, outChannel: outD * outH * outW, batch, groups,
+        groupIn, xChannel: plan.xChannel }),
     ],
   };
 }
