@@ -136,6 +136,57 @@ import { madd } from './simd';
 }
 
 /**
+ * One 8-pixel tile of four output channels from a packed panel: `panel` holds the tile's x as K
+ * rows of 8 floats (packPanel), so the loop reads it sequentially, whatever K's offsets are.
+ * SIMD only; the same sums in the same order as rowBlock4.
+ */
+@inline export function panelBlock4(panel: usize, K: i32, w: usize, bias: usize, rows: i32,
+                                    out: usize, chan: usize, step: usize, count: i32): void {
+  let a0 = v128.load32_splat(bias), a1 = v128.load32_splat(bias, 4), a2 = v128.load32_splat(bias, 8);
+  let a3 = rows > 3 ? v128.load32_splat(bias, 12) : f32x4.splat(0);
+  let c0 = a0, c1 = a1, c2 = a2, c3 = a3;
+  let wp = w;
+  const end = panel + (<usize>K << 5);
+  for (let xk = panel; xk < end; xk += 32) {
+    const xa = v128.load(xk);
+    const xb = v128.load(xk, 16);
+    let wv = v128.load32_splat(wp);
+    a0 = madd(wv, xa, a0);
+    c0 = madd(wv, xb, c0);
+    wv = v128.load32_splat(wp, 4);
+    a1 = madd(wv, xa, a1);
+    c1 = madd(wv, xb, c1);
+    wv = v128.load32_splat(wp, 8);
+    a2 = madd(wv, xa, a2);
+    c2 = madd(wv, xb, c2);
+    wv = v128.load32_splat(wp, 12);
+    a3 = madd(wv, xa, a3);
+    c3 = madd(wv, xb, c3);
+    wp += 16;
+  }
+  store8(out, a0, c0, step, count);
+  store8(out + chan, a1, c1, step, count);
+  store8(out + 2 * chan, a2, c2, step, count);
+  if (rows > 3) store8(out + 3 * chan, a3, c3, step, count);
+}
+
+/** Copies the 8 pixels at xTile + offsets[k] for every k, in K's order, to `panel` (K rows of 8). */
+@inline export function packPanel(xTile: usize, offsets: usize, K: i32, groupIn: i32, xChannel: i32, panel: usize): void {
+  const stride = <usize>xChannel << 2;
+  const tapBytes = <usize>groupIn * stride;
+  const offEnd = offsets + (<usize>K << 2);
+  let pp = panel;
+  for (let op = offsets; op < offEnd; op += <usize>groupIn << 2) {
+    let xk = xTile + (<usize>load<i32>(op) << 2);
+    for (const xEnd = xk + tapBytes; xk < xEnd; xk += stride) {
+      v128.store(pp, v128.load(xk));
+      v128.store(pp, v128.load(xk, 16), 16);
+      pp += 32;
+    }
+  }
+}
+
+/**
  * One output channel over `pixels` pixels of one row (the channels left over by the blocks of
  * four, and depthwise convolutions). SIMD: 16 pixels in four accumulators.
  */
