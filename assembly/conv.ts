@@ -16,7 +16,7 @@ import {
   blockEnd, PHASE_FIELDS, PHASE_K, PHASE_OFFSETS, PHASE_OUT, PHASE_PACKED, PHASE_PIXELS_D, PHASE_PIXELS_H,
   PHASE_PIXELS_W, PHASE_STEP_D, PHASE_STEP_H, PHASE_STEP_W, PHASE_TAPS,
 } from './lib/phase';
-import { packPanel, panelBlock4, rowBlock1, rowBlock4 } from './lib/conv-rows';
+import { packPanel, rowBlock1, rowBlock4, tile4x8 } from './lib/conv-rows';
 
 // ---- preparing x and the packed weights ----
 
@@ -160,7 +160,9 @@ export function convPhases(x: usize, xBatch: i32, xGroup: i32, xStrideD: i32, xS
                 let wm = w;
                 let m = 0;
                 for (; m < end; m += 4) {
-                  panelBlock4(panel, K, wm, bg + (<usize>m << 2), min(M - m, 4), oTile + <usize>m * chan, chan, step, count);
+                  // The panel as one tap of K rows 32 bytes apart, its offset (offs[0]) taken back out.
+                  tile4x8(panel - (<usize>load<i32>(offs) << 2), offs, offs + 4, 4, <usize>K << 5, 32,
+                    wm, bg + (<usize>m << 2), min(M - m, 4), oTile + <usize>m * chan, chan, step, count);
                   wm += blockBytes;
                 }
                 for (; m < M; m++) {

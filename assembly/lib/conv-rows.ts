@@ -57,37 +57,7 @@ import { madd } from './simd';
     const tapBytes = <usize>groupIn * stride;
     const offStep = <usize>groupIn << 2;
     for (; q < pixels; q += 8) {
-      let a0 = v128.load32_splat(bias), a1 = v128.load32_splat(bias, 4), a2 = v128.load32_splat(bias, 8);
-      let a3 = rows > 3 ? v128.load32_splat(bias, 12) : f32x4.splat(0);
-      let c0 = a0, c1 = a1, c2 = a2, c3 = a3;
-      const xp = xRow + (<usize>q << 2);
-      let wp = w;
-      for (let op = offsets; op < offEnd; op += offStep) {
-        let xk = xp + (<usize>load<i32>(op) << 2);
-        for (const xEnd = xk + tapBytes; xk < xEnd; xk += stride) {
-          const xa = v128.load(xk);
-          const xb = v128.load(xk, 16);
-          let wv = v128.load32_splat(wp);
-          a0 = madd(wv, xa, a0);
-          c0 = madd(wv, xb, c0);
-          wv = v128.load32_splat(wp, 4);
-          a1 = madd(wv, xa, a1);
-          c1 = madd(wv, xb, c1);
-          wv = v128.load32_splat(wp, 8);
-          a2 = madd(wv, xa, a2);
-          c2 = madd(wv, xb, c2);
-          wv = v128.load32_splat(wp, 12);
-          a3 = madd(wv, xa, a3);
-          c3 = madd(wv, xb, c3);
-          wp += 16;
-        }
-      }
-      const count = pixels - q;
-      const o = out + <usize>q * step;
-      store8(o, a0, c0, step, count);
-      store8(o + chan, a1, c1, step, count);
-      store8(o + 2 * chan, a2, c2, step, count);
-      if (rows > 3) store8(o + 3 * chan, a3, c3, step, count);
+      tile4x8(xRow + (<usize>q << 2), offsets, offEnd, offStep, tapBytes, stride, w, bias, rows, out + <usize>q * step, chan, step, pixels - q);
     }
   }
   // Scalar: 4 channels x 4 pixels, then single pixels.
@@ -136,33 +106,36 @@ import { madd } from './simd';
 }
 
 /**
- * One 8-pixel tile of four output channels from a packed panel: `panel` holds the tile's x as K
- * rows of 8 floats (packPanel), so the loop reads it sequentially, whatever K's offsets are.
- * SIMD only; the same sums in the same order as rowBlock4.
+ * One tile of 4 output channels x 8 pixels (the first `count` stored), SIMD only: K's x rows are
+ * walked tap by tap, tap `op` (offsets from `first` to `end`, `opStep` bytes apart) at
+ * xp + x[op], its input channels `stride` bytes apart, `tapBytes` in all. rowBlock4 walks x
+ * itself; a packed panel (packPanel) is one tap of K rows 32 bytes apart.
  */
-@inline export function panelBlock4(panel: usize, K: i32, w: usize, bias: usize, rows: i32,
-                                    out: usize, chan: usize, step: usize, count: i32): void {
+@inline export function tile4x8(xp: usize, first: usize, end: usize, opStep: usize, tapBytes: usize, stride: usize,
+                                w: usize, bias: usize, rows: i32, out: usize, chan: usize, step: usize, count: i32): void {
   let a0 = v128.load32_splat(bias), a1 = v128.load32_splat(bias, 4), a2 = v128.load32_splat(bias, 8);
   let a3 = rows > 3 ? v128.load32_splat(bias, 12) : f32x4.splat(0);
   let c0 = a0, c1 = a1, c2 = a2, c3 = a3;
   let wp = w;
-  const end = panel + (<usize>K << 5);
-  for (let xk = panel; xk < end; xk += 32) {
-    const xa = v128.load(xk);
-    const xb = v128.load(xk, 16);
-    let wv = v128.load32_splat(wp);
-    a0 = madd(wv, xa, a0);
-    c0 = madd(wv, xb, c0);
-    wv = v128.load32_splat(wp, 4);
-    a1 = madd(wv, xa, a1);
-    c1 = madd(wv, xb, c1);
-    wv = v128.load32_splat(wp, 8);
-    a2 = madd(wv, xa, a2);
-    c2 = madd(wv, xb, c2);
-    wv = v128.load32_splat(wp, 12);
-    a3 = madd(wv, xa, a3);
-    c3 = madd(wv, xb, c3);
-    wp += 16;
+  for (let op = first; op < end; op += opStep) {
+    let xk = xp + (<usize>load<i32>(op) << 2);
+    for (const xEnd = xk + tapBytes; xk < xEnd; xk += stride) {
+      const xa = v128.load(xk);
+      const xb = v128.load(xk, 16);
+      let wv = v128.load32_splat(wp);
+      a0 = madd(wv, xa, a0);
+      c0 = madd(wv, xb, c0);
+      wv = v128.load32_splat(wp, 4);
+      a1 = madd(wv, xa, a1);
+      c1 = madd(wv, xb, c1);
+      wv = v128.load32_splat(wp, 8);
+      a2 = madd(wv, xa, a2);
+      c2 = madd(wv, xb, c2);
+      wv = v128.load32_splat(wp, 12);
+      a3 = madd(wv, xa, a3);
+      c3 = madd(wv, xb, c3);
+      wp += 16;
+    }
   }
   store8(out, a0, c0, step, count);
   store8(out + chan, a1, c1, step, count);
