@@ -4,7 +4,7 @@
 //
 //   out[co, pixel] = bias[co] + sum_k packed[co, k] * x[pixel + offsets[k]]
 //
-// k runs over (input channel of the group, tap of this phase), so each phase is a small GEMM
+// k runs over (tap of this phase, input channel of the group), so each phase is a small GEMM
 // (M = output channels per group, K, N = pixels) with no multiplications by inserted zeros and,
 // thanks to the padding, no bounds checks. Pixels are contiguous in x along W, so the SIMD
 // micro-kernels (lib/conv-rows.ts) load 8 neighbouring pixels per k and broadcast one weight per
@@ -16,7 +16,7 @@ import {
   blockEnd, PHASE_FIELDS, PHASE_K, PHASE_OFFSETS, PHASE_OUT, PHASE_PACKED, PHASE_PIXELS_D, PHASE_PIXELS_H,
   PHASE_PIXELS_W, PHASE_STEP_D, PHASE_STEP_H, PHASE_STEP_W, PHASE_TAPS,
 } from './lib/phase';
-import { rowBlock1, rowBlock4 } from './lib/conv-rows';
+import { packPanel, rowBlock1, rowBlock4, tile4x8 } from './lib/conv-rows';
 
 // ---- preparing x and the packed weights ----
 
@@ -81,10 +81,10 @@ export function packWeights(dst: usize, src: usize, phases: usize, phaseCount: i
       let co = 0;
       for (; co < end; co += 4) {
         const rows = min(M - co, 4);
-        for (let ci = 0; ci < groupIn; ci++) {
-          const base = s + (<usize>(co * coStride + ci * ciStride) << 2);
-          for (let t = t0; t < t1; t += 4) {
-            const w = base + (<usize>load<i32>(t) << 2);
+        for (let t = t0; t < t1; t += 4) {
+          const tap = s + (<usize>(co * coStride + load<i32>(t)) << 2);
+          for (let ci = 0; ci < groupIn; ci++) {
+            const w = tap + (<usize>(ci * ciStride) << 2);
             store<f32>(d, load<f32>(w));
             store<f32>(d, load<f32>(w + coStep), 4);
             store<f32>(d, load<f32>(w + 2 * coStep), 8);
@@ -94,10 +94,10 @@ export function packWeights(dst: usize, src: usize, phases: usize, phaseCount: i
         }
       }
       for (co = end; co < M; co++) {
-        for (let ci = 0; ci < groupIn; ci++) {
-          const base = s + (<usize>(co * coStride + ci * ciStride) << 2);
-          for (let t = t0; t < t1; t += 4) {
-            store<f32>(d, load<f32>(base + (<usize>load<i32>(t) << 2)));
+        for (let t = t0; t < t1; t += 4) {
+          const tap = s + (<usize>(co * coStride + load<i32>(t)) << 2);
+          for (let ci = 0; ci < groupIn; ci++) {
+            store<f32>(d, load<f32>(tap + (<usize>(ci * ciStride) << 2)));
             d += 4;
           }
         }
@@ -108,6 +108,14 @@ export function packWeights(dst: usize, src: usize, phases: usize, phaseCount: i
 
 // ---- running the phases ----
 
+// A pixel tile's x is packed into a panel (packPanel) when its K rows of x span more cache lines
+// than L1 keeps next to the weights: K >= 256 lines of 64 bytes (16 KiB; W4, K = 128, runs
+// straight from x), and when at least two channel blocks share the panel. Measured with
+// bench/conv-ab.js: convT 64->64 on [1,64,128,128] and 128->128 on [1,128,32,32] 5-45% faster,
+// W4 4% slower with a panel (relaxed build).
+const PANEL_MIN_K = 256;
+const PANEL_MIN_CHANNELS = 8;
+
 /**
  * Runs every phase for every batch item and group. x holds `batch` items of `groups` groups of
  * channels (xBatch / xGroup floats apart; x rows are xStrideH, x planes xStrideD floats long);
@@ -116,7 +124,8 @@ export function packWeights(dst: usize, src: usize, phases: usize, phaseCount: i
  */
 export function convPhases(x: usize, xBatch: i32, xGroup: i32, xStrideD: i32, xStrideH: i32,
                            phases: usize, phaseCount: i32, offsets: usize, packed: usize, packedGroup: i32,
-                           bias: usize, M: i32, out: usize, outChannel: i32, batch: i32, groups: i32): void {
+                           bias: usize, M: i32, out: usize, outChannel: i32, batch: i32, groups: i32,
+                           groupIn: i32, xChannel: i32, panel: usize): void {
   const chan = <usize>outChannel << 2;
   for (let n = 0; n < batch; n++) {
     for (let g = 0; g < groups; g++) {
@@ -129,38 +138,52 @@ export function convPhases(x: usize, xBatch: i32, xGroup: i32, xStrideD: i32, xS
         const qD = load<i32>(rec, PHASE_PIXELS_D << 2), qH = load<i32>(rec, PHASE_PIXELS_H << 2);
         const qW = load<i32>(rec, PHASE_PIXELS_W << 2), K = load<i32>(rec, PHASE_K << 2);
         const offs = offsets + (<usize>load<i32>(rec, PHASE_OFFSETS << 2) << 2);
-        let w = pg + (<usize>load<i32>(rec, PHASE_PACKED << 2) << 2);
+        const w = pg + (<usize>load<i32>(rec, PHASE_PACKED << 2) << 2);
         const outBase = og + (<usize>load<i32>(rec, PHASE_OUT << 2) << 2);
         const stepD = <usize>load<i32>(rec, PHASE_STEP_D << 2) << 2, stepH = <usize>load<i32>(rec, PHASE_STEP_H << 2) << 2;
         const step = <usize>load<i32>(rec, PHASE_STEP_W << 2) << 2;
         const blockBytes = <usize>K << 4;
+        // Row by row, every channel of the row: the row's x (K offsets around it) and the phase's
+        // packed weights stay in L1/L2 while the channels take turns, where channel by channel
+        // would stream all of x from L3 once per block on large planes.
         // Blocks of 4 channels (the last may hold 3), then single channels: blockEnd, lib/phase.ts.
         const end = blockEnd(M);
-        let m = 0;
-        for (; m < end; m += 4) {
-          const rows = min(M - m, 4);
-          const bm = bg + (<usize>m << 2);
-          const b0 = load<f32>(bm), b1 = load<f32>(bm, 4), b2 = load<f32>(bm, 8);
-          const b3: f32 = rows > 3 ? load<f32>(bm, 12) : 0;
-          const oc = outBase + <usize>m * chan;
-          for (let d = 0; d < qD; d++) {
-            for (let h = 0; h < qH; h++) {
-              const xRow = xg + (<usize>(d * xStrideD + h * xStrideH) << 2);
-              rowBlock4(xRow, offs, K, w, b0, b1, b2, b3, rows, oc + <usize>d * stepD + <usize>h * stepH, chan, step, qW);
+        for (let d = 0; d < qD; d++) {
+          for (let h = 0; h < qH; h++) {
+            const xRow = xg + (<usize>(d * xStrideD + h * xStrideH) << 2);
+            const oRow = outBase + <usize>d * stepD + <usize>h * stepH;
+            if (ASC_FEATURE_SIMD && K >= PANEL_MIN_K && end >= PANEL_MIN_CHANNELS) {
+              for (let q = 0; q < qW; q += 8) {
+                packPanel(xRow + (<usize>q << 2), offs, K, groupIn, xChannel, panel);
+                const oTile = oRow + <usize>q * step;
+                const count = min(qW - q, 8);
+                let wm = w;
+                let m = 0;
+                for (; m < end; m += 4) {
+                  // The panel as one tap of K rows 32 bytes apart, its offset (offs[0]) taken back out.
+                  tile4x8(panel - (<usize>load<i32>(offs) << 2), offs, offs + 4, 4, <usize>K << 5, 32,
+                    wm, bg + (<usize>m << 2), min(M - m, 4), oTile + <usize>m * chan, chan, step, count);
+                  wm += blockBytes;
+                }
+                for (; m < M; m++) {
+                  rowBlock1(xRow + (<usize>q << 2), offs, K, wm, load<f32>(bg + (<usize>m << 2)), oTile + <usize>m * chan, step, count);
+                  wm += <usize>K << 2;
+                }
+              }
+              continue;
+            }
+            let wm = w;
+            let m = 0;
+            for (; m < end; m += 4) {
+              const rows = min(M - m, 4);
+              rowBlock4(xRow, offs, K, groupIn, xChannel, wm, bg + (<usize>m << 2), rows, oRow + <usize>m * chan, chan, step, qW);
+              wm += blockBytes;
+            }
+            for (; m < M; m++) {
+              rowBlock1(xRow, offs, K, wm, load<f32>(bg + (<usize>m << 2)), oRow + <usize>m * chan, step, qW);
+              wm += <usize>K << 2;
             }
           }
-          w += blockBytes;
-        }
-        for (m = end; m < M; m++) {
-          const oc = outBase + <usize>m * chan;
-          const b = load<f32>(bg + (<usize>m << 2));
-          for (let d = 0; d < qD; d++) {
-            for (let h = 0; h < qH; h++) {
-              const xRow = xg + (<usize>(d * xStrideD + h * xStrideH) << 2);
-              rowBlock1(xRow, offs, K, w, b, oc + <usize>d * stepD + <usize>h * stepH, step, qW);
-            }
-          }
-          w += <usize>K << 2;
         }
       }
     }

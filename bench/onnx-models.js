@@ -100,14 +100,23 @@ export function resizeModelWith({ shape, scales, attrs, elem = 'float32' }) {
 
 /** ConvTranspose 2-D with PyTorch's weight layout (Cin, Cout, kH, kW), no bias. */
 export function convTransposeModel(shape, weight, { stride, padding }) {
+  return convModel('ConvTranspose', shape, weight, { stride, padding });
+}
+
+/**
+ * Conv or ConvTranspose 2-D with PyTorch's weight layouts ((Cout, Cin, kH, kW) for Conv, (Cin,
+ * Cout, kH, kW) for ConvTranspose), the same stride and padding on both axes, and a bias when given.
+ */
+export function convModel(op, shape, weight, { stride = 1, padding = 0, bias }) {
   const [n, , h, w] = shape;
-  const [, cout, kh, kw] = weight.shape;
-  const oh = (h - 1) * stride - 2 * padding + kh;
-  const ow = (w - 1) * stride - 2 * padding + kw;
+  const transposed = op === 'ConvTranspose';
+  const [a, b, kh, kw] = weight.shape;
+  const size = (x, k) => (transposed ? (x - 1) * stride - 2 * padding + k : Math.floor((x + 2 * padding - k) / stride) + 1);
+  const inputs = bias ? ['X', 'W', 'B'] : ['X', 'W'];
   return model({
-    nodes: [node('ConvTranspose', ['X', 'W'], ['Y'], { kernel_shape: [kh, kw], strides: [stride, stride], pads: [padding, padding, padding, padding] })],
-    initializers: [initializer('W', weight.shape, weight.data)],
+    nodes: [node(op, inputs, ['Y'], { kernel_shape: [kh, kw], strides: [stride, stride], pads: [padding, padding, padding, padding] })],
+    initializers: [initializer('W', weight.shape, weight.data), ...(bias ? [initializer('B', [bias.length], bias)] : [])],
     inputs: [valueInfo('X', shape)],
-    outputs: [valueInfo('Y', [n, cout, oh, ow])],
+    outputs: [valueInfo('Y', [n, transposed ? b : a, size(h, kh), size(w, kw)])],
   });
 }

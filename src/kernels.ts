@@ -43,6 +43,7 @@ export const KERNELS = {
   convPhases: {
     x: ptr, xBatch: i32, xGroup: i32, xStrideD: i32, xStrideH: i32, phases: ptr, phaseCount: i32, offsets: ptr,
     packed: ptr, packedGroup: i32, bias: ptr, M: i32, out: ptr, outChannel: i32, batch: i32, groups: i32,
+    groupIn: i32, xChannel: i32, panel: ptr,
   },
   convTransposeScatter: {
     x: ptr, w: ptr, bias: ptr, out: ptr, batch: i32, groups: i32, groupIn: i32, groupOut: i32,

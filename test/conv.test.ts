@@ -49,6 +49,34 @@ const SEED_FIRST_CHANNEL = [
 ];
 const twos = (shape: number[]): Tensor => ({ data: new Float32Array(shape.reduce((a, b) => a * b)).fill(2), shape });
 
+/** Small integers (-2..2) in a pattern: sums of their products are exact in float32. */
+const integers = (shape: number[], step: number): Tensor =>
+  ({ data: new Float32Array(shape.reduce((a, b) => a * b)).map((_, i) => ((i * step) % 5) - 2), shape });
+
+/** 2-D convolution or transposed convolution by its definition (stride, padding, groups only). */
+function direct2d(transposed: boolean, x: Tensor, w: Tensor, o: { stride?: number; padding?: number; groups?: number }): Tensor {
+  const [n, cin, h, wd] = x.shape, [a, b, kh, kw] = w.shape;
+  const s = o.stride ?? 1, p = o.padding ?? 0, groups = o.groups ?? 1;
+  const cout = transposed ? b * groups : a, gin = cin / groups, gout = cout / groups;
+  const oh = transposed ? (h - 1) * s - 2 * p + kh : Math.floor((h + 2 * p - kh) / s) + 1;
+  const ow = transposed ? (wd - 1) * s - 2 * p + kw : Math.floor((wd + 2 * p - kw) / s) + 1;
+  const y = new Float32Array(n * cout * oh * ow);
+  // Transposed: input (i, j) scatters to (i*s - p + t, j*s - p + u). Otherwise output (i, j) reads
+  // input (i*s - p + t, j*s - p + u). Either way (i, j) runs over the grid the stride applies to.
+  const [gh, gw] = transposed ? [h, wd] : [oh, ow];
+  for (let b0 = 0; b0 < n; b0++) for (let ci = 0; ci < cin; ci++) for (let k = 0; k < gout; k++) {
+    const co = Math.floor(ci / gin) * gout + k;
+    for (let i = 0; i < gh; i++) for (let j = 0; j < gw; j++) for (let t = 0; t < kh; t++) for (let u = 0; u < kw; u++) {
+      const [yi, yj] = transposed ? [i * s - p + t, j * s - p + u] : [i, j];
+      const [xi, xj] = transposed ? [i, j] : [i * s - p + t, j * s - p + u];
+      if (yi < 0 || yj < 0 || yi >= oh || yj >= ow || xi < 0 || xj < 0 || xi >= h || xj >= wd) continue;
+      const wv = w.data[((transposed ? ci * gout + k : co * gin + (ci % gin)) * kh + t) * kw + u];
+      y[((b0 * cout + co) * oh + yi) * ow + yj] += wv * x.data[((b0 * cin + ci) * h + xi) * wd + xj];
+    }
+  }
+  return { data: y, shape: [n, cout, oh, ow] };
+}
+
 describe.each(backends)('conv on $name', (backend) => {
   beforeAll(() => backend.setup());
   const op = (name: string): ConvOp => backend.ops[name as 'conv2d'] as unknown as ConvOp;
@@ -88,6 +116,17 @@ describe.each(backends)('conv on $name', (backend) => {
     expect(table).toContain('| k=4, s=2, p=1 | [1, 8, 8, 8] | 8 | 9 | yes |');
     expect(table).toContain('| k=3, s=2, p=1, dilation=2 | [1, 8, 9, 9] | 9 | 9 | yes |');
     expect(table).toContain(' 352 736 736 800 800 864 864 448');
+  });
+
+  // K >= 256 with 8+ channels a group: the SIMD builds pack each pixel tile's x into a panel
+  // (assembly/conv.ts); integer data keeps every sum exact, so any summation order must match.
+  it.each([
+    ['convTranspose2d', [1, 64, 5, 11], [64, 10, 4, 4], { stride: 2, padding: 1 }],
+    ['convTranspose2d', [1, 128, 4, 9], [128, 8, 4, 4], { stride: 2, groups: 2 }],
+    ['conv2d', [1, 32, 7, 13], [9, 32, 3, 3], { padding: 1 }],
+  ] as const)('large K (x packed in panels): %s %j weight %j', (name, inShape, wShape, options) => {
+    const x = integers([...inShape], 7), w = integers([...wShape], 3);
+    expectClose(op(name)(x, w, { ...options }), direct2d(name === 'convTranspose2d', x, w, options), 0);
   });
 
   it('writes into `out` and returns it (and reuses it across calls)', () => {

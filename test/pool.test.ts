@@ -37,6 +37,7 @@ const interpolateCases: Case[] = [
 
 const convCases: Case[] = [
   ['convTranspose2d 32->32 k4 s2 p1', (o) => o.convTranspose2d(ramp([1, 32, 9, 8]), ramp([32, 32, 4, 4], 2), { stride: 2, padding: 1 })],
+  ['convTranspose2d K 256, 34 channels (x packed in panels, one per chunk)', (o) => o.convTranspose2d(ramp([1, 64, 6, 19]), ramp([64, 34, 4, 4], 2), { stride: 2, padding: 1 })],
   ['convTranspose2d M=6, bias, batch 2', (o) => o.convTranspose2d(ramp([2, 3, 7, 5]), ramp([3, 6, 3, 3], 2), { stride: 2, bias: ramp([6], 3).data, outputPadding: 1 })],
   ['convTranspose2d groups 2, dilation', (o) => o.convTranspose2d(ramp([1, 4, 6, 6]), ramp([4, 5, 3, 3], 2), { groups: 2, dilation: 2, stride: 3 })],
   ['convTranspose1d', (o) => o.convTranspose1d(ramp([2, 3, 17]), ramp([3, 9, 4], 2), { stride: 2, padding: 1 })],

@@ -37,48 +37,33 @@ import { madd } from './simd';
  * Four output channels (rows oc, oc + chan, ...) over `pixels` pixels of one row; `rows` 3 is the
  * last block of a group with M % 4 == 3 (blockEnd), padded with a zero channel that is computed,
  * not stored. `xRow` is the x address of pixel 0 (before offsets), `w` the channel block's packed
- * weights [k][4].
+ * weights [k][4], `bias` the block's 4 biases (the 4th is read only when `rows` is 4).
  * SIMD: 4 channels x 8 pixels in eight accumulators; the last tile may read past the row (into
- * the next row or x's slack) and stores only its valid pixels.
+ * the next row or x's slack) and stores only its valid pixels. The biases are read from memory,
+ * not passed as f32 (which V8 keeps in xmm registers through the loop). A bigger tile does not
+ * pay in V8's x64 code: a loop holds about 14 v128 values in registers (bench/roofline.js's loop:
+ * 12 accumulators + 2 operands run at the peak, 13 + 2 at half of it), and 4 x 12 pixels (12
+ * accumulators + the x vector + the weight, relaxed or not) measured 2x slower than 4 x 8
+ * (bench/conv-ab.js); 8 accumulators already cover the FMA latency (4 cycles, 2 a cycle).
  */
-@inline export function rowBlock4(xRow: usize, offsets: usize, K: i32, w: usize, b0: f32, b1: f32, b2: f32, b3: f32,
+@inline export function rowBlock4(xRow: usize, offsets: usize, K: i32, groupIn: i32, xChannel: i32, w: usize, bias: usize,
                                   rows: i32, out: usize, chan: usize, step: usize, pixels: i32): void {
   const offEnd = offsets + (<usize>K << 2);
   let q = 0;
   if (ASC_FEATURE_SIMD) {
+    // k runs tap by tap, the input channels of a tap xChannel floats apart (src/conv/phases.ts):
+    // stepping x by that stride leaves the loop no offset to load and shift per k.
+    const stride = <usize>xChannel << 2;
+    const tapBytes = <usize>groupIn * stride;
+    const offStep = <usize>groupIn << 2;
     for (; q < pixels; q += 8) {
-      let a0 = f32x4.splat(b0), a1 = f32x4.splat(b1), a2 = f32x4.splat(b2), a3 = f32x4.splat(b3);
-      let c0 = a0, c1 = a1, c2 = a2, c3 = a3;
-      const xp = xRow + (<usize>q << 2);
-      let wp = w;
-      for (let op = offsets; op < offEnd; op += 4) {
-        const xk = xp + (<usize>load<i32>(op) << 2);
-        const xa = v128.load(xk);
-        const xb = v128.load(xk, 16);
-        let wv = v128.load32_splat(wp);
-        a0 = madd(wv, xa, a0);
-        c0 = madd(wv, xb, c0);
-        wv = v128.load32_splat(wp, 4);
-        a1 = madd(wv, xa, a1);
-        c1 = madd(wv, xb, c1);
-        wv = v128.load32_splat(wp, 8);
-        a2 = madd(wv, xa, a2);
-        c2 = madd(wv, xb, c2);
-        wv = v128.load32_splat(wp, 12);
-        a3 = madd(wv, xa, a3);
-        c3 = madd(wv, xb, c3);
-        wp += 16;
-      }
-      const count = pixels - q;
-      const o = out + <usize>q * step;
-      store8(o, a0, c0, step, count);
-      store8(o + chan, a1, c1, step, count);
-      store8(o + 2 * chan, a2, c2, step, count);
-      if (rows > 3) store8(o + 3 * chan, a3, c3, step, count);
+      tile4x8(xRow + (<usize>q << 2), offsets, offEnd, offStep, tapBytes, stride, w, bias, rows, out + <usize>q * step, chan, step, pixels - q);
     }
   }
   // Scalar: 4 channels x 4 pixels, then single pixels.
   for (; q + 4 <= pixels; q += 4) {
+    const b0 = load<f32>(bias), b1 = load<f32>(bias, 4), b2 = load<f32>(bias, 8);
+    const b3: f32 = rows > 3 ? load<f32>(bias, 12) : 0;
     let s00 = b0, s01 = b0, s02 = b0, s03 = b0;
     let s10 = b1, s11 = b1, s12 = b1, s13 = b1;
     let s20 = b2, s21 = b2, s22 = b2, s23 = b2;
@@ -105,7 +90,8 @@ import { madd } from './simd';
     if (rows > 3) { store<f32>(o, s30); store<f32>(o + step, s31); store<f32>(o + 2 * step, s32); store<f32>(o + 3 * step, s33); }
   }
   for (; q < pixels; q++) {
-    let s0 = b0, s1 = b1, s2 = b2, s3 = b3;
+    let s0 = load<f32>(bias), s1 = load<f32>(bias, 4), s2 = load<f32>(bias, 8);
+    let s3: f32 = rows > 3 ? load<f32>(bias, 12) : 0;
     const xp = xRow + (<usize>q << 2);
     let wp = w;
     for (let op = offsets; op < offEnd; op += 4) {
@@ -116,6 +102,60 @@ import { madd } from './simd';
     const o = out + <usize>q * step;
     store<f32>(o, s0); store<f32>(o + chan, s1); store<f32>(o + 2 * chan, s2);
     if (rows > 3) store<f32>(o + 3 * chan, s3);
+  }
+}
+
+/**
+ * One tile of 4 output channels x 8 pixels (the first `count` stored), SIMD only: K's x rows are
+ * walked tap by tap, tap `op` (offsets from `first` to `end`, `opStep` bytes apart) at
+ * xp + x[op], its input channels `stride` bytes apart, `tapBytes` in all. rowBlock4 walks x
+ * itself; a packed panel (packPanel) is one tap of K rows 32 bytes apart.
+ */
+@inline export function tile4x8(xp: usize, first: usize, end: usize, opStep: usize, tapBytes: usize, stride: usize,
+                                w: usize, bias: usize, rows: i32, out: usize, chan: usize, step: usize, count: i32): void {
+  let a0 = v128.load32_splat(bias), a1 = v128.load32_splat(bias, 4), a2 = v128.load32_splat(bias, 8);
+  let a3 = rows > 3 ? v128.load32_splat(bias, 12) : f32x4.splat(0);
+  let c0 = a0, c1 = a1, c2 = a2, c3 = a3;
+  let wp = w;
+  for (let op = first; op < end; op += opStep) {
+    let xk = xp + (<usize>load<i32>(op) << 2);
+    for (const xEnd = xk + tapBytes; xk < xEnd; xk += stride) {
+      const xa = v128.load(xk);
+      const xb = v128.load(xk, 16);
+      let wv = v128.load32_splat(wp);
+      a0 = madd(wv, xa, a0);
+      c0 = madd(wv, xb, c0);
+      wv = v128.load32_splat(wp, 4);
+      a1 = madd(wv, xa, a1);
+      c1 = madd(wv, xb, c1);
+      wv = v128.load32_splat(wp, 8);
+      a2 = madd(wv, xa, a2);
+      c2 = madd(wv, xb, c2);
+      wv = v128.load32_splat(wp, 12);
+      a3 = madd(wv, xa, a3);
+      c3 = madd(wv, xb, c3);
+      wp += 16;
+    }
+  }
+  store8(out, a0, c0, step, count);
+  store8(out + chan, a1, c1, step, count);
+  store8(out + 2 * chan, a2, c2, step, count);
+  if (rows > 3) store8(out + 3 * chan, a3, c3, step, count);
+}
+
+/** Copies the 8 pixels at xTile + offsets[k] for every k, in K's order, to `panel` (K rows of 8). */
+@inline export function packPanel(xTile: usize, offsets: usize, K: i32, groupIn: i32, xChannel: i32, panel: usize): void {
+  const stride = <usize>xChannel << 2;
+  const tapBytes = <usize>groupIn * stride;
+  const offEnd = offsets + (<usize>K << 2);
+  let pp = panel;
+  for (let op = offsets; op < offEnd; op += <usize>groupIn << 2) {
+    let xk = xTile + (<usize>load<i32>(op) << 2);
+    for (const xEnd = xk + tapBytes; xk < xEnd; xk += stride) {
+      v128.store(pp, v128.load(xk));
+      v128.store(pp, v128.load(xk, 16), 16);
+      pp += 32;
+    }
   }
 }
 

@@ -5,7 +5,7 @@
 //
 //   out[co, phase pixel q] = bias[co] + sum_k packed[co, k] * x[q + offsets[k]]
 //
-// with k running over (input channel of the group, tap of this phase). It is a small GEMM:
+// with k running over (tap of this phase, input channel of the group). It is a small GEMM:
 // M = output channels per group, K = input channels per group x taps, N = pixels.
 //
 // - Transposed convolution, per axis: output o = i*stride - padding + t*dilation. Output phase
@@ -275,8 +275,10 @@ export function buildPlan(g: Geometry): ConvPlan {
         phases[r + PHASE.outStepW] = pw.step;
         phases[r + PHASE.taps] = tapAt;
         r += PHASE_FIELDS;
-        for (let ci = 0; ci < groupIn; ci++) {
-          for (let t = 0; t < taps; t++) offsets[offAt++] = ci * xChannel + tapOffset[t];
+        // Tap-major, a tap's input channels one after another (xChannel floats apart in x): the
+        // SIMD kernels step x by that stride instead of reading an offset per k.
+        for (let t = 0; t < taps; t++) {
+          for (let ci = 0; ci < groupIn; ci++) offsets[offAt++] = ci * xChannel + tapOffset[t];
         }
         packAt += packedChannels(groupOut) * K;
         tapAt += taps;

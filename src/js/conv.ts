@@ -54,16 +54,16 @@ export function packWeights(plan: ConvPlan, weight: Float32Array): Float32Array 
       let co = 0;
       for (; co < end; co += CHANNEL_BLOCK) {
         const rows = Math.min(M - co, CHANNEL_BLOCK);
-        for (let ci = 0; ci < groupIn; ci++) {
-          for (let t = t0; t < t1; t++) {
+        for (let t = t0; t < t1; t++) {
+          for (let ci = 0; ci < groupIn; ci++) {
             const w = s + co * coStride + ci * ciStride + taps[t];
             for (let j = 0; j < CHANNEL_BLOCK; j++) packed[d++] = j < rows ? weight[w + j * coStride] : 0;
           }
         }
       }
       for (co = end; co < M; co++) {
-        for (let ci = 0; ci < groupIn; ci++) {
-          for (let t = t0; t < t1; t++) packed[d++] = weight[s + co * coStride + ci * ciStride + taps[t]];
+        for (let t = t0; t < t1; t++) {
+          for (let ci = 0; ci < groupIn; ci++) packed[d++] = weight[s + co * coStride + ci * ciStride + taps[t]];
         }
       }
     }

@@ -11,6 +11,7 @@ import { CHANNEL_BLOCK, PHASE, PHASE_FIELDS } from '../conv/phases.js';
 import { NARROW_BYTES } from '../dtype.js';
 import { call, type KernelArgs, type KernelCall } from '../kernels.js';
 import { ringFloats2d, ringSlots, stripPixels } from '../ring.js';
+import { panelFloats } from '../wasm/conv.js';
 import type { Layout } from '../wasm/module.js';
 
 /** Contiguous ranges [start, end) splitting `units` into at most `parts` near-equal pieces. */
@@ -331,6 +332,7 @@ function splitConvPhases(a: KernelArgs<'convPhases'>, workers: number, perWorker
   };
   return ranges(units, chunkCount(units, workers, perWorker)).map(([u0, u1]) => {
     const calls: KernelCall[] = [];
+    const panel = layout.f32(panelFloats(table)); // each chunk's own scratch: chunks run at once
     for (let u = u0; u < u1;) {
       const ng = Math.floor(u / blocks);
       const b0 = u - ng * blocks;
@@ -339,7 +341,7 @@ function splitConvPhases(a: KernelArgs<'convPhases'>, workers: number, perWorker
       const g = ng - n * groups;
       const m0 = b0 * CHANNEL_BLOCK;
       const m1 = b1 === blocks ? M : b1 * CHANNEL_BLOCK;
-      calls.push(call('convPhases', { ...a, x: a.x + (n * a.xBatch + g * a.xGroup) * 4, phases: tableAt(m0),
+      calls.push(call('convPhases', { ...a, x: a.x + (n * a.xBatch + g * a.xGroup) * 4, phases: tableAt(m0), panel,
         packed: a.packed + g * a.packedGroup * 4, bias: a.bias + (g * M + m0) * 4, M: m1 - m0,
         out: a.out + ((n * groups + g) * M + m0) * a.outChannel * 4, batch: 1, groups: 1 }));
       u += b1 - b0;

@@ -4,7 +4,7 @@
 
 import type { ConvInputs } from '../conv/plan.js';
 import { needsScatter } from '../conv/plan.js';
-import { scatterGeometry, X_SLACK, type ConvPlan } from '../conv/phases.js';
+import { PHASE, PHASE_FIELDS, scatterGeometry, X_SLACK, type ConvPlan } from '../conv/phases.js';
 import { call } from '../kernels.js';
 import { runsLength } from '../tiling/runs.js';
 import type { Layout } from './module.js';
@@ -47,9 +47,17 @@ export function stageConv(layout: Layout, plan: ConvPlan, inputs: ConvInputs, ou
       call('packWeights', { dst: packed, src: w, phases, phaseCount, taps, groups, groupIn, M,
         coStride: plan.coStride, ciStride: plan.ciStride, weightGroup: plan.weightGroup }),
       call('convPhases', { x, xBatch: channels * plan.xChannel, xGroup: groupIn * plan.xChannel, xStrideD: eH * eW, xStrideH: eW,
-        phases, phaseCount, offsets, packed, packedGroup, bias: b, M, out: dst, outChannel: outD * outH * outW, batch, groups }),
+        phases, phaseCount, offsets, packed, packedGroup, bias: b, M, out: dst, outChannel: outD * outH * outW, batch, groups,
+        groupIn, xChannel: plan.xChannel, panel: layout.f32(panelFloats(plan.phases)) }),
     ],
   };
+}
+
+/** Floats of convPhases' panel scratch (a pixel tile's x, K rows of 8): 8 x the largest K of a phase. */
+export function panelFloats(phases: Int32Array): number {
+  let K = 0;
+  for (let r = 0; r < phases.length; r += PHASE_FIELDS) K = Math.max(K, phases[r + PHASE.K]);
+  return 8 * K;
 }
 
 /** The exact path for transposed convolutions with NaN or infinite weights (see needsScatter). */
