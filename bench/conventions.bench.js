@@ -22,6 +22,7 @@ const loadAverage = () => loadavg()[0].toFixed(1);
 
 const PILLOW_SERVER = `
 import sys
+import { writePipelineChart } from './pipeline-chart.js';
 from PIL import Image
 raw = open(sys.argv[1], 'rb').read()
 im = Image.frombytes('RGBA', (int(sys.argv[2]), int(sys.argv[3])), raw)
@@ -120,6 +121,7 @@ export async function benchConventions() {
   }
   pillow.close();
   save('conventions', sections, `Single thread (Pillow in a child process, one thread; sharp.concurrency(1)). The machine was shared with other jobs (load average ${loadAverage()} on 2 cores at the end): absolute times are noisy, ratios less so.`);
+  writePipelineChart();
   return sections;
 }
 

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { fmt, machine, measure, randomTensor, ROUNDS, TIME_MS } from './common.js';
 import { convTransposeModel, resizeModel } from './onnx-models.js';
+import { ratioText, svgChart } from './svg-chart.js';
 
 // The relaxed-SIMD build needs the engine flag on Node 20 (Node 22+ and Chrome 114+ have it on).
 // V8 flags must be set before the first module is compiled, so the package is imported after.
@@ -356,7 +357,6 @@ export async function benchPeers() {
 // ---- output ----
 
 /** x ours with two significant digits below 10 (a roofline can be 0.005x ours). */
-const ratioText = (r) => (r >= 10 ? r.toFixed(0) : r >= 0.1 ? r.toFixed(2) : r.toPrecision(1));
 const diffText = (d) => (d === undefined ? '' : d === 0 ? '0' : d === Infinity ? 'shape differs' : d.toExponential(1));
 
 function markdownTable(rows) {
@@ -401,45 +401,12 @@ function writeResults(report) {
     '',
   ];
   writeFileSync(new URL('peers.md', dir), md.join('\n'));
-  writeFileSync(new URL('peers.svg', dir), svgChart(report));
+  writeFileSync(new URL('peers.svg', dir), svgChart(report, {
+    title: 'Time relative to upsample-wasm (SIMD, resident tensors); log scale, right = slower',
+    kind: (name) => (name === US ? 'reference' : name.startsWith('upsample-wasm') ? 'ours' : name.startsWith('roofline') ? 'roofline' : 'other'),
+  }));
 }
 
-const escapeXml = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-/** Horizontal bars of each task's time over ours, log scale, one group a workload. */
-function svgChart(report) {
-  const rowH = 15, labelW = 330, plotW = 430, left = labelW + 10, top = 46;
-  const lo = 0.1, hi = 1000;
-  const x = (ratio) => left + (Math.log10(Math.min(Math.max(ratio, lo), hi) / lo) / Math.log10(hi / lo)) * plotW;
-  const parts = [];
-  let y = top;
-  for (const s of report.sections) {
-    parts.push(`<text x="6" y="${y + 11}" font-weight="bold">${escapeXml(s.title)}</text>`);
-    y += rowH + 2;
-    for (const r of s.rows) {
-      const ours = r.name.startsWith('upsample-wasm');
-      const roof = r.name.startsWith('roofline');
-      const color = r.name === US ? '#1f77b4' : ours ? '#6baed6' : roof ? '#bbbbbb' : '#e6550d';
-      const x1 = x(1), x2 = x(r.ratio);
-      parts.push(`<text x="${labelW}" y="${y + 11}" text-anchor="end">${escapeXml(r.name)}</text>`);
-      parts.push(`<rect x="${Math.min(x1, x2).toFixed(1)}" y="${y + 2}" width="${Math.max(Math.abs(x2 - x1), 1).toFixed(1)}" height="${rowH - 4}" fill="${color}"/>`);
-      parts.push(`<text x="${(Math.max(x1, x2) + 4).toFixed(1)}" y="${y + 11}">${ratioText(r.ratio)}x</text>`);
-      y += rowH;
-    }
-    y += 8;
-  }
-  const ticks = [0.1, 0.3, 1, 3, 10, 30, 100, 300, 1000].map((t) => `<line x1="${x(t).toFixed(1)}" y1="${top - 6}" x2="${x(t).toFixed(1)}" y2="${y}" stroke="${t === 1 ? '#333' : '#ddd'}"/><text x="${x(t).toFixed(1)}" y="${top - 9}" text-anchor="middle">${t}x</text>`);
-  const width = left + plotW + 60;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y + 24}" viewBox="0 0 ${width} ${y + 24}" font-family="sans-serif" font-size="11">
-<rect width="100%" height="100%" fill="#fff"/>
-<text x="6" y="16" font-size="13" font-weight="bold">Time relative to upsample-wasm (SIMD, resident tensors); log scale, right = slower</text>
-<text x="6" y="30" fill="#555">${escapeXml(report.machine)}</text>
-${ticks.join('\n')}
-${parts.join('\n')}
-<text x="6" y="${y + 16}" fill="#555">bars start at 1x (us); grey: memory roofline, blue: upsample-wasm, orange: other libraries</text>
-</svg>
-`;
-}
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   if (ORT_WEB_THREADS !== 1) await ortWebRows(process.argv.find((a) => a.startsWith('--ort-web-out=')).split('=')[1]);

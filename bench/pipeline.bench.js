@@ -15,6 +15,7 @@
 import { loadavg } from 'node:os';
 import * as up from '../dist/index.js';
 import { loadSharp, measure, randomTensor, save, table } from './common.js';
+import { writePipelineChart } from './pipeline-chart.js';
 
 const sharp = await loadSharp();
 let cv;
@@ -216,6 +217,7 @@ export async function benchPipeline() {
     console.log(`\n${w.title}\n${note}\n${table(rows, w.baseline)}`);
   }
   save('pipeline', sections, `Single thread (sharp concurrency 1; opencv.js is single-threaded). Load average ${loadavg()[0].toFixed(1)} on 2 cores at the end (a machine shared with other jobs).`);
+  writePipelineChart();
   return sections;
 }
 
