@@ -9,7 +9,9 @@ export const ratioText = (r) => (r >= 10 ? r.toFixed(0) : r >= 0.1 ? r.toFixed(2
  * 'reference' (dark blue), 'ours' (light blue), 'roofline' (grey), else another library (orange).
  */
 export function svgChart(report, { title, kind }) {
-  const rowH = 15, labelW = 330, plotW = 430, left = labelW + 10, top = 46;
+  // Labels right-aligned before the plot: about 6 px a character at 11 px sans-serif.
+  const longest = Math.max(...report.sections.flatMap((s) => s.rows.map((r) => r.name.length)));
+  const rowH = 15, labelW = Math.max(330, 6 + longest * 6), plotW = 430, left = labelW + 10, top = 46;
   const lo = 0.1, hi = 1000;
   const colors = { reference: '#1f77b4', ours: '#6baed6', roofline: '#bbbbbb' };
   const x = (ratio) => left + (Math.log10(Math.min(Math.max(ratio, lo), hi) / lo) / Math.log10(hi / lo)) * plotW;
