@@ -17,7 +17,7 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-/** A component's descriptor, 8 i32 (src/cli/jpeg-decoder.ts COMPONENT mirrors it). */
+/** A component's descriptor, 12 i32 (src/cli/jpeg-decoder.ts writes them). */
 const DC_TABLE: usize = 0;
 const AC_TABLE: usize = 4;
 const QUANT: usize = 8; // 64 f32 in zigzag order
@@ -25,7 +25,10 @@ const H: usize = 12;
 const V: usize = 16;
 const PLANE: usize = 20;
 const STRIDE: usize = 24;
-const COMPONENT_BYTES: usize = 32;
+const SIZE: usize = 28; // n: its blocks' output size, 8, 4, 2 or 1
+const COLUMNS: usize = 32; // its IDCT matrices for n (./jpeg-decode/idct.ts)
+const ROWS: usize = 36;
+const COMPONENT_BYTES: usize = 48;
 
 export const OK = 0;
 export const BAD_CODE = 1;
@@ -73,17 +76,16 @@ let error: i32 = OK;
 
 /**
  * The scan's entropy-coded bytes [data, dataEnd) into the planes: `components` descriptors
- * (interleaved MCUs of h x v blocks each, or one component a block at a time),
- * mcusX x mcusY MCUs, `restartInterval` MCUs between RSTn markers (0: none), blocks of n x n
- * pixels. `tables`: natural order (64 i32 byte offsets), then the IDCT matrices (./jpeg-decode/idct.ts),
- * then 64 f32 of block and 256 bytes of scratch. Returns OK or an error code.
+ * (interleaved MCUs of h x v blocks each, or one component a block at a time; each
+ * block written as n x n pixels, n its own: chroma may be decoded at twice luma's n, so that a
+ * shrunk 4:2:0 image needs no upsampling), mcusX x mcusY MCUs, `restartInterval` MCUs between
+ * RSTn markers (0: none). `tables`: natural order (64 i32 byte offsets), 64 f32 of block (zero),
+ * 256 bytes of scratch. Returns OK or an error code.
  */
 export function decodeScan(data: usize, dataEnd: usize, descriptors: usize, components: i32, mcusX: i32, mcusY: i32,
-                           restartInterval: i32, n: i32, tables: usize): i32 {
+                           restartInterval: i32, tables: usize): i32 {
   const natural = tables;
-  const columns = tables + 256;
-  const rows = columns + 256;
-  const block = rows + 256;
+  const block = tables + 256;
   const scratch = block + 256;
   startBits(data, dataEnd);
   dc0 = 0; dc1 = 0; dc2 = 0;
@@ -108,6 +110,9 @@ export function decodeScan(data: usize, dataEnd: usize, descriptors: usize, comp
         const v = load<i32>(descriptor + V);
         const plane = <usize>load<i32>(descriptor + PLANE);
         const stride = <usize>load<i32>(descriptor + STRIDE);
+        const n = load<i32>(descriptor + SIZE);
+        const columns = <usize>load<i32>(descriptor + COLUMNS);
+        const rows = <usize>load<i32>(descriptor + ROWS);
         for (let by = 0; by < v; by++) {
           for (let bx = 0; bx < h; bx++) {
             const mask = decodeBlock(c, descriptor, natural, block);

@@ -2,8 +2,8 @@
 // its own small WebAssembly SIMD module (assembly/cli/jpeg-decoder.ts, build/jpeg-decoder.wasm),
 // loaded on first use by the command only; this file parses the headers, says whether the file
 // is one it decodes, and owns the module's memory. It decodes baseline (and extended 8-bit
-// sequential) Huffman JPEG with one scan: grey, or YCbCr with luma sampled 1 or 2 times chroma's
-// each way (4:4:4, 4:2:2, 4:4:0, 4:2:0), restart markers included. Anything else (progressive,
+// sequential) Huffman JPEG with one scan: grey, or YCbCr 4:4:4, 4:2:2 or 4:2:0, restart markers
+// included. Anything else (progressive,
 // arithmetic coding, 12-bit, CMYK, RGB, several scans) is left to MozJPEG (`undefined` here).
 // `scale` 2, 4 or 8 decodes at 1/scale of the size (ceil), each block's IDCT box-averaged to 4,
 // 2 or 1 pixels a side: what libjpeg's DCT scaling does for sharp, about 4x less work.
@@ -28,7 +28,7 @@ interface Exports {
   memory: WebAssembly.Memory;
   heapBase(): number;
   decodeScan(data: number, dataEnd: number, descriptors: number, components: number, mcusX: number, mcusY: number,
-             restartInterval: number, n: number, tables: number): number;
+             restartInterval: number, tables: number): number;
   toRgba(from: number, to: number, width: number, components: number, luma: number, lumaStride: number, cb: number, cr: number,
          chromaStride: number, chromaWidth: number, chromaHeight: number, h: number, v: number, scratch: number, out: number): void;
 }
@@ -37,7 +37,7 @@ const ERRORS = ['', 'a bad Huffman code', 'a coefficient past the end of a block
   'a missing or out-of-order restart marker'];
 
 /** Module memory layout (assembly/cli/jpeg-decoder.ts and ./jpeg-decode/bits.ts declare the same). */
-const LAYOUT = { tables: 1536, componentBytes: 32, huffmanBytes: 1536, fastBits: 9, maxcode: 1024, valoffset: 1096, values: 1168 };
+const LAYOUT = { tables: 2048, componentBytes: 48, huffmanBytes: 1536, fastBits: 9, maxcode: 1024, valoffset: 1096, values: 1168 };
 
 /** Natural (row-major) index of each zigzag position. */
 const ZIGZAG: number[] = [];
@@ -145,7 +145,8 @@ export function parseBaseline(bytes: Uint8Array): Parsed | undefined {
   const [luma, ...chroma] = frame.components;
   if (frame.components.length === 1) { luma.h = 1; luma.v = 1; } // one component: a block an MCU, whatever its factors
   else {
-    if (luma.h < 1 || luma.h > 2 || luma.v < 1 || luma.v > 2 || chroma.some((c) => c.h !== 1 || c.v !== 1)) return undefined;
+    // 4:4:4, 4:2:2, 4:2:0 (4:4:0 and the rarer ones: MozJPEG).
+    if (luma.h < 1 || luma.h > 2 || luma.v < 1 || luma.v > luma.h || chroma.some((c) => c.h !== 1 || c.v !== 1)) return undefined;
     if (luma.id === 0x52 && chroma[0].id === 0x47 && chroma[1].id === 0x42) return undefined; // 'R', 'G', 'B': stored as RGB
   }
   if (frame.components.some((c) => !quant[c.quant] || !huffman[c.dc] || !huffman[c.ac] || huffman[c.dc]!.values.some((s) => s > 15))) return undefined;
@@ -206,22 +207,28 @@ export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1): Promi
   const grey = frame.components.length === 1;
   const hMax = frame.components[0].h;
   const vMax = frame.components[0].v;
+  // 4:2:0 shrunk: chroma decoded at twice luma's block size, at luma's resolution (as libjpeg-turbo
+  // scales chroma by its IDCT where it can), so no upsampling blurs it.
+  const nChroma = hMax === 2 && vMax === 2 && n <= 4 ? 2 * n : n;
+  const up = { h: (hMax * n) / nChroma, v: (vMax * n) / nChroma };
   const mcusX = Math.ceil(frame.width / (8 * hMax));
   const mcusY = Math.ceil(frame.height / (8 * vMax));
   const width = scaledSize(frame.width, scale);
   const height = scaledSize(frame.height, scale);
+  const sizes = frame.components.map((_, i) => (i === 0 ? n : nChroma));
 
   const base = Math.ceil(wasm.heapBase() / 16) * 16;
-  const tables = base;
+  const tables = base; // natural order 256, block 256, scratch 256, then the matrices for n and nChroma (512 each)
+  const matrices = [tables + 768, tables + 1280];
   const descriptors = tables + LAYOUT.tables;
-  const quantAt = descriptors + 128;
+  const quantAt = descriptors + 160;
   const huffmanAt = quantAt + 3 * 256;
   const planeAt: number[] = [];
   let at = huffmanAt + 8 * LAYOUT.huffmanBytes;
-  for (const c of frame.components) {
+  frame.components.forEach((c, i) => {
     planeAt.push(at);
-    at += Math.ceil((mcusX * c.h * n * mcusY * c.v * n) / 16) * 16;
-  }
+    at += Math.ceil((mcusX * c.h * sizes[i] * mcusY * c.v * sizes[i]) / 16) * 16;
+  });
   const rowsAt = at;
   const chunkRows = Math.max(1, Math.min(height, Math.floor((1 << 20) / (width * 4))));
   const scratchAt = rowsAt + chunkRows * width * 4;
@@ -234,41 +241,39 @@ export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1): Promi
 
   // Tables: natural order, the IDCT's matrices (columns as lanes, then rows), Huffman, quantisers.
   ZIGZAG.forEach((natural, k) => view.setInt32(tables + 4 * k, 4 * natural, true));
-  const a = idctMatrix(n);
-  for (let u = 0; u < 8; u++) for (let j = 0; j < 8; j++) view.setFloat32(tables + 256 + u * 32 + j * 4, a[j][u], true);
-  for (let i = 0; i < 8; i++) for (let v = 0; v < 8; v++) view.setFloat32(tables + 512 + (i * 8 + v) * 4, a[i][v], true);
-  heap.fill(0, tables + 768, tables + 1024); // the block: zero between blocks
+  heap.fill(0, tables + 256, tables + 512); // the block: zero between blocks
+  [n, nChroma].forEach((size, m) => {
+    const a = idctMatrix(size);
+    for (let u = 0; u < 8; u++) for (let j = 0; j < 8; j++) view.setFloat32(matrices[m] + u * 32 + j * 4, a[j][u], true);
+    for (let i = 0; i < 8; i++) for (let v = 0; v < 8; v++) view.setFloat32(matrices[m] + 256 + (i * 8 + v) * 4, a[i][v], true);
+  });
   for (let t = 0; t < 8; t++) {
     if (huffman[t] && !huffmanTables(huffman[t]!, view, huffmanAt + t * LAYOUT.huffmanBytes)) return undefined;
   }
+  const blocksX = grey ? Math.ceil(frame.width / 8) : mcusX;
+  const blocksY = grey ? Math.ceil(frame.height / 8) : mcusY;
   frame.components.forEach((c, i) => {
     const d = descriptors + i * LAYOUT.componentBytes;
     quant[c.quant]!.forEach((q, k) => view.setFloat32(quantAt + i * 256 + 4 * k, q, true));
-    for (const [field, value] of [[c.dc, 0], [c.ac, 4]]) view.setInt32(d + value, huffmanAt + field * LAYOUT.huffmanBytes, true);
-    view.setInt32(d + 8, quantAt + i * 256, true);
-    view.setInt32(d + 12, c.h, true);
-    view.setInt32(d + 16, c.v, true);
-    view.setInt32(d + 20, planeAt[i], true);
-    view.setInt32(d + 24, mcusX * c.h * n, true);
+    const fields = [huffmanAt + c.dc * LAYOUT.huffmanBytes, huffmanAt + c.ac * LAYOUT.huffmanBytes, quantAt + i * 256, c.h, c.v, planeAt[i],
+      (grey ? blocksX : mcusX * c.h) * sizes[i], sizes[i], matrices[i === 0 ? 0 : 1], matrices[i === 0 ? 0 : 1] + 256];
+    fields.forEach((value, f) => view.setInt32(d + 4 * f, value, true));
   });
   heap.set(bytes.subarray(scanStart), dataAt);
 
-  const blocksX = grey ? Math.ceil(frame.width / 8) : mcusX;
-  const blocksY = grey ? Math.ceil(frame.height / 8) : mcusY;
-  if (grey) view.setInt32(descriptors + 24, blocksX * n, true);
-  const status = wasm.decodeScan(dataAt, end, descriptors, frame.components.length, blocksX, blocksY, restart, n, tables);
+  const status = wasm.decodeScan(dataAt, end, descriptors, frame.components.length, blocksX, blocksY, restart, tables);
   if (status !== 0) throw new JpegDecodeError(`corrupt JPEG data: ${ERRORS[status] ?? `error ${status}`}`);
 
   const out = new Uint8Array(width * height * 4);
   const lumaStride = (grey ? blocksX : mcusX * hMax) * n;
-  const chromaStride = mcusX * n;
-  const chromaWidth = Math.ceil((frame.width * n) / (8 * hMax));
-  const chromaHeight = Math.ceil((frame.height * n) / (8 * vMax));
+  const chromaStride = mcusX * nChroma;
+  const chromaWidth = Math.ceil((frame.width * nChroma) / (8 * hMax));
+  const chromaHeight = Math.ceil((frame.height * nChroma) / (8 * vMax));
   const rgba = new Uint8Array(memory.buffer, rowsAt, chunkRows * width * 4);
   for (let y = 0; y < height; y += chunkRows) {
     const to = Math.min(height, y + chunkRows);
     wasm.toRgba(y, to, width, frame.components.length, planeAt[0], lumaStride, planeAt[1] ?? 0, planeAt[2] ?? 0,
-      chromaStride, chromaWidth, chromaHeight, hMax, vMax, scratchAt, rowsAt);
+      chromaStride, chromaWidth, chromaHeight, up.h, up.v, scratchAt, rowsAt);
     out.set(rgba.subarray(0, (to - y) * width * 4), y * width * 4);
   }
   return { data: out, width, height };
