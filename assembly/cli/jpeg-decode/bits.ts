@@ -42,6 +42,16 @@ export function skipMarker(): void {
 }
 
 @inline function fill(): void {
+  // Four bytes at once where none of them is 0xFF (then no stuffing and no marker among them).
+  if (count <= 32 && position + 4 <= end) {
+    const word = bswap<u32>(load<u32>(position));
+    if (((~word - 0x01010101) & word & 0x80808080) == 0) { // no byte of ~word is zero
+      buffer |= <u64>word << <u64>(32 - count);
+      count += 32;
+      position += 4;
+      return;
+    }
+  }
   while (count <= 56) {
     let byte: u64 = 0;
     if (position < end) {

@@ -47,6 +47,9 @@ function upsampleRow(plane: usize, stride: usize, planeHeight: i32, width: i32, 
   }
 }
 
+/** Four bytes as four i32 lanes. */
+@inline function bytes4(at: usize): v128 { return i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(at))); }
+
 @inline function clamp(v: i32): u32 { return <u32>(v < 0 ? 0 : v > 255 ? 255 : v); }
 
 /**
@@ -71,13 +74,19 @@ export function toRgba(from: i32, to: i32, width: i32, components: i32, luma: us
       }
       continue;
     }
-    upsampleRow(cb, chromaStride, chromaHeight, chromaWidth, h, v, y, width, sums, cbRow);
-    upsampleRow(cr, chromaStride, chromaHeight, chromaWidth, h, v, y, width, sums, crRow);
+    // Chroma as i32 rows (upsampled), or read from the planes where it is at luma's resolution.
+    const direct = h == 1 && v == 1;
+    if (!direct) {
+      upsampleRow(cb, chromaStride, chromaHeight, chromaWidth, h, v, y, width, sums, cbRow);
+      upsampleRow(cr, chromaStride, chromaHeight, chromaWidth, h, v, y, width, sums, crRow);
+    }
+    const cbPlane = cb + <usize>y * chromaStride;
+    const crPlane = cr + <usize>y * chromaStride;
     let x = 0;
     for (; x + 4 <= width; x += 4) {
-      const l = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(yRow + x)));
-      const b = i32x4.sub(v128.load(cbRow + (<usize>x << 2)), i32x4.splat(128));
-      const r = i32x4.sub(v128.load(crRow + (<usize>x << 2)), i32x4.splat(128));
+      const l = bytes4(yRow + x);
+      const b = i32x4.sub(direct ? bytes4(cbPlane + x) : v128.load(cbRow + (<usize>x << 2)), i32x4.splat(128));
+      const r = i32x4.sub(direct ? bytes4(crPlane + x) : v128.load(crRow + (<usize>x << 2)), i32x4.splat(128));
       const half = i32x4.splat(32768);
       const red = i32x4.add(l, i32x4.shr_s(i32x4.add(i32x4.mul(r, i32x4.splat(91881)), half), 16));
       const green = i32x4.add(l, i32x4.shr_s(i32x4.add(i32x4.add(i32x4.mul(b, i32x4.splat(-22554)), i32x4.mul(r, i32x4.splat(-46802))), half), 16));
@@ -91,8 +100,8 @@ export function toRgba(from: i32, to: i32, width: i32, components: i32, luma: us
     }
     for (; x < width; x++) {
       const l = <i32>load<u8>(yRow + x);
-      const b = load<i32>(cbRow + (<usize>x << 2)) - 128;
-      const r = load<i32>(crRow + (<usize>x << 2)) - 128;
+      const b = (direct ? <i32>load<u8>(cbPlane + x) : load<i32>(cbRow + (<usize>x << 2))) - 128;
+      const r = (direct ? <i32>load<u8>(crPlane + x) : load<i32>(crRow + (<usize>x << 2))) - 128;
       const red = l + ((91881 * r + 32768) >> 16);
       const green = l + ((-22554 * b - 46802 * r + 32768) >> 16);
       const blue = l + ((116130 * b + 32768) >> 16);
