@@ -11,7 +11,7 @@
 // samples differ by about one level at most places; chroma upsampling and colour conversion are
 // libjpeg's (fancy upsampling, jdcolor.c's constants).
 
-import { readFile } from 'node:fs/promises';
+import { moduleLoader } from './wasm-module.js';
 
 export interface DecodedJpeg {
   data: Uint8Array;
@@ -177,18 +177,8 @@ function huffmanTables(table: Huffman, heap: DataView, at: number): boolean {
   return true;
 }
 
-let loaded: Promise<Exports> | undefined;
-
-/** The module, instantiated once per thread; a decode runs to its end without yielding. */
-function load(): Promise<Exports> {
-  if (loaded) return loaded;
-  const abort = () => { throw new Error('jpeg-decoder: abort'); };
-  loaded = readFile(new URL('../../build/jpeg-decoder.wasm', import.meta.url))
-    .then((bytes) => WebAssembly.instantiate(bytes, { env: { abort } }))
-    .then(({ instance }) => instance.exports as unknown as Exports);
-  loaded.catch(() => { loaded = undefined; });
-  return loaded;
-}
+/** The module, once per thread (./wasm-module.ts). */
+const load = moduleLoader<Exports>('jpeg-decoder');
 
 /** Output size of a decode at 1/scale: libjpeg's (rounded up). */
 export const scaledSize = (size: number, scale: JpegScale): number => Math.ceil(size / scale);
