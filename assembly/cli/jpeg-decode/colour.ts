@@ -9,6 +9,7 @@
  * `sums`: width i32 of scratch, the column sums at scale 4 (3 x nearer + farther row, or 4 x the row).
  */
 function upsampleRow(plane: usize, stride: usize, planeHeight: i32, width: i32, h: i32, v: i32, y: i32, count: i32, sums: usize, out: usize): void {
+  // Column sums, four a step (the planes are padded to whole blocks, so reading up to 3 past is in bounds).
   if (v == 2) {
     const r = y >> 1;
     let other = (y & 1) != 0 ? r + 1 : r - 1;
@@ -16,10 +17,12 @@ function upsampleRow(plane: usize, stride: usize, planeHeight: i32, width: i32, 
     if (other >= planeHeight) other = planeHeight - 1;
     const near = plane + <usize>r * stride;
     const far = plane + <usize>other * stride;
-    for (let i = 0; i < width; i++) store<i32>(sums + (<usize>i << 2), 3 * <i32>load<u8>(near + i) + <i32>load<u8>(far + i));
+    for (let i = 0; i < width; i += 4) {
+      v128.store(sums + (<usize>i << 2), i32x4.add(i32x4.mul(bytes4(near + i), i32x4.splat(3)), bytes4(far + i)));
+    }
   } else {
     const row = plane + <usize>y * stride;
-    for (let i = 0; i < width; i++) store<i32>(sums + (<usize>i << 2), <i32>load<u8>(row + i) << 2);
+    for (let i = 0; i < width; i += 4) v128.store(sums + (<usize>i << 2), i32x4.shl(bytes4(row + i), 2));
   }
   if (h == 1) {
     // h1v2: (3 near + far + 1) >> 2 for the upper row of a pair, + 2 for the lower; h1v1: the sample.
@@ -34,14 +37,26 @@ function upsampleRow(plane: usize, stride: usize, planeHeight: i32, width: i32, 
   const last = width - 1;
   const edge0 = v == 2 ? 8 : 0; // the first and last columns: libjpeg copies the sample (h2v2: (4 s + 8) >> 4, (4 s + 7) >> 4)
   const edge1 = v == 2 ? 7 : 0;
-  for (let i = 0; i <= last; i++) {
+  // Interior columns four at a time: even and odd outputs interleaved into eight.
+  const three = i32x4.splat(3);
+  const evenBias = i32x4.splat(even);
+  const oddBias = i32x4.splat(odd);
+  let i = 1;
+  for (; i + 4 <= last && (i << 1) + 8 <= count; i += 4) {
     const at = sums + (<usize>i << 2);
+    const s3 = i32x4.mul(v128.load(at), three);
+    const e = i32x4.shr_s(i32x4.add(i32x4.add(s3, v128.load(at - 4)), evenBias), 4);
+    const o = i32x4.shr_s(i32x4.add(i32x4.add(s3, v128.load(at + 4)), oddBias), 4);
+    const to = out + (<usize>(i << 1) << 2);
+    v128.store(to, i8x16.shuffle(e, o, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23));
+    v128.store(to + 16, i8x16.shuffle(e, o, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31));
+  }
+  for (let j = 0; j <= last; j = j == 0 ? i : j + 1) {
+    const at = sums + (<usize>j << 2);
     const s = load<i32>(at);
-    const left = i == 0 ? -1 : load<i32>(at - 4);
-    const right = i == last ? -1 : load<i32>(at + 4);
-    const e = left < 0 ? (4 * s + edge0) >> 4 : (3 * s + left + even) >> 4;
-    const o = right < 0 ? (4 * s + edge1) >> 4 : (3 * s + right + odd) >> 4;
-    const x = i << 1;
+    const e = j == 0 ? (4 * s + edge0) >> 4 : (3 * s + load<i32>(at - 4) + even) >> 4;
+    const o = j == last ? (4 * s + edge1) >> 4 : (3 * s + load<i32>(at + 4) + odd) >> 4;
+    const x = j << 1;
     if (x < count) store<i32>(out + (<usize>x << 2), e);
     if (x + 1 < count) store<i32>(out + (<usize>(x + 1) << 2), o);
   }
