@@ -18,13 +18,29 @@ import { encodeJpeg } from '../src/cli/jpeg-encoder.js';
 import { joinStrips } from '../src/cli/jpeg-strips.js';
 import { runCli } from '../src/cli/run.js';
 import { decodeWasm } from '../src/cli/wasm-codecs.js';
-import { photoPixels } from '../bench/common.js';
 
 let root: string;
 beforeAll(() => { root = mkdtempSync(join(tmpdir(), 'upsample-jpeg-decoder-')); });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/jpeg-decoder/${name}`, import.meta.url)));
+
+/** A smoother photo: gradients, a soft-edged disc, a little noise (no hard 8-pixel chroma edges). */
+function natural(w: number, h: number, seed = 3): Uint8Array {
+  const data = new Uint8Array(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      const noise = (seed >>> 24) / 64 - 2;
+      const disc = 1 / (1 + Math.exp((Math.hypot(x - w / 2, y - h / 2) - Math.min(w, h) / 3) / 2));
+      const i = 3 * (y * w + x);
+      data[i] = 60 + 120 * (x / w) + 50 * disc + noise;
+      data[i + 1] = 90 + 80 * (y / h) - 40 * disc + noise;
+      data[i + 2] = 150 - 60 * Math.sin(x / 40 + y / 25) + 30 * disc + noise;
+    }
+  }
+  return data;
+}
 
 /** A photo-like RGB image: smooth colour, hard-edged squares, a little noise. */
 function photo(w: number, h: number, seed = 7): Uint8Array {
@@ -133,7 +149,6 @@ describe('decodeJpeg at full size: MozJPEG\'s pixels within a level', () => {
 
 describe('shrink on decode', () => {
   it.each([2, 4, 8] as const)('1/%i: the size rounded up, MozJPEG\'s full decode box-averaged within a level (4:2:0: its chroma is blurred by upsampling before, ours not)', async (scale: JpegScale) => {
-    const natural = (w: number, h: number) => new Uint8Array(photoPixels(w, h, 3)); // bench/common.js: a synthetic photograph
     const cases = [[181, 77, { grey: true }, photo(181, 77), 0.4], [100, 64, { chromaSubsampling: '4:4:4' }, photo(100, 64), 0.8],
       [181, 77, {}, natural(181, 77), 1.2]] as const;
     for (const [w, h, options, pixels, bound] of cases) {
@@ -227,7 +242,7 @@ describe('the command\'s --jpeg-decoder and --no-shrink-on-decode', () => {
   it('a strong antialiased downscale shrinks on decode by default (close to the full decode\'s result), not with --no-shrink-on-decode or mozjpeg', async () => {
     const [w, h] = [400, 300];
     const input = join(root, 'in.jpg');
-    writeFileSync(input, await sharp(Buffer.from(photoPixels(w, h, 5)), { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 90 }).toBuffer());
+    writeFileSync(input, await sharp(Buffer.from(natural(w, h)), { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 90 }).toBuffer());
     const out = (name: string) => join(root, name);
     const base = [input, '--width', '90', '--mode', 'bilinear', '--antialias', '--quiet'];
     expect((await runCli([...base, '-o', out('shrunk.png')], quiet)).code).toBe(0);
