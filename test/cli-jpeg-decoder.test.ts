@@ -9,7 +9,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import sharp, { type JpegOptions } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImageBytes, ImageFileError } from '../src/cli/codecs.js';
 import { decodeJpeg, JpegDecodeError, parseBaseline, type JpegScale } from '../src/cli/jpeg-decoder.js';
@@ -58,7 +58,7 @@ function photo(w: number, h: number, seed = 7): Uint8Array {
   return data;
 }
 
-async function sharpJpeg(w: number, h: number, options: sharp.JpegOptions & { grey?: boolean }): Promise<Uint8Array> {
+async function sharpJpeg(w: number, h: number, options: JpegOptions & { grey?: boolean }): Promise<Uint8Array> {
   let image = sharp(Buffer.from(photo(w, h)), { raw: { width: w, height: h, channels: 3 } });
   if (options.grey) image = image.toColourspace('b-w'); // one component
   return new Uint8Array(await image.jpeg({ quality: 90, ...options }).toBuffer());
@@ -107,7 +107,7 @@ async function againstMozjpeg(bytes: Uint8Array): Promise<{ mean: number; max: n
 }
 
 describe('decodeJpeg at full size: MozJPEG\'s pixels within a level', () => {
-  const cases: Array<[string, number, number, sharp.JpegOptions & { grey?: boolean }]> = [
+  const cases: Array<[string, number, number, JpegOptions & { grey?: boolean }]> = [
     ['4:2:0', 181, 77, {}], ['4:2:0', 1, 1, {}], ['4:2:0', 17, 9, {}], ['4:4:4', 181, 77, { chromaSubsampling: '4:4:4' }],
     ['4:4:4', 9, 23, { chromaSubsampling: '4:4:4' }], ['grey', 181, 77, { grey: true }], ['grey', 3, 11, { grey: true }],
     ['4:2:0 quality 50', 64, 48, { quality: 50 }], ['4:2:0 quality 100', 40, 33, { quality: 100 }],
