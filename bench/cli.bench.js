@@ -5,8 +5,10 @@
 // Cases: a 4000 x 3000 JPEG photo 2x bilinear to JPEG; a 512 x 512 PNG 2x bicubic to PNG; a
 // folder of 20 photos of mixed sizes and formats (JPEG, PNG, WebP) to 800 pixels wide, bilinear
 // with antialiasing. The inputs are synthetic photographs (smooth gradients, edges, sensor-like
-// noise) generated once into out/bench-cli/. Tools: upsample-wasm (dist/cli.js: its own JPEG encoder,
-// and --jpeg-encoder mozjpeg on the cases with JPEG output), sharp with its
+// noise) generated once into out/bench-cli/. Tools: upsample-wasm (dist/cli.js: its own JPEG encoder
+// and decoder, shrinking JPEG on decode where the resize is an antialiased downscale; also
+// --jpeg-encoder mozjpeg on the cases with JPEG output, and --no-shrink-on-decode and
+// --jpeg-decoder mozjpeg on the cases with JPEG input), sharp with its
 // defaults (a folder: every file at once) and with concurrency(1) (a folder: one file at a time),
 // ImageMagick's convert when a real one is installed (one file at a time). JPEG quality 90 for all.
 // Rounds are interleaved (each round runs every tool once), so that a shared machine's load
@@ -103,6 +105,17 @@ async function main() {
       jpegOnly: true,
       run: (c) => timed([process.execPath, cliJs, c.input, '-o', fresh(c.output), '--quiet', ...c.ours, '--jpeg-encoder', 'mozjpeg']),
     },
+    {
+      name: 'upsample-wasm --no-shrink-on-decode',
+      jpegInput: true,
+      downscaleOnly: true, // shrinking applies to antialiased downscales only
+      run: (c) => timed([process.execPath, cliJs, c.input, '-o', fresh(c.output), '--quiet', ...c.ours, '--no-shrink-on-decode']),
+    },
+    {
+      name: 'upsample-wasm --jpeg-decoder mozjpeg',
+      jpegInput: true,
+      run: (c) => timed([process.execPath, cliJs, c.input, '-o', fresh(c.output), '--quiet', ...c.ours, '--jpeg-decoder', 'mozjpeg']),
+    },
     { name: 'sharp (defaults)', run: (c) => timed([process.execPath, sharpJs, c.input, fresh(c.output), JSON.stringify({ ...c.sharp, quality: QUALITY })]) },
     {
       name: 'sharp concurrency(1)',
@@ -126,7 +139,8 @@ async function main() {
     const samples = tools.map(() => []);
     for (let r = 0; r < ROUNDS; r++) {
       for (const [i, tool] of (r & 1 ? [...tools.entries()].reverse() : [...tools.entries()])) {
-        if ((tool.once && r > 0) || (tool.jpegOnly && c.output.endsWith('.png'))) continue;
+        if ((tool.once && r > 0) || (tool.jpegOnly && c.output.endsWith('.png')) || (tool.jpegInput && c.input.endsWith('.png'))
+          || (tool.downscaleOnly && !c.ours.includes('--antialias'))) continue;
         const result = tool.run(c);
         samples[i].push(result);
         console.log(`${c.title} | ${tool.name} | round ${r + 1}: ${result.seconds.toFixed(2)} s, ${result.rss.toFixed(0)} MiB`);

@@ -8,6 +8,8 @@ import { open } from 'node:fs/promises';
 import { inspectAvif, isAvif } from './avif.js';
 import { orient, swapsAxes } from './exif.js';
 import { inspectJpeg, JpegFormatError } from './jpeg.js';
+import { decodeJpegFast, DEFAULT_JPEG_DECODING, type JpegDecoding } from './jpeg-decoding.js';
+import type { JpegScale } from './jpeg-decoder.js';
 import { PngFormatError, pngHeaderOf, PngReader, type PngHeader } from './png.js';
 import { inspectWebp, isWebp } from './webp.js';
 
@@ -126,22 +128,32 @@ export const uprightSize = (h: ImageHeader): { width: number; height: number } =
 
 /**
  * Decodes an image held in memory to upright RGBA, after inspectImage (its `header`): the
- * decoded size must be the header's.
+ * decoded size must be the header's. A JPEG goes to `jpeg.decoder`, at 1/`scale` of its size
+ * where the command's own decoder takes it (./jpeg-decoding.ts): the size then is the header's
+ * divided by `scale`, rounded up (the caller reads it from the image).
  */
-export async function decodeChecked(format: ImageFormat, bytes: Uint8Array, header: ImageHeader, name: string, maxPixels: number): Promise<RgbaImage> {
-  let image: RgbaImage;
+export async function decodeChecked(format: ImageFormat, bytes: Uint8Array, header: ImageHeader, name: string, maxPixels: number,
+                                    jpeg: JpegDecoding = DEFAULT_JPEG_DECODING, scale: JpegScale = 1): Promise<RgbaImage> {
+  let image: RgbaImage | undefined;
+  let expected = { width: header.width, height: header.height };
   if (format === 'png') {
     image = await readPng(await openPng(bytes, maxPixels, name), name);
   } else {
     try {
-      const { decodeWasm } = await import('./wasm-codecs.js');
-      image = await decodeWasm(format, bytes);
+      if (format === 'jpeg' && jpeg.decoder === 'fast') {
+        image = await decodeJpegFast(bytes, scale);
+        if (image) expected = { width: Math.ceil(header.width / scale), height: Math.ceil(header.height / scale) };
+      }
+      if (!image) {
+        const { decodeWasm } = await import('./wasm-codecs.js');
+        image = await decodeWasm(format, bytes);
+      }
     } catch (error) {
       throw describeFailure(name, format, error);
     }
   }
-  if (image.width !== header.width || image.height !== header.height || image.data.length !== image.width * image.height * 4) {
-    throw new ImageFileError(`${name}: cannot decode the ${FORMAT_NAMES[format]} image: decoded ${image.width} x ${image.height}, but the header says ${header.width} x ${header.height}`);
+  if (image.width !== expected.width || image.height !== expected.height || image.data.length !== image.width * image.height * 4) {
+    throw new ImageFileError(`${name}: cannot decode the ${FORMAT_NAMES[format]} image: decoded ${image.width} x ${image.height}, but the header says ${expected.width} x ${expected.height}`);
   }
   return orient(image, header.orientation);
 }

@@ -11,6 +11,7 @@ import { planBands, resizeInBands } from './bands.js';
 import { onlyResizes, placeOnCanvas, planFit, type Fit, type Rgba } from './fit.js';
 import { encodeJpegWith, type JpegEncoderName } from './jpeg-encoder.js';
 import { joinStrips, stripRows } from './jpeg-strips.js';
+import { DEFAULT_JPEG_DECODING, shrinkFor, type JpegDecoding } from './jpeg-decoding.js';
 
 export interface ConvertRequest {
   /** The whole input file, its format from its signature, and its name for messages. */
@@ -25,6 +26,8 @@ export interface ConvertRequest {
   premultiply: boolean;
   quality: number;
   jpegEncoder: JpegEncoderName;
+  /** Default: the command's own decoder, no shrink on decode. */
+  jpegDecoding?: JpegDecoding;
   maxPixels: number;
   /** Helper threads that encode JPEG strips of this image (0: the converting thread encodes them). */
   stripThreads: number;
@@ -59,10 +62,13 @@ export async function convertImage(r: ConvertRequest, resize: Resize, strips?: S
   }
   checkPixels(plan.resizedWidth, plan.resizedHeight, r.maxPixels, `${r.name}: the output `);
   checkPixels(plan.width, plan.height, r.maxPixels, `${r.name}: the output `);
-  const image = await decodeChecked(r.format, r.bytes, header, r.name, r.maxPixels);
-  // Pillow and OpenCV have their own alpha rules (resizeImage refuses premultiplyAlpha with them).
+  const scale = r.format === 'jpeg' ? shrinkFor(r.jpegDecoding ?? DEFAULT_JPEG_DECODING, width, height, plan.resizedWidth, plan.resizedHeight, r.resize) : 1;
+  const image = await decodeChecked(r.format, r.bytes, header, r.name, r.maxPixels, r.jpegDecoding, scale);
+  // Shrunk on decode: the resize goes on to the plan's size from the smaller image.
+  if (image.width !== width || image.height !== height) plan.resize = { width: plan.resizedWidth, height: plan.resizedHeight };
+  // Pillow and OpenCV have their own alpha rules (resizeImage refuses premultiplyAlpha with them). A JPEG is opaque.
   const pytorch = (r.resize.convention ?? 'pytorch') === 'pytorch';
-  const options = pytorch ? { ...r.resize, premultiplyAlpha: r.premultiply && !isOpaque(image.data) } : r.resize;
+  const options = pytorch ? { ...r.resize, premultiplyAlpha: r.premultiply && r.format !== 'jpeg' && !isOpaque(image.data) } : r.resize;
   if (r.output === 'jpeg' && onlyResizes(plan) && strips) {
     const done = await jpegInStrips(image, plan.resize, plan.width, plan.height, r, options, resize, strips);
     if (done) return { ...done, width, height, outWidth: plan.width, outHeight: plan.height };

@@ -7,7 +7,7 @@
 // quantisation and no optimised Huffman tables (MozJPEG's, `--jpeg-encoder mozjpeg`): files
 // about 10% larger than sharp's, several times faster to encode than MozJPEG in WebAssembly.
 
-import { readFile } from 'node:fs/promises';
+import { moduleLoader } from './wasm-module.js';
 import { standardCodes, standardDht } from './jpeg-huffman.js';
 
 export interface JpegPixels {
@@ -82,21 +82,8 @@ function headers(width: number, height: number, grey: boolean, subsample: boolea
   return { head, sos };
 }
 
-let loaded: Promise<Exports> | undefined;
-
-/**
- * The module, instantiated once per thread (its memory is reused and grows as needed). Calls may
- * overlap only while this loads: after it, an encode runs to its end without yielding.
- */
-function load(): Promise<Exports> {
-  if (loaded) return loaded;
-  const abort = () => { throw new Error('jpeg-encoder: abort'); };
-  loaded = readFile(new URL('../../build/jpeg-encoder.wasm', import.meta.url))
-    .then((bytes) => WebAssembly.instantiate(bytes, { env: { abort } }))
-    .then(({ instance }) => instance.exports as unknown as Exports);
-  loaded.catch(() => { loaded = undefined; }); // a failed load is retried by the next call
-  return loaded;
-}
+/** The module, once per thread (./wasm-module.ts). */
+const load = moduleLoader<Exports>('jpeg-encoder');
 
 function check(image: JpegPixels, options: JpegEncodeOptions): void {
   const { width, height, data } = image;

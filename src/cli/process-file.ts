@@ -41,7 +41,7 @@ export async function processFile(job: Job, options: CliOptions, resize: Resize,
   const done = await workers.convert({
     bytes, format, name: job.input, output: job.format, target: options.target, fit: options.fit,
     background: options.background, resize: options.resize, premultiply: options.premultiply, quality, maxPixels: options.maxPixels,
-    jpegEncoder: options.jpegEncoder, stripThreads,
+    jpegEncoder: options.jpegEncoder, jpegDecoding: options.jpegDecoding, stripThreads,
   });
   await writeAtomically(job.output, done.bytes, temporaries);
   return done;

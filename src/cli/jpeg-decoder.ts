@@ -1,0 +1,270 @@
+// The command line's own baseline JPEG decoder, with shrink on decode. The pixel work runs in
+// its own small WebAssembly SIMD module (assembly/cli/jpeg-decoder.ts, build/jpeg-decoder.wasm),
+// loaded on first use by the command only; this file parses the headers, says whether the file
+// is one it decodes, and owns the module's memory. It decodes baseline (and extended 8-bit
+// sequential) Huffman JPEG with one scan: grey, or YCbCr 4:4:4, 4:2:2 or 4:2:0, restart markers
+// included. Anything else (progressive,
+// arithmetic coding, 12-bit, CMYK, RGB, several scans) is left to MozJPEG (`undefined` here).
+// `scale` 2, 4 or 8 decodes at 1/scale of the size (ceil), each block's IDCT box-averaged to 4,
+// 2 or 1 pixels a side: what libjpeg's DCT scaling does for sharp, about 4x less work.
+// Differences from libjpeg at full size: a float IDCT (libjpeg's islow is fixed point), so
+// samples differ by about one level at most places; chroma upsampling and colour conversion are
+// libjpeg's (fancy upsampling, jdcolor.c's constants).
+
+import { moduleLoader } from './wasm-module.js';
+
+export interface DecodedJpeg {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** Corrupt entropy-coded data in a file this decoder takes (the caller may try MozJPEG for its word). */
+export class JpegDecodeError extends Error {}
+
+export type JpegScale = 1 | 2 | 4 | 8;
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  decodeScan(data: number, dataEnd: number, descriptors: number, components: number, mcusX: number, mcusY: number,
+             restartInterval: number, tables: number): number;
+  toRgba(from: number, to: number, width: number, components: number, luma: number, lumaStride: number, cb: number, cr: number,
+         chromaStride: number, chromaWidth: number, chromaHeight: number, h: number, v: number, scratch: number, out: number): void;
+}
+
+const ERRORS = ['', 'a bad Huffman code', 'a coefficient past the end of a block', 'the scan data ended early (premature end of data segment)',
+  'a missing or out-of-order restart marker'];
+
+/** Module memory layout (assembly/cli/jpeg-decoder.ts and ./jpeg-decode/bits.ts declare the same). */
+const LAYOUT = { tables: 2048, componentBytes: 48, huffmanBytes: 1536, fastBits: 9, maxcode: 1024, valoffset: 1096, values: 1168 };
+
+/** Natural (row-major) index of each zigzag position. */
+const ZIGZAG: number[] = [];
+for (let s = 0; s < 15; s++) {
+  const rows = Array.from({ length: Math.min(s, 7) - Math.max(0, s - 7) + 1 }, (_, i) => Math.max(0, s - 7) + i);
+  for (const r of s % 2 === 0 ? rows.reverse() : rows) ZIGZAG.push(r * 8 + (s - r));
+}
+
+/** A[j][u]: DCT basis u averaged over output pixel j's 8/n pixels, with the IDCT's 1/2 C(u). */
+function idctMatrix(n: number): number[][] {
+  const group = 8 / n;
+  return Array.from({ length: 8 }, (_, j) => Array.from({ length: 8 }, (_, u) => {
+    if (j >= n) return 0;
+    let sum = 0;
+    for (let x = j * group; x < (j + 1) * group; x++) sum += Math.cos(((2 * x + 1) * u * Math.PI) / 16);
+    return (0.5 * (u === 0 ? Math.SQRT1_2 : 1) * sum) / group;
+  }));
+}
+
+interface Huffman { counts: number[]; values: number[] }
+interface Component { id: number; h: number; v: number; quant: number; dc: number; ac: number }
+interface Frame { width: number; height: number; components: Component[] }
+interface Parsed { frame: Frame; quant: Array<number[] | undefined>; huffman: Array<Huffman | undefined>; restart: number; scanStart: number }
+
+/** The headers, or undefined where the file is not one this decoder takes. */
+export function parseBaseline(bytes: Uint8Array): Parsed | undefined {
+  const quant: Array<number[] | undefined> = [];
+  const huffman: Array<Huffman | undefined> = []; // 0-3 DC, 4-7 AC
+  let frame: Frame | undefined;
+  let restart = 0;
+  let scanStart = -1;
+  let at = 2;
+  const n = bytes.length;
+  const u16 = (i: number) => (bytes[i] << 8) | bytes[i + 1];
+  while (at + 4 <= n) {
+    if (bytes[at] !== 0xff) return undefined;
+    while (at < n && bytes[at] === 0xff) at++;
+    const marker = bytes[at++];
+    if (marker === 0xd9) break;
+    if (marker >= 0xd0 && marker <= 0xd7) continue;
+    const length = u16(at);
+    const end = at + length;
+    if (length < 2 || end > n) return undefined;
+    const s = at + 2;
+    if (marker === 0xc0 || marker === 0xc1) {
+      if (frame || bytes[s] !== 8) return undefined;
+      const count = bytes[s + 5];
+      if ((count !== 1 && count !== 3) || length !== 8 + 3 * count) return undefined;
+      const components = Array.from({ length: count }, (_, c) => ({ id: bytes[s + 6 + 3 * c], h: bytes[s + 7 + 3 * c] >> 4, v: bytes[s + 7 + 3 * c] & 15, quant: bytes[s + 8 + 3 * c], dc: -1, ac: -1 }));
+      frame = { height: u16(s + 1), width: u16(s + 3), components };
+    } else if (marker >= 0xc2 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return undefined; // progressive, lossless, hierarchical, arithmetic
+    } else if (marker === 0xdb) {
+      for (let i = s; i < end;) {
+        const precision = bytes[i] >> 4;
+        const id = bytes[i] & 15;
+        const size = precision === 0 ? 64 : 128;
+        if (id > 3 || precision > 1 || i + 1 + size > end) return undefined;
+        quant[id] = Array.from({ length: 64 }, (_, k) => (precision === 0 ? bytes[i + 1 + k] : u16(i + 1 + 2 * k)));
+        i += 1 + size;
+      }
+    } else if (marker === 0xc4) {
+      for (let i = s; i < end;) {
+        const kind = bytes[i] >> 4;
+        const id = bytes[i] & 15;
+        if (kind > 1 || id > 3 || i + 17 > end) return undefined;
+        const counts = Array.from(bytes.subarray(i + 1, i + 17));
+        const total = counts.reduce((a, b) => a + b, 0);
+        if (total > 256 || i + 17 + total > end) return undefined;
+        huffman[kind * 4 + id] = { counts, values: Array.from(bytes.subarray(i + 17, i + 17 + total)) };
+        i += 17 + total;
+      }
+    } else if (marker === 0xdd) {
+      if (length !== 4) return undefined;
+      restart = u16(s);
+    } else if (marker === 0xee && length >= 14 && bytes[s] === 0x41 && bytes[s + 1] === 0x64 && bytes[s + 11] === 0) {
+      return undefined; // Adobe APP14, transform 0: RGB or CMYK as stored
+    } else if (marker === 0xda) {
+      if (!frame || scanStart >= 0) return undefined; // a second scan: not a single-scan file
+      const count = bytes[s];
+      if (count !== frame.components.length || length !== 6 + 2 * count) return undefined;
+      for (let c = 0; c < count; c++) {
+        const component = frame.components.find((k) => k.id === bytes[s + 1 + 2 * c]);
+        if (!component || component !== frame.components[c]) return undefined;
+        component.dc = bytes[s + 2 + 2 * c] >> 4;
+        component.ac = 4 + (bytes[s + 2 + 2 * c] & 15);
+      }
+      if (bytes[s + 1 + 2 * count] !== 0 || bytes[s + 2 + 2 * count] !== 63 || bytes[s + 3 + 2 * count] !== 0) return undefined;
+      scanStart = end;
+      // Past the entropy-coded data, to the next marker that is not RSTn (a second SOS refuses).
+      at = end;
+      for (;;) {
+        const ff = bytes.indexOf(0xff, at);
+        if (ff < 0 || ff + 1 >= n) return undefined;
+        const next = bytes[ff + 1];
+        if (next === 0x00 || (next >= 0xd0 && next <= 0xd7) || next === 0xff) { at = ff + 1; continue; }
+        at = ff;
+        break;
+      }
+      continue;
+    }
+    at = end;
+  }
+  if (!frame || scanStart < 0 || frame.width === 0 || frame.height === 0) return undefined;
+  const [luma, ...chroma] = frame.components;
+  if (frame.components.length === 1) { luma.h = 1; luma.v = 1; } // one component: a block an MCU, whatever its factors
+  else {
+    // 4:4:4, 4:2:2, 4:2:0 (4:4:0 and the rarer ones: MozJPEG).
+    if (luma.h < 1 || luma.h > 2 || luma.v < 1 || luma.v > luma.h || chroma.some((c) => c.h !== 1 || c.v !== 1)) return undefined;
+    if (luma.id === 0x52 && chroma[0].id === 0x47 && chroma[1].id === 0x42) return undefined; // 'R', 'G', 'B': stored as RGB
+  }
+  if (frame.components.some((c) => !quant[c.quant] || !huffman[c.dc] || !huffman[c.ac] || huffman[c.dc]!.values.some((s) => s > 15))) return undefined;
+  return { frame, quant, huffman, restart, scanStart };
+}
+
+/** The lookup tables of one Huffman table (./jpeg-decode/bits.ts), or undefined for an invalid one. */
+function huffmanTables(table: Huffman, heap: DataView, at: number): boolean {
+  const fast = 1 << LAYOUT.fastBits;
+  let code = 0;
+  let index = 0;
+  for (let i = 0; i < fast; i++) heap.setUint16(at + 2 * i, 0, true);
+  for (let length = 1; length <= 17; length++) {
+    const count = length <= 16 ? table.counts[length - 1] : 0;
+    heap.setInt32(at + LAYOUT.valoffset + 4 * length, index - code, true);
+    for (let i = 0; i < count; i++, code++, index++) {
+      if (code >= 1 << length) return false; // more codes than the length holds
+      if (length <= LAYOUT.fastBits) {
+        const shift = LAYOUT.fastBits - length;
+        for (let e = code << shift; e < (code + 1) << shift; e++) heap.setUint16(at + 2 * e, (length << 8) | table.values[index], true);
+      }
+    }
+    heap.setInt32(at + LAYOUT.maxcode + 4 * length, count > 0 ? code - 1 : -1, true);
+    if (code >= 1 << length) return false; // libjpeg's rule too: no code is all ones
+    code <<= 1;
+  }
+  for (let i = 0; i < 256; i++) heap.setUint8(at + LAYOUT.values + i, table.values[i] ?? 0);
+  return true;
+}
+
+/** The module, once per thread (./wasm-module.ts). */
+const load = moduleLoader<Exports>('jpeg-decoder');
+
+/** Output size of a decode at 1/scale: libjpeg's (rounded up). */
+export const scaledSize = (size: number, scale: JpegScale): number => Math.ceil(size / scale);
+
+/**
+ * Decodes `bytes` to RGBA at 1/scale of its size, or undefined where the file is not one this
+ * decoder takes. Throws JpegDecodeError on corrupt scan data. The caller has walked the file
+ * (./jpeg.ts inspectJpeg) and checked its size.
+ */
+export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1): Promise<DecodedJpeg | undefined> {
+  const parsed = parseBaseline(bytes);
+  if (!parsed) return undefined;
+  const wasm = await load();
+  const { frame, quant, huffman, restart, scanStart } = parsed;
+  const n = 8 / scale;
+  const grey = frame.components.length === 1;
+  const hMax = frame.components[0].h;
+  const vMax = frame.components[0].v;
+  // 4:2:0 shrunk: chroma decoded at twice luma's block size, at luma's resolution (as libjpeg-turbo
+  // scales chroma by its IDCT where it can), so no upsampling blurs it.
+  const nChroma = hMax === 2 && vMax === 2 && n <= 4 ? 2 * n : n;
+  const up = { h: (hMax * n) / nChroma, v: (vMax * n) / nChroma };
+  const mcusX = Math.ceil(frame.width / (8 * hMax));
+  const mcusY = Math.ceil(frame.height / (8 * vMax));
+  const width = scaledSize(frame.width, scale);
+  const height = scaledSize(frame.height, scale);
+  const sizes = frame.components.map((_, i) => (i === 0 ? n : nChroma));
+
+  const base = Math.ceil(wasm.heapBase() / 16) * 16;
+  const tables = base; // natural order 256, block 256, scratch 256, then the matrices for n and nChroma (512 each)
+  const matrices = [tables + 768, tables + 1280];
+  const descriptors = tables + LAYOUT.tables;
+  const quantAt = descriptors + 160;
+  const huffmanAt = quantAt + 3 * 256;
+  const planeAt: number[] = [];
+  let at = huffmanAt + 8 * LAYOUT.huffmanBytes;
+  frame.components.forEach((c, i) => {
+    planeAt.push(at);
+    at += Math.ceil((mcusX * c.h * sizes[i] * mcusY * c.v * sizes[i]) / 16) * 16;
+  });
+  const rowsAt = at;
+  const chunkRows = Math.max(1, Math.min(height, Math.floor((1 << 20) / (width * 4))));
+  const scratchAt = rowsAt + chunkRows * width * 4;
+  const dataAt = scratchAt + 3 * width * 4 + 16;
+  const end = dataAt + (bytes.length - scanStart);
+  const memory = wasm.memory;
+  if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+  const heap = new Uint8Array(memory.buffer);
+  const view = new DataView(memory.buffer);
+
+  // Tables: natural order, the IDCT's matrices (columns as lanes, then rows), Huffman, quantisers.
+  ZIGZAG.forEach((natural, k) => view.setInt32(tables + 4 * k, 4 * natural, true));
+  heap.fill(0, tables + 256, tables + 512); // the block: zero between blocks
+  [n, nChroma].forEach((size, m) => {
+    const a = idctMatrix(size);
+    for (let u = 0; u < 8; u++) for (let j = 0; j < 8; j++) view.setFloat32(matrices[m] + u * 32 + j * 4, a[j][u], true);
+    for (let i = 0; i < 8; i++) for (let v = 0; v < 8; v++) view.setFloat32(matrices[m] + 256 + (i * 8 + v) * 4, a[i][v], true);
+  });
+  for (let t = 0; t < 8; t++) {
+    if (huffman[t] && !huffmanTables(huffman[t]!, view, huffmanAt + t * LAYOUT.huffmanBytes)) return undefined;
+  }
+  const blocksX = grey ? Math.ceil(frame.width / 8) : mcusX;
+  const blocksY = grey ? Math.ceil(frame.height / 8) : mcusY;
+  frame.components.forEach((c, i) => {
+    const d = descriptors + i * LAYOUT.componentBytes;
+    quant[c.quant]!.forEach((q, k) => view.setFloat32(quantAt + i * 256 + 4 * k, q, true));
+    const fields = [huffmanAt + c.dc * LAYOUT.huffmanBytes, huffmanAt + c.ac * LAYOUT.huffmanBytes, quantAt + i * 256, c.h, c.v, planeAt[i],
+      (grey ? blocksX : mcusX * c.h) * sizes[i], sizes[i], matrices[i === 0 ? 0 : 1], matrices[i === 0 ? 0 : 1] + 256];
+    fields.forEach((value, f) => view.setInt32(d + 4 * f, value, true));
+  });
+  heap.set(bytes.subarray(scanStart), dataAt);
+
+  const status = wasm.decodeScan(dataAt, end, descriptors, frame.components.length, blocksX, blocksY, restart, tables);
+  if (status !== 0) throw new JpegDecodeError(`corrupt JPEG data: ${ERRORS[status] ?? `error ${status}`}`);
+
+  const out = new Uint8Array(width * height * 4);
+  const lumaStride = (grey ? blocksX : mcusX * hMax) * n;
+  const chromaStride = mcusX * nChroma;
+  const chromaWidth = Math.ceil((frame.width * nChroma) / (8 * hMax));
+  const chromaHeight = Math.ceil((frame.height * nChroma) / (8 * vMax));
+  const rgba = new Uint8Array(memory.buffer, rowsAt, chunkRows * width * 4);
+  for (let y = 0; y < height; y += chunkRows) {
+    const to = Math.min(height, y + chunkRows);
+    wasm.toRgba(y, to, width, frame.components.length, planeAt[0], lumaStride, planeAt[1] ?? 0, planeAt[2] ?? 0,
+      chromaStride, chromaWidth, chromaHeight, up.h, up.v, scratchAt, rowsAt);
+    out.set(rgba.subarray(0, (to - y) * width * 4), y * width * 4);
+  }
+  return { data: out, width, height };
+}
