@@ -6,7 +6,7 @@
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { init, js, resizeImage } from '../index.js';
 import { ImageFileError } from './codecs.js';
-import { convertImage, type ConvertRequest, type JpegSettings, type StripEncoder } from './convert.js';
+import { convertImage, stripsHere, type ConvertRequest, type JpegSettings, type StripEncoder } from './convert.js';
 import { encodeJpegWith } from './jpeg-encoder.js';
 import type { RgbaPixels } from './wasm-codecs.js';
 
@@ -32,7 +32,8 @@ if (role === 'strip') {
   const resize = plainJs ? js.resizeImage : resizeImage;
   port.on('message', async ({ id, request }: { id: number; request: ConvertRequest }) => {
     try {
-      const result = await convertImage(request, resize, stripEncoder(request.stripThreads));
+      const strips = request.output === 'jpeg' ? stripEncoder(request.stripThreads) : undefined; // helpers only for JPEG out
+      const result = await convertImage(request, resize, strips);
       port.postMessage({ id, result }, [result.bytes.buffer as ArrayBuffer]);
     } catch (error) {
       port.postMessage({ id, error: { message: (error as Error)?.message ?? String(error), file: error instanceof ImageFileError } });
@@ -43,7 +44,7 @@ if (role === 'strip') {
 
 /** Strips encoded here (threads 0), or by `threads` helper threads while this one resizes the next bands. */
 function stripEncoder(threads: number): StripEncoder {
-  if (threads < 1) return { encode: (strip, settings) => encodeJpegWith(settings.encoder, strip, settings.quality), inFlight: 1 };
+  if (threads < 1) return stripsHere;
   while (helpers.length < threads) {
     const worker = new Worker(new URL(import.meta.url), { workerData: { plainJs, role: 'strip' } });
     worker.on('message', ({ id, bytes, error }: { id: number; bytes?: Uint8Array; error?: string }) => {

@@ -11,6 +11,7 @@ import { planBands, resizeInBands } from './bands.js';
 import { onlyResizes, placeOnCanvas, planFit, type Fit, type Rgba } from './fit.js';
 import { encodeJpegWith, type JpegEncoderName } from './jpeg-encoder.js';
 import { joinStrips, stripRows } from './jpeg-strips.js';
+import { encodePng } from './png-encode.js';
 
 export interface ConvertRequest {
   /** The whole input file, its format from its signature, and its name for messages. */
@@ -38,6 +39,9 @@ export interface StripEncoder {
   /** Strips it may hold at once (encoding or queued): the resizer waits beyond that, so memory stays a few strips. */
   inFlight: number;
 }
+
+/** Strips encoded by the converting thread itself, one at a time. */
+export const stripsHere: StripEncoder = { encode: (strip, settings) => encodeJpegWith(settings.encoder, strip, settings.quality), inFlight: 1 };
 
 export interface ConvertResult {
   bytes: Uint8Array;
@@ -75,6 +79,7 @@ export async function convertImage(r: ConvertRequest, resize: Resize, strips?: S
   try {
     const image = { data: pixels, width: plan.width, height: plan.height };
     if (r.output === 'jpeg') bytes = await encodeJpegWith(r.jpegEncoder, image, r.quality);
+    else if (r.output === 'png') bytes = encodePng(image, isOpaque(pixels));
     else bytes = await (await import('./wasm-codecs.js')).encodeWasm(r.output, image, r.quality);
   } catch (error) {
     throw new ImageFileError(`${r.name}: cannot encode ${plan.width} x ${plan.height} as ${FORMAT_NAMES[r.output]}: ${(error as Error)?.message ?? error}`);

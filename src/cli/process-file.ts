@@ -1,13 +1,14 @@
 // One file through the command. A large PNG going to PNG streams: rows in, bands through
 // resizeImage, rows out, so memory stays near one band. Everything else is read whole and
-// converted in a worker thread (./convert.ts: header checks, decode, orientation, resize, fit,
-// encode with the WebAssembly codecs), then written through a temporary file.
+// converted (./convert.ts: header checks, decode, orientation, resize, fit, encode with the
+// WebAssembly codecs) in a worker thread, or on the main thread when it is the run's only file
+// and small; then written through a temporary file.
 
 import { readFile } from 'node:fs/promises';
-import { init, type resizeImage } from '../index.js';
+import type { resizeImage } from '../index.js';
 import type { CliOptions } from './args.js';
-import { planBands, resizeInBands } from './bands.js';
-import { checkPixels, DEFAULT_QUALITY, FORMAT_NAMES, ImageFileError, isOpaque, openPng, sniffFile } from './codecs.js';
+import { checkPixels, DEFAULT_QUALITY, FORMAT_NAMES, ImageFileError, inspectImage, isOpaque, openPng, sniffFile, uprightSize, type ImageFormat } from './codecs.js';
+import { convertImage, stripsHere, type ConvertRequest } from './convert.js';
 import type { ConvertWorkers } from './convert-workers.js';
 import { onlyResizes, planFit } from './fit.js';
 import type { Job } from './jobs.js';
@@ -23,32 +24,61 @@ const BAND_BYTES = 4 * 2 ** 20;
  */
 export const STREAM_PIXELS = 16_000_000;
 
+/**
+ * Pixels (input and output) up to which the only file of a run is converted on the main thread:
+ * starting a worker (its own Node context, the library and the codecs loaded again) costs more
+ * time and memory than converting a picture of this size, and the main thread is busy for a
+ * fraction of a second at most (signals wait that long).
+ */
+export const MAIN_THREAD_PIXELS = 4_000_000;
+
 export type Resize = typeof resizeImage;
 
 export interface FileDone { width: number; height: number; outWidth: number; outHeight: number; resizeMs: number }
 
-/** `stripThreads`: helper threads each conversion may use to encode JPEG strips (a single-file run: all of them). */
-export async function processFile(job: Job, options: CliOptions, resize: Resize, workers: ConvertWorkers,
-                                  temporaries: Set<string>, stripThreads: number): Promise<FileDone> {
+/** How a file is run: the main thread's resizeImage (loaded on first use), the worker threads, and whether this is the run's only file. */
+export interface Runner {
+  mainResize: () => Promise<Resize>;
+  workers: ConvertWorkers;
+  /** The run's only file: it may convert here when small, and its JPEG strips may use `stripThreads` helper threads. */
+  single: boolean;
+  stripThreads: number;
+}
+
+export async function processFile(job: Job, options: CliOptions, runner: Runner, temporaries: Set<string>): Promise<FileDone> {
   const format = await sniffFile(job.input);
   if (!format) throw new ImageFileError(`${job.input}: not a PNG, JPEG, WebP or AVIF image (unrecognised file signature)`);
   if (format === 'png' && job.format === 'png') {
-    const streamed = await streamPng(job, options, resize, temporaries);
+    const streamed = await streamPng(job, options, runner.mainResize, temporaries);
     if (streamed) return streamed;
   }
   const bytes = await readFile(job.input);
-  const quality = options.quality ?? DEFAULT_QUALITY[job.format];
-  const done = await workers.convert({
+  const request: ConvertRequest = {
     bytes, format, name: job.input, output: job.format, target: options.target, fit: options.fit,
-    background: options.background, resize: options.resize, premultiply: options.premultiply, quality, maxPixels: options.maxPixels,
-    jpegEncoder: options.jpegEncoder, stripThreads,
-  });
+    background: options.background, resize: options.resize, premultiply: options.premultiply,
+    quality: options.quality ?? DEFAULT_QUALITY[job.format], maxPixels: options.maxPixels,
+    jpegEncoder: options.jpegEncoder, stripThreads: runner.single ? runner.stripThreads : 0,
+  };
+  const done = runner.single && isSmall(request, format)
+    ? await convertImage(request, await runner.mainResize(), stripsHere)
+    : await runner.workers.convert(request);
   await writeAtomically(job.output, done.bytes, temporaries);
   return done;
 }
 
+/** Whether the image and its output are within MAIN_THREAD_PIXELS (a header that fails its checks: not small, the worker refuses it). */
+function isSmall(r: ConvertRequest, format: ImageFormat): boolean {
+  try {
+    const { width, height } = uprightSize(inspectImage(format, r.bytes, r.name, r.maxPixels));
+    const out = planFit(width, height, r.target, r.fit, r.resize.convention);
+    return Math.max(width * height, out.width * out.height, out.resizedWidth * out.resizedHeight) <= MAIN_THREAD_PIXELS;
+  } catch {
+    return false;
+  }
+}
+
 /** The streamed path, or undefined where it does not apply (small, interlaced, cropped or padded, not bit-identical in bands). */
-async function streamPng(job: Job, options: CliOptions, resize: Resize, temporaries: Set<string>): Promise<FileDone | undefined> {
+async function streamPng(job: Job, options: CliOptions, mainResize: () => Promise<Resize>, temporaries: Set<string>): Promise<FileDone | undefined> {
   const reader = await openPng(job.input, options.maxPixels);
   try {
     const { width, height, interlace, mayHaveAlpha } = reader.info;
@@ -59,9 +89,10 @@ async function streamPng(job: Job, options: CliOptions, resize: Resize, temporar
     const base = { convention: options.resize.convention, linearLight: options.resize.linearLight, mode: options.resize.mode ?? 'bilinear',
       alignCorners: !!options.resize.alignCorners, antialias: !!options.resize.antialias };
     const g = { width, height, outWidth, outHeight, target: fit.resize, ...base };
+    const { planBands, resizeInBands } = await import('./bands.js');
     const plan = planBands(g, Math.ceil(BAND_BYTES / (outWidth * 4)));
     if (!('bands' in plan)) return undefined;
-    if (!options.plainJs) await init(); // the main thread's module: loaded only for streaming
+    const resize = await mainResize();
     // Pillow and OpenCV have their own alpha rules (resizeImage refuses premultiplyAlpha with them), as in ./convert.ts.
     const pytorch = (options.resize.convention ?? 'pytorch') === 'pytorch';
     const premultiplyAlpha = pytorch && options.premultiply && mayHaveAlpha && !(await allOpaque(job.input, options.maxPixels));
