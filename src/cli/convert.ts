@@ -11,7 +11,7 @@ import { planBands, resizeInBands } from './bands.js';
 import { onlyResizes, placeOnCanvas, planFit, type Fit, type Rgba } from './fit.js';
 import { encodeJpegWith, type JpegEncoderName } from './jpeg-encoder.js';
 import { joinStrips, stripRows } from './jpeg-strips.js';
-import { encodePng } from './png-encode.js';
+import { encodePng } from './png-write.js';
 
 export interface ConvertRequest {
   /** The whole input file, its format from its signature, and its name for messages. */

@@ -8,19 +8,19 @@ import { readFile } from 'node:fs/promises';
 import type { resizeImage } from '../index.js';
 import type { CliOptions } from './args.js';
 import { checkPixels, DEFAULT_QUALITY, FORMAT_NAMES, ImageFileError, inspectImage, isOpaque, openPng, sniffFile, uprightSize, type ImageFormat } from './codecs.js';
-import { convertImage, stripsHere, type ConvertRequest } from './convert.js';
+import type { ConvertRequest } from './convert.js';
 import type { ConvertWorkers } from './convert-workers.js';
 import { onlyResizes, planFit } from './fit.js';
 import type { Job } from './jobs.js';
 import type { PngReader } from './png.js';
 import { writeAtomically, writeStreamed } from './write.js';
 
-/** Output rows per band when streaming (about 4 MiB of RGBA at 1024 pixels wide). */
-const BAND_BYTES = 4 * 2 ** 20;
+/** Bytes of RGBA output a band when streaming (256 rows at 1024 pixels wide). */
+const BAND_BYTES = 2 ** 20;
 /**
- * Pixels (input or output) from which a PNG to PNG run streams. Below it the whole-image path is
- * faster (the WebAssembly png encoder against the streaming writer's filter choice in JS) and
- * its memory small; above it streaming keeps the peak near one band.
+ * Pixels (input or output) from which a PNG to PNG file of a folder run streams (on the main
+ * thread, its peak near one band); below it the file goes to a worker with the others, leaving
+ * the main thread free to feed them. The only file of a run streams whatever its size.
  */
 export const STREAM_PIXELS = 16_000_000;
 
@@ -49,7 +49,7 @@ export async function processFile(job: Job, options: CliOptions, runner: Runner,
   const format = await sniffFile(job.input);
   if (!format) throw new ImageFileError(`${job.input}: not a PNG, JPEG, WebP or AVIF image (unrecognised file signature)`);
   if (format === 'png' && job.format === 'png') {
-    const streamed = await streamPng(job, options, runner.mainResize, temporaries);
+    const streamed = await streamPng(job, options, runner, temporaries);
     if (streamed) return streamed;
   }
   const bytes = await readFile(job.input);
@@ -59,9 +59,13 @@ export async function processFile(job: Job, options: CliOptions, runner: Runner,
     quality: options.quality ?? DEFAULT_QUALITY[job.format], maxPixels: options.maxPixels,
     jpegEncoder: options.jpegEncoder, stripThreads: runner.single ? runner.stripThreads : 0,
   };
-  const done = runner.single && isSmall(request, format)
-    ? await convertImage(request, await runner.mainResize(), stripsHere)
-    : await runner.workers.convert(request);
+  let done: FileDone & { bytes: Uint8Array };
+  if (runner.single && isSmall(request, format)) {
+    const { convertImage, stripsHere } = await import('./convert.js'); // the codecs, loaded here only for this
+    done = await convertImage(request, await runner.mainResize(), stripsHere);
+  } else {
+    done = await runner.workers.convert(request);
+  }
   await writeAtomically(job.output, done.bytes, temporaries);
   return done;
 }
@@ -78,27 +82,30 @@ function isSmall(r: ConvertRequest, format: ImageFormat): boolean {
 }
 
 /** The streamed path, or undefined where it does not apply (small, interlaced, cropped or padded, not bit-identical in bands). */
-async function streamPng(job: Job, options: CliOptions, mainResize: () => Promise<Resize>, temporaries: Set<string>): Promise<FileDone | undefined> {
+async function streamPng(job: Job, options: CliOptions, runner: Runner, temporaries: Set<string>): Promise<FileDone | undefined> {
   const reader = await openPng(job.input, options.maxPixels);
   try {
     const { width, height, interlace, mayHaveAlpha } = reader.info;
     const fit = planFit(width, height, options.target, options.fit, options.resize.convention);
     const { width: outWidth, height: outHeight } = fit;
     checkPixels(outWidth, outHeight, options.maxPixels, `${job.input}: the output `);
-    if (interlace || !onlyResizes(fit) || Math.max(width * height, outWidth * outHeight) < STREAM_PIXELS) return undefined;
+    const small = Math.max(width * height, outWidth * outHeight) < STREAM_PIXELS;
+    if (interlace || !onlyResizes(fit) || (small && !runner.single)) return undefined;
     const base = { convention: options.resize.convention, linearLight: options.resize.linearLight, mode: options.resize.mode ?? 'bilinear',
       alignCorners: !!options.resize.alignCorners, antialias: !!options.resize.antialias };
     const g = { width, height, outWidth, outHeight, target: fit.resize, ...base };
     const { planBands, resizeInBands } = await import('./bands.js');
     const plan = planBands(g, Math.ceil(BAND_BYTES / (outWidth * 4)));
     if (!('bands' in plan)) return undefined;
-    const resize = await mainResize();
+    const resize = await runner.mainResize();
     // Pillow and OpenCV have their own alpha rules (resizeImage refuses premultiplyAlpha with them), as in ./convert.ts.
     const pytorch = (options.resize.convention ?? 'pytorch') === 'pytorch';
-    const premultiplyAlpha = pytorch && options.premultiply && mayHaveAlpha && !(await allOpaque(job.input, options.maxPixels));
-    const opts = pytorch ? { ...options.resize, premultiplyAlpha } : options.resize;
+    // Opaque (resizing keeps it so): written as RGB, and premultiplying is skipped. A PNG that may
+    // have alpha gets a first pass only where premultiplying depends on it.
+    const opaque = !mayHaveAlpha || (pytorch && options.premultiply && await allOpaque(job.input, options.maxPixels));
+    const opts = pytorch ? { ...options.resize, premultiplyAlpha: options.premultiply && !opaque } : options.resize;
     let resizeMs = 0;
-    await writeStreamed(job.output, outWidth, outHeight, temporaries, async (writer) => {
+    await writeStreamed(job.output, outWidth, outHeight, opaque, temporaries, async (writer) => {
       resizeMs = await resizeInBands(rowsOf(reader, job.input), g, plan.bands, resize, opts, (bytes) => writer.writeRows(bytes));
     });
     return { width, height, outWidth, outHeight, resizeMs };

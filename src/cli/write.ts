@@ -28,13 +28,13 @@ export async function writeAtomically(path: string, bytes: Uint8Array, temporari
   }
 }
 
-/** Streams a PNG into a temporary file beside `path` and renames it into place; removes it on any failure. */
-export async function writeStreamed(path: string, width: number, height: number, temporaries: Set<string>,
-                             fill: (writer: PngWriter) => Promise<void>): Promise<void> {
+/** Streams a PNG (`opaque`: written as RGB) into a temporary file beside `path` and renames it into place; removes it on any failure. */
+export async function writeStreamed(path: string, width: number, height: number, opaque: boolean, temporaries: Set<string>,
+                                    fill: (writer: PngWriter) => Promise<void>): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temporary = temporaryFor(path);
   temporaries.add(temporary);
-  const writer = new PngWriter(temporary, width, height);
+  const writer = new PngWriter(temporary, width, height, opaque);
   try {
     await fill(writer);
     await writer.finish();
