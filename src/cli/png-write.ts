@@ -81,6 +81,8 @@ export class PngWriter {
   private readonly file: WriteStream;
   private readonly deflate: zlib.Deflate;
   private readonly channels: 3 | 4;
+  /** The filtered rows of one call, reused by the next. */
+  private filtered = new Uint8Array(0);
   private rowsWritten = 0;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
@@ -126,10 +128,15 @@ export class PngWriter {
     const n = rows.length / stride;
     if (this.rowsWritten + n > this.height) throw new Error('PngWriter: more rows than the height');
     if (this.opaque) checkOpaque(rows, 0, rows.length);
-    const filtered = new Uint8Array((this.width * this.channels + 1) * n);
+    const bytes = (this.width * this.channels + 1) * n;
+    if (this.filtered.length < bytes) this.filtered = new Uint8Array(bytes);
+    const filtered = this.filtered.subarray(0, bytes);
     subFilter(rows, 0, this.width, n, this.channels, filtered, 0);
     this.rowsWritten += n;
-    if (!this.deflate.write(filtered) || this.file.writableNeedDrain) await this.drain();
+    // Deflated before the next call refills the array (zlib reads it on its own thread meanwhile).
+    await new Promise<void>((resolve) => this.deflate.write(filtered, () => resolve()));
+    if (this.failure) throw this.failure;
+    if (this.file.writableNeedDrain) await this.drain();
   }
 
   private async drain(): Promise<void> {
