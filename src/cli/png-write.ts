@@ -9,6 +9,7 @@
 
 import { createWriteStream, type WriteStream } from 'node:fs';
 import * as zlib from 'node:zlib';
+import { isOpaque } from './codecs.js';
 import { crc32 } from './crc32.js';
 import { PNG_SIGNATURE } from './png-header.js';
 
@@ -57,10 +58,6 @@ function headerChunks(width: number, height: number, channels: 3 | 4): Buffer {
   return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', ihdr)]);
 }
 
-/** The alpha of an RGBA row that was promised opaque: anything but 255 is a bug upstream, never written as RGB. */
-function checkOpaque(data: Uint8Array, from: number, bytes: number): void {
-  for (let i = from + 3; i < from + bytes; i += 4) if (data[i] !== 255) throw new Error('internal: a pixel of an image written as opaque has alpha');
-}
 
 /** Encodes 8-bit RGBA pixels held in memory as a PNG file's bytes; `opaque`: every alpha is 255 (written as RGB). */
 export function encodePng(image: { data: Uint8Array; width: number; height: number }, opaque: boolean): Uint8Array {
@@ -113,9 +110,19 @@ export class PngWriter {
     this.done.catch(() => {});
   }
 
+  /** Writes the deflated data so far as one IDAT chunk, its pieces as they are (no joined copy). */
   private flushIdat(): void {
     if (this.pendingBytes === 0) return;
-    this.file.write(pngChunk('IDAT', Buffer.concat(this.pending, this.pendingBytes)));
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(this.pendingBytes, 0);
+    head.write('IDAT', 4, 'latin1');
+    let crc = crc32(head.subarray(4));
+    for (const part of this.pending) crc = crc32(part, crc);
+    const tail = Buffer.alloc(4);
+    tail.writeUInt32BE(crc, 0);
+    this.file.cork();
+    for (const part of [head, ...this.pending, tail]) this.file.write(part);
+    this.file.uncork();
     this.pending = [];
     this.pendingBytes = 0;
   }
@@ -127,7 +134,8 @@ export class PngWriter {
     if (this.failure) throw this.failure;
     const n = rows.length / stride;
     if (this.rowsWritten + n > this.height) throw new Error('PngWriter: more rows than the height');
-    if (this.opaque) checkOpaque(rows, 0, rows.length);
+    // Promised opaque: any other alpha is a bug upstream, never written as RGB.
+    if (this.opaque && !isOpaque(rows)) throw new Error('internal: a pixel of an image written as opaque has alpha');
     const bytes = (this.width * this.channels + 1) * n;
     if (this.filtered.length < bytes) this.filtered = new Uint8Array(bytes);
     const filtered = this.filtered.subarray(0, bytes);
