@@ -4,7 +4,7 @@
 // for the converting thread that started it (./jpeg-strips.ts).
 
 import { parentPort, Worker, workerData } from 'node:worker_threads';
-import { init, js, resizeImage } from '../index.js';
+import { init } from '../init.js';
 import { ImageFileError } from './codecs.js';
 import { convertImage, stripsHere, type ConvertRequest, type JpegSettings, type StripEncoder } from './convert.js';
 import { encodeJpegWith } from './jpeg-encoder.js';
@@ -28,12 +28,11 @@ if (role === 'strip') {
     }
   });
 } else {
-  if (!plainJs) await init();
-  const resize = plainJs ? js.resizeImage : resizeImage;
+  if (!plainJs) await init(); // ../init.js and ../image-band.js (via ./convert.ts): resizeImage without the rest of the library
   port.on('message', async ({ id, request }: { id: number; request: ConvertRequest }) => {
     try {
       const strips = request.output === 'jpeg' ? stripEncoder(request.stripThreads) : undefined; // helpers only for JPEG out
-      const result = await convertImage(request, resize, strips);
+      const result = await convertImage(request, plainJs ? 'js' : 'wasm', strips);
       port.postMessage({ id, result }, [result.bytes.buffer as ArrayBuffer]);
     } catch (error) {
       port.postMessage({ id, error: { message: (error as Error)?.message ?? String(error), file: error instanceof ImageFileError } });

@@ -5,7 +5,7 @@
 // and small; then written through a temporary file.
 
 import { readFile } from 'node:fs/promises';
-import type { resizeImage } from '../index.js';
+import type { ImageBackend } from '../image-band.js';
 import type { CliOptions } from './args.js';
 import { checkPixels, DEFAULT_QUALITY, FORMAT_NAMES, ImageFileError, inspectImage, isOpaque, openPng, sniffFile, uprightSize, type ImageFormat } from './codecs.js';
 import type { ConvertRequest } from './convert.js';
@@ -32,13 +32,12 @@ export const STREAM_PIXELS = 16_000_000;
  */
 export const MAIN_THREAD_PIXELS = 4_000_000;
 
-export type Resize = typeof resizeImage;
 
 export interface FileDone { width: number; height: number; outWidth: number; outHeight: number; resizeMs: number }
 
-/** How a file is run: the main thread's resizeImage (loaded on first use), the worker threads, and whether this is the run's only file. */
+/** How a file is run: the main thread's resizeImage backend (loaded on first use), the worker threads, and whether this is the run's only file. */
 export interface Runner {
-  mainResize: () => Promise<Resize>;
+  mainBackend: () => Promise<ImageBackend>;
   workers: ConvertWorkers;
   /** The run's only file: it may convert here when small, and its JPEG strips may use `stripThreads` helper threads. */
   single: boolean;
@@ -62,7 +61,7 @@ export async function processFile(job: Job, options: CliOptions, runner: Runner,
   let done: FileDone & { bytes: Uint8Array };
   if (runner.single && isSmall(request, format)) {
     const { convertImage, stripsHere } = await import('./convert.js'); // the codecs, loaded here only for this
-    done = await convertImage(request, await runner.mainResize(), stripsHere);
+    done = await convertImage(request, await runner.mainBackend(), stripsHere);
   } else {
     done = await runner.workers.convert(request);
   }
@@ -97,7 +96,7 @@ async function streamPng(job: Job, options: CliOptions, runner: Runner, temporar
     const { planBands, resizeInBands } = await import('./bands.js');
     const plan = planBands(g, Math.ceil(BAND_BYTES / (outWidth * 4)));
     if (!('bands' in plan)) return undefined;
-    const resize = await runner.mainResize();
+    const backend = await runner.mainBackend();
     // Pillow and OpenCV have their own alpha rules (resizeImage refuses premultiplyAlpha with them), as in ./convert.ts.
     const pytorch = (options.resize.convention ?? 'pytorch') === 'pytorch';
     // Opaque (resizing keeps it so): written as RGB, and premultiplying is skipped. A PNG that may
@@ -106,7 +105,7 @@ async function streamPng(job: Job, options: CliOptions, runner: Runner, temporar
     const opts = pytorch ? { ...options.resize, premultiplyAlpha: options.premultiply && !opaque } : options.resize;
     let resizeMs = 0;
     await writeStreamed(job.output, outWidth, outHeight, opaque, temporaries, async (writer) => {
-      resizeMs = await resizeInBands(rowsOf(reader, job.input), g, plan.bands, resize, opts, (bytes) => writer.writeRows(bytes));
+      resizeMs = await resizeInBands(rowsOf(reader, job.input), g, plan.bands, backend, opts, (bytes) => writer.writeRows(bytes));
     });
     return { width, height, outWidth, outHeight, resizeMs };
   } finally {

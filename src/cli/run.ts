@@ -15,7 +15,8 @@ import { HELP, parseArgs, UsageError, type CliOptions } from './args.js';
 import { ImageFileError } from './codecs.js';
 import { ConvertWorkers } from './convert-workers.js';
 import { conflicts, planJobs, type Job } from './jobs.js';
-import { processFile, type Resize, type Runner } from './process-file.js';
+import type { ImageBackend } from '../image-band.js';
+import { processFile, type Runner } from './process-file.js';
 import { Progress, rate, type TextStream } from './progress.js';
 
 export { HELP };
@@ -79,7 +80,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     return fail(error instanceof UsageError ? EXIT_USAGE : EXIT_FAILED, describe(error));
   }
 
-  const mainResize = mainThreadResize(options.plainJs);
+  const mainBackend = mainThreadBackend(options.plainJs);
   const interactive = !!io.stderr.isTTY && !options.quiet;
   const progress = new Progress(io.stderr, jobs.length, interactive);
   const temporaries = new Set<string>();
@@ -97,7 +98,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   // our encoder keeps up with the resize on one fewer thread than --threads (the converter is busy
   // too, and each helper costs memory); MozJPEG, several times slower, takes them all.
   const runner: Runner = {
-    mainResize, workers: new ConvertWorkers(lanes, options.plainJs), single: lanes === 1,
+    mainBackend, workers: new ConvertWorkers(lanes, options.plainJs), single: lanes === 1,
     stripThreads: options.jpegEncoder === 'fast' ? options.threads - 1 : options.threads,
   };
   let next = 0;
@@ -146,16 +147,18 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
 }
 
 /**
- * The main thread's resizeImage (a streamed PNG, or a small single file), the library imported
- * and its module loaded on first use: a run whose images all go to worker threads never loads them here.
+ * The main thread's resizeImage backend (a streamed PNG, or a small single file): 'wasm' once
+ * init() has loaded the module, the first time it is needed (a run whose images all go to worker
+ * threads never loads it here); 'js' with --js.
  */
-function mainThreadResize(plainJs: boolean): () => Promise<Resize> {
-  let loaded: Promise<Resize> | undefined;
-  return () => (loaded ??= import('../index.js').then(async (lib) => {
-    if (plainJs) return lib.js.resizeImage;
-    await lib.init();
-    return lib.resizeImage;
-  }));
+function mainThreadBackend(plainJs: boolean): () => Promise<ImageBackend> {
+  let loaded: Promise<ImageBackend> | undefined;
+  const load = async (): Promise<ImageBackend> => {
+    if (plainJs) return 'js';
+    await (await import('../init.js')).init();
+    return 'wasm';
+  };
+  return () => (loaded ??= load());
 }
 
 async function version(): Promise<string> {
