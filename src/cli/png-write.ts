@@ -78,8 +78,13 @@ export class PngWriter {
   private readonly file: WriteStream;
   private readonly deflate: zlib.Deflate;
   private readonly channels: 3 | 4;
-  /** The filtered rows of one call, reused by the next. */
-  private filtered = new Uint8Array(0);
+  /**
+   * Two arrays of filtered rows, used in turn: zlib deflates one on its own thread while the
+   * caller resizes the next rows and the next call fills the other; each is refilled only once
+   * deflated, so memory stays two calls' rows.
+   */
+  private readonly slots = [0, 1].map(() => ({ array: new Uint8Array(0), deflated: Promise.resolve() }));
+  private turn = 0;
   private rowsWritten = 0;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
@@ -136,14 +141,15 @@ export class PngWriter {
     if (this.rowsWritten + n > this.height) throw new Error('PngWriter: more rows than the height');
     // Promised opaque: any other alpha is a bug upstream, never written as RGB.
     if (this.opaque && !isOpaque(rows)) throw new Error('internal: a pixel of an image written as opaque has alpha');
+    const slot = this.slots[this.turn++ & 1];
+    await slot.deflated;
+    if (this.failure) throw this.failure;
     const bytes = (this.width * this.channels + 1) * n;
-    if (this.filtered.length < bytes) this.filtered = new Uint8Array(bytes);
-    const filtered = this.filtered.subarray(0, bytes);
+    if (slot.array.length < bytes) slot.array = new Uint8Array(bytes);
+    const filtered = slot.array.subarray(0, bytes);
     subFilter(rows, 0, this.width, n, this.channels, filtered, 0);
     this.rowsWritten += n;
-    // Deflated before the next call refills the array (zlib reads it on its own thread meanwhile).
-    await new Promise<void>((resolve) => this.deflate.write(filtered, () => resolve()));
-    if (this.failure) throw this.failure;
+    slot.deflated = new Promise<void>((resolve) => this.deflate.write(filtered, () => resolve()));
     if (this.file.writableNeedDrain) await this.drain();
   }
 
