@@ -1,6 +1,8 @@
 // The command line end to end against sharp and ImageMagick (issue 20): wall time and peak RSS of
 // whole processes, as a user runs them.
-// Run: `npm run bench:cli` (BENCH_CLI_ROUNDS=n, default 2).
+// Run: `npm run bench:cli` (BENCH_CLI_ROUNDS=n, default 2; BENCH_CLI_CASES=large,small,folder
+// runs only those cases and keeps the other sections of bench/results/cli.json as they were,
+// each section saying when it ran and the machine's load average then).
 //
 // Cases: a 4000 x 3000 JPEG photo 2x bilinear to JPEG; a 512 x 512 PNG 2x bicubic to PNG; a
 // folder of 20 photos of mixed sizes and formats (JPEG, PNG, WebP) to 800 pixels wide, bilinear
@@ -16,11 +18,13 @@
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { machine, photoPixels } from './common.js';
 
 const ROUNDS = Number(process.env.BENCH_CLI_ROUNDS ?? 2);
+const ONLY = process.env.BENCH_CLI_CASES?.split(',');
 const root = new URL('..', import.meta.url).pathname;
 const work = join(root, 'out', 'bench-cli');
 const cliJs = join(root, 'dist', 'cli.js');
@@ -64,16 +68,21 @@ function imagemagick() {
   return undefined;
 }
 
-/** Runs argv under /usr/bin/time -v: wall seconds and peak RSS in MiB. */
+/**
+ * Runs argv under /usr/bin/time -v: wall seconds (timed here around the whole spawn, to the
+ * millisecond: time's own figure has 10 ms steps, coarse for a 0.2 s run) and peak RSS in MiB.
+ */
 function timed(argv, env = {}) {
+  const t0 = performance.now();
   const run = spawnSync('/usr/bin/time', ['-v', ...argv], { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const seconds = (performance.now() - t0) / 1000;
   if (run.status !== 0) throw new Error(`${argv.join(' ')} failed (${run.status}): ${run.stderr.slice(-2000)}`);
   const rss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(run.stderr)[1]) / 1024;
-  const [, h, m, s] = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(run.stderr);
-  return { seconds: Number(h ?? 0) * 3600 + Number(m) * 60 + Number(s), rss };
+  return { seconds, rss };
 }
 
 const QUALITY = { jpeg: 90, webp: 80 };
+const cpus = availableParallelism();
 
 async function main() {
   const folder = await inputs();
@@ -83,16 +92,19 @@ async function main() {
   mkdirSync(out, { recursive: true });
   const cases = [
     {
+      key: 'large',
       title: '4000 x 3000 JPEG, 2x bilinear, JPEG out',
       input: join(work, 'photo-4000x3000.jpg'), output: 'big.jpg', ours: ['--scale', '2', '--mode', 'bilinear', '--quality', '90'],
       sharp: { scale: 2, kernel: 'linear' }, im: ['-filter', 'Triangle', '-resize', '200%', '-quality', '90'],
     },
     {
+      key: 'small',
       title: '512 x 512 PNG, 2x bicubic, PNG out',
       input: join(work, 'image-512.png'), output: 'small.png', ours: ['--scale', '2', '--mode', 'bicubic'],
       sharp: { scale: 2, kernel: 'cubic' }, im: ['-filter', 'Catrom', '-resize', '200%'],
     },
     {
+      key: 'folder',
       title: 'a folder of 20 photos (JPEG, PNG, WebP; 0.3-6 MP) to 800 wide, bilinear antialiased',
       input: folder, output: 'folder', folder: true, ours: ['--width', '800', '--mode', 'bilinear', '--antialias', '--quality', '90'],
       sharp: { width: 800, kernel: 'linear' }, im: ['-filter', 'Triangle', '-resize', '800x', '-quality', '90'],
@@ -134,8 +146,18 @@ async function main() {
       },
     });
   }
+  const resultsUrl = new URL('./results/cli.json', import.meta.url);
+  const old = ONLY && existsSync(resultsUrl) ? JSON.parse(readFileSync(resultsUrl, 'utf8')) : { sections: [] };
+  // Sections from before runs said when they ran: the file's machine line and rounds then.
+  const previous = old.sections.map((s) => ({ ...s, ran: s.ran ?? `an earlier run (${old.machine}, ${old.rounds} rounds)` }));
   const sections = [];
   for (const c of cases) {
+    if (ONLY && !ONLY.includes(c.key)) {
+      const kept = previous.find((s) => s.title === c.title);
+      if (kept) sections.push(kept);
+      continue;
+    }
+    const load = [loadavg()[0]];
     const samples = tools.map(() => []);
     for (let r = 0; r < ROUNDS; r++) {
       for (const [i, tool] of (r & 1 ? [...tools.entries()].reverse() : [...tools.entries()])) {
@@ -143,7 +165,7 @@ async function main() {
           || (tool.downscaleOnly && !c.ours.includes('--antialias'))) continue;
         const result = tool.run(c);
         samples[i].push(result);
-        console.log(`${c.title} | ${tool.name} | round ${r + 1}: ${result.seconds.toFixed(2)} s, ${result.rss.toFixed(0)} MiB`);
+        console.log(`${c.title} | ${tool.name} | round ${r + 1}: ${result.seconds.toFixed(3)} s, ${result.rss.toFixed(0)} MiB`);
       }
     }
     const median = (xs) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
@@ -151,25 +173,27 @@ async function main() {
       name: t.name, seconds: median(samples[i].map((s) => s.seconds)), rss: median(samples[i].map((s) => s.rss)),
       minSeconds: Math.min(...samples[i].map((s) => s.seconds)), runs: samples[i].length,
     })).filter(Boolean);
-    sections.push({ title: c.title, rows });
+    load.push(loadavg()[0]);
+    sections.push({ title: c.title, rows, ran: `${machine()}, ${ROUNDS} round${ROUNDS === 1 ? '' : 's'}, load average ${load.map((l) => l.toFixed(1)).join(' -> ')} on ${cpus} cores`, rounds: ROUNDS });
   }
   const base = (s) => s.rows.find((r) => r.name === 'sharp (defaults)');
   const md = [
     '# cli benchmark', '',
-    `Machine: ${machine()}. Whole processes under /usr/bin/time -v, ${ROUNDS} interleaved rounds, medians (lower of two); ` +
+    `Machine: ${machine()}. Whole processes under /usr/bin/time -v (peak RSS; wall time measured around the spawn), interleaved rounds, medians (lower of two); ` +
     `ratios to sharp with its defaults in the same run. ${convert ? `ImageMagick: ${execFileSync(convert, ['-version']).toString().split('\n')[0]}.` : 'ImageMagick: no real convert installed, skipped.'}`,
     'The machine is shared with other jobs: the numbers are noisy; compare within a table.', '',
   ];
   for (const s of sections) {
-    md.push(`## ${s.title}`, '', '| tool | wall s (min) | x sharp | peak RSS MiB | x sharp |', '|---|---:|---:|---:|---:|');
+    md.push(`## ${s.title}`, '', ...(s.ran ? [`Ran: ${s.ran}.`, ''] : []), '| tool | wall s (min) | x sharp | peak RSS MiB | x sharp |', '|---|---:|---:|---:|---:|');
     for (const r of s.rows) {
-      md.push(`| ${r.name} | ${r.seconds.toFixed(2)} (${r.minSeconds.toFixed(2)}) | ${(r.seconds / base(s).seconds).toFixed(2)} | ${r.rss.toFixed(0)} | ${(r.rss / base(s).rss).toFixed(2)} |`);
+      const digits = r.seconds < 1 ? 3 : 2;
+      md.push(`| ${r.name} | ${r.seconds.toFixed(digits)} (${r.minSeconds.toFixed(digits)}) | ${(r.seconds / base(s).seconds).toFixed(2)} | ${r.rss.toFixed(0)} | ${(r.rss / base(s).rss).toFixed(2)} |`);
     }
     md.push('');
   }
   const dir = new URL('./results/', import.meta.url);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(new URL('cli.json', dir), JSON.stringify({ machine: machine(), rounds: ROUNDS, imagemagick: convert ?? null, sections }, null, 2) + '\n');
+  writeFileSync(new URL('cli.json', dir), JSON.stringify({ machine: machine(), imagemagick: convert ?? null, sections }, null, 2) + '\n');
   writeFileSync(new URL('cli.md', dir), md.join('\n'));
   console.log(md.join('\n'));
 }

@@ -1,15 +1,16 @@
 // One band of output rows of a whole-image resizeImage plan, computed from only the input rows
-// its vertical taps read. Internal: the command line streams images through it
-// (src/cli/bands.ts). Pillow's and OpenCV's tables, and linear light's, depend on the whole
+// its vertical taps read; and resizeImage itself, on both backends, without the rest of the
+// operation table (src/index.ts takes its entry from here). Internal: the command line streams
+// images through it (src/cli/bands.ts) and loads only this much of the library. Pillow's and OpenCV's tables, and linear light's, depend on the whole
 // image's size, so a band cannot be resized as a smaller image; it is cut from the whole plan
 // instead (imageBand, as maximumMemory's tiling cuts it) and runs on the same executors, staging
 // and kernels as resizeImage, so its bytes are the whole call's rows.
 
-import { planImageOfSize, type ImageInputs, type ImagePlan } from './image.js';
+import { planImageOfSize, prepareResizeImage, type ImageInputs, type ImagePlan } from './image.js';
 import { loadedModule } from './init.js';
 import { jsExecutor } from './js/executor.js';
 import { runResizeImage } from './js/image.js';
-import { operation, operations, type Prepared } from './ops.js';
+import { operation, operations, type Prepared, type SyncOperations } from './ops.js';
 import { imageBand, imageTiling } from './tiling/families.js';
 import { wasmExecutor } from './wasm/executor.js';
 import { stageResizeImage } from './wasm/image.js';
@@ -47,13 +48,25 @@ function prepareBand(band: ImageBand, window: Uint8Array | Uint8ClampedArray): P
   };
 }
 
-const BAND = { resizeImageBand: operation(prepareBand, { wasm: stageResizeImage, js: runResizeImage, tiling: imageTiling }) };
+/** resizeImage's entry of the operation table (src/index.ts). */
+export const RESIZE_IMAGE = operation(prepareResizeImage, { wasm: stageResizeImage, js: runResizeImage, tiling: imageTiling });
+
+const IMAGE = {
+  resizeImage: RESIZE_IMAGE,
+  resizeImageBand: operation(prepareBand, { wasm: stageResizeImage, js: runResizeImage, tiling: imageTiling }),
+};
+
+export type ImageBackend = 'wasm' | 'js';
 
 /**
- * The band's output rows (outWidth * (r1 - r0) * channels bytes) from `window`, the input rows
- * [lo, hi): on init()'s WebAssembly module (within its memory budget, as resizeImage) or in plain JS.
+ * resizeImage, and resizeImageBand: the band's output rows (outWidth * (r1 - r0) * channels
+ * bytes) from `window`, the input rows [lo, hi); on init()'s WebAssembly module (within its memory
+ * budget) or in plain JS.
  */
-export const resizeImageBand: Record<'wasm' | 'js', (band: ImageBand, window: Uint8Array | Uint8ClampedArray) => Uint8ClampedArray> = {
-  wasm: operations(BAND, wasmExecutor(loadedModule)).resizeImageBand,
-  js: operations(BAND, jsExecutor).resizeImageBand,
+export const imageOps: Record<ImageBackend, SyncOperations<typeof IMAGE>> = {
+  wasm: operations(IMAGE, wasmExecutor(loadedModule)),
+  js: operations(IMAGE, jsExecutor),
 };
+
+/** resizeImageBand of each backend (tests). */
+export const resizeImageBand = { wasm: imageOps.wasm.resizeImageBand, js: imageOps.js.resizeImageBand };

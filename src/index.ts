@@ -6,12 +6,11 @@
 // their executors (src/ops.ts); docs/architecture.md walks a call through it.
 
 import { prepareConv } from './conv/plan.js';
-import { prepareResizeImage } from './image.js';
+import { RESIZE_IMAGE } from './image-band.js';
 import { checkMaximumMemory, chooseBuild, loadBuild, loadedModule } from './init.js';
 import { interpolateCopies, prepareInterpolate } from './interpolate.js';
 import { jsExecutor } from './js/executor.js';
 import { runConv } from './js/conv.js';
-import { runResizeImage } from './js/image.js';
 import { runInterpolate } from './js/interpolate.js';
 import { runResize } from './js/resize.js';
 import { runShuffle } from './js/shuffle.js';
@@ -25,10 +24,9 @@ import { prepareResize, prepareTfResize, resizeCopies } from './resize.js';
 import { prepareShuffle } from './shuffle.js';
 import { typedBackends, type WithTypes } from './typed.js';
 import { convTiling } from './tiling/conv-bands.js';
-import { imageTiling, interpolateTiling, resizeTiling, shuffleTiling } from './tiling/families.js';
+import { interpolateTiling, resizeTiling, shuffleTiling } from './tiling/families.js';
 import { stageConv } from './wasm/conv.js';
 import { wasmExecutor } from './wasm/executor.js';
-import { stageResizeImage } from './wasm/image.js';
 import { stageInterpolate } from './wasm/interpolate.js';
 import { stageResize } from './wasm/resize.js';
 import { engineHasSimd, type Build } from './wasm/load.js';
@@ -73,7 +71,7 @@ const OPERATIONS = {
   conv3d: operation(prepareConv(false, 3), convBackends),
   pixelShuffle: operation(prepareShuffle(true), shuffleBackends),
   pixelUnshuffle: operation(prepareShuffle(false), shuffleBackends),
-  resizeImage: operation(prepareResizeImage, { wasm: stageResizeImage, js: runResizeImage, tiling: imageTiling }),
+  resizeImage: RESIZE_IMAGE,
   resize: operation(prepareResize, resizeBackends),
   resizeBilinear: operation(prepareTfResize(true), resizeBackends),
   resizeNearestNeighbor: operation(prepareTfResize(false), resizeBackends),

@@ -80,7 +80,7 @@ async function banded(c: Case, resize: typeof resizeImage) {
   const reader = await openPng(file, 1e8);
   const parts: Uint8Array[] = [];
   try {
-    await resizeInBands(reader.rows(), g, plan.bands, resize, options, async (rows) => { parts.push(rows.slice()); });
+    await resizeInBands(reader.rows(), g, plan.bands, resize === js.resizeImage ? 'js' : 'wasm', options, async (rows) => { parts.push(rows.slice()); });
   } finally {
     await reader.close();
   }

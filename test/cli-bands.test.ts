@@ -27,7 +27,7 @@ async function banded(resize: typeof resizeImage, data: Uint8Array, g: BandGeome
   const plan = planBands(g, bandRows);
   if ('reason' in plan) return { reason: plan.reason };
   const parts: Uint8Array[] = [];
-  await resizeInBands(rowsOf(data, g.width, g.height), g, plan.bands, resize,
+  await resizeInBands(rowsOf(data, g.width, g.height), g, plan.bands, resize === js.resizeImage ? 'js' : 'wasm',
     { mode: g.mode, alignCorners: g.alignCorners || undefined, antialias: g.antialias || undefined, premultiplyAlpha },
     async (rows) => { parts.push(rows.slice()); });
   return { data: Buffer.concat(parts), bands: plan.bands.length };

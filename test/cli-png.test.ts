@@ -1,12 +1,13 @@
 // The command's PNG reader and writer (src/cli/png.ts) against pngjs: every colour type and bit
 // depth, palettes with tRNS, transparent colours, Adam7 interlacing, every row filter; the
-// writer's files decode to the same pixels with pngjs; truncated, padded and over-long data are errors.
+// writers' files (streamed, and whole images) decode to the same pixels with pngjs, as RGB when
+// opaque; truncated, padded and over-long data are errors.
 
 import { deflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { PngReader } from '../src/cli/png.js';
-import { pngChunk as chunk, PngWriter } from '../src/cli/png-write.js';
+import { encodePng, pngChunk as chunk, PngWriter } from '../src/cli/png-write.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,21 +127,59 @@ describe('PngReader', () => {
   });
 });
 
+/** Random-ish RGBA; `opaque`: every alpha 255. */
+function rgba(width: number, height: number, opaque: boolean): Uint8Array {
+  const rand = lcg(width * height + (opaque ? 1 : 0));
+  return Uint8Array.from({ length: width * height * 4 }, (_, i) => (opaque && i % 4 === 3 ? 255 : i % 7 < 3 ? Math.floor(rand() * 256) : (i >> 3) & 255));
+}
+
+/** pngjs's reading of a file: its colour type and RGBA pixels. */
+function readBack(bytes: Uint8Array): { colorType: number; width: number; height: number; data: Buffer } {
+  const back = PNG.sync.read(Buffer.from(bytes));
+  return { colorType: bytes[25], width: back.width, height: back.height, data: back.data };
+}
+
 describe('PngWriter', () => {
-  it.each([[1, 1], [5, 3], [64, 40], [301, 7]])('writes %ix%i RGBA that pngjs reads back exactly', async (width, height) => {
+  it.each([[1, 1, false], [5, 3, false], [64, 40, false], [301, 7, false], [1, 1, true], [64, 40, true], [301, 7, true]])(
+    'writes %ix%i (opaque %s) that pngjs reads back exactly, as RGB when opaque', async (width, height, opaque) => {
+      const dir = mkdtempSync(join(tmpdir(), 'upsample-pngw-'));
+      try {
+        const data = rgba(width, height, opaque);
+        const writer = new PngWriter(join(dir, 'o.png'), width, height, opaque);
+        const stride = width * 4;
+        for (let y = 0; y < height; y += 2) await writer.writeRows(data.subarray(y * stride, Math.min(height, y + 2) * stride));
+        await writer.finish();
+        const back = readBack(readFileSync(join(dir, 'o.png')));
+        expect([back.width, back.height, back.colorType]).toEqual([width, height, opaque ? 2 : 6]);
+        expect(back.data.equals(Buffer.from(data))).toBe(true);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+  it('refuses a row with alpha when told the image is opaque (never writes it as RGB)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'upsample-pngw-'));
     try {
-      const rand = lcg(width * height);
-      const data = Uint8Array.from({ length: width * height * 4 }, (_, i) => (i % 7 < 3 ? Math.floor(rand() * 256) : (i >> 3) & 255));
-      const writer = new PngWriter(join(dir, 'o.png'), width, height);
-      const stride = width * 4;
-      for (let y = 0; y < height; y += 2) await writer.writeRows(data.subarray(y * stride, Math.min(height, y + 2) * stride));
-      await writer.finish();
-      const back = PNG.sync.read(readFileSync(join(dir, 'o.png')));
-      expect([back.width, back.height]).toEqual([width, height]);
-      expect(Buffer.from(back.data).equals(Buffer.from(data))).toBe(true);
+      const data = rgba(4, 2, true);
+      data[4 * 5 + 3] = 254;
+      const writer = new PngWriter(join(dir, 'o.png'), 4, 2, true);
+      await expect(writer.writeRows(data)).rejects.toThrow(/opaque has alpha/);
+      await writer.abort();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('encodePng (a whole image)', () => {
+  it.each([[1, 1, false], [7, 5, false], [300, 41, false], [1, 1, true], [300, 41, true]])('encodes %ix%i (opaque %s) that pngjs reads back exactly', (width, height, opaque) => {
+    const data = rgba(width, height, opaque);
+    const back = readBack(encodePng({ data, width, height }, opaque));
+    expect([back.width, back.height, back.colorType]).toEqual([width, height, opaque ? 2 : 6]);
+    expect(back.data.equals(Buffer.from(data))).toBe(true);
+  });
+
+  it('refuses pixels that are not width x height RGBA', () => {
+    expect(() => encodePng({ data: new Uint8Array(15), width: 2, height: 2 }, false)).toThrow(/15 bytes for 2 x 2/);
   });
 });

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ConvertWorkers } from '../src/cli/convert-workers.js';
+import { MAIN_THREAD_PIXELS } from '../src/cli/process-file.js';
 import { runCli } from '../src/cli/run.js';
 import { runSampleImage } from '../src/demo/image.js';
 import { init, resizeImage } from '../src/index.js';
@@ -131,6 +133,27 @@ describe('upsample-wasm command', () => {
     expect(run.stderr).toMatch(message);
     expect(run.stderr).toMatch(/Try 'upsample-wasm --help'/);
     expect(listing(dir)).toEqual(['in.png']);
+  });
+
+  it('converts the only file of a run on the main thread when small, in a worker when large or one of several, to the same bytes', async () => {
+    const dir = freshDir();
+    const inputs = join(dir, 'in');
+    mkdirSync(inputs);
+    writeJpeg(join(inputs, 'a.jpg'), 40, 30);
+    writeJpeg(join(inputs, 'b.jpg'), 40, 30);
+    const inWorkers = vi.spyOn(ConvertWorkers.prototype, 'convert');
+    try {
+      expect((await cli(join(inputs, 'a.jpg'), '-o', join(dir, 'here.jpg'), '--scale', '2')).code).toBe(0);
+      expect(inWorkers).not.toHaveBeenCalled();
+      const wide = Math.ceil(Math.sqrt(MAIN_THREAD_PIXELS * 4 / 3)) + 8; // an output just over the limit
+      expect((await cli(join(inputs, 'a.jpg'), '-o', join(dir, 'large.jpg'), '--width', String(wide), '--threads', '1')).code).toBe(0);
+      expect(inWorkers).toHaveBeenCalledTimes(1);
+      expect((await cli(inputs, '-o', join(dir, 'out'), '--scale', '2')).code).toBe(0);
+      expect(inWorkers).toHaveBeenCalledTimes(3);
+    } finally {
+      inWorkers.mockRestore();
+    }
+    expect(readFileSync(join(dir, 'out', 'a.jpg')).equals(readFileSync(join(dir, 'here.jpg')))).toBe(true);
   });
 
   it('exits 2 for an unsupported output format, 1 for a missing file or an unsupported, corrupt or truncated input', async () => {

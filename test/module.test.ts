@@ -38,6 +38,14 @@ describe('init', () => {
     await expect(up.init({ wasm: 42 as unknown as Uint8Array })).rejects.toThrow(TypeError);
     await up.init();
   });
+
+  it("loads the packaged file in Node without reading the global Response (which loads Node's fetch, undici: 8 MiB)", async () => {
+    const { execFileSync } = await import('node:child_process');
+    const index = new URL('../dist/index.js', import.meta.url).href; // built (npm run build), in a fresh process
+    const script = `const up = await import(${JSON.stringify(index)}); await up.init(); await up.init({ simd: false });
+      console.log(JSON.stringify(process.moduleLoadList.filter((m) => /undici|fetch/.test(m))));`;
+    expect(JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }))).toEqual([]);
+  });
 });
 
 describe('memory', () => {

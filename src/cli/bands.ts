@@ -20,9 +20,8 @@
 // the library's maximumMemory tiling cuts them): each band of output rows is computed from
 // exactly the input rows its vertical taps read, by the same kernels, so every geometry bands.
 
-import { cutImageBand, planImageOfSize, resizeImageBand } from '../image-band.js';
-import type { ImagePlan } from '../image.js';
-import { js, type ImageConvention, type ImageMode, type ImageTarget as AnyTarget, type ResizeImageOptions } from '../index.js';
+import { cutImageBand, imageOps, planImageOfSize, type ImageBackend } from '../image-band.js';
+import type { ImageConvention, ImageMode, ImagePlan, ImageTarget as AnyTarget, ResizeImageOptions } from '../image.js';
 
 /** The CLI's targets: one scale for both sides. */
 export type ImageTarget = Omit<AnyTarget, 'scale'> & { scale?: number };
@@ -226,16 +225,14 @@ function cutBands(g: BandGeometry, bandRows: number): Plan {
   return { bands };
 }
 
-type Resize = (image: { data: Uint8Array; width: number; height: number; channels: 4 }, target: ImageTarget,
-  options: ResizeImageOptions) => { data: Uint8ClampedArray; width: number; height: number };
-
 /**
  * Runs `bands` over RGBA `rows` (in order, each width * 4 bytes): holds only the input rows the
- * current band needs, calls `resize` on each band (a cut band: resizeImageBand on the backend of
- * `resize`, plain JS for js.resizeImage, else init()'s module) and hands the kept output rows to
- * `emit` (awaited: the caller's writer sets the pace). Returns the milliseconds spent resizing.
+ * current band needs, resizes each band on `backend` (resizeImage, or resizeImageBand for a cut
+ * band; 'wasm' runs on init()'s module) and hands the kept output rows to
+ * `emit` (awaited: the caller's writer sets the pace; it must be done with the rows when it
+ * resolves, their array is reused). Returns the milliseconds spent resizing.
  */
-export async function resizeInBands(rows: AsyncIterable<Uint8Array>, g: BandGeometry, bands: Band[], resize: Resize,
+export async function resizeInBands(rows: AsyncIterable<Uint8Array>, g: BandGeometry, bands: Band[], backend: ImageBackend,
                                     options: ResizeImageOptions, emit: (rows: Uint8Array) => Promise<void>): Promise<number> {
   const iterator = rows[Symbol.asyncIterator]();
   const stride = g.width * 4;
@@ -244,7 +241,11 @@ export async function resizeInBands(rows: AsyncIterable<Uint8Array>, g: BandGeom
   let heldFrom = 0; // the input row held[0] is
   let resizeMs = 0;
   const whole = bands.some((b) => b.cut) ? wholePlan(g, options) : undefined;
-  const runCut = resize === js.resizeImage ? resizeImageBand.js : resizeImageBand.wasm;
+  // A band's input and output arrays, kept for the next band of the same size (most are): `emit`
+  // has taken what it needs when it resolves, so the memory stays one band, not the garbage of all.
+  const inputs = new Map<number, Uint8Array>();
+  const outputs = new Map<number, Uint8ClampedArray>();
+  const { resizeImage: resize, resizeImageBand: runCut } = imageOps[backend];
   const pull = async () => {
     const next = await iterator.next();
     if (next.done) throw new Error(`the image ended after ${heldFrom + held.length} of ${g.height} rows`);
@@ -255,10 +256,11 @@ export async function resizeInBands(rows: AsyncIterable<Uint8Array>, g: BandGeom
       while (heldFrom + held.length < band.r0 + band.inRows) await pull();
       held = held.slice(band.r0 - heldFrom);
       heldFrom = band.r0;
-      const data = new Uint8Array(band.inRows * stride);
+      const data = reuse(inputs, band.inRows * stride, Uint8Array);
       for (let i = 0; i < band.inRows; i++) data.set(held[i], i * stride);
       const t0 = performance.now();
-      const result = band.cut ? runCutBand(band, whole!, data, runCut) : resize({ data, width: g.width, height: band.inRows, channels: 4 }, band.target, options);
+      const out = band.cut ? undefined : reuse(outputs, band.outRows * outStride, Uint8ClampedArray);
+      const result = band.cut ? runCutBand(band, whole!, data, runCut) : resize({ data, width: g.width, height: band.inRows, channels: 4 }, band.target, { ...options, out });
       resizeMs += performance.now() - t0;
       if (result.width !== g.outWidth || result.height !== band.outRows) {
         throw new Error(`internal: a band gave ${result.width} x ${result.height}, expected ${g.outWidth} x ${band.outRows}`);
@@ -278,7 +280,17 @@ export async function resizeInBands(rows: AsyncIterable<Uint8Array>, g: BandGeom
   return resizeMs;
 }
 
-function runCutBand(band: Band, whole: ImagePlan, window: Uint8Array, run: typeof resizeImageBand.wasm): { data: Uint8ClampedArray; width: number; height: number } {
+/** The array of `length` kept in `pool`, or a new one (the last of another size is dropped). */
+function reuse<T extends Uint8Array | Uint8ClampedArray>(pool: Map<number, T>, length: number, type: new (n: number) => T): T {
+  let array = pool.get(length);
+  if (!array) {
+    pool.clear();
+    pool.set(length, array = new type(length));
+  }
+  return array;
+}
+
+function runCutBand(band: Band, whole: ImagePlan, window: Uint8Array, run: typeof imageOps.wasm.resizeImageBand): { data: Uint8ClampedArray; width: number; height: number } {
   const cut = cutImageBand(whole, [band.k0, band.k1]);
   if (cut.lo !== band.r0 || cut.hi - cut.lo !== band.inRows) {
     throw new Error(`internal: output rows ${band.k0}-${band.k1 - 1} read input rows ${cut.lo}-${cut.hi - 1}, planned ${band.r0}-${band.r0 + band.inRows - 1}`);

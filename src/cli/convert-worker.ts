@@ -4,9 +4,9 @@
 // for the converting thread that started it (./jpeg-strips.ts).
 
 import { parentPort, Worker, workerData } from 'node:worker_threads';
-import { init, js, resizeImage } from '../index.js';
+import { init } from '../init.js';
 import { ImageFileError } from './codecs.js';
-import { convertImage, type ConvertRequest, type JpegSettings, type StripEncoder } from './convert.js';
+import { convertImage, stripsHere, type ConvertRequest, type JpegSettings, type StripEncoder } from './convert.js';
 import { encodeJpegWith } from './jpeg-encoder.js';
 import type { RgbaPixels } from './wasm-codecs.js';
 
@@ -28,11 +28,11 @@ if (role === 'strip') {
     }
   });
 } else {
-  if (!plainJs) await init();
-  const resize = plainJs ? js.resizeImage : resizeImage;
+  if (!plainJs) await init(); // ../init.js and ../image-band.js (via ./convert.ts): resizeImage without the rest of the library
   port.on('message', async ({ id, request }: { id: number; request: ConvertRequest }) => {
     try {
-      const result = await convertImage(request, resize, stripEncoder(request.stripThreads));
+      const strips = request.output === 'jpeg' ? stripEncoder(request.stripThreads) : undefined; // helpers only for JPEG out
+      const result = await convertImage(request, plainJs ? 'js' : 'wasm', strips);
       port.postMessage({ id, result }, [result.bytes.buffer as ArrayBuffer]);
     } catch (error) {
       port.postMessage({ id, error: { message: (error as Error)?.message ?? String(error), file: error instanceof ImageFileError } });
@@ -43,7 +43,7 @@ if (role === 'strip') {
 
 /** Strips encoded here (threads 0), or by `threads` helper threads while this one resizes the next bands. */
 function stripEncoder(threads: number): StripEncoder {
-  if (threads < 1) return { encode: (strip, settings) => encodeJpegWith(settings.encoder, strip, settings.quality), inFlight: 1 };
+  if (threads < 1) return stripsHere;
   while (helpers.length < threads) {
     const worker = new Worker(new URL(import.meta.url), { workerData: { plainJs, role: 'strip' } });
     worker.on('message', ({ id, bytes, error }: { id: number; bytes?: Uint8Array; error?: string }) => {

@@ -1,7 +1,7 @@
 // Worker threads for ./convert.ts: a folder run keeps `threads` images in flight (one decoding
 // while another encodes), and even one image leaves the main thread free to answer signals.
 
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ImageFileError } from './codecs.js';
 import type { ConvertRequest, ConvertResult } from './convert.js';
 
@@ -20,8 +20,8 @@ class ConvertThread {
   readonly ready: Promise<void>;
   busy = 0;
 
-  constructor(plainJs: boolean) {
-    this.worker = new Worker(scriptUrl(), { workerData: { plainJs } });
+  constructor(plainJs: boolean, threads: typeof import('node:worker_threads')) {
+    this.worker = new threads.Worker(scriptUrl(), { workerData: { plainJs } });
     this.worker.unref();
     this.ready = new Promise((resolve, reject) => {
       this.worker.once('error', reject);
@@ -64,9 +64,13 @@ export class ConvertWorkers {
   private readonly threads: ConvertThread[] = [];
   constructor(private readonly count: number, private readonly plainJs: boolean) {}
 
-  convert(request: ConvertRequest): Promise<ConvertResult> {
+  /** node:worker_threads, loaded with the first thread (a run converting only on its main thread never loads it). */
+  private module?: typeof import('node:worker_threads');
+
+  async convert(request: ConvertRequest): Promise<ConvertResult> {
+    this.module ??= await import('node:worker_threads');
     let thread = this.threads.find((t) => t.busy === 0);
-    if (!thread && this.threads.length < this.count) this.threads.push(thread = new ConvertThread(this.plainJs));
+    if (!thread && this.threads.length < this.count) this.threads.push(thread = new ConvertThread(this.plainJs, this.module));
     thread ??= this.threads.reduce((a, b) => (b.busy < a.busy ? b : a));
     return thread.convert(request);
   }

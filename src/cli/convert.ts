@@ -3,15 +3,16 @@
 // says, encoded. Runs in a worker thread (./convert-worker.ts), so the main thread stays free for
 // reading, writing and signals while a codec works.
 
+import { imageOps, type ImageBackend } from '../image-band.js';
 import type { ResizeImageOptions } from '../image.js';
 import type { ImageTarget } from './bands.js';
-import type { resizeImage } from '../index.js';
 import { checkPixels, decodeChecked, FORMAT_NAMES, ImageFileError, inspectImage, isOpaque, uprightSize, type ImageFormat } from './codecs.js';
 import { planBands, resizeInBands } from './bands.js';
 import { onlyResizes, placeOnCanvas, planFit, type Fit, type Rgba } from './fit.js';
 import { encodeJpegWith, type JpegEncoderName } from './jpeg-encoder.js';
 import { joinStrips, stripRows } from './jpeg-strips.js';
 import { DEFAULT_JPEG_DECODING, shrinkFor, type JpegDecoding } from './jpeg-decoding.js';
+import { encodePng } from './png-write.js';
 
 export interface ConvertRequest {
   /** The whole input file, its format from its signature, and its name for messages. */
@@ -42,6 +43,9 @@ export interface StripEncoder {
   inFlight: number;
 }
 
+/** Strips encoded by the converting thread itself, one at a time. */
+export const stripsHere: StripEncoder = { encode: (strip, settings) => encodeJpegWith(settings.encoder, strip, settings.quality), inFlight: 1 };
+
 export interface ConvertResult {
   bytes: Uint8Array;
   width: number;
@@ -51,9 +55,8 @@ export interface ConvertResult {
   resizeMs: number;
 }
 
-type Resize = typeof resizeImage;
-
-export async function convertImage(r: ConvertRequest, resize: Resize, strips?: StripEncoder): Promise<ConvertResult> {
+/** `backend`: resizeImage's ('wasm' after init()). */
+export async function convertImage(r: ConvertRequest, backend: ImageBackend, strips?: StripEncoder): Promise<ConvertResult> {
   const header = inspectImage(r.format, r.bytes, r.name, r.maxPixels);
   const { width, height } = uprightSize(header);
   const plan = planFit(width, height, r.target, r.fit, r.resize.convention);
@@ -70,17 +73,18 @@ export async function convertImage(r: ConvertRequest, resize: Resize, strips?: S
   const pytorch = (r.resize.convention ?? 'pytorch') === 'pytorch';
   const options = pytorch ? { ...r.resize, premultiplyAlpha: r.premultiply && r.format !== 'jpeg' && !isOpaque(image.data) } : r.resize;
   if (r.output === 'jpeg' && onlyResizes(plan) && strips) {
-    const done = await jpegInStrips(image, plan.resize, plan.width, plan.height, r, options, resize, strips);
+    const done = await jpegInStrips(image, plan.resize, plan.width, plan.height, r, options, backend, strips);
     if (done) return { ...done, width, height, outWidth: plan.width, outHeight: plan.height };
   }
   const t0 = performance.now();
-  const resized = resize({ ...image, channels: 4 }, plan.resize, options);
+  const resized = imageOps[backend].resizeImage({ ...image, channels: 4 }, plan.resize, options);
   const resizeMs = performance.now() - t0;
   const pixels = placeOnCanvas(new Uint8Array(resized.data.buffer, resized.data.byteOffset, resized.data.byteLength), plan, r.background);
   let bytes: Uint8Array;
   try {
     const image = { data: pixels, width: plan.width, height: plan.height };
     if (r.output === 'jpeg') bytes = await encodeJpegWith(r.jpegEncoder, image, r.quality);
+    else if (r.output === 'png') bytes = encodePng(image, isOpaque(pixels));
     else bytes = await (await import('./wasm-codecs.js')).encodeWasm(r.output, image, r.quality);
   } catch (error) {
     throw new ImageFileError(`${r.name}: cannot encode ${plan.width} x ${plan.height} as ${FORMAT_NAMES[r.output]}: ${(error as Error)?.message ?? error}`);
@@ -94,7 +98,7 @@ export async function convertImage(r: ConvertRequest, resize: Resize, strips?: S
  * helper threads), joined. Undefined where bands cannot be planned.
  */
 async function jpegInStrips(image: { data: Uint8Array; width: number; height: number }, target: ImageTarget, outWidth: number, outHeight: number,
-                            r: ConvertRequest, options: ResizeImageOptions, resize: Resize, strips: StripEncoder):
+                            r: ConvertRequest, options: ResizeImageOptions, backend: ImageBackend, strips: StripEncoder):
   Promise<{ bytes: Uint8Array; resizeMs: number } | undefined> {
   const rows = stripRows(outWidth);
   const g = { width: image.width, height: image.height, outWidth, outHeight, target, convention: options.convention,
@@ -114,7 +118,7 @@ async function jpegInStrips(image: { data: Uint8Array; width: number; height: nu
     filled = 0;
     if (encoded.length > strips.inFlight) await encoded[encoded.length - 1 - strips.inFlight].catch(() => {});
   };
-  const resizeMs = await resizeInBands(input(), g, plan.bands, resize, options, async (bytes) => {
+  const resizeMs = await resizeInBands(input(), g, plan.bands, backend, options, async (bytes) => {
     for (let at = 0; at < bytes.length;) {
       const n = Math.min(bytes.length - at, strip.length - filled);
       strip.set(bytes.subarray(at, at + n), filled);

@@ -1,74 +1,111 @@
 // One file through the command. A large PNG going to PNG streams: rows in, bands through
 // resizeImage, rows out, so memory stays near one band. Everything else is read whole and
-// converted in a worker thread (./convert.ts: header checks, decode, orientation, resize, fit,
-// encode with the WebAssembly codecs), then written through a temporary file.
+// converted (./convert.ts: header checks, decode, orientation, resize, fit, encode with the
+// WebAssembly codecs) in a worker thread, or on the main thread when it is the run's only file
+// and small; then written through a temporary file.
 
 import { readFile } from 'node:fs/promises';
-import { init, type resizeImage } from '../index.js';
+import type { ImageBackend } from '../image-band.js';
 import type { CliOptions } from './args.js';
-import { planBands, resizeInBands } from './bands.js';
-import { checkPixels, DEFAULT_QUALITY, FORMAT_NAMES, ImageFileError, isOpaque, openPng, sniffFile } from './codecs.js';
+import { checkPixels, DEFAULT_QUALITY, FORMAT_NAMES, ImageFileError, inspectImage, isOpaque, openPng, sniffFile, uprightSize, type ImageFormat } from './codecs.js';
+import type { ConvertRequest } from './convert.js';
 import type { ConvertWorkers } from './convert-workers.js';
 import { onlyResizes, planFit } from './fit.js';
 import type { Job } from './jobs.js';
 import type { PngReader } from './png.js';
 import { writeAtomically, writeStreamed } from './write.js';
 
-/** Output rows per band when streaming (about 4 MiB of RGBA at 1024 pixels wide). */
-const BAND_BYTES = 4 * 2 ** 20;
+/** Bytes of RGBA output a band when streaming (256 rows at 1024 pixels wide). */
+const BAND_BYTES = 2 ** 20;
 /**
- * Pixels (input or output) from which a PNG to PNG run streams. Below it the whole-image path is
- * faster (the WebAssembly png encoder against the streaming writer's filter choice in JS) and
- * its memory small; above it streaming keeps the peak near one band.
+ * Pixels (input or output) from which a PNG to PNG file of a folder run streams (on the main
+ * thread, its peak near one band); below it the file goes to a worker with the others, leaving
+ * the main thread free to feed them. The only file of a run streams whatever its size.
  */
 export const STREAM_PIXELS = 16_000_000;
 
-export type Resize = typeof resizeImage;
+/**
+ * Pixels (input and output) up to which the only file of a run is converted on the main thread:
+ * starting a worker (its own Node context, the library and the codecs loaded again) costs more
+ * time and memory than converting a picture of this size, and the main thread is busy for a
+ * fraction of a second at most (signals wait that long).
+ */
+export const MAIN_THREAD_PIXELS = 4_000_000;
+
 
 export interface FileDone { width: number; height: number; outWidth: number; outHeight: number; resizeMs: number }
 
-/** `stripThreads`: helper threads each conversion may use to encode JPEG strips (a single-file run: all of them). */
-export async function processFile(job: Job, options: CliOptions, resize: Resize, workers: ConvertWorkers,
-                                  temporaries: Set<string>, stripThreads: number): Promise<FileDone> {
+/** How a file is run: the main thread's resizeImage backend (loaded on first use), the worker threads, and whether this is the run's only file. */
+export interface Runner {
+  mainBackend: () => Promise<ImageBackend>;
+  workers: ConvertWorkers;
+  /** The run's only file: it may convert here when small, and its JPEG strips may use `stripThreads` helper threads. */
+  single: boolean;
+  stripThreads: number;
+}
+
+export async function processFile(job: Job, options: CliOptions, runner: Runner, temporaries: Set<string>): Promise<FileDone> {
   const format = await sniffFile(job.input);
   if (!format) throw new ImageFileError(`${job.input}: not a PNG, JPEG, WebP or AVIF image (unrecognised file signature)`);
   if (format === 'png' && job.format === 'png') {
-    const streamed = await streamPng(job, options, resize, temporaries);
+    const streamed = await streamPng(job, options, runner, temporaries);
     if (streamed) return streamed;
   }
   const bytes = await readFile(job.input);
-  const quality = options.quality ?? DEFAULT_QUALITY[job.format];
-  const done = await workers.convert({
+  const request: ConvertRequest = {
     bytes, format, name: job.input, output: job.format, target: options.target, fit: options.fit,
-    background: options.background, resize: options.resize, premultiply: options.premultiply, quality, maxPixels: options.maxPixels,
-    jpegEncoder: options.jpegEncoder, jpegDecoding: options.jpegDecoding, stripThreads,
-  });
+    background: options.background, resize: options.resize, premultiply: options.premultiply,
+    quality: options.quality ?? DEFAULT_QUALITY[job.format], maxPixels: options.maxPixels,
+    jpegEncoder: options.jpegEncoder, jpegDecoding: options.jpegDecoding, stripThreads: runner.single ? runner.stripThreads : 0,
+  };
+  let done: FileDone & { bytes: Uint8Array };
+  if (runner.single && isSmall(request, format)) {
+    const { convertImage, stripsHere } = await import('./convert.js'); // the codecs, loaded here only for this
+    done = await convertImage(request, await runner.mainBackend(), stripsHere);
+  } else {
+    done = await runner.workers.convert(request);
+  }
   await writeAtomically(job.output, done.bytes, temporaries);
   return done;
 }
 
+/** Whether the image and its output are within MAIN_THREAD_PIXELS (a header that fails its checks: not small, the worker refuses it). */
+function isSmall(r: ConvertRequest, format: ImageFormat): boolean {
+  try {
+    const { width, height } = uprightSize(inspectImage(format, r.bytes, r.name, r.maxPixels));
+    const out = planFit(width, height, r.target, r.fit, r.resize.convention);
+    return Math.max(width * height, out.width * out.height, out.resizedWidth * out.resizedHeight) <= MAIN_THREAD_PIXELS;
+  } catch {
+    return false;
+  }
+}
+
 /** The streamed path, or undefined where it does not apply (small, interlaced, cropped or padded, not bit-identical in bands). */
-async function streamPng(job: Job, options: CliOptions, resize: Resize, temporaries: Set<string>): Promise<FileDone | undefined> {
+async function streamPng(job: Job, options: CliOptions, runner: Runner, temporaries: Set<string>): Promise<FileDone | undefined> {
   const reader = await openPng(job.input, options.maxPixels);
   try {
     const { width, height, interlace, mayHaveAlpha } = reader.info;
     const fit = planFit(width, height, options.target, options.fit, options.resize.convention);
     const { width: outWidth, height: outHeight } = fit;
     checkPixels(outWidth, outHeight, options.maxPixels, `${job.input}: the output `);
-    if (interlace || !onlyResizes(fit) || Math.max(width * height, outWidth * outHeight) < STREAM_PIXELS) return undefined;
+    const small = Math.max(width * height, outWidth * outHeight) < STREAM_PIXELS;
+    if (interlace || !onlyResizes(fit) || (small && !runner.single)) return undefined;
     const base = { convention: options.resize.convention, linearLight: options.resize.linearLight, mode: options.resize.mode ?? 'bilinear',
       alignCorners: !!options.resize.alignCorners, antialias: !!options.resize.antialias };
     const g = { width, height, outWidth, outHeight, target: fit.resize, ...base };
+    const { planBands, resizeInBands } = await import('./bands.js');
     const plan = planBands(g, Math.ceil(BAND_BYTES / (outWidth * 4)));
     if (!('bands' in plan)) return undefined;
-    if (!options.plainJs) await init(); // the main thread's module: loaded only for streaming
+    const backend = await runner.mainBackend();
     // Pillow and OpenCV have their own alpha rules (resizeImage refuses premultiplyAlpha with them), as in ./convert.ts.
     const pytorch = (options.resize.convention ?? 'pytorch') === 'pytorch';
-    const premultiplyAlpha = pytorch && options.premultiply && mayHaveAlpha && !(await allOpaque(job.input, options.maxPixels));
-    const opts = pytorch ? { ...options.resize, premultiplyAlpha } : options.resize;
+    // Opaque (resizing keeps it so): written as RGB, and premultiplying is skipped. A PNG that may
+    // have alpha gets a first pass only where premultiplying depends on it.
+    const opaque = !mayHaveAlpha || (pytorch && options.premultiply && await allOpaque(job.input, options.maxPixels));
+    const opts = pytorch ? { ...options.resize, premultiplyAlpha: options.premultiply && !opaque } : options.resize;
     let resizeMs = 0;
-    await writeStreamed(job.output, outWidth, outHeight, temporaries, async (writer) => {
-      resizeMs = await resizeInBands(rowsOf(reader, job.input), g, plan.bands, resize, opts, (bytes) => writer.writeRows(bytes));
+    await writeStreamed(job.output, outWidth, outHeight, opaque, temporaries, async (writer) => {
+      resizeMs = await resizeInBands(rowsOf(reader, job.input), g, plan.bands, backend, opts, (bytes) => writer.writeRows(bytes));
     });
     return { width, height, outWidth, outHeight, resizeMs };
   } finally {

@@ -11,12 +11,12 @@
 import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { js, resizeImage } from '../index.js';
 import { HELP, parseArgs, UsageError, type CliOptions } from './args.js';
 import { ImageFileError } from './codecs.js';
 import { ConvertWorkers } from './convert-workers.js';
 import { conflicts, planJobs, type Job } from './jobs.js';
-import { processFile } from './process-file.js';
+import type { ImageBackend } from '../image-band.js';
+import { processFile, type Runner } from './process-file.js';
 import { Progress, rate, type TextStream } from './progress.js';
 
 export { HELP };
@@ -80,7 +80,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     return fail(error instanceof UsageError ? EXIT_USAGE : EXIT_FAILED, describe(error));
   }
 
-  const resize = options.plainJs ? js.resizeImage : resizeImage; // the main thread's (streamed PNG); loaded there when first needed
+  const mainBackend = mainThreadBackend(options.plainJs);
   const interactive = !!io.stderr.isTTY && !options.quiet;
   const progress = new Progress(io.stderr, jobs.length, interactive);
   const temporaries = new Set<string>();
@@ -94,18 +94,20 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   let failures = 0;
   const started = performance.now();
   const lanes = Math.min(options.threads, jobs.length);
-  const workers = new ConvertWorkers(lanes, options.plainJs);
   // A single file's JPEG strips are encoded on helper threads while the converting thread resizes:
   // our encoder keeps up with the resize on one fewer thread than --threads (the converter is busy
   // too, and each helper costs memory); MozJPEG, several times slower, takes them all.
-  const stripThreads = options.jpegEncoder === 'fast' ? options.threads - 1 : options.threads;
+  const runner: Runner = {
+    mainBackend, workers: new ConvertWorkers(lanes, options.plainJs), single: lanes === 1,
+    stripThreads: options.jpegEncoder === 'fast' ? options.threads - 1 : options.threads,
+  };
   let next = 0;
   // `lanes` files in flight: while one file's codec works in a worker, the next is read or written.
   const lane = async () => {
     for (let job = jobs[next++]; job; job = jobs[next++]) {
       const t0 = performance.now();
       try {
-        const done = await processFile(job, options, resize, workers, temporaries, lanes === 1 ? stripThreads : 0);
+        const done = await processFile(job, options, runner, temporaries);
         const image = { width: done.width, height: done.height };
         const result = { width: done.outWidth, height: done.outHeight };
         const resizeMs = done.resizeMs;
@@ -129,7 +131,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   try {
     await Promise.all(Array.from({ length: lanes }, lane));
   } finally {
-    await workers.close();
+    await runner.workers.close();
     for (const [signal, handler] of handlers) process.removeListener(signal, handler);
   }
   progress.finish();
@@ -142,6 +144,21 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
       `(${rate(megapixels, seconds)})${failures ? `, ${failures} failed` : ''}\n`);
   }
   return { code: failures ? EXIT_FAILED : EXIT_OK, files };
+}
+
+/**
+ * The main thread's resizeImage backend (a streamed PNG, or a small single file): 'wasm' once
+ * init() has loaded the module, the first time it is needed (a run whose images all go to worker
+ * threads never loads it here); 'js' with --js.
+ */
+function mainThreadBackend(plainJs: boolean): () => Promise<ImageBackend> {
+  let loaded: Promise<ImageBackend> | undefined;
+  const load = async (): Promise<ImageBackend> => {
+    if (plainJs) return 'js';
+    await (await import('../init.js')).init();
+    return 'wasm';
+  };
+  return () => (loaded ??= load());
 }
 
 async function version(): Promise<string> {

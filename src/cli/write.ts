@@ -2,14 +2,17 @@
 // interrupted run leaves no half-written image; `temporaries` lists the ones in flight (the
 // signal handlers remove them).
 
-import { randomBytes } from 'node:crypto';
 import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { PngWriter } from './png-write.js';
 
-/** Temporary file beside `path`. */
+/**
+ * Temporary file beside `path`: the process id and 32 random bits (Math.random: unique enough,
+ * as the file is created exclusively, and node:crypto costs a command 2 MiB to load).
+ */
 function temporaryFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const random = Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0');
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${random}.tmp`);
 }
 
 /** Writes through a temporary file in the same folder, renamed into place. */
@@ -28,13 +31,13 @@ export async function writeAtomically(path: string, bytes: Uint8Array, temporari
   }
 }
 
-/** Streams a PNG into a temporary file beside `path` and renames it into place; removes it on any failure. */
-export async function writeStreamed(path: string, width: number, height: number, temporaries: Set<string>,
-                             fill: (writer: PngWriter) => Promise<void>): Promise<void> {
+/** Streams a PNG (`opaque`: written as RGB) into a temporary file beside `path` and renames it into place; removes it on any failure. */
+export async function writeStreamed(path: string, width: number, height: number, opaque: boolean, temporaries: Set<string>,
+                                    fill: (writer: PngWriter) => Promise<void>): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temporary = temporaryFor(path);
   temporaries.add(temporary);
-  const writer = new PngWriter(temporary, width, height);
+  const writer = new PngWriter(temporary, width, height, opaque);
   try {
     await fill(writer);
     await writer.finish();
