@@ -1,4 +1,4 @@
-// The @jsquash codecs (MozJPEG, libwebp, libavif, the Rust png crate, all WebAssembly), loaded on
+// The @jsquash codecs (MozJPEG, libwebp, libavif, all WebAssembly), loaded on
 // first use by the command line only: the library entry never imports this file. In Node their
 // glue cannot fetch its .wasm from a file URL, so each module is compiled here from the file in
 // node_modules and handed to the package's init.
@@ -26,7 +26,7 @@ async function compile(file: string): Promise<WebAssembly.Module> {
 let printed: string[] = [];
 const quiet = { print: () => {}, printErr: (text: string) => { printed.push(text); } };
 
-/** init(module, Emscripten options): the packages take both, though their types declare the first only (png's ignores the second). */
+/** init(module, Emscripten options): the packages take both, though their types declare the first only. */
 async function initQuiet(init: (...args: never[]) => unknown, file: string): Promise<void> {
   await (init as unknown as (module: WebAssembly.Module, options: object) => Promise<unknown>)(await compile(file), quiet);
 }
@@ -61,7 +61,6 @@ const webpEncoder = codec(() => import('@jsquash/webp/encode.js'), '@jsquash/web
 const avifDecoder = codec(() => import('@jsquash/avif/decode.js'), '@jsquash/avif/codec/dec/avif_dec.wasm');
 // In Node avif's init takes the single-threaded build.
 const avifEncoder = codec(() => import('@jsquash/avif/encode.js'), '@jsquash/avif/codec/enc/avif_enc.wasm');
-const pngEncoder = codec(() => import('@jsquash/png/encode.js'), '@jsquash/png/codec/pkg/squoosh_png_bg.wasm');
 
 /**
  * Decodes JPEG (EXIF orientation NOT applied: the caller does it, after the size checks), WebP
@@ -89,12 +88,11 @@ export async function decodeWasm(format: 'jpeg' | 'webp' | 'avif', bytes: Uint8A
 /** MozJPEG's settings: baseline (8-bit tables, SOF0) 4:2:0, which ./jpeg-strips.ts joins; no progressive scans (they cost 2x). */
 const JPEG_OPTIONS = { baseline: true, progressive: false, optimize_coding: true, auto_subsample: false, chroma_subsample: 2 };
 
-/** Encodes 8-bit RGBA; `quality` 1-100 (JPEG, WebP, AVIF; PNG is lossless and ignores it). */
-export async function encodeWasm(format: 'png' | 'jpeg' | 'webp' | 'avif', image: RgbaPixels, quality: number): Promise<Uint8Array> {
+/** Encodes 8-bit RGBA; `quality` 1-100 (PNG is written by ./png-write.ts). */
+export async function encodeWasm(format: 'jpeg' | 'webp' | 'avif', image: RgbaPixels, quality: number): Promise<Uint8Array> {
   let out: ArrayBuffer;
   if (format === 'jpeg') out = await (await jpegEncoder())(imageData(image), { ...JPEG_OPTIONS, quality });
   else if (format === 'webp') out = await (await webpEncoder())(imageData(image), { quality });
-  else if (format === 'avif') out = await (await avifEncoder())(imageData(image), { quality });
-  else out = await (await pngEncoder())(imageData(image));
+  else out = await (await avifEncoder())(imageData(image), { quality });
   return new Uint8Array(out);
 }
