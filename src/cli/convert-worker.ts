@@ -9,6 +9,7 @@ import { ImageFileError } from './codecs.js';
 import { convertImage, stripsHere, type ConvertRequest, type JpegSettings, type StripEncoder } from './convert.js';
 import { encodeJpegWith } from './jpeg-encoder.js';
 import type { RgbaPixels } from './wasm-codecs.js';
+import { ownBuffer } from './transfer.js';
 
 const { plainJs, role } = workerData as { plainJs: boolean; role?: 'strip' };
 const port = parentPort!;
@@ -21,7 +22,7 @@ let nextId = 0;
 if (role === 'strip') {
   port.on('message', async ({ id, strip, settings }: { id: number; strip: RgbaPixels; settings: JpegSettings }) => {
     try {
-      const bytes = await encodeJpegWith(settings.encoder, strip, settings.quality);
+      const bytes = ownBuffer(await encodeJpegWith(settings.encoder, strip, settings.quality));
       port.postMessage({ id, bytes }, [bytes.buffer as ArrayBuffer]);
     } catch (error) {
       port.postMessage({ id, error: (error as Error)?.message ?? String(error) });
@@ -32,7 +33,8 @@ if (role === 'strip') {
   port.on('message', async ({ id, request }: { id: number; request: ConvertRequest }) => {
     try {
       const strips = request.output === 'jpeg' ? stripEncoder(request.stripThreads) : undefined; // helpers only for JPEG out
-      const result = await convertImage(request, plainJs ? 'js' : 'wasm', strips);
+      const converted = await convertImage(request, plainJs ? 'js' : 'wasm', strips);
+      const result = { ...converted, bytes: ownBuffer(converted.bytes) }; // zlib's output may be a pooled Buffer
       port.postMessage({ id, result }, [result.bytes.buffer as ArrayBuffer]);
     } catch (error) {
       port.postMessage({ id, error: { message: (error as Error)?.message ?? String(error), file: error instanceof ImageFileError } });
@@ -62,10 +64,8 @@ function stripEncoder(threads: number): StripEncoder {
       const helper = used.reduce((a, b) => (b.busy < a.busy ? b : a));
       const id = nextId++;
       helper.busy++;
-      // Transferred: the strip's own buffer when it is the whole of one (convert.ts gives each strip
-      // a fresh one), else a copy.
-      const own = strip.data.byteOffset === 0 && strip.data.byteLength === strip.data.buffer.byteLength;
-      const data = own ? strip.data : strip.data.slice();
+      // Transferred: convert.ts gives each strip a fresh buffer, so this copies nothing.
+      const data = ownBuffer(strip.data);
       return new Promise<Uint8Array>((resolve, reject) => {
         waiting.set(id, { resolve, reject });
         helper.worker.postMessage({ id, strip: { ...strip, data }, settings }, [data.buffer as ArrayBuffer]);

@@ -4,6 +4,7 @@
 import type { Worker } from 'node:worker_threads';
 import { ImageFileError } from './codecs.js';
 import type { ConvertRequest, ConvertResult } from './convert.js';
+import { ownBuffer } from './transfer.js';
 
 interface Waiting { resolve: (r: ConvertResult) => void; reject: (e: Error) => void }
 
@@ -43,8 +44,7 @@ class ConvertThread {
   async convert(request: ConvertRequest): Promise<ConvertResult> {
     await this.ready;
     const id = this.nextId++;
-    const { bytes } = request; // transferred: a copy when it shares its buffer (a small Buffer from Node's pool)
-    if (bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) request = { ...request, bytes: bytes.slice() };
+    request = { ...request, bytes: ownBuffer(request.bytes) }; // transferred below
     this.busy++;
     try {
       return await new Promise<ConvertResult>((resolve, reject) => {
