@@ -220,6 +220,29 @@ describe('upsample-wasm command', () => {
     expect(listing(dir)).toEqual(['in.png', 'out.png']);
   });
 
+  it("streams a folder's PNG to PNG files on the main thread one at a time, the others in workers, to the same pixels", async () => {
+    const dir = freshDir();
+    const inputs = join(dir, 'in');
+    mkdirSync(inputs);
+    for (const name of ['a', 'b', 'c']) writePng(join(inputs, `${name}.png`), 300, 200, name.charCodeAt(0));
+    const inWorkers = vi.spyOn(ConvertWorkers.prototype, 'convert');
+    const args = ['--width', '120', '--mode', 'bilinear', '--antialias'];
+    try {
+      expect((await cli(inputs, '-o', join(dir, 'out'), ...args, '--threads', '2')).code).toBe(0);
+      expect(inWorkers.mock.calls.length).toBeGreaterThanOrEqual(1);
+      expect(inWorkers.mock.calls.length).toBeLessThan(3);
+    } finally {
+      inWorkers.mockRestore();
+    }
+    for (const name of ['a', 'b', 'c']) {
+      expect((await cli(join(inputs, `${name}.png`), '-o', join(dir, `${name}.png`), ...args)).code).toBe(0);
+      const alone = PNG.sync.read(readFileSync(join(dir, `${name}.png`)));
+      const inFolder = PNG.sync.read(readFileSync(join(dir, 'out', `${name}.png`)));
+      expect([inFolder.width, inFolder.height]).toEqual([120, 80]);
+      expect(inFolder.data.equals(alone.data)).toBe(true);
+    }
+  });
+
   it('processes a folder recursively, keeping its layout and formats, skipping other files', async () => {
     const dir = freshDir();
     const input = join(dir, 'in');

@@ -18,9 +18,11 @@ import { writeAtomically, writeStreamed } from './write.js';
 /** Bytes of RGBA output a band when streaming (256 rows at 1024 pixels wide). */
 const BAND_BYTES = 2 ** 20;
 /**
- * Pixels (input or output) from which a PNG to PNG file of a folder run streams (on the main
- * thread, its peak near one band); below it the file goes to a worker with the others, leaving
- * the main thread free to feed them. The only file of a run streams whatever its size.
+ * Pixels (input or output) from which a PNG to PNG file of a folder run always streams (on the
+ * main thread, its peak near one band). Below it, such a file streams on the main thread when no
+ * other file is streaming there (the main thread is one more lane, and the decoded image is never
+ * held whole: a folder's peak memory drops by about the image's size), else it goes to a worker.
+ * The only file of a run streams whatever its size.
  */
 export const STREAM_PIXELS = 16_000_000;
 
@@ -42,6 +44,8 @@ export interface Runner {
   /** The run's only file: it may convert here when small, and its JPEG strips may use `stripThreads` helper threads. */
   single: boolean;
   stripThreads: number;
+  /** Files streaming on the main thread now (below STREAM_PIXELS, a folder run streams one there at a time). */
+  mainStreams: number;
 }
 
 export async function processFile(job: Job, options: CliOptions, runner: Runner, temporaries: Set<string>): Promise<FileDone> {
@@ -83,13 +87,16 @@ function isSmall(r: ConvertRequest, format: ImageFormat): boolean {
 /** The streamed path, or undefined where it does not apply (small, interlaced, cropped or padded, not bit-identical in bands). */
 async function streamPng(job: Job, options: CliOptions, runner: Runner, temporaries: Set<string>): Promise<FileDone | undefined> {
   const reader = await openPng(job.input, options.maxPixels);
+  let claimed = false;
   try {
     const { width, height, interlace, mayHaveAlpha } = reader.info;
     const fit = planFit(width, height, options.target, options.fit, options.resize.convention);
     const { width: outWidth, height: outHeight } = fit;
     checkPixels(outWidth, outHeight, options.maxPixels, `${job.input}: the output `);
     const small = Math.max(width * height, outWidth * outHeight) < STREAM_PIXELS;
-    if (interlace || !onlyResizes(fit) || (small && !runner.single)) return undefined;
+    if (interlace || !onlyResizes(fit) || (small && !runner.single && runner.mainStreams > 0)) return undefined;
+    runner.mainStreams++; // claimed before the next await, so another lane sees the main thread busy
+    claimed = true;
     const base = { convention: options.resize.convention, linearLight: options.resize.linearLight, mode: options.resize.mode ?? 'bilinear',
       alignCorners: !!options.resize.alignCorners, antialias: !!options.resize.antialias };
     const g = { width, height, outWidth, outHeight, target: fit.resize, ...base };
@@ -109,6 +116,7 @@ async function streamPng(job: Job, options: CliOptions, runner: Runner, temporar
     });
     return { width, height, outWidth, outHeight, resizeMs };
   } finally {
+    if (claimed) runner.mainStreams--;
     await reader.close();
   }
 }
