@@ -135,7 +135,7 @@ describe('upsample-wasm command', () => {
     expect(listing(dir)).toEqual(['in.png']);
   });
 
-  it('converts the only file of a run on the main thread when small, in a worker when large or one of several, to the same bytes', async () => {
+  it('converts a small file on the main thread when it is free, in a worker when large or the main thread is busy, to the same bytes', async () => {
     const dir = freshDir();
     const inputs = join(dir, 'in');
     mkdirSync(inputs);
@@ -148,8 +148,9 @@ describe('upsample-wasm command', () => {
       const wide = Math.ceil(Math.sqrt(MAIN_THREAD_PIXELS * 4 / 3)) + 8; // an output just over the limit
       expect((await cli(join(inputs, 'a.jpg'), '-o', join(dir, 'large.jpg'), '--width', String(wide), '--threads', '1')).code).toBe(0);
       expect(inWorkers).toHaveBeenCalledTimes(1);
-      expect((await cli(inputs, '-o', join(dir, 'out'), '--scale', '2')).code).toBe(0);
-      expect(inWorkers).toHaveBeenCalledTimes(3);
+      // Two lanes: one converts on the main thread, so at most one of the two files goes to a worker.
+      expect((await cli(inputs, '-o', join(dir, 'out'), '--scale', '2', '--threads', '2')).code).toBe(0);
+      expect(inWorkers.mock.calls.length).toBeLessThanOrEqual(2);
     } finally {
       inWorkers.mockRestore();
     }
@@ -229,8 +230,7 @@ describe('upsample-wasm command', () => {
     const args = ['--width', '120', '--mode', 'bilinear', '--antialias'];
     try {
       expect((await cli(inputs, '-o', join(dir, 'out'), ...args, '--threads', '2')).code).toBe(0);
-      expect(inWorkers.mock.calls.length).toBeGreaterThanOrEqual(1);
-      expect(inWorkers.mock.calls.length).toBeLessThan(3);
+      expect(inWorkers.mock.calls.length).toBeLessThan(3); // at least one streamed on the main thread
     } finally {
       inWorkers.mockRestore();
     }

@@ -1,8 +1,9 @@
 // One file through the command. A large PNG going to PNG streams: rows in, bands through
 // resizeImage, rows out, so memory stays near one band. Everything else is read whole and
 // converted (./convert.ts: header checks, decode, orientation, resize, fit, encode with the
-// WebAssembly codecs) in a worker thread, or on the main thread when it is the run's only file
-// and small; then written through a temporary file.
+// WebAssembly codecs) in a worker thread, or on the main thread when small and the main thread is
+// free (in a folder run it is one more lane, one file at a time: fewer workers busy, less memory);
+// then written through a temporary file.
 
 import { readFile } from 'node:fs/promises';
 import type { ImageBackend } from '../image-band.js';
@@ -20,14 +21,14 @@ const BAND_BYTES = 2 ** 20;
 /**
  * Pixels (input or output) from which a PNG to PNG file of a folder run always streams (on the
  * main thread, its peak near one band). Below it, such a file streams on the main thread when no
- * other file is streaming there (the main thread is one more lane, and the decoded image is never
- * held whole: a folder's peak memory drops by about the image's size), else it goes to a worker.
+ * other file is converting there (the decoded image is never held whole), else it goes to a worker.
  * The only file of a run streams whatever its size.
  */
 export const STREAM_PIXELS = 16_000_000;
 
 /**
- * Pixels (input and output) up to which the only file of a run is converted on the main thread:
+ * Pixels (input and output) up to which a file is converted on the main thread when no other file
+ * is converting there (the only file of a run, or one lane of a folder run):
  * starting a worker (its own Node context, the library and the codecs loaded again) costs more
  * time and memory than converting a picture of this size, and the main thread is busy for a
  * fraction of a second at most (signals wait that long).
@@ -44,8 +45,8 @@ export interface Runner {
   /** The run's only file: it may convert here when small, and its JPEG strips may use `stripThreads` helper threads. */
   single: boolean;
   stripThreads: number;
-  /** Files streaming on the main thread now (below STREAM_PIXELS, a folder run streams one there at a time). */
-  mainStreams: number;
+  /** Files converting on the main thread now: a folder run converts one small file there at a time, the others in workers. */
+  mainBusy: number;
 }
 
 export async function processFile(job: Job, options: CliOptions, runner: Runner, temporaries: Set<string>): Promise<FileDone> {
@@ -63,9 +64,14 @@ export async function processFile(job: Job, options: CliOptions, runner: Runner,
     jpegEncoder: options.jpegEncoder, jpegDecoding: options.jpegDecoding, stripThreads: runner.single ? runner.stripThreads : 0,
   };
   let done: FileDone & { bytes: Uint8Array };
-  if (runner.single && isSmall(request, format)) {
-    const { convertImage, stripsHere } = await import('./convert.js'); // the codecs, loaded here only for this
-    done = await convertImage(request, await runner.mainBackend(), stripsHere);
+  if (runner.mainBusy === 0 && isSmall(request, format)) {
+    runner.mainBusy++;
+    try {
+      const { convertImage, stripsHere } = await import('./convert.js'); // the codecs, loaded here only for this
+      done = await convertImage(request, await runner.mainBackend(), stripsHere);
+    } finally {
+      runner.mainBusy--;
+    }
   } else {
     done = await runner.workers.convert(request);
   }
@@ -94,8 +100,8 @@ async function streamPng(job: Job, options: CliOptions, runner: Runner, temporar
     const { width: outWidth, height: outHeight } = fit;
     checkPixels(outWidth, outHeight, options.maxPixels, `${job.input}: the output `);
     const small = Math.max(width * height, outWidth * outHeight) < STREAM_PIXELS;
-    if (interlace || !onlyResizes(fit) || (small && !runner.single && runner.mainStreams > 0)) return undefined;
-    runner.mainStreams++; // claimed before the next await, so another lane sees the main thread busy
+    if (interlace || !onlyResizes(fit) || (small && !runner.single && runner.mainBusy > 0)) return undefined;
+    runner.mainBusy++; // claimed before the next await, so another lane sees the main thread busy
     claimed = true;
     const base = { convention: options.resize.convention, linearLight: options.resize.linearLight, mode: options.resize.mode ?? 'bilinear',
       alignCorners: !!options.resize.alignCorners, antialias: !!options.resize.antialias };
@@ -116,7 +122,7 @@ async function streamPng(job: Job, options: CliOptions, runner: Runner, temporar
     });
     return { width, height, outWidth, outHeight, resizeMs };
   } finally {
-    if (claimed) runner.mainStreams--;
+    if (claimed) runner.mainBusy--;
     await reader.close();
   }
 }
