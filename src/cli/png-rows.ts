@@ -51,6 +51,10 @@ export class RowConverter {
   convert(raw: Uint8Array, width: number, out: Uint8Array, at: number, step: number): void {
     const { depth, colorType } = this.header;
     const c = this.channels;
+    if (depth === 8 && (colorType === 2 || colorType === 6) && !this.transparent) { // the common case, a plain loop (no per-sample closures)
+      copyRgb8(raw, width, c, out, at, 4 * step);
+      return;
+    }
     const max = 2 ** depth - 1;
     const sample = depth === 8 ? (x: number, k: number) => raw[x * c + k]
       : depth === 16 ? (x: number, k: number) => (raw[2 * (x * c + k)] << 8) | raw[2 * (x * c + k) + 1]
@@ -80,6 +84,15 @@ export class RowConverter {
         out[o + 3] = c === 4 ? scale(sample(x, 3)) : 255;
       }
     }
+  }
+}
+
+/** 8-bit RGB (c = 3, alpha made 255) or RGBA (c = 4) samples to RGBA pixels `stride` bytes apart. */
+function copyRgb8(raw: Uint8Array, width: number, c: number, out: Uint8Array, at: number, stride: number): void {
+  if (c === 4 && stride === 4) { out.set(raw.subarray(0, 4 * width), at); return; }
+  for (let x = 0, i = 0, o = at; x < width; x++, i += c, o += stride) {
+    out[o] = raw[i]; out[o + 1] = raw[i + 1]; out[o + 2] = raw[i + 2];
+    out[o + 3] = c === 4 ? raw[i + 3] : 255;
   }
 }
 

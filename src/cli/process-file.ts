@@ -1,8 +1,9 @@
 // One file through the command. A large PNG going to PNG streams: rows in, bands through
 // resizeImage, rows out, so memory stays near one band. Everything else is read whole and
 // converted (./convert.ts: header checks, decode, orientation, resize, fit, encode with the
-// WebAssembly codecs) in a worker thread, or on the main thread when it is the run's only file
-// and small; then written through a temporary file.
+// WebAssembly codecs) in a worker thread, or on the main thread when small and the main thread is
+// free (in a folder run it is one more lane, one file at a time: fewer workers busy, less memory);
+// then written through a temporary file.
 
 import { readFile } from 'node:fs/promises';
 import type { ImageBackend } from '../image-band.js';
@@ -18,14 +19,16 @@ import { writeAtomically, writeStreamed } from './write.js';
 /** Bytes of RGBA output a band when streaming (256 rows at 1024 pixels wide). */
 const BAND_BYTES = 2 ** 20;
 /**
- * Pixels (input or output) from which a PNG to PNG file of a folder run streams (on the main
- * thread, its peak near one band); below it the file goes to a worker with the others, leaving
- * the main thread free to feed them. The only file of a run streams whatever its size.
+ * Pixels (input or output) from which a PNG to PNG file of a folder run always streams (on the
+ * main thread, its peak near one band). Below it, such a file streams on the main thread when no
+ * other file is converting there (the decoded image is never held whole), else it goes to a worker.
+ * The only file of a run streams whatever its size.
  */
 export const STREAM_PIXELS = 16_000_000;
 
 /**
- * Pixels (input and output) up to which the only file of a run is converted on the main thread:
+ * Pixels (input and output) up to which a file is converted on the main thread when no other file
+ * is converting there (the only file of a run, or one lane of a folder run):
  * starting a worker (its own Node context, the library and the codecs loaded again) costs more
  * time and memory than converting a picture of this size, and the main thread is busy for a
  * fraction of a second at most (signals wait that long).
@@ -42,6 +45,8 @@ export interface Runner {
   /** The run's only file: it may convert here when small, and its JPEG strips may use `stripThreads` helper threads. */
   single: boolean;
   stripThreads: number;
+  /** Files converting on the main thread now: a folder run converts one small file there at a time, the others in workers. */
+  mainBusy: number;
 }
 
 export async function processFile(job: Job, options: CliOptions, runner: Runner, temporaries: Set<string>): Promise<FileDone> {
@@ -59,9 +64,14 @@ export async function processFile(job: Job, options: CliOptions, runner: Runner,
     jpegEncoder: options.jpegEncoder, jpegDecoding: options.jpegDecoding, stripThreads: runner.single ? runner.stripThreads : 0,
   };
   let done: FileDone & { bytes: Uint8Array };
-  if (runner.single && isSmall(request, format)) {
-    const { convertImage, stripsHere } = await import('./convert.js'); // the codecs, loaded here only for this
-    done = await convertImage(request, await runner.mainBackend(), stripsHere);
+  if (runner.mainBusy === 0 && isSmall(request, format)) {
+    runner.mainBusy++;
+    try {
+      const { convertImage, stripsHere } = await import('./convert.js'); // the codecs, loaded here only for this
+      done = await convertImage(request, await runner.mainBackend(), stripsHere);
+    } finally {
+      runner.mainBusy--;
+    }
   } else {
     done = await runner.workers.convert(request);
   }
@@ -83,13 +93,16 @@ function isSmall(r: ConvertRequest, format: ImageFormat): boolean {
 /** The streamed path, or undefined where it does not apply (small, interlaced, cropped or padded, not bit-identical in bands). */
 async function streamPng(job: Job, options: CliOptions, runner: Runner, temporaries: Set<string>): Promise<FileDone | undefined> {
   const reader = await openPng(job.input, options.maxPixels);
+  let claimed = false;
   try {
     const { width, height, interlace, mayHaveAlpha } = reader.info;
     const fit = planFit(width, height, options.target, options.fit, options.resize.convention);
     const { width: outWidth, height: outHeight } = fit;
     checkPixels(outWidth, outHeight, options.maxPixels, `${job.input}: the output `);
     const small = Math.max(width * height, outWidth * outHeight) < STREAM_PIXELS;
-    if (interlace || !onlyResizes(fit) || (small && !runner.single)) return undefined;
+    if (interlace || !onlyResizes(fit) || (small && !runner.single && runner.mainBusy > 0)) return undefined;
+    runner.mainBusy++; // claimed before the next await, so another lane sees the main thread busy
+    claimed = true;
     const base = { convention: options.resize.convention, linearLight: options.resize.linearLight, mode: options.resize.mode ?? 'bilinear',
       alignCorners: !!options.resize.alignCorners, antialias: !!options.resize.antialias };
     const g = { width, height, outWidth, outHeight, target: fit.resize, ...base };
@@ -109,6 +122,7 @@ async function streamPng(job: Job, options: CliOptions, runner: Runner, temporar
     });
     return { width, height, outWidth, outHeight, resizeMs };
   } finally {
+    if (claimed) runner.mainBusy--;
     await reader.close();
   }
 }

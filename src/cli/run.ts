@@ -99,7 +99,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   // too, and each helper costs memory); MozJPEG, several times slower, takes them all.
   const runner: Runner = {
     mainBackend, workers: new ConvertWorkers(lanes, options.plainJs), single: lanes === 1,
-    stripThreads: options.jpegEncoder === 'fast' ? options.threads - 1 : options.threads,
+    stripThreads: options.jpegEncoder === 'fast' ? options.threads - 1 : options.threads, mainBusy: 0,
   };
   let next = 0;
   // `lanes` files in flight: while one file's codec works in a worker, the next is read or written.
