@@ -10,6 +10,7 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConvertWorkers } from '../src/cli/convert-workers.js';
+import { costliestFirst } from '../src/cli/jobs.js';
 import { MAIN_THREAD_PIXELS } from '../src/cli/process-file.js';
 import { runCli } from '../src/cli/run.js';
 import { runSampleImage } from '../src/demo/image.js';
@@ -155,6 +156,45 @@ describe('upsample-wasm command', () => {
       inWorkers.mockRestore();
     }
     expect(readFileSync(join(dir, 'out', 'a.jpg')).equals(readFileSync(join(dir, 'here.jpg')))).toBe(true);
+  });
+
+  it('starts the costliest files of a folder first and still reports them in job order', async () => {
+    const dir = freshDir();
+    const inputs = join(dir, 'in');
+    mkdirSync(inputs);
+    writeJpeg(join(inputs, 'a.jpg'), 8, 8);
+    writePng(join(inputs, 'b.png'), 200, 150); // the largest file: started first
+    writeJpeg(join(inputs, 'c.jpg'), 64, 48);
+    const jobs = ['a.jpg', 'b.png', 'c.jpg'].map((name) => ({ input: join(inputs, name), output: join(dir, name), format: 'png' as const }));
+    expect(await costliestFirst(jobs)).toEqual([1, 2, 0]);
+    // One lane: files finish in the order they start (--verbose prints each as it finishes).
+    const run = await cli(inputs, '-o', join(dir, 'out'), '--width', '16', '--threads', '1', '--verbose');
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n').filter((l) => l.includes(' -> ')).map((l) => l.slice(inputs.length + 1, inputs.length + 6))).toEqual(['b.png', 'c.jpg', 'a.jpg']);
+    expect(run.files.map((f) => f.input)).toEqual(jobs.map((j) => j.input));
+  });
+
+  it('starts at most --threads - 1 worker threads in a folder run, the main thread converting too', async () => {
+    const dir = freshDir();
+    const inputs = join(dir, 'in');
+    mkdirSync(inputs);
+    for (let i = 0; i < 8; i++) writeJpeg(join(inputs, `${i}.jpg`), 120 + 8 * i, 90);
+    const started: number[] = [];
+    const close = ConvertWorkers.prototype.close;
+    const spy = vi.spyOn(ConvertWorkers.prototype, 'close').mockImplementation(function (this: ConvertWorkers) {
+      started.push(this.started);
+      return close.call(this);
+    });
+    try {
+      for (const threads of [2, 3]) {
+        const run = await cli(inputs, '-o', join(dir, `out${threads}`), '--width', '200', '--threads', String(threads));
+        expect(run.code).toBe(0);
+      }
+    } finally {
+      spy.mockRestore();
+    }
+    expect(started).toEqual([1, 2]);
+    for (let i = 0; i < 8; i++) expect(readFileSync(join(dir, 'out2', `${i}.jpg`)).equals(readFileSync(join(dir, 'out3', `${i}.jpg`)))).toBe(true);
   });
 
   it('exits 2 for an unsupported output format, 1 for a missing file or an unsupported, corrupt or truncated input', async () => {
