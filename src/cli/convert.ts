@@ -105,8 +105,6 @@ async function jpegInStrips(image: { data: Uint8Array; width: number; height: nu
     linearLight: options.linearLight, mode: options.mode ?? 'bilinear', alignCorners: !!options.alignCorners, antialias: !!options.antialias };
   const plan = planBands(g, rows);
   if (!('bands' in plan)) return undefined;
-  const stride = image.width * 4;
-  async function* input() { for (let y = 0; y < image.height; y++) yield image.data.subarray(y * stride, (y + 1) * stride); }
   const outStride = outWidth * 4;
   const encoded: Array<Promise<Uint8Array>> = [];
   let strip = new Uint8Array(Math.min(rows, outHeight) * outStride);
@@ -118,7 +116,7 @@ async function jpegInStrips(image: { data: Uint8Array; width: number; height: nu
     filled = 0;
     if (encoded.length > strips.inFlight) await encoded[encoded.length - 1 - strips.inFlight].catch(() => {});
   };
-  const resizeMs = await resizeInBands(input(), g, plan.bands, backend, options, async (bytes) => {
+  const resizeMs = await resizeInBands(image.data, g, plan.bands, backend, options, async (bytes) => {
     for (let at = 0; at < bytes.length;) {
       const n = Math.min(bytes.length - at, strip.length - filled);
       strip.set(bytes.subarray(at, at + n), filled);
