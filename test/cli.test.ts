@@ -11,7 +11,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConvertWorkers } from '../src/cli/convert-workers.js';
 import { costliestFirst } from '../src/cli/jobs.js';
-import { MAIN_THREAD_PIXELS } from '../src/cli/process-file.js';
+import { FOLDER_MAIN_THREAD_PIXELS, MAIN_THREAD_PIXELS } from '../src/cli/process-file.js';
 import { runCli } from '../src/cli/run.js';
 import { runSampleImage } from '../src/demo/image.js';
 import { init, resizeImage } from '../src/index.js';
@@ -174,7 +174,7 @@ describe('upsample-wasm command', () => {
     expect(run.files.map((f) => f.input)).toEqual(jobs.map((j) => j.input));
   });
 
-  it('starts at most --threads - 1 worker threads in a folder run, the main thread converting too', async () => {
+  it('starts at most --threads - 1 worker threads in a folder run of small files, the main thread converting too', async () => {
     const dir = freshDir();
     const inputs = join(dir, 'in');
     mkdirSync(inputs);
@@ -193,9 +193,30 @@ describe('upsample-wasm command', () => {
     } finally {
       spy.mockRestore();
     }
-    expect(started).toEqual([1, 2]);
+    expect(started).toEqual([1, 0, 2, 0]); // each run: the worker lanes' workers, then the main lane's for files too large for it (none)
     for (let i = 0; i < 8; i++) expect(readFileSync(join(dir, 'out2', `${i}.jpg`)).equals(readFileSync(join(dir, 'out3', `${i}.jpg`)))).toBe(true);
   });
+
+  it("sends the main lane's files too large for the main thread to a worker of their own, not behind the other lanes' files", async () => {
+    const dir = freshDir();
+    const inputs = join(dir, 'in');
+    mkdirSync(inputs);
+    for (const name of ['a', 'b']) writeJpeg(join(inputs, `${name}.jpg`), 40, 30);
+    const wide = Math.ceil(Math.sqrt(FOLDER_MAIN_THREAD_PIXELS * 4 / 3)) + 8; // outputs just over the folder limit
+    const used = new Set<ConvertWorkers>();
+    const convert = ConvertWorkers.prototype.convert;
+    const spy = vi.spyOn(ConvertWorkers.prototype, 'convert').mockImplementation(function (this: ConvertWorkers, request) {
+      used.add(this);
+      return convert.call(this, request);
+    });
+    try {
+      const run = await cli(inputs, '-o', join(dir, 'out'), '--width', String(wide), '--threads', '2');
+      expect(run.code).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(used.size).toBe(2); // both files at once, in two workers
+  }, 30_000);
 
   it('exits 2 for an unsupported output format, 1 for a missing file or an unsupported, corrupt or truncated input', async () => {
     const dir = freshDir();

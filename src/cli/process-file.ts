@@ -48,6 +48,8 @@ export interface FileDone { width: number; height: number; outWidth: number; out
 export interface Runner {
   mainBackend: () => Promise<ImageBackend>;
   workers: ConvertWorkers;
+  /** Where the main lane sends a file too large for the main thread (`workers` when there are no worker lanes). */
+  mainOverflow: ConvertWorkers;
   /** The run's only file: it may convert here when small, and its JPEG strips may use `stripThreads` helper threads. */
   single: boolean;
   stripThreads: number;
@@ -82,7 +84,7 @@ export async function processFile(job: Job, options: CliOptions, runner: Runner,
       runner.mainBusy--;
     }
   } else {
-    done = await runner.workers.convert(request);
+    done = await (mainLane ? runner.mainOverflow : runner.workers).convert(request);
   }
   await writeAtomically(job.output, done.bytes, temporaries);
   return done;

@@ -106,8 +106,12 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   // A single file's JPEG strips are encoded on helper threads while the converting thread resizes:
   // our encoder keeps up with the resize on one fewer thread than --threads (the converter is busy
   // too, and each helper costs memory); MozJPEG, several times slower, takes them all.
+  const workers = new ConvertWorkers(workerCount, options.plainJs);
   const runner: Runner = {
-    mainBackend, workers: new ConvertWorkers(workerCount, options.plainJs), single: lanes === 1,
+    mainBackend, workers, single: lanes === 1,
+    // The main lane's files too large for the main thread: a worker of their own (started only for
+    // such a file), not queued behind the worker lanes' files while the main thread idles.
+    mainOverflow: lanes > 1 ? new ConvertWorkers(1, options.plainJs) : workers,
     mainPixels: folder ? FOLDER_MAIN_THREAD_PIXELS : MAIN_THREAD_PIXELS,
     stripThreads: options.jpegEncoder === 'fast' ? options.threads - 1 : options.threads, mainBusy: 0,
   };
@@ -145,7 +149,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   try {
     await Promise.all(Array.from({ length: lanes }, lane));
   } finally {
-    await runner.workers.close();
+    await Promise.all([runner.workers.close(), runner.mainOverflow.close()]);
     for (const [signal, handler] of handlers) process.removeListener(signal, handler);
   }
   progress.finish();
