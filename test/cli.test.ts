@@ -10,7 +10,7 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConvertWorkers } from '../src/cli/convert-workers.js';
-import { costliestFirst } from '../src/cli/jobs.js';
+import { costliestFirst, takeJob } from '../src/cli/jobs.js';
 import { FOLDER_MAIN_THREAD_PIXELS, MAIN_THREAD_PIXELS } from '../src/cli/process-file.js';
 import { runCli } from '../src/cli/run.js';
 import { runSampleImage } from '../src/demo/image.js';
@@ -172,6 +172,19 @@ describe('upsample-wasm command', () => {
     expect(run.code).toBe(0);
     expect(run.stdout.split('\n').filter((l) => l.includes(' -> ')).map((l) => l.slice(inputs.length + 1, inputs.length + 6))).toEqual(['b.png', 'c.jpg', 'a.jpg']);
     expect(run.files.map((f) => f.input)).toEqual(jobs.map((j) => j.input));
+  });
+
+  it('keeps WebP and AVIF files to the worker lanes where it can, so that only workers load those codecs', () => {
+    const job = (input: string, format: 'png' | 'jpeg' | 'webp' | 'avif') => ({ input, output: `out/${input}`, format });
+    const jobs = [job('a.jpg', 'jpeg'), job('b.webp', 'webp'), job('c.png', 'webp'), job('d.png', 'png'), job('e.avif', 'jpeg')];
+    const order = [4, 3, 2, 1, 0];
+    expect(takeJob(order, jobs, false)?.input).toBe('d.png'); // the main lane: the first without those codecs
+    expect(takeJob(order, jobs, true)?.input).toBe('e.avif'); // a worker lane: the first with one (in or out)
+    expect(takeJob(order, jobs, true)?.input).toBe('c.png');
+    expect(takeJob(order, jobs, false)?.input).toBe('a.jpg');
+    expect(takeJob(order, jobs, false)?.input).toBe('b.webp'); // none of the kind wanted left: the next of any
+    expect(takeJob(order, jobs, true)).toBeUndefined();
+    expect(order).toEqual([]);
   });
 
   it('starts at most --threads - 1 worker threads in a folder run of small files, the main thread converting too', async () => {

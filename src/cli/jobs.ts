@@ -32,6 +32,27 @@ export async function costliestFirst(jobs: readonly Job[]): Promise<number[]> {
   return jobs.map((_, i) => i).sort((a, b) => costs[b] - costs[a] || a - b);
 }
 
+/**
+ * Formats converted by the @jsquash WebAssembly codecs: the first WebP a thread meets costs it
+ * about 0.2 s of CPU (the codec compiled and optimised as it runs) and tens of MiB of codec memory,
+ * so a folder run keeps them to its worker lanes where it can (takeJob).
+ */
+const CODEC_FORMATS: ReadonlySet<ImageFormat> = new Set(['webp', 'avif']);
+
+/** Whether the job reads or writes a format of CODEC_FORMATS (by extension). */
+export const usesCodec = (job: Job): boolean => CODEC_FORMATS.has(job.format) || CODEC_FORMATS.has(formatOf(job.input) ?? 'png');
+
+/**
+ * Takes the next job for a lane out of `order` (indices into `jobs`, costliest first): the first
+ * that uses a codec of CODEC_FORMATS when `codecs` (the worker lanes), the first that does not
+ * otherwise (the main lane); the first of any kind when there is none of the kind wanted.
+ */
+export function takeJob(order: number[], jobs: readonly Job[], codecs: boolean): Job | undefined {
+  const at = order.findIndex((i) => usesCodec(jobs[i]) === codecs);
+  const [index] = order.splice(Math.max(at, 0), 1);
+  return jobs[index];
+}
+
 async function statOrUndefined(path: string) {
   try {
     return await stat(path);
