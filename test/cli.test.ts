@@ -14,7 +14,9 @@ import { costliestFirst, takeJob } from '../src/cli/jobs.js';
 import { FOLDER_MAIN_THREAD_PIXELS, MAIN_THREAD_PIXELS } from '../src/cli/process-file.js';
 import { runCli } from '../src/cli/run.js';
 import { runSampleImage } from '../src/demo/image.js';
-import { init, resizeImage } from '../src/index.js';
+import { init, js, resizeImage } from '../src/index.js';
+
+const jsResizeImage = js.resizeImage;
 
 let root: string;
 let dirCount = 0;
@@ -230,6 +232,24 @@ describe('upsample-wasm command', () => {
     }
     expect(used.size).toBe(2); // both files at once, in two workers
   }, 30_000);
+
+  it('resizes an image held whole in bands (PNG, WebP or AVIF out) to the bytes of one resizeImage call', async () => {
+    const { convertImage } = await import('../src/cli/convert.js');
+    const [width, height] = [40, 3000]; // 80 x 6000 out: several bands of 1 MiB
+    const png = new PNG({ width, height });
+    png.data = Buffer.from(rgba(width, height, 9));
+    const bytes = PNG.sync.write(png);
+    for (const [backend, resize] of [['wasm', resizeImage], ['js', jsResizeImage]] as const) {
+      for (const mode of ['bilinear', 'bicubic'] as const) {
+        const done = await convertImage({
+          bytes, format: 'png', name: 'tall.png', output: 'png', target: { width: 80 }, fit: 'fill', background: [0, 0, 0, 0],
+          resize: { mode }, premultiply: true, quality: 100, maxPixels: 1e8, jpegEncoder: 'fast', stripThreads: 0,
+        }, backend);
+        const whole = resize({ data: png.data, width, height, channels: 4 }, { width: 80, height: 6000 }, { mode, premultiplyAlpha: true });
+        expect(PNG.sync.read(Buffer.from(done.bytes)).data.equals(Buffer.from(whole.data))).toBe(true);
+      }
+    }
+  });
 
   it('exits 2 for an unsupported output format, 1 for a missing file or an unsupported, corrupt or truncated input', async () => {
     const dir = freshDir();

@@ -76,10 +76,8 @@ export async function convertImage(r: ConvertRequest, backend: ImageBackend, str
     const done = await jpegInStrips(image, plan.resize, plan.width, plan.height, r, options, backend, strips);
     if (done) return { ...done, width, height, outWidth: plan.width, outHeight: plan.height };
   }
-  const t0 = performance.now();
-  const resized = imageOps[backend].resizeImage({ ...image, channels: 4 }, plan.resize, options);
-  const resizeMs = performance.now() - t0;
-  const pixels = placeOnCanvas(new Uint8Array(resized.data.buffer, resized.data.byteOffset, resized.data.byteLength), plan, r.background);
+  const { resized, resizeMs } = await resizeHeld(image, plan.resize, plan.resizedWidth, plan.resizedHeight, options, backend);
+  const pixels = placeOnCanvas(resized, plan, r.background);
   let bytes: Uint8Array;
   try {
     const image = { data: pixels, width: plan.width, height: plan.height };
@@ -90,6 +88,30 @@ export async function convertImage(r: ConvertRequest, backend: ImageBackend, str
     throw new ImageFileError(`${r.name}: cannot encode ${plan.width} x ${plan.height} as ${FORMAT_NAMES[r.output]}: ${(error as Error)?.message ?? error}`);
   }
   return { bytes, width, height, outWidth: plan.width, outHeight: plan.height, resizeMs };
+}
+
+/** Output bytes a band when resizing an image held whole (./bands.ts): WebAssembly memory then holds a band, not the whole input and output. */
+const HELD_BAND_BYTES = 2 ** 20;
+
+/**
+ * The image resized to outWidth x outHeight: in bands into one output array where ./bands.ts can
+ * plan them (bit-identical to one call; the input is not copied whole into WebAssembly memory,
+ * which never shrinks), else by one resizeImage call.
+ */
+async function resizeHeld(image: { data: Uint8Array; width: number; height: number }, target: ImageTarget, outWidth: number, outHeight: number,
+                          options: ResizeImageOptions, backend: ImageBackend): Promise<{ resized: Uint8Array; resizeMs: number }> {
+  const g = { width: image.width, height: image.height, outWidth, outHeight, target, convention: options.convention,
+    linearLight: options.linearLight, mode: options.mode ?? 'bilinear', alignCorners: !!options.alignCorners, antialias: !!options.antialias };
+  const plan = planBands(g, Math.ceil(HELD_BAND_BYTES / (outWidth * 4)));
+  if ('bands' in plan && plan.bands.length > 1) {
+    const resized = new Uint8Array(outWidth * outHeight * 4);
+    let at = 0;
+    const resizeMs = await resizeInBands(image.data, g, plan.bands, backend, options, async (rows) => { resized.set(rows, at); at += rows.length; });
+    return { resized, resizeMs };
+  }
+  const t0 = performance.now();
+  const out = imageOps[backend].resizeImage({ ...image, channels: 4 }, target, options);
+  return { resized: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength), resizeMs: performance.now() - t0 };
 }
 
 /**
