@@ -251,6 +251,25 @@ describe('upsample-wasm command', () => {
     }
   });
 
+  it("lets the converting thread's event loop turn between JPEG strips (signals answered during a main-thread conversion)", async () => {
+    const { convertImage, stripsHere } = await import('../src/cli/convert.js');
+    const bytes = jpeg.encode({ data: Buffer.from(rgba(16, 600, 5, true)), width: 16, height: 600 }, 90).data;
+    const request = {
+      bytes, format: 'jpeg' as const, name: 'tall.jpg', output: 'jpeg' as const, target: { width: 64 }, fit: 'fill' as const,
+      background: [0, 0, 0, 0] as [number, number, number, number], resize: { mode: 'bilinear' as const }, premultiply: true, quality: 90,
+      maxPixels: 1e8, jpegEncoder: 'fast' as const, stripThreads: 0,
+    };
+    await convertImage(request, 'wasm', stripsHere); // codecs loaded: the next call awaits nothing slow
+    let turns = 0;
+    let ticking = true;
+    const tick = () => { turns++; if (ticking) setImmediate(tick); };
+    setImmediate(tick);
+    const done = await convertImage(request, 'wasm', stripsHere); // 64 x 2400 out: 10 strips of 256 rows
+    ticking = false;
+    expect([done.outWidth, done.outHeight]).toEqual([64, 2400]);
+    expect(turns).toBeGreaterThanOrEqual(4); // a turn for every strip or two (none without the yield)
+  });
+
   it('exits 2 for an unsupported output format, 1 for a missing file or an unsupported, corrupt or truncated input', async () => {
     const dir = freshDir();
     writePng(join(dir, 'in.png'), 6, 5);

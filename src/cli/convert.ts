@@ -43,8 +43,18 @@ export interface StripEncoder {
   inFlight: number;
 }
 
-/** Strips encoded by the converting thread itself, one at a time. */
-export const stripsHere: StripEncoder = { encode: (strip, settings) => encodeJpegWith(settings.encoder, strip, settings.quality), inFlight: 1 };
+/**
+ * Strips encoded by the converting thread itself, one at a time, each after a turn of its event
+ * loop: on the main thread, a signal (or another lane's finished file) is answered between strips,
+ * not only after the whole image.
+ */
+export const stripsHere: StripEncoder = {
+  encode: async (strip, settings) => {
+    await new Promise((resolve) => setImmediate(resolve));
+    return encodeJpegWith(settings.encoder, strip, settings.quality);
+  },
+  inFlight: 1,
+};
 
 export interface ConvertResult {
   bytes: Uint8Array;
