@@ -10,7 +10,7 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConvertWorkers } from '../src/cli/convert-workers.js';
-import { costliestFirst, takeJob } from '../src/cli/jobs.js';
+import { costliestFirst, JobQueue } from '../src/cli/jobs.js';
 import { FOLDER_MAIN_THREAD_PIXELS, MAIN_THREAD_PIXELS } from '../src/cli/process-file.js';
 import { runCli } from '../src/cli/run.js';
 import { runSampleImage } from '../src/demo/image.js';
@@ -179,14 +179,14 @@ describe('upsample-wasm command', () => {
   it('keeps WebP and AVIF files to the worker lanes where it can, so that only workers load those codecs', () => {
     const job = (input: string, format: 'png' | 'jpeg' | 'webp' | 'avif') => ({ input, output: `out/${input}`, format });
     const jobs = [job('a.jpg', 'jpeg'), job('b.webp', 'webp'), job('c.png', 'webp'), job('d.png', 'png'), job('e.avif', 'jpeg')];
-    const order = [4, 3, 2, 1, 0];
-    expect(takeJob(order, jobs, false)?.input).toBe('d.png'); // the main lane: the first without those codecs
-    expect(takeJob(order, jobs, true)?.input).toBe('e.avif'); // a worker lane: the first with one (in or out)
-    expect(takeJob(order, jobs, true)?.input).toBe('c.png');
-    expect(takeJob(order, jobs, false)?.input).toBe('a.jpg');
-    expect(takeJob(order, jobs, false)?.input).toBe('b.webp'); // none of the kind wanted left: the next of any
-    expect(takeJob(order, jobs, true)).toBeUndefined();
-    expect(order).toEqual([]);
+    const queue = new JobQueue(jobs, [4, 3, 2, 1, 0]);
+    expect(queue.take(false)?.input).toBe('d.png'); // the main lane: the first without those codecs
+    expect(queue.take(true)?.input).toBe('e.avif'); // a worker lane: the first with one (in or out)
+    expect(queue.take(true)?.input).toBe('c.png');
+    expect(queue.take(false)?.input).toBe('a.jpg');
+    expect(queue.take(false)?.input).toBe('b.webp'); // none of the kind wanted left: the next of the other
+    expect(queue.take(true)).toBeUndefined();
+    expect(queue.take(false)).toBeUndefined();
   });
 
   it('starts at most --threads - 1 worker threads in a folder run of small files, the main thread converting too', async () => {

@@ -43,14 +43,27 @@ const CODEC_FORMATS: ReadonlySet<ImageFormat> = new Set(['webp', 'avif']);
 export const usesCodec = (job: Job): boolean => CODEC_FORMATS.has(job.format) || CODEC_FORMATS.has(formatOf(job.input) ?? 'png');
 
 /**
- * Takes the next job for a lane out of `order` (indices into `jobs`, costliest first): the first
- * that uses a codec of CODEC_FORMATS when `codecs` (the worker lanes), the first that does not
- * otherwise (the main lane); the first of any kind when there is none of the kind wanted.
+ * The jobs not started yet, in `order` (indices into `jobs`, costliest first). take(codecs) gives
+ * the first that uses a codec of CODEC_FORMATS when `codecs` (the worker lanes), the first that
+ * does not otherwise (the main lane); the first of the other kind when none of the kind wanted is left.
  */
-export function takeJob(order: number[], jobs: readonly Job[], codecs: boolean): Job | undefined {
-  const at = order.findIndex((i) => usesCodec(jobs[i]) === codecs);
-  const [index] = order.splice(Math.max(at, 0), 1);
-  return jobs[index];
+export class JobQueue {
+  /** Jobs with those codecs and without, each in order, and how many of each were taken. */
+  private readonly kinds: [Job[], Job[]];
+  private readonly taken = [0, 0];
+
+  constructor(jobs: readonly Job[], order: readonly number[]) {
+    const withCodecs = order.map((i) => jobs[i]).filter(usesCodec);
+    this.kinds = [withCodecs, order.map((i) => jobs[i]).filter((job) => !usesCodec(job))];
+  }
+
+  take(codecs: boolean): Job | undefined {
+    const first = codecs ? 0 : 1;
+    for (const kind of [first, 1 - first]) {
+      if (this.taken[kind] < this.kinds[kind].length) return this.kinds[kind][this.taken[kind]++];
+    }
+    return undefined;
+  }
 }
 
 async function statOrUndefined(path: string) {

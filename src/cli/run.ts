@@ -14,7 +14,7 @@ import { basename } from 'node:path';
 import { HELP, parseArgs, UsageError, type CliOptions } from './args.js';
 import { ImageFileError } from './codecs.js';
 import { ConvertWorkers } from './convert-workers.js';
-import { conflicts, costliestFirst, planJobs, takeJob, type Job } from './jobs.js';
+import { conflicts, costliestFirst, JobQueue, planJobs, type Job } from './jobs.js';
 import type { ImageBackend } from '../image-band.js';
 import { FOLDER_MAIN_THREAD_PIXELS, MAIN_THREAD_PIXELS, processFile, type Runner } from './process-file.js';
 import { Progress, rate, type TextStream } from './progress.js';
@@ -119,11 +119,11 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   if (folder && options.threads > 1) runner.workers.start();
   // The costliest files first, so that the run does not end on a large one; reported in job order.
   // WebP and AVIF files go to the worker lanes where they can, so that only the workers load those codecs.
-  const order = folder ? await costliestFirst(jobs) : [0];
+  const queue = new JobQueue(jobs, folder ? await costliestFirst(jobs) : [0]);
   // `lanes` files in flight: while one file's codec works in a worker, the next is read or written.
   const lane = async (_: unknown, index: number) => {
     const codecs = index > 0;
-    for (let job = takeJob(order, jobs, codecs); job; job = takeJob(order, jobs, codecs)) {
+    for (let job = queue.take(codecs); job; job = queue.take(codecs)) {
       const t0 = performance.now();
       try {
         const done = await processFile(job, options, runner, temporaries, index === 0);
