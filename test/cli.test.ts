@@ -176,17 +176,20 @@ describe('upsample-wasm command', () => {
     expect(run.files.map((f) => f.input)).toEqual(jobs.map((j) => j.input));
   });
 
-  it('keeps WebP and AVIF files to the worker lanes where it can, so that only workers load those codecs', () => {
+  it('keeps WebP and AVIF files to the worker lanes and PNG to PNG files to the main lane where it can', () => {
     const job = (input: string, format: 'png' | 'jpeg' | 'webp' | 'avif') => ({ input, output: `out/${input}`, format });
-    const jobs = [job('a.jpg', 'jpeg'), job('b.webp', 'webp'), job('c.png', 'webp'), job('d.png', 'png'), job('e.avif', 'jpeg')];
-    const queue = new JobQueue(jobs, [4, 3, 2, 1, 0]);
-    expect(queue.take(false)?.input).toBe('d.png'); // the main lane: the first without those codecs
-    expect(queue.take(true)?.input).toBe('e.avif'); // a worker lane: the first with one (in or out)
+    const jobs = [job('a.jpg', 'jpeg'), job('b.webp', 'webp'), job('c.png', 'webp'), job('d.png', 'png'), job('e.avif', 'jpeg'),
+      job('f.png', 'jpeg'), job('g.png', 'png')];
+    const queue = new JobQueue(jobs, [6, 5, 4, 3, 2, 1, 0]);
+    expect(queue.take(false)?.input).toBe('g.png'); // the main lane: PNG to PNG first (it streams them)
+    expect(queue.take(true)?.input).toBe('e.avif'); // a worker lane: a WebP or AVIF (in or out) first
     expect(queue.take(true)?.input).toBe('c.png');
-    expect(queue.take(false)?.input).toBe('a.jpg');
-    expect(queue.take(false)?.input).toBe('b.webp'); // none of the kind wanted left: the next of the other
-    expect(queue.take(true)).toBeUndefined();
+    expect(queue.take(false)?.input).toBe('d.png');
+    expect(queue.take(false)?.input).toBe('f.png'); // then the others
+    expect(queue.take(true)?.input).toBe('b.webp');
+    expect(queue.take(true)?.input).toBe('a.jpg'); // none of the kind wanted left: the others
     expect(queue.take(false)).toBeUndefined();
+    expect(queue.take(true)).toBeUndefined();
   });
 
   it('starts at most --threads - 1 worker threads in a folder run of small files, the main thread converting too', async () => {

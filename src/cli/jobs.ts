@@ -43,23 +43,26 @@ const CODEC_FORMATS: ReadonlySet<ImageFormat> = new Set(['webp', 'avif']);
 export const usesCodec = (job: Job): boolean => CODEC_FORMATS.has(job.format) || CODEC_FORMATS.has(formatOf(job.input) ?? 'png');
 
 /**
- * The jobs not started yet, in `order` (indices into `jobs`, costliest first). take(codecs) gives
- * the first that uses a codec of CODEC_FORMATS when `codecs` (the worker lanes), the first that
- * does not otherwise (the main lane); the first of the other kind when none of the kind wanted is left.
+ * The jobs not started yet, in `order` (indices into `jobs`, costliest first), by kind: those that
+ * use a codec of CODEC_FORMATS, PNG to PNG files (which the main thread streams: memory near one
+ * band, and the bytes of a single-file run, which always streams them), and the others.
+ * take(codecs) gives a worker lane (`codecs`) the first of the codec jobs, else the others, else
+ * PNG to PNG; the main lane the other way round.
  */
 export class JobQueue {
-  /** Jobs with those codecs and without, each in order, and how many of each were taken. */
-  private readonly kinds: [Job[], Job[]];
-  private readonly taken = [0, 0];
+  /** Jobs by kind (0: with those codecs, 1: others, 2: PNG to PNG), each in order, and how many of each were taken. */
+  private readonly kinds: [Job[], Job[], Job[]] = [[], [], []];
+  private readonly taken = [0, 0, 0];
 
   constructor(jobs: readonly Job[], order: readonly number[]) {
-    const withCodecs = order.map((i) => jobs[i]).filter(usesCodec);
-    this.kinds = [withCodecs, order.map((i) => jobs[i]).filter((job) => !usesCodec(job))];
+    for (const i of order) {
+      const job = jobs[i];
+      this.kinds[usesCodec(job) ? 0 : job.format === 'png' && formatOf(job.input) === 'png' ? 2 : 1].push(job);
+    }
   }
 
   take(codecs: boolean): Job | undefined {
-    const first = codecs ? 0 : 1;
-    for (const kind of [first, 1 - first]) {
+    for (const kind of codecs ? [0, 1, 2] : [2, 1, 0]) {
       if (this.taken[kind] < this.kinds[kind].length) return this.kinds[kind][this.taken[kind]++];
     }
     return undefined;
