@@ -2,7 +2,8 @@
 // whole processes, as a user runs them.
 // Run: `npm run bench:cli` (BENCH_CLI_ROUNDS=n, default 2; BENCH_CLI_CASES=large,small,folder
 // runs only those cases and keeps the other sections of bench/results/cli.json as they were,
-// each section saying when it ran and the machine's load average then).
+// each section saying when it ran and the machine's load average then; BENCH_CLI_BASELINE=
+// <path>/dist/cli.js runs another build of the command too, in the same rounds).
 //
 // Cases: a 4000 x 3000 JPEG photo 2x bilinear to JPEG; a 512 x 512 PNG 2x bicubic to PNG; a
 // folder of 20 photos of mixed sizes and formats (JPEG, PNG, WebP) to 800 pixels wide, bilinear
@@ -25,6 +26,8 @@ import { machine, photoPixels } from './common.js';
 
 const ROUNDS = Number(process.env.BENCH_CLI_ROUNDS ?? 2);
 const ONLY = process.env.BENCH_CLI_CASES?.split(',');
+// BENCH_CLI_BASELINE=<another checkout's dist/cli.js>: that build too, in the same rounds (before/after a change).
+const BASELINE = process.env.BENCH_CLI_BASELINE;
 const root = new URL('..', import.meta.url).pathname;
 const work = join(root, 'out', 'bench-cli');
 const cliJs = join(root, 'dist', 'cli.js');
@@ -78,7 +81,9 @@ function timed(argv, env = {}) {
   const seconds = (performance.now() - t0) / 1000;
   if (run.status !== 0) throw new Error(`${argv.join(' ')} failed (${run.status}): ${run.stderr.slice(-2000)}`);
   const rss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(run.stderr)[1]) / 1024;
-  return { seconds, rss };
+  // CPU time (user + system, all threads): steadier than wall time on a shared machine.
+  const cpu = ['User', 'System'].reduce((sum, kind) => sum + Number(new RegExp(`${kind} time \\(seconds\\): ([\\d.]+)`).exec(run.stderr)[1]), 0);
+  return { seconds, rss, cpu };
 }
 
 const QUALITY = { jpeg: 90, webp: 80 };
@@ -112,6 +117,10 @@ async function main() {
   ];
   const tools = [
     { name: 'upsample-wasm', run: (c) => timed([process.execPath, cliJs, c.input, '-o', fresh(c.output), '--quiet', ...c.ours]) },
+    ...(BASELINE ? [{
+      name: 'upsample-wasm (baseline build)',
+      run: (c) => timed([process.execPath, BASELINE, c.input, '-o', fresh(c.output), '--quiet', ...c.ours]),
+    }] : []),
     {
       name: 'upsample-wasm --jpeg-encoder mozjpeg',
       jpegOnly: true,
@@ -165,13 +174,13 @@ async function main() {
           || (tool.downscaleOnly && !c.ours.includes('--antialias'))) continue;
         const result = tool.run(c);
         samples[i].push(result);
-        console.log(`${c.title} | ${tool.name} | round ${r + 1}: ${result.seconds.toFixed(3)} s, ${result.rss.toFixed(0)} MiB`);
+        console.log(`${c.title} | ${tool.name} | round ${r + 1}: ${result.seconds.toFixed(3)} s, CPU ${result.cpu.toFixed(2)} s, ${result.rss.toFixed(0)} MiB`);
       }
     }
     const median = (xs) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
     const rows = tools.map((t, i) => samples[i].length && ({
       name: t.name, seconds: median(samples[i].map((s) => s.seconds)), rss: median(samples[i].map((s) => s.rss)),
-      minSeconds: Math.min(...samples[i].map((s) => s.seconds)), runs: samples[i].length,
+      minSeconds: Math.min(...samples[i].map((s) => s.seconds)), cpu: median(samples[i].map((s) => s.cpu)), runs: samples[i].length,
     })).filter(Boolean);
     load.push(loadavg()[0]);
     sections.push({ title: c.title, rows, ran: `${machine()}, ${ROUNDS} round${ROUNDS === 1 ? '' : 's'}, load average ${load.map((l) => l.toFixed(1)).join(' -> ')} on ${cpus} cores`, rounds: ROUNDS });
@@ -184,10 +193,13 @@ async function main() {
     'The machine is shared with other jobs: the numbers are noisy; compare within a table.', '',
   ];
   for (const s of sections) {
-    md.push(`## ${s.title}`, '', ...(s.ran ? [`Ran: ${s.ran}.`, ''] : []), '| tool | wall s (min) | x sharp | peak RSS MiB | x sharp |', '|---|---:|---:|---:|---:|');
+    md.push(`## ${s.title}`, '', ...(s.ran ? [`Ran: ${s.ran}.`, ''] : []), '| tool | wall s (min) | x sharp | CPU s | x sharp | peak RSS MiB | x sharp |', '|---|---:|---:|---:|---:|---:|---:|');
     for (const r of s.rows) {
       const digits = r.seconds < 1 ? 3 : 2;
-      md.push(`| ${r.name} | ${r.seconds.toFixed(digits)} (${r.minSeconds.toFixed(digits)}) | ${(r.seconds / base(s).seconds).toFixed(2)} | ${r.rss.toFixed(0)} | ${(r.rss / base(s).rss).toFixed(2)} |`);
+      // Sections kept from runs before CPU time was recorded have none.
+      const cpu = r.cpu === undefined ? '-' : r.cpu.toFixed(2);
+      const cpuRatio = r.cpu === undefined || base(s).cpu === undefined ? '-' : (r.cpu / base(s).cpu).toFixed(2);
+      md.push(`| ${r.name} | ${r.seconds.toFixed(digits)} (${r.minSeconds.toFixed(digits)}) | ${(r.seconds / base(s).seconds).toFixed(2)} | ${cpu} | ${cpuRatio} | ${r.rss.toFixed(0)} | ${(r.rss / base(s).rss).toFixed(2)} |`);
     }
     md.push('');
   }

@@ -6,7 +6,7 @@
 // instead (imageBand, as maximumMemory's tiling cuts it) and runs on the same executors, staging
 // and kernels as resizeImage, so its bytes are the whole call's rows.
 
-import { planImageOfSize, prepareResizeImage, type ImageInputs, type ImagePlan } from './image.js';
+import { planImageOfSize, prepareResizeImage, type ImageInputs, type ImagePlan, type ImageResult } from './image.js';
 import { loadedModule } from './init.js';
 import { jsExecutor } from './js/executor.js';
 import { runResizeImage } from './js/image.js';
@@ -48,20 +48,43 @@ function prepareBand(band: ImageBand, window: Uint8Array | Uint8ClampedArray): P
   };
 }
 
+/**
+ * A whole plan from planImageOfSize run on `data` (the plan's width x height x channels bytes),
+ * written into `out` when given: a resizeImage call's bytes without planning again, for the
+ * command's bands, most of which are images of one size.
+ */
+function preparePlanned(plan: ImagePlan, data: Uint8Array | Uint8ClampedArray, out?: Uint8ClampedArray): Prepared<ImageResult, ImagePlan, ImageInputs> {
+  if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) throw new TypeError('resizeImagePlanned: data must be a Uint8Array');
+  const need = plan.width * plan.height * plan.channels;
+  if (data.length !== need) throw new RangeError(`resizeImagePlanned: data has ${data.length} bytes but the plan's ${plan.width} x ${plan.height} x ${plan.channels} image needs ${need}`);
+  const outputLength = plan.outWidth * plan.outHeight * plan.channels;
+  if (out !== undefined && (!(out instanceof Uint8ClampedArray) || out.length !== outputLength)) {
+    throw new RangeError(`resizeImagePlanned: out must be a Uint8ClampedArray of ${outputLength} bytes`);
+  }
+  return {
+    plan, inputs: { input: data }, outputLength,
+    allocate: () => {
+      const output = out ?? new Uint8ClampedArray(outputLength);
+      return { output, result: { data: output, width: plan.outWidth, height: plan.outHeight, channels: plan.channels } };
+    },
+  };
+}
+
 /** resizeImage's entry of the operation table (src/index.ts). */
 export const RESIZE_IMAGE = operation(prepareResizeImage, { wasm: stageResizeImage, js: runResizeImage, tiling: imageTiling });
 
 const IMAGE = {
   resizeImage: RESIZE_IMAGE,
   resizeImageBand: operation(prepareBand, { wasm: stageResizeImage, js: runResizeImage, tiling: imageTiling }),
+  resizeImagePlanned: operation(preparePlanned, { wasm: stageResizeImage, js: runResizeImage, tiling: imageTiling }),
 };
 
 export type ImageBackend = 'wasm' | 'js';
 
 /**
- * resizeImage, and resizeImageBand: the band's output rows (outWidth * (r1 - r0) * channels
- * bytes) from `window`, the input rows [lo, hi); on init()'s WebAssembly module (within its memory
- * budget) or in plain JS.
+ * resizeImage, resizeImageBand: the band's output rows (outWidth * (r1 - r0) * channels
+ * bytes) from `window`, the input rows [lo, hi), and resizeImagePlanned: a plan made once run on
+ * an image of its size; on init()'s WebAssembly module (within its memory budget) or in plain JS.
  */
 export const imageOps: Record<ImageBackend, SyncOperations<typeof IMAGE>> = {
   wasm: operations(IMAGE, wasmExecutor(loadedModule)),

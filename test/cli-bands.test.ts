@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { outputSize, planBands, resizeInBands, subImageBands, type BandGeometry } from '../src/cli/bands.js';
 import { init, js, resizeImage, type ImageMode } from '../src/index.js';
+import { imageOps, planImageOfSize } from '../src/image-band.js';
 import type { ImageTarget } from '../src/cli/bands.js';
 
 beforeAll(async () => { await init(); });
@@ -26,12 +27,35 @@ const SCALES = [2, 4, 0.5, 0.25, 1 / 3, 0.8, 1.25, 8, 1, 1.5, 3, 0.75, 2.5];
 async function banded(resize: typeof resizeImage, data: Uint8Array, g: BandGeometry, bandRows: number, premultiplyAlpha: boolean) {
   const plan = planBands(g, bandRows);
   if ('reason' in plan) return { reason: plan.reason };
+  const backend = resize === js.resizeImage ? 'js' : 'wasm';
+  const options = { mode: g.mode, alignCorners: g.alignCorners || undefined, antialias: g.antialias || undefined, premultiplyAlpha };
   const parts: Uint8Array[] = [];
-  await resizeInBands(rowsOf(data, g.width, g.height), g, plan.bands, resize === js.resizeImage ? 'js' : 'wasm',
-    { mode: g.mode, alignCorners: g.alignCorners || undefined, antialias: g.antialias || undefined, premultiplyAlpha },
-    async (rows) => { parts.push(rows.slice()); });
-  return { data: Buffer.concat(parts), bands: plan.bands.length };
+  await resizeInBands(rowsOf(data, g.width, g.height), g, plan.bands, backend, options, async (rows) => { parts.push(rows.slice()); });
+  // The image held whole: its bands are views of it, the same bytes.
+  const held: Uint8Array[] = [];
+  await resizeInBands(data, g, plan.bands, backend, options, async (rows) => { held.push(rows.slice()); });
+  const result = Buffer.concat(parts);
+  if (!result.equals(Buffer.concat(held))) throw new Error(`the held image's bands differ: ${JSON.stringify({ g, premultiplyAlpha })}`);
+  return { data: result, bands: plan.bands.length };
 }
+
+describe('resizeImagePlanned', () => {
+  it("runs a plan made once on images of its size: resizeImage's bytes, into out or not, on both backends; refuses other sizes", () => {
+    const data = Uint8Array.from({ length: 37 * 23 * 4 }, (_, i) => (i * 97 + (i >> 7)) & 255);
+    const options = { mode: 'bilinear' as const, antialias: true, premultiplyAlpha: true };
+    const plan = planImageOfSize({ width: 37, height: 23, channels: 4 }, { width: 15, height: 11 }, options);
+    for (const backend of ['wasm', 'js'] as const) {
+      const whole = (backend === 'js' ? js.resizeImage : resizeImage)({ data, width: 37, height: 23, channels: 4 }, { width: 15, height: 11 }, options);
+      const out = new Uint8ClampedArray(15 * 11 * 4);
+      const planned = imageOps[backend].resizeImagePlanned(plan, data, out);
+      expect(planned.data).toBe(out);
+      expect(Buffer.from(out).equals(Buffer.from(whole.data))).toBe(true);
+      expect(Buffer.from(imageOps[backend].resizeImagePlanned(plan, data).data).equals(Buffer.from(whole.data))).toBe(true);
+      expect(() => imageOps[backend].resizeImagePlanned(plan, data.subarray(4))).toThrow(RangeError);
+      expect(() => imageOps[backend].resizeImagePlanned(plan, data, new Uint8ClampedArray(4))).toThrow(/out must be a Uint8ClampedArray of 660 bytes/);
+    }
+  });
+});
 
 describe('band-wise resizing', () => {
   it('equals the whole-image call bit for bit, smaller images or cut bands (random geometries, both backends)', async () => {

@@ -10,10 +10,13 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConvertWorkers } from '../src/cli/convert-workers.js';
-import { MAIN_THREAD_PIXELS } from '../src/cli/process-file.js';
+import { costliestFirst, JobQueue } from '../src/cli/jobs.js';
+import { FOLDER_MAIN_THREAD_PIXELS, MAIN_THREAD_PIXELS } from '../src/cli/process-file.js';
 import { runCli } from '../src/cli/run.js';
 import { runSampleImage } from '../src/demo/image.js';
-import { init, resizeImage } from '../src/index.js';
+import { init, js, resizeImage } from '../src/index.js';
+
+const jsResizeImage = js.resizeImage;
 
 let root: string;
 let dirCount = 0;
@@ -155,6 +158,119 @@ describe('upsample-wasm command', () => {
       inWorkers.mockRestore();
     }
     expect(readFileSync(join(dir, 'out', 'a.jpg')).equals(readFileSync(join(dir, 'here.jpg')))).toBe(true);
+  });
+
+  it('starts the costliest files of a folder first and still reports them in job order', async () => {
+    const dir = freshDir();
+    const inputs = join(dir, 'in');
+    mkdirSync(inputs);
+    writeJpeg(join(inputs, 'a.jpg'), 8, 8);
+    writePng(join(inputs, 'b.png'), 200, 150); // the largest file: started first
+    writeJpeg(join(inputs, 'c.jpg'), 64, 48);
+    const jobs = ['a.jpg', 'b.png', 'c.jpg'].map((name) => ({ input: join(inputs, name), output: join(dir, name), format: 'png' as const }));
+    expect(await costliestFirst(jobs)).toEqual([1, 2, 0]);
+    // One lane: files finish in the order they start (--verbose prints each as it finishes).
+    const run = await cli(inputs, '-o', join(dir, 'out'), '--width', '16', '--threads', '1', '--verbose');
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n').filter((l) => l.includes(' -> ')).map((l) => l.slice(inputs.length + 1, inputs.length + 6))).toEqual(['b.png', 'c.jpg', 'a.jpg']);
+    expect(run.files.map((f) => f.input)).toEqual(jobs.map((j) => j.input));
+  });
+
+  it('keeps WebP and AVIF files to the worker lanes and PNG to PNG files to the main lane where it can', () => {
+    const job = (input: string, format: 'png' | 'jpeg' | 'webp' | 'avif') => ({ input, output: `out/${input}`, format });
+    const jobs = [job('a.jpg', 'jpeg'), job('b.webp', 'webp'), job('c.png', 'webp'), job('d.png', 'png'), job('e.avif', 'jpeg'),
+      job('f.png', 'jpeg'), job('g.png', 'png')];
+    const queue = new JobQueue(jobs, [6, 5, 4, 3, 2, 1, 0]);
+    expect(queue.take(false)?.input).toBe('g.png'); // the main lane: PNG to PNG first (it streams them)
+    expect(queue.take(true)?.input).toBe('e.avif'); // a worker lane: a WebP or AVIF (in or out) first
+    expect(queue.take(true)?.input).toBe('c.png');
+    expect(queue.take(false)?.input).toBe('d.png');
+    expect(queue.take(false)?.input).toBe('f.png'); // then the others
+    expect(queue.take(true)?.input).toBe('b.webp');
+    expect(queue.take(true)?.input).toBe('a.jpg'); // none of the kind wanted left: the others
+    expect(queue.take(false)).toBeUndefined();
+    expect(queue.take(true)).toBeUndefined();
+  });
+
+  it('starts at most --threads - 1 worker threads in a folder run of small files, the main thread converting too', async () => {
+    const dir = freshDir();
+    const inputs = join(dir, 'in');
+    mkdirSync(inputs);
+    for (let i = 0; i < 8; i++) writeJpeg(join(inputs, `${i}.jpg`), 120 + 8 * i, 90);
+    const started: number[] = [];
+    const close = ConvertWorkers.prototype.close;
+    const spy = vi.spyOn(ConvertWorkers.prototype, 'close').mockImplementation(function (this: ConvertWorkers) {
+      started.push(this.started);
+      return close.call(this);
+    });
+    try {
+      for (const threads of [2, 3]) {
+        const run = await cli(inputs, '-o', join(dir, `out${threads}`), '--width', '200', '--threads', String(threads));
+        expect(run.code).toBe(0);
+      }
+    } finally {
+      spy.mockRestore();
+    }
+    expect(started).toEqual([1, 0, 2, 0]); // each run: the worker lanes' workers, then the main lane's for files too large for it (none)
+    for (let i = 0; i < 8; i++) expect(readFileSync(join(dir, 'out2', `${i}.jpg`)).equals(readFileSync(join(dir, 'out3', `${i}.jpg`)))).toBe(true);
+  });
+
+  it("sends the main lane's files too large for the main thread to a worker of their own, not behind the other lanes' files", async () => {
+    const dir = freshDir();
+    const inputs = join(dir, 'in');
+    mkdirSync(inputs);
+    for (const name of ['a', 'b']) writeJpeg(join(inputs, `${name}.jpg`), 40, 30);
+    const wide = Math.ceil(Math.sqrt(FOLDER_MAIN_THREAD_PIXELS * 4 / 3)) + 8; // outputs just over the folder limit
+    const used = new Set<ConvertWorkers>();
+    const convert = ConvertWorkers.prototype.convert;
+    const spy = vi.spyOn(ConvertWorkers.prototype, 'convert').mockImplementation(function (this: ConvertWorkers, request) {
+      used.add(this);
+      return convert.call(this, request);
+    });
+    try {
+      const run = await cli(inputs, '-o', join(dir, 'out'), '--width', String(wide), '--threads', '2');
+      expect(run.code).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(used.size).toBe(2); // both files at once, in two workers
+  }, 30_000);
+
+  it('resizes an image held whole in bands (PNG, WebP or AVIF out) to the bytes of one resizeImage call', async () => {
+    const { convertImage } = await import('../src/cli/convert.js');
+    const [width, height] = [40, 3000]; // 80 x 6000 out: several bands of 1 MiB
+    const png = new PNG({ width, height });
+    png.data = Buffer.from(rgba(width, height, 9));
+    const bytes = PNG.sync.write(png);
+    for (const [backend, resize] of [['wasm', resizeImage], ['js', jsResizeImage]] as const) {
+      for (const mode of ['bilinear', 'bicubic'] as const) {
+        const done = await convertImage({
+          bytes, format: 'png', name: 'tall.png', output: 'png', target: { width: 80 }, fit: 'fill', background: [0, 0, 0, 0],
+          resize: { mode }, premultiply: true, quality: 100, maxPixels: 1e8, jpegEncoder: 'fast', stripThreads: 0,
+        }, backend);
+        const whole = resize({ data: png.data, width, height, channels: 4 }, { width: 80, height: 6000 }, { mode, premultiplyAlpha: true });
+        expect(PNG.sync.read(Buffer.from(done.bytes)).data.equals(Buffer.from(whole.data))).toBe(true);
+      }
+    }
+  });
+
+  it("lets the converting thread's event loop turn between JPEG strips (signals answered during a main-thread conversion)", async () => {
+    const { convertImage, stripsHere } = await import('../src/cli/convert.js');
+    const bytes = jpeg.encode({ data: Buffer.from(rgba(16, 600, 5, true)), width: 16, height: 600 }, 90).data;
+    const request = {
+      bytes, format: 'jpeg' as const, name: 'tall.jpg', output: 'jpeg' as const, target: { width: 64 }, fit: 'fill' as const,
+      background: [0, 0, 0, 0] as [number, number, number, number], resize: { mode: 'bilinear' as const }, premultiply: true, quality: 90,
+      maxPixels: 1e8, jpegEncoder: 'fast' as const, stripThreads: 0,
+    };
+    await convertImage(request, 'wasm', stripsHere); // codecs loaded: the next call awaits nothing slow
+    let turns = 0;
+    let ticking = true;
+    const tick = () => { turns++; if (ticking) setImmediate(tick); };
+    setImmediate(tick);
+    const done = await convertImage(request, 'wasm', stripsHere); // 64 x 2400 out: 10 strips of 256 rows
+    ticking = false;
+    expect([done.outWidth, done.outHeight]).toEqual([64, 2400]);
+    expect(turns).toBeGreaterThanOrEqual(4); // a turn for every strip or two (none without the yield)
   });
 
   it('exits 2 for an unsupported output format, 1 for a missing file or an unsupported, corrupt or truncated input', async () => {

@@ -193,7 +193,30 @@ export function subImageBands(g: BandGeometry, bandRows: number): Plan {
 
 /** The whole image's plan for `options` (the geometry's convention, mode and flags, and premultiplying as the call does). */
 function wholePlan(g: BandGeometry, options: ResizeImageOptions): ImagePlan {
-  return planImageOfSize({ width: g.width, height: g.height, channels: 4 }, g.target, options);
+  return planOf(g.width, g.height, g.target, options);
+}
+
+/**
+ * Plans made lately, by sizes, target and options: the bands of one image are mostly of one size,
+ * and the photos of a folder mostly of a few, so their axis tables (a millisecond or two each for
+ * an antialiased photo) are built once. Plans are read, never changed, by the calls that run them.
+ */
+const PLANS = new Map<string, ImagePlan>();
+const PLANS_KEPT = 16;
+
+function planOf(width: number, height: number, target: ImageTarget, options: ResizeImageOptions): ImagePlan {
+  const o = options;
+  const key = [width, height, target.width, target.height, target.scale, o.convention, o.mode, o.alignCorners, o.antialias,
+    o.premultiplyAlpha, o.linearLight].join(' ');
+  let plan = PLANS.get(key);
+  if (plan) {
+    PLANS.delete(key); // most recently used last
+  } else {
+    plan = planImageOfSize({ width, height, channels: 4 }, target, { ...options, out: undefined });
+    if (PLANS.size >= PLANS_KEPT) PLANS.delete(PLANS.keys().next().value!);
+  }
+  PLANS.set(key, plan);
+  return plan;
 }
 
 /**
@@ -226,26 +249,25 @@ function cutBands(g: BandGeometry, bandRows: number): Plan {
 }
 
 /**
- * Runs `bands` over RGBA `rows` (in order, each width * 4 bytes): holds only the input rows the
+ * Runs `bands` over RGBA `rows` (in order, each width * 4 bytes; or the whole image's bytes,
+ * whose bands are then views of it): holds only the input rows the
  * current band needs, resizes each band on `backend` (resizeImage, or resizeImageBand for a cut
  * band; 'wasm' runs on init()'s module) and hands the kept output rows to
  * `emit` (awaited: the caller's writer sets the pace; it must be done with the rows when it
  * resolves, their array is reused). Returns the milliseconds spent resizing.
  */
-export async function resizeInBands(rows: AsyncIterable<Uint8Array>, g: BandGeometry, bands: Band[], backend: ImageBackend,
+export async function resizeInBands(rows: AsyncIterable<Uint8Array> | Uint8Array, g: BandGeometry, bands: Band[], backend: ImageBackend,
                                     options: ResizeImageOptions, emit: (rows: Uint8Array) => Promise<void>): Promise<number> {
+  if (rows instanceof Uint8Array) return resizeHeld(rows, g, bands, backend, options, emit);
   const iterator = rows[Symbol.asyncIterator]();
   const stride = g.width * 4;
-  const outStride = g.outWidth * 4;
   let held: Uint8Array[] = [];
   let heldFrom = 0; // the input row held[0] is
   let resizeMs = 0;
-  const whole = bands.some((b) => b.cut) ? wholePlan(g, options) : undefined;
   // A band's input and output arrays, kept for the next band of the same size (most are): `emit`
   // has taken what it needs when it resolves, so the memory stays one band, not the garbage of all.
   const inputs = new Map<number, Uint8Array>();
-  const outputs = new Map<number, Uint8ClampedArray>();
-  const { resizeImage: resize, resizeImageBand: runCut } = imageOps[backend];
+  const run = bandRunner(g, bands, backend, options);
   const pull = async () => {
     const next = await iterator.next();
     if (next.done) throw new Error(`the image ended after ${heldFrom + held.length} of ${g.height} rows`);
@@ -259,14 +281,9 @@ export async function resizeInBands(rows: AsyncIterable<Uint8Array>, g: BandGeom
       const data = reuse(inputs, band.inRows * stride, Uint8Array);
       for (let i = 0; i < band.inRows; i++) data.set(held[i], i * stride);
       const t0 = performance.now();
-      const out = band.cut ? undefined : reuse(outputs, band.outRows * outStride, Uint8ClampedArray);
-      const result = band.cut ? runCutBand(band, whole!, data, runCut) : resize({ data, width: g.width, height: band.inRows, channels: 4 }, band.target, { ...options, out });
+      const kept = run(band, data);
       resizeMs += performance.now() - t0;
-      if (result.width !== g.outWidth || result.height !== band.outRows) {
-        throw new Error(`internal: a band gave ${result.width} x ${result.height}, expected ${g.outWidth} x ${band.outRows}`);
-      }
-      const bytes = new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.byteLength);
-      await emit(bytes.subarray((band.k0 - band.a) * outStride, (band.k1 - band.a) * outStride));
+      await emit(kept);
     }
     // Read to the end: a file whose last chunks are corrupt fails here, before anything is renamed.
     heldFrom += held.length;
@@ -278,6 +295,39 @@ export async function resizeInBands(rows: AsyncIterable<Uint8Array>, g: BandGeom
     await iterator.return?.(undefined);
   }
   return resizeMs;
+}
+
+/** resizeInBands over an image held whole (`data`, height rows): each band's rows are a view of it, not a copy. */
+async function resizeHeld(data: Uint8Array, g: BandGeometry, bands: Band[], backend: ImageBackend, options: ResizeImageOptions,
+                          emit: (rows: Uint8Array) => Promise<void>): Promise<number> {
+  const stride = g.width * 4;
+  if (data.length !== g.height * stride) throw new Error(`internal: ${data.length} bytes held for a ${g.width} x ${g.height} image`);
+  const run = bandRunner(g, bands, backend, options);
+  let resizeMs = 0;
+  for (const band of bands) {
+    const t0 = performance.now();
+    const kept = run(band, data.subarray(band.r0 * stride, (band.r0 + band.inRows) * stride));
+    resizeMs += performance.now() - t0;
+    await emit(kept);
+  }
+  return resizeMs;
+}
+
+/** Resizes one band's input rows and returns the output rows it keeps (in an array reused by the next band of the same size). */
+function bandRunner(g: BandGeometry, bands: Band[], backend: ImageBackend, options: ResizeImageOptions): (band: Band, data: Uint8Array) => Uint8Array {
+  const outStride = g.outWidth * 4;
+  const whole = bands.some((b) => b.cut) ? wholePlan(g, options) : undefined;
+  const outputs = new Map<number, Uint8ClampedArray>();
+  const { resizeImageBand: runCut, resizeImagePlanned: runPlanned } = imageOps[backend];
+  return (band, data) => {
+    const out = band.cut ? undefined : reuse(outputs, band.outRows * outStride, Uint8ClampedArray);
+    const result = band.cut ? runCutBand(band, whole!, data, runCut) : runPlanned(planOf(g.width, band.inRows, band.target, options), data, out);
+    if (result.width !== g.outWidth || result.height !== band.outRows) {
+      throw new Error(`internal: a band gave ${result.width} x ${result.height}, expected ${g.outWidth} x ${band.outRows}`);
+    }
+    const bytes = new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.byteLength);
+    return bytes.subarray((band.k0 - band.a) * outStride, (band.k1 - band.a) * outStride);
+  };
 }
 
 /** The array of `length` kept in `pool`, or a new one (the last of another size is dropped). */

@@ -30,17 +30,22 @@ if (role === 'strip') {
   });
 } else {
   if (!plainJs) await init(); // ../init.js and ../image-band.js (via ./convert.ts): resizeImage without the rest of the library
-  port.on('message', async ({ id, request }: { id: number; request: ConvertRequest }) => {
-    try {
-      const strips = request.output === 'jpeg' ? stripEncoder(request.stripThreads) : undefined; // helpers only for JPEG out
-      const converted = await convertImage(request, plainJs ? 'js' : 'wasm', strips);
-      const result = { ...converted, bytes: ownBuffer(converted.bytes) }; // zlib's output may be a pooled Buffer
-      port.postMessage({ id, result }, [result.bytes.buffer as ArrayBuffer]);
-    } catch (error) {
-      port.postMessage({ id, error: { message: (error as Error)?.message ?? String(error), file: error instanceof ImageFileError } });
-    }
-  });
+  // One request at a time, in order: the next one may arrive while one converts (its bytes ready
+  // here when this one is done), but two images are never decoded at once.
+  let turn = Promise.resolve();
+  port.on('message', (message: { id: number; request: ConvertRequest }) => { turn = turn.then(() => convertOne(message)); });
   port.postMessage({ ready: true });
+}
+
+async function convertOne({ id, request }: { id: number; request: ConvertRequest }): Promise<void> {
+  try {
+    const strips = request.output === 'jpeg' ? stripEncoder(request.stripThreads) : undefined; // helpers only for JPEG out
+    const converted = await convertImage(request, plainJs ? 'js' : 'wasm', strips);
+    const result = { ...converted, bytes: ownBuffer(converted.bytes) }; // zlib's output may be a pooled Buffer
+    port.postMessage({ id, result }, [result.bytes.buffer as ArrayBuffer]);
+  } catch (error) {
+    port.postMessage({ id, error: { message: (error as Error)?.message ?? String(error), file: error instanceof ImageFileError } });
+  }
 }
 
 /** Strips encoded here (threads 0), or by `threads` helper threads while this one resizes the next bands. */

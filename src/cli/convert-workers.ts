@@ -42,11 +42,11 @@ class ConvertThread {
   }
 
   async convert(request: ConvertRequest): Promise<ConvertResult> {
-    await this.ready;
-    const id = this.nextId++;
-    request = { ...request, bytes: ownBuffer(request.bytes) }; // transferred below
-    this.busy++;
+    this.busy++; // counted from the choice of this thread, so that the next request goes elsewhere
     try {
+      await this.ready;
+      const id = this.nextId++;
+      request = { ...request, bytes: ownBuffer(request.bytes) }; // transferred below
       return await new Promise<ConvertResult>((resolve, reject) => {
         this.waiting.set(id, { resolve, reject });
         this.worker.postMessage({ id, request }, [request.bytes.buffer as ArrayBuffer]);
@@ -59,20 +59,38 @@ class ConvertThread {
   terminate(): Promise<number> { return this.worker.terminate(); }
 }
 
-/** `threads` converter threads, started on first use; each request goes to the least busy. */
+/**
+ * Up to `count` converter threads, started on first use (or by start()); each request goes to an
+ * idle thread, a new one while fewer than `count` run, else the least busy, where it waits its turn
+ * (a thread converts one request at a time, in the order they came).
+ */
 export class ConvertWorkers {
   private readonly threads: ConvertThread[] = [];
   constructor(private readonly count: number, private readonly plainJs: boolean) {}
 
   /** node:worker_threads, loaded with the first thread (a run converting only on its main thread never loads it). */
-  private module?: typeof import('node:worker_threads');
+  private module?: Promise<typeof import('node:worker_threads')>;
+
+  /** Threads started so far (tests). */
+  get started(): number { return this.threads.length; }
+
+  /** Starts the first thread now (it loads the library while the caller works); its errors wait for the first request. */
+  start(): void {
+    void this.thread().catch(() => {});
+  }
+
+  private async thread(): Promise<ConvertThread> {
+    const module = await (this.module ??= import('node:worker_threads'));
+    let thread = this.threads.find((t) => t.busy === 0);
+    if (!thread && this.threads.length < this.count) {
+      this.threads.push(thread = new ConvertThread(this.plainJs, module));
+      thread.ready.catch(() => {}); // reported by convert()
+    }
+    return thread ?? this.threads.reduce((a, b) => (b.busy < a.busy ? b : a));
+  }
 
   async convert(request: ConvertRequest): Promise<ConvertResult> {
-    this.module ??= await import('node:worker_threads');
-    let thread = this.threads.find((t) => t.busy === 0);
-    if (!thread && this.threads.length < this.count) this.threads.push(thread = new ConvertThread(this.plainJs, this.module));
-    thread ??= this.threads.reduce((a, b) => (b.busy < a.busy ? b : a));
-    return thread.convert(request);
+    return (await this.thread()).convert(request);
   }
 
   async close(): Promise<void> {

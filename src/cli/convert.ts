@@ -43,8 +43,18 @@ export interface StripEncoder {
   inFlight: number;
 }
 
-/** Strips encoded by the converting thread itself, one at a time. */
-export const stripsHere: StripEncoder = { encode: (strip, settings) => encodeJpegWith(settings.encoder, strip, settings.quality), inFlight: 1 };
+/**
+ * Strips encoded by the converting thread itself, one at a time, each after a turn of its event
+ * loop: on the main thread, a signal (or another lane's finished file) is answered between strips,
+ * not only after the whole image.
+ */
+export const stripsHere: StripEncoder = {
+  encode: async (strip, settings) => {
+    await new Promise((resolve) => setImmediate(resolve));
+    return encodeJpegWith(settings.encoder, strip, settings.quality);
+  },
+  inFlight: 1,
+};
 
 export interface ConvertResult {
   bytes: Uint8Array;
@@ -76,10 +86,8 @@ export async function convertImage(r: ConvertRequest, backend: ImageBackend, str
     const done = await jpegInStrips(image, plan.resize, plan.width, plan.height, r, options, backend, strips);
     if (done) return { ...done, width, height, outWidth: plan.width, outHeight: plan.height };
   }
-  const t0 = performance.now();
-  const resized = imageOps[backend].resizeImage({ ...image, channels: 4 }, plan.resize, options);
-  const resizeMs = performance.now() - t0;
-  const pixels = placeOnCanvas(new Uint8Array(resized.data.buffer, resized.data.byteOffset, resized.data.byteLength), plan, r.background);
+  const { resized, resizeMs } = await resizeHeld(image, plan.resize, plan.resizedWidth, plan.resizedHeight, options, backend);
+  const pixels = placeOnCanvas(resized, plan, r.background);
   let bytes: Uint8Array;
   try {
     const image = { data: pixels, width: plan.width, height: plan.height };
@@ -90,6 +98,30 @@ export async function convertImage(r: ConvertRequest, backend: ImageBackend, str
     throw new ImageFileError(`${r.name}: cannot encode ${plan.width} x ${plan.height} as ${FORMAT_NAMES[r.output]}: ${(error as Error)?.message ?? error}`);
   }
   return { bytes, width, height, outWidth: plan.width, outHeight: plan.height, resizeMs };
+}
+
+/** Output bytes a band when resizing an image held whole (./bands.ts): WebAssembly memory then holds a band, not the whole input and output. */
+const HELD_BAND_BYTES = 2 ** 20;
+
+/**
+ * The image resized to outWidth x outHeight: in bands into one output array where ./bands.ts can
+ * plan them (bit-identical to one call; the input is not copied whole into WebAssembly memory,
+ * which never shrinks), else by one resizeImage call.
+ */
+async function resizeHeld(image: { data: Uint8Array; width: number; height: number }, target: ImageTarget, outWidth: number, outHeight: number,
+                          options: ResizeImageOptions, backend: ImageBackend): Promise<{ resized: Uint8Array; resizeMs: number }> {
+  const g = { width: image.width, height: image.height, outWidth, outHeight, target, convention: options.convention,
+    linearLight: options.linearLight, mode: options.mode ?? 'bilinear', alignCorners: !!options.alignCorners, antialias: !!options.antialias };
+  const plan = planBands(g, Math.ceil(HELD_BAND_BYTES / (outWidth * 4)));
+  if ('bands' in plan && plan.bands.length > 1) {
+    const resized = new Uint8Array(outWidth * outHeight * 4);
+    let at = 0;
+    const resizeMs = await resizeInBands(image.data, g, plan.bands, backend, options, async (rows) => { resized.set(rows, at); at += rows.length; });
+    return { resized, resizeMs };
+  }
+  const t0 = performance.now();
+  const out = imageOps[backend].resizeImage({ ...image, channels: 4 }, target, options);
+  return { resized: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength), resizeMs: performance.now() - t0 };
 }
 
 /**
@@ -105,8 +137,6 @@ async function jpegInStrips(image: { data: Uint8Array; width: number; height: nu
     linearLight: options.linearLight, mode: options.mode ?? 'bilinear', alignCorners: !!options.alignCorners, antialias: !!options.antialias };
   const plan = planBands(g, rows);
   if (!('bands' in plan)) return undefined;
-  const stride = image.width * 4;
-  async function* input() { for (let y = 0; y < image.height; y++) yield image.data.subarray(y * stride, (y + 1) * stride); }
   const outStride = outWidth * 4;
   const encoded: Array<Promise<Uint8Array>> = [];
   let strip = new Uint8Array(Math.min(rows, outHeight) * outStride);
@@ -118,7 +148,7 @@ async function jpegInStrips(image: { data: Uint8Array; width: number; height: nu
     filled = 0;
     if (encoded.length > strips.inFlight) await encoded[encoded.length - 1 - strips.inFlight].catch(() => {});
   };
-  const resizeMs = await resizeInBands(input(), g, plan.bands, backend, options, async (bytes) => {
+  const resizeMs = await resizeInBands(image.data, g, plan.bands, backend, options, async (bytes) => {
     for (let at = 0; at < bytes.length;) {
       const n = Math.min(bytes.length - at, strip.length - filled);
       strip.set(bytes.subarray(at, at + n), filled);

@@ -12,6 +12,63 @@ export interface Job {
   format: ImageFormat;
 }
 
+/**
+ * Rough cost of converting a byte of each input format, relative to JPEG (measured on the bench's
+ * photos: PNG inflates fast per byte but its files are large; WebP's and AVIF's codecs are slow
+ * per byte of their small files). Only the order of a folder run depends on it, never an output.
+ */
+const COST_PER_BYTE: Record<ImageFormat, number> = { jpeg: 1, png: 0.25, webp: 4, avif: 8 };
+
+/**
+ * The order to start `jobs` in: the costliest first (longest-processing-time order, from each
+ * input's size and format), so that a folder run does not end on one large file with the other
+ * threads idle; ties in job order. Indices into `jobs`.
+ */
+export async function costliestFirst(jobs: readonly Job[]): Promise<number[]> {
+  const costs = await Promise.all(jobs.map(async (job) => {
+    const size = (await statOrUndefined(job.input))?.size ?? 0;
+    return size * COST_PER_BYTE[formatOf(job.input) ?? 'jpeg'];
+  }));
+  return jobs.map((_, i) => i).sort((a, b) => costs[b] - costs[a] || a - b);
+}
+
+/**
+ * Formats converted by the @jsquash WebAssembly codecs: the first WebP a thread meets costs it
+ * about 0.2 s of CPU (the codec compiled and optimised as it runs) and tens of MiB of codec memory,
+ * so a folder run keeps them to its worker lanes where it can (takeJob).
+ */
+const CODEC_FORMATS: ReadonlySet<ImageFormat> = new Set(['webp', 'avif']);
+
+/** Whether the job reads or writes a format of CODEC_FORMATS (by extension). */
+export const usesCodec = (job: Job): boolean => CODEC_FORMATS.has(job.format) || CODEC_FORMATS.has(formatOf(job.input) ?? 'png');
+
+/**
+ * The jobs not started yet, in `order` (indices into `jobs`, costliest first), by kind: those that
+ * use a codec of CODEC_FORMATS, PNG to PNG files (which the main thread streams: memory near one
+ * band, and the bytes of a single-file run, which always streams them), and the others.
+ * take(codecs) gives a worker lane (`codecs`) the first of the codec jobs, else the others, else
+ * PNG to PNG; the main lane the other way round.
+ */
+export class JobQueue {
+  /** Jobs by kind (0: with those codecs, 1: others, 2: PNG to PNG), each in order, and how many of each were taken. */
+  private readonly kinds: [Job[], Job[], Job[]] = [[], [], []];
+  private readonly taken = [0, 0, 0];
+
+  constructor(jobs: readonly Job[], order: readonly number[]) {
+    for (const i of order) {
+      const job = jobs[i];
+      this.kinds[usesCodec(job) ? 0 : job.format === 'png' && formatOf(job.input) === 'png' ? 2 : 1].push(job);
+    }
+  }
+
+  take(codecs: boolean): Job | undefined {
+    for (const kind of codecs ? [0, 1, 2] : [2, 1, 0]) {
+      if (this.taken[kind] < this.kinds[kind].length) return this.kinds[kind][this.taken[kind]++];
+    }
+    return undefined;
+  }
+}
+
 async function statOrUndefined(path: string) {
   try {
     return await stat(path);

@@ -34,6 +34,12 @@ export const STREAM_PIXELS = 16_000_000;
  * fraction of a second at most (signals wait that long).
  */
 export const MAIN_THREAD_PIXELS = 4_000_000;
+/**
+ * The same in a folder run, where the main thread is one lane beside the workers (one fewer
+ * worker to start): larger, so that it takes its share of a folder of photos; a 12 MP photo keeps
+ * it busy a few tenths of a second at most.
+ */
+export const FOLDER_MAIN_THREAD_PIXELS = 12_000_000;
 
 
 export interface FileDone { width: number; height: number; outWidth: number; outHeight: number; resizeMs: number }
@@ -42,18 +48,23 @@ export interface FileDone { width: number; height: number; outWidth: number; out
 export interface Runner {
   mainBackend: () => Promise<ImageBackend>;
   workers: ConvertWorkers;
+  /** Where the main lane sends a file too large for the main thread (`workers` when there are no worker lanes). */
+  mainOverflow: ConvertWorkers;
   /** The run's only file: it may convert here when small, and its JPEG strips may use `stripThreads` helper threads. */
   single: boolean;
   stripThreads: number;
+  /** Pixels (input and output) up to which a file may convert on the main thread (MAIN_THREAD_PIXELS, FOLDER_MAIN_THREAD_PIXELS). */
+  mainPixels: number;
   /** Files converting on the main thread now: a folder run converts one small file there at a time, the others in workers. */
   mainBusy: number;
 }
 
-export async function processFile(job: Job, options: CliOptions, runner: Runner, temporaries: Set<string>): Promise<FileDone> {
+/** `mainLane`: the file may convert on the main thread (the run's main lane); else it goes to a worker unless it must stream. */
+export async function processFile(job: Job, options: CliOptions, runner: Runner, temporaries: Set<string>, mainLane = true): Promise<FileDone> {
   const format = await sniffFile(job.input);
   if (!format) throw new ImageFileError(`${job.input}: not a PNG, JPEG, WebP or AVIF image (unrecognised file signature)`);
   if (format === 'png' && job.format === 'png') {
-    const streamed = await streamPng(job, options, runner, temporaries);
+    const streamed = await streamPng(job, options, runner, temporaries, mainLane);
     if (streamed) return streamed;
   }
   const bytes = await readFile(job.input);
@@ -64,7 +75,7 @@ export async function processFile(job: Job, options: CliOptions, runner: Runner,
     jpegEncoder: options.jpegEncoder, jpegDecoding: options.jpegDecoding, stripThreads: runner.single ? runner.stripThreads : 0,
   };
   let done: FileDone & { bytes: Uint8Array };
-  if (runner.mainBusy === 0 && isSmall(request, format)) {
+  if (mainLane && runner.mainBusy === 0 && isSmall(request, format, runner.mainPixels)) {
     runner.mainBusy++;
     try {
       const { convertImage, stripsHere } = await import('./convert.js'); // the codecs, loaded here only for this
@@ -73,25 +84,25 @@ export async function processFile(job: Job, options: CliOptions, runner: Runner,
       runner.mainBusy--;
     }
   } else {
-    done = await runner.workers.convert(request);
+    done = await (mainLane ? runner.mainOverflow : runner.workers).convert(request);
   }
   await writeAtomically(job.output, done.bytes, temporaries);
   return done;
 }
 
-/** Whether the image and its output are within MAIN_THREAD_PIXELS (a header that fails its checks: not small, the worker refuses it). */
-function isSmall(r: ConvertRequest, format: ImageFormat): boolean {
+/** Whether the image and its output are within `limit` pixels (a header that fails its checks: not small, the worker refuses it). */
+function isSmall(r: ConvertRequest, format: ImageFormat, limit: number): boolean {
   try {
     const { width, height } = uprightSize(inspectImage(format, r.bytes, r.name, r.maxPixels));
     const out = planFit(width, height, r.target, r.fit, r.resize.convention);
-    return Math.max(width * height, out.width * out.height, out.resizedWidth * out.resizedHeight) <= MAIN_THREAD_PIXELS;
+    return Math.max(width * height, out.width * out.height, out.resizedWidth * out.resizedHeight) <= limit;
   } catch {
     return false;
   }
 }
 
 /** The streamed path, or undefined where it does not apply (small, interlaced, cropped or padded, not bit-identical in bands). */
-async function streamPng(job: Job, options: CliOptions, runner: Runner, temporaries: Set<string>): Promise<FileDone | undefined> {
+async function streamPng(job: Job, options: CliOptions, runner: Runner, temporaries: Set<string>, mainLane: boolean): Promise<FileDone | undefined> {
   const reader = await openPng(job.input, options.maxPixels);
   let claimed = false;
   try {
@@ -100,7 +111,7 @@ async function streamPng(job: Job, options: CliOptions, runner: Runner, temporar
     const { width: outWidth, height: outHeight } = fit;
     checkPixels(outWidth, outHeight, options.maxPixels, `${job.input}: the output `);
     const small = Math.max(width * height, outWidth * outHeight) < STREAM_PIXELS;
-    if (interlace || !onlyResizes(fit) || (small && !runner.single && runner.mainBusy > 0)) return undefined;
+    if (interlace || !onlyResizes(fit) || (small && !runner.single && (!mainLane || runner.mainBusy > 0))) return undefined;
     runner.mainBusy++; // claimed before the next await, so another lane sees the main thread busy
     claimed = true;
     const base = { convention: options.resize.convention, linearLight: options.resize.linearLight, mode: options.resize.mode ?? 'bilinear',

@@ -14,9 +14,9 @@ import { basename } from 'node:path';
 import { HELP, parseArgs, UsageError, type CliOptions } from './args.js';
 import { ImageFileError } from './codecs.js';
 import { ConvertWorkers } from './convert-workers.js';
-import { conflicts, planJobs, type Job } from './jobs.js';
+import { conflicts, costliestFirst, JobQueue, planJobs, type Job } from './jobs.js';
 import type { ImageBackend } from '../image-band.js';
-import { processFile, type Runner } from './process-file.js';
+import { FOLDER_MAIN_THREAD_PIXELS, MAIN_THREAD_PIXELS, processFile, type Runner } from './process-file.js';
 import { Progress, rate, type TextStream } from './progress.js';
 
 export { HELP };
@@ -93,21 +93,41 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   const files: FileReport[] = [];
   let failures = 0;
   const started = performance.now();
-  const lanes = Math.min(options.threads, jobs.length);
+  // A folder run converts on the main thread too (one file at a time there), so it starts one
+  // worker fewer than --threads (each costs about 0.1 s and 15-20 MiB to start); a single file
+  // converts on the main thread or in one worker.
+  const folder = jobs.length > 1;
+  const workerCount = folder ? Math.max(1, options.threads - 1) : 1;
+  // Lanes: the main thread's (lane 0), and two for each worker, so that a worker holds the next
+  // file's request while it converts one (it never waits for the main thread to hand it the next).
+  // A lane keeps to its side: were any lane to take the main thread whenever it is free, the main
+  // thread, free just when its own conversion ends, would take every file and the workers starve.
+  const lanes = Math.min(jobs.length, folder && options.threads > 1 ? 1 + 2 * workerCount : options.threads);
   // A single file's JPEG strips are encoded on helper threads while the converting thread resizes:
   // our encoder keeps up with the resize on one fewer thread than --threads (the converter is busy
   // too, and each helper costs memory); MozJPEG, several times slower, takes them all.
+  const workers = new ConvertWorkers(workerCount, options.plainJs);
   const runner: Runner = {
-    mainBackend, workers: new ConvertWorkers(lanes, options.plainJs), single: lanes === 1,
+    mainBackend, workers, single: lanes === 1,
+    // The main lane's files too large for the main thread: a worker of their own (started only for
+    // such a file), not queued behind the worker lanes' files while the main thread idles.
+    mainOverflow: lanes > 1 ? new ConvertWorkers(1, options.plainJs) : workers,
+    mainPixels: folder ? FOLDER_MAIN_THREAD_PIXELS : MAIN_THREAD_PIXELS,
     stripThreads: options.jpegEncoder === 'fast' ? options.threads - 1 : options.threads, mainBusy: 0,
   };
-  let next = 0;
+  // The first worker starts now, while the main thread reads and converts its first file.
+  if (folder && options.threads > 1) runner.workers.start();
+  // The costliest files first, so that the run does not end on a large one; reported in job order.
+  // WebP and AVIF files go to the worker lanes where they can (only the workers load those codecs),
+  // PNG to PNG files to the main lane (streamed, as a single file is: the same bytes).
+  const queue = new JobQueue(jobs, folder ? await costliestFirst(jobs) : [0]);
   // `lanes` files in flight: while one file's codec works in a worker, the next is read or written.
-  const lane = async () => {
-    for (let job = jobs[next++]; job; job = jobs[next++]) {
+  const lane = async (_: unknown, index: number) => {
+    const codecs = index > 0;
+    for (let job = queue.take(codecs); job; job = queue.take(codecs)) {
       const t0 = performance.now();
       try {
-        const done = await processFile(job, options, runner, temporaries);
+        const done = await processFile(job, options, runner, temporaries, index === 0);
         const image = { width: done.width, height: done.height };
         const result = { width: done.outWidth, height: done.outHeight };
         const resizeMs = done.resizeMs;
@@ -131,12 +151,12 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   try {
     await Promise.all(Array.from({ length: lanes }, lane));
   } finally {
-    await runner.workers.close();
+    await Promise.all([runner.workers.close(), runner.mainOverflow.close()]);
     for (const [signal, handler] of handlers) process.removeListener(signal, handler);
   }
   progress.finish();
-  const order = new Map(jobs.map((job, i) => [job.input, i]));
-  files.sort((a, b) => order.get(a.input)! - order.get(b.input)!); // in the order of the jobs, whichever finished first
+  const rank = new Map(jobs.map((job, i) => [job.input, i]));
+  files.sort((a, b) => rank.get(a.input)! - rank.get(b.input)!); // in the order of the jobs, whichever finished first
   if ((interactive || options.verbose) && !options.quiet) {
     const megapixels = files.reduce((sum, f) => sum + (f.outWidth * f.outHeight) / 1e6, 0);
     const seconds = (performance.now() - started) / 1000;
