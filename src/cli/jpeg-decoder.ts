@@ -37,7 +37,10 @@ const ERRORS = ['', 'a bad Huffman code', 'a coefficient past the end of a block
   'a missing or out-of-order restart marker'];
 
 /** Module memory layout (assembly/cli/jpeg-decoder.ts and ./jpeg-decode/bits.ts declare the same). */
-const LAYOUT = { tables: 2048, componentBytes: 48, huffmanBytes: 1536, fastBits: 9, maxcode: 1024, valoffset: 1096, values: 1168 };
+const LAYOUT = { tables: 2048, componentBytes: 48, huffmanBytes: 4608, lookupBits: 10, maxcode: 4096, valoffset: 4168, values: 4240 };
+
+/** A lookup entry's SYMBOL flag (assembly/cli/jpeg-decode/block.ts): the entry gives the symbol, not the coefficient. */
+const SYMBOL = 32;
 
 /** Natural (row-major) index of each zigzag position. */
 const ZIGZAG: number[] = [];
@@ -153,20 +156,35 @@ export function parseBaseline(bytes: Uint8Array): Parsed | undefined {
   return { frame, quant, huffman, restart, scanStart };
 }
 
-/** The lookup tables of one Huffman table (./jpeg-decode/bits.ts), or undefined for an invalid one. */
-function huffmanTables(table: Huffman, heap: DataView, at: number): boolean {
-  const fast = 1 << LAYOUT.fastBits;
+/**
+ * The lookup of one Huffman table's next LOOKUP_BITS bits (assembly/cli/jpeg-decode/block.ts):
+ * for a code whose value bits fit too, its run, length + size and coefficient (a DC table's
+ * every symbol, an AC table's except end of block and sixteen zeros); for one that fits alone,
+ * SYMBOL, its symbol and length; else SYMBOL alone (length 0: a longer code, or none).
+ */
+function lookupEntry(symbol: number, length: number, rest: number, ac: boolean): number {
+  const size = symbol & 15;
+  const spare = LAYOUT.lookupBits - length;
+  if ((ac && size === 0) || size > spare) return SYMBOL | (symbol << 8) | length;
+  const bits = size === 0 ? 0 : rest >> (spare - size);
+  const value = size === 0 || bits >= 1 << (size - 1) ? bits : bits - (1 << size) + 1; // F.2.2.1 EXTEND
+  return (value << 16) | ((symbol >> 4) << 8) | (length + size);
+}
+
+/** The tables of one Huffman table (./jpeg-decode/bits.ts, block.ts), or false for an invalid one. */
+function huffmanTables(table: Huffman, heap: DataView, at: number, ac: boolean): boolean {
+  const lookup = 1 << LAYOUT.lookupBits;
   let code = 0;
   let index = 0;
-  for (let i = 0; i < fast; i++) heap.setUint16(at + 2 * i, 0, true);
+  for (let i = 0; i < lookup; i++) heap.setInt32(at + 4 * i, SYMBOL, true);
   for (let length = 1; length <= 17; length++) {
     const count = length <= 16 ? table.counts[length - 1] : 0;
     heap.setInt32(at + LAYOUT.valoffset + 4 * length, index - code, true);
     for (let i = 0; i < count; i++, code++, index++) {
       if (code >= 1 << length) return false; // more codes than the length holds
-      if (length <= LAYOUT.fastBits) {
-        const shift = LAYOUT.fastBits - length;
-        for (let e = code << shift; e < (code + 1) << shift; e++) heap.setUint16(at + 2 * e, (length << 8) | table.values[index], true);
+      if (length <= LAYOUT.lookupBits) {
+        const shift = LAYOUT.lookupBits - length;
+        for (let rest = 0; rest < 1 << shift; rest++) heap.setInt32(at + 4 * ((code << shift) | rest), lookupEntry(table.values[index], length, rest, ac), true);
       }
     }
     heap.setInt32(at + LAYOUT.maxcode + 4 * length, count > 0 ? code - 1 : -1, true);
@@ -238,7 +256,7 @@ export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1): Promi
     for (let i = 0; i < 8; i++) for (let v = 0; v < 8; v++) view.setFloat32(matrices[m] + 256 + (i * 8 + v) * 4, a[i][v], true);
   });
   for (let t = 0; t < 8; t++) {
-    if (huffman[t] && !huffmanTables(huffman[t]!, view, huffmanAt + t * LAYOUT.huffmanBytes)) return undefined;
+    if (huffman[t] && !huffmanTables(huffman[t]!, view, huffmanAt + t * LAYOUT.huffmanBytes, t >= 4)) return undefined;
   }
   const blocksX = grey ? Math.ceil(frame.width / 8) : mcusX;
   const blocksY = grey ? Math.ceil(frame.height / 8) : mcusY;

@@ -1,0 +1,98 @@
+// One block's Huffman-coded coefficients (T.81 F.2.2), with the bit buffer in locals. Each
+// Huffman table starts with a lookup of its next LOOKUP_BITS bits (the wrapper builds it,
+// src/cli/jpeg-decoder.ts lookupTable), as libjpeg-turbo and stb_image do: where the code and
+// its value bits both fit, one entry gives the run, the coefficient and the bits to drop; where
+// only the code fits, the symbol (SYMBOL set); a longer code, SYMBOL with length 0 (./bits.ts
+// longCode). The buffer is topped up once a coefficient: 32 bits hold the longest (16 + 15).
+
+import { bitCount, bufferBits, LOOKUP_BITS, longCode, refill, saveBits } from './bits';
+
+/** An entry: length to drop (bits 0-4), SYMBOL (bit 5), run or symbol (bits 8-15), value (16-31). */
+const SYMBOL = 32;
+
+export const BAD_CODE = 1;
+export const BAD_RUN = 2;
+
+/** The entry for the next code of `table`, or 0 for a code it does not have. */
+@inline function lookup(table: usize, bits: u64): i32 {
+  const entry = load<i32>(table + (<usize>(bits >> <u64>(64 - LOOKUP_BITS)) << 2));
+  return (entry & 31) != 0 ? entry : longCode(table, bits);
+}
+
+/** The top `s` (1-15) bits of `bits` as a signed coefficient (F.2.2.1 EXTEND). */
+@inline function extend(bits: u64, s: i32): i32 {
+  const v = <i32>(bits >> <u64>(64 - s));
+  return v < (1 << (s - 1)) ? v - (1 << s) + 1 : v;
+}
+
+/**
+ * Decodes one block into `block` (64 f32, natural order, dequantised; all zero on entry): DC
+ * with `dcTable` and the prediction at `prediction` (updated), AC with `acTable`, `quant` 64
+ * f32 in zigzag order, `natural` each zigzag position's byte offset in the block. With `ac`
+ * false the AC coefficients are decoded but not stored (a 1 x 1 IDCT reads only DC). Returns the
+ * mask of nonzero coefficient rows, or -BAD_CODE / -BAD_RUN.
+ */
+export function decodeBlock(dcTable: usize, acTable: usize, prediction: usize, quant: usize, natural: usize, block: usize, ac: bool): i32 {
+  let bits = bufferBits();
+  let n = bitCount();
+  if (n < 32) { bits = refill(bits, n); n = bitCount(); }
+  let entry = lookup(dcTable, bits);
+  if (entry == 0) { saveBits(bits, n); return -BAD_CODE; }
+  let length = entry & 31;
+  bits <<= <u64>length;
+  n -= length;
+  let diff = entry >> 16;
+  if ((entry & SYMBOL) != 0) {
+    const s = (entry >> 8) & 15;
+    if (s != 0) {
+      diff = extend(bits, s);
+      bits <<= <u64>s;
+      n -= s;
+    }
+  }
+  const dc = load<i32>(prediction) + diff;
+  store<i32>(prediction, dc);
+  store<f32>(block, <f32>dc * load<f32>(quant));
+  let mask = 1;
+  let k = 1;
+  while (k < 64) {
+    if (n < 32) { bits = refill(bits, n); n = bitCount(); }
+    entry = load<i32>(acTable + (<usize>(bits >> <u64>(64 - LOOKUP_BITS)) << 2));
+    let value: i32;
+    if ((entry & SYMBOL) == 0) { // run, size and value in one entry
+      length = entry & 31;
+      bits <<= <u64>length;
+      n -= length;
+      k += (entry >> 8) & 15;
+      value = entry >> 16;
+    } else {
+      if ((entry & 31) == 0) {
+        entry = longCode(acTable, bits);
+        if (entry == 0) { saveBits(bits, n); return -BAD_CODE; }
+      }
+      length = entry & 31;
+      bits <<= <u64>length;
+      n -= length;
+      const rs = (entry >> 8) & 255;
+      const s = rs & 15;
+      if (s == 0) {
+        if (rs != 0xf0) break; // end of block
+        k += 16; // sixteen zeros
+        continue;
+      }
+      k += rs >> 4;
+      value = extend(bits, s);
+      bits <<= <u64>s;
+      n -= s;
+    }
+    if (k > 63) { saveBits(bits, n); return -BAD_RUN; }
+    if (ac) {
+      const at = <usize>load<i32>(natural + (<usize>k << 2)); // byte offset of the natural position
+      store<f32>(block + at, <f32>value * load<f32>(quant + (<usize>k << 2)));
+      mask |= 1 << <i32>(at >> 5);
+    }
+    k++;
+  }
+  saveBits(bits, n);
+  return mask;
+}
