@@ -7,7 +7,7 @@
 // from `heapBase()`. Corrupt data ends the scan with an error code, never a read or write
 // outside the planes (block positions come from the MCU counters, not from the data).
 
-import { BAD_CODE, BAD_RUN, decodeBlock } from './jpeg-decode/block';
+import { BAD_CODE, BAD_RUN, blockError, decodeBlock } from './jpeg-decode/block';
 import { bufferedBytes, bytePosition, overran, skipMarker, startBits } from './jpeg-decode/bits';
 import { dcOnly, inverseDct } from './jpeg-decode/idct';
 
@@ -80,11 +80,11 @@ export function decodeScan(data: usize, dataEnd: usize, descriptors: usize, comp
         const quant = <usize>load<i32>(descriptor + QUANT);
         for (let by = 0; by < v; by++) {
           for (let bx = 0; bx < h; bx++) {
-            const mask = decodeBlock(dcTable, acTable, descriptor + PREDICTION, quant, natural, block, n > 1);
-            if (mask < 0) return -mask;
+            const stored = decodeBlock(dcTable, acTable, descriptor + PREDICTION, quant, natural, block, n > 1);
+            if (stored == 0) return blockError;
             const out = plane + <usize>((my * v + by) * n) * stride + <usize>((mx * h + bx) * n);
-            if (n == 1) dcOnly(block, mask, out);
-            else inverseDct(block, mask, n, columns, rows, scratch, out, stride);
+            if (n == 1) dcOnly(block, out);
+            else inverseDct(block, stored, n, columns, rows, scratch, out, stride);
           }
         }
       }

@@ -13,6 +13,14 @@ const SYMBOL = 32;
 export const BAD_CODE = 1;
 export const BAD_RUN = 2;
 
+/** Why the last decodeBlock that returned 0 failed. */
+export let blockError = 0;
+@inline function fail(bits: u64, n: i32, error: i32): u64 {
+  saveBits(bits, n);
+  blockError = error;
+  return 0;
+}
+
 /** The entry for the next code of `table`, or 0 for a code it does not have. */
 @inline function lookup(table: usize, bits: u64): i32 {
   const entry = load<i32>(table + (<usize>(bits >> <u64>(64 - LOOKUP_BITS)) << 2));
@@ -29,15 +37,15 @@ export const BAD_RUN = 2;
  * Decodes one block into `block` (64 f32, natural order, dequantised; all zero on entry): DC
  * with `dcTable` and the prediction at `prediction` (updated), AC with `acTable`, `quant` 64
  * f32 in zigzag order, `natural` each zigzag position's byte offset in the block. With `ac`
- * false the AC coefficients are decoded but not stored (a 1 x 1 IDCT reads only DC). Returns the
- * mask of nonzero coefficient rows, or -BAD_CODE / -BAD_RUN.
+ * false the AC coefficients are decoded but not stored (a 1 x 1 IDCT reads only DC). Returns
+ * which coefficients it stored (bit i: natural position i; DC always), or 0 (`blockError` says why).
  */
-export function decodeBlock(dcTable: usize, acTable: usize, prediction: usize, quant: usize, natural: usize, block: usize, ac: bool): i32 {
+export function decodeBlock(dcTable: usize, acTable: usize, prediction: usize, quant: usize, natural: usize, block: usize, ac: bool): u64 {
   let bits = bufferBits();
   let n = bitCount();
   if (n < 32) { bits = refill(bits, n); n = bitCount(); }
   let entry = lookup(dcTable, bits);
-  if (entry == 0) { saveBits(bits, n); return -BAD_CODE; }
+  if (entry == 0) return fail(bits, n, BAD_CODE);
   let length = entry & 31;
   bits <<= <u64>length;
   n -= length;
@@ -53,7 +61,7 @@ export function decodeBlock(dcTable: usize, acTable: usize, prediction: usize, q
   const dc = load<i32>(prediction) + diff;
   store<i32>(prediction, dc);
   store<f32>(block, <f32>dc * load<f32>(quant));
-  let mask = 1;
+  let stored: u64 = 1;
   let k = 1;
   while (k < 64) {
     if (n < 32) { bits = refill(bits, n); n = bitCount(); }
@@ -68,7 +76,7 @@ export function decodeBlock(dcTable: usize, acTable: usize, prediction: usize, q
     } else {
       if ((entry & 31) == 0) {
         entry = longCode(acTable, bits);
-        if (entry == 0) { saveBits(bits, n); return -BAD_CODE; }
+        if (entry == 0) return fail(bits, n, BAD_CODE);
       }
       length = entry & 31;
       bits <<= <u64>length;
@@ -85,14 +93,14 @@ export function decodeBlock(dcTable: usize, acTable: usize, prediction: usize, q
       bits <<= <u64>s;
       n -= s;
     }
-    if (k > 63) { saveBits(bits, n); return -BAD_RUN; }
+    if (k > 63) return fail(bits, n, BAD_RUN);
     if (ac) {
       const at = <usize>load<i32>(natural + (<usize>k << 2)); // byte offset of the natural position
       store<f32>(block + at, <f32>value * load<f32>(quant + (<usize>k << 2)));
-      mask |= 1 << <i32>(at >> 5);
+      stored |= <u64>1 << <u64>(at >> 2);
     }
     k++;
   }
   saveBits(bits, n);
-  return mask;
+  return stored;
 }

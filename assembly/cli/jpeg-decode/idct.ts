@@ -6,31 +6,65 @@
 // holds A[i][v] as f32 at (i * 8 + v) * 4. Coefficient rows that are all zero (`rowMask`) are
 // skipped. Samples are rounded, level-shifted by 128 and saturated to bytes.
 
+/** A's columns (and rows) that are not zero for n (up to rounding): n = 4 averages basis 4 to 0, n = 2 also 2 and 6. */
+@inline function usefulColumns(n: i32): i32 { return n == 8 ? 0xff : n == 4 ? 0xef : 0xab; }
+
+/** Bit v set where coefficient row v has a nonzero bit in `stored` (bit i: natural position i). */
+@inline function rowsOf(stored: u64): i32 { return i8x16.bitmask(i8x16.ne(i64x2.splat(stored), i64x2.splat(0))) & 0xff; }
+
 /**
- * One block: `coefficients` (64 f32, natural order, dequantised) to n x n bytes at `out`
- * (`stride` bytes a row). `scratch`: 8 x 32 bytes. Zeroes the coefficient rows it used.
+ * One block: `coefficients` (64 f32, natural order, dequantised; `stored` says which may be
+ * nonzero) to n x n bytes at `out` (`stride` bytes a row). `scratch`: 8 x 32 bytes. Zeroes the
+ * coefficient rows it was given. Terms that are zero (a coefficient not stored, or a column of A
+ * that is zero but for rounding, about 1e-17) are skipped: adding them changes no f32 sum, so the
+ * result is the full product's, bit for bit. A block of DC alone is one value.
  */
-export function inverseDct(coefficients: usize, rowMask: i32, n: i32, columns: usize, rows: usize, scratch: usize, out: usize, stride: usize): void {
+export function inverseDct(coefficients: usize, stored: u64, n: i32, columns: usize, rows: usize, scratch: usize, out: usize, stride: usize): void {
+  const given = rowsOf(stored);
+  if (stored == 1) {
+    // Pass 1 gives F * A[0][0] in every lane, pass 2 128 + A[0][0] * that.
+    const a = load<f32>(rows);
+    const sample = <i32>nearest<f32>(<f32>128 + a * (load<f32>(coefficients) * a));
+    const byte = <u64>(sample < 0 ? 0 : sample > 255 ? 255 : sample) * 0x0101010101010101;
+    store<f32>(coefficients, 0);
+    for (let i = 0; i < n; i++) {
+      const at = out + <usize>i * stride;
+      if (n == 8) store<u64>(at, byte);
+      else if (n == 4) store<u32>(at, <u32>byte);
+      else store<u16>(at, <u16>byte);
+    }
+    return;
+  }
   // Pass 1: T[v] = sum over u of F[v][u] * A[.][u] (a row of n outputs: two vectors for n = 8, one else).
   const wide = n == 8;
-  let mask = rowMask;
+  const useful = usefulColumns(n);
+  const used = given & useful; // rows with a T
+  let mask = given;
   while (mask != 0) {
     const v = <usize>ctz(mask);
     mask &= mask - 1;
     const row = coefficients + (v << 5);
-    let lo = f32x4.mul(f32x4.splat(load<f32>(row)), v128.load(columns));
-    let hi = f32x4.mul(f32x4.splat(load<f32>(row)), v128.load(columns + 16));
-    if (wide) {
-      for (let u: usize = 1; u < 8; u++) {
-        const f = f32x4.splat(load<f32>(row + (u << 2)));
-        lo = f32x4.add(lo, f32x4.mul(f, v128.load(columns + (u << 5))));
-        hi = f32x4.add(hi, f32x4.mul(f, v128.load(columns + (u << 5) + 16)));
+    if ((used >> <i32>v & 1) != 0) {
+      let f = f32x4.splat(load<f32>(row));
+      let lo = f32x4.mul(f, v128.load(columns));
+      if (wide) {
+        let hi = f32x4.mul(f, v128.load(columns + 16));
+        for (let u: usize = 1; u < 8; u++) {
+          f = f32x4.splat(load<f32>(row + (u << 2)));
+          lo = f32x4.add(lo, f32x4.mul(f, v128.load(columns + (u << 5))));
+          hi = f32x4.add(hi, f32x4.mul(f, v128.load(columns + (u << 5) + 16)));
+        }
+        v128.store(scratch + (v << 5) + 16, hi);
+      } else {
+        let terms = useful & ~1;
+        while (terms != 0) {
+          const u = <usize>ctz(terms);
+          terms &= terms - 1;
+          lo = f32x4.add(lo, f32x4.mul(f32x4.splat(load<f32>(row + (u << 2))), v128.load(columns + (u << 5))));
+        }
       }
-    } else {
-      for (let u: usize = 1; u < 8; u++) lo = f32x4.add(lo, f32x4.mul(f32x4.splat(load<f32>(row + (u << 2))), v128.load(columns + (u << 5))));
+      v128.store(scratch + (v << 5), lo);
     }
-    v128.store(scratch + (v << 5), lo);
-    v128.store(scratch + (v << 5) + 16, hi);
     v128.store(row, f32x4.splat(0));
     v128.store(row + 16, f32x4.splat(0));
   }
@@ -39,13 +73,13 @@ export function inverseDct(coefficients: usize, rowMask: i32, n: i32, columns: u
   for (let i = 0; i < n; i++) {
     let lo = bias;
     let hi = bias;
-    mask = rowMask;
+    mask = used;
     while (mask != 0) {
       const v = <usize>ctz(mask);
       mask &= mask - 1;
       const a = f32x4.splat(load<f32>(rows + ((<usize>i << 3) + v << 2)));
       lo = f32x4.add(lo, f32x4.mul(a, v128.load(scratch + (v << 5))));
-      hi = f32x4.add(hi, f32x4.mul(a, v128.load(scratch + (v << 5) + 16)));
+      if (wide) hi = f32x4.add(hi, f32x4.mul(a, v128.load(scratch + (v << 5) + 16)));
     }
     const words = i16x8.narrow_i32x4_s(i32x4.trunc_sat_f32x4_s(f32x4.nearest(lo)), i32x4.trunc_sat_f32x4_s(f32x4.nearest(hi)));
     const bytes = i8x16.narrow_i16x8_u(words, words);
@@ -56,15 +90,9 @@ export function inverseDct(coefficients: usize, rowMask: i32, n: i32, columns: u
   }
 }
 
-/** n = 1: the block's mean, its DC coefficient / 8. Zeroes the coefficient rows used. */
-export function dcOnly(coefficients: usize, rowMask: i32, out: usize): void {
+/** n = 1: the block's mean, its DC coefficient / 8 (the only one stored). Zeroes it. */
+export function dcOnly(coefficients: usize, out: usize): void {
   const value = <i32>nearest<f32>(load<f32>(coefficients) * 0.125 + 128);
   store<u8>(out, <u8>(value < 0 ? 0 : value > 255 ? 255 : value));
-  let mask = rowMask;
-  while (mask != 0) {
-    const v = <usize>ctz(mask);
-    mask &= mask - 1;
-    v128.store(coefficients + (v << 5), f32x4.splat(0));
-    v128.store(coefficients + (v << 5) + 16, f32x4.splat(0));
-  }
+  store<f32>(coefficients, 0);
 }
