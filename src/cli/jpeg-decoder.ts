@@ -172,27 +172,44 @@ function lookupEntry(symbol: number, length: number, rest: number, ac: boolean):
 }
 
 /** The tables of one Huffman table (./jpeg-decode/bits.ts, block.ts), or false for an invalid one. */
-function huffmanTables(table: Huffman, heap: DataView, at: number, ac: boolean): boolean {
+function huffmanTables(table: Huffman, memory: ArrayBuffer, at: number, ac: boolean): boolean {
+  const words = new Int32Array(memory, at, LAYOUT.huffmanBytes >> 2);
   const lookup = 1 << LAYOUT.lookupBits;
   let code = 0;
   let index = 0;
-  for (let i = 0; i < lookup; i++) heap.setInt32(at + 4 * i, SYMBOL, true);
+  words.fill(SYMBOL, 0, lookup);
   for (let length = 1; length <= 17; length++) {
     const count = length <= 16 ? table.counts[length - 1] : 0;
-    heap.setInt32(at + LAYOUT.valoffset + 4 * length, index - code, true);
+    words[(LAYOUT.valoffset >> 2) + length] = index - code;
     for (let i = 0; i < count; i++, code++, index++) {
       if (code >= 1 << length) return false; // more codes than the length holds
       if (length <= LAYOUT.lookupBits) {
         const shift = LAYOUT.lookupBits - length;
-        for (let rest = 0; rest < 1 << shift; rest++) heap.setInt32(at + 4 * ((code << shift) | rest), lookupEntry(table.values[index], length, rest, ac), true);
+        for (let rest = 0; rest < 1 << shift; rest++) words[(code << shift) | rest] = lookupEntry(table.values[index], length, rest, ac);
       }
     }
-    heap.setInt32(at + LAYOUT.maxcode + 4 * length, count > 0 ? code - 1 : -1, true);
+    words[(LAYOUT.maxcode >> 2) + length] = count > 0 ? code - 1 : -1;
     if (code >= 1 << length) return false; // libjpeg's rule too: no code is all ones
     code <<= 1;
   }
-  for (let i = 0; i < 256; i++) heap.setUint8(at + LAYOUT.values + i, table.values[i] ?? 0);
+  const values = new Uint8Array(memory, at + LAYOUT.values, 256);
+  values.fill(0);
+  values.set(table.values);
   return true;
+}
+
+/** The IDCT's matrices for n (./jpeg-decode/idct.ts): A's columns as lanes, then its rows; computed once. */
+const idctTables = new Map<number, Float32Array>();
+function idctTable(n: number): Float32Array {
+  let table = idctTables.get(n);
+  if (!table) {
+    const a = idctMatrix(n);
+    table = new Float32Array(128);
+    for (let u = 0; u < 8; u++) for (let j = 0; j < 8; j++) table[u * 8 + j] = a[j][u];
+    for (let i = 0; i < 8; i++) for (let v = 0; v < 8; v++) table[64 + i * 8 + v] = a[i][v];
+    idctTables.set(n, table);
+  }
+  return table;
 }
 
 /** The module, once per thread (./wasm-module.ts). */
@@ -250,13 +267,10 @@ export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1): Promi
   // Tables: natural order, the IDCT's matrices (columns as lanes, then rows), Huffman, quantisers.
   ZIGZAG.forEach((natural, k) => view.setInt32(tables + 4 * k, 4 * natural, true));
   heap.fill(0, tables + 256, tables + 512); // the block: zero between blocks
-  [n, nChroma].forEach((size, m) => {
-    const a = idctMatrix(size);
-    for (let u = 0; u < 8; u++) for (let j = 0; j < 8; j++) view.setFloat32(matrices[m] + u * 32 + j * 4, a[j][u], true);
-    for (let i = 0; i < 8; i++) for (let v = 0; v < 8; v++) view.setFloat32(matrices[m] + 256 + (i * 8 + v) * 4, a[i][v], true);
-  });
-  for (let t = 0; t < 8; t++) {
-    if (huffman[t] && !huffmanTables(huffman[t]!, view, huffmanAt + t * LAYOUT.huffmanBytes, t >= 4)) return undefined;
+  [n, nChroma].forEach((size, m) => new Float32Array(memory.buffer, matrices[m], 128).set(idctTable(size)));
+  const used = new Set(frame.components.flatMap((c) => [c.dc, c.ac]));
+  for (const t of used) {
+    if (!huffmanTables(huffman[t]!, memory.buffer, huffmanAt + t * LAYOUT.huffmanBytes, t >= 4)) return undefined;
   }
   const blocksX = grey ? Math.ceil(frame.width / 8) : mcusX;
   const blocksY = grey ? Math.ceil(frame.height / 8) : mcusY;
