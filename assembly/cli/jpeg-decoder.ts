@@ -9,6 +9,7 @@
 
 import { BAD_CODE, BAD_RUN, blockError, decodeBlock } from './jpeg-decode/block';
 import { bufferedBytes, bytePosition, overran, skipMarker, startBits } from './jpeg-decode/bits';
+import { fullDct } from './jpeg-decode/aan';
 import { dcOnly, inverseDct } from './jpeg-decode/idct';
 
 export { toRgba } from './jpeg-decode/colour';
@@ -18,7 +19,7 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-/** A component's descriptor, 12 i32 (src/cli/jpeg-decoder.ts writes the first 10). */
+/** A component's descriptor, 12 i32 (src/cli/jpeg-decoder.ts writes all but PREDICTION). */
 const DC_TABLE: usize = 0;
 const AC_TABLE: usize = 4;
 const QUANT: usize = 8; // 64 f32 in zigzag order
@@ -30,6 +31,7 @@ const SIZE: usize = 28; // n: its blocks' output size, 8, 4, 2 or 1
 const COLUMNS: usize = 32; // its IDCT matrices for n (./jpeg-decode/idct.ts)
 const ROWS: usize = 36;
 const PREDICTION: usize = 40; // its DC prediction (i32)
+const NATURAL: usize = 44; // where each zigzag position goes in the block (64 i32 byte offsets): transposed for n = 8
 const COMPONENT_BYTES: usize = 48;
 
 export const OK = 0;
@@ -47,7 +49,6 @@ export const BAD_RESTART = 4;
  */
 export function decodeScan(data: usize, dataEnd: usize, descriptors: usize, components: i32, mcusX: i32, mcusY: i32,
                            restartInterval: i32, tables: usize): i32 {
-  const natural = tables;
   const block = tables + 256;
   const scratch = block + 256;
   startBits(data, dataEnd);
@@ -78,12 +79,14 @@ export function decodeScan(data: usize, dataEnd: usize, descriptors: usize, comp
         const dcTable = <usize>load<i32>(descriptor + DC_TABLE);
         const acTable = <usize>load<i32>(descriptor + AC_TABLE);
         const quant = <usize>load<i32>(descriptor + QUANT);
+        const natural = <usize>load<i32>(descriptor + NATURAL);
         for (let by = 0; by < v; by++) {
           for (let bx = 0; bx < h; bx++) {
             const stored = decodeBlock(dcTable, acTable, descriptor + PREDICTION, quant, natural, block, n > 1);
             if (stored == 0) return blockError;
             const out = plane + <usize>((my * v + by) * n) * stride + <usize>((mx * h + bx) * n);
             if (n == 1) dcOnly(block, out);
+            else if (n == 8) fullDct(block, stored, scratch, out, stride);
             else inverseDct(block, stored, n, columns, rows, scratch, out, stride);
           }
         }

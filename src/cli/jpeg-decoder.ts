@@ -7,9 +7,9 @@
 // arithmetic coding, 12-bit, CMYK, RGB, several scans) is left to MozJPEG (`undefined` here).
 // `scale` 2, 4 or 8 decodes at 1/scale of the size (ceil), each block's IDCT box-averaged to 4,
 // 2 or 1 pixels a side: what libjpeg's DCT scaling does for sharp, about 4x less work.
-// Differences from libjpeg at full size: a float IDCT (libjpeg's islow is fixed point), so
-// samples differ by about one level at most places; chroma upsampling and colour conversion are
-// libjpeg's (fancy upsampling, jdcolor.c's constants).
+// Differences from libjpeg at full size: a float IDCT (AAN, libjpeg's JDCT_FLOAT; libjpeg's
+// default islow is fixed point), so samples differ by about one level at most places; chroma
+// upsampling and colour conversion are libjpeg's (fancy upsampling, jdcolor.c's constants).
 
 import { moduleLoader } from './wasm-module.js';
 
@@ -48,6 +48,9 @@ for (let s = 0; s < 15; s++) {
   const rows = Array.from({ length: Math.min(s, 7) - Math.max(0, s - 7) + 1 }, (_, i) => Math.max(0, s - 7) + i);
   for (const r of s % 2 === 0 ? rows.reverse() : rows) ZIGZAG.push(r * 8 + (s - r));
 }
+
+/** AAN's scale factors (assembly/cli/jpeg-decode/aan.ts): s(0) = 1, s(k) = sqrt 2 cos(k pi / 16). */
+const AAN = Array.from({ length: 8 }, (_, k) => (k === 0 ? 1 : Math.SQRT2 * Math.cos((k * Math.PI) / 16)));
 
 /** A[j][u]: DCT basis u averaged over output pixel j's 8/n pixels, with the IDCT's 1/2 C(u). */
 function idctMatrix(n: number): number[][] {
@@ -243,7 +246,7 @@ export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1): Promi
   const sizes = frame.components.map((_, i) => (i === 0 ? n : nChroma));
 
   const base = Math.ceil(wasm.heapBase() / 16) * 16;
-  const tables = base; // natural order 256, block 256, scratch 256, then the matrices for n and nChroma (512 each)
+  const tables = base; // natural order 256, block 256, scratch 256, the matrices for n and nChroma (512 each), natural order transposed 256
   const matrices = [tables + 768, tables + 1280];
   const descriptors = tables + LAYOUT.tables;
   const quantAt = descriptors + 160;
@@ -265,7 +268,11 @@ export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1): Promi
   const view = new DataView(memory.buffer);
 
   // Tables: natural order, the IDCT's matrices (columns as lanes, then rows), Huffman, quantisers.
-  ZIGZAG.forEach((natural, k) => view.setInt32(tables + 4 * k, 4 * natural, true));
+  const naturalAt = [tables, tables + 1792]; // row by row for the matrix IDCT, transposed for the full-size one
+  ZIGZAG.forEach((natural, k) => {
+    view.setInt32(naturalAt[0] + 4 * k, 4 * natural, true);
+    view.setInt32(naturalAt[1] + 4 * k, 4 * (((natural & 7) << 3) | (natural >> 3)), true);
+  });
   heap.fill(0, tables + 256, tables + 512); // the block: zero between blocks
   [n, nChroma].forEach((size, m) => new Float32Array(memory.buffer, matrices[m], 128).set(idctTable(size)));
   const used = new Set(frame.components.flatMap((c) => [c.dc, c.ac]));
@@ -276,9 +283,10 @@ export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1): Promi
   const blocksY = grey ? Math.ceil(frame.height / 8) : mcusY;
   frame.components.forEach((c, i) => {
     const d = descriptors + i * LAYOUT.componentBytes;
-    quant[c.quant]!.forEach((q, k) => view.setFloat32(quantAt + i * 256 + 4 * k, q, true));
+    const full = sizes[i] === 8; // AAN: its scale factors and the 1/8 in the dequantisation
+    quant[c.quant]!.forEach((q, k) => view.setFloat32(quantAt + i * 256 + 4 * k, full ? (q * AAN[ZIGZAG[k] >> 3] * AAN[ZIGZAG[k] & 7]) / 8 : q, true));
     const fields = [huffmanAt + c.dc * LAYOUT.huffmanBytes, huffmanAt + c.ac * LAYOUT.huffmanBytes, quantAt + i * 256, c.h, c.v, planeAt[i],
-      (grey ? blocksX : mcusX * c.h) * sizes[i], sizes[i], matrices[i === 0 ? 0 : 1], matrices[i === 0 ? 0 : 1] + 256];
+      (grey ? blocksX : mcusX * c.h) * sizes[i], sizes[i], matrices[i === 0 ? 0 : 1], matrices[i === 0 ? 0 : 1] + 256, 0, naturalAt[full ? 1 : 0]];
     fields.forEach((value, f) => view.setInt32(d + 4 * f, value, true));
   });
   heap.set(bytes.subarray(scanStart), dataAt);
