@@ -7,7 +7,7 @@
 // from `heapBase()`. Corrupt data ends the scan with an error code, never a read or write
 // outside the planes (block positions come from the MCU counters, not from the data).
 
-import { BAD_CODE, BAD_RUN, blockError, decodeBlock } from './jpeg-decode/block';
+import { BAD_CODE, BAD_RUN, decodeBlock } from './jpeg-decode/block';
 import { bufferedBytes, bytePosition, overran, skipMarker, startBits } from './jpeg-decode/bits';
 import { fullDct } from './jpeg-decode/aan';
 import { dcOnly, inverseDct } from './jpeg-decode/idct';
@@ -19,10 +19,10 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-/** A component's descriptor, 12 i32 (src/cli/jpeg-decoder.ts writes all but PREDICTION). */
+/** A component's descriptor, 12 i32 (src/cli/jpeg-decoder.ts writes the first 10). */
 const DC_TABLE: usize = 0;
 const AC_TABLE: usize = 4;
-const QUANT: usize = 8; // 64 f32 in zigzag order
+const COEFFICIENTS: usize = 8; // where each zigzag position goes and its quantiser (./jpeg-decode/block.ts)
 const H: usize = 12;
 const V: usize = 16;
 const PLANE: usize = 20;
@@ -31,7 +31,6 @@ const SIZE: usize = 28; // n: its blocks' output size, 8, 4, 2 or 1
 const COLUMNS: usize = 32; // its IDCT matrices for n (./jpeg-decode/idct.ts)
 const ROWS: usize = 36;
 const PREDICTION: usize = 40; // its DC prediction (i32)
-const NATURAL: usize = 44; // where each zigzag position goes in the block (64 i32 byte offsets): transposed for n = 8
 const COMPONENT_BYTES: usize = 48;
 
 export const OK = 0;
@@ -44,8 +43,8 @@ export const BAD_RESTART = 4;
  * (interleaved MCUs of h x v blocks each, or one component a block at a time; each
  * block written as n x n pixels, n its own: chroma may be decoded at twice luma's n, so that a
  * shrunk 4:2:0 image needs no upsampling), mcusX x mcusY MCUs, `restartInterval` MCUs between
- * RSTn markers (0: none). `tables`: natural order (64 i32 byte offsets), 64 f32 of block (zero),
- * 256 bytes of scratch. Returns OK or an error code.
+ * RSTn markers (0: none). `tables`: 256 bytes unused, 64 f32 of block (zero), 256 bytes of
+ * scratch. Returns OK or an error code.
  */
 export function decodeScan(data: usize, dataEnd: usize, descriptors: usize, components: i32, mcusX: i32, mcusY: i32,
                            restartInterval: i32, tables: usize): i32 {
@@ -78,16 +77,15 @@ export function decodeScan(data: usize, dataEnd: usize, descriptors: usize, comp
         const rows = <usize>load<i32>(descriptor + ROWS);
         const dcTable = <usize>load<i32>(descriptor + DC_TABLE);
         const acTable = <usize>load<i32>(descriptor + AC_TABLE);
-        const quant = <usize>load<i32>(descriptor + QUANT);
-        const natural = <usize>load<i32>(descriptor + NATURAL);
+        const coefficients = <usize>load<i32>(descriptor + COEFFICIENTS);
         for (let by = 0; by < v; by++) {
           for (let bx = 0; bx < h; bx++) {
-            const stored = decodeBlock(dcTable, acTable, descriptor + PREDICTION, quant, natural, block, n > 1);
-            if (stored == 0) return blockError;
+            const error = decodeBlock(dcTable, acTable, descriptor + PREDICTION, coefficients, block);
+            if (error != OK) return error;
             const out = plane + <usize>((my * v + by) * n) * stride + <usize>((mx * h + bx) * n);
             if (n == 1) dcOnly(block, out);
-            else if (n == 8) fullDct(block, stored, scratch, out, stride);
-            else inverseDct(block, stored, n, columns, rows, scratch, out, stride);
+            else if (n == 8) fullDct(block, scratch, out, stride);
+            else inverseDct(block, n, columns, rows, scratch, out, stride);
           }
         }
       }

@@ -246,11 +246,11 @@ export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1): Promi
   const sizes = frame.components.map((_, i) => (i === 0 ? n : nChroma));
 
   const base = Math.ceil(wasm.heapBase() / 16) * 16;
-  const tables = base; // natural order 256, block 256, scratch 256, the matrices for n and nChroma (512 each), natural order transposed 256
+  const tables = base; // 256 unused, block 256, scratch 256, the matrices for n and nChroma (512 each)
   const matrices = [tables + 768, tables + 1280];
   const descriptors = tables + LAYOUT.tables;
-  const quantAt = descriptors + 160;
-  const huffmanAt = quantAt + 3 * 256;
+  const coefficientsAt = descriptors + 160; // 512 bytes a component
+  const huffmanAt = coefficientsAt + 3 * 512;
   const planeAt: number[] = [];
   let at = huffmanAt + 8 * LAYOUT.huffmanBytes;
   frame.components.forEach((c, i) => {
@@ -268,11 +268,6 @@ export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1): Promi
   const view = new DataView(memory.buffer);
 
   // Tables: natural order, the IDCT's matrices (columns as lanes, then rows), Huffman, quantisers.
-  const naturalAt = [tables, tables + 1792]; // row by row for the matrix IDCT, transposed for the full-size one
-  ZIGZAG.forEach((natural, k) => {
-    view.setInt32(naturalAt[0] + 4 * k, 4 * natural, true);
-    view.setInt32(naturalAt[1] + 4 * k, 4 * (((natural & 7) << 3) | (natural >> 3)), true);
-  });
   heap.fill(0, tables + 256, tables + 512); // the block: zero between blocks
   [n, nChroma].forEach((size, m) => new Float32Array(memory.buffer, matrices[m], 128).set(idctTable(size)));
   const used = new Set(frame.components.flatMap((c) => [c.dc, c.ac]));
@@ -283,10 +278,18 @@ export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1): Promi
   const blocksY = grey ? Math.ceil(frame.height / 8) : mcusY;
   frame.components.forEach((c, i) => {
     const d = descriptors + i * LAYOUT.componentBytes;
-    const full = sizes[i] === 8; // AAN: its scale factors and the 1/8 in the dequantisation
-    quant[c.quant]!.forEach((q, k) => view.setFloat32(quantAt + i * 256 + 4 * k, full ? (q * AAN[ZIGZAG[k] >> 3] * AAN[ZIGZAG[k] & 7]) / 8 : q, true));
-    const fields = [huffmanAt + c.dc * LAYOUT.huffmanBytes, huffmanAt + c.ac * LAYOUT.huffmanBytes, quantAt + i * 256, c.h, c.v, planeAt[i],
-      (grey ? blocksX : mcusX * c.h) * sizes[i], sizes[i], matrices[i === 0 ? 0 : 1], matrices[i === 0 ? 0 : 1] + 256, 0, naturalAt[full ? 1 : 0]];
+    // Each zigzag position's place in the block and quantiser: row by row for the matrix IDCT;
+    // transposed, with AAN's scale factors and the 1/8, for the full-size one; past the block
+    // (in the scratch) for AC where the IDCT reads DC alone.
+    const at = coefficientsAt + i * 512;
+    quant[c.quant]!.forEach((q, k) => {
+      const [v, u] = [ZIGZAG[k] >> 3, ZIGZAG[k] & 7];
+      const offset = sizes[i] === 1 ? (k === 0 ? 0 : 256) : sizes[i] === 8 ? 4 * (u * 8 + v) : 4 * ZIGZAG[k];
+      view.setInt32(at + 8 * k, offset, true);
+      view.setFloat32(at + 8 * k + 4, sizes[i] === 8 ? (q * AAN[v] * AAN[u]) / 8 : q, true);
+    });
+    const fields = [huffmanAt + c.dc * LAYOUT.huffmanBytes, huffmanAt + c.ac * LAYOUT.huffmanBytes, at, c.h, c.v, planeAt[i],
+      (grey ? blocksX : mcusX * c.h) * sizes[i], sizes[i], matrices[i === 0 ? 0 : 1], matrices[i === 0 ? 0 : 1] + 256];
     fields.forEach((value, f) => view.setInt32(d + 4 * f, value, true));
   });
   heap.set(bytes.subarray(scanStart), dataAt);

@@ -64,12 +64,13 @@
 }
 
 /**
- * One block: `coefficients` (64 f32, transposed, dequantised and scaled; `stored` != 1 where
- * any AC may be nonzero) to 8 x 8 bytes at `out` (`stride` bytes a row), rounded, level-shifted
+ * One block: `coefficients` (64 f32, transposed, dequantised and scaled) to 8 x 8 bytes at `out` (`stride` bytes a row), rounded, level-shifted
  * by 128 and saturated. `scratch`: 256 bytes. Zeroes the coefficients.
  */
-export function fullDct(coefficients: usize, stored: u64, scratch: usize, out: usize, stride: usize): void {
-  if (stored == 1) {
+export function fullDct(coefficients: usize, scratch: usize, out: usize, stride: usize): void {
+  let ac = v128.and(v128.load(coefficients), i32x4(0, -1, -1, -1));
+  for (let at: usize = 16; at < 256; at += 16) ac = v128.or(ac, v128.load(coefficients + at));
+  if (!v128.any_true(ac)) {
     // DC alone: every pass output is the DC (the other inputs add exact zeros).
     const sample = <i32>nearest<f32>(load<f32>(coefficients) + <f32>128);
     const byte = <u64>(sample < 0 ? 0 : sample > 255 ? 255 : sample) * 0x0101010101010101;

@@ -13,12 +13,9 @@ const SYMBOL = 32;
 export const BAD_CODE = 1;
 export const BAD_RUN = 2;
 
-/** Why the last decodeBlock that returned 0 failed. */
-export let blockError = 0;
-@inline function fail(bits: u64, n: i32, error: i32): u64 {
+@inline function fail(bits: u64, n: i32, error: i32): i32 {
   saveBits(bits, n);
-  blockError = error;
-  return 0;
+  return error;
 }
 
 /** The entry for the next code of `table`, or 0 for a code it does not have. */
@@ -34,13 +31,13 @@ export let blockError = 0;
 }
 
 /**
- * Decodes one block into `block` (64 f32, natural order, dequantised; all zero on entry): DC
- * with `dcTable` and the prediction at `prediction` (updated), AC with `acTable`, `quant` 64
- * f32 in zigzag order, `natural` each zigzag position's byte offset in the block. With `ac`
- * false the AC coefficients are decoded but not stored (a 1 x 1 IDCT reads only DC). Returns
- * which coefficients it stored (bit i: natural position i; DC always), or 0 (`blockError` says why).
+ * Decodes one block into `block` (64 f32, dequantised; all zero on entry): DC with `dcTable` and
+ * the prediction at `prediction` (updated), AC with `acTable`. `coefficients`: for each zigzag
+ * position, where it goes (a byte offset from `block`: natural order, transposed, or past the
+ * block where the IDCT reads DC alone) and its quantiser (f32), 8 bytes. Returns 0 or BAD_CODE
+ * or BAD_RUN.
  */
-export function decodeBlock(dcTable: usize, acTable: usize, prediction: usize, quant: usize, natural: usize, block: usize, ac: bool): u64 {
+export function decodeBlock(dcTable: usize, acTable: usize, prediction: usize, coefficients: usize, block: usize): i32 {
   let bits = bufferBits();
   let n = bitCount();
   if (n < 32) { bits = refill(bits, n); n = bitCount(); }
@@ -60,8 +57,7 @@ export function decodeBlock(dcTable: usize, acTable: usize, prediction: usize, q
   }
   const dc = load<i32>(prediction) + diff;
   store<i32>(prediction, dc);
-  store<f32>(block, <f32>dc * load<f32>(quant));
-  let stored: u64 = 1;
+  store<f32>(block, <f32>dc * load<f32>(coefficients + 4));
   let k = 1;
   while (k < 64) {
     if (n < 32) { bits = refill(bits, n); n = bitCount(); }
@@ -94,13 +90,10 @@ export function decodeBlock(dcTable: usize, acTable: usize, prediction: usize, q
       n -= s;
     }
     if (k > 63) return fail(bits, n, BAD_RUN);
-    if (ac) {
-      const at = <usize>load<i32>(natural + (<usize>k << 2)); // byte offset of the natural position
-      store<f32>(block + at, <f32>value * load<f32>(quant + (<usize>k << 2)));
-      stored |= <u64>1 << <u64>(at >> 2);
-    }
+    const at = coefficients + (<usize>k << 3);
+    store<f32>(block + <usize>load<i32>(at), <f32>value * load<f32>(at + 4));
     k++;
   }
   saveBits(bits, n);
-  return stored;
+  return 0;
 }

@@ -9,19 +9,26 @@
 /** A's columns (and rows) that are not zero for n (up to rounding): n = 4 averages basis 4 to 0, n = 2 also 2 and 6. */
 @inline function usefulColumns(n: i32): i32 { return n == 4 ? 0xef : 0xab; }
 
-/** Bit v set where coefficient row v has a nonzero bit in `stored` (bit i: natural position i). */
-@inline function rowsOf(stored: u64): i32 { return i8x16.bitmask(i8x16.ne(i64x2.splat(stored), i64x2.splat(0))) & 0xff; }
+/** Bit v set where coefficient row v is not all zero. */
+@inline function rowsOf(coefficients: usize): i32 {
+  let rows = 0;
+  for (let v: usize = 0; v < 8; v++) {
+    const row = coefficients + (v << 5);
+    rows |= <i32>v128.any_true(v128.or(v128.load(row), v128.load(row + 16))) << <i32>v;
+  }
+  return rows;
+}
 
 /**
- * One block: `coefficients` (64 f32, natural order, dequantised; `stored` says which may be
- * nonzero) to n x n bytes (n = 4, 2) at `out` (`stride` bytes a row). `scratch`: 8 x 32 bytes. Zeroes the
- * coefficient rows it was given. Terms that are zero (a coefficient not stored, or a column of A
- * that is zero but for rounding, about 1e-17) are skipped: adding them changes no f32 sum, so the
- * result is the full product's, bit for bit. A block of DC alone is one value.
+ * One block: `coefficients` (64 f32, natural order, dequantised) to n x n bytes (n = 4, 2) at
+ * `out` (`stride` bytes a row). `scratch`: 8 x 32 bytes. Zeroes the coefficients. Terms that are
+ * zero (a zero coefficient, or a column of A that is zero but for rounding, about 1e-17) are
+ * skipped: adding them changes no f32 sum, so the result is the full product's, bit for bit. A
+ * block of DC alone is one value.
  */
-export function inverseDct(coefficients: usize, stored: u64, n: i32, columns: usize, rows: usize, scratch: usize, out: usize, stride: usize): void {
-  const given = rowsOf(stored);
-  if (stored == 1) {
+export function inverseDct(coefficients: usize, n: i32, columns: usize, rows: usize, scratch: usize, out: usize, stride: usize): void {
+  const given = rowsOf(coefficients);
+  if (given <= 1 && !v128.any_true(v128.or(v128.and(v128.load(coefficients), i32x4(0, -1, -1, -1)), v128.load(coefficients + 16)))) {
     // Pass 1 gives F * A[0][0] in every lane, pass 2 128 + A[0][0] * that.
     const a = load<f32>(rows);
     const sample = <i32>nearest<f32>(<f32>128 + a * (load<f32>(coefficients) * a));
@@ -72,7 +79,7 @@ export function inverseDct(coefficients: usize, stored: u64, n: i32, columns: us
   }
 }
 
-/** n = 1: the block's mean, its DC coefficient / 8 (the only one stored). Zeroes it. */
+/** n = 1: the block's mean, its DC coefficient / 8 (the only one stored in the block). Zeroes it. */
 export function dcOnly(coefficients: usize, out: usize): void {
   const value = <i32>nearest<f32>(load<f32>(coefficients) * 0.125 + 128);
   store<u8>(out, <u8>(value < 0 ? 0 : value > 255 ? 255 : value));
