@@ -1,9 +1,10 @@
 // One block's Huffman-coded coefficients (T.81 F.2.2), with the bit buffer in locals. Each
 // Huffman table starts with a lookup of its next LOOKUP_BITS bits (the wrapper builds it,
-// src/cli/jpeg-decoder.ts lookupTable), as libjpeg-turbo and stb_image do: where the code and
+// src/cli/jpeg-decoder.ts huffmanTables), as libjpeg-turbo and stb_image do: where the code and
 // its value bits both fit, one entry gives the run, the coefficient and the bits to drop; where
 // only the code fits, the symbol (SYMBOL set); a longer code, SYMBOL with length 0 (./bits.ts
-// longCode). The buffer is topped up once a coefficient: 32 bits hold the longest (16 + 15).
+// longCode). The buffer is topped up before a coefficient where it holds under 32 bits: enough
+// for the longest (a 16-bit code and 15 value bits).
 
 import { bitCount, bufferBits, LOOKUP_BITS, longCode, refill, saveBits } from './bits';
 
