@@ -3,7 +3,8 @@
 // upsampling): full size within a level (float IDCT), grey and colour, 4:4:4, 4:2:2, 4:2:0,
 // sizes that are not whole MCUs, restart markers (OpenCV's, our encoder's strips); shrink on
 // decode at 1/2, 1/4, 1/8 against MozJPEG's full decode box-averaged; what it leaves to MozJPEG
-// (progressive, CMYK); corrupt data refused cleanly, never a crash, the module usable after;
+// (progressive, CMYK); Huffman codes longer than the decoder's lookup, values that do not fit it
+// and blocks of DC alone (runs of sixteen zeros: the photos); corrupt data refused cleanly, never a crash, the module usable after;
 // the command's --jpeg-decoder and --no-shrink-on-decode.
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -143,6 +144,52 @@ describe('decodeJpeg at full size: MozJPEG\'s pixels within a level', () => {
       const { mean, max } = await againstMozjpeg(bytes);
       expect(mean).toBeLessThan(0.15);
       expect(max).toBeLessThanOrEqual(4);
+    }
+  });
+});
+
+describe('Huffman lookups and the full-size IDCT\'s special cases, against MozJPEG', () => {
+  /** Pseudo-random RGB (or grey) bytes: every coefficient large at quality 100. */
+  function noise(w: number, h: number, channels: number, seed = 11): Uint8Array {
+    const data = new Uint8Array(w * h * channels);
+    for (let i = 0; i < data.length; i++) { seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; data[i] = seed >>> 24; }
+    return data;
+  }
+
+  it('noise at quality 100 with the standard tables (our encoder): codes longer than the 10-bit lookup (AC to 16 bits), values that do not fit it', async () => {
+    for (const channels of [1, 3] as const) {
+      const bytes = await encodeJpeg({ data: noise(67, 45, channels), width: 67, height: 45, channels }, { quality: 100 });
+      const { mean, max } = await againstMozjpeg(bytes);
+      expect(mean).toBeLessThan(0.15);
+      expect(max).toBeLessThanOrEqual(4);
+    }
+  });
+
+  it('a one-pixel checkerboard on flat grey at quality 60: the highest frequencies, long zero runs before them', async () => {
+    const [w, h] = [48, 40];
+    const data = new Uint8Array(w * h);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[y * w + x] = x < 24 ? 128 : 128 + (((x + y) & 1) ? 60 : -60);
+    const { mean, max } = await againstMozjpeg(await encodeJpeg({ data, width: w, height: h, channels: 1 }, { quality: 60 }));
+    expect(mean).toBeLessThan(0.15);
+    expect(max).toBeLessThanOrEqual(4);
+  });
+
+  it('blocks of DC alone (flat 16 x 16 tiles, 4:4:4): flat, and MozJPEG\'s within a level at every scale', async () => {
+    const [w, h] = [64, 48];
+    const rgb = new Uint8Array(w * h * 3);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) rgb[3 * (y * w + x) + c] = (37 * (x >> 4) + 71 * (y >> 4) + 90 * c) & 255;
+    const bytes = new Uint8Array(await sharp(Buffer.from(rgb), { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 90, chromaSubsampling: '4:4:4' }).toBuffer());
+    const reference = await decodeWasm('jpeg', bytes);
+    for (const scale of [1, 2, 4, 8] as const) {
+      const ours = (await decodeJpeg(bytes, scale))!;
+      const tile = 16 / scale;
+      for (let y = 0; y < ours.height; y++) {
+        for (let x = 0; x < ours.width; x++) {
+          const corner = 4 * ((y - (y % tile)) * ours.width + (x - (x % tile)));
+          for (let c = 0; c < 4; c++) expect(ours.data[4 * (y * ours.width + x) + c]).toBe(ours.data[corner + c]);
+        }
+      }
+      expect(difference(ours.data, boxAverage(reference, scale)).max).toBeLessThanOrEqual(1);
     }
   });
 });

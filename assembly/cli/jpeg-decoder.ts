@@ -7,7 +7,9 @@
 // from `heapBase()`. Corrupt data ends the scan with an error code, never a read or write
 // outside the planes (block positions come from the MCU counters, not from the data).
 
-import { bufferedBytes, bytePosition, overran, receive, skipMarker, startBits, symbol } from './jpeg-decode/bits';
+import { BAD_CODE, BAD_RUN, decodeBlock } from './jpeg-decode/block';
+import { bufferedBytes, bytePosition, overran, skipMarker, startBits } from './jpeg-decode/bits';
+import { fullDct } from './jpeg-decode/aan';
 import { dcOnly, inverseDct } from './jpeg-decode/idct';
 
 export { toRgba } from './jpeg-decode/colour';
@@ -17,10 +19,10 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-/** A component's descriptor, 12 i32 (src/cli/jpeg-decoder.ts writes them). */
+/** A component's descriptor, 12 i32 (src/cli/jpeg-decoder.ts writes the first 10). */
 const DC_TABLE: usize = 0;
 const AC_TABLE: usize = 4;
-const QUANT: usize = 8; // 64 f32 in zigzag order
+const COEFFICIENTS: usize = 8; // where each zigzag position goes and its quantiser (./jpeg-decode/block.ts)
 const H: usize = 12;
 const V: usize = 16;
 const PLANE: usize = 20;
@@ -28,68 +30,28 @@ const STRIDE: usize = 24;
 const SIZE: usize = 28; // n: its blocks' output size, 8, 4, 2 or 1
 const COLUMNS: usize = 32; // its IDCT matrices for n (./jpeg-decode/idct.ts)
 const ROWS: usize = 36;
+const PREDICTION: usize = 40; // its DC prediction (i32)
 const COMPONENT_BYTES: usize = 48;
 
 export const OK = 0;
-export const BAD_CODE = 1;
-export const BAD_RUN = 2;
+export { BAD_CODE, BAD_RUN };
 export const OVERRAN = 3;
 export const BAD_RESTART = 4;
-
-/** Each component's DC prediction. */
-let dc0: i32 = 0;
-let dc1: i32 = 0;
-let dc2: i32 = 0;
-
-/**
- * Decodes one block of component `c` into `block` (64 f32, natural order, dequantised; all zero
- * on entry). Returns its mask of nonzero coefficient rows, or -1 on an error (`error` says which).
- */
-let error: i32 = OK;
-@inline function decodeBlock(c: i32, descriptor: usize, natural: usize, block: usize): i32 {
-  const quant = <usize>load<i32>(descriptor + QUANT);
-  const ac = <usize>load<i32>(descriptor + AC_TABLE);
-  const size = symbol(<usize>load<i32>(descriptor + DC_TABLE));
-  if (size < 0) { error = BAD_CODE; return -1; }
-  let dc = size == 0 ? 0 : receive(size);
-  if (c == 0) { dc0 += dc; dc = dc0; } else if (c == 1) { dc1 += dc; dc = dc1; } else { dc2 += dc; dc = dc2; }
-  store<f32>(block, <f32>dc * load<f32>(quant));
-  let mask = 1;
-  for (let k = 1; k < 64; k++) {
-    const rs = symbol(ac);
-    if (rs < 0) { error = BAD_CODE; return -1; }
-    const run = rs >> 4;
-    const s = rs & 15;
-    if (s == 0) {
-      if (run != 15) break; // end of block
-      k += 15;
-      continue;
-    }
-    k += run;
-    if (k > 63) { error = BAD_RUN; return -1; }
-    const at = <usize>load<i32>(natural + (<usize>k << 2)); // byte offset of the natural position
-    store<f32>(block + at, <f32>receive(s) * load<f32>(quant + (<usize>k << 2)));
-    mask |= 1 << <i32>(at >> 5);
-  }
-  return mask;
-}
 
 /**
  * The scan's entropy-coded bytes [data, dataEnd) into the planes: `components` descriptors
  * (interleaved MCUs of h x v blocks each, or one component a block at a time; each
  * block written as n x n pixels, n its own: chroma may be decoded at twice luma's n, so that a
  * shrunk 4:2:0 image needs no upsampling), mcusX x mcusY MCUs, `restartInterval` MCUs between
- * RSTn markers (0: none). `tables`: natural order (64 i32 byte offsets), 64 f32 of block (zero),
- * 256 bytes of scratch. Returns OK or an error code.
+ * RSTn markers (0: none). `tables`: 256 bytes unused, 64 f32 of block (zero), 256 bytes of
+ * scratch. Returns OK or an error code.
  */
 export function decodeScan(data: usize, dataEnd: usize, descriptors: usize, components: i32, mcusX: i32, mcusY: i32,
                            restartInterval: i32, tables: usize): i32 {
-  const natural = tables;
   const block = tables + 256;
   const scratch = block + 256;
   startBits(data, dataEnd);
-  dc0 = 0; dc1 = 0; dc2 = 0;
-  error = OK;
+  resetPredictions(descriptors, components);
   let untilRestart = restartInterval;
   let restarts = 0;
   for (let my = 0; my < mcusY; my++) {
@@ -99,7 +61,7 @@ export function decodeScan(data: usize, dataEnd: usize, descriptors: usize, comp
         const at = bytePosition();
         if (bufferedBytes() != 0 || at + 1 >= dataEnd || load<u8>(at) != 0xff || load<u8>(at + 1) != <u8>(0xd0 + (restarts & 7))) return BAD_RESTART;
         skipMarker();
-        dc0 = 0; dc1 = 0; dc2 = 0;
+        resetPredictions(descriptors, components);
         restarts++;
         untilRestart = restartInterval;
       }
@@ -113,13 +75,17 @@ export function decodeScan(data: usize, dataEnd: usize, descriptors: usize, comp
         const n = load<i32>(descriptor + SIZE);
         const columns = <usize>load<i32>(descriptor + COLUMNS);
         const rows = <usize>load<i32>(descriptor + ROWS);
+        const dcTable = <usize>load<i32>(descriptor + DC_TABLE);
+        const acTable = <usize>load<i32>(descriptor + AC_TABLE);
+        const coefficients = <usize>load<i32>(descriptor + COEFFICIENTS);
         for (let by = 0; by < v; by++) {
           for (let bx = 0; bx < h; bx++) {
-            const mask = decodeBlock(c, descriptor, natural, block);
-            if (mask < 0) return error;
+            const error = decodeBlock(dcTable, acTable, descriptor + PREDICTION, coefficients, block);
+            if (error != OK) return error;
             const out = plane + <usize>((my * v + by) * n) * stride + <usize>((mx * h + bx) * n);
-            if (n == 1) dcOnly(block, mask, out);
-            else inverseDct(block, mask, n, columns, rows, scratch, out, stride);
+            if (n == 1) dcOnly(block, out);
+            else if (n == 8) fullDct(block, scratch, out, stride);
+            else inverseDct(block, n, columns, rows, scratch, out, stride);
           }
         }
       }
@@ -127,4 +93,8 @@ export function decodeScan(data: usize, dataEnd: usize, descriptors: usize, comp
     }
   }
   return OK;
+}
+
+function resetPredictions(descriptors: usize, components: i32): void {
+  for (let c = 0; c < components; c++) store<i32>(descriptors + <usize>c * COMPONENT_BYTES + PREDICTION, 0);
 }

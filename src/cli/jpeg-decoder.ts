@@ -7,9 +7,9 @@
 // arithmetic coding, 12-bit, CMYK, RGB, several scans) is left to MozJPEG (`undefined` here).
 // `scale` 2, 4 or 8 decodes at 1/scale of the size (ceil), each block's IDCT box-averaged to 4,
 // 2 or 1 pixels a side: what libjpeg's DCT scaling does for sharp, about 4x less work.
-// Differences from libjpeg at full size: a float IDCT (libjpeg's islow is fixed point), so
-// samples differ by about one level at most places; chroma upsampling and colour conversion are
-// libjpeg's (fancy upsampling, jdcolor.c's constants).
+// Differences from libjpeg at full size: a float IDCT (AAN, libjpeg's JDCT_FLOAT; libjpeg's
+// default islow is fixed point), so samples differ by about one level at most places; chroma
+// upsampling and colour conversion are libjpeg's (fancy upsampling, jdcolor.c's constants).
 
 import { moduleLoader } from './wasm-module.js';
 
@@ -37,7 +37,10 @@ const ERRORS = ['', 'a bad Huffman code', 'a coefficient past the end of a block
   'a missing or out-of-order restart marker'];
 
 /** Module memory layout (assembly/cli/jpeg-decoder.ts and ./jpeg-decode/bits.ts declare the same). */
-const LAYOUT = { tables: 2048, componentBytes: 48, huffmanBytes: 1536, fastBits: 9, maxcode: 1024, valoffset: 1096, values: 1168 };
+const LAYOUT = { tables: 2048, componentBytes: 48, huffmanBytes: 4608, lookupBits: 10, maxcode: 4096, valoffset: 4168, values: 4240 };
+
+/** A lookup entry's SYMBOL flag (assembly/cli/jpeg-decode/block.ts): the entry gives the symbol, not the coefficient. */
+const SYMBOL = 32;
 
 /** Natural (row-major) index of each zigzag position. */
 const ZIGZAG: number[] = [];
@@ -45,6 +48,9 @@ for (let s = 0; s < 15; s++) {
   const rows = Array.from({ length: Math.min(s, 7) - Math.max(0, s - 7) + 1 }, (_, i) => Math.max(0, s - 7) + i);
   for (const r of s % 2 === 0 ? rows.reverse() : rows) ZIGZAG.push(r * 8 + (s - r));
 }
+
+/** AAN's scale factors (assembly/cli/jpeg-decode/aan.ts): s(0) = 1, s(k) = sqrt 2 cos(k pi / 16). */
+const AAN = Array.from({ length: 8 }, (_, k) => (k === 0 ? 1 : Math.SQRT2 * Math.cos((k * Math.PI) / 16)));
 
 /** A[j][u]: DCT basis u averaged over output pixel j's 8/n pixels, with the IDCT's 1/2 C(u). */
 function idctMatrix(n: number): number[][] {
@@ -153,28 +159,60 @@ export function parseBaseline(bytes: Uint8Array): Parsed | undefined {
   return { frame, quant, huffman, restart, scanStart };
 }
 
-/** The lookup tables of one Huffman table (./jpeg-decode/bits.ts), or undefined for an invalid one. */
-function huffmanTables(table: Huffman, heap: DataView, at: number): boolean {
-  const fast = 1 << LAYOUT.fastBits;
+/**
+ * The lookup of one Huffman table's next LOOKUP_BITS bits (assembly/cli/jpeg-decode/block.ts):
+ * for a code whose value bits fit too, its run, length + size and coefficient (a DC table's
+ * every symbol, an AC table's except end of block and sixteen zeros); for one that fits alone,
+ * SYMBOL, its symbol and length; else SYMBOL alone (length 0: a longer code, or none).
+ */
+function lookupEntry(symbol: number, length: number, rest: number, ac: boolean): number {
+  const size = symbol & 15;
+  const spare = LAYOUT.lookupBits - length;
+  if ((ac && size === 0) || size > spare) return SYMBOL | (symbol << 8) | length;
+  const bits = size === 0 ? 0 : rest >> (spare - size);
+  const value = size === 0 || bits >= 1 << (size - 1) ? bits : bits - (1 << size) + 1; // F.2.2.1 EXTEND
+  return (value << 16) | ((symbol >> 4) << 8) | (length + size);
+}
+
+/** The tables of one Huffman table (./jpeg-decode/bits.ts, block.ts), or false for an invalid one. */
+function huffmanTables(table: Huffman, memory: ArrayBuffer, at: number, ac: boolean): boolean {
+  const words = new Int32Array(memory, at, LAYOUT.huffmanBytes >> 2);
+  const lookup = 1 << LAYOUT.lookupBits;
   let code = 0;
   let index = 0;
-  for (let i = 0; i < fast; i++) heap.setUint16(at + 2 * i, 0, true);
+  words.fill(SYMBOL, 0, lookup);
   for (let length = 1; length <= 17; length++) {
     const count = length <= 16 ? table.counts[length - 1] : 0;
-    heap.setInt32(at + LAYOUT.valoffset + 4 * length, index - code, true);
+    words[(LAYOUT.valoffset >> 2) + length] = index - code;
     for (let i = 0; i < count; i++, code++, index++) {
       if (code >= 1 << length) return false; // more codes than the length holds
-      if (length <= LAYOUT.fastBits) {
-        const shift = LAYOUT.fastBits - length;
-        for (let e = code << shift; e < (code + 1) << shift; e++) heap.setUint16(at + 2 * e, (length << 8) | table.values[index], true);
+      if (length <= LAYOUT.lookupBits) {
+        const shift = LAYOUT.lookupBits - length;
+        for (let rest = 0; rest < 1 << shift; rest++) words[(code << shift) | rest] = lookupEntry(table.values[index], length, rest, ac);
       }
     }
-    heap.setInt32(at + LAYOUT.maxcode + 4 * length, count > 0 ? code - 1 : -1, true);
+    words[(LAYOUT.maxcode >> 2) + length] = count > 0 ? code - 1 : -1;
     if (code >= 1 << length) return false; // libjpeg's rule too: no code is all ones
     code <<= 1;
   }
-  for (let i = 0; i < 256; i++) heap.setUint8(at + LAYOUT.values + i, table.values[i] ?? 0);
+  const values = new Uint8Array(memory, at + LAYOUT.values, 256);
+  values.fill(0);
+  values.set(table.values);
   return true;
+}
+
+/** The IDCT's matrices for n (./jpeg-decode/idct.ts): A's columns as lanes, then its rows; computed once. */
+const idctTables = new Map<number, Float32Array>();
+function idctTable(n: number): Float32Array {
+  let table = idctTables.get(n);
+  if (!table) {
+    const a = idctMatrix(n);
+    table = new Float32Array(128);
+    for (let u = 0; u < 8; u++) for (let j = 0; j < 8; j++) table[u * 8 + j] = a[j][u];
+    for (let i = 0; i < 8; i++) for (let v = 0; v < 8; v++) table[64 + i * 8 + v] = a[i][v];
+    idctTables.set(n, table);
+  }
+  return table;
 }
 
 /** The module, once per thread (./wasm-module.ts). */
@@ -208,11 +246,11 @@ export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1): Promi
   const sizes = frame.components.map((_, i) => (i === 0 ? n : nChroma));
 
   const base = Math.ceil(wasm.heapBase() / 16) * 16;
-  const tables = base; // natural order 256, block 256, scratch 256, then the matrices for n and nChroma (512 each)
+  const tables = base; // 256 unused, block 256, scratch 256, the matrices for n and nChroma (512 each)
   const matrices = [tables + 768, tables + 1280];
   const descriptors = tables + LAYOUT.tables;
-  const quantAt = descriptors + 160;
-  const huffmanAt = quantAt + 3 * 256;
+  const coefficientsAt = descriptors + 160; // 512 bytes a component
+  const huffmanAt = coefficientsAt + 3 * 512;
   const planeAt: number[] = [];
   let at = huffmanAt + 8 * LAYOUT.huffmanBytes;
   frame.components.forEach((c, i) => {
@@ -230,22 +268,27 @@ export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1): Promi
   const view = new DataView(memory.buffer);
 
   // Tables: natural order, the IDCT's matrices (columns as lanes, then rows), Huffman, quantisers.
-  ZIGZAG.forEach((natural, k) => view.setInt32(tables + 4 * k, 4 * natural, true));
   heap.fill(0, tables + 256, tables + 512); // the block: zero between blocks
-  [n, nChroma].forEach((size, m) => {
-    const a = idctMatrix(size);
-    for (let u = 0; u < 8; u++) for (let j = 0; j < 8; j++) view.setFloat32(matrices[m] + u * 32 + j * 4, a[j][u], true);
-    for (let i = 0; i < 8; i++) for (let v = 0; v < 8; v++) view.setFloat32(matrices[m] + 256 + (i * 8 + v) * 4, a[i][v], true);
-  });
-  for (let t = 0; t < 8; t++) {
-    if (huffman[t] && !huffmanTables(huffman[t]!, view, huffmanAt + t * LAYOUT.huffmanBytes)) return undefined;
+  [n, nChroma].forEach((size, m) => new Float32Array(memory.buffer, matrices[m], 128).set(idctTable(size)));
+  const used = new Set(frame.components.flatMap((c) => [c.dc, c.ac]));
+  for (const t of used) {
+    if (!huffmanTables(huffman[t]!, memory.buffer, huffmanAt + t * LAYOUT.huffmanBytes, t >= 4)) return undefined;
   }
   const blocksX = grey ? Math.ceil(frame.width / 8) : mcusX;
   const blocksY = grey ? Math.ceil(frame.height / 8) : mcusY;
   frame.components.forEach((c, i) => {
     const d = descriptors + i * LAYOUT.componentBytes;
-    quant[c.quant]!.forEach((q, k) => view.setFloat32(quantAt + i * 256 + 4 * k, q, true));
-    const fields = [huffmanAt + c.dc * LAYOUT.huffmanBytes, huffmanAt + c.ac * LAYOUT.huffmanBytes, quantAt + i * 256, c.h, c.v, planeAt[i],
+    // Each zigzag position's place in the block and quantiser: row by row for the matrix IDCT;
+    // transposed, with AAN's scale factors and the 1/8, for the full-size one; past the block
+    // (in the scratch) for AC where the IDCT reads DC alone.
+    const at = coefficientsAt + i * 512;
+    quant[c.quant]!.forEach((q, k) => {
+      const [v, u] = [ZIGZAG[k] >> 3, ZIGZAG[k] & 7];
+      const offset = sizes[i] === 1 ? (k === 0 ? 0 : 256) : sizes[i] === 8 ? 4 * (u * 8 + v) : 4 * ZIGZAG[k];
+      view.setInt32(at + 8 * k, offset, true);
+      view.setFloat32(at + 8 * k + 4, sizes[i] === 8 ? (q * AAN[v] * AAN[u]) / 8 : q, true);
+    });
+    const fields = [huffmanAt + c.dc * LAYOUT.huffmanBytes, huffmanAt + c.ac * LAYOUT.huffmanBytes, at, c.h, c.v, planeAt[i],
       (grey ? blocksX : mcusX * c.h) * sizes[i], sizes[i], matrices[i === 0 ? 0 : 1], matrices[i === 0 ? 0 : 1] + 256];
     fields.forEach((value, f) => view.setInt32(d + 4 * f, value, true));
   });

@@ -1,7 +1,8 @@
 // Baseline Huffman decoding (ITU T.81 F.2.2): a 64-bit bit buffer over the entropy-coded bytes
-// (0xFF00 unstuffed), filled a byte at a time and never past `end`. At a marker (or the end) it
-// stops and feeds zero bits, counted as `fake`: a block that consumes one is corrupt or
-// truncated data, which the caller reports (libjpeg would warn and pad the image with grey).
+// (0xFF00 unstuffed), never filled past `end`. At a marker (or the end) it stops and feeds zero
+// bits, counted as `fake`: a block that consumes one is corrupt or truncated data, which the
+// caller reports (libjpeg would warn and pad the image with grey). The block decoder
+// (./block.ts) keeps the buffer in locals and tops it up here (`refill`) when under 32 bits.
 
 /** The buffered bits, most significant first, `count` of them; the last `fake` are padding. */
 let buffer: u64 = 0;
@@ -10,11 +11,11 @@ let fake: i32 = 0;
 let position: usize = 0;
 let end: usize = 0;
 
-/** Huffman table layout (the wrapper writes it, src/cli/jpeg-decoder.ts HUFFMAN mirrors it). */
-export const FAST_BITS = 9;
-const MAXCODE: usize = 1024; // 18 i32: the largest code of each length 0-17 (-1: none)
-const VALOFFSET: usize = 1096; // 18 i32: index of a length's first value minus its first code
-const VALUES: usize = 1168; // 256 u8: the symbols in code order
+/** Huffman table layout (the wrapper writes it, src/cli/jpeg-decoder.ts LAYOUT mirrors it). */
+export const LOOKUP_BITS = 10; // the lookup table (./block.ts): 1 << LOOKUP_BITS i32 entries
+const MAXCODE: usize = 4096; // 18 i32: the largest code of each length 0-17 (-1: none)
+const VALOFFSET: usize = 4168; // 18 i32: index of a length's first value minus its first code
+const VALUES: usize = 4240; // 256 u8: the symbols in code order
 
 export function startBits(from: usize, to: usize): void {
   buffer = 0;
@@ -23,6 +24,11 @@ export function startBits(from: usize, to: usize): void {
   position = from;
   end = to;
 }
+
+/** The reader's bits and count, for the block decoder's locals; `saveBits` hands them back. */
+@inline export function bufferBits(): u64 { return buffer; }
+@inline export function bitCount(): i32 { return count; }
+@inline export function saveBits(bits: u64, n: i32): void { buffer = bits; count = n; }
 
 /** Bits consumed past the data: the block just decoded read padding, not data. */
 @inline export function overran(): bool { return count < fake; }
@@ -41,17 +47,30 @@ export function skipMarker(): void {
   position += 2;
 }
 
-@inline function fill(): void {
-  // Four bytes at once where none of them is 0xFF (then no stuffing and no marker among them).
-  if (count <= 32 && position + 4 <= end) {
-    const word = bswap<u32>(load<u32>(position));
-    if (((~word - 0x01010101) & word & 0x80808080) == 0) { // no byte of ~word is zero
-      buffer |= <u64>word << <u64>(32 - count);
-      count += 32;
-      position += 4;
-      return;
+/**
+ * `bits` (the caller's copy of the buffer, `n` < 32 of them valid) topped up to at least 56:
+ * returns the buffer, sets `count`. Where the next 8 bytes hold no 0xFF (no stuffing, no marker)
+ * it takes 7 - n / 8 of them at once; the bits below the count are then those of the next byte,
+ * which the next top-up ORs in again unchanged. Else a byte at a time, stopping at a marker.
+ */
+@inline export function refill(bits: u64, n: i32): u64 {
+  const at = position;
+  if (at + 8 <= end) {
+    const word = bswap<u64>(load<u64>(at));
+    if (((~word - 0x0101010101010101) & word & 0x8080808080808080) == 0) { // no byte of ~word is zero
+      const bytes = (63 - n) >> 3;
+      position = at + <usize>bytes;
+      count = n + (bytes << 3);
+      return bits | word >> <u64>n;
     }
   }
+  buffer = bits;
+  count = n;
+  fillBytes();
+  return buffer;
+}
+
+function fillBytes(): void {
   while (count <= 56) {
     let byte: u64 = 0;
     if (position < end) {
@@ -65,38 +84,17 @@ export function skipMarker(): void {
   }
 }
 
-/** `n` bits (0-16) as an unsigned number. */
-@inline export function bits(n: i32): i32 {
-  if (count < 16) fill();
-  const v = <i32>(buffer >> <u64>(64 - n));
-  buffer <<= <u64>n;
-  count -= n;
-  return n == 0 ? 0 : v;
-}
-
-/** `n` bits as a signed coefficient (F.2.2.1 EXTEND). */
-@inline export function receive(n: i32): i32 {
-  const v = bits(n);
-  return v < (1 << (n - 1)) ? v - (1 << n) + 1 : v;
-}
-
-/** The next symbol of `table`, or -1 for a code no table entry has. */
-@inline export function symbol(table: usize): i32 {
-  if (count < 16) fill();
-  const fast = <i32>load<u16>(table + (<usize>(buffer >> <u64>(64 - FAST_BITS)) << 1));
-  if (fast != 0) {
-    const n = fast >> 8;
-    buffer <<= <u64>n;
-    count -= n;
-    return fast & 0xff;
-  }
-  for (let n = FAST_BITS + 1; n <= 16; n++) {
-    const code = <i32>(buffer >> <u64>(64 - n));
+/**
+ * A code longer than the lookup table's: its symbol and length as a lookup entry (./block.ts
+ * SYMBOL, length in the low 5 bits), or 0 for a code no table entry has. `bits`: at least 16 valid.
+ */
+export function longCode(table: usize, bits: u64): i32 {
+  for (let n = LOOKUP_BITS + 1; n <= 16; n++) {
+    const code = <i32>(bits >> <u64>(64 - n));
     if (code <= load<i32>(table + MAXCODE + (<usize>n << 2))) {
-      buffer <<= <u64>n;
-      count -= n;
-      return <i32>load<u8>(table + VALUES + <usize>((load<i32>(table + VALOFFSET + (<usize>n << 2)) + code) & 0xff));
+      const symbol = <i32>load<u8>(table + VALUES + <usize>((load<i32>(table + VALOFFSET + (<usize>n << 2)) + code) & 0xff));
+      return 32 | symbol << 8 | n;
     }
   }
-  return -1;
+  return 0;
 }
