@@ -87,10 +87,28 @@ export class RowConverter {
   }
 }
 
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+const OPAQUE = 0xff000000 | 0;
+
 /** 8-bit RGB (c = 3, alpha made 255) or RGBA (c = 4) samples to RGBA pixels `stride` bytes apart. */
 function copyRgb8(raw: Uint8Array, width: number, c: number, out: Uint8Array, at: number, stride: number): void {
   if (c === 4 && stride === 4) { out.set(raw.subarray(0, 4 * width), at); return; }
-  for (let x = 0, i = 0, o = at; x < width; x++, i += c, o += stride) {
+  let x = 0;
+  if (c === 3 && stride === 4 && LITTLE_ENDIAN && raw.byteOffset % 4 === 0 && (out.byteOffset + at) % 4 === 0) {
+    // Four pixels from three words: 3 loads and 4 stores where the byte loop does 12 and 16.
+    const words = new Uint32Array(raw.buffer, raw.byteOffset, (3 * width) >> 2);
+    const pixels = new Uint32Array(out.buffer, out.byteOffset + at, width);
+    for (let i = 0; x + 4 <= width; x += 4, i += 3) {
+      const w0 = words[i];
+      const w1 = words[i + 1];
+      const w2 = words[i + 2];
+      pixels[x] = w0 | OPAQUE;
+      pixels[x + 1] = (w0 >>> 24) | (w1 << 8) | OPAQUE;
+      pixels[x + 2] = (w1 >>> 16) | (w2 << 16) | OPAQUE;
+      pixels[x + 3] = (w2 >>> 8) | OPAQUE;
+    }
+  }
+  for (let i = x * c, o = at + x * stride; x < width; x++, i += c, o += stride) {
     out[o] = raw[i]; out[o + 1] = raw[i + 1]; out[o + 2] = raw[i + 2];
     out[o + 3] = c === 4 ? raw[i + 3] : 255;
   }
