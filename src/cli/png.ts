@@ -28,6 +28,8 @@ import { RowConverter, unfilter } from './png-rows.js';
 
 export { PngFormatError, pngHeaderOf, type PngHeader, type PngInfo } from './png-header.js';
 
+/** Bytes of the arrays that fresh rows are cut from. */
+const ROW_SLAB_BYTES = 2 ** 18;
 /** Milliseconds of decoding between turns of the event loop. */
 const TURN_MS = 15;
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -131,10 +133,19 @@ export class PngReader {
     if (this.info.interlace) throw new Error('PngReader.rows: an interlaced image is read with readAll()');
     const { width } = this.info;
     const decoder = this.decoder();
-    let out = new Uint8Array(width * 4);
+    // Fresh rows are cut from slabs of about ROW_SLAB_BYTES: fewer, larger arrays for the
+    // allocator and the collector (a slab lives while any of its rows is held).
+    const stride = width * 4;
+    const perSlab = options.reuse ? 1 : Math.max(1, Math.floor(ROW_SLAB_BYTES / stride));
+    let slab = new Uint8Array(0);
+    let slot = perSlab;
     let since = performance.now();
     for (let raw = decoder.next(); raw; raw = decoder.next()) {
-      if (decoder.y > 0 && !options.reuse) out = new Uint8Array(width * 4);
+      if (slot === perSlab && (slab.length === 0 || !options.reuse)) {
+        slab = new Uint8Array(Math.min(perSlab, this.info.height - decoder.y) * stride);
+        slot = 0;
+      }
+      const out = options.reuse ? slab : slab.subarray(slot * stride, ++slot * stride);
       this.converter.convert(raw, width, out, 0, 1);
       yield out;
       if (performance.now() - since > TURN_MS) { await turn(); since = performance.now(); }
