@@ -26,6 +26,8 @@ function lcg(seed: number): () => number {
 /** A PNG of random samples: raw rows with random filter bytes (the bytes after filtering are random, so any filter is valid). */
 export function craftPng(o: { width: number; height: number; depth: number; colorType: number; interlace?: boolean;
   palette?: number; trns?: Uint8Array; seed?: number; extra?: number; cut?: number;
+  /** The scanlines (filter bytes and samples) instead of random ones. */
+  raw?: Uint8Array;
   /** IDAT chunks of at most this many bytes (one chunk by default). */
   split?: number;
   /** Changes the zlib data (the deflated rows) before it is chunked. */
@@ -51,7 +53,7 @@ export function craftPng(o: { width: number; height: number; depth: number; colo
     }
   }
   for (let i = 0; i < (o.extra ?? 0); i++) parts.push(0);
-  let raw = Uint8Array.from(parts);
+  let raw = o.raw ?? Uint8Array.from(parts);
   if (o.cut) raw = raw.subarray(0, raw.length - o.cut);
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(o.width, 0);
@@ -151,6 +153,25 @@ describe('PngReader', () => {
       expect(mine.equals(ref)).toBe(true);
       if (!c.interlace) expect((await decodeBoth(bytes, kind, { all: true })).mine.equals(ref)).toBe(true);
     });
+
+  it.each([[2, 8], [2, 16], [0, 8], [0, 16], [0, 2]])('makes exactly the tRNS colour transparent (colour type %i, depth %i) as pngjs does', async (colorType, depth) => {
+    // Samples equal to the key, and each one sample off it (for gray: the key and its neighbours).
+    const key = colorType === 2 ? [3, 2, 5] : [2];
+    const pixels = colorType === 2 ? [key, [3, 2, 6], [3, 1, 5], [4, 2, 5], key] : [[2], [1], [3], [2], [0]];
+    const samples = pixels.flat();
+    const scanline = depth === 2 ? [0, samples.reduce((byte, v, i) => byte | (v << (6 - 2 * (i % 4))), 0), samples[4] << 6]
+      : [0, ...samples.flatMap((v) => depth === 16 ? [v, 255 - v] : [v])];
+    const trns = Uint8Array.from(key.flatMap((v) => depth === 16 ? [v, 255 - v] : [0, v]));
+    const bytes = craftPng({ width: 5, height: 1, depth, colorType, trns, raw: Uint8Array.from(scanline) });
+    const { mine, ref } = await decodeBoth(bytes);
+    expect([...mine.subarray(0, 4)]).toEqual([0, 0, 0, 0]);
+    expect(mine.equals(ref)).toBe(true);
+  });
+
+  it('refuses a palette index past the palette', async () => {
+    const bytes = craftPng({ width: 3, height: 1, depth: 8, colorType: 3, palette: 4, raw: Uint8Array.of(0, 1, 4, 2) });
+    await expect(decodeBoth(bytes)).rejects.toThrow(/palette index 4 out of range/);
+  });
 
   it.each(KINDS)('reads a 1.5 MB file in 19405-byte IDAT chunks (a CRC across its 1 MiB buffer\'s end) as pngjs does, rows fresh or reused (%s inflate)', async (kind) => {
     const bytes = craftPng({ width: 701, height: 700, depth: 8, colorType: 2, split: 19405, seed: 5 });
