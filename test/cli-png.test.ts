@@ -214,6 +214,12 @@ describe('PngReader', () => {
     expect(Buffer.from(await reader.readAll()).equals(PNG.sync.read(craftPng(c)).data)).toBe(true); // pngjs refuses it
   });
 
+  it.each(KINDS)('refuses data that is not zlib, naming zlib\'s error (%s inflate)', async (kind) => {
+    const c = { width: 8, height: 6, depth: 8, colorType: 6 };
+    await expect(decodeBoth(craftPng({ ...c, deflated: (d) => Buffer.concat([Buffer.of(0x78, 0x00), d.subarray(2)]) }), kind)).rejects.toThrow(/corrupt image data \(incorrect header check\)/);
+    await expect(decodeBoth(craftPng({ ...c, deflated: (d) => Buffer.concat([d.subarray(0, 2), Buffer.of(0xff, 0xff, 0xff), d.subarray(5)]) }), kind)).rejects.toThrow(/corrupt image data \(invalid/);
+  });
+
   it.each(KINDS)('refuses IDAT chunks that are not consecutive, and an unknown critical chunk after them (%s inflate)', async (kind) => {
     const bytes = craftPng({ width: 8, height: 6, depth: 8, colorType: 2, split: 20 });
     const firstIdat = bytes.indexOf('IDAT') - 4;

@@ -62,10 +62,11 @@ class IncrementalInflater implements Inflater {
   private inLen = 0;
   /** The zlib stream ended (it took no more input with room left for output): the rest of the data is ignored, as zlib streams do. */
   private ended = false;
+  private error?: Error;
   produced = 0;
 
   constructor(private readonly more: () => Uint8Array | undefined, private readonly tooMuch: () => PngFormatError) {
-    this.stream.on('error', () => {}); // reported by fill(); this keeps the stream's own deferred 'error' event quiet
+    this.stream.on('error', (error) => { this.error = error; }); // reported by fill(); the stream's own 'error' event comes a tick later
     this.handle = this.stream._handle!;
     this.state = this.stream._writeState!;
   }
@@ -103,7 +104,8 @@ class IncrementalInflater implements Inflater {
   /** One native call; returns the room left in `out`. */
   private write(flush: number, out: Uint8Array, at: number, room: number): number {
     this.handle.writeSync(flush, this.input, this.inOff, this.inLen, out, at, room);
-    if (this.stream.destroyed) throw corrupt(this.stream.errored?.message ?? 'zlib error'); // zlib's error destroys the stream, synchronously
+    // zlib's error destroys the stream synchronously (Node 14 on; before, it nulled the handle and emitted 'error' at once).
+    if (this.stream.destroyed || !this.stream._handle) throw corrupt(this.stream.errored?.message ?? this.error?.message ?? 'zlib error');
     const left = this.state[1];
     this.inOff += this.inLen - left;
     this.inLen = left;
