@@ -189,6 +189,24 @@ describe('PngReader', () => {
     }
   });
 
+  it('lets the event loop turn while decoding a large image (synchronous inside)', async () => {
+    const bytes = craftPng({ width: 2000, height: 1500, depth: 8, colorType: 2, seed: 9 });
+    for (const read of ['rows', 'readAll'] as const) {
+      const reader = await PngReader.open(bytes, () => {});
+      let turns = 0;
+      let ticking = true;
+      const tick = () => { if (ticking) { turns++; setImmediate(tick); } };
+      setImmediate(tick);
+      const t0 = performance.now();
+      if (read === 'rows') for await (const row of reader.rows({ reuse: true })) void row;
+      else await reader.readAll();
+      const ms = performance.now() - t0;
+      ticking = false;
+      // Decoding in one stretch would allow no turn at all; it turns every 15 ms or so (a machine fast enough to decode in under 40 ms checks nothing).
+      expect(turns).toBeGreaterThanOrEqual(Math.floor(ms / 40));
+    }
+  });
+
   it('gives a fresh array a row, or one reused array with { reuse: true }', async () => {
     const bytes = craftPng({ width: 5, height: 4, depth: 8, colorType: 6 });
     for (const reuse of [false, true]) {
