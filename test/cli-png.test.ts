@@ -7,8 +7,10 @@ import { deflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { PngReader } from '../src/cli/png.js';
+import type { InflaterKind } from '../src/cli/png-inflate.js';
+import { ByteReader } from '../src/cli/file-reader.js';
 import { encodePng, pngChunk as chunk, PngWriter } from '../src/cli/png-write.js';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,7 +25,13 @@ function lcg(seed: number): () => number {
 
 /** A PNG of random samples: raw rows with random filter bytes (the bytes after filtering are random, so any filter is valid). */
 export function craftPng(o: { width: number; height: number; depth: number; colorType: number; interlace?: boolean;
-  palette?: number; trns?: Uint8Array; seed?: number; extra?: number; cut?: number }): Buffer {
+  palette?: number; trns?: Uint8Array; seed?: number; extra?: number; cut?: number;
+  /** The scanlines (filter bytes and samples) instead of random ones. */
+  raw?: Uint8Array;
+  /** IDAT chunks of at most this many bytes (one chunk by default). */
+  split?: number;
+  /** Changes the zlib data (the deflated rows) before it is chunked. */
+  deflated?: (data: Buffer) => Uint8Array }): Buffer {
   const rand = lcg(o.seed ?? 1);
   const passes = o.interlace
     ? ADAM7.map(([x0, y0, dx, dy]) => [Math.ceil((o.width - x0) / dx), Math.ceil((o.height - y0) / dy)]).filter(([w, h]) => w > 0 && h > 0)
@@ -45,7 +53,7 @@ export function craftPng(o: { width: number; height: number; depth: number; colo
     }
   }
   for (let i = 0; i < (o.extra ?? 0); i++) parts.push(0);
-  let raw = Uint8Array.from(parts);
+  let raw = o.raw ?? Uint8Array.from(parts);
   if (o.cut) raw = raw.subarray(0, raw.length - o.cut);
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(o.width, 0);
@@ -55,21 +63,72 @@ export function craftPng(o: { width: number; height: number; depth: number; colo
   if (o.palette) chunks.push(chunk('PLTE', Uint8Array.from({ length: 3 * o.palette }, () => Math.floor(rand() * 256))));
   if (o.trns) chunks.push(chunk('tRNS', o.trns));
   chunks.push(chunk('tEXt', Buffer.from('Comment\0crafted')));
-  chunks.push(chunk('IDAT', deflateSync(raw)));
+  const data = o.deflated ? o.deflated(deflateSync(raw)) : deflateSync(raw);
+  const size = o.split ?? Math.max(1, data.length);
+  for (let at = 0; at < Math.max(1, data.length); at += size) chunks.push(chunk('IDAT', data.subarray(at, at + size)));
   chunks.push(chunk('IEND', new Uint8Array(0)));
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ...chunks]);
 }
 
-async function decodeBoth(bytes: Buffer) {
-  const reader = await PngReader.open(bytes, () => {});
-  const mine = reader.info.interlace ? await reader.readAll() : Buffer.concat(await (async () => {
-    const rows: Uint8Array[] = [];
-    for await (const row of reader.rows()) rows.push(row);
-    return rows;
-  })());
-  const ref = PNG.sync.read(bytes);
-  return { mine: Buffer.from(mine), ref: Buffer.from(ref.data), info: reader.info };
+/** Both inflaters: incremental (the native handle) and the inflateSync fallback. */
+const KINDS = ['incremental', 'whole'] as const;
+
+/** Decodes with PngReader (rows, or readAll when interlaced or asked; `reuse`: rows copied from one reused array) and with pngjs. */
+async function decodeBoth(bytes: Buffer, inflater: InflaterKind = 'incremental', o: { all?: boolean; reuse?: boolean; path?: string } = {}) {
+  const reader = await PngReader.open(o.path ?? bytes, () => {}, { inflater });
+  try {
+    const mine = reader.info.interlace || o.all ? await reader.readAll() : Buffer.concat(await (async () => {
+      const rows: Uint8Array[] = [];
+      for await (const row of reader.rows({ reuse: o.reuse })) rows.push(o.reuse ? row.slice() : row);
+      return rows;
+    })());
+    const ref = PNG.sync.read(bytes);
+    return { mine: Buffer.from(mine), ref: Buffer.from(ref.data), info: reader.info };
+  } finally {
+    await reader.close();
+  }
 }
+
+/**
+ * A zlib stream of one fixed-Huffman block: a literal 0, then (length 258, distance 1) copies
+ * to `bytes` in all, never ended: 13 bits per 258 bytes (about 1/160 of its output).
+ */
+function zlibBomb(bytes: number): Buffer {
+  const copies = Math.ceil(bytes / 258);
+  const out = new Uint8Array(2 + Math.ceil((3 + 8 + 13 * copies) / 8));
+  out.set([0x78, 0x01]);
+  let bit = 16;
+  const huffman = (code: number, n: number) => { // Huffman codes go most significant bit first
+    for (let i = n - 1; i >= 0; i--, bit++) if ((code >> i) & 1) out[bit >> 3] |= 1 << (bit & 7);
+  };
+  huffman(0b110, 3); // BFINAL 1, BTYPE 01 (fixed), least significant bit first: 1, 1, 0
+  huffman(0x30, 8); // literal 0
+  for (let i = 0; i < copies; i++) { huffman(0b11000101, 8); huffman(0, 5); } // length code 285 (258), distance code 0 (1)
+  return Buffer.from(out);
+}
+
+describe('ByteReader', () => {
+  it('reads a file through its 1 MiB buffer as the bytes are: across its end, longer than it, to the end', () => {
+    const bytes = Uint8Array.from({ length: 2.5 * 2 ** 20 }, (_, i) => (i * 7 + (i >> 11)) & 255);
+    const dir = mkdtempSync(join(tmpdir(), 'upsample-bytes-'));
+    try {
+      writeFileSync(join(dir, 'f'), bytes);
+      for (const reader of [ByteReader.ofFile(join(dir, 'f')), ByteReader.ofBytes(bytes)]) {
+        let at = 0;
+        const expectNext = (got: Uint8Array, n: number) => { expect(Buffer.from(got).equals(bytes.subarray(at, at + n))).toBe(true); at += n; };
+        expectNext(reader.some(2 ** 20 - 5), 2 ** 20 - 5);
+        expectNext(reader.exactly(12, 'x'), 12);
+        expectNext(reader.exactly(2 ** 20 + 3, 'x'), 2 ** 20 + 3);
+        while (at < bytes.length) { const part = reader.some(100_000); expect(part.length).toBeGreaterThan(0); expectNext(part, part.length); }
+        expect(reader.some(10).length).toBe(0);
+        expect(() => reader.exactly(1, 'the end')).toThrow(/truncated file \(in the end\)/);
+        reader.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('PngReader', () => {
   const cases: Array<Parameters<typeof craftPng>[0]> = [];
@@ -87,11 +146,107 @@ describe('PngReader', () => {
   cases.push({ width: 9, height: 4, depth: 16, colorType: 2, trns: Uint8Array.of(0, 3, 1, 2, 0, 5) });
   cases.push({ width: 9, height: 4, depth: 8, colorType: 2, trns: Uint8Array.of(0, 3, 0, 2, 0, 5) });
 
-  it.each(cases.map((c) => [`${c.width}x${c.height} type ${c.colorType} depth ${c.depth}${c.interlace ? ' interlaced' : ''}${c.trns ? ' tRNS' : ''}`, c]))(
-    'decodes %s as pngjs does', async (_, c) => {
-      const { mine, ref } = await decodeBoth(craftPng(c));
+  it.each(KINDS.flatMap((kind) => cases.map((c) => [`${c.width}x${c.height} type ${c.colorType} depth ${c.depth}${c.interlace ? ' interlaced' : ''}${c.trns ? ' tRNS' : ''}`, kind, c] as const)))(
+    'decodes %s as pngjs does (%s inflate)', async (_, kind, c) => {
+      const bytes = craftPng(c);
+      const { mine, ref } = await decodeBoth(bytes, kind);
       expect(mine.equals(ref)).toBe(true);
+      if (!c.interlace) expect((await decodeBoth(bytes, kind, { all: true })).mine.equals(ref)).toBe(true);
     });
+
+  it.each([[2, 8], [2, 16], [0, 8], [0, 16], [0, 2]])('makes exactly the tRNS colour transparent (colour type %i, depth %i) as pngjs does', async (colorType, depth) => {
+    // Samples equal to the key, and each one sample off it (for gray: the key and its neighbours).
+    const key = colorType === 2 ? [3, 2, 5] : [2];
+    const pixels = colorType === 2 ? [key, [3, 2, 6], [3, 1, 5], [4, 2, 5], key] : [[2], [1], [3], [2], [0]];
+    const samples = pixels.flat();
+    const scanline = depth === 2 ? [0, samples.reduce((byte, v, i) => byte | (v << (6 - 2 * (i % 4))), 0), samples[4] << 6]
+      : [0, ...samples.flatMap((v) => depth === 16 ? [v, 255 - v] : [v])];
+    const trns = Uint8Array.from(key.flatMap((v) => depth === 16 ? [v, 255 - v] : [0, v]));
+    const bytes = craftPng({ width: 5, height: 1, depth, colorType, trns, raw: Uint8Array.from(scanline) });
+    const { mine, ref } = await decodeBoth(bytes);
+    expect([...mine.subarray(0, 4)]).toEqual([0, 0, 0, 0]);
+    expect(mine.equals(ref)).toBe(true);
+  });
+
+  it('refuses a palette index past the palette', async () => {
+    const bytes = craftPng({ width: 3, height: 1, depth: 8, colorType: 3, palette: 4, raw: Uint8Array.of(0, 1, 4, 2) });
+    await expect(decodeBoth(bytes)).rejects.toThrow(/palette index 4 out of range/);
+  });
+
+  it.each(KINDS)('reads a 1.5 MB file in 19405-byte IDAT chunks (a CRC across its 1 MiB buffer\'s end) as pngjs does, rows fresh or reused (%s inflate)', async (kind) => {
+    const bytes = craftPng({ width: 701, height: 700, depth: 8, colorType: 2, split: 19405, seed: 5 });
+    expect(bytes.length).toBeGreaterThan(1.4e6);
+    expect(bytes.subarray(2 ** 20 + 6, 2 ** 20 + 10).toString('latin1')).toBe('IDAT'); // the CRC before it starts 2 bytes before 2^20
+    const dir = mkdtempSync(join(tmpdir(), 'upsample-pngr-'));
+    try {
+      writeFileSync(join(dir, 'in.png'), bytes);
+      for (const reuse of [false, true]) {
+        const { mine, ref } = await decodeBoth(bytes, kind, { path: join(dir, 'in.png'), reuse });
+        expect(mine.equals(ref)).toBe(true);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('lets the event loop turn while decoding a large image (synchronous inside)', async () => {
+    const bytes = craftPng({ width: 2000, height: 1500, depth: 8, colorType: 2, seed: 9 });
+    for (const read of ['rows', 'readAll'] as const) {
+      const reader = await PngReader.open(bytes, () => {});
+      let turns = 0;
+      let ticking = true;
+      const tick = () => { if (ticking) { turns++; setImmediate(tick); } };
+      setImmediate(tick);
+      const t0 = performance.now();
+      if (read === 'rows') for await (const row of reader.rows({ reuse: true })) void row;
+      else await reader.readAll();
+      const ms = performance.now() - t0;
+      ticking = false;
+      // Decoding in one stretch would allow no turn at all; it turns every 15 ms or so (a machine fast enough to decode in under 40 ms checks nothing).
+      expect(turns).toBeGreaterThanOrEqual(Math.floor(ms / 40));
+    }
+  });
+
+  it('gives a fresh array a row, or one reused array with { reuse: true }', async () => {
+    const bytes = craftPng({ width: 5, height: 4, depth: 8, colorType: 6 });
+    for (const reuse of [false, true]) {
+      const reader = await PngReader.open(bytes, () => {});
+      const seen = new Set<Uint8Array>();
+      for await (const row of reader.rows({ reuse })) seen.add(row);
+      expect(seen.size).toBe(reuse ? 1 : 4);
+    }
+  });
+
+  it.each(KINDS)('refuses a zlib bomb (256 MiB of data for an 8 x 6 header) without allocating it (%s inflate)', async (kind) => {
+    const bytes = craftPng({ width: 8, height: 6, depth: 8, colorType: 6, deflated: () => zlibBomb(2 ** 28) });
+    expect(bytes.length).toBeLessThan(2 ** 28 / 100);
+    const before = process.memoryUsage().arrayBuffers;
+    await expect(decodeBoth(bytes, kind)).rejects.toThrow(/more image data than 8 x 6 needs/);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(2 ** 25);
+  });
+
+  it.each(KINDS)('refuses a zlib stream without its end (adler32 cut), and accepts bytes after its end (%s inflate)', async (kind) => {
+    const c = { width: 8, height: 6, depth: 8, colorType: 6 };
+    await expect(decodeBoth(craftPng({ ...c, deflated: (d) => d.subarray(0, d.length - 4) }), kind)).rejects.toThrow(/corrupt image data \(unexpected end of file\)/);
+    const reader = await PngReader.open(craftPng({ ...c, deflated: (d) => Buffer.concat([d, Buffer.from('after the end')]) }), () => {}, { inflater: kind });
+    expect(Buffer.from(await reader.readAll()).equals(PNG.sync.read(craftPng(c)).data)).toBe(true); // pngjs refuses it
+  });
+
+  it.each(KINDS)('refuses data that is not zlib, naming zlib\'s error (%s inflate)', async (kind) => {
+    const c = { width: 8, height: 6, depth: 8, colorType: 6 };
+    await expect(decodeBoth(craftPng({ ...c, deflated: (d) => Buffer.concat([Buffer.of(0x78, 0x00), d.subarray(2)]) }), kind)).rejects.toThrow(/corrupt image data \(incorrect header check\)/);
+    await expect(decodeBoth(craftPng({ ...c, deflated: (d) => Buffer.concat([d.subarray(0, 2), Buffer.of(0xff, 0xff, 0xff), d.subarray(5)]) }), kind)).rejects.toThrow(/corrupt image data \(invalid/);
+  });
+
+  it.each(KINDS)('refuses IDAT chunks that are not consecutive, and an unknown critical chunk after them (%s inflate)', async (kind) => {
+    const bytes = craftPng({ width: 8, height: 6, depth: 8, colorType: 2, split: 20 });
+    const firstIdat = bytes.indexOf('IDAT') - 4;
+    const extra = (name: string) => Buffer.concat([bytes.subarray(0, firstIdat + 32), chunk(name, Uint8Array.of(1)), bytes.subarray(firstIdat + 32)]);
+    await expect(decodeBoth(extra('tEXt'), kind)).rejects.toThrow(/IDAT chunks are not consecutive/);
+    const end = bytes.length - 12;
+    await expect(decodeBoth(Buffer.concat([bytes.subarray(0, end), chunk('ABCD', Uint8Array.of(1)), bytes.subarray(end)]), kind)).rejects.toThrow(/unknown critical chunk ABCD/);
+    expect((await decodeBoth(Buffer.concat([bytes.subarray(0, end), chunk('abCD', Uint8Array.of(1)), bytes.subarray(end)]), kind)).mine.length).toBe(8 * 6 * 4);
+  });
 
   it('decodes pngjs-written images, and finds transparency in the header chunks', async () => {
     const png = new PNG({ width: 20, height: 11 });
@@ -103,24 +258,25 @@ describe('PngReader', () => {
     expect(opaque.info.mayHaveAlpha).toBe(false);
   });
 
-  it.each([
-    ['missing rows', { cut: 9 }, /truncated image data/],
-    ['extra data', { extra: 40 }, /more image data than/],
-  ])('refuses %s', async (_, change, message) => {
+  it.each(KINDS.flatMap((kind) => [
+    ['missing rows', kind, { cut: 9 }, /truncated image data: 189 of the 198 bytes that 8 x 6 needs/],
+    ['extra data', kind, { extra: 40 }, /more image data than 8 x 6 needs/],
+  ] as const))('refuses %s (%s inflate)', async (_, kind, change, message) => {
     const bytes = craftPng({ width: 8, height: 6, depth: 8, colorType: 6, ...change });
-    await expect(decodeBoth(bytes)).rejects.toThrow(message);
+    await expect(decodeBoth(bytes, kind)).rejects.toThrow(message);
+    await expect(decodeBoth(bytes, kind, { all: true })).rejects.toThrow(message);
   });
 
-  it('refuses a file cut anywhere, and a flipped byte anywhere after the signature (CRC)', async () => {
-    const bytes = craftPng({ width: 8, height: 6, depth: 8, colorType: 6 });
+  it.each(KINDS)('refuses a file cut anywhere, and a flipped byte anywhere after the signature (CRC) (%s inflate)', async (kind) => {
+    const bytes = craftPng({ width: 8, height: 6, depth: 8, colorType: 6, split: 50 });
     for (let n = 0; n < bytes.length; n += 3) {
-      await expect(decodeBoth(bytes.subarray(0, n))).rejects.toThrow();
+      await expect(decodeBoth(bytes.subarray(0, n), kind)).rejects.toThrow(n < 33 ? /./ : /truncated|no image data/);
     }
     for (let i = 8; i < bytes.length; i += 5) {
       const bad = Buffer.from(bytes);
       bad[i] ^= 0x10;
       await expect((async () => {
-        const r = await PngReader.open(bad, () => {});
+        const r = await PngReader.open(bad, () => {}, { inflater: kind });
         await r.readAll();
       })()).rejects.toThrow();
     }

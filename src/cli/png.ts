@@ -5,24 +5,34 @@
 // allocates gigabytes before any check), collects every row before its 'parsed' event, and its
 // packer takes the whole image; its sync reader pads a short image. No maintained pure-JS package
 // on npm streams rows both ways, so this file does: the header is checked before anything the
-// size of the image exists, rows come out (and go in) one at a time through a 32 KiB zlib window,
-// and an image with fewer or more bytes of pixel data than its header needs is an error.
+// size of the image exists, rows come out (and go in) one at a time, and an image with fewer or
+// more bytes of pixel data than its header needs is an error.
+//
+// Decoding is synchronous (reads through one 1 MiB buffer, zlib inflating straight into two
+// reused row buffers: ./png-inflate.ts says how and why); the asynchronous `rows()` and
+// `readAll()` let the event loop turn every few milliseconds, so signals and other files' work
+// are not held up by a large image.
 //
 // Pixels come out as 8-bit RGBA, as pngjs gives them (tests compare the two): gray and palette
 // expanded, 1/2/4/16-bit samples scaled by floor(v * 255 / max + 0.5), a tRNS colour made
 // (0, 0, 0, 0), palette alpha from tRNS. Interlaced (Adam7) images are read whole.
 //
-// Here: the chunk walk, inflation and the row order; the header in ./png-header.ts, row filters
-// and the RGBA conversion in ./png-rows.ts.
+// Here: the chunk walk and the row order; the header in ./png-header.ts, row filters and the
+// RGBA conversion in ./png-rows.ts, inflation in ./png-inflate.ts.
 
-import { open } from 'node:fs/promises';
-import * as zlib from 'node:zlib';
 import { crc32 } from './crc32.js';
-import { FileReader, memorySource, type ByteSource } from './file-reader.js';
+import { ByteReader } from './file-reader.js';
 import { CHANNELS, expectedDataBytes, parseIhdr, passesOf, PNG_SIGNATURE, PngFormatError, rowBytes, type Pass, type PngHeader, type PngInfo } from './png-header.js';
+import { createInflater, type Inflater, type InflaterKind } from './png-inflate.js';
 import { RowConverter, unfilter } from './png-rows.js';
 
 export { PngFormatError, pngHeaderOf, type PngHeader, type PngInfo } from './png-header.js';
+
+/** Bytes of the arrays that fresh rows are cut from. */
+const ROW_SLAB_BYTES = 2 ** 18;
+/** Milliseconds of decoding between turns of the event loop. */
+const TURN_MS = 15;
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function chunkName(bytes: Uint8Array): string {
   for (const b of bytes) {
@@ -31,6 +41,12 @@ function chunkName(bytes: Uint8Array): string {
   return String.fromCharCode(...bytes);
 }
 
+const u32 = (bytes: Uint8Array, at = 0) => ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
+
+export interface PngReadOptions {
+  /** How the data is inflated (tests force the fallback); by default incremental where the runtime allows. */
+  inflater?: InflaterKind;
+}
 
 /**
  * An open PNG file: `info` is known (the chunks before the first IDAT are read); `rows()` then
@@ -38,48 +54,54 @@ function chunkName(bytes: Uint8Array): string {
  * Checks before anything the size of the image is allocated: `checkHeader` runs on IHDR.
  */
 export class PngReader {
-  private constructor(private readonly handle: ByteSource, private readonly reader: FileReader,
-                      readonly info: PngInfo, private readonly converter: RowConverter,
-                      private firstIdatLength: number) {}
+  // The chunk being walked from the first IDAT on: its name, bytes left, CRC so far.
+  private name = 'IDAT';
+  private crc = crc32(Uint8Array.of(73, 68, 65, 84));
+  private afterIdat = false;
+  private ended = false;
+  private inflater?: Inflater;
+
+  private constructor(private readonly input: ByteReader, readonly info: PngInfo, private readonly converter: RowConverter,
+                      private left: number, private readonly options: PngReadOptions) {}
 
   /** Opens a file (a path) or bytes in memory. */
-  static async open(source: string | Uint8Array, checkHeader: (header: PngHeader) => void): Promise<PngReader> {
-    const handle: ByteSource = typeof source === 'string' ? await open(source, 'r') : memorySource(source);
+  static async open(source: string | Uint8Array, checkHeader: (header: PngHeader) => void, options: PngReadOptions = {}): Promise<PngReader> {
+    const input = typeof source === 'string' ? ByteReader.ofFile(source) : ByteReader.ofBytes(source);
     try {
-      const reader = new FileReader(handle);
-      const signature = await reader.exactly(8, 'the signature');
+      const signature = input.exactly(8, 'the signature');
       if (!PNG_SIGNATURE.every((b, i) => signature[i] === b)) throw new PngFormatError('not a PNG signature');
       let header: PngHeader | undefined;
       let converter: RowConverter | undefined;
       for (;;) {
-        const head = await reader.exactly(8, 'a chunk header');
-        const length = head.readUInt32BE(0);
+        const head = input.exactly(8, 'a chunk header');
+        const length = u32(head);
         const name = chunkName(head.subarray(4, 8));
+        const critical = !(head[4] & 0x20);
         if (length > 0x7fffffff) throw new PngFormatError(`chunk ${name} claims ${length} bytes`);
         if (!header && name !== 'IHDR') throw new PngFormatError(`the first chunk is ${name}, not IHDR`);
         if (name === 'IDAT') {
           converter!.checkReady();
           const info = { ...header!, mayHaveAlpha: header!.colorType === 4 || header!.colorType === 6 || converter!.hasTransparency };
-          return new PngReader(handle, reader, info, converter!, length);
+          return new PngReader(input, info, converter!, length, options);
         }
         if (name === 'IEND') throw new PngFormatError('no image data (IEND before any IDAT)');
         const known = name === 'IHDR' || name === 'PLTE' || name === 'tRNS';
-        if (!known && !(head[4] & 0x20)) throw new PngFormatError(`unknown critical chunk ${name}`);
+        if (!known && critical) throw new PngFormatError(`unknown critical chunk ${name}`);
         if (known && length > 1024) throw new PngFormatError(`chunk ${name} has ${length} bytes`);
-        let crc = crc32(head.subarray(4, 8));
-        let data: Buffer | undefined;
+        let crc = crc32(Uint8Array.from(name, (c) => c.charCodeAt(0)));
+        let data: Uint8Array | undefined;
         if (known) {
-          data = await reader.exactly(length, name);
+          data = input.exactly(length, name).slice(); // a copy: the reader's buffer is reused
           crc = crc32(data, crc);
         } else {
           for (let left = length; left > 0;) { // skipped through the CRC, never held whole
-            const part = await reader.some(left);
+            const part = input.some(left);
             if (part.length === 0) throw new PngFormatError(`truncated file (in ${name})`);
             crc = crc32(part, crc);
             left -= part.length;
           }
         }
-        if ((await reader.exactly(4, `the CRC of ${name}`)).readUInt32BE(0) !== crc) throw new PngFormatError(`CRC mismatch in chunk ${name}`);
+        if (u32(input.exactly(4, `the CRC of ${name}`)) !== crc) throw new PngFormatError(`CRC mismatch in chunk ${name}`);
         if (name === 'IHDR') {
           if (header) throw new PngFormatError('a second IHDR');
           header = parseIhdr(data!);
@@ -93,123 +115,40 @@ export class PngReader {
         }
       }
     } catch (error) {
-      await handle.close();
+      input.close();
       throw error;
     }
   }
 
   async close(): Promise<void> {
-    await this.handle.close().catch(() => {});
+    this.inflater?.close();
+    this.input.close();
   }
 
   /**
-   * The inflated, still filtered data, as a stream of buffers; ends after IEND. Throws on a CRC
-   * mismatch, a premature end of file, a zlib error, or more data than the header needs.
+   * Each RGBA row of a non-interlaced image, in order: a fresh array each, or with `reuse` one
+   * array overwritten by the next row (for a consumer done with each row before the next).
    */
-  private async *inflated(): AsyncGenerator<Buffer> {
-    const inflate = zlib.createInflate({ chunkSize: 65536 });
-    const expected = expectedDataBytes(this.info);
-    let produced = 0;
-    let failure: unknown;
-    const feed = async () => {
-      let length = this.firstIdatLength;
-      let name = 'IDAT';
-      let afterIdat = false;
-      for (;;) {
-        let crc = crc32(Buffer.from(name, 'latin1'));
-        for (let left = length; left > 0;) {
-          const part = await this.reader.some(left);
-          if (part.length === 0) throw new PngFormatError(`truncated file (in ${name})`);
-          crc = crc32(part, crc);
-          left -= part.length;
-          if (name === 'IDAT' && !inflate.write(part)) await new Promise<void>((resolve, reject) => {
-            const done = () => { inflate.off('drain', done); inflate.off('close', done); resolve(); };
-            inflate.on('drain', done);
-            inflate.on('close', done);
-            if (inflate.destroyed) reject(new Error('inflate closed'));
-          });
-          if (inflate.destroyed) return;
-        }
-        if ((await this.reader.exactly(4, `the CRC of ${name}`)).readUInt32BE(0) !== crc) throw new PngFormatError(`CRC mismatch in chunk ${name}`);
-        if (name === 'IEND') { inflate.end(); return; }
-        const head = await this.reader.exactly(8, 'a chunk header');
-        length = head.readUInt32BE(0);
-        name = chunkName(head.subarray(4, 8));
-        if (length > 0x7fffffff) throw new PngFormatError(`chunk ${name} claims ${length} bytes`);
-        if (name === 'IDAT' && afterIdat) throw new PngFormatError('IDAT chunks are not consecutive');
-        if (name !== 'IDAT') afterIdat = true;
-        if (name === 'IHDR' || name === 'PLTE') throw new PngFormatError(`${name} after the image data`);
-        if (name !== 'IDAT' && name !== 'IEND' && !(head[4] & 0x20)) throw new PngFormatError(`unknown critical chunk ${name}`);
-      }
-    };
-    const feeding = feed().catch((error) => {
-      failure = error;
-      inflate.destroy(error instanceof Error ? error : new Error(String(error)));
-    });
-    try {
-      for await (const chunk of inflate as AsyncIterable<Buffer>) {
-        produced += chunk.length;
-        if (produced > expected) throw new PngFormatError(`more image data than ${this.info.width} x ${this.info.height} needs`);
-        yield chunk;
-      }
-    } catch (error) {
-      throw failure ?? (error instanceof PngFormatError ? error : new PngFormatError(`corrupt image data (${(error as Error).message})`));
-    } finally {
-      if (!inflate.destroyed) inflate.destroy();
-      await feeding;
-    }
-    if (failure) throw failure;
-    if (produced < expected) {
-      throw new PngFormatError(`truncated image data: ${produced} of the ${expected} bytes that ${this.info.width} x ${this.info.height} needs`);
-    }
-  }
-
-  /** Unfiltered rows of each pass, in file order, with the pass and the row index in it. */
-  private async *unfiltered(): AsyncGenerator<{ pass: Pass; y: number; row: Uint8Array }> {
-    const header = this.info;
-    const bpp = Math.max(1, (CHANNELS[header.colorType] * header.depth) >> 3);
-    const passes = passesOf(header);
-    let passIndex = 0;
-    let y = 0;
-    let size = rowBytes(passes[0].width, header) + 1;
-    let row = new Uint8Array(size);
-    let prev = new Uint8Array(size - 1);
-    let filled = 0;
-    for await (const chunk of this.inflated()) {
-      let at = 0;
-      while (at < chunk.length) {
-        const n = Math.min(size - filled, chunk.length - at);
-        row.set(chunk.subarray(at, at + n), filled);
-        filled += n;
-        at += n;
-        if (filled < size) break;
-        const data = row.subarray(1);
-        unfilter(row[0], data, prev, bpp);
-        yield { pass: passes[passIndex], y, row: data };
-        filled = 0;
-        prev = data;
-        row = new Uint8Array(size);
-        if (++y === passes[passIndex].height) {
-          y = 0;
-          if (++passIndex === passes.length) {
-            if (at < chunk.length) throw new PngFormatError(`more image data than ${header.width} x ${header.height} needs`);
-            break;
-          }
-          size = rowBytes(passes[passIndex].width, header) + 1;
-          row = new Uint8Array(size);
-          prev = new Uint8Array(size - 1);
-        }
-      }
-    }
-  }
-
-  /** Each RGBA row of a non-interlaced image, in order (a fresh array each). */
-  async *rows(): AsyncGenerator<Uint8Array> {
+  async *rows(options: { reuse?: boolean } = {}): AsyncGenerator<Uint8Array> {
     if (this.info.interlace) throw new Error('PngReader.rows: an interlaced image is read with readAll()');
-    for await (const { row } of this.unfiltered()) {
-      const out = new Uint8Array(this.info.width * 4);
-      this.converter.convert(row, this.info.width, out, 0, 1);
+    const { width } = this.info;
+    const decoder = this.decoder();
+    // Fresh rows are cut from slabs of about ROW_SLAB_BYTES: fewer, larger arrays for the
+    // allocator and the collector (a slab lives while any of its rows is held).
+    const stride = width * 4;
+    const perSlab = options.reuse ? 1 : Math.max(1, Math.floor(ROW_SLAB_BYTES / stride));
+    let slab = new Uint8Array(0);
+    let slot = perSlab;
+    let since = performance.now();
+    for (let raw = decoder.next(); raw; raw = decoder.next()) {
+      if (slot === perSlab && (slab.length === 0 || !options.reuse)) {
+        slab = new Uint8Array(Math.min(perSlab, this.info.height - decoder.y) * stride);
+        slot = 0;
+      }
+      const out = options.reuse ? slab : slab.subarray(slot * stride, ++slot * stride);
+      this.converter.convert(raw, width, out, 0, 1);
       yield out;
+      if (performance.now() - since > TURN_MS) { await turn(); since = performance.now(); }
     }
   }
 
@@ -217,9 +156,110 @@ export class PngReader {
   async readAll(): Promise<Uint8Array> {
     const { width, height } = this.info;
     const out = new Uint8Array(width * height * 4);
-    for await (const { pass, y, row } of this.unfiltered()) {
-      this.converter.convert(row, pass.width, out, 4 * ((pass.y0 + y * pass.dy) * width + pass.x0), pass.dx);
+    const decoder = this.decoder();
+    let since = performance.now();
+    for (let raw = decoder.next(); raw; raw = decoder.next()) {
+      const { pass, y } = decoder;
+      this.converter.convert(raw, pass.width, out, 4 * ((pass.y0 + y * pass.dy) * width + pass.x0), pass.dx);
+      if (performance.now() - since > TURN_MS) { await turn(); since = performance.now(); }
     }
     return out;
+  }
+
+  private decoder(): RowDecoder {
+    if (this.inflater) throw new Error('PngReader: the image data is read once');
+    const tooMuch = () => new PngFormatError(`more image data than ${this.info.width} x ${this.info.height} needs`);
+    this.inflater = createInflater(() => this.nextData(), expectedDataBytes(this.info), tooMuch, this.options.inflater);
+    return new RowDecoder(this.info, this.inflater);
+  }
+
+  /**
+   * The next piece of IDAT data (a view, valid until the next call), each chunk's CRC checked
+   * after its data; after the last IDAT the chunks up to IEND are checked and skipped, then
+   * undefined.
+   */
+  private nextData(): Uint8Array | undefined {
+    for (;;) {
+      if (this.ended) return undefined;
+      if (this.left > 0) {
+        const part = this.input.some(this.left);
+        if (part.length === 0) throw new PngFormatError(`truncated file (in ${this.name})`);
+        this.crc = crc32(part, this.crc);
+        this.left -= part.length;
+        if (this.name === 'IDAT') return part;
+        continue;
+      }
+      if (u32(this.input.exactly(4, `the CRC of ${this.name}`)) !== this.crc) throw new PngFormatError(`CRC mismatch in chunk ${this.name}`);
+      if (this.name === 'IEND') { this.ended = true; return undefined; }
+      const head = this.input.exactly(8, 'a chunk header');
+      const length = u32(head);
+      const name = chunkName(head.subarray(4, 8));
+      if (length > 0x7fffffff) throw new PngFormatError(`chunk ${name} claims ${length} bytes`);
+      if (name === 'IDAT' && this.afterIdat) throw new PngFormatError('IDAT chunks are not consecutive');
+      if (name !== 'IDAT') this.afterIdat = true;
+      if (name === 'IHDR' || name === 'PLTE') throw new PngFormatError(`${name} after the image data`);
+      if (name !== 'IDAT' && name !== 'IEND' && !(head[4] & 0x20)) throw new PngFormatError(`unknown critical chunk ${name}`);
+      this.crc = crc32(head.subarray(4, 8));
+      this.name = name;
+      this.left = length;
+    }
+  }
+}
+
+/** Unfiltered rows of each pass in file order, through two reused row buffers. */
+class RowDecoder {
+  private readonly passes: Pass[];
+  private passIndex = 0;
+  pass: Pass;
+  /** The row index in the pass of the last row given. */
+  y = -1;
+  private readonly bpp: number;
+  private readonly buffers: [Uint8Array, Uint8Array];
+  private readonly zeros: Uint8Array;
+  // This pass's views: [filter byte + data, data] of each buffer; `current` is the one written next.
+  private views: Array<[Uint8Array, Uint8Array]> = [];
+  private current = 0;
+  private done = false;
+
+  constructor(private readonly header: PngHeader, private readonly inflater: Inflater) {
+    this.passes = passesOf(header);
+    this.pass = this.passes[0];
+    this.bpp = Math.max(1, (CHANNELS[header.colorType] * header.depth) >> 3);
+    const size = Math.max(...this.passes.map((p) => rowBytes(p.width, header))) + 1;
+    this.buffers = [new Uint8Array(size + 3), new Uint8Array(size + 3)]; // the filter byte at 3: the data word-aligned
+    this.zeros = new Uint8Array(size);
+    this.startPass();
+  }
+
+  /**
+   * The next unfiltered row (without its filter byte; a view, valid until the next call), or
+   * undefined after the last, once the data is checked to its end.
+   */
+  next(): Uint8Array | undefined {
+    if (this.done) return undefined;
+    if (++this.y === this.pass.height) {
+      if (++this.passIndex === this.passes.length) {
+        this.done = true;
+        this.inflater.finish();
+        return undefined;
+      }
+      this.pass = this.passes[this.passIndex];
+      this.y = 0;
+      this.startPass();
+    }
+    const [row, data] = this.views[this.current];
+    const prev = this.y === 0 ? this.zeros : this.views[1 - this.current][1];
+    if (this.inflater.fill(row, 0) < row.length) {
+      const { width, height } = this.header;
+      throw new PngFormatError(`truncated image data: ${this.inflater.produced} of the ${expectedDataBytes(this.header)} bytes that ${width} x ${height} needs`);
+    }
+    unfilter(row[0], data, prev, this.bpp);
+    this.current = 1 - this.current;
+    return data;
+  }
+
+  private startPass(): void {
+    const size = rowBytes(this.pass.width, this.header) + 1;
+    this.views = this.buffers.map((b) => [b.subarray(3, 3 + size), b.subarray(4, 3 + size)]);
   }
 }

@@ -138,15 +138,16 @@ async function streamPng(job: Job, options: CliOptions, runner: Runner, temporar
   }
 }
 
-async function* rowsOf(reader: PngReader, name: string): AsyncGenerator<Uint8Array> {
-  try { yield* reader.rows(); } catch (error) { throw new ImageFileError(`${name}: cannot decode the ${FORMAT_NAMES.png} image: ${(error as Error).message}`); }
+/** The reader's rows (`reuse`: one array, overwritten by the next row), decoding errors named for the file. */
+async function* rowsOf(reader: PngReader, name: string, reuse = false): AsyncGenerator<Uint8Array> {
+  try { yield* reader.rows({ reuse }); } catch (error) { throw new ImageFileError(`${name}: cannot decode the ${FORMAT_NAMES.png} image: ${(error as Error).message}`); }
 }
 
 /** A first pass over a PNG that may have alpha: premultiply only if some pixel is not opaque. */
 async function allOpaque(path: string, maxPixels: number): Promise<boolean> {
   const scan = await openPng(path, maxPixels);
   try {
-    for await (const row of rowsOf(scan, path)) if (!isOpaque(row)) return false;
+    for await (const row of rowsOf(scan, path, true)) if (!isOpaque(row)) return false; // each row checked before the next overwrites it
     return true;
   } finally {
     await scan.close();
