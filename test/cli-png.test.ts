@@ -335,6 +335,26 @@ describe('encodePng (a whole image)', () => {
     expect(back.data.equals(Buffer.from(data))).toBe(true);
   });
 
+  it.each([false, true])('writes the same bytes as PngWriter, IDAT chunk for IDAT chunk (opaque %s)', async (opaque) => {
+    // Noise deflates to over 3 IDAT chunks; the writer gets rows in uneven batches.
+    const width = 640;
+    const height = 480;
+    const data = rgba(width, height, opaque);
+    const dir = mkdtempSync(join(tmpdir(), 'upsample-pngw-'));
+    try {
+      const writer = new PngWriter(join(dir, 'o.png'), width, height, opaque);
+      const stride = width * 4;
+      for (let y = 0, n = 1; y < height; y += n, n = (n * 7) % 61 + 1) await writer.writeRows(data.subarray(y * stride, Math.min(height, y + n) * stride));
+      await writer.finish();
+      const whole = encodePng({ data, width, height }, opaque);
+      const idats = (bytes: Uint8Array) => Buffer.from(bytes).toString('latin1').split('IDAT').length - 1;
+      expect(idats(whole)).toBeGreaterThan(3);
+      expect(Buffer.from(readFileSync(join(dir, 'o.png'))).equals(Buffer.from(whole))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses pixels that are not width x height RGBA', () => {
     expect(() => encodePng({ data: new Uint8Array(15), width: 2, height: 2 }, false)).toThrow(/15 bytes for 2 x 2/);
   });

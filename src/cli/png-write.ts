@@ -49,6 +49,12 @@ function subFilter(data: Uint8Array, from: number, width: number, rows: number, 
 }
 
 const DEFLATE: zlib.ZlibOptions = { strategy: zlib.constants.Z_RLE, chunkSize: 65536 };
+/**
+ * Deflated bytes per IDAT chunk (the last holds the rest). One rule for both writers, so that an
+ * image's file is the same bytes whether it was streamed or encoded whole (zlib's output does not
+ * depend on how its input was split), whichever path a folder run's scheduling gave it.
+ */
+const IDAT_BYTES = 262144;
 
 function headerChunks(width: number, height: number, channels: 3 | 4): Buffer {
   const ihdr = Buffer.alloc(13);
@@ -66,7 +72,10 @@ export function encodePng(image: { data: Uint8Array; width: number; height: numb
   const channels = opaque ? 3 : 4;
   const filtered = new Uint8Array((width * channels + 1) * height); // one copy, 3/4 of the image when opaque
   subFilter(data, 0, width, height, channels, filtered, 0);
-  return Buffer.concat([headerChunks(width, height, channels), pngChunk('IDAT', zlib.deflateSync(filtered, DEFLATE)), pngChunk('IEND', new Uint8Array(0))]);
+  const deflated = zlib.deflateSync(filtered, DEFLATE);
+  const chunks = [headerChunks(width, height, channels)];
+  for (let at = 0; at < deflated.length; at += IDAT_BYTES) chunks.push(pngChunk('IDAT', deflated.subarray(at, at + IDAT_BYTES)));
+  return Buffer.concat([...chunks, pngChunk('IEND', new Uint8Array(0))]);
 }
 
 /**
@@ -101,11 +110,11 @@ export class PngWriter {
     this.deflate.on('data', (data: Buffer) => {
       this.pending.push(data);
       this.pendingBytes += data.length;
-      if (this.pendingBytes >= 262144) this.flushIdat();
+      while (this.pendingBytes >= IDAT_BYTES) this.flushIdat(IDAT_BYTES);
     });
     this.done = new Promise<void>((resolve, reject) => {
       this.deflate.on('end', () => {
-        this.flushIdat();
+        while (this.pendingBytes > 0) this.flushIdat(Math.min(IDAT_BYTES, this.pendingBytes));
         this.file.end(pngChunk('IEND', new Uint8Array(0)));
       });
       this.file.on('close', () => (this.failure ? reject(this.failure) : resolve()));
@@ -115,21 +124,28 @@ export class PngWriter {
     this.done.catch(() => {});
   }
 
-  /** Writes the deflated data so far as one IDAT chunk, its pieces as they are (no joined copy). */
-  private flushIdat(): void {
-    if (this.pendingBytes === 0) return;
+  /** Writes the first `length` deflated bytes held as one IDAT chunk, from their pieces (no joined copy). */
+  private flushIdat(length: number): void {
+    const parts: Buffer[] = [];
+    for (let left = length; left > 0;) {
+      const part = this.pending[0];
+      const taken = part.subarray(0, left);
+      parts.push(taken);
+      left -= taken.length;
+      if (taken.length === part.length) this.pending.shift();
+      else this.pending[0] = part.subarray(taken.length);
+    }
+    this.pendingBytes -= length;
     const head = Buffer.alloc(8);
-    head.writeUInt32BE(this.pendingBytes, 0);
+    head.writeUInt32BE(length, 0);
     head.write('IDAT', 4, 'latin1');
     let crc = crc32(head.subarray(4));
-    for (const part of this.pending) crc = crc32(part, crc);
+    for (const part of parts) crc = crc32(part, crc);
     const tail = Buffer.alloc(4);
     tail.writeUInt32BE(crc, 0);
     this.file.cork();
-    for (const part of [head, ...this.pending, tail]) this.file.write(part);
+    for (const part of [head, ...parts, tail]) this.file.write(part);
     this.file.uncork();
-    this.pending = [];
-    this.pendingBytes = 0;
   }
 
   /** Appends `rows` (a whole number of rows of `width` RGBA pixels), filtered in one piece. */
