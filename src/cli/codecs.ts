@@ -21,6 +21,8 @@ export interface RgbaImage {
   data: Uint8Array;
   width: number;
   height: number;
+  /** Every alpha is 255 by the format itself (a JPEG; a PNG without alpha or tRNS): no need to scan for it. */
+  opaque?: boolean;
 }
 
 /** An error about one file's content (corrupt, unsupported, too large), as opposed to a usage error. */
@@ -88,7 +90,7 @@ export async function openPng(source: string | Uint8Array, maxPixels: number, na
 /** Reads a whole PNG (any kind, interlaced too) from an open reader. */
 export async function readPng(reader: PngReader, path: string): Promise<RgbaImage> {
   try {
-    return { data: await reader.readAll(), width: reader.info.width, height: reader.info.height };
+    return { data: await reader.readAll(), width: reader.info.width, height: reader.info.height, opaque: !reader.info.mayHaveAlpha };
   } catch (error) {
     throw describeFailure(path, 'png', error);
   } finally {
@@ -155,7 +157,7 @@ export async function decodeChecked(format: ImageFormat, bytes: Uint8Array, head
   if (image.width !== expected.width || image.height !== expected.height || image.data.length !== image.width * image.height * 4) {
     throw new ImageFileError(`${name}: cannot decode the ${FORMAT_NAMES[format]} image: decoded ${image.width} x ${image.height}, but the header says ${expected.width} x ${expected.height}`);
   }
-  return orient(image, header.orientation);
+  return { ...orient(image, header.orientation), opaque: format === 'jpeg' || image.opaque };
 }
 
 /**

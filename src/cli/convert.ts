@@ -79,9 +79,10 @@ export async function convertImage(r: ConvertRequest, backend: ImageBackend, str
   const image = await decodeChecked(r.format, r.bytes, header, r.name, r.maxPixels, r.jpegDecoding, scale);
   // Shrunk on decode: the resize goes on to the plan's size from the smaller image.
   if (image.width !== width || image.height !== height) plan.resize = { width: plan.resizedWidth, height: plan.resizedHeight };
-  // Pillow and OpenCV have their own alpha rules (resizeImage refuses premultiplyAlpha with them). A JPEG is opaque.
+  // Pillow and OpenCV have their own alpha rules (resizeImage refuses premultiplyAlpha with them).
+  // An image opaque by its format (JPEG, PNG without alpha) is not scanned (8-20 ms on 6 MP).
   const pytorch = (r.resize.convention ?? 'pytorch') === 'pytorch';
-  const options = pytorch ? { ...r.resize, premultiplyAlpha: r.premultiply && r.format !== 'jpeg' && !isOpaque(image.data) } : r.resize;
+  const options = pytorch ? { ...r.resize, premultiplyAlpha: r.premultiply && !image.opaque && !isOpaque(image.data) } : r.resize;
   if (r.output === 'jpeg' && onlyResizes(plan) && strips) {
     const done = await jpegInStrips(image, plan.resize, plan.width, plan.height, r, options, backend, strips);
     if (done) return { ...done, width, height, outWidth: plan.width, outHeight: plan.height };
