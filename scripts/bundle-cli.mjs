@@ -8,7 +8,7 @@
 // and `../../package.json` resolve as in tsc's files; the npm packages (@jsquash/*, pngjs) stay
 // imports. Without this step (only `npm run build:ts`) tsc's files run as they are.
 
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const root = new URL('../', import.meta.url);
@@ -21,6 +21,7 @@ const common = {
   target: 'node20',
   packages: 'external',
   sourcemap: true,
+  sourcesContent: false, // as tsc's maps: they point to src/, which the package does not ship
   logLevel: 'warning',
   absWorkingDir: at('.'),
 };
@@ -35,3 +36,4 @@ writeFileSync(at('dist/cli.js'), `#!/usr/bin/env node
 import './cli/bin.js';
 `);
 chmodSync(at('dist/cli.js'), 0o755);
+rmSync(at('dist/cli.js.map'), { force: true }); // tsc's map of the file this shim replaced
