@@ -8,10 +8,10 @@ import { init } from '../init.js';
 import { ImageFileError } from './codecs.js';
 import { convertImage, stripsHere, type ConvertRequest, type JpegSettings, type StripEncoder } from './convert.js';
 import { encodeJpegWith } from './jpeg-encoder.js';
-import type { RgbaPixels } from './wasm-codecs.js';
+import { preloadWasm, type CodecNeeds, type RgbaPixels } from './wasm-codecs.js';
 import { ownBuffer } from './transfer.js';
 
-const { plainJs, role } = workerData as { plainJs: boolean; role?: 'strip' };
+const { plainJs, role, preload } = workerData as { plainJs: boolean; role?: 'strip'; preload?: CodecNeeds };
 const port = parentPort!;
 
 /** Strip helpers, started when first needed and kept; they end with this thread. */
@@ -29,6 +29,7 @@ if (role === 'strip') {
     }
   });
 } else {
+  if (preload) preloadWasm(preload); // compiled in the background while the library loads
   if (!plainJs) await init(); // ../init.js and ../image-band.js (via ./convert.ts): resizeImage without the rest of the library
   // One request at a time, in order: the next one may arrive while one converts (its bytes ready
   // here when this one is done), but two images are never decoded at once.

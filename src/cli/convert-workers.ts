@@ -5,6 +5,7 @@ import type { Worker } from 'node:worker_threads';
 import { ImageFileError } from './codecs.js';
 import type { ConvertRequest, ConvertResult } from './convert.js';
 import { ownBuffer } from './transfer.js';
+import type { CodecNeeds } from './wasm-codecs.js';
 
 interface Waiting { resolve: (r: ConvertResult) => void; reject: (e: Error) => void }
 
@@ -21,8 +22,8 @@ class ConvertThread {
   readonly ready: Promise<void>;
   busy = 0;
 
-  constructor(plainJs: boolean, threads: typeof import('node:worker_threads')) {
-    this.worker = new threads.Worker(scriptUrl(), { workerData: { plainJs } });
+  constructor(plainJs: boolean, threads: typeof import('node:worker_threads'), preload?: CodecNeeds) {
+    this.worker = new threads.Worker(scriptUrl(), { workerData: { plainJs, preload } });
     this.worker.unref();
     this.ready = new Promise((resolve, reject) => {
       this.worker.once('error', reject);
@@ -66,7 +67,8 @@ class ConvertThread {
  */
 export class ConvertWorkers {
   private readonly threads: ConvertThread[] = [];
-  constructor(private readonly count: number, private readonly plainJs: boolean) {}
+  /** `preload`: the WebP and AVIF codecs each thread loads as it starts (those the run's files use). */
+  constructor(private readonly count: number, private readonly plainJs: boolean, private readonly preload?: CodecNeeds) {}
 
   /** node:worker_threads, loaded with the first thread (a run converting only on its main thread never loads it). */
   private module?: Promise<typeof import('node:worker_threads')>;
@@ -83,7 +85,7 @@ export class ConvertWorkers {
     const module = await (this.module ??= import('node:worker_threads'));
     let thread = this.threads.find((t) => t.busy === 0);
     if (!thread && this.threads.length < this.count) {
-      this.threads.push(thread = new ConvertThread(this.plainJs, module));
+      this.threads.push(thread = new ConvertThread(this.plainJs, module, this.preload));
       thread.ready.catch(() => {}); // reported by convert()
     }
     return thread ?? this.threads.reduce((a, b) => (b.busy < a.busy ? b : a));

@@ -5,6 +5,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { UsageError, type CliOptions } from './args.js';
 import { formatOf, ImageFileError, SUPPORTED_EXTENSIONS, type ImageFormat } from './codecs.js';
+import type { CodecNeeds } from './wasm-codecs.js';
 
 export interface Job {
   input: string;
@@ -41,6 +42,18 @@ const CODEC_FORMATS: ReadonlySet<ImageFormat> = new Set(['webp', 'avif']);
 
 /** Whether the job reads or writes a format of CODEC_FORMATS (by extension). */
 export const usesCodec = (job: Job): boolean => CODEC_FORMATS.has(job.format) || CODEC_FORMATS.has(formatOf(job.input) ?? 'png');
+
+/** The codecs of CODEC_FORMATS that `jobs` use (decoders for the inputs, encoders for the outputs), for the workers to load as they start. */
+export function codecNeeds(jobs: readonly Job[]): CodecNeeds {
+  const decode = new Set<'webp' | 'avif'>();
+  const encode = new Set<'webp' | 'avif'>();
+  for (const job of jobs) {
+    const input = formatOf(job.input);
+    if (input === 'webp' || input === 'avif') decode.add(input);
+    if (job.format === 'webp' || job.format === 'avif') encode.add(job.format);
+  }
+  return { decode: [...decode], encode: [...encode] };
+}
 
 /**
  * The jobs not started yet, in `order` (indices into `jobs`, costliest first), by kind: those that

@@ -79,6 +79,8 @@ export async function processFile(job: Job, options: CliOptions, runner: Runner,
     runner.mainBusy++;
     try {
       const { convertImage, stripsHere } = await import('./convert.js'); // the codecs, loaded here only for this
+      // A WebP or AVIF encoder compiles in the background while this thread decodes and resizes.
+      if (job.format === 'webp' || job.format === 'avif') (await import('./wasm-codecs.js')).preloadWasm({ decode: [], encode: [job.format] });
       done = await convertImage(request, await runner.mainBackend(), stripsHere);
     } finally {
       runner.mainBusy--;

@@ -14,7 +14,7 @@ import { basename } from 'node:path';
 import { HELP, parseArgs, UsageError, type CliOptions } from './args.js';
 import { ImageFileError } from './codecs.js';
 import { ConvertWorkers } from './convert-workers.js';
-import { conflicts, costliestFirst, JobQueue, planJobs, type Job } from './jobs.js';
+import { codecNeeds, conflicts, costliestFirst, JobQueue, planJobs, type Job } from './jobs.js';
 import type { ImageBackend } from '../image-band.js';
 import { FOLDER_MAIN_THREAD_PIXELS, MAIN_THREAD_PIXELS, processFile, type Runner } from './process-file.js';
 import { Progress, rate, type TextStream } from './progress.js';
@@ -106,7 +106,8 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   // A single file's JPEG strips are encoded on helper threads while the converting thread resizes:
   // our encoder keeps up with the resize on one fewer thread than --threads (the converter is busy
   // too, and each helper costs memory); MozJPEG, several times slower, takes them all.
-  const workers = new ConvertWorkers(workerCount, options.plainJs);
+  // The workers load the WebP and AVIF codecs the files need as they start (the worker lanes take those files first).
+  const workers = new ConvertWorkers(workerCount, options.plainJs, codecNeeds(jobs));
   const runner: Runner = {
     mainBackend, workers, single: lanes === 1,
     // The main lane's files too large for the main thread: a worker of their own (started only for

@@ -62,12 +62,28 @@ const avifDecoder = codec(() => import('@jsquash/avif/decode.js'), '@jsquash/avi
 // In Node avif's init takes the single-threaded build.
 const avifEncoder = codec(() => import('@jsquash/avif/encode.js'), '@jsquash/avif/codec/enc/avif_enc.wasm');
 
+/** The codecs a run's jobs use, by format: decoders for the inputs, encoders for the outputs. */
+export interface CodecNeeds { decode: Array<'webp' | 'avif'>; encode: Array<'webp' | 'avif'> }
+
+/**
+ * Starts loading (import, compile, instantiate) the codecs of `needs` now, so that a worker thread
+ * compiles them while it starts and reads its first file, not when its first WebP or AVIF arrives.
+ * A load that fails is forgotten: the first real use loads again and reports the error.
+ */
+export function preloadWasm(needs: CodecNeeds): void {
+  const loaders = [...needs.decode.map((f) => (f === 'webp' ? webpDecoder : avifDecoder)),
+    ...needs.encode.map((f) => (f === 'webp' ? webpEncoder : avifEncoder))];
+  for (const load of loaders) load().catch(() => load.reset());
+}
+
 /**
  * Decodes JPEG (EXIF orientation NOT applied: the caller does it, after the size checks), WebP
  * or AVIF to 8-bit RGBA. The caller has checked the header first.
  */
 export async function decodeWasm(format: 'jpeg' | 'webp' | 'avif', bytes: Uint8Array): Promise<RgbaPixels> {
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  // The bytes as they are: the glue (embind's std::string) takes a Uint8Array as well as the
+  // ArrayBuffer its types name, and copies it into the codec's memory either way.
+  const buffer = bytes as unknown as ArrayBuffer;
   // After a failure a codec's instance is dropped: libjpeg's error exit leaves its C state behind
   // (a later decode on the same instance was seen to hang in fuzzing).
   const decoder = format === 'jpeg' ? jpegDecoder : format === 'webp' ? webpDecoder : avifDecoder;
