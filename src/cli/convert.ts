@@ -12,6 +12,7 @@ import { onlyResizes, placeOnCanvas, planFit, type Fit, type Rgba } from './fit.
 import { encodeJpegWith, type JpegEncoderName } from './jpeg-encoder.js';
 import { joinStrips, stripRows } from './jpeg-strips.js';
 import { DEFAULT_JPEG_DECODING, shrinkFor, type JpegDecoding } from './jpeg-decoding.js';
+import { releaseDecoded } from './jpeg-decoder.js';
 import { encodePng } from './png-write.js';
 
 export interface ConvertRequest {
@@ -83,11 +84,18 @@ export async function convertImage(r: ConvertRequest, backend: ImageBackend, str
   // An image opaque by its format (JPEG, PNG without alpha) is not scanned (8-20 ms on 6 MP).
   const pytorch = (r.resize.convention ?? 'pytorch') === 'pytorch';
   const options = pytorch ? { ...r.resize, premultiplyAlpha: r.premultiply && !image.opaque && !isOpaque(image.data) } : r.resize;
-  if (r.output === 'jpeg' && onlyResizes(plan) && strips) {
-    const done = await jpegInStrips(image, plan.resize, plan.width, plan.height, r, options, backend, strips);
-    if (done) return { ...done, width, height, outWidth: plan.width, outHeight: plan.height };
+  let resized: Uint8Array | undefined;
+  let resizeMs: number;
+  try {
+    if (r.output === 'jpeg' && onlyResizes(plan) && strips) {
+      const done = await jpegInStrips(image, plan.resize, plan.width, plan.height, r, options, backend, strips);
+      if (done) return { ...done, width, height, outWidth: plan.width, outHeight: plan.height };
+    }
+    ({ resized, resizeMs } = await resizeHeld(image, plan.resize, plan.resizedWidth, plan.resizedHeight, options, backend));
+  } finally {
+    // The next decode on this thread fills it (not while the resized image is a view of it).
+    if (resized?.buffer !== image.data.buffer) releaseDecoded(image.data);
   }
-  const { resized, resizeMs } = await resizeHeld(image, plan.resize, plan.resizedWidth, plan.resizedHeight, options, backend);
   const pixels = placeOnCanvas(resized, plan, r.background);
   let bytes: Uint8Array;
   try {
