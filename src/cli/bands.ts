@@ -281,9 +281,10 @@ export async function resizeInBands(rows: AsyncIterable<Uint8Array> | Uint8Array
       const data = reuse(inputs, band.inRows * stride, Uint8Array);
       for (let i = 0; i < band.inRows; i++) data.set(held[i], i * stride);
       const t0 = performance.now();
-      const kept = run(band, data);
+      const { kept, done } = run(band, data);
       resizeMs += performance.now() - t0;
       await emit(kept);
+      done();
     }
     // Read to the end: a file whose last chunks are corrupt fails here, before anything is renamed.
     heldFrom += held.length;
@@ -306,28 +307,51 @@ async function resizeHeld(data: Uint8Array, g: BandGeometry, bands: Band[], back
   let resizeMs = 0;
   for (const band of bands) {
     const t0 = performance.now();
-    const kept = run(band, data.subarray(band.r0 * stride, (band.r0 + band.inRows) * stride));
+    const { kept, done } = run(band, data.subarray(band.r0 * stride, (band.r0 + band.inRows) * stride));
     resizeMs += performance.now() - t0;
     await emit(kept);
+    done();
   }
   return resizeMs;
 }
 
-/** Resizes one band's input rows and returns the output rows it keeps (in an array reused by the next band of the same size). */
-function bandRunner(g: BandGeometry, bands: Band[], backend: ImageBackend, options: ResizeImageOptions): (band: Band, data: Uint8Array) => Uint8Array {
+/**
+ * Resizes one band's input rows and returns the output rows it keeps, a view of an output array
+ * taken from this thread's spare ones (`done` gives it back once the caller is through with it).
+ */
+function bandRunner(g: BandGeometry, bands: Band[], backend: ImageBackend, options: ResizeImageOptions):
+  (band: Band, data: Uint8Array) => { kept: Uint8Array; done: () => void } {
   const outStride = g.outWidth * 4;
   const whole = bands.some((b) => b.cut) ? wholePlan(g, options) : undefined;
-  const outputs = new Map<number, Uint8ClampedArray>();
   const { resizeImageBand: runCut, resizeImagePlanned: runPlanned } = imageOps[backend];
   return (band, data) => {
-    const out = band.cut ? undefined : reuse(outputs, band.outRows * outStride, Uint8ClampedArray);
+    const out = band.cut ? undefined : spareOutput(band.outRows * outStride);
     const result = band.cut ? runCutBand(band, whole!, data, runCut) : runPlanned(planOf(g.width, band.inRows, band.target, options), data, out);
     if (result.width !== g.outWidth || result.height !== band.outRows) {
       throw new Error(`internal: a band gave ${result.width} x ${result.height}, expected ${g.outWidth} x ${band.outRows}`);
     }
     const bytes = new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.byteLength);
-    return bytes.subarray((band.k0 - band.a) * outStride, (band.k1 - band.a) * outStride);
+    return { kept: bytes.subarray((band.k0 - band.a) * outStride, (band.k1 - band.a) * outStride), done: () => { if (out) giveBack(out); } };
   };
+}
+
+/**
+ * Band output arrays not in use on this thread, for the next band of the same size: the bands of
+ * a folder's images are mostly one size (the strip's rows x the output width), so a run allocates
+ * (and the collector frees) a few, not several a file. An array is taken out while a band uses
+ * it: files converted at once on one thread never share one.
+ */
+const SPARE_OUTPUTS: Uint8ClampedArray[] = [];
+const SPARES_KEPT = 4;
+
+function spareOutput(length: number): Uint8ClampedArray {
+  const at = SPARE_OUTPUTS.findIndex((a) => a.length === length);
+  return at >= 0 ? SPARE_OUTPUTS.splice(at, 1)[0] : new Uint8ClampedArray(length);
+}
+
+function giveBack(array: Uint8ClampedArray): void {
+  SPARE_OUTPUTS.push(array);
+  if (SPARE_OUTPUTS.length > SPARES_KEPT) SPARE_OUTPUTS.shift();
 }
 
 /** The array of `length` kept in `pool`, or a new one (the last of another size is dropped). */
