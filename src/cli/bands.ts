@@ -21,6 +21,7 @@
 // exactly the input rows its vertical taps read, by the same kernels, so every geometry bands.
 
 import { cutImageBand, imageOps, planImageOfSize, type ImageBackend } from '../image-band.js';
+import { Spares } from './spares.js';
 import type { ImageConvention, ImageMode, ImagePlan, ImageTarget as AnyTarget, ResizeImageOptions } from '../image.js';
 
 /** The CLI's targets: one scale for both sides. */
@@ -325,34 +326,18 @@ function bandRunner(g: BandGeometry, bands: Band[], backend: ImageBackend, optio
   const whole = bands.some((b) => b.cut) ? wholePlan(g, options) : undefined;
   const { resizeImageBand: runCut, resizeImagePlanned: runPlanned } = imageOps[backend];
   return (band, data) => {
-    const out = band.cut ? undefined : spareOutput(band.outRows * outStride);
+    const out = band.cut ? undefined : SPARE_OUTPUTS.take(band.outRows * outStride);
     const result = band.cut ? runCutBand(band, whole!, data, runCut) : runPlanned(planOf(g.width, band.inRows, band.target, options), data, out);
     if (result.width !== g.outWidth || result.height !== band.outRows) {
       throw new Error(`internal: a band gave ${result.width} x ${result.height}, expected ${g.outWidth} x ${band.outRows}`);
     }
     const bytes = new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.byteLength);
-    return { kept: bytes.subarray((band.k0 - band.a) * outStride, (band.k1 - band.a) * outStride), done: () => { if (out) giveBack(out); } };
+    return { kept: bytes.subarray((band.k0 - band.a) * outStride, (band.k1 - band.a) * outStride), done: () => { if (out) SPARE_OUTPUTS.give(out); } };
   };
 }
 
-/**
- * Band output arrays not in use on this thread, for the next band of the same size: the bands of
- * a folder's images are mostly one size (the strip's rows x the output width), so a run allocates
- * (and the collector frees) a few, not several a file. An array is taken out while a band uses
- * it: files converted at once on one thread never share one.
- */
-const SPARE_OUTPUTS: Uint8ClampedArray[] = [];
-const SPARES_KEPT = 4;
-
-function spareOutput(length: number): Uint8ClampedArray {
-  const at = SPARE_OUTPUTS.findIndex((a) => a.length === length);
-  return at >= 0 ? SPARE_OUTPUTS.splice(at, 1)[0] : new Uint8ClampedArray(length);
-}
-
-function giveBack(array: Uint8ClampedArray): void {
-  SPARE_OUTPUTS.push(array);
-  if (SPARE_OUTPUTS.length > SPARES_KEPT) SPARE_OUTPUTS.shift();
-}
+/** Band output arrays not in use on this thread (./spares.ts): most bands of a folder's images are one size (a strip's rows x the output width). */
+const SPARE_OUTPUTS = new Spares((n) => new Uint8ClampedArray(n), 4);
 
 /** The array of `length` kept in `pool`, or a new one (the last of another size is dropped). */
 function reuse<T extends Uint8Array | Uint8ClampedArray>(pool: Map<number, T>, length: number, type: new (n: number) => T): T {

@@ -116,6 +116,24 @@ function tableBytes(quality: number): Uint8Array {
   return bytes;
 }
 
+/**
+ * Headers made lately, by size, kind and quality: a folder's strips are mostly of a few sizes
+ * (one strip height, a few widths). They are read, never changed, by the encodes that use them.
+ */
+const HEADERS = new Map<string, { head: Uint8Array; sos: Uint8Array }>();
+const HEADERS_KEPT = 16;
+function headersOf(width: number, height: number, grey: boolean, subsample: boolean, quality: number): { head: Uint8Array; sos: Uint8Array } {
+  const key = `${width} ${height} ${grey} ${subsample} ${quality}`;
+  let made = HEADERS.get(key);
+  if (!made) {
+    const { luma, chroma } = quantTables(quality);
+    made = headers(width, height, grey, subsample, luma, chroma);
+    if (HEADERS.size >= HEADERS_KEPT) HEADERS.delete(HEADERS.keys().next().value!);
+    HEADERS.set(key, made);
+  }
+  return made;
+}
+
 /** The module, once per thread (./wasm-module.ts). */
 const load = moduleLoader<Exports>('jpeg-encoder');
 
@@ -143,8 +161,7 @@ export async function encodeJpeg(image: JpegPixels, options: JpegEncodeOptions):
   const channels = image.channels ?? 4;
   const grey = channels === 1;
   const subsample = !grey && options.subsampling !== '4:4:4';
-  const { luma, chroma } = quantTables(options.quality);
-  const { head, sos } = headers(width, height, grey, subsample, luma, chroma);
+  const { head, sos } = headersOf(width, height, grey, subsample, options.quality);
 
   const mcu = subsample ? 16 : 8;
   const padded = Math.ceil(width / mcu) * mcu;
