@@ -22,6 +22,7 @@
 
 import { cutImageBand, imageOps, planImageOfSize, type ImageBackend } from '../image-band.js';
 import { Spares } from './spares.js';
+import type { AxisTable } from '../rules/pytorch.js';
 import type { ImageConvention, ImageMode, ImagePlan, ImageTarget as AnyTarget, ResizeImageOptions } from '../image.js';
 
 /** The CLI's targets: one scale for both sides. */
@@ -326,6 +327,11 @@ function bandRunner(g: BandGeometry, bands: Band[], backend: ImageBackend, optio
   const whole = bands.some((b) => b.cut) ? wholePlan(g, options) : undefined;
   const { resizeImageBand: runCut, resizeImagePlanned: runPlanned } = imageOps[backend];
   return (band, data) => {
+    // A band whose plan gives its input unchanged (a scale of 1 that shrink on decode or an
+    // 800-wide photo asks for): its input rows, not a resize (the same bytes, isIdentity).
+    if (isIdentity(band.cut ? whole! : planOf(g.width, band.inRows, band.target, options))) {
+      return { kept: data.subarray((band.k0 - band.r0) * outStride, (band.k1 - band.r0) * outStride), done: () => {} };
+    }
     const out = band.cut ? undefined : SPARE_OUTPUTS.take(band.outRows * outStride);
     const result = band.cut ? runCutBand(band, whole!, data, runCut) : runPlanned(planOf(g.width, band.inRows, band.target, options), data, out);
     if (result.width !== g.outWidth || result.height !== band.outRows) {
@@ -334,6 +340,36 @@ function bandRunner(g: BandGeometry, bands: Band[], backend: ImageBackend, optio
     const bytes = new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.byteLength);
     return { kept: bytes.subarray((band.k0 - band.a) * outStride, (band.k1 - band.a) * outStride), done: () => { if (out) SPARE_OUTPUTS.give(out); } };
   };
+}
+
+/**
+ * Whether `plan` gives its input bytes unchanged: no colour transform (linear light,
+ * premultiplying) and on each axis every output's taps all read its own input or weigh exactly
+ * zero, their weights (none negative) summing to exactly 1 (PyTorch's antialiased tables at a
+ * scale of 1, whose neighbours weigh 0, and halved taps). The kernels' float sums of an 8-bit
+ * value then stay within float32 rounding of it, and the rounding to bytes gives it back.
+ */
+const IDENTITY = new WeakMap<ImagePlan, boolean>();
+export function isIdentity(plan: ImagePlan): boolean {
+  let identity = IDENTITY.get(plan);
+  if (identity === undefined) {
+    identity = plan.kind === 'float' && !plan.linearLight && !plan.premultiply && identityAxis(plan.rows) && identityAxis(plan.cols);
+    IDENTITY.set(plan, identity);
+  }
+  return identity;
+}
+
+function identityAxis(t: AxisTable): boolean {
+  if (t.inSize !== t.outSize) return false;
+  for (let o = 0; o < t.outSize; o++) {
+    let own = 0;
+    for (let k = o * t.taps; k < (o + 1) * t.taps; k++) {
+      if (t.index[k] === o && t.weight[k] >= 0) own += t.weight[k];
+      else if (t.weight[k] !== 0) return false;
+    }
+    if (own !== 1) return false;
+  }
+  return true;
 }
 
 /** Band output arrays not in use on this thread (./spares.ts): most bands of a folder's images are one size (a strip's rows x the output width). */
