@@ -329,11 +329,10 @@ function bandRunner(g: BandGeometry, bands: Band[], backend: ImageBackend, optio
   return (band, data) => {
     // A band whose plan gives its input unchanged (a scale of 1 that shrink on decode or an
     // 800-wide photo asks for): its input rows, not a resize (the same bytes, isIdentity).
-    if (isIdentity(band.cut ? whole! : planOf(g.width, band.inRows, band.target, options))) {
-      return { kept: data.subarray((band.k0 - band.r0) * outStride, (band.k1 - band.r0) * outStride), done: () => {} };
-    }
+    const plan = band.cut ? whole! : planOf(g.width, band.inRows, band.target, options);
+    if (isIdentity(plan)) return { kept: data.subarray((band.k0 - band.r0) * outStride, (band.k1 - band.r0) * outStride), done: () => {} };
     const out = band.cut ? undefined : SPARE_OUTPUTS.take(band.outRows * outStride);
-    const result = band.cut ? runCutBand(band, whole!, data, runCut) : runPlanned(planOf(g.width, band.inRows, band.target, options), data, out);
+    const result = band.cut ? runCutBand(band, whole!, data, runCut) : runPlanned(plan, data, out);
     if (result.width !== g.outWidth || result.height !== band.outRows) {
       throw new Error(`internal: a band gave ${result.width} x ${result.height}, expected ${g.outWidth} x ${band.outRows}`);
     }
