@@ -161,3 +161,23 @@ describe('identity bands', () => {
     expect(isIdentity(planImageOfSize(size, { width: 40, height: 31 }, { mode: 'bilinear', ...opaque }))).toBe(false);
   });
 });
+
+describe('Spares (./spares.ts: band outputs and JPEG strips kept across images)', () => {
+  it('gives back an array of the length asked for, taken out while in use; keeps the newest few', async () => {
+    const { Spares } = await import('../src/cli/spares.js');
+    const spares = new Spares((n) => new Uint8Array(n), 2);
+    const a = spares.take(8);
+    expect(spares.take(8)).not.toBe(a); // a is in use
+    spares.give(a);
+    expect(spares.take(4)).not.toBe(a); // another length
+    expect(spares.take(8)).toBe(a);
+    expect(spares.take(8)).not.toBe(a); // taken again
+    const [b, c] = [spares.take(16), spares.take(32)];
+    spares.give(a);
+    spares.give(b);
+    spares.give(c); // a, the oldest, is dropped
+    expect(spares.take(8)).not.toBe(a);
+    expect(spares.take(16)).toBe(b);
+    expect(spares.take(32)).toBe(c);
+  });
+});
