@@ -5,7 +5,7 @@
 // should be, and band too, cut from the whole image's plan.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { outputSize, planBands, resizeInBands, subImageBands, type BandGeometry } from '../src/cli/bands.js';
+import { isIdentity, outputSize, planBands, resizeInBands, subImageBands, type BandGeometry } from '../src/cli/bands.js';
 import { init, js, resizeImage, type ImageMode } from '../src/index.js';
 import { imageOps, planImageOfSize } from '../src/image-band.js';
 import type { ImageTarget } from '../src/cli/bands.js';
@@ -123,5 +123,61 @@ describe('band-wise resizing', () => {
     const plan = planBands(g, 32);
     expect('bands' in plan && plan.bands.length).toBeGreaterThanOrEqual(Math.ceil(outHeight / 32));
     expect('bands' in plan && plan.bands.every((b) => b.cut)).toBe(true);
+  });
+});
+
+describe('identity bands', () => {
+  // Scale 1: the band's input rows are handed on, not resized (isIdentity); the bytes must be the
+  // whole call's. Pixels of every value, alpha below 255 too, on both backends.
+  const width = 13;
+  const height = 70;
+  const data = Uint8Array.from({ length: width * height * 4 }, (_, i) => (i * 131 + (i >> 5) * 7) & 255);
+  it.each([
+    ['bilinear', false, false], ['bilinear', true, false], ['bilinear', false, true], ['bilinear', true, true],
+    ['bicubic', false, false], ['bicubic', true, false], ['bicubic', false, true], ['nearest', false, false],
+    ['nearest-exact', false, false], ['area', false, false],
+  ] as const)('%s antialias %s alignCorners %s: the whole call\'s bytes, with and without premultiplying', async (mode, antialias, alignCorners) => {
+    for (const target of [{ scale: 1 }, { width }, { width, height }] as ImageTarget[]) {
+      for (const premultiplyAlpha of [false, true]) {
+        for (const resize of [resizeImage, js.resizeImage]) {
+          const options = { mode, alignCorners: alignCorners || undefined, antialias: antialias || undefined, premultiplyAlpha };
+          const whole = resize({ data, width, height, channels: 4 }, target, options);
+          const g: BandGeometry = { width, height, outWidth: width, outHeight: height, target, mode, alignCorners, antialias };
+          const result = await banded(resize, data, g, 16, premultiplyAlpha);
+          expect(Buffer.from(whole.data).equals(result.data!)).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('knows an identity plan: scale 1 without premultiplying or linear light, not a resize or a colour transform', () => {
+    const size = { width: 40, height: 30, channels: 4 };
+    const opaque = { premultiplyAlpha: false }; // (resizeImage premultiplies by default)
+    expect(isIdentity(planImageOfSize(size, { scale: 1 }, { mode: 'bilinear', antialias: true, ...opaque }))).toBe(true);
+    expect(isIdentity(planImageOfSize(size, { width: 40 }, { mode: 'bicubic', ...opaque }))).toBe(true);
+    expect(isIdentity(planImageOfSize(size, { scale: 1 }, { mode: 'bilinear', antialias: true }))).toBe(false);
+    expect(isIdentity(planImageOfSize(size, { scale: 1 }, { mode: 'bilinear', linearLight: true, ...opaque }))).toBe(false);
+    expect(isIdentity(planImageOfSize(size, { width: 39 }, { mode: 'bilinear', antialias: true, ...opaque }))).toBe(false);
+    expect(isIdentity(planImageOfSize(size, { width: 40, height: 31 }, { mode: 'bilinear', ...opaque }))).toBe(false);
+  });
+});
+
+describe('Spares (./spares.ts: band outputs and JPEG strips kept across images)', () => {
+  it('gives back an array of the length asked for, taken out while in use; keeps the newest few', async () => {
+    const { Spares } = await import('../src/cli/spares.js');
+    const spares = new Spares((n) => new Uint8Array(n), 2);
+    const a = spares.take(8);
+    expect(spares.take(8)).not.toBe(a); // a is in use
+    spares.give(a);
+    expect(spares.take(4)).not.toBe(a); // another length
+    expect(spares.take(8)).toBe(a);
+    expect(spares.take(8)).not.toBe(a); // taken again
+    const [b, c] = [spares.take(16), spares.take(32)];
+    spares.give(a);
+    spares.give(b);
+    spares.give(c); // a, the oldest, is dropped
+    expect(spares.take(8)).not.toBe(a);
+    expect(spares.take(16)).toBe(b);
+    expect(spares.take(32)).toBe(c);
   });
 });

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import sharp, { type JpegOptions } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImageBytes, ImageFileError } from '../src/cli/codecs.js';
-import { decodeJpeg, JpegDecodeError, parseBaseline, type JpegScale } from '../src/cli/jpeg-decoder.js';
+import { decodeJpeg, JpegDecodeError, parseBaseline, releaseDecoded, type JpegScale } from '../src/cli/jpeg-decoder.js';
 import { shrinkFor } from '../src/cli/jpeg-decoding.js';
 import { encodeJpeg } from '../src/cli/jpeg-encoder.js';
 import { joinStrips } from '../src/cli/jpeg-strips.js';
@@ -309,4 +309,26 @@ describe('the command\'s --jpeg-decoder and --no-shrink-on-decode', () => {
     expect(bad.code).toBe(2);
     expect(stderr).toMatch(/--jpeg-decoder must be one of fast, mozjpeg, but got 'turbo'/);
   }, 30_000);
+});
+
+describe('decoded arrays given back (releaseDecoded)', () => {
+  it('the next decode fills the array given back when it is large enough, with the same pixels as a fresh one; not an array it did not make', async () => {
+    const large = await sharpJpeg(96, 80, {});
+    const small = await sharpJpeg(40, 24, { chromaSubsampling: '4:4:4' });
+    const fresh = (await decodeJpeg(small))!.data.slice();
+    const first = (await decodeJpeg(large))!;
+    first.data.fill(7); // stale bytes: every one must be overwritten
+    releaseDecoded(first.data);
+    const again = (await decodeJpeg(small))!;
+    expect(again.data.buffer).toBe(first.data.buffer);
+    expect(again.data.length).toBe(40 * 24 * 4);
+    expect(Buffer.from(again.data).equals(Buffer.from(fresh))).toBe(true);
+    // Taken: the next decode gets another array until this one is given back.
+    const other = (await decodeJpeg(small))!;
+    expect(other.data.buffer).not.toBe(first.data.buffer);
+    // An array the decoder did not make is not taken back.
+    const foreign = new Uint8Array(96 * 80 * 4);
+    releaseDecoded(foreign);
+    expect((await decodeJpeg(small))!.data.buffer).not.toBe(foreign.buffer);
+  });
 });

@@ -21,6 +21,8 @@
 // exactly the input rows its vertical taps read, by the same kernels, so every geometry bands.
 
 import { cutImageBand, imageOps, planImageOfSize, type ImageBackend } from '../image-band.js';
+import { Spares } from './spares.js';
+import type { AxisTable } from '../rules/pytorch.js';
 import type { ImageConvention, ImageMode, ImagePlan, ImageTarget as AnyTarget, ResizeImageOptions } from '../image.js';
 
 /** The CLI's targets: one scale for both sides. */
@@ -281,9 +283,10 @@ export async function resizeInBands(rows: AsyncIterable<Uint8Array> | Uint8Array
       const data = reuse(inputs, band.inRows * stride, Uint8Array);
       for (let i = 0; i < band.inRows; i++) data.set(held[i], i * stride);
       const t0 = performance.now();
-      const kept = run(band, data);
+      const { kept, done } = run(band, data);
       resizeMs += performance.now() - t0;
       await emit(kept);
+      done();
     }
     // Read to the end: a file whose last chunks are corrupt fails here, before anything is renamed.
     heldFrom += held.length;
@@ -306,29 +309,70 @@ async function resizeHeld(data: Uint8Array, g: BandGeometry, bands: Band[], back
   let resizeMs = 0;
   for (const band of bands) {
     const t0 = performance.now();
-    const kept = run(band, data.subarray(band.r0 * stride, (band.r0 + band.inRows) * stride));
+    const { kept, done } = run(band, data.subarray(band.r0 * stride, (band.r0 + band.inRows) * stride));
     resizeMs += performance.now() - t0;
     await emit(kept);
+    done();
   }
   return resizeMs;
 }
 
-/** Resizes one band's input rows and returns the output rows it keeps (in an array reused by the next band of the same size). */
-function bandRunner(g: BandGeometry, bands: Band[], backend: ImageBackend, options: ResizeImageOptions): (band: Band, data: Uint8Array) => Uint8Array {
+/**
+ * Resizes one band's input rows and returns the output rows it keeps, a view of an output array
+ * taken from this thread's spare ones (`done` gives it back once the caller is through with it).
+ */
+function bandRunner(g: BandGeometry, bands: Band[], backend: ImageBackend, options: ResizeImageOptions):
+  (band: Band, data: Uint8Array) => { kept: Uint8Array; done: () => void } {
   const outStride = g.outWidth * 4;
   const whole = bands.some((b) => b.cut) ? wholePlan(g, options) : undefined;
-  const outputs = new Map<number, Uint8ClampedArray>();
   const { resizeImageBand: runCut, resizeImagePlanned: runPlanned } = imageOps[backend];
   return (band, data) => {
-    const out = band.cut ? undefined : reuse(outputs, band.outRows * outStride, Uint8ClampedArray);
-    const result = band.cut ? runCutBand(band, whole!, data, runCut) : runPlanned(planOf(g.width, band.inRows, band.target, options), data, out);
+    // A band whose plan gives its input unchanged (a scale of 1 that shrink on decode or an
+    // 800-wide photo asks for): its input rows, not a resize (the same bytes, isIdentity).
+    const plan = band.cut ? whole! : planOf(g.width, band.inRows, band.target, options);
+    if (isIdentity(plan)) return { kept: data.subarray((band.k0 - band.r0) * outStride, (band.k1 - band.r0) * outStride), done: () => {} };
+    const out = band.cut ? undefined : SPARE_OUTPUTS.take(band.outRows * outStride);
+    const result = band.cut ? runCutBand(band, whole!, data, runCut) : runPlanned(plan, data, out);
     if (result.width !== g.outWidth || result.height !== band.outRows) {
       throw new Error(`internal: a band gave ${result.width} x ${result.height}, expected ${g.outWidth} x ${band.outRows}`);
     }
     const bytes = new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.byteLength);
-    return bytes.subarray((band.k0 - band.a) * outStride, (band.k1 - band.a) * outStride);
+    return { kept: bytes.subarray((band.k0 - band.a) * outStride, (band.k1 - band.a) * outStride), done: () => { if (out) SPARE_OUTPUTS.give(out); } };
   };
 }
+
+/**
+ * Whether `plan` gives its input bytes unchanged: no colour transform (linear light,
+ * premultiplying) and on each axis every output's taps all read its own input or weigh exactly
+ * zero, their weights (none negative) summing to exactly 1 (PyTorch's antialiased tables at a
+ * scale of 1, whose neighbours weigh 0, and halved taps). The kernels' float sums of an 8-bit
+ * value then stay within float32 rounding of it, and the rounding to bytes gives it back.
+ */
+const IDENTITY = new WeakMap<ImagePlan, boolean>();
+export function isIdentity(plan: ImagePlan): boolean {
+  let identity = IDENTITY.get(plan);
+  if (identity === undefined) {
+    identity = plan.kind === 'float' && !plan.linearLight && !plan.premultiply && identityAxis(plan.rows) && identityAxis(plan.cols);
+    IDENTITY.set(plan, identity);
+  }
+  return identity;
+}
+
+function identityAxis(t: AxisTable): boolean {
+  if (t.inSize !== t.outSize) return false;
+  for (let o = 0; o < t.outSize; o++) {
+    let own = 0;
+    for (let k = o * t.taps; k < (o + 1) * t.taps; k++) {
+      if (t.index[k] === o && t.weight[k] >= 0) own += t.weight[k];
+      else if (t.weight[k] !== 0) return false;
+    }
+    if (own !== 1) return false;
+  }
+  return true;
+}
+
+/** Band output arrays not in use on this thread (./spares.ts): most bands of a folder's images are one size (a strip's rows x the output width). */
+const SPARE_OUTPUTS = new Spares((n) => new Uint8ClampedArray(n), 4);
 
 /** The array of `length` kept in `pool`, or a new one (the last of another size is dropped). */
 function reuse<T extends Uint8Array | Uint8ClampedArray>(pool: Map<number, T>, length: number, type: new (n: number) => T): T {

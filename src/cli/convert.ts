@@ -11,7 +11,9 @@ import { planBands, resizeInBands } from './bands.js';
 import { onlyResizes, placeOnCanvas, planFit, type Fit, type Rgba } from './fit.js';
 import { encodeJpegWith, type JpegEncoderName } from './jpeg-encoder.js';
 import { joinStrips, stripRows } from './jpeg-strips.js';
+import { Spares } from './spares.js';
 import { DEFAULT_JPEG_DECODING, shrinkFor, type JpegDecoding } from './jpeg-decoding.js';
+import { releaseDecoded } from './jpeg-decoder.js';
 import { encodePng } from './png-write.js';
 
 export interface ConvertRequest {
@@ -83,11 +85,18 @@ export async function convertImage(r: ConvertRequest, backend: ImageBackend, str
   // An image opaque by its format (JPEG, PNG without alpha) is not scanned (8-20 ms on 6 MP).
   const pytorch = (r.resize.convention ?? 'pytorch') === 'pytorch';
   const options = pytorch ? { ...r.resize, premultiplyAlpha: r.premultiply && !image.opaque && !isOpaque(image.data) } : r.resize;
-  if (r.output === 'jpeg' && onlyResizes(plan) && strips) {
-    const done = await jpegInStrips(image, plan.resize, plan.width, plan.height, r, options, backend, strips);
-    if (done) return { ...done, width, height, outWidth: plan.width, outHeight: plan.height };
+  let resized: Uint8Array | undefined;
+  let resizeMs: number;
+  try {
+    if (r.output === 'jpeg' && onlyResizes(plan) && strips) {
+      const done = await jpegInStrips(image, plan.resize, plan.width, plan.height, r, options, backend, strips);
+      if (done) return { ...done, width, height, outWidth: plan.width, outHeight: plan.height };
+    }
+    ({ resized, resizeMs } = await resizeHeld(image, plan.resize, plan.resizedWidth, plan.resizedHeight, options, backend));
+  } finally {
+    // The next decode on this thread fills it (not while the resized image is a view of it).
+    if (resized?.buffer !== image.data.buffer) releaseDecoded(image.data);
   }
-  const { resized, resizeMs } = await resizeHeld(image, plan.resize, plan.resizedWidth, plan.resizedHeight, options, backend);
   const pixels = placeOnCanvas(resized, plan, r.background);
   let bytes: Uint8Array;
   try {
@@ -125,6 +134,9 @@ async function resizeHeld(image: { data: Uint8Array; width: number; height: numb
   return { resized: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength), resizeMs: performance.now() - t0 };
 }
 
+/** Strip arrays free on this thread (./spares.ts): a folder's strips are mostly one size. */
+const SPARE_STRIPS = new Spares((n) => new Uint8Array(n), 4);
+
 /**
  * JPEG output without the whole output image: resized in bands (bit-identical to one call, where
  * ./bands.ts can plan them), gathered into strips, each strip encoded as it fills (in parallel on
@@ -140,12 +152,15 @@ async function jpegInStrips(image: { data: Uint8Array; width: number; height: nu
   if (!('bands' in plan)) return undefined;
   const outStride = outWidth * 4;
   const encoded: Array<Promise<Uint8Array>> = [];
-  let strip = new Uint8Array(Math.min(rows, outHeight) * outStride);
+  let strip = SPARE_STRIPS.take(Math.min(rows, outHeight) * outStride);
   let filled = 0;
   const flush = async () => {
-    encoded.push(strips.encode({ data: strip.subarray(0, filled), width: outWidth, height: filled / outStride }, { quality: r.quality, encoder: r.jpegEncoder }));
-    encoded.at(-1)!.catch(() => {}); // awaited below; a failure there, not as an unhandled rejection
-    strip = new Uint8Array(Math.max(0, Math.min(rows, outHeight - encoded.length * rows)) * outStride);
+    const sent = strip;
+    encoded.push(strips.encode({ data: sent.subarray(0, filled), width: outWidth, height: filled / outStride }, { quality: r.quality, encoder: r.jpegEncoder }));
+    // Awaited below (a failure there, not as an unhandled rejection). Encoded here, the strip is
+    // free again; sent to a helper thread, it is gone (transferred).
+    encoded.at(-1)!.then(() => { if (sent.buffer.byteLength > 0) SPARE_STRIPS.give(sent); }, () => {});
+    strip = SPARE_STRIPS.take(Math.max(0, Math.min(rows, outHeight - encoded.length * rows)) * outStride);
     filled = 0;
     if (encoded.length > strips.inFlight) await encoded[encoded.length - 1 - strips.inFlight].catch(() => {});
   };

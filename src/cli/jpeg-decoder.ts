@@ -218,6 +218,39 @@ function idctTable(n: number): Float32Array {
 /** The module, once per thread (./wasm-module.ts). */
 const load = moduleLoader<Exports>('jpeg-decoder');
 
+/**
+ * The RGBA array a decode fills, from the one released last on this thread (releaseDecoded) when
+ * it is large enough: a folder run then allocates (and the collector frees) no image-sized array
+ * a file. A new one is not zero-filled (Buffer.allocUnsafeSlow): the decode writes every byte.
+ */
+let released: ArrayBuffer | undefined;
+/** The arrays rgbaBuffer made: only they are taken back. */
+const made = new WeakSet<ArrayBuffer>();
+function rgbaBuffer(length: number): Uint8Array {
+  if (released && released.byteLength >= length) {
+    const buffer = released;
+    released = undefined;
+    return new Uint8Array(buffer, 0, length);
+  }
+  const fresh = Buffer.allocUnsafeSlow(length);
+  made.add(fresh.buffer);
+  return new Uint8Array(fresh.buffer, fresh.byteOffset, length);
+}
+
+/** Arrays kept for the next decode at most this large (a larger one is left to the collector). */
+const KEPT_BYTES = 64 << 20;
+
+/**
+ * Gives a decoded image's array back for the next decode on this thread: the caller holds no
+ * view of it any more. Arrays this decoder did not make (an image turned upright, MozJPEG's) are
+ * ignored; of its own, the largest (up to KEPT_BYTES) is kept.
+ */
+export function releaseDecoded(data: Uint8Array): void {
+  const buffer = data.buffer as ArrayBuffer;
+  if (!made.has(buffer) || buffer.byteLength > KEPT_BYTES) return;
+  if (!released || buffer.byteLength > released.byteLength) released = buffer;
+}
+
 /** Output size of a decode at 1/scale: libjpeg's (rounded up). */
 export const scaledSize = (size: number, scale: JpegScale): number => Math.ceil(size / scale);
 
@@ -297,7 +330,7 @@ export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1): Promi
   const status = wasm.decodeScan(dataAt, end, descriptors, frame.components.length, blocksX, blocksY, restart, tables);
   if (status !== 0) throw new JpegDecodeError(`corrupt JPEG data: ${ERRORS[status] ?? `error ${status}`}`);
 
-  const out = new Uint8Array(width * height * 4);
+  const out = rgbaBuffer(width * height * 4);
   const lumaStride = (grey ? blocksX : mcusX * hMax) * n;
   const chromaStride = mcusX * nChroma;
   const chromaWidth = Math.ceil((frame.width * nChroma) / (8 * hMax));

@@ -82,6 +82,58 @@ function headers(width: number, height: number, grey: boolean, subsample: boolea
   return { head, sos };
 }
 
+/** Quantisation tables by quality, made once: a folder run encodes many strips at one quality. */
+const QUANT = new Map<number, { luma: number[]; chroma: number[] }>();
+function quantTables(quality: number): { luma: number[]; chroma: number[] } {
+  let q = QUANT.get(quality);
+  if (!q) QUANT.set(quality, q = { luma: quantTable(LUMA, quality), chroma: quantTable(CHROMA, quality) });
+  return q;
+}
+
+/** The module's table area for `quality` (TABLES), made once per quality and copied in at each encode. */
+const TABLE_BYTES = new Map<number, Uint8Array>();
+function tableBytes(quality: number): Uint8Array {
+  let bytes = TABLE_BYTES.get(quality);
+  if (bytes) return bytes;
+  const { luma, chroma } = quantTables(quality);
+  bytes = new Uint8Array(TABLES.bytes);
+  const recip = (q: number[]) => Float32Array.from({ length: 64 }, (_, t) => {
+    const u = t % 8; // transposed: position t = v * 8 + u holds frequency (u, v)
+    const v = t >> 3;
+    return 1 / (q[u * 8 + v] * AAN[u] * AAN[v] * 8);
+  });
+  const f32 = new Float32Array(bytes.buffer);
+  const u32 = new Uint32Array(bytes.buffer);
+  f32.set(recip(luma), TABLES.recipLuma >> 2);
+  f32.set(recip(chroma), TABLES.recipChroma >> 2);
+  u32.set(ZIGZAG.map((n) => 4 * ((n % 8) * 8 + (n >> 3))), TABLES.zigzag >> 2);
+  const codes = standardCodes();
+  u32.set(codes.dc0, TABLES.dcLuma >> 2);
+  u32.set(codes.ac0, TABLES.acLuma >> 2);
+  u32.set(codes.dc1, TABLES.dcChroma >> 2);
+  u32.set(codes.ac1, TABLES.acChroma >> 2);
+  TABLE_BYTES.set(quality, bytes);
+  return bytes;
+}
+
+/**
+ * Headers made lately, by size, kind and quality: a folder's strips are mostly of a few sizes
+ * (one strip height, a few widths). They are read, never changed, by the encodes that use them.
+ */
+const HEADERS = new Map<string, { head: Uint8Array; sos: Uint8Array }>();
+const HEADERS_KEPT = 16;
+function headersOf(width: number, height: number, grey: boolean, subsample: boolean, quality: number): { head: Uint8Array; sos: Uint8Array } {
+  const key = `${width} ${height} ${grey} ${subsample} ${quality}`;
+  let made = HEADERS.get(key);
+  if (!made) {
+    const { luma, chroma } = quantTables(quality);
+    made = headers(width, height, grey, subsample, luma, chroma);
+    if (HEADERS.size >= HEADERS_KEPT) HEADERS.delete(HEADERS.keys().next().value!);
+    HEADERS.set(key, made);
+  }
+  return made;
+}
+
 /** The module, once per thread (./wasm-module.ts). */
 const load = moduleLoader<Exports>('jpeg-encoder');
 
@@ -109,9 +161,7 @@ export async function encodeJpeg(image: JpegPixels, options: JpegEncodeOptions):
   const channels = image.channels ?? 4;
   const grey = channels === 1;
   const subsample = !grey && options.subsampling !== '4:4:4';
-  const luma = quantTable(LUMA, options.quality);
-  const chroma = quantTable(CHROMA, options.quality);
-  const { head, sos } = headers(width, height, grey, subsample, luma, chroma);
+  const { head, sos } = headersOf(width, height, grey, subsample, options.quality);
 
   const mcu = subsample ? 16 : 8;
   const padded = Math.ceil(width / mcu) * mcu;
@@ -130,21 +180,7 @@ export async function encodeJpeg(image: JpegPixels, options: JpegEncodeOptions):
   const heap = new Uint8Array(memory.buffer);
 
   // Tables: reciprocals of quantiser x DCT scale, in the DCT's transposed order; zigzag offsets; Huffman codes.
-  const recip = (q: number[]) => Float32Array.from({ length: 64 }, (_, t) => {
-    const u = t % 8; // transposed: position t = v * 8 + u holds frequency (u, v)
-    const v = t >> 3;
-    return 1 / (q[u * 8 + v] * AAN[u] * AAN[v] * 8);
-  });
-  const f32 = new Float32Array(memory.buffer);
-  const u32 = new Uint32Array(memory.buffer);
-  f32.set(recip(luma), (tables + TABLES.recipLuma) >> 2);
-  f32.set(recip(chroma), (tables + TABLES.recipChroma) >> 2);
-  u32.set(ZIGZAG.map((n) => 4 * ((n % 8) * 8 + (n >> 3))), (tables + TABLES.zigzag) >> 2);
-  const codes = standardCodes();
-  u32.set(codes.dc0, (tables + TABLES.dcLuma) >> 2);
-  u32.set(codes.ac0, (tables + TABLES.acLuma) >> 2);
-  u32.set(codes.dc1, (tables + TABLES.dcChroma) >> 2);
-  u32.set(codes.ac1, (tables + TABLES.acChroma) >> 2);
+  new Uint8Array(memory.buffer, tables, TABLES.bytes).set(tableBytes(options.quality));
 
   const chunks: Uint8Array[] = [head, sos];
   wasm.startScan();

@@ -189,39 +189,48 @@ function antialiasTable(inSize: number, outSize: number, alignCorners: boolean, 
   // (0 * Infinity = NaN) must be exactly 0 here too.
   const support = f32((cubic ? 2 : 1) * (scale >= 1 ? scale : 1));
   const invScale = scale >= 1 ? f32(1 / scale) : 1;
-  const windows: Array<{ start: number; weights: number[] }> = [];
+  // Each window's first input and length (PyTorch's xmin, xsize); taps = the longest.
+  const starts = new Int32Array(outSize);
+  const sizes = new Int32Array(outSize);
   let taps = 1;
   for (let o = 0; o < outSize; o++) {
     const center = f32(scale * (o + 0.5));
     const start = Math.max(Math.trunc(f32(center - support) + 0.5), 0);
-    const size = Math.min(Math.trunc(f32(center + support) + 0.5), inSize) - start;
-    const weights: number[] = [];
-    let total = 0;
-    for (let j = 0; j < size; j++) {
-      const w = f32(filter(f32(f32(f32(j + start) - center) + 0.5) * invScale));
-      weights.push(w);
-      total = f32(total + w);
-    }
-    windows.push({ start, weights: total !== 0 ? weights.map((w) => f32(w / total)) : weights });
-    taps = Math.max(taps, size);
+    starts[o] = start;
+    sizes[o] = Math.min(Math.trunc(f32(center + support) + 0.5), inSize) - start;
+    if (sizes[o] < 1) throw new Error(`internal: output ${o} of ${inSize} -> ${outSize} has an empty antialiasing window`);
+    taps = Math.max(taps, sizes[o]);
   }
   // Windows shorter than `taps` are filled by halving their largest weights into adjacent taps
   // (exact: w/2 + w/2 = w), not with zero-weight taps: 0 * Infinity is NaN where PyTorch, which
   // loops over each window's own length, has no tap at all.
   const t = table(inSize, outSize, taps);
-  windows.forEach(({ start, weights }, o) => {
-    const pieces = weights.map((w, j) => ({ j, w }));
-    while (pieces.length < taps) {
-      let at = 0;
-      for (let k = 1; k < pieces.length; k++) if (Math.abs(pieces[k].w) > Math.abs(pieces[at].w)) at = k;
-      const half = { j: pieces[at].j, w: pieces[at].w / 2 };
-      pieces.splice(at, 1, half, { ...half });
+  const w = new Float64Array(taps); // one window's pieces: weight (halves unrounded until stored) and input
+  const j = new Int32Array(taps);
+  for (let o = 0; o < outSize; o++) {
+    const center = f32(scale * (o + 0.5));
+    const start = starts[o];
+    const size = sizes[o];
+    let total = 0;
+    for (let k = 0; k < size; k++) {
+      w[k] = f32(filter(f32(f32(f32(k + start) - center) + 0.5) * invScale));
+      j[k] = k;
+      total = f32(total + w[k]);
     }
-    pieces.forEach(({ j, w }, k) => {
-      t.index[o * taps + k] = start + j;
-      t.weight[o * taps + k] = w;
-    });
-  });
+    if (total !== 0) for (let k = 0; k < size; k++) w[k] = f32(w[k] / total);
+    for (let n = size; n < taps; n++) {
+      let at = 0;
+      for (let k = 1; k < n; k++) if (Math.abs(w[k]) > Math.abs(w[at])) at = k;
+      w.copyWithin(at + 1, at, n);
+      j.copyWithin(at + 1, at, n);
+      w[at] /= 2;
+      w[at + 1] = w[at];
+    }
+    for (let k = 0; k < taps; k++) {
+      t.index[o * taps + k] = start + j[k];
+      t.weight[o * taps + k] = w[k];
+    }
+  }
   return t;
 }
 
