@@ -151,7 +151,7 @@ describe('identity bands', () => {
   });
 
   it('knows an identity plan: scale 1 without premultiplying or linear light, not a resize or a colour transform', () => {
-    const size = { width: 40, height: 30, channels: 4 };
+    const size = { width: 40, height: 30, channels: 4 as const };
     const opaque = { premultiplyAlpha: false }; // (resizeImage premultiplies by default)
     expect(isIdentity(planImageOfSize(size, { scale: 1 }, { mode: 'bilinear', antialias: true, ...opaque }))).toBe(true);
     expect(isIdentity(planImageOfSize(size, { width: 40 }, { mode: 'bicubic', ...opaque }))).toBe(true);
