@@ -10,6 +10,7 @@
 import { BAD_CODE, BAD_RUN, decodeBlock } from './jpeg-decode/block';
 import { bufferedBytes, bytePosition, overran, skipMarker, startBits } from './jpeg-decode/bits';
 import { fullDct } from './jpeg-decode/aan';
+import { halfDct } from './jpeg-decode/half';
 import { dcOnly, inverseDct } from './jpeg-decode/idct';
 
 export { toRgba } from './jpeg-decode/colour';
@@ -85,6 +86,7 @@ export function decodeScan(data: usize, dataEnd: usize, descriptors: usize, comp
             const out = plane + <usize>((my * v + by) * n) * stride + <usize>((mx * h + bx) * n);
             if (n == 1) dcOnly(block, out);
             else if (n == 8) fullDct(block, scratch, out, stride);
+            else if (n == 4) halfDct(block, scratch, out, stride);
             else inverseDct(block, n, columns, rows, scratch, out, stride);
           }
         }

@@ -63,6 +63,13 @@ function idctMatrix(n: number): number[][] {
   }));
 }
 
+/**
+ * The half-size IDCT's axis weights (assembly/cli/jpeg-decode/half.ts): A[0][u] (n = 4) over the
+ * pattern's first entry (1 for u = 0, 2, 6; cos(pi / 8) for 1, 7; cos(3 pi / 8) for 3, 5), so that
+ * A[i][u] = HALF[u] x pattern; 0 for u = 4, whose average vanishes.
+ */
+const HALF = ((a) => a[0].map((value, u) => (u === 4 ? 0 : value / [1, Math.cos(Math.PI / 8), 1, Math.cos((3 * Math.PI) / 8)][u < 4 ? u : 8 - u])))(idctMatrix(4));
+
 interface Huffman { counts: number[]; values: number[] }
 interface Component { id: number; h: number; v: number; quant: number; dc: number; ac: number }
 interface Frame { width: number; height: number; components: Component[] }
@@ -311,15 +318,18 @@ export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1): Promi
   const blocksY = grey ? Math.ceil(frame.height / 8) : mcusY;
   frame.components.forEach((c, i) => {
     const d = descriptors + i * LAYOUT.componentBytes;
-    // Each zigzag position's place in the block and quantiser: row by row for the matrix IDCT;
-    // transposed, with AAN's scale factors and the 1/8, for the full-size one; past the block
-    // (in the scratch) for AC where the IDCT reads DC alone.
+    // Each zigzag position's place in the block and quantiser: row by row for the matrix IDCT
+    // (n = 2); transposed, with AAN's scale factors and the 1/8, for the full-size one, with the
+    // half-size one's weights for n = 4; past the block (in the scratch) where the IDCT ignores
+    // it: AC for DC alone, row or column 4 at n = 4.
     const at = coefficientsAt + i * 512;
+    const size = sizes[i];
     quant[c.quant]!.forEach((q, k) => {
       const [v, u] = [ZIGZAG[k] >> 3, ZIGZAG[k] & 7];
-      const offset = sizes[i] === 1 ? (k === 0 ? 0 : 256) : sizes[i] === 8 ? 4 * (u * 8 + v) : 4 * ZIGZAG[k];
+      const ignored = size === 1 ? k !== 0 : size === 4 && (u === 4 || v === 4);
+      const offset = ignored ? 256 : size === 8 || size === 4 ? 4 * (u * 8 + v) : 4 * ZIGZAG[k];
       view.setInt32(at + 8 * k, offset, true);
-      view.setFloat32(at + 8 * k + 4, sizes[i] === 8 ? (q * AAN[v] * AAN[u]) / 8 : q, true);
+      view.setFloat32(at + 8 * k + 4, size === 8 ? (q * AAN[v] * AAN[u]) / 8 : size === 4 ? q * HALF[v] * HALF[u] : q, true);
     });
     const fields = [huffmanAt + c.dc * LAYOUT.huffmanBytes, huffmanAt + c.ac * LAYOUT.huffmanBytes, at, c.h, c.v, planeAt[i],
       (grey ? blocksX : mcusX * c.h) * sizes[i], sizes[i], matrices[i === 0 ? 0 : 1], matrices[i === 0 ? 0 : 1] + 256];

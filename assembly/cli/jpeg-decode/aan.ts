@@ -48,7 +48,7 @@
 }
 
 /** The 4 x 4 f32 block at `from` (rows 32 bytes apart) transposed to `to`. */
-@inline function transpose4(from: usize, to: usize): void {
+@inline export function transpose4(from: usize, to: usize): void {
   const a = v128.load(from);
   const b = v128.load(from + 32);
   const c = v128.load(from + 64);
