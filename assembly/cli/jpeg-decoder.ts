@@ -11,7 +11,7 @@ import { BAD_CODE, BAD_RUN, decodeBlock } from './jpeg-decode/block';
 import { bufferedBytes, bytePosition, overran, skipMarker, startBits } from './jpeg-decode/bits';
 import { fullDct } from './jpeg-decode/aan';
 import { halfDct } from './jpeg-decode/half';
-import { dcOnly, inverseDct } from './jpeg-decode/idct';
+import { dcOnly, quarterDct } from './jpeg-decode/idct';
 
 export { toRgba } from './jpeg-decode/colour';
 
@@ -20,7 +20,7 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-/** A component's descriptor, 12 i32 (src/cli/jpeg-decoder.ts writes the first 10). */
+/** A component's descriptor, 12 i32 (src/cli/jpeg-decoder.ts writes the first 8). */
 const DC_TABLE: usize = 0;
 const AC_TABLE: usize = 4;
 const COEFFICIENTS: usize = 8; // where each zigzag position goes and its quantiser (./jpeg-decode/block.ts)
@@ -29,8 +29,7 @@ const V: usize = 16;
 const PLANE: usize = 20;
 const STRIDE: usize = 24;
 const SIZE: usize = 28; // n: its blocks' output size, 8, 4, 2 or 1
-const COLUMNS: usize = 32; // its IDCT matrices for n (./jpeg-decode/idct.ts)
-const ROWS: usize = 36;
+// 32-39 unused
 const PREDICTION: usize = 40; // its DC prediction (i32)
 const COMPONENT_BYTES: usize = 48;
 
@@ -74,8 +73,6 @@ export function decodeScan(data: usize, dataEnd: usize, descriptors: usize, comp
         const plane = <usize>load<i32>(descriptor + PLANE);
         const stride = <usize>load<i32>(descriptor + STRIDE);
         const n = load<i32>(descriptor + SIZE);
-        const columns = <usize>load<i32>(descriptor + COLUMNS);
-        const rows = <usize>load<i32>(descriptor + ROWS);
         const dcTable = <usize>load<i32>(descriptor + DC_TABLE);
         const acTable = <usize>load<i32>(descriptor + AC_TABLE);
         const coefficients = <usize>load<i32>(descriptor + COEFFICIENTS);
@@ -87,7 +84,7 @@ export function decodeScan(data: usize, dataEnd: usize, descriptors: usize, comp
             if (n == 1) dcOnly(block, out);
             else if (n == 8) fullDct(block, scratch, out, stride);
             else if (n == 4) halfDct(block, scratch, out, stride);
-            else inverseDct(block, n, columns, rows, scratch, out, stride);
+            else quarterDct(block, out, stride);
           }
         }
       }

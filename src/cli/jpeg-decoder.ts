@@ -70,6 +70,9 @@ function idctMatrix(n: number): number[][] {
  */
 const HALF = ((a) => a[0].map((value, u) => (u === 4 ? 0 : value / [1, Math.cos(Math.PI / 8), 1, Math.cos((3 * Math.PI) / 8)][u < 4 ? u : 8 - u])))(idctMatrix(4));
 
+/** The quarter-size IDCT's axis weights (assembly/cli/jpeg-decode/idct.ts): A[0][u] (n = 2), 0 for u = 2, 4, 6, whose averages vanish. */
+const QUARTER = idctMatrix(2)[0].map((value, u) => (u !== 0 && u % 2 === 0 ? 0 : value));
+
 interface Huffman { counts: number[]; values: number[] }
 interface Component { id: number; h: number; v: number; quant: number; dc: number; ac: number }
 interface Frame { width: number; height: number; components: Component[] }
@@ -208,20 +211,6 @@ function huffmanTables(table: Huffman, memory: ArrayBuffer, at: number, ac: bool
   return true;
 }
 
-/** The IDCT's matrices for n (./jpeg-decode/idct.ts): A's columns as lanes, then its rows; computed once. */
-const idctTables = new Map<number, Float32Array>();
-function idctTable(n: number): Float32Array {
-  let table = idctTables.get(n);
-  if (!table) {
-    const a = idctMatrix(n);
-    table = new Float32Array(128);
-    for (let u = 0; u < 8; u++) for (let j = 0; j < 8; j++) table[u * 8 + j] = a[j][u];
-    for (let i = 0; i < 8; i++) for (let v = 0; v < 8; v++) table[64 + i * 8 + v] = a[i][v];
-    idctTables.set(n, table);
-  }
-  return table;
-}
-
 /** The module, once per thread (./wasm-module.ts). */
 const load = moduleLoader<Exports>('jpeg-decoder');
 
@@ -286,8 +275,7 @@ export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1): Promi
   const sizes = frame.components.map((_, i) => (i === 0 ? n : nChroma));
 
   const base = Math.ceil(wasm.heapBase() / 16) * 16;
-  const tables = base; // 256 unused, block 256, scratch 256, the matrices for n and nChroma (512 each)
-  const matrices = [tables + 768, tables + 1280];
+  const tables = base; // 256 unused, block 256, scratch 256, 1280 unused
   const descriptors = tables + LAYOUT.tables;
   const coefficientsAt = descriptors + 160; // 512 bytes a component
   const huffmanAt = coefficientsAt + 3 * 512;
@@ -307,9 +295,8 @@ export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1): Promi
   const heap = new Uint8Array(memory.buffer);
   const view = new DataView(memory.buffer);
 
-  // Tables: natural order, the IDCT's matrices (columns as lanes, then rows), Huffman, quantisers.
+  // Tables: Huffman, quantisers.
   heap.fill(0, tables + 256, tables + 512); // the block: zero between blocks
-  [n, nChroma].forEach((size, m) => new Float32Array(memory.buffer, matrices[m], 128).set(idctTable(size)));
   const used = new Set(frame.components.flatMap((c) => [c.dc, c.ac]));
   for (const t of used) {
     if (!huffmanTables(huffman[t]!, memory.buffer, huffmanAt + t * LAYOUT.huffmanBytes, t >= 4)) return undefined;
@@ -318,21 +305,21 @@ export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1): Promi
   const blocksY = grey ? Math.ceil(frame.height / 8) : mcusY;
   frame.components.forEach((c, i) => {
     const d = descriptors + i * LAYOUT.componentBytes;
-    // Each zigzag position's place in the block and quantiser: row by row for the matrix IDCT
-    // (n = 2); transposed, with AAN's scale factors and the 1/8, for the full-size one, with the
-    // half-size one's weights for n = 4; past the block (in the scratch) where the IDCT ignores
-    // it: AC for DC alone, row or column 4 at n = 4.
+    // Each zigzag position's place in the block and quantiser: transposed, with AAN's scale
+    // factors and the 1/8 for the full-size IDCT, with the reduced ones' axis weights for n = 4
+    // and 2; past the block (in the scratch) where the IDCT ignores it: AC for DC alone, row or
+    // column 4 at n = 4, 2, 4 or 6 at n = 2.
     const at = coefficientsAt + i * 512;
     const size = sizes[i];
     quant[c.quant]!.forEach((q, k) => {
       const [v, u] = [ZIGZAG[k] >> 3, ZIGZAG[k] & 7];
-      const ignored = size === 1 ? k !== 0 : size === 4 && (u === 4 || v === 4);
-      const offset = ignored ? 256 : size === 8 || size === 4 ? 4 * (u * 8 + v) : 4 * ZIGZAG[k];
-      view.setInt32(at + 8 * k, offset, true);
-      view.setFloat32(at + 8 * k + 4, size === 8 ? (q * AAN[v] * AAN[u]) / 8 : size === 4 ? q * HALF[v] * HALF[u] : q, true);
+      const weights = size === 4 ? HALF : QUARTER;
+      const ignored = size === 1 ? k !== 0 : size !== 8 && (weights[u] === 0 || weights[v] === 0);
+      view.setInt32(at + 8 * k, ignored ? 256 : 4 * (u * 8 + v), true);
+      view.setFloat32(at + 8 * k + 4, size === 8 ? (q * AAN[v] * AAN[u]) / 8 : size === 1 ? q : q * weights[v] * weights[u], true);
     });
     const fields = [huffmanAt + c.dc * LAYOUT.huffmanBytes, huffmanAt + c.ac * LAYOUT.huffmanBytes, at, c.h, c.v, planeAt[i],
-      (grey ? blocksX : mcusX * c.h) * sizes[i], sizes[i], matrices[i === 0 ? 0 : 1], matrices[i === 0 ? 0 : 1] + 256];
+      (grey ? blocksX : mcusX * c.h) * sizes[i], sizes[i]];
     fields.forEach((value, f) => view.setInt32(d + 4 * f, value, true));
   });
   heap.set(bytes.subarray(scanStart), dataAt);
