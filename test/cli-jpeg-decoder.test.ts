@@ -79,7 +79,7 @@ function difference(a: Uint8Array, b: Uint8Array): { mean: number; max: number }
   return { mean: sum / (a.length * 0.75), max };
 }
 
-/** MozJPEG's full-size decode box-averaged by `scale` (edge boxes: the pixels there are). */
+/** A full-size decode (MozJPEG's or ours) box-averaged by `scale` (edge boxes: the pixels there are). */
 function boxAverage(image: { data: Uint8Array; width: number; height: number }, scale: number): Uint8Array {
   const w = Math.ceil(image.width / scale);
   const h = Math.ceil(image.height / scale);
@@ -206,6 +206,23 @@ describe('shrink on decode', () => {
       expect([ours.width, ours.height]).toEqual([Math.ceil(w / scale), Math.ceil(h / scale)]);
       const { mean } = difference(ours.data, boxAverage(await decodeWasm('jpeg', bytes), scale));
       expect(mean).toBeLessThan(bound);
+    }
+  });
+
+  it.each([2, 4, 8] as const)('1/%i: its own full decode box-averaged within a level at every sample (grey, every frequency, nothing saturated: the reduced IDCTs are the full one averaged)', async (scale: JpegScale) => {
+    const [w, h] = [184, 80];
+    let seed = 5;
+    const busy = Uint8Array.from({ length: w * h }, (_, i) => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      const [x, y] = [i % w, Math.floor(i / w)];
+      return 128 + 40 * Math.sin(x / 3 + y / 5) + ((x ^ y) & 1 ? 20 : -20) + (seed >>> 24) / 8 - 16;
+    });
+    for (const quality of [90, 50]) {
+      const bytes = new Uint8Array(await sharp(Buffer.from(busy), { raw: { width: w, height: h, channels: 1 } }).jpeg({ quality }).toBuffer());
+      const ours = (await decodeJpeg(bytes, scale))!;
+      const { mean, max } = difference(ours.data, boxAverage((await decodeJpeg(bytes))!, scale));
+      expect(max).toBeLessThanOrEqual(1);
+      expect(mean).toBeLessThan(0.3);
     }
   });
 
