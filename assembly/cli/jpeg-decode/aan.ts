@@ -63,6 +63,13 @@
   v128.store(to + 96, v128.shuffle<f64>(ab1, cd1, 1, 3));
 }
 
+/** A block of DC alone (scaled so that it is the samples' value): DC + 128 rounded and saturated, in all 8 bytes. Zeroes the DC. */
+@inline export function flatSample(coefficients: usize): u64 {
+  const sample = <i32>nearest<f32>(load<f32>(coefficients) + <f32>128);
+  store<f32>(coefficients, 0);
+  return <u64>(sample < 0 ? 0 : sample > 255 ? 255 : sample) * 0x0101010101010101;
+}
+
 /**
  * One block: `coefficients` (64 f32, transposed, dequantised and scaled) to 8 x 8 bytes at `out` (`stride` bytes a row), rounded, level-shifted
  * by 128 and saturated. `scratch`: 256 bytes. Zeroes the coefficients.
@@ -72,10 +79,8 @@ export function fullDct(coefficients: usize, scratch: usize, out: usize, stride:
   for (let at: usize = 16; at < 256; at += 16) ac = v128.or(ac, v128.load(coefficients + at));
   if (!v128.any_true(ac)) {
     // DC alone: every pass output is the DC (the other inputs add exact zeros).
-    const sample = <i32>nearest<f32>(load<f32>(coefficients) + <f32>128);
-    const byte = <u64>(sample < 0 ? 0 : sample > 255 ? 255 : sample) * 0x0101010101010101;
-    store<f32>(coefficients, 0);
-    for (let i: usize = 0; i < 8; i++) store<u64>(out + i * stride, byte);
+    const bytes = flatSample(coefficients);
+    for (let i: usize = 0; i < 8; i++) store<u64>(out + i * stride, bytes);
     return;
   }
   // Pass 1 along u (the stored rows), then transpose, pass 2 along v with the level shift.

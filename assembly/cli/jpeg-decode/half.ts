@@ -10,7 +10,7 @@
 // multiply-adds. Like ./aan.ts, four lanes a vector, the block transposed (coefficient (v, u) at
 // u * 8 + v) so that one transpose between the passes leaves the output in rows.
 
-import { transpose4 } from './aan';
+import { flatSample, transpose4 } from './aan';
 
 /** The 4-point half-size IDCT along the rows of `from` (rows 0-3, 5-7, 32 bytes apart), four lanes at a time, to 4 rows at `to`. */
 @inline function idct4(from: usize, to: usize, bias: f32): void {
@@ -43,10 +43,8 @@ export function halfDct(coefficients: usize, scratch: usize, out: usize, stride:
   }
   if (!v128.any_true(ac)) {
     // DC alone: every output is the DC (weighted: the block's mean).
-    const sample = <i32>nearest<f32>(load<f32>(coefficients) + <f32>128);
-    const byte = <u32>(sample < 0 ? 0 : sample > 255 ? 255 : sample) * 0x01010101;
-    store<f32>(coefficients, 0);
-    for (let i: usize = 0; i < 4; i++) store<u32>(out + i * stride, byte);
+    const bytes = <u32>flatSample(coefficients);
+    for (let i: usize = 0; i < 4; i++) store<u32>(out + i * stride, bytes);
     return;
   }
   // Pass 1 along u (the stored rows), lanes v; transposed back into the block's left half
