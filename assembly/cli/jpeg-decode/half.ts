@@ -1,6 +1,6 @@
-// The inverse DCT at half size (4 x 4 pixels a block), factorised. It computes the same thing as
-// the matrix product of ./idct.ts for n = 4 (the full-size IDCT box-averaged over 2 x 2 pixels),
-// in fewer operations. Along one axis the average of basis u over pixels 2i, 2i + 1 is
+// The inverse DCT at half size (4 x 4 pixels a block): the full-size IDCT box-averaged over 2 x 2
+// pixels (an exact area average, where libjpeg's DCT scaling truncates), factorised (it was a
+// 4 x 8 matrix product a pass). Along one axis the average of basis u over pixels 2i, 2i + 1 is
 // cos(u pi / 16) cos((2i + 1) u pi / 8): basis 4 vanishes, and 8 - u repeats u's pattern with the
 // sign flipped (6 that of 2, 7 and 5 those of 1 and 3). So with each coefficient pre-multiplied by
 // its axis weight (the wrapper folds w(v) w(u) into the dequantisation, zero weight: not stored),
