@@ -42,6 +42,11 @@ export interface BandGeometry {
   mode: ImageMode;
   alignCorners: boolean;
   antialias: boolean;
+  /**
+   * Bytes a pixel: 4 (RGBA, default) or 3 (RGB: an opaque image's rows without their alpha of 255;
+   * with premultiplying off, the RGBA call's colour bytes, every kernel working channel by channel).
+   */
+  channels?: 3 | 4;
 }
 
 export interface Band {
@@ -195,7 +200,7 @@ export function subImageBands(g: BandGeometry, bandRows: number): Plan {
 
 /** The whole image's plan for `options` (the geometry's convention, mode and flags, and premultiplying as the call does). */
 function wholePlan(g: BandGeometry, options: ResizeImageOptions): ImagePlan {
-  return planOf(g.width, g.height, g.target, options);
+  return planOf(g.width, g.height, g.channels ?? 4, g.target, options);
 }
 
 /**
@@ -206,15 +211,15 @@ function wholePlan(g: BandGeometry, options: ResizeImageOptions): ImagePlan {
 const PLANS = new Map<string, ImagePlan>();
 const PLANS_KEPT = 16;
 
-function planOf(width: number, height: number, target: ImageTarget, options: ResizeImageOptions): ImagePlan {
+function planOf(width: number, height: number, channels: 3 | 4, target: ImageTarget, options: ResizeImageOptions): ImagePlan {
   const o = options;
-  const key = [width, height, target.width, target.height, target.scale, o.convention, o.mode, o.alignCorners, o.antialias,
+  const key = [width, height, channels, target.width, target.height, target.scale, o.convention, o.mode, o.alignCorners, o.antialias,
     o.premultiplyAlpha, o.linearLight].join(' ');
   let plan = PLANS.get(key);
   if (plan) {
     PLANS.delete(key); // most recently used last
   } else {
-    plan = planImageOfSize({ width, height, channels: 4 }, target, { ...options, out: undefined });
+    plan = planImageOfSize({ width, height, channels }, target, { ...options, out: undefined });
     if (PLANS.size >= PLANS_KEPT) PLANS.delete(PLANS.keys().next().value!);
   }
   PLANS.set(key, plan);
@@ -225,19 +230,20 @@ function planOf(width: number, height: number, target: ImageTarget, options: Res
  * Bands of at most `bandRows` output rows cut from the whole image's plan, each with the input
  * rows its taps read. A band's input window is held as well as its output, so on a downscale
  * bands shrink (halving, down to one output row) until the window too fits the band's bytes,
- * bandRows * outWidth * 4: memory follows the band size whatever the scale.
+ * bandRows * outWidth * channels: memory follows the band size whatever the scale.
  */
 function cutBands(g: BandGeometry, bandRows: number): Plan {
   const pytorch = (g.convention ?? 'pytorch') === 'pytorch';
   const plan = wholePlan(g, { convention: g.convention, mode: g.mode, linearLight: g.linearLight || undefined,
     alignCorners: (pytorch && g.alignCorners) || undefined, antialias: (pytorch && g.antialias) || undefined });
   let rows = Math.max(1, Math.floor(bandRows));
-  const budget = rows * g.outWidth * 4;
+  const channels = g.channels ?? 4;
+  const budget = rows * g.outWidth * channels;
   const bands: Band[] = [];
   for (let k0 = 0; k0 < g.outHeight;) {
     let k1 = Math.min(g.outHeight, k0 + rows);
     let { lo, hi } = cutImageBand(plan, [k0, k1]);
-    while (k1 - k0 > 1 && (hi - lo) * g.width * 4 > budget) {
+    while (k1 - k0 > 1 && (hi - lo) * g.width * channels > budget) {
       rows = Math.ceil((k1 - k0) / 2);
       k1 = k0 + rows;
       ({ lo, hi } = cutImageBand(plan, [k0, k1]));
@@ -251,7 +257,7 @@ function cutBands(g: BandGeometry, bandRows: number): Plan {
 }
 
 /**
- * Runs `bands` over RGBA `rows` (in order, each width * 4 bytes; or the whole image's bytes,
+ * Runs `bands` over RGBA (or RGB: `g.channels`) `rows` (in order, each width * channels bytes; or the whole image's bytes,
  * whose bands are then views of it): holds only the input rows the
  * current band needs, resizes each band on `backend` (resizeImage, or resizeImageBand for a cut
  * band; 'wasm' runs on init()'s module) and hands the kept output rows to
@@ -262,7 +268,7 @@ export async function resizeInBands(rows: AsyncIterable<Uint8Array> | Uint8Array
                                     options: ResizeImageOptions, emit: (rows: Uint8Array) => Promise<void>): Promise<number> {
   if (rows instanceof Uint8Array) return resizeHeld(rows, g, bands, backend, options, emit);
   const iterator = rows[Symbol.asyncIterator]();
-  const stride = g.width * 4;
+  const stride = g.width * (g.channels ?? 4);
   let held: Uint8Array[] = [];
   let heldFrom = 0; // the input row held[0] is
   let resizeMs = 0;
@@ -303,7 +309,7 @@ export async function resizeInBands(rows: AsyncIterable<Uint8Array> | Uint8Array
 /** resizeInBands over an image held whole (`data`, height rows): each band's rows are a view of it, not a copy. */
 async function resizeHeld(data: Uint8Array, g: BandGeometry, bands: Band[], backend: ImageBackend, options: ResizeImageOptions,
                           emit: (rows: Uint8Array) => Promise<void>): Promise<number> {
-  const stride = g.width * 4;
+  const stride = g.width * (g.channels ?? 4);
   if (data.length !== g.height * stride) throw new Error(`internal: ${data.length} bytes held for a ${g.width} x ${g.height} image`);
   const run = bandRunner(g, bands, backend, options);
   let resizeMs = 0;
@@ -323,13 +329,13 @@ async function resizeHeld(data: Uint8Array, g: BandGeometry, bands: Band[], back
  */
 function bandRunner(g: BandGeometry, bands: Band[], backend: ImageBackend, options: ResizeImageOptions):
   (band: Band, data: Uint8Array) => { kept: Uint8Array; done: () => void } {
-  const outStride = g.outWidth * 4;
+  const outStride = g.outWidth * (g.channels ?? 4);
   const whole = bands.some((b) => b.cut) ? wholePlan(g, options) : undefined;
   const { resizeImageBand: runCut, resizeImagePlanned: runPlanned } = imageOps[backend];
   return (band, data) => {
     // A band whose plan gives its input unchanged (a scale of 1 that shrink on decode or an
     // 800-wide photo asks for): its input rows, not a resize (the same bytes, isIdentity).
-    const plan = band.cut ? whole! : planOf(g.width, band.inRows, band.target, options);
+    const plan = band.cut ? whole! : planOf(g.width, band.inRows, g.channels ?? 4, band.target, options);
     if (isIdentity(plan)) return { kept: data.subarray((band.k0 - band.r0) * outStride, (band.k1 - band.r0) * outStride), done: () => {} };
     const out = band.cut ? undefined : SPARE_OUTPUTS.take(band.outRows * outStride);
     const result = band.cut ? runCutBand(band, whole!, data, runCut) : runPlanned(plan, data, out);
