@@ -160,9 +160,11 @@ async function banded(c: Case, channels: 3 | 4, backend: ImageBackend, rgb: Uint
   expect(plan.bands.length).toBeGreaterThan(2);
   const options = { convention, mode, linearLight: flags.linearLight, antialias: flags.antialias, alignCorners: flags.alignCorners,
     ...(convention === 'pytorch' ? { premultiplyAlpha: false } : {}) };
+  // RGB rows in one array overwritten row after row (as the reader hands them out); RGBA rows fresh.
+  const reused = new Uint8Array(WIDTH * channels);
   const rows = async function* () {
     for (let y = 0; y < HEIGHT; y++) {
-      const row = new Uint8Array(WIDTH * channels).fill(255);
+      const row = channels === 3 ? reused : new Uint8Array(WIDTH * channels).fill(255);
       for (let x = 0; x < WIDTH; x++) row.set(rgb.subarray(3 * (y * WIDTH + x), 3 * (y * WIDTH + x) + 3), x * channels);
       yield row;
     }

@@ -257,47 +257,52 @@ function cutBands(g: BandGeometry, bandRows: number): Plan {
 }
 
 /**
- * Runs `bands` over RGBA (or RGB: `g.channels`) `rows` (in order, each width * channels bytes; or the whole image's bytes,
- * whose bands are then views of it): holds only the input rows the
- * current band needs, resizes each band on `backend` (resizeImage, or resizeImageBand for a cut
- * band; 'wasm' runs on init()'s module) and hands the kept output rows to
- * `emit` (awaited: the caller's writer sets the pace; it must be done with the rows when it
- * resolves, their array is reused). Returns the milliseconds spent resizing.
+ * Runs `bands` over RGBA (or RGB: `g.channels`) `rows` (in order, each width * channels bytes,
+ * copied before the next is asked for, so a reader may hand out one reused row; or the whole
+ * image's bytes, whose bands are then views of it): holds only the input rows the current band
+ * needs, in one array (the rows a band shares with the previous one moved to its front), resizes
+ * each band on `backend` (resizeImage, or resizeImageBand for a cut band; 'wasm' runs on init()'s
+ * module) and hands the kept output rows to `emit` (awaited: the caller's writer sets the pace; it
+ * must be done with the rows when it resolves, their array is reused). Returns the milliseconds
+ * spent resizing.
  */
 export async function resizeInBands(rows: AsyncIterable<Uint8Array> | Uint8Array, g: BandGeometry, bands: Band[], backend: ImageBackend,
                                     options: ResizeImageOptions, emit: (rows: Uint8Array) => Promise<void>): Promise<number> {
   if (rows instanceof Uint8Array) return resizeHeld(rows, g, bands, backend, options, emit);
   const iterator = rows[Symbol.asyncIterator]();
   const stride = g.width * (g.channels ?? 4);
-  let held: Uint8Array[] = [];
-  let heldFrom = 0; // the input row held[0] is
+  // The input rows of the band being run: [from, from + count) of the image, in `window`.
+  const window = new Uint8Array(Math.max(...bands.map((b) => b.inRows)) * stride);
+  let from = 0;
+  let count = 0;
+  let pulled = 0; // rows read from the iterator
   let resizeMs = 0;
-  // A band's input and output arrays, kept for the next band of the same size (most are): `emit`
-  // has taken what it needs when it resolves, so the memory stays one band, not the garbage of all.
-  const inputs = new Map<number, Uint8Array>();
   const run = bandRunner(g, bands, backend, options);
-  const pull = async () => {
+  const pull = async (): Promise<Uint8Array> => {
     const next = await iterator.next();
-    if (next.done) throw new Error(`the image ended after ${heldFrom + held.length} of ${g.height} rows`);
-    held.push(next.value);
+    if (next.done) throw new Error(`the image ended after ${pulled} of ${g.height} rows`);
+    if (next.value.length !== stride) throw new Error(`internal: a row of ${next.value.length} bytes, expected ${stride}`);
+    pulled++;
+    return next.value;
   };
   try {
     for (const band of bands) {
-      while (heldFrom + held.length < band.r0 + band.inRows) await pull();
-      held = held.slice(band.r0 - heldFrom);
-      heldFrom = band.r0;
-      const data = reuse(inputs, band.inRows * stride, Uint8Array);
-      for (let i = 0; i < band.inRows; i++) data.set(held[i], i * stride);
+      // Input rows are read once, in order: a band starts at or after the previous one's start.
+      if (band.r0 < from) throw new Error(`internal: a band starts at input row ${band.r0}, before the previous one's (${from})`);
+      const shared = Math.max(0, Math.min(from + count, band.r0 + band.inRows) - band.r0);
+      if (shared > 0) window.copyWithin(0, (band.r0 - from) * stride, (band.r0 - from + shared) * stride);
+      while (pulled < band.r0) await pull(); // rows no band reads
+      for (let i = shared; i < band.inRows; i++) window.set(await pull(), i * stride);
+      from = band.r0;
+      count = band.inRows;
       const t0 = performance.now();
-      const { kept, done } = run(band, data);
+      const { kept, done } = run(band, window.subarray(0, band.inRows * stride));
       resizeMs += performance.now() - t0;
       await emit(kept);
       done();
     }
     // Read to the end: a file whose last chunks are corrupt fails here, before anything is renamed.
-    heldFrom += held.length;
-    held = [];
-    while (heldFrom < g.height) { await pull(); held = []; heldFrom++; }
+    while (pulled < g.height) await pull();
     const extra = await iterator.next();
     if (!extra.done) throw new Error(`more than ${g.height} rows`);
   } finally {
@@ -379,16 +384,6 @@ function identityAxis(t: AxisTable): boolean {
 
 /** Band output arrays not in use on this thread (./spares.ts): most bands of a folder's images are one size (a strip's rows x the output width). */
 const SPARE_OUTPUTS = new Spares((n) => new Uint8ClampedArray(n), 4);
-
-/** The array of `length` kept in `pool`, or a new one (the last of another size is dropped). */
-function reuse<T extends Uint8Array | Uint8ClampedArray>(pool: Map<number, T>, length: number, type: new (n: number) => T): T {
-  let array = pool.get(length);
-  if (!array) {
-    pool.clear();
-    pool.set(length, array = new type(length));
-  }
-  return array;
-}
 
 function runCutBand(band: Band, whole: ImagePlan, window: Uint8Array, run: typeof imageOps.wasm.resizeImageBand): { data: Uint8ClampedArray; width: number; height: number } {
   const cut = cutImageBand(whole, [band.k0, band.k1]);

@@ -134,7 +134,7 @@ export class PngReader {
    * Each RGBA row of a non-interlaced image, in order: a fresh array each, or with `reuse` one
    * array overwritten by the next row (for a consumer done with each row before the next).
    * `channels` 3 (only where `opaqueRgb8`): RGB rows, the RGBA rows without their alpha of 255,
-   * the file's samples copied as they are.
+   * the file's samples as they are (with `reuse`, of an RGB image: a view of the decoder's row).
    */
   async *rows(options: { reuse?: boolean; channels?: 3 | 4 } = {}): AsyncGenerator<Uint8Array> {
     if (this.info.interlace) throw new Error('PngReader.rows: an interlaced image is read with readAll()');
@@ -149,15 +149,21 @@ export class PngReader {
     let slab = new Uint8Array(0);
     let slot = perSlab;
     let since = performance.now();
+    // Reused RGB rows of an RGB image are the decoder's unfiltered rows themselves (no copy).
+    const asDecoded = channels === 3 && options.reuse && this.info.colorType === 2;
     for (let raw = decoder.next(); raw; raw = decoder.next()) {
-      if (slot === perSlab && (slab.length === 0 || !options.reuse)) {
-        slab = new Uint8Array(Math.min(perSlab, this.info.height - decoder.y) * stride);
-        slot = 0;
+      if (asDecoded) {
+        yield raw;
+      } else {
+        if (slot === perSlab && (slab.length === 0 || !options.reuse)) {
+          slab = new Uint8Array(Math.min(perSlab, this.info.height - decoder.y) * stride);
+          slot = 0;
+        }
+        const out = options.reuse ? slab : slab.subarray(slot * stride, ++slot * stride);
+        if (channels === 3) this.converter.convertRgb(raw, width, out, 0);
+        else this.converter.convert(raw, width, out, 0, 1);
+        yield out;
       }
-      const out = options.reuse ? slab : slab.subarray(slot * stride, ++slot * stride);
-      if (channels === 3) this.converter.convertRgb(raw, width, out, 0);
-      else this.converter.convert(raw, width, out, 0, 1);
-      yield out;
       if (performance.now() - since > TURN_MS) { await turn(); since = performance.now(); }
     }
   }

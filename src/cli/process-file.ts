@@ -136,7 +136,7 @@ async function streamPng(job: Job, options: CliOptions, runner: Runner, temporar
     const opts = pytorch ? { ...options.resize, premultiplyAlpha: options.premultiply && !opaque } : options.resize;
     let resizeMs = 0;
     await writeStreamed(job.output, outWidth, outHeight, opaque, temporaries, async (writer) => {
-      resizeMs = await resizeInBands(rowsOf(reader, job.input, false, channels), g, plan.bands, backend, opts, (bytes) => writer.writeRows(bytes));
+      resizeMs = await resizeInBands(rowsOf(reader, job.input, true, channels), g, plan.bands, backend, opts, (bytes) => writer.writeRows(bytes));
     }, channels);
     return { width, height, outWidth, outHeight, resizeMs };
   } finally {
