@@ -213,8 +213,10 @@ const PLANS_KEPT = 16;
 
 function planOf(width: number, height: number, channels: 3 | 4, target: ImageTarget, options: ResizeImageOptions): ImagePlan {
   const o = options;
-  const key = [width, height, channels, target.width, target.height, target.scale, o.convention, o.mode, o.alignCorners, o.antialias,
-    o.premultiplyAlpha, o.linearLight].join(' ');
+  // Options left out keyed as their defaults: the cut bands' plan (made without premultiplyAlpha)
+  // and the run's (with it false, of an opaque image) are then one plan, not two to build.
+  const key = [width, height, channels, target.width, target.height, target.scale, o.convention ?? 'pytorch', o.mode, !!o.alignCorners, !!o.antialias,
+    o.premultiplyAlpha ?? channels === 4, !!o.linearLight].join(' ');
   let plan = PLANS.get(key);
   if (plan) {
     PLANS.delete(key); // most recently used last
