@@ -42,6 +42,11 @@ export interface BandGeometry {
   mode: ImageMode;
   alignCorners: boolean;
   antialias: boolean;
+  /**
+   * Bytes a pixel: 4 (RGBA, default) or 3 (RGB: an opaque image's rows without their alpha of 255;
+   * with premultiplying off, the RGBA call's colour bytes, every kernel working channel by channel).
+   */
+  channels?: 3 | 4;
 }
 
 export interface Band {
@@ -195,7 +200,7 @@ export function subImageBands(g: BandGeometry, bandRows: number): Plan {
 
 /** The whole image's plan for `options` (the geometry's convention, mode and flags, and premultiplying as the call does). */
 function wholePlan(g: BandGeometry, options: ResizeImageOptions): ImagePlan {
-  return planOf(g.width, g.height, g.target, options);
+  return planOf(g.width, g.height, g.channels ?? 4, g.target, options);
 }
 
 /**
@@ -206,15 +211,17 @@ function wholePlan(g: BandGeometry, options: ResizeImageOptions): ImagePlan {
 const PLANS = new Map<string, ImagePlan>();
 const PLANS_KEPT = 16;
 
-function planOf(width: number, height: number, target: ImageTarget, options: ResizeImageOptions): ImagePlan {
+function planOf(width: number, height: number, channels: 3 | 4, target: ImageTarget, options: ResizeImageOptions): ImagePlan {
   const o = options;
-  const key = [width, height, target.width, target.height, target.scale, o.convention, o.mode, o.alignCorners, o.antialias,
-    o.premultiplyAlpha, o.linearLight].join(' ');
+  // Options left out keyed as their defaults: the cut bands' plan (made without premultiplyAlpha)
+  // and the run's (with it false, of an opaque image) are then one plan, not two to build.
+  const key = [width, height, channels, target.width, target.height, target.scale, o.convention ?? 'pytorch', o.mode, !!o.alignCorners, !!o.antialias,
+    o.premultiplyAlpha ?? channels === 4, !!o.linearLight].join(' ');
   let plan = PLANS.get(key);
   if (plan) {
     PLANS.delete(key); // most recently used last
   } else {
-    plan = planImageOfSize({ width, height, channels: 4 }, target, { ...options, out: undefined });
+    plan = planImageOfSize({ width, height, channels }, target, { ...options, out: undefined });
     if (PLANS.size >= PLANS_KEPT) PLANS.delete(PLANS.keys().next().value!);
   }
   PLANS.set(key, plan);
@@ -225,19 +232,20 @@ function planOf(width: number, height: number, target: ImageTarget, options: Res
  * Bands of at most `bandRows` output rows cut from the whole image's plan, each with the input
  * rows its taps read. A band's input window is held as well as its output, so on a downscale
  * bands shrink (halving, down to one output row) until the window too fits the band's bytes,
- * bandRows * outWidth * 4: memory follows the band size whatever the scale.
+ * bandRows * outWidth * channels: memory follows the band size whatever the scale.
  */
 function cutBands(g: BandGeometry, bandRows: number): Plan {
   const pytorch = (g.convention ?? 'pytorch') === 'pytorch';
   const plan = wholePlan(g, { convention: g.convention, mode: g.mode, linearLight: g.linearLight || undefined,
     alignCorners: (pytorch && g.alignCorners) || undefined, antialias: (pytorch && g.antialias) || undefined });
   let rows = Math.max(1, Math.floor(bandRows));
-  const budget = rows * g.outWidth * 4;
+  const channels = g.channels ?? 4;
+  const budget = rows * g.outWidth * channels;
   const bands: Band[] = [];
   for (let k0 = 0; k0 < g.outHeight;) {
     let k1 = Math.min(g.outHeight, k0 + rows);
     let { lo, hi } = cutImageBand(plan, [k0, k1]);
-    while (k1 - k0 > 1 && (hi - lo) * g.width * 4 > budget) {
+    while (k1 - k0 > 1 && (hi - lo) * g.width * channels > budget) {
       rows = Math.ceil((k1 - k0) / 2);
       k1 = k0 + rows;
       ({ lo, hi } = cutImageBand(plan, [k0, k1]));
@@ -251,47 +259,52 @@ function cutBands(g: BandGeometry, bandRows: number): Plan {
 }
 
 /**
- * Runs `bands` over RGBA `rows` (in order, each width * 4 bytes; or the whole image's bytes,
- * whose bands are then views of it): holds only the input rows the
- * current band needs, resizes each band on `backend` (resizeImage, or resizeImageBand for a cut
- * band; 'wasm' runs on init()'s module) and hands the kept output rows to
- * `emit` (awaited: the caller's writer sets the pace; it must be done with the rows when it
- * resolves, their array is reused). Returns the milliseconds spent resizing.
+ * Runs `bands` over RGBA (or RGB: `g.channels`) `rows` (in order, each width * channels bytes,
+ * copied before the next is asked for, so a reader may hand out one reused row; or the whole
+ * image's bytes, whose bands are then views of it): holds only the input rows the current band
+ * needs, in one array (the rows a band shares with the previous one moved to its front), resizes
+ * each band on `backend` (resizeImage, or resizeImageBand for a cut band; 'wasm' runs on init()'s
+ * module) and hands the kept output rows to `emit` (awaited: the caller's writer sets the pace; it
+ * must be done with the rows when it resolves, their array is reused). Returns the milliseconds
+ * spent resizing.
  */
 export async function resizeInBands(rows: AsyncIterable<Uint8Array> | Uint8Array, g: BandGeometry, bands: Band[], backend: ImageBackend,
                                     options: ResizeImageOptions, emit: (rows: Uint8Array) => Promise<void>): Promise<number> {
   if (rows instanceof Uint8Array) return resizeHeld(rows, g, bands, backend, options, emit);
   const iterator = rows[Symbol.asyncIterator]();
-  const stride = g.width * 4;
-  let held: Uint8Array[] = [];
-  let heldFrom = 0; // the input row held[0] is
+  const stride = g.width * (g.channels ?? 4);
+  // The input rows of the band being run: [from, from + count) of the image, in `window`.
+  const window = new Uint8Array(Math.max(...bands.map((b) => b.inRows)) * stride);
+  let from = 0;
+  let count = 0;
+  let pulled = 0; // rows read from the iterator
   let resizeMs = 0;
-  // A band's input and output arrays, kept for the next band of the same size (most are): `emit`
-  // has taken what it needs when it resolves, so the memory stays one band, not the garbage of all.
-  const inputs = new Map<number, Uint8Array>();
   const run = bandRunner(g, bands, backend, options);
-  const pull = async () => {
+  const pull = async (): Promise<Uint8Array> => {
     const next = await iterator.next();
-    if (next.done) throw new Error(`the image ended after ${heldFrom + held.length} of ${g.height} rows`);
-    held.push(next.value);
+    if (next.done) throw new Error(`the image ended after ${pulled} of ${g.height} rows`);
+    if (next.value.length !== stride) throw new Error(`internal: a row of ${next.value.length} bytes, expected ${stride}`);
+    pulled++;
+    return next.value;
   };
   try {
     for (const band of bands) {
-      while (heldFrom + held.length < band.r0 + band.inRows) await pull();
-      held = held.slice(band.r0 - heldFrom);
-      heldFrom = band.r0;
-      const data = reuse(inputs, band.inRows * stride, Uint8Array);
-      for (let i = 0; i < band.inRows; i++) data.set(held[i], i * stride);
+      // Input rows are read once, in order: a band starts at or after the previous one's start.
+      if (band.r0 < from) throw new Error(`internal: a band starts at input row ${band.r0}, before the previous one's (${from})`);
+      const shared = Math.max(0, Math.min(from + count, band.r0 + band.inRows) - band.r0);
+      if (shared > 0) window.copyWithin(0, (band.r0 - from) * stride, (band.r0 - from + shared) * stride);
+      while (pulled < band.r0) await pull(); // rows no band reads
+      for (let i = shared; i < band.inRows; i++) window.set(await pull(), i * stride);
+      from = band.r0;
+      count = band.inRows;
       const t0 = performance.now();
-      const { kept, done } = run(band, data);
+      const { kept, done } = run(band, window.subarray(0, band.inRows * stride));
       resizeMs += performance.now() - t0;
       await emit(kept);
       done();
     }
     // Read to the end: a file whose last chunks are corrupt fails here, before anything is renamed.
-    heldFrom += held.length;
-    held = [];
-    while (heldFrom < g.height) { await pull(); held = []; heldFrom++; }
+    while (pulled < g.height) await pull();
     const extra = await iterator.next();
     if (!extra.done) throw new Error(`more than ${g.height} rows`);
   } finally {
@@ -303,7 +316,7 @@ export async function resizeInBands(rows: AsyncIterable<Uint8Array> | Uint8Array
 /** resizeInBands over an image held whole (`data`, height rows): each band's rows are a view of it, not a copy. */
 async function resizeHeld(data: Uint8Array, g: BandGeometry, bands: Band[], backend: ImageBackend, options: ResizeImageOptions,
                           emit: (rows: Uint8Array) => Promise<void>): Promise<number> {
-  const stride = g.width * 4;
+  const stride = g.width * (g.channels ?? 4);
   if (data.length !== g.height * stride) throw new Error(`internal: ${data.length} bytes held for a ${g.width} x ${g.height} image`);
   const run = bandRunner(g, bands, backend, options);
   let resizeMs = 0;
@@ -323,13 +336,13 @@ async function resizeHeld(data: Uint8Array, g: BandGeometry, bands: Band[], back
  */
 function bandRunner(g: BandGeometry, bands: Band[], backend: ImageBackend, options: ResizeImageOptions):
   (band: Band, data: Uint8Array) => { kept: Uint8Array; done: () => void } {
-  const outStride = g.outWidth * 4;
+  const outStride = g.outWidth * (g.channels ?? 4);
   const whole = bands.some((b) => b.cut) ? wholePlan(g, options) : undefined;
   const { resizeImageBand: runCut, resizeImagePlanned: runPlanned } = imageOps[backend];
   return (band, data) => {
     // A band whose plan gives its input unchanged (a scale of 1 that shrink on decode or an
     // 800-wide photo asks for): its input rows, not a resize (the same bytes, isIdentity).
-    const plan = band.cut ? whole! : planOf(g.width, band.inRows, band.target, options);
+    const plan = band.cut ? whole! : planOf(g.width, band.inRows, g.channels ?? 4, band.target, options);
     if (isIdentity(plan)) return { kept: data.subarray((band.k0 - band.r0) * outStride, (band.k1 - band.r0) * outStride), done: () => {} };
     const out = band.cut ? undefined : SPARE_OUTPUTS.take(band.outRows * outStride);
     const result = band.cut ? runCutBand(band, whole!, data, runCut) : runPlanned(plan, data, out);
@@ -373,16 +386,6 @@ function identityAxis(t: AxisTable): boolean {
 
 /** Band output arrays not in use on this thread (./spares.ts): most bands of a folder's images are one size (a strip's rows x the output width). */
 const SPARE_OUTPUTS = new Spares((n) => new Uint8ClampedArray(n), 4);
-
-/** The array of `length` kept in `pool`, or a new one (the last of another size is dropped). */
-function reuse<T extends Uint8Array | Uint8ClampedArray>(pool: Map<number, T>, length: number, type: new (n: number) => T): T {
-  let array = pool.get(length);
-  if (!array) {
-    pool.clear();
-    pool.set(length, array = new type(length));
-  }
-  return array;
-}
 
 function runCutBand(band: Band, whole: ImagePlan, window: Uint8Array, run: typeof imageOps.wasm.resizeImageBand): { data: Uint8ClampedArray; width: number; height: number } {
   const cut = cutImageBand(whole, [band.k0, band.k1]);

@@ -44,6 +44,21 @@ export class RowConverter {
       this.palette.some((v, i) => i % 4 === 3 && v !== 255));
   }
 
+  /** Whether rows can come out as 8-bit RGB (`convertRgb`): an 8-bit RGB or gray image without tRNS, opaque by its header. */
+  get opaqueRgb8(): boolean {
+    const { depth, colorType } = this.header;
+    return depth === 8 && (colorType === 2 || colorType === 0) && !this.transparent;
+  }
+
+  /**
+   * Writes `width` pixels of the unfiltered row `raw` of an `opaqueRgb8` image to `out` at `at`
+   * as RGB: the RGB samples as they are (no conversion), gray repeated; `convert`'s bytes without alpha.
+   */
+  convertRgb(raw: Uint8Array, width: number, out: Uint8Array, at: number): void {
+    if (this.header.colorType === 2) { out.set(raw.subarray(0, 3 * width), at); return; }
+    for (let x = 0, o = at; x < width; x++, o += 3) out[o] = out[o + 1] = out[o + 2] = raw[x];
+  }
+
   checkReady(): void {
     if (this.header.colorType === 3 && !this.palette) throw new PngFormatError('a palette image without PLTE');
   }

@@ -24,19 +24,23 @@ export function pngChunk(name: string, data: Uint8Array): Buffer {
 }
 
 /**
- * Sub-filters `rows` RGBA rows of `width` pixels from `data` at `from` into `out` at `at`, each
- * scanline prefixed by its filter type (1); `channels` 3 drops alpha. Returns the end in `out`.
+ * Sub-filters `rows` rows of `width` pixels of `from` channels (RGBA 4, or RGB 3) from `data` at
+ * `at0` into `out` at `at`, each scanline prefixed by its filter type (1), written with `channels`
+ * (4: RGBA; 3: RGB, from RGBA by dropping alpha or from RGB as it is). Returns the end in `out`.
  */
-function subFilter(data: Uint8Array, from: number, width: number, rows: number, channels: 3 | 4, out: Uint8Array, at: number): number {
+function subFilter(data: Uint8Array, from: 3 | 4, width: number, rows: number, channels: 3 | 4, out: Uint8Array, at: number): number {
   let o = at;
+  const stride = width * from;
   for (let y = 0; y < rows; y++) {
-    const s = from + y * width * 4;
-    const end = s + width * 4;
+    const s = y * stride;
+    const end = s + stride;
     out[o++] = 1;
     out[o++] = data[s]; out[o++] = data[s + 1]; out[o++] = data[s + 2];
     if (channels === 4) {
       out[o++] = data[s + 3];
       for (let i = s + 4; i < end; i++) out[o++] = data[i] - data[i - 4];
+    } else if (from === 3) {
+      for (let i = s + 3; i < end; i++) out[o++] = data[i] - data[i - 3];
     } else {
       for (let i = s + 4; i < end; i += 4) {
         out[o++] = data[i] - data[i - 4];
@@ -71,7 +75,7 @@ export function encodePng(image: { data: Uint8Array; width: number; height: numb
   if (data.length !== width * height * 4) throw new Error(`encodePng: ${data.length} bytes for ${width} x ${height} RGBA`);
   const channels = opaque ? 3 : 4;
   const filtered = new Uint8Array((width * channels + 1) * height); // one copy, 3/4 of the image when opaque
-  subFilter(data, 0, width, height, channels, filtered, 0);
+  subFilter(data, 4, width, height, channels, filtered, 0);
   const deflated = zlib.deflateSync(filtered, DEFLATE);
   const chunks = [headerChunks(width, height, channels)];
   for (let at = 0; at < deflated.length; at += IDAT_BYTES) chunks.push(pngChunk('IDAT', deflated.subarray(at, at + IDAT_BYTES)));
@@ -79,9 +83,10 @@ export function encodePng(image: { data: Uint8Array; width: number; height: numb
 }
 
 /**
- * Writes an 8-bit PNG row by row to a file from RGBA rows: `writeRows` takes whole rows (any
- * number at once) and waits while the file is behind; `finish` checks that `height` rows came.
- * `opaque`: the caller knows every alpha is 255 (written as RGB; a row that is not fails).
+ * Writes an 8-bit PNG row by row to a file from RGBA rows, or RGB ones (`inputChannels` 3, the
+ * rows of an opaque image without its alpha): `writeRows` takes whole rows (any number at once)
+ * and waits while the file is behind; `finish` checks that `height` rows came.
+ * `opaque`: the caller knows every alpha is 255 (written as RGB; an RGBA row that is not fails).
  */
 export class PngWriter {
   private readonly file: WriteStream;
@@ -100,7 +105,9 @@ export class PngWriter {
   private failure: Error | undefined;
   private readonly done: Promise<void>;
 
-  constructor(path: string, readonly width: number, readonly height: number, private readonly opaque = false) {
+  constructor(path: string, readonly width: number, readonly height: number, private readonly opaque = false,
+              private readonly inputChannels: 3 | 4 = 4) {
+    if (inputChannels === 3 && !opaque) throw new Error('PngWriter: RGB rows are written as an opaque image');
     this.file = createWriteStream(path, { flags: 'wx' });
     this.file.on('error', (error) => { this.failure ??= error; });
     this.deflate = zlib.createDeflate(DEFLATE);
@@ -148,22 +155,22 @@ export class PngWriter {
     this.file.uncork();
   }
 
-  /** Appends `rows` (a whole number of rows of `width` RGBA pixels), filtered in one piece. */
+  /** Appends `rows` (a whole number of rows of `width` pixels of `inputChannels`), filtered in one piece. */
   async writeRows(rows: Uint8Array): Promise<void> {
-    const stride = this.width * 4;
+    const stride = this.width * this.inputChannels;
     if (rows.length % stride !== 0) throw new Error('PngWriter: not a whole number of rows');
     if (this.failure) throw this.failure;
     const n = rows.length / stride;
     if (this.rowsWritten + n > this.height) throw new Error('PngWriter: more rows than the height');
     // Promised opaque: any other alpha is a bug upstream, never written as RGB.
-    if (this.opaque && !isOpaque(rows)) throw new Error('internal: a pixel of an image written as opaque has alpha');
+    if (this.opaque && this.inputChannels === 4 && !isOpaque(rows)) throw new Error('internal: a pixel of an image written as opaque has alpha');
     const slot = this.slots[this.turn++ & 1];
     await slot.deflated;
     if (this.failure) throw this.failure;
     const bytes = (this.width * this.channels + 1) * n;
     if (slot.array.length < bytes) slot.array = new Uint8Array(bytes);
     const filtered = slot.array.subarray(0, bytes);
-    subFilter(rows, 0, this.width, n, this.channels, filtered, 0);
+    subFilter(rows, this.inputChannels, this.width, n, this.channels, filtered, 0);
     this.rowsWritten += n;
     slot.deflated = new Promise<void>((resolve) => this.deflate.write(filtered, () => resolve()));
     if (this.file.writableNeedDrain) await this.drain();

@@ -125,29 +125,45 @@ export class PngReader {
     this.input.close();
   }
 
+  /** Whether `rows({ channels: 3 })` applies: an 8-bit RGB or gray image without tRNS (opaque by its header). */
+  get opaqueRgb8(): boolean {
+    return this.converter.opaqueRgb8;
+  }
+
   /**
    * Each RGBA row of a non-interlaced image, in order: a fresh array each, or with `reuse` one
    * array overwritten by the next row (for a consumer done with each row before the next).
+   * `channels` 3 (only where `opaqueRgb8`): RGB rows, the RGBA rows without their alpha of 255,
+   * the file's samples as they are (with `reuse`, of an RGB image: a view of the decoder's row).
    */
-  async *rows(options: { reuse?: boolean } = {}): AsyncGenerator<Uint8Array> {
+  async *rows(options: { reuse?: boolean; channels?: 3 | 4 } = {}): AsyncGenerator<Uint8Array> {
     if (this.info.interlace) throw new Error('PngReader.rows: an interlaced image is read with readAll()');
+    const channels = options.channels ?? 4;
+    if (channels === 3 && !this.opaqueRgb8) throw new Error('PngReader.rows: 3-channel rows need an 8-bit RGB or gray image without tRNS');
     const { width } = this.info;
     const decoder = this.decoder();
     // Fresh rows are cut from slabs of about ROW_SLAB_BYTES: fewer, larger arrays for the
     // allocator and the collector (a slab lives while any of its rows is held).
-    const stride = width * 4;
+    const stride = width * channels;
     const perSlab = options.reuse ? 1 : Math.max(1, Math.floor(ROW_SLAB_BYTES / stride));
     let slab = new Uint8Array(0);
     let slot = perSlab;
     let since = performance.now();
+    // Reused RGB rows of an RGB image are the decoder's unfiltered rows themselves (no copy).
+    const asDecoded = channels === 3 && options.reuse && this.info.colorType === 2;
     for (let raw = decoder.next(); raw; raw = decoder.next()) {
-      if (slot === perSlab && (slab.length === 0 || !options.reuse)) {
-        slab = new Uint8Array(Math.min(perSlab, this.info.height - decoder.y) * stride);
-        slot = 0;
+      if (asDecoded) {
+        yield raw;
+      } else {
+        if (slot === perSlab && (slab.length === 0 || !options.reuse)) {
+          slab = new Uint8Array(Math.min(perSlab, this.info.height - decoder.y) * stride);
+          slot = 0;
+        }
+        const out = options.reuse ? slab : slab.subarray(slot * stride, ++slot * stride);
+        if (channels === 3) this.converter.convertRgb(raw, width, out, 0);
+        else this.converter.convert(raw, width, out, 0, 1);
+        yield out;
       }
-      const out = options.reuse ? slab : slab.subarray(slot * stride, ++slot * stride);
-      this.converter.convert(raw, width, out, 0, 1);
-      yield out;
       if (performance.now() - since > TURN_MS) { await turn(); since = performance.now(); }
     }
   }

@@ -118,9 +118,14 @@ async function streamPng(job: Job, options: CliOptions, runner: Runner, temporar
     claimed = true;
     const base = { convention: options.resize.convention, linearLight: options.resize.linearLight, mode: options.resize.mode ?? 'bilinear',
       alignCorners: !!options.resize.alignCorners, antialias: !!options.resize.antialias };
-    const g = { width, height, outWidth, outHeight, target: fit.resize, ...base };
+    // Opaque by its header (8-bit RGB or gray, no tRNS): carried as RGB rows end to end, read as the
+    // file's samples, resized and filtered without an alpha channel of 255 (the same bytes out).
+    // Not with Pillow's convention: it resizes RGBA premultiplied, and an alpha resized from 255
+    // need not stay exactly 255 (bicubic, lanczos in linear light), so its colour bytes can differ.
+    const channels = reader.opaqueRgb8 && options.resize.convention !== 'pillow' ? 3 : 4;
+    const g = { width, height, outWidth, outHeight, target: fit.resize, channels, ...base } as const;
     const { planBands, resizeInBands } = await import('./bands.js');
-    const plan = planBands(g, Math.ceil(BAND_BYTES / (outWidth * 4)));
+    const plan = planBands(g, Math.ceil(BAND_BYTES / (outWidth * channels)));
     if (!('bands' in plan)) return undefined;
     const backend = await runner.mainBackend();
     // Pillow and OpenCV have their own alpha rules (resizeImage refuses premultiplyAlpha with them), as in ./convert.ts.
@@ -131,8 +136,8 @@ async function streamPng(job: Job, options: CliOptions, runner: Runner, temporar
     const opts = pytorch ? { ...options.resize, premultiplyAlpha: options.premultiply && !opaque } : options.resize;
     let resizeMs = 0;
     await writeStreamed(job.output, outWidth, outHeight, opaque, temporaries, async (writer) => {
-      resizeMs = await resizeInBands(rowsOf(reader, job.input), g, plan.bands, backend, opts, (bytes) => writer.writeRows(bytes));
-    });
+      resizeMs = await resizeInBands(rowsOf(reader, job.input, true, channels), g, plan.bands, backend, opts, (bytes) => writer.writeRows(bytes));
+    }, channels);
     return { width, height, outWidth, outHeight, resizeMs };
   } finally {
     if (claimed) runner.mainBusy--;
@@ -140,9 +145,9 @@ async function streamPng(job: Job, options: CliOptions, runner: Runner, temporar
   }
 }
 
-/** The reader's rows (`reuse`: one array, overwritten by the next row), decoding errors named for the file. */
-async function* rowsOf(reader: PngReader, name: string, reuse = false): AsyncGenerator<Uint8Array> {
-  try { yield* reader.rows({ reuse }); } catch (error) { throw new ImageFileError(`${name}: cannot decode the ${FORMAT_NAMES.png} image: ${(error as Error).message}`); }
+/** The reader's rows (`reuse`: one array, overwritten by the next row; `channels` 3: RGB), decoding errors named for the file. */
+async function* rowsOf(reader: PngReader, name: string, reuse = false, channels: 3 | 4 = 4): AsyncGenerator<Uint8Array> {
+  try { yield* reader.rows({ reuse, channels }); } catch (error) { throw new ImageFileError(`${name}: cannot decode the ${FORMAT_NAMES.png} image: ${(error as Error).message}`); }
 }
 
 /** A first pass over a PNG that may have alpha: premultiply only if some pixel is not opaque. */

@@ -31,13 +31,16 @@ export async function writeAtomically(path: string, bytes: Uint8Array, temporari
   }
 }
 
-/** Streams a PNG (`opaque`: written as RGB) into a temporary file beside `path` and renames it into place; removes it on any failure. */
+/**
+ * Streams a PNG (`opaque`: written as RGB; `inputChannels` 3: the writer takes RGB rows) into a
+ * temporary file beside `path` and renames it into place; removes it on any failure.
+ */
 export async function writeStreamed(path: string, width: number, height: number, opaque: boolean, temporaries: Set<string>,
-                                    fill: (writer: PngWriter) => Promise<void>): Promise<void> {
+                                    fill: (writer: PngWriter) => Promise<void>, inputChannels: 3 | 4 = 4): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temporary = temporaryFor(path);
   temporaries.add(temporary);
-  const writer = new PngWriter(temporary, width, height, opaque);
+  const writer = new PngWriter(temporary, width, height, opaque, inputChannels);
   try {
     await fill(writer);
     await writer.finish();
