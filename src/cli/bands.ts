@@ -49,6 +49,13 @@ export interface BandGeometry {
   channels?: 3 | 4;
 }
 
+/** The geometry of resizing `size` to outWidth x outHeight (the fit's `target`) with resizeImage's `options`. */
+export function bandGeometry(size: { width: number; height: number }, outWidth: number, outHeight: number, target: ImageTarget,
+                             options: ResizeImageOptions, channels: 3 | 4 = 4): BandGeometry {
+  return { width: size.width, height: size.height, outWidth, outHeight, target, channels, convention: options.convention,
+    linearLight: options.linearLight, mode: options.mode ?? 'bilinear', alignCorners: !!options.alignCorners, antialias: !!options.antialias };
+}
+
 export interface Band {
   /** Input rows [r0, r0 + inRows) handed to resizeImage as an image of inRows rows. */
   r0: number;

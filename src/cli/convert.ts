@@ -7,7 +7,7 @@ import { imageOps, type ImageBackend } from '../image-band.js';
 import type { ResizeImageOptions } from '../image.js';
 import type { ImageTarget } from './bands.js';
 import { checkPixels, decodeChecked, FORMAT_NAMES, ImageFileError, inspectImage, isOpaque, uprightSize, type ImageFormat } from './codecs.js';
-import { planBands, resizeInBands } from './bands.js';
+import { bandGeometry, planBands, resizeInBands } from './bands.js';
 import { onlyResizes, placeOnCanvas, planFit, type Fit, type Rgba } from './fit.js';
 import { encodeJpegWith, type JpegEncoderName } from './jpeg-encoder.js';
 import { joinStrips, stripRows } from './jpeg-strips.js';
@@ -120,8 +120,7 @@ const HELD_BAND_BYTES = 2 ** 20;
  */
 async function resizeHeld(image: { data: Uint8Array; width: number; height: number }, target: ImageTarget, outWidth: number, outHeight: number,
                           options: ResizeImageOptions, backend: ImageBackend): Promise<{ resized: Uint8Array; resizeMs: number }> {
-  const g = { width: image.width, height: image.height, outWidth, outHeight, target, convention: options.convention,
-    linearLight: options.linearLight, mode: options.mode ?? 'bilinear', alignCorners: !!options.alignCorners, antialias: !!options.antialias };
+  const g = bandGeometry(image, outWidth, outHeight, target, options);
   const plan = planBands(g, Math.ceil(HELD_BAND_BYTES / (outWidth * 4)));
   if ('bands' in plan && plan.bands.length > 1) {
     const resized = new Uint8Array(outWidth * outHeight * 4);
@@ -146,8 +145,7 @@ async function jpegInStrips(image: { data: Uint8Array; width: number; height: nu
                             r: ConvertRequest, options: ResizeImageOptions, backend: ImageBackend, strips: StripEncoder):
   Promise<{ bytes: Uint8Array; resizeMs: number } | undefined> {
   const rows = stripRows(outWidth);
-  const g = { width: image.width, height: image.height, outWidth, outHeight, target, convention: options.convention,
-    linearLight: options.linearLight, mode: options.mode ?? 'bilinear', alignCorners: !!options.alignCorners, antialias: !!options.antialias };
+  const g = bandGeometry(image, outWidth, outHeight, target, options);
   const plan = planBands(g, rows);
   if (!('bands' in plan)) return undefined;
   const outStride = outWidth * 4;

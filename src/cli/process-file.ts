@@ -116,15 +116,13 @@ async function streamPng(job: Job, options: CliOptions, runner: Runner, temporar
     if (interlace || !onlyResizes(fit) || (small && !runner.single && (!mainLane || runner.mainBusy > 0))) return undefined;
     runner.mainBusy++; // claimed before the next await, so another lane sees the main thread busy
     claimed = true;
-    const base = { convention: options.resize.convention, linearLight: options.resize.linearLight, mode: options.resize.mode ?? 'bilinear',
-      alignCorners: !!options.resize.alignCorners, antialias: !!options.resize.antialias };
     // Opaque by its header (8-bit RGB or gray, no tRNS): carried as RGB rows end to end, read as the
     // file's samples, resized and filtered without an alpha channel of 255 (the same bytes out).
     // Not with Pillow's convention: it resizes RGBA premultiplied, and an alpha resized from 255
     // need not stay exactly 255 (bicubic, lanczos in linear light), so its colour bytes can differ.
     const channels = reader.opaqueRgb8 && options.resize.convention !== 'pillow' ? 3 : 4;
-    const g = { width, height, outWidth, outHeight, target: fit.resize, channels, ...base } as const;
-    const { planBands, resizeInBands } = await import('./bands.js');
+    const { bandGeometry, planBands, resizeInBands } = await import('./bands.js');
+    const g = bandGeometry(reader.info, outWidth, outHeight, fit.resize, options.resize, channels);
     const plan = planBands(g, Math.ceil(BAND_BYTES / (outWidth * channels)));
     if (!('bands' in plan)) return undefined;
     const backend = await runner.mainBackend();
