@@ -103,6 +103,8 @@ export interface ImageHeader {
   height: number;
   /** EXIF orientation (JPEG), 1 otherwise. */
   orientation: number;
+  /** Every decoded alpha will be 255 by the format (a lossy WebP without an alpha chunk): no need to scan for it. */
+  opaque?: boolean;
 }
 
 /**
@@ -157,7 +159,7 @@ export async function decodeChecked(format: ImageFormat, bytes: Uint8Array, head
   if (image.width !== expected.width || image.height !== expected.height || image.data.length !== image.width * image.height * 4) {
     throw new ImageFileError(`${name}: cannot decode the ${FORMAT_NAMES[format]} image: decoded ${image.width} x ${image.height}, but the header says ${expected.width} x ${expected.height}`);
   }
-  return { ...orient(image, header.orientation), opaque: format === 'jpeg' || image.opaque };
+  return { ...orient(image, header.orientation), opaque: format === 'jpeg' || header.opaque === true || image.opaque };
 }
 
 /**
