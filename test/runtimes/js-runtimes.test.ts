@@ -5,9 +5,10 @@
 // the synchronous API, and the CLI (PNG in, PNG out, the same pixels as under Node; exit codes).
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Compat } from './compat.js';
 import { consumerProject, POOL_AGREEMENT, ROOT, runtimeBinary } from './runtimes.js';
@@ -54,6 +55,25 @@ beforeAll(() => {
 
 afterAll(() => {
   if (consumer) rmSync(consumer, { recursive: true, force: true });
+});
+
+describe('Node', () => {
+  it('the packed CLI converts a folder of every input format across 2 threads from its two bundles alone', async () => {
+    // The package ships dist/cli/bin.js and convert-worker.js (with maps), not tsc's modules beside
+    // them (package.json "files"): a bundle importing one of those would fail here, not in users' hands.
+    const shipped = readdirSync(join(consumer, 'node_modules/upsample-wasm/dist/cli')).sort();
+    expect(shipped).toEqual(['bin.js', 'bin.js.map', 'convert-worker.js', 'convert-worker.js.map']);
+    const input = join(consumer, 'formats');
+    mkdirSync(input, { recursive: true });
+    const sample = sharp(join(ROOT, 'assets/sample.png'));
+    await Promise.all([sample.clone().jpeg().toFile(join(input, 'a.jpg')), sample.clone().png().toFile(join(input, 'b.png')),
+      sample.clone().webp().toFile(join(input, 'c.webp')), sample.clone().avif().toFile(join(input, 'd.avif'))]);
+    execFileSync(process.execPath, ['node_modules/upsample-wasm/dist/cli.js', 'formats', '-o', 'formats-out', '--width', '100',
+      '--antialias', '--threads', '2', '--quiet'], { cwd: consumer, timeout: 60_000 });
+    const written = readdirSync(join(consumer, 'formats-out')).sort();
+    expect(written).toEqual(['a.jpg', 'b.png', 'c.webp', 'd.avif']);
+    for (const name of written) expect((await sharp(join(consumer, 'formats-out', name)).metadata()).width).toBe(100);
+  }, 60_000);
 });
 
 describe.each(RUNTIMES)('$label', (rt) => {
