@@ -4,7 +4,7 @@
 // for the converting thread that started it (./jpeg-strips.ts).
 
 import { parentPort, Worker, workerData } from 'node:worker_threads';
-import { init } from '../init.js';
+import { initLibrary } from './library.js';
 import { ImageFileError } from './codecs.js';
 import { convertImage, stripsHere, type ConvertRequest, type JpegSettings, type StripEncoder } from './convert.js';
 import { encodeJpegWith } from './jpeg-encoder.js';
@@ -30,7 +30,7 @@ if (role === 'strip') {
   });
 } else {
   if (preload) preloadWasm(preload); // compiled in the background while the library loads
-  if (!plainJs) await init(); // ../init.js and ../image-band.js (via ./convert.ts): resizeImage without the rest of the library
+  if (!plainJs) await initLibrary(); // ../init.js and ../image-band.js (via ./convert.ts): resizeImage without the rest of the library
   // One request at a time, in order: the next one may arrive while one converts (its bytes ready
   // here when this one is done), but two images are never decoded at once.
   let turn = Promise.resolve();

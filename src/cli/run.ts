@@ -176,7 +176,7 @@ function mainThreadBackend(plainJs: boolean): () => Promise<ImageBackend> {
   let loaded: Promise<ImageBackend> | undefined;
   const load = async (): Promise<ImageBackend> => {
     if (plainJs) return 'js';
-    await (await import('../init.js')).init();
+    await (await import('./library.js')).initLibrary();
     return 'wasm';
   };
   return () => (loaded ??= load());
