@@ -21,7 +21,7 @@ export function toPlanes(pixels: usize, count: i32, channels: i32, y: usize, cb:
   if (channels == 1) {
     for (let i = 0; i < count; i += 4) {
       const v = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(pixels + <usize>i)));
-      v128.store(y + (<usize>i << 2), f32x4.sub(f32x4.convert_i32x4_u(v), bias));
+      v128.store(y + (<usize>i << 2), f32x4.sub(f32x4.convert_i32x4_s(v), bias));
     }
     return;
   }
@@ -31,9 +31,9 @@ export function toPlanes(pixels: usize, count: i32, channels: i32, y: usize, cb:
     if (channels == 4) v = v128.load(pixels + (<usize>i << 2));
     // RGB: 12 bytes spread to four RGBx lanes (index 16 and up reads as zero).
     else v = i8x16.swizzle(v128.load(pixels + <usize>i * 3), i8x16(0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1));
-    const r = f32x4.convert_i32x4_u(v128.and(v, byte));
-    const g = f32x4.convert_i32x4_u(v128.and(i32x4.shr_u(v, 8), byte));
-    const b = f32x4.convert_i32x4_u(v128.and(i32x4.shr_u(v, 16), byte));
+    const r = f32x4.convert_i32x4_s(v128.and(v, byte));
+    const g = f32x4.convert_i32x4_s(v128.and(i32x4.shr_u(v, 8), byte));
+    const b = f32x4.convert_i32x4_s(v128.and(i32x4.shr_u(v, 16), byte));
     const at = <usize>i << 2;
     const luma = f32x4.add(f32x4.add(f32x4.mul(r, f32x4.splat(YR)), f32x4.mul(g, f32x4.splat(YG))), f32x4.mul(b, f32x4.splat(YB)));
     v128.store(y + at, f32x4.sub(luma, bias));
