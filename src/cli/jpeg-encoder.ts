@@ -40,7 +40,7 @@ interface Exports {
 }
 
 /** Byte offsets in the module's table area (assembly/cli/jpeg-encoder.ts declares the same). */
-const TABLES = { recipLuma: 0, recipChroma: 256, zigzag: 512, dcLuma: 768, acLuma: 832, dcChroma: 1856, acChroma: 1920, bytes: 4096 };
+const TABLES = { recipLuma: 0, recipChroma: 256, dcLuma: 512, acLuma: 576, dcChroma: 1600, acChroma: 1664, bytes: 3328 };
 
 /** ITU T.81 Annex K.1: luminance and chrominance quantisation tables, natural (row-major) order. */
 const LUMA = [
@@ -106,7 +106,6 @@ function tableBytes(quality: number): Uint8Array {
   const u32 = new Uint32Array(bytes.buffer);
   f32.set(recip(luma), TABLES.recipLuma >> 2);
   f32.set(recip(chroma), TABLES.recipChroma >> 2);
-  u32.set(ZIGZAG.map((n) => 4 * ((n % 8) * 8 + (n >> 3))), TABLES.zigzag >> 2);
   const codes = standardCodes();
   u32.set(codes.dc0, TABLES.dcLuma >> 2);
   u32.set(codes.ac0, TABLES.acLuma >> 2);
@@ -179,7 +178,7 @@ export async function encodeJpeg(image: JpegPixels, options: JpegEncodeOptions):
   if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
   const heap = new Uint8Array(memory.buffer);
 
-  // Tables: reciprocals of quantiser x DCT scale, in the DCT's transposed order; zigzag offsets; Huffman codes.
+  // Tables: reciprocals of quantiser x DCT scale, in the DCT's transposed order; Huffman codes.
   new Uint8Array(memory.buffer, tables, TABLES.bytes).set(tableBytes(options.quality));
 
   const chunks: Uint8Array[] = [head, sos];

@@ -66,14 +66,12 @@ export function padToByte(): void {
 @inline function sizeOf(magnitude: i32): i32 { return 32 - clz(magnitude); }
 
 /**
- * One block of 64 quantised coefficients at `block` (i32), coded with the DC and AC tables at
- * `dc`, `ac` (u32 per symbol: code << 16 | length) for component `component` (0-2). `zigzag`:
- * 64 i32 byte offsets into the block, in zigzag order. `ordered`: 128 bytes of scratch, where the
- * coefficients are gathered in zigzag order (branch-free) so that a 64-bit mask of the nonzero
- * ones drives the AC loop: one step per nonzero coefficient instead of a test per position.
+ * One block of 64 quantised coefficients (i16) in zigzag order at `ordered` (./dct.ts), coded
+ * with the DC and AC tables at `dc`, `ac` (u32 per symbol: code << 16 | length) for component
+ * `component` (0-2). A 64-bit mask of the nonzero coefficients drives the AC loop: one step per
+ * nonzero coefficient instead of a test per position.
  */
-export function encodeBlock(block: usize, zigzag: usize, ordered: usize, dc: usize, ac: usize, component: i32): void {
-  for (let k: usize = 0; k < 64; k++) store<i16>(ordered + (k << 1), load<i32>(block + <usize>load<i32>(zigzag + (k << 2))));
+export function encodeBlock(ordered: usize, dc: usize, ac: usize, component: i32): void {
   let nonzero: u64 = 0;
   for (let j: usize = 0; j < 8; j++) {
     const zero = i16x8.eq(v128.load(ordered + (j << 4)), i16x8.splat(0));
