@@ -14,8 +14,8 @@ export { getCursor, padToByte, setCursor, startScan } from './jpeg/entropy';
 /** Byte offsets in the wrapper's table area (TABLES in src/cli/jpeg-encoder.ts mirrors them). */
 const RECIP_LUMA: usize = 0; // 64 f32, transposed order (./jpeg/dct.ts)
 const RECIP_CHROMA: usize = 256;
-const DC_LUMA: usize = 512; // 16 u32: code << 16 | length per size category
-const AC_LUMA: usize = 576; // 256 u32 per (run << 4 | size) symbol
+const DC_LUMA: usize = 512; // 16 u32 per size category: code and length (./jpeg/entropy.ts)
+const AC_LUMA: usize = 576; // 256 u32 per (run << 4 | size) symbol, the same
 const DC_CHROMA: usize = 1600;
 const AC_CHROMA: usize = 1664;
 const SCRATCH: usize = 2688; // 512 bytes for the DCT

@@ -106,11 +106,17 @@ function tableBytes(quality: number): Uint8Array {
   const u32 = new Uint32Array(bytes.buffer);
   f32.set(recip(luma), TABLES.recipLuma >> 2);
   f32.set(recip(chroma), TABLES.recipChroma >> 2);
+  // Huffman codes as assembly/cli/jpeg/entropy.ts reads them: per symbol, the code shifted left by
+  // the symbol's size category (the extra bits that follow it) and by 5, OR its length plus that size.
   const codes = standardCodes();
-  u32.set(codes.dc0, TABLES.dcLuma >> 2);
-  u32.set(codes.ac0, TABLES.acLuma >> 2);
-  u32.set(codes.dc1, TABLES.dcChroma >> 2);
-  u32.set(codes.ac1, TABLES.acChroma >> 2);
+  const entries = (packed: Uint32Array, dc: boolean) => packed.map((p, symbol) => {
+    const size = dc ? symbol : symbol & 15;
+    return p === 0 ? 0 : ((((p >>> 16) << size) << 5) | ((p & 0xffff) + size)) >>> 0;
+  });
+  u32.set(entries(codes.dc0, true), TABLES.dcLuma >> 2);
+  u32.set(entries(codes.ac0, false), TABLES.acLuma >> 2);
+  u32.set(entries(codes.dc1, true), TABLES.dcChroma >> 2);
+  u32.set(entries(codes.ac1, false), TABLES.acChroma >> 2);
   TABLE_BYTES.set(quality, bytes);
   return bytes;
 }
