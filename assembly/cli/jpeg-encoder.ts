@@ -19,8 +19,8 @@ const AC_LUMA: usize = 576; // 256 u32 per (run << 4 | size) symbol, the same
 const DC_CHROMA: usize = 1600;
 const AC_CHROMA: usize = 1664;
 const SCRATCH: usize = 2688; // 512 bytes for the DCT
-const ORDERED: usize = 3200; // 64 i16: one quantised block in zigzag order
-// 3328 bytes in all.
+const ORDERED: usize = 3200; // 64 i16: one quantised block in zigzag order, then 128 bytes of scratch
+// 3456 bytes in all.
 
 /** First free byte after the module's static data: the wrapper's arena starts here. */
 export function heapBase(): usize {

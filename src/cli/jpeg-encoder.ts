@@ -40,7 +40,7 @@ interface Exports {
 }
 
 /** Byte offsets in the module's table area (assembly/cli/jpeg-encoder.ts declares the same). */
-const TABLES = { recipLuma: 0, recipChroma: 256, dcLuma: 512, acLuma: 576, dcChroma: 1600, acChroma: 1664, bytes: 3328 };
+const TABLES = { recipLuma: 0, recipChroma: 256, dcLuma: 512, acLuma: 576, dcChroma: 1600, acChroma: 1664, bytes: 3456 };
 
 /** ITU T.81 Annex K.1: luminance and chrominance quantisation tables, natural (row-major) order. */
 const LUMA = [
