@@ -39,6 +39,8 @@ const CASES: Array<[string, 'photo' | 'noise' | 'edges', number, number, 1 | 3 |
   ['edges RGBA 4:4:4 q95', 'edges', 40, 31, 4, 95, '4:4:4', '5c8122b01beb16f7'],
   ['photo RGBA 4:2:0 q5', 'photo', 130, 70, 4, 5, '4:2:0', 'e3ba87c486c637fc'],
   ['one pixel RGBA q90', 'photo', 1, 1, 4, 90, '4:2:0', '81e8d5031ff608ec'],
+  // Over 4 MiB of scan: the module's output area fills and is moved out more than once.
+  ['noise RGB 4:4:4 q100, 6 MB out', 'noise', 1500, 1000, 3, 100, '4:4:4', '770cbe835b22ac5b'],
 ];
 
 describe('encodeJpeg writes the same bytes as before its speed-ups', () => {

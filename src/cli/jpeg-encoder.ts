@@ -205,16 +205,21 @@ export async function encodeJpeg(image: JpegPixels, options: JpegEncodeOptions):
       }
     }
     wasm.encodeRow(pixels, padded, channels, subsample ? 1 : 0, tables, planes);
-    if (wasm.getCursor() + worstRow > end || y0 + mcu >= height) {
-      if (y0 + mcu >= height) wasm.padToByte();
+    if (y0 + mcu >= height) break;
+    if (wasm.getCursor() + worstRow > end) { // the output area is full: its bytes moved out
       chunks.push(heap.slice(out, wasm.getCursor()));
       wasm.setCursor(out);
     }
   }
-  chunks.push(Uint8Array.of(0xff, 0xd9));
-  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  wasm.padToByte();
+  // The last part of the scan goes from the module's memory straight into the file's bytes.
+  const last = heap.subarray(out, wasm.getCursor());
+  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0) + last.length + 2);
   let at = 0;
   for (const c of chunks) { bytes.set(c, at); at += c.length; }
+  bytes.set(last, at);
+  bytes[at + last.length] = 0xff; // EOI
+  bytes[at + last.length + 1] = 0xd9;
   return bytes;
 }
 
