@@ -1,10 +1,10 @@
 // The command's JPEG encoder (src/cli/jpeg-encoder.ts) writes the same bytes as the encoder its
-// speed-ups replaced (a scalar zigzag gather, i32 coefficients, a 32-bit bit writer; commit fc5f61d):
-// the hashes below are that encoder's files for images chosen to reach every path of the entropy
-// coder (dense blocks ending at position 63, long zero runs with ZRL, 0xFF bytes stuffed, DC and
-// AC at their clamps at quality 100), grey, RGB and RGBA, 4:2:0 and 4:4:4, sizes that are not
-// whole MCUs. A change that alters the output on purpose updates them (and holds the PSNR tests
-// of cli-jpeg-encoder.test.ts).
+// speed-ups replaced (a scalar zigzag gather, i32 coefficients, a 32-bit bit writer: main at
+// fc1dbba): the hashes below are that encoder's files for images chosen to reach every path of the
+// entropy coder (dense blocks ending at position 63, long zero runs with ZRL, 0xFF bytes stuffed,
+// DC and AC at their clamps at quality 100), grey, RGB and RGBA, 4:2:0 and 4:4:4, sizes that are
+// not whole MCUs, and an output larger than the module's output area. A change that alters the
+// output on purpose updates them (and holds the PSNR tests of cli-jpeg-encoder.test.ts).
 
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
