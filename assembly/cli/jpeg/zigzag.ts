@@ -3,8 +3,8 @@
 // horizontal v) to the 64 coefficients in zigzag order (T.81 Figure A.6 over that layout):
 // stored, then each output vector gathered lane by lane from constant offsets (load16_lane, one
 // x64 pinsrw each), unrolled. Measured on 16 photos at 800 wide: 37.1 ms to encode, against 37.4
-// ms with 64 scalar i16 moves and 44.9 ms with 40 constant byte shuffles ORed into each output
-// vector (V8 builds each 128-bit constant from immediates, about four instructions).
+// ms with 64 scalar i16 moves; 40 constant byte shuffles ORed into each output vector were 1.6 ms
+// slower than those moves (V8 builds each 128-bit constant from immediates, about four instructions).
 
 /** The rows `q0`..`q7` (transposed order) to 64 i16 at `out` in zigzag order; `out + 128`: 128 bytes of scratch. */
 @inline export function storeZigzag(q0: v128, q1: v128, q2: v128, q3: v128, q4: v128, q5: v128, q6: v128, q7: v128, out: usize): void {
