@@ -4,10 +4,17 @@
 // pixels: a 4000 x 3000 synthetic photograph (bench/common.js photoPixels) and the same photo at
 // 2000 x 1500 upscaled 2x bilinear (smooth, as the command's 2x output is). Time (interleaved
 // rounds), file size and PSNR of the decoded file (sharp decodes) against the source.
+// And the folder case of `npm run bench:cli`: its 16 JPEG photos (out/bench-cli/photos) resized
+// to 800 wide by sharp, encoded as the command encodes them (strips of 256 rows, joined), against
+// sharp's encoder on each whole image; BENCH_BASELINE=<dir with dist/ and build/> (e.g. main's
+// checkout) adds that build's encoder as a "before" row and checks that it writes the same bytes.
 // Run: `npm run bench:jpeg-encoder` (BENCH_ROUNDS=n, default 4).
 
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { encodeJpeg } from '../dist/cli/jpeg-encoder.js';
+import { joinStrips, stripRows } from '../dist/cli/jpeg-strips.js';
 import { encodeWasm } from '../dist/cli/wasm-codecs.js';
 import { fmt, measure, photoPixels, save } from './common.js';
 
@@ -54,5 +61,42 @@ for (const [label, rgb] of [['4000 x 3000 photo', photo], ['2000 x 1500 photo up
     sections.push({ title: `${label}, quality ${quality}`, rows, baseline: rows[1].name, note });
     console.log(`${label} q${quality}: ${rows.map((r) => `${r.name} ${fmt(r.median)} ms`).join('; ')}\n${note}`);
   }
+}
+// The folder case: the same pixels for every encoder, resized once.
+const photosDir = process.env.BENCH_PHOTOS ?? join(new URL('..', import.meta.url).pathname, 'out/bench-cli/photos');
+if (existsSync(photosDir)) {
+  const photos = [];
+  for (const name of readdirSync(photosDir).filter((f) => f.endsWith('.jpg')).sort()) {
+    const { data, info } = await sharp(join(photosDir, name)).resize({ width: 800, kernel: 'linear' }).raw().toBuffer({ resolveWithObject: true });
+    photos.push({ rgb: data, image: { data: rgba(data), width: info.width, height: info.height } });
+  }
+  const inStrips = async (encode, join_, strips) => Promise.all(photos.map(async ({ image }) => {
+    const rows = strips(image.width);
+    const parts = [];
+    for (let y = 0; y < image.height; y += rows) {
+      const n = Math.min(rows, image.height - y);
+      parts.push(await encode({ ...image, data: image.data.subarray(y * image.width * 4, (y + n) * image.width * 4), height: n }, { quality: 90 }));
+    }
+    return join_(parts, image.width, image.height, rows);
+  }));
+  const baselineDir = process.env.BENCH_BASELINE && resolve(process.env.BENCH_BASELINE);
+  const baseline = baselineDir && {
+    encode: (await import(join(baselineDir, 'dist/cli/jpeg-encoder.js'))).encodeJpeg,
+    strips: await import(join(baselineDir, 'dist/cli/jpeg-strips.js')),
+  };
+  const encoders = [
+    { name: 'ours, in strips as the command encodes', fn: () => inStrips(encodeJpeg, joinStrips, stripRows) },
+    ...(baseline ? [{ name: `before (${baselineDir})`, fn: () => inStrips(baseline.encode, baseline.strips.joinStrips, baseline.strips.stripRows) }] : []),
+    { name: 'sharp 0.35 jpeg() defaults, concurrency(1), whole images', fn: () => Promise.all(photos.map(({ rgb, image }) => sharp(rgb, { raw: { width: image.width, height: image.height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer())) },
+  ];
+  const rows = await measure(encoders, { rounds: ROUNDS });
+  const pixels = photos.reduce((n, p) => n + p.image.width * p.image.height, 0);
+  let note = `${photos.length} photos, ${(pixels / 1e6).toFixed(1)} MP in all.`;
+  if (baseline) {
+    const [ours, before] = [await encoders[0].fn(), await encoders[1].fn()];
+    note += ` Same bytes as before: ${ours.every((b, i) => Buffer.from(b).equals(Buffer.from(before[i])))}.`;
+  }
+  sections.push({ title: 'the folder case: 16 photos resized to 800 wide, quality 90', rows, baseline: rows.at(-1).name, note });
+  console.log(`folder case: ${rows.map((r) => `${r.name} ${fmt(r.median)} ms`).join('; ')}\n${note}`);
 }
 save('jpeg-encoder', sections, 'One thread each (sharp.concurrency(1)); the machine is shared with other jobs, so times are noisy: compare within a table. Ratios: time / sharp\'s.');

@@ -3,7 +3,7 @@
 // the library's builds do not grow. One call encodes one MCU row: colour conversion, 4:2:0
 // chroma averaging, forward DCT, quantisation and Huffman coding, into the entropy-coded bytes.
 // The wrapper owns all memory (it lays out the tables, planes, pixels and output from
-// `heapBase()`), writes the quantiser reciprocals, zigzag and Huffman tables, and the headers.
+// `heapBase()`), writes the quantiser reciprocals and Huffman tables, and the headers.
 
 import { halve, toPlanes } from './jpeg/colour';
 import { forwardDct } from './jpeg/dct';
@@ -14,15 +14,13 @@ export { getCursor, padToByte, setCursor, startScan } from './jpeg/entropy';
 /** Byte offsets in the wrapper's table area (TABLES in src/cli/jpeg-encoder.ts mirrors them). */
 const RECIP_LUMA: usize = 0; // 64 f32, transposed order (./jpeg/dct.ts)
 const RECIP_CHROMA: usize = 256;
-const ZIGZAG: usize = 512; // 64 i32: byte offsets of zigzag positions in a transposed block
-const DC_LUMA: usize = 768; // 16 u32: code << 16 | length per size category
-const AC_LUMA: usize = 832; // 256 u32 per (run << 4 | size) symbol
-const DC_CHROMA: usize = 1856;
-const AC_CHROMA: usize = 1920;
-const BLOCK: usize = 2944; // 64 i32: one quantised block
-const SCRATCH: usize = 3200; // 512 bytes for the DCT
-const ORDERED: usize = 3712; // 64 i16: the block in zigzag order
-// 3840 bytes in all.
+const DC_LUMA: usize = 512; // 16 u32 per size category: code and length (./jpeg/entropy.ts)
+const AC_LUMA: usize = 576; // 256 u32 per (run << 4 | size) symbol, the same
+const DC_CHROMA: usize = 1600;
+const AC_CHROMA: usize = 1664;
+const SCRATCH: usize = 2688; // 512 bytes for the DCT
+const ORDERED: usize = 3200; // 64 i16: one quantised block in zigzag order, then 128 bytes of scratch
+// 3456 bytes in all.
 
 /** First free byte after the module's static data: the wrapper's arena starts here. */
 export function heapBase(): usize {
@@ -30,8 +28,8 @@ export function heapBase(): usize {
 }
 
 @inline function block(src: usize, stride: usize, tables: usize, chroma: bool, component: i32): void {
-  forwardDct(src, stride, tables + (chroma ? RECIP_CHROMA : RECIP_LUMA), tables + SCRATCH, tables + BLOCK);
-  encodeBlock(tables + BLOCK, tables + ZIGZAG, tables + ORDERED, tables + (chroma ? DC_CHROMA : DC_LUMA), tables + (chroma ? AC_CHROMA : AC_LUMA), component);
+  forwardDct(src, stride, tables + (chroma ? RECIP_CHROMA : RECIP_LUMA), tables + SCRATCH, tables + ORDERED);
+  encodeBlock(tables + ORDERED, tables + (chroma ? DC_CHROMA : DC_LUMA), tables + (chroma ? AC_CHROMA : AC_LUMA), component);
 }
 
 /**

@@ -40,7 +40,7 @@ interface Exports {
 }
 
 /** Byte offsets in the module's table area (assembly/cli/jpeg-encoder.ts declares the same). */
-const TABLES = { recipLuma: 0, recipChroma: 256, zigzag: 512, dcLuma: 768, acLuma: 832, dcChroma: 1856, acChroma: 1920, bytes: 4096 };
+const TABLES = { recipLuma: 0, recipChroma: 256, dcLuma: 512, acLuma: 576, dcChroma: 1600, acChroma: 1664, bytes: 3456 };
 
 /** ITU T.81 Annex K.1: luminance and chrominance quantisation tables, natural (row-major) order. */
 const LUMA = [
@@ -106,12 +106,17 @@ function tableBytes(quality: number): Uint8Array {
   const u32 = new Uint32Array(bytes.buffer);
   f32.set(recip(luma), TABLES.recipLuma >> 2);
   f32.set(recip(chroma), TABLES.recipChroma >> 2);
-  u32.set(ZIGZAG.map((n) => 4 * ((n % 8) * 8 + (n >> 3))), TABLES.zigzag >> 2);
+  // Huffman codes as assembly/cli/jpeg/entropy.ts reads them: per symbol, the code shifted left by
+  // the symbol's size category (the extra bits that follow it) and by 5, OR its length plus that size.
   const codes = standardCodes();
-  u32.set(codes.dc0, TABLES.dcLuma >> 2);
-  u32.set(codes.ac0, TABLES.acLuma >> 2);
-  u32.set(codes.dc1, TABLES.dcChroma >> 2);
-  u32.set(codes.ac1, TABLES.acChroma >> 2);
+  const entries = (packed: Uint32Array, dc: boolean) => packed.map((p, symbol) => {
+    const size = dc ? symbol : symbol & 15;
+    return p === 0 ? 0 : ((((p >>> 16) << size) << 5) | ((p & 0xffff) + size)) >>> 0;
+  });
+  u32.set(entries(codes.dc0, true), TABLES.dcLuma >> 2);
+  u32.set(entries(codes.ac0, false), TABLES.acLuma >> 2);
+  u32.set(entries(codes.dc1, true), TABLES.dcChroma >> 2);
+  u32.set(entries(codes.ac1, false), TABLES.acChroma >> 2);
   TABLE_BYTES.set(quality, bytes);
   return bytes;
 }
@@ -179,7 +184,7 @@ export async function encodeJpeg(image: JpegPixels, options: JpegEncodeOptions):
   if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
   const heap = new Uint8Array(memory.buffer);
 
-  // Tables: reciprocals of quantiser x DCT scale, in the DCT's transposed order; zigzag offsets; Huffman codes.
+  // Tables: reciprocals of quantiser x DCT scale, in the DCT's transposed order; Huffman codes.
   new Uint8Array(memory.buffer, tables, TABLES.bytes).set(tableBytes(options.quality));
 
   const chunks: Uint8Array[] = [head, sos];
@@ -187,24 +192,34 @@ export async function encodeJpeg(image: JpegPixels, options: JpegEncodeOptions):
   wasm.setCursor(out);
   const stride = width * channels;
   for (let y0 = 0; y0 < height; y0 += mcu) {
-    // One MCU row, padded to whole MCUs by repeating the last column and the last row (as libjpeg does).
-    for (let r = 0; r < mcu; r++) {
-      const y = Math.min(y0 + r, height - 1);
-      const at = pixels + r * rowBytes;
-      heap.set(data.subarray(y * stride, (y + 1) * stride), at);
-      for (let x = stride; x < rowBytes; x += channels) heap.copyWithin(at + x, at + stride - channels, at + stride);
+    // One MCU row, padded to whole MCUs by repeating the last column and the last row (as libjpeg
+    // does); copied in one call where it needs no padding (16 calls before: 0.5 ms of 45 on the 16 photos).
+    if (rowBytes === stride && y0 + mcu <= height) {
+      heap.set(data.subarray(y0 * stride, (y0 + mcu) * stride), pixels);
+    } else {
+      for (let r = 0; r < mcu; r++) {
+        const y = Math.min(y0 + r, height - 1);
+        const at = pixels + r * rowBytes;
+        heap.set(data.subarray(y * stride, (y + 1) * stride), at);
+        for (let x = stride; x < rowBytes; x += channels) heap.copyWithin(at + x, at + stride - channels, at + stride);
+      }
     }
     wasm.encodeRow(pixels, padded, channels, subsample ? 1 : 0, tables, planes);
-    if (wasm.getCursor() + worstRow > end || y0 + mcu >= height) {
-      if (y0 + mcu >= height) wasm.padToByte();
+    if (y0 + mcu >= height) break;
+    if (wasm.getCursor() + worstRow > end) { // the output area is full: its bytes moved out
       chunks.push(heap.slice(out, wasm.getCursor()));
       wasm.setCursor(out);
     }
   }
-  chunks.push(Uint8Array.of(0xff, 0xd9));
-  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  wasm.padToByte();
+  // The last part of the scan goes from the module's memory straight into the file's bytes.
+  const last = heap.subarray(out, wasm.getCursor());
+  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0) + last.length + 2);
   let at = 0;
   for (const c of chunks) { bytes.set(c, at); at += c.length; }
+  bytes.set(last, at);
+  bytes[at + last.length] = 0xff; // EOI
+  bytes[at + last.length + 1] = 0xd9;
   return bytes;
 }
 

@@ -10,6 +10,17 @@ const CBR: f32 = -0.168735892;
 const CBG: f32 = -0.331264108;
 const CRG: f32 = -0.418687589;
 const CRB: f32 = -0.081312411;
+/**
+ * The same as vectors in memory (YR, YG, YB, CBR, CBG, 0.5, CRG, CRB, the level shift 128, and
+ * 0.25 for the means), and a byte mask in each i32 lane: the loops load them once, into registers.
+ * V8 builds a constant vector from immediates at every use, in the loop, and binaryen folds a
+ * local set to a constant back into its uses (measured: 43.3 -> 37.7 ms on 16 photos).
+ */
+const WEIGHTS: usize = memory.data<f32>([
+  YR, YR, YR, YR, YG, YG, YG, YG, YB, YB, YB, YB, CBR, CBR, CBR, CBR, CBG, CBG, CBG, CBG, 0.5, 0.5, 0.5, 0.5, CRG, CRG, CRG, CRG, CRB, CRB, CRB, CRB,
+  128, 128, 128, 128, 0.25, 0.25, 0.25, 0.25,
+], 16);
+const BYTE: usize = memory.data<i32>([0xff, 0xff, 0xff, 0xff], 16);
 
 /**
  * `count` pixels (a multiple of 4) of `channels` bytes each (1 grey, 3 RGB, 4 RGBA: alpha ignored)
@@ -17,28 +28,36 @@ const CRB: f32 = -0.081312411;
  * RGB reads 4 bytes past its last pixel (the wrapper leaves them).
  */
 export function toPlanes(pixels: usize, count: i32, channels: i32, y: usize, cb: usize, cr: usize): void {
-  const bias = f32x4.splat(128);
+  const bias = v128.load(WEIGHTS, 128);
   if (channels == 1) {
     for (let i = 0; i < count; i += 4) {
       const v = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(pixels + <usize>i)));
-      v128.store(y + (<usize>i << 2), f32x4.sub(f32x4.convert_i32x4_u(v), bias));
+      v128.store(y + (<usize>i << 2), f32x4.sub(f32x4.convert_i32x4_s(v), bias));
     }
     return;
   }
-  const byte = i32x4.splat(0xff);
+  const yr = v128.load(WEIGHTS);
+  const yg = v128.load(WEIGHTS, 16);
+  const yb = v128.load(WEIGHTS, 32);
+  const cbr = v128.load(WEIGHTS, 48);
+  const cbg = v128.load(WEIGHTS, 64);
+  const half = v128.load(WEIGHTS, 80);
+  const crg = v128.load(WEIGHTS, 96);
+  const crb = v128.load(WEIGHTS, 112);
+  const byte = v128.load(BYTE);
   for (let i = 0; i < count; i += 4) {
     let v: v128;
     if (channels == 4) v = v128.load(pixels + (<usize>i << 2));
     // RGB: 12 bytes spread to four RGBx lanes (index 16 and up reads as zero).
     else v = i8x16.swizzle(v128.load(pixels + <usize>i * 3), i8x16(0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1));
-    const r = f32x4.convert_i32x4_u(v128.and(v, byte));
-    const g = f32x4.convert_i32x4_u(v128.and(i32x4.shr_u(v, 8), byte));
-    const b = f32x4.convert_i32x4_u(v128.and(i32x4.shr_u(v, 16), byte));
+    const r = f32x4.convert_i32x4_s(v128.and(v, byte));
+    const g = f32x4.convert_i32x4_s(v128.and(i32x4.shr_u(v, 8), byte));
+    const b = f32x4.convert_i32x4_s(v128.and(i32x4.shr_u(v, 16), byte));
     const at = <usize>i << 2;
-    const luma = f32x4.add(f32x4.add(f32x4.mul(r, f32x4.splat(YR)), f32x4.mul(g, f32x4.splat(YG))), f32x4.mul(b, f32x4.splat(YB)));
+    const luma = f32x4.add(f32x4.add(f32x4.mul(r, yr), f32x4.mul(g, yg)), f32x4.mul(b, yb));
     v128.store(y + at, f32x4.sub(luma, bias));
-    v128.store(cb + at, f32x4.add(f32x4.add(f32x4.mul(r, f32x4.splat(CBR)), f32x4.mul(g, f32x4.splat(CBG))), f32x4.mul(b, f32x4.splat(0.5))));
-    v128.store(cr + at, f32x4.add(f32x4.add(f32x4.mul(r, f32x4.splat(0.5)), f32x4.mul(g, f32x4.splat(CRG))), f32x4.mul(b, f32x4.splat(CRB))));
+    v128.store(cb + at, f32x4.add(f32x4.add(f32x4.mul(r, cbr), f32x4.mul(g, cbg)), f32x4.mul(b, half)));
+    v128.store(cr + at, f32x4.add(f32x4.add(f32x4.mul(r, half), f32x4.mul(g, crg)), f32x4.mul(b, crb)));
   }
 }
 
@@ -47,7 +66,7 @@ export function toPlanes(pixels: usize, count: i32, channels: i32, y: usize, cb:
  * (rows / 2) x (width / 2), in place: output k is written only after every input it reads.
  */
 export function halve(plane: usize, width: i32, rows: i32): void {
-  const quarter = f32x4.splat(0.25);
+  const quarter = v128.load(WEIGHTS, 144);
   const stride = <usize>width << 2;
   let out = plane;
   for (let r = 0; r < rows; r += 2) {

@@ -1,9 +1,11 @@
 // The forward 8x8 DCT (Arai, Agui and Nakajima's factorisation in float, 5 multiplies per 8
 // points: the outputs come scaled per frequency, and the scale is folded into the quantiser's
-// reciprocals, which the wrapper computes) and quantisation. SIMD over four columns: a vertical
-// pass on each half of the block, a transpose, a vertical pass again; so the coefficients come
-// out transposed (index v * 8 + u for vertical frequency u, horizontal v), and the wrapper's
-// reciprocal and zigzag tables are transposed to match.
+// reciprocals, which the wrapper computes), quantisation, and zigzag order (./zigzag.ts). SIMD
+// over four columns: a vertical pass on each half of the block, a transpose, a vertical pass
+// again; so the coefficients come out transposed (index v * 8 + u for vertical frequency u, horizontal v): the wrapper's
+// reciprocals are transposed to match, and so are the zigzag shuffles.
+
+import { storeZigzag } from './zigzag';
 
 /** One 8-point transform down four columns: 8 vectors read `stride` bytes apart, written 32 bytes apart. */
 @inline function pass(src: usize, stride: usize, dst: usize): void {
@@ -65,9 +67,22 @@
   v128.store(dst, v128.shuffle<f32>(ab1, cd1, 2, 3, 6, 7), 96);
 }
 
+/** Rounds to nearest, ties to even, as f32x4.nearest and a truncation would, for |x| < 2^22: 1.5 x 2^23 added leaves the integer in the low mantissa bits. */
+@inline function roundToInt(x: v128): v128 {
+  return i32x4.sub(f32x4.add(x, f32x4.splat(12582912)), i32x4.splat(0x4b400000));
+}
+
+/** Row `j` of the quantised block (8 coefficients, i16): the floats at `s` times the reciprocals at `recip`, rounded. */
+@inline function quantised(s: usize, recip: usize, j: usize): v128 {
+  const at = j << 5;
+  const lo = roundToInt(f32x4.mul(v128.load(s + at), v128.load(recip + at)));
+  const hi = roundToInt(f32x4.mul(v128.load(s + at + 16), v128.load(recip + at + 16)));
+  return i16x8.narrow_i32x4_s(lo, hi);
+}
+
 /**
- * The 8x8 floats at `src` (rows `stride` bytes apart) to 64 quantised i32 coefficients at `out`
- * (transposed order), multiplied by the 64 reciprocals at `recip` (same order), rounded to
+ * The 8x8 floats at `src` (rows `stride` bytes apart) to 64 quantised i16 coefficients at `out`
+ * in zigzag order: multiplied by the 64 reciprocals at `recip` (transposed order), rounded to
  * nearest, clamped to baseline's ranges (DC 11 bits, AC 10). `scratch`: 2 x 256 bytes.
  */
 export function forwardDct(src: usize, stride: usize, recip: usize, scratch: usize, out: usize): void {
@@ -81,13 +96,18 @@ export function forwardDct(src: usize, stride: usize, recip: usize, scratch: usi
   transpose4(s + 144, t + 144);
   pass(t, 32, s);
   pass(t + 16, 32, s + 16);
-  const acLow = i32x4.splat(-1023);
-  const acHigh = i32x4.splat(1023);
-  for (let i: usize = 0; i < 256; i += 16) {
-    const scaled = f32x4.nearest(f32x4.mul(v128.load(s + i), v128.load(recip + i)));
-    let q = i32x4.trunc_sat_f32x4_s(scaled);
-    if (i == 0) q = i32x4.max_s(i32x4.min_s(q, i32x4(2047, 1023, 1023, 1023)), i32x4(-2047, -1023, -1023, -1023));
-    else q = i32x4.max_s(i32x4.min_s(q, acHigh), acLow);
-    v128.store(out + i, q);
-  }
+  // |coefficient| < 2^14 before quantising (64 x 128 x the AAN scale), so roundToInt holds, and
+  // the clamps after narrowing to i16 are the clamps before it.
+  const acLow = i16x8.splat(-1023);
+  const acHigh = i16x8.splat(1023);
+  const q0 = i16x8.max_s(i16x8.min_s(quantised(s, recip, 0), i16x8(2047, 1023, 1023, 1023, 1023, 1023, 1023, 1023)),
+    i16x8(-2047, -1023, -1023, -1023, -1023, -1023, -1023, -1023));
+  const q1 = i16x8.max_s(i16x8.min_s(quantised(s, recip, 1), acHigh), acLow);
+  const q2 = i16x8.max_s(i16x8.min_s(quantised(s, recip, 2), acHigh), acLow);
+  const q3 = i16x8.max_s(i16x8.min_s(quantised(s, recip, 3), acHigh), acLow);
+  const q4 = i16x8.max_s(i16x8.min_s(quantised(s, recip, 4), acHigh), acLow);
+  const q5 = i16x8.max_s(i16x8.min_s(quantised(s, recip, 5), acHigh), acLow);
+  const q6 = i16x8.max_s(i16x8.min_s(quantised(s, recip, 6), acHigh), acLow);
+  const q7 = i16x8.max_s(i16x8.min_s(quantised(s, recip, 7), acHigh), acLow);
+  storeZigzag(q0, q1, q2, q3, q4, q5, q6, q7, out);
 }
