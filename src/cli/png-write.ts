@@ -87,6 +87,7 @@ export function encodePng(image: { data: Uint8Array; width: number; height: numb
  * rows of an opaque image without its alpha): `writeRows` takes whole rows (any number at once)
  * and waits while the file is behind; `finish` checks that `height` rows came.
  * `opaque`: the caller knows every alpha is 255 (written as RGB; an RGBA row that is not fails).
+ * `flags`: how the file is opened ('wx': created, never replacing one; 'r+': one the caller created empty).
  */
 export class PngWriter {
   private readonly file: WriteStream;
@@ -106,9 +107,9 @@ export class PngWriter {
   private readonly done: Promise<void>;
 
   constructor(path: string, readonly width: number, readonly height: number, private readonly opaque = false,
-              private readonly inputChannels: 3 | 4 = 4) {
+              private readonly inputChannels: 3 | 4 = 4, flags: 'wx' | 'r+' = 'wx') {
     if (inputChannels === 3 && !opaque) throw new Error('PngWriter: RGB rows are written as an opaque image');
-    this.file = createWriteStream(path, { flags: 'wx' });
+    this.file = createWriteStream(path, { flags });
     this.file.on('error', (error) => { this.failure ??= error; });
     this.deflate = zlib.createDeflate(DEFLATE);
     this.deflate.on('error', (error) => { this.failure ??= error; });

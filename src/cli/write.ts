@@ -4,7 +4,6 @@
 
 import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { PngWriter } from './png-write.js';
 
 /**
  * Temporary file beside `path`: the process id and 32 random bits (Math.random: unique enough,
@@ -17,36 +16,27 @@ function temporaryFor(path: string): string {
 
 /** Writes through a temporary file in the same folder, renamed into place. */
 export async function writeAtomically(path: string, bytes: Uint8Array, temporaries: Set<string>): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = temporaryFor(path);
-  temporaries.add(temporary);
-  try {
-    await writeFile(temporary, bytes, { flag: 'wx' });
-    await rename(temporary, path);
-  } catch (error) {
-    await unlink(temporary).catch(() => {});
-    throw error;
-  } finally {
-    temporaries.delete(temporary);
-  }
+  await writeThrough(path, temporaries, false, async (temporary) => { await writeFile(temporary, bytes, { flag: 'wx' }); return true; });
 }
 
 /**
- * Streams a PNG (`opaque`: written as RGB; `inputChannels` 3: the writer takes RGB rows) into a
- * temporary file beside `path` and renames it into place; removes it on any failure.
+ * Runs `write` on a temporary file beside `path` (`create`: created empty here first, for a
+ * writer that opens it without creating it, 'r+', such as another thread's: a signal's cleanup
+ * that removed it then leaves nothing behind) and renames it into place when `write` returns a
+ * result; removes it when `write` fails or returns undefined (it wrote nothing).
  */
-export async function writeStreamed(path: string, width: number, height: number, opaque: boolean, temporaries: Set<string>,
-                                    fill: (writer: PngWriter) => Promise<void>, inputChannels: 3 | 4 = 4): Promise<void> {
+export async function writeThrough<T>(path: string, temporaries: Set<string>, create: boolean,
+                                      write: (temporary: string) => Promise<T | undefined>): Promise<T | undefined> {
   await mkdir(dirname(path), { recursive: true });
   const temporary = temporaryFor(path);
   temporaries.add(temporary);
-  const writer = new PngWriter(temporary, width, height, opaque, inputChannels);
   try {
-    await fill(writer);
-    await writer.finish();
-    await rename(temporary, path);
+    if (create) await writeFile(temporary, new Uint8Array(0), { flag: 'wx' });
+    const result = await write(temporary);
+    if (result === undefined) await unlink(temporary);
+    else await rename(temporary, path);
+    return result;
   } catch (error) {
-    await writer.abort();
     await unlink(temporary).catch(() => {});
     throw error;
   } finally {
