@@ -266,42 +266,56 @@ function cutBands(g: BandGeometry, bandRows: number): Plan {
 }
 
 /**
- * Runs `bands` over RGBA (or RGB: `g.channels`) `rows` (in order, each width * channels bytes,
- * copied before the next is asked for, so a reader may hand out one reused row; or the whole
- * image's bytes, whose bands are then views of it): holds only the input rows the current band
- * needs, in one array (the rows a band shares with the previous one moved to its front), resizes
- * each band on `backend` (resizeImage, or resizeImageBand for a cut band; 'wasm' runs on init()'s
- * module) and hands the kept output rows to `emit` (awaited: the caller's writer sets the pace; it
- * must be done with the rows when it resolves, their array is reused). Returns the milliseconds
- * spent resizing.
+ * Rows read in order into the caller's array (a decoder writing them there directly, with no
+ * array or turn of an async generator a row): `read` fills `into` with the next into.length /
+ * (width * channels) rows; `finish`, after the last row, checks the source to its end.
  */
-export async function resizeInBands(rows: AsyncIterable<Uint8Array> | Uint8Array, g: BandGeometry, bands: Band[], backend: ImageBackend,
+export interface RowSource {
+  read(into: Uint8Array): Promise<void>;
+  finish(): Promise<void>;
+}
+
+/**
+ * Runs `bands` over RGBA (or RGB: `g.channels`) rows: from `rows` (a RowSource; or an iterable of
+ * rows in order, each width * channels bytes, copied before the next is asked for, so it may hand
+ * out one reused row; or the whole image's bytes, whose bands are then views of it): holds only
+ * the input rows the current band needs, in one array (the rows a band shares with the previous
+ * one moved to its front), resizes each band on `backend` (resizeImage, or resizeImageBand for a
+ * cut band; 'wasm' runs on init()'s module) and hands the kept output rows to `emit` (awaited: the
+ * caller's writer sets the pace; it must be done with the rows when it resolves, their array is
+ * reused). Returns the milliseconds spent resizing.
+ */
+export async function resizeInBands(rows: RowSource | AsyncIterable<Uint8Array> | Uint8Array, g: BandGeometry, bands: Band[], backend: ImageBackend,
                                     options: ResizeImageOptions, emit: (rows: Uint8Array) => Promise<void>): Promise<number> {
   if (rows instanceof Uint8Array) return resizeHeld(rows, g, bands, backend, options, emit);
-  const iterator = rows[Symbol.asyncIterator]();
   const stride = g.width * (g.channels ?? 4);
+  const iterated = Symbol.asyncIterator in rows ? iteratedRows(rows, stride, g.height) : undefined;
+  const source = iterated ?? rows as RowSource;
   // The input rows of the band being run: [from, from + count) of the image, in `window`.
-  const window = new Uint8Array(Math.max(...bands.map((b) => b.inRows)) * stride);
+  const windowRows = Math.max(...bands.map((b) => b.inRows));
+  const window = new Uint8Array(windowRows * stride);
   let from = 0;
   let count = 0;
-  let pulled = 0; // rows read from the iterator
+  let read = 0; // rows read from the source
+  /** Reads the next `n` rows into the window from row `at` on (rows no band reads: in turns, each overwriting the last). */
+  const readInto = async (at: number, n: number) => {
+    for (let left = n; left > 0;) {
+      const k = Math.min(left, windowRows - at);
+      await source.read(window.subarray(at * stride, (at + k) * stride));
+      read += k;
+      left -= k;
+    }
+  };
   let resizeMs = 0;
   const run = bandRunner(g, bands, backend, options);
-  const pull = async (): Promise<Uint8Array> => {
-    const next = await iterator.next();
-    if (next.done) throw new Error(`the image ended after ${pulled} of ${g.height} rows`);
-    if (next.value.length !== stride) throw new Error(`internal: a row of ${next.value.length} bytes, expected ${stride}`);
-    pulled++;
-    return next.value;
-  };
   try {
     for (const band of bands) {
       // Input rows are read once, in order: a band starts at or after the previous one's start.
       if (band.r0 < from) throw new Error(`internal: a band starts at input row ${band.r0}, before the previous one's (${from})`);
       const shared = Math.max(0, Math.min(from + count, band.r0 + band.inRows) - band.r0);
       if (shared > 0) window.copyWithin(0, (band.r0 - from) * stride, (band.r0 - from + shared) * stride);
-      while (pulled < band.r0) await pull(); // rows no band reads
-      for (let i = shared; i < band.inRows; i++) window.set(await pull(), i * stride);
+      if (read < band.r0) await readInto(shared, band.r0 - read); // rows no band reads
+      await readInto(shared, band.inRows - shared);
       from = band.r0;
       count = band.inRows;
       const t0 = performance.now();
@@ -311,13 +325,33 @@ export async function resizeInBands(rows: AsyncIterable<Uint8Array> | Uint8Array
       done();
     }
     // Read to the end: a file whose last chunks are corrupt fails here, before anything is renamed.
-    while (pulled < g.height) await pull();
-    const extra = await iterator.next();
-    if (!extra.done) throw new Error(`more than ${g.height} rows`);
+    await readInto(0, g.height - read);
+    await source.finish();
   } finally {
-    await iterator.return?.(undefined);
+    await iterated?.close();
   }
   return resizeMs;
+}
+
+/** A RowSource over an iterable of rows (`stride` bytes each, `height` of them), and its close() for when reading stops. */
+function iteratedRows(rows: AsyncIterable<Uint8Array>, stride: number, height: number): RowSource & { close(): Promise<unknown> | undefined } {
+  const iterator = rows[Symbol.asyncIterator]();
+  let pulled = 0;
+  return {
+    async read(into) {
+      for (let at = 0; at < into.length; at += stride) {
+        const next = await iterator.next();
+        if (next.done) throw new Error(`the image ended after ${pulled} of ${height} rows`);
+        if (next.value.length !== stride) throw new Error(`internal: a row of ${next.value.length} bytes, expected ${stride}`);
+        into.set(next.value, at);
+        pulled++;
+      }
+    },
+    async finish() {
+      if (!(await iterator.next()).done) throw new Error(`more than ${height} rows`);
+    },
+    close: () => iterator.return?.(undefined),
+  };
 }
 
 /** resizeInBands over an image held whole (`data`, height rows): each band's rows are a view of it, not a copy. */

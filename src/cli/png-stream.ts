@@ -5,7 +5,7 @@
 
 import type { ImageBackend } from '../image-band.js';
 import type { ResizeImageOptions } from '../image.js';
-import type { ImageTarget } from './bands.js';
+import type { ImageTarget, RowSource } from './bands.js';
 import { checkPixels, FORMAT_NAMES, ImageFileError, isOpaque, openPng } from './codecs.js';
 import { onlyResizes, planFit, type Fit } from './fit.js';
 import type { PngReader } from './png.js';
@@ -68,7 +68,7 @@ export async function streamPngFile(r: PngStreamRequest, backend: () => Promise<
     const writer = new PngWriter(r.temporary, outWidth, outHeight, opaque, channels, 'r+');
     let resizeMs: number;
     try {
-      resizeMs = await resizeInBands(rowsOf(reader, r.input, true, channels), g, plan.bands, resizeOn, options, (bytes) => writer.writeRows(bytes));
+      resizeMs = await resizeInBands(rowSource(reader, r.input, channels), g, plan.bands, resizeOn, options, (bytes) => writer.writeRows(bytes));
       await writer.finish();
     } catch (error) {
       await writer.abort();
@@ -80,16 +80,26 @@ export async function streamPngFile(r: PngStreamRequest, backend: () => Promise<
   }
 }
 
-/** The reader's rows (`reuse`: one array, overwritten by the next row; `channels` 3: RGB), decoding errors named for the file. */
-async function* rowsOf(reader: PngReader, name: string, reuse = false, channels: 3 | 4 = 4): AsyncGenerator<Uint8Array> {
-  try { yield* reader.rows({ reuse, channels }); } catch (error) { throw new ImageFileError(`${name}: cannot decode the ${FORMAT_NAMES.png} image: ${(error as Error).message}`); }
+/** The reader's rows read by the band (`channels` 3: RGB), decoding errors named for the file. */
+function rowSource(reader: PngReader, name: string, channels: 3 | 4): RowSource {
+  return {
+    read: (into) => reader.readRows(into, channels).catch((error) => { throw decodingError(name, error); }),
+    finish: async () => { try { reader.finishRows(); } catch (error) { throw decodingError(name, error); } },
+  };
+}
+
+const decodingError = (name: string, error: unknown) => new ImageFileError(`${name}: cannot decode the ${FORMAT_NAMES.png} image: ${(error as Error).message}`);
+
+/** The reader's RGBA rows (one array, overwritten by the next row), decoding errors named for the file. */
+async function* rowsOf(reader: PngReader, name: string): AsyncGenerator<Uint8Array> {
+  try { yield* reader.rows({ reuse: true }); } catch (error) { throw decodingError(name, error); }
 }
 
 /** A first pass over a PNG that may have alpha: premultiply only if some pixel is not opaque. */
 async function allOpaque(path: string, maxPixels: number): Promise<boolean> {
   const scan = await openPng(path, maxPixels);
   try {
-    for await (const row of rowsOf(scan, path, true)) if (!isOpaque(row)) return false; // each row checked before the next overwrites it
+    for await (const row of rowsOf(scan, path)) if (!isOpaque(row)) return false; // each row checked before the next overwrites it
     return true;
   } finally {
     await scan.close();
