@@ -11,7 +11,7 @@ import { onlyResizes, planFit, type Fit } from './fit.js';
 import type { PngReader } from './png.js';
 import { PngWriter } from './png-write.js';
 
-/** Bytes of output a band when streaming (256 rows at 1024 RGBA pixels wide). */
+/** Bytes of a band's output (256 rows at 1024 RGBA pixels wide), and of its input window when streaming. */
 const BAND_BYTES = 2 ** 20;
 
 /** What streaming one file needs (plain data: it is posted to a worker as it is). */
@@ -56,7 +56,9 @@ export async function streamPngFile(r: PngStreamRequest, backend: () => Promise<
     const channels = reader.opaqueRgb8 && r.resize.convention !== 'pillow' ? 3 : 4;
     const { bandGeometry, planBands, resizeInBands } = await import('./bands.js');
     const g = bandGeometry(reader.info, outWidth, outHeight, fit.resize, r.resize, channels);
-    const plan = planBands(g, Math.ceil(BAND_BYTES / (outWidth * channels)));
+    // Rows a band such that its output and its input window (height / outHeight input rows an
+    // output row, on a downscale) are each about BAND_BYTES (cut bands shrink to that themselves).
+    const plan = planBands(g, Math.ceil(BAND_BYTES / (channels * Math.max(outWidth, (width * height) / outHeight))));
     if (!('bands' in plan)) return undefined;
     const resizeOn = await backend();
     // Pillow and OpenCV have their own alpha rules (resizeImage refuses premultiplyAlpha with them), as in ./convert.ts.
