@@ -5,7 +5,7 @@
 
 import type { ImageBackend } from '../image-band.js';
 import type { ResizeImageOptions } from '../image.js';
-import type { ImageTarget, RowSource } from './bands.js';
+import { bandGeometry, planBands, resizeInBands, type BandGeometry, type ImageTarget, type RowSource } from './bands.js';
 import { checkPixels, FORMAT_NAMES, ImageFileError, isOpaque, openPng } from './codecs.js';
 import { onlyResizes, planFit, type Fit } from './fit.js';
 import type { PngReader } from './png.js';
@@ -54,11 +54,8 @@ export async function streamPngFile(r: PngStreamRequest, backend: () => Promise<
     // Not with Pillow's convention: it resizes RGBA premultiplied, and an alpha resized from 255
     // need not stay exactly 255 (bicubic, lanczos in linear light), so its colour bytes can differ.
     const channels = reader.opaqueRgb8 && r.resize.convention !== 'pillow' ? 3 : 4;
-    const { bandGeometry, planBands, resizeInBands } = await import('./bands.js');
     const g = bandGeometry(reader.info, outWidth, outHeight, fit.resize, r.resize, channels);
-    // Rows a band such that its output and its input window (height / outHeight input rows an
-    // output row, on a downscale) are each about BAND_BYTES (cut bands shrink to that themselves).
-    const plan = planBands(g, Math.ceil(BAND_BYTES / (channels * Math.max(outWidth, (width * height) / outHeight))));
+    const plan = streamBands(g);
     if (!('bands' in plan)) return undefined;
     const resizeOn = await backend();
     // Pillow and OpenCV have their own alpha rules (resizeImage refuses premultiplyAlpha with them), as in ./convert.ts.
@@ -80,6 +77,20 @@ export async function streamPngFile(r: PngStreamRequest, backend: () => Promise<
   } finally {
     await reader.close();
   }
+}
+
+/**
+ * The bands a file streams in: about BAND_BYTES of output each, and of input. Bands resized as
+ * smaller images hold all their input rows (cut bands shrink until theirs fit the output's
+ * bytes), so on a downscale they get fewer rows, where that still plans them as such.
+ */
+export function streamBands(g: BandGeometry): ReturnType<typeof planBands> {
+  const channels = g.channels ?? 4;
+  const bands = planBands(g, Math.ceil(BAND_BYTES / (g.outWidth * channels)));
+  const inputRows = Math.ceil(BAND_BYTES / (g.width * channels));
+  if (!('bands' in bands) || bands.bands[0].cut || Math.max(...bands.bands.map((b) => b.inRows)) <= 2 * inputRows) return bands;
+  const fewer = planBands(g, Math.ceil((inputRows * g.outHeight) / g.height));
+  return 'bands' in fewer && !fewer.bands[0].cut ? fewer : bands;
 }
 
 /** The reader's rows read by the band (`channels` 3: RGB), decoding errors named for the file. */
