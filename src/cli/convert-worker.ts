@@ -1,5 +1,6 @@
 // The worker thread that converts images for the command line (./convert.ts): one request at a
-// time, the encoded bytes transferred back. An ImageFileError comes back as such (exit 1 for that
+// time, the encoded bytes transferred back; or streams a PNG to PNG file (./png-stream.ts), into
+// the temporary file the main thread created. An ImageFileError comes back as such (exit 1 for that
 // file); anything else as a plain error. Started with role 'strip', it only encodes JPEG strips
 // for the converting thread that started it (./jpeg-strips.ts).
 

@@ -1,5 +1,7 @@
-// Worker threads for ./convert.ts: a folder run keeps `threads` images in flight (one decoding
-// while another encodes), and even one image leaves the main thread free to answer signals.
+// Worker threads for ./convert.ts (an image held whole) and ./png-stream.ts (a PNG to PNG file
+// streamed, the worker reading and writing the files): a folder run keeps `threads` images in
+// flight (one decoding while another encodes), and even one image leaves the main thread free to
+// answer signals.
 
 import type { Worker } from 'node:worker_threads';
 import { ImageFileError } from './codecs.js';
