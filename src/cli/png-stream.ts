@@ -5,7 +5,8 @@
 
 import type { ImageBackend } from '../image-band.js';
 import type { ResizeImageOptions } from '../image.js';
-import { bandGeometry, planBands, resizeInBands, type BandGeometry, type ImageTarget, type RowSource } from './bands.js';
+import { resizeInBands, type RowSource } from './band-run.js';
+import { bandGeometry, planBands, type BandGeometry, type ImageTarget } from './bands.js';
 import { checkPixels, FORMAT_NAMES, ImageFileError, isOpaque, openPng } from './codecs.js';
 import { onlyResizes, planFit, type Fit } from './fit.js';
 import type { PngReader } from './png.js';
