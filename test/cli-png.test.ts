@@ -191,7 +191,7 @@ describe('PngReader', () => {
 
   it('lets the event loop turn while decoding a large image (synchronous inside)', async () => {
     const bytes = craftPng({ width: 2000, height: 1500, depth: 8, colorType: 2, seed: 9 });
-    for (const read of ['rows', 'readAll'] as const) {
+    for (const read of ['rows', 'readAll', 'readRows'] as const) {
       const reader = await PngReader.open(bytes, () => {});
       let turns = 0;
       let ticking = true;
@@ -199,12 +199,52 @@ describe('PngReader', () => {
       setImmediate(tick);
       const t0 = performance.now();
       if (read === 'rows') for await (const row of reader.rows({ reuse: true })) void row;
+      else if (read === 'readRows') for (let y = 0; y < 1500; y += 500) await reader.readRows(new Uint8Array(500 * 2000 * 4));
       else await reader.readAll();
       const ms = performance.now() - t0;
       ticking = false;
       // Decoding in one stretch would allow no turn at all; it turns every 15 ms or so (a machine fast enough to decode in under 40 ms checks nothing).
       expect(turns).toBeGreaterThanOrEqual(Math.floor(ms / 40));
     }
+  });
+
+  it.each([
+    ['RGBA', 6, 8, 4], ['RGB', 2, 8, 4], ['RGB as RGB', 2, 8, 3], ['gray as RGB', 0, 8, 3], ['gray + alpha', 4, 8, 4], ['16-bit RGB', 2, 16, 4],
+    ['2-bit palette', 3, 2, 4],
+  ] as const)('readRows: the rows of rows(), written into the caller\'s array by the batch (%s)', async (_, colorType, depth, channels) => {
+    const [width, height] = [37, 23];
+    const bytes = craftPng({ width, height, depth, colorType, palette: colorType === 3 ? 4 : undefined, seed: 7, split: 301 });
+    const expected = await (async () => {
+      const reader = await PngReader.open(bytes, () => {});
+      const rows: Uint8Array[] = [];
+      for await (const row of reader.rows({ channels })) rows.push(row);
+      return Buffer.concat(rows);
+    })();
+    expect(expected.length).toBe(width * height * channels);
+    for (const batches of [[23], [1, 7, 15], [5, 5, 5, 5, 3]]) {
+      const reader = await PngReader.open(bytes, () => {});
+      const out = new Uint8Array(width * height * channels);
+      let at = 0;
+      for (const rows of batches) {
+        await reader.readRows(out.subarray(at, at + rows * width * channels), channels);
+        at += rows * width * channels;
+      }
+      reader.finishRows();
+      expect(Buffer.from(out).equals(expected)).toBe(true);
+    }
+  });
+
+  it('readRows refuses rows past the image, a part row and 3 channels with alpha; finishRows refuses rows left and data past the rows', async () => {
+    const c = { width: 8, height: 6, depth: 8, colorType: 6 };
+    const reader = await PngReader.open(craftPng(c), () => {});
+    await expect(reader.readRows(new Uint8Array(8 * 4 + 1))).rejects.toThrow(/not a whole number of rows/);
+    await expect(reader.readRows(new Uint8Array(8 * 3), 3)).rejects.toThrow(/3-channel rows need an 8-bit RGB or gray image/);
+    await reader.readRows(new Uint8Array(5 * 8 * 4));
+    expect(() => reader.finishRows()).toThrow(/rows left unread/);
+    await expect(reader.readRows(new Uint8Array(2 * 8 * 4))).rejects.toThrow(/more than the image's 6 rows/);
+    const extra = await PngReader.open(craftPng({ ...c, extra: 40 }), () => {});
+    await extra.readRows(new Uint8Array(6 * 8 * 4));
+    expect(() => extra.finishRows()).toThrow(/more image data than 8 x 6 needs/);
   });
 
   it('gives a fresh array a row, or one reused array with { reuse: true }', async () => {

@@ -20,10 +20,12 @@
 // the library's maximumMemory tiling cuts them): each band of output rows is computed from
 // exactly the input rows its vertical taps read, by the same kernels, so every geometry bands.
 
-import { cutImageBand, imageOps, planImageOfSize, type ImageBackend } from '../image-band.js';
-import { Spares } from './spares.js';
-import type { AxisTable } from '../rules/pytorch.js';
-import type { ImageConvention, ImageMode, ImagePlan, ImageTarget as AnyTarget, ResizeImageOptions } from '../image.js';
+import { cutImageBand } from '../image-band.js';
+import type { ImageConvention, ImageMode, ImageTarget as AnyTarget, ResizeImageOptions } from '../image.js';
+import { wholePlan } from './band-run.js';
+
+// Running the bands (resizeInBands) is in ./band-run.ts.
+export { isIdentity, resizeInBands, type RowSource } from './band-run.js';
 
 /** The CLI's targets: one scale for both sides. */
 export type ImageTarget = Omit<AnyTarget, 'scale'> & { scale?: number };
@@ -205,36 +207,6 @@ export function subImageBands(g: BandGeometry, bandRows: number): Plan {
   return { bands };
 }
 
-/** The whole image's plan for `options` (the geometry's convention, mode and flags, and premultiplying as the call does). */
-function wholePlan(g: BandGeometry, options: ResizeImageOptions): ImagePlan {
-  return planOf(g.width, g.height, g.channels ?? 4, g.target, options);
-}
-
-/**
- * Plans made lately, by sizes, target and options: the bands of one image are mostly of one size,
- * and the photos of a folder mostly of a few, so their axis tables (a millisecond or two each for
- * an antialiased photo) are built once. Plans are read, never changed, by the calls that run them.
- */
-const PLANS = new Map<string, ImagePlan>();
-const PLANS_KEPT = 16;
-
-function planOf(width: number, height: number, channels: 3 | 4, target: ImageTarget, options: ResizeImageOptions): ImagePlan {
-  const o = options;
-  // Options left out keyed as their defaults: the cut bands' plan (made without premultiplyAlpha)
-  // and the run's (with it false, of an opaque image) are then one plan, not two to build.
-  const key = [width, height, channels, target.width, target.height, target.scale, o.convention ?? 'pytorch', o.mode, !!o.alignCorners, !!o.antialias,
-    o.premultiplyAlpha ?? channels === 4, !!o.linearLight].join(' ');
-  let plan = PLANS.get(key);
-  if (plan) {
-    PLANS.delete(key); // most recently used last
-  } else {
-    plan = planImageOfSize({ width, height, channels }, target, { ...options, out: undefined });
-    if (PLANS.size >= PLANS_KEPT) PLANS.delete(PLANS.keys().next().value!);
-  }
-  PLANS.set(key, plan);
-  return plan;
-}
-
 /**
  * Bands of at most `bandRows` output rows cut from the whole image's plan, each with the input
  * rows its taps read. A band's input window is held as well as its output, so on a downscale
@@ -263,141 +235,4 @@ function cutBands(g: BandGeometry, bandRows: number): Plan {
     k0 = k1;
   }
   return { bands };
-}
-
-/**
- * Runs `bands` over RGBA (or RGB: `g.channels`) `rows` (in order, each width * channels bytes,
- * copied before the next is asked for, so a reader may hand out one reused row; or the whole
- * image's bytes, whose bands are then views of it): holds only the input rows the current band
- * needs, in one array (the rows a band shares with the previous one moved to its front), resizes
- * each band on `backend` (resizeImage, or resizeImageBand for a cut band; 'wasm' runs on init()'s
- * module) and hands the kept output rows to `emit` (awaited: the caller's writer sets the pace; it
- * must be done with the rows when it resolves, their array is reused). Returns the milliseconds
- * spent resizing.
- */
-export async function resizeInBands(rows: AsyncIterable<Uint8Array> | Uint8Array, g: BandGeometry, bands: Band[], backend: ImageBackend,
-                                    options: ResizeImageOptions, emit: (rows: Uint8Array) => Promise<void>): Promise<number> {
-  if (rows instanceof Uint8Array) return resizeHeld(rows, g, bands, backend, options, emit);
-  const iterator = rows[Symbol.asyncIterator]();
-  const stride = g.width * (g.channels ?? 4);
-  // The input rows of the band being run: [from, from + count) of the image, in `window`.
-  const window = new Uint8Array(Math.max(...bands.map((b) => b.inRows)) * stride);
-  let from = 0;
-  let count = 0;
-  let pulled = 0; // rows read from the iterator
-  let resizeMs = 0;
-  const run = bandRunner(g, bands, backend, options);
-  const pull = async (): Promise<Uint8Array> => {
-    const next = await iterator.next();
-    if (next.done) throw new Error(`the image ended after ${pulled} of ${g.height} rows`);
-    if (next.value.length !== stride) throw new Error(`internal: a row of ${next.value.length} bytes, expected ${stride}`);
-    pulled++;
-    return next.value;
-  };
-  try {
-    for (const band of bands) {
-      // Input rows are read once, in order: a band starts at or after the previous one's start.
-      if (band.r0 < from) throw new Error(`internal: a band starts at input row ${band.r0}, before the previous one's (${from})`);
-      const shared = Math.max(0, Math.min(from + count, band.r0 + band.inRows) - band.r0);
-      if (shared > 0) window.copyWithin(0, (band.r0 - from) * stride, (band.r0 - from + shared) * stride);
-      while (pulled < band.r0) await pull(); // rows no band reads
-      for (let i = shared; i < band.inRows; i++) window.set(await pull(), i * stride);
-      from = band.r0;
-      count = band.inRows;
-      const t0 = performance.now();
-      const { kept, done } = run(band, window.subarray(0, band.inRows * stride));
-      resizeMs += performance.now() - t0;
-      await emit(kept);
-      done();
-    }
-    // Read to the end: a file whose last chunks are corrupt fails here, before anything is renamed.
-    while (pulled < g.height) await pull();
-    const extra = await iterator.next();
-    if (!extra.done) throw new Error(`more than ${g.height} rows`);
-  } finally {
-    await iterator.return?.(undefined);
-  }
-  return resizeMs;
-}
-
-/** resizeInBands over an image held whole (`data`, height rows): each band's rows are a view of it, not a copy. */
-async function resizeHeld(data: Uint8Array, g: BandGeometry, bands: Band[], backend: ImageBackend, options: ResizeImageOptions,
-                          emit: (rows: Uint8Array) => Promise<void>): Promise<number> {
-  const stride = g.width * (g.channels ?? 4);
-  if (data.length !== g.height * stride) throw new Error(`internal: ${data.length} bytes held for a ${g.width} x ${g.height} image`);
-  const run = bandRunner(g, bands, backend, options);
-  let resizeMs = 0;
-  for (const band of bands) {
-    const t0 = performance.now();
-    const { kept, done } = run(band, data.subarray(band.r0 * stride, (band.r0 + band.inRows) * stride));
-    resizeMs += performance.now() - t0;
-    await emit(kept);
-    done();
-  }
-  return resizeMs;
-}
-
-/**
- * Resizes one band's input rows and returns the output rows it keeps, a view of an output array
- * taken from this thread's spare ones (`done` gives it back once the caller is through with it).
- */
-function bandRunner(g: BandGeometry, bands: Band[], backend: ImageBackend, options: ResizeImageOptions):
-  (band: Band, data: Uint8Array) => { kept: Uint8Array; done: () => void } {
-  const outStride = g.outWidth * (g.channels ?? 4);
-  const whole = bands.some((b) => b.cut) ? wholePlan(g, options) : undefined;
-  const { resizeImageBand: runCut, resizeImagePlanned: runPlanned } = imageOps[backend];
-  return (band, data) => {
-    // A band whose plan gives its input unchanged (a scale of 1 that shrink on decode or an
-    // 800-wide photo asks for): its input rows, not a resize (the same bytes, isIdentity).
-    const plan = band.cut ? whole! : planOf(g.width, band.inRows, g.channels ?? 4, band.target, options);
-    if (isIdentity(plan)) return { kept: data.subarray((band.k0 - band.r0) * outStride, (band.k1 - band.r0) * outStride), done: () => {} };
-    const out = band.cut ? undefined : SPARE_OUTPUTS.take(band.outRows * outStride);
-    const result = band.cut ? runCutBand(band, whole!, data, runCut) : runPlanned(plan, data, out);
-    if (result.width !== g.outWidth || result.height !== band.outRows) {
-      throw new Error(`internal: a band gave ${result.width} x ${result.height}, expected ${g.outWidth} x ${band.outRows}`);
-    }
-    const bytes = new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.byteLength);
-    return { kept: bytes.subarray((band.k0 - band.a) * outStride, (band.k1 - band.a) * outStride), done: () => { if (out) SPARE_OUTPUTS.give(out); } };
-  };
-}
-
-/**
- * Whether `plan` gives its input bytes unchanged: no colour transform (linear light,
- * premultiplying) and on each axis every output's taps all read its own input or weigh exactly
- * zero, their weights (none negative) summing to exactly 1 (PyTorch's antialiased tables at a
- * scale of 1, whose neighbours weigh 0, and halved taps). The kernels' float sums of an 8-bit
- * value then stay within float32 rounding of it, and the rounding to bytes gives it back.
- */
-const IDENTITY = new WeakMap<ImagePlan, boolean>();
-export function isIdentity(plan: ImagePlan): boolean {
-  let identity = IDENTITY.get(plan);
-  if (identity === undefined) {
-    identity = plan.kind === 'float' && !plan.linearLight && !plan.premultiply && identityAxis(plan.rows) && identityAxis(plan.cols);
-    IDENTITY.set(plan, identity);
-  }
-  return identity;
-}
-
-function identityAxis(t: AxisTable): boolean {
-  if (t.inSize !== t.outSize) return false;
-  for (let o = 0; o < t.outSize; o++) {
-    let own = 0;
-    for (let k = o * t.taps; k < (o + 1) * t.taps; k++) {
-      if (t.index[k] === o && t.weight[k] >= 0) own += t.weight[k];
-      else if (t.weight[k] !== 0) return false;
-    }
-    if (own !== 1) return false;
-  }
-  return true;
-}
-
-/** Band output arrays not in use on this thread (./spares.ts): most bands of a folder's images are one size (a strip's rows x the output width). */
-const SPARE_OUTPUTS = new Spares((n) => new Uint8ClampedArray(n), 4);
-
-function runCutBand(band: Band, whole: ImagePlan, window: Uint8Array, run: typeof imageOps.wasm.resizeImageBand): { data: Uint8ClampedArray; width: number; height: number } {
-  const cut = cutImageBand(whole, [band.k0, band.k1]);
-  if (cut.lo !== band.r0 || cut.hi - cut.lo !== band.inRows) {
-    throw new Error(`internal: output rows ${band.k0}-${band.k1 - 1} read input rows ${cut.lo}-${cut.hi - 1}, planned ${band.r0}-${band.r0 + band.inRows - 1}`);
-  }
-  return { data: run(cut, window), width: whole.outWidth, height: band.k1 - band.k0 };
 }

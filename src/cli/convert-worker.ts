@@ -1,5 +1,6 @@
 // The worker thread that converts images for the command line (./convert.ts): one request at a
-// time, the encoded bytes transferred back. An ImageFileError comes back as such (exit 1 for that
+// time, the encoded bytes transferred back; or streams a PNG to PNG file (./png-stream.ts), into
+// the temporary file the main thread created. An ImageFileError comes back as such (exit 1 for that
 // file); anything else as a plain error. Started with role 'strip', it only encodes JPEG strips
 // for the converting thread that started it (./jpeg-strips.ts).
 
@@ -8,6 +9,7 @@ import { initLibrary } from './library.js';
 import { ImageFileError } from './codecs.js';
 import { convertImage, stripsHere, type ConvertRequest, type JpegSettings, type StripEncoder } from './convert.js';
 import { encodeJpegWith } from './jpeg-encoder.js';
+import { streamPngFile, type PngStreamRequest } from './png-stream.js';
 import { preloadWasm, type CodecNeeds, type RgbaPixels } from './wasm-codecs.js';
 import { ownBuffer } from './transfer.js';
 
@@ -34,7 +36,9 @@ if (role === 'strip') {
   // One request at a time, in order: the next one may arrive while one converts (its bytes ready
   // here when this one is done), but two images are never decoded at once.
   let turn = Promise.resolve();
-  port.on('message', (message: { id: number; request: ConvertRequest }) => { turn = turn.then(() => convertOne(message)); });
+  port.on('message', (message: { id: number; request?: ConvertRequest; stream?: PngStreamRequest }) => {
+    turn = turn.then(() => (message.stream ? streamOne(message.id, message.stream) : convertOne(message as { id: number; request: ConvertRequest })));
+  });
   port.postMessage({ ready: true });
 }
 
@@ -45,7 +49,20 @@ async function convertOne({ id, request }: { id: number; request: ConvertRequest
     const result = { ...converted, bytes: ownBuffer(converted.bytes) }; // zlib's output may be a pooled Buffer
     port.postMessage({ id, result }, [result.bytes.buffer as ArrayBuffer]);
   } catch (error) {
-    port.postMessage({ id, error: { message: (error as Error)?.message ?? String(error), file: error instanceof ImageFileError } });
+    port.postMessage({ id, error: failure(error) });
+  }
+}
+
+/** An error as posted back: an ImageFileError is the file's fault (exit 1 for it), anything else a plain error. */
+const failure = (error: unknown) => ({ message: (error as Error)?.message ?? String(error), file: error instanceof ImageFileError });
+
+/** A PNG to PNG file streamed here (read and written by this thread); null where streaming does not apply. */
+async function streamOne(id: number, stream: PngStreamRequest): Promise<void> {
+  try {
+    const result = await streamPngFile(stream, async () => (plainJs ? 'js' : 'wasm'));
+    port.postMessage({ id, result: result ?? null });
+  } catch (error) {
+    port.postMessage({ id, error: failure(error) });
   }
 }
 

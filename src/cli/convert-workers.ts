@@ -1,13 +1,16 @@
-// Worker threads for ./convert.ts: a folder run keeps `threads` images in flight (one decoding
-// while another encodes), and even one image leaves the main thread free to answer signals.
+// Worker threads for ./convert.ts (an image held whole) and ./png-stream.ts (a PNG to PNG file
+// streamed, the worker reading and writing the files): a folder run keeps `threads` images in
+// flight (one decoding while another encodes), and even one image leaves the main thread free to
+// answer signals.
 
 import type { Worker } from 'node:worker_threads';
 import { ImageFileError } from './codecs.js';
 import type { ConvertRequest, ConvertResult } from './convert.js';
+import type { PngStreamRequest, StreamedPng } from './png-stream.js';
 import { ownBuffer } from './transfer.js';
 import type { CodecNeeds } from './wasm-codecs.js';
 
-interface Waiting { resolve: (r: ConvertResult) => void; reject: (e: Error) => void }
+interface Waiting { resolve: (r: unknown) => void; reject: (e: Error) => void }
 
 /** The worker script: beside this file when built; from dist/ when this file runs as TypeScript (tests). */
 function scriptUrl(): URL {
@@ -27,11 +30,11 @@ class ConvertThread {
     this.worker.unref();
     this.ready = new Promise((resolve, reject) => {
       this.worker.once('error', reject);
-      this.worker.on('message', (m: { ready?: true; id: number; result?: ConvertResult; error?: { message: string; file: boolean } }) => {
+      this.worker.on('message', (m: { ready?: true; id: number; result?: unknown; error?: { message: string; file: boolean } }) => {
         if (m.ready) { resolve(); return; }
         const w = this.waiting.get(m.id)!;
         this.waiting.delete(m.id);
-        if (m.result) w.resolve(m.result);
+        if (!m.error) w.resolve(m.result ?? undefined); // a streamed file not streamed: null
         else w.reject(m.error!.file ? new ImageFileError(m.error!.message) : new Error(m.error!.message));
       });
     });
@@ -42,15 +45,24 @@ class ConvertThread {
     });
   }
 
-  async convert(request: ConvertRequest): Promise<ConvertResult> {
+  convert(request: ConvertRequest): Promise<ConvertResult> {
+    const bytes = ownBuffer(request.bytes); // transferred
+    return this.send({ request: { ...request, bytes } }, [bytes.buffer as ArrayBuffer]) as Promise<ConvertResult>;
+  }
+
+  /** The worker streams the file itself (./png-stream.ts); undefined where streaming does not apply. */
+  streamPng(stream: PngStreamRequest): Promise<StreamedPng | undefined> {
+    return this.send({ stream }, []) as Promise<StreamedPng | undefined>;
+  }
+
+  private async send(message: { request?: ConvertRequest; stream?: PngStreamRequest }, transfer: ArrayBuffer[]): Promise<unknown> {
     this.busy++; // counted from the choice of this thread, so that the next request goes elsewhere
     try {
       await this.ready;
       const id = this.nextId++;
-      request = { ...request, bytes: ownBuffer(request.bytes) }; // transferred below
-      return await new Promise<ConvertResult>((resolve, reject) => {
+      return await new Promise<unknown>((resolve, reject) => {
         this.waiting.set(id, { resolve, reject });
-        this.worker.postMessage({ id, request }, [request.bytes.buffer as ArrayBuffer]);
+        this.worker.postMessage({ id, ...message }, transfer);
       });
     } finally {
       this.busy--;
@@ -93,6 +105,11 @@ export class ConvertWorkers {
 
   async convert(request: ConvertRequest): Promise<ConvertResult> {
     return (await this.thread()).convert(request);
+  }
+
+  /** A PNG to PNG file streamed by a thread (into the request's temporary file); undefined where streaming does not apply. */
+  async streamPng(request: PngStreamRequest): Promise<StreamedPng | undefined> {
+    return (await this.thread()).streamPng(request);
   }
 
   async close(): Promise<void> {

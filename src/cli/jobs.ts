@@ -57,8 +57,9 @@ export function codecNeeds(jobs: readonly Job[]): CodecNeeds {
 
 /**
  * The jobs not started yet, in `order` (indices into `jobs`, costliest first), by kind: those that
- * use a codec of CODEC_FORMATS, PNG to PNG files (which the main thread streams: memory near one
- * band, and the bytes of a single-file run, which always streams them), and the others.
+ * use a codec of CODEC_FORMATS, PNG to PNG files (streamed, memory near one band, on whichever
+ * thread takes them: the main thread streams them with no codec to load while the workers start
+ * theirs), and the others.
  * take(codecs) gives a worker lane (`codecs`) the first of the codec jobs, else the others, else
  * PNG to PNG; the main lane the other way round.
  */

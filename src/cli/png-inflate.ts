@@ -32,18 +32,22 @@ export interface Inflater {
 
 export type InflaterKind = 'incremental' | 'whole';
 
-interface NativeHandle {
+export interface NativeHandle {
   writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void;
 }
-interface HandleStream extends zlib.Inflate { _handle?: NativeHandle | null; _writeState?: Uint32Array }
+/** A zlib stream with its native handle, and the counts its writeSync leaves: [avail_out, avail_in]. */
+export type HandleStream = (zlib.Inflate | zlib.Deflate) & { _handle?: NativeHandle | null; _writeState?: Uint32Array };
 
-/** Whether this runtime's zlib streams have the synchronous native handle IncrementalInflater uses. */
-export function hasIncrementalInflate(): boolean {
-  const probe = zlib.createInflate({ chunkSize: zlib.constants.Z_MIN_CHUNK }) as HandleStream;
+/** Whether `stream` (made only for this, then closed) has the synchronous native handle used here and by ./png-deflate.ts. */
+export function hasSyncHandle(stream: zlib.Inflate | zlib.Deflate): boolean {
+  const probe = stream as HandleStream;
   const ok = typeof probe._handle?.writeSync === 'function' && probe._writeState instanceof Uint32Array && probe._writeState.length >= 2;
   probe.close();
   return ok;
 }
+
+/** Whether this runtime's zlib streams have the synchronous native handle IncrementalInflater uses. */
+export const hasIncrementalInflate = (): boolean => hasSyncHandle(zlib.createInflate({ chunkSize: zlib.constants.Z_MIN_CHUNK }));
 
 let defaultKind: InflaterKind | undefined;
 

@@ -165,6 +165,10 @@ function copyRgb8(raw: Uint8Array, width: number, c: number, out: Uint8Array, at
  * loops have no branch on the position; a Uint8Array store wraps modulo 256.
  */
 export function unfilter(type: number, row: Uint8Array, prev: Uint8Array, bpp: number): void {
+  if (type === 1 || type === 3 || type === 4) {
+    if (bpp === 3) { unfilter3(type, row, prev); return; }
+    if (bpp === 4) { unfilter4(type, row, prev); return; }
+  }
   const n = row.length;
   const head = Math.min(bpp, n);
   switch (type) {
@@ -188,5 +192,68 @@ export function unfilter(type: number, row: Uint8Array, prev: Uint8Array, bpp: n
       }
       return;
     default: throw new PngFormatError(`unknown row filter type ${type}`);
+  }
+}
+
+/** Paeth's predictor: the one of left `a`, up `b`, upper-left `c` nearest a + b - c. */
+const paeth = (a: number, b: number, c: number): number => {
+  const pa = Math.abs(b - c);
+  const pb = Math.abs(a - c);
+  const pc = Math.abs(a + b - 2 * c);
+  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+};
+
+// Sub, Average and Paeth on 3- and 4-byte pixels (8-bit RGB and RGBA, 16-bit gray and alpha),
+// each channel's left and upper-left bytes kept in locals: a row is one chain of dependent bytes
+// a channel, and reading back the byte just stored cost more than the arithmetic (Average rows of
+// a 6 MP photo: 51 -> 24-34 ms). Left of the first pixel is 0, which gives each filter's first
+// pixel as unfilter's general loops do (Paeth with a = c = 0 predicts b).
+
+function unfilter3(type: number, row: Uint8Array, prev: Uint8Array): void {
+  const n = row.length;
+  let a0 = 0, a1 = 0, a2 = 0, c0 = 0, c1 = 0, c2 = 0;
+  if (type === 1) {
+    for (let i = 0; i < n; i += 3) { row[i] = a0 = (row[i] + a0) & 255; row[i + 1] = a1 = (row[i + 1] + a1) & 255; row[i + 2] = a2 = (row[i + 2] + a2) & 255; }
+  } else if (type === 3) {
+    for (let i = 0; i < n; i += 3) {
+      row[i] = a0 = (row[i] + ((a0 + prev[i]) >> 1)) & 255;
+      row[i + 1] = a1 = (row[i + 1] + ((a1 + prev[i + 1]) >> 1)) & 255;
+      row[i + 2] = a2 = (row[i + 2] + ((a2 + prev[i + 2]) >> 1)) & 255;
+    }
+  } else {
+    for (let i = 0; i < n; i += 3) {
+      const b0 = prev[i], b1 = prev[i + 1], b2 = prev[i + 2];
+      row[i] = a0 = (row[i] + paeth(a0, b0, c0)) & 255;
+      row[i + 1] = a1 = (row[i + 1] + paeth(a1, b1, c1)) & 255;
+      row[i + 2] = a2 = (row[i + 2] + paeth(a2, b2, c2)) & 255;
+      c0 = b0; c1 = b1; c2 = b2;
+    }
+  }
+}
+
+function unfilter4(type: number, row: Uint8Array, prev: Uint8Array): void {
+  const n = row.length;
+  let a0 = 0, a1 = 0, a2 = 0, a3 = 0, c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+  if (type === 1) {
+    for (let i = 0; i < n; i += 4) {
+      row[i] = a0 = (row[i] + a0) & 255; row[i + 1] = a1 = (row[i + 1] + a1) & 255;
+      row[i + 2] = a2 = (row[i + 2] + a2) & 255; row[i + 3] = a3 = (row[i + 3] + a3) & 255;
+    }
+  } else if (type === 3) {
+    for (let i = 0; i < n; i += 4) {
+      row[i] = a0 = (row[i] + ((a0 + prev[i]) >> 1)) & 255;
+      row[i + 1] = a1 = (row[i + 1] + ((a1 + prev[i + 1]) >> 1)) & 255;
+      row[i + 2] = a2 = (row[i + 2] + ((a2 + prev[i + 2]) >> 1)) & 255;
+      row[i + 3] = a3 = (row[i + 3] + ((a3 + prev[i + 3]) >> 1)) & 255;
+    }
+  } else {
+    for (let i = 0; i < n; i += 4) {
+      const b0 = prev[i], b1 = prev[i + 1], b2 = prev[i + 2], b3 = prev[i + 3];
+      row[i] = a0 = (row[i] + paeth(a0, b0, c0)) & 255;
+      row[i + 1] = a1 = (row[i + 1] + paeth(a1, b1, c1)) & 255;
+      row[i + 2] = a2 = (row[i + 2] + paeth(a2, b2, c2)) & 255;
+      row[i + 3] = a3 = (row[i + 3] + paeth(a3, b3, c3)) & 255;
+      c0 = b0; c1 = b1; c2 = b2; c3 = b3;
+    }
   }
 }

@@ -11,6 +11,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import * as zlib from 'node:zlib';
 import { isOpaque } from './codecs.js';
 import { crc32 } from './crc32.js';
+import { createDeflater, type Deflater } from './png-deflate.js';
 import { PNG_SIGNATURE } from './png-header.js';
 
 /** One PNG chunk: length, name, data, CRC (tests build hostile files with it too). */
@@ -59,6 +60,8 @@ const DEFLATE: zlib.ZlibOptions = { strategy: zlib.constants.Z_RLE, chunkSize: 6
  * depend on how its input was split), whichever path a folder run's scheduling gave it.
  */
 const IDAT_BYTES = 262144;
+/** Bytes of IDAT chunks the file may be behind before writeRows waits for it. */
+const FILE_BEHIND_BYTES = 4 * IDAT_BYTES;
 
 function headerChunks(width: number, height: number, channels: 3 | 4): Buffer {
   const ihdr = Buffer.alloc(13);
@@ -84,56 +87,43 @@ export function encodePng(image: { data: Uint8Array; width: number; height: numb
 
 /**
  * Writes an 8-bit PNG row by row to a file from RGBA rows, or RGB ones (`inputChannels` 3, the
- * rows of an opaque image without its alpha): `writeRows` takes whole rows (any number at once)
- * and waits while the file is behind; `finish` checks that `height` rows came.
+ * rows of an opaque image without its alpha): `writeRows` takes whole rows (any number at once),
+ * filters and deflates them (./png-deflate.ts: on this thread, in one piece), and waits while the
+ * file is behind; `finish` checks that `height` rows came.
  * `opaque`: the caller knows every alpha is 255 (written as RGB; an RGBA row that is not fails).
+ * `flags`: how the file is opened ('wx': created, never replacing one; 'r+': one the caller created empty).
  */
 export class PngWriter {
   private readonly file: WriteStream;
-  private readonly deflate: zlib.Deflate;
+  private readonly deflater: Deflater;
   private readonly channels: 3 | 4;
-  /**
-   * Two arrays of filtered rows, used in turn: zlib deflates one on its own thread while the
-   * caller resizes the next rows and the next call fills the other; each is refilled only once
-   * deflated, so memory stays two calls' rows.
-   */
-  private readonly slots = [0, 1].map(() => ({ array: new Uint8Array(0), deflated: Promise.resolve() }));
-  private turn = 0;
+  /** The filtered rows of the last call, reused. */
+  private filtered = new Uint8Array(0);
   private rowsWritten = 0;
-  private pending: Buffer[] = [];
+  private pending: Uint8Array[] = [];
   private pendingBytes = 0;
   private failure: Error | undefined;
-  private readonly done: Promise<void>;
+  private readonly closed: Promise<void>;
 
   constructor(path: string, readonly width: number, readonly height: number, private readonly opaque = false,
-              private readonly inputChannels: 3 | 4 = 4) {
+              private readonly inputChannels: 3 | 4 = 4, flags: 'wx' | 'r+' = 'wx') {
     if (inputChannels === 3 && !opaque) throw new Error('PngWriter: RGB rows are written as an opaque image');
-    this.file = createWriteStream(path, { flags: 'wx' });
+    this.file = createWriteStream(path, { flags });
     this.file.on('error', (error) => { this.failure ??= error; });
-    this.deflate = zlib.createDeflate(DEFLATE);
-    this.deflate.on('error', (error) => { this.failure ??= error; });
+    this.closed = new Promise<void>((resolve, reject) => this.file.on('close', () => (this.failure ? reject(this.failure) : resolve())));
+    this.closed.catch(() => {});
     this.channels = opaque ? 3 : 4;
-    this.file.write(headerChunks(width, height, this.channels));
-    this.deflate.on('data', (data: Buffer) => {
-      this.pending.push(data);
-      this.pendingBytes += data.length;
+    this.deflater = createDeflater(DEFLATE, (bytes) => {
+      this.pending.push(bytes);
+      this.pendingBytes += bytes.length;
       while (this.pendingBytes >= IDAT_BYTES) this.flushIdat(IDAT_BYTES);
     });
-    this.done = new Promise<void>((resolve, reject) => {
-      this.deflate.on('end', () => {
-        while (this.pendingBytes > 0) this.flushIdat(Math.min(IDAT_BYTES, this.pendingBytes));
-        this.file.end(pngChunk('IEND', new Uint8Array(0)));
-      });
-      this.file.on('close', () => (this.failure ? reject(this.failure) : resolve()));
-      this.file.on('error', reject);
-      this.deflate.on('error', reject);
-    });
-    this.done.catch(() => {});
+    this.file.write(headerChunks(width, height, this.channels));
   }
 
   /** Writes the first `length` deflated bytes held as one IDAT chunk, from their pieces (no joined copy). */
   private flushIdat(length: number): void {
-    const parts: Buffer[] = [];
+    const parts: Uint8Array[] = [];
     for (let left = length; left > 0;) {
       const part = this.pending[0];
       const taken = part.subarray(0, left);
@@ -155,7 +145,7 @@ export class PngWriter {
     this.file.uncork();
   }
 
-  /** Appends `rows` (a whole number of rows of `width` pixels of `inputChannels`), filtered in one piece. */
+  /** Appends `rows` (a whole number of rows of `width` pixels of `inputChannels`), filtered and deflated in one piece. */
   async writeRows(rows: Uint8Array): Promise<void> {
     const stride = this.width * this.inputChannels;
     if (rows.length % stride !== 0) throw new Error('PngWriter: not a whole number of rows');
@@ -164,38 +154,33 @@ export class PngWriter {
     if (this.rowsWritten + n > this.height) throw new Error('PngWriter: more rows than the height');
     // Promised opaque: any other alpha is a bug upstream, never written as RGB.
     if (this.opaque && this.inputChannels === 4 && !isOpaque(rows)) throw new Error('internal: a pixel of an image written as opaque has alpha');
-    const slot = this.slots[this.turn++ & 1];
-    await slot.deflated;
-    if (this.failure) throw this.failure;
     const bytes = (this.width * this.channels + 1) * n;
-    if (slot.array.length < bytes) slot.array = new Uint8Array(bytes);
-    const filtered = slot.array.subarray(0, bytes);
+    if (this.filtered.length < bytes) this.filtered = new Uint8Array(bytes);
+    const filtered = this.filtered.subarray(0, bytes);
     subFilter(rows, this.inputChannels, this.width, n, this.channels, filtered, 0);
     this.rowsWritten += n;
-    slot.deflated = new Promise<void>((resolve) => this.deflate.write(filtered, () => resolve()));
-    if (this.file.writableNeedDrain) await this.drain();
-  }
-
-  private async drain(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      let waiting = 0;
-      const check = () => { if (--waiting <= 0) resolve(); };
-      if (this.deflate.writableNeedDrain) { waiting++; this.deflate.once('drain', check); }
-      if (this.file.writableNeedDrain) { waiting++; this.file.once('drain', check); }
-      if (waiting === 0) resolve();
-    });
+    this.deflater.write(filtered);
+    // The file may be a few IDAT chunks behind (each is more than its stream's 16 KiB mark).
+    if (this.file.writableLength > FILE_BEHIND_BYTES) {
+      await new Promise<void>((resolve) => {
+        const done = () => { this.file.off('drain', done).off('close', done); resolve(); };
+        this.file.on('drain', done).on('close', done);
+      });
+    }
     if (this.failure) throw this.failure;
   }
 
   async finish(): Promise<void> {
     if (this.rowsWritten !== this.height) throw new Error(`PngWriter: ${this.rowsWritten} of ${this.height} rows written`);
-    this.deflate.end();
-    await this.done;
+    this.deflater.finish();
+    while (this.pendingBytes > 0) this.flushIdat(Math.min(IDAT_BYTES, this.pendingBytes));
+    this.file.end(pngChunk('IEND', new Uint8Array(0)));
+    await this.closed;
   }
 
   /** Stops writing (the caller removes the file). */
   async abort(): Promise<void> {
-    this.deflate.destroy();
+    this.deflater.close();
     await new Promise<void>((resolve) => {
       if (this.file.closed) resolve();
       else { this.file.once('close', () => resolve()); this.file.destroy(); }

@@ -1,5 +1,6 @@
-// One file through the command. A large PNG going to PNG streams: rows in, bands through
-// resizeImage, rows out, so memory stays near one band. Everything else is read whole and
+// One file through the command. A PNG going to PNG streams (./png-stream.ts: rows in, bands
+// through resizeImage, rows out, so memory stays near one band) on the main thread or in a
+// worker, whichever the lane converts on. Everything else is read whole and
 // converted (./convert.ts: header checks, decode, orientation, resize, fit, encode with the
 // WebAssembly codecs) in a worker thread, or on the main thread when small and the main thread is
 // free (in a folder run it is one more lane, one file at a time: fewer workers busy, less memory);
@@ -8,23 +9,13 @@
 import { readFile } from 'node:fs/promises';
 import type { ImageBackend } from '../image-band.js';
 import type { CliOptions } from './args.js';
-import { checkPixels, DEFAULT_QUALITY, FORMAT_NAMES, ImageFileError, inspectImage, isOpaque, openPng, sniffFile, uprightSize, type ImageFormat } from './codecs.js';
+import { DEFAULT_QUALITY, ImageFileError, inspectImage, sniffFile, uprightSize, type ImageFormat } from './codecs.js';
 import type { ConvertRequest } from './convert.js';
 import type { ConvertWorkers } from './convert-workers.js';
-import { onlyResizes, planFit } from './fit.js';
+import { planFit } from './fit.js';
 import type { Job } from './jobs.js';
-import type { PngReader } from './png.js';
-import { writeAtomically, writeStreamed } from './write.js';
-
-/** Bytes of RGBA output a band when streaming (256 rows at 1024 pixels wide). */
-const BAND_BYTES = 2 ** 20;
-/**
- * Pixels (input or output) from which a PNG to PNG file of a folder run always streams (on the
- * main thread, its peak near one band). Below it, such a file streams on the main thread when no
- * other file is converting there (the decoded image is never held whole), else it goes to a worker.
- * The only file of a run streams whatever its size.
- */
-export const STREAM_PIXELS = 16_000_000;
+import type { PngStreamRequest } from './png-stream.js';
+import { writeAtomically, writeThrough } from './write.js';
 
 /**
  * Pixels (input and output) up to which a file is converted on the main thread when no other file
@@ -103,58 +94,23 @@ function isSmall(r: ConvertRequest, format: ImageFormat, limit: number): boolean
   }
 }
 
-/** The streamed path, or undefined where it does not apply (small, interlaced, cropped or padded, not bit-identical in bands). */
+/**
+ * The streamed path (./png-stream.ts), or undefined where it does not apply (interlaced, cropped
+ * or padded, not bit-identical in bands): on the main thread for the main lane (one file at a
+ * time there) and a single file, else in the lane's worker, which reads and writes the files itself.
+ */
 async function streamPng(job: Job, options: CliOptions, runner: Runner, temporaries: Set<string>, mainLane: boolean): Promise<FileDone | undefined> {
-  const reader = await openPng(job.input, options.maxPixels);
-  let claimed = false;
+  const here = runner.single || (mainLane && runner.mainBusy === 0);
+  if (here) runner.mainBusy++; // claimed before the first await, so another lane sees the main thread busy
   try {
-    const { width, height, interlace, mayHaveAlpha } = reader.info;
-    const fit = planFit(width, height, options.target, options.fit, options.resize.convention);
-    const { width: outWidth, height: outHeight } = fit;
-    checkPixels(outWidth, outHeight, options.maxPixels, `${job.input}: the output `);
-    const small = Math.max(width * height, outWidth * outHeight) < STREAM_PIXELS;
-    if (interlace || !onlyResizes(fit) || (small && !runner.single && (!mainLane || runner.mainBusy > 0))) return undefined;
-    runner.mainBusy++; // claimed before the next await, so another lane sees the main thread busy
-    claimed = true;
-    // Opaque by its header (8-bit RGB or gray, no tRNS): carried as RGB rows end to end, read as the
-    // file's samples, resized and filtered without an alpha channel of 255 (the same bytes out).
-    // Not with Pillow's convention: it resizes RGBA premultiplied, and an alpha resized from 255
-    // need not stay exactly 255 (bicubic, lanczos in linear light), so its colour bytes can differ.
-    const channels = reader.opaqueRgb8 && options.resize.convention !== 'pillow' ? 3 : 4;
-    const { bandGeometry, planBands, resizeInBands } = await import('./bands.js');
-    const g = bandGeometry(reader.info, outWidth, outHeight, fit.resize, options.resize, channels);
-    const plan = planBands(g, Math.ceil(BAND_BYTES / (outWidth * channels)));
-    if (!('bands' in plan)) return undefined;
-    const backend = await runner.mainBackend();
-    // Pillow and OpenCV have their own alpha rules (resizeImage refuses premultiplyAlpha with them), as in ./convert.ts.
-    const pytorch = (options.resize.convention ?? 'pytorch') === 'pytorch';
-    // Opaque (resizing keeps it so): written as RGB, and premultiplying is skipped. A PNG that may
-    // have alpha gets a first pass only where premultiplying depends on it.
-    const opaque = !mayHaveAlpha || (pytorch && options.premultiply && await allOpaque(job.input, options.maxPixels));
-    const opts = pytorch ? { ...options.resize, premultiplyAlpha: options.premultiply && !opaque } : options.resize;
-    let resizeMs = 0;
-    await writeStreamed(job.output, outWidth, outHeight, opaque, temporaries, async (writer) => {
-      resizeMs = await resizeInBands(rowsOf(reader, job.input, true, channels), g, plan.bands, backend, opts, (bytes) => writer.writeRows(bytes));
-    }, channels);
-    return { width, height, outWidth, outHeight, resizeMs };
+    return await writeThrough(job.output, temporaries, true, async (temporary) => {
+      const request: PngStreamRequest = { input: job.input, temporary, target: options.target, fit: options.fit, resize: options.resize,
+        premultiply: options.premultiply, maxPixels: options.maxPixels };
+      if (!here) return (mainLane ? runner.mainOverflow : runner.workers).streamPng(request);
+      const { streamPngFile } = await import('./png-stream.js');
+      return streamPngFile(request, runner.mainBackend);
+    });
   } finally {
-    if (claimed) runner.mainBusy--;
-    await reader.close();
-  }
-}
-
-/** The reader's rows (`reuse`: one array, overwritten by the next row; `channels` 3: RGB), decoding errors named for the file. */
-async function* rowsOf(reader: PngReader, name: string, reuse = false, channels: 3 | 4 = 4): AsyncGenerator<Uint8Array> {
-  try { yield* reader.rows({ reuse, channels }); } catch (error) { throw new ImageFileError(`${name}: cannot decode the ${FORMAT_NAMES.png} image: ${(error as Error).message}`); }
-}
-
-/** A first pass over a PNG that may have alpha: premultiply only if some pixel is not opaque. */
-async function allOpaque(path: string, maxPixels: number): Promise<boolean> {
-  const scan = await openPng(path, maxPixels);
-  try {
-    for await (const row of rowsOf(scan, path, true)) if (!isOpaque(row)) return false; // each row checked before the next overwrites it
-    return true;
-  } finally {
-    await scan.close();
+    if (here) runner.mainBusy--;
   }
 }

@@ -120,7 +120,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   if (folder && options.threads > 1) runner.workers.start();
   // The costliest files first, so that the run does not end on a large one; reported in job order.
   // WebP and AVIF files go to the worker lanes where they can (only the workers load those codecs),
-  // PNG to PNG files to the main lane (streamed, as a single file is: the same bytes).
+  // PNG to PNG files to the main lane first (streamed there, or in a worker when a worker lane takes one: the same bytes).
   const queue = new JobQueue(jobs, folder ? await costliestFirst(jobs) : [0]);
   // `lanes` files in flight: while one file's codec works in a worker, the next is read or written.
   const lane = async (_: unknown, index: number) => {

@@ -5,7 +5,6 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { PngWriter } from './png-write.js';
 
 /**
  * Temporary file beside `path`: the process id and 32 random bits (Math.random: unique enough,
@@ -33,52 +32,53 @@ async function ensureFolder(folder: string): Promise<void> {
   folders.add(folder);
 }
 
-/** Writes through a temporary file in the same folder, renamed into place. */
-export async function writeAtomically(path: string, bytes: Uint8Array, temporaries: Set<string>): Promise<void> {
-  const folder = dirname(path);
+/** Runs `create` (the step that creates a file in `folder`); if the folder was removed since it was made, makes it again and runs `create` once more. */
+async function inFolder<T>(folder: string, create: () => Promise<T>): Promise<T> {
   await ensureFolder(folder);
-  const temporary = temporaryFor(path);
-  temporaries.add(temporary);
   try {
-    if (bytes.length <= SYNC_WRITE_BYTES) {
-      try {
-        writeFileSync(temporary, bytes, { flag: 'wx' });
-      } catch (error) {
-        // The folder removed since it was made: made again, once.
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        folders.delete(folder);
-        await ensureFolder(folder);
-        writeFileSync(temporary, bytes, { flag: 'wx' });
-      }
-      renameSync(temporary, path);
-    } else {
-      await writeFile(temporary, bytes, { flag: 'wx' });
-      await rename(temporary, path);
-    }
+    return await create();
   } catch (error) {
-    await unlink(temporary).catch(() => {});
-    throw error;
-  } finally {
-    temporaries.delete(temporary);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    folders.delete(folder);
+    await ensureFolder(folder);
+    return create();
   }
 }
 
+/** Writes through a temporary file in the same folder, renamed into place (synchronously when small). */
+export async function writeAtomically(path: string, bytes: Uint8Array, temporaries: Set<string>): Promise<void> {
+  const small = bytes.length <= SYNC_WRITE_BYTES;
+  await writeThrough(path, temporaries, false, async (temporary) => {
+    if (small) writeFileSync(temporary, bytes, { flag: 'wx' });
+    else await writeFile(temporary, bytes, { flag: 'wx' });
+    return true;
+  }, small);
+}
+
 /**
- * Streams a PNG (`opaque`: written as RGB; `inputChannels` 3: the writer takes RGB rows) into a
- * temporary file beside `path` and renames it into place; removes it on any failure.
+ * Runs `write` on a temporary file beside `path` (`create`: created empty here first, for a
+ * writer that opens it without creating it, 'r+', such as another thread's: a signal's cleanup
+ * that removed it then leaves nothing behind; otherwise `write` creates it, before writing
+ * anything) and renames it into place when `write` returns a result (`renameNow`: synchronously);
+ * removes it when `write` fails or returns undefined (it wrote nothing).
  */
-export async function writeStreamed(path: string, width: number, height: number, opaque: boolean, temporaries: Set<string>,
-                                    fill: (writer: PngWriter) => Promise<void>, inputChannels: 3 | 4 = 4): Promise<void> {
-  await ensureFolder(dirname(path));
+export async function writeThrough<T>(path: string, temporaries: Set<string>, create: boolean,
+                                      write: (temporary: string) => Promise<T | undefined>, renameNow = false): Promise<T | undefined> {
   const temporary = temporaryFor(path);
   temporaries.add(temporary);
-  const writer = new PngWriter(temporary, width, height, opaque, inputChannels);
   try {
-    await fill(writer);
-    await writer.finish();
-    await rename(temporary, path);
+    let result: T | undefined;
+    if (create) {
+      await inFolder(dirname(path), () => writeFile(temporary, new Uint8Array(0), { flag: 'wx' }));
+      result = await write(temporary);
+    } else {
+      result = await inFolder(dirname(path), () => write(temporary));
+    }
+    if (result === undefined) await unlink(temporary);
+    else if (renameNow) renameSync(temporary, path);
+    else await rename(temporary, path);
+    return result;
   } catch (error) {
-    await writer.abort();
     await unlink(temporary).catch(() => {});
     throw error;
   } finally {
