@@ -31,12 +31,12 @@ describe('writeAtomically', () => {
     expect(temporaries.size).toBe(0);
   });
 
-  it('makes the folder again when it was removed after a first write', async () => {
-    const folder = join(root, 'removed');
+  it.each([['small', 10], ['large', (4 << 20) + 1]])('makes the folder again when it was removed after a first write (%s)', async (_name, n) => {
+    const folder = join(root, `removed-${n}`);
     const temporaries = new Set<string>();
     await writeAtomically(join(folder, '1.jpg'), bytes(10, 4), temporaries);
     rmSync(folder, { recursive: true });
-    await writeAtomically(join(folder, '2.jpg'), bytes(10, 5), temporaries);
+    await writeAtomically(join(folder, '2.jpg'), bytes(n, 5), temporaries);
     expect(readdirSync(folder)).toEqual(['2.jpg']);
   });
 
