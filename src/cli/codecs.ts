@@ -4,7 +4,7 @@
 // strict streaming reader in ./png.ts (node:zlib), JPEG, WebP and AVIF by the @jsquash
 // WebAssembly codecs (./wasm-codecs.ts, loaded on first use).
 
-import { open } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { inspectAvif, isAvif } from './avif.js';
 import { orient, swapsAxes } from './exif.js';
 import { inspectJpeg, JpegFormatError } from './jpeg.js';
@@ -52,16 +52,51 @@ export function sniff(bytes: Uint8Array): ImageFormat | undefined {
   return undefined;
 }
 
-/** The format of a file from its first bytes. */
-export async function sniffFile(path: string): Promise<ImageFormat | undefined> {
-  const handle = await open(path, 'r');
+/**
+ * Files up to this size are read synchronously (one open, fstat, read, close): each asynchronous
+ * step is a round trip through libuv's thread pool, and a one-lane folder run waited on seven of
+ * them a file (sniffing, then reading; 16 photos: 13 ms async, 2 ms sync). Bigger files are read
+ * asynchronously, so that the thread is not held long (signals, the other lanes).
+ */
+const SYNC_READ_BYTES = 4 << 20;
+/** Bytes the signatures need: AVIF's brands may come after a few others. */
+const SIGNATURE_BYTES = 64;
+
+export interface InputStart {
+  /** From the file's first bytes (sniff). */
+  format: ImageFormat | undefined;
+  /** The whole file, when `whole(format)` asked for it and it is within SYNC_READ_BYTES. */
+  bytes?: Uint8Array;
+}
+
+/**
+ * The format of a file from its first bytes and, where `whole(format)` (a file not streamed) and
+ * it is small, its bytes: all synchronously, on one open file.
+ */
+export function readInputStart(path: string, whole: (format: ImageFormat | undefined) => boolean): InputStart {
+  const fd = openSync(path, 'r');
   try {
-    const head = Buffer.alloc(64); // AVIF's brands may come after a few others
-    const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    return sniff(head.subarray(0, bytesRead));
+    const size = fstatSync(fd).size;
+    const head = readUpTo(fd, new Uint8Array(Math.min(size, SIGNATURE_BYTES)), 0);
+    const format = sniff(head);
+    if (!whole(format) || size > SYNC_READ_BYTES) return { format };
+    const bytes = new Uint8Array(size); // its own memory (transferable to a worker), not Buffer's pool
+    bytes.set(head);
+    return { format, bytes: readUpTo(fd, bytes, head.length) };
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
+}
+
+/** Fills `into` from byte `from` on (the file offset is the same), up to the end of the file: `into`, or its start where the file ended first. */
+function readUpTo(fd: number, into: Uint8Array, from: number): Uint8Array {
+  let at = from;
+  while (at < into.length) {
+    const read = readSync(fd, into, at, into.length - at, at);
+    if (read === 0) return into.subarray(0, at);
+    at += read;
+  }
+  return into;
 }
 
 /** Throws unless width x height is within `maxPixels`. */

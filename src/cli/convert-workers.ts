@@ -55,8 +55,8 @@ class ConvertThread {
     return this.send({ stream }, []) as Promise<StreamedPng | undefined>;
   }
 
+  /** Runs a request on this thread, which ConvertWorkers.claim counted busy when it chose it. */
   private async send(message: { request?: ConvertRequest; stream?: PngStreamRequest }, transfer: ArrayBuffer[]): Promise<unknown> {
-    this.busy++; // counted from the choice of this thread, so that the next request goes elsewhere
     try {
       await this.ready;
       const id = this.nextId++;
@@ -90,26 +90,41 @@ export class ConvertWorkers {
 
   /** Starts the first thread now (it loads the library while the caller works); its errors wait for the first request. */
   start(): void {
-    void this.thread().catch(() => {});
+    void this.threadsModule().then((module) => { if (this.threads.length === 0) this.spawn(module); }).catch(() => {});
   }
 
-  private async thread(): Promise<ConvertThread> {
-    const module = await (this.module ??= import('node:worker_threads'));
+  private threadsModule(): Promise<typeof import('node:worker_threads')> {
+    return (this.module ??= import('node:worker_threads'));
+  }
+
+  private spawn(module: typeof import('node:worker_threads')): ConvertThread {
+    const thread = new ConvertThread(this.plainJs, module, this.preload);
+    this.threads.push(thread);
+    thread.ready.catch(() => {}); // reported by convert()
+    return thread;
+  }
+
+  /**
+   * The thread for the next request, counted busy from this choice on (its send counts it free
+   * again), so that requests made in one turn of the event loop (lanes whose files were read
+   * synchronously) spread over the threads instead of all finding the same one idle.
+   */
+  private async claim(): Promise<ConvertThread> {
+    const module = await this.threadsModule();
     let thread = this.threads.find((t) => t.busy === 0);
-    if (!thread && this.threads.length < this.count) {
-      this.threads.push(thread = new ConvertThread(this.plainJs, module, this.preload));
-      thread.ready.catch(() => {}); // reported by convert()
-    }
-    return thread ?? this.threads.reduce((a, b) => (b.busy < a.busy ? b : a));
+    if (!thread && this.threads.length < this.count) thread = this.spawn(module);
+    thread ??= this.threads.reduce((a, b) => (b.busy < a.busy ? b : a));
+    thread.busy++;
+    return thread;
   }
 
   async convert(request: ConvertRequest): Promise<ConvertResult> {
-    return (await this.thread()).convert(request);
+    return (await this.claim()).convert(request);
   }
 
   /** A PNG to PNG file streamed by a thread (into the request's temporary file); undefined where streaming does not apply. */
   async streamPng(request: PngStreamRequest): Promise<StreamedPng | undefined> {
-    return (await this.thread()).streamPng(request);
+    return (await this.claim()).streamPng(request);
   }
 
   async close(): Promise<void> {

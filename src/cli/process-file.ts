@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ImageBackend } from '../image-band.js';
 import type { CliOptions } from './args.js';
-import { DEFAULT_QUALITY, ImageFileError, inspectImage, sniffFile, uprightSize, type ImageFormat } from './codecs.js';
+import { DEFAULT_QUALITY, ImageFileError, inspectImage, readInputStart, uprightSize, type ImageFormat } from './codecs.js';
 import type { ConvertRequest } from './convert.js';
 import type { ConvertWorkers } from './convert-workers.js';
 import { planFit } from './fit.js';
@@ -52,13 +52,15 @@ export interface Runner {
 
 /** `mainLane`: the file may convert on the main thread (the run's main lane); else it goes to a worker unless it must stream. */
 export async function processFile(job: Job, options: CliOptions, runner: Runner, temporaries: Set<string>, mainLane = true): Promise<FileDone> {
-  const format = await sniffFile(job.input);
+  // PNG to PNG streams (the file read as it goes); other files are read whole here.
+  const input = readInputStart(job.input, (format) => !(format === 'png' && job.format === 'png'));
+  const format = input.format;
   if (!format) throw new ImageFileError(`${job.input}: not a PNG, JPEG, WebP or AVIF image (unrecognised file signature)`);
   if (format === 'png' && job.format === 'png') {
     const streamed = await streamPng(job, options, runner, temporaries, mainLane);
     if (streamed) return streamed;
   }
-  const bytes = await readFile(job.input);
+  const bytes = input.bytes ?? await readFile(job.input);
   const request: ConvertRequest = {
     bytes, format, name: job.input, output: job.format, target: options.target, fit: options.fit,
     background: options.background, resize: options.resize, premultiply: options.premultiply,
