@@ -290,7 +290,7 @@ export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1): Promi
   const rowsAt = at;
   const chunkRows = Math.max(1, Math.min(height, Math.floor((1 << 20) / (width * 4))));
   const scratchAt = rowsAt + chunkRows * width * 4;
-  const dataAt = scratchAt + 3 * width * 4 + 16;
+  const dataAt = scratchAt + 4 * width + 256; // toRgba's scratch
   const end = dataAt + (bytes.length - scanStart);
   const memory = wasm.memory;
   if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
