@@ -1,6 +1,6 @@
 // The JPEG decoder's chroma upsampling and colour conversion (assembly/cli/jpeg-decode/colour.ts
 // toRgba, eight pixels a step in i16 lanes) against libjpeg's own arithmetic written out plainly
-// here: "fancy" h2v1 and h2v2 upsampling (jdsample.c) and jdcolor.c's 16-bit fixed-point YCbCr
+// here: "fancy" h2v1, h2v2 and h1v2 upsampling (jdsample.c) and jdcolor.c's 16-bit fixed-point YCbCr
 // to RGB, sample for sample (no tolerance): every (Cb, Cr) pair, odd widths (the eight-pixel
 // steps' tails), edges, grey.
 
@@ -98,7 +98,7 @@ describe('JPEG decoder colour (toRgba) against libjpeg\'s arithmetic', () => {
     }
   });
 
-  for (const [h, v] of [[2, 2], [2, 1]] as const) {
+  for (const [h, v] of [[2, 2], [2, 1], [1, 2]] as const) {
     it(`h${h}v${v} fancy upsampling, widths and heights odd and even, exactly`, () => {
       for (const [width, height] of [[1, 1], [2, 2], [7, 5], [17, 3], [33, 9], [64, 4], [101, 7]]) {
         const cw = Math.ceil(width / h);
