@@ -11,7 +11,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
-import { decodeJpeg, parseBaseline } from '../dist/cli/jpeg-decoder.js';
+import { decodeJpeg, parseBaseline, releaseDecoded } from '../dist/cli/jpeg-decoder.js';
 import { shrinkFor } from '../dist/cli/jpeg-decoding.js';
 import { decodeWasm } from '../dist/cli/wasm-codecs.js';
 import { fmt, loadSharp, measure, save } from './common.js';
@@ -26,7 +26,8 @@ const photos = files.map((path) => ({ name: path.split('/').pop(), bytes: read(p
 if (existsSync(big)) photos.push({ name: 'photo-4000x3000.jpg', bytes: read(big) });
 
 const baselineDir = process.env.BENCH_BASELINE && resolve(process.env.BENCH_BASELINE);
-const before = baselineDir ? (await import(join(baselineDir, 'dist/cli/jpeg-decoder.js'))).decodeJpeg : undefined;
+const beforeModule = baselineDir ? await import(join(baselineDir, 'dist/cli/jpeg-decoder.js')) : undefined;
+const before = beforeModule?.decodeJpeg;
 const sharp = await loadSharp();
 const entropyBytes = (bytes) => bytes.length - parseBaseline(bytes).scanStart;
 const mbs = (bytes, ms) => (bytes / 1e3 / ms).toFixed(0);
@@ -73,9 +74,15 @@ const scales = photos.filter((p) => !p.name.includes('4000')).map((p) => {
   return shrinkFor({ decoder: 'fast', shrink: true }, width, height, 800, Math.round((height * 800) / width), { antialias: true });
 });
 const folder = photos.filter((p) => !p.name.includes('4000'));
-const all = async (decode) => { for (const [i, p] of folder.entries()) await decode(p.bytes, scales[i]); };
-const folderTasks = [{ name: 'ours, shrunk as --width 800', fn: () => all(decodeJpeg), slow: true }];
-if (before) folderTasks.push({ name: 'before, shrunk as --width 800', fn: () => all(before), slow: true });
+// Each decoded array given back for the next decode, as the command does (src/cli/convert.ts).
+const all = async (decode, release) => {
+  for (const [i, p] of folder.entries()) {
+    const image = await decode(p.bytes, scales[i]);
+    release?.(image.data);
+  }
+};
+const folderTasks = [{ name: 'ours, shrunk as --width 800', fn: () => all(decodeJpeg, releaseDecoded), slow: true }];
+if (before) folderTasks.push({ name: 'before, shrunk as --width 800', fn: () => all(before, beforeModule.releaseDecoded), slow: true });
 folderTasks.push({ name: 'MozJPEG (WebAssembly), full size', fn: () => all((b) => decodeWasm('jpeg', b)), slow: true });
 if (sharp) folderTasks.push({ name: 'sharp raw(), full size', fn: () => all((b) => sharp(b).raw().toBuffer()), slow: true });
 const load = os.loadavg()[0].toFixed(2);

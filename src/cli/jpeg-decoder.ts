@@ -37,7 +37,9 @@ const ERRORS = ['', 'a bad Huffman code', 'a coefficient past the end of a block
   'a missing or out-of-order restart marker'];
 
 /** Module memory layout (assembly/cli/jpeg-decoder.ts and ./jpeg-decode/bits.ts declare the same). */
-const LAYOUT = { tables: 2048, componentBytes: 48, huffmanBytes: 4608, lookupBits: 10, maxcode: 4096, valoffset: 4168, values: 4240 };
+const LOOKUP_BITS = 10;
+const LAYOUT = { tables: 2048, componentBytes: 48, huffmanBytes: (4 << LOOKUP_BITS) + 512, lookupBits: LOOKUP_BITS, maxcode: 4 << LOOKUP_BITS,
+  valoffset: (4 << LOOKUP_BITS) + 72, values: (4 << LOOKUP_BITS) + 144 };
 
 /** A lookup entry's SYMBOL flag (assembly/cli/jpeg-decode/block.ts): the entry gives the symbol, not the coefficient. */
 const SYMBOL = 32;
@@ -288,7 +290,7 @@ export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1): Promi
   const rowsAt = at;
   const chunkRows = Math.max(1, Math.min(height, Math.floor((1 << 20) / (width * 4))));
   const scratchAt = rowsAt + chunkRows * width * 4;
-  const dataAt = scratchAt + 3 * width * 4 + 16;
+  const dataAt = scratchAt + 4 * width + 256; // toRgba's scratch
   const end = dataAt + (bytes.length - scanStart);
   const memory = wasm.memory;
   if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
