@@ -130,6 +130,9 @@ function checkSide(value: unknown, name: string): number {
   return value;
 }
 
+/** An integer as V8's small integer (`| 0`) where it fits in 31 bits, else as it is: the same value. */
+const smallInteger = (value: number): number => (value <= 0x3fffffff ? value | 0 : value);
+
 /** width, height and channels checked; returns the image's bytes. */
 function checkSizes(width: number, height: number, channels: number): number {
   checkSide(width, 'image.width');
@@ -283,7 +286,12 @@ function planSized(image: { width: number; height: number; channels: number }, t
   const antialias = checkBoolean(options.antialias, 'antialias');
   if (antialias !== undefined && !pytorch) throw new Error(only('antialias'));
   if (antialias && !smooth) throw new Error(`resizeImage: antialias can only be set with bilinear or bicubic, but mode is '${mode}'`);
-  const { width, height, channels } = image;
+  // Sizes as small integers from here on (validated integers, but one computed in floating point
+  // arrives as a double: V8 then deoptimised the table builders compiled for integers and stored
+  // every AxisTable's sizes as doubles; a folder run recompiled antialiasTable 5-10 times).
+  const { channels } = image;
+  const width = smallInteger(image.width);
+  const height = smallInteger(image.height);
   const hasAlpha = channels === 2 || channels === 4;
   const premultiplyAlpha = checkBoolean(options.premultiplyAlpha, 'premultiplyAlpha');
   if (premultiplyAlpha !== undefined && !pytorch) throw new Error(only('premultiplyAlpha'));
@@ -292,9 +300,12 @@ function planSized(image: { width: number; height: number; channels: number }, t
 
   const linearLight = checkBoolean(options.linearLight, 'linearLight') ?? false;
 
-  const { outWidth, outHeight, userScale } = targetSize(target, width, height, convention);
-  const outBytes = outWidth * outHeight * channels;
+  const size = targetSize(target, width, height, convention);
+  const outBytes = size.outWidth * size.outHeight * channels;
   if (outBytes > MAX_IMAGE_BYTES) throw new RangeError(`resizeImage: the result has ${outBytes} bytes, more than the ${MAX_IMAGE_BYTES} supported`);
+  const outWidth = smallInteger(size.outWidth);
+  const outHeight = smallInteger(size.outHeight);
+  const userScale = size.userScale;
   const out = options.out;
   if (out !== undefined) {
     if (!(out instanceof Uint8ClampedArray)) throw new TypeError('resizeImage: out must be a Uint8ClampedArray');

@@ -80,17 +80,26 @@ export function inspectJpeg(bytes: Uint8Array, checkFrame: (width: number, heigh
       if (!frame) throw new JpegFormatError('a scan (SOS) before the frame header (SOFn)');
       scans++;
       const scanStart = at;
-      // Entropy-coded data: runs to the next marker that is not a stuffed 0xFF00 or an RSTn.
-      for (;;) {
-        const ff = bytes.indexOf(0xff, at);
-        if (ff < 0 || ff + 1 >= n) throw new JpegFormatError('truncated file: the scan data ends without an EOI marker');
-        const next = bytes[ff + 1];
-        if (next === 0x00 || (next >= 0xd0 && next <= 0xd7)) { at = ff + 2; continue; }
-        if (next === 0xff) { at = ff + 1; continue; }
-        at = ff;
-        break;
-      }
+      at = scanEnd(bytes, at);
       scanBytes += at - scanStart;
     }
+  }
+}
+
+/**
+ * Where the entropy-coded data from `at` ends: the next marker that is not a stuffed 0xFF00 or an
+ * RSTn. Its own small function: the loop runs once a 0xFF (thousands a photo), so V8 optimises it
+ * while it runs; inside inspectJpeg that recompiled the whole walk (72 ms of optimising compiler
+ * time in a folder run of 16 photos), here a few lines.
+ */
+function scanEnd(bytes: Uint8Array, at: number): number {
+  const n = bytes.length;
+  for (;;) {
+    const ff = bytes.indexOf(0xff, at);
+    if (ff < 0 || ff + 1 >= n) throw new JpegFormatError('truncated file: the scan data ends without an EOI marker');
+    const next = bytes[ff + 1];
+    if (next === 0x00 || (next >= 0xd0 && next <= 0xd7)) { at = ff + 2; continue; }
+    if (next === 0xff) { at = ff + 1; continue; }
+    return ff;
   }
 }

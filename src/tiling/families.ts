@@ -19,8 +19,10 @@ import { resizeBandJob } from './resize-bands.js';
 export function bandTable(table: AxisTable, [r0, r1]: [number, number]): { table: AxisTable; lo: number; hi: number } {
   const { taps } = table;
   const index = table.index.slice(r0 * taps, r1 * taps);
-  let lo = Infinity;
-  let hi = -Infinity;
+  // Integers from the start (not +-Infinity): a double here made the band's inSize a double, and
+  // V8 then stored every AxisTable's sizes as doubles, deoptimising the code built on them.
+  let lo = index.length > 0 ? index[0] : 0;
+  let hi = lo;
   for (const i of index) {
     lo = Math.min(lo, i);
     hi = Math.max(hi, i + 1);
