@@ -19,8 +19,10 @@ import { resizeBandJob } from './resize-bands.js';
 export function bandTable(table: AxisTable, [r0, r1]: [number, number]): { table: AxisTable; lo: number; hi: number } {
   const { taps } = table;
   const index = table.index.slice(r0 * taps, r1 * taps);
-  // Integers from the start (not +-Infinity): a double here made the band's inSize a double, and
-  // V8 then stored every AxisTable's sizes as doubles, deoptimising the code built on them.
+  // Sizes as small integers (`| 0`; bounds from the start, not +-Infinity): a double here (a row
+  // computed in floating point) made V8 store every AxisTable's sizes as doubles and throw away
+  // the optimised code built on them.
+  const outSize = (r1 - r0) | 0;
   let lo = index.length > 0 ? index[0] : 0;
   let hi = lo;
   for (const i of index) {
@@ -28,7 +30,7 @@ export function bandTable(table: AxisTable, [r0, r1]: [number, number]): { table
     hi = Math.max(hi, i + 1);
   }
   for (let k = 0; k < index.length; k++) index[k] -= lo;
-  return { table: { inSize: hi - lo, outSize: r1 - r0, taps, index, weight: table.weight.slice(r0 * taps, r1 * taps) }, lo, hi };
+  return { table: { inSize: hi - lo, outSize, taps, index, weight: table.weight.slice(r0 * taps, r1 * taps) }, lo, hi };
 }
 
 /** The job of planes [plane, plane + count) when each has `inPlane` input and `outPlane` output elements. */
