@@ -6,10 +6,11 @@
 import { imageOps, type ImageBackend } from '../image-band.js';
 import type { ResizeImageOptions } from '../image.js';
 import type { ImageTarget } from './bands.js';
-import { checkPixels, decodeChecked, FORMAT_NAMES, ImageFileError, inspectImage, isOpaque, uprightSize, type ImageFormat } from './codecs.js';
+import { decodeChecked, FORMAT_NAMES, ImageFileError, inspectImage, isOpaque, uprightSize, type ImageFormat } from './codecs.js';
 import { resizeInBands } from './band-run.js';
 import { bandGeometry, planBands } from './bands.js';
-import { onlyResizes, placeOnCanvas, planFit, type Fit, type Rgba } from './fit.js';
+import { onlyResizes, placeOnCanvas, type Fit, type Rgba } from './fit.js';
+import { checkedFit } from './fit-check.js';
 import { encodeJpegWith, type JpegEncoderName } from './jpeg-encoder.js';
 import { stripRows } from './jpeg-strips.js';
 import { jpegStripSink, type StripEncoder } from './jpeg-strip-sink.js';
@@ -52,12 +53,7 @@ export interface ConvertResult {
 export async function convertImage(r: ConvertRequest, backend: ImageBackend, strips?: StripEncoder): Promise<ConvertResult> {
   const header = inspectImage(r.format, r.bytes, r.name, r.maxPixels);
   const { width, height } = uprightSize(header);
-  const plan = planFit(width, height, r.target, r.fit, r.resize.convention);
-  if (plan.resizedWidth < 1 || plan.resizedHeight < 1) {
-    throw new ImageFileError(`${r.name}: ${width} x ${height} resized to ${plan.resizedWidth} x ${plan.resizedHeight} is empty`);
-  }
-  checkPixels(plan.resizedWidth, plan.resizedHeight, r.maxPixels, `${r.name}: the output `);
-  checkPixels(plan.width, plan.height, r.maxPixels, `${r.name}: the output `);
+  const plan = checkedFit(r.name, width, height, r.target, r.fit, r.resize.convention, r.maxPixels);
   const scale = r.format === 'jpeg' ? shrinkFor(r.jpegDecoding ?? DEFAULT_JPEG_DECODING, width, height, plan.resizedWidth, plan.resizedHeight, r.resize) : 1;
   const image = await decodeChecked(r.format, r.bytes, header, r.name, r.maxPixels, r.jpegDecoding, scale);
   // Shrunk on decode: the resize goes on to the plan's size from the smaller image.

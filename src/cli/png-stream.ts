@@ -8,8 +8,9 @@ import type { ImageBackend } from '../image-band.js';
 import type { ResizeImageOptions } from '../image.js';
 import { resizeInBands, type RowSource } from './band-run.js';
 import { bandGeometry, planBands, type BandGeometry, type ImageTarget } from './bands.js';
-import { checkPixels, FORMAT_NAMES, ImageFileError, isOpaque, openPng } from './codecs.js';
-import { onlyResizes, planFit, type Fit } from './fit.js';
+import { FORMAT_NAMES, ImageFileError, isOpaque, openPng } from './codecs.js';
+import { onlyResizes, type Fit } from './fit.js';
+import { checkedFit } from './fit-check.js';
 import type { StripEncoder } from './jpeg-strip-sink.js';
 import type { PngReader } from './png.js';
 import { PngWriter } from './png-write.js';
@@ -55,9 +56,8 @@ export async function streamPngFile(r: PngStreamRequest, backend: () => Promise<
   const reader = await openPng(r.input, r.maxPixels);
   try {
     const { width, height, interlace, mayHaveAlpha } = reader.info;
-    const fit = planFit(width, height, r.target, r.fit, r.resize.convention);
+    const fit = checkedFit(r.input, width, height, r.target, r.fit, r.resize.convention, r.maxPixels);
     const { width: outWidth, height: outHeight } = fit;
-    checkPixels(outWidth, outHeight, r.maxPixels, `${r.input}: the output `);
     if (interlace || !onlyResizes(fit)) return undefined;
     // Opaque by its header (8-bit RGB or gray, no tRNS): carried as RGB rows end to end, read as the
     // file's samples, resized and filtered without an alpha channel of 255 (the same bytes out).
