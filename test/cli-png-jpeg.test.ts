@@ -82,7 +82,7 @@ async function streamed(path: string, args: string[], backend: ImageBackend): Pr
   const temporary = `${path}.${count++}.tmp`;
   writeFileSync(temporary, new Uint8Array(0));
   const done = await streamPngFile({ input: path, temporary, target: o.target, fit: o.fit, resize: o.resize, premultiply: o.premultiply,
-    maxPixels: o.maxPixels, output: 'jpeg', quality: o.quality ?? 90 }, async () => backend, () => stripsHere);
+    maxPixels: o.maxPixels, output: 'jpeg', quality: o.quality ?? 90 }, async () => backend);
   return done && { bytes: readFileSync(temporary), channels: done.channels };
 }
 
@@ -174,6 +174,23 @@ describe('PNG to JPEG in the command', () => {
     expect(readdirSync(join(dir, 'out')).sort()).toEqual(kinds.map((_, i) => `${i}.jpg`));
     for (const i of kinds.keys()) {
       expect(readFileSync(join(dir, 'out', `${i}.jpg`)).equals(await whole(join(inputs, `${i}.jpg`), args, 'wasm')), `${i}.jpg`).toBe(true);
+    }
+  }, 30_000);
+
+  it('leaves MozJPEG output to the whole-image path', async () => {
+    const dir = fresh();
+    const inputs = join(dir, 'in');
+    mkdirSync(inputs);
+    for (const name of ['a', 'b']) writeFileSync(join(inputs, `${name}.jpg`), png(60, 40, 2, 8, 3));
+    const convert = vi.spyOn(ConvertWorkers.prototype, 'convert');
+    const stream = vi.spyOn(ConvertWorkers.prototype, 'streamPng');
+    try {
+      expect((await cli(inputs, '-o', join(dir, 'out'), '--width', '30', '--jpeg-encoder', 'mozjpeg', '--threads', '2')).code).toBe(0);
+      expect(convert).toHaveBeenCalled(); // the worker lane's file
+      expect(stream).not.toHaveBeenCalled();
+    } finally {
+      convert.mockRestore();
+      stream.mockRestore();
     }
   }, 30_000);
 

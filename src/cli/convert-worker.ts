@@ -59,7 +59,7 @@ const failure = (error: unknown) => ({ message: (error as Error)?.message ?? Str
 /** A PNG to PNG or JPEG file streamed here (read and written by this thread); null where streaming does not apply. */
 async function streamOne(id: number, stream: PngStreamRequest): Promise<void> {
   try {
-    const result = await streamPngFile(stream, async () => (plainJs ? 'js' : 'wasm'), stripEncoder);
+    const result = await streamPngFile(stream, async () => (plainJs ? 'js' : 'wasm'));
     port.postMessage({ id, result: result ?? null });
   } catch (error) {
     port.postMessage({ id, error: failure(error) });

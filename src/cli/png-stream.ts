@@ -11,7 +11,6 @@ import { bandGeometry, planBands, type BandGeometry, type ImageTarget } from './
 import { FORMAT_NAMES, ImageFileError, isOpaque, openPng } from './codecs.js';
 import { onlyResizes, type Fit } from './fit.js';
 import { checkedFit } from './fit-check.js';
-import type { StripEncoder } from './jpeg-strip-sink.js';
 import type { PngReader } from './png.js';
 import { PngWriter } from './png-write.js';
 import { writeFile } from 'node:fs/promises';
@@ -31,9 +30,8 @@ export interface PngStreamRequest {
   maxPixels: number;
   /** Default 'png'. A JPEG: our own encoder's (MozJPEG's is not streamed), in strips (./jpeg-strip-sink.ts). */
   output?: 'png' | 'jpeg';
-  /** JPEG quality; and the helper threads that encode its strips where the converting thread is a worker (0: that thread encodes them). */
+  /** JPEG quality. */
   quality?: number;
-  stripThreads?: number;
 }
 
 export interface StreamedPng {
@@ -49,10 +47,10 @@ export interface StreamedPng {
 /**
  * Streams `r.input` into `r.temporary`, or returns undefined (nothing written) where streaming
  * does not apply: interlaced, cropped or padded (--fit), or no bands bit-identical to one call.
- * `backend`: resizeImage's, loaded when first needed; `strips`: a JPEG's strip encoder.
+ * `backend`: resizeImage's, loaded when first needed. A JPEG's strips are encoded on this thread,
+ * between bands (a single file streams on the main thread, a folder's files one a thread).
  */
-export async function streamPngFile(r: PngStreamRequest, backend: () => Promise<ImageBackend>,
-                                    strips?: (threads: number) => StripEncoder): Promise<StreamedPng | undefined> {
+export async function streamPngFile(r: PngStreamRequest, backend: () => Promise<ImageBackend>): Promise<StreamedPng | undefined> {
   const reader = await openPng(r.input, r.maxPixels);
   try {
     const { width, height, interlace, mayHaveAlpha } = reader.info;
@@ -70,7 +68,7 @@ export async function streamPngFile(r: PngStreamRequest, backend: () => Promise<
     const jpeg = r.output === 'jpeg';
     // The JPEG of an image held whole (./convert.ts jpegInStrips) is encoded in strips only where
     // its own bands plan; elsewhere it is one JPEG, other bytes: that one is left to it.
-    const { jpegStripSink } = jpeg ? await import('./jpeg-strip-sink.js') : {}; // the JPEG encoder, loaded only for this
+    const { jpegStripSink, stripsHere } = jpeg ? await import('./jpeg-strip-sink.js') : {}; // the JPEG encoder, loaded only for this
     const { stripRows } = jpeg ? await import('./jpeg-strips.js') : {};
     if (jpeg && !('bands' in planBands(bandGeometry(reader.info, outWidth, outHeight, fit.resize, r.resize), stripRows!(outWidth)))) return undefined;
     const resizeOn = await backend();
@@ -83,7 +81,7 @@ export async function streamPngFile(r: PngStreamRequest, backend: () => Promise<
     const source = rowSource(reader, r.input, channels);
     let resizeMs: number;
     if (jpeg) {
-      const sink = jpegStripSink!(outWidth, outHeight, channels, { quality: r.quality!, encoder: 'fast' }, strips!(r.stripThreads ?? 0), r.input);
+      const sink = jpegStripSink!(outWidth, outHeight, channels, { quality: r.quality!, encoder: 'fast' }, stripsHere!, r.input);
       resizeMs = await resizeInBands(source, g, plan.bands, resizeOn, options, (bytes) => sink.add(bytes));
       // 'r+': into the file the caller created (a signal's cleanup that removed it leaves nothing behind).
       await writeFile(r.temporary, await sink.finish(), { flag: 'r+' });

@@ -98,10 +98,10 @@ function isSmall(r: ConvertRequest, format: ImageFormat, limit: number): boolean
 }
 
 /**
- * The streamed path (./png-stream.ts; its JPEG strips encoded by the converting thread, or by a
- * worker's helper threads for a single file), or undefined where it does not apply (interlaced, cropped
- * or padded, not bit-identical in bands): on the main thread for the main lane (one file at a
- * time there) and a single file, else in the lane's worker, which reads and writes the files itself.
+ * The streamed path (./png-stream.ts; a JPEG's strips encoded by the converting thread), or
+ * undefined where it does not apply (interlaced, cropped or padded, not bit-identical in bands):
+ * on the main thread for the main lane (one file at a time there) and a single file, else in the
+ * lane's worker, which reads and writes the files itself.
  */
 async function streamPng(job: Job, options: CliOptions, runner: Runner, temporaries: Set<string>, mainLane: boolean): Promise<FileDone | undefined> {
   const here = runner.single || (mainLane && runner.mainBusy === 0);
@@ -110,12 +110,10 @@ async function streamPng(job: Job, options: CliOptions, runner: Runner, temporar
     return await writeThrough(job.output, temporaries, true, async (temporary) => {
       const output = job.format === 'jpeg' ? 'jpeg' : 'png';
       const request: PngStreamRequest = { input: job.input, temporary, target: options.target, fit: options.fit, resize: options.resize,
-        premultiply: options.premultiply, maxPixels: options.maxPixels, output, quality: options.quality ?? DEFAULT_QUALITY[output],
-        stripThreads: runner.single ? runner.stripThreads : 0 };
+        premultiply: options.premultiply, maxPixels: options.maxPixels, output, quality: options.quality ?? DEFAULT_QUALITY[output] };
       if (!here) return (mainLane ? runner.mainOverflow : runner.workers).streamPng(request);
       const { streamPngFile } = await import('./png-stream.js');
-      const strips = output === 'jpeg' ? (await import('./jpeg-strip-sink.js')).stripsHere : undefined;
-      return streamPngFile(request, runner.mainBackend, () => strips!);
+      return streamPngFile(request, runner.mainBackend);
     });
   } finally {
     if (here) runner.mainBusy--;
