@@ -5,7 +5,6 @@
 // one fails alone; a signal during a worker's stream leaves no temporary file.
 // The workers run dist/cli/convert-worker.js: `npm run build:ts && npm run build:bundle` first.
 
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import { ConvertWorkers } from '../src/cli/convert-workers.js';
 import type { StreamedPng } from '../src/cli/png-stream.js';
 import { pngChunk } from '../src/cli/png-write.js';
 import { runCli } from '../src/cli/run.js';
+import { expectSignalLeavesNoTemporary } from './cli-stream-signal.js';
 import { init } from '../src/index.js';
 
 let root: string;
@@ -124,28 +124,6 @@ describe('a folder run streams every PNG to PNG file, in the workers too', () =>
 
   it('on SIGTERM while files stream on the main thread and in a worker, removes every temporary file', async () => {
     const dir = fresh();
-    const inputs = join(dir, 'in');
-    mkdirSync(inputs);
-    // Rows of zeros claiming 3000 x 3000 (about 2 s each to stream): both still streaming when the signal comes.
-    const ihdr = Buffer.alloc(13);
-    ihdr.writeUInt32BE(3000, 0);
-    ihdr.writeUInt32BE(3000, 4);
-    ihdr.set([8, 2, 0, 0, 0], 8);
-    const big = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), pngChunk('IHDR', ihdr),
-      pngChunk('IDAT', deflateSync(new Uint8Array(3000 * 9001), { level: 9 })), pngChunk('IEND', new Uint8Array(0))]);
-    for (const name of ['a.png', 'b.png']) writeFileSync(join(inputs, name), big);
-    const bin = new URL('../dist/cli.js', import.meta.url).pathname;
-    const child = spawn(process.execPath, [bin, inputs, '-o', join(dir, 'out'), '--scale', '1.5', '--mode', 'bicubic', '--threads', '2', '--quiet']);
-    const exit = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    const t0 = Date.now();
-    const temporaries = () => { try { return readdirSync(join(dir, 'out')).filter((f) => f.endsWith('.tmp')); } catch { return []; } };
-    while (temporaries().length < 2) {
-      if (Date.now() - t0 > 20000) throw new Error('no two temporary files appeared');
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    child.kill('SIGTERM');
-    expect(await exit).toBe(143);
-    await new Promise((r) => setTimeout(r, 100)); // a worker's write in flight would show by now
-    expect(readdirSync(join(dir, 'out'))).toEqual([]);
+    await expectSignalLeavesNoTemporary(dir, 'png');
   }, 30_000);
 });

@@ -1,5 +1,5 @@
 // The worker thread that converts images for the command line (./convert.ts): one request at a
-// time, the encoded bytes transferred back; or streams a PNG to PNG file (./png-stream.ts), into
+// time, the encoded bytes transferred back; or streams a PNG to a PNG or JPEG file (./png-stream.ts), into
 // the temporary file the main thread created. An ImageFileError comes back as such (exit 1 for that
 // file); anything else as a plain error. Started with role 'strip', it only encodes JPEG strips
 // for the converting thread that started it (./jpeg-strips.ts).
@@ -56,7 +56,7 @@ async function convertOne({ id, request }: { id: number; request: ConvertRequest
 /** An error as posted back: an ImageFileError is the file's fault (exit 1 for it), anything else a plain error. */
 const failure = (error: unknown) => ({ message: (error as Error)?.message ?? String(error), file: error instanceof ImageFileError });
 
-/** A PNG to PNG file streamed here (read and written by this thread); null where streaming does not apply. */
+/** A PNG to PNG or JPEG file streamed here (read and written by this thread); null where streaming does not apply. */
 async function streamOne(id: number, stream: PngStreamRequest): Promise<void> {
   try {
     const result = await streamPngFile(stream, async () => (plainJs ? 'js' : 'wasm'));

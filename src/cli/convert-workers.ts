@@ -1,5 +1,5 @@
-// Worker threads for ./convert.ts (an image held whole) and ./png-stream.ts (a PNG to PNG file
-// streamed, the worker reading and writing the files): a folder run keeps `threads` images in
+// Worker threads for ./convert.ts (an image held whole) and ./png-stream.ts (a PNG to PNG or
+// JPEG file streamed, the worker reading and writing the files): a folder run keeps `threads` images in
 // flight (one decoding while another encodes), and even one image leaves the main thread free to
 // answer signals.
 
@@ -122,7 +122,7 @@ export class ConvertWorkers {
     return (await this.claim()).convert(request);
   }
 
-  /** A PNG to PNG file streamed by a thread (into the request's temporary file); undefined where streaming does not apply. */
+  /** A PNG to PNG or JPEG file streamed by a thread (into the request's temporary file); undefined where streaming does not apply. */
   async streamPng(request: PngStreamRequest): Promise<StreamedPng | undefined> {
     return (await this.claim()).streamPng(request);
   }

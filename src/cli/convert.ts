@@ -6,13 +6,14 @@
 import { imageOps, type ImageBackend } from '../image-band.js';
 import type { ResizeImageOptions } from '../image.js';
 import type { ImageTarget } from './bands.js';
-import { checkPixels, decodeChecked, FORMAT_NAMES, ImageFileError, inspectImage, isOpaque, uprightSize, type ImageFormat } from './codecs.js';
+import { decodeChecked, FORMAT_NAMES, ImageFileError, inspectImage, isOpaque, uprightSize, type ImageFormat } from './codecs.js';
 import { resizeInBands } from './band-run.js';
 import { bandGeometry, planBands } from './bands.js';
-import { onlyResizes, placeOnCanvas, planFit, type Fit, type Rgba } from './fit.js';
+import { onlyResizes, placeOnCanvas, type Fit, type Rgba } from './fit.js';
+import { checkedFit } from './fit-check.js';
 import { encodeJpegWith, type JpegEncoderName } from './jpeg-encoder.js';
-import { joinStrips, stripRows } from './jpeg-strips.js';
-import { Spares } from './spares.js';
+import { stripRows } from './jpeg-strips.js';
+import { jpegStripSink, type StripEncoder } from './jpeg-strip-sink.js';
 import { DEFAULT_JPEG_DECODING, shrinkFor, type JpegDecoding } from './jpeg-decoding.js';
 import { releaseDecoded } from './jpeg-decoder.js';
 import { encodePng } from './png-write.js';
@@ -37,27 +38,7 @@ export interface ConvertRequest {
   stripThreads: number;
 }
 
-export interface JpegSettings { quality: number; encoder: JpegEncoderName }
-
-/** Encodes JPEG strips (./jpeg-strips.ts): on helper threads, or on the converting thread. A strip's buffer may be transferred (detached) by `encode`. */
-export interface StripEncoder {
-  encode(strip: { data: Uint8Array; width: number; height: number }, settings: JpegSettings): Promise<Uint8Array>;
-  /** Strips it may hold at once (encoding or queued): the resizer waits beyond that, so memory stays a few strips. */
-  inFlight: number;
-}
-
-/**
- * Strips encoded by the converting thread itself, one at a time, each after a turn of its event
- * loop: on the main thread, a signal (or another lane's finished file) is answered between strips,
- * not only after the whole image.
- */
-export const stripsHere: StripEncoder = {
-  encode: async (strip, settings) => {
-    await new Promise((resolve) => setImmediate(resolve));
-    return encodeJpegWith(settings.encoder, strip, settings.quality);
-  },
-  inFlight: 1,
-};
+export { stripsHere, type JpegSettings, type StripEncoder } from './jpeg-strip-sink.js';
 
 export interface ConvertResult {
   bytes: Uint8Array;
@@ -72,12 +53,7 @@ export interface ConvertResult {
 export async function convertImage(r: ConvertRequest, backend: ImageBackend, strips?: StripEncoder): Promise<ConvertResult> {
   const header = inspectImage(r.format, r.bytes, r.name, r.maxPixels);
   const { width, height } = uprightSize(header);
-  const plan = planFit(width, height, r.target, r.fit, r.resize.convention);
-  if (plan.resizedWidth < 1 || plan.resizedHeight < 1) {
-    throw new ImageFileError(`${r.name}: ${width} x ${height} resized to ${plan.resizedWidth} x ${plan.resizedHeight} is empty`);
-  }
-  checkPixels(plan.resizedWidth, plan.resizedHeight, r.maxPixels, `${r.name}: the output `);
-  checkPixels(plan.width, plan.height, r.maxPixels, `${r.name}: the output `);
+  const plan = checkedFit(r.name, width, height, r.target, r.fit, r.resize.convention, r.maxPixels);
   const scale = r.format === 'jpeg' ? shrinkFor(r.jpegDecoding ?? DEFAULT_JPEG_DECODING, width, height, plan.resizedWidth, plan.resizedHeight, r.resize) : 1;
   const image = await decodeChecked(r.format, r.bytes, header, r.name, r.maxPixels, r.jpegDecoding, scale);
   // Shrunk on decode: the resize goes on to the plan's size from the smaller image.
@@ -134,50 +110,19 @@ async function resizeHeld(image: { data: Uint8Array; width: number; height: numb
   return { resized: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength), resizeMs: performance.now() - t0 };
 }
 
-/** Strip arrays free on this thread (./spares.ts): a folder's strips are mostly one size. */
-const SPARE_STRIPS = new Spares((n) => new Uint8Array(n), 4);
-
 /**
  * JPEG output without the whole output image: resized in bands (bit-identical to one call, where
- * ./bands.ts can plan them), gathered into strips, each strip encoded as it fills (in parallel on
- * helper threads), joined. Undefined where bands cannot be planned.
+ * ./bands.ts can plan them, in bands of a strip's rows), the rows gathered into strips, each strip
+ * encoded as it fills (in parallel on helper threads), joined (./jpeg-strip-sink.ts). Undefined
+ * where bands cannot be planned.
  */
 async function jpegInStrips(image: { data: Uint8Array; width: number; height: number }, target: ImageTarget, outWidth: number, outHeight: number,
                             r: ConvertRequest, options: ResizeImageOptions, backend: ImageBackend, strips: StripEncoder):
   Promise<{ bytes: Uint8Array; resizeMs: number } | undefined> {
-  const rows = stripRows(outWidth);
   const g = bandGeometry(image, outWidth, outHeight, target, options);
-  const plan = planBands(g, rows);
+  const plan = planBands(g, stripRows(outWidth));
   if (!('bands' in plan)) return undefined;
-  const outStride = outWidth * 4;
-  const encoded: Array<Promise<Uint8Array>> = [];
-  let strip = SPARE_STRIPS.take(Math.min(rows, outHeight) * outStride);
-  let filled = 0;
-  const flush = async () => {
-    const sent = strip;
-    encoded.push(strips.encode({ data: sent.subarray(0, filled), width: outWidth, height: filled / outStride }, { quality: r.quality, encoder: r.jpegEncoder }));
-    // Awaited below (a failure there, not as an unhandled rejection). Encoded here, the strip is
-    // free again; sent to a helper thread, it is gone (transferred).
-    encoded.at(-1)!.then(() => { if (sent.buffer.byteLength > 0) SPARE_STRIPS.give(sent); }, () => {});
-    strip = SPARE_STRIPS.take(Math.max(0, Math.min(rows, outHeight - encoded.length * rows)) * outStride);
-    filled = 0;
-    if (encoded.length > strips.inFlight) await encoded[encoded.length - 1 - strips.inFlight].catch(() => {});
-  };
-  const resizeMs = await resizeInBands(image.data, g, plan.bands, backend, options, async (bytes) => {
-    for (let at = 0; at < bytes.length;) {
-      const n = Math.min(bytes.length - at, strip.length - filled);
-      strip.set(bytes.subarray(at, at + n), filled);
-      filled += n;
-      at += n;
-      if (filled === strip.length) await flush();
-    }
-  });
-  if (filled > 0) await flush();
-  let parts: Uint8Array[];
-  try {
-    parts = await Promise.all(encoded);
-  } catch (error) {
-    throw new ImageFileError(`${r.name}: cannot encode ${outWidth} x ${outHeight} as JPEG: ${(error as Error)?.message ?? error}`);
-  }
-  return { bytes: joinStrips(parts, outWidth, outHeight, rows), resizeMs };
+  const sink = jpegStripSink(outWidth, outHeight, 4, { quality: r.quality, encoder: r.jpegEncoder }, strips, r.name);
+  const resizeMs = await resizeInBands(image.data, g, plan.bands, backend, options, (rows) => sink.add(rows));
+  return { bytes: await sink.finish(), resizeMs };
 }

@@ -1,5 +1,6 @@
-// A PNG file resized to a PNG file in bands: rows in, bands through resizeImage, rows out, so
-// memory stays near one band. The same on whichever thread runs it: the main thread
+// A PNG file resized to a PNG file, or to a JPEG file (our own encoder), in bands: rows in, bands
+// through resizeImage, rows out (to the PNG writer, or into JPEG strips), so memory stays near one
+// band (and, for a JPEG, the strips in flight and the encoded bytes). The same on whichever thread runs it: the main thread
 // (./process-file.ts) or a converter worker (./convert-worker.ts), which then needs only the
 // file's name, never its bytes or its decoded image.
 
@@ -7,10 +8,12 @@ import type { ImageBackend } from '../image-band.js';
 import type { ResizeImageOptions } from '../image.js';
 import { resizeInBands, type RowSource } from './band-run.js';
 import { bandGeometry, planBands, type BandGeometry, type ImageTarget } from './bands.js';
-import { checkPixels, FORMAT_NAMES, ImageFileError, isOpaque, openPng } from './codecs.js';
-import { onlyResizes, planFit, type Fit } from './fit.js';
+import { FORMAT_NAMES, ImageFileError, isOpaque, openPng } from './codecs.js';
+import { onlyResizes, type Fit } from './fit.js';
+import { checkedFit } from './fit-check.js';
 import type { PngReader } from './png.js';
 import { PngWriter } from './png-write.js';
+import { writeFile } from 'node:fs/promises';
 
 /** Bytes of a band's output (256 rows at 1024 RGBA pixels wide), and of its input window when streaming. */
 const BAND_BYTES = 2 ** 20;
@@ -25,6 +28,10 @@ export interface PngStreamRequest {
   resize: ResizeImageOptions;
   premultiply: boolean;
   maxPixels: number;
+  /** Default 'png'. A JPEG: our own encoder's (MozJPEG's is not streamed), in strips (./jpeg-strip-sink.ts). */
+  output?: 'png' | 'jpeg';
+  /** JPEG quality. */
+  quality?: number;
 }
 
 export interface StreamedPng {
@@ -40,15 +47,15 @@ export interface StreamedPng {
 /**
  * Streams `r.input` into `r.temporary`, or returns undefined (nothing written) where streaming
  * does not apply: interlaced, cropped or padded (--fit), or no bands bit-identical to one call.
- * `backend`: resizeImage's, loaded when first needed.
+ * `backend`: resizeImage's, loaded when first needed. A JPEG's strips are encoded on this thread,
+ * between bands (a single file streams on the main thread, a folder's files one a thread).
  */
 export async function streamPngFile(r: PngStreamRequest, backend: () => Promise<ImageBackend>): Promise<StreamedPng | undefined> {
   const reader = await openPng(r.input, r.maxPixels);
   try {
     const { width, height, interlace, mayHaveAlpha } = reader.info;
-    const fit = planFit(width, height, r.target, r.fit, r.resize.convention);
+    const fit = checkedFit(r.input, width, height, r.target, r.fit, r.resize.convention, r.maxPixels);
     const { width: outWidth, height: outHeight } = fit;
-    checkPixels(outWidth, outHeight, r.maxPixels, `${r.input}: the output `);
     if (interlace || !onlyResizes(fit)) return undefined;
     // Opaque by its header (8-bit RGB or gray, no tRNS): carried as RGB rows end to end, read as the
     // file's samples, resized and filtered without an alpha channel of 255 (the same bytes out).
@@ -58,6 +65,12 @@ export async function streamPngFile(r: PngStreamRequest, backend: () => Promise<
     const g = bandGeometry(reader.info, outWidth, outHeight, fit.resize, r.resize, channels);
     const plan = streamBands(g);
     if (!('bands' in plan)) return undefined;
+    const jpeg = r.output === 'jpeg';
+    // The JPEG of an image held whole (./convert.ts jpegInStrips) is encoded in strips only where
+    // its own bands plan; elsewhere it is one JPEG, other bytes: that one is left to it.
+    const { jpegStripSink, stripsHere } = jpeg ? await import('./jpeg-strip-sink.js') : {}; // the JPEG encoder, loaded only for this
+    const { stripRows } = jpeg ? await import('./jpeg-strips.js') : {};
+    if (jpeg && !('bands' in planBands(bandGeometry(reader.info, outWidth, outHeight, fit.resize, r.resize), stripRows!(outWidth)))) return undefined;
     const resizeOn = await backend();
     // Pillow and OpenCV have their own alpha rules (resizeImage refuses premultiplyAlpha with them), as in ./convert.ts.
     const pytorch = (r.resize.convention ?? 'pytorch') === 'pytorch';
@@ -65,14 +78,22 @@ export async function streamPngFile(r: PngStreamRequest, backend: () => Promise<
     // have alpha gets a first pass only where premultiplying depends on it.
     const opaque = !mayHaveAlpha || (pytorch && r.premultiply && await allOpaque(r.input, r.maxPixels));
     const options = pytorch ? { ...r.resize, premultiplyAlpha: r.premultiply && !opaque } : r.resize;
-    const writer = new PngWriter(r.temporary, outWidth, outHeight, opaque, channels, 'r+');
+    const source = rowSource(reader, r.input, channels);
     let resizeMs: number;
-    try {
-      resizeMs = await resizeInBands(rowSource(reader, r.input, channels), g, plan.bands, resizeOn, options, (bytes) => writer.writeRows(bytes));
-      await writer.finish();
-    } catch (error) {
-      await writer.abort();
-      throw error;
+    if (jpeg) {
+      const sink = jpegStripSink!(outWidth, outHeight, channels, { quality: r.quality!, encoder: 'fast' }, stripsHere!, r.input);
+      resizeMs = await resizeInBands(source, g, plan.bands, resizeOn, options, (bytes) => sink.add(bytes));
+      // 'r+': into the file the caller created (a signal's cleanup that removed it leaves nothing behind).
+      await writeFile(r.temporary, await sink.finish(), { flag: 'r+' });
+    } else {
+      const writer = new PngWriter(r.temporary, outWidth, outHeight, opaque, channels, 'r+');
+      try {
+        resizeMs = await resizeInBands(source, g, plan.bands, resizeOn, options, (bytes) => writer.writeRows(bytes));
+        await writer.finish();
+      } catch (error) {
+        await writer.abort();
+        throw error;
+      }
     }
     return { width, height, outWidth, outHeight, resizeMs, channels };
   } finally {

@@ -1,6 +1,6 @@
-// One file through the command. A PNG going to PNG streams (./png-stream.ts: rows in, bands
-// through resizeImage, rows out, so memory stays near one band) on the main thread or in a
-// worker, whichever the lane converts on. Everything else is read whole and
+// One file through the command. A PNG going to PNG, or to JPEG with our own encoder, streams
+// (./png-stream.ts: rows in, bands through resizeImage, rows out, so memory stays near one band)
+// on the main thread or in a worker, whichever the lane converts on. Everything else is read whole and
 // converted (./convert.ts: header checks, decode, orientation, resize, fit, encode with the
 // WebAssembly codecs) in a worker thread, or on the main thread when small and the main thread is
 // free (in a folder run it is one more lane, one file at a time: fewer workers busy, less memory);
@@ -52,11 +52,12 @@ export interface Runner {
 
 /** `mainLane`: the file may convert on the main thread (the run's main lane); else it goes to a worker unless it must stream. */
 export async function processFile(job: Job, options: CliOptions, runner: Runner, temporaries: Set<string>, mainLane = true): Promise<FileDone> {
-  // PNG to PNG streams (the file read as it goes); other files are read whole here.
-  const input = readInputStart(job.input, (format) => !(format === 'png' && job.format === 'png'));
+  // PNG to PNG or to our own JPEG streams (the file read as it goes); other files are read whole here.
+  const streams = (format: ImageFormat | undefined) => format === 'png' && (job.format === 'png' || (job.format === 'jpeg' && options.jpegEncoder === 'fast'));
+  const input = readInputStart(job.input, (format) => !streams(format));
   const format = input.format;
   if (!format) throw new ImageFileError(`${job.input}: not a PNG, JPEG, WebP or AVIF image (unrecognised file signature)`);
-  if (format === 'png' && job.format === 'png') {
+  if (streams(format)) {
     const streamed = await streamPng(job, options, runner, temporaries, mainLane);
     if (streamed) return streamed;
   }
@@ -97,17 +98,19 @@ function isSmall(r: ConvertRequest, format: ImageFormat, limit: number): boolean
 }
 
 /**
- * The streamed path (./png-stream.ts), or undefined where it does not apply (interlaced, cropped
- * or padded, not bit-identical in bands): on the main thread for the main lane (one file at a
- * time there) and a single file, else in the lane's worker, which reads and writes the files itself.
+ * The streamed path (./png-stream.ts; a JPEG's strips encoded by the converting thread), or
+ * undefined where it does not apply (interlaced, cropped or padded, not bit-identical in bands):
+ * on the main thread for the main lane (one file at a time there) and a single file, else in the
+ * lane's worker, which reads and writes the files itself.
  */
 async function streamPng(job: Job, options: CliOptions, runner: Runner, temporaries: Set<string>, mainLane: boolean): Promise<FileDone | undefined> {
   const here = runner.single || (mainLane && runner.mainBusy === 0);
   if (here) runner.mainBusy++; // claimed before the first await, so another lane sees the main thread busy
   try {
     return await writeThrough(job.output, temporaries, true, async (temporary) => {
+      const output = job.format === 'jpeg' ? 'jpeg' : 'png';
       const request: PngStreamRequest = { input: job.input, temporary, target: options.target, fit: options.fit, resize: options.resize,
-        premultiply: options.premultiply, maxPixels: options.maxPixels };
+        premultiply: options.premultiply, maxPixels: options.maxPixels, output, quality: options.quality ?? DEFAULT_QUALITY[output] };
       if (!here) return (mainLane ? runner.mainOverflow : runner.workers).streamPng(request);
       const { streamPngFile } = await import('./png-stream.js');
       return streamPngFile(request, runner.mainBackend);
