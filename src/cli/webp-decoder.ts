@@ -48,14 +48,22 @@ export function opaqueVp8Chunk(bytes: Uint8Array): { at: number; size: number } 
 /** Rows converted a call: about 1 MiB of RGBA in the module's memory. */
 const CHUNK_BYTES = 1 << 20;
 
+/** Loads the module now (a worker that will decode WebP input compiles it while it starts). */
+export function preloadWebpDecoder(): void {
+  load().catch(() => {});
+}
+
 /**
- * Decodes a lossy WebP of `width` x `height` (the header's, checked against the pixel limit) to
- * RGBA, or undefined where libwebp must decode it (not an opaque VP8 image, or this decoder
- * found the frame corrupt or truncated).
+ * Decodes a lossy WebP to RGBA, or undefined where libwebp must decode it (not an opaque VP8
+ * image, or this decoder found the frame corrupt or truncated). The caller has checked the file
+ * (./webp.ts inspectWebp), the frame's size against the pixel limit included.
  */
-export async function decodeWebpLossy(bytes: Uint8Array, width: number, height: number): Promise<RgbaPixels | undefined> {
+export async function decodeWebpLossy(bytes: Uint8Array): Promise<RgbaPixels | undefined> {
   const frame = opaqueVp8Chunk(bytes);
-  if (!frame) return undefined;
+  if (!frame || frame.size < 10) return undefined;
+  const width = (bytes[frame.at + 6] | (bytes[frame.at + 7] << 8)) & 0x3fff;
+  const height = (bytes[frame.at + 8] | (bytes[frame.at + 9] << 8)) & 0x3fff;
+  if (width === 0 || height === 0) return undefined;
   const wasm = await load();
   const base = Math.ceil(wasm.heapBase() / 16) * 16;
   const dataAt = base;
