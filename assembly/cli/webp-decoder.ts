@@ -40,6 +40,7 @@ let topV: usize = 0;
 let planeY: usize = 0;
 let planeU: usize = 0;
 let planeV: usize = 0;
+let upsampled: usize = 0; // a row's chroma upsampled, u and v (./webp-decode/colour.ts)
 
 const align = (n: usize): usize => (n + 15) & ~15;
 
@@ -55,6 +56,7 @@ function layout(width: i32, height: i32, arena: usize): usize {
   topY = at; at += align(16 * w + 16);
   topU = at; at += align(8 * w);
   topV = at; at += align(8 * w);
+  upsampled = at; at += align(2 * (16 * w + 16));
   planeY = at; at += align(256 * w * <usize>mbH);
   planeU = at; at += align(64 * w * <usize>mbH);
   planeV = at; at += align(64 * w * <usize>mbH);
@@ -141,5 +143,5 @@ export function decodeFrame(data: usize, size: usize, width: i32, height: i32, a
 /** Rows [from, to) of the decoded width x height frame as RGBA at `out`. */
 export function toRgba(from: i32, to: i32, width: i32, height: i32, arena: usize, out: usize): void {
   layout(width, height, arena);
-  rowsToRgba(from, to, width, height, planeY, <usize>mbW * 16, planeU, planeV, <usize>mbW * 8, out);
+  rowsToRgba(from, to, width, height, planeY, <usize>mbW * 16, planeU, planeV, <usize>mbW * 8, out, upsampled);
 }
