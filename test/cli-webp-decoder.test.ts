@@ -90,3 +90,103 @@ describe('bit-identical with libwebp', () => {
     for (const options of variants) await expectIdentical(await lossy(img, options));
   });
 });
+
+describe('other encoders and photos', () => {
+  it("sharp's encoder", async () => {
+    const img = image(131, 77, 30);
+    const raw = sharp(Buffer.from(img.data.buffer), { raw: { width: img.width, height: img.height, channels: 4 } }).removeAlpha();
+    for (const options of [{ quality: 80 }, { quality: 30, effort: 6 }, { quality: 95, smartSubsample: true }, { quality: 60, effort: 0 }]) {
+      await expectIdentical(new Uint8Array(await raw.clone().webp(options).toBuffer()));
+    }
+  });
+
+  it('a larger image (640x480), and the bench photos where present', async () => {
+    await expectIdentical(await lossy(image(640, 480, 40), { quality: 85, segments: 4, partitions: 3 }));
+    const folder = new URL('../out/bench-cli/photos/', import.meta.url);
+    let names: string[] = [];
+    try { names = readdirSync(folder).filter((n) => n.endsWith('.webp')); } catch { /* not generated here */ }
+    for (const name of names) await expectIdentical(new Uint8Array(readFileSync(new URL(name, folder))));
+  });
+});
+
+/** The file with its 'VP8 ' payload replaced (RIFF and chunk sizes fixed up). */
+function withPayload(bytes: Uint8Array, payload: Uint8Array): Uint8Array {
+  const frame = opaqueVp8Chunk(bytes)!;
+  const out = new Uint8Array(frame.at + payload.length + (payload.length & 1));
+  out.set(bytes.subarray(0, frame.at));
+  out.set(payload, frame.at);
+  const view = new DataView(out.buffer);
+  view.setUint32(frame.at - 4, payload.length, true);
+  view.setUint32(4, out.length - 8, true);
+  return out;
+}
+
+/** Files ours refused that libwebp decoded (the command then decodes them with libwebp): none expected, as ours stops where libwebp does. */
+let refusedButDecoded = 0;
+/** Ours refuses, or gives libwebp's pixels; where libwebp refuses, ours refuses. */
+async function expectLibwebpOrRefusal(bytes: Uint8Array): Promise<'same' | 'refused'> {
+  const ours = await decodeWebpLossy(bytes);
+  let theirs: Awaited<ReturnType<Decode>> | undefined;
+  try { theirs = await decode(bytes.slice().buffer); } catch { theirs = undefined; }
+  if (!ours) {
+    if (theirs) refusedButDecoded++;
+    return 'refused';
+  }
+  expect(theirs, 'libwebp decodes what ours decodes').toBeTruthy();
+  const b = new Uint8Array(theirs!.data.buffer, theirs!.data.byteOffset, theirs!.data.byteLength);
+  expect(Buffer.from(ours.data).equals(Buffer.from(b)), 'same pixels').toBe(true);
+  return 'same';
+}
+
+describe('hostile input', () => {
+  it('truncated frames: refused where libwebp refuses, never a crash', async () => {
+    const bytes = await lossy(image(48, 40, 40), { partitions: 2, quality: 90 });
+    const payload = bytes.subarray(opaqueVp8Chunk(bytes)!.at, opaqueVp8Chunk(bytes)!.at + opaqueVp8Chunk(bytes)!.size);
+    const outcomes = { same: 0, refused: 0 };
+    for (let cut = 0; cut < payload.length; cut += Math.max(1, payload.length >> 7)) {
+      outcomes[await expectLibwebpOrRefusal(withPayload(bytes, payload.subarray(0, cut)))]++;
+    }
+    expect(outcomes.refused).toBeGreaterThan(100);
+    expect(refusedButDecoded).toBe(0);
+    await expectIdentical(bytes); // usable after
+  });
+
+  it('corrupt bytes (fuzzed): libwebp\'s pixels or a refusal', async () => {
+    const bytes = await lossy(image(40, 33, 30), { segments: 4, quality: 70 });
+    const frame = opaqueVp8Chunk(bytes)!;
+    let seed = 12345;
+    const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const outcomes = { same: 0, refused: 0 };
+    for (let i = 0; i < 300; i++) {
+      const payload = bytes.slice(frame.at, frame.at + frame.size);
+      const flips = 1 + Math.floor(random() * 4);
+      // Mostly in the first partition (header, modes), where a flip changes the most.
+      for (let f = 0; f < flips; f++) payload[Math.floor(random() * (random() < 0.6 ? Math.min(payload.length, 60) : payload.length))] ^= 1 << Math.floor(random() * 8);
+      outcomes[await expectLibwebpOrRefusal(withPayload(bytes, payload))]++;
+    }
+    expect(outcomes.same).toBeGreaterThan(50);
+    expect(outcomes.refused).toBeGreaterThan(20);
+    expect(refusedButDecoded).toBe(0);
+    await expectIdentical(bytes);
+  });
+
+  it('leaves lossless and alpha images to libwebp; the command decodes them as before', async () => {
+    const img = image(20, 12);
+    img.data[3] = 100;
+    for (const bytes of [await lossy(img, {}), new Uint8Array(await encode(image(20, 12), { quality: 75, lossless: 1 }))]) {
+      expect(opaqueVp8Chunk(bytes)).toBeUndefined();
+      expect(await decodeWebpLossy(bytes)).toBeUndefined();
+      const theirs = await decode(bytes.slice().buffer);
+      const decoded = await decodeImageBytes(bytes, 'x.webp');
+      expect(Buffer.from(decoded.data).equals(Buffer.from(theirs.data.buffer, theirs.data.byteOffset, theirs.data.byteLength))).toBe(true);
+    }
+  });
+
+  it("a corrupt file the command refuses gets libwebp's error", async () => {
+    const bytes = await lossy(image(32, 32), {});
+    const frame = opaqueVp8Chunk(bytes)!;
+    await expect(decodeImageBytes(withPayload(bytes, bytes.subarray(frame.at, frame.at + 40)), 'cut.webp')).rejects.toThrow(/cut\.webp/);
+    const decoded = await decodeImageBytes(bytes, 'whole.webp');
+    expect(decoded.width).toBe(32);
+  });
+});
