@@ -76,7 +76,7 @@ export async function decodeWebpLossy(bytes: Uint8Array): Promise<RgbaPixels | u
   new Uint8Array(memory.buffer).set(bytes.subarray(frame.at, frame.at + frame.size), dataAt);
   const status = wasm.decodeFrame(dataAt, frame.size, width, height, arena);
   if (status !== 0) return undefined;
-  const data = new Uint8Array(width * height * 4);
+  const data = new Uint8Array(Buffer.allocUnsafeSlow(width * height * 4).buffer, 0, width * height * 4); // every byte written below
   const rgba = new Uint8Array(memory.buffer, outAt, chunkRows * width * 4);
   for (let y = 0; y < height; y += chunkRows) {
     const to = Math.min(height, y + chunkRows);

@@ -67,6 +67,20 @@ export function startReader(start: usize, size: usize): void {
   return bit;
 }
 
+/** v or -v by one even-odds bit (libwebp's VP8GetSigned: getBit(0x80) without the normalising shift count). */
+// @ts-ignore: decorator
+@inline export function getSigned(v: i32): i32 {
+  if (bits < 0) loadBytes();
+  const at = bits;
+  const split = range >> 1;
+  const value32 = <u32>(value >> <u64>at);
+  const mask = <i32>(split - value32) >> 31; // -1 where the bit is 1
+  bits = at - 1;
+  range = (range + <u32>mask) | 1;
+  value -= <u64>((split + 1) & <u32>mask) << <u64>at;
+  return (v ^ mask) - mask;
+}
+
 /** An n-bit unsigned literal, most significant bit first. */
 export function getValue(n: i32): i32 {
   let v = 0;

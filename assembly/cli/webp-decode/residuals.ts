@@ -5,7 +5,7 @@
 // int16_t stores do. Returns libwebp's non-zero codes: 2 bits a block (0 none, 1 DC only, 2 up to
 // the third coefficient, 3 more), Y in bits 0-31 (block 0 highest), U and V in `uvCodes`.
 
-import { getBit } from './bool';
+import { getBit, getSigned } from './bool';
 import { COEFFS, PROBA, QUANT } from './state';
 
 const BANDS: usize = memory.data<u8>([0, 1, 2, 3, 6, 4, 5, 6, 6, 6, 6, 6, 6, 6, 6, 7, 0]);
@@ -15,10 +15,16 @@ const CAT4: usize = memory.data<u8>([176, 155, 140, 135, 0]);
 const CAT5: usize = memory.data<u8>([180, 157, 141, 134, 130, 0]);
 const CAT6: usize = memory.data<u8>([254, 254, 243, 230, 196, 177, 153, 140, 133, 130, 129, 0]);
 
+/** Per block type, for coefficient n (0-16), the offset in PROBA of its band's probabilities (context 0), as u16. */
+const BAND_OFFSETS: usize = memory.data(4 * 17 * 2, 16);
+for (let type: usize = 0; type < 4; type++) {
+  for (let n: usize = 0; n <= 16; n++) store<u16>(BAND_OFFSETS + (type * 17 + n) * 2, <u16>(type * 264 + <usize>load<u8>(BANDS + n) * 33));
+}
+
 /** The 11 probabilities of coefficient n's band, context 0, for block type `type`. */
 // @ts-ignore: decorator
 @inline function bandProba(type: usize, n: i32): usize {
-  return PROBA + type * 264 + <usize>load<u8>(BANDS + <usize>n) * 33;
+  return PROBA + <usize>load<u16>(BAND_OFFSETS + ((type * 17 + <usize>n) << 1));
 }
 
 function largeValue(p: usize): i32 {
@@ -57,7 +63,7 @@ function coefficients(type: usize, ctx: i32, dcQuant: i32, acQuant: i32, n: i32,
       v = largeValue(p);
       p = next + 22;
     }
-    if (getBit(0x80)) v = -v;
+    v = getSigned(v);
     store<i16>(out + (<usize>load<u8>(ZIGZAG + <usize>n) << 1), <i16>(v * (n > 0 ? acQuant : dcQuant)));
   }
   return 16;
