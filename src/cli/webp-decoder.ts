@@ -72,7 +72,13 @@ export async function decodeWebpLossy(bytes: Uint8Array): Promise<RgbaPixels | u
   const outAt = arena + wasm.arenaBytes(width, height);
   const end = outAt + chunkRows * width * 4;
   const memory = wasm.memory;
-  if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+  if (end > memory.buffer.byteLength) {
+    try {
+      memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+    } catch {
+      return undefined; // no room: libwebp may need less (it keeps a few rows, not the planes)
+    }
+  }
   new Uint8Array(memory.buffer).set(bytes.subarray(frame.at, frame.at + frame.size), dataAt);
   const status = wasm.decodeFrame(dataAt, frame.size, width, height, arena);
   if (status !== 0) return undefined;
