@@ -4,6 +4,8 @@
 // (dsp/yuv.h: VP8YUVToR/G/B), alpha 255. A row's chroma is upsampled into two scratch rows
 // (8 pairs of pixels at a time), then converted 8 pixels at a time in 32-bit lanes.
 
+import { zip16hi, zip16lo, zip8hi, zip8lo } from './zip';
+
 // @ts-ignore: decorator
 @inline function clip8(v: i32): u32 { // v in 1/64
   return (v & ~16383) == 0 ? <u32>(v >> 6) : v < 0 ? 0 : 255;
@@ -51,11 +53,11 @@ function convert(y: usize, u: usize, v: usize, out: usize, width: i32): void {
     const b = i16x8.narrow_i32x4_s(i32x4.shr_s(v128.load(LANES + 32), 6), i32x4.shr_s(v128.load(LANES + 80), 6));
     const rb = i8x16.narrow_i16x8_u(r, b);
     const ga = i8x16.narrow_i16x8_u(g, alpha);
-    const rg = v128.shuffle<u8>(rb, ga, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-    const ba = v128.shuffle<u8>(rb, ga, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    const rg = zip8lo(rb, ga);
+    const ba = zip8hi(rb, ga);
     const o = out + (<usize>x << 2);
-    v128.store(o, v128.shuffle<u16>(rg, ba, 0, 8, 1, 9, 2, 10, 3, 11));
-    v128.store(o, v128.shuffle<u16>(rg, ba, 4, 12, 5, 13, 6, 14, 7, 15), 16);
+    v128.store(o, zip16lo(rg, ba));
+    v128.store(o, zip16hi(rg, ba), 16);
   }
   for (; x < width; x++) pixel(out + (<usize>x << 2), load<u8>(y + <usize>x), load<u8>(u + <usize>x), load<u8>(v + <usize>x));
 }
@@ -80,8 +82,7 @@ function upsample(near: usize, far: usize, out: usize, width: i32): void {
     const d03 = i16x8.shr_u(i16x8.add(avg, i16x8.add(tc, tc)), 3);
     const odd = i16x8.shr_u(i16x8.add(d12, tl8), 1); // columns 2x - 1
     const even = i16x8.shr_u(i16x8.add(d03, t8), 1); // columns 2x
-    const both = i8x16.narrow_i16x8_u(odd, even);
-    v128.store(out + <usize>(2 * x - 1), v128.shuffle<u8>(both, both, 0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15));
+    v128.store(out + <usize>(2 * x - 1), zip8lo(i8x16.narrow_i16x8_u(odd, odd), i8x16.narrow_i16x8_u(even, even)));
   }
   if (x > 1) {
     tl = <i32>load<u8>(near + <usize>x - 1);

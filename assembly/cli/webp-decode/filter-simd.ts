@@ -3,6 +3,8 @@
 // (horizontal edges: rows as they are; vertical edges: 16 rows of 8 transposed), filtered in
 // 16-bit lanes with libwebp's integer formulas (so bit for bit its C code), and scattered back.
 
+import { zip16hi, zip16lo, zip32hi, zip32lo, zip64hi, zip64lo, zip8hi, zip8lo } from './zip';
+
 /** p3, p2, p1, p0, q0, q1, q2, q3: 16 bytes each. */
 export const LINES: usize = memory.data(128, 16);
 
@@ -97,11 +99,11 @@ export function filterLines(threshold: i32, interior: i32, hevThreshold: i32, ki
   filterHalf(8, t, interior, hevThreshold, kind);
 }
 
-/** A horizontal edge: the 8 rows around `p` (q0's row), 16 bytes at `a` and... (`b` = a + 8 for chroma pairs: u's 8, v's 8). */
+/** A horizontal edge (q0's row at a and b): the 8 rows around it, 8 bytes from `a`, 8 from `b` (luma: a + 8; chroma: u and v). */
 export function loadRows(a: usize, b: usize, stride: usize): void {
   for (let k: usize = 0; k < 8; k++) {
     const at = <isize>k - 4;
-    v128.store(LINES + k * 16, v128.load64_lane(b + at * stride + 0, v128.load64_zero(a + at * stride), 1));
+    v128.store(LINES + k * 16, v128.load64_lane(b + at * stride, v128.load64_zero(a + at * stride), 1));
   }
 }
 export function storeRows(a: usize, b: usize, stride: usize): void {
@@ -113,86 +115,57 @@ export function storeRows(a: usize, b: usize, stride: usize): void {
   }
 }
 
+/** Row i (8 bytes at x - 4) of the 16 that loadColumns reads: rows 0-7 from a, 8-15 from b, as lanes 0-7 and 8-15. */
+// @ts-ignore: decorator
+@inline function rowPair(a: usize, b: usize, stride: usize, i: usize): v128 {
+  return v128.load64_lane(b + i * stride - 4, v128.load64_zero(a + i * stride - 4), 1);
+}
+
 /**
  * A vertical edge: 16 rows of the 8 pixels around it (q0 at column 0): rows 0-7 from `a`,
- * 8-15 from `b` (a + 8 rows for luma; u and v for chroma), transposed into LINES.
+ * 8-15 from `b` (a + 8 rows for luma; u and v for chroma), transposed into LINES (8 x 16 bytes)
+ * by interleaving bytes, then 16-, 32- and 64-bit units.
  */
 export function loadColumns(a: usize, b: usize, stride: usize): void {
-  const r0 = v128.load64_lane(b - 4, v128.load64_zero(a - 4), 1);
-  const r1 = v128.load64_lane(b + stride - 4, v128.load64_zero(a + stride - 4), 1);
-  const r2 = v128.load64_lane(b + 2 * stride - 4, v128.load64_zero(a + 2 * stride - 4), 1);
-  const r3 = v128.load64_lane(b + 3 * stride - 4, v128.load64_zero(a + 3 * stride - 4), 1);
-  const r4 = v128.load64_lane(b + 4 * stride - 4, v128.load64_zero(a + 4 * stride - 4), 1);
-  const r5 = v128.load64_lane(b + 5 * stride - 4, v128.load64_zero(a + 5 * stride - 4), 1);
-  const r6 = v128.load64_lane(b + 6 * stride - 4, v128.load64_zero(a + 6 * stride - 4), 1);
-  const r7 = v128.load64_lane(b + 7 * stride - 4, v128.load64_zero(a + 7 * stride - 4), 1);
-  // Bytes: rows (i, i+1) paired per column; low half rows 0-7 of a, high rows of b.
-  const b0 = v128.shuffle<u8>(r0, r1, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-  const b1 = v128.shuffle<u8>(r0, r1, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
-  const b2 = v128.shuffle<u8>(r2, r3, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-  const b3 = v128.shuffle<u8>(r2, r3, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
-  const b4 = v128.shuffle<u8>(r4, r5, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-  const b5 = v128.shuffle<u8>(r4, r5, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
-  const b6 = v128.shuffle<u8>(r6, r7, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-  const b7 = v128.shuffle<u8>(r6, r7, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
-  // 16-bit: rows 0-3 quads per column (cols 0-3, 4-7), rows 4-7, and b's.
-  const c0 = v128.shuffle<u16>(b0, b2, 0, 8, 1, 9, 2, 10, 3, 11);
-  const c1 = v128.shuffle<u16>(b0, b2, 4, 12, 5, 13, 6, 14, 7, 15);
-  const c2 = v128.shuffle<u16>(b4, b6, 0, 8, 1, 9, 2, 10, 3, 11);
-  const c3 = v128.shuffle<u16>(b4, b6, 4, 12, 5, 13, 6, 14, 7, 15);
-  const c4 = v128.shuffle<u16>(b1, b3, 0, 8, 1, 9, 2, 10, 3, 11);
-  const c5 = v128.shuffle<u16>(b1, b3, 4, 12, 5, 13, 6, 14, 7, 15);
-  const c6 = v128.shuffle<u16>(b5, b7, 0, 8, 1, 9, 2, 10, 3, 11);
-  const c7 = v128.shuffle<u16>(b5, b7, 4, 12, 5, 13, 6, 14, 7, 15);
-  // 32-bit: 8 rows per column (two columns a vector).
-  const d0 = v128.shuffle<u32>(c0, c2, 0, 4, 1, 5);
-  const d1 = v128.shuffle<u32>(c0, c2, 2, 6, 3, 7);
-  const d2 = v128.shuffle<u32>(c1, c3, 0, 4, 1, 5);
-  const d3 = v128.shuffle<u32>(c1, c3, 2, 6, 3, 7);
-  const e0 = v128.shuffle<u32>(c4, c6, 0, 4, 1, 5);
-  const e1 = v128.shuffle<u32>(c4, c6, 2, 6, 3, 7);
-  const e2 = v128.shuffle<u32>(c5, c7, 0, 4, 1, 5);
-  const e3 = v128.shuffle<u32>(c5, c7, 2, 6, 3, 7);
-  v128.store(LINES, v128.shuffle<u64>(d0, e0, 0, 2));
-  v128.store(LINES + 16, v128.shuffle<u64>(d0, e0, 1, 3));
-  v128.store(LINES + 32, v128.shuffle<u64>(d1, e1, 0, 2));
-  v128.store(LINES + 48, v128.shuffle<u64>(d1, e1, 1, 3));
-  v128.store(LINES + 64, v128.shuffle<u64>(d2, e2, 0, 2));
-  v128.store(LINES + 80, v128.shuffle<u64>(d2, e2, 1, 3));
-  v128.store(LINES + 96, v128.shuffle<u64>(d3, e3, 0, 2));
-  v128.store(LINES + 112, v128.shuffle<u64>(d3, e3, 1, 3));
+  const r0 = rowPair(a, b, stride, 0), r1 = rowPair(a, b, stride, 1), r2 = rowPair(a, b, stride, 2), r3 = rowPair(a, b, stride, 3);
+  const r4 = rowPair(a, b, stride, 4), r5 = rowPair(a, b, stride, 5), r6 = rowPair(a, b, stride, 6), r7 = rowPair(a, b, stride, 7);
+  // Rows (i, i + 1) paired per column: lo from a, hi from b.
+  const b0 = zip8lo(r0, r1), b1 = zip8hi(r0, r1), b2 = zip8lo(r2, r3), b3 = zip8hi(r2, r3);
+  const b4 = zip8lo(r4, r5), b5 = zip8hi(r4, r5), b6 = zip8lo(r6, r7), b7 = zip8hi(r6, r7);
+  // 4 rows per column: a's rows 0-3 (c0 columns 0-3, c1 4-7), 4-7 (c2, c3); b's (c4-c7).
+  const c0 = zip16lo(b0, b2), c1 = zip16hi(b0, b2), c2 = zip16lo(b4, b6), c3 = zip16hi(b4, b6);
+  const c4 = zip16lo(b1, b3), c5 = zip16hi(b1, b3), c6 = zip16lo(b5, b7), c7 = zip16hi(b5, b7);
+  // 8 rows per column, two columns a vector: d from a, e from b.
+  const d0 = zip32lo(c0, c2), d1 = zip32hi(c0, c2), d2 = zip32lo(c1, c3), d3 = zip32hi(c1, c3);
+  const e0 = zip32lo(c4, c6), e1 = zip32hi(c4, c6), e2 = zip32lo(c5, c7), e3 = zip32hi(c5, c7);
+  v128.store(LINES, zip64lo(d0, e0));
+  v128.store(LINES + 16, zip64hi(d0, e0));
+  v128.store(LINES + 32, zip64lo(d1, e1));
+  v128.store(LINES + 48, zip64hi(d1, e1));
+  v128.store(LINES + 64, zip64lo(d2, e2));
+  v128.store(LINES + 80, zip64hi(d2, e2));
+  v128.store(LINES + 96, zip64lo(d3, e3));
+  v128.store(LINES + 112, zip64hi(d3, e3));
 }
 
 /** LINES transposed back into the 16 rows that loadColumns read. */
 export function storeColumns(a: usize, b: usize, stride: usize): void {
   const k0 = v128.load(LINES), k1 = v128.load(LINES + 16), k2 = v128.load(LINES + 32), k3 = v128.load(LINES + 48);
   const k4 = v128.load(LINES + 64), k5 = v128.load(LINES + 80), k6 = v128.load(LINES + 96), k7 = v128.load(LINES + 112);
-  // Bytes: columns (2j, 2j+1) paired per row; f*l rows 0-7, f*h rows 8-15.
-  const f0l = v128.shuffle<u8>(k0, k1, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-  const f0h = v128.shuffle<u8>(k0, k1, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
-  const f1l = v128.shuffle<u8>(k2, k3, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-  const f1h = v128.shuffle<u8>(k2, k3, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
-  const f2l = v128.shuffle<u8>(k4, k5, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-  const f2h = v128.shuffle<u8>(k4, k5, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
-  const f3l = v128.shuffle<u8>(k6, k7, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-  const f3h = v128.shuffle<u8>(k6, k7, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
-  // 16-bit: columns 0-3 per row (rows 0-3, 4-7), columns 4-7.
-  const g0 = v128.shuffle<u16>(f0l, f1l, 0, 8, 1, 9, 2, 10, 3, 11); // rows 0-3, cols 0-3
-  const g1 = v128.shuffle<u16>(f0l, f1l, 4, 12, 5, 13, 6, 14, 7, 15); // rows 4-7
-  const g2 = v128.shuffle<u16>(f2l, f3l, 0, 8, 1, 9, 2, 10, 3, 11); // rows 0-3, cols 4-7
-  const g3 = v128.shuffle<u16>(f2l, f3l, 4, 12, 5, 13, 6, 14, 7, 15);
-  const g4 = v128.shuffle<u16>(f0h, f1h, 0, 8, 1, 9, 2, 10, 3, 11); // rows 8-11
-  const g5 = v128.shuffle<u16>(f0h, f1h, 4, 12, 5, 13, 6, 14, 7, 15);
-  const g6 = v128.shuffle<u16>(f2h, f3h, 0, 8, 1, 9, 2, 10, 3, 11);
-  const g7 = v128.shuffle<u16>(f2h, f3h, 4, 12, 5, 13, 6, 14, 7, 15);
-  storePair(a - 4, stride, v128.shuffle<u32>(g0, g2, 0, 4, 1, 5), v128.shuffle<u32>(g0, g2, 2, 6, 3, 7));
-  storePair(a + 4 * stride - 4, stride, v128.shuffle<u32>(g1, g3, 0, 4, 1, 5), v128.shuffle<u32>(g1, g3, 2, 6, 3, 7));
-  storePair(b - 4, stride, v128.shuffle<u32>(g4, g6, 0, 4, 1, 5), v128.shuffle<u32>(g4, g6, 2, 6, 3, 7));
-  storePair(b + 4 * stride - 4, stride, v128.shuffle<u32>(g5, g7, 0, 4, 1, 5), v128.shuffle<u32>(g5, g7, 2, 6, 3, 7));
+  // Columns (2j, 2j + 1) paired per row: f*l rows 0-7, f*h rows 8-15.
+  const f0l = zip8lo(k0, k1), f0h = zip8hi(k0, k1), f1l = zip8lo(k2, k3), f1h = zip8hi(k2, k3);
+  const f2l = zip8lo(k4, k5), f2h = zip8hi(k4, k5), f3l = zip8lo(k6, k7), f3h = zip8hi(k6, k7);
+  // 4 columns per row: g0 rows 0-3 columns 0-3, g1 rows 4-7; g2, g3 columns 4-7; g4-g7 rows 8-15.
+  const g0 = zip16lo(f0l, f1l), g1 = zip16hi(f0l, f1l), g2 = zip16lo(f2l, f3l), g3 = zip16hi(f2l, f3l);
+  const g4 = zip16lo(f0h, f1h), g5 = zip16hi(f0h, f1h), g6 = zip16lo(f2h, f3h), g7 = zip16hi(f2h, f3h);
+  storeRowPairs(a - 4, stride, zip32lo(g0, g2), zip32hi(g0, g2));
+  storeRowPairs(a + 4 * stride - 4, stride, zip32lo(g1, g3), zip32hi(g1, g3));
+  storeRowPairs(b - 4, stride, zip32lo(g4, g6), zip32hi(g4, g6));
+  storeRowPairs(b + 4 * stride - 4, stride, zip32lo(g5, g7), zip32hi(g5, g7));
 }
 
 // @ts-ignore: decorator
-@inline function storePair(at: usize, stride: usize, rows01: v128, rows23: v128): void {
+@inline function storeRowPairs(at: usize, stride: usize, rows01: v128, rows23: v128): void {
   v128.store64_lane(at, rows01, 0);
   v128.store64_lane(at + stride, rows01, 1);
   v128.store64_lane(at + 2 * stride, rows23, 0);

@@ -4,6 +4,7 @@
 // at once, the sum clamped to 0-255.
 
 import { BPS } from './state';
+import { zip32hi, zip32lo, zip64hi, zip64lo } from './zip';
 
 // @ts-ignore: decorator
 @inline function mul1(a: v128): v128 { // a * (1 + 20091 / 65536), as libwebp rounds it
@@ -30,14 +31,8 @@ export function inverseDct(input: usize, dst: usize): void {
   const t2 = i32x4.sub(b, c);
   const t3 = i32x4.sub(a, d);
   // Transposed: each lane a row.
-  const lo01 = v128.shuffle<i32>(t0, t1, 0, 4, 1, 5);
-  const hi01 = v128.shuffle<i32>(t0, t1, 2, 6, 3, 7);
-  const lo23 = v128.shuffle<i32>(t2, t3, 0, 4, 1, 5);
-  const hi23 = v128.shuffle<i32>(t2, t3, 2, 6, 3, 7);
-  const c0 = v128.shuffle<i32>(lo01, lo23, 0, 1, 4, 5);
-  const c1 = v128.shuffle<i32>(lo01, lo23, 2, 3, 6, 7);
-  const c2 = v128.shuffle<i32>(hi01, hi23, 0, 1, 4, 5);
-  const c3 = v128.shuffle<i32>(hi01, hi23, 2, 3, 6, 7);
+  const lo01 = zip32lo(t0, t1), hi01 = zip32hi(t0, t1), lo23 = zip32lo(t2, t3), hi23 = zip32hi(t2, t3);
+  const c0 = zip64lo(lo01, lo23), c1 = zip64hi(lo01, lo23), c2 = zip64lo(hi01, hi23), c3 = zip64hi(hi01, hi23);
   const dc = i32x4.add(c0, i32x4.splat(4));
   a = i32x4.add(dc, c2);
   b = i32x4.sub(dc, c2);
@@ -48,14 +43,11 @@ export function inverseDct(input: usize, dst: usize): void {
   const x2 = i32x4.shr_s(i32x4.sub(b, c), 3);
   const x3 = i32x4.shr_s(i32x4.sub(a, d), 3);
   // Back to rows: lane x of row y.
-  const l01 = v128.shuffle<i32>(x0, x1, 0, 4, 1, 5);
-  const h01 = v128.shuffle<i32>(x0, x1, 2, 6, 3, 7);
-  const l23 = v128.shuffle<i32>(x2, x3, 0, 4, 1, 5);
-  const h23 = v128.shuffle<i32>(x2, x3, 2, 6, 3, 7);
-  addRow(dst, v128.shuffle<i32>(l01, l23, 0, 1, 4, 5));
-  addRow(dst + BPS, v128.shuffle<i32>(l01, l23, 2, 3, 6, 7));
-  addRow(dst + 2 * BPS, v128.shuffle<i32>(h01, h23, 0, 1, 4, 5));
-  addRow(dst + 3 * BPS, v128.shuffle<i32>(h01, h23, 2, 3, 6, 7));
+  const l01 = zip32lo(x0, x1), h01 = zip32hi(x0, x1), l23 = zip32lo(x2, x3), h23 = zip32hi(x2, x3);
+  addRow(dst, zip64lo(l01, l23));
+  addRow(dst + BPS, zip64hi(l01, l23));
+  addRow(dst + 2 * BPS, zip64lo(h01, h23));
+  addRow(dst + 3 * BPS, zip64hi(h01, h23));
 }
 
 // @ts-ignore: decorator
