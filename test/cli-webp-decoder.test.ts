@@ -98,6 +98,10 @@ describe('other encoders and photos', () => {
     for (const options of [{ quality: 80 }, { quality: 30, effort: 6 }, { quality: 95, smartSubsample: true }, { quality: 60, effort: 0 }]) {
       await expectIdentical(new Uint8Array(await raw.clone().webp(options).toBuffer()));
     }
+    // With metadata: a VP8X header and an EXIF chunk beside the frame, no alpha.
+    const extended = new Uint8Array(await raw.clone().withMetadata().webp({ quality: 70 }).toBuffer());
+    expect(String.fromCharCode(...extended.subarray(12, 16))).toBe('VP8X');
+    await expectIdentical(extended);
   });
 
   it('a larger image (640x480), and the bench photos where present', async () => {
