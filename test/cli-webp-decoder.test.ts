@@ -1,7 +1,7 @@
 // The command's own lossy WebP decoder (src/cli/webp-decoder.ts, assembly/cli/webp-decoder.ts)
 // against libwebp's decode of the same files (@jsquash/webp): bit-identical RGBA on files from
 // libwebp's encoder across its options (method, segments, partitions, filter type, sharpness and
-// strength, SNS, quality) and sharp's, sizes down to 1x1 and odd ones; what it leaves to libwebp
+// strength, SNS, quality), sharp's and libvpx's (loop-filter deltas), sizes down to 1x1 and odd ones; what it leaves to libwebp
 // (lossless, alpha); truncated and corrupt files: libwebp's pixels or a refusal (then libwebp
 // decodes, or gives its error), never a crash or a hang, the module usable after.
 
@@ -102,6 +102,13 @@ describe('other encoders and photos', () => {
     const extended = new Uint8Array(await raw.clone().withMetadata().webp({ quality: 70 }).toBuffer());
     expect(String.fromCharCode(...extended.subarray(12, 16))).toBe('VP8X');
     await expectIdentical(extended);
+  });
+
+  it("libvpx's encoder (loop-filter deltas, its header coding): test/fixtures/webp-decoder", async () => {
+    const folder = new URL('./fixtures/webp-decoder/', import.meta.url);
+    const names = readdirSync(folder).filter((n) => n.startsWith('libvpx-'));
+    expect(names.length).toBeGreaterThanOrEqual(4);
+    for (const name of names) await expectIdentical(new Uint8Array(readFileSync(new URL(name, folder))));
   });
 
   it('a larger image (640x480), and the bench photos where present', async () => {
