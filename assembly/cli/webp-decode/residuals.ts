@@ -76,12 +76,13 @@ function coefficients(type: usize, ctx: i32, dcQuant: i32, acQuant: i32, n: i32,
 
 const Y2: usize = memory.data(32, 16);
 
-/** Context bits: above (per column) and left (per row) of the macroblock: nz bits 0-3 Y, 4-5 U, 6-7 V; nzDc Y2. */
+/** The last macroblock's U codes (bits 0-7) and V codes (8-15), 2 bits a block, block 0 highest. */
 export let uvCodes: u32 = 0;
 
 /**
- * Parses one macroblock's residuals. `above` points at this column's [nz, nzDc] bytes, `left` at
- * the row's. Returns the Y codes (see above); sets `uvCodes`.
+ * Parses one macroblock's residuals. `above` points at this column's context bytes [nz, nzDc],
+ * `left` at the row's: nz's bits 0-3 whether the Y blocks along that edge had coefficients, 4-5
+ * U's, 6-7 V's; nzDc Y2's. Returns the Y codes (see above); sets `uvCodes`.
  */
 export function parseResiduals(above: usize, left: usize, segment: usize, i4x4: bool): u32 {
   const q = QUANT + segment * 24;

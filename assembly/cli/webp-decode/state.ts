@@ -11,7 +11,7 @@ export const QUANT: usize = memory.data(4 * 6 * 4, 16);
 export const FILTER_STRENGTH: usize = memory.data(4 * 2 * 4, 16);
 /** Up to 8 token partitions' readers (./bool.ts saveReader), 32 bytes each. */
 export const READERS: usize = memory.data(9 * 32, 16); // the ninth: the first partition, parked
-/** A macroblock's 16 + 4 intra modes, the previous row's above them, the row's left. */
+/** The 4x4 modes along the left edge of the next macroblock (4 bytes; ./modes.ts). */
 export const INTRA_LEFT: usize = memory.data(16, 16);
 /** The segment tree's 3 probabilities. */
 export const SEGMENT_PROBA: usize = memory.data(16, 16);
