@@ -154,6 +154,7 @@ describe('hostile input', () => {
     const bytes = await lossy(image(48, 40, 40), { partitions: 2, quality: 90 });
     const payload = bytes.subarray(opaqueVp8Chunk(bytes)!.at, opaqueVp8Chunk(bytes)!.at + opaqueVp8Chunk(bytes)!.size);
     const outcomes = { same: 0, refused: 0 };
+    refusedButDecoded = 0;
     for (let cut = 0; cut < payload.length; cut += Math.max(1, payload.length >> 7)) {
       outcomes[await expectLibwebpOrRefusal(withPayload(bytes, payload.subarray(0, cut)))]++;
     }
@@ -168,6 +169,7 @@ describe('hostile input', () => {
     let seed = 12345;
     const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
     const outcomes = { same: 0, refused: 0 };
+    refusedButDecoded = 0;
     for (let i = 0; i < 300; i++) {
       const payload = bytes.slice(frame.at, frame.at + frame.size);
       const flips = 1 + Math.floor(random() * 4);
@@ -191,6 +193,23 @@ describe('hostile input', () => {
       const decoded = await decodeImageBytes(bytes, 'x.webp');
       expect(Buffer.from(decoded.data).equals(Buffer.from(theirs.data.buffer, theirs.data.byteOffset, theirs.data.byteLength))).toBe(true);
     }
+  });
+
+  it('chunk layouts libwebp refuses are refused (an unknown chunk before the frame without VP8X, a VP8X of 12 bytes)', async () => {
+    const bytes = await lossy(image(24, 16), {});
+    const chunk = (name: string, payload: number[]) => new Uint8Array([...Buffer.from(name), payload.length, 0, 0, 0, ...payload, ...(payload.length & 1 ? [0] : [])]);
+    const riff = (...parts: Uint8Array[]) => {
+      const body = Buffer.concat([Buffer.from('WEBP'), ...parts]);
+      return new Uint8Array(Buffer.concat([Buffer.from('RIFF'), Buffer.from(new Uint32Array([body.length]).buffer), body]));
+    };
+    const frame = bytes.subarray(12);
+    const vp8x = (size: number) => chunk('VP8X', [0, 0, 0, 0, 23, 0, 0, 15, 0, 0, ...new Array(size - 10).fill(0)]);
+    const cases = [riff(chunk('XYZW', [1, 2]), frame), riff(vp8x(12), frame), riff(frame, chunk('XYZW', [1, 2])), riff(vp8x(10), chunk('XYZW', [1, 2]), frame)];
+    const outcomes = [];
+    refusedButDecoded = 0;
+    for (const file of cases) outcomes.push(await expectLibwebpOrRefusal(file));
+    expect(outcomes).toEqual(['refused', 'refused', 'same', 'same']);
+    expect(refusedButDecoded).toBe(0);
   });
 
   it("a corrupt file the command refuses gets libwebp's error", async () => {

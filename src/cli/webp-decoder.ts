@@ -23,13 +23,17 @@ const load = moduleLoader<Exports>('webp-decoder');
 const fourcc = (b: Uint8Array, at: number) => String.fromCharCode(b[at], b[at + 1], b[at + 2], b[at + 3]);
 
 /**
- * The 'VP8 ' chunk of a still lossy WebP without an ALPH chunk, or undefined for any other
- * file (its structure was checked by ./webp.ts inspectWebp before).
+ * The 'VP8 ' chunk of a still lossy WebP without an ALPH chunk, laid out as libwebp reads it
+ * (the frame first, or after a 10-byte VP8X and other chunks), or undefined for any other file
+ * (its structure was checked by ./webp.ts inspectWebp before; what libwebp would refuse is left
+ * to it, so that the error is its own).
  */
 export function opaqueVp8Chunk(bytes: Uint8Array): { at: number; size: number } | undefined {
   if (bytes.length < 20 || fourcc(bytes, 0) !== 'RIFF' || fourcc(bytes, 8) !== 'WEBP') return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const end = Math.min(bytes.length, 8 + view.getUint32(4, true));
+  const extended = fourcc(bytes, 12) === 'VP8X';
+  if (extended && view.getUint32(16, true) !== 10) return undefined;
   let frame: { at: number; size: number } | undefined;
   for (let at = 12; at + 8 <= end;) {
     const name = fourcc(bytes, at);
@@ -39,6 +43,8 @@ export function opaqueVp8Chunk(bytes: Uint8Array): { at: number; size: number } 
     if (name === 'VP8 ') {
       if (frame) return undefined;
       frame = { at: at + 8, size };
+    } else if (!frame && !extended) {
+      return undefined; // without VP8X libwebp takes the first chunk as the image
     }
     at += 8 + size + (size & 1);
   }
