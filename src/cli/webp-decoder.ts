@@ -73,7 +73,7 @@ export async function decodeWebpLossy(bytes: Uint8Array): Promise<RgbaPixels | u
   const wasm = await load();
   const base = Math.ceil(wasm.heapBase() / 16) * 16;
   const dataAt = base;
-  const arena = dataAt + Math.ceil((frame.size + 8) / 16) * 16; // 8 spare: the bit reader loads 8 bytes while 8 remain
+  const arena = dataAt + Math.ceil(frame.size / 16) * 16;
   const chunkRows = Math.max(1, Math.min(height, Math.floor(CHUNK_BYTES / (width * 4))));
   const outAt = arena + wasm.arenaBytes(width, height);
   const end = outAt + chunkRows * width * 4;
