@@ -5,6 +5,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { decodeWebpLossy, preloadWebpDecoder } from './webp-decoder.js';
 
 export interface RgbaPixels {
   data: Uint8Array;
@@ -71,16 +72,25 @@ export interface CodecNeeds { decode: Array<'webp' | 'avif'>; encode: Array<'web
  * A load that fails is forgotten: the first real use loads again and reports the error.
  */
 export function preloadWasm(needs: CodecNeeds): void {
-  const loaders = [...needs.decode.map((f) => (f === 'webp' ? webpDecoder : avifDecoder)),
+  // WebP input: the command's own lossy decoder; libwebp loads when a file needs it.
+  if (needs.decode.includes('webp')) preloadWebpDecoder();
+  const loaders = [...needs.decode.filter((f) => f === 'avif').map(() => avifDecoder),
     ...needs.encode.map((f) => (f === 'webp' ? webpEncoder : avifEncoder))];
   for (const load of loaders) load().catch(() => load.reset());
 }
 
 /**
  * Decodes JPEG (EXIF orientation NOT applied: the caller does it, after the size checks), WebP
- * or AVIF to 8-bit RGBA. The caller has checked the header first.
+ * (lossy without alpha by ./webp-decoder.ts) or AVIF to 8-bit RGBA. The caller has checked the
+ * header first.
  */
 export async function decodeWasm(format: 'jpeg' | 'webp' | 'avif', bytes: Uint8Array): Promise<RgbaPixels> {
+  if (format === 'webp') {
+    // A lossy image without alpha: the command's own decoder, libwebp's pixels; the rest, and
+    // any frame it refuses, libwebp's decode (or its error).
+    const own = await decodeWebpLossy(bytes);
+    if (own) return own;
+  }
   // The bytes as they are: the glue (embind's std::string) takes a Uint8Array as well as the
   // ArrayBuffer its types name, and copies it into the codec's memory either way.
   const buffer = bytes as unknown as ArrayBuffer;

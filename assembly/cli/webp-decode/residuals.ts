@@ -1,0 +1,184 @@
+// A macroblock's coefficients from its token partition (RFC 6386 section 13; libwebp's
+// ParseResiduals and GetCoeffs): Y2 (the 16x16 modes' DCs) first, Walsh-Hadamard transformed into
+// the Y blocks, then 16 Y, 4 U, 4 V blocks, each coded in the context of whether its neighbours
+// above and to the left had coefficients. Dequantised into COEFFS as i16, wrapping as libwebp's
+// int16_t stores do. Returns libwebp's non-zero codes: 2 bits a block (0 none, 1 DC only, 2 up to
+// the third coefficient, 3 more), Y in bits 0-31 (block 0 highest), U and V in `uvCodes`.
+
+import { getBit, getSigned } from './bool';
+import { COEFFS, PROBA, QUANT } from './state';
+
+const BANDS: usize = memory.data<u8>([0, 1, 2, 3, 6, 4, 5, 6, 6, 6, 6, 6, 6, 6, 6, 7, 0]);
+const ZIGZAG: usize = memory.data<u8>([0, 1, 4, 8, 5, 2, 3, 6, 9, 12, 13, 10, 7, 11, 14, 15]);
+const CAT3: usize = memory.data<u8>([173, 148, 140, 0]);
+const CAT4: usize = memory.data<u8>([176, 155, 140, 135, 0]);
+const CAT5: usize = memory.data<u8>([180, 157, 141, 134, 130, 0]);
+const CAT6: usize = memory.data<u8>([254, 254, 243, 230, 196, 177, 153, 140, 133, 130, 129, 0]);
+
+/** Per block type, for coefficient n (0-16), the offset in PROBA of its band's probabilities (context 0), as u16. */
+const BAND_OFFSETS: usize = memory.data(4 * 17 * 2, 16);
+for (let type: usize = 0; type < 4; type++) {
+  for (let n: usize = 0; n <= 16; n++) store<u16>(BAND_OFFSETS + (type * 17 + n) * 2, <u16>(type * 264 + <usize>load<u8>(BANDS + n) * 33));
+}
+
+/** The 11 probabilities of coefficient n's band, context 0, for block type `type`. */
+// @ts-ignore: decorator
+@inline function bandProba(type: usize, n: i32): usize {
+  return PROBA + <usize>load<u16>(BAND_OFFSETS + ((type * 17 + <usize>n) << 1));
+}
+
+function largeValue(p: usize): i32 {
+  if (!getBit(load<u8>(p, 3))) {
+    return !getBit(load<u8>(p, 4)) ? 2 : 3 + <i32>getBit(load<u8>(p, 5));
+  }
+  if (!getBit(load<u8>(p, 6))) {
+    if (!getBit(load<u8>(p, 7))) return 5 + <i32>getBit(159);
+    let v = 7 + 2 * <i32>getBit(165);
+    return v + <i32>getBit(145);
+  }
+  const bit1 = <i32>getBit(load<u8>(p, 8));
+  const bit0 = <i32>getBit(load<u8>(p + 9 + <usize>bit1));
+  const cat = 2 * bit1 + bit0;
+  let table = cat == 0 ? CAT3 : cat == 1 ? CAT4 : cat == 2 ? CAT5 : CAT6;
+  let v = 0;
+  for (let prob = load<u8>(table); prob != 0; prob = load<u8>(++table)) v += v + <i32>getBit(prob);
+  return v + 3 + (8 << cat);
+}
+
+/** One block's tokens from coefficient n on: returns the index after its last non-zero one. */
+function coefficients(type: usize, ctx: i32, dcQuant: i32, acQuant: i32, n: i32, out: usize): i32 {
+  let p = bandProba(type, n) + <usize>ctx * 11;
+  for (; n < 16; n++) {
+    if (!getBit(load<u8>(p))) return n;
+    while (!getBit(load<u8>(p, 1))) {
+      p = bandProba(type, ++n);
+      if (n == 16) return 16;
+    }
+    const next = bandProba(type, n + 1);
+    let v: i32;
+    if (!getBit(load<u8>(p, 2))) {
+      v = 1;
+      p = next + 11;
+    } else {
+      v = largeValue(p);
+      p = next + 22;
+    }
+    v = getSigned(v);
+    store<i16>(out + (<usize>load<u8>(ZIGZAG + <usize>n) << 1), <i16>(v * (n > 0 ? acQuant : dcQuant)));
+  }
+  return 16;
+}
+
+// @ts-ignore: decorator
+@inline function nzCode(nz: i32, dcNonZero: bool): u32 {
+  return nz > 3 ? 3 : nz > 1 ? 2 : dcNonZero ? 1 : 0;
+}
+
+const Y2: usize = memory.data(32, 16);
+
+/** The last macroblock's U codes (bits 0-7) and V codes (8-15), 2 bits a block, block 0 highest. */
+export let uvCodes: u32 = 0;
+
+/**
+ * Parses one macroblock's residuals. `above` points at this column's context bytes [nz, nzDc],
+ * `left` at the row's: nz's bits 0-3 whether the Y blocks along that edge had coefficients, 4-5
+ * U's, 6-7 V's; nzDc Y2's. Returns the Y codes (see above); sets `uvCodes`.
+ */
+export function parseResiduals(above: usize, left: usize, segment: usize, i4x4: bool): u32 {
+  const q = QUANT + segment * 24;
+  memory.fill(COEFFS, 0, 768);
+  let dst = COEFFS;
+  let first = 0;
+  let acType: usize = 3;
+  if (!i4x4) {
+    memory.fill(Y2, 0, 32);
+    const ctx = <i32>load<u8>(above, 1) + <i32>load<u8>(left, 1);
+    const nz = coefficients(1, ctx, load<i32>(q, 8), load<i32>(q, 12), 0, Y2);
+    const flag: u8 = nz > 0 ? 1 : 0;
+    store<u8>(above, flag, 1);
+    store<u8>(left, flag, 1);
+    walshHadamard(Y2, COEFFS);
+    first = 1;
+    acType = 0;
+  }
+  const y1Dc = load<i32>(q);
+  const y1Ac = load<i32>(q, 4);
+  let tnz = <u32>load<u8>(above) & 0x0f;
+  let lnz = <u32>load<u8>(left) & 0x0f;
+  let yCodes: u32 = 0;
+  for (let y = 0; y < 4; y++) {
+    let l = lnz & 1;
+    let codes: u32 = 0;
+    for (let x = 0; x < 4; x++) {
+      const ctx = <i32>(l + (tnz & 1));
+      const nz = coefficients(acType, ctx, y1Dc, y1Ac, first, dst);
+      l = nz > first ? 1 : 0;
+      tnz = (tnz >> 1) | (l << 7);
+      codes = (codes << 2) | nzCode(nz, load<i16>(dst) != 0);
+      dst += 32;
+    }
+    tnz >>= 4;
+    lnz = (lnz >> 1) | (l << 7);
+    yCodes = (yCodes << 8) | codes;
+  }
+  let outTop = tnz;
+  let outLeft = lnz >> 4;
+  const uvDc = load<i32>(q, 16);
+  const uvAc = load<i32>(q, 20);
+  let uv: u32 = 0;
+  for (let ch: u32 = 0; ch < 4; ch += 2) {
+    let codes: u32 = 0;
+    tnz = <u32>load<u8>(above) >> (4 + ch);
+    lnz = <u32>load<u8>(left) >> (4 + ch);
+    for (let y = 0; y < 2; y++) {
+      let l = lnz & 1;
+      for (let x = 0; x < 2; x++) {
+        const ctx = <i32>(l + (tnz & 1));
+        const nz = coefficients(2, ctx, uvDc, uvAc, 0, dst);
+        l = nz > 0 ? 1 : 0;
+        tnz = (tnz >> 1) | (l << 3);
+        codes = (codes << 2) | nzCode(nz, load<i16>(dst) != 0);
+        dst += 32;
+      }
+      tnz >>= 2;
+      lnz = (lnz >> 1) | (l << 5);
+    }
+    uv |= codes << (4 * ch);
+    outTop |= (tnz << 4) << ch;
+    outLeft |= (lnz & 0xf0) << ch;
+  }
+  store<u8>(above, <u8>outTop);
+  store<u8>(left, <u8>outLeft);
+  uvCodes = uv;
+  return yCodes;
+}
+
+/** The inverse Walsh-Hadamard transform of the Y2 block into the DC of each Y block (libwebp's TransformWHT). */
+function walshHadamard(input: usize, out: usize): void {
+  const tmp = Y2TMP;
+  for (let i: usize = 0; i < 4; i++) {
+    const a0 = <i32>load<i16>(input + (i << 1)) + <i32>load<i16>(input + ((12 + i) << 1));
+    const a1 = <i32>load<i16>(input + ((4 + i) << 1)) + <i32>load<i16>(input + ((8 + i) << 1));
+    const a2 = <i32>load<i16>(input + ((4 + i) << 1)) - <i32>load<i16>(input + ((8 + i) << 1));
+    const a3 = <i32>load<i16>(input + (i << 1)) - <i32>load<i16>(input + ((12 + i) << 1));
+    store<i32>(tmp + (i << 2), a0 + a1);
+    store<i32>(tmp + ((8 + i) << 2), a0 - a1);
+    store<i32>(tmp + ((4 + i) << 2), a3 + a2);
+    store<i32>(tmp + ((12 + i) << 2), a3 - a2);
+  }
+  for (let i: usize = 0; i < 4; i++) {
+    const row = tmp + (i << 4);
+    const dc = load<i32>(row) + 3;
+    const a0 = dc + load<i32>(row, 12);
+    const a1 = load<i32>(row, 4) + load<i32>(row, 8);
+    const a2 = load<i32>(row, 4) - load<i32>(row, 8);
+    const a3 = dc - load<i32>(row, 12);
+    const o = out + i * 128; // 4 blocks of 16 i16 a row of blocks
+    store<i16>(o, <i16>((a0 + a1) >> 3));
+    store<i16>(o, <i16>((a3 + a2) >> 3), 32);
+    store<i16>(o, <i16>((a0 - a1) >> 3), 64);
+    store<i16>(o, <i16>((a3 - a2) >> 3), 96);
+  }
+}
+
+const Y2TMP: usize = memory.data(64, 16);

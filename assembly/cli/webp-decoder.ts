@@ -1,0 +1,147 @@
+// The command line's lossy WebP (VP8 key frame) decoder (src/cli/webp-decoder.ts wraps it): its
+// own WebAssembly module (asconfig.json target `webp-decoder`), bit-exact with libwebp's default
+// decode to RGBA. `decodeFrame` parses the frame and reconstructs it a macroblock row at a time
+// into Y, U, V planes (prediction, inverse transforms, loop filter, as libwebp's src/dec and
+// src/dsp compute them); `toRgba` converts rows. The wrapper owns the memory: the VP8 data and
+// an arena of `arenaBytes` bytes, from `heapBase()`. Corrupt or truncated data stops with an
+// error code where libwebp stops with an error; no read or write leaves the data and the arena
+// (positions come from the macroblock counters, sizes from the header the wrapper checked).
+
+import { readerEof, restoreReader, saveReader } from './webp-decode/bool';
+import { BAD_HEADER, filterStrengths, OK, parseHeader, TRUNCATED } from './webp-decode/header';
+import { IS_I4X4, MB_INFO_BYTES, parseModeRow, SEGMENT, SKIP, UV_MODE } from './webp-decode/modes';
+import { parseResiduals, uvCodes } from './webp-decode/residuals';
+import { FILTER_STRENGTH, filterType, partitionsMinusOne, READERS, useSkipProba } from './webp-decode/state';
+import { reconstruct } from './webp-decode/reconstruct';
+import { filterMacroblock } from './webp-decode/filter';
+import { toRgba as rowsToRgba } from './webp-decode/colour';
+
+export { OK, BAD_HEADER, TRUNCATED };
+export const BAD_SIZE = 3;
+
+/** First free byte after the module's static data: the wrapper's memory starts here. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+const FIRST_READER: usize = READERS + 8 * 32;
+const LEFT_NZ: usize = memory.data(16, 16);
+
+// The arena's parts, set by `layout`.
+let mbW = 0;
+let mbH = 0;
+let intraTop: usize = 0; // 4 modes a macroblock
+let nzTop: usize = 0; // [nz, nzDc] a macroblock
+let mbInfo: usize = 0; // the row's modes (./webp-decode/modes.ts)
+let filterInfo: usize = 0; // the row's filter strengths: limit, interior, hev, inner
+let topY: usize = 0; // the row above's last line, unfiltered (16 a macroblock + 4 spare)
+let topU: usize = 0;
+let topV: usize = 0;
+let planeY: usize = 0;
+let planeU: usize = 0;
+let planeV: usize = 0;
+let upsampled: usize = 0; // a row's chroma upsampled, u and v (./webp-decode/colour.ts)
+
+const align = (n: usize): usize => (n + 15) & ~15;
+
+function layout(width: i32, height: i32, arena: usize): usize {
+  mbW = (width + 15) >> 4;
+  mbH = (height + 15) >> 4;
+  const w = <usize>mbW;
+  let at = align(arena);
+  intraTop = at; at += align(4 * w);
+  nzTop = at; at += align(2 * w);
+  mbInfo = at; at += align(MB_INFO_BYTES * w);
+  filterInfo = at; at += align(4 * w);
+  topY = at; at += align(16 * w + 16);
+  topU = at; at += align(8 * w);
+  topV = at; at += align(8 * w);
+  upsampled = at; at += align(2 * (16 * w + 16));
+  planeY = at; at += align(256 * w * <usize>mbH);
+  planeU = at; at += align(64 * w * <usize>mbH);
+  planeV = at; at += align(64 * w * <usize>mbH);
+  return at - arena;
+}
+
+/** The arena a width x height frame needs (16 bytes of slack for its alignment included). */
+export function arenaBytes(width: i32, height: i32): usize {
+  return layout(width, height, 0) + 16;
+}
+
+/**
+ * Decodes the VP8 frame [data, data + size) (the 'VP8 ' chunk's payload), which the wrapper's
+ * header check says is width x height, into the arena's planes. Returns OK or an error code.
+ */
+export function decodeFrame(data: usize, size: usize, width: i32, height: i32, arena: usize): i32 {
+  if (size < 10) return TRUNCATED;
+  if ((<i32>load<u16>(data, 6) & 0x3fff) != width || (<i32>load<u16>(data, 8) & 0x3fff) != height) return BAD_SIZE;
+  layout(width, height, arena);
+  const status = parseHeader(data, size);
+  if (status != OK) return status;
+  filterStrengths();
+  memory.fill(intraTop, 0, 4 * <usize>mbW);
+  memory.fill(nzTop, 0, 2 * <usize>mbW);
+  const yStride = <usize>mbW * 16;
+  const uvStride = <usize>mbW * 8;
+  for (let mbY = 0; mbY < mbH; mbY++) {
+    parseModeRow(mbInfo, intraTop, mbW);
+    if (readerEof()) return TRUNCATED;
+    saveReader(FIRST_READER);
+    const partition = READERS + (<usize>(mbY & partitionsMinusOne) << 5);
+    restoreReader(partition);
+    store<u16>(LEFT_NZ, 0);
+    for (let mbX = 0; mbX < mbW; mbX++) {
+      const info = mbInfo + <usize>mbX * MB_INFO_BYTES;
+      const i4x4 = load<u8>(info, IS_I4X4) != 0;
+      const above = nzTop + (<usize>mbX << 1);
+      let yCodes: u32 = 0;
+      let uv: u32 = 0;
+      let skip = useSkipProba && load<u8>(info, SKIP) != 0;
+      if (!skip) {
+        yCodes = parseResiduals(above, LEFT_NZ, <usize>load<u8>(info, SEGMENT), i4x4);
+        uv = uvCodes;
+        skip = (yCodes | uv) == 0;
+      } else {
+        store<u8>(above, 0);
+        store<u8>(LEFT_NZ, 0);
+        if (!i4x4) {
+          store<u8>(above, 0, 1);
+          store<u8>(LEFT_NZ, 0, 1);
+        }
+      }
+      if (filterType > 0) {
+        const strength = FILTER_STRENGTH + (<usize>load<u8>(info, SEGMENT) * 2 + (i4x4 ? 1 : 0)) * 4;
+        const f = filterInfo + (<usize>mbX << 2);
+        store<u32>(f, load<u32>(strength));
+        if (!skip) store<u8>(f, 1, 3);
+      }
+      if (readerEof()) return TRUNCATED;
+      reconstruct(info, mbX, mbY, mbW, yCodes, uv, i4x4, load<u8>(info, UV_MODE),
+        planeY + <usize>mbY * 16 * yStride + <usize>mbX * 16, planeU + <usize>mbY * 8 * uvStride + <usize>mbX * 8,
+        planeV + <usize>mbY * 8 * uvStride + <usize>mbX * 8, yStride, uvStride, topY, topU, topV);
+    }
+    saveReader(partition);
+    restoreReader(FIRST_READER);
+    // The row's last line, unfiltered, for the next row's prediction; then the row's filter.
+    memory.copy(topY, planeY + (<usize>mbY * 16 + 15) * yStride, yStride);
+    memory.copy(topU, planeU + (<usize>mbY * 8 + 7) * uvStride, uvStride);
+    memory.copy(topV, planeV + (<usize>mbY * 8 + 7) * uvStride, uvStride);
+    if (filterType > 0) {
+      for (let mbX = 0; mbX < mbW; mbX++) {
+        const f = filterInfo + (<usize>mbX << 2);
+        const limit = <i32>load<u8>(f);
+        if (limit == 0) continue;
+        filterMacroblock(filterType, planeY + <usize>mbY * 16 * yStride + <usize>mbX * 16,
+          planeU + <usize>mbY * 8 * uvStride + <usize>mbX * 8, planeV + <usize>mbY * 8 * uvStride + <usize>mbX * 8,
+          yStride, uvStride, mbX, mbY, limit, <i32>load<u8>(f, 1), <i32>load<u8>(f, 2), load<u8>(f, 3) != 0);
+      }
+    }
+  }
+  return OK;
+}
+
+/** Rows [from, to) of the decoded width x height frame as RGBA at `out`. */
+export function toRgba(from: i32, to: i32, width: i32, height: i32, arena: usize, out: usize): void {
+  layout(width, height, arena);
+  rowsToRgba(from, to, width, height, planeY, <usize>mbW * 16, planeU, planeV, <usize>mbW * 8, out, upsampled);
+}
