@@ -23,6 +23,8 @@ export interface RgbaImage {
   height: number;
   /** Every alpha is 255 by the format itself (a JPEG; a PNG without alpha or tRNS): no need to scan for it. */
   opaque?: boolean;
+  /** 4 (RGBA, the default) or 3 (RGB: an opaque image without its alpha, where decodeChecked was asked for it). */
+  channels?: 3 | 4;
 }
 
 /** An error about one file's content (corrupt, unsupported, too large), as opposed to a usage error. */
@@ -169,10 +171,11 @@ export const uprightSize = (h: ImageHeader): { width: number; height: number } =
  * Decodes an image held in memory to upright RGBA, after inspectImage (its `header`): the
  * decoded size must be the header's. A JPEG goes to `jpeg.decoder`, at 1/`scale` of its size
  * where the command's own decoder takes it (./jpeg-decoding.ts): the size then is the header's
- * divided by `scale`, rounded up (the caller reads it from the image).
+ * divided by `scale`, rounded up (the caller reads it from the image). `channels` 3: RGB where
+ * the decoder gives it (the command's own JPEG decoder), else RGBA (the image's `channels`).
  */
 export async function decodeChecked(format: ImageFormat, bytes: Uint8Array, header: ImageHeader, name: string, maxPixels: number,
-                                    jpeg: JpegDecoding = DEFAULT_JPEG_DECODING, scale: JpegScale = 1): Promise<RgbaImage> {
+                                    jpeg: JpegDecoding = DEFAULT_JPEG_DECODING, scale: JpegScale = 1, channels: 3 | 4 = 4): Promise<RgbaImage> {
   let image: RgbaImage | undefined;
   let expected = { width: header.width, height: header.height };
   if (format === 'png') {
@@ -180,7 +183,7 @@ export async function decodeChecked(format: ImageFormat, bytes: Uint8Array, head
   } else {
     try {
       if (format === 'jpeg' && jpeg.decoder === 'fast') {
-        image = await decodeJpegFast(bytes, scale);
+        image = await decodeJpegFast(bytes, scale, channels);
         if (image) expected = { width: Math.ceil(header.width / scale), height: Math.ceil(header.height / scale) };
       }
       if (!image) {
@@ -191,7 +194,7 @@ export async function decodeChecked(format: ImageFormat, bytes: Uint8Array, head
       throw describeFailure(name, format, error);
     }
   }
-  if (image.width !== expected.width || image.height !== expected.height || image.data.length !== image.width * image.height * 4) {
+  if (image.width !== expected.width || image.height !== expected.height || image.data.length !== image.width * image.height * (image.channels ?? 4)) {
     throw new ImageFileError(`${name}: cannot decode the ${FORMAT_NAMES[format]} image: decoded ${image.width} x ${image.height}, but the header says ${expected.width} x ${expected.height}`);
   }
   return { ...orient(image, header.orientation), opaque: format === 'jpeg' || header.opaque === true || image.opaque };

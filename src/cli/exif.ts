@@ -1,4 +1,4 @@
-// EXIF orientation: read from a JPEG's APP1 segment, and applied to decoded RGBA pixels so that
+// EXIF orientation: read from a JPEG's APP1 segment, and applied to decoded RGBA (or RGB) pixels so that
 // the image stands as it was shot (sharp's default; the tag is not written back).
 
 /**
@@ -32,19 +32,21 @@ export function exifOrientation(b: Uint8Array, start: number, end: number): numb
 export const swapsAxes = (orientation: number): boolean => orientation >= 5 && orientation <= 8;
 
 /**
- * The RGBA image turned upright for EXIF `orientation` (1 returns it as is): 2 mirror, 3 rotate
- * 180, 4 flip, 5 transpose, 6 rotate 90 clockwise, 7 transverse, 8 rotate 90 counter-clockwise.
+ * The RGBA (or RGB: `channels` 3) image turned upright for EXIF `orientation` (1 returns it as
+ * is): 2 mirror, 3 rotate 180, 4 flip, 5 transpose, 6 rotate 90 clockwise, 7 transverse, 8
+ * rotate 90 counter-clockwise.
  */
-export function orient(image: { data: Uint8Array; width: number; height: number }, orientation: number):
-  { data: Uint8Array; width: number; height: number } {
+export function orient<T extends { data: Uint8Array; width: number; height: number; channels?: 3 | 4 }>(image: T, orientation: number): T {
   if (orientation <= 1 || orientation > 8) return image;
   const { width: w, height: h } = image;
-  const src = new Uint32Array(image.data.buffer, image.data.byteOffset, w * h);
+  const channels = image.channels ?? 4;
   const swap = swapsAxes(orientation);
   const W = swap ? h : w;
   const H = swap ? w : h;
-  const out = new Uint8Array(w * h * 4);
-  const dst = new Uint32Array(out.buffer);
+  const out = new Uint8Array(w * h * channels);
+  // RGBA a pixel a word; RGB byte by byte.
+  const src = channels === 4 ? new Uint32Array(image.data.buffer, image.data.byteOffset, w * h) : image.data;
+  const dst = channels === 4 ? new Uint32Array(out.buffer) : out;
   // For each output pixel (x, y), the source pixel it shows.
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
@@ -59,8 +61,16 @@ export function orient(image: { data: Uint8Array; width: number; height: number 
         case 7: sx = w - 1 - y; sy = h - 1 - x; break;
         default: sx = w - 1 - y; sy = x; break; // 8
       }
-      dst[y * W + x] = src[sy * w + sx];
+      if (channels === 4) {
+        dst[y * W + x] = src[sy * w + sx];
+      } else {
+        const from = (sy * w + sx) * 3;
+        const to = (y * W + x) * 3;
+        dst[to] = src[from];
+        dst[to + 1] = src[from + 1];
+        dst[to + 2] = src[from + 2];
+      }
     }
   }
-  return { data: out, width: W, height: H };
+  return { ...image, data: out, width: W, height: H };
 }
