@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImageBackend } from '../src/image-band.js';
 import { parseArgs, type CliOptions } from '../src/cli/args.js';
-import { decodeChecked, inspectImage } from '../src/cli/codecs.js';
+import { decodeChecked, inspectImage, sniff } from '../src/cli/codecs.js';
 import { convertImage } from '../src/cli/convert.js';
 import { orient } from '../src/cli/exif.js';
 import { bandGeometry, planBands } from '../src/cli/bands.js';
@@ -117,10 +117,10 @@ function options(args: string[]): CliOptions {
   return parsed;
 }
 
-/** The file the command converts `bytes` to (src/cli/convert.ts: RGB where it can), JPEG in strips where they plan, or whole. */
+/** The file the command converts `bytes` (JPEG or PNG) to (src/cli/convert.ts: RGB where it can), JPEG in strips where they plan, or whole. */
 async function converted(bytes: Uint8Array, output: 'jpeg' | 'png' | 'webp', args: string[], backend: ImageBackend, strips: boolean): Promise<Buffer> {
   const o = options(args);
-  const done = await convertImage({ bytes, format: 'jpeg', name: 'in.jpg', output, target: o.target, fit: o.fit, background: o.background,
+  const done = await convertImage({ bytes, format: sniff(bytes)!, name: 'in', output, target: o.target, fit: o.fit, background: o.background,
     resize: o.resize, premultiply: o.premultiply, quality: output === 'webp' ? 80 : 90, jpegEncoder: 'fast', maxPixels: o.maxPixels,
     stripThreads: 0 }, backend, strips ? stripsHere : undefined);
   return Buffer.from(done.bytes);
@@ -129,8 +129,9 @@ async function converted(bytes: Uint8Array, output: 'jpeg' | 'png' | 'webp', arg
 /** The same from RGBA all the way (what the command did before it carried RGB), from the same parts. */
 async function viaRgba(bytes: Uint8Array, output: 'jpeg' | 'png' | 'webp', args: string[], backend: ImageBackend, strips: boolean): Promise<Buffer> {
   const o = options(args);
-  const header = inspectImage('jpeg', bytes, 'in.jpg', o.maxPixels);
-  const image = await decodeChecked('jpeg', bytes, header, 'in.jpg', o.maxPixels, undefined, 1, 4);
+  const format = sniff(bytes)!;
+  const header = inspectImage(format, bytes, 'in', o.maxPixels);
+  const image = await decodeChecked(format, bytes, header, 'in', o.maxPixels, undefined, 1, 4);
   expect(image.channels ?? 4).toBe(4);
   const plan: FitPlan = planFit(image.width, image.height, o.target, o.fit, o.resize.convention);
   const pytorch = (o.resize.convention ?? 'pytorch') === 'pytorch';
@@ -168,6 +169,19 @@ describe('a converted file: the bytes of the RGBA pipeline', () => {
   it('WebP (expanded to RGBA at the encoder), 4:4:4 and grey input', async () => {
     for (const bytes of [await jpeg(66, 41, '4:4:4', 6), await jpeg(66, 41, '4:2:0', 1, true)]) {
       for (const args of ARGS.slice(0, 5)) expect((await converted(bytes, 'webp', args, 'wasm', false)).equals(await viaRgba(bytes, 'webp', args, 'wasm', false)), args.join(' ')).toBe(true);
+    }
+  });
+
+  it('an opaque PNG held whole (cropped, padded; to WebP), read as RGB rows; an interlaced one as RGBA', async () => {
+    for (const progressive of [false, true]) {
+      const bytes = new Uint8Array(await sharp(colours(71, 49), { raw: { width: 71, height: 49, channels: 3 } }).png({ progressive }).toBuffer());
+      const header = inspectImage('png', bytes, 'in', 1e6);
+      expect((await decodeChecked('png', bytes, header, 'in', 1e6, undefined, 1, 3)).channels ?? 4).toBe(progressive ? 4 : 3);
+      for (const args of ARGS.slice(3, 5)) {
+        for (const output of ['jpeg', 'png', 'webp'] as const) {
+          expect((await converted(bytes, output, args, 'wasm', false)).equals(await viaRgba(bytes, output, args, 'wasm', false)), `${output} ${args.join(' ')}`).toBe(true);
+        }
+      }
     }
   });
 

@@ -124,10 +124,20 @@ export async function openPng(source: string | Uint8Array, maxPixels: number, na
   }
 }
 
-/** Reads a whole PNG (any kind, interlaced too) from an open reader. */
-export async function readPng(reader: PngReader, path: string): Promise<RgbaImage> {
+/**
+ * Reads a whole PNG (any kind, interlaced too) from an open reader: RGBA, or RGB where `channels`
+ * 3 asks for it and the image is opaque 8-bit and not interlaced.
+ */
+export async function readPng(reader: PngReader, path: string, channels: 3 | 4 = 4): Promise<RgbaImage> {
   try {
-    return { data: await reader.readAll(), width: reader.info.width, height: reader.info.height, opaque: !reader.info.mayHaveAlpha };
+    const { width, height, interlace, mayHaveAlpha } = reader.info;
+    if (channels === 3 && reader.opaqueRgb8 && !interlace) {
+      const data = new Uint8Array(width * height * 3);
+      await reader.readRows(data, 3);
+      reader.finishRows();
+      return { data, width, height, opaque: true, channels: 3 };
+    }
+    return { data: await reader.readAll(), width, height, opaque: !mayHaveAlpha };
   } catch (error) {
     throw describeFailure(path, 'png', error);
   } finally {
@@ -172,14 +182,15 @@ export const uprightSize = (h: ImageHeader): { width: number; height: number } =
  * decoded size must be the header's. A JPEG goes to `jpeg.decoder`, at 1/`scale` of its size
  * where the command's own decoder takes it (./jpeg-decoding.ts): the size then is the header's
  * divided by `scale`, rounded up (the caller reads it from the image). `channels` 3: RGB where
- * the decoder gives it (the command's own JPEG decoder), else RGBA (the image's `channels`).
+ * the decoder gives it (the command's own JPEG decoder; an opaque 8-bit PNG not interlaced), else
+ * RGBA (the image's `channels` says which).
  */
 export async function decodeChecked(format: ImageFormat, bytes: Uint8Array, header: ImageHeader, name: string, maxPixels: number,
                                     jpeg: JpegDecoding = DEFAULT_JPEG_DECODING, scale: JpegScale = 1, channels: 3 | 4 = 4): Promise<RgbaImage> {
   let image: RgbaImage | undefined;
   let expected = { width: header.width, height: header.height };
   if (format === 'png') {
-    image = await readPng(await openPng(bytes, maxPixels, name), name);
+    image = await readPng(await openPng(bytes, maxPixels, name), name, channels);
   } else {
     try {
       if (format === 'jpeg' && jpeg.decoder === 'fast') {
