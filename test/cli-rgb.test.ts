@@ -90,8 +90,12 @@ describe('RGB through orientation, the canvas and the RGBA expansion', () => {
   const rgb = colours(width, height);
   const rgba = rgbaOf(rgb, 3);
 
-  it('rgbaOf adds an alpha of 255 after each pixel, and gives RGBA as it is', () => {
+  it('rgbaOf adds an alpha of 255 after each pixel (four at a step, the rest one by one), and gives RGBA as it is', () => {
     expect(Array.from(rgbaOf(Uint8Array.of(1, 2, 3, 4, 5, 6), 3))).toEqual([1, 2, 3, 255, 4, 5, 6, 255]);
+    for (const offset of [0, 4, 1]) { // word-aligned and not
+      const bytes = new Uint8Array(offset + 13 * 3).map((_, i) => (i * 37 + 11) & 255).subarray(offset);
+      expect(Array.from(rgbaOf(bytes, 3)), `offset ${offset}`).toEqual(Array.from({ length: 13 * 4 }, (_, i) => (i % 4 === 3 ? 255 : bytes[(i >> 2) * 3 + (i % 4)])));
+    }
     expect(rgbaOf(rgba, 4)).toBe(rgba);
   });
 
@@ -166,7 +170,7 @@ describe('a converted file: the bytes of the RGBA pipeline', () => {
     }
   });
 
-  it('WebP (expanded to RGBA at the encoder), 4:4:4 and grey input', async () => {
+  it('WebP (decoded as RGBA: its encoder wants it), 4:4:4 and grey input', async () => {
     for (const bytes of [await jpeg(66, 41, '4:4:4', 6), await jpeg(66, 41, '4:2:0', 1, true)]) {
       for (const args of ARGS.slice(0, 5)) expect((await converted(bytes, 'webp', args, 'wasm', false)).equals(await viaRgba(bytes, 'webp', args, 'wasm', false)), args.join(' ')).toBe(true);
     }
