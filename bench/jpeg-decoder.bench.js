@@ -1,5 +1,5 @@
-// The command's own baseline JPEG decoder (src/cli/jpeg-decoder.ts decodeJpeg, at scale 1 and
-// shrunk on decode to 1/2, 1/4, 1/8) against MozJPEG in WebAssembly (src/cli/wasm-codecs.ts
+// The command's own baseline JPEG decoder (src/cli/jpeg-decoder.ts decodeJpeg, at scale 1 (RGBA
+// and RGB) and shrunk on decode to 1/2, 1/4, 1/8) against MozJPEG in WebAssembly (src/cli/wasm-codecs.ts
 // decodeWasm, full size only) and sharp's raw decode (libvips + libjpeg-turbo, one thread: the
 // native roofline), in one run, interleaved. Photos: the folder benchmark's JPEGs
 // (out/bench-cli/photos, made by `npm run bench:cli`) and its 4000 x 3000 photo. Rate: MB/s of
@@ -55,6 +55,8 @@ for (const p of photos.filter((q) => detailed.includes(q.name))) {
   const tasks = [];
   for (const scale of [1, 2, 4, 8]) {
     tasks.push({ name: `ours 1/${scale}`, fn: () => decodeJpeg(p.bytes, scale) });
+    // RGB rows, as the command decodes an opaque image whose output needs no alpha.
+    if (scale === 1) tasks.push({ name: 'ours 1/1 RGB', fn: () => decodeJpeg(p.bytes, 1, 3) });
     if (before) tasks.push({ name: `before 1/${scale}`, fn: () => before(p.bytes, scale) });
   }
   tasks.push({ name: 'MozJPEG (WebAssembly) 1/1', fn: () => decodeWasm('jpeg', p.bytes) });

@@ -2,7 +2,7 @@
 // WebAssembly module (asconfig.json target `jpeg-decoder`), like the encoder. `decodeScan`
 // Huffman-decodes one interleaved scan (or one component's) and writes each block's inverse DCT,
 // at full size or reduced to 4, 2 or 1 pixels a side (shrink on decode), into component planes;
-// `toRgba` upsamples chroma and converts rows to RGBA. The wrapper parses the headers, checks
+// `toRgba` (`toRgb`) upsamples chroma and converts rows to RGBA (RGB). The wrapper parses the headers, checks
 // that the file is the kind this decodes, and owns all memory: tables, planes and rows, laid out
 // from `heapBase()`. Corrupt data ends the scan with an error code, never a read or write
 // outside the planes (block positions come from the MCU counters, not from the data).
@@ -13,7 +13,7 @@ import { fullDct } from './jpeg-decode/aan';
 import { halfDct } from './jpeg-decode/half';
 import { dcOnly, quarterDct } from './jpeg-decode/idct';
 
-export { toRgba } from './jpeg-decode/colour';
+export { toRgb, toRgba } from './jpeg-decode/colour';
 
 /** First free byte after the module's static data: the wrapper's arena starts here. */
 export function heapBase(): usize {

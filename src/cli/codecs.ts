@@ -23,6 +23,8 @@ export interface RgbaImage {
   height: number;
   /** Every alpha is 255 by the format itself (a JPEG; a PNG without alpha or tRNS): no need to scan for it. */
   opaque?: boolean;
+  /** 4 (RGBA, the default) or 3 (RGB: an opaque image without its alpha, where decodeChecked was asked for it). */
+  channels?: 3 | 4;
 }
 
 /** An error about one file's content (corrupt, unsupported, too large), as opposed to a usage error. */
@@ -122,10 +124,20 @@ export async function openPng(source: string | Uint8Array, maxPixels: number, na
   }
 }
 
-/** Reads a whole PNG (any kind, interlaced too) from an open reader. */
-export async function readPng(reader: PngReader, path: string): Promise<RgbaImage> {
+/**
+ * Reads a whole PNG (any kind, interlaced too) from an open reader: RGBA, or RGB where `channels`
+ * 3 asks for it and the image is opaque 8-bit and not interlaced.
+ */
+export async function readPng(reader: PngReader, path: string, channels: 3 | 4 = 4): Promise<RgbaImage> {
   try {
-    return { data: await reader.readAll(), width: reader.info.width, height: reader.info.height, opaque: !reader.info.mayHaveAlpha };
+    const { width, height, interlace, mayHaveAlpha } = reader.info;
+    if (channels === 3 && reader.opaqueRgb8 && !interlace) {
+      const data = new Uint8Array(width * height * 3);
+      await reader.readRows(data, 3);
+      reader.finishRows();
+      return { data, width, height, opaque: true, channels: 3 };
+    }
+    return { data: await reader.readAll(), width, height, opaque: !mayHaveAlpha };
   } catch (error) {
     throw describeFailure(path, 'png', error);
   } finally {
@@ -169,18 +181,20 @@ export const uprightSize = (h: ImageHeader): { width: number; height: number } =
  * Decodes an image held in memory to upright RGBA, after inspectImage (its `header`): the
  * decoded size must be the header's. A JPEG goes to `jpeg.decoder`, at 1/`scale` of its size
  * where the command's own decoder takes it (./jpeg-decoding.ts): the size then is the header's
- * divided by `scale`, rounded up (the caller reads it from the image).
+ * divided by `scale`, rounded up (the caller reads it from the image). `channels` 3: RGB where
+ * the decoder gives it (the command's own JPEG decoder; an opaque 8-bit PNG not interlaced), else
+ * RGBA (the image's `channels` says which).
  */
 export async function decodeChecked(format: ImageFormat, bytes: Uint8Array, header: ImageHeader, name: string, maxPixels: number,
-                                    jpeg: JpegDecoding = DEFAULT_JPEG_DECODING, scale: JpegScale = 1): Promise<RgbaImage> {
+                                    jpeg: JpegDecoding = DEFAULT_JPEG_DECODING, scale: JpegScale = 1, channels: 3 | 4 = 4): Promise<RgbaImage> {
   let image: RgbaImage | undefined;
   let expected = { width: header.width, height: header.height };
   if (format === 'png') {
-    image = await readPng(await openPng(bytes, maxPixels, name), name);
+    image = await readPng(await openPng(bytes, maxPixels, name), name, channels);
   } else {
     try {
       if (format === 'jpeg' && jpeg.decoder === 'fast') {
-        image = await decodeJpegFast(bytes, scale);
+        image = await decodeJpegFast(bytes, scale, channels);
         if (image) expected = { width: Math.ceil(header.width / scale), height: Math.ceil(header.height / scale) };
       }
       if (!image) {
@@ -191,7 +205,7 @@ export async function decodeChecked(format: ImageFormat, bytes: Uint8Array, head
       throw describeFailure(name, format, error);
     }
   }
-  if (image.width !== expected.width || image.height !== expected.height || image.data.length !== image.width * image.height * 4) {
+  if (image.width !== expected.width || image.height !== expected.height || image.data.length !== image.width * image.height * (image.channels ?? 4)) {
     throw new ImageFileError(`${name}: cannot decode the ${FORMAT_NAMES[format]} image: decoded ${image.width} x ${image.height}, but the header says ${expected.width} x ${expected.height}`);
   }
   return { ...orient(image, header.orientation), opaque: format === 'jpeg' || header.opaque === true || image.opaque };

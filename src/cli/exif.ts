@@ -1,4 +1,4 @@
-// EXIF orientation: read from a JPEG's APP1 segment, and applied to decoded RGBA pixels so that
+// EXIF orientation: read from a JPEG's APP1 segment, and applied to decoded RGBA (or RGB) pixels so that
 // the image stands as it was shot (sharp's default; the tag is not written back).
 
 /**
@@ -32,35 +32,59 @@ export function exifOrientation(b: Uint8Array, start: number, end: number): numb
 export const swapsAxes = (orientation: number): boolean => orientation >= 5 && orientation <= 8;
 
 /**
- * The RGBA image turned upright for EXIF `orientation` (1 returns it as is): 2 mirror, 3 rotate
- * 180, 4 flip, 5 transpose, 6 rotate 90 clockwise, 7 transverse, 8 rotate 90 counter-clockwise.
+ * Where output row y's first pixel comes from in the source (a pixel index) and the step to the
+ * next pixel of the row, for an orientation: a row of the output is a row (2-4) or a column (5-8)
+ * of the source, read forwards or backwards.
  */
-export function orient(image: { data: Uint8Array; width: number; height: number }, orientation: number):
-  { data: Uint8Array; width: number; height: number } {
+function sourceRow(orientation: number, w: number, h: number, y: number): [number, number] {
+  switch (orientation) {
+    case 2: return [y * w + w - 1, -1];
+    case 3: return [(h - 1 - y) * w + w - 1, -1];
+    case 4: return [(h - 1 - y) * w, 1];
+    case 5: return [y, w];
+    case 6: return [(h - 1) * w + y, -w];
+    case 7: return [(h - 1) * w + w - 1 - y, -w];
+    default: return [w - 1 - y, w]; // 8
+  }
+}
+
+/** Output columns done a block at a time where output rows are source columns: the block's source rows stay in cache from one output row to the next. */
+const COLUMN_BLOCK = 32;
+
+/**
+ * The RGBA (or RGB: `channels` 3) image turned upright for EXIF `orientation` (1 returns it as
+ * is): 2 mirror, 3 rotate 180, 4 flip, 5 transpose, 6 rotate 90 clockwise, 7 transverse, 8
+ * rotate 90 counter-clockwise.
+ */
+export function orient<T extends { data: Uint8Array; width: number; height: number; channels?: 3 | 4 }>(image: T, orientation: number): T {
   if (orientation <= 1 || orientation > 8) return image;
   const { width: w, height: h } = image;
-  const src = new Uint32Array(image.data.buffer, image.data.byteOffset, w * h);
+  const channels = image.channels ?? 4;
   const swap = swapsAxes(orientation);
   const W = swap ? h : w;
   const H = swap ? w : h;
-  const out = new Uint8Array(w * h * 4);
-  const dst = new Uint32Array(out.buffer);
-  // For each output pixel (x, y), the source pixel it shows.
-  for (let y = 0; y < H; y++) {
-    for (let x = 0; x < W; x++) {
-      let sx: number;
-      let sy: number;
-      switch (orientation) {
-        case 2: sx = w - 1 - x; sy = y; break;
-        case 3: sx = w - 1 - x; sy = h - 1 - y; break;
-        case 4: sx = x; sy = h - 1 - y; break;
-        case 5: sx = y; sy = x; break;
-        case 6: sx = y; sy = h - 1 - x; break;
-        case 7: sx = w - 1 - y; sy = h - 1 - x; break;
-        default: sx = w - 1 - y; sy = x; break; // 8
+  const out = new Uint8Array(w * h * channels);
+  // RGBA a pixel a word; RGB three bytes.
+  const src4 = channels === 4 ? new Uint32Array(image.data.buffer, image.data.byteOffset, w * h) : undefined;
+  const dst4 = channels === 4 ? new Uint32Array(out.buffer) : undefined;
+  const src = image.data;
+  const block = swap ? COLUMN_BLOCK : W;
+  for (let x0 = 0; x0 < W; x0 += block) {
+    const x1 = Math.min(W, x0 + block);
+    for (let y = 0; y < H; y++) {
+      const [first, step] = sourceRow(orientation, w, h, y);
+      let s = first + x0 * step;
+      if (dst4 && src4) {
+        for (let o = y * W + x0, end = y * W + x1; o < end; o++, s += step) dst4[o] = src4[s];
+      } else {
+        for (let o = (y * W + x0) * 3, end = (y * W + x1) * 3; o < end; o += 3, s += step) {
+          const from = s * 3;
+          out[o] = src[from];
+          out[o + 1] = src[from + 1];
+          out[o + 2] = src[from + 2];
+        }
       }
-      dst[y * W + x] = src[sy * w + sx];
     }
   }
-  return { data: out, width: W, height: H };
+  return { ...image, data: out, width: W, height: H };
 }

@@ -50,21 +50,27 @@ export function planFit(width: number, height: number, target: ImageTarget, fit:
 /** Whether the plan only resizes (no crop, no padding). */
 export const onlyResizes = (p: FitPlan): boolean => p.width === p.resizedWidth && p.height === p.resizedHeight;
 
-/** The resized RGBA image placed on the plan's canvas: cropped where it overhangs, `background` where it does not reach. */
-export function placeOnCanvas(pixels: Uint8Array, p: FitPlan, background: Rgba): Uint8Array {
+/**
+ * The resized RGBA image (or RGB: `channels` 3, `background`'s alpha then dropped) placed on the
+ * plan's canvas: cropped where it overhangs, `background` where it does not reach.
+ */
+export function placeOnCanvas(pixels: Uint8Array, p: FitPlan, background: Rgba, channels: 3 | 4 = 4): Uint8Array {
   if (onlyResizes(p)) return pixels;
-  const out = new Uint8Array(p.width * p.height * 4);
+  const out = new Uint8Array(p.width * p.height * channels);
   if (p.resizedWidth < p.width || p.resizedHeight < p.height) {
-    const fill = new Uint32Array(out.buffer);
-    fill.fill(new Uint32Array(Uint8Array.from(background).buffer)[0]);
+    if (channels === 4) new Uint32Array(out.buffer).fill(new Uint32Array(Uint8Array.from(background).buffer)[0]);
+    else {
+      out.set(background.slice(0, 3)); // one pixel, then doubled
+      for (let filled = 3; filled < out.length; filled *= 2) out.copyWithin(filled, 0, Math.min(filled, out.length - filled));
+    }
   }
   const x0 = Math.max(0, p.left);
   const x1 = Math.min(p.width, p.left + p.resizedWidth);
   const y0 = Math.max(0, p.top);
   const y1 = Math.min(p.height, p.top + p.resizedHeight);
   for (let y = y0; y < y1; y++) {
-    const from = ((y - p.top) * p.resizedWidth + (x0 - p.left)) * 4;
-    out.set(pixels.subarray(from, from + (x1 - x0) * 4), (y * p.width + x0) * 4);
+    const from = ((y - p.top) * p.resizedWidth + (x0 - p.left)) * channels;
+    out.set(pixels.subarray(from, from + (x1 - x0) * channels), (y * p.width + x0) * channels);
   }
   return out;
 }

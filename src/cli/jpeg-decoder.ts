@@ -17,6 +17,8 @@ export interface DecodedJpeg {
   data: Uint8Array;
   width: number;
   height: number;
+  /** 4: RGBA (alpha 255); 3: RGB, what decodeJpeg's caller asked for. */
+  channels: 3 | 4;
 }
 
 /** Corrupt entropy-coded data in a file this decoder takes (the caller may try MozJPEG for its word). */
@@ -31,6 +33,7 @@ interface Exports {
              restartInterval: number, tables: number): number;
   toRgba(from: number, to: number, width: number, components: number, luma: number, lumaStride: number, cb: number, cr: number,
          chromaStride: number, chromaWidth: number, chromaHeight: number, h: number, v: number, scratch: number, out: number): void;
+  toRgb: Exports['toRgba'];
 }
 
 const ERRORS = ['', 'a bad Huffman code', 'a coefficient past the end of a block', 'the scan data ended early (premature end of data segment)',
@@ -217,14 +220,14 @@ function huffmanTables(table: Huffman, memory: ArrayBuffer, at: number, ac: bool
 const load = moduleLoader<Exports>('jpeg-decoder');
 
 /**
- * The RGBA array a decode fills, from the one released last on this thread (releaseDecoded) when
+ * The array a decode fills, from the one released last on this thread (releaseDecoded) when
  * it is large enough: a folder run then allocates (and the collector frees) no image-sized array
  * a file. A new one is not zero-filled (Buffer.allocUnsafeSlow): the decode writes every byte.
  */
 let released: ArrayBuffer | undefined;
-/** The arrays rgbaBuffer made: only they are taken back. */
+/** The arrays pixelBuffer made: only they are taken back. */
 const made = new WeakSet<ArrayBuffer>();
-function rgbaBuffer(length: number): Uint8Array {
+function pixelBuffer(length: number): Uint8Array {
   if (released && released.byteLength >= length) {
     const buffer = released;
     released = undefined;
@@ -253,11 +256,11 @@ export function releaseDecoded(data: Uint8Array): void {
 export const scaledSize = (size: number, scale: JpegScale): number => Math.ceil(size / scale);
 
 /**
- * Decodes `bytes` to RGBA at 1/scale of its size, or undefined where the file is not one this
- * decoder takes. Throws JpegDecodeError on corrupt scan data. The caller has walked the file
- * (./jpeg.ts inspectJpeg) and checked its size.
+ * Decodes `bytes` to RGBA (`channels` 4) or RGB (3) at 1/scale of its size, or undefined where
+ * the file is not one this decoder takes. Throws JpegDecodeError on corrupt scan data. The
+ * caller has walked the file (./jpeg.ts inspectJpeg) and checked its size.
  */
-export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1): Promise<DecodedJpeg | undefined> {
+export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1, channels: 3 | 4 = 4): Promise<DecodedJpeg | undefined> {
   const parsed = parseBaseline(bytes);
   if (!parsed) return undefined;
   const wasm = await load();
@@ -329,17 +332,18 @@ export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1): Promi
   const status = wasm.decodeScan(dataAt, end, descriptors, frame.components.length, blocksX, blocksY, restart, tables);
   if (status !== 0) throw new JpegDecodeError(`corrupt JPEG data: ${ERRORS[status] ?? `error ${status}`}`);
 
-  const out = rgbaBuffer(width * height * 4);
+  const out = pixelBuffer(width * height * channels);
   const lumaStride = (grey ? blocksX : mcusX * hMax) * n;
   const chromaStride = mcusX * nChroma;
   const chromaWidth = Math.ceil((frame.width * nChroma) / (8 * hMax));
   const chromaHeight = Math.ceil((frame.height * nChroma) / (8 * vMax));
-  const rgba = new Uint8Array(memory.buffer, rowsAt, chunkRows * width * 4);
+  const rows = new Uint8Array(memory.buffer, rowsAt, chunkRows * width * channels);
+  const convert = channels === 4 ? wasm.toRgba : wasm.toRgb;
   for (let y = 0; y < height; y += chunkRows) {
     const to = Math.min(height, y + chunkRows);
-    wasm.toRgba(y, to, width, frame.components.length, planeAt[0], lumaStride, planeAt[1] ?? 0, planeAt[2] ?? 0,
+    convert(y, to, width, frame.components.length, planeAt[0], lumaStride, planeAt[1] ?? 0, planeAt[2] ?? 0,
       chromaStride, chromaWidth, chromaHeight, up.h, up.v, scratchAt, rowsAt);
-    out.set(rgba.subarray(0, (to - y) * width * 4), y * width * 4);
+    out.set(rows.subarray(0, (to - y) * width * channels), y * width * channels);
   }
-  return { data: out, width, height };
+  return { data: out, width, height, channels };
 }

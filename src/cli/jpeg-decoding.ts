@@ -37,12 +37,12 @@ export function shrinkFor(decoding: JpegDecoding, width: number, height: number,
 }
 
 /**
- * The command's own decode at `scale`, or undefined where MozJPEG must decode the file (not
+ * The command's own decode at `scale` (RGBA, or RGB: `channels` 3), or undefined where MozJPEG must decode the file (not
  * baseline, or corrupt: MozJPEG then decodes it at full size, or gives its error).
  */
-export async function decodeJpegFast(bytes: Uint8Array, scale: JpegScale): Promise<DecodedJpeg | undefined> {
+export async function decodeJpegFast(bytes: Uint8Array, scale: JpegScale, channels: 3 | 4 = 4): Promise<DecodedJpeg | undefined> {
   try {
-    return await decodeJpeg(bytes, scale);
+    return await decodeJpeg(bytes, scale, channels);
   } catch (error) {
     if (error instanceof JpegDecodeError) return undefined;
     throw error;

@@ -9,6 +9,7 @@
 
 import { moduleLoader } from './wasm-module.js';
 import { standardCodes, standardDht } from './jpeg-huffman.js';
+import { rgbaOf } from './rgb.js';
 
 export interface JpegPixels {
   data: Uint8Array;
@@ -223,9 +224,9 @@ export async function encodeJpeg(image: JpegPixels, options: JpegEncodeOptions):
   return bytes;
 }
 
-/** Encodes RGBA with the command's `encoder`: this file's, or MozJPEG (loaded only then). */
-export async function encodeJpegWith(encoder: JpegEncoderName, image: JpegPixels, quality: number): Promise<Uint8Array> {
+/** Encodes RGBA (or RGB) with the command's `encoder`: this file's, or MozJPEG (loaded only then; it takes RGBA). */
+export async function encodeJpegWith(encoder: JpegEncoderName, image: JpegPixels & { channels?: 3 | 4 }, quality: number): Promise<Uint8Array> {
   if (encoder === 'fast') return encodeJpeg(image, { quality });
   const { encodeWasm } = await import('./wasm-codecs.js');
-  return encodeWasm('jpeg', { data: image.data, width: image.width, height: image.height }, quality);
+  return encodeWasm('jpeg', { data: rgbaOf(image.data, image.channels), width: image.width, height: image.height }, quality);
 }

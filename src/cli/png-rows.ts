@@ -136,7 +136,7 @@ const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 const OPAQUE = 0xff000000 | 0;
 
 /** 8-bit RGB (c = 3, alpha made 255) or RGBA (c = 4) samples to RGBA pixels `stride` bytes apart. */
-function copyRgb8(raw: Uint8Array, width: number, c: number, out: Uint8Array, at: number, stride: number): void {
+export function copyRgb8(raw: Uint8Array, width: number, c: number, out: Uint8Array, at: number, stride: number): void {
   if (c === 4 && stride === 4) { out.set(raw.subarray(0, 4 * width), at); return; }
   let x = 0;
   if (c === 3 && stride === 4 && LITTLE_ENDIAN && raw.byteOffset % 4 === 0 && (out.byteOffset + at) % 4 === 0) {

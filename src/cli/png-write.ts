@@ -73,12 +73,12 @@ function headerChunks(width: number, height: number, channels: 3 | 4): Buffer {
 
 
 /** Encodes 8-bit RGBA pixels held in memory as a PNG file's bytes; `opaque`: every alpha is 255 (written as RGB). */
-export function encodePng(image: { data: Uint8Array; width: number; height: number }, opaque: boolean): Uint8Array {
-  const { data, width, height } = image;
-  if (data.length !== width * height * 4) throw new Error(`encodePng: ${data.length} bytes for ${width} x ${height} RGBA`);
-  const channels = opaque ? 3 : 4;
+export function encodePng(image: { data: Uint8Array; width: number; height: number; channels?: 3 | 4 }, opaque: boolean): Uint8Array {
+  const { data, width, height, channels: given = 4 } = image;
+  if (data.length !== width * height * given) throw new Error(`encodePng: ${data.length} bytes for ${width} x ${height} x ${given}`);
+  const channels = opaque || given === 3 ? 3 : 4;
   const filtered = new Uint8Array((width * channels + 1) * height); // one copy, 3/4 of the image when opaque
-  subFilter(data, 4, width, height, channels, filtered, 0);
+  subFilter(data, given, width, height, channels, filtered, 0);
   const deflated = zlib.deflateSync(filtered, DEFLATE);
   const chunks = [headerChunks(width, height, channels)];
   for (let at = 0; at < deflated.length; at += IDAT_BYTES) chunks.push(pngChunk('IDAT', deflated.subarray(at, at + IDAT_BYTES)));

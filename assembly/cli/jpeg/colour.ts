@@ -48,8 +48,9 @@ export function toPlanes(pixels: usize, count: i32, channels: i32, y: usize, cb:
   for (let i = 0; i < count; i += 4) {
     let v: v128;
     if (channels == 4) v = v128.load(pixels + (<usize>i << 2));
-    // RGB: 12 bytes spread to four RGBx lanes (index 16 and up reads as zero).
-    else v = i8x16.swizzle(v128.load(pixels + <usize>i * 3), i8x16(0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1));
+    // RGB: 12 bytes spread to four RGBx lanes by a constant shuffle (one pshufb; x, a copy of B,
+    // is masked off below), not a swizzle (V8 adds a saturating add to its indices).
+    else { const rgb = v128.load(pixels + <usize>i * 3); v = i8x16.shuffle(rgb, rgb, 0, 1, 2, 2, 3, 4, 5, 5, 6, 7, 8, 8, 9, 10, 11, 11); }
     const r = f32x4.convert_i32x4_s(v128.and(v, byte));
     const g = f32x4.convert_i32x4_s(v128.and(i32x4.shr_u(v, 8), byte));
     const b = f32x4.convert_i32x4_s(v128.and(i32x4.shr_u(v, 16), byte));
