@@ -18,6 +18,7 @@ import { codecNeeds, conflicts, costliestFirst, JobQueue, planJobs, type Job } f
 import type { ImageBackend } from '../image-band.js';
 import { FOLDER_MAIN_THREAD_PIXELS, MAIN_THREAD_PIXELS, processFile, type Runner } from './process-file.js';
 import { Progress, rate, type TextStream } from './progress.js';
+import { detachEarly } from './transfer.js';
 
 export { HELP };
 
@@ -59,6 +60,7 @@ function describe(error: unknown): string {
 
 /** Runs the command on `argv` (without `node` and the script); never calls process.exit. */
 export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<CliResult> {
+  detachEarly(); // before the table builders and readers are compiled (./transfer.ts)
   const fail = (code: number, message: string): CliResult => {
     io.stderr.write(`upsample-wasm: ${message}\n`);
     if (code === EXIT_USAGE) io.stderr.write("Try 'upsample-wasm --help'.\n");
