@@ -182,7 +182,9 @@ function cubicTable(inSize: number, outSize: number, alignCorners: boolean, user
  * when downsampling, taps outside the input are dropped, and the weights are renormalised.
  * The per-output work is in small functions of their own (windowBounds, windowWeights): a photo's
  * table runs thousands of outputs, and V8 then compiles those few lines once, not this whole
- * function twice (on-stack replacement in the first long loop, and again for the next call).
+ * function twice (on-stack replacement in the first long loop, and again for the next call); as
+ * plain functions of their arguments (a class instance a table made V8 drop the compiled method
+ * at each garbage collection, "weak objects").
  */
 function antialiasTable(inSize: number, outSize: number, alignCorners: boolean, userScale: number | undefined,
                         cubic: boolean): AxisTable {
@@ -195,8 +197,11 @@ function antialiasTable(inSize: number, outSize: number, alignCorners: boolean, 
   const sizes = new Int32Array(outSize);
   const taps = windowBounds(inSize, scale, support, starts, sizes);
   const t = table(inSize, outSize, taps);
-  const window = new AntialiasWindow(cubic ? antialiasCubicFilter : triangleFilter, scale, taps);
-  for (let o = 0; o < outSize; o++) window.weights(t, o, starts[o], sizes[o]);
+  const filter = cubic ? antialiasCubicFilter : triangleFilter;
+  const invScale = scale >= 1 ? f32(1 / scale) : 1;
+  const w = new Float64Array(taps); // one window's pieces: weight (halves unrounded until stored) and input
+  const j = new Int32Array(taps);
+  for (let o = 0; o < outSize; o++) windowWeights(t, o, starts[o], sizes[o], f32(scale * (o + 0.5)), invScale, filter, w, j);
   return t;
 }
 
@@ -214,51 +219,34 @@ function windowBounds(inSize: number, scale: number, support: number, starts: In
   return taps;
 }
 
-/** One output's window at a time, into the table's row of `taps` (the scratch arrays reused). */
-class AntialiasWindow {
-  private readonly invScale: number;
-  /** One window's pieces: weight (halves unrounded until stored) and input. */
-  private readonly w: Float64Array;
-  private readonly j: Int32Array;
-
-  constructor(private readonly filter: (x: number) => number, private readonly scale: number, private readonly taps: number) {
-    this.invScale = scale >= 1 ? f32(1 / scale) : 1;
-    this.w = new Float64Array(taps);
-    this.j = new Int32Array(taps);
+/**
+ * Output o's row of the table: its window's `size` weights around `center`, renormalised, in `w`
+ * and `j` (scratch of the table's taps, reused), padded to the table's taps.
+ */
+function windowWeights(t: AxisTable, o: number, start: number, size: number, center: number, invScale: number,
+                       filter: (x: number) => number, w: Float64Array, j: Int32Array): void {
+  const taps = w.length;
+  let total = 0;
+  for (let k = 0; k < size; k++) {
+    w[k] = f32(filter(f32(f32(f32(k + start) - center) + 0.5) * invScale));
+    j[k] = k;
+    total = f32(total + w[k]);
   }
-
-  weights(t: AxisTable, o: number, start: number, size: number): void {
-    const { w, j, taps, invScale, filter } = this;
-    const center = f32(this.scale * (o + 0.5));
-    let total = 0;
-    for (let k = 0; k < size; k++) {
-      w[k] = f32(filter(f32(f32(f32(k + start) - center) + 0.5) * invScale));
-      j[k] = k;
-      total = f32(total + w[k]);
-    }
-    if (total !== 0) for (let k = 0; k < size; k++) w[k] = f32(w[k] / total);
-    if (size < taps) this.pad(size);
-    for (let k = 0; k < taps; k++) {
-      t.index[o * taps + k] = start + j[k];
-      t.weight[o * taps + k] = w[k];
-    }
+  if (total !== 0) for (let k = 0; k < size; k++) w[k] = f32(w[k] / total);
+  // Windows shorter than `taps` are filled by halving their largest weights into adjacent taps
+  // (exact: w/2 + w/2 = w), not with zero-weight taps: 0 * Infinity is NaN where PyTorch, which
+  // loops over each window's own length, has no tap at all.
+  for (let n = size; n < taps; n++) {
+    let at = 0;
+    for (let k = 1; k < n; k++) if (Math.abs(w[k]) > Math.abs(w[at])) at = k;
+    w.copyWithin(at + 1, at, n);
+    j.copyWithin(at + 1, at, n);
+    w[at] /= 2;
+    w[at + 1] = w[at];
   }
-
-  /**
-   * A window shorter than `taps` is filled by halving its largest weights into adjacent taps
-   * (exact: w/2 + w/2 = w), not with zero-weight taps: 0 * Infinity is NaN where PyTorch, which
-   * loops over each window's own length, has no tap at all.
-   */
-  private pad(size: number): void {
-    const { w, j } = this;
-    for (let n = size; n < this.taps; n++) {
-      let at = 0;
-      for (let k = 1; k < n; k++) if (Math.abs(w[k]) > Math.abs(w[at])) at = k;
-      w.copyWithin(at + 1, at, n);
-      j.copyWithin(at + 1, at, n);
-      w[at] /= 2;
-      w[at + 1] = w[at];
-    }
+  for (let k = 0; k < taps; k++) {
+    t.index[o * taps + k] = start + j[k];
+    t.weight[o * taps + k] = w[k];
   }
 }
 
