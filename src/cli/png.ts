@@ -218,7 +218,7 @@ export class PngReader {
   private decoder(): RowDecoder {
     if (this.inflater) throw new Error('PngReader: the image data is read once');
     const tooMuch = () => new PngFormatError(`more image data than ${this.info.width} x ${this.info.height} needs`);
-    this.inflater = createInflater(() => this.nextData(), expectedDataBytes(this.info), tooMuch, this.options.inflater);
+    this.inflater = createInflater(this, expectedDataBytes(this.info), tooMuch, this.options.inflater);
     return new RowDecoder(this.info, this.inflater);
   }
 
@@ -227,7 +227,7 @@ export class PngReader {
    * after its data; after the last IDAT the chunks up to IEND are checked and skipped, then
    * undefined.
    */
-  private nextData(): Uint8Array | undefined {
+  nextData(): Uint8Array | undefined { // (the inflater's DataSource)
     for (;;) {
       if (this.ended) return undefined;
       if (this.left > 0) {
