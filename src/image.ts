@@ -133,6 +133,26 @@ function checkSide(value: unknown, name: string): number {
 /** An integer as V8's small integer (`| 0`) where it fits in 31 bits, else as it is: the same value. */
 const smallInteger = (value: number): number => (value <= 0x3fffffff ? value | 0 : value);
 
+/**
+ * Axis tables built lately, by all they depend on: a folder's photos and the command's bands are
+ * mostly of a few sizes (a folder run built 42 tables, 25 distinct), and an antialiased photo's
+ * table takes a millisecond or more. Plans and kernels only read their tables, so plans share them.
+ */
+const TABLES = new Map<string, AxisTable>();
+const TABLES_KEPT = 32;
+
+function recentTable(key: string, build: () => AxisTable): AxisTable {
+  let table = TABLES.get(key);
+  if (table) {
+    TABLES.delete(key); // most recently used last
+  } else {
+    table = build();
+    if (TABLES.size >= TABLES_KEPT) TABLES.delete(TABLES.keys().next().value!);
+  }
+  TABLES.set(key, table);
+  return table;
+}
+
 /** width, height and channels checked; returns the image's bytes. */
 function checkSizes(width: number, height: number, channels: number): number {
   checkSide(width, 'image.width');
@@ -320,8 +340,9 @@ function planSized(image: { width: number; height: number; channels: number }, t
   }
   // As interpolate with scaleFactor: the user's scale drives the coordinates, except for area.
   // interpolate's nearest takes PyTorch's channels-last shortcuts when C == 1 (see interpolate.ts).
-  const axis = (inSize: number, outSize: number, scale: number | undefined): AxisTable => mode === 'area' ? areaTable(inSize, outSize)
-    : axisTableFor(mode as Exclude<PytorchImageMode, 'area'>, inSize, outSize, scale, alignCorners ?? false, antialias ?? false, channels === 1);
+  const axis = (inSize: number, outSize: number, scale: number | undefined): AxisTable => recentTable(
+    `${mode} ${inSize} ${outSize} ${scale} ${!!alignCorners} ${!!antialias} ${channels === 1}`, () => mode === 'area' ? areaTable(inSize, outSize)
+      : axisTableFor(mode as Exclude<PytorchImageMode, 'area'>, inSize, outSize, scale, alignCorners ?? false, antialias ?? false, channels === 1));
   const rows = axis(height, outHeight, userScale?.[0]);
   const cols = axis(width, outWidth, userScale?.[1]);
   return {

@@ -159,6 +159,21 @@ export interface ImageHeader {
  * walked to EOI, WebP's chunks and AVIF's boxes to the end of the file, PNG's signature and IHDR.
  */
 export function inspectImage(format: ImageFormat, bytes: Uint8Array, name: string, maxPixels: number): ImageHeader {
+  const seen = INSPECTED.get(bytes);
+  if (seen && seen.format === format && seen.maxPixels === maxPixels) return seen.header;
+  const header = readHeader(format, bytes, name, maxPixels);
+  INSPECTED.set(bytes, { format, maxPixels, header });
+  return header;
+}
+
+/**
+ * Headers read, by the bytes they were read from (held whole, unchanged while a file converts):
+ * a file converted on the main thread is inspected to choose its thread (./process-file.ts), then
+ * again to convert it, and a JPEG's walk to EOI reads the whole file. Read, never changed.
+ */
+const INSPECTED = new WeakMap<Uint8Array, { format: ImageFormat; maxPixels: number; header: ImageHeader }>();
+
+function readHeader(format: ImageFormat, bytes: Uint8Array, name: string, maxPixels: number): ImageHeader {
   const check = (w: number, h: number) => checkPixels(w, h, maxPixels);
   try {
     if (format === 'jpeg') return inspectJpeg(bytes, check);

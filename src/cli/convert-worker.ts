@@ -11,10 +11,11 @@ import { convertImage, stripsHere, type ConvertRequest, type JpegSettings, type 
 import { encodeJpegWith } from './jpeg-encoder.js';
 import { streamPngFile, type PngStreamRequest } from './png-stream.js';
 import { preloadWasm, type CodecNeeds, type RgbaPixels } from './wasm-codecs.js';
-import { ownBuffer } from './transfer.js';
+import { detachEarly, ownBuffer } from './transfer.js';
 
 const { plainJs, role, preload } = workerData as { plainJs: boolean; role?: 'strip'; preload?: CodecNeeds };
 const port = parentPort!;
+detachEarly(); // before anything hot is compiled (./transfer.ts)
 
 /** Strip helpers, started when first needed and kept; they end with this thread. */
 const helpers: Array<{ worker: Worker; busy: number }> = [];

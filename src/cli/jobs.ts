@@ -1,6 +1,7 @@
 // The files a run writes: an input file or folder (recursively, keeping the layout) mapped to
 // outputs, and the outputs refused before anything is written (existing without --force, or an input).
 
+import type { Stats } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { UsageError, type CliOptions } from './args.js';
@@ -25,11 +26,9 @@ const COST_PER_BYTE: Record<ImageFormat, number> = { jpeg: 1, png: 0.25, webp: 4
  * input's size and format), so that a folder run does not end on one large file with the other
  * threads idle; ties in job order. Indices into `jobs`.
  */
-export async function costliestFirst(jobs: readonly Job[]): Promise<number[]> {
-  const costs = await Promise.all(jobs.map(async (job) => {
-    const size = (await statOrUndefined(job.input))?.size ?? 0;
-    return size * COST_PER_BYTE[formatOf(job.input) ?? 'jpeg'];
-  }));
+export async function costliestFirst(jobs: readonly Job[], inputs: Promise<ReadonlyArray<Stats | undefined>> = statInputs(jobs)): Promise<number[]> {
+  const stats = await inputs;
+  const costs = jobs.map((job, i) => (stats[i]?.size ?? 0) * COST_PER_BYTE[formatOf(job.input) ?? 'jpeg']);
   return jobs.map((_, i) => i).sort((a, b) => costs[b] - costs[a] || a - b);
 }
 
@@ -83,6 +82,9 @@ export class JobQueue {
   }
 }
 
+/** Each job's input (undefined where it is gone), stated once for conflicts and costliestFirst, all at once. */
+export const statInputs = (jobs: readonly Job[]): Promise<Array<Stats | undefined>> => Promise.all(jobs.map((job) => statOrUndefined(job.input)));
+
 async function statOrUndefined(path: string) {
   try {
     return await stat(path);
@@ -128,16 +130,29 @@ export async function planJobs(options: CliOptions, skipped: string[]): Promise<
   return [{ input, output: target, format }];
 }
 
-/** Outputs that exist (refused without --force) or are inputs (always refused). */
-export async function conflicts(jobs: Job[], force: boolean): Promise<string[]> {
-  const inputs = new Set(await Promise.all(jobs.map((j) => realpath(j.input))));
+/**
+ * Outputs that exist (refused without --force) or are inputs (always refused). Files are stated
+ * all at once, and paths resolved (realpath) only for an output that is the same file (device and
+ * inode, links followed) as an input: the same answers as resolving every path, for far fewer calls.
+ */
+export async function conflicts(jobs: Job[], force: boolean, inputs: Promise<ReadonlyArray<Stats | undefined>> = statInputs(jobs)): Promise<string[]> {
+  const [inputStats, outputStats] = await Promise.all([inputs, Promise.all(jobs.map((job) => statOrUndefined(job.output)))]);
+  const fileId = (s: Stats) => `${s.dev} ${s.ino}`;
+  const inputIds = new Set(inputStats.map((s, i) => (s ? fileId(s) : `missing ${i}`)));
+  let inputPaths: Promise<Set<string>> | undefined;
   const problems: string[] = [];
-  for (const job of jobs) {
-    const existing = await statOrUndefined(job.output);
+  for (const [i, job] of jobs.entries()) {
+    const existing = outputStats[i];
     if (!existing) continue;
-    if (inputs.has(await realpath(job.output))) problems.push(`${job.output}: refusing to overwrite an input`);
-    else if (existing.isDirectory()) problems.push(`${job.output}: is a folder`);
-    else if (!force) problems.push(`${job.output}: already exists (use --force to replace it)`);
+    if (inputIds.has(fileId(existing)) && (await (inputPaths ??= realpaths(jobs))).has(await realpath(job.output))) {
+      problems.push(`${job.output}: refusing to overwrite an input`);
+    } else if (existing.isDirectory()) {
+      problems.push(`${job.output}: is a folder`);
+    } else if (!force) {
+      problems.push(`${job.output}: already exists (use --force to replace it)`);
+    }
   }
   return problems;
 }
+
+const realpaths = async (jobs: readonly Job[]): Promise<Set<string>> => new Set(await Promise.all(jobs.map((j) => realpath(j.input))));

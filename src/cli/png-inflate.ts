@@ -19,7 +19,16 @@
 import * as zlib from 'node:zlib';
 import { PngFormatError } from './png-header.js';
 
-/** Inflates the concatenated IDAT data, pulling it from `more` (undefined at its end). */
+/**
+ * Where an inflater pulls the concatenated IDAT data from (undefined at its end): a method of a
+ * class, not a closure made per file, which V8's compiled `fill` called as a constant (the next
+ * file's closure deoptimised it as a "wrong call target", a collected one as "weak objects").
+ */
+export interface DataSource {
+  nextData(): Uint8Array | undefined;
+}
+
+/** Inflates the concatenated IDAT data, pulling it from a DataSource. */
 export interface Inflater {
   /** Fills `out` from `at` on; returns the end reached, short of out.length only where the data ran out (or its zlib stream ended). */
   fill(out: Uint8Array, at: number): number;
@@ -51,9 +60,9 @@ export const hasIncrementalInflate = (): boolean => hasSyncHandle(zlib.createInf
 
 let defaultKind: InflaterKind | undefined;
 
-export function createInflater(more: () => Uint8Array | undefined, expected: number, tooMuch: () => PngFormatError,
+export function createInflater(source: DataSource, expected: number, tooMuch: () => PngFormatError,
                                kind: InflaterKind = defaultKind ??= hasIncrementalInflate() ? 'incremental' : 'whole'): Inflater {
-  return kind === 'incremental' ? new IncrementalInflater(more, tooMuch) : new WholeInflater(more, expected, tooMuch);
+  return kind === 'incremental' ? new IncrementalInflater(source, tooMuch) : new WholeInflater(source, expected, tooMuch);
 }
 
 const corrupt = (message: string) => new PngFormatError(`corrupt image data (${message})`);
@@ -70,7 +79,7 @@ class IncrementalInflater implements Inflater {
   private error?: Error;
   produced = 0;
 
-  constructor(private readonly more: () => Uint8Array | undefined, private readonly tooMuch: () => PngFormatError) {
+  constructor(private readonly source: DataSource, private readonly tooMuch: () => PngFormatError) {
     this.stream.on('error', (error) => { this.error = error; }); // reported by fill(); the stream's own 'error' event comes a tick later
     this.handle = this.stream._handle!;
     this.state = this.stream._writeState!;
@@ -79,7 +88,7 @@ class IncrementalInflater implements Inflater {
   fill(out: Uint8Array, at: number): number {
     while (at < out.length && !this.ended) {
       if (this.inLen === 0) {
-        const next = this.more();
+        const next = this.source.nextData();
         if (!next) break;
         this.input = next;
         this.inOff = 0;
@@ -99,7 +108,7 @@ class IncrementalInflater implements Inflater {
     const scratch = new Uint8Array(256);
     if (this.fill(scratch, 0) > 0) throw this.tooMuch();
     if (!this.ended) this.write(zlib.constants.Z_FINISH, scratch, 0, scratch.length); // zlib: "unexpected end of file" unless the stream ended
-    while (this.more());
+    while (this.source.nextData());
   }
 
   close(): void {
@@ -123,7 +132,7 @@ class WholeInflater implements Inflater {
   private at = 0;
   produced = 0;
 
-  constructor(private readonly more: () => Uint8Array | undefined, private readonly expected: number, private readonly tooMuch: () => PngFormatError) {}
+  constructor(private readonly source: DataSource, private readonly expected: number, private readonly tooMuch: () => PngFormatError) {}
 
   fill(out: Uint8Array, at: number): number {
     const data = this.data ??= this.inflateAll();
@@ -145,7 +154,7 @@ class WholeInflater implements Inflater {
 
   private inflateAll(): Uint8Array {
     const parts: Uint8Array[] = [];
-    for (let part = this.more(); part; part = this.more()) parts.push(part.slice()); // copied: a file's buffer is reused
+    for (let part = this.source.nextData(); part; part = this.source.nextData()) parts.push(part.slice()); // copied: a file's buffer is reused
     try {
       return zlib.inflateSync(Buffer.concat(parts), { maxOutputLength: this.expected + 1 });
     } catch (error) {

@@ -35,13 +35,14 @@ const TURN_MS = 15;
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function chunkName(bytes: Uint8Array): string {
-  // IDAT first, without a string built: a photo's data comes in thousands of chunks (8 KiB each from libpng).
-  if (bytes[0] === 73 && bytes[1] === 68 && bytes[2] === 65 && bytes[3] === 84) return 'IDAT';
-  for (const b of bytes) {
-    if (!((b >= 65 && b <= 90) || (b >= 97 && b <= 122))) throw new PngFormatError('corrupt chunk type (not four letters)');
-  }
-  return String.fromCharCode(...bytes);
+  // The same steps for every chunk, IDAT or not: a path taken first at the IEND after thousands of
+  // IDATs (8 KiB each from libpng) made V8 throw away the compiled reader there (no type feedback).
+  const a = bytes[0], b = bytes[1], c = bytes[2], d = bytes[3];
+  if (!(isLetter(a) && isLetter(b) && isLetter(c) && isLetter(d))) throw new PngFormatError('corrupt chunk type (not four letters)');
+  return String.fromCharCode(a, b, c, d);
 }
+
+const isLetter = (b: number): boolean => (b | 0x20) >= 97 && (b | 0x20) <= 122;
 
 const u32 = (bytes: Uint8Array, at = 0) => ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
 
@@ -171,6 +172,7 @@ export class PngReader {
       }
       if (performance.now() - since > TURN_MS) { await turn(); since = performance.now(); }
     }
+    decoder.nextPass(); // the data checked to its end (one pass)
   }
 
   /**
@@ -198,7 +200,7 @@ export class PngReader {
   /** After readRows() has read every row: checks the image data and the chunks after it to the end of the file. */
   finishRows(): void {
     const decoder = this.rowDecoder ??= this.decoder();
-    if (decoder.next()) throw new Error('PngReader.finishRows: rows left unread');
+    if (decoder.next() || decoder.nextPass()) throw new Error('PngReader.finishRows: rows left unread');
   }
 
   /** The whole image as RGBA (interlaced or not). */
@@ -207,18 +209,20 @@ export class PngReader {
     const out = new Uint8Array(width * height * 4);
     const decoder = this.decoder();
     let since = performance.now();
-    for (let raw = decoder.next(); raw; raw = decoder.next()) {
-      const { pass, y } = decoder;
-      this.converter.convert(raw, pass.width, out, 4 * ((pass.y0 + y * pass.dy) * width + pass.x0), pass.dx);
-      if (performance.now() - since > TURN_MS) { await turn(); since = performance.now(); }
-    }
+    do {
+      for (let raw = decoder.next(); raw; raw = decoder.next()) {
+        const { pass, y } = decoder;
+        this.converter.convert(raw, pass.width, out, 4 * ((pass.y0 + y * pass.dy) * width + pass.x0), pass.dx);
+        if (performance.now() - since > TURN_MS) { await turn(); since = performance.now(); }
+      }
+    } while (decoder.nextPass());
     return out;
   }
 
   private decoder(): RowDecoder {
     if (this.inflater) throw new Error('PngReader: the image data is read once');
     const tooMuch = () => new PngFormatError(`more image data than ${this.info.width} x ${this.info.height} needs`);
-    this.inflater = createInflater(() => this.nextData(), expectedDataBytes(this.info), tooMuch, this.options.inflater);
+    this.inflater = createInflater(this, expectedDataBytes(this.info), tooMuch, this.options.inflater);
     return new RowDecoder(this.info, this.inflater);
   }
 
@@ -227,7 +231,7 @@ export class PngReader {
    * after its data; after the last IDAT the chunks up to IEND are checked and skipped, then
    * undefined.
    */
-  private nextData(): Uint8Array | undefined {
+  nextData(): Uint8Array | undefined { // (the inflater's DataSource)
     for (;;) {
       if (this.ended) return undefined;
       if (this.left > 0) {
@@ -239,21 +243,30 @@ export class PngReader {
         continue;
       }
       if (u32(this.input.exactly(4, `the CRC of ${this.name}`)) !== this.crc) throw new PngFormatError(`CRC mismatch in chunk ${this.name}`);
-      if (this.name === 'IEND') { this.ended = true; return undefined; }
+      // Every step below taken for each chunk, IDAT or not (stores and tests made whatever the
+      // outcome): steps first taken after thousands of IDATs made V8 throw the compiled reader away.
+      this.ended = this.name === 'IEND';
+      if (this.ended) return undefined;
       const head = this.input.exactly(8, 'a chunk header');
       const length = u32(head);
       const name = chunkName(head.subarray(4, 8));
+      const image = name === 'IDAT';
+      const last = name === 'IEND';
+      const critical = (head[4] & 0x20) === 0;
       if (length > 0x7fffffff) throw new PngFormatError(`chunk ${name} claims ${length} bytes`);
-      if (name === 'IDAT' && this.afterIdat) throw new PngFormatError('IDAT chunks are not consecutive');
-      if (name !== 'IDAT') this.afterIdat = true;
+      if (image && this.afterIdat) throw new PngFormatError('IDAT chunks are not consecutive');
+      this.afterIdat = this.afterIdat || !image;
       if (name === 'IHDR' || name === 'PLTE') throw new PngFormatError(`${name} after the image data`);
-      if (name !== 'IDAT' && name !== 'IEND' && !(head[4] & 0x20)) throw new PngFormatError(`unknown critical chunk ${name}`);
+      if (!image && !last && critical) throw new PngFormatError(`unknown critical chunk ${name}`);
       this.crc = crc32(head.subarray(4, 8));
       this.name = name;
       this.left = length;
     }
   }
 }
+
+/** No rows: the pass after the last. */
+const DONE: Pass = { width: 0, height: 0, x0: 0, y0: 0, dx: 1, dy: 1 }; // passesOf's key order: one shape
 
 /** Unfiltered rows of each pass in file order, through two reused row buffers. */
 class RowDecoder {
@@ -281,30 +294,43 @@ class RowDecoder {
   }
 
   /**
-   * The next unfiltered row (without its filter byte; a view, valid until the next call), or
-   * undefined after the last, once the data is checked to its end.
+   * The next unfiltered row of this pass (without its filter byte; a view, valid until the next
+   * call), or undefined after its last row (then nextPass()). The end of a pass is left to
+   * nextPass, called once a pass: code that runs first at an image's end inside this hot method
+   * made V8 throw its compiled code away there (no type feedback for it yet), and compile it again
+   * for the next image.
    */
   next(): Uint8Array | undefined {
-    if (this.done) return undefined;
-    if (++this.y === this.pass.height) {
-      if (++this.passIndex === this.passes.length) {
-        this.done = true;
-        this.inflater.finish();
-        return undefined;
-      }
-      this.pass = this.passes[this.passIndex];
-      this.y = 0;
-      this.startPass();
-    }
+    if (this.y + 1 >= this.pass.height) return undefined; // also once done (an empty pass)
+    this.y++;
     const [row, data] = this.views[this.current];
-    const prev = this.y === 0 ? this.zeros : this.views[1 - this.current][1];
+    const zeros = this.zeros;
+    const above = this.views[1 - this.current][1];
     if (this.inflater.fill(row, 0) < row.length) {
       const { width, height } = this.header;
       throw new PngFormatError(`truncated image data: ${this.inflater.produced} of the ${expectedDataBytes(this.header)} bytes that ${width} x ${height} needs`);
     }
-    unfilter(row[0], data, prev, this.bpp);
+    unfilter(row[0], data, this.y === 0 ? zeros : above, this.bpp);
     this.current = 1 - this.current;
     return data;
+  }
+
+  /**
+   * After next() has given a pass's last row: starts the next pass (true), or after the last,
+   * checks the data to its end (false, and so on every later call).
+   */
+  nextPass(): boolean {
+    if (this.done) return false;
+    if (++this.passIndex === this.passes.length) {
+      this.done = true;
+      this.pass = DONE;
+      this.inflater.finish();
+      return false;
+    }
+    this.pass = this.passes[this.passIndex];
+    this.y = -1;
+    this.startPass();
+    return true;
   }
 
   private startPass(): void {

@@ -14,10 +14,11 @@ import { basename } from 'node:path';
 import { HELP, parseArgs, UsageError, type CliOptions } from './args.js';
 import { ImageFileError } from './codecs.js';
 import { ConvertWorkers } from './convert-workers.js';
-import { codecNeeds, conflicts, costliestFirst, JobQueue, planJobs, type Job } from './jobs.js';
+import { codecNeeds, conflicts, costliestFirst, JobQueue, planJobs, statInputs, type Job } from './jobs.js';
 import type { ImageBackend } from '../image-band.js';
 import { FOLDER_MAIN_THREAD_PIXELS, MAIN_THREAD_PIXELS, processFile, type Runner } from './process-file.js';
 import { Progress, rate, type TextStream } from './progress.js';
+import { detachEarly } from './transfer.js';
 
 export { HELP };
 
@@ -59,6 +60,7 @@ function describe(error: unknown): string {
 
 /** Runs the command on `argv` (without `node` and the script); never calls process.exit. */
 export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<CliResult> {
+  detachEarly(); // before the table builders and readers are compiled (./transfer.ts)
   const fail = (code: number, message: string): CliResult => {
     io.stderr.write(`upsample-wasm: ${message}\n`);
     if (code === EXIT_USAGE) io.stderr.write("Try 'upsample-wasm --help'.\n");
@@ -66,6 +68,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   };
   let options: CliOptions;
   let jobs: Job[];
+  let inputStats: ReturnType<typeof statInputs>;
   try {
     const parsed = parseArgs(argv);
     if (parsed === 'help') { io.stdout.write(HELP); return { code: EXIT_OK, files: [] }; }
@@ -74,7 +77,8 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     const skipped: string[] = [];
     jobs = await planJobs(options, skipped);
     for (const file of skipped) io.stderr.write(`upsample-wasm: skipped ${file}: inside the output folder ${options.output}\n`);
-    const problems = await conflicts(jobs, options.force);
+    inputStats = statInputs(jobs); // for conflicts and the run's order
+    const problems = await conflicts(jobs, options.force, inputStats);
     if (problems.length > 0) return fail(EXIT_FAILED, `nothing written:\n  ${problems.join('\n  ')}`);
   } catch (error) {
     return fail(error instanceof UsageError ? EXIT_USAGE : EXIT_FAILED, describe(error));
@@ -121,7 +125,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   // The costliest files first, so that the run does not end on a large one; reported in job order.
   // WebP and AVIF files go to the worker lanes where they can (only the workers load those codecs),
   // PNG to PNG files to the main lane first (streamed there, or in a worker when a worker lane takes one: the same bytes).
-  const queue = new JobQueue(jobs, folder ? await costliestFirst(jobs) : [0]);
+  const queue = new JobQueue(jobs, folder ? await costliestFirst(jobs, inputStats) : [0]);
   // `lanes` files in flight: while one file's codec works in a worker, the next is read or written.
   const lane = async (_: unknown, index: number) => {
     const codecs = index > 0;

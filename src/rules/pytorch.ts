@@ -180,58 +180,74 @@ function cubicTable(inSize: number, outSize: number, alignCorners: boolean, user
 /**
  * Antialiased tables (PyTorch's _upsample_*_aa, after Pillow): the filter is widened by the scale
  * when downsampling, taps outside the input are dropped, and the weights are renormalised.
+ * The per-output work is in small functions of their own (windowBounds, windowWeights): a photo's
+ * table runs thousands of outputs, and V8 then compiles those few lines once, not this whole
+ * function twice (on-stack replacement in the first long loop, and again for the next call); as
+ * plain functions of their arguments (a class instance a table made V8 drop the compiled method
+ * at each garbage collection, "weak objects").
  */
 function antialiasTable(inSize: number, outSize: number, alignCorners: boolean, userScale: number | undefined,
                         cubic: boolean): AxisTable {
-  const filter = cubic ? antialiasCubicFilter : triangleFilter;
   const scale = areaPixelScale(inSize, outSize, alignCorners, userScale);
   // float32 throughout, as PyTorch's _compute_weights_aa: a weight that is exactly 0 there
   // (0 * Infinity = NaN) must be exactly 0 here too.
   const support = f32((cubic ? 2 : 1) * (scale >= 1 ? scale : 1));
-  const invScale = scale >= 1 ? f32(1 / scale) : 1;
   // Each window's first input and length (PyTorch's xmin, xsize); taps = the longest.
   const starts = new Int32Array(outSize);
   const sizes = new Int32Array(outSize);
+  const taps = windowBounds(inSize, scale, support, starts, sizes);
+  const t = table(inSize, outSize, taps);
+  const filter = cubic ? antialiasCubicFilter : triangleFilter;
+  const invScale = scale >= 1 ? f32(1 / scale) : 1;
+  const w = new Float64Array(taps); // one window's pieces: weight (halves unrounded until stored) and input
+  const j = new Int32Array(taps);
+  for (let o = 0; o < outSize; o++) windowWeights(t, o, starts[o], sizes[o], f32(scale * (o + 0.5)), invScale, filter, w, j);
+  return t;
+}
+
+/** Fills each output's window start and length (PyTorch's xmin, xsize); returns the longest. */
+function windowBounds(inSize: number, scale: number, support: number, starts: Int32Array, sizes: Int32Array): number {
   let taps = 1;
-  for (let o = 0; o < outSize; o++) {
+  for (let o = 0; o < starts.length; o++) {
     const center = f32(scale * (o + 0.5));
     const start = Math.max(Math.trunc(f32(center - support) + 0.5), 0);
     starts[o] = start;
     sizes[o] = Math.min(Math.trunc(f32(center + support) + 0.5), inSize) - start;
-    if (sizes[o] < 1) throw new Error(`internal: output ${o} of ${inSize} -> ${outSize} has an empty antialiasing window`);
+    if (sizes[o] < 1) throw new Error(`internal: output ${o} of ${inSize} -> ${starts.length} has an empty antialiasing window`);
     taps = Math.max(taps, sizes[o]);
   }
+  return taps;
+}
+
+/**
+ * Output o's row of the table: its window's `size` weights around `center`, renormalised, in `w`
+ * and `j` (scratch of the table's taps, reused), padded to the table's taps.
+ */
+function windowWeights(t: AxisTable, o: number, start: number, size: number, center: number, invScale: number,
+                       filter: (x: number) => number, w: Float64Array, j: Int32Array): void {
+  const taps = w.length;
+  let total = 0;
+  for (let k = 0; k < size; k++) {
+    w[k] = f32(filter(f32(f32(f32(k + start) - center) + 0.5) * invScale));
+    j[k] = k;
+    total = f32(total + w[k]);
+  }
+  if (total !== 0) for (let k = 0; k < size; k++) w[k] = f32(w[k] / total);
   // Windows shorter than `taps` are filled by halving their largest weights into adjacent taps
   // (exact: w/2 + w/2 = w), not with zero-weight taps: 0 * Infinity is NaN where PyTorch, which
   // loops over each window's own length, has no tap at all.
-  const t = table(inSize, outSize, taps);
-  const w = new Float64Array(taps); // one window's pieces: weight (halves unrounded until stored) and input
-  const j = new Int32Array(taps);
-  for (let o = 0; o < outSize; o++) {
-    const center = f32(scale * (o + 0.5));
-    const start = starts[o];
-    const size = sizes[o];
-    let total = 0;
-    for (let k = 0; k < size; k++) {
-      w[k] = f32(filter(f32(f32(f32(k + start) - center) + 0.5) * invScale));
-      j[k] = k;
-      total = f32(total + w[k]);
-    }
-    if (total !== 0) for (let k = 0; k < size; k++) w[k] = f32(w[k] / total);
-    for (let n = size; n < taps; n++) {
-      let at = 0;
-      for (let k = 1; k < n; k++) if (Math.abs(w[k]) > Math.abs(w[at])) at = k;
-      w.copyWithin(at + 1, at, n);
-      j.copyWithin(at + 1, at, n);
-      w[at] /= 2;
-      w[at + 1] = w[at];
-    }
-    for (let k = 0; k < taps; k++) {
-      t.index[o * taps + k] = start + j[k];
-      t.weight[o * taps + k] = w[k];
-    }
+  for (let n = size; n < taps; n++) {
+    let at = 0;
+    for (let k = 1; k < n; k++) if (Math.abs(w[k]) > Math.abs(w[at])) at = k;
+    w.copyWithin(at + 1, at, n);
+    j.copyWithin(at + 1, at, n);
+    w[at] /= 2;
+    w[at + 1] = w[at];
   }
-  return t;
+  for (let k = 0; k < taps; k++) {
+    t.index[o * taps + k] = start + j[k];
+    t.weight[o * taps + k] = w[k];
+  }
 }
 
 /**
@@ -240,26 +256,36 @@ function antialiasTable(inSize: number, outSize: number, alignCorners: boolean, 
  * where both phases read the same sources, which the kernel's stretch loads once.
  */
 export function periodTwoRun(t: AxisTable): [number, number] {
-  const k = t.taps;
-  const repeats = (o: number): boolean => {
-    for (let i = 0; i < 2 * k; i++) {
-      if (t.index[(o + 2) * k + i] !== t.index[o * k + i] + 1 || t.weight[(o + 2) * k + i] !== t.weight[o * k + i]) return false;
-    }
-    return true;
-  };
-  let best: [number, number] = [0, 0];
-  for (const parity of [0, 1]) {
+  // Plain numbers and a module-level helper (no closure, no array read in the rarely taken branch):
+  // V8 compiled this twice a folder run, the first code thrown away when a table first had a run.
+  let bestLo = 0;
+  let bestHi = 0;
+  for (let parity = 0; parity < 2; parity++) {
     let lo = -1;
     for (let o = parity; o + 3 < t.outSize; o += 2) {
-      if (repeats(o)) {
+      if (repeatsAt(t, o)) {
         if (lo < 0) lo = o;
-        if (o + 4 - lo > best[1] - best[0]) best = [lo, o + 4];
+        if (o + 4 - lo > bestHi - bestLo) { bestLo = lo; bestHi = o + 4; }
       } else {
         lo = -1;
       }
     }
   }
-  return best;
+  return [bestLo, bestHi];
+}
+
+/** Whether outputs o + 2 and o + 3 read the inputs of o and o + 1 shifted by one, with the same weights. */
+function repeatsAt(t: AxisTable, o: number): boolean {
+  // Every read, sum and step on every call, with no early exit (a table's row is a few taps):
+  // code V8 compiles while no table has had a repeat then needs no recompiling when one does.
+  const { taps: k, index, weight } = t;
+  let differs = 0;
+  for (let i = 0; i < 2 * k; i++) {
+    const a = o * k + i;
+    const b = a + 2 * k;
+    differs |= (index[b] !== index[a] + 1 ? 1 : 0) | (weight[b] !== weight[a] ? 1 : 0);
+  }
+  return differs === 0;
 }
 
 /**

@@ -25,9 +25,9 @@ export function bandTable(table: AxisTable, [r0, r1]: [number, number]): { table
   const outSize = (r1 - r0) | 0;
   let lo = index.length > 0 ? index[0] : 0;
   let hi = lo;
-  for (const i of index) {
-    lo = Math.min(lo, i);
-    hi = Math.max(hi, i + 1);
+  for (let k = 0; k < index.length; k++) { // indexed, not for-of: V8 compiles this loop a few times a run, an iterator's code is larger
+    lo = Math.min(lo, index[k]);
+    hi = Math.max(hi, index[k] + 1);
   }
   for (let k = 0; k < index.length; k++) index[k] -= lo;
   return { table: { inSize: hi - lo, outSize, taps, index, weight: table.weight.slice(r0 * taps, r1 * taps) }, lo, hi };
