@@ -154,7 +154,7 @@ export function parseResiduals(above: usize, left: usize, segment: usize, i4x4: 
 }
 
 /** The inverse Walsh-Hadamard transform of the Y2 block into the DC of each Y block (libwebp's TransformWHT). */
-function walshHadamard(input: usize, out: usize): void {
+export function walshHadamard(input: usize, out: usize): void {
   const tmp = Y2TMP;
   for (let i: usize = 0; i < 4; i++) {
     const a0 = <i32>load<i16>(input + (i << 1)) + <i32>load<i16>(input + ((12 + i) << 1));

@@ -1,0 +1,191 @@
+// The command line's own lossy WebP (VP8 key frame) encoder (src/cli/webp-encoder.ts wraps it in
+// RIFF): its own WebAssembly module (asconfig.json target `webp-encoder`), after libwebp's
+// method-4 encoder: libwebp's colour conversion and quality-to-quantiser mapping, per-macroblock
+// rate-distortion choice of the 16x16, 4x4 and chroma modes (./webp-encode/macroblock.ts), then
+// the coefficient probabilities that the counted tokens favour, the skip flag, and libwebp's
+// loop-filter level for the quantiser. `encode` writes the 'VP8 ' chunk's payload. The wrapper
+// owns the memory: RGBA input, an arena of `arenaBytes` and the output of `outputBytes`.
+
+import { importRgba } from './webp-encode/colour';
+import { encodeMacroblock, IS_I4X4, RECORD_BYTES, SKIP, startMacroblock, UV_MODE } from './webp-encode/macroblock';
+import { macroblockTokens, skipContexts } from './webp-encode/residuals';
+import { CONTEXT, COUNT, PROBA, STATS, WRITE } from './webp-encode/tokens';
+import { finalizeProbabilities, writeHeader } from './webp-encode/header';
+import { qualityToCompression, setupSegment } from './webp-encode/quant';
+import { finishWriter, putBit, startWriter } from './webp-encode/bool-writer';
+import { writeChromaMode, writeLumaModes } from './webp-encode/modes';
+import { AC_TABLE, COEFFS_PROBA0 } from './webp-decode/tables';
+import { BPS, WORK, Y_OFF, U_OFF, V_OFF } from './webp-decode/state';
+
+/** First free byte after the module's static data: the wrapper's memory starts here. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+let mbW = 0;
+let mbH = 0;
+let planeY: usize = 0;
+let planeU: usize = 0;
+let planeV: usize = 0;
+let topY: usize = 0;
+let topU: usize = 0;
+let topV: usize = 0;
+let nzTop: usize = 0; // [nz, nzDc] a macroblock
+let modesTop: usize = 0; // 4 a macroblock
+let records: usize = 0;
+let tokenBuffer: usize = 0;
+const NZ_LEFT: usize = memory.data(16, 16);
+const MODES_LEFT: usize = memory.data(16, 16);
+const SEGMENT_QUANT: usize = memory.data(16, 16);
+const SEGMENT_FILTER: usize = memory.data(16, 16);
+const SEGMENT_PROBA: usize = memory.data(16, 16);
+
+const align = (n: usize): usize => (n + 15) & ~15;
+
+/** The token partition's worst case a macroblock: 400 levels of at most ~26 bits. */
+const TOKEN_BYTES_PER_MB: usize = 1400;
+
+function layout(width: i32, height: i32, arena: usize): usize {
+  mbW = (width + 15) >> 4;
+  mbH = (height + 15) >> 4;
+  const w = <usize>mbW, h = <usize>mbH;
+  let at = align(arena);
+  planeY = at; at += align(256 * w * h);
+  planeU = at; at += align(64 * w * h);
+  planeV = at; at += align(64 * w * h);
+  topY = at; at += align(16 * w + 16);
+  topU = at; at += align(8 * w + 16);
+  topV = at; at += align(8 * w + 16);
+  nzTop = at; at += align(2 * w);
+  modesTop = at; at += align(4 * w);
+  records = at; at += RECORD_BYTES * w * h;
+  tokenBuffer = at; at += TOKEN_BYTES_PER_MB * w * h + 1024;
+  return at - arena;
+}
+
+export function arenaBytes(width: i32, height: i32): usize {
+  return layout(width, height, 0) + 16;
+}
+
+/** The most bytes `encode` writes: the frame header and the first partition's worst case, then the tokens'. */
+export function outputBytes(width: i32, height: i32): usize {
+  const mbs = <usize>((width + 15) >> 4) * <usize>((height + 15) >> 4);
+  return 10 + 2048 + 40 * mbs + TOKEN_BYTES_PER_MB * mbs + 1024;
+}
+
+const FILTER_STRENGTH = 60; // libwebp's default
+const SNS_STRENGTH = 50;
+
+/** libwebp's filter level for quantiser index q (SetupFilterStrength, sharpness 0). */
+function filterLevel(q: i32): i32 {
+  const qstep = <i32>load<u16>(AC_TABLE + (<usize>q << 1)) >> 2;
+  const base = qstep < 63 ? qstep : 63;
+  const f = base * 5 * FILTER_STRENGTH / 256;
+  return f < 2 ? 0 : f > 63 ? 63 : f;
+}
+
+/**
+ * Encodes width x height RGBA at `rgba` (opaque: alpha is ignored) at libwebp's `quality`
+ * (0-100) into `out`; returns the VP8 payload's size.
+ */
+export function encode(rgba: usize, width: i32, height: i32, quality: f64, arena: usize, out: usize): usize {
+  layout(width, height, arena);
+  const yStride = <usize>mbW * 16;
+  importRgba(rgba, width, height, planeY, planeU, planeV, yStride, mbH * 16);
+
+  const cBase = qualityToCompression(quality);
+  let q = <i32>(127.0 * (1.0 - cBase));
+  q = q < 0 ? 0 : q > 127 ? 127 : q;
+  const uvDcDelta = -4 * SNS_STRENGTH / 100;
+  const uvAcDelta = 0;
+  setupSegment(0, q, uvDcDelta, uvAcDelta);
+  const level = filterLevel(q);
+
+  // Pass 1: modes and levels, macroblock by macroblock.
+  memory.fill(nzTop, 0, 2 * <usize>mbW);
+  memory.fill(modesTop, 0, 4 * <usize>mbW);
+  memory.copy(PROBA, COEFFS_PROBA0, 1056);
+  let skipped = 0;
+  for (let mbY = 0; mbY < mbH; mbY++) {
+    store<u16>(NZ_LEFT, 0);
+    store<u32>(MODES_LEFT, 0);
+    for (let mbX = 0; mbX < mbW; mbX++) {
+      const record = records + (<usize>(mbY * mbW + mbX)) * RECORD_BYTES;
+      startMacroblock(mbX, mbY, mbW, planeY, planeU, planeV, yStride, topY, topU, topV);
+      const above = nzTop + (<usize>mbX << 1);
+      const modes = modesTop + (<usize>mbX << 2);
+      encodeMacroblock(record, 0, mbX, mbY, above, NZ_LEFT, modes, MODES_LEFT);
+      macroblockTokens(CONTEXT, record, above, NZ_LEFT);
+      updateModeContext(record, modes);
+      if (load<u8>(record, SKIP) != 0) skipped++;
+      const x16 = <usize>mbX * 16, x8 = <usize>mbX * 8;
+      v128.store(topY + x16, v128.load(WORK + Y_OFF + 15 * BPS));
+      store<u64>(topU + x8, load<u64>(WORK + U_OFF + 7 * BPS));
+      store<u64>(topV + x8, load<u64>(WORK + V_OFF + 7 * BPS));
+    }
+  }
+  const mbs = mbW * mbH;
+  const skipProba = skipped == 0 ? 255 : 255 * (mbs - skipped) / mbs;
+  const useSkip = skipProba < 250;
+
+  // Pass 2: the probabilities the tokens favour.
+  memory.fill(STATS, 0, 1056 * 8);
+  walkTokens(COUNT, useSkip);
+  finalizeProbabilities();
+
+  // The token partition, then the first partition and the frame header before it.
+  startWriter(tokenBuffer);
+  walkTokens(WRITE, useSkip);
+  const tokensEnd = finishWriter();
+  startWriter(out + 10);
+  writeHeader(q, uvDcDelta, uvAcDelta, level, 1, SEGMENT_QUANT, SEGMENT_FILTER, SEGMENT_PROBA, useSkip, skipProba);
+  memory.fill(modesTop, 0, 4 * <usize>mbW);
+  for (let mbY = 0; mbY < mbH; mbY++) {
+    store<u32>(MODES_LEFT, 0);
+    for (let mbX = 0; mbX < mbW; mbX++) {
+      const record = records + (<usize>(mbY * mbW + mbX)) * RECORD_BYTES;
+      if (useSkip) putBit(load<u8>(record, SKIP) != 0, skipProba);
+      writeLumaModes(record, load<u8>(record, IS_I4X4) != 0, modesTop + (<usize>mbX << 2), MODES_LEFT);
+      writeChromaMode(<i32>load<u8>(record, UV_MODE));
+    }
+  }
+  const firstEnd = finishWriter();
+  const firstSize = firstEnd - (out + 10);
+  const tokensSize = tokensEnd - tokenBuffer;
+  memory.copy(firstEnd, tokenBuffer, tokensSize);
+  const tag = <u32>(firstSize << 5) | (1 << 4); // key frame, version 0, shown
+  store<u8>(out, <u8>tag);
+  store<u8>(out, <u8>(tag >> 8), 1);
+  store<u8>(out, <u8>(tag >> 16), 2);
+  store<u8>(out, 0x9d, 3);
+  store<u8>(out, 0x01, 4);
+  store<u8>(out, 0x2a, 5);
+  store<u16>(out, <u16>width, 6);
+  store<u16>(out, <u16>height, 8);
+  return 10 + firstSize + tokensSize;
+}
+
+function updateModeContext(record: usize, above: usize): void {
+  if (load<u8>(record, IS_I4X4) != 0) {
+    for (let i: usize = 0; i < 4; i++) {
+      store<u8>(above + i, load<u8>(record + 12 + i));
+      store<u8>(MODES_LEFT + i, load<u8>(record + i * 4 + 3));
+    }
+  } else {
+    memory.fill(above, load<u8>(record), 4);
+    memory.fill(MODES_LEFT, load<u8>(record), 4);
+  }
+}
+
+function walkTokens(mode: i32, useSkip: bool): void {
+  memory.fill(nzTop, 0, 2 * <usize>mbW);
+  for (let mbY = 0; mbY < mbH; mbY++) {
+    store<u16>(NZ_LEFT, 0);
+    for (let mbX = 0; mbX < mbW; mbX++) {
+      const record = records + (<usize>(mbY * mbW + mbX)) * RECORD_BYTES;
+      const above = nzTop + (<usize>mbX << 1);
+      if (useSkip && load<u8>(record, SKIP) != 0) skipContexts(record, above, NZ_LEFT);
+      else macroblockTokens(mode, record, above, NZ_LEFT);
+    }
+  }
+}
