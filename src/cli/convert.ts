@@ -31,6 +31,8 @@ export interface ConvertRequest {
   premultiply: boolean;
   quality: number;
   jpegEncoder: JpegEncoderName;
+  /** Default: libwebp. */
+  webpEncoder?: import('./webp-encoder.js').WebpEncoderName;
   /** Default: the command's own decoder, no shrink on decode. */
   jpegDecoding?: JpegDecoding;
   maxPixels: number;
@@ -80,7 +82,7 @@ export async function convertImage(r: ConvertRequest, backend: ImageBackend, str
     const image = { data: pixels, width: plan.width, height: plan.height };
     if (r.output === 'jpeg') bytes = await encodeJpegWith(r.jpegEncoder, image, r.quality);
     else if (r.output === 'png') bytes = encodePng(image, isOpaque(pixels));
-    else bytes = await (await import('./wasm-codecs.js')).encodeWasm(r.output, image, r.quality);
+    else bytes = await (await import('./wasm-codecs.js')).encodeWasm(r.output, image, r.quality, r.webpEncoder);
   } catch (error) {
     throw new ImageFileError(`${r.name}: cannot encode ${plan.width} x ${plan.height} as ${FORMAT_NAMES[r.output]}: ${(error as Error)?.message ?? error}`);
   }
