@@ -5,14 +5,18 @@
 
 import { AC_TABLE, DC_TABLE } from '../webp-decode/tables';
 import { BPS } from '../webp-decode/state';
+import { zip32hi, zip32lo, zip64hi, zip64lo } from '../webp-decode/zip';
 
 const QFIX = 17;
 const MAX_LEVEL = 2047;
-export const ZIGZAG: usize = memory.data<u8>([0, 1, 4, 8, 5, 2, 3, 6, 9, 12, 13, 10, 7, 11, 14, 15]);
 const SHARPENING: usize = memory.data<u8>([0, 30, 60, 90, 30, 60, 90, 90, 60, 90, 90, 90, 90, 90, 90, 90]);
 
-/** A matrix: q[16], iq[16], bias[16], zthresh[16], sharpen[16] (i32 each). */
-export const MATRIX_BYTES: usize = 5 * 64;
+/** A matrix: q (16 i16), sharpen (16 i16), iq (16 i32), bias (16 i32). */
+export const MATRIX_BYTES: usize = 192;
+const Q: usize = 0;
+const SHARPEN: usize = 32;
+const IQ: usize = 64;
+const BIAS: usize = 128;
 /** Per segment: y1, y2, uv matrices. */
 export const MATRICES: usize = memory.data(4 * 3 * <i32>MATRIX_BYTES, 16);
 /** Per segment: lambda i4, i16, uv, mode; quantiser index; filter level (i32). */
@@ -40,13 +44,10 @@ function expand(m: usize, dc: i32, ac: i32, type: i32): i32 {
   let sum = 0;
   for (let i: usize = 0; i < 16; i++) {
     const q = i == 0 ? dc : ac;
-    const iq = (1 << QFIX) / q;
-    const bias = (i == 0 ? biasDc : biasAc) << (QFIX - 8);
-    store<i32>(m + (i << 2), q);
-    store<i32>(m + 64 + (i << 2), iq);
-    store<i32>(m + 128 + (i << 2), bias);
-    store<i32>(m + 192 + (i << 2), ((1 << QFIX) - 1 - bias) / iq);
-    store<i32>(m + 256 + (i << 2), type == 0 ? (<i32>load<u8>(SHARPENING + i) * q) >> 11 : 0);
+    store<i16>(m + Q + (i << 1), <i16>q);
+    store<i16>(m + SHARPEN + (i << 1), <i16>(type == 0 ? (<i32>load<u8>(SHARPENING + i) * q) >> 11 : 0));
+    store<i32>(m + IQ + (i << 2), (1 << QFIX) / q);
+    store<i32>(m + BIAS + (i << 2), (i == 0 ? biasDc : biasAc) << (QFIX - 8));
     sum += q;
   }
   return (sum + 8) >> 4;
@@ -69,56 +70,76 @@ export function setupSegment(s: usize, q: i32, uvDcDelta: i32, uvAcDelta: i32): 
   store<i32>(p + QUANT_INDEX, q);
 }
 
-/**
- * Quantises the 16 coefficients at `input` (i16, raster order) from index `first` (zigzag) with
- * matrix m: levels (i16, zigzag order) to `levels`, the dequantised coefficients (raster order)
- * back into `input`. Returns the index of the last non-zero level, or -1.
- */
-export function quantize(input: usize, levels: usize, m: usize, first: i32): i32 {
-  let last = -1;
-  if (first > 0) store<i16>(levels, 0);
-  for (let n = first; n < 16; n++) {
-    const j = <usize>load<u8>(ZIGZAG + <usize>n);
-    const c = <i32>load<i16>(input + (j << 1));
-    const coeff = (c < 0 ? -c : c) + load<i32>(m + 256 + (j << 2));
-    let level = 0;
-    if (coeff > load<i32>(m + 192 + (j << 2))) {
-      level = <i32>((<u32>coeff * <u32>load<i32>(m + 64 + (j << 2)) + <u32>load<i32>(m + 128 + (j << 2))) >> QFIX);
-      if (level > MAX_LEVEL) level = MAX_LEVEL;
-      if (c < 0) level = -level;
-    }
-    store<i16>(levels + (<usize>n << 1), <i16>level);
-    store<i16>(input + (j << 1), <i16>(level * load<i32>(m + (j << 2))));
-    if (level != 0) last = n;
-  }
-  return last;
+// @ts-ignore: decorator
+@inline function quantizeHalf(c: v128, m: usize, at: usize): v128 { // 8 coefficients from index `at` to signed levels
+  const sign = i16x8.shr_s(c, 15);
+  const magnitude = i16x8.add(i16x8.abs(c), v128.load(m + SHARPEN + (at << 1)));
+  // (magnitude * iq + bias) >> QFIX: 0 below libwebp's zero threshold, by its definition.
+  const lo = i32x4.shr_u(i32x4.add(i32x4.mul(i32x4.extend_low_i16x8_u(magnitude), v128.load(m + IQ + (at << 2))), v128.load(m + BIAS + (at << 2))), QFIX);
+  const hi = i32x4.shr_u(i32x4.add(i32x4.mul(i32x4.extend_high_i16x8_u(magnitude), v128.load(m + IQ + (at << 2), 16)), v128.load(m + BIAS + (at << 2), 16)), QFIX);
+  const level = i16x8.min_s(i16x8.narrow_i32x4_s(lo, hi), i16x8.splat(<i16>MAX_LEVEL));
+  return i16x8.sub(v128.xor(level, sign), sign);
 }
 
-/** The forward 4x4 DCT of src - ref (both BPS-strided bytes) into out (16 i16), as libwebp's FTransform. */
+/**
+ * Quantises the 16 coefficients at `input` (i16, raster order) with matrix m, as libwebp's
+ * QuantizeBlock: levels (i16, zigzag order, from index `first`: 0 or 1) to `levels`, the
+ * dequantised coefficients back into `input`. Returns the index of the last non-zero level, or -1.
+ */
+export function quantize(input: usize, levels: usize, m: usize, first: i32): i32 {
+  const l0 = quantizeHalf(v128.load(input), m, 0);
+  const l1 = quantizeHalf(v128.load(input, 16), m, 8);
+  v128.store(input, i16x8.mul(l0, v128.load(m + Q)));
+  v128.store(input, i16x8.mul(l1, v128.load(m + Q, 16)), 16);
+  // Zigzag: 0 1 4 8 5 2 3 6 | 9 12 13 10 7 11 14 15.
+  let z0 = v128.shuffle<u8>(l0, l1, 0, 1, 2, 3, 8, 9, 16, 17, 10, 11, 4, 5, 6, 7, 12, 13);
+  const z1 = v128.shuffle<u8>(l0, l1, 18, 19, 24, 25, 26, 27, 20, 21, 14, 15, 22, 23, 28, 29, 30, 31);
+  if (first > 0) z0 = i16x8.replace_lane(z0, 0, 0);
+  v128.store(levels, z0);
+  v128.store(levels, z1, 16);
+  const zero = i16x8.splat(0);
+  const mask = <u32>i8x16.bitmask(i8x16.narrow_i16x8_s(i16x8.ne(z0, zero), i16x8.ne(z1, zero)));
+  return mask == 0 ? -1 : 31 - <i32>clz(mask);
+}
+
+// @ts-ignore: decorator
+@inline function transpose(r0: v128, r1: v128, r2: v128, r3: v128, out: usize): void { // 4x4 i32, through memory
+  const lo01 = zip32lo(r0, r1), hi01 = zip32hi(r0, r1), lo23 = zip32lo(r2, r3), hi23 = zip32hi(r2, r3);
+  v128.store(out, zip64lo(lo01, lo23));
+  v128.store(out, zip64hi(lo01, lo23), 16);
+  v128.store(out, zip64lo(hi01, hi23), 32);
+  v128.store(out, zip64hi(hi01, hi23), 48);
+}
+
+// @ts-ignore: decorator
+@inline function rowDiff(src: usize, ref: usize): v128 {
+  return i32x4.sub(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(src))),
+    i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(ref))));
+}
+
+/** The forward 4x4 DCT of src - ref (both BPS-strided bytes) into out (16 i16), as libwebp's FTransform, four lanes at once. */
 export function forwardDct(src: usize, ref: usize, out: usize): void {
   const tmp = TMP;
-  for (let i: usize = 0; i < 4; i++) {
-    const s = src + i * BPS;
-    const r = ref + i * BPS;
-    const d0 = <i32>load<u8>(s) - <i32>load<u8>(r);
-    const d1 = <i32>load<u8>(s, 1) - <i32>load<u8>(r, 1);
-    const d2 = <i32>load<u8>(s, 2) - <i32>load<u8>(r, 2);
-    const d3 = <i32>load<u8>(s, 3) - <i32>load<u8>(r, 3);
-    const a0 = d0 + d3, a1 = d1 + d2, a2 = d1 - d2, a3 = d0 - d3;
-    store<i32>(tmp + i * 16, (a0 + a1) * 8);
-    store<i32>(tmp + i * 16 + 4, (a2 * 2217 + a3 * 5352 + 1812) >> 9);
-    store<i32>(tmp + i * 16 + 8, (a0 - a1) * 8);
-    store<i32>(tmp + i * 16 + 12, (a3 * 2217 - a2 * 5352 + 937) >> 9);
-  }
-  for (let i: usize = 0; i < 4; i++) {
-    const t0 = load<i32>(tmp + i * 4), t1 = load<i32>(tmp + 16 + i * 4);
-    const t2 = load<i32>(tmp + 32 + i * 4), t3 = load<i32>(tmp + 48 + i * 4);
-    const a0 = t0 + t3, a1 = t1 + t2, a2 = t1 - t2, a3 = t0 - t3;
-    store<i16>(out + (i << 1), <i16>((a0 + a1 + 7) >> 4));
-    store<i16>(out + ((4 + i) << 1), <i16>(((a2 * 2217 + a3 * 5352 + 12000) >> 16) + (a3 != 0 ? 1 : 0)));
-    store<i16>(out + ((8 + i) << 1), <i16>((a0 - a1 + 7) >> 4));
-    store<i16>(out + ((12 + i) << 1), <i16>((a3 * 2217 - a2 * 5352 + 51000) >> 16));
-  }
+  // Columns of the difference: lane i holds row i.
+  transpose(rowDiff(src, ref), rowDiff(src + BPS, ref + BPS), rowDiff(src + 2 * BPS, ref + 2 * BPS), rowDiff(src + 3 * BPS, ref + 3 * BPS), tmp);
+  const d0 = v128.load(tmp), d1 = v128.load(tmp, 16), d2 = v128.load(tmp, 32), d3 = v128.load(tmp, 48);
+  let a0 = i32x4.add(d0, d3), a1 = i32x4.add(d1, d2), a2 = i32x4.sub(d1, d2), a3 = i32x4.sub(d0, d3);
+  const k2217 = i32x4.splat(2217), k5352 = i32x4.splat(5352);
+  const t0 = i32x4.shl(i32x4.add(a0, a1), 3);
+  const t1 = i32x4.shr_s(i32x4.add(i32x4.add(i32x4.mul(a2, k2217), i32x4.mul(a3, k5352)), i32x4.splat(1812)), 9);
+  const t2 = i32x4.shl(i32x4.sub(a0, a1), 3);
+  const t3 = i32x4.shr_s(i32x4.add(i32x4.sub(i32x4.mul(a3, k2217), i32x4.mul(a2, k5352)), i32x4.splat(937)), 9);
+  // Rows of the first pass's output: lane k holds column k.
+  transpose(t0, t1, t2, t3, tmp);
+  const r0 = v128.load(tmp), r1 = v128.load(tmp, 16), r2 = v128.load(tmp, 32), r3 = v128.load(tmp, 48);
+  a0 = i32x4.add(r0, r3); a1 = i32x4.add(r1, r2); a2 = i32x4.sub(r1, r2); a3 = i32x4.sub(r0, r3);
+  const o0 = i32x4.shr_s(i32x4.add(i32x4.add(a0, a1), i32x4.splat(7)), 4);
+  const o1 = i32x4.sub(i32x4.shr_s(i32x4.add(i32x4.add(i32x4.mul(a2, k2217), i32x4.mul(a3, k5352)), i32x4.splat(12000)), 16),
+    i32x4.ne(a3, i32x4.splat(0)));
+  const o2 = i32x4.shr_s(i32x4.add(i32x4.sub(a0, a1), i32x4.splat(7)), 4);
+  const o3 = i32x4.shr_s(i32x4.add(i32x4.sub(i32x4.mul(a3, k2217), i32x4.mul(a2, k5352)), i32x4.splat(51000)), 16);
+  v128.store(out, i16x8.narrow_i32x4_s(o0, o1));
+  v128.store(out, i16x8.narrow_i32x4_s(o2, o3), 16);
 }
 
 const TMP: usize = memory.data(64, 16);
