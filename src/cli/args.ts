@@ -68,8 +68,8 @@ Options:
   --jpeg-encoder <e>   fast (default: baseline 4:2:0, libjpeg's tables and quality scale) |
                        mozjpeg (trellis quantisation, optimised Huffman tables: files about 25%
                        smaller at the same quality setting, encoding about 10x slower)
-  --webp-encoder <e>   fast (the command's own lossy VP8 encoder, libwebp's quality scale; opaque
-                       images only: one with alpha goes to libwebp) | libwebp (default)
+  --webp-encoder <e>   fast (default: the command's own lossy VP8 encoder on libwebp's quality
+                       scale; opaque images only, one with alpha goes to libwebp) | libwebp
   --jpeg-decoder <d>   fast (default: baseline JPEG in the command's own decoder, MozJPEG for
                        progressive and the rest) | mozjpeg (every JPEG)
   --no-shrink-on-decode  decode JPEG at full size always (by default a strong antialiased

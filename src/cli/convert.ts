@@ -31,7 +31,7 @@ export interface ConvertRequest {
   premultiply: boolean;
   quality: number;
   jpegEncoder: JpegEncoderName;
-  /** Default: libwebp. */
+  /** Default: libwebp (the command passes its --webp-encoder). */
   webpEncoder?: import('./webp-encoder.js').WebpEncoderName;
   /** Default: the command's own decoder, no shrink on decode. */
   jpegDecoding?: JpegDecoding;

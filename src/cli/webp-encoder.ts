@@ -21,7 +21,7 @@ const load = moduleLoader<Exports>('webp-encoder');
 export const WEBP_ENCODERS = ['fast', 'libwebp'] as const;
 export type WebpEncoderName = (typeof WEBP_ENCODERS)[number];
 /** The default, chosen by measurement (README: the command's WebP encoder). */
-export const DEFAULT_WEBP_ENCODER: WebpEncoderName = 'libwebp';
+export const DEFAULT_WEBP_ENCODER: WebpEncoderName = 'fast';
 
 /** Whether every pixel is opaque (the own encoder writes no alpha). */
 export function isOpaque(image: RgbaPixels): boolean {
