@@ -11,7 +11,7 @@ import { predict4, predictBlock } from '../webp-decode/predict';
 import { inverseDct } from '../webp-decode/transform';
 import { walshHadamard } from '../webp-decode/residuals';
 import { forwardDct, forwardWht, LAMBDA_I16, LAMBDA_I4, LAMBDA_MODE, LAMBDA_UV, MATRICES, MATRIX_BYTES, quantize, SEGMENT_PARAMS } from './quant';
-import { COST, tokens } from './tokens';
+import { tokenCost } from './tokens';
 import { I16_COST, I4_COST, UV_COST } from './modes';
 import { sse } from './distortion';
 
@@ -44,8 +44,19 @@ const FLATNESS_PENALTY = 140;
   return (n < 4 ? U_OFF : V_OFF) + (n & 1) * 4 + ((n >> 1) & 1) * 4 * BPS;
 }
 
+/** Copies rows of 4, 16 or 24 bytes (chroma: U, the gap, V) between BPS-strided blocks. */
 function copyRows(dst: usize, src: usize, width: usize, rows: usize): void {
-  for (let j: usize = 0; j < rows; j++) memory.copy(dst + j * BPS, src + j * BPS, width);
+  for (let j: usize = 0; j < rows; j++) {
+    const d = dst + j * BPS, s = src + j * BPS;
+    if (width == 4) {
+      store<u32>(d, load<u32>(s));
+    } else if (width == 16) {
+      v128.store(d, v128.load(s));
+    } else {
+      store<u64>(d, load<u64>(s));
+      v128.store(d + 8, v128.load(s + 8));
+    }
+  }
 }
 
 /** Brings the macroblock's source and its prediction edges (as the decoder sets them) into SRC and WORK. */
@@ -107,7 +118,7 @@ function lumaCost(levels: usize, lasts: usize, type: usize, first: i32, top: u32
     const x = n & 3, y = n >> 2;
     const ctx = ((top >> <u32>x) & 1) + ((left >> <u32>y) & 1);
     const last = <i32>load<i8>(lasts + n);
-    cost += tokens(COST, type, ctx, levels + n * 32, first, last);
+    cost += tokenCost(type, ctx, levels + n * 32, first, last);
     const nz: u32 = last >= first ? 1 : 0;
     top = (top & ~(1 << <u32>x)) | (nz << <u32>x);
     left = (left & ~(1 << <u32>y)) | (nz << <u32>y);
@@ -149,7 +160,7 @@ export function encodeMacroblock(record: usize, segment: usize, mbX: i32, mbY: i
     for (let n: usize = 0; n < 16; n++) inverseDct(COEFFS + n * 32, REC + Y_OFF + blockAt(n));
     const d = sse(SRC + Y_OFF, REC + Y_OFF, 16, 16);
     const ctxDc = <usize>(load<u8>(nzTop, 1) + load<u8>(nzLeft, 1));
-    const rate = tokens(COST, 1, ctxDc, TRIAL + LEVELS + Y2_BLOCK * 32, 0, lastY2)
+    const rate = tokenCost(1, ctxDc, TRIAL + LEVELS + Y2_BLOCK * 32, 0, lastY2)
       + lumaCost(TRIAL + LEVELS, TRIAL + LASTS, 0, 1, top & 15, left & 15) + load<i32>(I16_COST + (<usize>mode << 2));
     const s = score(rate, lambda16, d);
     if (mode == 0 || s < best16) {
@@ -183,16 +194,15 @@ export function encodeMacroblock(record: usize, segment: usize, mbX: i32, mbY: i
     let bestD: i64 = 0;
     for (let mode = 0; mode < 10; mode++) {
       predict4(y + at, mode);
-      copyRows(PRED + Y_OFF + at, y + at, 4, 4);
-      forwardDct(SRC + Y_OFF + at, PRED + Y_OFF + at, COEFFS);
+      forwardDct(SRC + Y_OFF + at, y + at, COEFFS);
       const last = quantize(COEFFS, COEFFS + 64, matrices, 0);
-      copyRows(REC + Y_OFF + at, PRED + Y_OFF + at, 4, 4);
+      copyRows(REC + Y_OFF + at, y + at, 4, 4);
       inverseDct(COEFFS, REC + Y_OFF + at);
       const d = sse(SRC + Y_OFF + at, REC + Y_OFF + at, 4, 4);
       let rate = load<i32>(I4_COST + (((above * 10 + leftMode) * 10 + <usize>mode) << 2));
       if (mode > 0 && flat(COEFFS + 64)) rate += FLATNESS_PENALTY;
       if (bestMode >= 0 && score(rate, lambda4, d) >= bestScore) continue;
-      rate += tokens(COST, 3, ctx, COEFFS + 64, 0, last);
+      rate += tokenCost(3, ctx, COEFFS + 64, 0, last);
       const s = score(rate, lambda4, d);
       if (bestMode < 0 || s < bestScore) {
         bestScore = s; bestMode = mode; bestRate = rate; bestD = d; bestLast = last;
@@ -237,7 +247,7 @@ export function encodeMacroblock(record: usize, segment: usize, mbX: i32, mbY: i
       const shift = <u32>((n >> 2) * 2 + (n & 1));
       const row = <u32>((n >> 2) * 2 + ((n >> 1) & 1));
       const ctx = <usize>(((tu >> shift) & 1) + ((lu >> row) & 1));
-      rate += tokens(COST, 2, ctx, TRIAL + LEVELS + (16 + n) * 32, 0, last);
+      rate += tokenCost(2, ctx, TRIAL + LEVELS + (16 + n) * 32, 0, last);
       const nz: u32 = last >= 0 ? 1 : 0;
       tu = (tu & ~(1 << shift)) | (nz << shift);
       lu = (lu & ~(1 << row)) | (nz << row);

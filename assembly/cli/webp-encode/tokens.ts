@@ -135,3 +135,67 @@ export function tokens(mode: i32, type: usize, ctx: usize, levels: usize, first:
   }
   return cost;
 }
+
+// @ts-ignore: decorator
+@inline function cost1(bit: bool, p: usize): i32 {
+  return bitCost(bit, <u32>load<u8>(p));
+}
+
+/** The extra bits of a level of 5 or more after its category's choice, at fixed probabilities. */
+function extraCost(v: i32): i32 {
+  let cost = 0;
+  let mask: i32;
+  let tab: usize;
+  if (v <= 6) return bitCost(v == 6, 159);
+  if (v <= 10) return bitCost(v >= 9, 165) + bitCost((v & 1) == 0, 145);
+  if (v < 3 + (8 << 1)) { v -= 3 + (8 << 0); mask = 1 << 2; tab = CAT3; }
+  else if (v < 3 + (8 << 2)) { v -= 3 + (8 << 1); mask = 1 << 3; tab = CAT4; }
+  else if (v < 3 + (8 << 3)) { v -= 3 + (8 << 2); mask = 1 << 4; tab = CAT5; }
+  else { v -= 3 + (8 << 3); mask = 1 << 10; tab = CAT6; }
+  while (mask != 0) {
+    cost += bitCost((v & mask) != 0, <u32>load<u8>(tab++));
+    mask >>= 1;
+  }
+  return cost;
+}
+
+/** tokens(COST, ...) without the other uses' branches: the rate estimate's inner loop. */
+export function tokenCost(type: usize, ctx: usize, levels: usize, first: i32, last: i32): i32 {
+  let p = bandProba(type, first, ctx);
+  if (last < first) return cost1(false, p);
+  let cost = cost1(true, p);
+  for (let n = first; n < 16;) {
+    const c = <i32>load<i16>(levels + (<usize>n << 1));
+    n++;
+    const v = c < 0 ? -c : c;
+    if (v == 0) {
+      cost += cost1(false, p + 1);
+      p = bandProba(type, n, 0);
+      continue;
+    }
+    cost += cost1(true, p + 1) + 256; // non-zero, and its sign
+    if (v == 1) {
+      cost += cost1(false, p + 2);
+      p = bandProba(type, n, 1);
+    } else {
+      cost += cost1(true, p + 2);
+      if (v <= 4) {
+        cost += cost1(false, p + 3) + cost1(v != 2, p + 4);
+        if (v != 2) cost += cost1(v == 4, p + 5);
+      } else if (v <= 10) {
+        cost += cost1(true, p + 3) + cost1(false, p + 6) + cost1(v > 6, p + 7) + extraCost(v);
+      } else {
+        cost += cost1(true, p + 3) + cost1(true, p + 6) + extraCost(v);
+        if (v < 3 + (8 << 1)) cost += cost1(false, p + 8) + cost1(false, p + 9);
+        else if (v < 3 + (8 << 2)) cost += cost1(false, p + 8) + cost1(true, p + 9);
+        else if (v < 3 + (8 << 3)) cost += cost1(true, p + 8) + cost1(false, p + 10);
+        else cost += cost1(true, p + 8) + cost1(true, p + 10);
+      }
+      p = bandProba(type, n, 2);
+    }
+    if (n == 16) return cost;
+    cost += cost1(n <= last, p);
+    if (n > last) return cost;
+  }
+  return cost;
+}
