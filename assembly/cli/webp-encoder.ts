@@ -4,7 +4,8 @@
 // rate-distortion choice of the 16x16, 4x4 and chroma modes (./webp-encode/macroblock.ts), then
 // the coefficient probabilities that the counted tokens favour, the skip flag, and libwebp's
 // loop-filter level for the quantiser. `encode` writes the 'VP8 ' chunk's payload. The wrapper
-// owns the memory: RGBA input, an arena of `arenaBytes` and the output of `outputBytes`.
+// owns the memory: RGBA input, an arena of `arenaBytes` and the output of `outputBytes` (room for
+// any real image's tokens; a pathological one that needs more gets 0, and libwebp writes it).
 
 import { importRgba } from './webp-encode/colour';
 import { encodeMacroblock, IS_I4X4, RECORD_BYTES, SKIP, startMacroblock, UV_MODE } from './webp-encode/macroblock';
@@ -12,7 +13,7 @@ import { macroblockTokens, skipContexts } from './webp-encode/residuals';
 import { CONTEXT, COUNT, PROBA, STATS, WRITE } from './webp-encode/tokens';
 import { finalizeProbabilities, writeHeader } from './webp-encode/header';
 import { qualityToCompression, setupSegment } from './webp-encode/quant';
-import { finishWriter, putBit, startWriter } from './webp-encode/bool-writer';
+import { finishWriter, putBit, startWriter, writerOverflowed } from './webp-encode/bool-writer';
 import { writeChromaMode, writeLumaModes } from './webp-encode/modes';
 import { AC_TABLE, COEFFS_PROBA0 } from './webp-decode/tables';
 import { BPS, WORK, Y_OFF, U_OFF, V_OFF } from './webp-decode/state';
@@ -33,7 +34,7 @@ let topV: usize = 0;
 let nzTop: usize = 0; // [nz, nzDc] a macroblock
 let modesTop: usize = 0; // 4 a macroblock
 let records: usize = 0;
-let tokenBuffer: usize = 0;
+let firstPartition: usize = 0;
 const NZ_LEFT: usize = memory.data(16, 16);
 const MODES_LEFT: usize = memory.data(16, 16);
 const SEGMENT_QUANT: usize = memory.data(16, 16);
@@ -42,7 +43,10 @@ const SEGMENT_PROBA: usize = memory.data(16, 16);
 
 const align = (n: usize): usize => (n + 15) & ~15;
 
-/** The token partition's worst case a macroblock: 400 levels of at most ~26 bits. */
+/** The first partition's room: the header (1056 probability updates included), then at most ~151 mode bits of <= 8 bits' cost a macroblock. */
+const HEADER_BYTES: usize = 2048;
+const MODE_BYTES_PER_MB: usize = 160;
+/** The token partition's room a macroblock: 400 levels at ~3.5 bytes each (noise at quality 100 takes ~250). */
 const TOKEN_BYTES_PER_MB: usize = 1400;
 
 function layout(width: i32, height: i32, arena: usize): usize {
@@ -59,7 +63,7 @@ function layout(width: i32, height: i32, arena: usize): usize {
   nzTop = at; at += align(2 * w);
   modesTop = at; at += align(4 * w);
   records = at; at += RECORD_BYTES * w * h;
-  tokenBuffer = at; at += TOKEN_BYTES_PER_MB * w * h + 1024;
+  firstPartition = at; at += align(HEADER_BYTES + MODE_BYTES_PER_MB * w * h);
   return at - arena;
 }
 
@@ -70,7 +74,7 @@ export function arenaBytes(width: i32, height: i32): usize {
 /** The most bytes `encode` writes: the frame header and the first partition's worst case, then the tokens'. */
 export function outputBytes(width: i32, height: i32): usize {
   const mbs = <usize>((width + 15) >> 4) * <usize>((height + 15) >> 4);
-  return 10 + 2048 + 40 * mbs + TOKEN_BYTES_PER_MB * mbs + 1024;
+  return 10 + HEADER_BYTES + MODE_BYTES_PER_MB * mbs + TOKEN_BYTES_PER_MB * mbs;
 }
 
 const FILTER_STRENGTH = 60; // libwebp's default
@@ -133,11 +137,15 @@ export function encode(rgba: usize, width: i32, height: i32, quality: f64, arena
   walkTokens(COUNT, useSkip);
   finalizeProbabilities();
 
-  // The token partition, then the first partition and the frame header before it.
-  startWriter(tokenBuffer);
+  // The token partition (where the output's end leaves room for the first), then the first
+  // partition, copied before it, and the frame header.
+  const firstRoom = HEADER_BYTES + MODE_BYTES_PER_MB * <usize>mbs;
+  const tokens = out + 10 + firstRoom;
+  startWriter(tokens, out + outputBytes(width, height));
   walkTokens(WRITE, useSkip);
   const tokensEnd = finishWriter();
-  startWriter(out + 10);
+  if (writerOverflowed()) return 0;
+  startWriter(firstPartition, firstPartition + firstRoom);
   writeHeader(q, uvDcDelta, uvAcDelta, level, 1, SEGMENT_QUANT, SEGMENT_FILTER, SEGMENT_PROBA, useSkip, skipProba);
   memory.fill(modesTop, 0, 4 * <usize>mbW);
   for (let mbY = 0; mbY < mbH; mbY++) {
@@ -149,10 +157,12 @@ export function encode(rgba: usize, width: i32, height: i32, quality: f64, arena
       writeChromaMode(<i32>load<u8>(record, UV_MODE));
     }
   }
-  const firstEnd = finishWriter();
-  const firstSize = firstEnd - (out + 10);
-  const tokensSize = tokensEnd - tokenBuffer;
-  memory.copy(firstEnd, tokenBuffer, tokensSize);
+  const firstSize = finishWriter() - firstPartition;
+  if (writerOverflowed()) return 0;
+  const tokensSize = tokensEnd - tokens;
+  memory.copy(out + 10, firstPartition, firstSize);
+  memory.copy(out + 10 + firstSize, tokens, tokensSize); // down: memmove
+
   const tag = <u32>(firstSize << 5) | (1 << 4); // key frame, version 0, shown
   store<u8>(out, <u8>tag);
   store<u8>(out, <u8>(tag >> 8), 1);

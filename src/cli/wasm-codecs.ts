@@ -119,7 +119,8 @@ const JPEG_OPTIONS = { baseline: true, progressive: false, optimize_coding: true
 
 /** Encodes 8-bit RGBA; `quality` 1-100 (PNG is written by ./png-write.ts); WebP by `webp` where it is 'fast' and the image opaque, else libwebp. */
 export async function encodeWasm(format: 'jpeg' | 'webp' | 'avif', image: RgbaPixels, quality: number, webp: WebpEncoderName = 'libwebp'): Promise<Uint8Array> {
-  if (format === 'webp' && webp === 'fast' && isOpaque(image)) return encodeWebpLossy(image, quality);
+  const own = format === 'webp' && webp === 'fast' && isOpaque(image) ? await encodeWebpLossy(image, quality) : undefined;
+  if (own) return own;
   let out: ArrayBuffer;
   if (format === 'jpeg') out = await (await jpegEncoder())(imageData(image), { ...JPEG_OPTIONS, quality });
   else if (format === 'webp') out = await (await webpEncoder())(imageData(image), { quality });

@@ -39,10 +39,11 @@ export function preloadWebpEncoder(): void {
 const MAX_SIDE = 16383;
 
 /**
- * Encodes opaque 8-bit RGBA as a lossy WebP at libwebp's `quality` scale (0-100). The caller
- * checks isOpaque (alpha is dropped here).
+ * Encodes opaque 8-bit RGBA as a lossy WebP at libwebp's `quality` scale (0-100), or undefined
+ * where the frame would not fit the module's bound (pathological noise: libwebp then writes it).
+ * The caller checks isOpaque (alpha is dropped here).
  */
-export async function encodeWebpLossy(image: RgbaPixels, quality: number): Promise<Uint8Array> {
+export async function encodeWebpLossy(image: RgbaPixels, quality: number): Promise<Uint8Array | undefined> {
   const { width, height } = image;
   if (!(width >= 1 && width <= MAX_SIDE && height >= 1 && height <= MAX_SIDE)) {
     throw new RangeError(`WebP: the image must be 1 to ${MAX_SIDE} pixels a side, but it is ${width}x${height}`);
@@ -57,6 +58,7 @@ export async function encodeWebpLossy(image: RgbaPixels, quality: number): Promi
   if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
   new Uint8Array(memory.buffer, rgbaAt, width * height * 4).set(image.data.subarray(0, width * height * 4));
   const size = wasm.encode(rgbaAt, width, height, quality, arena, outAt);
+  if (size === 0) return undefined;
   const padded = size + (size & 1);
   const file = new Uint8Array(20 + padded);
   const view = new DataView(file.buffer);

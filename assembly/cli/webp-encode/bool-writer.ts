@@ -1,19 +1,34 @@
 // VP8's boolean entropy encoder (RFC 6386 section 7.3), the inverse of ../webp-decode/bool.ts:
 // 24 bits of `bottom` buffered, a carry propagated back through the bytes written. One writer is
-// live in these globals; the caller gives it room (the wrapper sizes the output generously).
+// live in these globals; it never writes past its limit, and says so (`writerOverflowed`).
 
 let range: u32 = 255;
 let bottom: u32 = 0;
 let bitCount: i32 = 24;
 let start: usize = 0;
 let out: usize = 0;
+let limit: usize = 0;
+let overflowed = false;
 
-export function startWriter(at: usize): void {
+/** Starts the writer on [at, end). */
+export function startWriter(at: usize, end: usize): void {
   range = 255;
   bottom = 0;
   bitCount = 24;
   start = at;
   out = at;
+  limit = end;
+  overflowed = false;
+}
+
+/** Whether the last writer ran out of room (its bytes are then incomplete). */
+export function writerOverflowed(): bool {
+  return overflowed;
+}
+
+function emit(byte: u8): void {
+  if (out < limit) store<u8>(out++, byte);
+  else overflowed = true;
 }
 
 function addOne(): void {
@@ -44,7 +59,7 @@ export function putBit(bit: bool, prob: u32): void {
     if ((bottom & 0x80000000) != 0) addOne();
     bottom <<= 1;
     if (--bitCount == 0) {
-      store<u8>(out++, <u8>(bottom >> 24));
+      emit(<u8>(bottom >> 24));
       bottom &= 0xffffff;
       bitCount = 8;
     }
@@ -71,7 +86,7 @@ export function finishWriter(): usize {
   c >>= 3;
   while (--c >= 0) v <<= 8;
   for (let i = 0; i < 4; i++) {
-    store<u8>(out++, <u8>(v >> 24));
+    emit(<u8>(v >> 24));
     v <<= 8;
   }
   return out;
