@@ -8,6 +8,7 @@
 
 import { BPS, U_OFF, V_OFF, WORK, Y_OFF } from '../webp-decode/state';
 import { predict4, predictBlock } from '../webp-decode/predict';
+import { loadEdges } from '../webp-decode/reconstruct';
 import { inverseDct } from '../webp-decode/transform';
 import { walshHadamard } from '../webp-decode/residuals';
 import { forwardDct, forwardWht, LAMBDA_I16, LAMBDA_I4, LAMBDA_MODE, LAMBDA_UV, MATRICES, MATRIX_BYTES, quantize, SEGMENT_PARAMS } from './quant';
@@ -59,7 +60,7 @@ function copyRows(dst: usize, src: usize, width: usize, rows: usize): void {
   }
 }
 
-/** Brings the macroblock's source and its prediction edges (as the decoder sets them) into SRC and WORK. */
+/** Brings the macroblock's source into SRC and its prediction edges (the decoder's) into WORK. */
 export function startMacroblock(mbX: i32, mbY: i32, mbW: i32, planeY: usize, planeU: usize, planeV: usize, yStride: usize,
                                 topY: usize, topU: usize, topV: usize): void {
   const uvStride = yStride >> 1;
@@ -71,44 +72,7 @@ export function startMacroblock(mbX: i32, mbY: i32, mbW: i32, planeY: usize, pla
     store<u64>(SRC + U_OFF + j * BPS, load<u64>(su + j * uvStride));
     store<u64>(SRC + V_OFF + j * BPS, load<u64>(sv + j * uvStride));
   }
-  const y = WORK + Y_OFF, u = WORK + U_OFF, v = WORK + V_OFF;
-  if (mbX == 0) {
-    for (let j: usize = 0; j < 16; j++) store<u8>(y + j * BPS - 1, 129);
-    for (let j: usize = 0; j < 8; j++) {
-      store<u8>(u + j * BPS - 1, 129);
-      store<u8>(v + j * BPS - 1, 129);
-    }
-    if (mbY > 0) {
-      store<u8>(y - BPS - 1, 129);
-      store<u8>(u - BPS - 1, 129);
-      store<u8>(v - BPS - 1, 129);
-    } else {
-      memory.fill(y - BPS - 1, 127, 16 + 4 + 1);
-      memory.fill(u - BPS - 1, 127, 8 + 1);
-      memory.fill(v - BPS - 1, 127, 8 + 1);
-    }
-  } else {
-    for (let j: isize = -1; j < 16; j++) store<u32>(y + j * BPS - 4, load<u32>(y + j * BPS + 12));
-    for (let j: isize = -1; j < 8; j++) {
-      store<u32>(u + j * BPS - 4, load<u32>(u + j * BPS + 4));
-      store<u32>(v + j * BPS - 4, load<u32>(v + j * BPS + 4));
-    }
-  }
-  const x16 = <usize>mbX * 16, x8 = <usize>mbX * 8;
-  if (mbY > 0) {
-    v128.store(y - BPS, v128.load(topY + x16));
-    store<u64>(u - BPS, load<u64>(topU + x8));
-    store<u64>(v - BPS, load<u64>(topV + x8));
-  }
-  const topRight = y - BPS + 16;
-  if (mbY > 0) {
-    if (mbX >= mbW - 1) store<u32>(topRight, <u32>load<u8>(topY + x16 + 15) * 0x01010101);
-    else store<u32>(topRight, load<u32>(topY + x16 + 16));
-  }
-  const right = load<u32>(topRight);
-  store<u32>(topRight + 4 * BPS, right);
-  store<u32>(topRight + 8 * BPS, right);
-  store<u32>(topRight + 12 * BPS, right);
+  loadEdges(mbX, mbY, mbW, topY, topU, topV, true);
 }
 
 /** Y blocks' token cost with contexts from nz bits `top` / `left` (bit i: column / row i had coefficients). */
