@@ -4,6 +4,7 @@
 // counting each probability's branches (STATS: for the optimal probabilities of the second pass).
 
 import { putBit } from './bool-writer';
+import { BANDS, CAT3, CAT4, CAT5, CAT6 } from '../webp-decode/residuals';
 
 export const COST = 0;
 export const WRITE = 1;
@@ -28,12 +29,6 @@ for (let p = 0; p <= 256; p++) {
 @inline export function bitCost(bit: bool, prob: u32): i32 {
   return <i32>load<u16>(ENTROPY + (<usize>(bit ? 256 - prob : prob) << 1));
 }
-
-const BANDS: usize = memory.data<u8>([0, 1, 2, 3, 6, 4, 5, 6, 6, 6, 6, 6, 6, 6, 6, 7, 0]);
-const CAT3: usize = memory.data<u8>([173, 148, 140, 0]);
-const CAT4: usize = memory.data<u8>([176, 155, 140, 135, 0]);
-const CAT5: usize = memory.data<u8>([180, 157, 141, 134, 130, 0]);
-const CAT6: usize = memory.data<u8>([254, 254, 243, 230, 196, 177, 153, 140, 133, 130, 129, 0]);
 
 let use = COST;
 let cost = 0;
