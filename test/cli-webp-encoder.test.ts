@@ -5,11 +5,14 @@
 // quality drops; deterministic bytes (pinned hashes); alpha left to libwebp; the option's parsing.
 
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseArgs, type CliOptions } from '../src/cli/args.js';
+import { runCli } from '../src/cli/run.js';
 import { encodeWasm } from '../src/cli/wasm-codecs.js';
 import { decodeWebpLossy } from '../src/cli/webp-decoder.js';
 import { encodeWebpLossy as encodeOrUndefined } from '../src/cli/webp-encoder.js';
@@ -159,5 +162,27 @@ describe('--webp-encoder', () => {
     expect(Buffer.from(withAlpha).includes(Buffer.from('ALPH'))).toBe(true);
     const libwebp = await encodeWasm('webp', img, 80, 'libwebp');
     expect(Buffer.from(libwebp).equals(Buffer.from(opaque))).toBe(false);
+  });
+
+  it('the command writes WebP with the own encoder by default, with libwebp on request, both close to the same pixels', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'webp-encoder-'));
+    try {
+      const img = image(96, 64, 'photo');
+      await sharp(Buffer.from(img.data), { raw: { width: 96, height: 64, channels: 4 } }).png().toFile(join(root, 'in.png'));
+      const quiet = { write: () => {} };
+      const files: Record<string, Uint8Array> = {};
+      for (const [name, extra] of [['default', []], ['fast', ['--webp-encoder', 'fast']], ['libwebp', ['--webp-encoder', 'libwebp']]] as const) {
+        const { code } = await runCli([join(root, 'in.png'), '-o', join(root, `${name}.webp`), '--scale', '1', '--quiet', ...extra], { stdout: quiet, stderr: quiet });
+        expect(code).toBe(0);
+        files[name] = new Uint8Array(readFileSync(join(root, `${name}.webp`)));
+      }
+      expect(Buffer.from(files.default).equals(Buffer.from(files.fast))).toBe(true);
+      expect(Buffer.from(files.fast).equals(Buffer.from(files.libwebp))).toBe(false);
+      const fast = psnr(img.data, (await decode(files.fast.slice().buffer)).data);
+      const libwebp = psnr(img.data, (await decode(files.libwebp.slice().buffer)).data);
+      expect(fast).toBeGreaterThan(libwebp - 0.25);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
