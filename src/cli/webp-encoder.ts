@@ -40,7 +40,8 @@ const MAX_SIDE = 16383;
 
 /**
  * Encodes opaque 8-bit RGBA as a lossy WebP at libwebp's `quality` scale (0-100), or undefined
- * where the frame would not fit the module's bound (pathological noise: libwebp then writes it).
+ * where the module's memory cannot grow to the image or the frame would not fit its bound
+ * (pathological noise): libwebp then writes it.
  * The caller checks isOpaque (alpha is dropped here).
  */
 export async function encodeWebpLossy(image: RgbaPixels, quality: number): Promise<Uint8Array | undefined> {
@@ -55,7 +56,13 @@ export async function encodeWebpLossy(image: RgbaPixels, quality: number): Promi
   const outAt = arena + wasm.arenaBytes(width, height);
   const end = outAt + wasm.outputBytes(width, height);
   const memory = wasm.memory;
-  if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+  if (end > memory.buffer.byteLength) {
+    try {
+      memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+    } catch {
+      return undefined; // no room (about 2 KB a macroblock besides the RGBA): libwebp may need less
+    }
+  }
   new Uint8Array(memory.buffer, rgbaAt, width * height * 4).set(image.data.subarray(0, width * height * 4));
   const size = wasm.encode(rgbaAt, width, height, quality, arena, outAt);
   if (size === 0) return undefined;
