@@ -9,7 +9,7 @@
 import { BPS, U_OFF, V_OFF, WORK, Y_OFF } from '../webp-decode/state';
 import { predict4, predictBlock } from '../webp-decode/predict';
 import { loadEdges } from '../webp-decode/reconstruct';
-import { inverseDct } from '../webp-decode/transform';
+import { inverseDc, inverseDct } from '../webp-decode/transform';
 import { walshHadamard } from '../webp-decode/residuals';
 import { forwardDct, forwardWht, LAMBDA_I16, LAMBDA_I4, LAMBDA_MODE, LAMBDA_UV, MATRICES, MATRIX_BYTES, quantize, SEGMENT_PARAMS } from './quant';
 import { tokenCost } from './tokens';
@@ -121,7 +121,11 @@ export function encodeMacroblock(record: usize, segment: usize, mbX: i32, mbY: i
     for (let n: usize = 0; n < 16; n++) store<i8>(TRIAL + LASTS + n, <i8>quantize(COEFFS + n * 32, TRIAL + LEVELS + n * 32, matrices, 1));
     walshHadamard(Y2, COEFFS);
     copyRows(REC + Y_OFF, PRED + Y_OFF, 16, 16);
-    for (let n: usize = 0; n < 16; n++) inverseDct(COEFFS + n * 32, REC + Y_OFF + blockAt(n));
+    for (let n: usize = 0; n < 16; n++) {
+      // A block without AC levels: its DC alone (the decoder's shortcut too, the same sums).
+      if (load<i8>(TRIAL + LASTS + n) < 1) inverseDc(COEFFS + n * 32, REC + Y_OFF + blockAt(n));
+      else inverseDct(COEFFS + n * 32, REC + Y_OFF + blockAt(n));
+    }
     const d = sse(SRC + Y_OFF, REC + Y_OFF, 16, 16);
     const ctxDc = <usize>(load<u8>(nzTop, 1) + load<u8>(nzLeft, 1));
     const rate = tokenCost(1, ctxDc, TRIAL + LEVELS + Y2_BLOCK * 32, 0, lastY2)
@@ -161,7 +165,7 @@ export function encodeMacroblock(record: usize, segment: usize, mbX: i32, mbY: i
       forwardDct(SRC + Y_OFF + at, y + at, COEFFS);
       const last = quantize(COEFFS, COEFFS + 64, matrices, 0);
       copyRows(REC + Y_OFF + at, y + at, 4, 4);
-      inverseDct(COEFFS, REC + Y_OFF + at);
+      if (last >= 0) inverseDct(COEFFS, REC + Y_OFF + at); // else the prediction stands
       const d = sse(SRC + Y_OFF + at, REC + Y_OFF + at, 4, 4);
       let rate = load<i32>(I4_COST + (((above * 10 + leftMode) * 10 + <usize>mode) << 2));
       if (mode > 0 && flat(COEFFS + 64)) rate += FLATNESS_PENALTY;
@@ -217,7 +221,7 @@ export function encodeMacroblock(record: usize, segment: usize, mbX: i32, mbY: i
       lu = (lu & ~(1 << row)) | (nz << row);
     }
     copyRows(REC + U_OFF, PRED + U_OFF, 24, 8);
-    for (let n: usize = 0; n < 8; n++) inverseDct(COEFFS + n * 32, REC + chromaAt(n));
+    for (let n: usize = 0; n < 8; n++) if (load<i8>(TRIAL + LASTS + 16 + n) >= 0) inverseDct(COEFFS + n * 32, REC + chromaAt(n));
     const d = sse(SRC + U_OFF, REC + U_OFF, 8, 8) + sse(SRC + V_OFF, REC + V_OFF, 8, 8);
     const s = score(rate, lambdaUv, d);
     if (mode == 0 || s < bestUv) {
