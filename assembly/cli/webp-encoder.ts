@@ -8,7 +8,8 @@
 // any real image's tokens; a pathological one that needs more gets 0, and libwebp writes it).
 
 import { importRgba } from './webp-encode/colour';
-import { encodeMacroblock, IS_I4X4, RECORD_BYTES, SKIP, startMacroblock, UV_MODE } from './webp-encode/macroblock';
+import { analyze, assignSegments, SEGMENT_ALPHA, SEGMENT_BETA } from './webp-encode/analysis';
+import { encodeMacroblock, IS_I4X4, RECORD_BYTES, SEGMENT, SKIP, startMacroblock, UV_MODE } from './webp-encode/macroblock';
 import { macroblockTokens, skipContexts } from './webp-encode/residuals';
 import { CONTEXT, COUNT, PROBA, STATS, WRITE } from './webp-encode/tokens';
 import { finalizeProbabilities, writeHeader } from './webp-encode/header';
@@ -35,6 +36,8 @@ let nzTop: usize = 0; // [nz, nzDc] a macroblock
 let modesTop: usize = 0; // 4 a macroblock
 let records: usize = 0;
 let firstPartition: usize = 0;
+let alphas: usize = 0; // a macroblock's susceptibility (u8)
+let segmentOf: usize = 0; // its segment (u8)
 const NZ_LEFT: usize = memory.data(16, 16);
 const MODES_LEFT: usize = memory.data(16, 16);
 const SEGMENT_QUANT: usize = memory.data(16, 16);
@@ -64,6 +67,8 @@ function layout(width: i32, height: i32, arena: usize): usize {
   modesTop = at; at += align(4 * w);
   records = at; at += RECORD_BYTES * w * h;
   firstPartition = at; at += align(HEADER_BYTES + MODE_BYTES_PER_MB * w * h);
+  alphas = at; at += align(w * h);
+  segmentOf = at; at += align(w * h);
   return at - arena;
 }
 
@@ -80,12 +85,54 @@ export function outputBytes(width: i32, height: i32): usize {
 const FILTER_STRENGTH = 60; // libwebp's default
 const SNS_STRENGTH = 50;
 
-/** libwebp's filter level for quantiser index q (SetupFilterStrength, sharpness 0). */
-function filterLevel(q: i32): i32 {
+const SEGMENTS = 4;
+let segmentsUsed = SEGMENTS;
+
+/** libwebp's filter level for quantiser index q and segment complexity beta (SetupFilterStrength, sharpness 0). */
+function filterLevel(q: i32, beta: i32): i32 {
   const qstep = <i32>load<u16>(AC_TABLE + (<usize>q << 1)) >> 2;
   const base = qstep < 63 ? qstep : 63;
-  const f = base * 5 * FILTER_STRENGTH / 256;
+  const f = base * 5 * FILTER_STRENGTH / (256 + beta);
   return f < 2 ? 0 : f > 63 ? 63 : f;
+}
+
+/** libwebp's GetProba: the probability of a 0 for a zeros and b ones, rounded. */
+function proba(a: i32, b: i32): u8 {
+  const total = a + b;
+  return <u8>(total == 0 ? 255 : (255 * a + total / 2) / total);
+}
+
+/** Each segment's quantiser, filter level and matrices, as libwebp's VP8SetSegmentParams (SNS 50); returns the chroma AC offset. */
+function setupSegments(quality: f64, uvAlpha: i32, uvDcDelta: i32): i32 {
+  const cBase = qualityToCompression(quality);
+  const amp = 0.9 * <f64>SNS_STRENGTH / 100.0 / 128.0;
+  let uvAcDelta = (uvAlpha - 64) * (6 - -4) / (100 - 30) * SNS_STRENGTH / 100;
+  uvAcDelta = uvAcDelta < -4 ? -4 : uvAcDelta > 6 ? 6 : uvAcDelta;
+  for (let s: usize = 0; s < <usize>SEGMENTS; s++) {
+    const expn = 1.0 - amp * <f64>load<i32>(SEGMENT_ALPHA + (s << 2));
+    let q = <i32>(127.0 * (1.0 - Math.pow(cBase, expn)));
+    q = q < 0 ? 0 : q > 127 ? 127 : q;
+    store<i32>(SEGMENT_QUANT + (s << 2), q);
+    store<i32>(SEGMENT_FILTER + (s << 2), filterLevel(q, load<i32>(SEGMENT_BETA + (s << 2))));
+    setupSegment(s, q, uvDcDelta, uvAcDelta);
+  }
+  let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+  for (let i = 0; i < mbW * mbH; i++) {
+    const segment = load<u8>(segmentOf + <usize>i);
+    if (segment == 0) c0++;
+    else if (segment == 1) c1++;
+    else if (segment == 2) c2++;
+    else c3++;
+  }
+  // libwebp's SimplifySegments, in its simplest case: all alike, one segment and no map.
+  segmentsUsed = 1;
+  for (let s: usize = 1; s < <usize>SEGMENTS; s++) {
+    if (load<i32>(SEGMENT_QUANT + (s << 2)) != load<i32>(SEGMENT_QUANT) || load<i32>(SEGMENT_FILTER + (s << 2)) != load<i32>(SEGMENT_FILTER)) segmentsUsed = SEGMENTS;
+  }
+  store<u8>(SEGMENT_PROBA, proba(c0 + c1, c2 + c3));
+  store<u8>(SEGMENT_PROBA, proba(c0, c1), 1);
+  store<u8>(SEGMENT_PROBA, proba(c2, c3), 2);
+  return uvAcDelta;
 }
 
 /**
@@ -97,13 +144,10 @@ export function encode(rgba: usize, width: i32, height: i32, quality: f64, arena
   const yStride = <usize>mbW * 16;
   importRgba(rgba, width, height, planeY, planeU, planeV, yStride, mbH * 16);
 
-  const cBase = qualityToCompression(quality);
-  let q = <i32>(127.0 * (1.0 - cBase));
-  q = q < 0 ? 0 : q > 127 ? 127 : q;
+  const uvAlpha = analyze(mbW, mbH, planeY, planeU, planeV, yStride, alphas);
+  assignSegments(alphas, mbW * mbH, SEGMENTS, segmentOf);
   const uvDcDelta = -4 * SNS_STRENGTH / 100;
-  const uvAcDelta = 0;
-  setupSegment(0, q, uvDcDelta, uvAcDelta);
-  const level = filterLevel(q);
+  const uvAcDelta = setupSegments(quality, uvAlpha, uvDcDelta);
 
   // Pass 1: modes and levels, macroblock by macroblock.
   memory.fill(nzTop, 0, 2 * <usize>mbW);
@@ -118,7 +162,7 @@ export function encode(rgba: usize, width: i32, height: i32, quality: f64, arena
       startMacroblock(mbX, mbY, mbW, planeY, planeU, planeV, yStride, topY, topU, topV);
       const above = nzTop + (<usize>mbX << 1);
       const modes = modesTop + (<usize>mbX << 2);
-      encodeMacroblock(record, 0, mbX, mbY, above, NZ_LEFT, modes, MODES_LEFT);
+      encodeMacroblock(record, <usize>load<u8>(segmentOf + <usize>(mbY * mbW + mbX)), mbX, mbY, above, NZ_LEFT, modes, MODES_LEFT);
       macroblockTokens(CONTEXT, record, above, NZ_LEFT);
       updateModeContext(record, modes);
       if (load<u8>(record, SKIP) != 0) skipped++;
@@ -146,12 +190,17 @@ export function encode(rgba: usize, width: i32, height: i32, quality: f64, arena
   const tokensEnd = finishWriter();
   if (writerOverflowed()) return 0;
   startWriter(firstPartition, firstPartition + firstRoom);
-  writeHeader(q, uvDcDelta, uvAcDelta, level, 1, SEGMENT_QUANT, SEGMENT_FILTER, SEGMENT_PROBA, useSkip, skipProba);
+  writeHeader(load<i32>(SEGMENT_QUANT), uvDcDelta, uvAcDelta, load<i32>(SEGMENT_FILTER), segmentsUsed, SEGMENT_QUANT, SEGMENT_FILTER, SEGMENT_PROBA, useSkip, skipProba);
   memory.fill(modesTop, 0, 4 * <usize>mbW);
   for (let mbY = 0; mbY < mbH; mbY++) {
     store<u32>(MODES_LEFT, 0);
     for (let mbX = 0; mbX < mbW; mbX++) {
       const record = records + (<usize>(mbY * mbW + mbX)) * RECORD_BYTES;
+      if (segmentsUsed > 1) {
+        const segment = load<u8>(record, SEGMENT);
+        putBit(segment >= 2, load<u8>(SEGMENT_PROBA));
+        putBit((segment & 1) != 0, load<u8>(SEGMENT_PROBA + (segment >= 2 ? 2 : 1)));
+      }
       if (useSkip) putBit(load<u8>(record, SKIP) != 0, skipProba);
       writeLumaModes(record, load<u8>(record, IS_I4X4) != 0, modesTop + (<usize>mbX << 2), MODES_LEFT);
       writeChromaMode(<i32>load<u8>(record, UV_MODE));

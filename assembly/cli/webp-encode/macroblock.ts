@@ -26,7 +26,7 @@ export const LEVELS: usize = 32;
 export const LASTS: usize = 832;
 export const Y2_BLOCK: usize = 24;
 
-const SRC: usize = memory.data(<i32>BPS * 26, 16); // the source macroblock, laid out as WORK
+export const SRC: usize = memory.data(<i32>BPS * 26, 16); // the source macroblock, laid out as WORK
 const PRED: usize = memory.data(<i32>BPS * 26, 16);
 const REC: usize = memory.data(<i32>BPS * 26, 16);
 const BEST: usize = memory.data(<i32>BPS * 26, 16);
