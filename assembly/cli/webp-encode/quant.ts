@@ -103,15 +103,6 @@ export function quantize(input: usize, levels: usize, m: usize, first: i32): i32
 }
 
 // @ts-ignore: decorator
-@inline function transpose(r0: v128, r1: v128, r2: v128, r3: v128, out: usize): void { // 4x4 i32, through memory
-  const lo01 = zip32lo(r0, r1), hi01 = zip32hi(r0, r1), lo23 = zip32lo(r2, r3), hi23 = zip32hi(r2, r3);
-  v128.store(out, zip64lo(lo01, lo23));
-  v128.store(out, zip64hi(lo01, lo23), 16);
-  v128.store(out, zip64lo(hi01, hi23), 32);
-  v128.store(out, zip64hi(hi01, hi23), 48);
-}
-
-// @ts-ignore: decorator
 @inline function rowDiff(src: usize, ref: usize): v128 {
   return i32x4.sub(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(src))),
     i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(ref))));
@@ -119,10 +110,11 @@ export function quantize(input: usize, levels: usize, m: usize, first: i32): i32
 
 /** The forward 4x4 DCT of src - ref (both BPS-strided bytes) into out (16 i16), as libwebp's FTransform, four lanes at once. */
 export function forwardDct(src: usize, ref: usize, out: usize): void {
-  const tmp = TMP;
-  // Columns of the difference: lane i holds row i.
-  transpose(rowDiff(src, ref), rowDiff(src + BPS, ref + BPS), rowDiff(src + 2 * BPS, ref + 2 * BPS), rowDiff(src + 3 * BPS, ref + 3 * BPS), tmp);
-  const d0 = v128.load(tmp), d1 = v128.load(tmp, 16), d2 = v128.load(tmp, 32), d3 = v128.load(tmp, 48);
+  // Columns of the difference (4x4 transpose in registers): lane i holds row i.
+  const r0 = rowDiff(src, ref), r1 = rowDiff(src + BPS, ref + BPS);
+  const r2 = rowDiff(src + 2 * BPS, ref + 2 * BPS), r3 = rowDiff(src + 3 * BPS, ref + 3 * BPS);
+  let lo01 = zip32lo(r0, r1), hi01 = zip32hi(r0, r1), lo23 = zip32lo(r2, r3), hi23 = zip32hi(r2, r3);
+  const d0 = zip64lo(lo01, lo23), d1 = zip64hi(lo01, lo23), d2 = zip64lo(hi01, hi23), d3 = zip64hi(hi01, hi23);
   let a0 = i32x4.add(d0, d3), a1 = i32x4.add(d1, d2), a2 = i32x4.sub(d1, d2), a3 = i32x4.sub(d0, d3);
   const k2217 = i32x4.splat(2217), k5352 = i32x4.splat(5352);
   const t0 = i32x4.shl(i32x4.add(a0, a1), 3);
@@ -130,9 +122,9 @@ export function forwardDct(src: usize, ref: usize, out: usize): void {
   const t2 = i32x4.shl(i32x4.sub(a0, a1), 3);
   const t3 = i32x4.shr_s(i32x4.add(i32x4.sub(i32x4.mul(a3, k2217), i32x4.mul(a2, k5352)), i32x4.splat(937)), 9);
   // Rows of the first pass's output: lane k holds column k.
-  transpose(t0, t1, t2, t3, tmp);
-  const r0 = v128.load(tmp), r1 = v128.load(tmp, 16), r2 = v128.load(tmp, 32), r3 = v128.load(tmp, 48);
-  a0 = i32x4.add(r0, r3); a1 = i32x4.add(r1, r2); a2 = i32x4.sub(r1, r2); a3 = i32x4.sub(r0, r3);
+  lo01 = zip32lo(t0, t1); hi01 = zip32hi(t0, t1); lo23 = zip32lo(t2, t3); hi23 = zip32hi(t2, t3);
+  const c0 = zip64lo(lo01, lo23), c1 = zip64hi(lo01, lo23), c2 = zip64lo(hi01, hi23), c3 = zip64hi(hi01, hi23);
+  a0 = i32x4.add(c0, c3); a1 = i32x4.add(c1, c2); a2 = i32x4.sub(c1, c2); a3 = i32x4.sub(c0, c3);
   const o0 = i32x4.shr_s(i32x4.add(i32x4.add(a0, a1), i32x4.splat(7)), 4);
   const o1 = i32x4.sub(i32x4.shr_s(i32x4.add(i32x4.add(i32x4.mul(a2, k2217), i32x4.mul(a3, k5352)), i32x4.splat(12000)), 16),
     i32x4.ne(a3, i32x4.splat(0)));
