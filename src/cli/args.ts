@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { DEFAULT_MAX_PIXELS } from './codecs.js';
 import { FITS, parseColor, type Fit, type Rgba } from './fit.js';
 import { JPEG_ENCODERS, type JpegEncoderName } from './jpeg-encoder.js';
+import { WEBP_ENCODERS, DEFAULT_WEBP_ENCODER, type WebpEncoderName } from './webp-encoder.js';
 import { JPEG_DECODERS, type JpegDecoderName, type JpegDecoding } from './jpeg-decoding.js';
 
 export interface CliOptions {
@@ -20,6 +21,8 @@ export interface CliOptions {
   quality: number | undefined;
   /** --jpeg-encoder: the command's own ('fast', the default) or MozJPEG. */
   jpegEncoder: JpegEncoderName;
+  /** --webp-encoder: the command's own ('fast') or libwebp's. */
+  webpEncoder: WebpEncoderName;
   /** --jpeg-decoder and --no-shrink-on-decode (./jpeg-decoder.ts). */
   jpegDecoding: JpegDecoding;
   fit: Fit;
@@ -65,6 +68,8 @@ Options:
   --jpeg-encoder <e>   fast (default: baseline 4:2:0, libjpeg's tables and quality scale) |
                        mozjpeg (trellis quantisation, optimised Huffman tables: files about 25%
                        smaller at the same quality setting, encoding about 10x slower)
+  --webp-encoder <e>   fast (default: the command's own lossy VP8 encoder on libwebp's quality
+                       scale; opaque images only, one with alpha goes to libwebp) | libwebp
   --jpeg-decoder <d>   fast (default: baseline JPEG in the command's own decoder, MozJPEG for
                        progressive and the rest) | mozjpeg (every JPEG)
   --no-shrink-on-decode  decode JPEG at full size always (by default a strong antialiased
@@ -88,7 +93,7 @@ Examples:
 const VALUE_OPTIONS: Record<string, string> = {
   '-o': 'output', '--output': 'output', '--scale': 'scale', '--width': 'width', '--height': 'height',
   '--mode': 'mode', '--convention': 'convention', '--quality': 'quality', '--max-pixels': 'maxPixels', '--fit': 'fit', '--background': 'background',
-  '--threads': 'threads', '--jpeg-encoder': 'jpegEncoder', '--jpeg-decoder': 'jpegDecoder',
+  '--threads': 'threads', '--jpeg-encoder': 'jpegEncoder', '--jpeg-decoder': 'jpegDecoder', '--webp-encoder': 'webpEncoder',
 };
 const FLAG_OPTIONS: Record<string, string> = {
   '-f': 'force', '--force': 'force', '--antialias': 'antialias', '--align-corners': 'alignCorners', '--linear-light': 'linearLight',
@@ -163,6 +168,8 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' | 'versi
   if (!background) throw new UsageError(`--background must be a colour such as #ff8800, #f80, 255,136,0 or white, but got '${values.background}'`);
   const jpegEncoder = (values.jpegEncoder ?? 'fast') as JpegEncoderName;
   if (!JPEG_ENCODERS.includes(jpegEncoder)) throw new UsageError(`--jpeg-encoder must be one of ${JPEG_ENCODERS.join(', ')}, but got '${jpegEncoder}'`);
+  const webpEncoder = (values.webpEncoder ?? DEFAULT_WEBP_ENCODER) as WebpEncoderName;
+  if (!WEBP_ENCODERS.includes(webpEncoder)) throw new UsageError(`--webp-encoder must be one of ${WEBP_ENCODERS.join(', ')}, but got '${webpEncoder}'`);
   const jpegDecoder = (values.jpegDecoder ?? 'fast') as JpegDecoderName;
   if (!JPEG_DECODERS.includes(jpegDecoder)) throw new UsageError(`--jpeg-decoder must be one of ${JPEG_DECODERS.join(', ')}, but got '${jpegDecoder}'`);
   return {
@@ -173,6 +180,7 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' | 'versi
     premultiply: !flags.has('noPremultiply'),
     quality: values.quality === undefined ? undefined : parseNumber(values.quality, '--quality', true, 1, 100),
     jpegEncoder,
+    webpEncoder,
     jpegDecoding: { decoder: jpegDecoder, shrink: !flags.has('noShrinkOnDecode') },
     fit,
     background,

@@ -32,6 +32,8 @@ export interface ConvertRequest {
   premultiply: boolean;
   quality: number;
   jpegEncoder: JpegEncoderName;
+  /** Default: libwebp (the command passes its --webp-encoder). */
+  webpEncoder?: import('./webp-encoder.js').WebpEncoderName;
   /** Default: the command's own decoder, no shrink on decode. */
   jpegDecoding?: JpegDecoding;
   maxPixels: number;
@@ -82,7 +84,7 @@ export async function convertImage(r: ConvertRequest, backend: ImageBackend, str
     const image = { data: pixels, width: plan.width, height: plan.height, channels };
     if (r.output === 'jpeg') bytes = await encodeJpegWith(r.jpegEncoder, image, r.quality);
     else if (r.output === 'png') bytes = encodePng(image, channels === 3 || isOpaque(pixels));
-    else bytes = await (await import('./wasm-codecs.js')).encodeWasm(r.output, { ...image, data: rgbaOf(pixels, channels) }, r.quality);
+    else bytes = await (await import('./wasm-codecs.js')).encodeWasm(r.output, { ...image, data: rgbaOf(pixels, channels) }, r.quality, r.webpEncoder);
   } catch (error) {
     throw new ImageFileError(`${r.name}: cannot encode ${plan.width} x ${plan.height} as ${FORMAT_NAMES[r.output]}: ${(error as Error)?.message ?? error}`);
   }

@@ -66,7 +66,7 @@ export async function processFile(job: Job, options: CliOptions, runner: Runner,
     bytes, format, name: job.input, output: job.format, target: options.target, fit: options.fit,
     background: options.background, resize: options.resize, premultiply: options.premultiply,
     quality: options.quality ?? DEFAULT_QUALITY[job.format], maxPixels: options.maxPixels,
-    jpegEncoder: options.jpegEncoder, jpegDecoding: options.jpegDecoding, stripThreads: runner.single ? runner.stripThreads : 0,
+    jpegEncoder: options.jpegEncoder, webpEncoder: options.webpEncoder, jpegDecoding: options.jpegDecoding, stripThreads: runner.single ? runner.stripThreads : 0,
   };
   let done: FileDone & { bytes: Uint8Array };
   if (mainLane && runner.mainBusy === 0 && isSmall(request, format, runner.mainPixels)) {
@@ -74,7 +74,7 @@ export async function processFile(job: Job, options: CliOptions, runner: Runner,
     try {
       const { convertImage, stripsHere } = await import('./convert.js'); // the codecs, loaded here only for this
       // A WebP or AVIF encoder compiles in the background while this thread decodes and resizes.
-      if (job.format === 'webp' || job.format === 'avif') (await import('./wasm-codecs.js')).preloadWasm({ decode: [], encode: [job.format] });
+      if (job.format === 'webp' || job.format === 'avif') (await import('./wasm-codecs.js')).preloadWasm({ decode: [], encode: [job.format], webpEncoder: options.webpEncoder });
       done = await convertImage(request, await runner.mainBackend(), stripsHere);
     } finally {
       runner.mainBusy--;

@@ -111,7 +111,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   // our encoder keeps up with the resize on one fewer thread than --threads (the converter is busy
   // too, and each helper costs memory); MozJPEG, several times slower, takes them all.
   // The workers load the WebP and AVIF codecs the files need as they start (the worker lanes take those files first).
-  const workers = new ConvertWorkers(workerCount, options.plainJs, codecNeeds(jobs));
+  const workers = new ConvertWorkers(workerCount, options.plainJs, { ...codecNeeds(jobs), webpEncoder: options.webpEncoder });
   const runner: Runner = {
     mainBackend, workers, single: lanes === 1,
     // The main lane's files too large for the main thread: a worker of their own (started only for

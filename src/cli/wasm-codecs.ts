@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { decodeWebpLossy, preloadWebpDecoder } from './webp-decoder.js';
+import { encodeWebpLossy, isOpaque, preloadWebpEncoder, type WebpEncoderName } from './webp-encoder.js';
 
 export interface RgbaPixels {
   data: Uint8Array;
@@ -64,7 +65,7 @@ const avifDecoder = codec(() => import('@jsquash/avif/decode.js'), '@jsquash/avi
 const avifEncoder = codec(() => import('@jsquash/avif/encode.js'), '@jsquash/avif/codec/enc/avif_enc.wasm');
 
 /** The codecs a run's jobs use, by format: decoders for the inputs, encoders for the outputs. */
-export interface CodecNeeds { decode: Array<'webp' | 'avif'>; encode: Array<'webp' | 'avif'> }
+export interface CodecNeeds { decode: Array<'webp' | 'avif'>; encode: Array<'webp' | 'avif'>; webpEncoder?: WebpEncoderName }
 
 /**
  * Starts loading (import, compile, instantiate) the codecs of `needs` now, so that a worker thread
@@ -75,7 +76,9 @@ export function preloadWasm(needs: CodecNeeds): void {
   // WebP input: the command's own lossy decoder; libwebp loads when a file needs it.
   if (needs.decode.includes('webp')) preloadWebpDecoder();
   const loaders = [...needs.decode.filter((f) => f === 'avif').map(() => avifDecoder),
-    ...needs.encode.map((f) => (f === 'webp' ? webpEncoder : avifEncoder))];
+    ...needs.encode.filter((f) => f !== 'webp' || needs.webpEncoder !== 'fast').map((f) => (f === 'webp' ? webpEncoder : avifEncoder))];
+  // The own WebP encoder: libwebp loads only when an image with alpha needs it.
+  if (needs.encode.includes('webp') && needs.webpEncoder === 'fast') preloadWebpEncoder();
   for (const load of loaders) load().catch(() => load.reset());
 }
 
@@ -114,8 +117,10 @@ export async function decodeWasm(format: 'jpeg' | 'webp' | 'avif', bytes: Uint8A
 /** MozJPEG's settings: baseline (8-bit tables, SOF0) 4:2:0, which ./jpeg-strips.ts joins; no progressive scans (they cost 2x). */
 const JPEG_OPTIONS = { baseline: true, progressive: false, optimize_coding: true, auto_subsample: false, chroma_subsample: 2 };
 
-/** Encodes 8-bit RGBA; `quality` 1-100 (PNG is written by ./png-write.ts). */
-export async function encodeWasm(format: 'jpeg' | 'webp' | 'avif', image: RgbaPixels, quality: number): Promise<Uint8Array> {
+/** Encodes 8-bit RGBA; `quality` 1-100 (PNG is written by ./png-write.ts); WebP by `webp` where it is 'fast' and the image opaque, else libwebp. */
+export async function encodeWasm(format: 'jpeg' | 'webp' | 'avif', image: RgbaPixels, quality: number, webp: WebpEncoderName = 'libwebp'): Promise<Uint8Array> {
+  const own = format === 'webp' && webp === 'fast' && isOpaque(image) ? await encodeWebpLossy(image, quality) : undefined;
+  if (own) return own;
   let out: ArrayBuffer;
   if (format === 'jpeg') out = await (await jpegEncoder())(imageData(image), { ...JPEG_OPTIONS, quality });
   else if (format === 'webp') out = await (await webpEncoder())(imageData(image), { quality });

@@ -13,9 +13,13 @@ import { inverseDc, inverseDct } from './transform';
   else if (code == 1) inverseDc(coeffs, dst);
 }
 
-export function reconstruct(info: usize, mbX: i32, mbY: i32, mbW: i32, yCodes: u32, uvCodes: u32, i4x4: bool, uvMode: u8,
-                            outY: usize, outU: usize, outV: usize, yStride: usize, uvStride: usize,
-                            topY: usize, topU: usize, topV: usize): void {
+/**
+ * Brings macroblock (mbX, mbY)'s prediction edges into the work block: the left neighbour's last
+ * columns (still in the block) or 129, the row above's unfiltered last line (topY/U/V) or 127, and
+ * for 4x4 prediction (`topRight`) the 4 pixels above and to the right, repeated down the right
+ * edge. The encoder (../webp-encode/macroblock.ts) predicts from the same edges.
+ */
+export function loadEdges(mbX: i32, mbY: i32, mbW: i32, topY: usize, topU: usize, topV: usize, topRight: bool): void {
   const y = WORK + Y_OFF;
   const u = WORK + U_OFF;
   const v = WORK + V_OFF;
@@ -49,16 +53,27 @@ export function reconstruct(info: usize, mbX: i32, mbY: i32, mbW: i32, yCodes: u
     store<u64>(u - BPS, load<u64>(topU + x8));
     store<u64>(v - BPS, load<u64>(topV + x8));
   }
-  if (i4x4) {
-    const topRight = y - BPS + 16;
+  if (topRight) {
+    const at = y - BPS + 16;
     if (mbY > 0) {
-      if (mbX >= mbW - 1) store<u32>(topRight, <u32>load<u8>(topY + x16 + 15) * 0x01010101);
-      else store<u32>(topRight, load<u32>(topY + x16 + 16));
+      if (mbX >= mbW - 1) store<u32>(at, <u32>load<u8>(topY + x16 + 15) * 0x01010101);
+      else store<u32>(at, load<u32>(topY + x16 + 16));
     }
-    const right = load<u32>(topRight);
-    store<u32>(topRight + 4 * BPS, right);
-    store<u32>(topRight + 8 * BPS, right);
-    store<u32>(topRight + 12 * BPS, right);
+    const right = load<u32>(at);
+    store<u32>(at + 4 * BPS, right);
+    store<u32>(at + 8 * BPS, right);
+    store<u32>(at + 12 * BPS, right);
+  }
+}
+
+export function reconstruct(info: usize, mbX: i32, mbY: i32, mbW: i32, yCodes: u32, uvCodes: u32, i4x4: bool, uvMode: u8,
+                            outY: usize, outU: usize, outV: usize, yStride: usize, uvStride: usize,
+                            topY: usize, topU: usize, topV: usize): void {
+  const y = WORK + Y_OFF;
+  const u = WORK + U_OFF;
+  const v = WORK + V_OFF;
+  loadEdges(mbX, mbY, mbW, topY, topU, topV, i4x4);
+  if (i4x4) {
     let bits = yCodes;
     for (let n: usize = 0; n < 16; n++, bits <<= 2) {
       const dst = y + (n & 3) * 4 + (n >> 2) * 4 * BPS;

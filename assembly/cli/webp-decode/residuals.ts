@@ -8,12 +8,12 @@
 import { getBit, getSigned } from './bool';
 import { COEFFS, PROBA, QUANT } from './state';
 
-const BANDS: usize = memory.data<u8>([0, 1, 2, 3, 6, 4, 5, 6, 6, 6, 6, 6, 6, 6, 6, 7, 0]);
+export const BANDS: usize = memory.data<u8>([0, 1, 2, 3, 6, 4, 5, 6, 6, 6, 6, 6, 6, 6, 6, 7, 0]);
 const ZIGZAG: usize = memory.data<u8>([0, 1, 4, 8, 5, 2, 3, 6, 9, 12, 13, 10, 7, 11, 14, 15]);
-const CAT3: usize = memory.data<u8>([173, 148, 140, 0]);
-const CAT4: usize = memory.data<u8>([176, 155, 140, 135, 0]);
-const CAT5: usize = memory.data<u8>([180, 157, 141, 134, 130, 0]);
-const CAT6: usize = memory.data<u8>([254, 254, 243, 230, 196, 177, 153, 140, 133, 130, 129, 0]);
+export const CAT3: usize = memory.data<u8>([173, 148, 140, 0]);
+export const CAT4: usize = memory.data<u8>([176, 155, 140, 135, 0]);
+export const CAT5: usize = memory.data<u8>([180, 157, 141, 134, 130, 0]);
+export const CAT6: usize = memory.data<u8>([254, 254, 243, 230, 196, 177, 153, 140, 133, 130, 129, 0]);
 
 /** Per block type, for coefficient n (0-16), the offset in PROBA of its band's probabilities (context 0), as u16. */
 const BAND_OFFSETS: usize = memory.data(4 * 17 * 2, 16);
@@ -154,7 +154,7 @@ export function parseResiduals(above: usize, left: usize, segment: usize, i4x4: 
 }
 
 /** The inverse Walsh-Hadamard transform of the Y2 block into the DC of each Y block (libwebp's TransformWHT). */
-function walshHadamard(input: usize, out: usize): void {
+export function walshHadamard(input: usize, out: usize): void {
   const tmp = Y2TMP;
   for (let i: usize = 0; i < 4; i++) {
     const a0 = <i32>load<i16>(input + (i << 1)) + <i32>load<i16>(input + ((12 + i) << 1));
