@@ -33,9 +33,10 @@ export async function costliestFirst(jobs: readonly Job[], inputs: Promise<Reado
 }
 
 /**
- * Formats converted by the @jsquash WebAssembly codecs: the first WebP a thread meets costs it
- * about 0.2 s of CPU (the codec compiled and optimised as it runs) and tens of MiB of codec memory,
- * so a folder run keeps them to its worker lanes where it can (takeJob).
+ * Formats that may need the @jsquash WebAssembly codecs (AVIF; WebP that is lossless or has alpha,
+ * known only once read): a thread's first use costs about 0.2 s of CPU (the codec compiled and
+ * optimised as it runs) and tens of MiB of codec memory, so a folder run keeps them to its worker
+ * lanes where it can (takeJob).
  */
 const CODEC_FORMATS: ReadonlySet<ImageFormat> = new Set(['webp', 'avif']);
 
