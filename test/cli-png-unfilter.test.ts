@@ -1,4 +1,5 @@
-// The reader's Paeth unfiltering (src/cli/png-rows.ts, branchless) against the PNG
+// The reader's Up unfiltering (four bytes a word) on every pair of bytes, aligned or not, and its
+// Paeth unfiltering (src/cli/png-rows.ts, branchless) against the PNG
 // specification's predictor, on every triple of left, up and upper-left bytes from three bands of
 // values (around 0, 128 and 255: all the ties of the rule's order, a before b before c), for
 // 1-byte pixels (the general loop), 3 and 4 (the loops by pixel size).
@@ -34,6 +35,21 @@ describe('Paeth unfiltering', () => {
         const want = paethSpec(a, b, c);
         for (let k = 0; k < bpp; k++) if (row[k] !== a || row[bpp + k] !== want) wrong++;
       }
+      expect(wrong).toBe(0);
+    });
+  }
+});
+
+describe('Up unfiltering', () => {
+  for (const offset of [0, 4, 1]) {
+    it(`adds each byte above, modulo 256, on every pair of bytes (row at byte offset ${offset})`, () => {
+      const n = 65536 + 3; // every pair, and a tail short of a word
+      const row = new Uint8Array(n + offset).subarray(offset);
+      const prev = new Uint8Array(n + offset).subarray(offset);
+      for (let i = 0; i < n; i++) { row[i] = i & 255; prev[i] = (i >> 8) & 255; }
+      unfilter(2, row, prev, 3);
+      let wrong = 0;
+      for (let i = 0; i < n; i++) if (row[i] !== (((i & 255) + ((i >> 8) & 255)) & 255)) wrong++;
       expect(wrong).toBe(0);
     });
   }
