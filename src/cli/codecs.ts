@@ -197,8 +197,8 @@ export const uprightSize = (h: ImageHeader): { width: number; height: number } =
  * decoded size must be the header's. A JPEG goes to `jpeg.decoder`, at 1/`scale` of its size
  * where the command's own decoder takes it (./jpeg-decoding.ts): the size then is the header's
  * divided by `scale`, rounded up (the caller reads it from the image). `channels` 3: RGB where
- * the decoder gives it (the command's own JPEG decoder; an opaque 8-bit PNG not interlaced), else
- * RGBA (the image's `channels` says which).
+ * the decoder gives it (the command's own JPEG and lossy WebP decoders; an opaque 8-bit PNG not
+ * interlaced), else RGBA (the image's `channels` says which).
  */
 export async function decodeChecked(format: ImageFormat, bytes: Uint8Array, header: ImageHeader, name: string, maxPixels: number,
                                     jpeg: JpegDecoding = DEFAULT_JPEG_DECODING, scale: JpegScale = 1, channels: 3 | 4 = 4): Promise<RgbaImage> {
@@ -214,7 +214,7 @@ export async function decodeChecked(format: ImageFormat, bytes: Uint8Array, head
       }
       if (!image) {
         const { decodeWasm } = await import('./wasm-codecs.js');
-        image = await decodeWasm(format, bytes);
+        image = await decodeWasm(format, bytes, channels);
       }
     } catch (error) {
       throw describeFailure(name, format, error);

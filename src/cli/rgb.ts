@@ -1,8 +1,9 @@
-// Opaque images travel as RGB (3 bytes a pixel) from the command's own JPEG decoder (and opaque
-// 8-bit PNGs) through the resize to the encoders that take it (the command's JPEG encoder, the
-// PNG writer): a quarter fewer bytes moved than RGBA with a constant alpha of 255, and the same
-// bytes out, since every resize works channel by channel (./convert.ts carriedChannels says
-// where). rgbaOf gives RGBA to the encoders that want it (MozJPEG, WebP, AVIF), should RGB reach them.
+// Opaque images travel as RGB (3 bytes a pixel) from the command's own JPEG and lossy WebP
+// decoders (and opaque 8-bit PNGs) through the resize to the encoders that take it (the command's
+// JPEG and WebP encoders, the PNG writer): a quarter fewer bytes moved than RGBA with a constant
+// alpha of 255, and the same bytes out, since every resize works channel by channel
+// (./convert.ts carriedChannels says where). rgbaOf gives RGBA to the encoders that want it
+// (MozJPEG, libwebp, AVIF), should RGB reach them.
 
 import { copyRgb8 } from './png-rows.js';
 
