@@ -236,18 +236,6 @@ export async function decodeImageBytes(bytes: Uint8Array, name: string, maxPixel
   return decodeChecked(format, bytes, inspectImage(format, bytes, name, maxPixels), name, maxPixels);
 }
 
-/** The bits of a pixel word that hold its alpha byte, whatever the platform's byte order. */
-const ALPHA = new Int32Array(Uint8Array.of(0, 0, 0, 255).buffer)[0]; // signed, as & gives
-
-/** Whether every pixel is opaque (then premultiplying alpha changes nothing and is skipped). */
-export function isOpaque(data: Uint8Array): boolean {
-  if (data.byteOffset % 4 === 0 && data.length % 4 === 0) { // a pixel a word: 4x fewer steps
-    const words = new Uint32Array(data.buffer, data.byteOffset, data.length / 4);
-    for (let i = 0; i < words.length; i++) if ((words[i] & ALPHA) !== ALPHA) return false;
-    return true;
-  }
-  for (let i = 3; i < data.length; i += 4) if (data[i] !== 255) return false;
-  return true;
-}
+export { isOpaque } from './rgb.js';
 
 export { PngFormatError, JpegFormatError };

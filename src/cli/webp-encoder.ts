@@ -6,6 +6,7 @@
 
 import { moduleLoader } from './wasm-module.js';
 import type { RgbaPixels } from './wasm-codecs.js';
+import { isOpaque as opaqueRgba } from './rgb.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -23,12 +24,8 @@ export type WebpEncoderName = (typeof WEBP_ENCODERS)[number];
 /** The default, chosen by measurement (README: the command's WebP encoder). */
 export const DEFAULT_WEBP_ENCODER: WebpEncoderName = 'fast';
 
-/** Whether every pixel is opaque (the own encoder writes no alpha). */
-export function isOpaque(image: RgbaPixels): boolean {
-  const data = image.data;
-  for (let i = 3; i < data.length; i += 4) if (data[i] !== 255) return false;
-  return true;
-}
+/** Whether every pixel of RGBA `image` is opaque (the own encoder writes no alpha). */
+export const isOpaque = (image: RgbaPixels): boolean => opaqueRgba(image.data);
 
 /** Loads the module now (a worker that will write WebP compiles it while it starts). */
 export function preloadWebpEncoder(): void {
