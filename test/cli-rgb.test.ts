@@ -1,7 +1,8 @@
 // Opaque images carried as RGB (3 bytes a pixel) through the command (src/cli/rgb.ts): the own
 // JPEG decoder's RGB rows are its RGBA rows without alpha, sample for sample (every sampling,
 // scale, odd width); EXIF orientation, --fit's canvas and the RGBA expansion keep each channel
-// in its place; and a converted file's bytes (JPEG whole and in strips, PNG, WebP; modes, fits,
+// in its place; and a converted file's bytes (JPEG, PNG or lossy WebP input; JPEG whole and in
+// strips, PNG, WebP by the own encoder (RGB) and by libwebp (RGBA); modes, fits,
 // orientations; the SIMD build, the scalar build and `js`) are those of the RGBA pipeline built
 // here from the same parts. The test images' R, G and B differ everywhere, so a swapped or shifted
 // channel changes the bytes.
@@ -23,6 +24,7 @@ import { stripRows } from '../src/cli/jpeg-strips.js';
 import { encodePng } from '../src/cli/png-write.js';
 import { rgbaOf } from '../src/cli/rgb.js';
 import { encodeWasm } from '../src/cli/wasm-codecs.js';
+import type { WebpEncoderName } from '../src/cli/webp-encoder.js';
 import { imageOps } from '../src/image-band.js';
 import { init } from '../src/index.js';
 
@@ -122,16 +124,18 @@ function options(args: string[]): CliOptions {
 }
 
 /** The file the command converts `bytes` (JPEG or PNG) to (src/cli/convert.ts: RGB where it can), JPEG in strips where they plan, or whole. */
-async function converted(bytes: Uint8Array, output: 'jpeg' | 'png' | 'webp', args: string[], backend: ImageBackend, strips: boolean): Promise<Buffer> {
+async function converted(bytes: Uint8Array, output: 'jpeg' | 'png' | 'webp', args: string[], backend: ImageBackend, strips: boolean,
+                         webpEncoder: WebpEncoderName = 'libwebp'): Promise<Buffer> {
   const o = options(args);
   const done = await convertImage({ bytes, format: sniff(bytes)!, name: 'in', output, target: o.target, fit: o.fit, background: o.background,
-    resize: o.resize, premultiply: o.premultiply, quality: output === 'webp' ? 80 : 90, jpegEncoder: 'fast', maxPixels: o.maxPixels,
+    resize: o.resize, premultiply: o.premultiply, quality: output === 'webp' ? 80 : 90, jpegEncoder: 'fast', webpEncoder, maxPixels: o.maxPixels,
     stripThreads: 0 }, backend, strips ? stripsHere : undefined);
   return Buffer.from(done.bytes);
 }
 
 /** The same from RGBA all the way (what the command did before it carried RGB), from the same parts. */
-async function viaRgba(bytes: Uint8Array, output: 'jpeg' | 'png' | 'webp', args: string[], backend: ImageBackend, strips: boolean): Promise<Buffer> {
+async function viaRgba(bytes: Uint8Array, output: 'jpeg' | 'png' | 'webp', args: string[], backend: ImageBackend, strips: boolean,
+                       webpEncoder: WebpEncoderName = 'libwebp'): Promise<Buffer> {
   const o = options(args);
   const format = sniff(bytes)!;
   const header = inspectImage(format, bytes, 'in', o.maxPixels);
@@ -143,7 +147,7 @@ async function viaRgba(bytes: Uint8Array, output: 'jpeg' | 'png' | 'webp', args:
   const pixels = placeOnCanvas(new Uint8Array(resized.data.buffer, resized.data.byteOffset, resized.data.length), plan, o.background);
   const rgba = { data: pixels, width: plan.width, height: plan.height };
   if (output === 'png') return Buffer.from(encodePng(rgba, true));
-  if (output === 'webp') return Buffer.from(await encodeWasm('webp', rgba, 80));
+  if (output === 'webp') return Buffer.from(await encodeWasm('webp', rgba, 80, webpEncoder));
   // In strips where the command cuts them: a fit that only resizes, with bands (src/cli/convert.ts jpegInStrips).
   if (!strips || !onlyResizes(plan) || !('bands' in planBands(bandGeometry(image, plan.width, plan.height, plan.resize, o.resize), stripRows(plan.width)))) {
     return Buffer.from(await encodeJpeg(rgba, { quality: 90 }));
@@ -170,10 +174,32 @@ describe('a converted file: the bytes of the RGBA pipeline', () => {
     }
   });
 
-  it('WebP (decoded as RGBA: its encoder wants it), 4:4:4 and grey input', async () => {
+  it('WebP by libwebp (RGBA: it wants it), 4:4:4 and grey input', async () => {
     for (const bytes of [await jpeg(66, 41, '4:4:4', 6), await jpeg(66, 41, '4:2:0', 1, true)]) {
       for (const args of ARGS.slice(0, 5)) expect((await converted(bytes, 'webp', args, 'wasm', false)).equals(await viaRgba(bytes, 'webp', args, 'wasm', false)), args.join(' ')).toBe(true);
     }
+  });
+
+  it('lossy WebP input, decoded as RGB by the own decoder, to JPEG in strips, PNG and WebP (the own encoder, taking RGB; libwebp)', async () => {
+    const bytes = new Uint8Array(await sharp(colours(83, 61), { raw: { width: 83, height: 61, channels: 3 } }).webp({ quality: 90 }).toBuffer());
+    const header = inspectImage('webp', bytes, 'in', 1e6);
+    expect((await decodeChecked('webp', bytes, header, 'in', 1e6, undefined, 1, 3)).channels).toBe(3);
+    for (const args of ARGS) {
+      for (const [output, strips, encoder] of [['jpeg', true, 'fast'], ['png', false, 'fast'], ['webp', false, 'fast'], ['webp', false, 'libwebp']] as const) {
+        const what = `${output} ${encoder} ${args.join(' ')}`;
+        expect((await converted(bytes, output, args, 'wasm', strips, encoder)).equals(await viaRgba(bytes, output, args, 'wasm', strips, encoder)), what).toBe(true);
+      }
+    }
+  });
+
+  it('JPEG input (RGB) to the own WebP encoder; padded with a background that is not opaque: RGBA, to libwebp', async () => {
+    const bytes = await jpeg(66, 41, '4:2:0', 6);
+    for (const args of ARGS.slice(0, 5)) {
+      expect((await converted(bytes, 'webp', args, 'wasm', false, 'fast')).equals(await viaRgba(bytes, 'webp', args, 'wasm', false, 'fast')), args.join(' ')).toBe(true);
+    }
+    const translucent = ['--width', '60', '--height', '30', '--fit', 'contain', '--background', '#33669980'];
+    const file = await converted(bytes, 'webp', translucent, 'wasm', false, 'fast');
+    expect(file.includes(Buffer.from('ALPH'))).toBe(true);
   });
 
   it('an opaque PNG held whole (cropped, padded; to WebP), read as RGB rows; an interlaced one as RGBA', async () => {

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeImageBytes } from '../src/cli/codecs.js';
+import { releaseDecoded } from '../src/cli/decoded-pixels.js';
 import { decodeWebpLossy, opaqueVp8Chunk } from '../src/cli/webp-decoder.js';
 import { inspectWebp } from '../src/cli/webp.js';
 
@@ -52,6 +53,31 @@ async function lossy(img: ImageData, options: Record<string, number>): Promise<U
   return new Uint8Array(await encode(img, { quality: 75, ...options }));
 }
 
+/** libwebp's RGBA as RGB, after checking that every alpha is 255. */
+function rgbOf(rgba: ArrayLike<number>): Uint8Array {
+  const rgb = new Uint8Array((rgba.length / 4) * 3);
+  for (let i = 0, o = 0; i < rgba.length; i += 4, o += 3) {
+    if (rgba[i + 3] !== 255) throw new Error(`alpha ${rgba[i + 3]} at pixel ${i / 4}`);
+    rgb[o] = rgba[i];
+    rgb[o + 1] = rgba[i + 1];
+    rgb[o + 2] = rgba[i + 2];
+  }
+  return rgb;
+}
+
+/** Ours as RGB (3 bytes a pixel) against libwebp's RGBA without its alpha: identical. */
+async function expectIdenticalRgb(bytes: Uint8Array): Promise<void> {
+  const ours = await decodeWebpLossy(bytes, 3);
+  const theirs = await decode(bytes.slice().buffer);
+  expect(ours, 'decoded').toBeDefined();
+  expect([ours!.width, ours!.height, ours!.channels, ours!.data.length]).toEqual([theirs.width, theirs.height, 3, theirs.width * theirs.height * 3]);
+  const want = rgbOf(theirs.data);
+  if (!Buffer.from(ours!.data).equals(Buffer.from(want))) {
+    const at = ours!.data.findIndex((v, i) => v !== want[i]);
+    throw new Error(`${theirs.width}x${theirs.height}: first RGB difference at pixel (${Math.floor(at / 3) % theirs.width}, ${Math.floor(at / 3 / theirs.width)}) channel ${at % 3}: ${ours!.data[at]} vs libwebp ${want[at]}`);
+  }
+}
+
 /** Ours against libwebp's pixels: identical, and ours must decode it. */
 async function expectIdentical(bytes: Uint8Array): Promise<void> {
   inspectWebp(bytes);
@@ -88,6 +114,35 @@ describe('bit-identical with libwebp', () => {
     for (const sns_strength of [0, 100]) variants.push({ sns_strength });
     variants.push({ autofilter: 1 }, { use_sharp_yuv: 1 }, { pass: 3, method: 5 });
     for (const options of variants) await expectIdentical(await lossy(img, options));
+  });
+});
+
+describe('RGB (3 bytes a pixel) for a caller that carries opaque images so', () => {
+  it("libwebp's colours without alpha, across widths (8 pixels a step and the rest) and heights", async () => {
+    for (const [w, h] of [[1, 1], [2, 3], [7, 5], [8, 2], [9, 9], [15, 4], [16, 16], [17, 3], [33, 47], [100, 75]]) {
+      await expectIdenticalRgb(await lossy(image(w, h, 30), {}));
+    }
+  });
+
+  it('a larger image (chunks of rows), and the bench photos where present', async () => {
+    await expectIdenticalRgb(await lossy(image(1001, 1203, 40), { quality: 85 }));
+    const folder = new URL('../out/bench-cli/photos/', import.meta.url);
+    let names: string[] = [];
+    try { names = readdirSync(folder).filter((n) => n.endsWith('.webp')); } catch { /* not generated here */ }
+    for (const name of names) await expectIdenticalRgb(new Uint8Array(readFileSync(new URL(name, folder))));
+  });
+
+  it("fills the thread's released array (RGBA then RGB, larger then smaller), and a new one while it is held", async () => {
+    const big = await lossy(image(64, 48, 20), {});
+    const small = await lossy(image(31, 17, 20), {});
+    const first = (await decodeWebpLossy(big))!;
+    releaseDecoded(first.data);
+    const second = (await decodeWebpLossy(small, 3))!;
+    expect(second.data.buffer).toBe(first.data.buffer);
+    expect(Buffer.from(second.data).equals(Buffer.from(rgbOf((await decode(small.slice().buffer)).data)))).toBe(true);
+    const held = (await decodeWebpLossy(small, 3))!;
+    expect(held.data.buffer).not.toBe(second.data.buffer);
+    expect(Buffer.from(held.data).equals(Buffer.from(second.data))).toBe(true);
   });
 });
 

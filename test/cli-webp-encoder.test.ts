@@ -133,8 +133,19 @@ describe('own WebP encoder: files libwebp, the own decoder and sharp read alike'
     expect(got).toEqual(PINNED);
   });
 
+  it('RGB input (3 bytes a pixel): the bytes of the same image as RGBA, odd sizes and the 2x2 chroma edges included', async () => {
+    for (const [w, h, kind] of [[1, 1, 'noise'], [2, 3, 'noise'], [3, 2, 'photo'], [17, 9, 'noise'], [33, 47, 'photo'], [64, 48, 'noise'], [161, 97, 'photo']] as const) {
+      const rgba = image(w, h, kind);
+      const rgb = new Uint8Array(w * h * 3);
+      for (let i = 0; i < w * h; i++) rgb.set(rgba.data.subarray(4 * i, 4 * i + 3), 3 * i);
+      const fromRgb = await encodeWebpLossy({ data: rgb, width: w, height: h, channels: 3 }, 75);
+      expect(Buffer.from(fromRgb).equals(Buffer.from(await encodeWebpLossy(rgba, 75))), `${w}x${h} ${kind}`).toBe(true);
+    }
+  });
+
   it('bad input: a clear RangeError', async () => {
     await expect(encodeWebpLossy(image(4, 4, 'flat'), 101)).rejects.toThrow(RangeError);
+    await expect(encodeWebpLossy({ ...image(4, 4, 'flat'), channels: 2 as 3 }, 80)).rejects.toThrow(/channels must be 3 \(RGB\) or 4 \(RGBA\), but got 2/);
     await expect(encodeWebpLossy({ data: new Uint8Array(0), width: 0, height: 4 }, 80)).rejects.toThrow(/1 to 16383/);
   });
 });

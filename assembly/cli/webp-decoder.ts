@@ -2,7 +2,7 @@
 // own WebAssembly module (asconfig.json target `webp-decoder`), bit-exact with libwebp's default
 // decode to RGBA. `decodeFrame` parses the frame and reconstructs it a macroblock row at a time
 // into Y, U, V planes (prediction, inverse transforms, loop filter, as libwebp's src/dec and
-// src/dsp compute them); `toRgba` converts rows. The wrapper owns the memory: the VP8 data and
+// src/dsp compute them); `toRgba` (`toRgb`) converts rows. The wrapper owns the memory: the VP8 data and
 // an arena of `arenaBytes` bytes, from `heapBase()`. Corrupt or truncated data stops with an
 // error code where libwebp stops with an error; no read or write leaves the data and the arena
 // (positions come from the macroblock counters, sizes from the header the wrapper checked).
@@ -14,7 +14,7 @@ import { parseResiduals, uvCodes } from './webp-decode/residuals';
 import { FILTER_STRENGTH, filterType, partitionsMinusOne, READERS, useSkipProba } from './webp-decode/state';
 import { reconstruct } from './webp-decode/reconstruct';
 import { filterMacroblock } from './webp-decode/filter';
-import { toRgba as rowsToRgba } from './webp-decode/colour';
+import { toPixels } from './webp-decode/colour';
 
 export { OK, BAD_HEADER, TRUNCATED };
 export const BAD_SIZE = 3;
@@ -143,5 +143,11 @@ export function decodeFrame(data: usize, size: usize, width: i32, height: i32, a
 /** Rows [from, to) of the decoded width x height frame as RGBA at `out`. */
 export function toRgba(from: i32, to: i32, width: i32, height: i32, arena: usize, out: usize): void {
   layout(width, height, arena);
-  rowsToRgba(from, to, width, height, planeY, <usize>mbW * 16, planeU, planeV, <usize>mbW * 8, out, upsampled);
+  toPixels(from, to, width, height, planeY, <usize>mbW * 16, planeU, planeV, <usize>mbW * 8, out, upsampled, true);
+}
+
+/** Rows [from, to) of the decoded width x height frame as RGB (3 bytes a pixel) at `out`. */
+export function toRgb(from: i32, to: i32, width: i32, height: i32, arena: usize, out: usize): void {
+  layout(width, height, arena);
+  toPixels(from, to, width, height, planeY, <usize>mbW * 16, planeU, planeV, <usize>mbW * 8, out, upsampled, false);
 }

@@ -7,7 +7,7 @@
 // owns the memory: RGBA input, an arena of `arenaBytes` and the output of `outputBytes` (room for
 // any real image's tokens; a pathological one that needs more gets 0, and libwebp writes it).
 
-import { importRgba } from './webp-encode/colour';
+import { importPixels } from './webp-encode/colour';
 import { analyze, assignSegments, SEGMENT_ALPHA, SEGMENT_BETA } from './webp-encode/analysis';
 import { encodeMacroblock, IS_I4X4, RECORD_BYTES, SEGMENT, SKIP, startMacroblock, UV_MODE } from './webp-encode/macroblock';
 import { macroblockTokens, skipContexts } from './webp-encode/residuals';
@@ -136,13 +136,13 @@ function setupSegments(quality: f64, uvAlpha: i32, uvDcDelta: i32): i32 {
 }
 
 /**
- * Encodes width x height RGBA at `rgba` (opaque: alpha is ignored) at libwebp's `quality`
- * (0-100) into `out`; returns the VP8 payload's size.
+ * Encodes width x height pixels at `pixels`, RGBA (`channels` 4; opaque: alpha is ignored) or RGB
+ * (3), at libwebp's `quality` (0-100) into `out`; returns the VP8 payload's size.
  */
-export function encode(rgba: usize, width: i32, height: i32, quality: f64, arena: usize, out: usize): usize {
+export function encode(pixels: usize, width: i32, height: i32, channels: i32, quality: f64, arena: usize, out: usize): usize {
   layout(width, height, arena);
   const yStride = <usize>mbW * 16;
-  importRgba(rgba, width, height, planeY, planeU, planeV, yStride, mbH * 16);
+  importPixels(pixels, width, height, <usize>channels, planeY, planeU, planeV, yStride, mbH * 16);
 
   const uvAlpha = analyze(mbW, mbH, planeY, planeU, planeV, yStride, alphas);
   assignSegments(alphas, mbW * mbH, SEGMENTS, segmentOf);

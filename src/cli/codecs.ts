@@ -197,8 +197,8 @@ export const uprightSize = (h: ImageHeader): { width: number; height: number } =
  * decoded size must be the header's. A JPEG goes to `jpeg.decoder`, at 1/`scale` of its size
  * where the command's own decoder takes it (./jpeg-decoding.ts): the size then is the header's
  * divided by `scale`, rounded up (the caller reads it from the image). `channels` 3: RGB where
- * the decoder gives it (the command's own JPEG decoder; an opaque 8-bit PNG not interlaced), else
- * RGBA (the image's `channels` says which).
+ * the decoder gives it (the command's own JPEG and lossy WebP decoders; an opaque 8-bit PNG not
+ * interlaced), else RGBA (the image's `channels` says which).
  */
 export async function decodeChecked(format: ImageFormat, bytes: Uint8Array, header: ImageHeader, name: string, maxPixels: number,
                                     jpeg: JpegDecoding = DEFAULT_JPEG_DECODING, scale: JpegScale = 1, channels: 3 | 4 = 4): Promise<RgbaImage> {
@@ -214,7 +214,7 @@ export async function decodeChecked(format: ImageFormat, bytes: Uint8Array, head
       }
       if (!image) {
         const { decodeWasm } = await import('./wasm-codecs.js');
-        image = await decodeWasm(format, bytes);
+        image = await decodeWasm(format, bytes, channels);
       }
     } catch (error) {
       throw describeFailure(name, format, error);
@@ -236,18 +236,6 @@ export async function decodeImageBytes(bytes: Uint8Array, name: string, maxPixel
   return decodeChecked(format, bytes, inspectImage(format, bytes, name, maxPixels), name, maxPixels);
 }
 
-/** The bits of a pixel word that hold its alpha byte, whatever the platform's byte order. */
-const ALPHA = new Int32Array(Uint8Array.of(0, 0, 0, 255).buffer)[0]; // signed, as & gives
-
-/** Whether every pixel is opaque (then premultiplying alpha changes nothing and is skipped). */
-export function isOpaque(data: Uint8Array): boolean {
-  if (data.byteOffset % 4 === 0 && data.length % 4 === 0) { // a pixel a word: 4x fewer steps
-    const words = new Uint32Array(data.buffer, data.byteOffset, data.length / 4);
-    for (let i = 0; i < words.length; i++) if ((words[i] & ALPHA) !== ALPHA) return false;
-    return true;
-  }
-  for (let i = 3; i < data.length; i += 4) if (data[i] !== 255) return false;
-  return true;
-}
+export { isOpaque } from './rgb.js';
 
 export { PngFormatError, JpegFormatError };

@@ -15,9 +15,10 @@ import { encodeJpegWith, type JpegEncoderName } from './jpeg-encoder.js';
 import { stripRows } from './jpeg-strips.js';
 import { jpegStripSink, type StripEncoder } from './jpeg-strip-sink.js';
 import { DEFAULT_JPEG_DECODING, shrinkFor, type JpegDecoding } from './jpeg-decoding.js';
-import { releaseDecoded } from './jpeg-decoder.js';
+import { releaseDecoded } from './decoded-pixels.js';
 import { encodePng } from './png-write.js';
 import { rgbaOf } from './rgb.js';
+import { encodeWebpLossy, type WebpEncoderName } from './webp-encoder.js';
 
 export interface ConvertRequest {
   /** The whole input file, its format from its signature, and its name for messages. */
@@ -33,7 +34,7 @@ export interface ConvertRequest {
   quality: number;
   jpegEncoder: JpegEncoderName;
   /** Default: libwebp (the command passes its --webp-encoder). */
-  webpEncoder?: import('./webp-encoder.js').WebpEncoderName;
+  webpEncoder?: WebpEncoderName;
   /** Default: the command's own decoder, no shrink on decode. */
   jpegDecoding?: JpegDecoding;
   maxPixels: number;
@@ -84,7 +85,7 @@ export async function convertImage(r: ConvertRequest, backend: ImageBackend, str
     const image = { data: pixels, width: plan.width, height: plan.height, channels };
     if (r.output === 'jpeg') bytes = await encodeJpegWith(r.jpegEncoder, image, r.quality);
     else if (r.output === 'png') bytes = encodePng(image, channels === 3 || isOpaque(pixels));
-    else bytes = await (await import('./wasm-codecs.js')).encodeWasm(r.output, { ...image, data: rgbaOf(pixels, channels) }, r.quality, r.webpEncoder);
+    else bytes = await encodeWasmImage(r.output, image, r);
   } catch (error) {
     throw new ImageFileError(`${r.name}: cannot encode ${plan.width} x ${plan.height} as ${FORMAT_NAMES[r.output]}: ${(error as Error)?.message ?? error}`);
   }
@@ -92,18 +93,33 @@ export async function convertImage(r: ConvertRequest, backend: ImageBackend, str
 }
 
 /**
+ * WebP, AVIF or MozJPEG's JPEG: RGB straight to the command's own WebP encoder (opaque by
+ * construction); RGBA, or RGB expanded to it, to ./wasm-codecs.ts encodeWasm (which still sends
+ * an opaque RGBA image to the own WebP encoder).
+ */
+async function encodeWasmImage(output: 'jpeg' | 'webp' | 'avif', image: HeldImage, r: ConvertRequest): Promise<Uint8Array> {
+  const channels = image.channels ?? 4;
+  if (output === 'webp' && r.webpEncoder === 'fast' && channels === 3) {
+    const own = await encodeWebpLossy(image, r.quality);
+    if (own) return own;
+  }
+  return (await import('./wasm-codecs.js')).encodeWasm(output, { ...image, data: rgbaOf(image.data, channels) }, r.quality, r.webpEncoder);
+}
+
+/**
  * The channels an image is decoded to, where its decoder gives the choice (./codecs.ts
- * decodeChecked): RGB (3) where the encoder takes it (the command's JPEG encoder, the PNG
- * writer) and the output needs no alpha (not a PNG padded with a background that is not opaque),
+ * decodeChecked): RGB (3) where the encoder takes it (the command's JPEG and WebP encoders, the
+ * PNG writer) and the output needs no alpha (not an image padded with a background that is not opaque),
  * unless the convention resizes RGBA premultiplied (Pillow's: an alpha resized from 255 need not
  * stay exactly 255, so its colour bytes can differ). Not for the encoders that want RGBA
- * (MozJPEG, WebP, AVIF): expanding RGB for them costs more than it saves (12 MP to 48 MP: the
+ * (MozJPEG, libwebp, AVIF): expanding RGB for them costs more than it saves (12 MP to 48 MP: the
  * resize 30 ms faster, the expansion 130 ms, and both arrays held at once).
  */
 function carriedChannels(r: ConvertRequest, plan: FitPlan): 3 | 4 {
   if (r.resize.convention === 'pillow') return 4;
   if (r.output === 'jpeg') return r.jpegEncoder === 'fast' ? 3 : 4;
-  return r.output === 'png' && (onlyResizes(plan) || r.background[3] === 255) ? 3 : 4;
+  const rgbOut = r.output === 'png' || (r.output === 'webp' && r.webpEncoder === 'fast');
+  return rgbOut && (onlyResizes(plan) || r.background[3] === 255) ? 3 : 4;
 }
 
 /** A decoded image: RGBA, or RGB (`channels` 3). */

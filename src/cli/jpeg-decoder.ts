@@ -12,6 +12,10 @@
 // upsampling and colour conversion are libjpeg's (fancy upsampling, jdcolor.c's constants).
 
 import { moduleLoader } from './wasm-module.js';
+import { pixelBuffer } from './decoded-pixels.js';
+
+// Kept here too: callers and benchmarks have taken it from this module.
+export { releaseDecoded } from './decoded-pixels.js';
 
 export interface DecodedJpeg {
   data: Uint8Array;
@@ -218,39 +222,6 @@ function huffmanTables(table: Huffman, memory: ArrayBuffer, at: number, ac: bool
 
 /** The module, once per thread (./wasm-module.ts). */
 const load = moduleLoader<Exports>('jpeg-decoder');
-
-/**
- * The array a decode fills, from the one released last on this thread (releaseDecoded) when
- * it is large enough: a folder run then allocates (and the collector frees) no image-sized array
- * a file. A new one is not zero-filled (Buffer.allocUnsafeSlow): the decode writes every byte.
- */
-let released: ArrayBuffer | undefined;
-/** The arrays pixelBuffer made: only they are taken back. */
-const made = new WeakSet<ArrayBuffer>();
-function pixelBuffer(length: number): Uint8Array {
-  if (released && released.byteLength >= length) {
-    const buffer = released;
-    released = undefined;
-    return new Uint8Array(buffer, 0, length);
-  }
-  const fresh = Buffer.allocUnsafeSlow(length);
-  made.add(fresh.buffer);
-  return new Uint8Array(fresh.buffer, fresh.byteOffset, length);
-}
-
-/** Arrays kept for the next decode at most this large (a larger one is left to the collector). */
-const KEPT_BYTES = 64 << 20;
-
-/**
- * Gives a decoded image's array back for the next decode on this thread: the caller holds no
- * view of it any more. Arrays this decoder did not make (an image turned upright, MozJPEG's) are
- * ignored; of its own, the largest (up to KEPT_BYTES) is kept.
- */
-export function releaseDecoded(data: Uint8Array): void {
-  const buffer = data.buffer as ArrayBuffer;
-  if (!made.has(buffer) || buffer.byteLength > KEPT_BYTES) return;
-  if (!released || buffer.byteLength > released.byteLength) released = buffer;
-}
 
 /** Output size of a decode at 1/scale: libjpeg's (rounded up). */
 export const scaledSize = (size: number, scale: JpegScale): number => Math.ceil(size / scale);

@@ -9,6 +9,7 @@
 
 import { moduleLoader } from './wasm-module.js';
 import type { RgbaPixels } from './wasm-codecs.js';
+import { pixelBuffer } from './decoded-pixels.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -16,6 +17,7 @@ interface Exports {
   arenaBytes(width: number, height: number): number;
   decodeFrame(data: number, size: number, width: number, height: number, arena: number): number;
   toRgba(from: number, to: number, width: number, height: number, arena: number, out: number): void;
+  toRgb: Exports['toRgba'];
 }
 
 const load = moduleLoader<Exports>('webp-decoder');
@@ -51,7 +53,7 @@ export function opaqueVp8Chunk(bytes: Uint8Array): { at: number; size: number } 
   return frame;
 }
 
-/** Rows converted a call: about 1 MiB of RGBA in the module's memory. */
+/** Rows converted a call: about 1 MiB of pixels in the module's memory. */
 const CHUNK_BYTES = 1 << 20;
 
 /** Loads the module now (a worker that will decode WebP input compiles it while it starts). */
@@ -60,11 +62,13 @@ export function preloadWebpDecoder(): void {
 }
 
 /**
- * Decodes a lossy WebP to RGBA, or undefined where libwebp must decode it (not an opaque VP8
- * image, or this decoder found the frame corrupt or truncated). The caller has checked the file
- * (./webp.ts inspectWebp), the frame's size against the pixel limit included.
+ * Decodes a lossy WebP to RGBA (`channels` 4) or RGB (3: the image is opaque by its format), or
+ * undefined where libwebp must decode it (not an opaque VP8 image, or this decoder found the
+ * frame corrupt or truncated). The pixels go to this thread's reused array (./decoded-pixels.ts:
+ * give it back with releaseDecoded). The caller has checked the file (./webp.ts inspectWebp), the
+ * frame's size against the pixel limit included.
  */
-export async function decodeWebpLossy(bytes: Uint8Array): Promise<RgbaPixels | undefined> {
+export async function decodeWebpLossy(bytes: Uint8Array, channels: 3 | 4 = 4): Promise<RgbaPixels & { channels: 3 | 4; opaque: true } | undefined> {
   const frame = opaqueVp8Chunk(bytes);
   if (!frame || frame.size < 10) return undefined;
   const width = (bytes[frame.at + 6] | (bytes[frame.at + 7] << 8)) & 0x3fff;
@@ -74,9 +78,10 @@ export async function decodeWebpLossy(bytes: Uint8Array): Promise<RgbaPixels | u
   const base = Math.ceil(wasm.heapBase() / 16) * 16;
   const dataAt = base;
   const arena = dataAt + Math.ceil(frame.size / 16) * 16;
-  const chunkRows = Math.max(1, Math.min(height, Math.floor(CHUNK_BYTES / (width * 4))));
+  const stride = width * channels;
+  const chunkRows = Math.max(1, Math.min(height, Math.floor(CHUNK_BYTES / stride)));
   const outAt = arena + wasm.arenaBytes(width, height);
-  const end = outAt + chunkRows * width * 4;
+  const end = outAt + chunkRows * stride;
   const memory = wasm.memory;
   if (end > memory.buffer.byteLength) {
     try {
@@ -88,12 +93,13 @@ export async function decodeWebpLossy(bytes: Uint8Array): Promise<RgbaPixels | u
   new Uint8Array(memory.buffer).set(bytes.subarray(frame.at, frame.at + frame.size), dataAt);
   const status = wasm.decodeFrame(dataAt, frame.size, width, height, arena);
   if (status !== 0) return undefined;
-  const data = new Uint8Array(Buffer.allocUnsafeSlow(width * height * 4).buffer, 0, width * height * 4); // every byte written below
-  const rgba = new Uint8Array(memory.buffer, outAt, chunkRows * width * 4);
+  const data = pixelBuffer(height * stride); // every byte written below
+  const rows = new Uint8Array(memory.buffer, outAt, chunkRows * stride);
+  const convert = channels === 4 ? wasm.toRgba : wasm.toRgb;
   for (let y = 0; y < height; y += chunkRows) {
     const to = Math.min(height, y + chunkRows);
-    wasm.toRgba(y, to, width, height, arena, outAt);
-    data.set(rgba.subarray(0, (to - y) * width * 4), y * width * 4);
+    convert(y, to, width, height, arena, outAt);
+    data.set(rows.subarray(0, (to - y) * stride), y * stride);
   }
-  return { data, width, height };
+  return { data, width, height, channels, opaque: true };
 }

@@ -6,13 +6,14 @@
 
 import { moduleLoader } from './wasm-module.js';
 import type { RgbaPixels } from './wasm-codecs.js';
+import { isOpaque as opaqueRgba } from './rgb.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
   heapBase(): number;
   arenaBytes(width: number, height: number): number;
   outputBytes(width: number, height: number): number;
-  encode(rgba: number, width: number, height: number, quality: number, arena: number, out: number): number;
+  encode(pixels: number, width: number, height: number, channels: number, quality: number, arena: number, out: number): number;
 }
 
 const load = moduleLoader<Exports>('webp-encoder');
@@ -23,12 +24,8 @@ export type WebpEncoderName = (typeof WEBP_ENCODERS)[number];
 /** The default, chosen by measurement (README: the command's WebP encoder). */
 export const DEFAULT_WEBP_ENCODER: WebpEncoderName = 'fast';
 
-/** Whether every pixel is opaque (the own encoder writes no alpha). */
-export function isOpaque(image: RgbaPixels): boolean {
-  const data = image.data;
-  for (let i = 3; i < data.length; i += 4) if (data[i] !== 255) return false;
-  return true;
-}
+/** Whether every pixel of RGBA `image` is opaque (the own encoder writes no alpha). */
+export const isOpaque = (image: RgbaPixels): boolean => opaqueRgba(image.data);
 
 /** Loads the module now (a worker that will write WebP compiles it while it starts). */
 export function preloadWebpEncoder(): void {
@@ -39,20 +36,23 @@ export function preloadWebpEncoder(): void {
 const MAX_SIDE = 16383;
 
 /**
- * Encodes opaque 8-bit RGBA as a lossy WebP at libwebp's `quality` scale (0-100), or undefined
- * where the module's memory cannot grow to the image or the frame would not fit its bound
- * (pathological noise): libwebp then writes it.
- * The caller checks isOpaque (alpha is dropped here).
+ * Encodes opaque 8-bit RGBA, or RGB (`channels` 3), as a lossy WebP at libwebp's `quality` scale
+ * (0-100), or undefined where the module's memory cannot grow to the image or the frame would not
+ * fit its bound (pathological noise): libwebp then writes it.
+ * The caller checks isOpaque for RGBA (alpha is dropped here).
  */
-export async function encodeWebpLossy(image: RgbaPixels, quality: number): Promise<Uint8Array | undefined> {
+export async function encodeWebpLossy(image: RgbaPixels & { channels?: 3 | 4 }, quality: number): Promise<Uint8Array | undefined> {
   const { width, height } = image;
+  const channels = image.channels ?? 4;
   if (!(width >= 1 && width <= MAX_SIDE && height >= 1 && height <= MAX_SIDE)) {
     throw new RangeError(`WebP: the image must be 1 to ${MAX_SIDE} pixels a side, but it is ${width}x${height}`);
   }
+  if (channels !== 3 && channels !== 4) throw new RangeError(`WebP: channels must be 3 (RGB) or 4 (RGBA), but got ${channels}`);
   if (!(quality >= 0 && quality <= 100)) throw new RangeError(`WebP: quality must be 0 to 100, but got ${quality}`);
   const wasm = await load();
-  const rgbaAt = Math.ceil(wasm.heapBase() / 16) * 16;
-  const arena = rgbaAt + Math.ceil((width * height * 4) / 16) * 16;
+  const pixelsAt = Math.ceil(wasm.heapBase() / 16) * 16;
+  const length = width * height * channels;
+  const arena = pixelsAt + Math.ceil(length / 16) * 16;
   const outAt = arena + wasm.arenaBytes(width, height);
   const end = outAt + wasm.outputBytes(width, height);
   const memory = wasm.memory;
@@ -60,11 +60,11 @@ export async function encodeWebpLossy(image: RgbaPixels, quality: number): Promi
     try {
       memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
     } catch {
-      return undefined; // no room (about 2 KB a macroblock besides the RGBA): libwebp may need less
+      return undefined; // no room (about 2 KB a macroblock besides the pixels): libwebp may need less
     }
   }
-  new Uint8Array(memory.buffer, rgbaAt, width * height * 4).set(image.data.subarray(0, width * height * 4));
-  const size = wasm.encode(rgbaAt, width, height, quality, arena, outAt);
+  new Uint8Array(memory.buffer, pixelsAt, length).set(image.data.subarray(0, length));
+  const size = wasm.encode(pixelsAt, width, height, channels, quality, arena, outAt);
   if (size === 0) return undefined;
   const padded = size + (size & 1);
   const file = new Uint8Array(20 + padded);

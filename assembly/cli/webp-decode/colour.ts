@@ -1,8 +1,9 @@
 // Decoded planes to RGBA as libwebp's default output does it: "fancy" chroma upsampling
 // (dsp/upsampling.c: each output pixel's chroma from the 2x2 nearest samples weighted 9-3-3-1,
 // computed through libwebp's two diagonal averages) and its 14-bit fixed-point BT.601 conversion
-// (dsp/yuv.h: VP8YUVToR/G/B), alpha 255. A row's chroma is upsampled into two scratch rows
-// (8 pairs of pixels at a time), then converted 8 pixels at a time in 32-bit lanes.
+// (dsp/yuv.h: VP8YUVToR/G/B), alpha 255; or RGB, 3 bytes a pixel, for a caller that carries
+// opaque images so. A row's chroma is upsampled into two scratch rows (8 pairs of pixels at a
+// time), then converted 8 pixels at a time in 32-bit lanes.
 
 import { zip16hi, zip16lo, zip8hi, zip8lo } from './zip';
 
@@ -12,12 +13,17 @@ import { zip16hi, zip16lo, zip8hi, zip8lo } from './zip';
 }
 
 // @ts-ignore: decorator
-@inline function pixel(out: usize, y: i32, u: i32, v: i32): void {
+@inline function pixel(out: usize, y: i32, u: i32, v: i32, rgba: bool): void {
   const luma = (y * 19077) >> 8;
   const r = clip8(luma + ((v * 26149) >> 8) - 14234);
   const g = clip8(luma - ((u * 6419) >> 8) - ((v * 13320) >> 8) + 8708);
   const b = clip8(luma + ((u * 33050) >> 8) - 17685);
-  store<u32>(out, r | (g << 8) | (b << 16) | 0xff000000);
+  if (rgba) {
+    store<u32>(out, r | (g << 8) | (b << 16) | 0xff000000);
+  } else {
+    store<u16>(out, <u16>(r | (g << 8)));
+    store<u8>(out, <u8>b, 2);
+  }
 }
 
 /** (a * k) >> 8 for a in 0-255, in 32-bit lanes. */
@@ -37,8 +43,8 @@ import { zip16hi, zip16lo, zip8hi, zip8lo } from './zip';
 
 const LANES: usize = memory.data(96, 16);
 
-/** Pixels [0, width) of one row: luma y, upsampled chroma u and v, to RGBA. */
-function convert(y: usize, u: usize, v: usize, out: usize, width: i32): void {
+/** Pixels [0, width) of one row: luma y, upsampled chroma u and v, to RGBA (`rgba`) or RGB. */
+function convert(y: usize, u: usize, v: usize, out: usize, width: i32, rgba: bool): void {
   let x = 0;
   const alpha = i16x8.splat(255);
   for (; x + 8 <= width; x += 8) {
@@ -51,15 +57,23 @@ function convert(y: usize, u: usize, v: usize, out: usize, width: i32): void {
     const r = i16x8.narrow_i32x4_s(i32x4.shr_s(v128.load(LANES), 6), i32x4.shr_s(v128.load(LANES + 48), 6));
     const g = i16x8.narrow_i32x4_s(i32x4.shr_s(v128.load(LANES + 16), 6), i32x4.shr_s(v128.load(LANES + 64), 6));
     const b = i16x8.narrow_i32x4_s(i32x4.shr_s(v128.load(LANES + 32), 6), i32x4.shr_s(v128.load(LANES + 80), 6));
-    const rb = i8x16.narrow_i16x8_u(r, b);
-    const ga = i8x16.narrow_i16x8_u(g, alpha);
-    const rg = zip8lo(rb, ga);
-    const ba = zip8hi(rb, ga);
-    const o = out + (<usize>x << 2);
-    v128.store(o, zip16lo(rg, ba));
-    v128.store(o, zip16hi(rg, ba), 16);
+    const rb = i8x16.narrow_i16x8_u(r, b); // r0-r7 b0-b7
+    const ga = i8x16.narrow_i16x8_u(g, alpha); // g0-g7 then 255s
+    if (rgba) {
+      const rg = zip8lo(rb, ga);
+      const ba = zip8hi(rb, ga);
+      const o = out + (<usize>x << 2);
+      v128.store(o, zip16lo(rg, ba));
+      v128.store(o, zip16hi(rg, ba), 16);
+    } else {
+      // 24 bytes: 16, then 8 (no byte past the row's end is written).
+      const o = out + <usize>x * 3;
+      v128.store(o, v128.shuffle<u8>(rb, ga, 0, 16, 8, 1, 17, 9, 2, 18, 10, 3, 19, 11, 4, 20, 12, 5));
+      v128.store64_lane(o, v128.shuffle<u8>(rb, ga, 21, 13, 6, 22, 14, 7, 23, 15, 0, 0, 0, 0, 0, 0, 0, 0), 0, 16);
+    }
   }
-  for (; x < width; x++) pixel(out + (<usize>x << 2), load<u8>(y + <usize>x), load<u8>(u + <usize>x), load<u8>(v + <usize>x));
+  const size: usize = rgba ? 4 : 3;
+  for (; x < width; x++) pixel(out + <usize>x * size, load<u8>(y + <usize>x), load<u8>(u + <usize>x), load<u8>(v + <usize>x), rgba);
 }
 
 /**
@@ -100,15 +114,16 @@ function upsample(near: usize, far: usize, out: usize, width: i32): void {
 }
 
 /**
- * Rows [from, to) of the width x height image to RGBA at `out` (4 x width bytes a row);
- * `scratch`: 2 x (width + 16) bytes. Row r's chroma rows are libwebp's: the first row and an
- * even height's last use their own chroma row alone; odd rows 2k - 1 lean on chroma row k - 1,
- * even rows 2k on row k.
+ * Rows [from, to) of the width x height image to RGBA (`rgba`; 4 x width bytes a row) or RGB
+ * (3 x width) at `out`; `scratch`: 2 x (width + 16) bytes. Row r's chroma rows are libwebp's:
+ * the first row and an even height's last use their own chroma row alone; odd rows 2k - 1 lean
+ * on chroma row k - 1, even rows 2k on row k.
  */
-export function toRgba(from: i32, to: i32, width: i32, height: i32, y: usize, yStride: usize, u: usize, v: usize, uvStride: usize,
-                       out: usize, scratch: usize): void {
+export function toPixels(from: i32, to: i32, width: i32, height: i32, y: usize, yStride: usize, u: usize, v: usize, uvStride: usize,
+                         out: usize, scratch: usize, rgba: bool): void {
   const upU = scratch;
   const upV = scratch + <usize>width + 16;
+  const outStride = <usize>width * (rgba ? 4 : 3);
   for (let r = from; r < to; r++) {
     let near: i32, far: i32;
     if (r == 0) { near = 0; far = 0; }
@@ -117,6 +132,6 @@ export function toRgba(from: i32, to: i32, width: i32, height: i32, y: usize, yS
     const n = <usize>near * uvStride, f = <usize>far * uvStride;
     upsample(u + n, u + f, upU, width);
     upsample(v + n, v + f, upV, width);
-    convert(y + <usize>r * yStride, upU, upV, out + <usize>(r - from) * <usize>width * 4, width);
+    convert(y + <usize>r * yStride, upU, upV, out + <usize>(r - from) * outStride, width, rgba);
   }
 }

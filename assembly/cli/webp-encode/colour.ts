@@ -1,4 +1,4 @@
-// RGBA to the encoder's Y, U, V planes as libwebp's default (not "sharp") import does it
+// RGBA or RGB (the bytes a pixel given) to the encoder's Y, U, V planes as libwebp's default (not "sharp") import does it
 // (src/enc/picture_csp_enc.c, src/dsp/yuv.c): Y per pixel in 16-bit fixed point; U and V from
 // each 2x2 block's gamma-averaged RGB (gamma 0.8, libwebp's tables and interpolation; a last odd
 // column or row averages what it has). The planes are padded to whole macroblocks by repeating
@@ -41,25 +41,29 @@ function toGamma(base: i32, shift: i32): i32 {
   return <u8>((v & ~0xff) == 0 ? v : v < 0 ? 0 : 255);
 }
 
-/** The average of up to 2x2 pixels of channel c around (x, y), gamma-corrected, at 4x scale. */
-function average(rgba: usize, width: i32, height: i32, x: i32, y: i32, c: usize): i32 {
-  const p = rgba + ((<usize>y * <usize>width + <usize>x) << 2) + c;
+/** The average of up to 2x2 pixels (`size` bytes each) of channel c around (x, y), gamma-corrected, at 4x scale. */
+function average(pixels: usize, width: i32, height: i32, size: usize, x: i32, y: i32, c: usize): i32 {
+  const p = pixels + (<usize>y * <usize>width + <usize>x) * size + c;
   const right = x + 1 < width;
   const below = y + 1 < height;
-  const stride = below ? <usize>width << 2 : 0;
+  const stride = below ? <usize>width * size : 0;
   if (right) {
-    return toGamma(linear(load<u8>(p)) + linear(load<u8>(p + 4)) + linear(load<u8>(p + stride)) + linear(load<u8>(p + stride + 4)), 0);
+    return toGamma(linear(load<u8>(p)) + linear(load<u8>(p + size)) + linear(load<u8>(p + stride)) + linear(load<u8>(p + stride + size)), 0);
   }
   return toGamma(linear(load<u8>(p)) + linear(load<u8>(p + stride)), 1);
 }
 
-/** Converts width x height RGBA at `rgba` into the planes (strides yStride and yStride / 2, padded to whole macroblocks). */
-export function importRgba(rgba: usize, width: i32, height: i32, planeY: usize, planeU: usize, planeV: usize, yStride: usize, paddedH: i32): void {
+/**
+ * Converts width x height pixels at `pixels`, `size` bytes each (RGBA 4, RGB 3), into the planes
+ * (strides yStride and yStride / 2, padded to whole macroblocks).
+ */
+export function importPixels(pixels: usize, width: i32, height: i32, size: usize, planeY: usize, planeU: usize, planeV: usize, yStride: usize,
+                             paddedH: i32): void {
   for (let y = 0; y < height; y++) {
-    const row = rgba + <usize>y * <usize>width * 4;
+    const row = pixels + <usize>y * <usize>width * size;
     const out = planeY + <usize>y * yStride;
     for (let x = 0; x < width; x++) {
-      const p = row + (<usize>x << 2);
+      const p = row + <usize>x * size;
       const r = <i32>load<u8>(p), g = <i32>load<u8>(p, 1), b = <i32>load<u8>(p, 2);
       store<u8>(out + <usize>x, <u8>((16839 * r + 33059 * g + 6420 * b + YUV_HALF + (16 << YUV_FIX)) >> YUV_FIX));
     }
@@ -69,9 +73,9 @@ export function importRgba(rgba: usize, width: i32, height: i32, planeY: usize, 
   const uvStride = yStride >> 1;
   for (let y = 0; y < uvH; y++) {
     for (let x = 0; x < uvW; x++) {
-      const r = average(rgba, width, height, 2 * x, 2 * y, 0);
-      const g = average(rgba, width, height, 2 * x, 2 * y, 1);
-      const b = average(rgba, width, height, 2 * x, 2 * y, 2);
+      const r = average(pixels, width, height, size, 2 * x, 2 * y, 0);
+      const g = average(pixels, width, height, size, 2 * x, 2 * y, 1);
+      const b = average(pixels, width, height, size, 2 * x, 2 * y, 2);
       store<u8>(planeU + <usize>y * uvStride + <usize>x, clipUv(-9719 * r - 19081 * g + 28800 * b));
       store<u8>(planeV + <usize>y * uvStride + <usize>x, clipUv(28800 * r - 24116 * g - 4684 * b));
     }
