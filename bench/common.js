@@ -1,7 +1,7 @@
 // Shared benchmark plumbing: run tinybench tasks, print a table of medians and ratios, and write
 // JSON + Markdown to bench/results/. Ratios only mean something within one run.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { Bench } from 'tinybench';
 import { stageJob } from '../dist/wasm/executor.js';
@@ -154,4 +154,14 @@ export async function loadSharp() {
     console.warn(`sharp unavailable (${error.message})`);
     return undefined;
   }
+}
+
+/**
+ * The folder of photos `npm run bench:cli` writes (out/bench-cli/photos), or BENCH_PHOTOS: the
+ * codec benches read it rather than make their own.
+ */
+export function benchPhotosDir() {
+  const dir = process.env.BENCH_PHOTOS ?? new URL('../out/bench-cli/photos', import.meta.url).pathname;
+  if (!existsSync(dir)) throw new Error(`no photos at ${dir}: run \`npm run bench:cli\` once (it writes out/bench-cli/photos) or set BENCH_PHOTOS`);
+  return dir;
 }

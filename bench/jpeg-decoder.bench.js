@@ -14,11 +14,10 @@ import { join, resolve } from 'node:path';
 import { decodeJpeg, parseBaseline, releaseDecoded } from '../dist/cli/jpeg-decoder.js';
 import { shrinkFor } from '../dist/cli/jpeg-decoding.js';
 import { decodeWasm } from '../dist/cli/wasm-codecs.js';
-import { fmt, loadSharp, measure, save } from './common.js';
+import { benchPhotosDir, fmt, loadSharp, measure, save } from './common.js';
 
 const here = new URL('..', import.meta.url).pathname;
-const photosDir = process.env.BENCH_PHOTOS ?? [join(here, 'out/bench-cli/photos'), '/work/main/out/bench-cli/photos'].find(existsSync);
-if (!photosDir) throw new Error('no photos: run `npm run bench:cli` once (it writes out/bench-cli/photos) or set BENCH_PHOTOS');
+const photosDir = benchPhotosDir();
 const big = join(photosDir, '../photo-4000x3000.jpg');
 const files = readdirSync(photosDir).filter((f) => f.endsWith('.jpg')).sort().map((f) => join(photosDir, f));
 const read = (path) => new Uint8Array(readFileSync(path));

@@ -7,16 +7,15 @@
 // Run: `npm run bench:webp-decoder` (BENCH_PHOTOS=<dir>, BENCH_ROUNDS, BENCH_TIME_MS).
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
 import { decodeWebpLossy } from '../dist/cli/webp-decoder.js';
-import { fmt, loadSharp, measure, ROUNDS, save } from './common.js';
+import { ROUNDS, benchPhotosDir, fmt, loadSharp, measure, save } from './common.js';
 
 const here = new URL('..', import.meta.url).pathname;
-const photosDir = process.env.BENCH_PHOTOS ?? [join(here, 'out/bench-cli/photos'), '/work/main/out/bench-cli/photos'].find(existsSync);
-if (!photosDir) throw new Error('no photos: run `npm run bench:cli` once (it writes out/bench-cli/photos) or set BENCH_PHOTOS');
+const photosDir = benchPhotosDir();
 const photos = readdirSync(photosDir).filter((f) => f.endsWith('.webp')).sort()
   .map((f) => ({ name: f, path: join(photosDir, f), bytes: new Uint8Array(readFileSync(join(photosDir, f))) }));
 

@@ -6,11 +6,12 @@
 // Run: `npm run build && node bench/webp-encoder-quality.mjs [file,file...] [q,q...]`
 // (BENCH_PHOTOS=<dir>; default: out/bench-cli/photos from `npm run bench:cli`).
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { encodeWebpLossy } from '../dist/cli/webp-encoder.js';
+import { benchPhotosDir } from './common.js';
 
 const here = new URL('..', import.meta.url).pathname;
 const require = createRequire(import.meta.url);
@@ -19,8 +20,7 @@ const dec = await import('@jsquash/webp/decode.js');
 const compile = (f) => WebAssembly.compile(readFileSync(require.resolve(f)));
 await enc.init(await compile('@jsquash/webp/codec/enc/webp_enc_simd.wasm'));
 await dec.init(await compile('@jsquash/webp/codec/dec/webp_dec.wasm'));
-const dir = process.env.BENCH_PHOTOS ?? [join(here, 'out/bench-cli/photos'), '/work/main/out/bench-cli/photos'].find(existsSync);
-if (!dir) throw new Error('no photos: run `npm run bench:cli` once or set BENCH_PHOTOS');
+const dir = benchPhotosDir();
 const files = process.argv[2] ? process.argv[2].split(',') : readdirSync(dir);
 const qs = process.argv[3] ? process.argv[3].split(',').map(Number) : [50, 80, 90];
 function luma(d, i) { return 0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2]; }

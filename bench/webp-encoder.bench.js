@@ -6,16 +6,15 @@
 // Run: `npm run bench:webp-encoder` (BENCH_PHOTOS=<dir>, BENCH_ROUNDS, BENCH_TIME_MS).
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
 import { encodeWebpLossy } from '../dist/cli/webp-encoder.js';
-import { fmt, loadSharp, measure, ROUNDS, save } from './common.js';
+import { ROUNDS, benchPhotosDir, fmt, loadSharp, measure, save } from './common.js';
 
 const here = new URL('..', import.meta.url).pathname;
-const photosDir = process.env.BENCH_PHOTOS ?? [join(here, 'out/bench-cli/photos'), '/work/main/out/bench-cli/photos'].find(existsSync);
-if (!photosDir) throw new Error('no photos: run `npm run bench:cli` once (it writes out/bench-cli/photos) or set BENCH_PHOTOS');
+const photosDir = benchPhotosDir();
 const sharp = await loadSharp();
 if (!sharp) throw new Error('sharp is needed to resize the photo');
 const QUALITY = 80;
