@@ -3,7 +3,7 @@
 // probability updates, the skip probability. Each check that libwebp fails on fails here too.
 
 import { getBit, getSignedValue, getValue, readerEof, restoreReader, saveReader, startReader } from './bool';
-import { COEFFS_PROBA0, COEFFS_UPDATE_PROBA, AC_TABLE, DC_TABLE } from './tables';
+import { COEFFS_PROBA0, COEFFS_UPDATE_PROBA, quantSteps } from './tables';
 import {
   FILTER_STRENGTH, MODE_LF_DELTA, PROBA, QUANT, READERS, REF_LF_DELTA, SEGMENT_FILTER, SEGMENT_PROBA, SEGMENT_QUANT,
   setFilterType, setPartitions, setSegmentFlags, setSkip, useSegment,
@@ -12,8 +12,6 @@ import {
 export const OK = 0;
 export const BAD_HEADER = 1; // libwebp: a bitstream error in the header
 export const TRUNCATED = 2; // libwebp: not enough data
-
-const clip = (v: i32, max: i32): i32 => (v < 0 ? 0 : v > max ? max : v);
 
 /**
  * Parses the frame header of the VP8 data [data, data + size) (frame tag and start code
@@ -119,15 +117,7 @@ function parseQuant(): void {
       q = load<i32>(SEGMENT_QUANT + (s << 2));
       if (!absoluteDelta) q += base;
     }
-    const m = QUANT + s * 24;
-    store<i32>(m, load<u16>(DC_TABLE + (<usize>clip(q + y1Dc, 127) << 1)));
-    store<i32>(m, load<u16>(AC_TABLE + (<usize>clip(q, 127) << 1)), 4);
-    store<i32>(m, <i32>load<u16>(DC_TABLE + (<usize>clip(q + y2Dc, 127) << 1)) * 2, 8);
-    // x * 155 / 100, as libwebp computes it, at least 8.
-    const y2 = (<i32>load<u16>(AC_TABLE + (<usize>clip(q + y2Ac, 127) << 1)) * 101581) >> 16;
-    store<i32>(m, y2 < 8 ? 8 : y2, 12);
-    store<i32>(m, load<u16>(DC_TABLE + (<usize>clip(q + uvDc, 117) << 1)), 16);
-    store<i32>(m, load<u16>(AC_TABLE + (<usize>clip(q + uvAc, 127) << 1)), 20);
+    quantSteps(QUANT + s * 24, q, y1Dc, y2Dc, y2Ac, uvDc, uvAc);
   }
 }
 

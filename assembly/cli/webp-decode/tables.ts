@@ -155,3 +155,22 @@ export const AC_TABLE: usize = memory.data<u16>([
   155, 158, 161, 164, 167, 170, 173, 177, 181, 185, 189, 193, 197, 201, 205, 209, 213, 217, 221, 225, 229, 234, 239, 245,
   249, 254, 259, 264, 269, 274, 279, 284
 ]);
+
+const clipIndex = (v: i32, max: i32): usize => <usize>(v < 0 ? 0 : v > max ? max : v);
+
+/**
+ * A segment's six dequantisation steps for quantiser index q and the frame's deltas, as libwebp
+ * derives them (RFC 6386 section 14.1): y1 DC, y1 AC, y2 DC (x2), y2 AC (x155/100, at least 8),
+ * uv DC (index at most 117), uv AC, as i32 at `out`. The decoder dequantises with them; the
+ * encoder quantises with the same steps.
+ */
+export function quantSteps(out: usize, q: i32, y1Dc: i32, y2Dc: i32, y2Ac: i32, uvDc: i32, uvAc: i32): void {
+  store<i32>(out, load<u16>(DC_TABLE + (clipIndex(q + y1Dc, 127) << 1)));
+  store<i32>(out, load<u16>(AC_TABLE + (clipIndex(q, 127) << 1)), 4);
+  store<i32>(out, <i32>load<u16>(DC_TABLE + (clipIndex(q + y2Dc, 127) << 1)) * 2, 8);
+  // x * 155 / 100, as libwebp computes it, at least 8.
+  const y2 = (<i32>load<u16>(AC_TABLE + (clipIndex(q + y2Ac, 127) << 1)) * 101581) >> 16;
+  store<i32>(out, y2 < 8 ? 8 : y2, 12);
+  store<i32>(out, load<u16>(DC_TABLE + (clipIndex(q + uvDc, 117) << 1)), 16);
+  store<i32>(out, load<u16>(AC_TABLE + (clipIndex(q + uvAc, 127) << 1)), 20);
+}

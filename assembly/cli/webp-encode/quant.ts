@@ -3,12 +3,14 @@
 // libwebp's rounding biases and zero thresholds, the forward 4x4 DCT and Walsh-Hadamard
 // transforms (the exact integer inverses of the decoder's), and the rate-distortion lambdas.
 
-import { AC_TABLE, DC_TABLE } from '../webp-decode/tables';
+import { quantSteps } from '../webp-decode/tables';
 import { BPS } from '../webp-decode/state';
 import { zip32hi, zip32lo, zip64hi, zip64lo } from '../webp-decode/zip';
 
 const QFIX = 17;
 const MAX_LEVEL = 2047;
+/** One segment's six steps (../webp-decode/tables.ts quantSteps). */
+const STEPS: usize = memory.data(24, 4);
 const SHARPENING: usize = memory.data<u8>([0, 30, 60, 90, 30, 60, 90, 90, 60, 90, 90, 90, 90, 90, 90, 90]);
 
 /** A matrix: q (16 i16), sharpen (16 i16), iq (16 i32), bias (16 i32). */
@@ -28,7 +30,6 @@ export const LAMBDA_MODE: usize = 12;
 export const QUANT_INDEX: usize = 16;
 export const FILTER_LEVEL: usize = 20;
 
-const clip = (v: i32, lo: i32, hi: i32): i32 => (v < lo ? lo : v > hi ? hi : v);
 
 /** libwebp's QualityToCompression: quality 0-100 to the compression exponent's base. */
 export function qualityToCompression(quality: f64): f64 {
@@ -56,12 +57,11 @@ function expand(m: usize, dc: i32, ac: i32, type: i32): i32 {
 /** Segment s's matrices and lambdas for quantiser index q and libwebp's chroma offsets. */
 export function setupSegment(s: usize, q: i32, uvDcDelta: i32, uvAcDelta: i32): void {
   const m = MATRICES + s * 3 * MATRIX_BYTES;
-  const dc = (i: i32): i32 => <i32>load<u16>(DC_TABLE + (<usize>i << 1));
-  const ac = (i: i32): i32 => <i32>load<u16>(AC_TABLE + (<usize>i << 1));
-  const qi4 = expand(m, dc(clip(q, 0, 127)), ac(clip(q, 0, 127)), 0);
-  const y2ac = (ac(clip(q, 0, 127)) * 101581) >> 16;
-  const qi16 = expand(m + MATRIX_BYTES, dc(clip(q, 0, 127)) * 2, y2ac < 8 ? 8 : y2ac, 1);
-  const quv = expand(m + 2 * MATRIX_BYTES, dc(clip(q + uvDcDelta, 0, 117)), ac(clip(q + uvAcDelta, 0, 127)), 2);
+  quantSteps(STEPS, q, 0, 0, 0, uvDcDelta, uvAcDelta);
+  const step = (k: usize): i32 => load<i32>(STEPS + (k << 2));
+  const qi4 = expand(m, step(0), step(1), 0);
+  const qi16 = expand(m + MATRIX_BYTES, step(2), step(3), 1);
+  const quv = expand(m + 2 * MATRIX_BYTES, step(4), step(5), 2);
   const p = SEGMENT_PARAMS + s * 32;
   store<i32>(p + LAMBDA_I4, max((3 * qi4 * qi4) >> 7, 1));
   store<i32>(p + LAMBDA_I16, max(3 * qi16 * qi16, 1));
