@@ -6,7 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { decodeWebpLossy, preloadWebpDecoder } from './webp-decoder.js';
-import { encodeWebpLossy, isOpaque, preloadWebpEncoder, type WebpEncoderName } from './webp-encoder.js';
+import { isOpaque } from './rgb.js';
+import { encodeWebpLossy, preloadWebpEncoder, type WebpEncoderName } from './webp-encoder.js';
 
 export interface RgbaPixels {
   data: Uint8Array;
@@ -120,7 +121,7 @@ const JPEG_OPTIONS = { baseline: true, progressive: false, optimize_coding: true
 
 /** Encodes 8-bit RGBA; `quality` 1-100 (PNG is written by ./png-write.ts); WebP by `webp` where it is 'fast' and the image opaque, else libwebp. */
 export async function encodeWasm(format: 'jpeg' | 'webp' | 'avif', image: RgbaPixels, quality: number, webp: WebpEncoderName = 'libwebp'): Promise<Uint8Array> {
-  const own = format === 'webp' && webp === 'fast' && isOpaque(image) ? await encodeWebpLossy(image, quality) : undefined;
+  const own = format === 'webp' && webp === 'fast' && isOpaque(image.data) ? await encodeWebpLossy(image, quality) : undefined;
   if (own) return own;
   let out: ArrayBuffer;
   if (format === 'jpeg') out = await (await jpegEncoder())(imageData(image), { ...JPEG_OPTIONS, quality });

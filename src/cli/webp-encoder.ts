@@ -6,7 +6,6 @@
 
 import { moduleLoader } from './wasm-module.js';
 import type { RgbaPixels } from './wasm-codecs.js';
-import { isOpaque as opaqueRgba } from './rgb.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -24,9 +23,6 @@ export type WebpEncoderName = (typeof WEBP_ENCODERS)[number];
 /** The default, chosen by measurement (README: the command's WebP encoder). */
 export const DEFAULT_WEBP_ENCODER: WebpEncoderName = 'fast';
 
-/** Whether every pixel of RGBA `image` is opaque (the own encoder writes no alpha). */
-export const isOpaque = (image: RgbaPixels): boolean => opaqueRgba(image.data);
-
 /** Loads the module now (a worker that will write WebP compiles it while it starts). */
 export function preloadWebpEncoder(): void {
   load().catch(() => {});
@@ -39,7 +35,7 @@ const MAX_SIDE = 16383;
  * Encodes opaque 8-bit RGBA, or RGB (`channels` 3), as a lossy WebP at libwebp's `quality` scale
  * (0-100), or undefined where the module's memory cannot grow to the image or the frame would not
  * fit its bound (pathological noise): libwebp then writes it.
- * The caller checks isOpaque for RGBA (alpha is dropped here).
+ * The caller checks isOpaque (./rgb.ts) for RGBA (alpha is dropped here).
  */
 export async function encodeWebpLossy(image: RgbaPixels & { channels?: 3 | 4 }, quality: number): Promise<Uint8Array | undefined> {
   const { width, height } = image;
