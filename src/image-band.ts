@@ -34,7 +34,8 @@ export function cutImageBand(plan: ImagePlan, rows: [number, number]): ImageBand
   return { rows: [r0, r1], ...imageBand(plan, [r0, r1]) };
 }
 
-function prepareBand(band: ImageBand, window: Uint8Array | Uint8ClampedArray): Prepared<Uint8ClampedArray, ImagePlan, ImageInputs> {
+/** `out`: the array the band's rows are written into (the command's spare arrays), else a new one. */
+function prepareBand(band: ImageBand, window: Uint8Array | Uint8ClampedArray, out?: Uint8ClampedArray): Prepared<Uint8ClampedArray, ImagePlan, ImageInputs> {
   const { plan, lo, hi } = band;
   const need = (hi - lo) * plan.width * plan.channels;
   if (!(window instanceof Uint8Array || window instanceof Uint8ClampedArray)) throw new TypeError('resizeImageBand: window must be a Uint8Array');
@@ -42,10 +43,17 @@ function prepareBand(band: ImageBand, window: Uint8Array | Uint8ClampedArray): P
     throw new RangeError(`resizeImageBand: window has ${window.length} bytes but input rows ${lo}-${hi - 1} need ${need}`);
   }
   const outputLength = plan.outWidth * plan.outHeight * plan.channels;
+  checkOut(out, outputLength, 'resizeImageBand');
   return {
     plan, inputs: { input: window }, outputLength,
-    allocate: () => { const output = new Uint8ClampedArray(outputLength); return { output, result: output }; },
+    allocate: () => { const output = out ?? new Uint8ClampedArray(outputLength); return { output, result: output }; },
   };
+}
+
+function checkOut(out: Uint8ClampedArray | undefined, outputLength: number, name: string): void {
+  if (out !== undefined && (!(out instanceof Uint8ClampedArray) || out.length !== outputLength)) {
+    throw new RangeError(`${name}: out must be a Uint8ClampedArray of ${outputLength} bytes`);
+  }
 }
 
 /**
@@ -58,9 +66,7 @@ function preparePlanned(plan: ImagePlan, data: Uint8Array | Uint8ClampedArray, o
   const need = plan.width * plan.height * plan.channels;
   if (data.length !== need) throw new RangeError(`resizeImagePlanned: data has ${data.length} bytes but the plan's ${plan.width} x ${plan.height} x ${plan.channels} image needs ${need}`);
   const outputLength = plan.outWidth * plan.outHeight * plan.channels;
-  if (out !== undefined && (!(out instanceof Uint8ClampedArray) || out.length !== outputLength)) {
-    throw new RangeError(`resizeImagePlanned: out must be a Uint8ClampedArray of ${outputLength} bytes`);
-  }
+  checkOut(out, outputLength, 'resizeImagePlanned');
   return {
     plan, inputs: { input: data }, outputLength,
     allocate: () => {

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isIdentity, outputSize, planBands, resizeInBands, subImageBands, type BandGeometry } from '../src/cli/bands.js';
 import { init, js, resizeImage, type ImageMode } from '../src/index.js';
-import { imageOps, planImageOfSize } from '../src/image-band.js';
+import { cutImageBand, imageOps, planImageOfSize } from '../src/image-band.js';
 import type { ImageTarget } from '../src/cli/bands.js';
 
 beforeAll(async () => { await init(); });
@@ -53,6 +53,22 @@ describe('resizeImagePlanned', () => {
       expect(Buffer.from(imageOps[backend].resizeImagePlanned(plan, data).data).equals(Buffer.from(whole.data))).toBe(true);
       expect(() => imageOps[backend].resizeImagePlanned(plan, data.subarray(4))).toThrow(RangeError);
       expect(() => imageOps[backend].resizeImagePlanned(plan, data, new Uint8ClampedArray(4))).toThrow(/out must be a Uint8ClampedArray of 660 bytes/);
+    }
+  });
+});
+
+describe('resizeImageBand', () => {
+  it("writes a cut band into out when given (the command's spare arrays): the same bytes as a new array, on both backends; refuses an out of another size", () => {
+    const data = Uint8Array.from({ length: 37 * 23 * 3 }, (_, i) => (i * 89 + (i >> 6)) & 255);
+    const plan = planImageOfSize({ width: 37, height: 23, channels: 3 }, { width: 15, height: 10 }, { mode: 'bicubic', antialias: true });
+    const band = cutImageBand(plan, [3, 7]);
+    const window = data.subarray(band.lo * 37 * 3, band.hi * 37 * 3);
+    for (const backend of ['wasm', 'js'] as const) {
+      const fresh = imageOps[backend].resizeImageBand(band, window);
+      const out = new Uint8ClampedArray(15 * 4 * 3).fill(7); // a used spare: every byte is written
+      expect(imageOps[backend].resizeImageBand(band, window, out)).toBe(out);
+      expect(Buffer.from(out).equals(Buffer.from(fresh))).toBe(true);
+      expect(() => imageOps[backend].resizeImageBand(band, window, new Uint8ClampedArray(5))).toThrow(/resizeImageBand: out must be a Uint8ClampedArray of 180 bytes/);
     }
   });
 });

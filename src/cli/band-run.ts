@@ -159,13 +159,13 @@ function bandRunner(g: BandGeometry, bands: Band[], backend: ImageBackend, optio
     // 800-wide photo asks for): its input rows, not a resize (the same bytes, isIdentity).
     const plan = band.cut ? whole! : planOf(g.width, band.inRows, g.channels ?? 4, band.target, options);
     if (isIdentity(plan)) return { kept: data.subarray((band.k0 - band.r0) * outStride, (band.k1 - band.r0) * outStride), done: () => {} };
-    const out = band.cut ? undefined : SPARE_OUTPUTS.take(band.outRows * outStride);
-    const result = band.cut ? runCutBand(band, whole!, data, runCut) : runPlanned(plan, data, out);
+    const out = SPARE_OUTPUTS.take(band.outRows * outStride);
+    const result = band.cut ? runCutBand(band, whole!, data, runCut, out) : runPlanned(plan, data, out);
     if (result.width !== g.outWidth || result.height !== band.outRows) {
       throw new Error(`internal: a band gave ${result.width} x ${result.height}, expected ${g.outWidth} x ${band.outRows}`);
     }
     const bytes = new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.byteLength);
-    return { kept: bytes.subarray((band.k0 - band.a) * outStride, (band.k1 - band.a) * outStride), done: () => { if (out) SPARE_OUTPUTS.give(out); } };
+    return { kept: bytes.subarray((band.k0 - band.a) * outStride, (band.k1 - band.a) * outStride), done: () => SPARE_OUTPUTS.give(out) };
   };
 }
 
@@ -176,18 +176,23 @@ function bandRunner(g: BandGeometry, bands: Band[], backend: ImageBackend, optio
  * scale of 1, whose neighbours weigh 0, and halved taps). The kernels' float sums of an 8-bit
  * value then stay within float32 rounding of it, and the rounding to bytes gives it back.
  */
-const IDENTITY = new WeakMap<ImagePlan, boolean>();
 export function isIdentity(plan: ImagePlan): boolean {
-  let identity = IDENTITY.get(plan);
-  if (identity === undefined) {
-    identity = plan.kind === 'float' && !plan.linearLight && !plan.premultiply && identityAxis(plan.rows) && identityAxis(plan.cols);
-    IDENTITY.set(plan, identity);
-  }
+  return plan.kind === 'float' && !plan.linearLight && !plan.premultiply && identityAxis(plan.rows) && identityAxis(plan.cols);
+}
+
+/**
+ * By table, not by plan: the bands cut from one plan are new plans a band, sharing its column
+ * table (checked once, not once a band), and plans of a folder's photos share tables too.
+ */
+const IDENTITY = new WeakMap<AxisTable, boolean>();
+function identityAxis(t: AxisTable): boolean {
+  if (t.inSize !== t.outSize) return false;
+  let identity = IDENTITY.get(t);
+  if (identity === undefined) IDENTITY.set(t, identity = identityTaps(t));
   return identity;
 }
 
-function identityAxis(t: AxisTable): boolean {
-  if (t.inSize !== t.outSize) return false;
+function identityTaps(t: AxisTable): boolean {
   for (let o = 0; o < t.outSize; o++) {
     let own = 0;
     for (let k = o * t.taps; k < (o + 1) * t.taps; k++) {
@@ -199,13 +204,14 @@ function identityAxis(t: AxisTable): boolean {
   return true;
 }
 
-/** Band output arrays not in use on this thread (./spares.ts): most bands of a folder's images are one size (a strip's rows x the output width). */
+/** Band output arrays (planned and cut) not in use on this thread (./spares.ts): most bands of a folder's images are one size (a strip's rows x the output width). */
 const SPARE_OUTPUTS = new Spares((n) => new Uint8ClampedArray(n), 4);
 
-function runCutBand(band: Band, whole: ImagePlan, window: Uint8Array, run: typeof imageOps.wasm.resizeImageBand): { data: Uint8ClampedArray; width: number; height: number } {
+function runCutBand(band: Band, whole: ImagePlan, window: Uint8Array, run: typeof imageOps.wasm.resizeImageBand, out: Uint8ClampedArray):
+  { data: Uint8ClampedArray; width: number; height: number } {
   const cut = cutImageBand(whole, [band.k0, band.k1]);
   if (cut.lo !== band.r0 || cut.hi - cut.lo !== band.inRows) {
     throw new Error(`internal: output rows ${band.k0}-${band.k1 - 1} read input rows ${cut.lo}-${cut.hi - 1}, planned ${band.r0}-${band.r0 + band.inRows - 1}`);
   }
-  return { data: run(cut, window), width: whole.outWidth, height: band.k1 - band.k0 };
+  return { data: run(cut, window, out), width: whole.outWidth, height: band.k1 - band.k0 };
 }

@@ -11,6 +11,7 @@
 // default islow is fixed point), so samples differ by about one level at most places; chroma
 // upsampling and colour conversion are libjpeg's (fancy upsampling, jdcolor.c's constants).
 
+import { entropyEnd } from './jpeg.js';
 import { moduleLoader } from './wasm-module.js';
 import { pixelBuffer } from './decoded-pixels.js';
 
@@ -152,16 +153,10 @@ export function parseBaseline(bytes: Uint8Array): Parsed | undefined {
       }
       if (bytes[s + 1 + 2 * count] !== 0 || bytes[s + 2 + 2 * count] !== 63 || bytes[s + 3 + 2 * count] !== 0) return undefined;
       scanStart = end;
-      // Past the entropy-coded data, to the next marker that is not RSTn (a second SOS refuses).
-      at = end;
-      for (;;) {
-        const ff = bytes.indexOf(0xff, at);
-        if (ff < 0 || ff + 1 >= n) return undefined;
-        const next = bytes[ff + 1];
-        if (next === 0x00 || (next >= 0xd0 && next <= 0xd7) || next === 0xff) { at = ff + 1; continue; }
-        at = ff;
-        break;
-      }
+      // Past the entropy-coded data, to the next marker that is not RSTn (a second SOS refuses):
+      // found once, by inspectJpeg's walk of the same bytes where it ran first.
+      at = entropyEnd(bytes, end);
+      if (at < 0) return undefined;
       continue;
     }
     at = end;

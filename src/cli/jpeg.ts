@@ -93,10 +93,34 @@ export function inspectJpeg(bytes: Uint8Array, checkFrame: (width: number, heigh
  * time in a folder run of 16 photos), here a few lines.
  */
 function scanEnd(bytes: Uint8Array, at: number): number {
+  const end = entropyEnd(bytes, at);
+  if (end < 0) throw new JpegFormatError('truncated file: the scan data ends without an EOI marker');
+  return end;
+}
+
+/**
+ * Scan ends found, by the bytes and the scan's start: the command's own decoder (./jpeg-decoder.ts
+ * parseBaseline) skips the same scan of a file this walk has just read (a 0xFF at a time, a few
+ * milliseconds a folder run). Bytes held while a file converts are read, never changed.
+ */
+const SCAN_ENDS = new WeakMap<Uint8Array, Map<number, number>>();
+
+/** scanEnd, or -1 where the bytes end first (no marker after the data); each scan searched once. */
+export function entropyEnd(bytes: Uint8Array, at: number): number {
+  let ends = SCAN_ENDS.get(bytes);
+  const known = ends?.get(at);
+  if (known !== undefined) return known;
+  const end = searchEnd(bytes, at);
+  if (!ends) SCAN_ENDS.set(bytes, ends = new Map());
+  ends.set(at, end);
+  return end;
+}
+
+function searchEnd(bytes: Uint8Array, at: number): number {
   const n = bytes.length;
   for (;;) {
     const ff = bytes.indexOf(0xff, at);
-    if (ff < 0 || ff + 1 >= n) throw new JpegFormatError('truncated file: the scan data ends without an EOI marker');
+    if (ff < 0 || ff + 1 >= n) return -1;
     const next = bytes[ff + 1];
     if (next === 0x00 || (next >= 0xd0 && next <= 0xd7)) { at = ff + 2; continue; }
     if (next === 0xff) { at = ff + 1; continue; }
