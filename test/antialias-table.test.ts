@@ -31,7 +31,10 @@ function window(inSize: number, outSize: number, o: number, cubic: boolean): { s
   return { start, weights: total === 0 ? weights : weights.map((w) => f32(w / total)) };
 }
 
-const SIZES: Array<[number, number]> = [[3000, 800], [2000, 533], [1024, 800], [480, 600], [7, 3], [5, 5], [10, 1], [333, 100], [100, 333]];
+// Photo scales whose windows repeat every few outputs (3000 -> 800 every 4th, 1200 -> 800 every 2nd, 640 -> 800
+// every 5th; the table copies those), ones that never repeat (2000 -> 533, 333 -> 100), and windows cut at both ends.
+const SIZES: Array<[number, number]> = [[3000, 800], [2000, 533], [1024, 800], [480, 600], [7, 3], [5, 5], [10, 1], [333, 100], [100, 333],
+  [1200, 800], [2000, 800], [1500, 800], [640, 800], [4096, 64], [3, 12], [4000, 3]];
 
 describe('antialiased axis tables', () => {
   for (const cubic of [false, true]) {

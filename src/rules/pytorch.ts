@@ -201,8 +201,32 @@ function antialiasTable(inSize: number, outSize: number, alignCorners: boolean, 
   const invScale = scale >= 1 ? f32(1 / scale) : 1;
   const w = new Float64Array(taps); // one window's pieces: weight (halves unrounded until stored) and input
   const j = new Int32Array(taps);
-  for (let o = 0; o < outSize; o++) windowWeights(t, o, starts[o], sizes[o], f32(scale * (o + 0.5)), invScale, filter, w, j);
+  // Two windows as long, each starting as far from its centre (start - centre: exact in float64,
+  // an integer and a float32 within the support of each other), have the same weights bit for
+  // bit: each step reads (k + start) - centre, the same real number rounded the same way. A
+  // photo's scale repeats every few outputs (3000 -> 800: 15/4, every 4th), so most windows are
+  // copied (indices shifted), not computed again: these tables are built in cold code, where every
+  // float is a new heap object for the collector.
+  const computed = new Map<number, number>(); // by start - centre: the last output computed
+  for (let o = 0; o < outSize; o++) {
+    const center = f32(scale * (o + 0.5));
+    const offset = starts[o] - center;
+    const q = computed.get(offset);
+    if (q !== undefined && sizes[q] === sizes[o]) {
+      copyWindow(t, q, o, starts[o] - starts[q]);
+    } else {
+      windowWeights(t, o, starts[o], sizes[o], center, invScale, filter, w, j);
+      computed.set(offset, o);
+    }
+  }
   return t;
+}
+
+/** Output `to`'s taps: output `from`'s, `shift` inputs further on (weights copied without reading them out as numbers). */
+function copyWindow(t: AxisTable, from: number, to: number, shift: number): void {
+  const taps = t.taps;
+  t.weight.copyWithin(to * taps, from * taps, (from + 1) * taps);
+  for (let k = 0; k < taps; k++) t.index[to * taps + k] = t.index[from * taps + k] + shift;
 }
 
 /** Fills each output's window start and length (PyTorch's xmin, xsize); returns the longest. */
