@@ -349,3 +349,23 @@ describe('decoded arrays given back (releaseDecoded)', () => {
     expect((await decodeJpeg(small))!.data.buffer).not.toBe(foreign.buffer);
   });
 });
+
+describe('pixels left in the module (decodeJpeg inModule, the command\'s held images)', () => {
+  it('the same pixels as an array of their own, RGB and RGBA, full size and shrunk, grey too; a view of the module memory, not an array the decoder hands out again', async () => {
+    const files = [await sharpJpeg(96, 80, {}), await sharpJpeg(37, 29, { chromaSubsampling: '4:4:4' }), await sharpJpeg(50, 34, { grey: true })];
+    for (const bytes of files) {
+      for (const channels of [3, 4] as const) {
+        for (const scale of [1, 2, 8] as const) {
+          const own = (await decodeJpeg(bytes, scale, channels))!;
+          const held = (await decodeJpeg(bytes, scale, channels, true))!;
+          expect([held.width, held.height, held.channels]).toEqual([own.width, own.height, own.channels]);
+          expect(held.data.length).toBe(own.width * own.height * channels);
+          expect(Buffer.from(held.data).equals(Buffer.from(own.data))).toBe(true);
+          expect(held.data.buffer).not.toBe(own.data.buffer);
+          releaseDecoded(held.data); // not the decoder's array: ignored
+          expect((await decodeJpeg(bytes, scale, channels))!.data.buffer).not.toBe(held.data.buffer);
+        }
+      }
+    }
+  });
+});

@@ -198,10 +198,12 @@ export const uprightSize = (h: ImageHeader): { width: number; height: number } =
  * where the command's own decoder takes it (./jpeg-decoding.ts): the size then is the header's
  * divided by `scale`, rounded up (the caller reads it from the image). `channels` 3: RGB where
  * the decoder gives it (the command's own JPEG and lossy WebP decoders; an opaque 8-bit PNG not
- * interlaced), else RGBA (the image's `channels` says which).
+ * interlaced), else RGBA (the image's `channels` says which). `held`: the caller is done with
+ * the pixels before its thread decodes again (one image converting at a time), so the own JPEG
+ * decoder may leave them in its module's memory (./jpeg-decoder.ts decodeJpeg's `inModule`).
  */
 export async function decodeChecked(format: ImageFormat, bytes: Uint8Array, header: ImageHeader, name: string, maxPixels: number,
-                                    jpeg: JpegDecoding = DEFAULT_JPEG_DECODING, scale: JpegScale = 1, channels: 3 | 4 = 4): Promise<RgbaImage> {
+                                    jpeg: JpegDecoding = DEFAULT_JPEG_DECODING, scale: JpegScale = 1, channels: 3 | 4 = 4, held = false): Promise<RgbaImage> {
   let image: RgbaImage | undefined;
   let expected = { width: header.width, height: header.height };
   if (format === 'png') {
@@ -209,7 +211,7 @@ export async function decodeChecked(format: ImageFormat, bytes: Uint8Array, head
   } else {
     try {
       if (format === 'jpeg' && jpeg.decoder === 'fast') {
-        image = await decodeJpegFast(bytes, scale, channels);
+        image = await decodeJpegFast(bytes, scale, channels, held);
         if (image) expected = { width: Math.ceil(header.width / scale), height: Math.ceil(header.height / scale) };
       }
       if (!image) {

@@ -59,7 +59,8 @@ export async function convertImage(r: ConvertRequest, backend: ImageBackend, str
   const { width, height } = uprightSize(header);
   const plan = checkedFit(r.name, width, height, r.target, r.fit, r.resize.convention, r.maxPixels);
   const scale = r.format === 'jpeg' ? shrinkFor(r.jpegDecoding ?? DEFAULT_JPEG_DECODING, width, height, plan.resizedWidth, plan.resizedHeight, r.resize) : 1;
-  const image = await decodeChecked(r.format, r.bytes, header, r.name, r.maxPixels, r.jpegDecoding, scale, carriedChannels(r, plan));
+  // Held: this thread converts one image at a time, and is done with its pixels once resized.
+  const image = await decodeChecked(r.format, r.bytes, header, r.name, r.maxPixels, r.jpegDecoding, scale, carriedChannels(r, plan), true);
   const channels = image.channels ?? 4;
   // Shrunk on decode: the resize goes on to the plan's size from the smaller image.
   if (image.width !== width || image.height !== height) plan.resize = { width: plan.resizedWidth, height: plan.resizedHeight };

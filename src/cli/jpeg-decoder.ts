@@ -224,9 +224,12 @@ export const scaledSize = (size: number, scale: JpegScale): number => Math.ceil(
 /**
  * Decodes `bytes` to RGBA (`channels` 4) or RGB (3) at 1/scale of its size, or undefined where
  * the file is not one this decoder takes. Throws JpegDecodeError on corrupt scan data. The
- * caller has walked the file (./jpeg.ts inspectJpeg) and checked its size.
+ * caller has walked the file (./jpeg.ts inspectJpeg) and checked its size. `inModule`: the pixels
+ * are a view of the module's memory, written there by the colour conversion and not copied out
+ * (a folder run's JPEG photos: 37 MB less to copy), valid until the next decodeJpeg on this
+ * thread, for a caller done with them by then; else an array of their own (./decoded-pixels.ts).
  */
-export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1, channels: 3 | 4 = 4): Promise<DecodedJpeg | undefined> {
+export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1, channels: 3 | 4 = 4, inModule = false): Promise<DecodedJpeg | undefined> {
   const parsed = parseBaseline(bytes);
   if (!parsed) return undefined;
   const wasm = await load();
@@ -256,9 +259,9 @@ export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1, channe
     planeAt.push(at);
     at += Math.ceil((mcusX * c.h * sizes[i] * mcusY * c.v * sizes[i]) / 16) * 16;
   });
-  const rowsAt = at;
-  const chunkRows = Math.max(1, Math.min(height, Math.floor((1 << 20) / (width * 4))));
-  const scratchAt = rowsAt + chunkRows * width * 4;
+  const rowsAt = at; // the rows converted at a time, copied out; in the module, the whole image
+  const chunkRows = inModule ? height : Math.max(1, Math.min(height, Math.floor((1 << 20) / (width * 4))));
+  const scratchAt = rowsAt + Math.ceil((chunkRows * width * channels) / 16) * 16;
   const dataAt = scratchAt + 4 * width + 256; // toRgba's scratch
   const end = dataAt + (bytes.length - scanStart);
   const memory = wasm.memory;
@@ -298,18 +301,18 @@ export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1, channe
   const status = wasm.decodeScan(dataAt, end, descriptors, frame.components.length, blocksX, blocksY, restart, tables);
   if (status !== 0) throw new JpegDecodeError(`corrupt JPEG data: ${ERRORS[status] ?? `error ${status}`}`);
 
-  const out = pixelBuffer(width * height * channels);
   const lumaStride = (grey ? blocksX : mcusX * hMax) * n;
   const chromaStride = mcusX * nChroma;
   const chromaWidth = Math.ceil((frame.width * nChroma) / (8 * hMax));
   const chromaHeight = Math.ceil((frame.height * nChroma) / (8 * vMax));
   const rows = new Uint8Array(memory.buffer, rowsAt, chunkRows * width * channels);
+  const out = inModule ? rows : pixelBuffer(width * height * channels);
   const convert = channels === 4 ? wasm.toRgba : wasm.toRgb;
   for (let y = 0; y < height; y += chunkRows) {
     const to = Math.min(height, y + chunkRows);
     convert(y, to, width, frame.components.length, planeAt[0], lumaStride, planeAt[1] ?? 0, planeAt[2] ?? 0,
       chromaStride, chromaWidth, chromaHeight, up.h, up.v, scratchAt, rowsAt);
-    out.set(rows.subarray(0, (to - y) * width * channels), y * width * channels);
+    if (!inModule) out.set(rows.subarray(0, (to - y) * width * channels), y * width * channels);
   }
   return { data: out, width, height, channels };
 }

@@ -38,11 +38,11 @@ export function shrinkFor(decoding: JpegDecoding, width: number, height: number,
 
 /**
  * The command's own decode at `scale` (RGBA, or RGB: `channels` 3), or undefined where MozJPEG must decode the file (not
- * baseline, or corrupt: MozJPEG then decodes it at full size, or gives its error).
+ * baseline, or corrupt: MozJPEG then decodes it at full size, or gives its error). `inModule`: as decodeJpeg's.
  */
-export async function decodeJpegFast(bytes: Uint8Array, scale: JpegScale, channels: 3 | 4 = 4): Promise<DecodedJpeg | undefined> {
+export async function decodeJpegFast(bytes: Uint8Array, scale: JpegScale, channels: 3 | 4 = 4, inModule = false): Promise<DecodedJpeg | undefined> {
   try {
-    return await decodeJpeg(bytes, scale, channels);
+    return await decodeJpeg(bytes, scale, channels, inModule);
   } catch (error) {
     if (error instanceof JpegDecodeError) return undefined;
     throw error;
