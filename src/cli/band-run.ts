@@ -3,7 +3,7 @@
 // smaller image, resizeImageBand on one cut from the whole image's plan), its kept output rows
 // handed on; and the plans those calls run, kept for the next band and the next file.
 
-import { cutImageBand, imageOps, planImageOfSize, type ImageBackend } from '../image-band.js';
+import { cutImageBand, imageOps, planImageOfSize, type ImageBackend, type ImageBand } from '../image-band.js';
 import type { ImagePlan, ResizeImageOptions } from '../image.js';
 import type { AxisTable } from '../rules/pytorch.js';
 import type { Band, BandGeometry, ImageTarget } from './bands.js';
@@ -207,9 +207,24 @@ function identityTaps(t: AxisTable): boolean {
 /** Band output arrays (planned and cut) not in use on this thread (./spares.ts): most bands of a folder's images are one size (a strip's rows x the output width). */
 const SPARE_OUTPUTS = new Spares((n) => new Uint8ClampedArray(n), 4);
 
+/**
+ * Output rows [k0, k1) of `whole` (cutImageBand), cut once: the bands are cut when planned
+ * (./bands.ts) and again when run, and a folder's photos of one size share their plan (planOf).
+ * Cuts are read, never changed, like the plans they come from.
+ */
+const CUTS = new WeakMap<ImagePlan, Map<string, ImageBand>>();
+export function cutOf(whole: ImagePlan, k0: number, k1: number): ImageBand {
+  let cuts = CUTS.get(whole);
+  if (!cuts) CUTS.set(whole, cuts = new Map());
+  const key = `${k0} ${k1}`;
+  let cut = cuts.get(key);
+  if (!cut) cuts.set(key, cut = cutImageBand(whole, [k0, k1]));
+  return cut;
+}
+
 function runCutBand(band: Band, whole: ImagePlan, window: Uint8Array, run: typeof imageOps.wasm.resizeImageBand, out: Uint8ClampedArray):
   { data: Uint8ClampedArray; width: number; height: number } {
-  const cut = cutImageBand(whole, [band.k0, band.k1]);
+  const cut = cutOf(whole, band.k0, band.k1);
   if (cut.lo !== band.r0 || cut.hi - cut.lo !== band.inRows) {
     throw new Error(`internal: output rows ${band.k0}-${band.k1 - 1} read input rows ${cut.lo}-${cut.hi - 1}, planned ${band.r0}-${band.r0 + band.inRows - 1}`);
   }

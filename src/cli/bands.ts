@@ -20,9 +20,8 @@
 // the library's maximumMemory tiling cuts them): each band of output rows is computed from
 // exactly the input rows its vertical taps read, by the same kernels, so every geometry bands.
 
-import { cutImageBand } from '../image-band.js';
 import type { ImageConvention, ImageMode, ImageTarget as AnyTarget, ResizeImageOptions } from '../image.js';
-import { wholePlan } from './band-run.js';
+import { cutOf, wholePlan } from './band-run.js';
 
 // Running the bands (resizeInBands) is in ./band-run.ts.
 export { isIdentity, resizeInBands, type RowSource } from './band-run.js';
@@ -223,11 +222,11 @@ function cutBands(g: BandGeometry, bandRows: number): Plan {
   const bands: Band[] = [];
   for (let k0 = 0; k0 < g.outHeight;) {
     let k1 = Math.min(g.outHeight, k0 + rows);
-    let { lo, hi } = cutImageBand(plan, [k0, k1]);
+    let { lo, hi } = cutOf(plan, k0, k1);
     while (k1 - k0 > 1 && (hi - lo) * g.width * channels > budget) {
       rows = Math.ceil((k1 - k0) / 2);
       k1 = k0 + rows;
-      ({ lo, hi } = cutImageBand(plan, [k0, k1]));
+      ({ lo, hi } = cutOf(plan, k0, k1));
     }
     // Input rows are read once, in order: each band's window starts at or after the previous one's.
     if (bands.length > 0 && lo < bands[bands.length - 1].r0) return { reason: `output rows ${k0}-${k1 - 1} read input rows before the previous band's` };

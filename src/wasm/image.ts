@@ -18,6 +18,26 @@ const PAD = 8;
  * antialiasing skips the others). Taps of one output stay consecutive, as the kernel's row ring needs.
  */
 function rowsRead(rows: AxisTable, height: number): { read?: Int32Array; index: Int32Array } {
+  if (height !== rows.inSize) return findRowsRead(rows, height);
+  let found = ROWS_READ.get(rows);
+  if (!found) ROWS_READ.set(rows, found = findRowsRead(rows, height));
+  return found;
+}
+
+/**
+ * rowsRead and withoutZeroTaps by table: plans share their tables (src/image.ts keeps those it
+ * built lately), and the command runs one plan, or one band's, many times (its bands, a folder's
+ * photos of one size). Tables are read, never changed, so neither is a copy to be made again.
+ */
+const ROWS_READ = new WeakMap<AxisTable, { read?: Int32Array; index: Int32Array }>();
+const NONZERO_TAPS = new WeakMap<AxisTable, AxisTable>();
+function nonzeroTaps(t: AxisTable): AxisTable {
+  let found = NONZERO_TAPS.get(t);
+  if (!found) NONZERO_TAPS.set(t, found = withoutZeroTaps(t));
+  return found;
+}
+
+function findRowsRead(rows: AxisTable, height: number): { read?: Int32Array; index: Int32Array } {
   const place = new Int32Array(height).fill(-1);
   for (const r of rows.index) place[r] = 0;
   let n = 0;
@@ -33,8 +53,8 @@ export function stageResizeImage(layout: Layout, plan: ImagePlan, { input }: Ima
   const { width, height, channels, outWidth: outW, outHeight: outH, premultiply, period } = plan;
   // Columns that weigh nothing cost work, rows that weigh nothing also their copy in (1-channel
   // rows keep theirs: their table's period is planned from it).
-  const rows = withoutZeroTaps(plan.rows);
-  const cols = channels > 1 ? withoutZeroTaps(plan.cols) : plan.cols;
+  const rows = nonzeroTaps(plan.rows);
+  const cols = channels > 1 ? nonzeroTaps(plan.cols) : plan.cols;
   const { read, index: rowIndex } = rowsRead(rows, height);
   const src = read ? layout.gatherRows(input, width * channels, read, PAD * 4) : layout.bytes(input.length, input, PAD * 4);
   const dst = layout.bytes(outputLength, undefined, PAD * 4);
