@@ -39,7 +39,8 @@ function nonzeroTaps(t: AxisTable): AxisTable {
 
 function findRowsRead(rows: AxisTable, height: number): { read?: Int32Array; index: Int32Array } {
   const place = new Int32Array(height).fill(-1);
-  for (const r of rows.index) place[r] = 0;
+  const index = rows.index;
+  for (let k = 0; k < index.length; k++) place[index[k]] = 0; // indexed: cold code, where for-of steps an iterator
   let n = 0;
   for (let r = 0; r < height; r++) if (place[r] === 0) place[r] = n++;
   if (n === height) return { index: rows.index };
