@@ -5,7 +5,7 @@
 // int16_t stores do. Returns libwebp's non-zero codes: 2 bits a block (0 none, 1 DC only, 2 up to
 // the third coefficient, 3 more), Y in bits 0-31 (block 0 highest), U and V in `uvCodes`.
 
-import { getBit, getSigned } from './bool';
+import { bits as readerBits, getBit, loadBytes, range as readerRange, setReaderState, value as readerValue } from './bool';
 import { COEFFS, PROBA, QUANT } from './state';
 
 export const BANDS: usize = memory.data<u8>([0, 1, 2, 3, 6, 4, 5, 6, 6, 6, 6, 6, 6, 6, 6, 7, 0]);
@@ -45,28 +45,74 @@ function largeValue(p: usize): i32 {
   return v + 3 + (8 << cat);
 }
 
-/** One block's tokens from coefficient n on: returns the index after its last non-zero one. */
+/**
+ * One block's tokens from coefficient n on: returns the index after its last non-zero one. The
+ * reader's state is kept in locals here (wasm globals live in memory: each bit would store and
+ * reload them), handed back around the calls that read it from the globals; the token tree's
+ * first three nodes (more coefficients? non-zero? larger than one?) share one bit read.
+ */
 function coefficients(type: usize, ctx: i32, dcQuant: i32, acQuant: i32, n: i32, out: usize): i32 {
+  let value = readerValue, bits = readerBits, range = readerRange;
   let p = bandProba(type, n) + <usize>ctx * 11;
-  for (; n < 16; n++) {
-    if (!getBit(load<u8>(p))) return n;
-    while (!getBit(load<u8>(p, 1))) {
-      p = bandProba(type, ++n);
-      if (n == 16) return 16;
+  let node: usize = 0;
+  for (;;) {
+    if (bits < 0) {
+      setReaderState(value, bits, range);
+      loadBytes();
+      value = readerValue; bits = readerBits;
     }
-    const next = bandProba(type, n + 1);
-    let v: i32;
-    if (!getBit(load<u8>(p, 2))) {
-      v = 1;
-      p = next + 11;
+    // getBit(p[node]) (./bool.ts)
+    const split = (range * <u32>load<u8>(p + node)) >> 8;
+    const window = <u32>(value >> <u64>bits);
+    const bit = window > split;
+    if (bit) {
+      range -= split;
+      value -= <u64>(split + 1) << <u64>bits;
     } else {
-      v = largeValue(p);
-      p = next + 22;
+      range = split + 1;
     }
-    v = getSigned(v);
-    store<i16>(out + (<usize>load<u8>(ZIGZAG + <usize>n) << 1), <i16>(v * (n > 0 ? acQuant : dcQuant)));
+    const shift = <i32>clz<u32>(range) - 24;
+    range = (range << shift) - 1;
+    bits -= shift;
+    if (node == 0) { // p[0]: 0 ends the block
+      if (!bit) break;
+      node = 1;
+    } else if (node == 1) { // p[1]: 0 a zero coefficient (the next one's p[0] is not read)
+      if (bit) {
+        node = 2;
+      } else {
+        p = bandProba(type, ++n);
+        if (n == 16) break;
+      }
+    } else { // p[2]: 0 a one, 1 larger
+      let v = 1;
+      let next = bandProba(type, n + 1) + 11;
+      if (bit) {
+        setReaderState(value, bits, range);
+        v = largeValue(p);
+        value = readerValue; bits = readerBits; range = readerRange;
+        next += 11;
+      }
+      // getSigned(v) (./bool.ts)
+      if (bits < 0) {
+        setReaderState(value, bits, range);
+        loadBytes();
+        value = readerValue; bits = readerBits;
+      }
+      const half = range >> 1;
+      const mask = <i32>(half - <u32>(value >> <u64>bits)) >> 31; // -1 where the bit is 1
+      range = (range + <u32>mask) | 1;
+      value -= <u64>((half + 1) & <u32>mask) << <u64>bits;
+      bits--;
+      v = (v ^ mask) - mask;
+      store<i16>(out + (<usize>load<u8>(ZIGZAG + <usize>n) << 1), <i16>(v * (n > 0 ? acQuant : dcQuant)));
+      p = next;
+      node = 0;
+      if (++n == 16) break;
+    }
   }
-  return 16;
+  setReaderState(value, bits, range);
+  return n;
 }
 
 // @ts-ignore: decorator
