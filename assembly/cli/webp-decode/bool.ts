@@ -67,20 +67,6 @@ export function startReader(start: usize, size: usize): void {
   return bit;
 }
 
-/** v or -v by one even-odds bit (libwebp's VP8GetSigned: getBit(0x80) without the normalising shift count). */
-// @ts-ignore: decorator
-@inline export function getSigned(v: i32): i32 {
-  if (bits < 0) loadBytes();
-  const at = bits;
-  const split = range >> 1;
-  const value32 = <u32>(value >> <u64>at);
-  const mask = <i32>(split - value32) >> 31; // -1 where the bit is 1
-  bits = at - 1;
-  range = (range + <u32>mask) | 1;
-  value -= <u64>((split + 1) & <u32>mask) << <u64>at;
-  return (v ^ mask) - mask;
-}
-
 /**
  * A tree-coded value (RFC 6386 section 8.1): from the root, entry i + bit of `tree` (i8) is the
  * next node's index (> 0) or a leaf's value, negated; node i's probability is probs[i >> 1]. One

@@ -5,7 +5,7 @@
 // int16_t stores do. Returns libwebp's non-zero codes: 2 bits a block (0 none, 1 DC only, 2 up to
 // the third coefficient, 3 more), Y in bits 0-31 (block 0 highest), U and V in `uvCodes`.
 
-import { bits as readerBits, getBit, loadBytes, range as readerRange, setReaderState, value as readerValue } from './bool';
+import { bits as readerBits, getBit, loadBytes, range as readerRange, readTree, setReaderState, value as readerValue } from './bool';
 import { COEFFS, PROBA, QUANT } from './state';
 
 export const BANDS: usize = memory.data<u8>([0, 1, 2, 3, 6, 4, 5, 6, 6, 6, 6, 6, 6, 6, 6, 7, 0]);
@@ -27,22 +27,22 @@ for (let type: usize = 0; type < 4; type++) {
   return PROBA + <usize>load<u16>(BAND_OFFSETS + ((type * 17 + <usize>n) << 1));
 }
 
+// A token larger than one (RFC 6386 section 13.2): its tree from p[3] on (./bool.ts readTree),
+// leaves 0-8 for 2, 3, 4 and the categories 1-6, each a base and extra bits of fixed probabilities.
+const LARGE_TREE: usize = memory.data<i8>([2, 6, -0, 4, -1, -2, 8, 10, -3, -4, 12, 14, -5, -6, -7, -8]);
+const LARGE_BASE: usize = memory.data<u8>([2, 3, 4, 5, 7, 11, 19, 35, 67]);
+const CAT1: usize = memory.data<u8>([159, 0]);
+const CAT2: usize = memory.data<u8>([165, 145, 0]);
+const NO_EXTRA: usize = memory.data<u8>([0]);
+const LARGE_EXTRA: usize = memory.data<u32>([
+  <u32>NO_EXTRA, <u32>NO_EXTRA, <u32>NO_EXTRA, <u32>CAT1, <u32>CAT2, <u32>CAT3, <u32>CAT4, <u32>CAT5, <u32>CAT6,
+]);
+
 function largeValue(p: usize): i32 {
-  if (!getBit(load<u8>(p, 3))) {
-    return !getBit(load<u8>(p, 4)) ? 2 : 3 + <i32>getBit(load<u8>(p, 5));
-  }
-  if (!getBit(load<u8>(p, 6))) {
-    if (!getBit(load<u8>(p, 7))) return 5 + <i32>getBit(159);
-    let v = 7 + 2 * <i32>getBit(165);
-    return v + <i32>getBit(145);
-  }
-  const bit1 = <i32>getBit(load<u8>(p, 8));
-  const bit0 = <i32>getBit(load<u8>(p + 9 + <usize>bit1));
-  const cat = 2 * bit1 + bit0;
-  let table = cat == 0 ? CAT3 : cat == 1 ? CAT4 : cat == 2 ? CAT5 : CAT6;
-  let v = 0;
-  for (let prob = load<u8>(table); prob != 0; prob = load<u8>(++table)) v += v + <i32>getBit(prob);
-  return v + 3 + (8 << cat);
+  const token = <usize>readTree(LARGE_TREE, p + 3);
+  let extra = 0;
+  for (let table = <usize>load<u32>(LARGE_EXTRA + (token << 2)); load<u8>(table) != 0; table++) extra += extra + <i32>getBit(load<u8>(table));
+  return <i32>load<u8>(LARGE_BASE + token) + extra;
 }
 
 /**
@@ -93,7 +93,7 @@ function coefficients(type: usize, ctx: i32, dcQuant: i32, acQuant: i32, n: i32,
         value = readerValue; bits = readerBits; range = readerRange;
         next += 11;
       }
-      // getSigned(v) (./bool.ts)
+      // v or -v by an even-odds bit (libwebp's VP8GetSigned: getBit(0x80) without the normalising shift count)
       if (bits < 0) {
         setReaderState(value, bits, range);
         loadBytes();
@@ -132,12 +132,19 @@ export let uvCodes: u32 = 0;
  */
 export function parseResiduals(above: usize, left: usize, segment: usize, i4x4: bool): u32 {
   const q = QUANT + segment * 24;
-  memory.fill(COEFFS, 0, 768);
+  // v128 stores, not memory.fill: V8 calls out of the module for a fill.
+  for (let at: usize = 0; at < 768; at += 64) {
+    v128.store(COEFFS + at, i64x2.splat(0));
+    v128.store(COEFFS + at, i64x2.splat(0), 16);
+    v128.store(COEFFS + at, i64x2.splat(0), 32);
+    v128.store(COEFFS + at, i64x2.splat(0), 48);
+  }
   let dst = COEFFS;
   let first = 0;
   let acType: usize = 3;
   if (!i4x4) {
-    memory.fill(Y2, 0, 32);
+    v128.store(Y2, i64x2.splat(0));
+    v128.store(Y2, i64x2.splat(0), 16);
     const ctx = <i32>load<u8>(above, 1) + <i32>load<u8>(left, 1);
     const nz = coefficients(1, ctx, load<i32>(q, 8), load<i32>(q, 12), 0, Y2);
     const flag: u8 = nz > 0 ? 1 : 0;
