@@ -9,22 +9,17 @@ import { bits as readerBits, getBit, loadBytes, range as readerRange, readTree, 
 import { COEFFS, PROBA, QUANT } from './state';
 
 export const BANDS: usize = memory.data<u8>([0, 1, 2, 3, 6, 4, 5, 6, 6, 6, 6, 6, 6, 6, 6, 7, 0]);
-const ZIGZAG: usize = memory.data<u8>([0, 1, 4, 8, 5, 2, 3, 6, 9, 12, 13, 10, 7, 11, 14, 15]);
+/** The zigzag order's byte offsets in a block of i16. */
+const ZIGZAG_BYTES: usize = memory.data<u8>([0, 2, 8, 16, 10, 4, 6, 12, 18, 24, 26, 20, 14, 22, 28, 30]);
 export const CAT3: usize = memory.data<u8>([173, 148, 140, 0]);
 export const CAT4: usize = memory.data<u8>([176, 155, 140, 135, 0]);
 export const CAT5: usize = memory.data<u8>([180, 157, 141, 134, 130, 0]);
 export const CAT6: usize = memory.data<u8>([254, 254, 243, 230, 196, 177, 153, 140, 133, 130, 129, 0]);
 
-/** Per block type, for coefficient n (0-16), the offset in PROBA of its band's probabilities (context 0), as u16. */
-const BAND_OFFSETS: usize = memory.data(4 * 17 * 2, 16);
+/** Per block type, for coefficient n (0-16), the address of its band's probabilities (context 0), as u32. */
+const BAND_PROBA: usize = memory.data(4 * 17 * 4, 16);
 for (let type: usize = 0; type < 4; type++) {
-  for (let n: usize = 0; n <= 16; n++) store<u16>(BAND_OFFSETS + (type * 17 + n) * 2, <u16>(type * 264 + <usize>load<u8>(BANDS + n) * 33));
-}
-
-/** The 11 probabilities of coefficient n's band, context 0, for block type `type`. */
-// @ts-ignore: decorator
-@inline function bandProba(type: usize, n: i32): usize {
-  return PROBA + <usize>load<u16>(BAND_OFFSETS + ((type * 17 + <usize>n) << 1));
+  for (let n: usize = 0; n <= 16; n++) store<u32>(BAND_PROBA + (type * 17 + n) * 4, <u32>(PROBA + type * 264 + <usize>load<u8>(BANDS + n) * 33));
 }
 
 // A token larger than one (RFC 6386 section 13.2): its tree from p[3] on (./bool.ts readTree),
@@ -53,7 +48,8 @@ function largeValue(p: usize): i32 {
  */
 function coefficients(type: usize, ctx: i32, dcQuant: i32, acQuant: i32, n: i32, out: usize): i32 {
   let value = readerValue, bits = readerBits, range = readerRange;
-  let p = bandProba(type, n) + <usize>ctx * 11;
+  const bands = BAND_PROBA + type * 68;
+  let p = <usize>load<u32>(bands + (<usize>n << 2)) + <usize>ctx * 11;
   let node: usize = 0;
   for (;;) {
     if (bits < 0) {
@@ -81,12 +77,12 @@ function coefficients(type: usize, ctx: i32, dcQuant: i32, acQuant: i32, n: i32,
       if (bit) {
         node = 2;
       } else {
-        p = bandProba(type, ++n);
+        p = <usize>load<u32>(bands + (<usize>++n << 2));
         if (n == 16) break;
       }
     } else { // p[2]: 0 a one, 1 larger
       let v = 1;
-      let next = bandProba(type, n + 1) + 11;
+      let next = <usize>load<u32>(bands + (<usize>n << 2), 4) + 11;
       if (bit) {
         setReaderState(value, bits, range);
         v = largeValue(p);
@@ -105,7 +101,7 @@ function coefficients(type: usize, ctx: i32, dcQuant: i32, acQuant: i32, n: i32,
       value -= <u64>((half + 1) & <u32>mask) << <u64>bits;
       bits--;
       v = (v ^ mask) - mask;
-      store<i16>(out + (<usize>load<u8>(ZIGZAG + <usize>n) << 1), <i16>(v * (n > 0 ? acQuant : dcQuant)));
+      store<i16>(out + <usize>load<u8>(ZIGZAG_BYTES + <usize>n), <i16>(v * (n > 0 ? acQuant : dcQuant)));
       p = next;
       node = 0;
       if (++n == 16) break;
