@@ -42,70 +42,61 @@ function largeValue(p: usize): i32 {
 
 /**
  * One block's tokens from coefficient n on: returns the index after its last non-zero one. The
- * reader's state is kept in locals here (wasm globals live in memory: each bit would store and
- * reload them), handed back around the calls that read it from the globals; the token tree's
- * first three nodes (more coefficients? non-zero? larger than one?) share one bit read.
+ * reader's state is kept in locals here (wasm globals are memory: each bit would store and reload
+ * them; AssemblyScript inlines no function that updates its caller's locals, so the three token
+ * tree bits read by hand, as ./bool.ts getBit does), handed back around the calls that read it.
  */
 function coefficients(type: usize, ctx: i32, dcQuant: i32, acQuant: i32, n: i32, out: usize): i32 {
   let value = readerValue, bits = readerBits, range = readerRange;
   const bands = BAND_PROBA + type * 68;
   let p = <usize>load<u32>(bands + (<usize>n << 2)) + <usize>ctx * 11;
-  let node: usize = 0;
-  for (;;) {
-    if (bits < 0) {
-      setReaderState(value, bits, range);
-      loadBytes();
-      value = readerValue; bits = readerBits;
+  let split: u32, bit: bool, shift: i32;
+  for (; n < 16; n++) {
+    // p[0]: 0 ends the block.
+    if (bits < 0) { setReaderState(value, bits, range); loadBytes(); value = readerValue; bits = readerBits; }
+    split = (range * <u32>load<u8>(p)) >> 8;
+    bit = <u32>(value >> <u64>bits) > split;
+    if (bit) { range -= split; value -= <u64>(split + 1) << <u64>bits; } else range = split + 1;
+    shift = <i32>clz<u32>(range) - 24; range = (range << shift) - 1; bits -= shift;
+    if (!bit) break;
+    // p[1]: 0 a zero coefficient (the next one's p[0] is not read).
+    for (;;) {
+      if (bits < 0) { setReaderState(value, bits, range); loadBytes(); value = readerValue; bits = readerBits; }
+      split = (range * <u32>load<u8>(p, 1)) >> 8;
+      bit = <u32>(value >> <u64>bits) > split;
+      if (bit) { range -= split; value -= <u64>(split + 1) << <u64>bits; } else range = split + 1;
+      shift = <i32>clz<u32>(range) - 24; range = (range << shift) - 1; bits -= shift;
+      if (bit) break;
+      p = <usize>load<u32>(bands + (<usize>++n << 2));
+      if (n == 16) {
+        setReaderState(value, bits, range);
+        return 16;
+      }
     }
-    // getBit(p[node]) (./bool.ts)
-    const split = (range * <u32>load<u8>(p + node)) >> 8;
-    const window = <u32>(value >> <u64>bits);
-    const bit = window > split;
+    // p[2]: 0 a one, 1 larger.
+    if (bits < 0) { setReaderState(value, bits, range); loadBytes(); value = readerValue; bits = readerBits; }
+    split = (range * <u32>load<u8>(p, 2)) >> 8;
+    bit = <u32>(value >> <u64>bits) > split;
+    if (bit) { range -= split; value -= <u64>(split + 1) << <u64>bits; } else range = split + 1;
+    shift = <i32>clz<u32>(range) - 24; range = (range << shift) - 1; bits -= shift;
+    let v = 1;
+    let next = <usize>load<u32>(bands + (<usize>n << 2), 4) + 11;
     if (bit) {
-      range -= split;
-      value -= <u64>(split + 1) << <u64>bits;
-    } else {
-      range = split + 1;
+      setReaderState(value, bits, range);
+      v = largeValue(p);
+      value = readerValue; bits = readerBits; range = readerRange;
+      next += 11;
     }
-    const shift = <i32>clz<u32>(range) - 24;
-    range = (range << shift) - 1;
-    bits -= shift;
-    if (node == 0) { // p[0]: 0 ends the block
-      if (!bit) break;
-      node = 1;
-    } else if (node == 1) { // p[1]: 0 a zero coefficient (the next one's p[0] is not read)
-      if (bit) {
-        node = 2;
-      } else {
-        p = <usize>load<u32>(bands + (<usize>++n << 2));
-        if (n == 16) break;
-      }
-    } else { // p[2]: 0 a one, 1 larger
-      let v = 1;
-      let next = <usize>load<u32>(bands + (<usize>n << 2), 4) + 11;
-      if (bit) {
-        setReaderState(value, bits, range);
-        v = largeValue(p);
-        value = readerValue; bits = readerBits; range = readerRange;
-        next += 11;
-      }
-      // v or -v by an even-odds bit (libwebp's VP8GetSigned: getBit(0x80) without the normalising shift count)
-      if (bits < 0) {
-        setReaderState(value, bits, range);
-        loadBytes();
-        value = readerValue; bits = readerBits;
-      }
-      const half = range >> 1;
-      const mask = <i32>(half - <u32>(value >> <u64>bits)) >> 31; // -1 where the bit is 1
-      range = (range + <u32>mask) | 1;
-      value -= <u64>((half + 1) & <u32>mask) << <u64>bits;
-      bits--;
-      v = (v ^ mask) - mask;
-      store<i16>(out + <usize>load<u8>(ZIGZAG_BYTES + <usize>n), <i16>(v * (n > 0 ? acQuant : dcQuant)));
-      p = next;
-      node = 0;
-      if (++n == 16) break;
-    }
+    // v or -v by an even-odds bit (libwebp's VP8GetSigned: getBit(0x80) without the normalising shift count).
+    if (bits < 0) { setReaderState(value, bits, range); loadBytes(); value = readerValue; bits = readerBits; }
+    const half = range >> 1;
+    const mask = <i32>(half - <u32>(value >> <u64>bits)) >> 31; // -1 where the bit is 1
+    range = (range + <u32>mask) | 1;
+    value -= <u64>((half + 1) & <u32>mask) << <u64>bits;
+    bits--;
+    v = (v ^ mask) - mask;
+    store<i16>(out + <usize>load<u8>(ZIGZAG_BYTES + <usize>n), <i16>(v * (n > 0 ? acQuant : dcQuant)));
+    p = next;
   }
   setReaderState(value, bits, range);
   return n;
