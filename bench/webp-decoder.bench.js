@@ -4,7 +4,8 @@
 // (1) warm decode times of the folder benchmark's WebPs (out/bench-cli/photos, made by
 // `npm run bench:cli`) and a 640 x 480 one; (2) a fresh process's CPU time to its first decode
 // (import, compile, decode: what a command run pays), ours against libwebp's, interleaved.
-// Run: `npm run bench:webp-decoder` (BENCH_PHOTOS=<dir>, BENCH_ROUNDS, BENCH_TIME_MS).
+// Run: `npm run bench:webp-decoder` (BENCH_PHOTOS=<dir>, BENCH_ROUNDS, BENCH_TIME_MS;
+// WEBP_DECODER_BASELINE=<another checkout, built> adds its decoder to both parts, e.g. main's).
 
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -28,12 +29,16 @@ const decode = (b) => m.default(b);`;
 const libwebp = await import('@jsquash/webp/decode.js');
 await libwebp.init(await WebAssembly.compile(readFileSync(require.resolve('@jsquash/webp/codec/dec/webp_dec.wasm'))));
 const sharp = await loadSharp();
+const baselineDir = process.env.WEBP_DECODER_BASELINE;
+const baselineModule = baselineDir && join(baselineDir, 'dist/cli/webp-decoder.js');
+const baseline = baselineModule && (await import(baselineModule)).decodeWebpLossy;
 
 const sections = [];
 for (const p of photos) {
   const load = os.loadavg()[0].toFixed(2);
   const tasks = [
     { name: 'ours', fn: () => decodeWebpLossy(p.bytes) },
+    ...(baseline ? [{ name: `baseline (${baselineDir})`, fn: () => baseline(p.bytes) }] : []),
     { name: 'libwebp (@jsquash, WebAssembly)', fn: () => libwebp.default(p.bytes) },
   ];
   if (sharp) tasks.push({ name: 'sharp raw() (native libwebp)', fn: () => sharp(p.bytes).raw().toBuffer() });
@@ -51,15 +56,17 @@ await decode(bytes); const c = process.cpuUsage(start); console.log((c.user + c.
   return Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: here, encoding: 'utf8' }));
 };
 const oursSetup = `const { decodeWebpLossy: decode } = await import(${JSON.stringify(join(here, 'dist/cli/webp-decoder.js'))});`;
+const baselineSetup = baseline && `const { decodeWebpLossy: decode } = await import(${JSON.stringify(baselineModule)});`;
 for (const p of photos) {
-  const samples = { ours: [], libwebp: [] };
+  const samples = { ours: [], ...(baseline ? { baseline: [] } : {}), libwebp: [] };
   for (let round = 0; round < Math.max(5, ROUNDS); round++) {
     samples.ours.push(fresh(oursSetup, p.path));
+    if (baseline) samples.baseline.push(fresh(baselineSetup, p.path));
     samples.libwebp.push(fresh(libwebpInit, p.path));
   }
   const median = (a) => a.sort((x, y) => x - y)[a.length >> 1];
   const rows = Object.entries(samples).map(([name, s]) => ({ name: `${name}: fresh process, import + first decode (CPU)`, median: median(s), min: s[0], max: s.at(-1), samples: s.length }));
   sections.push({ title: `${p.name}: a fresh process's CPU time to its first decode (ms); load ${os.loadavg()[0].toFixed(2)}`, rows, baseline: rows[0].name });
-  console.log(`${p.name} fresh CPU: ours ${fmt(rows[0].median)} ms, libwebp ${fmt(rows[1].median)} ms`);
+  console.log(`${p.name} fresh CPU: ${rows.map((r) => `${r.name.split(':')[0]} ${fmt(r.median)} ms`).join(', ')}`);
 }
 save('webp-decoder', sections, 'One thread (sharp.concurrency(1)); the machine is shared with other jobs, so times are noisy: compare within a table.');

@@ -4,9 +4,9 @@
 // macroblock (and after each row's modes) to refuse a truncated partition. One reader is live in
 // these globals; `saveReader` / `restoreReader` park one in 32 bytes of memory.
 
-let value: u64 = 0;
-let bits: i32 = -8; // bits buffered in `value` beyond the 8 in use
-let range: u32 = 254;
+export let value: u64 = 0;
+export let bits: i32 = -8; // bits buffered in `value` beyond the 8 in use
+export let range: u32 = 254;
 let position: usize = 0;
 let end: usize = 0;
 let eof: bool = false;
@@ -16,7 +16,7 @@ export function readerEof(): bool {
   return eof;
 }
 
-function loadBytes(): void {
+export function loadBytes(): void {
   if (position + 8 <= end) {
     value = (value << 56) | (bswap<u64>(load<u64>(position)) >> 8);
     bits += 56;
@@ -67,18 +67,17 @@ export function startReader(start: usize, size: usize): void {
   return bit;
 }
 
-/** v or -v by one even-odds bit (libwebp's VP8GetSigned: getBit(0x80) without the normalising shift count). */
-// @ts-ignore: decorator
-@inline export function getSigned(v: i32): i32 {
-  if (bits < 0) loadBytes();
-  const at = bits;
-  const split = range >> 1;
-  const value32 = <u32>(value >> <u64>at);
-  const mask = <i32>(split - value32) >> 31; // -1 where the bit is 1
-  bits = at - 1;
-  range = (range + <u32>mask) | 1;
-  value -= <u64>((split + 1) & <u32>mask) << <u64>at;
-  return (v ^ mask) - mask;
+/**
+ * A tree-coded value (RFC 6386 section 8.1): from the root, entry i + bit of `tree` (i8) is the
+ * next node's index (> 0) or a leaf's value, negated; node i's probability is probs[i >> 1]. One
+ * bit read for all the trees keeps the callers small (quicker for V8 to optimise).
+ */
+export function readTree(tree: usize, probs: usize): i32 {
+  let i: i32 = 0;
+  do {
+    i = <i32>load<i8>(tree + <usize>i + <usize>getBit(load<u8>(probs + (<usize>i >> 1))));
+  } while (i > 0);
+  return -i;
 }
 
 /** An n-bit unsigned literal, most significant bit first. */
@@ -92,6 +91,14 @@ export function getValue(n: i32): i32 {
 export function getSignedValue(n: i32): i32 {
   const v = getValue(n);
   return getBit(0x80) ? -v : v;
+}
+
+/** Sets the live reader's state (a hot loop that kept it in locals hands it back). */
+// @ts-ignore: decorator
+@inline export function setReaderState(v: u64, b: i32, r: u32): void {
+  value = v;
+  bits = b;
+  range = r;
 }
 
 export function saveReader(at: usize): void {

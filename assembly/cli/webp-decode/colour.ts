@@ -26,37 +26,28 @@ import { zip16hi, zip16lo, zip8hi, zip8lo } from './zip';
   }
 }
 
-/** (a * k) >> 8 for a in 0-255, in 32-bit lanes. */
+/**
+ * libwebp's MultHi, (a * k) >> 8, for a in 0-255 in 16-bit lanes: k = 256 kh + kl makes it
+ * a kh + ((a kl) >> 8) exactly, each product within 16 bits (a kl unsigned).
+ */
 // @ts-ignore: decorator
 @inline function mulHi(a: v128, k: i32): v128 {
-  return i32x4.shr_s(i32x4.mul(a, i32x4.splat(k)), 8);
+  return i16x8.add(i16x8.mul(a, i16x8.splat(<i16>(k >> 8))), i16x8.shr_u(i16x8.mul(a, i16x8.splat(<i16>(k & 255))), 8));
 }
-
-/** Four pixels' R, G, B in 1/64 (i32 lanes), before the clamp. */
-// @ts-ignore: decorator
-@inline function channels(y: v128, u: v128, v: v128, r: usize): void {
-  const luma = mulHi(y, 19077);
-  v128.store(r, i32x4.add(luma, i32x4.sub(mulHi(v, 26149), i32x4.splat(14234))));
-  v128.store(r, i32x4.add(i32x4.sub(luma, i32x4.add(mulHi(u, 6419), mulHi(v, 13320))), i32x4.splat(8708)), 16);
-  v128.store(r, i32x4.add(luma, i32x4.sub(mulHi(u, 33050), i32x4.splat(17685))), 32);
-}
-
-const LANES: usize = memory.data(96, 16);
 
 /** Pixels [0, width) of one row: luma y, upsampled chroma u and v, to RGBA (`rgba`) or RGB. */
 function convert(y: usize, u: usize, v: usize, out: usize, width: i32, rgba: bool): void {
   let x = 0;
   const alpha = i16x8.splat(255);
   for (; x + 8 <= width; x += 8) {
-    const y8 = v128.load8x8_u(y + <usize>x);
     const u8 = v128.load8x8_u(u + <usize>x);
     const v8 = v128.load8x8_u(v + <usize>x);
-    channels(i32x4.extend_low_i16x8_u(y8), i32x4.extend_low_i16x8_u(u8), i32x4.extend_low_i16x8_u(v8), LANES);
-    channels(i32x4.extend_high_i16x8_u(y8), i32x4.extend_high_i16x8_u(u8), i32x4.extend_high_i16x8_u(v8), LANES + 48);
-    // >> 6 then clamp to 0-255 is libwebp's VP8Clip8.
-    const r = i16x8.narrow_i32x4_s(i32x4.shr_s(v128.load(LANES), 6), i32x4.shr_s(v128.load(LANES + 48), 6));
-    const g = i16x8.narrow_i32x4_s(i32x4.shr_s(v128.load(LANES + 16), 6), i32x4.shr_s(v128.load(LANES + 64), 6));
-    const b = i16x8.narrow_i32x4_s(i32x4.shr_s(v128.load(LANES + 32), 6), i32x4.shr_s(v128.load(LANES + 80), 6));
+    const luma = mulHi(v128.load8x8_u(y + <usize>x), 19077);
+    // In 1/64 before the >> 6: R and G within i16 (libwebp's ranges); B up to 51922 - 17685, so
+    // unsigned (a saturating subtract is the clamp at 0). The narrows clamp to 0-255 (VP8Clip8).
+    const r = i16x8.shr_s(i16x8.sub(i16x8.add(luma, mulHi(v8, 26149)), i16x8.splat(14234)), 6);
+    const g = i16x8.shr_s(i16x8.add(i16x8.sub(luma, i16x8.add(mulHi(u8, 6419), mulHi(v8, 13320))), i16x8.splat(8708)), 6);
+    const b = i16x8.shr_u(i16x8.sub_sat_u(i16x8.add(luma, mulHi(u8, 33050)), i16x8.splat(17685)), 6);
     const rb = i8x16.narrow_i16x8_u(r, b); // r0-r7 b0-b7
     const ga = i8x16.narrow_i16x8_u(g, alpha); // g0-g7 then 255s
     if (rgba) {

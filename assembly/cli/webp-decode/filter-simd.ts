@@ -1,7 +1,8 @@
 // The loop filter's arithmetic (./filter.ts) on 16 pixel positions along an edge at once: the
 // 8 lines across the edge (p3 p2 p1 p0 | q0 q1 q2 q3) gathered into LINES, 16 bytes each
-// (horizontal edges: rows as they are; vertical edges: 16 rows of 8 transposed), filtered in
-// 16-bit lanes with libwebp's integer formulas (so bit for bit its C code), and scattered back.
+// (horizontal edges: rows as they are; vertical edges: 16 rows of 8 transposed), filtered as
+// signed bytes (pixel - 128), where saturating arithmetic is libwebp's clamps, the 6-tap's products
+// in 16-bit lanes: bit for bit libwebp's C code; then scattered back.
 
 import { zip16hi, zip16lo, zip32hi, zip32lo, zip64hi, zip64lo, zip8hi, zip8lo } from './zip';
 
@@ -13,90 +14,88 @@ export const INNER = 1; // 4-tap, inside a macroblock
 export const EDGE = 2; // 6-tap, a macroblock's edge
 
 // @ts-ignore: decorator
-@inline function line(k: usize, half: usize): v128 {
-  return v128.load8x8_u(LINES + k * 16 + half);
+@inline function line(k: usize): v128 {
+  return v128.load(LINES + k * 16);
 }
 // @ts-ignore: decorator
-@inline function put(k: usize, half: usize, v: v128): void {
-  v128.store64_lane(LINES + k * 16 + half, i8x16.narrow_i16x8_u(v, v), 0);
+@inline function put(k: usize, signed: v128): void {
+  v128.store(LINES + k * 16, v128.xor(signed, i8x16.splat(-128)));
 }
 // @ts-ignore: decorator
 @inline function absDiff(a: v128, b: v128): v128 {
-  return i16x8.abs(i16x8.sub(a, b));
+  return v128.or(i8x16.sub_sat_u(a, b), i8x16.sub_sat_u(b, a));
 }
+/** A pixel as a signed byte (p - 128): libwebp's clamps to 0-255 become signed saturation. */
 // @ts-ignore: decorator
-@inline function clampTo(v: v128, lo: i16, hi: i16): v128 {
-  return i16x8.max_s(i16x8.min_s(v, i16x8.splat(hi)), i16x8.splat(lo));
+@inline function signed(a: v128): v128 {
+  return v128.xor(a, i8x16.splat(-128));
+}
+/** sat(a + bias) >> 3 for a saturated to a signed byte: libwebp's sclip2((a + bias) >> 3), -16 to 15 by the saturation. */
+// @ts-ignore: decorator
+@inline function step(a: v128, bias: i8): v128 {
+  return i8x16.shr_s(i8x16.add_sat_s(a, i8x16.splat(bias)), 3);
+}
+/** (k w + 63) >> 7 for the signed bytes w, through 16-bit lanes (the results fit a byte). */
+// @ts-ignore: decorator
+@inline function tap(w: v128, k: i16): v128 {
+  const lo = i16x8.shr_s(i16x8.add(i16x8.mul(i16x8.extend_low_i8x16_s(w), i16x8.splat(k)), i16x8.splat(63)), 7);
+  const hi = i16x8.shr_s(i16x8.add(i16x8.mul(i16x8.extend_high_i8x16_s(w), i16x8.splat(k)), i16x8.splat(63)), 7);
+  return i8x16.narrow_i16x8_s(lo, hi);
 }
 
-/** Filters LINES' 8 positions from `half` (0 or 8). */
-function filterHalf(half: usize, t: i32, interior: i32, hevThreshold: i32, kind: i32): void {
-  const p1 = line(2, half), p0 = line(3, half), q0 = line(4, half), q1 = line(5, half);
-  // 4 |p0 - q0| + |p1 - q1| <= 2 threshold + 1
-  let mask = i16x8.le_s(i16x8.add(i16x8.shl(absDiff(p0, q0), 2), absDiff(p1, q1)), i16x8.splat(<i16>t));
-  const hev = kind == SIMPLE ? i16x8.splat(-1)
-    : i16x8.gt_s(i16x8.max_s(absDiff(p1, p0), absDiff(q1, q0)), i16x8.splat(<i16>hevThreshold));
-  let p3 = p0, p2 = p0, q2 = q0, q3 = q0;
+/**
+ * Filters all 16 positions in LINES, in bytes: `threshold` the edge limit as libwebp passes it
+ * (at most 193, so a sum saturated at 255 decides as the exact one).
+ */
+export function filterLines(threshold: i32, interior: i32, hevThreshold: i32, kind: i32): void {
+  const p1 = line(2), p0 = line(3), q0 = line(4), q1 = line(5);
+  // 4 |p0 - q0| + |p1 - q1| <= 2 threshold + 1, as 2 |p0 - q0| + (|p1 - q1| >> 1) <= threshold
+  const edge = absDiff(p0, q0);
+  let mask = i8x16.le_u(i8x16.add_sat_u(i8x16.add_sat_u(edge, edge), i8x16.shr_u(absDiff(p1, q1), 1)), i8x16.splat(<i8>threshold));
+  let hev = i8x16.splat(-1);
+  let p2 = p0, q2 = q0;
   if (kind != SIMPLE) {
-    p3 = line(0, half); p2 = line(1, half); q2 = line(6, half); q3 = line(7, half);
-    let m = i16x8.max_s(absDiff(p3, p2), absDiff(p2, p1));
-    m = i16x8.max_s(m, i16x8.max_s(absDiff(p1, p0), absDiff(q3, q2)));
-    m = i16x8.max_s(m, i16x8.max_s(absDiff(q2, q1), absDiff(q1, q0)));
-    mask = v128.and(mask, i16x8.le_s(m, i16x8.splat(<i16>interior)));
+    const p3 = line(0), q3 = line(7);
+    p2 = line(1); q2 = line(6);
+    const outer = i8x16.max_u(absDiff(p1, p0), absDiff(q1, q0));
+    hev = i8x16.gt_u(outer, i8x16.splat(<i8>hevThreshold));
+    let m = i8x16.max_u(outer, i8x16.max_u(absDiff(p3, p2), absDiff(p2, p1)));
+    m = i8x16.max_u(m, i8x16.max_u(absDiff(q3, q2), absDiff(q2, q1)));
+    mask = v128.and(mask, i8x16.le_u(m, i8x16.splat(<i8>interior)));
   }
   if (!v128.any_true(mask)) return;
-  const d = i16x8.sub(q0, p0);
-  const d3 = i16x8.add(d, i16x8.add(d, d));
-  const a = i16x8.add(d3, clampTo(i16x8.sub(p1, q1), -128, 127));
+  const sp1 = signed(p1), sp0 = signed(p0), sq0 = signed(q0), sq1 = signed(q1);
+  // Saturated: 3 (q0 - p0) + clamp(p1 - q1), and 3 (q0 - p0) (additions of one sign saturate once).
+  const d = i8x16.sub_sat_s(sq0, sp0);
+  const d3 = i8x16.add_sat_s(i8x16.add_sat_s(d, d), d);
+  const a = i8x16.add_sat_s(i8x16.add_sat_s(i8x16.add_sat_s(i8x16.sub_sat_s(sp1, sq1), d), d), d);
   // 2-tap (simple filter, or where the edge varies strongly): p0 and q0.
   const f2 = v128.and(mask, hev);
-  let newP0 = p0, newQ0 = q0;
-  if (v128.any_true(f2)) {
-    const a1 = clampTo(i16x8.shr_s(i16x8.add(a, i16x8.splat(4)), 3), -16, 15);
-    const a2 = clampTo(i16x8.shr_s(i16x8.add(a, i16x8.splat(3)), 3), -16, 15);
-    newP0 = v128.bitselect(i16x8.add(p0, a2), p0, f2);
-    newQ0 = v128.bitselect(i16x8.sub(q0, a1), q0, f2);
-  }
-  if (kind == SIMPLE) {
-    put(3, half, newP0);
-    put(4, half, newQ0);
+  const newP0 = v128.bitselect(i8x16.add_sat_s(sp0, step(a, 3)), sp0, f2);
+  const newQ0 = v128.bitselect(i8x16.sub_sat_s(sq0, step(a, 4)), sq0, f2);
+  const rest = v128.andnot(mask, hev);
+  if (kind == SIMPLE || !v128.any_true(rest)) {
+    put(3, newP0);
+    put(4, newQ0);
     return;
   }
-  const rest = v128.andnot(mask, hev);
-  let newP1 = p1, newQ1 = q1;
-  if (v128.any_true(rest)) {
-    if (kind == INNER) {
-      const a1 = clampTo(i16x8.shr_s(i16x8.add(d3, i16x8.splat(4)), 3), -16, 15);
-      const a2 = clampTo(i16x8.shr_s(i16x8.add(d3, i16x8.splat(3)), 3), -16, 15);
-      const a3 = i16x8.shr_s(i16x8.add(a1, i16x8.splat(1)), 1);
-      newP1 = v128.bitselect(i16x8.add(p1, a3), p1, rest);
-      newP0 = v128.bitselect(i16x8.add(p0, a2), newP0, rest);
-      newQ0 = v128.bitselect(i16x8.sub(q0, a1), newQ0, rest);
-      newQ1 = v128.bitselect(i16x8.sub(q1, a3), q1, rest);
-    } else {
-      const w = clampTo(a, -128, 127);
-      const a1 = i16x8.shr_s(i16x8.add(i16x8.mul(w, i16x8.splat(27)), i16x8.splat(63)), 7);
-      const a2 = i16x8.shr_s(i16x8.add(i16x8.mul(w, i16x8.splat(18)), i16x8.splat(63)), 7);
-      const a3 = i16x8.shr_s(i16x8.add(i16x8.mul(w, i16x8.splat(9)), i16x8.splat(63)), 7);
-      put(1, half, v128.bitselect(i16x8.add(p2, a3), p2, rest));
-      put(6, half, v128.bitselect(i16x8.sub(q2, a3), q2, rest));
-      newP1 = v128.bitselect(i16x8.add(p1, a2), p1, rest);
-      newP0 = v128.bitselect(i16x8.add(p0, a1), newP0, rest);
-      newQ0 = v128.bitselect(i16x8.sub(q0, a1), newQ0, rest);
-      newQ1 = v128.bitselect(i16x8.sub(q1, a2), q1, rest);
-    }
+  if (kind == INNER) {
+    const a1 = step(d3, 4);
+    const a3 = i8x16.shr_s(i8x16.add(a1, i8x16.splat(1)), 1);
+    put(2, v128.bitselect(i8x16.add_sat_s(sp1, a3), sp1, rest));
+    put(3, v128.bitselect(i8x16.add_sat_s(sp0, step(d3, 3)), newP0, rest));
+    put(4, v128.bitselect(i8x16.sub_sat_s(sq0, a1), newQ0, rest));
+    put(5, v128.bitselect(i8x16.sub_sat_s(sq1, a3), sq1, rest));
+  } else {
+    const a1 = tap(a, 27), a2 = tap(a, 18), a3 = tap(a, 9);
+    const sp2 = signed(p2), sq2 = signed(q2);
+    put(1, v128.bitselect(i8x16.add_sat_s(sp2, a3), sp2, rest));
+    put(2, v128.bitselect(i8x16.add_sat_s(sp1, a2), sp1, rest));
+    put(3, v128.bitselect(i8x16.add_sat_s(sp0, a1), newP0, rest));
+    put(4, v128.bitselect(i8x16.sub_sat_s(sq0, a1), newQ0, rest));
+    put(5, v128.bitselect(i8x16.sub_sat_s(sq1, a2), sq1, rest));
+    put(6, v128.bitselect(i8x16.sub_sat_s(sq2, a3), sq2, rest));
   }
-  put(2, half, newP1);
-  put(3, half, newP0);
-  put(4, half, newQ0);
-  put(5, half, newQ1);
-}
-
-/** Filters all 16 positions in LINES: `threshold` the edge limit, as libwebp passes it. */
-export function filterLines(threshold: i32, interior: i32, hevThreshold: i32, kind: i32): void {
-  const t = 2 * threshold + 1;
-  filterHalf(0, t, interior, hevThreshold, kind);
-  filterHalf(8, t, interior, hevThreshold, kind);
 }
 
 /** A horizontal edge (q0's row at a and b): the 8 rows around it, 8 bytes from `a`, 8 from `b` (luma: a + 8; chroma: u and v). */

@@ -16,10 +16,6 @@ import { BPS } from './state';
 @inline function avg2(a: i32, b: i32): u8 {
   return <u8>((a + b + 1) >> 1);
 }
-// @ts-ignore: decorator
-@inline function clip8(v: i32): u8 {
-  return <u8>(v < 0 ? 0 : v > 255 ? 255 : v);
-}
 
 function fill(dst: usize, value: i32, size: usize): void {
   const row = i8x16.splat(<i8>value);
@@ -29,11 +25,18 @@ function fill(dst: usize, value: i32, size: usize): void {
   }
 }
 
+/** TrueMotion: top + left - corner, clamped to 0-255 (the narrow's saturation), 8 or 16 pixels a row in 16-bit lanes. */
 function trueMotion(dst: usize, size: usize): void {
-  const corner = px(dst - BPS - 1);
+  const corner = i16x8.splat(<i16>px(dst - BPS - 1));
+  const top = size == 16 ? v128.load(dst - BPS) : v128.load64_zero(dst - BPS);
+  const lo = i16x8.sub(i16x8.extend_low_i8x16_u(top), corner);
+  const hi = i16x8.sub(i16x8.extend_high_i8x16_u(top), corner);
   for (let y: usize = 0; y < size; y++) {
-    const left = px(dst + y * BPS - 1) - corner;
-    for (let x: usize = 0; x < size; x++) store<u8>(dst + y * BPS + x, clip8(px(dst - BPS + x) + left));
+    const left = i16x8.splat(<i16>px(dst + y * BPS - 1));
+    const row = i8x16.narrow_i16x8_u(i16x8.add(lo, left), i16x8.add(hi, left));
+    if (size == 16) v128.store(dst + y * BPS, row);
+    else if (size == 8) v128.store64_lane(dst + y * BPS, row, 0);
+    else v128.store32_lane(dst + y * BPS, row, 0);
   }
 }
 

@@ -5,68 +5,101 @@
 // int16_t stores do. Returns libwebp's non-zero codes: 2 bits a block (0 none, 1 DC only, 2 up to
 // the third coefficient, 3 more), Y in bits 0-31 (block 0 highest), U and V in `uvCodes`.
 
-import { getBit, getSigned } from './bool';
+import { bits as readerBits, getBit, loadBytes, range as readerRange, readTree, setReaderState, value as readerValue } from './bool';
 import { COEFFS, PROBA, QUANT } from './state';
 
 export const BANDS: usize = memory.data<u8>([0, 1, 2, 3, 6, 4, 5, 6, 6, 6, 6, 6, 6, 6, 6, 7, 0]);
-const ZIGZAG: usize = memory.data<u8>([0, 1, 4, 8, 5, 2, 3, 6, 9, 12, 13, 10, 7, 11, 14, 15]);
+/** The zigzag order's byte offsets in a block of i16. */
+const ZIGZAG_BYTES: usize = memory.data<u8>([0, 2, 8, 16, 10, 4, 6, 12, 18, 24, 26, 20, 14, 22, 28, 30]);
 export const CAT3: usize = memory.data<u8>([173, 148, 140, 0]);
 export const CAT4: usize = memory.data<u8>([176, 155, 140, 135, 0]);
 export const CAT5: usize = memory.data<u8>([180, 157, 141, 134, 130, 0]);
 export const CAT6: usize = memory.data<u8>([254, 254, 243, 230, 196, 177, 153, 140, 133, 130, 129, 0]);
 
-/** Per block type, for coefficient n (0-16), the offset in PROBA of its band's probabilities (context 0), as u16. */
-const BAND_OFFSETS: usize = memory.data(4 * 17 * 2, 16);
+/** Per block type, for coefficient n (0-16), the address of its band's probabilities (context 0), as u32. */
+const BAND_PROBA: usize = memory.data(4 * 17 * 4, 16);
 for (let type: usize = 0; type < 4; type++) {
-  for (let n: usize = 0; n <= 16; n++) store<u16>(BAND_OFFSETS + (type * 17 + n) * 2, <u16>(type * 264 + <usize>load<u8>(BANDS + n) * 33));
+  for (let n: usize = 0; n <= 16; n++) store<u32>(BAND_PROBA + (type * 17 + n) * 4, <u32>(PROBA + type * 264 + <usize>load<u8>(BANDS + n) * 33));
 }
 
-/** The 11 probabilities of coefficient n's band, context 0, for block type `type`. */
-// @ts-ignore: decorator
-@inline function bandProba(type: usize, n: i32): usize {
-  return PROBA + <usize>load<u16>(BAND_OFFSETS + ((type * 17 + <usize>n) << 1));
-}
+// A token larger than one (RFC 6386 section 13.2): its tree from p[3] on (./bool.ts readTree),
+// leaves 0-8 for 2, 3, 4 and the categories 1-6, each a base and extra bits of fixed probabilities.
+const LARGE_TREE: usize = memory.data<i8>([2, 6, -0, 4, -1, -2, 8, 10, -3, -4, 12, 14, -5, -6, -7, -8]);
+const LARGE_BASE: usize = memory.data<u8>([2, 3, 4, 5, 7, 11, 19, 35, 67]);
+const CAT1: usize = memory.data<u8>([159, 0]);
+const CAT2: usize = memory.data<u8>([165, 145, 0]);
+const NO_EXTRA: usize = memory.data<u8>([0]);
+const LARGE_EXTRA: usize = memory.data<u32>([
+  <u32>NO_EXTRA, <u32>NO_EXTRA, <u32>NO_EXTRA, <u32>CAT1, <u32>CAT2, <u32>CAT3, <u32>CAT4, <u32>CAT5, <u32>CAT6,
+]);
 
 function largeValue(p: usize): i32 {
-  if (!getBit(load<u8>(p, 3))) {
-    return !getBit(load<u8>(p, 4)) ? 2 : 3 + <i32>getBit(load<u8>(p, 5));
-  }
-  if (!getBit(load<u8>(p, 6))) {
-    if (!getBit(load<u8>(p, 7))) return 5 + <i32>getBit(159);
-    let v = 7 + 2 * <i32>getBit(165);
-    return v + <i32>getBit(145);
-  }
-  const bit1 = <i32>getBit(load<u8>(p, 8));
-  const bit0 = <i32>getBit(load<u8>(p + 9 + <usize>bit1));
-  const cat = 2 * bit1 + bit0;
-  let table = cat == 0 ? CAT3 : cat == 1 ? CAT4 : cat == 2 ? CAT5 : CAT6;
-  let v = 0;
-  for (let prob = load<u8>(table); prob != 0; prob = load<u8>(++table)) v += v + <i32>getBit(prob);
-  return v + 3 + (8 << cat);
+  const token = <usize>readTree(LARGE_TREE, p + 3);
+  let extra = 0;
+  for (let table = <usize>load<u32>(LARGE_EXTRA + (token << 2)); load<u8>(table) != 0; table++) extra += extra + <i32>getBit(load<u8>(table));
+  return <i32>load<u8>(LARGE_BASE + token) + extra;
 }
 
-/** One block's tokens from coefficient n on: returns the index after its last non-zero one. */
+/**
+ * One block's tokens from coefficient n on: returns the index after its last non-zero one. The
+ * reader's state is kept in locals here (wasm globals are memory: each bit would store and reload
+ * them; AssemblyScript inlines no function that updates its caller's locals, so the three token
+ * tree bits read by hand, as ./bool.ts getBit does), handed back around the calls that read it.
+ */
 function coefficients(type: usize, ctx: i32, dcQuant: i32, acQuant: i32, n: i32, out: usize): i32 {
-  let p = bandProba(type, n) + <usize>ctx * 11;
+  let value = readerValue, bits = readerBits, range = readerRange;
+  const bands = BAND_PROBA + type * 68;
+  let p = <usize>load<u32>(bands + (<usize>n << 2)) + <usize>ctx * 11;
+  let split: u32, bit: bool, shift: i32;
   for (; n < 16; n++) {
-    if (!getBit(load<u8>(p))) return n;
-    while (!getBit(load<u8>(p, 1))) {
-      p = bandProba(type, ++n);
-      if (n == 16) return 16;
+    // p[0]: 0 ends the block.
+    if (bits < 0) { setReaderState(value, bits, range); loadBytes(); value = readerValue; bits = readerBits; }
+    split = (range * <u32>load<u8>(p)) >> 8;
+    bit = <u32>(value >> <u64>bits) > split;
+    if (bit) { range -= split; value -= <u64>(split + 1) << <u64>bits; } else range = split + 1;
+    shift = <i32>clz<u32>(range) - 24; range = (range << shift) - 1; bits -= shift;
+    if (!bit) break;
+    // p[1]: 0 a zero coefficient (the next one's p[0] is not read).
+    for (;;) {
+      if (bits < 0) { setReaderState(value, bits, range); loadBytes(); value = readerValue; bits = readerBits; }
+      split = (range * <u32>load<u8>(p, 1)) >> 8;
+      bit = <u32>(value >> <u64>bits) > split;
+      if (bit) { range -= split; value -= <u64>(split + 1) << <u64>bits; } else range = split + 1;
+      shift = <i32>clz<u32>(range) - 24; range = (range << shift) - 1; bits -= shift;
+      if (bit) break;
+      p = <usize>load<u32>(bands + (<usize>++n << 2));
+      if (n == 16) {
+        setReaderState(value, bits, range);
+        return 16;
+      }
     }
-    const next = bandProba(type, n + 1);
-    let v: i32;
-    if (!getBit(load<u8>(p, 2))) {
-      v = 1;
-      p = next + 11;
-    } else {
+    // p[2]: 0 a one, 1 larger.
+    if (bits < 0) { setReaderState(value, bits, range); loadBytes(); value = readerValue; bits = readerBits; }
+    split = (range * <u32>load<u8>(p, 2)) >> 8;
+    bit = <u32>(value >> <u64>bits) > split;
+    if (bit) { range -= split; value -= <u64>(split + 1) << <u64>bits; } else range = split + 1;
+    shift = <i32>clz<u32>(range) - 24; range = (range << shift) - 1; bits -= shift;
+    let v = 1;
+    let next = <usize>load<u32>(bands + (<usize>n << 2), 4) + 11;
+    if (bit) {
+      setReaderState(value, bits, range);
       v = largeValue(p);
-      p = next + 22;
+      value = readerValue; bits = readerBits; range = readerRange;
+      next += 11;
     }
-    v = getSigned(v);
-    store<i16>(out + (<usize>load<u8>(ZIGZAG + <usize>n) << 1), <i16>(v * (n > 0 ? acQuant : dcQuant)));
+    // v or -v by an even-odds bit (libwebp's VP8GetSigned: getBit(0x80) without the normalising shift count).
+    if (bits < 0) { setReaderState(value, bits, range); loadBytes(); value = readerValue; bits = readerBits; }
+    const half = range >> 1;
+    const mask = <i32>(half - <u32>(value >> <u64>bits)) >> 31; // -1 where the bit is 1
+    range = (range + <u32>mask) | 1;
+    value -= <u64>((half + 1) & <u32>mask) << <u64>bits;
+    bits--;
+    v = (v ^ mask) - mask;
+    store<i16>(out + <usize>load<u8>(ZIGZAG_BYTES + <usize>n), <i16>(v * (n > 0 ? acQuant : dcQuant)));
+    p = next;
   }
-  return 16;
+  setReaderState(value, bits, range);
+  return n;
 }
 
 // @ts-ignore: decorator
@@ -86,12 +119,19 @@ export let uvCodes: u32 = 0;
  */
 export function parseResiduals(above: usize, left: usize, segment: usize, i4x4: bool): u32 {
   const q = QUANT + segment * 24;
-  memory.fill(COEFFS, 0, 768);
+  // v128 stores, not memory.fill: V8 calls out of the module for a fill.
+  for (let at: usize = 0; at < 768; at += 64) {
+    v128.store(COEFFS + at, i64x2.splat(0));
+    v128.store(COEFFS + at, i64x2.splat(0), 16);
+    v128.store(COEFFS + at, i64x2.splat(0), 32);
+    v128.store(COEFFS + at, i64x2.splat(0), 48);
+  }
   let dst = COEFFS;
   let first = 0;
   let acType: usize = 3;
   if (!i4x4) {
-    memory.fill(Y2, 0, 32);
+    v128.store(Y2, i64x2.splat(0));
+    v128.store(Y2, i64x2.splat(0), 16);
     const ctx = <i32>load<u8>(above, 1) + <i32>load<u8>(left, 1);
     const nz = coefficients(1, ctx, load<i32>(q, 8), load<i32>(q, 12), 0, Y2);
     const flag: u8 = nz > 0 ? 1 : 0;

@@ -44,25 +44,29 @@ export function inverseDct(input: usize, dst: usize): void {
   const x3 = i32x4.shr_s(i32x4.sub(a, d), 3);
   // Back to rows: lane x of row y.
   const l01 = zip32lo(x0, x1), h01 = zip32hi(x0, x1), l23 = zip32lo(x2, x3), h23 = zip32hi(x2, x3);
-  addRow(dst, zip64lo(l01, l23));
-  addRow(dst + BPS, zip64hi(l01, l23));
-  addRow(dst + 2 * BPS, zip64lo(h01, h23));
-  addRow(dst + 3 * BPS, zip64hi(h01, h23));
+  addResidual(dst, i16x8.narrow_i32x4_s(zip64lo(l01, l23), zip64hi(l01, l23)), i16x8.narrow_i32x4_s(zip64lo(h01, h23), zip64hi(h01, h23)));
 }
 
+/**
+ * Adds rows 0-1 and 2-3 of a residual (i16, saturated: past +-32767 the byte clamps alike) to
+ * the 4x4 pixels at dst, clamped to 0-255.
+ */
 // @ts-ignore: decorator
-@inline function addRow(dst: usize, residual: v128): void {
-  const pixels = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(dst)));
-  const sum = i16x8.narrow_i32x4_s(i32x4.add(pixels, residual), i32x4.splat(0));
-  v128.store32_lane(dst, i8x16.narrow_i16x8_u(sum, sum), 0);
+@inline function addResidual(dst: usize, rows01: v128, rows23: v128): void {
+  let pixels = v128.load32_zero(dst);
+  pixels = v128.load32_lane(dst + BPS, pixels, 1);
+  pixels = v128.load32_lane(dst + 2 * BPS, pixels, 2);
+  pixels = v128.load32_lane(dst + 3 * BPS, pixels, 3);
+  const sum = i8x16.narrow_i16x8_u(i16x8.add_sat_s(i16x8.extend_low_i8x16_u(pixels), rows01),
+    i16x8.add_sat_s(i16x8.extend_high_i8x16_u(pixels), rows23));
+  v128.store32_lane(dst, sum, 0);
+  v128.store32_lane(dst + BPS, sum, 1);
+  v128.store32_lane(dst + 2 * BPS, sum, 2);
+  v128.store32_lane(dst + 3 * BPS, sum, 3);
 }
 
 /** Adds a DC-only block's transform: (dc + 4) >> 3 to every pixel. */
 export function inverseDc(input: usize, dst: usize): void {
   const dc = i16x8.splat(<i16>((<i32>load<i16>(input) + 4) >> 3));
-  for (let y: usize = 0; y < 4; y++) {
-    const pixels = i16x8.extend_low_i8x16_u(v128.load32_zero(dst + y * BPS));
-    const sum = i16x8.add_sat_s(pixels, dc);
-    v128.store32_lane(dst + y * BPS, i8x16.narrow_i16x8_u(sum, sum), 0);
-  }
+  addResidual(dst, dc, dc);
 }
