@@ -45,6 +45,15 @@ const FLATNESS_PENALTY = 140;
   return (n < 4 ? U_OFF : V_OFF) + (n & 1) * 4 + ((n >> 1) & 1) * 4 * BPS;
 }
 
+/**
+ * Copies `bytes` (a multiple of 16) from src to dst, 16 at a time: memory.copy is a call out of
+ * WebAssembly in V8, costly for the few dozen bytes of a block's levels.
+ */
+// @ts-ignore: decorator
+@inline function copyVectors(dst: usize, src: usize, bytes: usize): void {
+  for (let i: usize = 0; i < bytes; i += 16) v128.store(dst + i, v128.load(src + i));
+}
+
 /** Copies rows of 4, 16 or 24 bytes (chroma: U, the gap, V) between BPS-strided blocks. */
 function copyRows(dst: usize, src: usize, width: usize, rows: usize): void {
   for (let j: usize = 0; j < rows; j++) {
@@ -134,9 +143,9 @@ export function encodeMacroblock(record: usize, segment: usize, mbX: i32, mbY: i
     if (mode == 0 || s < best16) {
       best16 = s;
       store<u8>(record, <u8>mode);
-      memory.copy(record + LEVELS, TRIAL + LEVELS, 16 * 32);
-      memory.copy(record + LEVELS + Y2_BLOCK * 32, TRIAL + LEVELS + Y2_BLOCK * 32, 32);
-      memory.copy(record + LASTS, TRIAL + LASTS, 16);
+      copyVectors(record + LEVELS, TRIAL + LEVELS, 16 * 32);
+      copyVectors(record + LEVELS + Y2_BLOCK * 32, TRIAL + LEVELS + Y2_BLOCK * 32, 32);
+      copyVectors(record + LASTS, TRIAL + LASTS, 16);
       store<i8>(record + LASTS + Y2_BLOCK, <i8>lastY2);
       copyRows(BEST + Y_OFF, REC + Y_OFF, 16, 16);
       best16 = s;
@@ -174,7 +183,7 @@ export function encodeMacroblock(record: usize, segment: usize, mbX: i32, mbY: i
       const s = score(rate, lambda4, d);
       if (bestMode < 0 || s < bestScore) {
         bestScore = s; bestMode = mode; bestRate = rate; bestD = d; bestLast = last;
-        memory.copy(TRIAL + LEVELS + n * 32, COEFFS + 64, 32);
+        copyVectors(TRIAL + LEVELS + n * 32, COEFFS + 64, 32);
         copyRows(BEST4 + Y_OFF + at, REC + Y_OFF + at, 4, 4);
       }
     }
@@ -188,12 +197,12 @@ export function encodeMacroblock(record: usize, segment: usize, mbX: i32, mbY: i
     if (total4 >= score16) i4x4 = false;
   }
   if (i4x4) {
-    memory.copy(record, TRIAL, 16);
-    memory.copy(record + LEVELS, TRIAL + LEVELS, 16 * 32);
-    memory.copy(record + LASTS, TRIAL + LASTS, 16);
+    copyVectors(record, TRIAL, 16);
+    copyVectors(record + LEVELS, TRIAL + LEVELS, 16 * 32);
+    copyVectors(record + LASTS, TRIAL + LASTS, 16);
     store<i8>(record + LASTS + Y2_BLOCK, -1);
   } else {
-    memory.fill(record + 1, load<u8>(record), 15);
+    v128.store(record, i8x16.splat(load<u8>(record))); // the 16x16 mode, in each 4x4 block's place
     copyRows(y, BEST + Y_OFF, 16, 16);
   }
   store<u8>(record, i4x4 ? 1 : 0, IS_I4X4);
@@ -227,8 +236,8 @@ export function encodeMacroblock(record: usize, segment: usize, mbX: i32, mbY: i
     if (mode == 0 || s < bestUv) {
       bestUv = s;
       store<u8>(record, <u8>mode, UV_MODE);
-      memory.copy(record + LEVELS + 16 * 32, TRIAL + LEVELS + 16 * 32, 8 * 32);
-      memory.copy(record + LASTS + 16, TRIAL + LASTS + 16, 8);
+      copyVectors(record + LEVELS + 16 * 32, TRIAL + LEVELS + 16 * 32, 8 * 32);
+      store<u64>(record + LASTS + 16, load<u64>(TRIAL + LASTS + 16));
       copyRows(BEST + U_OFF, REC + U_OFF, 24, 8);
     }
   }
