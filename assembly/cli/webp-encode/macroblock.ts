@@ -14,7 +14,7 @@ import { walshHadamard } from '../webp-decode/residuals';
 import { forwardDct, forwardWht, LAMBDA_I16, LAMBDA_I4, LAMBDA_MODE, LAMBDA_UV, MATRICES, MATRIX_BYTES, quantize, SEGMENT_PARAMS } from './quant';
 import { tokenCost } from './tokens';
 import { I16_COST, I4_COST, UV_COST } from './modes';
-import { sse } from './distortion';
+import { sse, sse4x4 } from './distortion';
 
 /** A macroblock's record: modes (16), chroma mode, segment, skip, is i4x4; levels (25 blocks of 16 i16: Y, U, V, Y2); last indices (25 i8). */
 export const RECORD_BYTES: usize = 864;
@@ -175,7 +175,7 @@ export function encodeMacroblock(record: usize, segment: usize, mbX: i32, mbY: i
       const last = quantize(COEFFS, COEFFS + 64, matrices, 0);
       copyRows(REC + Y_OFF + at, y + at, 4, 4);
       if (last >= 0) inverseDct(COEFFS, REC + Y_OFF + at); // else the prediction stands
-      const d = sse(SRC + Y_OFF + at, REC + Y_OFF + at, 4, 4);
+      const d = sse4x4(SRC + Y_OFF + at, REC + Y_OFF + at);
       let rate = load<i32>(I4_COST + (((above * 10 + leftMode) * 10 + <usize>mode) << 2));
       if (mode > 0 && flat(COEFFS + 64)) rate += FLATNESS_PENALTY;
       if (bestMode >= 0 && score(rate, lambda4, d) >= bestScore) continue;
