@@ -253,8 +253,9 @@ let bestRate16 = 0;
 let bestD16: i64 = 0;
 
 /** Whether a 4x4 block's levels have at most 3 non-zero AC levels (libwebp's IsFlat). */
-function flat(levels: usize): bool {
-  let count = 0;
-  for (let n: usize = 1; n < 16; n++) if (load<i16>(levels + (n << 1)) != 0) count++;
-  return count <= 3;
+// @ts-ignore: decorator
+@inline function flat(levels: usize): bool {
+  const zero = i16x8.splat(0);
+  const nonzero = i8x16.bitmask(i8x16.narrow_i16x8_s(i16x8.ne(v128.load(levels), zero), i16x8.ne(v128.load(levels, 16), zero)));
+  return popcnt(<u32>nonzero & 0xfffe) <= 3; // bit 0: the DC level
 }
