@@ -107,7 +107,8 @@ function lumaCost(levels: usize, lasts: usize, type: usize, first: i32, top: u32
 /**
  * Chooses and reconstructs the macroblock's modes for segment `segment` into `record`, given
  * the contexts: `nzTop` / `nzLeft` ([nz, nzDc] bytes as ../webp-decode/residuals.ts keeps them),
- * `modesTop` / `modesLeft` (4 bytes each). Leaves the reconstruction in WORK.
+ * `modesTop` / `modesLeft` (4 bytes each). Leaves the reconstruction in WORK. (Three functions,
+ * not one: V8's optimising compiler takes ~10 ms on one of this size, a fresh process's cost.)
  */
 export function encodeMacroblock(record: usize, segment: usize, mbX: i32, mbY: i32, nzTop: usize, nzLeft: usize,
                                  modesTop: usize, modesLeft: usize): void {
@@ -115,10 +116,37 @@ export function encodeMacroblock(record: usize, segment: usize, mbX: i32, mbY: i
   const matrices = MATRICES + segment * 3 * MATRIX_BYTES;
   const top = <u32>load<u8>(nzTop), left = <u32>load<u8>(nzLeft);
   const hasTop = mbY > 0, hasLeft = mbX > 0;
-  const y = WORK + Y_OFF;
+  const ctxDc = <usize>(load<u8>(nzTop, 1) + load<u8>(nzLeft, 1));
+  const lambdaMode = load<i32>(params, LAMBDA_MODE);
+  const score16 = pickLuma16(record, params, matrices, top, left, ctxDc, hasTop, hasLeft, lambdaMode);
+  const i4x4 = pickLuma4(params, matrices, top, left, modesTop, modesLeft, score16, lambdaMode);
+  if (i4x4) {
+    copyVectors(record, TRIAL, 16);
+    copyVectors(record + LEVELS, TRIAL + LEVELS, 16 * 32);
+    copyVectors(record + LASTS, TRIAL + LASTS, 16);
+    store<i8>(record + LASTS + Y2_BLOCK, -1);
+  } else {
+    v128.store(record, i8x16.splat(load<u8>(record))); // the 16x16 mode, in each 4x4 block's place
+    copyRows(WORK + Y_OFF, BEST + Y_OFF, 16, 16);
+  }
+  store<u8>(record, i4x4 ? 1 : 0, IS_I4X4);
+  pickChroma(record, params, matrices, top, left, hasTop, hasLeft);
 
-  // 16x16: each mode's full reconstruction.
-  let best16: i64 = 0;
+  let coded = false;
+  for (let n: usize = 0; n < 25; n++) if (load<i8>(record + LASTS + n) >= 0) coded = true;
+  store<u8>(record, <u8>segment, SEGMENT);
+  store<u8>(record, coded ? 0 : 1, SKIP);
+}
+
+/**
+ * 16x16: each mode's full reconstruction; the best's mode and levels to `record`, its
+ * reconstruction to BEST. Returns its score at the mode lambda (the 4x4 modes' bar).
+ */
+function pickLuma16(record: usize, params: usize, matrices: usize, top: u32, left: u32, ctxDc: usize, hasTop: bool, hasLeft: bool,
+                    lambdaMode: i32): i64 {
+  const y = WORK + Y_OFF;
+  let best16: i64 = 0, bestRate16 = 0;
+  let bestD16: i64 = 0;
   const lambda16 = load<i32>(params, LAMBDA_I16);
   for (let mode = 0; mode < 4; mode++) {
     predictBlock(y, 16, mode, hasTop, hasLeft);
@@ -136,7 +164,6 @@ export function encodeMacroblock(record: usize, segment: usize, mbX: i32, mbY: i
       else inverseDct(COEFFS + n * 32, REC + Y_OFF + blockAt(n));
     }
     const d = sse(SRC + Y_OFF, REC + Y_OFF, 16, 16);
-    const ctxDc = <usize>(load<u8>(nzTop, 1) + load<u8>(nzLeft, 1));
     const rate = tokenCost(1, ctxDc, TRIAL + LEVELS + Y2_BLOCK * 32, 0, lastY2)
       + lumaCost(TRIAL + LEVELS, TRIAL + LASTS, 0, 1, top & 15, left & 15) + load<i32>(I16_COST + (<usize>mode << 2));
     const s = score(rate, lambda16, d);
@@ -148,20 +175,23 @@ export function encodeMacroblock(record: usize, segment: usize, mbX: i32, mbY: i
       copyVectors(record + LASTS, TRIAL + LASTS, 16);
       store<i8>(record + LASTS + Y2_BLOCK, <i8>lastY2);
       copyRows(BEST + Y_OFF, REC + Y_OFF, 16, 16);
-      best16 = s;
       bestRate16 = rate;
       bestD16 = d;
     }
   }
-  const lambdaMode = load<i32>(params, LAMBDA_MODE);
-  const score16 = score(bestRate16, lambdaMode, bestD16);
+  return score(bestRate16, lambdaMode, bestD16);
+}
 
-  // 4x4: block by block, each block's best mode reconstructed in place before the next.
+/**
+ * 4x4: block by block, each block's best mode reconstructed in place (WORK) before the next; the
+ * modes and levels to TRIAL. Stops, returning false, once the blocks' total reaches score16.
+ */
+function pickLuma4(params: usize, matrices: usize, top: u32, left: u32, modesTop: usize, modesLeft: usize, score16: i64, lambdaMode: i32): bool {
+  const y = WORK + Y_OFF;
   const lambda4 = load<i32>(params, LAMBDA_I4);
   let total4 = score(211, lambdaMode, 0);
   let tnz = top & 15, lnz = left & 15;
-  let i4x4 = true;
-  for (let n: usize = 0; n < 16 && i4x4; n++) {
+  for (let n: usize = 0; n < 16; n++) {
     const at = blockAt(n);
     const x = n & 3, yy = n >> 2;
     const above = n < 4 ? <usize>load<u8>(modesTop + x) : <usize>load<u8>(TRIAL + n - 4);
@@ -194,20 +224,13 @@ export function encodeMacroblock(record: usize, segment: usize, mbX: i32, mbY: i
     tnz = (tnz & ~(1 << <u32>x)) | (nz << <u32>x);
     lnz = (lnz & ~(1 << <u32>yy)) | (nz << <u32>yy);
     total4 += score(bestRate, lambdaMode, bestD);
-    if (total4 >= score16) i4x4 = false;
+    if (total4 >= score16) return false;
   }
-  if (i4x4) {
-    copyVectors(record, TRIAL, 16);
-    copyVectors(record + LEVELS, TRIAL + LEVELS, 16 * 32);
-    copyVectors(record + LASTS, TRIAL + LASTS, 16);
-    store<i8>(record + LASTS + Y2_BLOCK, -1);
-  } else {
-    v128.store(record, i8x16.splat(load<u8>(record))); // the 16x16 mode, in each 4x4 block's place
-    copyRows(y, BEST + Y_OFF, 16, 16);
-  }
-  store<u8>(record, i4x4 ? 1 : 0, IS_I4X4);
+  return true;
+}
 
-  // Chroma: both planes with one mode.
+/** Chroma: both planes with one mode; the best's mode and levels to `record`, its reconstruction to WORK. */
+function pickChroma(record: usize, params: usize, matrices: usize, top: u32, left: u32, hasTop: bool, hasLeft: bool): void {
   const lambdaUv = load<i32>(params, LAMBDA_UV);
   let bestUv: i64 = 0;
   for (let mode = 0; mode < 4; mode++) {
@@ -242,15 +265,7 @@ export function encodeMacroblock(record: usize, segment: usize, mbX: i32, mbY: i
     }
   }
   copyRows(WORK + U_OFF, BEST + U_OFF, 24, 8);
-
-  let coded = false;
-  for (let n: usize = 0; n < 25; n++) if (load<i8>(record + LASTS + n) >= 0) coded = true;
-  store<u8>(record, <u8>segment, SEGMENT);
-  store<u8>(record, coded ? 0 : 1, SKIP);
 }
-
-let bestRate16 = 0;
-let bestD16: i64 = 0;
 
 /** Whether a 4x4 block's levels have at most 3 non-zero AC levels (libwebp's IsFlat). */
 // @ts-ignore: decorator
