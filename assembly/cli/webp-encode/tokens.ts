@@ -148,27 +148,6 @@ function extraCost(v: i32): i32 {
   return cost;
 }
 
-/** The cost of level v (its magnitude, then its sign) under the probabilities at p, the end-of-block bit before it aside. */
-function levelCost(p: usize, v: i32): i32 {
-  if (v == 0) return cost1(false, p + 1);
-  let cost = cost1(true, p + 1) + 256; // non-zero, and its sign
-  if (v == 1) return cost + cost1(false, p + 2);
-  cost += cost1(true, p + 2);
-  if (v <= 4) {
-    cost += cost1(false, p + 3) + cost1(v != 2, p + 4);
-    if (v != 2) cost += cost1(v == 4, p + 5);
-  } else if (v <= 10) {
-    cost += cost1(true, p + 3) + cost1(false, p + 6) + cost1(v > 6, p + 7) + extraCost(v);
-  } else {
-    cost += cost1(true, p + 3) + cost1(true, p + 6) + extraCost(v);
-    if (v < 3 + (8 << 1)) cost += cost1(false, p + 8) + cost1(false, p + 9);
-    else if (v < 3 + (8 << 2)) cost += cost1(false, p + 8) + cost1(true, p + 9);
-    else if (v < 3 + (8 << 3)) cost += cost1(true, p + 8) + cost1(false, p + 10);
-    else cost += cost1(true, p + 8) + cost1(true, p + 10);
-  }
-  return cost;
-}
-
 /**
  * The rate estimate's tables, after libwebp's level costs: per [type][band][context], the cost of
  * each level 0..CAT6_START (u16) under the default probabilities (the first pass's), the
@@ -178,10 +157,36 @@ function levelCost(p: usize, v: i32): i32 {
 const CAT6_START = 3 + (8 << 3);
 const TABLE_BYTES: usize = (CAT6_START + 1) * 2;
 const LEVEL_COSTS: usize = memory.data(4 * 8 * 3 * <i32>TABLE_BYTES, 16);
+/** extraCost of levels 5..CAT6_START (i32): the same in every table. */
+const EXTRA_COSTS: usize = memory.data((CAT6_START + 1) * 4, 16);
+for (let v = 5; v <= CAT6_START; v++) store<i32>(EXTRA_COSTS + (<usize>v << 2), extraCost(v));
+
+/** Levels from..to of table `table`: `tree`, the cost of their shared branches, plus each one's extra bits. */
+function fillLevels(table: usize, from: i32, to: i32, tree: i32): void {
+  for (let v = from; v <= to; v++) store<u16>(table + (<usize>v << 1), <u16>(tree + load<i32>(EXTRA_COSTS + (<usize>v << 2))));
+}
+
+// The token tree of `tokens`, a branch at a time, each category's extra bits from EXTRA_COSTS:
+// this runs in each thread's start, unoptimised (a level-by-level walk of the tree took ~1 ms).
 for (let t: usize = 0; t < 4 * 8 * 3; t++) {
-  const p = COEFFS_PROBA0 + t * 11;
+  const p = COEFFS_PROBA0 + t * 11, table = LEVEL_COSTS + t * TABLE_BYTES;
   const notEnd = t % 3 > 0 ? cost1(true, p) : 0;
-  for (let v = 0; v <= CAT6_START; v++) store<u16>(LEVEL_COSTS + t * TABLE_BYTES + (<usize>v << 1), <u16>(notEnd + levelCost(p, v)));
+  store<u16>(table, <u16>(notEnd + cost1(false, p + 1)));
+  const nonzero = notEnd + cost1(true, p + 1) + 256; // and its sign
+  store<u16>(table + 2, <u16>(nonzero + cost1(false, p + 2)));
+  const two = nonzero + cost1(true, p + 2); // 2 or more
+  const upTo4 = two + cost1(false, p + 3);
+  store<u16>(table + 4, <u16>(upTo4 + cost1(false, p + 4)));
+  store<u16>(table + 6, <u16>(upTo4 + cost1(true, p + 4) + cost1(false, p + 5)));
+  store<u16>(table + 8, <u16>(upTo4 + cost1(true, p + 4) + cost1(true, p + 5)));
+  const five = two + cost1(true, p + 3); // 5 or more
+  fillLevels(table, 5, 6, five + cost1(false, p + 6) + cost1(false, p + 7));
+  fillLevels(table, 7, 10, five + cost1(false, p + 6) + cost1(true, p + 7));
+  const eleven = five + cost1(true, p + 6); // 11 or more: categories 3-6
+  fillLevels(table, 3 + (8 << 0), 2 + (8 << 1), eleven + cost1(false, p + 8) + cost1(false, p + 9));
+  fillLevels(table, 3 + (8 << 1), 2 + (8 << 2), eleven + cost1(false, p + 8) + cost1(true, p + 9));
+  fillLevels(table, 3 + (8 << 2), 2 + (8 << 3), eleven + cost1(true, p + 8) + cost1(false, p + 10));
+  fillLevels(table, CAT6_START, CAT6_START, eleven + cost1(true, p + 8) + cost1(true, p + 10));
 }
 const CAT6_BASE = extraCost(CAT6_START);
 
