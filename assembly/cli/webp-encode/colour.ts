@@ -66,32 +66,31 @@ function average(pixels: usize, width: i32, height: i32, size: usize, x: i32, y:
   return i32x4.shr_s(sum, YUV_FIX);
 }
 
-/** Pixels 4k..4k+3 of 16 at p (`size` bytes each), as lumaOf4 of their channels. */
+/** The four pixels at p (`size` bytes each), as lumaOf4 of their channels. */
 // @ts-ignore: decorator
-@inline function luma4(p: usize, size: usize, k: usize): v128 {
+@inline function luma4(p: usize, size: usize): v128 {
   if (size == 4) {
-    const v = v128.load(p + k * 16);
+    const v = v128.load(p);
     const mask = i32x4.splat(0xff);
     return lumaOf4(v128.and(v, mask), v128.and(i32x4.shr_u(v, 8), mask), v128.and(i32x4.shr_u(v, 16), mask));
   }
-  const v = v128.load(p + k * 12); // 12 bytes used (lumaRow keeps the other 4 within the pixels)
+  const v = v128.load(p); // 12 bytes used (lumaRow keeps the other 4 within the pixels)
   return lumaOf4(i8x16.swizzle(v, i8x16(0, -1, -1, -1, 3, -1, -1, -1, 6, -1, -1, -1, 9, -1, -1, -1)),
     i8x16.swizzle(v, i8x16(1, -1, -1, -1, 4, -1, -1, -1, 7, -1, -1, -1, 10, -1, -1, -1)),
     i8x16.swizzle(v, i8x16(2, -1, -1, -1, 5, -1, -1, -1, 8, -1, -1, -1, 11, -1, -1, -1)));
 }
 
 /**
- * A row's luma: 16 pixels a step, the rest one by one. RGB's last step loads 4 bytes past its
- * 16 pixels: the next row's, or in the last row (`last`) ones left to the pixel-by-pixel tail.
+ * A row's luma: 4 pixels a step (one lumaOf4 a layout: a small function to optimise), the rest
+ * one by one. RGB's steps load 4 bytes past their pixels: the next row's, or in the last row
+ * (`last`) ones left to the pixel-by-pixel tail.
  */
 function lumaRow(row: usize, out: usize, width: i32, size: usize, last: bool): void {
   const end = size == 3 && last ? width - 2 : width;
   let x = 0;
-  for (; x + 16 <= end; x += 16) {
-    const p = row + <usize>x * size;
-    const lo = i16x8.narrow_i32x4_s(luma4(p, size, 0), luma4(p, size, 1));
-    const hi = i16x8.narrow_i32x4_s(luma4(p, size, 2), luma4(p, size, 3));
-    v128.store(out + <usize>x, i8x16.narrow_i16x8_u(lo, hi));
+  for (; x + 4 <= end; x += 4) {
+    const words = i16x8.narrow_i32x4_s(luma4(row + <usize>x * size, size), i32x4.splat(0));
+    v128.store32_lane(out + <usize>x, i8x16.narrow_i16x8_u(words, words), 0);
   }
   for (; x < width; x++) {
     const p = row + <usize>x * size;
