@@ -3,13 +3,15 @@
 // (libvips + native libwebp, one thread: the roofline), at quality 80, in one run, interleaved:
 // (1) warm encode times of a bench photo resized to 800 x 600 and 2000 x 1500; (2) a fresh
 // process's CPU time to its first encode (import, compile, encode: what a command run pays).
-// Run: `npm run bench:webp-encoder` (BENCH_PHOTOS=<dir>, BENCH_ROUNDS, BENCH_TIME_MS).
+// Run: `npm run bench:webp-encoder` (BENCH_PHOTOS=<dir>, BENCH_ROUNDS, BENCH_TIME_MS;
+// BENCH_BASELINE=<another built checkout>, e.g. main's: its encoder too, in the same run).
 
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { encodeWebpLossy } from '../dist/cli/webp-encoder.js';
 import { ROUNDS, benchPhotosDir, fmt, loadSharp, measure, save } from './common.js';
 
@@ -18,6 +20,9 @@ const photosDir = benchPhotosDir();
 const sharp = await loadSharp();
 if (!sharp) throw new Error('sharp is needed to resize the photo');
 const QUALITY = 80;
+const baselineRoot = process.env.BENCH_BASELINE;
+const baselineModule = baselineRoot && pathToFileURL(join(baselineRoot, 'dist/cli/webp-encoder.js')).href;
+const baseline = baselineModule && (await import(baselineModule)).encodeWebpLossy;
 
 const require = createRequire(import.meta.url);
 const libwebpInit = `const { readFileSync } = await import('node:fs');
@@ -39,6 +44,7 @@ for (const [width, height] of [[800, 600], [2000, 1500]]) {
   const clamped = { data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), width, height, colorSpace: 'srgb' };
   const rows = await measure([
     { name: 'ours', fn: () => encodeWebpLossy(image, QUALITY) },
+    ...(baseline ? [{ name: `baseline (${baselineRoot})`, fn: () => baseline(image, QUALITY) }] : []),
     { name: 'libwebp (@jsquash, WebAssembly, method 4)', fn: () => libwebp.default(clamped, { quality: QUALITY }) },
     { name: 'sharp webp() (native libwebp)', fn: () => sharp(data, { raw: { width, height, channels: 4 } }).webp({ quality: QUALITY }).toBuffer() },
   ]);
@@ -54,16 +60,16 @@ const data = new Uint8Array((await import('node:fs')).readFileSync(${JSON.string
 await encode({ data, width: ${image.width}, height: ${image.height} }); const c = process.cpuUsage(start); console.log((c.user + c.system) / 1000);`;
   return Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: here, encoding: 'utf8' }));
 };
-const oursSetup = `const { encodeWebpLossy } = await import(${JSON.stringify(join(here, 'dist/cli/webp-encoder.js'))}); const encode = (image) => encodeWebpLossy(image, ${QUALITY});`;
+const ownSetup = (module) => `const { encodeWebpLossy } = await import(${JSON.stringify(module)}); const encode = (image) => encodeWebpLossy(image, ${QUALITY});`;
+const setups = { ours: ownSetup(pathToFileURL(join(here, 'dist/cli/webp-encoder.js')).href), ...(baseline ? { baseline: ownSetup(baselineModule) } : {}), libwebp: libwebpInit };
 for (const image of images) {
-  const samples = { ours: [], libwebp: [] };
+  const samples = Object.fromEntries(Object.keys(setups).map((name) => [name, []]));
   for (let round = 0; round < Math.max(5, ROUNDS); round++) {
-    samples.ours.push(fresh(oursSetup, image));
-    samples.libwebp.push(fresh(libwebpInit, image));
+    for (const [name, setup] of Object.entries(setups)) samples[name].push(fresh(setup, image));
   }
   const median = (a) => a.sort((x, y) => x - y)[a.length >> 1];
   const rows = Object.entries(samples).map(([name, s]) => ({ name: `${name}: fresh process, import + first encode (CPU)`, median: median(s), min: s[0], max: s.at(-1), samples: s.length }));
   sections.push({ title: `${image.width} x ${image.height}: a fresh process's CPU time to its first encode (ms); load ${os.loadavg()[0].toFixed(2)}`, rows, baseline: rows[0].name });
-  console.log(`${image.width}x${image.height} fresh CPU: ours ${fmt(rows[0].median)} ms, libwebp ${fmt(rows[1].median)} ms`);
+  console.log(`${image.width}x${image.height} fresh CPU: ${rows.map((r) => `${r.name.split(':')[0]} ${fmt(r.median)} ms`).join(', ')}`);
 }
 save('webp-encoder', sections, 'One thread (sharp.concurrency(1)); the machine is shared with other jobs, so times are noisy: compare within a table.');

@@ -231,8 +231,9 @@ function updateModeContext(record: usize, above: usize): void {
       store<u8>(MODES_LEFT + i, load<u8>(record + i * 4 + 3));
     }
   } else {
-    memory.fill(above, load<u8>(record), 4);
-    memory.fill(MODES_LEFT, load<u8>(record), 4);
+    const four = <u32>load<u8>(record) * 0x01010101;
+    store<u32>(above, four);
+    store<u32>(MODES_LEFT, four);
   }
 }
 

@@ -10,30 +10,46 @@ import { predictBlock } from '../webp-decode/predict';
 import { forwardDct } from './quant';
 import { SRC, startMacroblock } from './macroblock';
 
-const HISTOGRAM: usize = memory.data(32 * 4, 16);
+/**
+ * Four histograms of 32 bins (i32), coefficient k of a block counted in histogram k & 3: most
+ * coefficients fall in bin 0, and one histogram's increments would wait on each other (a load
+ * of what the last one stored), ~5 cycles each.
+ */
+const HISTOGRAMS: usize = memory.data(4 * 32 * 4, 16);
 const COEFFS: usize = memory.data(32, 16);
+const BINS: usize = memory.data(16, 16);
+const COUNTS4: usize = memory.data(16, 16);
 const MAX_ALPHA = 255;
 
 /** GetAlpha of the histogram of `blocks` 4x4 blocks (offsets from `at`) of SRC against WORK's prediction. */
 function blocksAlpha(at: usize, blocks: usize, chroma: bool): i32 {
-  memory.fill(HISTOGRAM, 0, 32 * 4);
+  for (let k: usize = 0; k < 4 * 32 * 4; k += 16) v128.store(HISTOGRAMS + k, i32x4.splat(0)); // not memory.fill: a call out in V8
+  const top = i16x8.splat(31);
   for (let n: usize = 0; n < blocks; n++) {
     const offset = chroma ? (n < 4 ? U_OFF : V_OFF) + (n & 1) * 4 + ((n >> 1) & 1) * 4 * BPS : at + (n & 3) * 4 + (n >> 2) * 4 * BPS;
     forwardDct(SRC + offset, WORK + offset, COEFFS);
-    for (let k: usize = 0; k < 16; k++) {
-      const c = <i32>load<i16>(COEFFS + (k << 1));
-      let v = (c < 0 ? -c : c) >> 3;
-      if (v > 31) v = 31;
-      const h = HISTOGRAM + (<usize>v << 2);
-      store<i32>(h, load<i32>(h) + 1);
+    // Each coefficient's bin, min(|c| >> 3, 31), sixteen at once; then the counts.
+    const bins0 = i16x8.min_u(i16x8.shr_u(i16x8.abs(v128.load(COEFFS)), 3), top);
+    const bins1 = i16x8.min_u(i16x8.shr_u(i16x8.abs(v128.load(COEFFS, 16)), 3), top);
+    v128.store(BINS, i8x16.narrow_i16x8_u(bins0, bins1));
+    for (let k: usize = 0; k < 16; k += 4) {
+      for (let j: usize = 0; j < 4; j++) {
+        const h = HISTOGRAMS + j * 128 + (<usize>load<u8>(BINS + k + j) << 2);
+        store<i32>(h, load<i32>(h) + 1);
+      }
     }
   }
   let max = 0, last = 0;
-  for (let k = 0; k < 32; k++) {
-    const count = load<i32>(HISTOGRAM + (<usize>k << 2));
-    if (count > 0) {
-      if (count > max) max = count;
-      last = k;
+  for (let k: usize = 0; k < 32; k += 4) {
+    const h = HISTOGRAMS + (k << 2);
+    const counts = i32x4.add(i32x4.add(v128.load(h), v128.load(h, 128)), i32x4.add(v128.load(h, 256), v128.load(h, 384)));
+    v128.store(COUNTS4, counts);
+    for (let j: usize = 0; j < 4; j++) {
+      const count = load<i32>(COUNTS4 + (j << 2));
+      if (count > 0) {
+        if (count > max) max = count;
+        last = <i32>(k + j);
+      }
     }
   }
   return max > 1 ? 2 * MAX_ALPHA * last / max : 0;

@@ -53,31 +53,86 @@ function average(pixels: usize, width: i32, height: i32, size: usize, x: i32, y:
   return toGamma(linear(load<u8>(p)) + linear(load<u8>(p + stride)), 1);
 }
 
+// @ts-ignore: decorator
+@inline function lumaOf(r: i32, g: i32, b: i32): u8 {
+  return <u8>((16839 * r + 33059 * g + 6420 * b + YUV_HALF + (16 << YUV_FIX)) >> YUV_FIX);
+}
+
+/** Four pixels' luma (i32 lanes) from their R, G and B (i32 lanes): lumaOf, four at a time. */
+// @ts-ignore: decorator
+@inline function lumaOf4(r: v128, g: v128, b: v128): v128 {
+  const sum = i32x4.add(i32x4.add(i32x4.mul(r, i32x4.splat(16839)), i32x4.mul(g, i32x4.splat(33059))),
+    i32x4.add(i32x4.mul(b, i32x4.splat(6420)), i32x4.splat(YUV_HALF + (16 << YUV_FIX))));
+  return i32x4.shr_s(sum, YUV_FIX);
+}
+
+/** The four pixels at p (`size` bytes each), as lumaOf4 of their channels. */
+// @ts-ignore: decorator
+@inline function luma4(p: usize, size: usize): v128 {
+  if (size == 4) {
+    const v = v128.load(p);
+    const mask = i32x4.splat(0xff);
+    return lumaOf4(v128.and(v, mask), v128.and(i32x4.shr_u(v, 8), mask), v128.and(i32x4.shr_u(v, 16), mask));
+  }
+  const v = v128.load(p); // 12 bytes used (lumaRow keeps the other 4 within the pixels)
+  return lumaOf4(i8x16.swizzle(v, i8x16(0, -1, -1, -1, 3, -1, -1, -1, 6, -1, -1, -1, 9, -1, -1, -1)),
+    i8x16.swizzle(v, i8x16(1, -1, -1, -1, 4, -1, -1, -1, 7, -1, -1, -1, 10, -1, -1, -1)),
+    i8x16.swizzle(v, i8x16(2, -1, -1, -1, 5, -1, -1, -1, 8, -1, -1, -1, 11, -1, -1, -1)));
+}
+
+/**
+ * A row's luma: 4 pixels a step (one lumaOf4 a layout: a small function to optimise), the rest
+ * one by one. RGB's steps load 4 bytes past their pixels: the next row's, or in the last row
+ * (`last`) ones left to the pixel-by-pixel tail.
+ */
+function lumaRow(row: usize, out: usize, width: i32, size: usize, last: bool): void {
+  const end = size == 3 && last ? width - 2 : width;
+  let x = 0;
+  for (; x + 4 <= end; x += 4) {
+    const words = i16x8.narrow_i32x4_s(luma4(row + <usize>x * size, size), i32x4.splat(0));
+    v128.store32_lane(out + <usize>x, i8x16.narrow_i16x8_u(words, words), 0);
+  }
+  for (; x < width; x++) {
+    const p = row + <usize>x * size;
+    store<u8>(out + <usize>x, lumaOf(<i32>load<u8>(p), <i32>load<u8>(p, 1), <i32>load<u8>(p, 2)));
+  }
+}
+
+// @ts-ignore: decorator
+@inline function storeUv(planeU: usize, planeV: usize, at: usize, r: i32, g: i32, b: i32): void {
+  store<u8>(planeU + at, clipUv(-9719 * r - 19081 * g + 28800 * b));
+  store<u8>(planeV + at, clipUv(28800 * r - 24116 * g - 4684 * b));
+}
+
 /**
  * Converts width x height pixels at `pixels`, `size` bytes each (RGBA 4, RGB 3), into the planes
  * (strides yStride and yStride / 2, padded to whole macroblocks).
  */
 export function importPixels(pixels: usize, width: i32, height: i32, size: usize, planeY: usize, planeU: usize, planeV: usize, yStride: usize,
                              paddedH: i32): void {
-  for (let y = 0; y < height; y++) {
-    const row = pixels + <usize>y * <usize>width * size;
-    const out = planeY + <usize>y * yStride;
-    for (let x = 0; x < width; x++) {
-      const p = row + <usize>x * size;
-      const r = <i32>load<u8>(p), g = <i32>load<u8>(p, 1), b = <i32>load<u8>(p, 2);
-      store<u8>(out + <usize>x, <u8>((16839 * r + 33059 * g + 6420 * b + YUV_HALF + (16 << YUV_FIX)) >> YUV_FIX));
-    }
-  }
+  const rowBytes = <usize>width * size;
+  for (let y = 0; y < height; y++) lumaRow(pixels + <usize>y * rowBytes, planeY + <usize>y * yStride, width, size, y == height - 1);
   const uvW = (width + 1) >> 1;
   const uvH = (height + 1) >> 1;
   const uvStride = yStride >> 1;
   for (let y = 0; y < uvH; y++) {
-    for (let x = 0; x < uvW; x++) {
+    const at = <usize>y * uvStride;
+    let x = 0;
+    if (2 * y + 1 < height) { // whole 2x2 blocks, as `average` takes them
+      const p = pixels + <usize>(2 * y) * rowBytes;
+      for (; 2 * x + 1 < width; x++) {
+        const q = p + <usize>(2 * x) * size;
+        const r = toGamma(linear(load<u8>(q)) + linear(load<u8>(q + size)) + linear(load<u8>(q + rowBytes)) + linear(load<u8>(q + rowBytes + size)), 0);
+        const g = toGamma(linear(load<u8>(q, 1)) + linear(load<u8>(q + size, 1)) + linear(load<u8>(q + rowBytes, 1)) + linear(load<u8>(q + rowBytes + size, 1)), 0);
+        const b = toGamma(linear(load<u8>(q, 2)) + linear(load<u8>(q + size, 2)) + linear(load<u8>(q + rowBytes, 2)) + linear(load<u8>(q + rowBytes + size, 2)), 0);
+        storeUv(planeU, planeV, at + <usize>x, r, g, b);
+      }
+    }
+    for (; x < uvW; x++) {
       const r = average(pixels, width, height, size, 2 * x, 2 * y, 0);
       const g = average(pixels, width, height, size, 2 * x, 2 * y, 1);
       const b = average(pixels, width, height, size, 2 * x, 2 * y, 2);
-      store<u8>(planeU + <usize>y * uvStride + <usize>x, clipUv(-9719 * r - 19081 * g + 28800 * b));
-      store<u8>(planeV + <usize>y * uvStride + <usize>x, clipUv(28800 * r - 24116 * g - 4684 * b));
+      storeUv(planeU, planeV, at + <usize>x, r, g, b);
     }
   }
   pad(planeY, width, height, yStride, paddedH);

@@ -14,7 +14,7 @@ import { walshHadamard } from '../webp-decode/residuals';
 import { forwardDct, forwardWht, LAMBDA_I16, LAMBDA_I4, LAMBDA_MODE, LAMBDA_UV, MATRICES, MATRIX_BYTES, quantize, SEGMENT_PARAMS } from './quant';
 import { tokenCost } from './tokens';
 import { I16_COST, I4_COST, UV_COST } from './modes';
-import { sse } from './distortion';
+import { sse, sse4x4 } from './distortion';
 
 /** A macroblock's record: modes (16), chroma mode, segment, skip, is i4x4; levels (25 blocks of 16 i16: Y, U, V, Y2); last indices (25 i8). */
 export const RECORD_BYTES: usize = 864;
@@ -43,6 +43,15 @@ const FLATNESS_PENALTY = 140;
 // @ts-ignore: decorator
 @inline function chromaAt(n: usize): usize { // 8 blocks: 4 U then 4 V
   return (n < 4 ? U_OFF : V_OFF) + (n & 1) * 4 + ((n >> 1) & 1) * 4 * BPS;
+}
+
+/**
+ * Copies `bytes` (a multiple of 16) from src to dst, 16 at a time: memory.copy is a call out of
+ * WebAssembly in V8, costly for the few dozen bytes of a block's levels.
+ */
+// @ts-ignore: decorator
+@inline function copyVectors(dst: usize, src: usize, bytes: usize): void {
+  for (let i: usize = 0; i < bytes; i += 16) v128.store(dst + i, v128.load(src + i));
 }
 
 /** Copies rows of 4, 16 or 24 bytes (chroma: U, the gap, V) between BPS-strided blocks. */
@@ -98,7 +107,8 @@ function lumaCost(levels: usize, lasts: usize, type: usize, first: i32, top: u32
 /**
  * Chooses and reconstructs the macroblock's modes for segment `segment` into `record`, given
  * the contexts: `nzTop` / `nzLeft` ([nz, nzDc] bytes as ../webp-decode/residuals.ts keeps them),
- * `modesTop` / `modesLeft` (4 bytes each). Leaves the reconstruction in WORK.
+ * `modesTop` / `modesLeft` (4 bytes each). Leaves the reconstruction in WORK. (Three functions,
+ * not one: V8's optimising compiler takes ~10 ms on one of this size, a fresh process's cost.)
  */
 export function encodeMacroblock(record: usize, segment: usize, mbX: i32, mbY: i32, nzTop: usize, nzLeft: usize,
                                  modesTop: usize, modesLeft: usize): void {
@@ -106,10 +116,37 @@ export function encodeMacroblock(record: usize, segment: usize, mbX: i32, mbY: i
   const matrices = MATRICES + segment * 3 * MATRIX_BYTES;
   const top = <u32>load<u8>(nzTop), left = <u32>load<u8>(nzLeft);
   const hasTop = mbY > 0, hasLeft = mbX > 0;
-  const y = WORK + Y_OFF;
+  const ctxDc = <usize>(load<u8>(nzTop, 1) + load<u8>(nzLeft, 1));
+  const lambdaMode = load<i32>(params, LAMBDA_MODE);
+  const score16 = pickLuma16(record, params, matrices, top, left, ctxDc, hasTop, hasLeft, lambdaMode);
+  const i4x4 = pickLuma4(params, matrices, top, left, modesTop, modesLeft, score16, lambdaMode);
+  if (i4x4) {
+    copyVectors(record, TRIAL, 16);
+    copyVectors(record + LEVELS, TRIAL + LEVELS, 16 * 32);
+    copyVectors(record + LASTS, TRIAL + LASTS, 16);
+    store<i8>(record + LASTS + Y2_BLOCK, -1);
+  } else {
+    v128.store(record, i8x16.splat(load<u8>(record))); // the 16x16 mode, in each 4x4 block's place
+    copyRows(WORK + Y_OFF, BEST + Y_OFF, 16, 16);
+  }
+  store<u8>(record, i4x4 ? 1 : 0, IS_I4X4);
+  pickChroma(record, params, matrices, top, left, hasTop, hasLeft);
 
-  // 16x16: each mode's full reconstruction.
-  let best16: i64 = 0;
+  let coded = false;
+  for (let n: usize = 0; n < 25; n++) if (load<i8>(record + LASTS + n) >= 0) coded = true;
+  store<u8>(record, <u8>segment, SEGMENT);
+  store<u8>(record, coded ? 0 : 1, SKIP);
+}
+
+/**
+ * 16x16: each mode's full reconstruction; the best's mode and levels to `record`, its
+ * reconstruction to BEST. Returns its score at the mode lambda (the 4x4 modes' bar).
+ */
+function pickLuma16(record: usize, params: usize, matrices: usize, top: u32, left: u32, ctxDc: usize, hasTop: bool, hasLeft: bool,
+                    lambdaMode: i32): i64 {
+  const y = WORK + Y_OFF;
+  let best16: i64 = 0, bestRate16 = 0;
+  let bestD16: i64 = 0;
   const lambda16 = load<i32>(params, LAMBDA_I16);
   for (let mode = 0; mode < 4; mode++) {
     predictBlock(y, 16, mode, hasTop, hasLeft);
@@ -127,32 +164,34 @@ export function encodeMacroblock(record: usize, segment: usize, mbX: i32, mbY: i
       else inverseDct(COEFFS + n * 32, REC + Y_OFF + blockAt(n));
     }
     const d = sse(SRC + Y_OFF, REC + Y_OFF, 16, 16);
-    const ctxDc = <usize>(load<u8>(nzTop, 1) + load<u8>(nzLeft, 1));
     const rate = tokenCost(1, ctxDc, TRIAL + LEVELS + Y2_BLOCK * 32, 0, lastY2)
       + lumaCost(TRIAL + LEVELS, TRIAL + LASTS, 0, 1, top & 15, left & 15) + load<i32>(I16_COST + (<usize>mode << 2));
     const s = score(rate, lambda16, d);
     if (mode == 0 || s < best16) {
       best16 = s;
       store<u8>(record, <u8>mode);
-      memory.copy(record + LEVELS, TRIAL + LEVELS, 16 * 32);
-      memory.copy(record + LEVELS + Y2_BLOCK * 32, TRIAL + LEVELS + Y2_BLOCK * 32, 32);
-      memory.copy(record + LASTS, TRIAL + LASTS, 16);
+      copyVectors(record + LEVELS, TRIAL + LEVELS, 16 * 32);
+      copyVectors(record + LEVELS + Y2_BLOCK * 32, TRIAL + LEVELS + Y2_BLOCK * 32, 32);
+      copyVectors(record + LASTS, TRIAL + LASTS, 16);
       store<i8>(record + LASTS + Y2_BLOCK, <i8>lastY2);
       copyRows(BEST + Y_OFF, REC + Y_OFF, 16, 16);
-      best16 = s;
       bestRate16 = rate;
       bestD16 = d;
     }
   }
-  const lambdaMode = load<i32>(params, LAMBDA_MODE);
-  const score16 = score(bestRate16, lambdaMode, bestD16);
+  return score(bestRate16, lambdaMode, bestD16);
+}
 
-  // 4x4: block by block, each block's best mode reconstructed in place before the next.
+/**
+ * 4x4: block by block, each block's best mode reconstructed in place (WORK) before the next; the
+ * modes and levels to TRIAL. Stops, returning false, once the blocks' total reaches score16.
+ */
+function pickLuma4(params: usize, matrices: usize, top: u32, left: u32, modesTop: usize, modesLeft: usize, score16: i64, lambdaMode: i32): bool {
+  const y = WORK + Y_OFF;
   const lambda4 = load<i32>(params, LAMBDA_I4);
   let total4 = score(211, lambdaMode, 0);
   let tnz = top & 15, lnz = left & 15;
-  let i4x4 = true;
-  for (let n: usize = 0; n < 16 && i4x4; n++) {
+  for (let n: usize = 0; n < 16; n++) {
     const at = blockAt(n);
     const x = n & 3, yy = n >> 2;
     const above = n < 4 ? <usize>load<u8>(modesTop + x) : <usize>load<u8>(TRIAL + n - 4);
@@ -166,7 +205,7 @@ export function encodeMacroblock(record: usize, segment: usize, mbX: i32, mbY: i
       const last = quantize(COEFFS, COEFFS + 64, matrices, 0);
       copyRows(REC + Y_OFF + at, y + at, 4, 4);
       if (last >= 0) inverseDct(COEFFS, REC + Y_OFF + at); // else the prediction stands
-      const d = sse(SRC + Y_OFF + at, REC + Y_OFF + at, 4, 4);
+      const d = sse4x4(SRC + Y_OFF + at, REC + Y_OFF + at);
       let rate = load<i32>(I4_COST + (((above * 10 + leftMode) * 10 + <usize>mode) << 2));
       if (mode > 0 && flat(COEFFS + 64)) rate += FLATNESS_PENALTY;
       if (bestMode >= 0 && score(rate, lambda4, d) >= bestScore) continue;
@@ -174,7 +213,7 @@ export function encodeMacroblock(record: usize, segment: usize, mbX: i32, mbY: i
       const s = score(rate, lambda4, d);
       if (bestMode < 0 || s < bestScore) {
         bestScore = s; bestMode = mode; bestRate = rate; bestD = d; bestLast = last;
-        memory.copy(TRIAL + LEVELS + n * 32, COEFFS + 64, 32);
+        copyVectors(TRIAL + LEVELS + n * 32, COEFFS + 64, 32);
         copyRows(BEST4 + Y_OFF + at, REC + Y_OFF + at, 4, 4);
       }
     }
@@ -185,20 +224,13 @@ export function encodeMacroblock(record: usize, segment: usize, mbX: i32, mbY: i
     tnz = (tnz & ~(1 << <u32>x)) | (nz << <u32>x);
     lnz = (lnz & ~(1 << <u32>yy)) | (nz << <u32>yy);
     total4 += score(bestRate, lambdaMode, bestD);
-    if (total4 >= score16) i4x4 = false;
+    if (total4 >= score16) return false;
   }
-  if (i4x4) {
-    memory.copy(record, TRIAL, 16);
-    memory.copy(record + LEVELS, TRIAL + LEVELS, 16 * 32);
-    memory.copy(record + LASTS, TRIAL + LASTS, 16);
-    store<i8>(record + LASTS + Y2_BLOCK, -1);
-  } else {
-    memory.fill(record + 1, load<u8>(record), 15);
-    copyRows(y, BEST + Y_OFF, 16, 16);
-  }
-  store<u8>(record, i4x4 ? 1 : 0, IS_I4X4);
+  return true;
+}
 
-  // Chroma: both planes with one mode.
+/** Chroma: both planes with one mode; the best's mode and levels to `record`, its reconstruction to WORK. */
+function pickChroma(record: usize, params: usize, matrices: usize, top: u32, left: u32, hasTop: bool, hasLeft: bool): void {
   const lambdaUv = load<i32>(params, LAMBDA_UV);
   let bestUv: i64 = 0;
   for (let mode = 0; mode < 4; mode++) {
@@ -227,25 +259,18 @@ export function encodeMacroblock(record: usize, segment: usize, mbX: i32, mbY: i
     if (mode == 0 || s < bestUv) {
       bestUv = s;
       store<u8>(record, <u8>mode, UV_MODE);
-      memory.copy(record + LEVELS + 16 * 32, TRIAL + LEVELS + 16 * 32, 8 * 32);
-      memory.copy(record + LASTS + 16, TRIAL + LASTS + 16, 8);
+      copyVectors(record + LEVELS + 16 * 32, TRIAL + LEVELS + 16 * 32, 8 * 32);
+      store<u64>(record + LASTS + 16, load<u64>(TRIAL + LASTS + 16));
       copyRows(BEST + U_OFF, REC + U_OFF, 24, 8);
     }
   }
   copyRows(WORK + U_OFF, BEST + U_OFF, 24, 8);
-
-  let coded = false;
-  for (let n: usize = 0; n < 25; n++) if (load<i8>(record + LASTS + n) >= 0) coded = true;
-  store<u8>(record, <u8>segment, SEGMENT);
-  store<u8>(record, coded ? 0 : 1, SKIP);
 }
 
-let bestRate16 = 0;
-let bestD16: i64 = 0;
-
 /** Whether a 4x4 block's levels have at most 3 non-zero AC levels (libwebp's IsFlat). */
-function flat(levels: usize): bool {
-  let count = 0;
-  for (let n: usize = 1; n < 16; n++) if (load<i16>(levels + (n << 1)) != 0) count++;
-  return count <= 3;
+// @ts-ignore: decorator
+@inline function flat(levels: usize): bool {
+  const zero = i16x8.splat(0);
+  const nonzero = i8x16.bitmask(i8x16.narrow_i16x8_s(i16x8.ne(v128.load(levels), zero), i16x8.ne(v128.load(levels, 16), zero)));
+  return popcnt(<u32>nonzero & 0xfffe) <= 3; // bit 0: the DC level
 }

@@ -43,8 +43,9 @@ export function writeLumaModes(modes: usize, i4x4: bool, above: usize, left: usi
   writing = true;
   lumaTree(<i32>load<u8>(modes), i4x4);
   if (!i4x4) {
-    memory.fill(above, load<u8>(modes), 4);
-    memory.fill(left, load<u8>(modes), 4);
+    const four = <u32>load<u8>(modes) * 0x01010101;
+    store<u32>(above, four);
+    store<u32>(left, four);
     return;
   }
   for (let y: usize = 0; y < 4; y++) {
