@@ -1,8 +1,11 @@
 // Shared benchmark plumbing: run tinybench tasks, print a table of medians and ratios, and write
 // JSON + Markdown to bench/results/. Ratios only mean something within one run.
 
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
 import { stageJob } from '../dist/wasm/executor.js';
 import { instantiate } from '../dist/wasm/load.js';
@@ -164,4 +167,22 @@ export function benchPhotosDir() {
   const dir = process.env.BENCH_PHOTOS ?? new URL('../out/bench-cli/photos', import.meta.url).pathname;
   if (!existsSync(dir)) throw new Error(`no photos at ${dir}: run \`npm run bench:cli\` once (it writes out/bench-cli/photos) or set BENCH_PHOTOS`);
   return dir;
+}
+
+/**
+ * BENCH_BASELINE=<another built checkout> (e.g. main's, for a change's before and after in one run):
+ * its directory, a label naming its commit (not the machine's path), and the URL (for a fresh
+ * process's script) or import of one of its modules; undefined without it.
+ */
+export function baselineBuild() {
+  const dir = process.env.BENCH_BASELINE && resolve(process.env.BENCH_BASELINE);
+  if (!dir) return undefined;
+  let commit = 'uncommitted';
+  try {
+    commit = execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    // not a git checkout: the label says so
+  }
+  const url = (rel) => pathToFileURL(join(dir, rel)).href;
+  return { dir, label: `baseline at ${commit}`, url, import: (rel) => import(url(rel)) };
 }

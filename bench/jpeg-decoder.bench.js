@@ -10,11 +10,11 @@
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { decodeJpeg, parseBaseline, releaseDecoded } from '../dist/cli/jpeg-decoder.js';
 import { shrinkFor } from '../dist/cli/jpeg-decoding.js';
 import { decodeWasm } from '../dist/cli/wasm-codecs.js';
-import { benchPhotosDir, fmt, loadSharp, measure, save } from './common.js';
+import { baselineBuild, benchPhotosDir, fmt, loadSharp, measure, save } from './common.js';
 
 const here = new URL('..', import.meta.url).pathname;
 const photosDir = benchPhotosDir();
@@ -24,9 +24,8 @@ const read = (path) => new Uint8Array(readFileSync(path));
 const photos = files.map((path) => ({ name: path.split('/').pop(), bytes: read(path) }));
 if (existsSync(big)) photos.push({ name: 'photo-4000x3000.jpg', bytes: read(big) });
 
-const baselineDir = process.env.BENCH_BASELINE && resolve(process.env.BENCH_BASELINE);
-const beforeModule = baselineDir ? await import(join(baselineDir, 'dist/cli/jpeg-decoder.js')) : undefined;
-const before = beforeModule?.decodeJpeg;
+const baselineBuilt = baselineBuild();
+const before = baselineBuilt && (await baselineBuilt.import('dist/cli/jpeg-decoder.js')).decodeJpeg;
 const sharp = await loadSharp();
 const entropyBytes = (bytes) => bytes.length - parseBaseline(bytes).scanStart;
 const mbs = (bytes, ms) => (bytes / 1e3 / ms).toFixed(0);
@@ -37,14 +36,14 @@ if (before) {
   for (const p of photos) {
     for (const scale of [1, 2, 4, 8]) {
       const [a, b] = [await decodeJpeg(p.bytes, scale), await before(p.bytes, scale)];
-      if (a.width !== b.width || a.height !== b.height) throw new Error(`${p.name} at 1/${scale}: size differs from ${baselineDir}`);
+      if (a.width !== b.width || a.height !== b.height) throw new Error(`${p.name} at 1/${scale}: size differs from the ${baselineBuilt.label}`);
       let count = 0;
       let max = 0;
       for (let i = 0; i < a.data.length; i++) if (a.data[i] !== b.data[i]) { count++; max = Math.max(max, Math.abs(a.data[i] - b.data[i])); }
       if (count > 0) differences.push(`${p.name} 1/${scale}: ${count} of ${a.data.length} (max ${max})`);
     }
   }
-  console.log(`against ${baselineDir} on ${photos.length} photos at scales 1, 2, 4, 8: ${differences.length ? `samples differ in ${differences.join('; ')}` : 'the same pixels'}`);
+  console.log(`against the ${baselineBuilt.label} on ${photos.length} photos at scales 1, 2, 4, 8: ${differences.length ? `samples differ in ${differences.join('; ')}` : 'the same pixels'}`);
 }
 
 const sections = [];

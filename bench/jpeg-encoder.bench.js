@@ -11,12 +11,12 @@
 // Run: `npm run bench:jpeg-encoder` (BENCH_ROUNDS=n, default 4).
 
 import { existsSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { encodeJpeg } from '../dist/cli/jpeg-encoder.js';
 import { joinStrips, stripRows } from '../dist/cli/jpeg-strips.js';
 import { encodeWasm } from '../dist/cli/wasm-codecs.js';
-import { fmt, measure, photoPixels, save } from './common.js';
+import { baselineBuild, benchPhotosDir, fmt, measure, photoPixels, save } from './common.js';
 
 sharp.concurrency(1);
 sharp.cache(false);
@@ -63,7 +63,7 @@ for (const [label, rgb] of [['4000 x 3000 photo', photo], ['2000 x 1500 photo up
   }
 }
 // The folder case: the same pixels for every encoder, resized once.
-const photosDir = process.env.BENCH_PHOTOS ?? join(new URL('..', import.meta.url).pathname, 'out/bench-cli/photos');
+const photosDir = benchPhotosDir();
 if (existsSync(photosDir)) {
   const photos = [];
   for (const name of readdirSync(photosDir).filter((f) => f.endsWith('.jpg')).sort()) {
@@ -79,14 +79,14 @@ if (existsSync(photosDir)) {
     }
     return join_(parts, image.width, image.height, rows);
   }));
-  const baselineDir = process.env.BENCH_BASELINE && resolve(process.env.BENCH_BASELINE);
-  const baseline = baselineDir && {
-    encode: (await import(join(baselineDir, 'dist/cli/jpeg-encoder.js'))).encodeJpeg,
-    strips: await import(join(baselineDir, 'dist/cli/jpeg-strips.js')),
+  const baselineBuilt = baselineBuild();
+  const baseline = baselineBuilt && {
+    encode: (await baselineBuilt.import('dist/cli/jpeg-encoder.js')).encodeJpeg,
+    strips: await baselineBuilt.import('dist/cli/jpeg-strips.js'),
   };
   const encoders = [
     { name: 'ours, in strips as the command encodes', fn: () => inStrips(encodeJpeg, joinStrips, stripRows) },
-    ...(baseline ? [{ name: `before (${baselineDir})`, fn: () => inStrips(baseline.encode, baseline.strips.joinStrips, baseline.strips.stripRows) }] : []),
+    ...(baseline ? [{ name: `before (${baselineBuilt.label})`, fn: () => inStrips(baseline.encode, baseline.strips.joinStrips, baseline.strips.stripRows) }] : []),
     { name: 'sharp 0.35 jpeg() defaults, concurrency(1), whole images', fn: () => Promise.all(photos.map(({ rgb, image }) => sharp(rgb, { raw: { width: image.width, height: image.height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer())) },
   ];
   const rows = await measure(encoders, { rounds: ROUNDS });

@@ -5,7 +5,7 @@
 // `npm run bench:cli`) and a 640 x 480 one; (2) a fresh process's CPU time to its first decode
 // (import, compile, decode: what a command run pays), ours against libwebp's, interleaved.
 // Run: `npm run bench:webp-decoder` (BENCH_PHOTOS=<dir>, BENCH_ROUNDS, BENCH_TIME_MS;
-// WEBP_DECODER_BASELINE=<another checkout, built> adds its decoder to both parts, e.g. main's).
+// BENCH_BASELINE=<another checkout, built> adds its decoder to both parts, e.g. main's).
 
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
 import { decodeWebpLossy } from '../dist/cli/webp-decoder.js';
-import { ROUNDS, benchPhotosDir, fmt, loadSharp, measure, save } from './common.js';
+import { ROUNDS, baselineBuild, benchPhotosDir, fmt, loadSharp, measure, save } from './common.js';
 
 const here = new URL('..', import.meta.url).pathname;
 const photosDir = benchPhotosDir();
@@ -29,16 +29,15 @@ const decode = (b) => m.default(b);`;
 const libwebp = await import('@jsquash/webp/decode.js');
 await libwebp.init(await WebAssembly.compile(readFileSync(require.resolve('@jsquash/webp/codec/dec/webp_dec.wasm'))));
 const sharp = await loadSharp();
-const baselineDir = process.env.WEBP_DECODER_BASELINE;
-const baselineModule = baselineDir && join(baselineDir, 'dist/cli/webp-decoder.js');
-const baseline = baselineModule && (await import(baselineModule)).decodeWebpLossy;
+const baselineBuilt = baselineBuild();
+const baseline = baselineBuilt && (await baselineBuilt.import('dist/cli/webp-decoder.js')).decodeWebpLossy;
 
 const sections = [];
 for (const p of photos) {
   const load = os.loadavg()[0].toFixed(2);
   const tasks = [
     { name: 'ours', fn: () => decodeWebpLossy(p.bytes) },
-    ...(baseline ? [{ name: `baseline (${baselineDir})`, fn: () => baseline(p.bytes) }] : []),
+    ...(baseline ? [{ name: baselineBuilt.label, fn: () => baseline(p.bytes) }] : []),
     { name: 'libwebp (@jsquash, WebAssembly)', fn: () => libwebp.default(p.bytes) },
   ];
   if (sharp) tasks.push({ name: 'sharp raw() (native libwebp)', fn: () => sharp(p.bytes).raw().toBuffer() });
@@ -56,7 +55,7 @@ await decode(bytes); const c = process.cpuUsage(start); console.log((c.user + c.
   return Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: here, encoding: 'utf8' }));
 };
 const oursSetup = `const { decodeWebpLossy: decode } = await import(${JSON.stringify(join(here, 'dist/cli/webp-decoder.js'))});`;
-const baselineSetup = baseline && `const { decodeWebpLossy: decode } = await import(${JSON.stringify(baselineModule)});`;
+const baselineSetup = baseline && `const { decodeWebpLossy: decode } = await import(${JSON.stringify(baselineBuilt.url('dist/cli/webp-decoder.js'))});`;
 for (const p of photos) {
   const samples = { ours: [], ...(baseline ? { baseline: [] } : {}), libwebp: [] };
   for (let round = 0; round < Math.max(5, ROUNDS); round++) {

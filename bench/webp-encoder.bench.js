@@ -13,16 +13,15 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { encodeWebpLossy } from '../dist/cli/webp-encoder.js';
-import { ROUNDS, benchPhotosDir, fmt, loadSharp, measure, save } from './common.js';
+import { ROUNDS, baselineBuild, benchPhotosDir, fmt, loadSharp, measure, save } from './common.js';
 
 const here = new URL('..', import.meta.url).pathname;
 const photosDir = benchPhotosDir();
 const sharp = await loadSharp();
 if (!sharp) throw new Error('sharp is needed to resize the photo');
 const QUALITY = 80;
-const baselineRoot = process.env.BENCH_BASELINE;
-const baselineModule = baselineRoot && pathToFileURL(join(baselineRoot, 'dist/cli/webp-encoder.js')).href;
-const baseline = baselineModule && (await import(baselineModule)).encodeWebpLossy;
+const baselineBuilt = baselineBuild();
+const baseline = baselineBuilt && (await baselineBuilt.import('dist/cli/webp-encoder.js')).encodeWebpLossy;
 
 const require = createRequire(import.meta.url);
 const libwebpInit = `const { readFileSync } = await import('node:fs');
@@ -44,7 +43,7 @@ for (const [width, height] of [[800, 600], [2000, 1500]]) {
   const clamped = { data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), width, height, colorSpace: 'srgb' };
   const rows = await measure([
     { name: 'ours', fn: () => encodeWebpLossy(image, QUALITY) },
-    ...(baseline ? [{ name: `baseline (${baselineRoot})`, fn: () => baseline(image, QUALITY) }] : []),
+    ...(baseline ? [{ name: baselineBuilt.label, fn: () => baseline(image, QUALITY) }] : []),
     { name: 'libwebp (@jsquash, WebAssembly, method 4)', fn: () => libwebp.default(clamped, { quality: QUALITY }) },
     { name: 'sharp webp() (native libwebp)', fn: () => sharp(data, { raw: { width, height, channels: 4 } }).webp({ quality: QUALITY }).toBuffer() },
   ]);
@@ -61,7 +60,7 @@ await encode({ data, width: ${image.width}, height: ${image.height} }); const c 
   return Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: here, encoding: 'utf8' }));
 };
 const ownSetup = (module) => `const { encodeWebpLossy } = await import(${JSON.stringify(module)}); const encode = (image) => encodeWebpLossy(image, ${QUALITY});`;
-const setups = { ours: ownSetup(pathToFileURL(join(here, 'dist/cli/webp-encoder.js')).href), ...(baseline ? { baseline: ownSetup(baselineModule) } : {}), libwebp: libwebpInit };
+const setups = { ours: ownSetup(pathToFileURL(join(here, 'dist/cli/webp-encoder.js')).href), ...(baseline ? { baseline: ownSetup(baselineBuilt.url('dist/cli/webp-encoder.js')) } : {}), libwebp: libwebpInit };
 for (const image of images) {
   const samples = Object.fromEntries(Object.keys(setups).map((name) => [name, []]));
   for (let round = 0; round < Math.max(5, ROUNDS); round++) {
