@@ -1,9 +1,11 @@
 // The command line's lossy WebP (VP8 key frame) decoder (src/cli/webp-decoder.ts wraps it): its
 // own WebAssembly module (asconfig.json target `webp-decoder`), bit-exact with libwebp's default
 // decode to RGBA. `decodeFrame` parses the frame and reconstructs it a macroblock row at a time
-// into Y, U, V planes (prediction, inverse transforms, loop filter, as libwebp's src/dec and
-// src/dsp compute them); `toRgba` (`toRgb`) converts rows. The wrapper owns the memory: the VP8 data and
-// an arena of `arenaBytes` bytes, from `heapBase()`. Corrupt or truncated data stops with an
+// (prediction, inverse transforms, loop filter, as libwebp's src/dec and src/dsp compute them)
+// into a cache of a few rows of Y, U and V, and converts each row to RGBA (RGB) as soon as the
+// filter is done with it: the frame's planes are never held whole (libwebp's own cache rows).
+// The wrapper owns the memory: the VP8 data, an arena of `arenaBytes` bytes and the output,
+// from `heapBase()`. Corrupt or truncated data stops with an
 // error code where libwebp stops with an error; no read or write leaves the data and the arena
 // (positions come from the macroblock counters, sizes from the header the wrapper checked).
 
@@ -37,10 +39,18 @@ let filterInfo: usize = 0; // the row's filter strengths: limit, interior, hev, 
 let topY: usize = 0; // the row above's last line, unfiltered (16 a macroblock + 4 spare)
 let topU: usize = 0;
 let topV: usize = 0;
-let planeY: usize = 0;
-let planeU: usize = 0;
-let planeV: usize = 0;
+let cacheY: usize = 0; // EXTRA rows kept from the row above, then the macroblock row (16)
+let cacheU: usize = 0; // EXTRA rows, then the macroblock row (8)
+let cacheV: usize = 0;
 let upsampled: usize = 0; // a row's chroma upsampled, u and v (./webp-decode/colour.ts)
+
+/**
+ * Rows kept in the cache above a macroblock row, luma and chroma alike: the loop filter of the
+ * next row changes the last 3 rows of this one (and reads a 4th), so luma rows are converted 8
+ * behind the filter (16 mbY + 8 the first row not yet final), whose fancy upsampling reads up to
+ * chroma row 8 mbY + 4 (final: the next filter changes from 8 mbY + 5) and back to 8 mbY - 5.
+ */
+const EXTRA: usize = 8;
 
 const align = (n: usize): usize => (n + 15) & ~15;
 
@@ -57,9 +67,9 @@ function layout(width: i32, height: i32, arena: usize): usize {
   topU = at; at += align(8 * w);
   topV = at; at += align(8 * w);
   upsampled = at; at += align(2 * (16 * w + 16));
-  planeY = at; at += align(256 * w * <usize>mbH);
-  planeU = at; at += align(64 * w * <usize>mbH);
-  planeV = at; at += align(64 * w * <usize>mbH);
+  cacheY = at; at += align(16 * w * (16 + EXTRA));
+  cacheU = at; at += align(8 * w * (8 + EXTRA));
+  cacheV = at; at += align(8 * w * (8 + EXTRA));
   return at - arena;
 }
 
@@ -70,9 +80,10 @@ export function arenaBytes(width: i32, height: i32): usize {
 
 /**
  * Decodes the VP8 frame [data, data + size) (the 'VP8 ' chunk's payload), which the wrapper's
- * header check says is width x height, into the arena's planes. Returns OK or an error code.
+ * header check says is width x height, to RGBA (`rgba`) or RGB at `out` (width x height x 4 or
+ * 3 bytes). Returns OK or an error code (the output then is partly written).
  */
-export function decodeFrame(data: usize, size: usize, width: i32, height: i32, arena: usize): i32 {
+export function decodeFrame(data: usize, size: usize, width: i32, height: i32, arena: usize, out: usize, rgba: bool): i32 {
   if (size < 10) return TRUNCATED;
   if ((<i32>load<u16>(data, 6) & 0x3fff) != width || (<i32>load<u16>(data, 8) & 0x3fff) != height) return BAD_SIZE;
   layout(width, height, arena);
@@ -83,6 +94,10 @@ export function decodeFrame(data: usize, size: usize, width: i32, height: i32, a
   memory.fill(nzTop, 0, 2 * <usize>mbW);
   const yStride = <usize>mbW * 16;
   const uvStride = <usize>mbW * 8;
+  const rowY = cacheY + EXTRA * yStride;
+  const rowU = cacheU + EXTRA * uvStride;
+  const rowV = cacheV + EXTRA * uvStride;
+  const outStride = <usize>width * (rgba ? 4 : 3);
   for (let mbY = 0; mbY < mbH; mbY++) {
     parseModeRow(mbInfo, intraTop, mbW);
     if (readerEof()) return TRUNCATED;
@@ -117,37 +132,35 @@ export function decodeFrame(data: usize, size: usize, width: i32, height: i32, a
       }
       if (readerEof()) return TRUNCATED;
       reconstruct(info, mbX, mbY, mbW, yCodes, uv, i4x4, load<u8>(info, UV_MODE),
-        planeY + <usize>mbY * 16 * yStride + <usize>mbX * 16, planeU + <usize>mbY * 8 * uvStride + <usize>mbX * 8,
-        planeV + <usize>mbY * 8 * uvStride + <usize>mbX * 8, yStride, uvStride, topY, topU, topV);
+        rowY + <usize>mbX * 16, rowU + <usize>mbX * 8, rowV + <usize>mbX * 8, yStride, uvStride, topY, topU, topV);
     }
     saveReader(partition);
     restoreReader(FIRST_READER);
     // The row's last line, unfiltered, for the next row's prediction; then the row's filter.
-    memory.copy(topY, planeY + (<usize>mbY * 16 + 15) * yStride, yStride);
-    memory.copy(topU, planeU + (<usize>mbY * 8 + 7) * uvStride, uvStride);
-    memory.copy(topV, planeV + (<usize>mbY * 8 + 7) * uvStride, uvStride);
+    memory.copy(topY, rowY + 15 * yStride, yStride);
+    memory.copy(topU, rowU + 7 * uvStride, uvStride);
+    memory.copy(topV, rowV + 7 * uvStride, uvStride);
     if (filterType > 0) {
       for (let mbX = 0; mbX < mbW; mbX++) {
         const f = filterInfo + (<usize>mbX << 2);
         const limit = <i32>load<u8>(f);
         if (limit == 0) continue;
-        filterMacroblock(filterType, planeY + <usize>mbY * 16 * yStride + <usize>mbX * 16,
-          planeU + <usize>mbY * 8 * uvStride + <usize>mbX * 8, planeV + <usize>mbY * 8 * uvStride + <usize>mbX * 8,
-          yStride, uvStride, mbX, mbY, limit, <i32>load<u8>(f, 1), <i32>load<u8>(f, 2), load<u8>(f, 3) != 0);
+        filterMacroblock(filterType, rowY + <usize>mbX * 16, rowU + <usize>mbX * 8, rowV + <usize>mbX * 8, yStride,
+          uvStride, mbX, mbY, limit, <i32>load<u8>(f, 1), <i32>load<u8>(f, 2), load<u8>(f, 3) != 0);
       }
     }
+    // The rows now final to pixels, read in place in the cache: frame row r of luma at cacheY +
+    // (r - (16 mbY - EXTRA)) yStride, of chroma at cacheU + (r - (8 mbY - EXTRA)) uvStride (the
+    // planes' origins wrap below the cache for the first row, whose rows read start at 0).
+    const from = mbY == 0 ? 0 : mbY * 16 - <i32>EXTRA;
+    const to = mbY == mbH - 1 ? height : mbY * 16 + <i32>EXTRA;
+    const originY = cacheY - <usize>(mbY * 16 - <i32>EXTRA) * yStride;
+    const chromaShift = <usize>(mbY * 8 - <i32>EXTRA) * uvStride;
+    toPixels(from, to, width, height, originY, yStride, cacheU - chromaShift, cacheV - chromaShift, uvStride,
+      out + <usize>from * outStride, upsampled, rgba);
+    memory.copy(cacheY, cacheY + 16 * yStride, EXTRA * yStride);
+    memory.copy(cacheU, cacheU + 8 * uvStride, EXTRA * uvStride);
+    memory.copy(cacheV, cacheV + 8 * uvStride, EXTRA * uvStride);
   }
   return OK;
-}
-
-/** Rows [from, to) of the decoded width x height frame as RGBA at `out`. */
-export function toRgba(from: i32, to: i32, width: i32, height: i32, arena: usize, out: usize): void {
-  layout(width, height, arena);
-  toPixels(from, to, width, height, planeY, <usize>mbW * 16, planeU, planeV, <usize>mbW * 8, out, upsampled, true);
-}
-
-/** Rows [from, to) of the decoded width x height frame as RGB (3 bytes a pixel) at `out`. */
-export function toRgb(from: i32, to: i32, width: i32, height: i32, arena: usize, out: usize): void {
-  layout(width, height, arena);
-  toPixels(from, to, width, height, planeY, <usize>mbW * 16, planeU, planeV, <usize>mbW * 8, out, upsampled, false);
 }

@@ -200,7 +200,8 @@ export const uprightSize = (h: ImageHeader): { width: number; height: number } =
  * the decoder gives it (the command's own JPEG and lossy WebP decoders; an opaque 8-bit PNG not
  * interlaced), else RGBA (the image's `channels` says which). `held`: the caller is done with
  * the pixels before its thread decodes again (one image converting at a time), so the own JPEG
- * decoder may leave them in its module's memory (./jpeg-decoder.ts decodeJpeg's `inModule`).
+ * and WebP decoders may leave them in their modules' memory (./jpeg-decoder.ts decodeJpeg's and
+ * ./webp-decoder.ts decodeWebpLossy's `inModule`).
  */
 export async function decodeChecked(format: ImageFormat, bytes: Uint8Array, header: ImageHeader, name: string, maxPixels: number,
                                     jpeg: JpegDecoding = DEFAULT_JPEG_DECODING, scale: JpegScale = 1, channels: 3 | 4 = 4, held = false): Promise<RgbaImage> {
@@ -216,7 +217,7 @@ export async function decodeChecked(format: ImageFormat, bytes: Uint8Array, head
       }
       if (!image) {
         const { decodeWasm } = await import('./wasm-codecs.js');
-        image = await decodeWasm(format, bytes, channels);
+        image = await decodeWasm(format, bytes, channels, held);
       }
     } catch (error) {
       throw describeFailure(name, format, error);

@@ -87,13 +87,13 @@ export function preloadWasm(needs: CodecNeeds): void {
  * Decodes JPEG (EXIF orientation NOT applied: the caller does it, after the size checks), WebP
  * (lossy without alpha by ./webp-decoder.ts) or AVIF to 8-bit RGBA; `channels` 3: RGB where
  * the decoder gives it (./webp-decoder.ts; the image's `channels` says which). The caller has
- * checked the header first.
+ * checked the header first. `inModule`: as ./webp-decoder.ts decodeWebpLossy's.
  */
-export async function decodeWasm(format: 'jpeg' | 'webp' | 'avif', bytes: Uint8Array, channels: 3 | 4 = 4): Promise<RgbaPixels & { channels?: 3 | 4; opaque?: boolean }> {
+export async function decodeWasm(format: 'jpeg' | 'webp' | 'avif', bytes: Uint8Array, channels: 3 | 4 = 4, inModule = false): Promise<RgbaPixels & { channels?: 3 | 4; opaque?: boolean }> {
   if (format === 'webp') {
     // A lossy image without alpha: the command's own decoder, libwebp's pixels; the rest, and
     // any frame it refuses, libwebp's decode (or its error).
-    const own = await decodeWebpLossy(bytes, channels);
+    const own = await decodeWebpLossy(bytes, channels, inModule);
     if (own) return own;
   }
   // The bytes as they are: the glue (embind's std::string) takes a Uint8Array as well as the

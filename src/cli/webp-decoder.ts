@@ -15,9 +15,7 @@ interface Exports {
   memory: WebAssembly.Memory;
   heapBase(): number;
   arenaBytes(width: number, height: number): number;
-  decodeFrame(data: number, size: number, width: number, height: number, arena: number): number;
-  toRgba(from: number, to: number, width: number, height: number, arena: number, out: number): void;
-  toRgb: Exports['toRgba'];
+  decodeFrame(data: number, size: number, width: number, height: number, arena: number, out: number, rgba: number): number;
 }
 
 const load = moduleLoader<Exports>('webp-decoder');
@@ -53,53 +51,48 @@ export function opaqueVp8Chunk(bytes: Uint8Array): { at: number; size: number } 
   return frame;
 }
 
-/** Rows converted a call: about 1 MiB of pixels in the module's memory. */
-const CHUNK_BYTES = 1 << 20;
-
 /** Loads the module now (a worker that will decode WebP input compiles it while it starts). */
 export function preloadWebpDecoder(): void {
   load().catch(() => {});
 }
 
+const align16 = (n: number) => Math.ceil(n / 16) * 16;
+
 /**
  * Decodes a lossy WebP to RGBA (`channels` 4) or RGB (3: the image is opaque by its format), or
  * undefined where libwebp must decode it (not an opaque VP8 image, or this decoder found the
- * frame corrupt or truncated). The pixels go to this thread's reused array (./decoded-pixels.ts:
- * give it back with releaseDecoded). The caller has checked the file (./webp.ts inspectWebp), the
+ * frame corrupt or truncated). The module writes the pixels to its own memory, reused from one
+ * file to the next; `inModule`: they are a view of it, not copied out, valid until the next
+ * decodeWebpLossy on this thread, for a caller done with them by then (as ./jpeg-decoder.ts
+ * decodeJpeg's); else they are copied to this thread's reused array (./decoded-pixels.ts: give
+ * it back with releaseDecoded). The caller has checked the file (./webp.ts inspectWebp), the
  * frame's size against the pixel limit included.
  */
-export async function decodeWebpLossy(bytes: Uint8Array, channels: 3 | 4 = 4): Promise<RgbaPixels & { channels: 3 | 4; opaque: true } | undefined> {
+export async function decodeWebpLossy(bytes: Uint8Array, channels: 3 | 4 = 4, inModule = false): Promise<RgbaPixels & { channels: 3 | 4; opaque: true } | undefined> {
   const frame = opaqueVp8Chunk(bytes);
   if (!frame || frame.size < 10) return undefined;
   const width = (bytes[frame.at + 6] | (bytes[frame.at + 7] << 8)) & 0x3fff;
   const height = (bytes[frame.at + 8] | (bytes[frame.at + 9] << 8)) & 0x3fff;
   if (width === 0 || height === 0) return undefined;
   const wasm = await load();
-  const base = Math.ceil(wasm.heapBase() / 16) * 16;
-  const dataAt = base;
-  const arena = dataAt + Math.ceil(frame.size / 16) * 16;
-  const stride = width * channels;
-  const chunkRows = Math.max(1, Math.min(height, Math.floor(CHUNK_BYTES / stride)));
-  const outAt = arena + wasm.arenaBytes(width, height);
-  const end = outAt + chunkRows * stride;
+  const length = width * height * channels;
+  const outAt = align16(wasm.heapBase());
+  const dataAt = outAt + align16(length);
+  const arena = dataAt + align16(frame.size);
+  const end = arena + wasm.arenaBytes(width, height);
   const memory = wasm.memory;
   if (end > memory.buffer.byteLength) {
     try {
       memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
     } catch {
-      return undefined; // no room: libwebp may need less (it keeps a few rows, not the planes)
+      return undefined; // no room here: libwebp's decode (or its error)
     }
   }
   new Uint8Array(memory.buffer).set(bytes.subarray(frame.at, frame.at + frame.size), dataAt);
-  const status = wasm.decodeFrame(dataAt, frame.size, width, height, arena);
+  const status = wasm.decodeFrame(dataAt, frame.size, width, height, arena, outAt, channels === 4 ? 1 : 0);
   if (status !== 0) return undefined;
-  const data = pixelBuffer(height * stride); // every byte written below
-  const rows = new Uint8Array(memory.buffer, outAt, chunkRows * stride);
-  const convert = channels === 4 ? wasm.toRgba : wasm.toRgb;
-  for (let y = 0; y < height; y += chunkRows) {
-    const to = Math.min(height, y + chunkRows);
-    convert(y, to, width, height, arena, outAt);
-    data.set(rows.subarray(0, (to - y) * stride), y * stride);
-  }
+  const pixels = new Uint8Array(memory.buffer, outAt, length);
+  const data = inModule ? pixels : pixelBuffer(length);
+  if (!inModule) data.set(pixels);
   return { data, width, height, channels, opaque: true };
 }
