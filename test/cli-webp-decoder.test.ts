@@ -144,6 +144,20 @@ describe('RGB (3 bytes a pixel) for a caller that carries opaque images so', () 
     expect(held.data.buffer).not.toBe(second.data.buffer);
     expect(Buffer.from(held.data).equals(Buffer.from(second.data))).toBe(true);
   });
+
+  it("in the module's memory (inModule): libwebp's pixels, and a smaller file after a larger one in the same memory (no growth)", async () => {
+    const big = await lossy(image(203, 150, 20), { filter_type: 1 });
+    const small = await lossy(image(37, 29, 20), {});
+    const first = (await decodeWebpLossy(big, 4, true))!;
+    const theirs = await decode(big.slice().buffer);
+    expect(Buffer.from(first.data).equals(Buffer.from(theirs.data.buffer, theirs.data.byteOffset, theirs.data.byteLength))).toBe(true);
+    const memory = first.data.buffer;
+    expect(memory.byteLength).toBeGreaterThan(first.data.length); // a view of the module's memory, not an array of its own
+    const second = (await decodeWebpLossy(small, 3, true))!;
+    expect(second.data.buffer).toBe(memory);
+    expect(second.data.byteOffset).toBe(first.data.byteOffset);
+    expect(Buffer.from(second.data).equals(Buffer.from(rgbOf((await decode(small.slice().buffer)).data)))).toBe(true);
+  });
 });
 
 describe('other encoders and photos', () => {
