@@ -124,7 +124,7 @@ describe('RGB (3 bytes a pixel) for a caller that carries opaque images so', () 
     }
   });
 
-  it('a larger image (chunks of rows), and the bench photos where present', async () => {
+  it('a larger image (many macroblock rows through the row cache), and the bench photos where present', async () => {
     await expectIdenticalRgb(await lossy(image(1001, 1203, 40), { quality: 85 }));
     const folder = new URL('../out/bench-cli/photos/', import.meta.url);
     let names: string[] = [];
