@@ -73,6 +73,33 @@ describe('resizeImageBand', () => {
   });
 });
 
+describe("resizeInBands into the caller's room", () => {
+  it('writes bands whose rows are all kept into the room it is given (emit then gets that view), copies the others; the same bytes, both backends', async () => {
+    const [w, h, outW, outH] = [150, 100, 80, 53];
+    const data = Uint8Array.from({ length: w * h * 3 }, (_, i) => (i * 89 + (i >> 6)) & 255);
+    const options = { mode: 'bilinear' as const, antialias: true };
+    const g: BandGeometry = { width: w, height: h, outWidth: outW, outHeight: outH, target: { width: outW, height: outH }, mode: 'bilinear', alignCorners: false, antialias: true, channels: 3 };
+    const plan = planBands(g, 16);
+    if (!('bands' in plan)) throw new Error(plan.reason);
+    expect(plan.bands.every((b) => b.cut)).toBe(true); // cut bands: every output row kept
+    for (const backend of ['wasm', 'js'] as const) {
+      const whole = (backend === 'js' ? js.resizeImage : resizeImage)({ data, width: w, height: h, channels: 3 }, { width: outW, height: outH }, options);
+      for (const fits of [true, false]) {
+        const resized = new Uint8Array(outW * outH * 3);
+        let at = 0;
+        let inPlace = 0;
+        await resizeInBands(data, g, plan.bands, backend, options, async (rows) => {
+          if (rows.buffer === resized.buffer) inPlace++;
+          else resized.set(rows, at);
+          at += rows.length;
+        }, (bytes) => (fits ? resized.subarray(at, at + bytes) : undefined));
+        expect(inPlace).toBe(fits ? plan.bands.length : 0);
+        expect(Buffer.from(resized).equals(Buffer.from(whole.data))).toBe(true);
+      }
+    }
+  });
+});
+
 describe('band-wise resizing', () => {
   it('equals the whole-image call bit for bit, smaller images or cut bands (random geometries, both backends)', async () => {
     const rand = lcg(20261204);
