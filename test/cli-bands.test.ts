@@ -9,6 +9,7 @@ import { isIdentity, outputSize, planBands, resizeInBands, subImageBands, type B
 import { init, js, resizeImage, type ImageMode } from '../src/index.js';
 import { cutImageBand, imageOps, planImageOfSize } from '../src/image-band.js';
 import type { ImageTarget } from '../src/cli/bands.js';
+import { periodTwoRun } from '../src/rules/pytorch.js';
 
 beforeAll(async () => { await init(); });
 
@@ -54,6 +55,19 @@ describe('resizeImagePlanned', () => {
       expect(() => imageOps[backend].resizeImagePlanned(plan, data.subarray(4))).toThrow(RangeError);
       expect(() => imageOps[backend].resizeImagePlanned(plan, data, new Uint8ClampedArray(4))).toThrow(/out must be a Uint8ClampedArray of 660 bytes/);
     }
+  });
+});
+
+describe("image plans' period", () => {
+  it('is the column table\'s period-two run for 1 channel (the only kernel that reads it), found once a table; none for more channels', () => {
+    const options = { mode: 'bilinear' as const };
+    const one = planImageOfSize({ width: 40, height: 9, channels: 1 }, { width: 80, height: 9 }, options);
+    expect(one.kind === 'float' && one.period).toEqual(one.kind === 'float' && periodTwoRun(one.cols));
+    expect(one.kind === 'float' && one.period[1]).toBeGreaterThan(0); // 2x bilinear repeats
+    const again = planImageOfSize({ width: 40, height: 5, channels: 1 }, { width: 80, height: 5 }, options);
+    expect(again.kind === 'float' && again.period).toBe(one.kind === 'float' && one.period); // the same table's, not found again
+    const rgb = planImageOfSize({ width: 40, height: 9, channels: 3 }, { width: 80, height: 9 }, options);
+    expect(rgb.kind === 'float' && rgb.period).toEqual([0, 0]);
   });
 });
 
