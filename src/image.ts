@@ -112,7 +112,7 @@ export interface FloatImagePlan {
   /** Tables of the H axis (rows) and the W axis (columns), as interpolate builds them. */
   rows: AxisTable;
   cols: AxisTable;
-  /** Outputs of the W axis where its table repeats with period 2 (used for 1 channel). */
+  /** Outputs of the W axis where its table repeats with period 2 (used for 1 channel; [0, 0], none, for more). */
   period: [number, number];
 }
 
@@ -151,6 +151,20 @@ function recentTable(key: string, build: () => AxisTable): AxisTable {
   }
   TABLES.set(key, table);
   return table;
+}
+
+/**
+ * A plan's `period`: periodTwoRun of its column table where the kernel uses it (1 channel), by
+ * table (plans share tables: a folder's photos of one size, the bands of an image resized as
+ * smaller images), so the scan of the whole table, cold code on each new thread, runs once a
+ * table; none (0, 0) for more channels, whose kernel reads a pixel a vector and no period.
+ */
+const PERIODS = new WeakMap<AxisTable, [number, number]>();
+function periodOf(cols: AxisTable, channels: number): [number, number] {
+  if (channels !== 1) return [0, 0];
+  let period = PERIODS.get(cols);
+  if (!period) PERIODS.set(cols, period = periodTwoRun(cols));
+  return period;
 }
 
 /** width, height and channels checked; returns the image's bytes. */
@@ -346,7 +360,7 @@ function planSized(image: { width: number; height: number; channels: number }, t
   const rows = axis(height, outHeight, userScale?.[0]);
   const cols = axis(width, outWidth, userScale?.[1]);
   return {
-    plan: { kind: 'float', convention, linearLight, width, height, channels, outWidth, outHeight, premultiply, rows, cols, period: periodTwoRun(cols) },
+    plan: { kind: 'float', convention, linearLight, width, height, channels, outWidth, outHeight, premultiply, rows, cols, period: periodOf(cols, channels) },
     out,
   };
 }
@@ -369,7 +383,7 @@ function linearLightPlan(exact: ExactPlan): FloatImagePlan {
   };
   const rows = normalised(exact.rows), cols = normalised(exact.cols);
   const premultiply = convention === 'pillow' && arithmetic.horizontal.kind !== 'copy' && (channels === 2 || channels === 4);
-  return { kind: 'float', convention, linearLight: true, width, height, channels, outWidth, outHeight, premultiply, rows, cols, period: periodTwoRun(cols) };
+  return { kind: 'float', convention, linearLight: true, width, height, channels, outWidth, outHeight, premultiply, rows, cols, period: periodOf(cols, channels) };
 }
 
 /**

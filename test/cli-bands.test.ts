@@ -9,6 +9,7 @@ import { isIdentity, outputSize, planBands, resizeInBands, subImageBands, type B
 import { init, js, resizeImage, type ImageMode } from '../src/index.js';
 import { cutImageBand, imageOps, planImageOfSize } from '../src/image-band.js';
 import type { ImageTarget } from '../src/cli/bands.js';
+import { periodTwoRun } from '../src/rules/pytorch.js';
 
 beforeAll(async () => { await init(); });
 
@@ -57,6 +58,19 @@ describe('resizeImagePlanned', () => {
   });
 });
 
+describe("image plans' period", () => {
+  it('is the column table\'s period-two run for 1 channel (the only kernel that reads it), found once a table; none for more channels', () => {
+    const options = { mode: 'bilinear' as const };
+    const one = planImageOfSize({ width: 40, height: 9, channels: 1 }, { width: 80, height: 9 }, options);
+    expect(one.kind === 'float' && one.period).toEqual(one.kind === 'float' && periodTwoRun(one.cols));
+    expect(one.kind === 'float' && one.period[1]).toBeGreaterThan(0); // 2x bilinear repeats
+    const again = planImageOfSize({ width: 40, height: 5, channels: 1 }, { width: 80, height: 5 }, options);
+    expect(again.kind === 'float' && again.period).toBe(one.kind === 'float' && one.period); // the same table's, not found again
+    const rgb = planImageOfSize({ width: 40, height: 9, channels: 3 }, { width: 80, height: 9 }, options);
+    expect(rgb.kind === 'float' && rgb.period).toEqual([0, 0]);
+  });
+});
+
 describe('resizeImageBand', () => {
   it("writes a cut band into out when given (the command's spare arrays): the same bytes as a new array, on both backends; refuses an out of another size", () => {
     const data = Uint8Array.from({ length: 37 * 23 * 3 }, (_, i) => (i * 89 + (i >> 6)) & 255);
@@ -69,6 +83,33 @@ describe('resizeImageBand', () => {
       expect(imageOps[backend].resizeImageBand(band, window, out)).toBe(out);
       expect(Buffer.from(out).equals(Buffer.from(fresh))).toBe(true);
       expect(() => imageOps[backend].resizeImageBand(band, window, new Uint8ClampedArray(5))).toThrow(/resizeImageBand: out must be a Uint8ClampedArray of 180 bytes/);
+    }
+  });
+});
+
+describe("resizeInBands into the caller's room", () => {
+  it('writes bands whose rows are all kept into the room it is given (emit then gets that view), copies the others; the same bytes, both backends', async () => {
+    const [w, h, outW, outH] = [150, 100, 80, 53];
+    const data = Uint8Array.from({ length: w * h * 3 }, (_, i) => (i * 89 + (i >> 6)) & 255);
+    const options = { mode: 'bilinear' as const, antialias: true };
+    const g: BandGeometry = { width: w, height: h, outWidth: outW, outHeight: outH, target: { width: outW, height: outH }, mode: 'bilinear', alignCorners: false, antialias: true, channels: 3 };
+    const plan = planBands(g, 16);
+    if (!('bands' in plan)) throw new Error(plan.reason);
+    expect(plan.bands.every((b) => b.cut)).toBe(true); // cut bands: every output row kept
+    for (const backend of ['wasm', 'js'] as const) {
+      const whole = (backend === 'js' ? js.resizeImage : resizeImage)({ data, width: w, height: h, channels: 3 }, { width: outW, height: outH }, options);
+      for (const fits of [true, false]) {
+        const resized = new Uint8Array(outW * outH * 3);
+        let at = 0;
+        let inPlace = 0;
+        await resizeInBands(data, g, plan.bands, backend, options, async (rows) => {
+          if (rows.buffer === resized.buffer) inPlace++;
+          else resized.set(rows, at);
+          at += rows.length;
+        }, (bytes) => (fits ? resized.subarray(at, at + bytes) : undefined));
+        expect(inPlace).toBe(fits ? plan.bands.length : 0);
+        expect(Buffer.from(resized).equals(Buffer.from(whole.data))).toBe(true);
+      }
     }
   });
 });

@@ -11,6 +11,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeJpeg } from '../src/cli/jpeg-encoder.js';
 import { joinStrips, stripRows } from '../src/cli/jpeg-strips.js';
+import { jpegStripSink, stripsHere } from '../src/cli/jpeg-strip-sink.js';
 import { runCli } from '../src/cli/run.js';
 import { encodeWasm } from '../src/cli/wasm-codecs.js';
 import { init, resizeImage } from '../src/index.js';
@@ -50,6 +51,25 @@ describe('JPEG strips joined with restart markers', () => {
     expect([joined.info.width, joined.info.height]).toEqual([w, h]);
     // Trellis quantisation decides per strip, so a few coefficients differ; the pixels barely do.
     expect(meanAbs(joined.data, reference.data)).toBeLessThan(0.6);
+  });
+
+  it("takes rows written into its strip (room) without a copy: the same JPEG as rows added from elsewhere", async () => {
+    const [w, h] = [40, 70]; // strips of 16 rows: 4 whole and a last of 6
+    const data = picture(w, h);
+    const settings = { quality: 90, encoder: 'fast' as const };
+    const copied = jpegStripSink(w, h, 4, settings, stripsHere, 'copied');
+    const placed = jpegStripSink(w, h, 4, settings, stripsHere, 'placed');
+    let inPlace = 0;
+    for (let y = 0; y < h; y += 8) { // bands of 8 rows: two a strip
+      const rows = data.subarray(y * w * 4, Math.min(h, y + 8) * w * 4);
+      await copied.add(rows);
+      const room = placed.room(rows.length);
+      if (room) { room.set(rows); inPlace++; }
+      await placed.add(room ?? rows);
+    }
+    expect(inPlace).toBe(9);
+    expect(placed.room(w * 4)).toBeUndefined(); // full: no room past the image's rows
+    expect(Buffer.from(await placed.finish()).equals(Buffer.from(await copied.finish()))).toBe(true);
   });
 
   it('refuses strips of different widths or settings (not one image)', async () => {

@@ -44,6 +44,9 @@ function planOf(width: number, height: number, channels: 3 | 4, target: ImageTar
  * array or turn of an async generator a row): `read` fills `into` with the next into.length /
  * (width * channels) rows; `finish`, after the last row, checks the source to its end.
  */
+/** The caller's array for the next `bytes` bytes of output rows, or undefined where they do not fit in it (resizeInBands). */
+export type OutputRoom = (bytes: number) => Uint8Array | undefined;
+
 export interface RowSource {
   read(into: Uint8Array): Promise<void>;
   finish(): Promise<void>;
@@ -57,11 +60,14 @@ export interface RowSource {
  * one moved to its front), resizes each band on `backend` (resizeImage, or resizeImageBand for a
  * cut band; 'wasm' runs on init()'s module) and hands the kept output rows to `emit` (awaited: the
  * caller's writer sets the pace; it must be done with the rows when it resolves, their array is
- * reused). Returns the milliseconds spent resizing.
+ * reused). `room`, where given, is the caller's own array for the next `bytes` output bytes (or
+ * undefined where they do not fit it): a band whose output rows are all kept (a cut band's) is
+ * written there, and `emit` is then handed that array's view (rows already in place, not copied).
+ * Returns the milliseconds spent resizing.
  */
 export async function resizeInBands(rows: RowSource | AsyncIterable<Uint8Array> | Uint8Array, g: BandGeometry, bands: Band[], backend: ImageBackend,
-                                    options: ResizeImageOptions, emit: (rows: Uint8Array) => Promise<void>): Promise<number> {
-  if (rows instanceof Uint8Array) return resizeHeld(rows, g, bands, backend, options, emit);
+                                    options: ResizeImageOptions, emit: (rows: Uint8Array) => Promise<void>, room?: OutputRoom): Promise<number> {
+  if (rows instanceof Uint8Array) return resizeHeld(rows, g, bands, backend, options, emit, room);
   const stride = g.width * (g.channels ?? 4);
   const iterated = Symbol.asyncIterator in rows ? iteratedRows(rows, stride, g.height) : undefined;
   const source = iterated ?? rows as RowSource;
@@ -93,7 +99,7 @@ export async function resizeInBands(rows: RowSource | AsyncIterable<Uint8Array> 
       from = band.r0;
       count = band.inRows;
       const t0 = performance.now();
-      const { kept, done } = run(band, window.subarray(0, band.inRows * stride));
+      const { kept, done } = run(band, window.subarray(0, band.inRows * stride), room);
       resizeMs += performance.now() - t0;
       await emit(kept);
       done();
@@ -130,14 +136,14 @@ function iteratedRows(rows: AsyncIterable<Uint8Array>, stride: number, height: n
 
 /** resizeInBands over an image held whole (`data`, height rows): each band's rows are a view of it, not a copy. */
 async function resizeHeld(data: Uint8Array, g: BandGeometry, bands: Band[], backend: ImageBackend, options: ResizeImageOptions,
-                          emit: (rows: Uint8Array) => Promise<void>): Promise<number> {
+                          emit: (rows: Uint8Array) => Promise<void>, room?: OutputRoom): Promise<number> {
   const stride = g.width * (g.channels ?? 4);
   if (data.length !== g.height * stride) throw new Error(`internal: ${data.length} bytes held for a ${g.width} x ${g.height} image`);
   const run = bandRunner(g, bands, backend, options);
   let resizeMs = 0;
   for (const band of bands) {
     const t0 = performance.now();
-    const { kept, done } = run(band, data.subarray(band.r0 * stride, (band.r0 + band.inRows) * stride));
+    const { kept, done } = run(band, data.subarray(band.r0 * stride, (band.r0 + band.inRows) * stride), room);
     resizeMs += performance.now() - t0;
     await emit(kept);
     done();
@@ -150,22 +156,24 @@ async function resizeHeld(data: Uint8Array, g: BandGeometry, bands: Band[], back
  * taken from this thread's spare ones (`done` gives it back once the caller is through with it).
  */
 function bandRunner(g: BandGeometry, bands: Band[], backend: ImageBackend, options: ResizeImageOptions):
-  (band: Band, data: Uint8Array) => { kept: Uint8Array; done: () => void } {
+  (band: Band, data: Uint8Array, room?: OutputRoom) => { kept: Uint8Array; done: () => void } {
   const outStride = g.outWidth * (g.channels ?? 4);
   const whole = bands.some((b) => b.cut) ? wholePlan(g, options) : undefined;
   const { resizeImageBand: runCut, resizeImagePlanned: runPlanned } = imageOps[backend];
-  return (band, data) => {
+  return (band, data, room) => {
     // A band whose plan gives its input unchanged (a scale of 1 that shrink on decode or an
     // 800-wide photo asks for): its input rows, not a resize (the same bytes, isIdentity).
     const plan = band.cut ? whole! : planOf(g.width, band.inRows, g.channels ?? 4, band.target, options);
     if (isIdentity(plan)) return { kept: data.subarray((band.k0 - band.r0) * outStride, (band.k1 - band.r0) * outStride), done: () => {} };
-    const out = SPARE_OUTPUTS.take(band.outRows * outStride);
+    // Every output row kept: written straight into the caller's array where it has room for them.
+    const mine = band.a === band.k0 && band.outRows === band.k1 - band.k0 ? room?.(band.outRows * outStride) : undefined;
+    const out = mine ? new Uint8ClampedArray(mine.buffer as ArrayBuffer, mine.byteOffset, mine.length) : SPARE_OUTPUTS.take(band.outRows * outStride);
     const result = band.cut ? runCutBand(band, whole!, data, runCut, out) : runPlanned(plan, data, out);
     if (result.width !== g.outWidth || result.height !== band.outRows) {
       throw new Error(`internal: a band gave ${result.width} x ${result.height}, expected ${g.outWidth} x ${band.outRows}`);
     }
     const bytes = new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.byteLength);
-    return { kept: bytes.subarray((band.k0 - band.a) * outStride, (band.k1 - band.a) * outStride), done: () => SPARE_OUTPUTS.give(out) };
+    return { kept: bytes.subarray((band.k0 - band.a) * outStride, (band.k1 - band.a) * outStride), done: mine ? () => {} : () => SPARE_OUTPUTS.give(out) };
   };
 }
 

@@ -142,7 +142,11 @@ async function resizeHeld(image: HeldImage, target: ImageTarget, outWidth: numbe
   if ('bands' in plan && plan.bands.length > 1) {
     const resized = new Uint8Array(outWidth * outHeight * channels);
     let at = 0;
-    const resizeMs = await resizeInBands(image.data, g, plan.bands, backend, options, async (rows) => { resized.set(rows, at); at += rows.length; });
+    // Bands whose rows are all kept are written in place (the room given), the others copied.
+    const resizeMs = await resizeInBands(image.data, g, plan.bands, backend, options, async (rows) => {
+      if (rows.buffer !== resized.buffer || rows.byteOffset !== at) resized.set(rows, at);
+      at += rows.length;
+    }, (bytes) => (at + bytes <= resized.length ? resized.subarray(at, at + bytes) : undefined));
     return { resized, resizeMs };
   }
   const t0 = performance.now();
@@ -164,6 +168,6 @@ async function jpegInStrips(image: HeldImage, target: ImageTarget, outWidth: num
   const plan = planBands(g, stripRows(outWidth));
   if (!('bands' in plan)) return undefined;
   const sink = jpegStripSink(outWidth, outHeight, channels, { quality: r.quality, encoder: r.jpegEncoder }, strips, r.name);
-  const resizeMs = await resizeInBands(image.data, g, plan.bands, backend, options, (rows) => sink.add(rows));
+  const resizeMs = await resizeInBands(image.data, g, plan.bands, backend, options, (rows) => sink.add(rows), sink.room);
   return { bytes: await sink.finish(), resizeMs };
 }

@@ -38,8 +38,10 @@ export const stripsHere: StripEncoder = {
 const SPARE_STRIPS = new Spares((n) => new Uint8Array(n), 4);
 
 export interface JpegStripSink {
-  /** The next output rows (width * channels bytes each, in order); copied before it returns. */
+  /** The next output rows (width * channels bytes each, in order); copied before it returns, unless written in place (room). */
   add(rows: Uint8Array): Promise<void>;
+  /** The strip's own bytes for the next `bytes` bytes, where they fit in the strip being filled: rows written there are then added without a copy. */
+  room(bytes: number): Uint8Array | undefined;
   /** After the last row: the joined JPEG. */
   finish(): Promise<Uint8Array>;
 }
@@ -63,6 +65,11 @@ export function jpegStripSink(width: number, height: number, channels: 3 | 4, se
   };
   return {
     async add(bytes) {
+      if (bytes.buffer === strip.buffer && bytes.byteOffset === strip.byteOffset + filled && filled + bytes.length <= strip.length) {
+        filled += bytes.length; // written in place (room)
+        if (filled === strip.length) await flush();
+        return;
+      }
       for (let at = 0; at < bytes.length;) {
         const n = Math.min(bytes.length - at, strip.length - filled);
         strip.set(bytes.subarray(at, at + n), filled);
@@ -71,6 +78,7 @@ export function jpegStripSink(width: number, height: number, channels: 3 | 4, se
         if (filled === strip.length) await flush();
       }
     },
+    room: (bytes) => (filled + bytes <= strip.length ? strip.subarray(filled, filled + bytes) : undefined),
     async finish() {
       if (filled > 0) await flush();
       let parts: Uint8Array[];

@@ -82,7 +82,7 @@ export async function streamPngFile(r: PngStreamRequest, backend: () => Promise<
     let resizeMs: number;
     if (jpeg) {
       const sink = jpegStripSink!(outWidth, outHeight, channels, { quality: r.quality!, encoder: 'fast' }, stripsHere!, r.input);
-      resizeMs = await resizeInBands(source, g, plan.bands, resizeOn, options, (bytes) => sink.add(bytes));
+      resizeMs = await resizeInBands(source, g, plan.bands, resizeOn, options, (bytes) => sink.add(bytes), sink.room);
       // 'r+': into the file the caller created (a signal's cleanup that removed it leaves nothing behind).
       await writeFile(r.temporary, await sink.finish(), { flag: 'r+' });
     } else {

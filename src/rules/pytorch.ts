@@ -215,7 +215,7 @@ function antialiasTable(inSize: number, outSize: number, alignCorners: boolean, 
     if (q !== undefined && sizes[q] === sizes[o]) {
       copyWindow(t, q, o, starts[o] - starts[q]);
     } else {
-      windowWeights(t, o, starts[o], sizes[o], center, invScale, filter, w, j);
+      windowWeights(t, o, starts[o], sizes[o], center, offset, invScale, filter, w, j);
       computed.set(offset, o);
     }
   }
@@ -244,19 +244,33 @@ function windowBounds(inSize: number, scale: number, support: number, starts: In
 }
 
 /**
- * Output o's row of the table: its window's `size` weights around `center`, renormalised, in `w`
- * and `j` (scratch of the table's taps, reused), padded to the table's taps.
+ * Output o's row of the table: its window's `size` weights around `center`, renormalised, padded
+ * to the table's taps (`w` and `j`: scratch of the table's taps, reused). Cold code (a new thread's
+ * first tables), so few steps a tap: (k + start) - center as k + `offset` (start - center, exact
+ * in float64: the same real number, rounded once to float32 the same way, while k + start is a
+ * float32 integer, below 2^24), and a window as long as the table's (most) stored as it is
+ * normalised, rounded to float32 by the table's array as f32 would.
  */
-function windowWeights(t: AxisTable, o: number, start: number, size: number, center: number, invScale: number,
+function windowWeights(t: AxisTable, o: number, start: number, size: number, center: number, offset: number, invScale: number,
                        filter: (x: number) => number, w: Float64Array, j: Int32Array): void {
   const taps = w.length;
+  const at0 = o * taps;
+  const integral = start + size <= 2 ** 24;
   let total = 0;
   for (let k = 0; k < size; k++) {
-    w[k] = f32(filter(f32(f32(f32(k + start) - center) + 0.5) * invScale));
-    j[k] = k;
-    total = f32(total + w[k]);
+    const x = f32(filter(f32(f32(integral ? k + offset : f32(k + start) - center) + 0.5) * invScale));
+    w[k] = x;
+    total = f32(total + x);
+  }
+  if (size === taps) {
+    for (let k = 0; k < taps; k++) {
+      t.index[at0 + k] = start + k;
+      t.weight[at0 + k] = total !== 0 ? w[k] / total : w[k];
+    }
+    return;
   }
   if (total !== 0) for (let k = 0; k < size; k++) w[k] = f32(w[k] / total);
+  for (let k = 0; k < size; k++) j[k] = k;
   // Windows shorter than `taps` are filled by halving their largest weights into adjacent taps
   // (exact: w/2 + w/2 = w), not with zero-weight taps: 0 * Infinity is NaN where PyTorch, which
   // loops over each window's own length, has no tap at all.
@@ -269,8 +283,8 @@ function windowWeights(t: AxisTable, o: number, start: number, size: number, cen
     w[at + 1] = w[at];
   }
   for (let k = 0; k < taps; k++) {
-    t.index[o * taps + k] = start + j[k];
-    t.weight[o * taps + k] = w[k];
+    t.index[at0 + k] = start + j[k];
+    t.weight[at0 + k] = w[k];
   }
 }
 

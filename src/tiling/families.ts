@@ -25,9 +25,12 @@ export function bandTable(table: AxisTable, [r0, r1]: [number, number]): { table
   const outSize = (r1 - r0) | 0;
   let lo = index.length > 0 ? index[0] : 0;
   let hi = lo;
-  for (let k = 0; k < index.length; k++) { // indexed, not for-of: V8 compiles this loop a few times a run, an iterator's code is larger
-    lo = Math.min(lo, index[k]);
-    hi = Math.max(hi, index[k] + 1);
+  // Indexed, not for-of (V8 compiles this loop a few times a run, an iterator's code is larger),
+  // and compared, not Math.min/max: the command's first bands run it in cold code, a call a step.
+  for (let k = 0; k < index.length; k++) {
+    const i = index[k];
+    if (i < lo) lo = i;
+    if (i >= hi) hi = i + 1;
   }
   for (let k = 0; k < index.length; k++) index[k] -= lo;
   return { table: { inSize: hi - lo, outSize, taps, index, weight: table.weight.slice(r0 * taps, r1 * taps) }, lo, hi };
