@@ -7,6 +7,7 @@
 // per strip, so its scans are re-coded to the standard tables first (./jpeg-huffman.ts;
 // lossless). Strips bound the encoder's memory to one strip and let several threads encode one image.
 
+import { Buffer } from 'node:buffer';
 import { isStandardCoded, readDht, recodeScan, standardDht, type ScanComponent } from './jpeg-huffman.js';
 
 /** MCU height and width of 4:2:0 output. */
@@ -35,9 +36,8 @@ const STANDARD_DHT = standardDht();
 
 /** Whether `b` holds `part` at `at`. */
 function holds(b: Uint8Array, at: number, part: Uint8Array): boolean {
-  if (at + part.length > b.length) return false;
-  for (let i = 0; i < part.length; i++) if (b[at + i] !== part[i]) return false;
-  return true;
+  // Compared natively: a loop of bytes here was compiled by TurboFan in every folder run (2 ms).
+  return at + part.length <= b.length && Buffer.compare(b.subarray(at, at + part.length), part) === 0;
 }
 
 /**
