@@ -14,6 +14,7 @@ import { halfDct } from './jpeg-decode/half';
 import { dcOnly, quarterDct } from './jpeg-decode/idct';
 
 export { toRgb, toRgba } from './jpeg-decode/colour';
+export { huffmanTables } from './jpeg-decode/huffman';
 
 /** First free byte after the module's static data: the wrapper's arena starts here. */
 export function heapBase(): usize {

@@ -39,18 +39,16 @@ interface Exports {
   toRgba(from: number, to: number, width: number, components: number, luma: number, lumaStride: number, cb: number, cr: number,
          chromaStride: number, chromaWidth: number, chromaHeight: number, h: number, v: number, scratch: number, out: number): void;
   toRgb: Exports['toRgba'];
+  huffmanTables(table: number, ac: number): number;
 }
 
 const ERRORS = ['', 'a bad Huffman code', 'a coefficient past the end of a block', 'the scan data ended early (premature end of data segment)',
   'a missing or out-of-order restart marker'];
 
-/** Module memory layout (assembly/cli/jpeg-decoder.ts and ./jpeg-decode/bits.ts declare the same). */
+/** Module memory layout (assembly/cli/jpeg-decoder.ts, ./jpeg-decode/bits.ts and huffman.ts (COUNTS) declare the same). */
 const LOOKUP_BITS = 10;
 const LAYOUT = { tables: 2048, componentBytes: 48, huffmanBytes: (4 << LOOKUP_BITS) + 512, lookupBits: LOOKUP_BITS, maxcode: 4 << LOOKUP_BITS,
-  valoffset: (4 << LOOKUP_BITS) + 72, values: (4 << LOOKUP_BITS) + 144 };
-
-/** A lookup entry's SYMBOL flag (assembly/cli/jpeg-decode/block.ts): the entry gives the symbol, not the coefficient. */
-const SYMBOL = 32;
+  valoffset: (4 << LOOKUP_BITS) + 72, values: (4 << LOOKUP_BITS) + 144, counts: (4 << LOOKUP_BITS) + 400 };
 
 /** Natural (row-major) index of each zigzag position. */
 const ZIGZAG: number[] = [];
@@ -174,52 +172,17 @@ export function parseBaseline(bytes: Uint8Array): Parsed | undefined {
 }
 
 /**
- * The lookup of one Huffman table's next LOOKUP_BITS bits (assembly/cli/jpeg-decode/block.ts):
- * for a code whose value bits fit too, its run, length + size and coefficient (a DC table's
- * every symbol, an AC table's except end of block and sixteen zeros); for one that fits alone,
- * SYMBOL, its symbol and length; else SYMBOL alone (length 0: a longer code, or none).
+ * One Huffman table's symbols and counts written into the module and its decoding tables built
+ * there (assembly/cli/jpeg-decode/huffman.ts), or false for an invalid one. In the module, not
+ * here: built per table per file, that loop was hot enough for TurboFan to compile it in every
+ * folder run (2 compiles, ~10 ms of background CPU).
  */
-function lookupEntry(symbol: number, length: number, rest: number, ac: boolean): number {
-  const size = symbol & 15;
-  const spare = LAYOUT.lookupBits - length;
-  if ((ac && size === 0) || size > spare) return SYMBOL | (symbol << 8) | length;
-  const bits = size === 0 ? 0 : rest >> (spare - size);
-  const value = size === 0 || bits >= 1 << (size - 1) ? bits : bits - (1 << size) + 1; // F.2.2.1 EXTEND
-  return (value << 16) | ((symbol >> 4) << 8) | (length + size);
-}
-
-/**
- * The lookup entries of the code `code` of `length` bits: one for each of the bits after it. A
- * function of its own: the hot loop of a Huffman table's building, compiled small (TurboFan
- * compiling the whole of huffmanTables for it was 7 ms of a folder run).
- */
-function lookupEntries(words: Int32Array, code: number, symbol: number, length: number, ac: boolean): void {
-  const shift = LAYOUT.lookupBits - length;
-  for (let rest = 0; rest < 1 << shift; rest++) words[(code << shift) | rest] = lookupEntry(symbol, length, rest, ac);
-}
-
-/** The tables of one Huffman table (./jpeg-decode/bits.ts, block.ts), or false for an invalid one. */
-function huffmanTables(table: Huffman, memory: ArrayBuffer, at: number, ac: boolean): boolean {
-  const words = new Int32Array(memory, at, LAYOUT.huffmanBytes >> 2);
-  const lookup = 1 << LAYOUT.lookupBits;
-  let code = 0;
-  let index = 0;
-  words.fill(SYMBOL, 0, lookup);
-  for (let length = 1; length <= 17; length++) {
-    const count = length <= 16 ? table.counts[length - 1] : 0;
-    words[(LAYOUT.valoffset >> 2) + length] = index - code;
-    for (let i = 0; i < count; i++, code++, index++) {
-      if (code >= 1 << length) return false; // more codes than the length holds
-      if (length <= LAYOUT.lookupBits) lookupEntries(words, code, table.values[index], length, ac);
-    }
-    words[(LAYOUT.maxcode >> 2) + length] = count > 0 ? code - 1 : -1;
-    if (code >= 1 << length) return false; // libjpeg's rule too: no code is all ones
-    code <<= 1;
-  }
-  const values = new Uint8Array(memory, at + LAYOUT.values, 256);
-  values.fill(0);
-  values.set(table.values);
-  return true;
+function huffmanTables(table: Huffman, wasm: Exports, at: number, ac: boolean): boolean {
+  const bytes = new Uint8Array(wasm.memory.buffer, at + LAYOUT.values, LAYOUT.counts - LAYOUT.values + 16);
+  bytes.fill(0, 0, 256);
+  bytes.set(table.values);
+  bytes.set(table.counts, LAYOUT.counts - LAYOUT.values);
+  return wasm.huffmanTables(at, ac ? 1 : 0) !== 0;
 }
 
 /** The module, once per thread (./wasm-module.ts). */
@@ -280,7 +243,7 @@ export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1, channe
   heap.fill(0, tables + 256, tables + 512); // the block: zero between blocks
   const used = new Set(frame.components.flatMap((c) => [c.dc, c.ac]));
   for (const t of used) {
-    if (!huffmanTables(huffman[t]!, memory.buffer, huffmanAt + t * LAYOUT.huffmanBytes, t >= 4)) return undefined;
+    if (!huffmanTables(huffman[t]!, wasm, huffmanAt + t * LAYOUT.huffmanBytes, t >= 4)) return undefined;
   }
   const blocksX = grey ? Math.ceil(frame.width / 8) : mcusX;
   const blocksY = grey ? Math.ceil(frame.height / 8) : mcusY;

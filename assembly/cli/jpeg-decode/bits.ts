@@ -13,9 +13,9 @@ let end: usize = 0;
 
 /** Huffman table layout (the wrapper writes it, src/cli/jpeg-decoder.ts LAYOUT mirrors it). */
 export const LOOKUP_BITS = 10; // the lookup table (./block.ts): 1 << LOOKUP_BITS i32 entries
-const MAXCODE: usize = 4 << LOOKUP_BITS; // 18 i32: the largest code of each length 0-17 (-1: none)
-const VALOFFSET: usize = MAXCODE + 72; // 18 i32: index of a length's first value minus its first code
-const VALUES: usize = VALOFFSET + 72; // 256 u8: the symbols in code order
+export const MAXCODE: usize = 4 << LOOKUP_BITS; // 18 i32: the largest code of each length 0-17 (-1: none)
+export const VALOFFSET: usize = MAXCODE + 72; // 18 i32: index of a length's first value minus its first code
+export const VALUES: usize = VALOFFSET + 72; // 256 u8: the symbols in code order
 
 export function startBits(from: usize, to: usize): void {
   buffer = 0;

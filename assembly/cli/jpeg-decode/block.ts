@@ -9,7 +9,7 @@
 import { bitCount, bufferBits, LOOKUP_BITS, longCode, refill, saveBits } from './bits';
 
 /** An entry: length to drop (bits 0-4), SYMBOL (bit 5), run or symbol (bits 8-15), value (16-31). */
-const SYMBOL = 32;
+export const SYMBOL = 32;
 
 export const BAD_CODE = 1;
 export const BAD_RUN = 2;
