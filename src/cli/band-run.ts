@@ -39,14 +39,14 @@ function planOf(width: number, height: number, channels: 3 | 4, target: ImageTar
   return plan;
 }
 
+/** The caller's array for the next `bytes` bytes of output rows, or undefined where they do not fit in it (resizeInBands). */
+export type OutputRoom = (bytes: number) => Uint8Array | undefined;
+
 /**
  * Rows read in order into the caller's array (a decoder writing them there directly, with no
  * array or turn of an async generator a row): `read` fills `into` with the next into.length /
  * (width * channels) rows; `finish`, after the last row, checks the source to its end.
  */
-/** The caller's array for the next `bytes` bytes of output rows, or undefined where they do not fit in it (resizeInBands). */
-export type OutputRoom = (bytes: number) => Uint8Array | undefined;
-
 export interface RowSource {
   read(into: Uint8Array): Promise<void>;
   finish(): Promise<void>;

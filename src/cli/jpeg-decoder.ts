@@ -12,7 +12,7 @@
 // upsampling and colour conversion are libjpeg's (fancy upsampling, jdcolor.c's constants).
 
 import { entropyEnd } from './jpeg.js';
-import { moduleLoader } from './wasm-module.js';
+import { align16, growTo, moduleLoader } from './wasm-module.js';
 import { pixelBuffer } from './decoded-pixels.js';
 
 // Kept here too: callers and benchmarks have taken it from this module.
@@ -218,7 +218,7 @@ export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1, channe
   const height = scaledSize(frame.height, scale);
   const sizes = frame.components.map((_, i) => (i === 0 ? n : nChroma));
 
-  const base = Math.ceil(wasm.heapBase() / 16) * 16;
+  const base = align16(wasm.heapBase());
   const tables = base; // 256 unused, block 256, scratch 256, 1280 unused
   const descriptors = tables + LAYOUT.tables;
   const coefficientsAt = descriptors + 160; // 512 bytes a component
@@ -227,15 +227,15 @@ export async function decodeJpeg(bytes: Uint8Array, scale: JpegScale = 1, channe
   let at = huffmanAt + 8 * LAYOUT.huffmanBytes;
   frame.components.forEach((c, i) => {
     planeAt.push(at);
-    at += Math.ceil((mcusX * c.h * sizes[i] * mcusY * c.v * sizes[i]) / 16) * 16;
+    at += align16(mcusX * c.h * sizes[i] * mcusY * c.v * sizes[i]);
   });
   const rowsAt = at; // the rows converted at a time, copied out; in the module, the whole image
   const chunkRows = inModule ? height : Math.max(1, Math.min(height, Math.floor((1 << 20) / (width * 4))));
-  const scratchAt = rowsAt + Math.ceil((chunkRows * width * channels) / 16) * 16;
+  const scratchAt = rowsAt + align16(chunkRows * width * channels);
   const dataAt = scratchAt + 4 * width + 256; // toRgba's scratch
   const end = dataAt + (bytes.length - scanStart);
   const memory = wasm.memory;
-  if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+  growTo(memory, end);
   const heap = new Uint8Array(memory.buffer);
   const view = new DataView(memory.buffer);
 

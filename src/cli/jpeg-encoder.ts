@@ -7,7 +7,7 @@
 // quantisation and no optimised Huffman tables (MozJPEG's, `--jpeg-encoder mozjpeg`): files
 // about 10% larger than sharp's, several times faster to encode than MozJPEG in WebAssembly.
 
-import { moduleLoader } from './wasm-module.js';
+import { align16, growTo, moduleLoader } from './wasm-module.js';
 import { standardCodes, standardDht } from './jpeg-huffman.js';
 import { rgbaOf } from './rgb.js';
 
@@ -175,14 +175,14 @@ export async function encodeJpeg(image: JpegPixels, options: JpegEncodeOptions):
   const blocks = grey ? padded / 8 : subsample ? (padded / 16) * 6 : (padded / 8) * 3;
   const worstRow = blocks * 420 + 64; // 22 + 63 x 26 bits a block, doubled by 0xFF stuffing
   const outBytes = Math.max(4 << 20, 2 * worstRow);
-  const base = Math.ceil(wasm.heapBase() / 16) * 16;
+  const base = align16(wasm.heapBase());
   const tables = base;
   const planes = tables + TABLES.bytes;
   const pixels = planes + 3 * 16 * padded * 4;
   const out = pixels + mcu * rowBytes + 16; // RGB reads 4 bytes past the last pixel
   const end = out + outBytes;
   const memory = wasm.memory;
-  if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+  growTo(memory, end);
   const heap = new Uint8Array(memory.buffer);
 
   // Tables: reciprocals of quantiser x DCT scale, in the DCT's transposed order; Huffman codes.

@@ -7,7 +7,7 @@
 // frame it finds corrupt) is left to libwebp (./wasm-codecs.ts), so that libwebp has the last
 // word on every file it would refuse.
 
-import { moduleLoader } from './wasm-module.js';
+import { align16, moduleLoader, tryGrowTo } from './wasm-module.js';
 import type { RgbaPixels } from './wasm-codecs.js';
 import { pixelBuffer } from './decoded-pixels.js';
 
@@ -56,8 +56,6 @@ export function preloadWebpDecoder(): void {
   load().catch(() => {});
 }
 
-const align16 = (n: number) => Math.ceil(n / 16) * 16;
-
 /**
  * Decodes a lossy WebP to RGBA (`channels` 4) or RGB (3: the image is opaque by its format), or
  * undefined where libwebp must decode it (not an opaque VP8 image, or this decoder found the
@@ -81,13 +79,7 @@ export async function decodeWebpLossy(bytes: Uint8Array, channels: 3 | 4 = 4, in
   const arena = dataAt + align16(frame.size);
   const end = arena + wasm.arenaBytes(width, height);
   const memory = wasm.memory;
-  if (end > memory.buffer.byteLength) {
-    try {
-      memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
-    } catch {
-      return undefined; // no room here: libwebp's decode (or its error)
-    }
-  }
+  if (!tryGrowTo(memory, end)) return undefined; // no room here: libwebp's decode (or its error)
   new Uint8Array(memory.buffer).set(bytes.subarray(frame.at, frame.at + frame.size), dataAt);
   const status = wasm.decodeFrame(dataAt, frame.size, width, height, arena, outAt, channels === 4 ? 1 : 0);
   if (status !== 0) return undefined;

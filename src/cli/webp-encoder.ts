@@ -4,7 +4,7 @@
 // here into a RIFF/WEBP 'VP8 ' file. It writes opaque images only: an image with any alpha below
 // 255 is left to libwebp (./wasm-codecs.ts), which writes the ALPH chunk.
 
-import { moduleLoader } from './wasm-module.js';
+import { align16, moduleLoader, tryGrowTo } from './wasm-module.js';
 import type { RgbaPixels } from './wasm-codecs.js';
 
 interface Exports {
@@ -46,19 +46,13 @@ export async function encodeWebpLossy(image: RgbaPixels & { channels?: 3 | 4 }, 
   if (channels !== 3 && channels !== 4) throw new RangeError(`WebP: channels must be 3 (RGB) or 4 (RGBA), but got ${channels}`);
   if (!(quality >= 0 && quality <= 100)) throw new RangeError(`WebP: quality must be 0 to 100, but got ${quality}`);
   const wasm = await load();
-  const pixelsAt = Math.ceil(wasm.heapBase() / 16) * 16;
+  const pixelsAt = align16(wasm.heapBase());
   const length = width * height * channels;
-  const arena = pixelsAt + Math.ceil(length / 16) * 16;
+  const arena = pixelsAt + align16(length);
   const outAt = arena + wasm.arenaBytes(width, height);
   const end = outAt + wasm.outputBytes(width, height);
   const memory = wasm.memory;
-  if (end > memory.buffer.byteLength) {
-    try {
-      memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
-    } catch {
-      return undefined; // no room (about 2 KB a macroblock besides the pixels): libwebp may need less
-    }
-  }
+  if (!tryGrowTo(memory, end)) return undefined; // no room (about 2 KB a macroblock besides the pixels): libwebp may need less
   new Uint8Array(memory.buffer, pixelsAt, length).set(image.data.subarray(0, length));
   const size = wasm.encode(pixelsAt, width, height, channels, quality, arena, outAt);
   if (size === 0) return undefined;
