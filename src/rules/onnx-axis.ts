@@ -137,7 +137,8 @@ export function resizeAxisTable(g: AxisGeometry, o: NormalizedResizeOptions): { 
     if (any) outside = marks;
   }
   const last = g.inSize - 1;
-  const clamp = (i: number): number => (i < 0 ? 0 : i > last ? last : i);
+  // An empty axis (accepted only where the pass is empty: ./onnx.ts) clamps to 0, never read.
+  const clamp = (i: number): number => Math.max(0, Math.min(i, last));
   if (o.mode === 'nearest') {
     const table: AxisTable = { inSize: g.inSize, outSize: g.outSize, taps: 1,
       index: new Int32Array(g.outSize), weight: new Float32Array(g.outSize) };

@@ -124,7 +124,12 @@ export function resizeGeometry(inputShape: readonly number[], options: ResizeOpt
     if (o.coordinateTransformationMode === 'tf_crop_and_resize' && !roi && outSize > 0) {
       fail('plain', `coordinateTransformationMode 'tf_crop_and_resize' needs roi (axis ${d} is resized from ${inSize} to ${outSize})`);
     }
-    if (inSize === 0 && outSize > 0) fail('range', `axis ${d} has size 0 and cannot be resized to ${outSize}`);
+    if (inSize === 0 && outSize > 0) {
+      // The reference resizes in ascending axis order and numpy's take refuses an empty axis only
+      // while the rest of the tensor is not empty; otherwise the pass has nothing to read or write.
+      const rest = shape.reduce((p, n, e) => (e === d ? p : p * (e < d ? outputShape[e] : n)), 1);
+      if (rest > 0) fail('range', `axis ${d} has size 0 and cannot be resized to ${outSize}`);
+    }
     if (!(outSize <= 0x7fffffff)) fail('range', `output size ${outSize} of axis ${d} is out of range`);
     const geometry: AxisGeometry = { inSize, outSize, scale: scale[d], outWidth: scale[d] * inSize, roiStart, roiEnd };
     result.axes.push({ axis: d, geometry });
