@@ -48,9 +48,12 @@ export interface ResizeInputs {
   input: TensorData;
 }
 
-/** The plan when it only copies elements (nearest, fills of 0): then every element type is exact, as it is. */
+/**
+ * The plan when it only copies elements (nearest): then every element type is exact, as it is; its
+ * fills write their value as that type gives it (an integer type's rounded, saturated value).
+ */
 export function resizeCopies(plan: ResizePlan): ResizePlan | undefined {
-  return plan.passes.every((p) => p.table.taps === 1) && plan.fills.every((f) => f.value === 0) ? plan : undefined;
+  return plan.passes.every((p) => p.table.taps === 1) ? plan : undefined;
 }
 
 /** The passes and fills for a rule module's axes (none: one identity pass, a copy). */

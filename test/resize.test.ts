@@ -11,7 +11,7 @@ import * as up from '../dist/index.js';
 import type { Operations, Pool, Tensor } from '../dist/index.js';
 import { SPLIT_ALL, type Sizing } from '../dist/pool/sizing.js';
 
-interface TensorJson { shape: number[]; data: string }
+interface TensorJson { shape: number[]; data: string; dtype?: 'int32' | 'int16' | 'int8' | 'uint16' | 'uint8' }
 interface Case {
   name: string;
   op: 'resize' | 'resizeBilinear' | 'resizeNearestNeighbor';
@@ -23,12 +23,16 @@ interface Case {
 }
 
 const load = (file: string): Case[] => JSON.parse(readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8')).cases;
+const ARRAYS = { int32: Int32Array, int16: Int16Array, int8: Int8Array, uint16: Uint16Array, uint8: Uint8Array };
 const decode = (t: TensorJson): Tensor => {
   const b = Buffer.from(t.data, 'base64');
-  return { data: new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)), shape: t.shape };
+  const C = t.dtype ? ARRAYS[t.dtype] : Float32Array;
+  return { data: new C(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)) as unknown as Float32Array, shape: t.shape };
 };
 const errorClass = (type: string): ErrorConstructor => (type === 'TypeError' ? TypeError : type === 'RangeError' ? RangeError : Error);
-const exact = (c: Case): boolean => (c.op === 'resize' ? (c.options.mode ?? 'nearest') === 'nearest' : c.op === 'resizeNearestNeighbor');
+// Nearest and integer types (the reference's round half to even, saturated) exactly.
+const exact = (c: Case): boolean => c.inputs.input.dtype !== undefined ||
+  (c.op === 'resize' ? (c.options.mode ?? 'nearest') === 'nearest' : c.op === 'resizeNearestNeighbor');
 
 type Run = (ops: Operations, c: Case, x: Tensor) => Tensor;
 const run: Run = (ops, c, x) => (c.op === 'resize' ? ops.resize(x, c.options as never)
@@ -67,7 +71,7 @@ describe.each(backends)('$name', ({ ops }) => {
     const want = decode(c.expected!);
     check(c.name, run(ops(), c, x), want, exact(c));
     // Into a caller's out, the same values.
-    const out = { data: new Float32Array(want.data.length).fill(NaN), shape: want.shape };
+    const out = { data: new (want.data.constructor as Float32ArrayConstructor)(want.data.length).fill(NaN), shape: want.shape };
     const opts = { ...c.options, out };
     const into = c.op === 'resize' ? ops().resize(x, opts as never) : ops()[c.op](x, c.size!, opts as never);
     expect(into).toBe(out);

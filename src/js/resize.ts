@@ -2,7 +2,7 @@
 // contiguous-axis and outer-axis loops, then the extrapolation fills.
 
 import type { ResizeInputs, ResizePlan } from '../resize.js';
-import { sameType } from '../dtype.js';
+import { integerType, roundSaturate, sameType, type TensorData } from '../dtype.js';
 import { blendAxis, resampleRows } from './interpolate.js';
 
 export function runResize(plan: ResizePlan, { input }: ResizeInputs, output: Float32Array): void {
@@ -15,9 +15,12 @@ export function runResize(plan: ResizePlan, { input }: ResizeInputs, output: Flo
     if (inner === 1) resampleRows(from, 0, to, 0, outer, table);
     else blendAxis(from, 0, to, 0, outer, inner, table);
   });
+  // Index-only plans fill arrays of the input's type: an integer takes the value rounded and saturated.
+  const type = integerType(output as TensorData);
   for (const { outer, len, inner, outside, value } of plan.fills) {
+    const v = type ? roundSaturate(Math.fround(value), type) : Math.fround(value);
     for (let m = 0; m < outer; m++) {
-      for (let o = 0; o < len; o++) if (outside[o]) output.fill(Math.fround(value), (m * len + o) * inner, (m * len + o + 1) * inner);
+      for (let o = 0; o < len; o++) if (outside[o]) output.fill(v, (m * len + o) * inner, (m * len + o + 1) * inner);
     }
   }
 }

@@ -40,10 +40,13 @@ export const COORDINATE_RULES: Readonly<Record<CoordinateTransformationMode, Coo
   asymmetric: (y, g) => y / g.scale,
   // Resize-11 only (gone from opset 13): kept because converted TF models still carry it.
   tf_half_pixel_for_nn: (y, g) => (y + 0.5) / g.scale,
+  // roi is a float32 tensor: under numpy 2 (NEP 50) the reference's roi[1] - roi[0], a lone output's
+  // extent * (in - 1) / 2 and the offset roi[0] * (in - 1) are float32 (a float32 scalar times an int
+  // stays float32); only y * extent... is float64 (y is a float64 array).
   tf_crop_and_resize: (y, g) => {
-    const extent = f32(g.roiEnd - g.roiStart); // float32 in the reference: roi is a float tensor
-    const x = g.outWidth === 1 ? (extent * (g.inSize - 1)) / 2 : (y * extent * (g.inSize - 1)) / (g.outWidth - 1);
-    return x + g.roiStart * (g.inSize - 1);
+    const extent = f32(g.roiEnd - g.roiStart);
+    const x = g.outWidth === 1 ? f32(f32(extent * (g.inSize - 1)) / 2) : (y * extent * (g.inSize - 1)) / (g.outWidth - 1);
+    return x + f32(g.roiStart * (g.inSize - 1));
   },
 };
 
@@ -134,7 +137,8 @@ export function resizeAxisTable(g: AxisGeometry, o: NormalizedResizeOptions): { 
     if (any) outside = marks;
   }
   const last = g.inSize - 1;
-  const clamp = (i: number): number => (i < 0 ? 0 : i > last ? last : i);
+  // An empty axis (accepted only where the pass is empty: ./onnx.ts) clamps to 0, never read.
+  const clamp = (i: number): number => Math.max(0, Math.min(i, last));
   if (o.mode === 'nearest') {
     const table: AxisTable = { inSize: g.inSize, outSize: g.outSize, taps: 1,
       index: new Int32Array(g.outSize), weight: new Float32Array(g.outSize) };

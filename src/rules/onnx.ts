@@ -93,8 +93,6 @@ export function resizeGeometry(inputShape: readonly number[], options: ResizeOpt
     fail('plain', `keepAspectRatioPolicy '${o.keepAspectRatioPolicy}' needs sizes; with scales only 'stretch' applies`);
   }
   if (roi && roi.length !== 2 * n) fail('range', `roi must have ${2 * n} elements (starts then ends), but got ${roi.length}: ${show(roi)}`);
-  const crop = o.coordinateTransformationMode === 'tf_crop_and_resize';
-  if (crop && !roi) fail('plain', `coordinateTransformationMode 'tf_crop_and_resize' needs roi`);
 
   // Per-axis scale and output size: floor(in * float32 scale) in float64, or the sizes under the policy.
   const scale = shape.map(() => 1);
@@ -104,10 +102,14 @@ export function resizeGeometry(inputShape: readonly number[], options: ResizeOpt
   } else if (o.keepAspectRatioPolicy === 'stretch') {
     axes.forEach((d, i) => { scale[d] = sizes![i] / shape[d]; outputShape[d] = sizes![i]; });
   } else {
-    if (axes.some((d) => shape[d] === 0)) fail('range', `keepAspectRatioPolicy needs non-empty axes, but got shape ${show(shape)}`);
+    // As the reference: an empty axis's ratio is Infinity (or NaN for a size of 0), min / max carry
+    // NaN, and an output size that is not finite is its refusal (int() of inf or NaN raises).
     const ratios = axes.map((d, i) => sizes![i] / shape[d]);
     const common = o.keepAspectRatioPolicy === 'not_larger' ? Math.min(...ratios) : Math.max(...ratios);
     axes.forEach((d) => { scale[d] = common; outputShape[d] = Math.floor(common * shape[d] + 0.5); });
+    if (axes.some((d) => !Number.isFinite(outputShape[d]))) {
+      fail('range', `keepAspectRatioPolicy '${o.keepAspectRatioPolicy}' gives no finite output size for sizes ${show(sizes)} and shape ${show(shape)}`);
+    }
   }
   const result: ResizeGeometry = { inputShape: shape, outputShape, axes: [], options: o };
   const sorted = axes.map((d, i) => ({ d, i })).sort((p, q) => p.d - q.d);
@@ -118,7 +120,16 @@ export function resizeGeometry(inputShape: readonly number[], options: ResizeOpt
     const outSize = outputShape[d];
     // The reference skips an axis whose scale is 1 with an unchanged size and full roi.
     if (isClose(scale[d], 1) && outSize === inSize && (!roi || (roiStart === 0 && isClose(roiEnd, 1)))) continue;
-    if (inSize === 0 && outSize > 0) fail('range', `axis ${d} has size 0 and cannot be resized to ${outSize}`);
+    // The reference asks for roi only where an axis has outputs to place.
+    if (o.coordinateTransformationMode === 'tf_crop_and_resize' && !roi && outSize > 0) {
+      fail('plain', `coordinateTransformationMode 'tf_crop_and_resize' needs roi (axis ${d} is resized from ${inSize} to ${outSize})`);
+    }
+    if (inSize === 0 && outSize > 0) {
+      // The reference resizes in ascending axis order and numpy's take refuses an empty axis only
+      // while the rest of the tensor is not empty; otherwise the pass has nothing to read or write.
+      const rest = shape.reduce((p, n, e) => (e === d ? p : p * (e < d ? outputShape[e] : n)), 1);
+      if (rest > 0) fail('range', `axis ${d} has size 0 and cannot be resized to ${outSize}`);
+    }
     if (!(outSize <= 0x7fffffff)) fail('range', `output size ${outSize} of axis ${d} is out of range`);
     const geometry: AxisGeometry = { inSize, outSize, scale: scale[d], outWidth: scale[d] * inSize, roiStart, roiEnd };
     result.axes.push({ axis: d, geometry });

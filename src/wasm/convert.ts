@@ -7,7 +7,7 @@
 //   kernel (assembly/convert.ts) into an array of the output's type, which the executor copies
 //   out as it is (copyOut in ./executor.ts).
 
-import { bytesOf, isFloat16, narrowCode, NARROW_BYTES, type TensorData } from '../dtype.js';
+import { bytesOf, integerType, isFloat16, narrowCode, NARROW_BYTES, roundSaturate, type TensorData } from '../dtype.js';
 import { call, type KernelCall } from '../kernels.js';
 import type { ResizePlan } from '../resize.js';
 import { stageGather } from './gather.js';
@@ -24,9 +24,13 @@ export function stageTyped<P, I extends { input: TensorData }>(stage: Stage<P, I
     const gather = copies(plan);
     if (gather && input.BYTES_PER_ELEMENT < 4 && gather.fills.length === 0) return stageGather(layout, gather, input, outputLength);
     if (input instanceof Int32Array && gather) {
-      // Label maps: nearest gathers move the words, so any int32 is exact (float32 holds 2^24).
+      // Label maps: nearest gathers move the words, so any int32 is exact (float32 holds 2^24). A
+      // fill writes a word too: the int32 its float32 value rounds to, not the float's bits.
       const words = new Float32Array(input.buffer, input.byteOffset, input.length);
-      return stage(layout, plan, { ...inputs, input: words }, outputLength, -1);
+      const staged = stage(layout, plan, { ...inputs, input: words }, outputLength, -1);
+      const type = integerType(input)!;
+      return { ...staged, calls: staged.calls.map((c) => (c.kernel !== 'fillOutside' ? c
+        : call('fillOutside', { ...c.args, valueBits: roundSaturate(floatOfBits(c.args.valueBits), type) }))) };
     }
     const widen: KernelCall[] = [];
     if (isFloat16(input)) {
@@ -40,4 +44,12 @@ export function stageTyped<P, I extends { input: TensorData }>(stage: Stage<P, I
     const dst = layout.bytes(outputLength * NARROW_BYTES[type], undefined, 64);
     return { dst, calls: [...widen, ...staged.calls, call('narrow', { src: staged.dst, dst, length: outputLength, type })] };
   };
+}
+
+const word = new Int32Array(1);
+const wordAsFloat = new Float32Array(word.buffer);
+
+function floatOfBits(bits: number): number {
+  word[0] = bits;
+  return wordAsFloat[0];
 }

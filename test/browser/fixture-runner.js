@@ -20,7 +20,7 @@ function decode(raw) {
   const text = atob(raw.data);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  const Type = raw.dtype === 'uint8' ? Uint8Array : Float32Array;
+  const Type = { uint8: Uint8Array, int8: Int8Array, uint16: Uint16Array, int16: Int16Array, int32: Int32Array }[raw.dtype] ?? Float32Array;
   return { data: new Type(bytes.buffer), shape: raw.shape };
 }
 
