@@ -199,13 +199,16 @@ export function opencvNearestIndex(inSize: number, outSize: number, invScale: nu
 }
 
 /**
- * resizeNN_bitexact: 16-bit fixed point with pixel centres (int32 arithmetic), as OpenCV 4.6 has
- * it: the offset is ifx / 2 - 1 for every input size (newer releases use ifx / 2 - in % 2).
+ * resizeNN_bitexact: 16-bit fixed point with pixel centres, as OpenCV 4.6 has it: the offset is
+ * ifx / 2 - 1 for every input size (newer releases use ifx / 2 - in % 2). Computed in exact
+ * integers: OpenCV's int32 `in << 16` wraps from in = 32768 and its ifx rounds to 0 or 1 past a
+ * ~43690x upscale, and both make it read before the row (undefined there; our kernels would read
+ * out of bounds too), so there we take the unwrapped index, clamped to the image.
  */
 export function opencvNearestExactIndex(inSize: number, outSize: number): Int32Array {
-  const ifx = Math.trunc(((inSize << 16) + Math.trunc(outSize / 2)) / outSize);
-  const ifx0 = Math.trunc(ifx / 2) - 1;
-  return Int32Array.from({ length: outSize }, (_, x) => Math.min((Math.imul(ifx, x) + ifx0) >> 16, inSize - 1));
+  const ifx = Math.floor((inSize * 65536 + Math.floor(outSize / 2)) / outSize);
+  const ifx0 = Math.floor(ifx / 2) - 1;
+  return Int32Array.from({ length: outSize }, (_, x) => clampIndex(Math.floor((ifx * x + ifx0) / 65536), inSize));
 }
 
 function indexTable(inSize: number, index: Int32Array): ExactAxisTable {
