@@ -41,6 +41,13 @@ const DBL_EPSILON = 2.220446049250313e-16;
 const F32_1E6 = Math.fround(1e-6);
 const F32_1E30 = Math.fround(1e30);
 
+/**
+ * cv2.cvtColor(rgb, COLOR_RGB2GRAY) on uint8: (9798 R + 19235 G + 3735 B + 2^14) >> 15 (OpenCV
+ * 4.6's 15-bit R2Y / G2Y / B2Y), written as 16-bit weights with the same rounding (each doubled),
+ * so one luma kernel serves it and Pillow's convert('L') (19595, 38470, 7471).
+ */
+export const OPENCV_GRAY_WEIGHTS: readonly [number, number, number] = [19596, 38470, 7470];
+
 /** cv2.resize's target: dsize (width, height) or scale factors (fx, fy). */
 export type OpenCVTarget = { width: number; height: number } | { fx: number; fy: number };
 
