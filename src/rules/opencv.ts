@@ -9,6 +9,11 @@
 //   ifx0 = ifx / 2 - 1, src = min((ifx * dst + ifx0) >> 16, in - 1). (Later OpenCV releases
 //   subtract in % 2 instead of 1, which moves even-sized inputs; 4.6 subtracts 1, as measured.)
 // - INTER_LINEAR with both scales exactly 2: runs INTER_AREA (its integer fast path).
+// - INTER_LINEAR_EXACT (resize_bitExact, interpolationLinear): both scales exactly 2 and
+//   channels != 2: INTER_AREA's fast path; otherwise fx = (dst + 0.5) * scale - 0.5 in double,
+//   sx = floor(fx); sx < 0 (or a 1-pixel side): the first pixel, sx >= in - 1: the last;
+//   between, coefficients 256 - c and c = round(256 * (fx - sx)) half to even (8 fractional bits).
+//   Rows of h = c0 p0 + c1 p1, then (c0 h0 + c1 h1 + 2^15) >> 16.
 // - INTER_AREA with both scales >= 1: integer scales: block sums (fast path); otherwise
 //   fractional-area float tables (computeResizeAreaTab), summed in float32 along rows then
 //   columns and rounded half to even. With any scale < 1: the linear kernel below with the
@@ -27,9 +32,12 @@
 
 import { checkExactSizes, identityTable, roundHalfEven, tableFromWindows, type ExactArithmetic, type ExactAxisTable, type ExactPlan, type PassRule } from './exact.js';
 
-export type OpenCVMode = 'nearest' | 'nearest-exact' | 'linear' | 'cubic' | 'area' | 'lanczos4';
+export type OpenCVMode = 'nearest' | 'nearest-exact' | 'linear' | 'cubic' | 'area' | 'lanczos4' | 'linear-exact';
 
-export const OPENCV_MODES: readonly OpenCVMode[] = ['nearest', 'nearest-exact', 'linear', 'cubic', 'area', 'lanczos4'];
+export const OPENCV_MODES: readonly OpenCVMode[] = ['nearest', 'nearest-exact', 'linear', 'cubic', 'area', 'lanczos4', 'linear-exact'];
+
+/** INTER_LINEAR_EXACT's fractional bits (ufixedpoint16 for 8-bit images). */
+export const LINEAR_EXACT_BITS = 8;
 
 export const INTER_RESIZE_COEF_BITS = 11;
 export const INTER_RESIZE_COEF_SCALE = 1 << INTER_RESIZE_COEF_BITS;
@@ -157,6 +165,26 @@ export function opencvInterpolationTable(inSize: number, outSize: number, scale:
   return tableFromWindows(inSize, windows, INTER_RESIZE_COEF_BITS, true);
 }
 
+/** INTER_LINEAR_EXACT's table for one axis (interpolationLinear::getCoeffs with ufixedpoint16 coefficients). */
+export function opencvLinearExactTable(inSize: number, outSize: number, invScale: number): ExactAxisTable {
+  const one = 1 << LINEAR_EXACT_BITS;
+  const scale = 1 / invScale;
+  const windows = [];
+  for (let d = 0; d < outSize; d++) {
+    const f = scale * (d + 0.5) - 0.5;
+    const s = Math.floor(f);
+    // Outside [0, in - 1) (and a 1-pixel side): the edge pixel, copied.
+    const edge = s < 0 || inSize === 1 ? 0 : s >= inSize - 1 ? inSize - 1 : -1;
+    if (edge >= 0) {
+      windows.push({ index: [edge, edge], weight: [1, 0], fixed: [one, 0] });
+      continue;
+    }
+    const c = roundHalfEven((f - s) * one);
+    windows.push({ index: [s, s + 1], weight: [(one - c) / one, c / one], fixed: [one - c, c] });
+  }
+  return tableFromWindows(inSize, windows, LINEAR_EXACT_BITS, true);
+}
+
 /** computeResizeAreaTab: fractional-area float weights for a shrink by a non-integer `scale` >= 1. */
 export function opencvAreaTable(inSize: number, outSize: number, scale: number): ExactAxisTable {
   const windows = [];
@@ -260,6 +288,20 @@ export function planOpenCVResize(width: number, height: number, channels: number
   const areaFast = Math.abs(scaleX - iscaleX) < DBL_EPSILON && Math.abs(scaleY - iscaleY) < DBL_EPSILON;
   let m: OpenCVMode = mode;
   if (m === 'linear' && areaFast && iscaleX === 2 && iscaleY === 2) m = 'area';
+  // hal::resize: "Area resize implementation for 2-channel images isn't bit-exact".
+  if (m === 'linear-exact' && areaFast && iscaleX === 2 && iscaleY === 2 && channels !== 2) m = 'area';
+  if (m === 'linear-exact') {
+    return {
+      ...base,
+      rows: opencvLinearExactTable(height, outHeight, invScaleY),
+      cols: opencvLinearExactTable(width, outWidth, invScaleX),
+      arithmetic: {
+        first: 'horizontal', intermediate: 'int32', horizontal: FIXED_ROWS,
+        vertical: { kind: 'fixed', preShift: 0, mulShift: 0, bias: 1 << (2 * LINEAR_EXACT_BITS - 1), shift: 2 * LINEAR_EXACT_BITS, clamp: 'uint8' },
+        skipIdentity: false, alpha: 'none',
+      },
+    };
+  }
   if (m === 'area' && scaleX >= 1 && scaleY >= 1) {
     if (areaFast) {
       const halfUp = iscaleX === 2 && iscaleY === 2 && (channels === 1 || channels === 3 || channels === 4);
