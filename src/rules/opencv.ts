@@ -252,6 +252,11 @@ function indexTable(inSize: number, index: Int32Array): ExactAxisTable {
 
 const FIXED_ROWS: PassRule = { kind: 'fixed', preShift: 0, mulShift: 0, bias: 0, shift: 0, clamp: 'none' };
 
+/** OpenCV's fixed-point passes: int32 row sums kept unrounded, then `vertical` makes the bytes. */
+function int32Rows(vertical: PassRule): ExactArithmetic {
+  return { first: 'horizontal', intermediate: 'int32', horizontal: FIXED_ROWS, vertical, skipIdentity: false, alpha: 'none' };
+}
+
 /** The plan of cv2.resize(src, target, interpolation=mode) on a uint8 width x height x channels image. */
 export function planOpenCVResize(width: number, height: number, channels: number, target: OpenCVTarget,
                                  mode: OpenCVMode): ExactPlan {
@@ -295,11 +300,9 @@ export function planOpenCVResize(width: number, height: number, channels: number
       ...base,
       rows: opencvLinearExactTable(height, outHeight, invScaleY),
       cols: opencvLinearExactTable(width, outWidth, invScaleX),
-      arithmetic: {
-        first: 'horizontal', intermediate: 'int32', horizontal: FIXED_ROWS,
-        vertical: { kind: 'fixed', preShift: 0, mulShift: 0, bias: 1 << (2 * LINEAR_EXACT_BITS - 1), shift: 2 * LINEAR_EXACT_BITS, clamp: 'uint8' },
-        skipIdentity: false, alpha: 'none',
-      },
+      arithmetic: int32Rows({
+        kind: 'fixed', preShift: 0, mulShift: 0, bias: 1 << (2 * LINEAR_EXACT_BITS - 1), shift: 2 * LINEAR_EXACT_BITS, clamp: 'uint8',
+      }),
     };
   }
   if (m === 'area' && scaleX >= 1 && scaleY >= 1) {
@@ -309,11 +312,7 @@ export function planOpenCVResize(width: number, height: number, channels: number
         ...base,
         rows: opencvBlockTable(height, outHeight, iscaleY),
         cols: opencvBlockTable(width, outWidth, iscaleX),
-        arithmetic: {
-          first: 'horizontal', intermediate: 'int32', horizontal: FIXED_ROWS,
-          vertical: { kind: 'block-mean', reciprocal: f32(1 / (iscaleX * iscaleY)), ...(halfUp ? { halfUpShift: 2 } : {}) },
-          skipIdentity: false, alpha: 'none',
-        },
+        arithmetic: int32Rows({ kind: 'block-mean', reciprocal: f32(1 / (iscaleX * iscaleY)), ...(halfUp ? { halfUpShift: 2 } : {}) }),
       };
     }
     return {
@@ -335,9 +334,7 @@ export function planOpenCVResize(width: number, height: number, channels: number
   const vertical: PassRule = kernel === 'linear'
     ? { kind: 'fixed', preShift: 4, mulShift: 16, bias: 2, shift: 2, clamp: 'uint8' }
     : { kind: 'fixed', preShift: 0, mulShift: 0, bias: 1 << (2 * INTER_RESIZE_COEF_BITS - 1), shift: 2 * INTER_RESIZE_COEF_BITS, clamp: 'uint8' };
-  const arithmetic: ExactArithmetic = {
-    first: 'horizontal', intermediate: 'int32', horizontal: FIXED_ROWS, vertical, skipIdentity: false, alpha: 'none',
-  };
+  const arithmetic = int32Rows(vertical);
   if (kernel === 'cubic') {
     arithmetic.vectorVertical = {
       lanes: OPENCV_CUBIC_SIMD_LANES,
