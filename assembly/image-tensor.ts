@@ -5,14 +5,15 @@
 //
 // Pointers are byte addresses; sizes are element counts.
 
-/** Pillow's convert('L') (ITU-R 601-2 luma in 16-bit fixed point) of the pixel at `px`. */
-@inline function luma(px: usize): i32 {
-  return (<i32>load<u8>(px) * 19595 + <i32>load<u8>(px, 1) * 38470 + <i32>load<u8>(px, 2) * 7471 + 0x8000) >> 16;
+/** The luma of the pixel at `px` with 16-bit weights R, G, B at `weights` (Pillow's convert('L'), cv2's RGB2GRAY). */
+@inline function luma(px: usize, weights: usize): i32 {
+  return (<i32>load<u8>(px) * load<i32>(weights) + <i32>load<u8>(px, 1) * load<i32>(weights, 4)
+    + <i32>load<u8>(px, 2) * load<i32>(weights, 8) + 0x8000) >> 16;
 }
 
 /** The byte output channel `c` reads at pixel `px`: source channel `channel`, or the luma when it is -1. */
-@inline function sample(px: usize, channel: i32): i32 {
-  return channel < 0 ? luma(px) : <i32>load<u8>(px + <usize>channel);
+@inline function sample(px: usize, channel: i32, weights: usize): i32 {
+  return channel < 0 ? luma(px, weights) : <i32>load<u8>(px + <usize>channel);
 }
 
 /**
@@ -20,7 +21,7 @@
  * `px` (the band is padded so the load may pass its end): a swizzle whose index lanes past 15
  * give the zero high bytes.
  */
-@inline function fourSamples(px: usize, channel: i32, channels: i32): v128 {
+@inline function fourSamples(px: usize, channel: i32, channels: i32, weights: usize): v128 {
   const bytes = v128.load(px);
   const hi = 0xffffff00;
   if (channel >= 0) {
@@ -30,8 +31,8 @@
   const r = i8x16.swizzle(bytes, i32x4(hi, channels | hi, (2 * channels) | hi, (3 * channels) | hi));
   const g = i8x16.swizzle(bytes, i32x4(1 | hi, (channels + 1) | hi, (2 * channels + 1) | hi, (3 * channels + 1) | hi));
   const b = i8x16.swizzle(bytes, i32x4(2 | hi, (channels + 2) | hi, (2 * channels + 2) | hi, (3 * channels + 2) | hi));
-  const sum = i32x4.add(i32x4.add(i32x4.mul(r, i32x4.splat(19595)), i32x4.mul(g, i32x4.splat(38470))),
-                        i32x4.add(i32x4.mul(b, i32x4.splat(7471)), i32x4.splat(0x8000)));
+  const sum = i32x4.add(i32x4.add(i32x4.mul(r, i32x4.splat(load<i32>(weights))), i32x4.mul(g, i32x4.splat(load<i32>(weights, 4)))),
+                        i32x4.add(i32x4.mul(b, i32x4.splat(load<i32>(weights, 8))), i32x4.splat(0x8000)));
   return i32x4.shr_u(sum, 16);
 }
 
@@ -40,7 +41,7 @@
  * float32 steps (v * rescale - mean) / std, each rounded as the table's entries were, so the
  * values are the table's bit for bit. Returns the first column not written.
  */
-@inline function normaliseSpan(at: usize, px: usize, x: i32, right: i32, channel: i32, channels: i32, coefficients: usize): i32 {
+@inline function normaliseSpan(at: usize, px: usize, x: i32, right: i32, channel: i32, channels: i32, weights: usize, coefficients: usize): i32 {
   if (!ASC_FEATURE_SIMD) return x;
   const rescale = f32x4.splat(load<f32>(coefficients));
   const mean = f32x4.splat(load<f32>(coefficients, 4));
@@ -52,13 +53,13 @@
     // costs a fraction of it).
     const by = f32x4.splat(inverse);
     for (; x + 4 <= right; x += 4, at += 16, px += step) {
-      const v = f32x4.convert_i32x4_u(fourSamples(px, channel, channels));
+      const v = f32x4.convert_i32x4_u(fourSamples(px, channel, channels, weights));
       v128.store(at, f32x4.mul(f32x4.sub(f32x4.mul(v, rescale), mean), by));
     }
     return x;
   }
   for (; x + 4 <= right; x += 4, at += 16, px += step) {
-    const v = f32x4.convert_i32x4_u(fourSamples(px, channel, channels));
+    const v = f32x4.convert_i32x4_u(fourSamples(px, channel, channels, weights));
     v128.store(at, f32x4.div(f32x4.sub(f32x4.mul(v, rescale), mean), std));
   }
   return x;
@@ -79,12 +80,12 @@
  * Tensor rows [y, y + rows) of a (1, outChannels, height, width) tensor (NCHW) or (1, height,
  * width, outChannels) (NHWC): columns [left, left + count) from band row r (`srcStride` bytes a
  * row, `channels` bytes a pixel, from pixel srcX), table `lut` (256 floats an output channel,
- * reading source channel map[c], -1 for luma; NCHW rows take `coefficients`, rescale, mean,
+ * reading source channel map[c], -1 for the luma with R, G, B weights at `luma`; NCHW rows take `coefficients`, rescale, mean,
  * std and 1 / std where that is exact (std a power of two; else 0) a channel as float32, in SIMD builds); the other columns `pad[c]`. count 0: padding rows.
  */
 export function normaliseRows(src: usize, srcStride: i32, channels: i32, srcX: i32, dst: usize, y: i32, rows: i32,
                               width: i32, height: i32, left: i32, count: i32, outChannels: i32,
-                              map: usize, lut: usize, pad: usize, coefficients: usize, nhwc: bool): void {
+                              map: usize, luma: usize, lut: usize, pad: usize, coefficients: usize, nhwc: bool): void {
   const right = left + count;
   for (let r = 0; r < rows; r++) {
     const line = src + <usize>(r * srcStride) + <usize>(srcX * channels);
@@ -101,13 +102,13 @@ export function normaliseRows(src: usize, srcStride: i32, channels: i32, srcX: i
       let px = line;
       let x = left;
       if (!nhwc) {
-        const done = normaliseSpan(at, px, x, right, channel, channels, coefficients + <usize>(c << 4));
+        const done = normaliseSpan(at, px, x, right, channel, channels, luma, coefficients + <usize>(c << 4));
         at += <usize>(done - x) << 2;
         px += <usize>((done - x) * channels);
         x = done;
       }
       for (; x < right; x++, at += step, px += <usize>channels) {
-        store<f32>(at, load<f32>(table + (<usize>sample(px, channel) << 2)));
+        store<f32>(at, load<f32>(table + (<usize>sample(px, channel, luma) << 2)));
       }
       if (nhwc) for (let x = right; x < width; x++, at += step) store<f32>(at, fill);
       else fillSpan(at, width - right, fill);

@@ -65,7 +65,7 @@ export const KERNELS = {
   // assembly/image-tensor.ts
   normaliseRows: {
     src: ptr, srcStride: i32, channels: i32, srcX: i32, dst: ptr, y: i32, rows: i32, width: i32, height: i32, left: i32,
-    count: i32, outChannels: i32, map: ptr, lut: ptr, pad: ptr, coefficients: ptr, nhwc: bool,
+    count: i32, outChannels: i32, map: ptr, luma: ptr, lut: ptr, pad: ptr, coefficients: ptr, nhwc: bool,
   },
   // assembly/upsample-reduce.ts
   upsampleArgmax: {

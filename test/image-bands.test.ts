@@ -27,7 +27,7 @@ const CASES: Case[] = [
     [`pillow ${mode} x1.9 RGBA`, image(400, 260), { scale: 1.9 }, { convention: 'pillow', mode }]),
   ['pillow lanczos x0.35 RGB (wide windows)', image(1100, 900, 3), { scale: 0.35 }, { convention: 'pillow', mode: 'lanczos' }],
   ['pillow bicubic LA to 620 x 1300', image(300, 500, 2), { width: 620, height: 1300 }, { convention: 'pillow' }],
-  ...(['linear', 'nearest', 'nearest-exact', 'cubic', 'area', 'lanczos4'] as const).map((mode): Case =>
+  ...(['linear', 'nearest', 'nearest-exact', 'cubic', 'area', 'lanczos4', 'linear-exact'] as const).map((mode): Case =>
     [`opencv ${mode} x1.7 RGB`, image(450, 300, 3), { scale: 1.7 }, { convention: 'opencv', mode }]),
   ['opencv area x0.5 RGBA (integer blocks)', image(1000, 700), { scale: 0.5 }, { convention: 'opencv', mode: 'area' }],
   ['opencv area x0.3 gray (fractional windows)', image(1900, 1400, 1), { scale: 0.3 }, { convention: 'opencv', mode: 'area' }],

@@ -102,6 +102,26 @@ describe('pool: large images split by rows give the same bytes as plain JS', () 
   });
 });
 
+describe('opencv nearest-exact where OpenCV 4.6 reads before the row (its int32 wraps)', () => {
+  // ifx = ((in << 16) + out / 2) / out wraps negative from in = 32768, and is 0 or 1 past a
+  // ~43690x upscale (src -1 at x = 0): the index in exact integers, clamped to the image.
+  const expectedIndex = (inSize: number, outSize: number, x: number): number => {
+    const ifx = (BigInt(inSize) * 65536n + BigInt(outSize >> 1)) / BigInt(outSize);
+    const sx = Number((ifx * BigInt(x) + ifx / 2n - 1n) >> 16n);
+    return Math.max(0, Math.min(sx, inSize - 1));
+  };
+  it.each(backends)('$name: 40000 -> 39999 and 2 -> 100000 columns read inside the image', ({ ops }) => {
+    for (const [inSize, outSize] of [[40000, 39999], [2, 100000], [1, 50000]]) {
+      const data = Uint8Array.from({ length: inSize }, (_, i) => 1 + (i * 7919) % 251);
+      const got = ops().resizeImage({ data, width: inSize, height: 1, channels: 1 }, { width: outSize, height: 1 },
+                                    { convention: 'opencv', mode: 'nearest-exact' });
+      const wrong = [];
+      for (let x = 0; x < outSize && wrong.length < 3; x++) if (got.data[x] !== data[expectedIndex(inSize, outSize, x)]) wrong.push(`${inSize}->${outSize} x=${x}`);
+      expect(wrong).toEqual([]);
+    }
+  });
+});
+
 describe("the demo's Pillow picture (demo/pillow-sample.png, Pillow 9.4)", () => {
   it.each(backends)('$name computes the same bytes from the built-in sample', ({ ops }) => {
     const png = PNG.sync.read(readFileSync(new URL('../demo/pillow-sample.png', import.meta.url)));

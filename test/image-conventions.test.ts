@@ -56,8 +56,8 @@ function check(convention: string, c: FixtureCase, plan: ExactPlan): void {
   const want = bytes(c.expected.data);
   expect(got.length).toBe(want.length);
   const max = record(`${convention} ${c.mode}`, c.name, got, want);
-  // The target: bit-exact; never more than 1 level off.
-  expect(max, c.name).toBeLessThanOrEqual(1);
+  // The target: bit-exact; never more than 1 level off (OpenCV: bit-exact on every case, fuzz_opencv too).
+  expect(max, c.name).toBeLessThanOrEqual(convention.startsWith('opencv') ? 0 : 1);
 }
 
 describe('pillow convention vs Pillow 9.4', () => {

@@ -34,8 +34,9 @@ function unaligned(image: ImageInput): ImageInput {
   return { ...image, data };
 }
 
-function luma(r: number, g: number, b: number): number {
-  return (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
+/** Pillow's convert('L'), or with 'opencv' cv2.cvtColor(COLOR_RGB2GRAY): (9798 R + 19235 G + 3735 B + 2^14) >> 15. */
+function luma(r: number, g: number, b: number, convention: ImageToTensorOptions['convention']): number {
+  return convention === 'opencv' ? (r * 9798 + g * 19235 + b * 3735 + 0x4000) >> 15 : (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
 }
 
 /** The image less its alpha channel (Pillow's convert('RGB') / convert('L') of LA). */
@@ -87,7 +88,7 @@ function composed(ops: Operations, original: ImageInput, o: ImageToTensorOptions
         let v: number;
         if (!inside) v = pad[c];
         else if (C <= 2) v = px[p];
-        else if (channels === 'gray') v = luma(px[p], px[p + 1], px[p + 2]);
+        else if (channels === 'gray') v = luma(px[p], px[p + 1], px[p + 2], o.convention);
         else v = px[p + (channels === 'bgr' ? 2 - c : c)];
         data[nhwc ? (y * W + x) * O + c : (c * H + y) * W + x] = inside ? norm(v, c) : norm(pad[c], c);
       }

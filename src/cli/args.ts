@@ -60,6 +60,7 @@ Options:
   --mode <m>           pytorch: bilinear (default) | nearest | nearest-exact | bicubic | area
                        pillow: bicubic (default) | nearest | box | bilinear | hamming | lanczos
                        opencv: linear (default) | nearest | nearest-exact | cubic | area | lanczos4
+                       | linear-exact
   --antialias          antialiased downscaling (bilinear, bicubic)
   --linear-light       resample in linear light (sRGB decoded, resampled, encoded), any convention
   --align-corners      align corner pixels (bilinear, bicubic)

@@ -7,15 +7,15 @@ import { bandPlan, paddingRows, type ImageTensorInputs, type ImageTensorPlan } f
 import { exactRows } from './image-exact.js';
 import { runResizeImage } from './image.js';
 
-/** Pillow's convert('L'): ITU-R 601-2 luma in 16-bit fixed point. */
-export function luma(r: number, g: number, b: number): number {
-  return (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
+/** The luma of a pixel with the plan's 16-bit weights (Pillow's convert('L') or cv2's RGB2GRAY). */
+export function luma(r: number, g: number, b: number, weights: Int32Array): number {
+  return (r * weights[0] + g * weights[1] + b * weights[2] + 0x8000) >> 16;
 }
 
 /** Tensor rows [y, y + rows): columns [left, left + count) from `band` rows, the rest padding (count 0: all padding). */
 function normaliseRows(plan: ImageTensorPlan, band: Uint8ClampedArray, y: number, rows: number, left: number, count: number,
                        output: Float32Array): void {
-  const { width, height, outChannels: O, nhwc, map, lut, pad, colStart } = plan;
+  const { width, height, outChannels: O, nhwc, map, luma: weights, lut, pad, colStart } = plan;
   const C = plan.resize.channels;
   const stride = plan.resize.outWidth * C;
   const step = nhwc ? O : 1;
@@ -29,7 +29,7 @@ function normaliseRows(plan: ImageTensorPlan, band: Uint8ClampedArray, y: number
       for (; x < left; x++, at += step) output[at] = fill;
       let px = r * stride + colStart * C;
       for (; x < left + count; x++, at += step, px += C) {
-        const v = channel < 0 ? luma(band[px], band[px + 1], band[px + 2]) : band[px + channel];
+        const v = channel < 0 ? luma(band[px], band[px + 1], band[px + 2], weights) : band[px + channel];
         output[at] = lut[base + v];
       }
       for (; x < width; x++, at += step) output[at] = fill;

@@ -11,12 +11,14 @@
 //   'pytorch' this is resizeImage(image, ..., { premultiplyAlpha: false }), channels being
 //   independent there), placed in the tensor (`fit`), then per
 //   output channel c, in float32 as numpy does it: x = f32(f32(f32(v * rescale) - mean[c]) / std[c]),
-//   v = the channel's byte, or for 'gray' Pillow's L = (19595 R + 38470 G + 7471 B + 32768) >> 16
-//   of the resized RGB (ITU-R 601-2 luma, as Image.convert('L')); padding is padValue through
+//   v = the channel's byte, or for 'gray' the luma (wR R + wG G + wB B + 32768) >> 16 of the resized
+//   RGB: OpenCV's cv2.cvtColor(COLOR_RGB2GRAY) with 'opencv' (19596, 38470, 7470), else Pillow's
+//   L (19595, 38470, 7471: ITU-R 601-2 luma, as Image.convert('L')); padding is padValue through
 //   the same formula.
 
 import { planResizeImage, scaledSide, type FloatImagePlan, type ImageConvention, type ImageInput, type ImageMode, type ImagePlan } from '../image.js';
 import type { Prepared } from '../ops.js';
+import { OPENCV_GRAY_WEIGHTS } from '../rules/opencv.js';
 import { checkBoolean, checkOut, product, readOptions, type Tensor } from '../tensor.js';
 
 export type TensorFit = 'fill' | 'contain' | 'cover';
@@ -48,7 +50,7 @@ export interface ImageToTensorOptions {
   mean?: number | number[];
   /** Per output channel (or one number), divides after mean; default 1. */
   std?: number | number[];
-  /** Output channels: 'rgb' (default), 'bgr', or 'gray' (one channel, Pillow's L). */
+  /** Output channels: 'rgb' (default), 'bgr', or 'gray' (one channel: cv2.cvtColor's RGB2GRAY with 'opencv', else Pillow's L). */
   channels?: TensorChannels;
   /** 'nchw' (default): [1, C, H, W]; 'nhwc': [1, H, W, C]. */
   layout?: 'nchw' | 'nhwc';
@@ -86,6 +88,8 @@ export interface ImageTensorPlan {
   colEnd: number;
   /** Source byte of each output channel (-1: luma), the tables (256 floats a channel), the padding values. */
   map: Int32Array;
+  /** The luma's R, G and B weights (16 fractional bits, summing to 2^16; rounded half up). */
+  luma: Int32Array;
   lut: Float32Array;
   pad: Float32Array;
   /** rescale, mean, std and exactInverse(std) per output channel, as float32: the tables' arithmetic (the SIMD kernel computes it). */
@@ -113,6 +117,8 @@ export const FORCED_BAND = { rows: 0 };
  */
 const EXACT_BAND_TAPS = 8;
 const f32 = Math.fround;
+/** Pillow's convert('L'): ITU-R 601-2 luma in 16-bit fixed point. */
+const PILLOW_GRAY_WEIGHTS: readonly [number, number, number] = [19595, 38470, 7471];
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], name: string, fallback: T): T {
@@ -238,6 +244,7 @@ export function prepareImageToTensor(imageArg: ImageInput, optionsArg: ImageToTe
 
   const gray = resize.channels <= 2;
   const map = Int32Array.from(channelsOut === 'gray' ? [gray ? 0 : -1] : gray ? [0, 0, 0] : channelsOut === 'rgb' ? [0, 1, 2] : [2, 1, 0]);
+  const luma = Int32Array.from(options.convention === 'opencv' ? OPENCV_GRAY_WEIGHTS : PILLOW_GRAY_WEIGHTS);
   const lut = new Float32Array(outChannels * 256);
   for (let c = 0; c < outChannels; c++) for (let v = 0; v < 256; v++) lut[c * 256 + v] = normalised(v, rescale, mean[c], std[c]);
   const pad = Float32Array.from(padValue, (v, c) => normalised(v, rescale, mean[c], std[c]));
@@ -251,7 +258,7 @@ export function prepareImageToTensor(imageArg: ImageInput, optionsArg: ImageToTe
   const band = Math.max(1, Math.min(rowEnd - rowStart, FORCED_BAND.rows || sized));
   const plan: ImageTensorPlan = {
     resize, height, width, outChannels, nhwc: layout === 'nhwc', top, left, rowStart, rowEnd, colStart, colEnd,
-    map, lut, pad, coefficients, band, outputShape, scale,
+    map, luma, lut, pad, coefficients, band, outputShape, scale,
   };
   const padding = { top, left, bottom: height - top - innerH, right: width - left - innerW };
   return {

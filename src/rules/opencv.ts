@@ -9,6 +9,11 @@
 //   ifx0 = ifx / 2 - 1, src = min((ifx * dst + ifx0) >> 16, in - 1). (Later OpenCV releases
 //   subtract in % 2 instead of 1, which moves even-sized inputs; 4.6 subtracts 1, as measured.)
 // - INTER_LINEAR with both scales exactly 2: runs INTER_AREA (its integer fast path).
+// - INTER_LINEAR_EXACT (resize_bitExact, interpolationLinear): both scales exactly 2 and
+//   channels != 2: INTER_AREA's fast path; otherwise fx = (dst + 0.5) * scale - 0.5 in double,
+//   sx = floor(fx); sx < 0 (or a 1-pixel side): the first pixel, sx >= in - 1: the last;
+//   between, coefficients 256 - c and c = round(256 * (fx - sx)) half to even (8 fractional bits).
+//   Rows of h = c0 p0 + c1 p1, then (c0 h0 + c1 h1 + 2^15) >> 16.
 // - INTER_AREA with both scales >= 1: integer scales: block sums (fast path); otherwise
 //   fractional-area float tables (computeResizeAreaTab), summed in float32 along rows then
 //   columns and rounded half to even. With any scale < 1: the linear kernel below with the
@@ -27,9 +32,12 @@
 
 import { checkExactSizes, identityTable, roundHalfEven, tableFromWindows, type ExactArithmetic, type ExactAxisTable, type ExactPlan, type PassRule } from './exact.js';
 
-export type OpenCVMode = 'nearest' | 'nearest-exact' | 'linear' | 'cubic' | 'area' | 'lanczos4';
+export type OpenCVMode = 'nearest' | 'nearest-exact' | 'linear' | 'cubic' | 'area' | 'lanczos4' | 'linear-exact';
 
-export const OPENCV_MODES: readonly OpenCVMode[] = ['nearest', 'nearest-exact', 'linear', 'cubic', 'area', 'lanczos4'];
+export const OPENCV_MODES: readonly OpenCVMode[] = ['nearest', 'nearest-exact', 'linear', 'cubic', 'area', 'lanczos4', 'linear-exact'];
+
+/** INTER_LINEAR_EXACT's fractional bits (ufixedpoint16 for 8-bit images). */
+export const LINEAR_EXACT_BITS = 8;
 
 export const INTER_RESIZE_COEF_BITS = 11;
 export const INTER_RESIZE_COEF_SCALE = 1 << INTER_RESIZE_COEF_BITS;
@@ -40,6 +48,13 @@ const f32 = Math.fround;
 const DBL_EPSILON = 2.220446049250313e-16;
 const F32_1E6 = Math.fround(1e-6);
 const F32_1E30 = Math.fround(1e30);
+
+/**
+ * cv2.cvtColor(rgb, COLOR_RGB2GRAY) on uint8: (9798 R + 19235 G + 3735 B + 2^14) >> 15 (OpenCV
+ * 4.6's 15-bit R2Y / G2Y / B2Y), written as 16-bit weights with the same rounding (each doubled),
+ * so one luma kernel serves it and Pillow's convert('L') (19595, 38470, 7471).
+ */
+export const OPENCV_GRAY_WEIGHTS: readonly [number, number, number] = [19596, 38470, 7470];
 
 /** cv2.resize's target: dsize (width, height) or scale factors (fx, fy). */
 export type OpenCVTarget = { width: number; height: number } | { fx: number; fy: number };
@@ -150,6 +165,26 @@ export function opencvInterpolationTable(inSize: number, outSize: number, scale:
   return tableFromWindows(inSize, windows, INTER_RESIZE_COEF_BITS, true);
 }
 
+/** INTER_LINEAR_EXACT's table for one axis (interpolationLinear::getCoeffs with ufixedpoint16 coefficients). */
+export function opencvLinearExactTable(inSize: number, outSize: number, invScale: number): ExactAxisTable {
+  const one = 1 << LINEAR_EXACT_BITS;
+  const scale = 1 / invScale;
+  const windows = [];
+  for (let d = 0; d < outSize; d++) {
+    const f = scale * (d + 0.5) - 0.5;
+    const s = Math.floor(f);
+    // Outside [0, in - 1) (and a 1-pixel side): the edge pixel, copied.
+    const edge = s < 0 || inSize === 1 ? 0 : s >= inSize - 1 ? inSize - 1 : -1;
+    if (edge >= 0) {
+      windows.push({ index: [edge, edge], weight: [1, 0], fixed: [one, 0] });
+      continue;
+    }
+    const c = roundHalfEven((f - s) * one);
+    windows.push({ index: [s, s + 1], weight: [(one - c) / one, c / one], fixed: [one - c, c] });
+  }
+  return tableFromWindows(inSize, windows, LINEAR_EXACT_BITS, true);
+}
+
 /** computeResizeAreaTab: fractional-area float weights for a shrink by a non-integer `scale` >= 1. */
 export function opencvAreaTable(inSize: number, outSize: number, scale: number): ExactAxisTable {
   const windows = [];
@@ -199,13 +234,16 @@ export function opencvNearestIndex(inSize: number, outSize: number, invScale: nu
 }
 
 /**
- * resizeNN_bitexact: 16-bit fixed point with pixel centres (int32 arithmetic), as OpenCV 4.6 has
- * it: the offset is ifx / 2 - 1 for every input size (newer releases use ifx / 2 - in % 2).
+ * resizeNN_bitexact: 16-bit fixed point with pixel centres, as OpenCV 4.6 has it: the offset is
+ * ifx / 2 - 1 for every input size (newer releases use ifx / 2 - in % 2). Computed in exact
+ * integers: OpenCV's int32 `in << 16` wraps from in = 32768 and its ifx rounds to 0 or 1 past a
+ * ~43690x upscale, and both make it read before the row (undefined there; our kernels would read
+ * out of bounds too), so there we take the unwrapped index, clamped to the image.
  */
 export function opencvNearestExactIndex(inSize: number, outSize: number): Int32Array {
-  const ifx = Math.trunc(((inSize << 16) + Math.trunc(outSize / 2)) / outSize);
-  const ifx0 = Math.trunc(ifx / 2) - 1;
-  return Int32Array.from({ length: outSize }, (_, x) => Math.min((Math.imul(ifx, x) + ifx0) >> 16, inSize - 1));
+  const ifx = Math.floor((inSize * 65536 + Math.floor(outSize / 2)) / outSize);
+  const ifx0 = Math.floor(ifx / 2) - 1;
+  return Int32Array.from({ length: outSize }, (_, x) => clampIndex(Math.floor((ifx * x + ifx0) / 65536), inSize));
 }
 
 function indexTable(inSize: number, index: Int32Array): ExactAxisTable {
@@ -213,6 +251,11 @@ function indexTable(inSize: number, index: Int32Array): ExactAxisTable {
 }
 
 const FIXED_ROWS: PassRule = { kind: 'fixed', preShift: 0, mulShift: 0, bias: 0, shift: 0, clamp: 'none' };
+
+/** OpenCV's fixed-point passes: int32 row sums kept unrounded, then `vertical` makes the bytes. */
+function int32Rows(vertical: PassRule): ExactArithmetic {
+  return { first: 'horizontal', intermediate: 'int32', horizontal: FIXED_ROWS, vertical, skipIdentity: false, alpha: 'none' };
+}
 
 /** The plan of cv2.resize(src, target, interpolation=mode) on a uint8 width x height x channels image. */
 export function planOpenCVResize(width: number, height: number, channels: number, target: OpenCVTarget,
@@ -250,6 +293,18 @@ export function planOpenCVResize(width: number, height: number, channels: number
   const areaFast = Math.abs(scaleX - iscaleX) < DBL_EPSILON && Math.abs(scaleY - iscaleY) < DBL_EPSILON;
   let m: OpenCVMode = mode;
   if (m === 'linear' && areaFast && iscaleX === 2 && iscaleY === 2) m = 'area';
+  // hal::resize: "Area resize implementation for 2-channel images isn't bit-exact".
+  if (m === 'linear-exact' && areaFast && iscaleX === 2 && iscaleY === 2 && channels !== 2) m = 'area';
+  if (m === 'linear-exact') {
+    return {
+      ...base,
+      rows: opencvLinearExactTable(height, outHeight, invScaleY),
+      cols: opencvLinearExactTable(width, outWidth, invScaleX),
+      arithmetic: int32Rows({
+        kind: 'fixed', preShift: 0, mulShift: 0, bias: 1 << (2 * LINEAR_EXACT_BITS - 1), shift: 2 * LINEAR_EXACT_BITS, clamp: 'uint8',
+      }),
+    };
+  }
   if (m === 'area' && scaleX >= 1 && scaleY >= 1) {
     if (areaFast) {
       const halfUp = iscaleX === 2 && iscaleY === 2 && (channels === 1 || channels === 3 || channels === 4);
@@ -257,11 +312,7 @@ export function planOpenCVResize(width: number, height: number, channels: number
         ...base,
         rows: opencvBlockTable(height, outHeight, iscaleY),
         cols: opencvBlockTable(width, outWidth, iscaleX),
-        arithmetic: {
-          first: 'horizontal', intermediate: 'int32', horizontal: FIXED_ROWS,
-          vertical: { kind: 'block-mean', reciprocal: f32(1 / (iscaleX * iscaleY)), ...(halfUp ? { halfUpShift: 2 } : {}) },
-          skipIdentity: false, alpha: 'none',
-        },
+        arithmetic: int32Rows({ kind: 'block-mean', reciprocal: f32(1 / (iscaleX * iscaleY)), ...(halfUp ? { halfUpShift: 2 } : {}) }),
       };
     }
     return {
@@ -283,9 +334,7 @@ export function planOpenCVResize(width: number, height: number, channels: number
   const vertical: PassRule = kernel === 'linear'
     ? { kind: 'fixed', preShift: 4, mulShift: 16, bias: 2, shift: 2, clamp: 'uint8' }
     : { kind: 'fixed', preShift: 0, mulShift: 0, bias: 1 << (2 * INTER_RESIZE_COEF_BITS - 1), shift: 2 * INTER_RESIZE_COEF_BITS, clamp: 'uint8' };
-  const arithmetic: ExactArithmetic = {
-    first: 'horizontal', intermediate: 'int32', horizontal: FIXED_ROWS, vertical, skipIdentity: false, alpha: 'none',
-  };
+  const arithmetic = int32Rows(vertical);
   if (kernel === 'cubic') {
     arithmetic.vectorVertical = {
       lanes: OPENCV_CUBIC_SIMD_LANES,

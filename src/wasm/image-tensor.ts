@@ -28,12 +28,13 @@ export function stageImageToTensor(layout: Layout, plan: ImageTensorPlan, inputs
   const bandBytes = layout.bytes(band * srcStride, undefined, 64);
   const dst = target >= 0 ? target : layout.f32(outputLength);
   const map = layout.i32(plan.map);
+  const luma = layout.i32(plan.luma);
   const lut = layout.f32(plan.lut.length, plan.lut);
   const pad = layout.f32(plan.pad.length, plan.pad);
   const coefficients = layout.f32(plan.coefficients.length, plan.coefficients);
   const rows = (src: number, y: number, count: number, pixels: number) => call('normaliseRows', {
     src, srcStride, channels: resize.channels, srcX: colStart, dst, y, rows: count, width, height,
-    left: pixels > 0 ? left + colStart : width, count: pixels, outChannels, map, lut, pad, coefficients, nhwc: plan.nhwc ? 1 : 0,
+    left: pixels > 0 ? left + colStart : width, count: pixels, outChannels, map, luma, lut, pad, coefficients, nhwc: plan.nhwc ? 1 : 0,
   });
   const calls: KernelCall[] = paddingRows(plan).map(([y, count]) => rows(bandBytes, y, count, 0));
   for (let y0 = rowStart; y0 < rowEnd; y0 += band) {
