@@ -314,10 +314,12 @@ function windowWeights(t: AxisTable, o: number, start: number, size: number, cen
   for (let k = 0; k < size; k++) j[k] = k;
   // Windows shorter than `taps` are filled by halving their largest weights into adjacent taps
   // (exact: w/2 + w/2 = w), not with zero-weight taps: 0 * Infinity is NaN where PyTorch, which
-  // loops over each window's own length, has no tap at all.
+  // loops over each window's own length, has no tap at all. A weight split again splits its first
+  // (smallest) piece: w/4, w/4, w/2 sum back to w exactly in the kernel's order, w/4 four times not.
   for (let n = size; n < taps; n++) {
     let at = 0;
     for (let k = 1; k < n; k++) if (Math.abs(w[k]) > Math.abs(w[at])) at = k;
+    while (at > 0 && j[at - 1] === j[at]) at--;
     w.copyWithin(at + 1, at, n);
     j.copyWithin(at + 1, at, n);
     w[at] /= 2;
