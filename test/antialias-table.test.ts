@@ -5,7 +5,8 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { axisTableFor, fmaf } from '../src/rules/pytorch.js';
+import { fmaf } from '../src/rules/fma.js';
+import { axisTableFor } from '../src/rules/pytorch.js';
 
 const f32 = Math.fround;
 

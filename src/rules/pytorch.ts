@@ -4,6 +4,7 @@
 // this one feeding the same kernels.
 
 import type { InterpolateMode } from '../interpolate.js';
+import { fmaf } from './fma.js';
 
 /** One spatial axis of a separable resampling: output o = sum_t weight[o*taps+t] * x[index[o*taps+t]]. */
 export interface AxisTable {
@@ -79,31 +80,6 @@ function nearestExactIndex(dst: number, inSize: number, outSize: number, userSca
 }
 
 const CUBIC_A = -0.75;
-
-const bits32 = new Float32Array(1);
-const word32 = new Uint32Array(bits32.buffer);
-
-/**
- * fmaf(a, b, c) for float32 a, b, c: a * b is exact in float64, the sum's rounding error is
- * recovered exactly (TwoSum), and it decides the one case where rounding to float64 first could
- * round the float32 result the wrong way, a sum that lands on a float32 midpoint.
- */
-export function fmaf(a: number, b: number, c: number): number {
-  const p = a * b;
-  const s = p + c;
-  const v = s - p;
-  const err = (p - (s - v)) + (c - v);
-  const r = f32(s);
-  if (err === 0 || r === s || !Number.isFinite(r)) return r;
-  let other = s > 0 ? 2 ** -149 : -(2 ** -149); // the float32 on s's other side: from 0, the least subnormal
-  if (r !== 0) {
-    bits32[0] = r;
-    word32[0] += (s > r) === (r > 0) ? 1 : -1; // one step up or down in magnitude
-    other = bits32[0];
-  }
-  if (s - r !== other - s) return r; // not a midpoint: r is the nearest
-  return (err > 0) === (other > r) ? other : r;
-}
 
 /**
  * Keys' two pieces (A = -0.75) in float32 as PyTorch 1.13's x86 build evaluates them: GCC fuses
