@@ -155,13 +155,14 @@ export function prepareInterpolate(inputArg: Tensor<TensorData>, optionsArg: Int
  * input is validated and planned as its NCHW permutation (the same refusals and tables), then
  * laid out as axis passes over (N, ...spatial, C), or for `area` pooled with C as the innermost stride.
  */
-export function planInterpolate(input: Tensor<TensorData>, options: Omit<InterpolateOptions, 'out'>): InterpolatePlan {
+export function planInterpolate(input: Tensor<TensorData>, options: Omit<InterpolateOptions, 'out'>,
+                                view?: NearestView): InterpolatePlan {
   const { layout = 'nchw', ...rest } = options;
   if (!LAYOUTS.includes(layout)) {
     throw new RangeError(`interpolate: unknown layout '${String(layout)}'; expected one of ${LAYOUTS.join(' | ')}`);
   }
   const shape = input.shape;
-  if (layout === 'nchw' || shape.length < 3) return planChannelsFirst(input, rest);
+  if (layout === 'nchw' || shape.length < 3) return planChannelsFirst(input, rest, view);
   const last = shape.length - 1;
   const plan = planChannelsFirst({ data: input.data, shape: [shape[0], shape[last], ...shape.slice(1, last)] }, rest);
   const outSpatial = plan.outputShape.slice(2);
@@ -172,7 +173,17 @@ export function planInterpolate(input: Tensor<TensorData>, options: Omit<Interpo
   return { kind: 'passes', outputShape, resize: axisPasses(shape, outputShape, axes) };
 }
 
-function planChannelsFirst(input: Tensor<TensorData>, options: Omit<InterpolateOptions, 'out' | 'layout'>): SeparablePlan | AreaPlan {
+/**
+ * What PyTorch's input looks like to its nearest kernels, where it is not a contiguous tensor of
+ * the input's shape (upsampleArgmax's crop is a view into the logits): whether it is channels-last
+ * contiguous, which alone takes 1.13's channels-last kernel and its copy / halve shortcuts.
+ */
+export interface NearestView {
+  channelsLast: boolean;
+}
+
+function planChannelsFirst(input: Tensor<TensorData>, options: Omit<InterpolateOptions, 'out' | 'layout'>,
+                           view?: NearestView): SeparablePlan | AreaPlan {
   const mode = options.mode ?? 'nearest';
   if (!MODES.includes(mode)) {
     throw new RangeError(`interpolate: unknown mode '${String(mode)}'; expected one of ${MODES.join(' | ')}`);
@@ -258,7 +269,8 @@ function planChannelsFirst(input: Tensor<TensorData>, options: Omit<InterpolateO
   }
 
   const axisTable = (inSize: number, outSize: number, userScale: number | undefined): AxisTable =>
-    axisTableFor(mode, inSize, outSize, userScale, alignCorners, antialias, rank > 1 && shape[1] === 1);
+    // A contiguous tensor is channels-last contiguous too when C == 1 (size-1 dimensions have any stride).
+    axisTableFor(mode, inSize, outSize, userScale, alignCorners, antialias, rank > 1 && (view?.channelsLast ?? shape[1] === 1));
   const axes = [0, 1, 2].map((a) => {
     const i = a - (3 - rank);
     return i < 0 ? identityTable(1) : axisTable(inSpatial[i], outSpatial[i], userScales[i]);

@@ -71,8 +71,10 @@ function planShuffle(upscale: boolean, inputArg: unknown, factorArg: unknown, op
     if (w % r !== 0) {
       throw new RangeError(`pixel_unshuffle expects width to be divisible by downscale_factor, but input.size(-1)=${w} is not divisible by ${r}`);
     }
-    outputShape = [...lead, c * r * r, h / r, w / r];
-    plan = { upscale, planes: leadCount * c, factor: r, height: h / r, width: w / r, outputShape };
+    // PyTorch 1.13 returns an empty input as it is (self.clone()), shape included.
+    const empty = leadCount * c * h * w === 0;
+    outputShape = empty ? shape.slice() : [...lead, c * r * r, h / r, w / r];
+    plan = { upscale, planes: empty ? 0 : leadCount * c, factor: r, height: h / r, width: w / r, outputShape };
   }
   const out = checkOut(opts.out, outputShape, [input]);
   return { plan, out, data: input.data };

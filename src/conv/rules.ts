@@ -128,8 +128,12 @@ export function geometry(transposed: boolean, dims: number, inputShape: unknown,
   if (!Number.isInteger(groups)) throw new RangeError(`groups must be an integer, but got ${groups}`);
   if (groups <= 0) throw new RangeError(`non-positive groups is not supported, but got groups=${groups}`);
 
+  // PyTorch 1.13 runs a zero-batch or zero-channel input through its 'Empty' backend, which only
+  // computes the output's shape: the kernels' own checks (dilation > 0, output padding below stride
+  // or dilation, an output of at least one element) never run, so a shape is all it refuses.
+  const empty = batch === 0 || inChannels === 0;
   const stride = intList(options.stride, 1, dims, 'stride', 1);
-  const dilation = intList(options.dilation, 1, dims, 'dilation', 1);
+  const dilation = intList(options.dilation, 1, dims, 'dilation', empty ? -Infinity : 1);
   let padLo: number[];
   let padHi: number[];
   const padding = options.padding;
@@ -176,7 +180,7 @@ export function geometry(transposed: boolean, dims: number, inputShape: unknown,
   let outSpatial: number[];
   if (transposed) {
     const bad = outputPadding.findIndex((p, i) => !(p < stride[i] || p < dilation[i]));
-    if (bad >= 0) {
+    if (bad >= 0 && !empty) {
       throw new RangeError(`output padding must be smaller than either stride or dilation, but got outputPadding=${formatShape(outputPadding)}, stride=${formatShape(stride)}, dilation=${formatShape(dilation)}`);
     }
     const minimum = inSpatial.map((n, i) => (n - 1) * stride[i] - 2 * padLo[i] + dilatedKernel[i]);
@@ -184,7 +188,7 @@ export function geometry(transposed: boolean, dims: number, inputShape: unknown,
       outputPadding = outputPaddingFor(options.outputSize, minimum, stride, dims, input.length, inSpatial);
     }
     outSpatial = minimum.map((m, i) => m + outputPadding[i]);
-    if (outSpatial.some((n) => n <= 0)) {
+    if (outSpatial.some((n) => n < (empty ? 0 : 1))) {
       throw new RangeError(`Given input size per channel: (${inSpatial.join(' x ')}). Calculated output size per channel: (${outSpatial.join(' x ')}). Output size is too small`);
     }
   } else {

@@ -7,6 +7,9 @@
 //   argmax:    interpolate(crop(logits), options) then argmax over dim 1, the first maximum
 //              (a NaN counts as the maximum, as torch.argmax);
 //   threshold: interpolate(crop(logits), options) > f32(threshold), 255 where true, else 0.
+// where crop(logits) is PyTorch's view logits[:, :, rows, columns], not a copy: for one channel,
+// nearest, a crop that view is not channels-last contiguous for has no copy / halve shortcut
+// (cropIsChannelsLast), as F.interpolate on that view.
 
 import type { AxisTable, SeparablePlan } from '../interpolate.js';
 import { planInterpolate } from '../interpolate.js';
@@ -107,6 +110,25 @@ function shifted(t: AxisTable, offset: number): AxisTable {
   return { ...t, index: t.index.map((i) => i + offset) };
 }
 
+/**
+ * Whether PyTorch's crop logits[:, :, top:top + height, left:left + width] of a contiguous (N, C, h, w)
+ * tensor is channels-last contiguous (is_contiguous(channels_last): strides in C, W, H, N order,
+ * dimensions of size 1 skipped). A C == 1 crop of part of the width (or of the height, in a batch)
+ * is not, so PyTorch 1.13 runs its generic nearest kernel on it, without the copy / halve shortcuts.
+ */
+function cropIsChannelsLast(shape: number[], crop: CropBox): boolean {
+  const [batch, channels, h, w] = shape;
+  const sizes = [batch, channels, crop.height, crop.width];
+  const strides = [channels * h * w, h * w, w, 1];
+  let expected = 1;
+  for (const d of [1, 3, 2, 0]) {
+    if (sizes[d] === 1) continue;
+    if (strides[d] !== expected) return false;
+    expected *= sizes[d];
+  }
+  return true;
+}
+
 function planReduce(kind: 'argmax' | 'threshold', shape: number[], options: UpsampleThresholdOptions, op: string): UpsampleReducePlan {
   if (shape.length !== 4) throw new RangeError(`${op}: logits must be 4-D (N, ${kind === 'argmax' ? 'K' : 'C'}, h, w), but got shape ${formatShape(shape)}`);
   const [batch, channels, h, w] = shape;
@@ -127,7 +149,8 @@ function planReduce(kind: 'argmax' | 'threshold', shape: number[], options: Upsa
   const scaleFactor = Array.isArray(options.scaleFactor) ? options.scaleFactor.slice() : options.scaleFactor;
   // interpolate's own rules and refusals, on the crop's shape.
   const interp = planInterpolate({ data: new Float32Array(0), shape: [batch, channels, crop.height, crop.width] },
-    { size, scaleFactor, mode, alignCorners: options.alignCorners, antialias: options.antialias }) as SeparablePlan;
+    { size, scaleFactor, mode, alignCorners: options.alignCorners, antialias: options.antialias },
+    { channelsLast: cropIsChannelsLast(shape, crop) }) as SeparablePlan;
   const [, outH, outW] = interp.outDHW;
   const outputShape = kind === 'argmax' ? [batch, outH, outW] : [batch, channels, outH, outW];
   const count = checkElementCount(outputShape, `${op}: the result`);
