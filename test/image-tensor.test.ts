@@ -74,7 +74,8 @@ function composed(ops: Operations, original: ImageInput, o: ImageToTensorOptions
   const list = (v: number | number[] | undefined, d: number) => (v === undefined ? new Array(O).fill(d) : typeof v === 'number' ? new Array(O).fill(v) : v);
   const mean = list(o.mean, 0), std = list(o.std, 1), pad = list(o.padValue, 0);
   const rescale = o.rescale ?? 1 / 255;
-  const norm = (v: number, c: number) => f32(f32(f32(v * f32(rescale)) - f32(mean[c])) / f32(std[c]));
+  // transformers' rescale (the double product cast to float32), then normalize in float32
+  const norm = (v: number, c: number) => f32(f32(f32(v * rescale) - f32(mean[c])) / f32(std[c]));
   const nhwc = o.layout === 'nhwc';
   const data = new Float32Array(O * H * W);
   for (let y = 0; y < H; y++) {
@@ -201,6 +202,23 @@ it("gray is Pillow's convert('L')", () => {
     const { tensor } = ops.imageToTensor(image, { size: [1, n], mode: 'nearest', channels: 'gray', rescale: 1 });
     expect(Array.from(tensor.data)).toEqual(fixture.gray);
   }
+});
+
+// transformers' rescale() and normalize() (scripts/fixtures/gray_pillow.py): v * rescale in double
+// cast to float32, not v * f32(rescale) (126 of the 256 bytes differ by an ulp with 1 / 255); NCHW
+// rows take the SIMD arithmetic, NHWC the table.
+describe.each(backends)("rescale / mean / std as transformers' image processors on %s", (_, get) => {
+  const fixture = JSON.parse(readFileSync(new URL('./fixtures/gray-pillow.json', import.meta.url), 'utf8'));
+  const bytes = Uint8ClampedArray.from({ length: 256 * 3 }, (_, i) => Math.floor(i / 3));
+  const image = { data: bytes, width: 256, height: 1, channels: 3 as const };
+  it.each(fixture.normalised.map((n: { rescale: number }) => [n.rescale, n]))('rescale %f', (_rescale, n) => {
+    const { rescale, mean, std, expected } = n as { rescale: number; mean: number[]; std: number[]; expected: number[] };
+    for (const layout of ['nchw', 'nhwc'] as const) {
+      const { tensor } = get().imageToTensor(image, { size: [1, 256], convention: 'pillow', mode: 'nearest', rescale, mean, std, layout });
+      const got = layout === 'nchw' ? Array.from(tensor.data) : Array.from({ length: 768 }, (_, i) => tensor.data[(i % 256) * 3 + Math.floor(i / 256)]);
+      expect(got, layout).toEqual(expected.map((v) => f32(v)));
+    }
+  });
 });
 
 // Bands of a few rows (FORCED_BAND: a test hook): band edges at every few rows, the row cache
