@@ -63,8 +63,9 @@ function composed(ops: Operations, original: ImageInput, o: ImageToTensorOptions
     innerW = Math.round(image.width * r);
   }
   const centred = (o.align ?? 'center') === 'center';
-  const top = centred ? Math.floor((H - innerH) / 2) : 0;
-  const left = centred ? Math.floor((W - innerW) / 2) : 0;
+  // contain pads floor(room / 2) before; cover crops floor(excess / 2) first (transformers' center_crop)
+  const top = !centred ? 0 : innerH <= H ? Math.floor((H - innerH) / 2) : -Math.floor((innerH - H) / 2);
+  const left = !centred ? 0 : innerW <= W ? Math.floor((W - innerW) / 2) : -Math.floor((innerW - W) / 2);
   const target = o.scale !== undefined ? { scale: o.scale } : { width: innerW, height: innerH };
   const resized = ops.resizeImage(image, target, {
     convention: o.convention, mode: o.mode, antialias: o.antialias, ...(C % 2 === 0 ? { premultiplyAlpha: false } : {}),
@@ -102,6 +103,7 @@ const cases: Array<[string, ImageInput, ImageToTensorOptions]> = [
   ['letterbox contain, centred, pad 114 (W6 in small)', photo(96, 54), { size: [64, 64], fit: 'contain', padValue: 114 }],
   ['contain, taller than wide, top-left, bgr', photo(30, 70), { size: [48, 48], fit: 'contain', align: 'top-left', channels: 'bgr' }],
   ['cover, centred crop, ImageNet mean/std', photo(80, 50, 3), { size: [40, 40], fit: 'cover', ...IMAGENET }],
+  ['cover, centred crop of an odd excess (65 -> 40: 12 left, 13 right)', photo(81, 50, 3), { size: [40, 40], fit: 'cover', convention: 'pillow' }],
   ['cover, top-left, nhwc', photo(50, 81, 4, 2), { size: [33, 20], fit: 'cover', align: 'top-left', layout: 'nhwc' }],
   ['fill, bicubic upscale, rescale 1, mean 127.5', photo(17, 13, 3, 3), { size: [40, 37], mode: 'bicubic', rescale: 1, mean: 127.5, std: 127.5 }],
   ['fill, bilinear antialias downscale', photo(120, 90), { size: [31, 29], antialias: true, ...IMAGENET }],
@@ -192,6 +194,9 @@ it('returns the scale and padding that map boxes back (1920x1080 -> 640x640 lett
   const cover = up.js.imageToTensor({ ...image, data: new Uint8ClampedArray(1920 * 1080 * 4) }, { size: [640, 640], fit: 'cover' });
   expect(cover.scale).toEqual([640 / 1080, 1138 / 1920]);
   expect(cover.padding).toEqual({ top: 0, left: -249, bottom: 0, right: -249 });
+  // an odd excess: the odd pixel cropped on the right, as transformers' center_crop, (65 - 40) // 2 = 12 on the left
+  const odd = up.js.imageToTensor({ data: new Uint8ClampedArray(81 * 50 * 4), width: 81, height: 50 }, { size: [40, 40], fit: 'cover' });
+  expect(odd.padding).toEqual({ top: 0, left: -12, bottom: 0, right: -13 });
 });
 
 it("gray is Pillow's convert('L')", () => {

@@ -260,8 +260,10 @@ export function prepareImageToTensor(imageArg: ImageInput, optionsArg: ImageToTe
     if (error instanceof Error) error.message = error.message.replace(/^resizeImage/, OP);
     throw error;
   }
-  const top = align === 'center' ? Math.floor((height - innerH) / 2) : 0;
-  const left = align === 'center' ? Math.floor((width - innerW) / 2) : 0;
+  // 'center': half the room, rounded toward zero, so the odd pixel goes bottom/right both when
+  // contain pads (a letterbox) and when cover crops (transformers' center_crop: (inner - size) // 2).
+  const top = align === 'center' ? Math.trunc((height - innerH) / 2) : 0;
+  const left = align === 'center' ? Math.trunc((width - innerW) / 2) : 0;
   const rowStart = Math.max(0, -top);
   const rowEnd = Math.min(innerH, height - top);
   const colStart = Math.max(0, -left);
