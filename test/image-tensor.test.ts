@@ -226,6 +226,24 @@ describe.each(backends)("rescale / mean / std as transformers' image processors 
   });
 });
 
+// Against Pillow and transformers themselves (scripts/fixtures/fuzz_pillow.py --fixture):
+// convert('RGB'), Image.resize, placed (cover crops as center_crop), rescale() and normalize().
+describe.each(backends)("convention 'pillow' as transformers composes it on %s", (_, get) => {
+  const fixture = JSON.parse(readFileSync(new URL('./fixtures/image-tensor-pillow.json', import.meta.url), 'utf8'));
+  it.each(fixture.cases.map((c: { name: string }) => [c.name, c]))('%s', (_name, c) => {
+    const { image, options, padding, expected } = c as {
+      image: { width: number; height: number; channels: 1 | 2 | 3 | 4; data: string }; options: ImageToTensorOptions;
+      padding: object; expected: { shape: number[]; data: string };
+    };
+    const data = new Uint8ClampedArray(Buffer.from(image.data, 'base64'));
+    const result = get().imageToTensor({ ...image, data }, options);
+    expect(result.tensor.shape).toEqual(expected.shape);
+    expect(result.padding).toEqual(padding);
+    const want = Buffer.from(expected.data, 'base64');
+    expect(Buffer.from(result.tensor.data.buffer, result.tensor.data.byteOffset, result.tensor.data.byteLength).equals(want)).toBe(true);
+  });
+});
+
 // Bands of a few rows (FORCED_BAND: a test hook): band edges at every few rows, the row cache
 // starting empty each time, must not change a bit.
 const SMALL_BANDS = cases.filter(([, , o]) => o.convention !== undefined).filter((_, i) => i % 3 === 0);
