@@ -43,10 +43,14 @@
  */
 @inline function normaliseSpan(at: usize, px: usize, x: i32, right: i32, channel: i32, channels: i32, weights: usize, coefficients: usize): i32 {
   if (!ASC_FEATURE_SIMD) return x;
-  const rescale = f32x4.splat(load<f32>(coefficients));
-  const mean = f32x4.splat(load<f32>(coefficients, 4));
-  const std = f32x4.splat(load<f32>(coefficients, 8));
-  const inverse = load<f32>(coefficients, 12);
+  const high = load<f32>(coefficients);
+  if (isNaN(high)) return x; // this arithmetic would not give the table's values: the caller reads the table
+  // v * rescale as v * high (exact: 8 by 16 bits) + v * low, rounded once, as the double product cast to float32.
+  const rescaleHigh = f32x4.splat(high);
+  const rescaleLow = f32x4.splat(load<f32>(coefficients, 4));
+  const mean = f32x4.splat(load<f32>(coefficients, 8));
+  const std = f32x4.splat(load<f32>(coefficients, 12));
+  const inverse = load<f32>(coefficients, 16);
   const step = <usize>(4 * channels);
   if (inverse != 0) {
     // std a power of two: multiplying by its exact inverse rounds as the division does (and
@@ -54,13 +58,15 @@
     const by = f32x4.splat(inverse);
     for (; x + 4 <= right; x += 4, at += 16, px += step) {
       const v = f32x4.convert_i32x4_u(fourSamples(px, channel, channels, weights));
-      v128.store(at, f32x4.mul(f32x4.sub(f32x4.mul(v, rescale), mean), by));
+      const scaled = f32x4.add(f32x4.mul(v, rescaleHigh), f32x4.mul(v, rescaleLow));
+      v128.store(at, f32x4.mul(f32x4.sub(scaled, mean), by));
     }
     return x;
   }
   for (; x + 4 <= right; x += 4, at += 16, px += step) {
     const v = f32x4.convert_i32x4_u(fourSamples(px, channel, channels, weights));
-    v128.store(at, f32x4.div(f32x4.sub(f32x4.mul(v, rescale), mean), std));
+    const scaled = f32x4.add(f32x4.mul(v, rescaleHigh), f32x4.mul(v, rescaleLow));
+    v128.store(at, f32x4.div(f32x4.sub(scaled, mean), std));
   }
   return x;
 }
@@ -80,8 +86,9 @@
  * Tensor rows [y, y + rows) of a (1, outChannels, height, width) tensor (NCHW) or (1, height,
  * width, outChannels) (NHWC): columns [left, left + count) from band row r (`srcStride` bytes a
  * row, `channels` bytes a pixel, from pixel srcX), table `lut` (256 floats an output channel,
- * reading source channel map[c], -1 for the luma with R, G, B weights at `luma`; NCHW rows take `coefficients`, rescale, mean,
- * std and 1 / std where that is exact (std a power of two; else 0) a channel as float32, in SIMD builds); the other columns `pad[c]`. count 0: padding rows.
+ * reading source channel map[c], -1 for the luma with R, G, B weights at `luma`; NCHW rows take `coefficients`, 8 float32 a
+ * channel: rescale's high and low parts (high NaN: use the table), mean, std and 1 / std where
+ * that is exact (std a power of two; else 0), in SIMD builds); the other columns `pad[c]`. count 0: padding rows.
  */
 export function normaliseRows(src: usize, srcStride: i32, channels: i32, srcX: i32, dst: usize, y: i32, rows: i32,
                               width: i32, height: i32, left: i32, count: i32, outChannels: i32,
@@ -102,7 +109,7 @@ export function normaliseRows(src: usize, srcStride: i32, channels: i32, srcX: i
       let px = line;
       let x = left;
       if (!nhwc) {
-        const done = normaliseSpan(at, px, x, right, channel, channels, luma, coefficients + <usize>(c << 4));
+        const done = normaliseSpan(at, px, x, right, channel, channels, luma, coefficients + <usize>(c << 5));
         at += <usize>(done - x) << 2;
         px += <usize>((done - x) * channels);
         x = done;

@@ -64,8 +64,9 @@ function composed(ops: Operations, original: ImageInput, o: ImageToTensorOptions
     innerW = Math.round(image.width * r);
   }
   const centred = (o.align ?? 'center') === 'center';
-  const top = centred ? Math.floor((H - innerH) / 2) : 0;
-  const left = centred ? Math.floor((W - innerW) / 2) : 0;
+  // contain pads floor(room / 2) before; cover crops floor(excess / 2) first (transformers' center_crop)
+  const top = !centred ? 0 : innerH <= H ? Math.floor((H - innerH) / 2) : -Math.floor((innerH - H) / 2);
+  const left = !centred ? 0 : innerW <= W ? Math.floor((W - innerW) / 2) : -Math.floor((innerW - W) / 2);
   const target = o.scale !== undefined ? { scale: o.scale } : { width: innerW, height: innerH };
   const resized = ops.resizeImage(image, target, {
     convention: o.convention, mode: o.mode, antialias: o.antialias, ...(C % 2 === 0 ? { premultiplyAlpha: false } : {}),
@@ -75,7 +76,8 @@ function composed(ops: Operations, original: ImageInput, o: ImageToTensorOptions
   const list = (v: number | number[] | undefined, d: number) => (v === undefined ? new Array(O).fill(d) : typeof v === 'number' ? new Array(O).fill(v) : v);
   const mean = list(o.mean, 0), std = list(o.std, 1), pad = list(o.padValue, 0);
   const rescale = o.rescale ?? 1 / 255;
-  const norm = (v: number, c: number) => f32(f32(f32(v * f32(rescale)) - f32(mean[c])) / f32(std[c]));
+  // transformers' rescale (the double product cast to float32), then normalize in float32
+  const norm = (v: number, c: number) => f32(f32(f32(v * rescale) - f32(mean[c])) / f32(std[c]));
   const nhwc = o.layout === 'nhwc';
   const data = new Float32Array(O * H * W);
   for (let y = 0; y < H; y++) {
@@ -102,6 +104,7 @@ const cases: Array<[string, ImageInput, ImageToTensorOptions]> = [
   ['letterbox contain, centred, pad 114 (W6 in small)', photo(96, 54), { size: [64, 64], fit: 'contain', padValue: 114 }],
   ['contain, taller than wide, top-left, bgr', photo(30, 70), { size: [48, 48], fit: 'contain', align: 'top-left', channels: 'bgr' }],
   ['cover, centred crop, ImageNet mean/std', photo(80, 50, 3), { size: [40, 40], fit: 'cover', ...IMAGENET }],
+  ['cover, centred crop of an odd excess (65 -> 40: 12 left, 13 right)', photo(81, 50, 3), { size: [40, 40], fit: 'cover', convention: 'pillow' }],
   ['cover, top-left, nhwc', photo(50, 81, 4, 2), { size: [33, 20], fit: 'cover', align: 'top-left', layout: 'nhwc' }],
   ['fill, bicubic upscale, rescale 1, mean 127.5', photo(17, 13, 3, 3), { size: [40, 37], mode: 'bicubic', rescale: 1, mean: 127.5, std: 127.5 }],
   ['fill, bilinear antialias downscale', photo(120, 90), { size: [31, 29], antialias: true, ...IMAGENET }],
@@ -192,6 +195,9 @@ it('returns the scale and padding that map boxes back (1920x1080 -> 640x640 lett
   const cover = up.js.imageToTensor({ ...image, data: new Uint8ClampedArray(1920 * 1080 * 4) }, { size: [640, 640], fit: 'cover' });
   expect(cover.scale).toEqual([640 / 1080, 1138 / 1920]);
   expect(cover.padding).toEqual({ top: 0, left: -249, bottom: 0, right: -249 });
+  // an odd excess: the odd pixel cropped on the right, as transformers' center_crop, (65 - 40) // 2 = 12 on the left
+  const odd = up.js.imageToTensor({ data: new Uint8ClampedArray(81 * 50 * 4), width: 81, height: 50 }, { size: [40, 40], fit: 'cover' });
+  expect(odd.padding).toEqual({ top: 0, left: -12, bottom: 0, right: -13 });
 });
 
 it("gray is Pillow's convert('L')", () => {
@@ -202,6 +208,41 @@ it("gray is Pillow's convert('L')", () => {
     const { tensor } = ops.imageToTensor(image, { size: [1, n], mode: 'nearest', channels: 'gray', rescale: 1 });
     expect(Array.from(tensor.data)).toEqual(fixture.gray);
   }
+});
+
+// transformers' rescale() and normalize() (scripts/fixtures/gray_pillow.py): v * rescale in double
+// cast to float32, not v * f32(rescale) (126 of the 256 bytes differ by an ulp with 1 / 255); NCHW
+// rows take the SIMD arithmetic, NHWC the table.
+describe.each(backends)("rescale / mean / std as transformers' image processors on %s", (_, get) => {
+  const fixture = JSON.parse(readFileSync(new URL('./fixtures/gray-pillow.json', import.meta.url), 'utf8'));
+  const bytes = Uint8ClampedArray.from({ length: 256 * 3 }, (_, i) => Math.floor(i / 3));
+  const image = { data: bytes, width: 256, height: 1, channels: 3 as const };
+  it.each(fixture.normalised.map((n: { rescale: number }) => [n.rescale, n]))('rescale %f', (_rescale, n) => {
+    const { rescale, mean, std, expected } = n as { rescale: number; mean: number[]; std: number[]; expected: number[] };
+    for (const layout of ['nchw', 'nhwc'] as const) {
+      const { tensor } = get().imageToTensor(image, { size: [1, 256], convention: 'pillow', mode: 'nearest', rescale, mean, std, layout });
+      const got = layout === 'nchw' ? Array.from(tensor.data) : Array.from({ length: 768 }, (_, i) => tensor.data[(i % 256) * 3 + Math.floor(i / 256)]);
+      expect(got, layout).toEqual(expected.map((v) => f32(v)));
+    }
+  });
+});
+
+// Against Pillow and transformers themselves (scripts/fixtures/fuzz_pillow.py --fixture):
+// convert('RGB'), Image.resize, placed (cover crops as center_crop), rescale() and normalize().
+describe.each(backends)("convention 'pillow' as transformers composes it on %s", (_, get) => {
+  const fixture = JSON.parse(readFileSync(new URL('./fixtures/image-tensor-pillow.json', import.meta.url), 'utf8'));
+  it.each(fixture.cases.map((c: { name: string }) => [c.name, c]))('%s', (_name, c) => {
+    const { image, options, padding, expected } = c as {
+      image: { width: number; height: number; channels: 1 | 2 | 3 | 4; data: string }; options: ImageToTensorOptions;
+      padding: object; expected: { shape: number[]; data: string };
+    };
+    const data = new Uint8ClampedArray(Buffer.from(image.data, 'base64'));
+    const result = get().imageToTensor({ ...image, data }, options);
+    expect(result.tensor.shape).toEqual(expected.shape);
+    expect(result.padding).toEqual(padding);
+    const want = Buffer.from(expected.data, 'base64');
+    expect(Buffer.from(result.tensor.data.buffer, result.tensor.data.byteOffset, result.tensor.data.byteLength).equals(want)).toBe(true);
+  });
 });
 
 // Bands of a few rows (FORCED_BAND: a test hook): band edges at every few rows, the row cache

@@ -92,7 +92,11 @@ export interface ImageTensorPlan {
   luma: Int32Array;
   lut: Float32Array;
   pad: Float32Array;
-  /** rescale, mean, std and exactInverse(std) per output channel, as float32: the tables' arithmetic (the SIMD kernel computes it). */
+  /**
+   * Per output channel, 8 floats: rescale split in high and low float32 parts, mean,
+   * std, exactInverse(std): the tables' arithmetic, which the SIMD kernel computes (rescaleHigh
+   * NaN where that arithmetic would not give the table's values: the kernel reads the table).
+   */
   coefficients: Float32Array;
   /** Resized rows per band. */
   band: number;
@@ -152,9 +156,36 @@ function exactInverse(s: number): number {
   return Number.isInteger(exponent) && Math.abs(exponent) < 100 ? inverse : 0;
 }
 
-/** The normalised value of byte (or pad value) v: numpy's float32 steps. */
+/**
+ * The normalised value of byte (or pad value) v, as transformers' rescale() then normalize():
+ * v * rescale in double cast to float32 (torchvision's f32(v) / 255 gives the same for 1/255),
+ * then float32 steps with mean and std as float32.
+ */
 export function normalised(v: number, rescale: number, mean: number, std: number): number {
-  return f32(f32(f32(v * f32(rescale)) - f32(mean)) / f32(std));
+  return f32(f32(f32(v * rescale) - f32(mean)) / f32(std));
+}
+
+const bits = new Float32Array(1);
+const bitsAsInt = new Uint32Array(bits.buffer);
+
+/**
+ * The SIMD kernel's coefficients of one channel. A byte times the high part of rescale (16
+ * significant bits) is exact in float32, so v * high + v * low rounds once, as the double product
+ * cast to float32 mostly does; where it does not for some byte (or its mean / std steps differ
+ * from the table's), rescaleHigh is NaN and the kernel reads the table.
+ */
+function kernelCoefficients(lut: Float32Array, rescale: number, mean: number, std: number): number[] {
+  bits[0] = rescale;
+  bitsAsInt[0] &= 0xffffff00;
+  const high = bits[0];
+  const low = f32(rescale - high);
+  const inverse = exactInverse(f32(std));
+  for (let v = 0; v < 256; v++) {
+    const t = f32(f32(f32(v * high) + f32(v * low)) - f32(mean));
+    const x = inverse !== 0 ? f32(t * inverse) : f32(t / f32(std));
+    if (!Object.is(x, lut[v])) return [NaN, 0, 0, 0, 0, 0, 0, 0];
+  }
+  return [high, low, mean, std, inverse, 0, 0, 0]; // padded to 32 bytes a channel
 }
 
 /** imageToTensor's table entry: reads the call once, validates it, plans the resize and the placement. */
@@ -235,8 +266,10 @@ export function prepareImageToTensor(imageArg: ImageInput, optionsArg: ImageToTe
     if (error instanceof Error) error.message = error.message.replace(/^resizeImage/, OP);
     throw error;
   }
-  const top = align === 'center' ? Math.floor((height - innerH) / 2) : 0;
-  const left = align === 'center' ? Math.floor((width - innerW) / 2) : 0;
+  // 'center': half the room, rounded toward zero, so the odd pixel goes bottom/right both when
+  // contain pads (a letterbox) and when cover crops (transformers' center_crop: (inner - size) // 2).
+  const top = align === 'center' ? Math.trunc((height - innerH) / 2) : 0;
+  const left = align === 'center' ? Math.trunc((width - innerW) / 2) : 0;
   const rowStart = Math.max(0, -top);
   const rowEnd = Math.min(innerH, height - top);
   const colStart = Math.max(0, -left);
@@ -248,7 +281,7 @@ export function prepareImageToTensor(imageArg: ImageInput, optionsArg: ImageToTe
   const lut = new Float32Array(outChannels * 256);
   for (let c = 0; c < outChannels; c++) for (let v = 0; v < 256; v++) lut[c * 256 + v] = normalised(v, rescale, mean[c], std[c]);
   const pad = Float32Array.from(padValue, (v, c) => normalised(v, rescale, mean[c], std[c]));
-  const coefficients = Float32Array.from(mean.flatMap((m, c) => [rescale, m, std[c], exactInverse(f32(std[c]))]));
+  const coefficients = Float32Array.from(mean.flatMap((m, c) => kernelCoefficients(lut.subarray(c * 256, c * 256 + 256), rescale, m, std[c])));
   const outputShape = layout === 'nhwc' ? [1, height, width, outChannels] : [1, outChannels, height, width];
   const out = checkOut(options.out, outputShape, []);
   if (out && out.data.buffer === data.buffer) throw new Error(`${OP}: out must not share memory with image.data`);

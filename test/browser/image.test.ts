@@ -117,7 +117,7 @@ it('the pipeline operations equal their compositions in Chromium (wasm and js)',
           for (let x = 0; x < 32; x++) {
             const sy = y - padding.top;
             const v = sy >= 0 && sy < innerH ? small.data[(sy * 32 + x) * 4 + c] : 114;
-            const want = f(f(f(v * f(1 / 255)) - f(mean[c])) / f(std[c]));
+            const want = f(f(f(v * (1 / 255)) - f(mean[c])) / f(std[c])); // transformers: v / 255 in double, to float32
             if (!Object.is(tensor.data[(c * 32 + y) * 32 + x], want)) differ++;
           }
         }
@@ -173,7 +173,7 @@ it.each([
           for (let x = 0; x < S; x++) {
             const sx = x - padding.left;
             const v = sx >= 0 && sx < innerW ? small.data[(y * innerW + sx) * 3 + c] : 114;
-            const want = f(f(f(v * f(1 / 255)) - f(mean[c])) / f(std[c]));
+            const want = f(f(f(v * (1 / 255)) - f(mean[c])) / f(std[c])); // transformers: v / 255 in double, to float32
             if (!Object.is(tensor.data[(c * S + y) * S + x], want)) differ++;
           }
         }
