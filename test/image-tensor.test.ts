@@ -217,7 +217,7 @@ describe.each(backends)("rescale / mean / std as transformers' image processors 
   const fixture = JSON.parse(readFileSync(new URL('./fixtures/gray-pillow.json', import.meta.url), 'utf8'));
   const bytes = Uint8ClampedArray.from({ length: 256 * 3 }, (_, i) => Math.floor(i / 3));
   const image = { data: bytes, width: 256, height: 1, channels: 3 as const };
-  it.each(fixture.normalised.map((n: { rescale: number }) => [n.rescale, n]))('rescale %f', (_rescale, n) => {
+  it.each<[number, unknown]>(fixture.normalised.map((n: { rescale: number }) => [n.rescale, n]))('rescale %f', (_rescale, n) => {
     const { rescale, mean, std, expected } = n as { rescale: number; mean: number[]; std: number[]; expected: number[] };
     for (const layout of ['nchw', 'nhwc'] as const) {
       const { tensor } = get().imageToTensor(image, { size: [1, 256], convention: 'pillow', mode: 'nearest', rescale, mean, std, layout });
@@ -231,7 +231,7 @@ describe.each(backends)("rescale / mean / std as transformers' image processors 
 // convert('RGB'), Image.resize, placed (cover crops as center_crop), rescale() and normalize().
 describe.each(backends)("convention 'pillow' as transformers composes it on %s", (_, get) => {
   const fixture = JSON.parse(readFileSync(new URL('./fixtures/image-tensor-pillow.json', import.meta.url), 'utf8'));
-  it.each(fixture.cases.map((c: { name: string }) => [c.name, c]))('%s', (_name, c) => {
+  it.each<[string, unknown]>(fixture.cases.map((c: { name: string }) => [c.name, c]))('%s', (_name, c) => {
     const { image, options, padding, expected } = c as {
       image: { width: number; height: number; channels: 1 | 2 | 3 | 4; data: string }; options: ImageToTensorOptions;
       padding: object; expected: { shape: number[]; data: string };
