@@ -14,7 +14,8 @@
 // `node bench/scaling.bench.js`. BENCH_THREADS=1,2,8 picks the thread counts, BENCH_WORKLOADS=W1,W4
 // the workloads, BENCH_PARTS=threads or relaxed one half, BENCH_TIME_MS / BENCH_ROUNDS the time
 // (default 6 s) and the fewest rounds (12) for the tasks of one workload at one N;
-// BENCH_ORT_CUBIC=1 adds onnxruntime's cubic Resize on the large image (~5 s a call); `--render`
+// BENCH_ORT_CUBIC=1 adds onnxruntime's cubic Resize on the large image (~5 s a call), BENCH_ORT=0
+// leaves onnxruntime-node out (quicker A/B runs of the pool), BENCH_OUT names the results; `--render`
 // rewrites the Markdown and the chart from the JSON. The tasks of one workload at one N take turns
 // call by call (in a new order each round), so load from other processes biases them alike;
 // ratios only mean something within one run.
@@ -41,7 +42,7 @@ if (RELAXED_NEEDS_FLAG) v8.setFlagsFromString('--experimental-wasm-relaxed-simd'
 const up = await import('../dist/index.js');
 let ort;
 try {
-  ort = await import('onnxruntime-node');
+  if (process.env.BENCH_ORT !== '0') ort = await import('onnxruntime-node');
 } catch (error) {
   console.warn(`onnxruntime-node unavailable, its column is left out: ${error.message}`);
 }
