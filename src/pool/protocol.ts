@@ -49,7 +49,8 @@ export const STOP = -1;
 
 /**
  * A shared-memory job is one queue of chunks for all the workers it is handed to, in one int32
- * array: [next chunk, chunk count | chunks done, failed flag | workers still at it | then per
+ * array: [next chunk, chunk count | chunks done, failed flag | workers still at it, its wake
+ * list (the next to wake, how many, the first, the pool's workers, their control blocks) | then per
  * chunk the [start, end) of its encoded calls in this array, how many chunks must be done before
  * it starts and how many are done when its call is, then the encoded calls]. Each worker claims
  * the next chunk with Atomics.add until none remain, so a worker that other processes hold up
