@@ -121,9 +121,14 @@ async function alternate(tasks) {
     }
     if (k % 10 === 9) process.stderr.write('.');
   }
+  // Each round's time against the first task's (the sync API) in the same round, then the median:
+  // load that drifts between rounds cancels (on 2 cores at load 8-12, medians of the tasks alone
+  // put the one-thread ceiling at 0.4x the sync API).
+  const perRound = times.map((a) => a.map((v, k) => times[0][k] / v).sort((p, q) => p - q));
   return tasks.map((t, j) => {
     const a = times[j].sort((p, q) => p - q);
-    return { name: t.name, median: a[a.length >> 1], p10: a[Math.floor(a.length / 10)], min: a[0], max: a.at(-1), samples: a.length };
+    return { name: t.name, median: a[a.length >> 1], p10: a[Math.floor(a.length / 10)], min: a[0], max: a.at(-1), samples: a.length,
+      pairedSpeedUp: perRound[j][perRound[j].length >> 1] };
   });
 }
 
@@ -171,6 +176,8 @@ async function atThreads(w, n, pool, sync, expected) {
     threads: n, syncMs: s, ceilingCalls, rows,
     pool: speedUp('pool'), poolUnsized: speedUp('pool unsized'), ceiling: speedUp('ceiling'), ort: speedUp('onnxruntime-node'),
     quiet: { pool: quietSpeedUp('pool'), ceiling: quietSpeedUp('ceiling'), ort: quietSpeedUp('onnxruntime-node') },
+    paired: { pool: get('pool')?.pairedSpeedUp, poolUnsized: get('pool unsized')?.pairedSpeedUp, ceiling: get('ceiling')?.pairedSpeedUp,
+      ort: get('onnxruntime-node')?.pairedSpeedUp },
     ...(ortDiff !== undefined ? { ortMaxAbsDiff: ortDiff } : {}), bitIdentical: identical,
   };
 }
@@ -238,6 +245,16 @@ function markdown(report) {
       lines.push(`| ${s.title} | ${ns.map((n) => x(at(n).pool)).join(' | ')} | ${ns.map((n) => x(at(n).ceiling)).join(' | ')} | ${ns.map((n) => x(at(n).ort)).join(' / ')} |`);
     }
     lines.push('');
+    if (report.sections.some((s) => s.byThreads.some((r) => r.paired))) {
+      lines.push('The same from each round\'s calls against that round\'s sync call, then the median over rounds (load that drifts between rounds cancels):', '');
+      lines.push(`| workload | ${ns.map((n) => `pool ${n}`).join(' | ')} | ${ns.map((n) => `ceiling ${n}`).join(' | ')} | ${ns.map((n) => `unsized ${n}`).join(' | ')} | onnxruntime-node ${ns.join(' / ')} |`);
+      lines.push(`|---|${ns.map(() => '---:').join('|')}|${ns.map(() => '---:').join('|')}|${ns.map(() => '---:').join('|')}|---:|`);
+      for (const s of report.sections) {
+        const at = (n) => s.byThreads.find((r) => r.threads === n)?.paired ?? {};
+        lines.push(`| ${s.title} | ${ns.map((n) => x(at(n).pool)).join(' | ')} | ${ns.map((n) => x(at(n).ceiling)).join(' | ')} | ${ns.map((n) => x(at(n).poolUnsized)).join(' | ')} | ${ns.map((n) => x(at(n).ort)).join(' / ')} |`);
+      }
+      lines.push('');
+    }
   }
   if (report.sections.some((s) => s.relaxed)) {
     lines.push(`Relaxed-SIMD build vs SIMD build, sync API, one thread, single calls alternated${report.relaxedNeedsFlag ? ' (V8 flag --experimental-wasm-relaxed-simd set by the benchmark: Node 20)' : ''}: time ratio relaxed / SIMD (below 1: relaxed faster), of medians and of 10th percentiles.`, '');
