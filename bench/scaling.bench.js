@@ -76,7 +76,7 @@ function maxAbsDiff(a, b) {
 async function ceilingThreads(workload, count, calls) {
   const threads = Array.from({ length: count }, () => {
     const thread = new Worker(new URL('./sync-thread.js', import.meta.url), {
-      workerData: { workloads: new URL('./scaling-workloads.js', import.meta.url).href, workload: workload.id, build: BUILD },
+      workerData: { workloads: new URL('./scaling-workloads.js', import.meta.url).href, workload: workload.id, build: BUILD, maximumMemory: 2 ** 31 },
     });
     const waiting = [];
     thread.on('message', () => waiting.shift()?.resolve());
@@ -309,7 +309,8 @@ ${parts.join('\n')}
 }
 
 async function main() {
-  await up.init({ build: BUILD });
+  // The sync API holds every workload's tensors at once (~400 MB): past init()'s default budget.
+  await up.init({ build: BUILD, maximumMemory: 2 ** 31 });
   const load = { before: os.loadavg()[0], cores: CORES };
   const sections = workloads.map((w) => ({ id: w.id, title: w.title, byThreads: [] }));
   if (PARTS.has('threads')) {
