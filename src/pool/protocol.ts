@@ -145,8 +145,8 @@ export function encodeQueue(stages: Stage[], workers: number, wake: WakeList = {
  * Wakes up to `count` of a job's sleeping workers that no one has woken yet, in the order it was
  * handed to them; `self` (a worker's index) is skipped, and so are polling workers, which see
  * their request without a wake-up. The calling thread wakes one worker and each worker woken
- * wakes WAKE_FANOUT more before it claims a chunk, so 16 workers are up after 3-4 wake-ups in
- * sequence, not 16. Waking all from the calling thread was slower on 2 busy cores: the first
+ * wakes WAKE_FANOUT more before it claims a chunk: 16 workers are woken in 5 levels (1, 2, 4, 8,
+ * 1), not 16 wake-ups in a row from the calling thread. Waking all from the calling thread was slower on 2 busy cores: the first
  * worker woken took the caller's core and ran the whole call before the caller could wake the
  * second (W1, W3: the second woke 1.8-2 ms later, median), which then polled that core while the
  * caller waited to hear the call was done.
