@@ -14,7 +14,8 @@
 // `node bench/scaling.bench.js`. BENCH_THREADS=1,2,8 picks the thread counts, BENCH_WORKLOADS=W1,W4
 // the workloads, BENCH_PARTS=threads or relaxed one half, BENCH_TIME_MS / BENCH_ROUNDS the time
 // (default 6 s) and the fewest rounds (12) for the tasks of one workload at one N;
-// BENCH_ORT_CUBIC=1 adds onnxruntime's cubic Resize on the large image (~5 s a call); `--render`
+// BENCH_ORT_CUBIC=1 adds onnxruntime's cubic Resize on the large image (~5 s a call), BENCH_ORT=0
+// leaves onnxruntime-node out (quicker A/B runs of the pool), BENCH_OUT names the results; `--render`
 // rewrites the Markdown and the chart from the JSON. The tasks of one workload at one N take turns
 // call by call (in a new order each round), so load from other processes biases them alike;
 // ratios only mean something within one run.
@@ -41,7 +42,7 @@ if (RELAXED_NEEDS_FLAG) v8.setFlagsFromString('--experimental-wasm-relaxed-simd'
 const up = await import('../dist/index.js');
 let ort;
 try {
-  ort = await import('onnxruntime-node');
+  if (process.env.BENCH_ORT !== '0') ort = await import('onnxruntime-node');
 } catch (error) {
   console.warn(`onnxruntime-node unavailable, its column is left out: ${error.message}`);
 }
@@ -75,7 +76,7 @@ function maxAbsDiff(a, b) {
 async function ceilingThreads(workload, count, calls) {
   const threads = Array.from({ length: count }, () => {
     const thread = new Worker(new URL('./sync-thread.js', import.meta.url), {
-      workerData: { workloads: new URL('./scaling-workloads.js', import.meta.url).href, workload: workload.id, build: BUILD },
+      workerData: { workloads: new URL('./scaling-workloads.js', import.meta.url).href, workload: workload.id, build: BUILD, maximumMemory: 2 ** 31 },
     });
     const waiting = [];
     thread.on('message', () => waiting.shift()?.resolve());
@@ -120,9 +121,14 @@ async function alternate(tasks) {
     }
     if (k % 10 === 9) process.stderr.write('.');
   }
+  // Each round's time against the first task's (the sync API) in the same round, then the median:
+  // load that drifts between rounds cancels (on 2 cores at load 8-12, medians of the tasks alone
+  // put the one-thread ceiling at 0.4x the sync API).
+  const perRound = times.map((a) => a.map((v, k) => times[0][k] / v).sort((p, q) => p - q));
   return tasks.map((t, j) => {
     const a = times[j].sort((p, q) => p - q);
-    return { name: t.name, median: a[a.length >> 1], p10: a[Math.floor(a.length / 10)], min: a[0], max: a.at(-1), samples: a.length };
+    return { name: t.name, median: a[a.length >> 1], p10: a[Math.floor(a.length / 10)], min: a[0], max: a.at(-1), samples: a.length,
+      pairedSpeedUp: perRound[j][perRound[j].length >> 1] };
   });
 }
 
@@ -170,6 +176,8 @@ async function atThreads(w, n, pool, sync, expected) {
     threads: n, syncMs: s, ceilingCalls, rows,
     pool: speedUp('pool'), poolUnsized: speedUp('pool unsized'), ceiling: speedUp('ceiling'), ort: speedUp('onnxruntime-node'),
     quiet: { pool: quietSpeedUp('pool'), ceiling: quietSpeedUp('ceiling'), ort: quietSpeedUp('onnxruntime-node') },
+    paired: { pool: get('pool')?.pairedSpeedUp, poolUnsized: get('pool unsized')?.pairedSpeedUp, ceiling: get('ceiling')?.pairedSpeedUp,
+      ort: get('onnxruntime-node')?.pairedSpeedUp },
     ...(ortDiff !== undefined ? { ortMaxAbsDiff: ortDiff } : {}), bitIdentical: identical,
   };
 }
@@ -237,6 +245,16 @@ function markdown(report) {
       lines.push(`| ${s.title} | ${ns.map((n) => x(at(n).pool)).join(' | ')} | ${ns.map((n) => x(at(n).ceiling)).join(' | ')} | ${ns.map((n) => x(at(n).ort)).join(' / ')} |`);
     }
     lines.push('');
+    if (report.sections.some((s) => s.byThreads.some((r) => r.paired))) {
+      lines.push('The same from each round\'s calls against that round\'s sync call, then the median over rounds (load that drifts between rounds cancels):', '');
+      lines.push(`| workload | ${ns.map((n) => `pool ${n}`).join(' | ')} | ${ns.map((n) => `ceiling ${n}`).join(' | ')} | ${ns.map((n) => `unsized ${n}`).join(' | ')} | onnxruntime-node ${ns.join(' / ')} |`);
+      lines.push(`|---|${ns.map(() => '---:').join('|')}|${ns.map(() => '---:').join('|')}|${ns.map(() => '---:').join('|')}|---:|`);
+      for (const s of report.sections) {
+        const at = (n) => s.byThreads.find((r) => r.threads === n)?.paired ?? {};
+        lines.push(`| ${s.title} | ${ns.map((n) => x(at(n).pool)).join(' | ')} | ${ns.map((n) => x(at(n).ceiling)).join(' | ')} | ${ns.map((n) => x(at(n).poolUnsized)).join(' | ')} | ${ns.map((n) => x(at(n).ort)).join(' / ')} |`);
+      }
+      lines.push('');
+    }
   }
   if (report.sections.some((s) => s.relaxed)) {
     lines.push(`Relaxed-SIMD build vs SIMD build, sync API, one thread, single calls alternated${report.relaxedNeedsFlag ? ' (V8 flag --experimental-wasm-relaxed-simd set by the benchmark: Node 20)' : ''}: time ratio relaxed / SIMD (below 1: relaxed faster), of medians and of 10th percentiles.`, '');
@@ -291,7 +309,8 @@ ${parts.join('\n')}
 }
 
 async function main() {
-  await up.init({ build: BUILD });
+  // The sync API holds every workload's tensors at once (~400 MB): past init()'s default budget.
+  await up.init({ build: BUILD, maximumMemory: 2 ** 31 });
   const load = { before: os.loadavg()[0], cores: CORES };
   const sections = workloads.map((w) => ({ id: w.id, title: w.title, byThreads: [] }));
   if (PARTS.has('threads')) {

@@ -122,3 +122,33 @@ describe('a pool of 8 workers on this machine (more workers than cores)', () => 
     expect(order).toEqual(cases.map(([name]) => name));
   }, 30_000);
 });
+
+describe('a pool of 8 workers that sleep between calls (spin 0): woken by the caller and by each other', () => {
+  let pool: Pool;
+  const expected = new Map<string, Tensor>();
+  beforeAll(async () => {
+    await up.init({ simd: true });
+    pool = await up.createPool({ threads: 8, build: 'simd', spin: 0 });
+    for (const [name, , run] of cases) expected.set(name, await run(up));
+  });
+  afterAll(() => pool.close());
+
+  // The caller wakes one worker, which wakes the others (src/pool/protocol.ts wakeWorkers): a
+  // worker left asleep would hold its call for ever. Calls on 5 of the 8 workers start from a
+  // different worker each time, so their wake lists wrap around the pool.
+  it('one call at a time, all workers asleep before each, on 8 and on 5 workers: every call ends, the same bits', async () => {
+    const sizing = internals(pool).sizing;
+    const cutOverAll = cases.find(([name]) => name.startsWith('bicubic'))!;
+    const onFive = cases.find(([, threads]) => threads === 5)!;
+    for (let round = 0; round < 4; round++) {
+      for (const [[name, , run], split] of [[cutOverAll, true], [onFive, false]] as const) {
+        Object.assign(sizing, split ? SPLIT_ALL : DEFAULT_SIZING);
+        await new Promise((resolve) => setTimeout(resolve, 5)); // every worker asleep
+        const result = await run(pool);
+        expect(internals(pool).lastThreads, name).toBe(split ? 8 : 5);
+        expect(differingBits(result.data, expected.get(name)!.data), `${name}, round ${round}`).toBe(0);
+      }
+    }
+    Object.assign(sizing, DEFAULT_SIZING);
+  }, 20_000);
+});

@@ -26,10 +26,12 @@ export interface PoolOptions {
    */
   build?: 'relaxed' | 'simd';
   /**
-   * Milliseconds a worker keeps polling for its next job before it sleeps; default 0.2. Polling
-   * spends CPU time between calls, but waking a sleeping worker can take 50-150 µs (on virtual
-   * machines whose idle cores halt), which calls of a millisecond or two feel. 0: sleep at once.
-   * Longer polls keep a core that the main thread may need between calls.
+   * Milliseconds the worker that finished a call keeps polling for the next before it sleeps;
+   * default 0.2. Polling spends CPU time between calls, but waking a sleeping worker can take
+   * 50-150 µs (on virtual machines whose idle cores halt), which calls of a millisecond or two
+   * feel. The call's other workers sleep at once, and the polling one too once the calling thread
+   * has not heard of the end 0.05 ms after (their polls held cores that the call's last chunks and
+   * the caller needed on a busy machine). 0: sleep at once.
    */
   spin?: number;
   /**

@@ -24,6 +24,19 @@ export interface InitMessage {
  */
 export const CONTROL_INTS = 16;
 export const REQUEST = 0;
+/**
+ * 1 while the worker polls for its next request (it sees one without a wake-up), 0 while it runs
+ * a job or sleeps: it clears the flag before it sleeps, and Atomics.wait then finds a request
+ * stored before the flag was read, so a request is never left unseen (see wakeWorkers).
+ */
+export const POLLING = 1;
+/** The sequence number of the last of this worker's jobs whose end the calling thread has seen. */
+export const HEARD = 2;
+/**
+ * How long after a job's end the worker that finished it polls on while the calling thread has
+ * not seen the end (HEARD): with a core of its own, that thread saw it 0.03-0.08 ms after (2 shared cores).
+ */
+export const HEARD_MS = 0.05;
 const JOBS = 4;
 /** Jobs a worker may hold at once (one running, one waiting): the number of job slots. */
 export const JOB_SLOTS = 2;
@@ -36,7 +49,8 @@ export const STOP = -1;
 
 /**
  * A shared-memory job is one queue of chunks for all the workers it is handed to, in one int32
- * array: [next chunk, chunk count | chunks done, failed flag | workers still at it | then per
+ * array: [next chunk, chunk count | chunks done, failed flag | workers still at it, its wake
+ * list (the next to wake, how many, the first, the pool's workers, their control blocks) | then per
  * chunk the [start, end) of its encoded calls in this array, how many chunks must be done before
  * it starts and how many are done when its call is, then the encoded calls]. Each worker claims
  * the next chunk with Atomics.add until none remain, so a worker that other processes hold up
@@ -59,6 +73,12 @@ export const QUEUE_COUNT = 1;
 export const QUEUE_DONE = 16;
 export const QUEUE_FAILED = 17;
 export const QUEUE_PENDING = 32;
+/** The wake list (see wakeWorkers): the next of its workers to wake; set by encodeQueue, read-only after. */
+export const QUEUE_WAKE = 33;
+const QUEUE_HANDED = 34;
+const QUEUE_FIRST = 35;
+const QUEUE_POOL = 36;
+const QUEUE_CONTROL = 37;
 export const QUEUE_CHUNKS = 48;
 /** Int32s per chunk in the queue's chunk table: start, end, chunks done before it may start, chunks done when its call is. */
 export const CHUNK_INTS = 4;
@@ -73,13 +93,27 @@ const KERNEL_INDEX = new Map<KernelName, number>(KERNEL_NAMES.map((name, i) => [
  * the argument count, the arguments in export order. Undefined when an argument is not an int32.
  * One typed array per call of the pool: allocating one per chunk cost more than the encoding.
  */
-export function encodeQueue(stages: Stage[], workers: number): Int32Array | undefined {
+/**
+ * The workers a job goes to: `workers` of the pool's `pool`, from `first` on (cyclically), whose
+ * control blocks lie at `control` (CONTROL_INTS int32s each).
+ */
+export interface WakeList {
+  control: number;
+  first: number;
+  pool: number;
+}
+
+export function encodeQueue(stages: Stage[], workers: number, wake: WakeList = { control: 0, first: 0, pool: workers }): Int32Array | undefined {
   const count = stages.reduce((n, chunks) => n + chunks.length, 0);
   let size = QUEUE_CHUNKS + CHUNK_INTS * count;
   for (const chunks of stages) for (const calls of chunks) for (const c of calls) size += 2 + KERNEL_PARAMS[c.kernel].length;
   const queue = new Int32Array(size);
   queue[QUEUE_COUNT] = count;
   queue[QUEUE_PENDING] = workers;
+  queue[QUEUE_HANDED] = workers;
+  queue[QUEUE_FIRST] = wake.first;
+  queue[QUEUE_POOL] = wake.pool;
+  queue[QUEUE_CONTROL] = wake.control;
   let o = QUEUE_CHUNKS + CHUNK_INTS * count;
   let chunk = 0;
   let before = 0; // chunks of the earlier stages
@@ -105,6 +139,42 @@ export function encodeQueue(stages: Stage[], workers: number): Int32Array | unde
     before += chunks.length;
   }
   return queue;
+}
+
+/**
+ * Wakes up to `count` of a job's sleeping workers that no one has woken yet, in the order it was
+ * handed to them; `self` (a worker's index) is skipped, and so are polling workers, which see
+ * their request without a wake-up. The calling thread wakes one worker and each worker woken
+ * wakes WAKE_FANOUT more before it claims a chunk: 16 workers are woken in 5 levels (1, 2, 4, 8,
+ * 1), not 16 wake-ups in a row from the calling thread. Waking all from the calling thread was slower on 2 busy cores: the first
+ * worker woken took the caller's core and ran the whole call before the caller could wake the
+ * second (W1, W3: the second woke 1.8-2 ms later, median), which then polled that core while the
+ * caller waited to hear the call was done.
+ */
+export function wakeWorkers(queue: Int32Array, memory: WebAssembly.Memory, count: number, self = -1): void {
+  const handed = queue[QUEUE_HANDED];
+  for (let woken = 0; woken < count;) {
+    const k = Atomics.add(queue, QUEUE_WAKE, 1);
+    if (k >= handed) return;
+    const i = (queue[QUEUE_FIRST] + k) % queue[QUEUE_POOL];
+    const control = controlBlock(memory, queue[QUEUE_CONTROL], i);
+    // A worker found awake (busy with an earlier job, or about to sleep: its wait then sees the
+    // request) does not count: the next one is woken instead.
+    if (i !== self && !Atomics.load(control, POLLING) && Atomics.notify(control, REQUEST) > 0) woken++;
+  }
+}
+
+/** How many more workers a woken worker wakes (see wakeWorkers). */
+export const WAKE_FANOUT = 2;
+
+/** Worker i's control block, of the pool's blocks from `control` on. */
+export function controlBlock(memory: WebAssembly.Memory, control: number, i: number): Int32Array {
+  return new Int32Array(memory.buffer, control + i * CONTROL_INTS * 4, CONTROL_INTS);
+}
+
+/** Worker i's index from its control block's address. */
+export function workerIndex(queue: Int32Array, control: number): number {
+  return (control - queue[QUEUE_CONTROL]) / (CONTROL_INTS * 4);
 }
 
 export interface JobMessage {

@@ -9,9 +9,8 @@ import { tiles } from '../tiling/plan.js';
 import { admitJob, arrayBytes, copyOut, residentTarget } from '../wasm/executor.js';
 import { Layout, LayoutLimitError, type WasmModule } from '../wasm/module.js';
 import type { Block } from '../wasm/resident.js';
-import { type Stage, CONTROL_INTS, encodeQueue, fence, JOB_SLOTS, jobSlot, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_DONE, QUEUE_FAILED, QUEUE_NEXT,
-  QUEUE_PENDING, REQUEST, STOP,
-  type ReplyMessage } from './protocol.js';
+import { type Stage, controlBlock, encodeQueue, fence, HEARD, JOB_SLOTS, jobSlot, POLLING, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_DONE, QUEUE_FAILED, QUEUE_NEXT,
+  QUEUE_PENDING, REQUEST, STOP, type ReplyMessage, wakeWorkers } from './protocol.js';
 import { ABORT_GRACE_MS, type CallControl } from './call.js';
 import { kernelFailure, KernelErrors } from './kernel-errors.js';
 import { chunksPerWorker, DEFAULT_SIZING, type Sizing, threadsFor } from './sizing.js';
@@ -149,7 +148,7 @@ export class Scheduler implements AsyncExecutor {
   }
 
   private control(i: number): Int32Array {
-    return new Int32Array(this.memory.buffer, this.shm!.control + i * CONTROL_INTS * 4, CONTROL_INTS);
+    return controlBlock(this.memory, this.shm!.control, i);
   }
 
   /** The bytes `data` spans: in the pool's memory (a resident tensor) or in its own buffer. */
@@ -272,8 +271,8 @@ export class Scheduler implements AsyncExecutor {
       ? calls.map((c, i) => claimOrder(splitCall(c, workers, chunksPerWorker(work[i], workers, this.sizing), layout), workers))
       : [splitCall(calls[last], workers, 1, layout)];
     const handedTo = Math.min(workers, stages.reduce((n, chunks) => n + chunks.length, 0));
-    const encoded = this.shm && encodeQueue(stages, handedTo);
     const first = this.nextWorker;
+    const encoded = this.shm && encodeQueue(stages, handedTo, { control: this.shm.control, first, pool: this.workers.length });
     if (encoded) this.nextWorker = (first + handedTo) % this.workers.length;
     const queue = encoded ? { ptr: layout.i32(encoded), length: encoded.length, workers: handedTo, first } : undefined;
     layout.commit();
@@ -285,19 +284,20 @@ export class Scheduler implements AsyncExecutor {
     const { chunks, queue } = job;
     if (queue) {
       const shm = this.shm!;
-      // Every worker's request first, then the wake-ups: a wake-up costs this thread ~40 µs here
-      // (a futex call), so a polling worker would otherwise see its job only after those of the
-      // workers before it were woken (16 workers: ~0.6 ms).
+      // Every worker's request first, then the wake-ups: one here, the others by the workers
+      // (protocol.ts wakeWorkers), none where a worker polls (it wakes the others). A wake-up
+      // costs this thread ~40 µs (a futex call), and the woken worker may take its core.
       const handed = Array.from({ length: queue.workers }, (_, i) => (queue.first + i) % this.workers.length);
-      for (const i of handed) this.signal(i, queue.ptr, queue.length);
-      for (const i of handed) Atomics.notify(this.control(i), REQUEST);
+      const sequence = handed.map((i) => this.signal(i, queue.ptr, queue.length));
       const header = this.module.i32(queue.ptr, QUEUE_CHUNKS);
+      if (!handed.some((i) => Atomics.load(this.control(i), POLLING))) wakeWorkers(header, this.memory, 1);
       // Wait for every worker, even when one fails, so no worker still writes when the memory is reused.
       for (let pending = Atomics.load(header, QUEUE_PENDING); pending > 0; pending = Atomics.load(header, QUEUE_PENDING)) {
         if (this.failure) throw this.failure; // fail() wakes this wait
         const wait = shm.wait.call(Atomics, header, QUEUE_PENDING, pending);
         if (wait.async) await wait.value;
       }
+      handed.forEach((i, k) => Atomics.store(this.control(i), HEARD, sequence[k])); // a polling finisher may go on (worker.ts)
       fence(this.memory);
       this.finished++;
       if (header[QUEUE_FAILED]) throw await this.kernelErrors.of(queue.ptr);
@@ -310,13 +310,14 @@ export class Scheduler implements AsyncExecutor {
   }
 
   /** Hands worker i the job (queue) at `ptr` through its control block (a polling worker sees it; a sleeping one needs a notify). */
-  private signal(i: number, ptr: number, length: number): void {
+  private signal(i: number, ptr: number, length: number): number {
     const ctrl = this.control(i);
     const seq = ++this.shm!.sequence[i];
     const slot = jobSlot(seq); // free: the job JOB_SLOTS before this one has finished
     Atomics.store(ctrl, slot, ptr);
     Atomics.store(ctrl, slot + 1, length);
     Atomics.store(ctrl, REQUEST, seq);
+    return seq;
   }
 
   private post(worker: WorkerHandle, calls: KernelCall[]): Promise<void> {
