@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as up from '../src/index.js';
 import { backendInfo, type Tensor } from '../src/index.js';
+import * as dist from '../dist/index.js'; // pools run the built workers
 
 function ramp(shape: number[], seed = 1): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -152,5 +153,35 @@ describe('resident tensors across builds', () => {
     for (let i = 0; i < viaSimd.data.length; i++) expect(Math.abs(out.data[i] - viaSimd.data[i])).toBeLessThan(1e-5);
     x.dispose();
     out.dispose();
+  });
+});
+
+describe('resident tensors of a pool beside another shared memory', () => {
+  // V8 gives a shared memory a new buffer object whenever any shared memory of the thread grows;
+  // the pool must still know its tensors' views as its own (else it copies them in and out).
+  it('are used in place after another pool grew its memory', async () => {
+    const a = await dist.createPool({ threads: 1 });
+    const b = await dist.createPool({ threads: 1 });
+    try {
+      const shape = [1, 4, 256, 256]; // 1 MiB in, 4 MiB out
+      const x = a.allocTensor(shape, ramp(shape).data);
+      const out = a.allocTensor([1, 4, 512, 512]);
+      await a.interpolate(x, { scaleFactor: 2, mode: 'bilinear', out }); // a's tables
+      const before = a.memoryBytes;
+      const big = b.allocTensor([1, 8, 1024, 1024]); // 32 MiB: b's memory grows
+      for (let round = 0; round < 3; round++) {
+        big.dispose();
+        const again = b.allocTensor([1, 8 + round, 1024, 1024]); // grows b again between a's calls
+        await a.interpolate(x, { scaleFactor: 2, mode: 'bilinear', out });
+        again.dispose();
+      }
+      // In place, a's calls need only their tables: copies of x and out would need 5 MiB more.
+      expect(a.memoryBytes - before).toBeLessThan(1 << 20);
+      const expected = dist.js.interpolate(ramp(shape), { scaleFactor: 2, mode: 'bilinear' });
+      for (let i = 0; i < expected.data.length; i += 997) expect(Math.abs(out.data[i] - expected.data[i])).toBeLessThan(1e-5);
+    } finally {
+      await a.close();
+      await b.close();
+    }
   });
 });

@@ -75,7 +75,12 @@ export class WasmModule {
    * layout commits: growth detaches non-shared views, but addresses stay.
    */
   residentPointer(data: Float32Array): number {
-    if (!this.buffers.has(data.buffer)) return -1;
+    if (!this.buffers.has(data.buffer)) {
+      // V8 renews a shared memory's buffer object when any shared memory of the thread grows (a
+      // second pool, another threaded library), not only this one: the current object is ours too.
+      if (data.buffer !== this.kernels.memory.buffer) return -1;
+      this.buffers.add(data.buffer);
+    }
     const issued = this.heap.blockOf(data);
     const live = issued ? !issued.released : this.heap.find(data.byteOffset, data.byteLength) !== undefined;
     if (!live) {
