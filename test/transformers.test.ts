@@ -37,6 +37,26 @@ describe("interpolate_4d equals transformers.js's own (ONNX) path", () => {
     expect(maxDiff(actual.data as Float32Array, expected.data as Float32Array)).toBeLessThanOrEqual(mode === 'nearest' ? 0 : 1e-5);
   });
 
+  // The source coordinate of output row 8 of 17 from 7 rows is 3 exactly (3.0000000000000004 as
+  // the ONNX reference computes it, whose padded tap window then starts a row early): every mode
+  // copies input row 3, as onnxruntime does.
+  it.each(['nearest', 'bilinear', 'bicubic'] as const)('an integral source coordinate reads that row (%s, 7 -> 17 rows)', async (mode) => {
+    const input = tensor([1, 1, 7, 2], 3);
+    const actual = await interpolate_4d(input, { size: [17, 2], mode });
+    expect(Array.from((actual.data as Float32Array).subarray(16, 18))).toEqual(Array.from((input.data as Float32Array).subarray(6, 8)));
+    const expected = await theirs(input, { size: [17, 2], mode });
+    expect(maxDiff(actual.data as Float32Array, expected.data as Float32Array)).toBeLessThanOrEqual(mode === 'nearest' ? 0 : 1e-5);
+  });
+
+  // Row 36 of 73 from 26 sits at 12.5 exactly (12.500000000000002 in two float64 roundings):
+  // round_prefer_floor takes row 12, as onnxruntime does here.
+  it('nearest breaks an exact half-pixel tie downwards (26 -> 73 rows)', async () => {
+    const input = tensor([1, 1, 26, 3], 4);
+    const actual = await interpolate_4d(input, { size: [73, 3], mode: 'nearest' });
+    expect(Array.from((actual.data as Float32Array).subarray(36 * 3, 37 * 3))).toEqual(Array.from((input.data as Float32Array).subarray(12 * 3, 13 * 3)));
+    expect(Array.from(actual.data as Float32Array)).toEqual(Array.from((await theirs(input, { size: [73, 3], mode: 'nearest' })).data as Float32Array));
+  });
+
   it('refuses what transformers.js refuses, and non-float32 tensors', async () => {
     await expect(interpolate_4d(tensor([3, 4, 5], 1), { size: [2, 2] })).rejects.toThrow(/4D/);
     await expect(interpolate_4d(tensor([1, 1, 4, 5], 1), {})).rejects.toThrow(/size/);
