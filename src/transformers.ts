@@ -37,7 +37,9 @@ function asTensor(input: TransformersTensor, name: string): Tensor {
 }
 
 function make<T extends TransformersTensor>(like: T, type: string, data: Float32Array | Uint8Array | Uint16Array, dims: number[]): T {
-  const Class = like.constructor as TensorClass<T>;
+  const Class = like.constructor as TensorClass<T> | undefined;
+  // A plain { type, data, dims } has no Tensor class (new Object('float32') is a String).
+  if (typeof Class !== 'function' || (Class as unknown) === Object) return { type, data, dims } as unknown as T;
   return new Class(type, data, dims);
 }
 

@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { Tensor, interpolate_4d as theirs } from '@huggingface/transformers';
+import { Tensor as OrtTensor } from 'onnxruntime-node';
 import { interpolate_4d, upsample_argmax, upsample_threshold } from '../src/transformers.js';
 import { upsampleArgmax, init } from '../src/index.js';
 import { ramp } from './helpers.js';
@@ -62,6 +63,21 @@ describe("interpolate_4d equals transformers.js's own (ONNX) path", () => {
     await expect(interpolate_4d(tensor([1, 1, 4, 5], 1), {})).rejects.toThrow(/size/);
     await expect(interpolate_4d(tensor([1, 1, 4, 5], 1), { size: [2, 2], mode: 'area' as never })).rejects.toThrow(/Unsupported mode/);
     await expect(interpolate_4d(new Tensor('int32', new Int32Array(4), [1, 1, 2, 2]), { size: [2, 2] })).rejects.toThrow(TypeError);
+  });
+});
+
+describe('other tensor objects', () => {
+  it('a plain { type, data, dims } (or onnxruntime Tensor) gets the same kind back', async () => {
+    const data = Float32Array.of(1, 2, 3, 4);
+    const plain = await interpolate_4d({ type: 'float32', data, dims: [1, 1, 2, 2] }, { size: [3, 3] });
+    expect(Object.getPrototypeOf(plain)).toBe(Object.prototype);
+    expect(plain).toEqual({ type: 'float32', data: expect.any(Float32Array), dims: [1, 1, 3, 3] });
+    expect(Array.from(plain.data as Float32Array)).toEqual(Array.from((await interpolate_4d(new Tensor('float32', data, [1, 1, 2, 2]), { size: [3, 3] })).data as Float32Array));
+    const ort = await interpolate_4d(new OrtTensor('float32', data, [1, 1, 2, 2]), { size: [3, 3] });
+    expect(ort).toBeInstanceOf(OrtTensor);
+    expect(ort.dims).toEqual([1, 1, 3, 3]);
+    const labels = await upsample_argmax(Object.assign(Object.create(null), { type: 'float32', data, dims: [1, 2, 1, 2] }), { size: [1, 2] });
+    expect(labels).toEqual({ type: 'uint8', data: Uint8Array.of(1, 1), dims: [1, 1, 2] });
   });
 });
 
