@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Tensor, interpolate_4d as theirs } from '@huggingface/transformers';
 import { Tensor as OrtTensor } from 'onnxruntime-node';
 import { interpolate_4d, upsample_argmax, upsample_threshold } from '../src/transformers.js';
-import { upsampleArgmax, init } from '../src/index.js';
+import { backendInfo, upsampleArgmax, init } from '../src/index.js';
 import { ramp } from './helpers.js';
 
 function tensor(shape: number[], seed: number): Tensor {
@@ -63,6 +63,18 @@ describe("interpolate_4d equals transformers.js's own (ONNX) path", () => {
     await expect(interpolate_4d(tensor([1, 1, 4, 5], 1), {})).rejects.toThrow(/size/);
     await expect(interpolate_4d(tensor([1, 1, 4, 5], 1), { size: [2, 2], mode: 'area' as never })).rejects.toThrow(/Unsupported mode/);
     await expect(interpolate_4d(new Tensor('int32', new Int32Array(4), [1, 1, 2, 2]), { size: [2, 2] })).rejects.toThrow(TypeError);
+  });
+});
+
+describe('the WebAssembly instance', () => {
+  it("is the caller's when init() ran before (its build, or a module given to it), not a fresh one", async () => {
+    await init({ build: 'scalar' });
+    const memory = backendInfo()!;
+    await interpolate_4d(tensor([1, 1, 4, 4], 1), { size: [8, 8] });
+    await upsample_argmax(tensor([1, 3, 4, 4], 1), { size: [8, 8] });
+    expect(backendInfo()?.build).toBe('scalar');
+    expect(backendInfo()).toEqual(memory);
+    await init();
   });
 });
 
