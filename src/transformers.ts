@@ -11,7 +11,7 @@
 // set, so half_pixel coordinates, nearest rounding round_prefer_floor and cubic a = -0.75: this
 // package's `resize` with those attributes.
 
-import { init, resize, upsampleArgmax, upsampleThreshold } from './index.js';
+import { backendInfo, init, resize, upsampleArgmax, upsampleThreshold } from './index.js';
 import type { LabelTensor, UpsampleReduceOptions, UpsampleThresholdOptions } from './pipeline/upsample-reduce.js';
 import type { Tensor } from './tensor.js';
 
@@ -26,6 +26,17 @@ type TensorClass<T> = new (type: string, data: Float32Array | Uint8Array | Uint1
 
 const RESIZE_MODE = { nearest: 'nearest', bilinear: 'linear', bicubic: 'cubic' } as const;
 
+let starting: Promise<unknown> | undefined;
+
+/**
+ * init() once, on the first call, unless the caller already ran it: init() starts a fresh
+ * instance each time, which would drop the caller's (its build, an `upsample-wasm/inline` or
+ * `init({ wasm })` module where a bundler left the .wasm files behind) and cost an instantiation.
+ */
+async function ready(): Promise<void> {
+  if (backendInfo() === undefined) await (starting ??= init().finally(() => { starting = undefined; }));
+}
+
 function asTensor(input: TransformersTensor, name: string): Tensor {
   if (input === null || typeof input !== 'object') throw new TypeError(`${name} must be a transformers.js Tensor, but got ${input === null ? 'null' : typeof input}`);
   const { type, data, dims } = input;
@@ -37,7 +48,9 @@ function asTensor(input: TransformersTensor, name: string): Tensor {
 }
 
 function make<T extends TransformersTensor>(like: T, type: string, data: Float32Array | Uint8Array | Uint16Array, dims: number[]): T {
-  const Class = like.constructor as TensorClass<T>;
+  const Class = like.constructor as TensorClass<T> | undefined;
+  // A plain { type, data, dims } has no Tensor class (new Object('float32') is a String).
+  if (typeof Class !== 'function' || (Class as unknown) === Object) return { type, data, dims } as unknown as T;
   return new Class(type, data, dims);
 }
 
@@ -55,7 +68,7 @@ export async function interpolate_4d<T extends TransformersTensor>(input: T, { s
   if (!sizes) throw new Error('`size` must be of length 2, 3, or 4.');
   const resizeMode = RESIZE_MODE[mode as keyof typeof RESIZE_MODE];
   if (!resizeMode) throw new Error(`Unsupported mode: ${String(mode)}`);
-  await init();
+  await ready();
   const y = resize(x, { sizes, mode: resizeMode });
   return make(input, 'float32', y.data, y.shape);
 }
@@ -67,13 +80,13 @@ function labels<T extends TransformersTensor>(like: T, result: LabelTensor): T {
 /** upsampleArgmax on a transformers.js Tensor of logits (N, K, h, w): a uint8 / uint16 Tensor (N, H, W). */
 export async function upsample_argmax<T extends TransformersTensor>(logits: T, options: UpsampleReduceOptions): Promise<T> {
   const x = asTensor(logits, 'logits');
-  await init();
+  await ready();
   return labels(logits, upsampleArgmax(x, options));
 }
 
 /** upsampleThreshold on a transformers.js Tensor of mask logits (N, C, h, w): a uint8 Tensor of 0/255 (N, C, H, W). */
 export async function upsample_threshold<T extends TransformersTensor>(logits: T, options: UpsampleThresholdOptions): Promise<T> {
   const x = asTensor(logits, 'logits');
-  await init();
+  await ready();
   return labels(logits, upsampleThreshold(x, options));
 }
