@@ -6,9 +6,8 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { nearestIndex, planResize, tapWindow, type ResizeAxis, type ResizeOptions } from '../src/rules/onnx.js';
+import { planResize, type ResizeAxis, type ResizeOptions } from '../src/rules/onnx.js';
 import { planResizeBilinear, planResizeNearestNeighbor } from '../src/rules/tf.js';
-import { withDepartures } from './resize-departures.js';
 
 interface TensorJson { shape: number[]; data: string; dtype?: string }
 interface Case {
@@ -91,7 +90,7 @@ function errorClass(type: string): ErrorConstructor {
 }
 
 describe('ONNX Resize rules (test/fixtures/resize-onnx.json)', () => {
-  const cases = withDepartures(load('./fixtures/resize-onnx.json'));
+  const cases = load('./fixtures/resize-onnx.json');
   it('has fixtures', () => expect(cases.length).toBeGreaterThan(500));
   // The rules are the same for every element type: the integer cases (their rounding) are
   // test/resize.test.ts's, through the backends.
@@ -110,19 +109,6 @@ describe('ONNX Resize rules (test/fixtures/resize-onnx.json)', () => {
   }
   it('reports the largest relative error', () => {
     console.log(`resize-onnx: max relative error ${stats.maxRel.toExponential(2)} (${stats.worst})`);
-  });
-});
-
-describe('ONNX Resize rules: the tap window', () => {
-  // 3.0000000000000004 + 1 (or + 2) rounds to 4 (5) in float64: the reference's padded window
-  // starts one tap early there; ours is placed from floor(x) like the ratio.
-  it('places the window from floor(x) for an x a hair above an integer', () => {
-    const x = 3.0000000000000004;
-    expect(tapWindow(x, 2).first).toBe(3);
-    expect(tapWindow(x, 4).first).toBe(2);
-    expect(nearestIndex(x, 'round_prefer_floor')).toBe(3);
-    expect(tapWindow(3, 2)).toEqual({ first: 2, ratio: 1 });
-    expect(tapWindow(3, 4)).toEqual({ first: 1, ratio: 1 });
   });
 });
 

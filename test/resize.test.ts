@@ -8,7 +8,6 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The built files: the pool's workers run them.
 import * as up from '../dist/index.js';
-import { withDepartures } from './resize-departures.js';
 import type { Operations, Pool, Tensor } from '../dist/index.js';
 import { SPLIT_ALL, type Sizing } from '../dist/pool/sizing.js';
 
@@ -49,7 +48,7 @@ function check(name: string, got: Tensor, want: Tensor, isExact: boolean): void 
   }
 }
 
-const cases = [...withDepartures(load('resize-onnx.json')), ...load('resize-tf.json')];
+const cases = [...load('resize-onnx.json'), ...load('resize-tf.json')];
 const backends: Array<{ name: string; ops: () => Operations }> = [];
 let simd: Operations;
 let scalar: Operations;

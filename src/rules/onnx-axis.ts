@@ -26,25 +26,15 @@ export interface AxisGeometry {
 
 export type CoordinateRule = (y: number, g: AxisGeometry) => number;
 
-/**
- * (y + 0.5) / scale - 0.5. With sizes (scale = out/in) as ((2y + 1) in - out) / (2 out), one
- * rounding of integers, so an exact tie or integer stays exact: the reference's two roundings
- * put 26 -> 73 rows' y = 36 (x = 12.5) at 12.500000000000002, which nearest rounds up.
- */
-function halfPixel(y: number, g: AxisGeometry): number {
-  if (g.scale === g.outSize / g.inSize) return ((2 * y + 1) * g.inSize - g.outSize) / (2 * g.outSize);
-  return (y + 0.5) / g.scale - 0.5;
-}
-
 export const COORDINATE_RULES: Readonly<Record<CoordinateTransformationMode, CoordinateRule>> = {
-  half_pixel: halfPixel,
+  half_pixel: (y, g) => (y + 0.5) / g.scale - 0.5,
   // Centres the output window on the input when the output length was rounded down.
   half_pixel_symmetric: (y, g) => {
     const offset = (g.inSize / 2) * (1 - g.outSize / g.outWidth);
     return offset + (y + 0.5) / g.scale - 0.5;
   },
   // The reference gives -0.5 for a single output (the spec's text says 0; the reference decides).
-  pytorch_half_pixel: (y, g) => (g.outWidth === 1 ? -0.5 : halfPixel(y, g)),
+  pytorch_half_pixel: (y, g) => (g.outWidth === 1 ? -0.5 : (y + 0.5) / g.scale - 0.5),
   // Divides by the fractional width minus 1, as the reference (and ONNX's test data) do.
   align_corners: (y, g) => (g.outWidth === 1 ? 0 : (y * (g.inSize - 1)) / (g.outWidth - 1)),
   asymmetric: (y, g) => y / g.scale,
@@ -63,17 +53,17 @@ export const COORDINATE_RULES: Readonly<Record<CoordinateTransformationMode, Coo
 // ---- the tap window and the ratio, as the reference finds them ----
 
 /**
- * The window of the `taps` inputs nearest x, as the reference picks them (ties to the lower
- * index), and x's ratio from the tap left of it (1 when x is integral: the reference keeps the
- * tap on the left). Both come from floor(x): the reference finds the window from x + taps/2
- * rounded to float64, which moves it one tap left when x lies within half an ulp above an
- * integer (x = 3.0000000000000004 for 41 rows from 7), so row 2 got the weight meant for row 3;
- * onnxruntime and PyTorch take row 3, as exact arithmetic does.
+ * The reference measures the ratio from x (1 when x is integral: it keeps the tap on the left)
+ * but places the window from x + n/2 rounded to float64, so a tiny x such as 1e-16 gets a window
+ * one tap to the left. Kept: with excludeOutside that decides which taps count.
  */
 export function tapWindow(x: number, taps: number): { first: number; ratio: number } {
   const lo = Math.floor(x);
-  const integral = x === lo;
-  return { first: lo + (integral ? 0 : 1) - (taps >> 1), ratio: integral ? 1 : x - lo };
+  const ratio = x === lo ? 1 : x - lo;
+  const pad = Math.ceil(taps / 2);
+  const xp = x + pad;
+  const p = Math.floor(xp);
+  return { first: p + (xp === p ? -(taps >> 1) : 1 - (taps >> 1)) - pad, ratio };
 }
 
 // ---- nearest rules: take the upper of the window's two taps? ----

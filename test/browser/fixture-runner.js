@@ -3,8 +3,6 @@
 // the Node suites (test/interpolate.test.ts, conv.test.ts, shuffle.test.ts, resize.test.ts,
 // dtypes.test.ts), and reports counts; `float16Check` runs Float16Array where the engine has it.
 
-import { withDepartures } from '../resize-departures.js';
-
 const cache = new Map();
 
 async function fixtures(family, base) {
@@ -13,7 +11,7 @@ async function fixtures(family, base) {
     cache.set(url, fetch(url).then((r) => {
       if (!r.ok) throw new Error(`fixtures ${family}: HTTP ${r.status}`);
       return r.json();
-    }).then((json) => (family === 'resize-onnx' ? { ...json, cases: withDepartures(json.cases) } : json)));
+    }));
   }
   return (await cache.get(url)).cases;
 }
