@@ -12,6 +12,8 @@ export interface AxisTable {
   taps: number;
   index: Int32Array;
   weight: Float32Array;
+  /** The weights before rounding to float32, where the rule makes them in float64 (ONNX): integer inputs blend with these. */
+  weight64?: Float64Array;
 }
 
 /**

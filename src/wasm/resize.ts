@@ -6,12 +6,14 @@ import { call, type KernelCall } from '../kernels.js';
 import type { ResizeInputs, ResizePlan } from '../resize.js';
 import { ringFloats2d, stripPixels } from '../ring.js';
 import type { Layout } from './module.js';
+import { stageResizeWide } from './resize-wide.js';
 import type { Staged } from './staged.js';
 
 const bits = new Int32Array(1);
 const asFloat = new Float32Array(bits.buffer);
 
 export function stageResize(layout: Layout, plan: ResizePlan, { input }: ResizeInputs, outputLength: number, target: number): Staged {
+  if (plan.wide) return stageResizeWide(layout, plan, { input }, outputLength);
   const src = layout.f32(input.length, input);
   const [w, h] = plan.passes;
   if (plan.passes.length === 2 && h.inner === w.table.outSize * w.inner) {
