@@ -80,7 +80,7 @@ export const KERNELS = {
   // assembly/resize.ts
   fillOutside: { dst: ptr, outer: i32, len: i32, inner: i32, outside: ptr, valueBits: i32 },
   // assembly/resize-wide.ts: float64 twins for integer inputs of ONNX linear / cubic (weights float64)
-  resampleRows64: { src: ptr, dst: ptr, rows: i32, inW: i32, outW: i32, taps: i32, index: ptr, weight: ptr },
+  resampleRows64: { src: ptr, dst: ptr, rows: i32, inW: i32, outW: i32, taps: i32, index: ptr, weight: ptr, periodLo: i32, periodHi: i32 },
   blendAxis64: { src: ptr, dst: ptr, outer: i32, inLen: i32, outLen: i32, inner: i32, taps: i32, index: ptr, weight: ptr },
   fillOutside64: { dst: ptr, outer: i32, len: i32, inner: i32, outside: ptr, valueBits: i32 },
   narrow64: { src: ptr, dst: ptr, length: i32, type: i32 },

@@ -79,7 +79,7 @@ export function axisPasses(inputShape: readonly number[], outputShape: number[],
   const passes: AxisPass[] = [];
   let tmp = 0;
   order.forEach(({ axis, table }, i) => {
-    passes.push({ axis, outer: product(shape.slice(0, axis)), inner: product(shape.slice(axis + 1)), table, period: periodTwoRun(table) });
+    passes.push({ axis, outer: product(shape.slice(0, axis)), inner: product(shape.slice(axis + 1)), table, period: passPeriod(table, wide) });
     shape[axis] = table.outSize;
     if (i < order.length - 1) tmp = Math.max(tmp, product(shape));
   });
@@ -101,6 +101,11 @@ export function axisPasses(inputShape: readonly number[], outputShape: number[],
   }
   const extrapolated = axes.filter((a) => a.outside).map(({ axis, outside }) => fill(axis, outside!, extrapolationValue));
   return { outputShape, passes, fills: [...zeros, ...extrapolated], tmp };
+}
+
+/** Where the pass's table repeats with period 2, in the weights its kernel reads (float64 for wide plans). */
+export function passPeriod(table: AxisTable, wide: boolean | undefined): [number, number] {
+  return periodTwoRun(table, wide ? table.weight64 : table.weight);
 }
 
 /** Options as the caller gave them, copied once (non-objects go on to the rules, which refuse them). */

@@ -71,6 +71,8 @@ const LINEAR: Array<[string, number[], Call]> = [
   ['interpolate bilinear antialias nhwc', [1, 9, 9, 3], (o, x) => o.interpolate(x, { mode: 'bilinear', size: [4, 4], antialias: true, layout: 'nhwc' })],
   ['interpolate trilinear', [1, 2, 3, 4, 5], (o, x) => o.interpolate(x, { mode: 'trilinear', size: [5, 4, 3] })],
   ['resize cubic', [1, 1, 6, 6], (o, x) => o.resize(x, { mode: 'cubic', scales: [1, 1, 1.7, 0.6] })],
+  ['resize linear 2x (float64 SIMD stretch)', [1, 2, 5, 37], (o, x) => o.resize(x, { mode: 'linear', scales: [1, 1, 2, 2] })],
+  ['resize cubic 2x antialias (float64 SIMD stretch)', [1, 2, 5, 37], (o, x) => o.resize(x, { mode: 'cubic', scales: [1, 1, 2, 2], antialias: true })],
   ['resize linear extrapolation 100.5', [1, 1, 5, 5], (o, x) => o.resize(x, { mode: 'linear', sizes: [1, 1, 7, 7],
     coordinateTransformationMode: 'tf_crop_and_resize', roi: [0, 0, -0.3, 0, 1, 1, 1, 1.2], extrapolationValue: 100.5 })],
   ['resizeBilinear', [2, 5, 4, 3], (o, x) => o.resizeBilinear(x, [8, 9], { halfPixelCenters: true })],

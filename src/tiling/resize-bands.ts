@@ -8,7 +8,7 @@
 // hold it at its output size, which a band replaces by its rows' count.
 
 import type { Job } from '../ops.js';
-import type { ResizeInputs, ResizePlan } from '../resize.js';
+import { passPeriod, type ResizeInputs, type ResizePlan } from '../resize.js';
 import { periodTwoRun, type AxisTable } from '../rules/pytorch.js';
 
 /** The pass of the first resized axis, the one that bands (the last pass, but for wide plans). */
@@ -28,7 +28,7 @@ export function resizeBand(plan: ResizePlan, [r0, r1]: [number, number], band: {
   if (plan.wide) {
     // Passes before the axis' hold it at its input size, those after at its output size.
     const at = plan.passes.indexOf(last);
-    const passes = plan.passes.map((p, i) => (i === at ? { ...p, outer: 1, table: band.table, period: periodTwoRun(band.table) }
+    const passes = plan.passes.map((p, i) => (i === at ? { ...p, outer: 1, table: band.table, period: passPeriod(band.table, true) }
       : { ...p, outer: i < at ? inBand(p.outer) : outBand(p.outer) }));
     const tmp = Math.max(0, ...passes.slice(0, -1).map((p) => p.outer * p.table.outSize * p.inner));
     return { ...plan, tmp, passes, fills: plan.fills.map((f) => (f.pass === at ? { ...f, outer: 1, len: r1 - r0, outside: f.outside.slice(r0, r1) }

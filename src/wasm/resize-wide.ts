@@ -18,14 +18,15 @@ export function stageResizeWide(layout: Layout, plan: ResizePlan, { input }: Res
   const wide = layout.f64(outputLength);
   const calls: KernelCall[] = [];
   const last = plan.passes.length - 1;
-  plan.passes.forEach(({ outer, inner, table }, i) => {
+  plan.passes.forEach(({ outer, inner, table, period }, i) => {
     const from = i === 0 ? src : tmp[(i - 1) & 1];
     const to = i === last ? wide : tmp[i & 1];
     const index = layout.i32(table.index);
     const weight = layout.f64(table.weight64!.length, table.weight64);
     const { inSize, outSize, taps } = table;
     calls.push(inner === 1
-      ? call('resampleRows64', { src: from, dst: to, rows: outer, inW: inSize, outW: outSize, taps, index, weight })
+      ? call('resampleRows64', { src: from, dst: to, rows: outer, inW: inSize, outW: outSize, taps, index, weight,
+        periodLo: period[0], periodHi: period[1] })
       : call('blendAxis64', { src: from, dst: to, outer, inLen: inSize, outLen: outSize, inner, taps, index, weight }));
     for (const { outer: fillOuter, len, inner: fillInner, outside, value, pass } of plan.fills) {
       if (pass !== i) continue;
