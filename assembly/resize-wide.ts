@@ -157,19 +157,6 @@ export function blendAxis64(src: usize, dst: usize, outer: i32, inLen: i32, outL
   }
 }
 
-/** fillOutside in float64: slices marked in `outside` set to the float32 whose bits are `valueBits`. */
-export function fillOutside64(dst: usize, outer: i32, len: i32, inner: i32, outside: usize, valueBits: i32): void {
-  const value = <f64>reinterpret<f32>(valueBits);
-  const slice = <usize>inner << 3;
-  for (let m = 0; m < outer; m++) {
-    for (let o = 0; o < len; o++) {
-      if (load<u8>(outside + <usize>o) == 0) continue;
-      const at = dst + (<usize>(m * len + o) * slice);
-      for (let i: usize = 0; i < slice; i += 8) store<f64>(at + i, value);
-    }
-  }
-}
-
 /** Rounds `length` float64 values half to even and saturates them into integers of `type` (assembly/convert.ts codes). */
 export function narrow64(src: usize, dst: usize, length: i32, type: i32): void {
   let i = 0;
