@@ -3,7 +3,7 @@
 // the plain-JS backend and the memory roofline, in one interleaved run. With AB_OLD=<dir of
 // another build's package root (dist/ and build/)> its uint8 call runs interleaved too (an A/B of
 // two versions, e.g. before the float64 path: uint8 then went through the float32 passes).
-// Run with `npm run build && node bench/resize-integer.bench.js`.
+// Run with `npm run bench:resize-integer` (builds first).
 
 import * as up from '../dist/index.js';
 import { measure, save, table } from './common.js';
