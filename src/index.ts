@@ -57,7 +57,7 @@ export type { Pool, PoolCallOptions, PoolCloseOptions, PoolOperations, PoolOptio
 const interpolateBackends = typedBackends({ wasm: stageInterpolate, js: runInterpolate, tiling: interpolateTiling }, interpolateCopies);
 const convBackends = { wasm: stageConv, js: runConv, tiling: convTiling };
 const shuffleBackends = { wasm: stageShuffle, js: runShuffle, tiling: shuffleTiling };
-const resizeBackends = typedBackends({ wasm: stageResize, js: runResize, tiling: resizeTiling }, resizeCopies);
+const resizeBackends = typedBackends({ wasm: stageResize, js: runResize, tiling: resizeTiling }, resizeCopies, (plan) => plan.wide === true);
 const reduceBackends = { wasm: stageUpsampleReduce, js: runUpsampleReduce };
 
 /** Every operation, once: how a call is validated and planned, and how each backend runs the plan. */

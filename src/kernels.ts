@@ -77,8 +77,13 @@ export const KERNELS = {
     src: ptr, dst: ptr, ring: ptr, ringRows: ptr, row: ptr, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32,
     tapsW: i32, indexW: ptr, weightW: ptr, periodLo: i32, periodHi: i32, tapsH: i32, indexH: ptr, weightH: ptr, thresholdBits: i32,
   },
-  // assembly/resize.ts
+  // assembly/resize.ts (fillOutside64: on float64 values)
   fillOutside: { dst: ptr, outer: i32, len: i32, inner: i32, outside: ptr, valueBits: i32 },
+  fillOutside64: { dst: ptr, outer: i32, len: i32, inner: i32, outside: ptr, valueBits: i32 },
+  // assembly/resize-wide.ts: float64 twins for integer inputs of ONNX linear / cubic (weights float64)
+  resampleRows64: { src: ptr, dst: ptr, rows: i32, inW: i32, outW: i32, taps: i32, index: ptr, weight: ptr, periodLo: i32, periodHi: i32 },
+  blendAxis64: { src: ptr, dst: ptr, outer: i32, inLen: i32, outLen: i32, inner: i32, taps: i32, index: ptr, weight: ptr },
+  narrow64: { src: ptr, dst: ptr, length: i32, type: i32 },
   // assembly/convert.ts (type: src/dtype.ts narrowCode)
   widen: { src: ptr, dst: ptr, length: i32 },
   narrow: { src: ptr, dst: ptr, length: i32, type: i32 },

@@ -9,7 +9,7 @@ import { PlanCache } from './plan-cache.js';
 import { planResize, type ResizeAxis, type ResizeOptions } from './rules/onnx.js';
 import { identityTable, periodTwoRun, type AxisTable } from './rules/pytorch.js';
 import { planResizeBilinear, planResizeNearestNeighbor, type TfResizeOptions } from './rules/tf.js';
-import type { TensorData } from './dtype.js';
+import { integerType, type TensorData } from './dtype.js';
 import { checkOut, checkTensor, product, typedOutput, type Tensor } from './tensor.js';
 
 export type { ResizeOptions } from './rules/onnx.js';
@@ -17,6 +17,8 @@ export type { TfResizeOptions } from './rules/tf.js';
 
 /** One table blend along one axis: blocks of `outer x inLen x inner` floats become `outer x outLen x inner`. */
 export interface AxisPass {
+  /** The axis it resizes. */
+  axis: number;
   outer: number;
   inner: number;
   table: AxisTable;
@@ -31,6 +33,8 @@ export interface OutsideFill {
   inner: number;
   outside: Uint8Array;
   value: number;
+  /** Wide plans: the pass it follows (later passes blend what it writes); else it follows the last. */
+  pass?: number;
 }
 
 export interface ResizePlan {
@@ -41,6 +45,12 @@ export interface ResizePlan {
   fills: OutsideFill[];
   /** Floats of each of the two intermediate buffers. */
   tmp: number;
+  /**
+   * Integer inputs of ONNX linear / cubic: float64 from the input to the rounding (weights from
+   * `table.weight64`), the passes in the reference's order (`axes` as given, else ascending), each
+   * pass's extrapolation written right after it, so that later passes blend it, as the reference's.
+   */
+  wide?: boolean;
 }
 
 /** What a resize reads. */
@@ -56,16 +66,20 @@ export function resizeCopies(plan: ResizePlan): ResizePlan | undefined {
   return plan.passes.every((p) => p.table.taps === 1) ? plan : undefined;
 }
 
-/** The passes and fills for a rule module's axes (none: one identity pass, a copy). */
+/**
+ * The passes and fills for a rule module's axes (none: one identity pass, a copy): the last axis
+ * first, or for a wide plan (see ResizePlan) in the order `wideOrder` lists the axes.
+ */
 export function axisPasses(inputShape: readonly number[], outputShape: number[], axes: readonly ResizeAxis[],
-                           extrapolationValue = 0): ResizePlan {
+                           extrapolationValue = 0, wideOrder?: readonly number[]): ResizePlan {
   const shape = inputShape.slice();
-  const order = axes.length > 0 ? [...axes].sort((a, b) => b.axis - a.axis)
+  const wide = wideOrder !== undefined;
+  const order = axes.length > 0 ? [...axes].sort((a, b) => (wide ? wideOrder.indexOf(a.axis) - wideOrder.indexOf(b.axis) : b.axis - a.axis))
     : [{ axis: shape.length - 1, table: identityTable(shape[shape.length - 1]) }];
   const passes: AxisPass[] = [];
   let tmp = 0;
   order.forEach(({ axis, table }, i) => {
-    passes.push({ outer: product(shape.slice(0, axis)), inner: product(shape.slice(axis + 1)), table, period: periodTwoRun(table) });
+    passes.push({ axis, outer: product(shape.slice(0, axis)), inner: product(shape.slice(axis + 1)), table, period: passPeriod(table, wide) });
     shape[axis] = table.outSize;
     if (i < order.length - 1) tmp = Math.max(tmp, product(shape));
   });
@@ -75,8 +89,23 @@ export function axisPasses(inputShape: readonly number[], outputShape: number[],
   // the output is +0 (the reference's empty sum), whatever the sample.
   const zeros = axes.filter((a) => a.table.taps === 1 && a.table.weight.some((w) => w === 0))
     .map(({ axis, table }) => fill(axis, Uint8Array.from(table.weight, (w) => (w === 0 ? 1 : 0)), 0));
+  if (wide) {
+    // The fill after each pass: the axes not yet resized at their input sizes.
+    const fills = order.flatMap(({ axis, outside }, pass) => {
+      if (!outside) return [];
+      const now = outputShape.slice();
+      for (const later of order.slice(pass + 1)) now[later.axis] = inputShape[later.axis];
+      return [{ outer: product(now.slice(0, axis)), len: now[axis], inner: product(now.slice(axis + 1)), outside, value: extrapolationValue, pass }];
+    });
+    return { outputShape, passes, fills, tmp, wide };
+  }
   const extrapolated = axes.filter((a) => a.outside).map(({ axis, outside }) => fill(axis, outside!, extrapolationValue));
   return { outputShape, passes, fills: [...zeros, ...extrapolated], tmp };
+}
+
+/** Where the pass's table repeats with period 2, in the weights its kernel reads (float64 for wide plans). */
+export function passPeriod(table: AxisTable, wide: boolean | undefined): [number, number] {
+  return periodTwoRun(table, wide ? table.weight64 : table.weight);
 }
 
 /** Options as the caller gave them, copied once (non-objects go on to the rules, which refuse them). */
@@ -107,9 +136,12 @@ function cached(op: string, shape: number[], options: unknown, extra: unknown, b
 export function prepareResize(inputArg: Tensor<TensorData>, optionsArg: ResizeOptions): Prepared<Tensor<TensorData>, ResizePlan, ResizeInputs> {
   const input = checkTensor(inputArg, 'input', true);
   const options = snapshot(optionsArg);
-  const plan = cached('resize', input.shape, options, null, () => {
+  // Integer inputs that blend take the reference's float64 steps (ResizePlan.wide).
+  const integer = integerType(input.data) !== undefined;
+  const plan = cached('resize', input.shape, options, integer, () => {
     const rules = planResize(input.shape, options);
-    return axisPasses(input.shape, rules.outputShape, rules.axes, rules.extrapolationValue);
+    const wide = integer && rules.options.mode !== 'nearest' && rules.axes.length > 0;
+    return axisPasses(input.shape, rules.outputShape, rules.axes, rules.extrapolationValue, wide ? rules.order : undefined);
   });
   return prepared(input, plan, options?.out);
 }

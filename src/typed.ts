@@ -8,9 +8,14 @@ import type { Backends } from './ops.js';
 import type { ResizePlan } from './resize.js';
 import { stageTyped } from './wasm/convert.js';
 
-/** `copies(plan)`: the plan as element copies (axis passes of one-tap tables), undefined where it blends. */
-export function typedBackends<P, I extends { input: TensorData }>(backends: Backends<P, I>, copies: (plan: P) => ResizePlan | undefined): Backends<P, I> {
-  return { ...backends, wasm: stageTyped(backends.wasm, copies), js: runTyped(backends.js, copies) };
+/**
+ * `copies(plan)`: the plan as element copies (axis passes of one-tap tables), undefined where it
+ * blends; `own(plan)`: the family's own staging and loops take this plan's element type as it is
+ * (resize's wide plans, float64 from the integers on).
+ */
+export function typedBackends<P, I extends { input: TensorData }>(backends: Backends<P, I>, copies: (plan: P) => ResizePlan | undefined,
+                                                                  own: (plan: P) => boolean = () => false): Backends<P, I> {
+  return { ...backends, wasm: stageTyped(backends.wasm, copies, own), js: runTyped(backends.js, copies, own) };
 }
 
 /** The operations that take every element type: their result has the input's type. */

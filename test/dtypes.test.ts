@@ -6,7 +6,9 @@
 //   float32 call gives for an input of indices, bit for bit (int32 beyond 2^24 and int32 words
 //   that are signalling NaNs as float32 included);
 // - linear, cubic and area on integer types: the same backend's float32 result, rounded half to
-//   even and saturated (PyTorch 2's uint8 rule; PyTorch 1.13 has no integer linear to compare).
+//   even and saturated (PyTorch 2's uint8 rule; PyTorch 1.13 has no integer linear to compare);
+//   ONNX resize's in float64 as its reference (fixtures in test/resize.test.ts): the plain-JS
+//   backend's result on every backend, within one (int32: 2^-20 of the largest) of the float32 one.
 
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +71,8 @@ const LINEAR: Array<[string, number[], Call]> = [
   ['interpolate bilinear antialias nhwc', [1, 9, 9, 3], (o, x) => o.interpolate(x, { mode: 'bilinear', size: [4, 4], antialias: true, layout: 'nhwc' })],
   ['interpolate trilinear', [1, 2, 3, 4, 5], (o, x) => o.interpolate(x, { mode: 'trilinear', size: [5, 4, 3] })],
   ['resize cubic', [1, 1, 6, 6], (o, x) => o.resize(x, { mode: 'cubic', scales: [1, 1, 1.7, 0.6] })],
+  ['resize linear 2x (float64 SIMD stretch)', [1, 2, 5, 37], (o, x) => o.resize(x, { mode: 'linear', scales: [1, 1, 2, 2] })],
+  ['resize cubic 2x antialias (float64 SIMD stretch)', [1, 2, 5, 37], (o, x) => o.resize(x, { mode: 'cubic', scales: [1, 1, 2, 2], antialias: true })],
   ['resize linear extrapolation 100.5', [1, 1, 5, 5], (o, x) => o.resize(x, { mode: 'linear', sizes: [1, 1, 7, 7],
     coordinateTransformationMode: 'tf_crop_and_resize', roi: [0, 0, -0.3, 0, 1, 1, 1, 1.2], extrapolationValue: 100.5 })],
   ['resizeBilinear', [2, 5, 4, 3], (o, x) => o.resizeBilinear(x, [8, 9], { halfPixelCenters: true })],
@@ -130,13 +134,20 @@ for (const [backend, setup] of backends) {
     }
     for (const [C, lo, hi] of INTEGER) {
       for (const [label, shape, call] of LINEAR) {
-        it(`${C.name} ${label}: float32 result, half to even, saturated`, () => {
+        it(`${C.name} ${label}: ${label.startsWith('resize ') ? 'float64' : 'float32'} result, half to even, saturated`, () => {
           const x = { data: fill(C, shape.reduce((a, b) => a * b, 1), shape.length + 7), shape };
           const got = call(ops, x);
           expect(got.data.constructor).toBe(C);
           const float = call(ops, { data: Float32Array.from(x.data as ArrayLike<number>), shape });
           expect(got.shape).toEqual(float.shape);
-          expect(Array.from(got.data)).toEqual(Array.from(float.data, (v) => narrow(v, lo, hi)));
+          const rounded = Array.from(float.data, (v) => narrow(v, lo, hi));
+          if (!label.startsWith('resize ')) {
+            expect(Array.from(got.data)).toEqual(rounded);
+            return;
+          }
+          expect(Array.from(got.data)).toEqual(Array.from(call(up.js as unknown as Operations, x).data));
+          const largest = rounded.reduce((m, v) => Math.max(m, Math.abs(v)), 0); // float32's error: of the largest value
+          got.data.forEach((v, i) => expect(Math.abs(v - rounded[i])).toBeLessThanOrEqual(Math.max(1, 2 ** -20 * largest)));
         });
       }
     }

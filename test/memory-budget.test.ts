@@ -22,6 +22,8 @@ function expectBitIdentical(actual: ArrayBufferView, expected: ArrayBufferView):
 const image = (width: number, height: number, channels: 1 | 2 | 3 | 4 = 4) =>
   ({ data: Uint8ClampedArray.from({ length: width * height * channels }, (_, i) => (i * 2654435761) >>> 24), width, height, channels });
 
+const bytes = (shape: number[]) => ({ data: Uint8Array.from({ length: shape.reduce((a, b) => a * b) }, (_, i) => (i * 2654435761) >>> 24), shape });
+
 /** Calls, each larger than the 1 MiB budget: by planes (many small planes) and by bands (one large plane). */
 const CALLS: Array<[string, (ops: up.Operations) => { data: ArrayBufferView }]> = [
   ...(['nearest', 'nearest-exact', 'bilinear', 'bicubic', 'area'] as const).flatMap((mode) => [
@@ -82,6 +84,14 @@ const CALLS: Array<[string, (ops: up.Operations) => { data: ArrayBufferView }]> 
     { scales: [1, 1.4, 1.3], mode: 'cubic', coordinateTransformationMode: 'tf_crop_and_resize', roi: [0, -0.1, 0.05, 1, 1.2, 0.9], extrapolationValue: -3 })],
   ['resize (ONNX) nearest excludeOutside tf_crop_and_resize, 3 axes, bands', (ops) => ops.resize(ramp([30, 40, 30, 20]),
     { scales: [1.5, 1.2, 1, 0.8], mode: 'nearest', coordinateTransformationMode: 'tf_crop_and_resize', roi: [-0.2, 0, 0, 0, 1.1, 1, 1, 1.3], excludeOutside: true })],
+  // Integer linear / cubic: float64 passes in the reference's axis order (wide plans), their bands
+  // with the banded axis first, or (axes [2, 1]) second, its extrapolation blended by the next pass.
+  ['resize (ONNX) of uint8 linear, planes (float64)', (ops) => ops.resize(bytes([3, 5, 120, 130]), { scales: [1, 1, 2, 1.5], mode: 'linear' })],
+  ['resize (ONNX) of uint8 linear antialias down, rank 2, bands (float64)', (ops) => ops.resize(bytes([700, 500]),
+    { scales: [0.4, 0.5], mode: 'linear', antialias: true })],
+  ['resize (ONNX) of int16 cubic tf_crop_and_resize, axes [2, 1], bands (float64)', (ops) => ops.resize(
+    { data: Int16Array.from(bytes([1, 300, 260]).data, (v, i) => (v - 128) * ((i % 7) + 1)), shape: [1, 300, 260] },
+    { axes: [2, 1], scales: [1.3, 1.4], mode: 'cubic', coordinateTransformationMode: 'tf_crop_and_resize', roi: [0.05, -0.1, 0.9, 1.2], extrapolationValue: 2.5 })],
   ['interpolate nhwc bilinear, one image in bands', (ops) => ops.interpolate(ramp([1, 300, 300, 3]), { scaleFactor: 1.5, mode: 'bilinear', layout: 'nhwc' })],
   ...(['bilinear', 'bicubic', 'nearest', 'area'] as const).map((mode) =>
     [`resizeImage ${mode} 2x RGBA, bands`, (ops: up.Operations) => ops.resizeImage(image(500, 300), { scale: 2 }, { mode })] as

@@ -102,6 +102,14 @@ describe('the pool', () => {
       expect(Buffer.from(got.data.buffer).equals(Buffer.from(want.data.buffer)), c.name).toBe(true);
     }
   });
+  it('gives the reference\'s integers for every integer linear / cubic case (float64 plans)', async () => {
+    const wide = cases.filter((c) => c.inputs.input.dtype && !c.error && c.op === 'resize' && ['linear', 'cubic'].includes(c.options.mode as string));
+    expect(wide.length).toBeGreaterThanOrEqual(13);
+    for (const c of wide) {
+      const got = await pool.resize(decode(c.inputs.input), c.options as never);
+      expect(Array.from(got.data), c.name).toEqual(Array.from(decode(c.expected!).data));
+    }
+  });
 });
 
 describe('refusals name the argument', () => {

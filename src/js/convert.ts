@@ -7,11 +7,11 @@ import { integerType, roundSaturate, type TensorData } from '../dtype.js';
 
 type Run<P, I> = (plan: P, inputs: I, output: never) => void;
 
-export function runTyped<P, I extends { input: TensorData }>(run: Run<P, I>, copies: (plan: P) => unknown): Run<P, I> {
+export function runTyped<P, I extends { input: TensorData }>(run: Run<P, I>, copies: (plan: P) => unknown, own: (plan: P) => boolean): Run<P, I> {
   return (plan, inputs, outputArg) => {
     const output = outputArg as TensorData;
     const { input } = inputs;
-    if (input instanceof Float32Array || copies(plan) !== undefined) return run(plan, inputs, output as never);
+    if (input instanceof Float32Array || copies(plan) !== undefined || own(plan)) return run(plan, inputs, output as never);
     const result = new Float32Array(output.length);
     run(plan, { ...inputs, input: new Float32Array(input) }, result as never);
     const type = integerType(output);

@@ -4,8 +4,10 @@
 import type { ResizeInputs, ResizePlan } from '../resize.js';
 import { integerType, roundSaturate, sameType, type TensorData } from '../dtype.js';
 import { blendAxis, resampleRows } from './interpolate.js';
+import { runResizeWide } from './resize-wide.js';
 
 export function runResize(plan: ResizePlan, { input }: ResizeInputs, output: Float32Array): void {
+  if (plan.wide) return runResizeWide(plan, { input }, output as TensorData);
   // Intermediates of the input's type: index-only plans on other types (src/js/convert.ts) copy through them.
   const tmp = [sameType(input, plan.passes.length > 1 ? plan.tmp : 0), sameType(input, plan.passes.length > 2 ? plan.tmp : 0)] as Float32Array[];
   const last = plan.passes.length - 1;

@@ -96,9 +96,12 @@ export function workOf(c: KernelCall, layout: Layout): number {
       return a.batch * a.groups * a.M * perChannel;
     }
     case 'packWeights': return c.args.groups * c.args.M * c.args.groupIn;
-    case 'resampleRows': return c.args.rows * c.args.outW * c.args.taps;
-    case 'blendAxis': return c.args.outer * c.args.outLen * c.args.inner * c.args.taps;
-    case 'fillOutside': return c.args.outer * c.args.len * c.args.inner;
+    case 'resampleRows':
+    case 'resampleRows64': return c.args.rows * c.args.outW * c.args.taps;
+    case 'blendAxis':
+    case 'blendAxis64': return c.args.outer * c.args.outLen * c.args.inner * c.args.taps;
+    case 'fillOutside':
+    case 'fillOutside64': return c.args.outer * c.args.len * c.args.inner;
     case 'resizeImage': {
       const a = c.args;
       return a.outH * a.outW * a.channels * (a.tapsW + a.tapsH);
@@ -140,11 +143,12 @@ export function splitCall(c: KernelCall, workers: number, perWorker: number, lay
       return splitPlanes(a.planes, planeChunks(a.planes), bytes, bytes,
         (s, d, planes) => [call('pixelShuffle', { ...a, src: a.src + s, dst: a.dst + d, planes })]);
     }
-    case 'narrow': { // element ranges (chunks of 16, the SIMD step)
+    case 'narrow':
+    case 'narrow64': { // element ranges (chunks of 16, the SIMD step), from float32 or float64
       const a = c.args;
-      const bytes = NARROW_BYTES[a.type];
+      const [from, bytes] = [c.kernel === 'narrow64' ? 8 : 4, NARROW_BYTES[a.type]];
       return elementRanges(a.length, workers, perWorker).map(([i0, i1]) =>
-        [call('narrow', { ...a, src: a.src + i0 * 4, dst: a.dst + i0 * bytes, length: i1 - i0 })]);
+        [call(c.kernel, { ...a, src: a.src + i0 * from, dst: a.dst + i0 * bytes, length: i1 - i0 }) as KernelCall]);
     }
     case 'widen': {
       const a = c.args;

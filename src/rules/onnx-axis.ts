@@ -4,6 +4,7 @@
 // with antialias and exclude_outside, and tf_crop_and_resize's outside marks.
 
 import type { CoordinateTransformationMode, NearestMode, NormalizedResizeOptions } from './onnx-options.js';
+import { numpySum } from './numpy-sum.js';
 import type { AxisTable } from './pytorch.js';
 
 const f32 = Math.fround;
@@ -86,11 +87,20 @@ export function nearestIndex(x: number, mode: NearestMode): number {
 
 // ---- filters ----
 
-/** Keys' cubic convolution with coefficient a, at distance d >= 0. */
+/** Keys' cubic convolution with coefficient a, at distance d >= 0, as the reference's antialias filter writes it. */
 function keys(d: number, a: number): number {
-  if (d <= 1) return ((a + 2) * d - (a + 3)) * d * d + 1;
-  if (d < 2) return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a;
+  const d2 = d * d;
+  const d3 = d * d2;
+  if (d <= 1) return (a + 2) * d3 - (a + 3) * d2 + 1;
+  if (d < 2) return a * d3 - 5 * a * d2 + 8 * a * d - 4 * a;
   return 0;
+}
+
+/** The reference's four plain cubic weights at ratio r (Horner forms, its float64 steps). */
+function cubicWeights(r: number, a: number): number[] {
+  const outer = (d: number): number => ((a * d - 5 * a) * d + 8 * a) * d - 4 * a;
+  const inner = (d: number): number => ((a + 2) * d - (a + 3)) * d * d + 1;
+  return [outer(r + 1), inner(r), inner(1 - r), outer((1 - r) + 1)];
 }
 
 /**
@@ -108,8 +118,7 @@ function filterWeights(mode: 'linear' | 'cubic', x: number, scale: number, o: No
   if (!o.antialias && mode === 'linear') {
     w.push(1 - ratio, ratio);
   } else if (!o.antialias) {
-    const a = o.cubicCoeffA;
-    w.push(keys(ratio + 1, a), keys(ratio, a), keys(1 - ratio, a), keys(2 - ratio, a));
+    w.push(...cubicWeights(ratio, o.cubicCoeffA));
   } else {
     let sum = 0;
     for (let k = 0; k < count; k++) {
@@ -153,18 +162,16 @@ export function resizeAxisTable(g: AxisGeometry, o: NormalizedResizeOptions): { 
   const rows = Array.from(xs, (x) => filterWeights(o.mode as 'linear' | 'cubic', x, g.scale, o));
   const taps = rows.length > 0 ? rows[0].w.length : 1;
   const table: AxisTable = { inSize: g.inSize, outSize: g.outSize, taps,
-    index: new Int32Array(g.outSize * taps), weight: new Float32Array(g.outSize * taps) };
+    index: new Int32Array(g.outSize * taps), weight: new Float32Array(g.outSize * taps), weight64: new Float64Array(g.outSize * taps) };
   rows.forEach(({ first, w }, y) => {
     if (o.excludeOutside) {
-      let sum = 0;
-      for (let k = 0; k < taps; k++) {
-        if (first + k < 0 || first + k > last) w[k] = 0;
-        sum += w[k];
-      }
+      for (let k = 0; k < taps; k++) if (first + k < 0 || first + k > last) w[k] = 0;
+      const sum = numpySum(w, 0, taps); // numpy's sum along the taps
       if (sum !== 0) for (let k = 0; k < taps; k++) w[k] /= sum;
     }
     for (let k = 0; k < taps; k++) {
       table.index[y * taps + k] = clamp(first + k);
+      table.weight64![y * taps + k] = w[k];
       table.weight[y * taps + k] = w[k];
     }
   });

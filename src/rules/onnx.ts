@@ -43,6 +43,8 @@ export interface ResizePlan {
   /** float32; written where any axis marks `outside`. */
   extrapolationValue: number;
   options: NormalizedResizeOptions;
+  /** The axes in the order the reference resizes them: as `axes` gives them, else ascending (identity axes too). */
+  order: number[];
 }
 
 function checkShape(shape: unknown): number[] {
@@ -60,6 +62,7 @@ export interface ResizeGeometry {
   outputShape: number[];
   axes: Array<{ axis: number; geometry: AxisGeometry }>;
   options: NormalizedResizeOptions;
+  order: number[];
 }
 
 /** Every check and the output shape, without building tables. */
@@ -111,7 +114,7 @@ export function resizeGeometry(inputShape: readonly number[], options: ResizeOpt
       fail('range', `keepAspectRatioPolicy '${o.keepAspectRatioPolicy}' gives no finite output size for sizes ${show(sizes)} and shape ${show(shape)}`);
     }
   }
-  const result: ResizeGeometry = { inputShape: shape, outputShape, axes: [], options: o };
+  const result: ResizeGeometry = { inputShape: shape, outputShape, axes: [], options: o, order: axes };
   const sorted = axes.map((d, i) => ({ d, i })).sort((p, q) => p.d - q.d);
   for (const { d, i } of sorted) {
     const roiStart = roi ? roi[i] : 0;
@@ -139,8 +142,8 @@ export function resizeGeometry(inputShape: readonly number[], options: ResizeOpt
 
 /** The full plan: output shape and one table per resized axis. */
 export function planResize(inputShape: readonly number[], options: ResizeOptions = {}): ResizePlan {
-  const { inputShape: shape, outputShape, axes, options: o } = resizeGeometry(inputShape, options);
-  return { inputShape: shape, outputShape, extrapolationValue: o.extrapolationValue, options: o,
+  const { inputShape: shape, outputShape, axes, options: o, order } = resizeGeometry(inputShape, options);
+  return { inputShape: shape, outputShape, extrapolationValue: o.extrapolationValue, options: o, order,
     axes: axes.map(({ axis, geometry }) => ({ axis, ...resizeAxisTable(geometry, o) })) };
 }
 

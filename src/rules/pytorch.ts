@@ -13,6 +13,8 @@ export interface AxisTable {
   taps: number;
   index: Int32Array;
   weight: Float32Array;
+  /** The weights before rounding to float32, where the rule makes them in float64 (ONNX): integer inputs blend with these. */
+  weight64?: Float64Array;
 }
 
 /**
@@ -310,9 +312,10 @@ function windowWeights(t: AxisTable, o: number, start: number, size: number, cen
 /**
  * The longest run of W outputs [lo, hi) on which the table repeats with period 2, starting at
  * either parity (an even start first on ties). Bilinear and bicubic 2x repeat from an odd start,
- * where both phases read the same sources, which the kernel's stretch loads once.
+ * where both phases read the same sources, which the kernel's stretch loads once. `weight`: the
+ * weights the kernel reads (a wide plan's float64 ones).
  */
-export function periodTwoRun(t: AxisTable): [number, number] {
+export function periodTwoRun(t: AxisTable, weight: ArrayLike<number> = t.weight): [number, number] {
   // Plain numbers and a module-level helper (no closure, no array read in the rarely taken branch):
   // V8 compiled this twice a folder run, the first code thrown away when a table first had a run.
   let bestLo = 0;
@@ -320,7 +323,7 @@ export function periodTwoRun(t: AxisTable): [number, number] {
   for (let parity = 0; parity < 2; parity++) {
     let lo = -1;
     for (let o = parity; o + 3 < t.outSize; o += 2) {
-      if (repeatsAt(t, o)) {
+      if (repeatsAt(t, weight, o)) {
         if (lo < 0) lo = o;
         if (o + 4 - lo > bestHi - bestLo) { bestLo = lo; bestHi = o + 4; }
       } else {
@@ -332,10 +335,10 @@ export function periodTwoRun(t: AxisTable): [number, number] {
 }
 
 /** Whether outputs o + 2 and o + 3 read the inputs of o and o + 1 shifted by one, with the same weights. */
-function repeatsAt(t: AxisTable, o: number): boolean {
+function repeatsAt(t: AxisTable, weight: ArrayLike<number>, o: number): boolean {
   // Every read, sum and step on every call, with no early exit (a table's row is a few taps):
   // code V8 compiles while no table has had a repeat then needs no recompiling when one does.
-  const { taps: k, index, weight } = t;
+  const { taps: k, index } = t;
   let differs = 0;
   for (let i = 0; i < 2 * k; i++) {
     const a = o * k + i;

@@ -13,7 +13,7 @@ import type { ExactAxisTable } from '../rules/exact.js';
 import { periodTwoRun, type AxisTable } from '../rules/pytorch.js';
 import type { ShuffleInputs, ShufflePlan } from '../shuffle.js';
 import type { Tiling } from './plan.js';
-import { resizeBandJob } from './resize-bands.js';
+import { bandedPass, resizeBandJob } from './resize-bands.js';
 
 /** Output rows [r0, r1) of `table`: the input rows they read, [lo, hi), and their table relative to lo. */
 export function bandTable(table: AxisTable, [r0, r1]: [number, number]): { table: AxisTable; lo: number; hi: number } {
@@ -33,7 +33,8 @@ export function bandTable(table: AxisTable, [r0, r1]: [number, number]): { table
     if (i >= hi) hi = i + 1;
   }
   for (let k = 0; k < index.length; k++) index[k] -= lo;
-  return { table: { inSize: hi - lo, outSize, taps, index, weight: table.weight.slice(r0 * taps, r1 * taps) }, lo, hi };
+  const weight64 = table.weight64?.slice(r0 * taps, r1 * taps);
+  return { table: { inSize: hi - lo, outSize, taps, index, weight: table.weight.slice(r0 * taps, r1 * taps), ...(weight64 && { weight64 }) }, lo, hi };
 }
 
 /** The job of planes [plane, plane + count) when each has `inPlane` input and `outPlane` output elements. */
@@ -101,16 +102,16 @@ export const interpolateTiling: Tiling<InterpolatePlan, InterpolateInputs> = {
 };
 
 /**
- * resize's planes are the leading axes it does not resize: the last pass (the first resized axis)
+ * resize's planes are the leading axes it does not resize: the pass of the first resized axis (bandedPass)
  * has exactly those as its `outer`, and every other pass, fill and intermediate is a multiple.
  * Its bands: output rows of that axis (./resize-bands.ts).
  */
 export const resizeTiling: Tiling<ResizePlan, ResizeInputs> = {
-  extent: (plan) => ({ planes: plan.passes[plan.passes.length - 1].outer, rows: plan.passes[plan.passes.length - 1].table.outSize }),
+  extent: (plan) => ({ planes: bandedPass(plan).outer, rows: bandedPass(plan).table.outSize }),
   tile(job, plane, count, rows) {
     const plan = job.plan;
-    if (rows) return resizeBandJob(job, plane, rows, bandTable(plan.passes[plan.passes.length - 1].table, rows)); // ./resize-bands.ts
-    const planes = plan.passes[plan.passes.length - 1].outer;
+    if (rows) return resizeBandJob(job, plane, rows, bandTable(bandedPass(plan).table, rows)); // ./resize-bands.ts
+    const planes = bandedPass(plan).outer;
     const part = (n: number) => (n / planes) * count;
     const sub: ResizePlan = { ...plan, tmp: part(plan.tmp), passes: plan.passes.map((p) => ({ ...p, outer: part(p.outer) })),
       fills: plan.fills.map((f) => ({ ...f, outer: part(f.outer) })) };

@@ -4,20 +4,36 @@
 // holds the axis at its input (passes) or output (fills) size as a factor, which a band replaces
 // by its window's or its rows' count. Its table is the band's slice of the whole table
 // (bandTable, ./families.ts), its fills the band's slice of where that axis extrapolates.
+// A wide plan (ResizePlan.wide) runs its passes in the reference's order: those after the axis'
+// hold it at its output size, which a band replaces by its rows' count.
 
 import type { Job } from '../ops.js';
-import type { ResizeInputs, ResizePlan } from '../resize.js';
+import { passPeriod, type ResizeInputs, type ResizePlan } from '../resize.js';
 import { periodTwoRun, type AxisTable } from '../rules/pytorch.js';
+
+/** The pass of the first resized axis, the one that bands (the last pass, but for wide plans). */
+export function bandedPass(plan: ResizePlan): ResizePlan['passes'][number] {
+  return plan.passes.reduce((a, p) => (p.axis < a.axis ? p : a));
+}
 
 /** The plan of one plane's output rows [r0, r1) of the first resized axis, whose sliced table reads input rows [lo, hi). */
 export function resizeBand(plan: ResizePlan, [r0, r1]: [number, number], band: { table: AxisTable; lo: number; hi: number }): ResizePlan {
-  const last = plan.passes[plan.passes.length - 1];
+  const last = bandedPass(plan);
   const planes = last.outer;
   const { inSize, outSize } = last.table;
   const window = band.hi - band.lo;
   // Per plane: the axis' input size (passes, intermediates) or output size (fills) becomes the band's.
   const inBand = (n: number) => (n / (planes * inSize)) * window;
   const outBand = (n: number) => (n / (planes * outSize)) * (r1 - r0);
+  if (plan.wide) {
+    // Passes before the axis' hold it at its input size, those after at its output size.
+    const at = plan.passes.indexOf(last);
+    const passes = plan.passes.map((p, i) => (i === at ? { ...p, outer: 1, table: band.table, period: passPeriod(band.table, true) }
+      : { ...p, outer: i < at ? inBand(p.outer) : outBand(p.outer) }));
+    const tmp = Math.max(0, ...passes.slice(0, -1).map((p) => p.outer * p.table.outSize * p.inner));
+    return { ...plan, tmp, passes, fills: plan.fills.map((f) => (f.pass === at ? { ...f, outer: 1, len: r1 - r0, outside: f.outside.slice(r0, r1) }
+      : { ...f, outer: f.pass! < at ? inBand(f.outer) : outBand(f.outer) })) };
+  }
   return {
     ...plan,
     tmp: inBand(plan.tmp),
@@ -30,7 +46,7 @@ export function resizeBand(plan: ResizePlan, [r0, r1]: [number, number], band: {
 /** The job of output rows `rows` of plane `plane`, given the band's slice of the axis' table. */
 export function resizeBandJob(job: Job<ResizePlan, ResizeInputs>, plane: number, rows: [number, number],
                               band: { table: AxisTable; lo: number; hi: number }): Job<ResizePlan, ResizeInputs> {
-  const { outer: planes, table } = job.plan.passes[job.plan.passes.length - 1];
+  const { outer: planes, table } = bandedPass(job.plan);
   const { input } = job.inputs;
   const [inPlane, outPlane] = [input.length / planes, job.output.length / planes];
   const [inRow, outRow] = [inPlane / table.inSize, outPlane / table.outSize];

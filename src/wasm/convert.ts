@@ -16,11 +16,12 @@ import type { Staged } from './staged.js';
 
 type Stage<P, I> = (layout: Layout, plan: P, inputs: I, outputLength: number, target: number) => Staged;
 
-/** `stage` for every element type: `copies(plan)` is the plan as element copies, undefined where it blends. */
-export function stageTyped<P, I extends { input: TensorData }>(stage: Stage<P, I>, copies: (plan: P) => ResizePlan | undefined): Stage<P, I> {
+/** `stage` for every element type: `copies(plan)` is the plan as element copies, undefined where it blends; `own(plan)`: `stage` takes every type. */
+export function stageTyped<P, I extends { input: TensorData }>(stage: Stage<P, I>, copies: (plan: P) => ResizePlan | undefined,
+                                                               own: (plan: P) => boolean): Stage<P, I> {
   return (layout, plan, inputs, outputLength, target) => {
     const { input } = inputs;
-    if (input instanceof Float32Array) return stage(layout, plan, inputs, outputLength, target);
+    if (input instanceof Float32Array || own(plan)) return stage(layout, plan, inputs, outputLength, target);
     const gather = copies(plan);
     if (gather && input.BYTES_PER_ELEMENT < 4 && gather.fills.length === 0) return stageGather(layout, gather, input, outputLength);
     if (input instanceof Int32Array && gather) {

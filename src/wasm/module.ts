@@ -176,6 +176,13 @@ export class Layout {
     return ptr;
   }
 
+  /** Space for `length` float64 values, filled from `source` at commit (an integer type's elements exactly). */
+  f64(length: number, source?: ArrayLike<number>): number {
+    const ptr = this.reserve(length * 8);
+    if (source) this.writes.push(() => new Float64Array(this.module.memory.buffer, ptr, length).set(source));
+    return ptr;
+  }
+
   /**
    * Space for the runs of `source` (a band's rows of every channel, src/tiling/runs.ts), packed,
    * filled at commit; a resident source is read at its address (growth detaches its view).
