@@ -68,7 +68,7 @@ describe("interpolate_4d equals transformers.js's own (ONNX) path", () => {
 // down, non-integer ratios) in every mode. Ours against the ONNX reference's arithmetic (nearest
 // exact; linear / cubic a few float32 ulps of the sum |w x|); transformers.js's own within its
 // float32 coordinates (measured up to 7.3e-6 of max |x| over 20,000 cases) and nearest the same.
-describe('interpolate_4d on random shapes, against the ONNX reference's arithmetic and transformers.js', () => {
+describe('interpolate_4d on random shapes, against the ONNX reference arithmetic and transformers.js', () => {
   const random = mulberry32(20261206);
   const int = (lo: number, hi: number): number => lo + Math.floor(random() * (hi - lo + 1));
   const side = (): number => [1, 2, 3, int(2, 9), int(5, 40)][int(0, 4)];
