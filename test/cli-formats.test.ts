@@ -267,7 +267,7 @@ describe('--fit and --background', () => {
 
 describe('signals while a worker converts (not streamed)', () => {
   it.each([['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const)(
-    'on %s during a JPEG conversion exits %i within 200 ms, writing nothing', async (signal, code) => {
+    'on %s during a JPEG conversion exits %i within 1 s, writing nothing', async (signal, code) => {
       const dir = fresh();
       const side = 1500;
       // A noise image (sharp ignores `background` with `noise`, but its types ask for one).
@@ -285,7 +285,9 @@ describe('signals while a worker converts (not streamed)', () => {
       const exitCode = await exit;
       const ms = performance.now() - sent;
       expect(exitCode).toBe(code);
-      expect(ms).toBeLessThan(200);
+      // Promptly, not after the conversion (MozJPEG's 36 MP encode takes seconds): 1 s, as a loaded
+      // 2-core CI machine took 250-1500 ms to deliver the signal and end the process.
+      expect(ms).toBeLessThan(1000);
       expect(readdirSync(dir)).toEqual(['in.jpg']);
     }, 30_000);
 });
