@@ -22,3 +22,42 @@ export class PlanCache<V> {
     return plan;
   }
 }
+
+/**
+ * An exact key for a plan's inputs: numbers (-0 and NaN apart), strings, booleans, null,
+ * undefined (kept, so an unknown option set to undefined is not the same call as no option), and
+ * arrays and plain objects of them. Anything else (a boxed number, an object with toJSON, a
+ * function, a Symbol, a BigInt, a getter) has no key: the call is validated and planned afresh,
+ * and the rules refuse what they refuse. (JSON.stringify let such values hit a valid call's plan.)
+ */
+export function planKey(value: unknown, depth = 0): string | undefined {
+  switch (typeof value) {
+    case 'undefined': return 'u';
+    case 'boolean': return value ? 't' : 'f';
+    case 'number': return Object.is(value, -0) ? '-0' : String(value);
+    case 'string': return JSON.stringify(value);
+    case 'object': break;
+    default: return undefined;
+  }
+  if (value === null) return 'n';
+  if (depth > 3) return undefined;
+  const proto = Object.getPrototypeOf(value);
+  const parts: string[] = [];
+  if (Array.isArray(value) && proto === Array.prototype) {
+    for (let i = 0; i < value.length; i++) {
+      const part = i in value ? planKey(value[i], depth + 1) : 'h';
+      if (part === undefined) return undefined;
+      parts.push(part);
+    }
+    return `[${parts.join(',')}]`;
+  }
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  for (const [key, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(value))) {
+    if (!('value' in descriptor)) return undefined; // a getter: read by the rules, once
+    if (!descriptor.enumerable) continue;
+    const part = planKey(descriptor.value, depth + 1);
+    if (part === undefined) return undefined;
+    parts.push(`${JSON.stringify(key)}:${part}`);
+  }
+  return `{${parts.join(',')}}`;
+}

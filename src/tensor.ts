@@ -138,16 +138,32 @@ export function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
 
 /**
  * An operation's options object (undefined allowed unless `required` says what it must hold),
- * its names checked, as a shallow copy: each option is read once, here.
+ * its names checked, as a copy (snapshotOptions): each option is read once, here.
  */
 export function readOptions<T extends object>(options: T | undefined, known: readonly string[], op: string,
                                                required?: string): Partial<T> {
-  if (options === undefined && required === undefined) return {};
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`${op}: options must be an object${required ? ` ${required}` : ''}`);
+  if (options === undefined && required === undefined) return snapshotOptions({}, known);
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`${op}: options must be an object${required ? ` ${required}` : ''}${Array.isArray(options) ? ', but got an array' : ''}`);
   }
   checkOptionNames(options, known, op);
-  return { ...options };
+  return snapshotOptions(options, known);
+}
+
+/**
+ * A copy of a caller's options object, each own option read once and each list copied (later
+ * reads see the copy, not a caller's array or Proxy). Every `known` name is an own property,
+ * undefined when not given, so neither this copy nor a spread or destructuring of it inherits an
+ * option from a polluted Object.prototype.
+ */
+export function snapshotOptions<T extends object>(options: T, known: readonly string[]): Partial<T> {
+  const copy: Record<string, unknown> = {};
+  for (const name of known) copy[name] = undefined;
+  for (const [key, value] of Object.entries(options)) {
+    // defineProperty: an own '__proto__' key stays a key (checked by name), not the copy's prototype.
+    Object.defineProperty(copy, key, { value: Array.isArray(value) ? value.slice() : value, enumerable: true, writable: true, configurable: true });
+  }
+  return copy as Partial<T>;
 }
 
 /** Rejects option names the operation does not know, so a typo does not pass silently. */
