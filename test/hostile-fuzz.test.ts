@@ -514,6 +514,19 @@ describe(`hostile fuzz (FUZZ_SEED=${seed}, ${CASES} cases a target)`, () => {
     expect(out.data.some((v) => v !== 3)).toBe(true);
   });
 
+  it('pool: signal and timeout inherited from a polluted Object.prototype are ignored', async () => {
+    for (const [key, value] of [['signal', 1], ['timeout', 'soon']] as const) {
+      (Object.prototype as Record<string, unknown>)[key] = value;
+      let call: Promise<unknown>;
+      try {
+        call = pool!.pixelShuffle(ramp([1, 4, 2, 2]), 2, {});
+      } finally {
+        delete (Object.prototype as Record<string, unknown>)[key];
+      }
+      await expect(call).resolves.toMatchObject({ shape: [1, 1, 4, 4] });
+    }
+  });
+
   it('transformers entry: hostile tensors refuse with an Error and the entry stays usable', async () => {
     const T = class { constructor(public type: string, public data: unknown, public dims: number[]) {} };
     const good = new T('float32', ramp([1, 3, 4, 4]).data, [1, 3, 4, 4]);
@@ -536,5 +549,80 @@ describe(`hostile fuzz (FUZZ_SEED=${seed}, ${CASES} cases a target)`, () => {
     console.log(`hostile fuzz: ${stats.cases} cases (${stats.refused} refused, ${stats.accepted} accepted), seed ${seed}`);
     expect(stats.refused).toBeGreaterThan(stats.cases * 0.2);
     expect(stats.accepted).toBeGreaterThan(stats.cases * 0.1);
+  });
+});
+
+// ---- what the fuzzer found, each as the smallest call that failed before its fix ----
+
+describe('hostile fuzz regressions', () => {
+  const builds: Array<[string, () => up.Operations & { allocTensor?: typeof up.allocTensor }]> = [];
+  let simd: up.OperationsInstance;
+  let scalar: up.OperationsInstance;
+  beforeAll(async () => {
+    [simd, scalar] = await Promise.all([up.createOperations({ build: 'simd' }), up.createOperations({ build: 'scalar' })]);
+  });
+  builds.push(['wasm-simd', () => simd], ['wasm-scalar', () => scalar], ['js', () => up.js]);
+  const x = () => ramp([1, 2, 3, 4]);
+  let fresh2d = 0;
+
+  /** Runs `body` with Object.prototype[key] = value, then removes it. */
+  function polluted<T>(key: string, value: unknown, body: () => T): T {
+    (Object.prototype as Record<string, unknown>)[key] = value;
+    try {
+      return body();
+    } finally {
+      delete (Object.prototype as Record<string, unknown>)[key];
+    }
+  }
+
+  describe.each(builds)('%s', (_, ops) => {
+    it('a cached plan does not let values that are not plain data skip validation (toJSON, boxed numbers, undefined unknown options)', () => {
+      ops().interpolate(x(), { size: [6, 8], mode: 'bilinear' });
+      expect(() => ops().interpolate(x(), { size: { toJSON: () => [6, 8] } as never, mode: 'bilinear' })).toThrow(TypeError);
+      ops().interpolate(x(), { scaleFactor: 2, mode: 'bilinear' });
+      expect(() => ops().interpolate(x(), { scaleFactor: new Number(2) as never, mode: 'bilinear' })).toThrow(TypeError);
+      ops().resize(x(), { sizes: [1, 2, 5, 5], mode: 'linear' });
+      expect(() => ops().resize(x(), { sizes: [1, 2, 5, 5], mode: 'linear', bogus: undefined } as never)).toThrow(/unknown option 'bogus'/);
+      ops().upsampleArgmax(x(), { size: [5, 5] });
+      expect(() => ops().upsampleArgmax(x(), { size: { toJSON: () => [5, 5] } as never })).toThrow(TypeError);
+    });
+
+    it('an option inherited from a polluted Object.prototype is ignored, as an own-properties-only read of the options', () => {
+      const w = ramp([3, 2, 3, 3], 5);
+      const img = image();
+      const expected = [
+        ops().conv2d(x(), w).data, ops().interpolate(x(), { scaleFactor: 2 }).data,
+        ops().resizeImage(img, { width: 7, height: 3 }).data, ops().resize(x(), { scales: [1, 1, 2, 2] }).data,
+      ];
+      expect(polluted('stride', 2, () => ops().conv2d(x(), w)).data).toEqual(expected[0]);
+      expect(polluted('mode', 'bicubic', () => ops().interpolate(x(), { scaleFactor: 2 })).data).toEqual(expected[1]);
+      expect(polluted('scale', 2, () => ops().resizeImage(img, { width: 7, height: 3 })).data).toEqual(expected[2]);
+      expect(polluted('mode', 'cubic', () => ops().resize(x(), { scales: [1, 1, 2, 2] })).data).toEqual(expected[3]);
+    });
+
+    it('an array is not an options object', () => {
+      expect(() => ops().conv2d(x(), ramp([3, 2, 3, 3]), [] as never)).toThrow(/conv2d: options must be an object, but got an array/);
+      expect(() => ops().pixelShuffle(ramp([1, 4, 2, 2]), 2, [] as never)).toThrow(TypeError);
+      expect(() => ops().resize(x(), [] as never)).toThrow(TypeError);
+      expect(() => ops().resizeBilinear(ramp([1, 3, 3, 2]), [4, 4], [] as never)).toThrow(TypeError);
+    });
+
+    it("each element of an option's list is read once (a Proxy that answers differently later)", () => {
+      // A size no call planned before (a cached plan would read the list only for its key).
+      const fresh = 20 + fresh2d++;
+      const reads: number[] = [0, 0];
+      const size = new Proxy([fresh, 8], { get: (t, k, r) => (k === '0' || k === '1' ? (reads[Number(k)]++ ? 1e9 : Reflect.get(t, k, r)) : Reflect.get(t, k, r)) });
+      expect(ops().interpolate(x(), { size, mode: 'bilinear' }).shape).toEqual([1, 2, fresh, 8]);
+      expect(reads).toEqual([1, 1]);
+    });
+  });
+
+  it.each([['wasm-simd', () => simd], ['wasm-scalar', () => scalar]] as const)('%s: allocTensor reads its shape once', (_, ops) => {
+    const reads = [0, 0];
+    const shape = new Proxy([2, 3], { get: (t, k, r) => (k === '0' || k === '1' ? (reads[Number(k)]++ ? 2 ** 31 : Reflect.get(t, k, r)) : Reflect.get(t, k, r)) });
+    const tensor = ops().allocTensor(shape);
+    expect(tensor.shape).toEqual([2, 3]);
+    expect(reads).toEqual([1, 1]);
+    tensor.dispose();
   });
 });
