@@ -132,7 +132,7 @@ function offsetCopy<T extends ArrayBufferView>(view: T): T {
   const Type = view.constructor as new (b: ArrayBufferLike, o: number, n: number) => Float32Array;
   const n = (view as unknown as Float32Array).length;
   const per = (view as unknown as Float32Array).BYTES_PER_ELEMENT;
-  const copy = new Type(new ArrayBuffer(view.byteLength + 8 * per), 8 * per, n);
+  const copy = new Type(new ArrayBuffer(view.byteLength + per), per, n); // one element in: an odd byte offset for 8-bit data, not 8- or 16-byte aligned
   copy.set(view as unknown as Float32Array);
   return copy as unknown as T;
 }
@@ -199,7 +199,7 @@ function mutateOptions(env: Env, o: Record<string, unknown>, input: unknown, lab
   const { w, rng } = env;
   const keys = Object.keys(o);
   const key = keys.length ? rng.pick(keys) : undefined;
-  switch (rng.int(14)) {
+  switch (rng.int(16)) {
     case 0: { const v = rng.pick([null, [], () => 1, 'bilinear', 2, Object.freeze([])]); return { what: `${label} ${Array.isArray(v) ? 'an array' : typeof v}`, hostile: v, refuse: label !== 'options' || v !== null || true }; }
     case 1: return { what: `${label} frozen`, hostile: Object.freeze({ ...o }), twin: o };
     case 2: return { what: `${label} null prototype`, hostile: Object.assign(Object.create(null), o), twin: o };
@@ -226,6 +226,15 @@ function mutateOptions(env: Env, o: Record<string, unknown>, input: unknown, lab
       const v = rng.pick([...SCALARS, 'nearest', 'bicubic', { data: new Float32Array(1), shape: [1] }]);
       return { what: `Object.prototype.${k} = ${typeof v === 'symbol' || typeof v === 'bigint' ? typeof v : String(v)}`, hostile: o, twin: o, pollute: [k, v] };
     }
+    case 11: {
+      // Outputs past the instances' 8 MiB budget: tiled (or refused), never a trap or growth past it.
+      const big: Record<string, unknown> = 'sizes' in o ? { sizes: (o.sizes as number[]).map((d, i, a) => (i >= a.length - 2 ? 1800 : d)) }
+        : 'scales' in o ? { scales: (o.scales as number[]).map(() => 40) }
+        : 'size' in o ? { size: [1200, 1300] } : 'scaleFactor' in o ? { scaleFactor: 300 }
+        : 'width' in o ? { width: 2000, height: 1500 } : 'scale' in o ? { scale: 400 } : {};
+      return { what: `${label} for a large output (${JSON.stringify(big)})`, hostile: { ...o, ...big } };
+    }
+    case 12: return { what: `${label} with an aborted signal`, hostile: { ...o, signal: AbortSignal.abort() }, refuse: label === 'options' };
     default: return mutateOut(env, o, input);
   }
 }
@@ -246,14 +255,20 @@ function mutateOut(env: Env, o: Record<string, unknown>, input: unknown): Mutati
   switch (rng.int(9)) {
     case 0: return put(input, 'the input itself', true);
     case 1: {
-      if (!inputData || !ArrayBuffer.isView(like) && !like.shape) return put(fresh(), 'valid');
-      const n = (fresh() as { data?: ArrayLike<number> }).data?.length ?? (like as Uint8Array).length;
-      const Type = (ArrayBuffer.isView(like) ? like : like.data).constructor as new (b: ArrayBufferLike, o: number, n: number) => Uint8Array;
-      const per = (Type as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
-      const start = Math.floor(inputData.byteOffset / per) + 1;
-      if (inputData.byteLength / per < 2 || (start + n) * per > inputData.buffer.byteLength) return put(fresh(), 'valid');
-      const view = new Type(inputData.buffer, start * per, n);
-      return put(ArrayBuffer.isView(like) ? view : { data: view, shape: like.shape }, 'overlapping the input', true);
+      // The input's data moved to the start of a buffer whose out view begins at its last element.
+      if (!inputData || !ArrayBuffer.isView(inputData)) return put(fresh(), 'valid');
+      const f = fresh();
+      const outData = (ArrayBuffer.isView(f) ? f : (f as { data: Uint8Array }).data) as Uint8Array;
+      const bytesIn = inputData.byteLength;
+      const per = outData.BYTES_PER_ELEMENT;
+      const buffer = new ArrayBuffer(Math.ceil(bytesIn / per) * per + outData.byteLength + 8);
+      const InType = inputData.constructor as new (b: ArrayBufferLike, o: number, n: number) => Uint8Array;
+      const moved = new InType(buffer, 0, (inputData as Uint8Array).length);
+      moved.set(inputData as Uint8Array);
+      (input as { data: unknown }).data = moved;
+      const start = Math.floor((bytesIn - 1) / per) * per;
+      const view = new (outData.constructor as new (b: ArrayBufferLike, o: number, n: number) => Uint8Array)(buffer, start, outData.length);
+      return put(ArrayBuffer.isView(f) ? view : { data: view, shape: (f as { shape: number[] }).shape }, 'overlapping the input', true);
     }
     case 2: {
       const f = fresh() as { data: Uint8Array; shape: number[] };
@@ -367,12 +382,20 @@ interface Target {
   name: string;
   ops: Record<string, (...a: unknown[]) => unknown>;
   memory?: () => { bytes: number; budget: number };
+  /** A fresh instance when no resident tensor is live (memory never shrinks otherwise). */
+  release?: () => Promise<boolean>;
   pool?: boolean;
 }
 
 type Outcome = { ok: true; value: unknown; summary: string } | { ok: false; error: unknown };
 
 const SETTLE_MS = 10_000;
+
+/**
+ * Families with no tiling (src/index.ts): a call runs whole, over maximumMemory if need be (as the
+ * README says of work that does not split), refused only past 2 GiB. Left as found: see the report.
+ */
+const UNTILED = new Set(['imageToTensor', 'upsampleArgmax', 'upsampleThreshold']);
 
 async function settle(target: Target, op: string, args: unknown[], w?: Watch): Promise<Outcome> {
   try {
@@ -424,6 +447,7 @@ async function fuzzTarget(target: Target, caseSeed: number, count: number, stats
     const env: Env = { w, rng, resident: target.pool ? undefined : resident, outShape: () => outLike(clean, reference) };
     const c = buildCase(env, clean);
     const label = `${target.name} #${i} ${clean.op}: ${c.what}`;
+    const memoryBefore = target.memory?.().bytes ?? 0;
     const polluted = c.pollute;
     if (polluted) (Object.prototype as Record<string, unknown>)[polluted[0]] = polluted[1];
     let got: Outcome;
@@ -453,12 +477,17 @@ async function fuzzTarget(target: Target, caseSeed: number, count: number, stats
         if (now && now.join() !== o.before.join()) failures.push(`${label}: refused but wrote into out`);
       }
     }
-    // The module is still usable and memory within its budget.
+    // The module is still usable and memory within its budget (untiled families excepted: below).
     const after = await settle(target, clean.op, clean.args());
     if (!after.ok || after.summary !== reference.get(clean)) failures.push(`${label}: the clean call after it ${after.ok ? 'returned a different result' : `threw ${describeError(after.error)}`}`);
     const memory = target.memory?.();
-    if (memory && memory.bytes > memory.budget) failures.push(`${label}: WebAssembly memory ${memory.bytes} bytes, over the budget ${memory.budget}`);
+    if (memory && memory.bytes > Math.max(memoryBefore, memory.budget) && !UNTILED.has(clean.op)) failures.push(`${label}: WebAssembly memory ${memory.bytes} bytes, over the budget ${memory.budget}`);
     while (residents.length > 4) residents.shift()!.dispose();
+    if (memory && memory.bytes > memory.budget && target.release) {
+      // An untiled call grew the memory: start afresh, so later cases are held to the budget again.
+      while (residents.length) residents.shift()!.dispose();
+      expect(await target.release()).toBe(true);
+    }
     if (failures.length > 20) break;
   }
   for (const r of residents) r.dispose();
@@ -483,7 +512,7 @@ describe(`hostile fuzz (FUZZ_SEED=${seed}, ${CASES} cases a target)`, () => {
   beforeAll(async () => {
     for (const build of ['simd', 'scalar'] as const) {
       const ops = await up.createOperations({ build, maximumMemory: BUDGET });
-      targets.push({ name: `wasm-${build}`, ops: ops as never, memory: () => ({ bytes: ops.memoryBytes, budget: ops.maximumMemory }) });
+      targets.push({ name: `wasm-${build}`, ops: ops as never, memory: () => ({ bytes: ops.memoryBytes, budget: ops.maximumMemory }), release: () => ops.release() });
     }
     targets.push({ name: 'js', ops: up.js as never });
     await up.init();
