@@ -13,7 +13,7 @@ import { roundHalfEven, type ExactAxisTable, type ExactPlan } from './rules/exac
 import { OPENCV_MODES, planOpenCVResize, type OpenCVMode } from './rules/opencv.js';
 import { PILLOW_MODES, planPillowResize, type PillowMode } from './rules/pillow.js';
 import type { Prepared } from './ops.js';
-import { checkBoolean, checkOptionNames, overlaps, readOptions, snapshotOptions } from './tensor.js';
+import { checkBoolean, checkOptionNames, isDetached, noteChecked, overlaps, readOptions, snapshotOptions } from './tensor.js';
 
 export type ImageConvention = 'pytorch' | 'pillow' | 'opencv';
 /** The modes of convention 'pytorch' (interpolate's). */
@@ -187,9 +187,13 @@ function checkImage(image: unknown): Required<ImageInput> {
     throw new TypeError(`resizeImage: image.data must be a Uint8Array or Uint8ClampedArray, but got ${got}`);
   }
   const n = checkSizes(width, height, channels);
+  if (n > 0 && isDetached(data)) { // asked outright, not from the length: see checkTensor
+    throw new TypeError(`resizeImage: image.data is a view of a detached ArrayBuffer, but width ${width} x height ${height} x channels ${channels} needs ${n} bytes`);
+  }
   if (data.length !== n) {
     throw new RangeError(`resizeImage: image.data has ${data.length} bytes but width ${width} x height ${height} x channels ${channels} needs ${n}`);
   }
+  noteChecked(data, 'resizeImage: image.data');
   return { data, width, height, channels };
 }
 

@@ -138,9 +138,15 @@ function offsetCopy<T extends ArrayBufferView>(view: T): T {
 }
 
 /** A hostile replacement for one argument: the value, its plain twin (undefined: the call has none), whether a refusal is required. */
-interface Mutation { what: string; hostile: unknown; twin?: unknown; refuse?: boolean }
+interface Mutation {
+  what: string; hostile: unknown; twin?: unknown; refuse?: boolean;
+  /** Refusing is right even though the plain call returns (the data validated is gone). */
+  mayRefuse?: boolean;
+  /** For an options mutation: a replacement for the input (argument 0), and the twin's input. */
+  replaceInput?: unknown; twinInput?: unknown;
+}
 
-interface Env { w: Watch; rng: Rng; resident?: (shape: number[], data?: ArrayLike<number>) => up.ResidentTensor; outShape?: () => unknown }
+interface Env { w: Watch; rng: Rng; reenter?: () => unknown; resident?: (shape: number[], data?: ArrayLike<number>) => up.ResidentTensor; outShape?: () => unknown }
 
 function mutateTensor(env: Env, t: { data: ArrayBufferView & ArrayLike<number>; shape: number[] }, label: string): Mutation {
   const { w, rng } = env;
@@ -199,7 +205,7 @@ function mutateOptions(env: Env, o: Record<string, unknown>, input: unknown, lab
   const { w, rng } = env;
   const keys = Object.keys(o);
   const key = keys.length ? rng.pick(keys) : undefined;
-  switch (rng.int(16)) {
+  switch (rng.int(18)) {
     case 0: { const v = rng.pick([null, [], () => 1, 'bilinear', 2, Object.freeze([])]); return { what: `${label} ${Array.isArray(v) ? 'an array' : typeof v}`, hostile: v, refuse: label !== 'options' || v !== null || true }; }
     case 1: return { what: `${label} frozen`, hostile: Object.freeze({ ...o }), twin: o };
     case 2: return { what: `${label} null prototype`, hostile: Object.assign(Object.create(null), o), twin: o };
@@ -234,9 +240,56 @@ function mutateOptions(env: Env, o: Record<string, unknown>, input: unknown, lab
         : 'width' in o ? { width: 2000, height: 1500 } : 'scale' in o ? { scale: 400 } : {};
       return { what: `${label} for a large output (${JSON.stringify(big)})`, hostile: { ...o, ...big } };
     }
+    case 13: if (key) return sideEffect(env, o, key, input, label); // falls through
     case 12: return { what: `${label} with an aborted signal`, hostile: { ...o, signal: AbortSignal.abort() }, refuse: label === 'options' };
     default: return mutateOut(env, o, input);
   }
+}
+
+/**
+ * A getter on option `key` that, when read (after the tensors were checked), changes the world:
+ * detaches or shrinks the input's buffer, disposes a resident input, grows WebAssembly memory, or
+ * calls the operation again. The data validated is then gone or moved: the call must refuse it or
+ * compute from what it validated, never read past it or trap.
+ */
+function sideEffect(env: Env, o: Record<string, unknown>, key: string, input: unknown, label: string): Mutation {
+  const { rng } = env;
+  const t = input as { data?: unknown; shape?: number[] } | undefined;
+  const data = t?.data;
+  const kinds = ['reenter', 'grow'];
+  if (ArrayBuffer.isView(data)) kinds.push('detach', 'shrink');
+  if (env.resident && data instanceof Float32Array && t!.shape) kinds.push('dispose');
+  const kind = rng.pick(kinds);
+  // The twin computes from a plain copy of the input as it was validated.
+  const twinInput = ArrayBuffer.isView(data) ? { ...t, data: (data as Float32Array).slice() } : input;
+  let effect: () => void;
+  let replaceInput: unknown;
+  if (kind === 'detach') {
+    const copy = (data as Float32Array).slice();
+    t!.data = copy;
+    effect = () => { structuredClone(copy.buffer, { transfer: [copy.buffer] }); };
+  } else if (kind === 'shrink') {
+    const view = data as Float32Array;
+    const Type = view.constructor as new (b: ArrayBufferLike) => Float32Array;
+    const buffer = new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(view.byteLength, { maxByteLength: view.byteLength });
+    const tracking = new Type(buffer); // length-tracking: shrinks with its buffer
+    tracking.set(view);
+    t!.data = tracking;
+    effect = () => { (buffer as unknown as { resize(n: number): void }).resize(0); };
+  } else if (kind === 'dispose') {
+    const r = env.resident!(t!.shape!, data as Float32Array);
+    replaceInput = r;
+    effect = () => r.dispose();
+  } else if (kind === 'grow') {
+    effect = () => { if (env.resident) env.resident([rng.int(3) + 1, 1 << 19]).dispose(); };
+  } else {
+    effect = () => { env.reenter?.(); };
+  }
+  const hostile = { ...o };
+  const value = o[key];
+  Object.defineProperty(hostile, key, { enumerable: true, get() { effect(); return value; } });
+  const what = { reenter: 'calls the operation again', grow: 'grows WebAssembly memory', dispose: 'disposes the resident input' }[kind] ?? `${kind}es the input's buffer`;
+  return { what: `${label}.${key} getter that ${what}`, hostile, twin: o, replaceInput, twinInput, mayRefuse: kind !== 'reenter' && kind !== 'grow' };
 }
 
 function mutateOut(env: Env, o: Record<string, unknown>, input: unknown): Mutation {
@@ -339,7 +392,7 @@ function mutateImage(env: Env, img: { data: Uint8ClampedArray; width: number; he
 }
 
 /** The arguments of one case: one slot made hostile (the others fresh and plain), and the plain twin. */
-function buildCase(env: Env, clean: Clean): { what: string; args: unknown[]; twin?: unknown[]; refuse?: boolean; pollute?: [string, unknown] } {
+function buildCase(env: Env, clean: Clean): { what: string; args: unknown[]; twin?: unknown[]; refuse?: boolean; mayRefuse?: boolean; pollute?: [string, unknown] } {
   const args = clean.args();
   const at = env.rng.int(clean.slots.length);
   const slot = clean.slots[at];
@@ -358,7 +411,9 @@ function buildCase(env: Env, clean: Clean): { what: string; args: unknown[]; twi
   hostileArgs[at] = m.hostile;
   let twin: unknown[] | undefined;
   if (m.twin !== undefined) { twin = args.slice(); twin[at] = m.twin; }
-  return { what: m.what, args: hostileArgs, twin, refuse: m.refuse, pollute: m.pollute };
+  if (m.replaceInput !== undefined) hostileArgs[0] = m.replaceInput;
+  if (twin && m.twinInput !== undefined) twin[0] = m.twinInput;
+  return { what: m.what, args: hostileArgs, twin, refuse: m.refuse, mayRefuse: m.mayRefuse, pollute: m.pollute };
 }
 
 // ---- running ----
@@ -444,7 +499,8 @@ async function fuzzTarget(target: Target, caseSeed: number, count: number, stats
   for (let i = 0; i < count; i++) {
     const clean = rng.pick(cleans);
     const w = new Watch();
-    const env: Env = { w, rng, resident: target.pool ? undefined : resident, outShape: () => outLike(clean, reference) };
+    const env: Env = { w, rng, resident: target.pool ? undefined : resident, outShape: () => outLike(clean, reference),
+      reenter: target.pool ? undefined : () => target.ops[clean.op](...clean.args()) };
     const c = buildCase(env, clean);
     const label = `${target.name} #${i} ${clean.op}: ${c.what}`;
     const memoryBefore = target.memory?.().bytes ?? 0;
@@ -470,7 +526,8 @@ async function fuzzTarget(target: Target, caseSeed: number, count: number, stats
       const e = got.error;
       if (!(e instanceof Error)) failures.push(`${label}: threw a non-Error ${String(e)}`);
       else if (e instanceof WebAssembly.RuntimeError || /HUNG|Maximum call stack|out of memory|Cannot read prop|is not a function|undefined is not/i.test(e.message)) failures.push(`${label}: ${describeError(e)}`);
-      if (twin?.ok) failures.push(`${label}: refused (${describeError(e)}), but the plain call returns`);
+      if (twin?.ok && !c.mayRefuse) failures.push(`${label}: refused (${describeError(e)}), but the plain call returns`);
+      if (c.mayRefuse && e instanceof Error && !(e instanceof HostileGetterError) && /Cannot perform|detached ArrayBuffer$/.test(e.message)) failures.push(`${label}: refused mid-work with the engine's message (${describeError(e)})`);
       for (const o of w.outs) {
         let now: number[] | undefined;
         try { now = Array.from(o.data); } catch { now = undefined; }
@@ -643,6 +700,44 @@ describe('hostile fuzz regressions', () => {
       const size = new Proxy([fresh, 8], { get: (t, k, r) => (k === '0' || k === '1' ? (reads[Number(k)]++ ? 1e9 : Reflect.get(t, k, r)) : Reflect.get(t, k, r)) });
       expect(ops().interpolate(x(), { size, mode: 'bilinear' }).shape).toEqual([1, 2, fresh, 8]);
       expect(reads).toEqual([1, 1]);
+    });
+  });
+
+  describe.each(builds)('%s', (_, ops) => {
+    it("a getter read after the input was checked that detaches or shrinks the input's buffer: refused, out untouched", () => {
+      for (const [how, type, message] of [['detach', TypeError, /^input\.data was detached after it was checked/], ['shrink', RangeError, /^input\.data has 0 elements, but had 24/]] as const) {
+        const buffer = new ArrayBuffer(24 * 4, { maxByteLength: 24 * 4 });
+        const input = { data: new Float32Array(buffer), shape: [1, 2, 3, 4] };
+        input.data.set(x().data);
+        const out = { data: new Float32Array(2 * 6 * 8).fill(5), shape: [1, 2, 6, 8] };
+        const options = { size: [6, 8], out, get mode() {
+          if (how === 'detach') structuredClone(buffer, { transfer: [buffer] });
+          else buffer.resize(0);
+          return 'bilinear' as const;
+        } };
+        let error: unknown;
+        try { ops().interpolate(input, options); } catch (e) { error = e; }
+        expect(error).toBeInstanceOf(type);
+        expect((error as Error).message).toMatch(message);
+        expect(out.data.every((v) => v === 5)).toBe(true);
+        // A resizable buffer that stays as it was is fine.
+        expect(() => ops().interpolate({ data: new Float32Array(new ArrayBuffer(96, { maxByteLength: 96 })), shape: [1, 2, 3, 4] }, {
+          size: [6, 8], get mode() { return 'bilinear' as const; } })).not.toThrow();
+      }
+    });
+
+    it("a detached image or tensor is refused even after length-tracking views of resizable buffers ran through the check (V8 11's stale length)", () => {
+      const img = image();
+      const tracking = () => { const b = new ArrayBuffer(80, { maxByteLength: 80 }); const v = new Uint8ClampedArray(b); v.set(img.data); return { ...img, data: v }; };
+      const tensorTracking = () => { const b = new ArrayBuffer(96, { maxByteLength: 96 }); return { data: new Float32Array(b), shape: [1, 4, 2, 3] }; };
+      for (let i = 0; i < 3000; i++) {
+        ops().resizeImage(i % 50 === 0 ? tracking() : img, { width: 2, height: 2 }, { mode: 'nearest' });
+        ops().pixelShuffle(i % 50 === 0 ? tensorTracking() : { data: x().data, shape: [1, 4, 2, 3] }, 2);
+        if (i % 100 === 0) {
+          expect(() => ops().resizeImage({ ...img, data: detachedCopy(img.data) }, { width: 2, height: 2 }, { mode: 'nearest' })).toThrow(); // any refusal: the bug accepted it
+          expect(() => ops().pixelShuffle({ data: detachedCopy(x().data), shape: [1, 4, 2, 3] }, 2)).toThrow();
+        }
+      }
     });
   });
 
