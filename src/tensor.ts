@@ -125,6 +125,7 @@ export function checkElementCount(shape: readonly number[], name: string): numbe
 
 /** Whether a view's buffer was detached (transferred, or WebAssembly memory that grew). */
 export function isDetached(data: ArrayBufferView): boolean {
+  if (data.buffer.byteLength > 0) return false; // a detached buffer has none
   // ArrayBuffer.prototype.detached is recent (Node 22); constructing a view works everywhere.
   try {
     new Uint8Array(data.buffer, 0, 0);
@@ -191,8 +192,10 @@ export function snapshotOptions<T extends object>(options: T, known: readonly st
   const copy: Record<string, unknown> = {};
   for (const name of known) copy[name] = undefined;
   for (const [key, value] of Object.entries(options)) {
-    // defineProperty: an own '__proto__' key stays a key (checked by name), not the copy's prototype.
-    Object.defineProperty(copy, key, { value: Array.isArray(value) ? value.slice() : value, enumerable: true, writable: true, configurable: true });
+    const own = Array.isArray(value) ? value.slice() : value;
+    // An own '__proto__' key stays a key (checked by name), not the copy's prototype.
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: own, enumerable: true, writable: true, configurable: true });
+    else copy[key] = own;
   }
   return copy as Partial<T>;
 }

@@ -38,6 +38,18 @@ describe('hostile fuzz regressions', () => {
       expect(() => ops().upsampleArgmax(x(), { size: { toJSON: () => [5, 5] } as never })).toThrow(TypeError);
     });
 
+    it('a cached plan is not served for a value JSON spells the same (-0 and 0, -Infinity and Infinity)', () => {
+      const crop = (extrapolationValue: number) => ({ sizes: [1, 1, 6, 6], mode: 'linear' as const, coordinateTransformationMode: 'tf_crop_and_resize' as const,
+        roi: [0, 0, -0.5, -0.5, 1, 1, 1.5, 1.5], extrapolationValue });
+      const logits = { data: Float32Array.from({ length: 16 }, (_, i) => i - 8), shape: [1, 1, 4, 4] };
+      for (const [first, then] of [[0, -0], [Infinity, -Infinity]]) {
+        ops().resize(x(), crop(first));
+        expect(Object.is(ops().resize(x(), crop(then)).data[0], then)).toBe(true); // the fill outside the roi
+      }
+      expect(ops().upsampleThreshold(logits, { size: [5, 5], threshold: Infinity }).data[0]).toBe(0);
+      expect(ops().upsampleThreshold(logits, { size: [5, 5], threshold: -Infinity }).data[0]).toBe(255);
+    });
+
     it('an option inherited from a polluted Object.prototype is ignored, as an own-properties-only read of the options', () => {
       const w = ramp([3, 2, 3, 3], 5);
       const img = image();
