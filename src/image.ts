@@ -13,7 +13,7 @@ import { roundHalfEven, type ExactAxisTable, type ExactPlan } from './rules/exac
 import { OPENCV_MODES, planOpenCVResize, type OpenCVMode } from './rules/opencv.js';
 import { PILLOW_MODES, planPillowResize, type PillowMode } from './rules/pillow.js';
 import type { Prepared } from './ops.js';
-import { checkBoolean, checkOptionNames, overlaps, readOptions } from './tensor.js';
+import { checkBoolean, checkOptionNames, isDetached, noteChecked, overlaps, readOptions, snapshotOptions } from './tensor.js';
 
 export type ImageConvention = 'pytorch' | 'pillow' | 'opencv';
 /** The modes of convention 'pytorch' (interpolate's). */
@@ -187,9 +187,13 @@ function checkImage(image: unknown): Required<ImageInput> {
     throw new TypeError(`resizeImage: image.data must be a Uint8Array or Uint8ClampedArray, but got ${got}`);
   }
   const n = checkSizes(width, height, channels);
+  if (n > 0 && isDetached(data)) { // asked outright, not from the length: see checkTensor
+    throw new TypeError(`resizeImage: image.data is a view of a detached ArrayBuffer, but width ${width} x height ${height} x channels ${channels} needs ${n} bytes`);
+  }
   if (data.length !== n) {
     throw new RangeError(`resizeImage: image.data has ${data.length} bytes but width ${width} x height ${height} x channels ${channels} needs ${n}`);
   }
+  noteChecked(data, 'resizeImage: image.data');
   return { data, width, height, channels };
 }
 
@@ -244,7 +248,7 @@ function targetSize(target: unknown, width: number, height: number, convention: 
   if (t.width === undefined && t.height === undefined) throw new Error('resizeImage: target needs width, height or scale');
   const w = t.width === undefined ? undefined : checkSide(t.width, 'target.width');
   const h = t.height === undefined ? undefined : checkSide(t.height, 'target.height');
-  return { ...outputSize(width, height, { width: w, height: h }), userScale: undefined };
+  return { ...outputSize(width, height, { width: w, height: h, scale: undefined }), userScale: undefined }; // scale own: never inherited
 }
 
 /** The convention and its mode, checked: a mode of another convention is named as such. */
@@ -307,7 +311,7 @@ export function planImageOfSize(size: { width: number; height: number; channels?
 function planSized(image: { width: number; height: number; channels: number }, targetArg: ImageTarget, optionsArg: ResizeImageOptions | undefined,
                    data?: Uint8Array | Uint8ClampedArray): { plan: ImagePlan; out?: Uint8ClampedArray } {
   const options = readOptions(optionsArg, OPTION_NAMES, 'resizeImage');
-  const target = targetArg === null || typeof targetArg !== 'object' ? targetArg : { ...targetArg };
+  const target = targetArg === null || typeof targetArg !== 'object' ? targetArg : snapshotOptions(targetArg, TARGET_NAMES);
   const { convention, mode } = conventionAndMode(options);
   const pytorch = convention === 'pytorch';
   // Options of interpolate's rules only: Pillow and OpenCV have their own fixed ones (Pillow

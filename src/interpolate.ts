@@ -4,7 +4,7 @@
 
 import { adaptiveEnd, adaptiveStart, axisTableFor, identityTable, periodTwoRun, type AxisTable } from './rules/pytorch.js';
 import type { Prepared } from './ops.js';
-import { PlanCache } from './plan-cache.js';
+import { PlanCache, planKey } from './plan-cache.js';
 import { axisPasses, resizeCopies, type ResizePlan } from './resize.js';
 import type { TensorData } from './dtype.js';
 import { checkBoolean, checkElementCount, checkOut, checkTensor, formatShape, product, readOptions, typedOutput, type Tensor } from './tensor.js';
@@ -139,12 +139,7 @@ export function prepareInterpolate(inputArg: Tensor<TensorData>, optionsArg: Int
   const input = checkTensor(inputArg, 'input', true);
   const options = readOptions(optionsArg, OPTION_NAMES, 'interpolate', 'with size or scaleFactor');
   const { out: outArg, ...rest } = options;
-  let key: string | undefined;
-  try {
-    key = `${input.shape.join(',')}|${JSON.stringify(rest)}`;
-  } catch {
-    key = undefined; // not plain data (a BigInt, a cycle): let planInterpolate refuse it
-  }
+  const key = planKey([input.shape, rest]); // none for values that are not plain data: planInterpolate refuses them
   const plan = key === undefined ? planInterpolate(input, rest) : plans.get(key, () => planInterpolate(input, rest));
   const out = checkOut(outArg, plan.outputShape, [input], input.data);
   return { plan, inputs: { input: input.data }, outputLength: product(plan.outputShape), allocate: () => typedOutput(plan.outputShape, out, input.data) };

@@ -13,6 +13,7 @@ import type { TensorData } from './dtype.js';
 import type { Layout } from './wasm/module.js';
 import type { Staged } from './wasm/staged.js';
 import { pendingOutput, type Tiling } from './tiling/plan.js';
+import { checkUnchanged } from './tensor.js';
 
 /** The arrays a result is written into: tensors of any element type, 8-bit images, 8- or 16-bit labels and masks. */
 export type OutputArray = TensorData;
@@ -97,9 +98,11 @@ function bind<T extends OperationTable, F>(table: T, make: (spec: OperationSpec<
 export function operations<T extends OperationTable>(table: T, executor: SyncExecutor): SyncOperations<T> {
   return bind(table, (spec) => (...args: unknown[]) => {
     const { plan, inputs, outputLength, allocate } = spec.prepare(...args);
+    checkUnchanged(Object.values(inputs as object)); // every caller object has been read by now
     executor.ready();
     executor.admit?.({ plan, inputs, output: pendingOutput(outputLength), backends: spec.backends });
     const { output, result } = allocate();
+    checkUnchanged([output]);
     if (output.length > 0) executor.run({ plan, inputs, output, backends: spec.backends });
     return result;
   }) as SyncOperations<T>;
@@ -120,9 +123,11 @@ export function asyncOperations<T extends OperationTable>(table: T, executor: As
       const call = takeCallOptions(argsIn, spec.prepare.length - 1, name, executor.defaultTimeout);
       control = call.control;
       const { plan, inputs, outputLength, allocate } = spec.prepare(...call.args);
+      checkUnchanged(Object.values(inputs as object)); // every caller object has been read by now
       control?.throwIfAborted();
       executor.admit?.({ plan, inputs, output: pendingOutput(outputLength), backends: spec.backends });
       const allocated = allocate();
+      checkUnchanged([allocated.output]);
       result = allocated.result;
       job = { plan, inputs, output: allocated.output, backends: spec.backends };
     } catch (error) {

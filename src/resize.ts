@@ -5,12 +5,13 @@
 // kernels interpolate uses) and, for tf_crop_and_resize, the fills of the extrapolated outputs.
 
 import type { Prepared } from './ops.js';
-import { PlanCache } from './plan-cache.js';
+import { PlanCache, planKey } from './plan-cache.js';
 import { planResize, type ResizeAxis, type ResizeOptions } from './rules/onnx.js';
+import { OPTION_NAMES } from './rules/onnx-options.js';
 import { identityTable, periodTwoRun, type AxisTable } from './rules/pytorch.js';
-import { planResizeBilinear, planResizeNearestNeighbor, type TfResizeOptions } from './rules/tf.js';
+import { planResizeBilinear, planResizeNearestNeighbor, TF_OPTION_NAMES, type TfResizeOptions } from './rules/tf.js';
 import { integerType, type TensorData } from './dtype.js';
-import { checkOut, checkTensor, product, typedOutput, type Tensor } from './tensor.js';
+import { checkOut, checkTensor, product, snapshotOptions, typedOutput, type Tensor } from './tensor.js';
 
 export type { ResizeOptions } from './rules/onnx.js';
 export type { TfResizeOptions } from './rules/tf.js';
@@ -108,9 +109,9 @@ export function passPeriod(table: AxisTable, wide: boolean | undefined): [number
   return periodTwoRun(table, wide ? table.weight64 : table.weight);
 }
 
-/** Options as the caller gave them, copied once (non-objects go on to the rules, which refuse them). */
-function snapshot<T>(options: T): T {
-  return options !== null && typeof options === 'object' ? { ...options } : options;
+/** Options as the caller gave them, copied once (snapshotOptions; non-objects and arrays go on to the rules, which refuse them). */
+function snapshot<T>(options: T, known: readonly string[]): T {
+  return options !== null && typeof options === 'object' && !Array.isArray(options) ? snapshotOptions(options, known) as T : options;
 }
 
 function prepared(input: Tensor<TensorData>, plan: ResizePlan, outArg: unknown): Prepared<Tensor<TensorData>, ResizePlan, ResizeInputs> {
@@ -122,20 +123,15 @@ const plans = new PlanCache<ResizePlan>();
 
 /** The plan for `shape` and `options`, remembered by both (building tables costs ~0.1 ms a call). */
 function cached(op: string, shape: number[], options: unknown, extra: unknown, build: () => ResizePlan): ResizePlan {
-  let key: string | undefined;
-  try {
-    const { out: _, ...rest } = (options ?? {}) as Record<string, unknown>;
-    key = `${op}|${shape.join(',')}|${JSON.stringify(extra)}|${JSON.stringify(rest)}`;
-  } catch {
-    key = undefined; // not plain data: let the rules refuse it
-  }
+  const { out: _, ...rest } = options !== null && typeof options === 'object' ? options as Record<string, unknown> : { options };
+  const key = planKey([op, shape, extra, rest]); // none for values that are not plain data: the rules see them
   return key === undefined ? build() : plans.get(key, build);
 }
 
 /** `resize`'s table entry: ONNX Resize (opset 19) on a float32 tensor of any rank. */
 export function prepareResize(inputArg: Tensor<TensorData>, optionsArg: ResizeOptions): Prepared<Tensor<TensorData>, ResizePlan, ResizeInputs> {
   const input = checkTensor(inputArg, 'input', true);
-  const options = snapshot(optionsArg);
+  const options = snapshot(optionsArg, OPTION_NAMES);
   // Integer inputs that blend take the reference's float64 steps (ResizePlan.wide).
   const integer = integerType(input.data) !== undefined;
   const plan = cached('resize', input.shape, options, integer, () => {
@@ -154,7 +150,7 @@ export function prepareTfResize(bilinear: boolean): TfFunction {
   const rules = bilinear ? planResizeBilinear : planResizeNearestNeighbor;
   return (imagesArg, sizeArg, optionsArg) => {
     const images = checkTensor(imagesArg, 'images', true);
-    const options = snapshot(optionsArg);
+    const options = snapshot(optionsArg, TF_OPTION_NAMES);
     const size = Array.isArray(sizeArg) ? sizeArg.slice() : sizeArg;
     const plan = cached(bilinear ? 'bilinear' : 'nearest', images.shape, options, size, () => {
       const tf = rules(images.shape, size, options);

@@ -70,14 +70,45 @@ export function checkTensor(value: unknown, name: string, typed = false): Tensor
     }
   }
   const n = checkElementCount(shape, `${name}.shape`);
+  // Asked outright, not from the length: V8 11 (Node 20) can report a detached view's old length
+  // from optimized code once length-tracking views of resizable buffers have run through it.
+  if (n > 0 && isDetached(array)) {
+    throw new TypeError(`${name}.data is a view of a detached ArrayBuffer (for example WebAssembly memory that ` +
+      `grew after the view was taken), but ${name}.shape ${formatShape(shape)} needs ${n} elements; take the view again`);
+  }
   if (array.length !== n) {
-    if (isDetached(array)) {
-      throw new TypeError(`${name}.data is a view of a detached ArrayBuffer (for example WebAssembly memory that ` +
-        `grew after the view was taken), but ${name}.shape ${formatShape(shape)} needs ${n} elements; take the view again`);
-    }
     throw new RangeError(`${name}.data has ${array.length} elements but ${name}.shape ${formatShape(shape)} needs ${n}`);
   }
+  noteChecked(array, `${name}.data`);
   return { data: array, shape: shape.slice() };
+}
+
+/** Each checked array's name and length then: checkUnchanged compares them once the call has read everything. */
+const checked = new WeakMap<ArrayBufferView, { name: string; length: number }>();
+
+/** Remembers that `data` passed its checks with its present length. */
+export function noteChecked(data: ArrayBufferView & { length: number }, name: string): void {
+  checked.set(data, { name, length: data.length });
+}
+
+/**
+ * Refuses a call whose arrays changed after they were checked: a getter read later in the same
+ * call (an option's, another tensor's) detached or shrank their buffer, so the data validated is
+ * gone. Called once all of the caller's objects have been read, before any work.
+ */
+export function checkUnchanged(arrays: readonly unknown[]): void {
+  for (const data of arrays) {
+    if (!ArrayBuffer.isView(data)) continue;
+    const was = checked.get(data);
+    if (was === undefined) continue;
+    const now = (data as unknown as { length: number }).length;
+    const detached = was.length > 0 && isDetached(data); // asked outright: see checkTensor
+    if (now === was.length && !detached) continue;
+    if (detached) {
+      throw new TypeError(`${was.name} was detached after it was checked (${was.length} elements), by something the call read later (a getter?)`);
+    }
+    throw new RangeError(`${was.name} has ${now} elements, but had ${was.length} when it was checked: its buffer was resized by something the call read later (a getter?)`);
+  }
 }
 
 /**
@@ -93,7 +124,8 @@ export function checkElementCount(shape: readonly number[], name: string): numbe
 }
 
 /** Whether a view's buffer was detached (transferred, or WebAssembly memory that grew). */
-function isDetached(data: ArrayBufferView): boolean {
+export function isDetached(data: ArrayBufferView): boolean {
+  if (data.buffer.byteLength > 0) return false; // a detached buffer has none
   // ArrayBuffer.prototype.detached is recent (Node 22); constructing a view works everywhere.
   try {
     new Uint8Array(data.buffer, 0, 0);
@@ -138,16 +170,34 @@ export function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
 
 /**
  * An operation's options object (undefined allowed unless `required` says what it must hold),
- * its names checked, as a shallow copy: each option is read once, here.
+ * its names checked, as a copy (snapshotOptions): each option is read once, here.
  */
 export function readOptions<T extends object>(options: T | undefined, known: readonly string[], op: string,
                                                required?: string): Partial<T> {
-  if (options === undefined && required === undefined) return {};
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`${op}: options must be an object${required ? ` ${required}` : ''}`);
+  if (options === undefined && required === undefined) return snapshotOptions({}, known);
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`${op}: options must be an object${required ? ` ${required}` : ''}${Array.isArray(options) ? ', but got an array' : ''}`);
   }
   checkOptionNames(options, known, op);
-  return { ...options };
+  return snapshotOptions(options, known);
+}
+
+/**
+ * A copy of a caller's options object, each own option read once and each list copied (later
+ * reads see the copy, not a caller's array or Proxy). Every `known` name is an own property,
+ * undefined when not given, so neither this copy nor a spread or destructuring of it inherits an
+ * option from a polluted Object.prototype.
+ */
+export function snapshotOptions<T extends object>(options: T, known: readonly string[]): Partial<T> {
+  const copy: Record<string, unknown> = {};
+  for (const name of known) copy[name] = undefined;
+  for (const [key, value] of Object.entries(options)) {
+    const own = Array.isArray(value) ? value.slice() : value;
+    // An own '__proto__' key stays a key (checked by name), not the copy's prototype.
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: own, enumerable: true, writable: true, configurable: true });
+    else copy[key] = own;
+  }
+  return copy as Partial<T>;
 }
 
 /** Rejects option names the operation does not know, so a typo does not pass silently. */

@@ -14,7 +14,7 @@
 import type { AxisTable, SeparablePlan } from '../interpolate.js';
 import { planInterpolate } from '../interpolate.js';
 import type { Prepared } from '../ops.js';
-import { PlanCache } from '../plan-cache.js';
+import { PlanCache, planKey } from '../plan-cache.js';
 import { ringSlots } from '../ring.js';
 import { checkElementCount, checkTensor, formatShape, overlaps, product, readOptions, type Tensor } from '../tensor.js';
 
@@ -186,12 +186,7 @@ function prepareReduce(kind: 'argmax' | 'threshold', names: readonly string[], o
     const input = checkTensor(logits, 'logits');
     const { out: outArg, ...options } = readOptions(optionsArg, names, op, 'with size or scaleFactor');
     if (options.crop !== undefined && options.crop !== null && typeof options.crop === 'object') options.crop = { ...options.crop };
-    let key: string | undefined;
-    try {
-      key = `${input.shape.join(',')}|${JSON.stringify(options)}`;
-    } catch {
-      key = undefined; // not plain data: let planReduce refuse it
-    }
+    const key = planKey([input.shape, options]); // none for values that are not plain data: planReduce refuses them
     const build = () => planReduce(kind, input.shape, options, op);
     const plan = key === undefined ? build() : plans.get(`${kind}|${key}`, build);
     const out = outArg === undefined ? undefined : checkLabelOut(outArg, plan, op);

@@ -3,6 +3,7 @@
 // unknown), checked, and turned into one abort event per call (CallControl).
 
 import type { PoolCallOptions } from './options.js';
+import { snapshotOptions } from '../tensor.js';
 
 /**
  * How long a call aborted while its kernels run may go on before the pool treats its workers as
@@ -24,7 +25,8 @@ export function takeCallOptions(args: unknown[], at: number, op: string, default
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     return { args, control: defaultTimeout ? new CallControl(undefined, defaultTimeout) : undefined };
   }
-  const { signal, timeout: own, ...rest } = { ...options } as PoolCallOptions & Record<string, unknown>;
+  // Each option read once; signal and timeout own (undefined when not given), never inherited from Object.prototype.
+  const { signal, timeout: own, ...rest } = snapshotOptions(options, ['signal', 'timeout']) as PoolCallOptions & Record<string, unknown>;
   const timeout = own ?? defaultTimeout;
   const rewritten = args.slice();
   rewritten[at] = rest;

@@ -43,7 +43,7 @@ const CTMS: readonly CoordinateTransformationMode[] = ['half_pixel', 'half_pixel
   'align_corners', 'asymmetric', 'tf_half_pixel_for_nn', 'tf_crop_and_resize'];
 const NEAREST_MODES: readonly NearestMode[] = ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil'];
 const POLICIES: readonly KeepAspectRatioPolicy[] = ['stretch', 'not_larger', 'not_smaller'];
-const OPTION_NAMES = ['sizes', 'scales', 'roi', 'axes', 'mode', 'coordinateTransformationMode', 'nearestMode',
+export const OPTION_NAMES = ['sizes', 'scales', 'roi', 'axes', 'mode', 'coordinateTransformationMode', 'nearestMode',
   'cubicCoeffA', 'excludeOutside', 'extrapolationValue', 'antialias', 'keepAspectRatioPolicy', 'out'];
 
 const f32 = Math.fround;
@@ -87,7 +87,7 @@ export function numberList(value: unknown, name: string, integers: boolean): num
 
 /** Validates the attributes alone (no shape): defaults filled, float attributes rounded to float32. */
 export function normalizeResizeOptions(options: ResizeOptions = {}): NormalizedResizeOptions {
-  if (typeof options !== 'object' || options === null) fail('type', `options must be an object, but got ${show(options)}`);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) fail('type', `options must be an object, but got ${show(options)}`);
   for (const key of Object.keys(options)) {
     if (!OPTION_NAMES.includes(key)) fail('type', `unknown option '${key}'; expected one of ${OPTION_NAMES.join(', ')}`);
   }

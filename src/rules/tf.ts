@@ -81,12 +81,14 @@ function show(v: unknown): string {
   return Array.isArray(v) ? `[${v.map(show).join(', ')}]` : String(v);
 }
 
+export const TF_OPTION_NAMES = ['alignCorners', 'halfPixelCenters', 'out'];
+
 /** ImageResizerState's checks, in its order, then the tables for H and W. */
 function plan(op: 'resizeBilinear' | 'resizeNearestNeighbor', inputShape: readonly number[], size: readonly number[],
               options: TfResizeOptions = {}): TfResizePlan {
-  if (typeof options !== 'object' || options === null) fail(op, 'type', `options must be an object, but got ${show(options)}`);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) fail(op, 'type', `options must be an object, but got ${show(options)}`);
   for (const key of Object.keys(options)) {
-    if (!['alignCorners', 'halfPixelCenters', 'out'].includes(key)) {
+    if (!TF_OPTION_NAMES.includes(key)) {
       fail(op, 'type', `unknown option '${key}'; expected one of alignCorners, halfPixelCenters, out`);
     }
   }

@@ -155,8 +155,8 @@ class WasmTensor implements ResidentTensor {
  */
 export function allocResident(host: ResidentHost, shapeArg: unknown, data?: ArrayLike<number>): ResidentTensor {
   if (!Array.isArray(shapeArg)) throw new TypeError(`allocTensor: shape must be an array of integers, but got ${typeof shapeArg}`);
-  for (const d of shapeArg) checkInteger(d, 'allocTensor: shape', 0);
-  const shape = (shapeArg as number[]).slice();
+  const shape = (shapeArg as number[]).slice(); // read once: the checks and the tensor see the same dimensions
+  for (const d of shape) checkInteger(d, 'allocTensor: shape', 0);
   const n = product(shape);
   if (n > MAX_ELEMENTS) throw new RangeError(`allocTensor: shape ${formatShape(shape)} has ${n} elements, more than the ${MAX_ELEMENTS} supported`);
   if (data !== undefined) {
