@@ -25,6 +25,7 @@ import { prepareShuffle } from './shuffle.js';
 import { typedBackends, type WithTypes } from './typed.js';
 import { convTiling } from './tiling/conv-bands.js';
 import { interpolateTiling, resizeTiling, shuffleTiling } from './tiling/families.js';
+import { tensorTiling } from './tiling/tensor-bands.js';
 import { stageConv } from './wasm/conv.js';
 import { wasmExecutor } from './wasm/executor.js';
 import { stageInterpolate } from './wasm/interpolate.js';
@@ -75,7 +76,7 @@ const OPERATIONS = {
   resize: operation(prepareResize, resizeBackends),
   resizeBilinear: operation(prepareTfResize(true), resizeBackends),
   resizeNearestNeighbor: operation(prepareTfResize(false), resizeBackends),
-  imageToTensor: operation(prepareImageToTensor, { wasm: stageImageToTensor, js: runImageToTensor }),
+  imageToTensor: operation(prepareImageToTensor, { wasm: stageImageToTensor, js: runImageToTensor, tiling: tensorTiling }),
   upsampleArgmax: operation(prepareUpsampleArgmax, reduceBackends),
   upsampleThreshold: operation(prepareUpsampleThreshold, reduceBackends),
 };

@@ -20,6 +20,7 @@ import { planResizeImage, scaledSide, type FloatImagePlan, type ImageConvention,
 import type { Prepared } from '../ops.js';
 import { OPENCV_GRAY_WEIGHTS } from '../rules/opencv.js';
 import { checkBoolean, checkOut, product, readOptions, type Tensor } from '../tensor.js';
+import type { Runs } from '../tiling/runs.js';
 
 export type TensorFit = 'fill' | 'contain' | 'cover';
 export type TensorChannels = 'rgb' | 'bgr' | 'gray';
@@ -100,6 +101,8 @@ export interface ImageTensorPlan {
   coefficients: Float32Array;
   /** Resized rows per band. */
   band: number;
+  /** A memory-budget band's tensor rows (src/tiling/tensor-bands.ts), staged packed: where they go in the whole tensor. */
+  runs?: Runs;
   outputShape: number[];
   scale: [number, number];
 }

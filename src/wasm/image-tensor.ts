@@ -7,6 +7,7 @@
 import { call, type KernelCall } from '../kernels.js';
 import { paddingRows, type ImageTensorInputs, type ImageTensorPlan } from '../pipeline/image-tensor.js';
 import { stageResizeImage } from './image.js';
+import { runsLength } from '../tiling/runs.js';
 import type { Layout } from './module.js';
 import type { Staged } from './staged.js';
 
@@ -26,7 +27,8 @@ export function stageImageToTensor(layout: Layout, plan: ImageTensorPlan, inputs
   // No output of its own: the bands below go to `bandBytes` (padded: normaliseRows reads 16 bytes at a time).
   const [resizeCall] = stageResizeImage(layout, resize, inputs, 0).calls;
   const bandBytes = layout.bytes(band * srcStride, undefined, 64);
-  const dst = target >= 0 ? target : layout.f32(outputLength);
+  // A band's rows are packed (plan.runs); else the whole tensor, in place when resident.
+  const dst = plan.runs ? layout.f32(runsLength(plan.runs)) : target >= 0 ? target : layout.f32(outputLength);
   const map = layout.i32(plan.map);
   const luma = layout.i32(plan.luma);
   const lut = layout.f32(plan.lut.length, plan.lut);
@@ -41,5 +43,5 @@ export function stageImageToTensor(layout: Layout, plan: ImageTensorPlan, inputs
     const n = Math.min(band, rowEnd - y0);
     calls.push(resizeBand(resizeCall, y0, n, bandBytes), rows(bandBytes, top + y0, n, colEnd - colStart));
   }
-  return { dst, calls };
+  return { dst, calls, runs: plan.runs };
 }

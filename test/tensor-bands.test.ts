@@ -1,0 +1,83 @@
+// imageToTensor under a memory budget (maximumMemory): bands of tensor rows, each with the
+// resized rows and input rows it needs, copied out per band (NCHW: a run per channel plane; NHWC:
+// contiguous rows), bit-identical to one pass, WebAssembly memory within the budget (SIMD,
+// scalar, the pool), for every convention, fit (padding rows, cropping), channels and layout.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as up from '../src/index.js';
+import type { ImageInput, ImageToTensorOptions } from '../src/index.js';
+// The pool's workers load the built worker script (npm run build), as the other pool tests do.
+import { createPool } from '../dist/index.js';
+
+const MIB = 2 ** 20;
+const BUDGET = MIB;
+
+const image = (width: number, height: number, channels: 1 | 2 | 3 | 4 = 4): ImageInput => ({
+  data: Uint8ClampedArray.from({ length: width * height * channels }, (_, i) => {
+    const p = Math.floor(i / channels);
+    return (((p % width) * 3 + Math.floor(p / width) * 5) & 255) ^ ((i * 2654435761) >>> 29);
+  }),
+  width, height, channels,
+});
+
+type Case = [string, ImageInput, ImageToTensorOptions];
+const wide = image(700, 380);
+const tall = image(300, 560, 3);
+const CASES: Case[] = [
+  ['pytorch bilinear fill RGBA nchw', wide, { size: [512, 512], mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] }],
+  ['pytorch bicubic antialias contain (padding rows) nhwc', wide, { size: [480, 520], fit: 'contain', mode: 'bicubic', antialias: true, padValue: 114, layout: 'nhwc' }],
+  ['pillow bicubic cover (cropped) bgr', tall, { size: [500, 460], fit: 'cover', convention: 'pillow', channels: 'bgr' }],
+  ['pillow lanczos contain top-left gray nhwc', wide, { size: [600, 400], fit: 'contain', align: 'top-left', convention: 'pillow', mode: 'lanczos', channels: 'gray', layout: 'nhwc' }],
+  ['opencv linear contain (padding rows) RGBA', wide, { size: [520, 520], fit: 'contain', convention: 'opencv', padValue: [1, 2, 3] }],
+  ['opencv area scale 0.9 gray', image(900, 700, 1), { scale: 0.9, convention: 'opencv', mode: 'area' }],
+  ['opencv cubic cover gray nhwc', tall, { size: [420, 430], fit: 'cover', convention: 'opencv', mode: 'cubic', channels: 'gray', layout: 'nhwc' }],
+];
+
+const bits = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+for (const build of ['simd', 'scalar'] as const) {
+  describe(`imageToTensor bands on the ${build} build (maximumMemory ${BUDGET} bytes)`, () => {
+    it.each(CASES)('%s: bit-identical to one pass, memory within the budget', async (_, img, options) => {
+      // Fresh memories: each call's own high-water mark.
+      const whole = await up.createOperations({ build });
+      const tiled = await up.createOperations({ build, maximumMemory: BUDGET });
+      const expected = whole.imageToTensor(img, options).tensor;
+      expect(whole.memoryBytes).toBeGreaterThan(BUDGET); // one pass needs more than the budget: this call bands
+      const actual = tiled.imageToTensor(img, options);
+      expect(actual.tensor.shape).toEqual(expected.shape);
+      expect(bits(actual.tensor.data).equals(bits(expected.data))).toBe(true);
+      expect(tiled.memoryBytes).toBeLessThanOrEqual(BUDGET);
+      // The plain-JS backend: the same bytes for the exact conventions ('pytorch' float resizes differ from SIMD in a few bytes already in resizeImage).
+      if (build === 'simd' && options.convention !== undefined) expect(bits(up.js.imageToTensor(img, options).tensor.data).equals(bits(expected.data))).toBe(true);
+    });
+  });
+}
+
+describe('imageToTensor into a resident out under the budget', () => {
+  it('writes the bands into the resident tensor, the scratch within the budget', async () => {
+    const options: ImageToTensorOptions = { size: [400, 400], fit: 'contain', padValue: 7 };
+    const expected = (await up.createOperations({ build: 'simd' })).imageToTensor(wide, options).tensor;
+    const tiled = await up.createOperations({ build: 'simd', maximumMemory: 4 * MIB });
+    const out = tiled.allocTensor([1, 3, 400, 400]); // 1.9 MB resident
+    tiled.imageToTensor(wide, { ...options, out });
+    expect(bits(out.data).equals(bits(expected.data))).toBe(true);
+    expect(tiled.memoryBytes).toBeLessThanOrEqual(4 * MIB);
+    out.dispose();
+  });
+});
+
+describe(`the pool bands imageToTensor within its maximumMemory (${BUDGET} bytes)`, () => {
+  let pool: Awaited<ReturnType<typeof createPool>>;
+  let whole: up.OperationsInstance;
+  beforeAll(async () => {
+    pool = await createPool({ threads: 2, maximumMemory: BUDGET });
+    whole = await up.createOperations({ build: pool.build });
+  });
+  afterAll(() => pool.close());
+
+  it.each(CASES.filter((_, i) => i % 2 === 0))('%s', async (_, img, options) => {
+    const actual = await pool.imageToTensor(img, options);
+    expect(bits(actual.tensor.data).equals(bits(whole.imageToTensor(img, options).tensor.data))).toBe(true);
+    expect(pool.memoryBytes).toBeLessThanOrEqual(BUDGET);
+  });
+});
