@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, expect } from 'vitest';
 import * as up from '../src/index.js';
-import type { Operations, Tensor } from '../src/index.js';
+import type { ImageInput, Operations, Tensor } from '../src/index.js';
 
 export interface FixtureCase {
   name: string;
@@ -130,3 +130,14 @@ for (const splitAll of [false, true]) {
     for (let i = 0; i < a.data.length; i++) if (!Object.is(a.data[i], b.data[i]) || !Object.is(a.data[i], inFlight[k].data[i])) differ++;
   }
 }`;
+
+/** A width x height image for band tests: smooth plus noise, alpha varying (Pillow premultiplies RGBA and LA). */
+export function noisyImage(width: number, height: number, channels: 1 | 2 | 3 | 4 = 4): ImageInput {
+  return {
+    data: Uint8ClampedArray.from({ length: width * height * channels }, (_, i) => {
+      const p = Math.floor(i / channels);
+      return (((p % width) * 3 + Math.floor(p / width) * 5) & 255) ^ ((i * 2654435761) >>> 29);
+    }),
+    width, height, channels,
+  };
+}

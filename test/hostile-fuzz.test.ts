@@ -57,7 +57,7 @@ const SETTLE_MS = 10_000;
  * Families with no tiling (src/index.ts): a call runs whole, over maximumMemory if need be (as the
  * README says of work that does not split), refused only past 2 GiB. Left as found: see the report.
  */
-const UNTILED = new Set(['imageToTensor', 'upsampleArgmax', 'upsampleThreshold']);
+const UNTILED = new Set(['upsampleArgmax', 'upsampleThreshold']);
 
 async function settle(target: Target, op: string, args: unknown[], w?: Watch): Promise<Outcome> {
   try {

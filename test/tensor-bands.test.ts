@@ -8,17 +8,12 @@ import * as up from '../src/index.js';
 import type { ImageInput, ImageToTensorOptions } from '../src/index.js';
 // The pool's workers load the built worker script (npm run build), as the other pool tests do.
 import { createPool } from '../dist/index.js';
+import { noisyImage } from './helpers.js';
 
 const MIB = 2 ** 20;
 const BUDGET = MIB;
 
-const image = (width: number, height: number, channels: 1 | 2 | 3 | 4 = 4): ImageInput => ({
-  data: Uint8ClampedArray.from({ length: width * height * channels }, (_, i) => {
-    const p = Math.floor(i / channels);
-    return (((p % width) * 3 + Math.floor(p / width) * 5) & 255) ^ ((i * 2654435761) >>> 29);
-  }),
-  width, height, channels,
-});
+const image = noisyImage;
 
 type Case = [string, ImageInput, ImageToTensorOptions];
 const wide = image(700, 380);
