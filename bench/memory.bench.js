@@ -7,7 +7,8 @@
 //   cost: the same call on an untiled instance and on a tiled one (budgets of 16 and 64 MiB),
 //         interleaved in one process, medians of the rounds.
 // Run: `npm run bench:memory` (writes bench/results/memory.{json,md}); `node bench/memory.bench.js
-// --bands` times the calls that band one sample (conv, convTranspose, resizeBilinear: memory-bands.*);
+// --bands` times the calls that band one sample (conv, convTranspose, imageToTensor, resizeBilinear: memory-bands.*;
+// `--kinds imageToTensor` for some of them only);
 // `node bench/memory.bench.js --huge` also upscales a 16384 x 16384 RGBA image 2x (4 GiB out).
 
 import { execFileSync } from 'node:child_process';
@@ -60,6 +61,16 @@ const BANDED = {
     const shape = [1, 8, 2 * side, 2 * side];
     return { label: `convTranspose2d [1, 16, ${side}, ${side}] 4x4 stride 2`, inBytes: input.data.byteLength, outBytes: 32 * side * side * 4,
       run: (ops, out) => ops.convTranspose2d(input, weight, { stride: 2, padding: 1, out }), makeOut: () => ({ data: new Float32Array(32 * side * side), shape }) };
+  },
+  imageToTensor(bytes) { // a photo to a model's input: RGBA halved, ImageNet-normalised, NCHW (src/tiling/tensor-bands.ts)
+    const side = Math.max(4, 2 * Math.floor(Math.sqrt(bytes / 7) / 2)); // in 4 s^2 bytes, out 3 (s/2)^2 floats
+    const data = new Uint8ClampedArray(side * side * 4);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) >>> 24;
+    const image = { data, width: side, height: side, channels: 4 };
+    const shape = [1, 3, side / 2, side / 2];
+    return { label: `imageToTensor ${side} x ${side} RGBA to [1, 3, ${side / 2}, ${side / 2}]`, inBytes: data.length, outBytes: 3 * side * side,
+      run: (ops, out) => ops.imageToTensor(image, { size: [side / 2, side / 2], mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], out }),
+      makeOut: () => ({ data: new Float32Array(3 * side * side / 4), shape }) };
   },
   resize(bytes) {
     const side = Math.max(4, Math.floor(Math.sqrt(bytes / 15 / 4)));
@@ -155,8 +166,11 @@ async function main() {
 
 /** `--bands`: the time cost of the calls that band one sample (BANDED), written to memory-bands.{json,md}. */
 function bands() {
+  // `--kinds a,b`: only those workloads (written to memory-bands-a-b.*).
+  const at = process.argv.indexOf('--kinds');
+  const kinds = at >= 0 ? process.argv[at + 1].split(',') : Object.keys(BANDED);
   const cost = [];
-  for (const kind of Object.keys(BANDED)) {
+  for (const kind of kinds) {
     for (const bytes of [64 * MB, 256 * MB]) {
       const r = spawn({ mode: 'cost', kind, bytes, budgets: [16 * MIB, 64 * MIB], rounds: 7 });
       cost.push({ kind, ...r });
@@ -164,7 +178,7 @@ function bands() {
     }
   }
   const peak = [];
-  for (const kind of Object.keys(BANDED)) {
+  for (const kind of kinds) {
     for (const [setting, budget] of [['default (256 MiB)', 256 * MIB], ['untiled (2 GiB)', 2 ** 31]]) {
       const r = spawn({ mode: 'peak', kind, bytes: 1024 * MB, budget });
       peak.push({ kind, setting, ...r });
@@ -182,8 +196,9 @@ function bands() {
   ...cost.map((r) => `| ${r.label} | ${fmtBytes(r.inBytes + r.outBytes)} | ${r.medians[0].toFixed(1)} ms | ` +
     [1, 2].map((i) => `${r.medians[i].toFixed(1)} ms | ${(r.medians[i] / r.medians[0]).toFixed(3)}x` + (r.wasmBytes[i] >= r.wasmBytes[0] ? ' (fits: not tiled)' : '')).join(' | ') + ' |'), ''];
   const dir = new URL('./results/', import.meta.url);
-  writeFileSync(new URL('memory-bands.json', dir), JSON.stringify({ machine: machine(), node: process.version, peak, cost }, null, 2) + '\n');
-  writeFileSync(new URL('memory-bands.md', dir), md.join('\n'));
+  const name = at >= 0 ? `memory-bands-${kinds.join('-')}` : 'memory-bands';
+  writeFileSync(new URL(`${name}.json`, dir), JSON.stringify({ machine: machine(), node: process.version, peak, cost }, null, 2) + '\n');
+  writeFileSync(new URL(`${name}.md`, dir), md.join('\n'));
   console.log(md.join('\n'));
 }
 
