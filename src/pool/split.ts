@@ -37,7 +37,8 @@ export const SCRATCH_BUDGET = 4 * 2 ** 20;
  * call tiled to a small budget (src/tiling/) must not grow past it through its chunks' scratch.
  */
 function scratchBudget(layout: Layout): number {
-  return Math.min(SCRATCH_BUDGET, Math.max(0, layout.room / 2));
+  const half = layout.room / 2; // NaN for a layout over no module (the splitter's tests): SCRATCH_BUDGET
+  return half < SCRATCH_BUDGET ? Math.max(0, half) : SCRATCH_BUDGET;
 }
 
 /**
