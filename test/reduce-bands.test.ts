@@ -63,6 +63,20 @@ for (const build of ['simd', 'scalar'] as const) {
   });
 }
 
+describe('a tiled call writes into the caller\'s out', () => {
+  it('argmax in bands into out (16-bit labels) and threshold planes into out', async () => {
+    const whole = await up.createOperations({ build: 'simd' });
+    const tiled = await up.createOperations({ build: 'simd', maximumMemory: BUDGET });
+    for (const [, kind, t, options] of [CASES[1], CASES[8], CASES[11]]) {
+      const expected = call(whole, kind, t, options);
+      const out = { data: new (expected.data.constructor as Uint8ArrayConstructor)(expected.data.length).fill(7), shape: expected.shape.slice() };
+      expect(call(tiled, kind, t, { ...options, out })).toBe(out);
+      expect(bits(out.data).equals(bits(expected.data))).toBe(true);
+    }
+    expect(tiled.memoryBytes).toBeLessThanOrEqual(BUDGET);
+  });
+});
+
 describe(`the pool tiles upsampleArgmax / upsampleThreshold within its maximumMemory (${BUDGET} bytes)`, () => {
   let pool: Awaited<ReturnType<typeof createPool>>;
   let whole: up.OperationsInstance;
