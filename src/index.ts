@@ -25,6 +25,7 @@ import { prepareShuffle } from './shuffle.js';
 import { typedBackends, type WithTypes } from './typed.js';
 import { convTiling } from './tiling/conv-bands.js';
 import { interpolateTiling, resizeTiling, shuffleTiling } from './tiling/families.js';
+import { reduceTiling } from './tiling/reduce-bands.js';
 import { tensorTiling } from './tiling/tensor-bands.js';
 import { stageConv } from './wasm/conv.js';
 import { wasmExecutor } from './wasm/executor.js';
@@ -59,7 +60,7 @@ const interpolateBackends = typedBackends({ wasm: stageInterpolate, js: runInter
 const convBackends = { wasm: stageConv, js: runConv, tiling: convTiling };
 const shuffleBackends = { wasm: stageShuffle, js: runShuffle, tiling: shuffleTiling };
 const resizeBackends = typedBackends({ wasm: stageResize, js: runResize, tiling: resizeTiling }, resizeCopies, (plan) => plan.wide === true);
-const reduceBackends = { wasm: stageUpsampleReduce, js: runUpsampleReduce };
+const reduceBackends = { wasm: stageUpsampleReduce, js: runUpsampleReduce, tiling: reduceTiling };
 
 /** Every operation, once: how a call is validated and planned, and how each backend runs the plan. */
 const OPERATIONS = {

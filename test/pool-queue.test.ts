@@ -35,6 +35,15 @@ function splitAll<P>(pool: P): P {
 const scratch = (): Layout => new Layout({} as WasmModule, 2 ** 20);
 
 describe('cutting a call into chunks', () => {
+  it('chunk scratch stays within half the room left under maximumMemory: one chunk a worker when it is tight', () => {
+    const [planes, outH, outW, tapsH] = [3, 80, 74, 4];
+    const whole = call('separable2d', { src: 0, dst: 4096, ring: 0, ringRows: 0, planes, inH: 40, inW: 37, outH, outW,
+      tapsW: 4, indexW: 0, weightW: 0, periodLo: 0, periodHi: 0, tapsH, indexH: 0, weightH: 0, channels: 1 });
+    // 4 KiB left: a ring of 4 x 74 floats each, 7 chunks (as below) would take more than half of it.
+    const tight = new Layout({ maximumMemory: 2 ** 20 + 4096 } as WasmModule, 2 ** 20);
+    expect(splitCall(whole, 2, 4, tight).length).toBe(2);
+  });
+
   it('separable2d: more chunks than workers, contiguous, every output row once, a ring each', () => {
     const [planes, outH, outW, tapsH] = [3, 80, 74, 4];
     const dst = 4096;

@@ -16,6 +16,7 @@ import { planInterpolate } from '../interpolate.js';
 import type { Prepared } from '../ops.js';
 import { PlanCache, planKey } from '../plan-cache.js';
 import { ringSlots } from '../ring.js';
+import type { Runs } from '../tiling/runs.js';
 import { checkElementCount, checkTensor, formatShape, overlaps, product, readOptions, type Tensor } from '../tensor.js';
 
 export type UpsampleReduceMode = 'nearest' | 'nearest-exact' | 'bilinear' | 'bicubic';
@@ -75,6 +76,11 @@ export interface UpsampleReducePlan {
   /** The threshold as float32. */
   threshold: number;
   outputShape: number[];
+  /**
+   * Set on an argmax band of a larger call (src/tiling/reduce-bands.ts): the rows of each class
+   * plane it reads, staged packed (planes of `inH` rows), where a whole call reads all the input.
+   */
+  inputRuns?: Runs;
 }
 
 export interface UpsampleReduceInputs {

@@ -33,12 +33,21 @@ export function ranges(units: number, parts: number): Array<[number, number]> {
 export const SCRATCH_BUDGET = 4 * 2 ** 20;
 
 /**
+ * SCRATCH_BUDGET, or half the room left under maximumMemory above the call where that is less: a
+ * call tiled to a small budget (src/tiling/) must not grow past it through its chunks' scratch.
+ */
+function scratchBudget(layout: Layout): number {
+  const half = layout.room / 2; // NaN for a layout over no module (the splitter's tests): SCRATCH_BUDGET
+  return half < SCRATCH_BUDGET ? Math.max(0, half) : SCRATCH_BUDGET;
+}
+
+/**
  * How many chunks to cut `units` into: `perWorker` per worker where there are enough units of at
- * least `minUnits` each and their scratch (`scratchBytes` per chunk) fits SCRATCH_BUDGET; never
+ * least `minUnits` each and their scratch (`scratchBytes` per chunk) fits `budget`; never
  * fewer than one per worker (ranges() then caps the count at `units`).
  */
-export function chunkCount(units: number, workers: number, perWorker: number, minUnits = 1, scratchBytes = 0): number {
-  const byBudget = scratchBytes > 0 ? Math.floor(SCRATCH_BUDGET / scratchBytes) : Infinity;
+export function chunkCount(units: number, workers: number, perWorker: number, minUnits = 1, scratchBytes = 0, budget = SCRATCH_BUDGET): number {
+  const byBudget = scratchBytes > 0 ? Math.floor(budget / scratchBytes) : Infinity;
   return Math.max(workers, Math.min(workers * perWorker, Math.floor(units / minUnits), byBudget));
 }
 
@@ -231,7 +240,7 @@ function splitRows2d(a: KernelArgs<'separable2d'>, workers: number, perWorker: n
   const slots = ringSlots(tapsH);
   const ringRow = stripPixels(outW, channels) * channels;
   const ringFloats = ringFloats2d(tapsH, inW, outW, channels);
-  const chunks = chunkCount(planes * outH, workers, perWorker, 8 * tapsH, (ringFloats + slots) * 4);
+  const chunks = chunkCount(planes * outH, workers, perWorker, 8 * tapsH, (ringFloats + slots) * 4, scratchBudget(layout));
   return ranges(planes * outH, chunks).map(([u0, u1]) => {
     const { ring, tags: ringRows } = layout.rowRing(tapsH, ringRow, ringFloats);
     layout.f32(16); // a cache line between chunks: workers running neighbours do not share one
@@ -259,7 +268,7 @@ function splitReduce(c: KernelCall & { kernel: 'upsampleArgmax' | 'upsampleThres
   const { inH, inW, outH, outW, tapsH } = a;
   const slots = ringSlots(tapsH);
   const scratch = (classes * slots + 3) * (outW + 1) * 4;
-  const chunks = chunkCount(planes * outH, workers, perWorker, 8 * tapsH, scratch);
+  const chunks = chunkCount(planes * outH, workers, perWorker, 8 * tapsH, scratch, scratchBudget(layout));
   return ranges(planes * outH, chunks).map(([u0, u1]) => {
     const ring = layout.f32(classes * slots * outW);
     const ringRows = layout.i32(new Int32Array(classes * slots));
@@ -286,7 +295,7 @@ function splitReduce(c: KernelCall & { kernel: 'upsampleArgmax' | 'upsampleThres
 function splitExactRows(a: KernelArgs<'resizeExact'>, workers: number, perWorker: number, layout: Layout): KernelCall[][] {
   const rows = a.rowEnd - a.rowStart;
   const slots = ringSlots(a.tapsH);
-  const chunks = chunkCount(rows, workers, perWorker, 8 * a.tapsH, slots * a.stride * 4);
+  const chunks = chunkCount(rows, workers, perWorker, 8 * a.tapsH, slots * a.stride * 4, scratchBudget(layout));
   return ranges(rows, chunks).map(([r0, r1]) => {
     const { ring, tags } = layout.rowRing(a.tapsH, a.stride);
     const line = layout.bytes(a.inW * a.channels, undefined, 16);
@@ -305,7 +314,7 @@ function splitExactRows(a: KernelArgs<'resizeExact'>, workers: number, perWorker
 function splitSeparable(a: KernelArgs<'separable'>, workers: number, perWorker: number, layout: Layout): KernelCall[][] {
   const tmpA = a.rank === 1 ? 0 : a.chunk * a.inD * a.inH * a.outW;
   const tmpB = a.rank === 3 ? a.chunk * a.inD * a.outH * a.outW : 0;
-  const chunks = chunkCount(a.planes, workers, perWorker, 1, (tmpA + tmpB) * 4);
+  const chunks = chunkCount(a.planes, workers, perWorker, 1, (tmpA + tmpB) * 4, scratchBudget(layout));
   return splitPlanes(a.planes, chunks, a.inD * a.inH * a.inW * 4, a.outD * a.outH * a.outW * 4, (s, d, planes) =>
     [call('separable', { ...a, src: a.src + s, dst: a.dst + d, tmpA: layout.f32(tmpA), tmpB: layout.f32(tmpB), planes })]);
 }

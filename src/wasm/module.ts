@@ -156,6 +156,11 @@ export class Layout {
     return this.end;
   }
 
+  /** Bytes left under the module's maximumMemory after this call's buffers (what a pool's chunks may still take). */
+  get room(): number {
+    return this.module.maximumMemory - this.end;
+  }
+
   private reserve(bytes: number): number {
     const ptr = this.end;
     this.end = align(ptr + bytes);

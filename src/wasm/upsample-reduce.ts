@@ -1,5 +1,6 @@
 // WebAssembly upsampleArgmax / upsampleThreshold: the logits, interpolate's tables (moved to the
 // crop) and the scratch rows laid out in linear memory; one call of assembly/upsample-reduce.ts.
+// A band's logits are its rows of each class plane, packed (src/tiling/reduce-bands.ts).
 
 import { call } from '../kernels.js';
 import type { UpsampleReduceInputs, UpsampleReducePlan } from '../pipeline/upsample-reduce.js';
@@ -10,7 +11,7 @@ import type { Staged } from './staged.js';
 export function stageUpsampleReduce(layout: Layout, plan: UpsampleReducePlan, { input }: UpsampleReduceInputs,
                                     outputLength: number): Staged {
   const { batch, channels, inH, inW, outH, outW, rows, cols, period } = plan;
-  const src = layout.f32(input.length, input);
+  const src = plan.inputRuns ? layout.f32Runs(input, plan.inputRuns) : layout.f32(input.length, input);
   const { wide } = plan;
   const dst = layout.bytes(outputLength * (wide ? 2 : 1), undefined, 16);
   const indexW = layout.i32(cols.index);
