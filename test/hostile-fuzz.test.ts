@@ -53,12 +53,6 @@ type Outcome = { ok: true; value: unknown; summary: string } | { ok: false; erro
 
 const SETTLE_MS = 10_000;
 
-/**
- * Families with no tiling (src/index.ts): a call runs whole, over maximumMemory if need be (as the
- * README says of work that does not split), refused only past 2 GiB. Left as found: see the report.
- */
-const UNTILED = new Set(['upsampleArgmax', 'upsampleThreshold']);
-
 async function settle(target: Target, op: string, args: unknown[], w?: Watch): Promise<Outcome> {
   try {
     if (w) w.active = true;
@@ -141,14 +135,14 @@ async function fuzzTarget(target: Target, caseSeed: number, count: number, stats
         if (now && now.join() !== o.before.join()) failures.push(`${label}: refused but wrote into out`);
       }
     }
-    // The module is still usable and memory within its budget (untiled families excepted: below).
+    // The module is still usable and memory within its budget (every family tiles).
     const after = await settle(target, clean.op, clean.args());
     if (!after.ok || after.summary !== reference.get(clean)) failures.push(`${label}: the clean call after it ${after.ok ? 'returned a different result' : `threw ${describeError(after.error)}`}`);
     const memory = target.memory?.();
-    if (memory && memory.bytes > Math.max(memoryBefore, memory.budget) && !UNTILED.has(clean.op)) failures.push(`${label}: WebAssembly memory ${memory.bytes} bytes, over the budget ${memory.budget}`);
+    if (memory && memory.bytes > Math.max(memoryBefore, memory.budget)) failures.push(`${label}: WebAssembly memory ${memory.bytes} bytes, over the budget ${memory.budget}`);
     while (residents.length > 4) residents.shift()!.dispose();
     if (memory && memory.bytes > memory.budget && target.release) {
-      // An untiled call grew the memory: start afresh, so later cases are held to the budget again.
+      // A call grew the memory past the budget (a failure above): start afresh, so later cases are held to it again.
       while (residents.length) residents.shift()!.dispose();
       expect(await target.release()).toBe(true);
     }
