@@ -3,11 +3,11 @@
 // bit-identical to one pass, WebAssembly memory within the budget (SIMD, scalar, the pool).
 // A 1 MiB budget makes images of a few MB band, so none of this allocates much.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as up from '../src/index.js';
 import type { ImageInput, ResizeImageOptions } from '../src/index.js';
 // The pool's workers load the built worker script (npm run build), as the other pool tests do.
-import { createPool } from '../dist/index.js';
+import { budgetPoolForTests } from './pool-helpers.js';
 import { noisyImage } from './helpers.js';
 
 const MIB = 2 ** 20;
@@ -51,15 +51,10 @@ for (const build of ['simd', 'scalar'] as const) {
 }
 
 describe(`the pool bands resizeImage within its maximumMemory (${BUDGET} bytes)`, () => {
-  let pool: Awaited<ReturnType<typeof createPool>>;
-  let whole: up.OperationsInstance;
-  beforeAll(async () => {
-    pool = await createPool({ threads: 2, maximumMemory: BUDGET });
-    whole = await up.createOperations({ build: pool.build }); // the same build (relaxed on Node 22+: its fused multiply-adds give other bits in linear light)
-  });
-  afterAll(() => pool.close());
+  const budgetPool = budgetPoolForTests(BUDGET);
 
   it.each(CASES.filter((_, i) => i % 3 === 0))('%s', async (_, img, target, options) => {
+    const { pool, whole } = budgetPool();
     const actual = await pool.resizeImage(img, target, options);
     expect(bits(actual.data).equals(bits(whole.resizeImage(img, target, options).data))).toBe(true);
     expect(pool.memoryBytes).toBeLessThanOrEqual(BUDGET);

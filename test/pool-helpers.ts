@@ -3,6 +3,7 @@
 
 import { afterAll, beforeAll } from 'vitest';
 import * as dist from '../dist/index.js';
+import * as src from '../src/index.js';
 
 /** Starts a pool of `threads` workers before the enclosing block's tests and closes it after; returns a getter. */
 export function poolForTests(threads = 2): () => dist.Pool {
@@ -13,4 +14,19 @@ export function poolForTests(threads = 2): () => dist.Pool {
   });
   afterAll(async () => { await pool?.close(); });
   return () => pool;
+}
+
+/**
+ * A 2-worker pool with `maximumMemory` and a synchronous instance of the pool's own build (so
+ * tiled pool results can be compared bit for bit), started before the block's tests, closed after.
+ */
+export function budgetPoolForTests(maximumMemory: number): () => { pool: dist.Pool; whole: src.OperationsInstance } {
+  let pool: dist.Pool;
+  let whole: src.OperationsInstance;
+  beforeAll(async () => {
+    pool = await dist.createPool({ threads: 2, maximumMemory });
+    whole = await src.createOperations({ build: pool.build });
+  });
+  afterAll(async () => { await pool?.close(); });
+  return () => ({ pool, whole });
 }

@@ -4,11 +4,11 @@
 // included), WebAssembly memory within the budget (SIMD, scalar, the pool).
 // A 1 MiB budget makes logits of a few MB tile, so none of this allocates much.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as up from '../src/index.js';
 import type { Tensor, UpsampleThresholdOptions } from '../src/index.js';
 // The pool's workers load the built worker script (npm run build), as the other pool tests do.
-import { createPool } from '../dist/index.js';
+import { budgetPoolForTests } from './pool-helpers.js';
 
 const MIB = 2 ** 20;
 const BUDGET = MIB;
@@ -78,17 +78,12 @@ describe('a tiled call writes into the caller\'s out', () => {
 });
 
 describe(`the pool tiles upsampleArgmax / upsampleThreshold within its maximumMemory (${BUDGET} bytes)`, () => {
-  let pool: Awaited<ReturnType<typeof createPool>>;
-  let whole: up.OperationsInstance;
-  beforeAll(async () => {
-    pool = await createPool({ threads: 2, maximumMemory: BUDGET });
-    whole = await up.createOperations({ build: pool.build });
-  });
-  afterAll(() => pool.close());
+  const budgetPool = budgetPoolForTests(BUDGET);
 
   // Not the 300 classes: each worker has its own per-class rows (classes x outW floats, which no
   // band splits), more than this budget leaves them.
   it.each(CASES.filter(([name], i) => i % 2 === 0 && !name.includes('300 classes')))('%s', async (_, kind, t, options) => {
+    const { pool, whole } = budgetPool();
     const actual = await pool[kind](t, options);
     expect(bits(actual.data).equals(bits(call(whole, kind, t, options).data))).toBe(true);
     expect(pool.memoryBytes).toBeLessThanOrEqual(BUDGET);

@@ -3,11 +3,11 @@
 // contiguous rows), bit-identical to one pass, WebAssembly memory within the budget (SIMD,
 // scalar, the pool), for every convention, fit (padding rows, cropping), channels and layout.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as up from '../src/index.js';
 import type { ImageInput, ImageToTensorOptions } from '../src/index.js';
 // The pool's workers load the built worker script (npm run build), as the other pool tests do.
-import { createPool } from '../dist/index.js';
+import { budgetPoolForTests } from './pool-helpers.js';
 import { noisyImage } from './helpers.js';
 
 const MIB = 2 ** 20;
@@ -68,15 +68,10 @@ describe('imageToTensor into a resident out under the budget', () => {
 });
 
 describe(`the pool bands imageToTensor within its maximumMemory (${BUDGET} bytes)`, () => {
-  let pool: Awaited<ReturnType<typeof createPool>>;
-  let whole: up.OperationsInstance;
-  beforeAll(async () => {
-    pool = await createPool({ threads: 2, maximumMemory: BUDGET });
-    whole = await up.createOperations({ build: pool.build });
-  });
-  afterAll(() => pool.close());
+  const budgetPool = budgetPoolForTests(BUDGET);
 
   it.each(CASES.filter((_, i) => i % 2 === 0))('%s', async (_, img, options) => {
+    const { pool, whole } = budgetPool();
     const actual = await pool.imageToTensor(img, options);
     expect(bits(actual.tensor.data).equals(bits(whole.imageToTensor(img, options).tensor.data))).toBe(true);
     expect(pool.memoryBytes).toBeLessThanOrEqual(BUDGET);
