@@ -45,6 +45,16 @@ export const KERNELS = {
     packed: ptr, packedGroup: i32, bias: ptr, M: i32, out: ptr, outChannel: i32, batch: i32, groups: i32,
     groupIn: i32, xChannel: i32, panel: ptr,
   },
+  // assembly/winograd.ts
+  packWinogradWeights: {
+    dst: ptr, src: ptr, phases: ptr, phaseCount: i32, taps: ptr, groups: i32, groupIn: i32, M: i32,
+    coStride: i32, ciStride: i32, weightGroup: i32,
+  },
+  convWinograd: {
+    x: ptr, xBatch: i32, xGroup: i32, xStrideH: i32, xChannel: i32, phases: ptr, phaseCount: i32, packed: ptr,
+    packedGroup: i32, bias: ptr, zeros: ptr, M: i32, out: ptr, outChannel: i32, batch: i32, groups: i32, groupIn: i32,
+    rowStart: i32, rowEnd: i32, tileBlock: i32, kOffsets: ptr, vScratch: ptr, mScratch: ptr,
+  },
   convTransposeScatter: {
     x: ptr, w: ptr, bias: ptr, out: ptr, batch: i32, groups: i32, groupIn: i32, groupOut: i32,
     inD: i32, inH: i32, inW: i32, outD: i32, outH: i32, outW: i32, kD: i32, kH: i32, kW: i32,

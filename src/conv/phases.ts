@@ -21,6 +21,7 @@
 
 import type { Runs } from '../tiling/runs.js';
 import type { Geometry } from './rules.js';
+import { winogradLayout, type WinogradLayout } from './winograd.js';
 
 /**
  * The int32 fields of one phase record in `ConvPlan.phases`, by index (assembly/lib/phase.ts
@@ -105,6 +106,8 @@ export interface ConvPlan {
    * output it reads and writes (staged packed), where a whole call reads and writes all of them.
    */
   band?: { input: Runs; output: Runs };
+  /** Set where every phase's taps are 2x2 neighbours of x: the Winograd layout (./winograd.ts). */
+  winograd?: WinogradLayout;
 }
 
 /**
@@ -286,7 +289,7 @@ export function buildPlan(g: Geometry): ConvPlan {
     }
   }
   const gather = axes.map((a) => a.gather) as ConvPlan['gather'];
-  return {
+  const plan: ConvPlan = {
     transposed: g.transposed, rank: g.dims, batch: g.batch, groups: g.groups, groupIn, groupOut,
     inDHW, outDHW, outputShape: g.outputShape,
     extent: [eD, eH, eW], gather, run: contiguousRun(gather[2]), xChannel,
@@ -296,4 +299,6 @@ export function buildPlan(g: Geometry): ConvPlan {
     packedGroup: packAt,
     kernel: kDHW, stride: pad3(g.stride, 1), padding: pad3(g.padLo, 0), dilation: pad3(g.dilation, 1),
   };
+  plan.winograd = winogradLayout(plan);
+  return plan;
 }

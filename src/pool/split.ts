@@ -11,6 +11,7 @@ import { CHANNEL_BLOCK, PHASE, PHASE_FIELDS } from '../conv/phases.js';
 import { NARROW_BYTES } from '../dtype.js';
 import { call, type KernelArgs, type KernelCall } from '../kernels.js';
 import { ringFloats2d, ringSlots, stripPixels } from '../ring.js';
+import { WINO, WINO_FIELDS, WINO_POINTS } from '../conv/winograd.js';
 import { panelFloats } from '../wasm/conv.js';
 import type { Layout } from '../wasm/module.js';
 
@@ -104,7 +105,19 @@ export function workOf(c: KernelCall, layout: Layout): number {
       }
       return a.batch * a.groups * a.M * perChannel;
     }
-    case 'packWeights': return c.args.groups * c.args.M * c.args.groupIn;
+    case 'convWinograd': { // 9 multiply-adds a tile per (output, input) channel, on its rows of each phase
+      const a = c.args;
+      const t = layout.table(a.phases);
+      let tiles = 0;
+      for (let ph = 0; ph < a.phaseCount; ph++) {
+        const f = ph * WINO_FIELDS;
+        const rows = Math.min(a.rowEnd, Math.ceil(t[f + WINO.pixelsH] / 2)) - a.rowStart;
+        tiles += Math.max(0, rows) * Math.ceil(t[f + WINO.pixelsW] / 2);
+      }
+      return a.batch * a.groups * a.M * a.groupIn * WINO_POINTS * tiles;
+    }
+    case 'packWeights':
+    case 'packWinogradWeights': return c.args.groups * c.args.M * c.args.groupIn;
     case 'resampleRows':
     case 'resampleRows64': return c.args.rows * c.args.outW * c.args.taps;
     case 'blendAxis':
@@ -166,6 +179,7 @@ export function splitCall(c: KernelCall, workers: number, perWorker: number, lay
     }
     case 'gatherAxis': return splitGather(c.args, workers, perWorker);
     case 'convPhases': return splitConvPhases(c.args, workers, perWorker, layout);
+    case 'convWinograd': return splitWinograd(c.args, workers, perWorker, layout);
     case 'resizeExact': return splitExactRows(c.args, workers, perWorker, layout);
     case 'gatherInput': { // a convolution's padded input, plane by plane; the last chunk writes the slack
       const a = c.args;
@@ -360,5 +374,20 @@ function splitConvPhases(a: KernelArgs<'convPhases'>, workers: number, perWorker
       u += b1 - b0;
     }
     return calls;
+  });
+}
+
+/**
+ * Winograd tiles by tile rows (of every phase, batch item and group), each chunk with its own
+ * block of scratch: every output channel of a tile comes from the one chunk that transforms it.
+ */
+function splitWinograd(a: KernelArgs<'convWinograd'>, workers: number, perWorker: number, layout: Layout): KernelCall[][] {
+  const rows = a.rowEnd - a.rowStart;
+  const scratch = WINO_POINTS * (a.groupIn + a.M) * a.tileBlock;
+  return ranges(rows, chunkCount(rows, workers, perWorker, 1, scratch * 4, scratchBudget(layout))).map(([r0, r1]) => {
+    const vScratch = layout.f32(WINO_POINTS * a.groupIn * a.tileBlock);
+    const mScratch = layout.f32(WINO_POINTS * a.M * a.tileBlock);
+    layout.f32(16); // a cache line between chunks
+    return [call('convWinograd', { ...a, rowStart: a.rowStart + r0, rowEnd: a.rowStart + r1, vScratch, mScratch })];
   });
 }

@@ -14,6 +14,7 @@
 import type { ConvInputs } from '../conv/plan.js';
 import { buildPlan, type ConvPlan } from '../conv/phases.js';
 import type { Geometry } from '../conv/rules.js';
+import { winogradLayout } from '../conv/winograd.js';
 import { planeSlice } from './families.js';
 import type { Tiling } from './plan.js';
 
@@ -55,8 +56,11 @@ export function convBand(plan: ConvPlan, rows: [number, number]): ConvPlan {
   // Runs of each channel's plane: rows [lo, hi) of the input, [r0, r1) of the output.
   const size = (dhw: readonly number[], from: number) => dhw.slice(from).reduce((m, v) => m * v, 1);
   const [inRow, outRow] = [size(plan.inDHW, a + 1), size(plan.outDHW, a + 1)];
+  const bandPlan = buildPlan(g);
   return {
-    ...buildPlan(g),
+    ...bandPlan,
+    // Winograd or not as the whole call (its rounding differs from the direct phases').
+    winograd: plan.winograd && winogradLayout(bandPlan, true),
     band: {
       input: { count: inChannels, length: (hi - lo) * inRow, stride: size(plan.inDHW, 0), from: lo * inRow },
       output: { count: outChannels, length: (rows[1] - rows[0]) * outRow, stride: size(plan.outDHW, 0), from: rows[0] * outRow },
@@ -65,7 +69,9 @@ export function convBand(plan: ConvPlan, rows: [number, number]): ConvPlan {
 }
 
 export const convTiling: Tiling<ConvPlan, ConvInputs> = {
-  extent: (plan) => ({ planes: plan.batch, rows: plan.outDHW[3 - plan.rank] }),
+  // Winograd computes the two pixel rows of a tile differently: bands start on a tile's first
+  // row in every phase (output rows a multiple of 2 x stride), so each row keeps its arithmetic.
+  extent: (plan) => ({ planes: plan.batch, rows: plan.outDHW[3 - plan.rank], step: plan.winograd ? 2 * plan.stride[1] : 1 }),
   tile(job, sample, count, rows) {
     const { batch } = job.plan;
     const whole = planeSlice(job, { ...job.plan, batch: count }, sample, count, job.inputs.input.length / batch, job.output.length / batch);

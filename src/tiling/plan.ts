@@ -13,8 +13,12 @@ import type { Job, OutputArray } from '../ops.js';
 
 /** How one family's plan splits into independent parts. */
 export interface Tiling<P, I> {
-  /** Independent planes, and output rows per plane that bands may split (1: whole planes only). */
-  extent(plan: P): { planes: number; rows: number };
+  /**
+   * Independent planes, and output rows per plane that bands may split (1: whole planes only);
+   * `step`: bands start at multiples of it (a kernel whose arithmetic depends on a row's position
+   * in a group of rows: Winograd's tiles of two rows a phase, src/conv/winograd.ts).
+   */
+  extent(plan: P): { planes: number; rows: number; step?: number };
   /**
    * The job of `count` planes from `plane` (all their rows), or when `rows` is given, of output
    * rows [rows[0], rows[1]) of the one plane `plane`.
@@ -33,7 +37,7 @@ export function* tiles<P, I>(job: Job<P, I>, fits: (tile: Job<P, I>) => boolean)
     yield job;
     return;
   }
-  const { planes, rows } = tiling.extent(job.plan);
+  const { planes, rows, step = 1 } = tiling.extent(job.plan);
   let count = planes;
   while (count > 1 && !fits(tiling.tile(job, 0, count))) count = Math.ceil(count / 2);
   if (rows <= 1 || (count === 1 && fits(tiling.tile(job, 0, 1)))) {
@@ -44,10 +48,10 @@ export function* tiles<P, I>(job: Job<P, I>, fits: (tile: Job<P, I>) => boolean)
   for (let p = 0; p < planes; p++) {
     for (let r = 0; r < rows;) {
       // Windows differ along a plane (edges, uneven scales): each band is checked, and shrinks
-      // (never below one row) until it fits; the next band starts from the size that fitted.
+      // (never below `step` rows) until it fits; the next band starts from the size that fitted.
       let tile = tiling.tile(job, p, 1, [r, Math.min(rows, r + band)]);
-      while (band > 1 && !fits(tile)) {
-        band = Math.ceil(band / 2);
+      while (band > step && !fits(tile)) {
+        band = Math.max(step, Math.ceil(band / 2 / step) * step);
         tile = tiling.tile(job, p, 1, [r, Math.min(rows, r + band)]);
       }
       yield tile;

@@ -4,6 +4,7 @@
 
 import type { ConvInputs } from '../conv/plan.js';
 import { needsScatter } from '../conv/plan.js';
+import { WINO_POINTS, type WinogradLayout } from '../conv/winograd.js';
 import { PHASE, PHASE_FIELDS, scatterGeometry, X_SLACK, type ConvPlan } from '../conv/phases.js';
 import { call } from '../kernels.js';
 import { runsLength } from '../tiling/runs.js';
@@ -23,6 +24,7 @@ function stageArrays(layout: Layout, plan: ConvPlan, input: Float32Array, output
 export function stageConv(layout: Layout, plan: ConvPlan, inputs: ConvInputs, outputLength: number, target: number): Staged {
   const { input, weight, bias } = inputs;
   if (needsScatter(plan, weight)) return stageScatter(layout, plan, inputs, outputLength, target);
+  if (plan.winograd) return stageWinograd(layout, plan, plan.winograd, inputs, outputLength, target);
   const [inD, inH, inW] = plan.inDHW;
   const [eD, eH, eW] = plan.extent;
   const { groups, groupIn, groupOut: M, phaseCount, packedGroup, batch } = plan;
@@ -51,6 +53,46 @@ export function stageConv(layout: Layout, plan: ConvPlan, inputs: ConvInputs, ou
         groupIn, xChannel: plan.xChannel, panel: layout.f32(panelFloats(plan.phases)) }),
     ],
   };
+}
+
+/**
+ * Winograd F(2x2, 2x2) (src/conv/winograd.ts): the same padded input (with the slack its last
+ * tile row reads), the weights transformed and packed, then the tiles.
+ */
+function stageWinograd(layout: Layout, plan: ConvPlan, wino: WinogradLayout, { input, weight, bias }: ConvInputs,
+                       outputLength: number, target: number): Staged {
+  const [inD, inH, inW] = plan.inDHW;
+  const [eD, eH, eW] = plan.extent;
+  const { groups, groupIn, groupOut: M, batch } = plan;
+  const channels = groups * groupIn;
+  const { src, dst, runs } = stageArrays(layout, plan, input, outputLength, target);
+  const x = layout.f32(batch * channels * plan.xChannel + wino.slack);
+  const w = layout.f32(weight.length, weight);
+  const packed = layout.f32(groups * wino.packedGroup);
+  const phases = layout.i32(wino.phases);
+  const [tableD, tableH, tableW] = plan.gather.map((t) => layout.i32(t));
+  const b = layout.f32(groups * M, bias ?? new Float32Array(groups * M));
+  const [outD, outH, outW] = plan.outDHW;
+  return {
+    dst,
+    runs,
+    calls: [
+      call('gatherInput', { src, dst: x, planes: batch * channels, inD, inH, inW, eD, eH, eW, tableD, tableH, tableW,
+        runLo: plan.run[0], runHi: plan.run[1], slack: wino.slack }),
+      call('packWinogradWeights', { dst: packed, src: w, phases, phaseCount: wino.phaseCount, taps: layout.i32(wino.taps), groups,
+        groupIn, M, coStride: plan.coStride, ciStride: plan.ciStride, weightGroup: plan.weightGroup }),
+      call('convWinograd', { x, xBatch: channels * plan.xChannel, xGroup: groupIn * plan.xChannel, xStrideH: eW, xChannel: plan.xChannel,
+        phases, phaseCount: wino.phaseCount, packed, packedGroup: wino.packedGroup, bias: b, zeros: layout.f32(4, new Float32Array(4)), M, out: dst,
+        outChannel: outD * outH * outW, batch, groups, groupIn, rowStart: 0, rowEnd: wino.tileRows, ...winogradScratch(layout, wino, groupIn, M) }),
+    ],
+  };
+}
+
+/** A Winograd call's scratch: its K offsets and one block of transformed input and products (each chunk its own). */
+export function winogradScratch(layout: Layout, wino: WinogradLayout, groupIn: number, M: number): { tileBlock: number; kOffsets: number; vScratch: number; mScratch: number } {
+  const { tileBlock } = wino;
+  const kOffsets = layout.i32(Int32Array.from({ length: groupIn }, (_, i) => i * tileBlock));
+  return { tileBlock, kOffsets, vScratch: layout.f32(WINO_POINTS * groupIn * tileBlock), mScratch: layout.f32(WINO_POINTS * M * tileBlock) };
 }
 
 /** Floats of convPhases' panel scratch (a pixel tile's x, K rows of 8): 8 x the largest K of a phase. */

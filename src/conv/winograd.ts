@@ -1,0 +1,144 @@
+// Winograd F(2x2, 2x2) (assembly/winograd.ts) for the phases of a plan whose taps are 2x2
+// neighbours in x: every phase of a 2-D transposed convolution with kernel 2 x stride and
+// dilation 1 (k4 s2 of DCGAN generators and U-Net decoders), and a 2x2 stride-1 convolution. It
+// takes 9 multiply-adds where the direct phases take 16, for a few additions a tile.
+//
+// The transforms subtract neighbouring inputs (d0 - d1) and add neighbouring weights, so an
+// infinity would turn into NaN (Inf - Inf) where the direct sum keeps it, and values near the
+// float32 limit could overflow. Calls whose input or weights hold a non-finite value or one of
+// magnitude 2^50 or more run the direct phases (`winogradFor`): below that every transformed
+// product and sum stays inside float32's range (2^50 x 4 per operand, times K products, x 4).
+
+import type { ConvPlan } from './phases.js';
+import { PHASE, PHASE_FIELDS } from './phases.js';
+
+/** The int32 fields of one Winograd phase record, by index (assembly/lib/wino.ts names the same). */
+export const WINO = {
+  /** The phase's pixels along H and W. */
+  pixelsH: 0, pixelsW: 1,
+  /** x element (within a group's first channel) of pixel 0's (0,0) neighbour. */
+  x: 2,
+  /** Where its transformed weights start in one group's packed block. */
+  packed: 3,
+  /** Output element of its pixel 0, and output elements per pixel along H and W. */
+  out: 4, stepH: 5, stepW: 6,
+  /** Where its 4 taps (kernel indices of neighbours (0,0), (0,1), (1,0), (1,1)) start in `taps`. */
+  taps: 7,
+} as const;
+export const WINO_FIELDS = 8;
+
+/** Transform points of a 2x2 output tile (its 3x3 input patch). */
+export const WINO_POINTS = 9;
+
+/**
+ * Scratch bytes of one block (the 9 transformed input and product matrices), sized to stay in a
+ * core's L2 next to the packed weights.
+ */
+const BLOCK_BYTES = 256 * 1024;
+
+/**
+ * When Winograd pays (measured, bench/conv-ab.js, SIMD build, k4 s2 transposed): per tile it
+ * saves 7 of 16 multiply-adds per (output, input) channel pair and costs a transform per input
+ * and per output channel, so it needs M * groupIn / (M + groupIn) of at least 8 (12->12 ran 1.28x
+ * the direct time, 16->16 0.90x, 8->32 0.95x, 4->64 1.04x); its weights take 9 floats per tap
+ * pair where the direct phases take 4, so it needs tiles to spread them over: 100 a phase (16
+ * tiles ran 1.46-1.67x, 64 tiles 1.01x, 144 tiles 0.83x).
+ */
+export const WINOGRAD_MIN_CHANNEL_MEAN = 8;
+export const WINOGRAD_MIN_TILES = 100;
+
+export interface WinogradLayout {
+  /** WINO_FIELDS int32 per phase. */
+  phases: Int32Array;
+  phaseCount: number;
+  /** 4 kernel indices per phase. */
+  taps: Int32Array;
+  /** Transformed weight floats per group. */
+  packedGroup: number;
+  /** The most tile rows of a phase (a tile row is two pixel rows): what the pool splits. */
+  tileRows: number;
+  /** Tile columns of a block of scratch (a multiple of 8, the micro-kernels' tile). */
+  tileBlock: number;
+  /** Floats x needs after its last row: the last tile row of an odd phase reads one row past it. */
+  slack: number;
+}
+
+/** Packed channels (blocks of 4; M % 4 == 3 takes a zero channel): as packedChannels in ./phases.ts. */
+function packedM(M: number): number {
+  return M % 4 === 3 ? M + 1 : M;
+}
+
+/**
+ * The Winograd layout of a plan, or undefined where it does not apply: not 2-D, a phase whose
+ * taps are not exactly the 2x2 neighbours of x, or (unless `always`: a band of a call that runs
+ * Winograd) too few channels or tiles for it to pay.
+ */
+export function winogradLayout(plan: ConvPlan, always = false): WinogradLayout | undefined {
+  const { groupIn, groupOut: M, phaseCount } = plan;
+  if (plan.rank !== 2 || (!always && groupIn * M < WINOGRAD_MIN_CHANNEL_MEAN * (groupIn + M))) return undefined;
+  const eW = plan.extent[2];
+  const phases = new Int32Array(phaseCount * WINO_FIELDS);
+  const taps = new Int32Array(phaseCount * 4);
+  let tileRows = 0;
+  let tileCols = 0;
+  let tiles = 0;
+  for (let ph = 0; ph < phaseCount; ph++) {
+    const r = ph * PHASE_FIELDS;
+    if (plan.phases[r + PHASE.K] !== 4 * groupIn || plan.phases[r + PHASE.pixelsD] !== 1) return undefined;
+    // The x offset of each tap (its first input channel's), and which neighbour it is.
+    const first = plan.phases[r + PHASE.offsets];
+    const tapOffsets = [0, 1, 2, 3].map((t) => plan.offsets[first + t * groupIn]);
+    const base = Math.min(...tapOffsets);
+    const at = [base, base + 1, base + eW, base + eW + 1];
+    for (let n = 0; n < 4; n++) {
+      const t = tapOffsets.indexOf(at[n]);
+      if (t < 0) return undefined;
+      taps[ph * 4 + n] = plan.taps[plan.phases[r + PHASE.taps] + t];
+    }
+    const qH = plan.phases[r + PHASE.pixelsH];
+    const qW = plan.phases[r + PHASE.pixelsW];
+    phases.set([qH, qW, base, ph * WINO_POINTS * packedM(M) * groupIn, plan.phases[r + PHASE.outFirst],
+      plan.phases[r + PHASE.outStepH], plan.phases[r + PHASE.outStepW], ph * 4], ph * WINO_FIELDS);
+    tileRows = Math.max(tileRows, Math.ceil(qH / 2));
+    tileCols = Math.max(tileCols, Math.ceil(qW / 2));
+    tiles += Math.ceil(qH / 2) * Math.ceil(qW / 2);
+  }
+  if (!always && plan.batch * tiles < WINOGRAD_MIN_TILES * phaseCount) return undefined;
+  const fit = Math.floor(BLOCK_BYTES / (4 * WINO_POINTS * (groupIn + M)) / 8) * 8;
+  const tileBlock = Math.max(8, Math.min(fit, 256, Math.ceil(Math.ceil(tileCols / 4) * 4 * Math.max(1, tileRows) / 8) * 8));
+  return {
+    phases, phaseCount, taps, packedGroup: phaseCount * WINO_POINTS * packedM(M) * groupIn, tileRows, tileBlock,
+    // The SIMD transform reads up to 8 tiles (16 floats and 2) past a row and one row past the last.
+    slack: eW + 32,
+  };
+}
+
+/**
+ * Whether the sum of squares stays below 2^100 (so every value is finite and below 2^50 in
+ * magnitude; a NaN fails the comparison). Four sums so the additions overlap: 0.5 ns a value,
+ * about 2% of a W4 call.
+ */
+export function withinWinogradRange(values: Float32Array): boolean {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  const whole = values.length & ~3;
+  let i = 0;
+  for (; i < whole; i += 4) {
+    const v0 = values[i], v1 = values[i + 1], v2 = values[i + 2], v3 = values[i + 3];
+    s0 += v0 * v0;
+    s1 += v1 * v1;
+    s2 += v2 * v2;
+    s3 += v3 * v3;
+  }
+  for (; i < values.length; i++) s0 += values[i] * values[i];
+  return s0 + s1 + s2 + s3 < 2 ** 100;
+}
+
+/**
+ * The plan a call runs: `plan` where its Winograd layout applies to these values, else the plan
+ * without it (the direct phases). Decided once per call, before any tiling, so that the bands of
+ * a call over its memory budget run as the whole call would (./tiling/conv-bands.ts).
+ */
+export function winogradFor(plan: ConvPlan, input: Float32Array, weight: Float32Array): ConvPlan {
+  if (!plan.winograd || (withinWinogradRange(weight) && withinWinogradRange(input))) return plan;
+  return { ...plan, winograd: undefined };
+}
