@@ -47,11 +47,11 @@ export const KERNELS = {
   },
   // assembly/winograd.ts
   packWinogradWeights: {
-    dst: ptr, src: ptr, phases: ptr, phaseCount: i32, taps: ptr, groups: i32, groupIn: i32, M: i32,
+    dst: ptr, src: ptr, phases: ptr, phaseCount: i32, taps: ptr, size: i32, groups: i32, groupIn: i32, M: i32,
     coStride: i32, ciStride: i32, weightGroup: i32,
   },
   convWinograd: {
-    x: ptr, xBatch: i32, xGroup: i32, xStrideH: i32, xChannel: i32, phases: ptr, phaseCount: i32, packed: ptr,
+    x: ptr, xBatch: i32, xGroup: i32, xStrideH: i32, xChannel: i32, phases: ptr, phaseCount: i32, size: i32, packed: ptr,
     packedGroup: i32, bias: ptr, zeros: ptr, M: i32, out: ptr, outChannel: i32, batch: i32, groups: i32, groupIn: i32,
     rowStart: i32, rowEnd: i32, tileBlock: i32, kOffsets: ptr, vScratch: ptr, mScratch: ptr,
   },

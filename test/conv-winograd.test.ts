@@ -40,6 +40,10 @@ const CASES: Case[] = [
   ['k6 s3 p3, 16->17', true, [1, 16, 21, 21], [16, 17, 6, 6], { stride: 3, padding: 3 }],
   ['k4 s2 p3, 18->22', true, [1, 18, 23, 22], [18, 22, 4, 4], { stride: 2, padding: 3 }],
   ['conv2d 2x2, 24->16, p1', false, [1, 24, 33, 27], [16, 24, 2, 2], { padding: 1 }],
+  ['conv2d 3x3 (F(2x2, 3x3)), 24->18, p1, batch 2', false, [2, 24, 21, 26], [18, 24, 3, 3], { padding: 1 }],
+  ['conv2d 3x3 groups 2, 2x(12->12), p0, odd sides', false, [1, 24, 25, 23], [24, 12, 3, 3], { groups: 2 }],
+  ['convT k6 s2 p2 (3x3 taps a phase), 16->19', true, [1, 16, 21, 22], [16, 19, 6, 6], { stride: 2, padding: 2 }],
+  ['convT k3 s1 p1 (one phase of 3x3), 17->16', true, [1, 17, 23, 22], [17, 16, 3, 3], { padding: 1 }],
   ['wide row: 16->16 on 4x600 (row segments)', true, [1, 16, 4, 600], [16, 16, 4, 4], { stride: 2, padding: 1 }],
 ];
 
@@ -54,9 +58,13 @@ describe('which plans run Winograd', () => {
   it.each([
     ['k3 s2 (phases of 2 and 1 taps)', true, [1, 32, 32, 32], [32, 32, 3, 3], { stride: 2, padding: 1 }],
     ['k4 s2 dilation 2', true, [1, 32, 32, 32], [32, 32, 4, 4], { stride: 2, dilation: 2 }],
-    ['conv2d 3x3', false, [1, 32, 32, 32], [32, 32, 3, 3], { padding: 1 }],
+    ['conv2d 3x3 dilation 2', false, [1, 32, 32, 32], [32, 32, 3, 3], { padding: 2, dilation: 2 }],
+    ['conv2d 3x3 stride 2', false, [1, 32, 32, 32], [32, 32, 3, 3], { padding: 1, stride: 2 }],
+    ['conv2d 3x2 (taps differ by axis)', false, [1, 32, 32, 32], [32, 32, 3, 2], { padding: 1 }],
+    ['convT k5 s2 (phases of 3 and 2 taps)', true, [1, 32, 32, 32], [32, 32, 5, 5], { stride: 2, padding: 1 }],
     ['conv2d 2x2 stride 2', false, [1, 32, 32, 32], [32, 32, 2, 2], { stride: 2 }],
-    ['12 -> 12 channels (too few to pay)', true, [1, 12, 64, 64], [12, 12, 4, 4], { stride: 2, padding: 1 }],
+    ['8 -> 8 channels (too few to pay)', true, [1, 8, 64, 64], [8, 8, 4, 4], { stride: 2, padding: 1 }],
+    ['3 -> 32 channels (too few to pay)', false, [1, 3, 64, 64], [32, 3, 3, 3], { padding: 1 }],
     ['8x8 input (too few tiles to pay)', true, [1, 64, 8, 8], [64, 64, 4, 4], { stride: 2, padding: 1 }],
   ] as Case[])('%s: direct phases', (_, transposed, input, weight, options) => {
     expect(planOf(transposed, input, weight, options).winograd).toBeUndefined();
@@ -64,7 +72,7 @@ describe('which plans run Winograd', () => {
 
   it("the PyTorch fixtures named 'Winograd' take it (test/conv.test.ts checks them against PyTorch)", () => {
     const cases = loadFixtures('conv').filter((c) => c.name.includes('Winograd'));
-    expect(cases.length).toBe(5);
+    expect(cases.length).toBe(8);
     for (const c of cases) {
       const plan = planOf(c.op.startsWith('convTranspose'), c.inputs.input.shape, c.inputs.weight.shape, c.options as Options);
       expect(plan.winograd, c.name).toBeDefined();

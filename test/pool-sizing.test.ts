@@ -78,7 +78,9 @@ const cases: Array<[name: string, threads: number, run: (ops: typeof up | Pool) 
   ['tiny bilinear [1,1,3,4]', 0, (o) => o.interpolate(ramp([1, 1, 3, 4]), { scaleFactor: 2, mode: 'bilinear' })],
   ['bicubic 2x [1,3,256,256]', 2, (o) => o.interpolate(ramp([1, 3, 256, 256]), { scaleFactor: 2, mode: 'bicubic' })],
   ['convTranspose2d W4 [1,32,64,64]', 8, (o) => o.convTranspose2d(ramp([1, 32, 64, 64]), ramp([32, 32, 4, 4], 2), { stride: 2, padding: 1 })],
-  ['conv2d 16->24 3x3 [2,16,40,40]', 5, (o) => o.conv2d(ramp([2, 16, 40, 40]), ramp([24, 16, 3, 3], 3), { padding: 1 })],
+  ['conv2d 16->24 3x3 dilation 2 [2,16,40,40]', 5, (o) => o.conv2d(ramp([2, 16, 40, 40]), ramp([24, 16, 3, 3], 3), { padding: 2, dilation: 2 })],
+  // Winograd F(2x2, 3x3): 16 multiply-adds a 2x2 tile per channel pair where the direct phases take 36.
+  ['conv2d 16->24 3x3 [2,16,40,40] (Winograd)', 2, (o) => o.conv2d(ramp([2, 16, 40, 40]), ramp([24, 16, 3, 3], 3), { padding: 1 })],
   ['area [1,6,64,64] -> 21x17', 0, (o) => o.interpolate(ramp([1, 6, 64, 64]), { size: [21, 17], mode: 'area' })],
   ['pixelShuffle [1,64,256,256] r 2', 2, (o) => o.pixelShuffle(ramp([1, 64, 256, 256]), 2)],
 ];

@@ -1,7 +1,8 @@
-// Winograd F(2x2, 2x2) (assembly/winograd.ts) for the phases of a plan whose taps are 2x2
-// neighbours in x: every phase of a 2-D transposed convolution with kernel 2 x stride and
-// dilation 1 (k4 s2 of DCGAN generators and U-Net decoders), and a 2x2 stride-1 convolution. It
-// takes 9 multiply-adds where the direct phases take 16, for a few additions a tile.
+// Winograd F(2x2, r x r) (assembly/winograd.ts) for the phases of a plan whose taps are r x r
+// neighbours in x, r = 2 or 3: every phase of a 2-D transposed convolution with kernel r x
+// stride and dilation 1 (k4 s2 of DCGAN generators and U-Net decoders), and a 2x2 or 3x3
+// stride-1 convolution. A 2x2 output tile takes (r + 1)^2 multiply-adds per channel pair where
+// the direct phases take 4 r^2 (9 for 16, 16 for 36), for a few additions a tile.
 //
 // The transforms subtract neighbouring inputs (d0 - d1) and add neighbouring weights, so an
 // infinity would turn into NaN (Inf - Inf) where the direct sum keeps it, and values near the
@@ -22,13 +23,13 @@ export const WINO = {
   packed: 3,
   /** Output element of its pixel 0, and output elements per pixel along H and W. */
   out: 4, stepH: 5, stepW: 6,
-  /** Where its 4 taps (kernel indices of neighbours (0,0), (0,1), (1,0), (1,1)) start in `taps`. */
+  /** Where its r x r taps (kernel indices of its x neighbours, row-major) start in `taps`. */
   taps: 7,
 } as const;
 export const WINO_FIELDS = 8;
 
-/** Transform points of a 2x2 output tile (its 3x3 input patch). */
-export const WINO_POINTS = 9;
+/** Floats of scratch after each transform point's block (assembly/lib/wino.ts POINT_PAD). */
+export const WINO_POINT_PAD = 16;
 
 /**
  * Scratch bytes of one block (the 9 transformed input and product matrices), sized to stay in a
@@ -37,21 +38,25 @@ export const WINO_POINTS = 9;
 const BLOCK_BYTES = 256 * 1024;
 
 /**
- * When Winograd pays (measured, bench/conv-ab.js, SIMD build, k4 s2 transposed): per tile it
- * saves 7 of 16 multiply-adds per (output, input) channel pair and costs a transform per input
- * and per output channel, so it needs M * groupIn / (M + groupIn) of at least 8 (12->12 ran 1.28x
- * the direct time, 16->16 0.90x, 8->32 0.95x, 4->64 1.04x); its weights take 9 floats per tap
- * pair where the direct phases take 4, so it needs tiles to spread them over: 100 a phase (16
- * tiles ran 1.46-1.67x, 64 tiles 1.01x, 144 tiles 0.83x).
+ * When Winograd pays (measured with both builds' kernels in one process, SIMD, paired calls):
+ * per tile it saves 7 of 16 (r = 2) or 20 of 36 (r = 3) multiply-adds per (output, input) channel
+ * pair and costs a transform per input and per output channel, so it needs M * groupIn / (M +
+ * groupIn) of at least 6 (12->12 ran 0.88-0.96x the direct time, 8->32 0.93x, 8->8 0.99x, 4->64
+ * 1.11x, 3->32 1.05x); its transformed weights are 9/4 or 16/9 times the direct phases', so it
+ * needs tiles to spread them over: 100 a phase (16 tiles 1.45-1.63x, 64 tiles 0.97-1.04x, 144
+ * tiles 0.76-0.84x).
  */
-export const WINOGRAD_MIN_CHANNEL_MEAN = 8;
+export const WINOGRAD_MIN_CHANNEL_MEAN = 6;
 export const WINOGRAD_MIN_TILES = 100;
 
 export interface WinogradLayout {
+  /** Taps a phase along each axis (r: F(2x2, r x r)), and transform points of a tile, (r + 1)^2. */
+  size: 2 | 3;
+  points: number;
   /** WINO_FIELDS int32 per phase. */
   phases: Int32Array;
   phaseCount: number;
-  /** 4 kernel indices per phase. */
+  /** r x r kernel indices per phase (its x neighbours, row-major). */
   taps: Int32Array;
   /** Transformed weight floats per group. */
   packedGroup: number;
@@ -76,39 +81,43 @@ function packedM(M: number): number {
 export function winogradLayout(plan: ConvPlan, always = false): WinogradLayout | undefined {
   const { groupIn, groupOut: M, phaseCount } = plan;
   if (plan.rank !== 2 || (!always && groupIn * M < WINOGRAD_MIN_CHANNEL_MEAN * (groupIn + M))) return undefined;
+  // Every phase's taps must be the same r x r block of x neighbours (r = 2 or 3).
+  const size = Math.round(Math.sqrt(plan.phases[PHASE.K] / groupIn));
+  if (size !== 2 && size !== 3) return undefined;
+  const taps = size * size;
+  const points = (size + 1) ** 2;
   const eW = plan.extent[2];
   const phases = new Int32Array(phaseCount * WINO_FIELDS);
-  const taps = new Int32Array(phaseCount * 4);
+  const tapIndex = new Int32Array(phaseCount * taps);
   let tileRows = 0;
   let tileCols = 0;
   let tiles = 0;
   for (let ph = 0; ph < phaseCount; ph++) {
     const r = ph * PHASE_FIELDS;
-    if (plan.phases[r + PHASE.K] !== 4 * groupIn || plan.phases[r + PHASE.pixelsD] !== 1) return undefined;
+    if (plan.phases[r + PHASE.K] !== taps * groupIn || plan.phases[r + PHASE.pixelsD] !== 1) return undefined;
     // The x offset of each tap (its first input channel's), and which neighbour it is.
     const first = plan.phases[r + PHASE.offsets];
-    const tapOffsets = [0, 1, 2, 3].map((t) => plan.offsets[first + t * groupIn]);
+    const tapOffsets = Array.from({ length: taps }, (_, t) => plan.offsets[first + t * groupIn]);
     const base = Math.min(...tapOffsets);
-    const at = [base, base + 1, base + eW, base + eW + 1];
-    for (let n = 0; n < 4; n++) {
-      const t = tapOffsets.indexOf(at[n]);
+    for (let n = 0; n < taps; n++) {
+      const t = tapOffsets.indexOf(base + Math.floor(n / size) * eW + (n % size));
       if (t < 0) return undefined;
-      taps[ph * 4 + n] = plan.taps[plan.phases[r + PHASE.taps] + t];
+      tapIndex[ph * taps + n] = plan.taps[plan.phases[r + PHASE.taps] + t];
     }
     const qH = plan.phases[r + PHASE.pixelsH];
     const qW = plan.phases[r + PHASE.pixelsW];
-    phases.set([qH, qW, base, ph * WINO_POINTS * packedM(M) * groupIn, plan.phases[r + PHASE.outFirst],
-      plan.phases[r + PHASE.outStepH], plan.phases[r + PHASE.outStepW], ph * 4], ph * WINO_FIELDS);
+    phases.set([qH, qW, base, ph * points * packedM(M) * groupIn, plan.phases[r + PHASE.outFirst],
+      plan.phases[r + PHASE.outStepH], plan.phases[r + PHASE.outStepW], ph * taps], ph * WINO_FIELDS);
     tileRows = Math.max(tileRows, Math.ceil(qH / 2));
     tileCols = Math.max(tileCols, Math.ceil(qW / 2));
     tiles += Math.ceil(qH / 2) * Math.ceil(qW / 2);
   }
   if (!always && plan.batch * tiles < WINOGRAD_MIN_TILES * phaseCount) return undefined;
-  const fit = Math.floor(BLOCK_BYTES / (4 * WINO_POINTS * (groupIn + M)) / 8) * 8;
+  const fit = Math.floor(BLOCK_BYTES / (4 * points * (groupIn + M)) / 8) * 8;
   const tileBlock = Math.max(8, Math.min(fit, 256, Math.ceil(Math.ceil(tileCols / 4) * 4 * Math.max(1, tileRows) / 8) * 8));
   return {
-    phases, phaseCount, taps, packedGroup: phaseCount * WINO_POINTS * packedM(M) * groupIn, tileRows, tileBlock,
-    // The SIMD transform reads up to 8 tiles (16 floats and 2) past a row and one row past the last.
+    size: size as 2 | 3, points, phases, phaseCount, taps: tapIndex, packedGroup: phaseCount * points * packedM(M) * groupIn, tileRows, tileBlock,
+    // The SIMD transforms read up to 8 tiles (16 floats and 3) past a row and one row past the last.
     slack: eW + 32,
   };
 }

@@ -11,7 +11,7 @@ import { CHANNEL_BLOCK, PHASE, PHASE_FIELDS } from '../conv/phases.js';
 import { NARROW_BYTES } from '../dtype.js';
 import { call, type KernelArgs, type KernelCall } from '../kernels.js';
 import { ringFloats2d, ringSlots, stripPixels } from '../ring.js';
-import { WINO, WINO_FIELDS, WINO_POINTS } from '../conv/winograd.js';
+import { WINO, WINO_FIELDS, WINO_POINT_PAD } from '../conv/winograd.js';
 import { panelFloats } from '../wasm/conv.js';
 import type { Layout } from '../wasm/module.js';
 
@@ -105,7 +105,7 @@ export function workOf(c: KernelCall, layout: Layout): number {
       }
       return a.batch * a.groups * a.M * perChannel;
     }
-    case 'convWinograd': { // 9 multiply-adds a tile per (output, input) channel, on its rows of each phase
+    case 'convWinograd': { // (r + 1)^2 multiply-adds a tile per (output, input) channel, on its rows of each phase
       const a = c.args;
       const t = layout.table(a.phases);
       let tiles = 0;
@@ -114,7 +114,7 @@ export function workOf(c: KernelCall, layout: Layout): number {
         const rows = Math.min(a.rowEnd, Math.ceil(t[f + WINO.pixelsH] / 2)) - a.rowStart;
         tiles += Math.max(0, rows) * Math.ceil(t[f + WINO.pixelsW] / 2);
       }
-      return a.batch * a.groups * a.M * a.groupIn * WINO_POINTS * tiles;
+      return a.batch * a.groups * a.M * a.groupIn * (a.size + 1) ** 2 * tiles;
     }
     case 'packWeights':
     case 'packWinogradWeights': return c.args.groups * c.args.M * c.args.groupIn;
@@ -383,10 +383,12 @@ function splitConvPhases(a: KernelArgs<'convPhases'>, workers: number, perWorker
  */
 function splitWinograd(a: KernelArgs<'convWinograd'>, workers: number, perWorker: number, layout: Layout): KernelCall[][] {
   const rows = a.rowEnd - a.rowStart;
-  const scratch = WINO_POINTS * (a.groupIn + a.M) * a.tileBlock;
+  const points = (a.size + 1) ** 2;
+  const block = (channels: number) => points * (channels * a.tileBlock + WINO_POINT_PAD);
+  const scratch = block(a.groupIn) + block(a.M);
   return ranges(rows, chunkCount(rows, workers, perWorker, 1, scratch * 4, scratchBudget(layout))).map(([r0, r1]) => {
-    const vScratch = layout.f32(WINO_POINTS * a.groupIn * a.tileBlock);
-    const mScratch = layout.f32(WINO_POINTS * a.M * a.tileBlock);
+    const vScratch = layout.f32(block(a.groupIn));
+    const mScratch = layout.f32(block(a.M));
     layout.f32(16); // a cache line between chunks
     return [call('convWinograd', { ...a, rowStart: a.rowStart + r0, rowEnd: a.rowStart + r1, vScratch, mScratch })];
   });

@@ -4,7 +4,7 @@
 
 import type { ConvInputs } from '../conv/plan.js';
 import { needsScatter } from '../conv/plan.js';
-import { WINO_POINTS, type WinogradLayout } from '../conv/winograd.js';
+import { WINO_POINT_PAD, type WinogradLayout } from '../conv/winograd.js';
 import { PHASE, PHASE_FIELDS, scatterGeometry, X_SLACK, type ConvPlan } from '../conv/phases.js';
 import { call } from '../kernels.js';
 import { runsLength } from '../tiling/runs.js';
@@ -56,7 +56,7 @@ export function stageConv(layout: Layout, plan: ConvPlan, inputs: ConvInputs, ou
 }
 
 /**
- * Winograd F(2x2, 2x2) (src/conv/winograd.ts): the same padded input (with the slack its last
+ * Winograd F(2x2, r x r) (src/conv/winograd.ts): the same padded input (with the slack its last
  * tile row reads), the weights transformed and packed, then the tiles.
  */
 function stageWinograd(layout: Layout, plan: ConvPlan, wino: WinogradLayout, { input, weight, bias }: ConvInputs,
@@ -79,10 +79,10 @@ function stageWinograd(layout: Layout, plan: ConvPlan, wino: WinogradLayout, { i
     calls: [
       call('gatherInput', { src, dst: x, planes: batch * channels, inD, inH, inW, eD, eH, eW, tableD, tableH, tableW,
         runLo: plan.run[0], runHi: plan.run[1], slack: wino.slack }),
-      call('packWinogradWeights', { dst: packed, src: w, phases, phaseCount: wino.phaseCount, taps: layout.i32(wino.taps), groups,
+      call('packWinogradWeights', { dst: packed, src: w, phases, phaseCount: wino.phaseCount, taps: layout.i32(wino.taps), size: wino.size, groups,
         groupIn, M, coStride: plan.coStride, ciStride: plan.ciStride, weightGroup: plan.weightGroup }),
       call('convWinograd', { x, xBatch: channels * plan.xChannel, xGroup: groupIn * plan.xChannel, xStrideH: eW, xChannel: plan.xChannel,
-        phases, phaseCount: wino.phaseCount, packed, packedGroup: wino.packedGroup, bias: b, zeros: layout.f32(4, new Float32Array(4)), M, out: dst,
+        phases, phaseCount: wino.phaseCount, size: wino.size, packed, packedGroup: wino.packedGroup, bias: b, zeros: layout.f32(4, new Float32Array(4)), M, out: dst,
         outChannel: outD * outH * outW, batch, groups, groupIn, rowStart: 0, rowEnd: wino.tileRows, ...winogradScratch(layout, wino, groupIn, M) }),
     ],
   };
@@ -92,7 +92,8 @@ function stageWinograd(layout: Layout, plan: ConvPlan, wino: WinogradLayout, { i
 export function winogradScratch(layout: Layout, wino: WinogradLayout, groupIn: number, M: number): { tileBlock: number; kOffsets: number; vScratch: number; mScratch: number } {
   const { tileBlock } = wino;
   const kOffsets = layout.i32(Int32Array.from({ length: groupIn }, (_, i) => i * tileBlock));
-  return { tileBlock, kOffsets, vScratch: layout.f32(WINO_POINTS * groupIn * tileBlock), mScratch: layout.f32(WINO_POINTS * M * tileBlock) };
+  const block = (channels: number) => layout.f32(wino.points * (channels * tileBlock + WINO_POINT_PAD));
+  return { tileBlock, kOffsets, vScratch: block(groupIn), mScratch: block(M) };
 }
 
 /** Floats of convPhases' panel scratch (a pixel tile's x, K rows of 8): 8 x the largest K of a phase. */
