@@ -10,7 +10,10 @@
 //   ESPCN  conv2d 3x3 32->27 p1 on [1,32,128,128], then pixelShuffle(3) to [1,3,384,384]
 //
 // "API" rows are the public operations with a reused `out` (validation, copies in and out
-// included); "kernel" rows run the staged kernels on data already in linear memory.
+// included); "kernel" rows run the staged kernels on data already in linear memory, and "direct
+// kernel" rows the same call on the direct phases (the plan without its Winograd layout, which
+// all four workloads take: src/conv/winograd.ts). GFLOP/s count the direct algorithm's flops, so
+// a Winograd call's exceed what it issues; kernel / roofline is rated on the direct kernels.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import v8 from 'node:v8';
@@ -82,6 +85,7 @@ export async function benchConv() {
       : () => ops[w.op](input, weight, { ...options, out }));
     const prepared = prepareConv(w.transposed, 2)(input, weight, options);
     const kernel = (build) => kernelAlone(modules[build], prepared, stageConv);
+    const directKernel = (build) => kernelAlone(modules[build], { ...prepared, plan: { ...prepared.plan, winograd: undefined } }, stageConv);
     const flops = w.flops;
     const tasks = [
       { name: 'wasm simd API', before: () => up.init({ build: 'simd' }), fn: api(up), flops },
@@ -90,6 +94,8 @@ export async function benchConv() {
       { name: 'js', fn: api(up.js), flops, slow: w.noScalar },
       { name: 'wasm simd kernel', fn: kernel('simd'), flops },
       { name: 'wasm relaxed kernel', fn: kernel('relaxed'), flops },
+      { name: 'wasm simd direct kernel', fn: directKernel('simd'), flops },
+      { name: 'wasm relaxed direct kernel', fn: directKernel('relaxed'), flops },
       ...roofline,
     ];
     if (ort && !r) {
@@ -111,8 +117,11 @@ export async function benchConv() {
     const s = {
       workload: w.id, simdMs: simd.median, relaxedMs: relaxed.median, jsMs: js.median, ortMs: onnx?.median,
       simdGflops: simd.gflops, relaxedGflops: relaxed.gflops,
-      // Against the roofline, the fastest call of each (the median partly measures the machine's load).
-      simdKernelGflops: flops / get('wasm simd kernel').min / 1e6, relaxedKernelGflops: flops / get('wasm relaxed kernel').min / 1e6,
+      // Against the roofline, the fastest call of each (the median partly measures the machine's load):
+      // the direct kernels, which issue the flops counted.
+      simdKernelGflops: flops / get('wasm simd direct kernel').min / 1e6, relaxedKernelGflops: flops / get('wasm relaxed direct kernel').min / 1e6,
+      simdWinogradOverDirect: get('wasm simd kernel').median / get('wasm simd direct kernel').median,
+      relaxedWinogradOverDirect: get('wasm relaxed kernel').median / get('wasm relaxed direct kernel').median,
       rooflineMulAdd: peakMul.gflops * peakMul.median / peakMul.min, rooflineFma: peakFma.gflops * peakFma.median / peakFma.min,
       relaxedOverSimd: relaxed.median / simd.median, jsOverSimd: js.median / simd.median,
       ortOverSimd: onnx ? onnx.median / simd.median : undefined, ortOverRelaxed: onnx ? onnx.median / relaxed.median : undefined,
@@ -120,9 +129,10 @@ export async function benchConv() {
       ortOverRelaxedFastest: onnx ? onnx.min / relaxed.min : undefined, ortOverSimdFastest: onnx ? onnx.min / simd.min : undefined,
     };
     const note = [
-      `SIMD API ${simd.gflops.toFixed(1)} GFLOP/s (${simd.median.toFixed(2)} ms; kernel at its fastest ${s.simdKernelGflops.toFixed(1)}: ` +
+      `SIMD API ${simd.gflops.toFixed(1)} GFLOP/s (${simd.median.toFixed(2)} ms; Winograd kernel / direct kernel time ` +
+      `${s.simdWinogradOverDirect.toFixed(2)}, relaxed ${s.relaxedWinogradOverDirect.toFixed(2)}; direct kernel at its fastest ${s.simdKernelGflops.toFixed(1)}: ` +
       `${(100 * s.simdKernelGflops / s.rooflineMulAdd).toFixed(0)}% of the mul+add roofline ${s.rooflineMulAdd.toFixed(1)}),`,
-      `relaxed API ${relaxed.gflops.toFixed(1)} (kernel at its fastest ${s.relaxedKernelGflops.toFixed(1)}: ` +
+      `relaxed API ${relaxed.gflops.toFixed(1)} (direct kernel at its fastest ${s.relaxedKernelGflops.toFixed(1)}: ` +
       `${(100 * s.relaxedKernelGflops / s.rooflineFma).toFixed(0)}% of the relaxed_madd roofline ${s.rooflineFma.toFixed(1)}),`,
       `js ${js.gflops.toFixed(1)}${onnx ? `, onnxruntime-node ${onnx.gflops.toFixed(1)} (max abs diff ${onnx.maxAbsDiff.toExponential(1)})` : ''};`,
       `relaxed/SIMD time ${s.relaxedOverSimd.toFixed(2)}, js/SIMD ${s.jsOverSimd.toFixed(1)}x` +
@@ -135,10 +145,11 @@ export async function benchConv() {
   }
   const f = (v, digits = 1) => (v === undefined ? '-' : v.toFixed(digits));
   const lines = [
-    '| workload | SIMD GFLOP/s (ms) | relaxed GFLOP/s (ms) | plain JS GFLOP/s | onnxruntime-node 1 thread GFLOP/s (ms) | roofline mul+add / relaxed_madd | SIMD kernel / mul+add roofline | relaxed kernel / relaxed_madd roofline | relaxed / SIMD time | onnxruntime / ours time (SIMD, relaxed) |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| workload | SIMD GFLOP/s (ms) | relaxed GFLOP/s (ms) | plain JS GFLOP/s | onnxruntime-node 1 thread GFLOP/s (ms) | Winograd / direct kernel time (SIMD, relaxed) | roofline mul+add / relaxed_madd | direct SIMD kernel / mul+add roofline | direct relaxed kernel / relaxed_madd roofline | relaxed / SIMD time | onnxruntime / ours time (SIMD, relaxed) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...summary.map((s) => `| ${s.workload} | ${f(s.simdGflops)} (${f(s.simdMs, 2)}) | ${f(s.relaxedGflops)} (${f(s.relaxedMs, 2)}) | ` +
       `${f(s.simdGflops / s.jsOverSimd)} | ${s.ortMs ? `${f(s.simdGflops * s.simdMs / s.ortMs)} (${f(s.ortMs, 2)})` : '-'} | ` +
+      `${f(s.simdWinogradOverDirect, 2)}, ${f(s.relaxedWinogradOverDirect, 2)} | ` +
       `${f(s.rooflineMulAdd)} / ${f(s.rooflineFma)} | ${(100 * s.simdKernelGflops / s.rooflineMulAdd).toFixed(0)}% | ` +
       `${(100 * s.relaxedKernelGflops / s.rooflineFma).toFixed(0)}% | ${f(s.relaxedOverSimd, 2)} | ${f(s.ortOverSimd, 2)}, ${f(s.ortOverRelaxed, 2)} |`),
   ];
@@ -149,8 +160,11 @@ export async function benchConv() {
   const text = readFileSync(md, 'utf8').split('\n');
   writeFileSync(md, [...text.slice(0, 4), '## Summary (public API with a reused out)', '',
     'GFLOP/s of the direct algorithm (2 x Cin x Cout x k x k per input pixel for transposed convolution, per output pixel ' +
-    'for convolution); the rooflines are the register-resident f32x4 loops of bench/roofline.js, timed in the same rounds; ' +
-    'kernel / roofline compares the fastest call of each (on a shared machine the medians partly measure the load). ' +
+    'for convolution), also for the calls that run Winograd (all four: 9 or 16 multiply-adds a 2x2 tile where the direct ' +
+    'phases take 16 or 36, src/conv/winograd.ts), so theirs exceed what they issue; the direct kernels (the same calls on the ' +
+    'direct phases) show what Winograd saves. The rooflines are the register-resident f32x4 loops of bench/roofline.js, timed ' +
+    'in the same rounds; direct kernel / roofline compares the fastest call of each (on a shared machine the medians partly ' +
+    'measure the load). ' +
     'Last column: onnxruntime-node\'s time over ours (above 1: ours faster).', '', ...lines, '', ...text.slice(4)].join('\n'));
   const json = new URL('./results/conv.json', import.meta.url);
   const data = JSON.parse(readFileSync(json, 'utf8'));
