@@ -66,7 +66,11 @@ async function rooflineTasks() {
 }
 
 export async function benchConv() {
-  const modules = { simd: await privateModule('simd'), relaxed: await privateModule('relaxed'), scalar: await privateModule('scalar') };
+  // A module per staged kernel set: kernelAlone stages at its module's heap, and two in one would overlap.
+  const modules = {
+    simd: await privateModule('simd'), relaxed: await privateModule('relaxed'), scalar: await privateModule('scalar'),
+    simdDirect: await privateModule('simd'), relaxedDirect: await privateModule('relaxed'),
+  };
   const roofline = await rooflineTasks();
   const sections = [];
   const summary = [];
@@ -85,7 +89,7 @@ export async function benchConv() {
       : () => ops[w.op](input, weight, { ...options, out }));
     const prepared = prepareConv(w.transposed, 2)(input, weight, options);
     const kernel = (build) => kernelAlone(modules[build], prepared, stageConv);
-    const directKernel = (build) => kernelAlone(modules[build], { ...prepared, plan: { ...prepared.plan, winograd: undefined } }, stageConv);
+    const directKernel = (build) => kernelAlone(modules[`${build}Direct`], { ...prepared, plan: { ...prepared.plan, winograd: undefined } }, stageConv);
     const flops = w.flops;
     const tasks = [
       { name: 'wasm simd API', before: () => up.init({ build: 'simd' }), fn: api(up), flops },
