@@ -68,7 +68,8 @@ export function gatherInput(src: usize, dst: usize, planes: i32, inD: i32, inH: 
  * within a group: co*coStride + ci*ciStride + taps[tap].
  */
 export function packWeights(dst: usize, src: usize, phases: usize, phaseCount: i32, taps: usize, groups: i32,
-                            groupIn: i32, M: i32, coStride: i32, ciStride: i32, weightGroup: i32): void {
+                            groupIn: i32, M: i32, coStride: i32, ciStride: i32, weightGroup: i32, skip: usize): void {
+  if (load<i32>(skip) != 0) return;
   let d = dst;
   const coStep = <usize>coStride << 2;
   for (let g = 0; g < groups; g++) {
@@ -121,11 +122,13 @@ const PANEL_MIN_CHANNELS = 8;
  * channels (xBatch / xGroup floats apart; x rows are xStrideH, x planes xStrideD floats long);
  * `packed` holds each group's weights (packedGroup floats apart); `bias` points at `groups * M`
  * floats (zeros when there is no bias). The output is (batch, groups * M, outChannel floats).
+ * Does nothing when the i32 at `skip` is nonzero (see packWeights).
  */
 export function convPhases(x: usize, xBatch: i32, xGroup: i32, xStrideD: i32, xStrideH: i32,
                            phases: usize, phaseCount: i32, offsets: usize, packed: usize, packedGroup: i32,
                            bias: usize, M: i32, out: usize, outChannel: i32, batch: i32, groups: i32,
-                           groupIn: i32, xChannel: i32, panel: usize): void {
+                           groupIn: i32, xChannel: i32, panel: usize, skip: usize): void {
+  if (load<i32>(skip) != 0) return;
   const chan = <usize>outChannel << 2;
   for (let n = 0; n < batch; n++) {
     for (let g = 0; g < groups; g++) {

@@ -24,10 +24,12 @@ import { inputTransform3, outputTransform3, weightTransform3 } from './lib/wino3
  * Packs every group's weights transformed (U = G g G^T) in the micro-kernels' order: per phase,
  * per transform point, blocks of 4 output channels with groupIn-major entries of 4 floats
  * (blockEnd: a last block of 3 is padded with a zero channel), then the remaining channels,
- * groupIn floats each. A phase's `size` x `size` taps are kernel indices at `taps`.
+ * groupIn floats each. A phase's `size` x `size` taps are kernel indices at `taps`. Does nothing
+ * when the i32 at `skip` is nonzero (winogradRange found a value out of range).
  */
 export function packWinogradWeights(dst: usize, src: usize, phases: usize, phaseCount: i32, taps: usize, size: i32, groups: i32,
-                                    groupIn: i32, M: i32, coStride: i32, ciStride: i32, weightGroup: i32): void {
+                                    groupIn: i32, M: i32, coStride: i32, ciStride: i32, weightGroup: i32, skip: usize): void {
+  if (load<i32>(skip) != 0) return;
   const points = (size + 1) * (size + 1);
   const end = blockEnd(M);
   const packedM = end > (M & ~3) ? M + 1 : M;
@@ -57,6 +59,34 @@ export function packWinogradWeights(dst: usize, src: usize, phases: usize, phase
   }
 }
 
+// ---- the range check ----
+
+/**
+ * Where any of `length` floats at `src` is NaN, infinite or of magnitude 2^50 or more, stores 1
+ * at `flags` and 0 at `flags + 4` (the words gate the Winograd calls and the direct ones staged
+ * beside them: `skip`); else stores nothing, so chunks of one check may run at once. Below 2^50
+ * every transformed product and sum stays inside float32's range, and no Inf - Inf makes a NaN
+ * where the direct sums keep an infinity. By the bits: |v| >= 2^50 (or NaN, Inf) exactly when
+ * (bits & 0x7fffffff) >= 0x58800000.
+ */
+export function winogradRange(src: usize, length: i32, flags: usize): void {
+  let i = 0;
+  let bad = false;
+  if (ASC_FEATURE_SIMD) {
+    const mask = i32x4.splat(0x7fffffff), limit = i32x4.splat(0x58800000 - 1);
+    let any = i32x4.splat(0);
+    for (; i + 4 <= length; i += 4) {
+      any = v128.or(any, i32x4.gt_u(v128.and(v128.load(src + (<usize>i << 2)), mask), limit));
+    }
+    bad = v128.any_true(any);
+  }
+  for (; i < length; i++) bad = bad || (load<u32>(src + (<usize>i << 2)) & 0x7fffffff) >= 0x58800000;
+  if (bad) {
+    store<i32>(flags, 1);
+    store<i32>(flags, 0, 4);
+  }
+}
+
 // ---- the phases ----
 
 /**
@@ -65,11 +95,14 @@ export function packWinogradWeights(dst: usize, src: usize, phases: usize, phase
  * holds the phase's pixel rows 2a and 2a + 1). x, packed, bias and out as convPhases
  * (assembly/conv.ts); `packed` from packWinogradWeights; `kOffsets` holds i * tileBlock for
  * i < groupIn (the micro-kernels' K offsets into a point's block of vScratch); `zeros` 4 zero floats.
+ * Does nothing when the i32 at `skip` is nonzero (winogradRange found a value out of range).
  */
 export function convWinograd(x: usize, xBatch: i32, xGroup: i32, xStrideH: i32, xChannel: i32,
                              phases: usize, phaseCount: i32, size: i32, packed: usize, packedGroup: i32, bias: usize, zeros: usize,
                              M: i32, out: usize, outChannel: i32, batch: i32, groups: i32, groupIn: i32,
-                             rowStart: i32, rowEnd: i32, tileBlock: i32, kOffsets: usize, vScratch: usize, mScratch: usize): void {
+                             rowStart: i32, rowEnd: i32, tileBlock: i32, kOffsets: usize, vScratch: usize, mScratch: usize,
+                             skip: usize): void {
+  if (load<i32>(skip) != 0) return;
   const points = (size + 1) * (size + 1);
   const chan = <usize>outChannel << 2;
   const row = <usize>xStrideH << 2;

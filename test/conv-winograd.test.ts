@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as up from '../src/index.js';
 import { buildPlan, type ConvPlan } from '../src/conv/phases.js';
 import { geometry } from '../src/conv/rules.js';
-import { winogradFor, winogradLayout, withinWinogradRange } from '../src/conv/winograd.js';
+import { inWinogradRange, winogradFor, winogradLayout } from '../src/conv/winograd.js';
 import type { Tensor } from '../src/tensor.js';
 import { expectClose, loadFixtures } from './helpers.js';
 import { budgetPoolForTests, poolForTests } from './pool-helpers.js';
@@ -84,15 +84,15 @@ describe('which plans run Winograd', () => {
     expect(winogradLayout(plan, true)).toBeDefined();
     const big = planOf(true, [1, 32, 24, 40], [32, 32, 4, 4], { stride: 2, padding: 1 });
     const x = new Float32Array(10).fill(1);
-    expect(winogradFor(big, x, x)).toBe(big);
+    expect(winogradFor(big, { input: x, weight: x })).toBe(big);
     for (const bad of [Infinity, -Infinity, NaN, 2 ** 50, -(2 ** 51), 3e38]) {
       const y = x.slice();
       y[7] = bad;
-      expect(withinWinogradRange(y)).toBe(false);
-      expect(winogradFor(big, y, x).winograd).toBeUndefined();
-      expect(winogradFor(big, x, y).winograd).toBeUndefined();
+      expect(inWinogradRange(y)).toBe(false);
+      expect(winogradFor(big, { input: y, weight: x }).winograd).toBeUndefined();
+      expect(winogradFor(big, { input: x, weight: y }).winograd).toBeUndefined();
     }
-    expect(withinWinogradRange(Float32Array.of(2 ** 49, -(2 ** 49), 1e-45))).toBe(true);
+    expect(inWinogradRange(Float32Array.of(2 ** 50 * 0.9999999, -(2 ** 49), 1e-45, -0))).toBe(true);
   });
 });
 
@@ -142,12 +142,34 @@ describe.each(['simd', 'scalar'] as const)('Winograd on the %s build against the
 
 describe('Winograd through the pool: bit-identical to the synchronous call', () => {
   const pool = poolForTests(3);
+  const bits = (t: Tensor) => Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
   it.each(CASES)('%s', async (...c) => {
     const x = values(c[2], false), w = values(c[3], false);
     const sync = await up.createOperations({ build: pool().build });
     const want = run(sync, c, x, w);
     const got = await (c[1] ? pool().convTranspose2d(x, w, c[4]) : pool().conv2d(x, w, c[4]));
-    expect(Buffer.from(got.data.buffer).equals(Buffer.from(want.data.buffer))).toBe(true);
+    expect(bits(got).equals(bits(want))).toBe(true);
+  });
+
+  // The gate: winogradRange runs in chunks on the workers, then the direct calls run and
+  // Winograd's skip (or, by message, this thread runs them). Infinities stay, as the direct sums'.
+  it.each([true, false])('an infinity in the input turns the workers to the direct phases (shared memory %s)', async (shared) => {
+    const c = CASES[0];
+    const x = values(c[2], false), w = values(c[3], false);
+    x.data[1234] = -Infinity;
+    const sync = await up.createOperations({ build: pool().build });
+    const want = run(sync, c, x, w);
+    // One infinity reaches each output through one tap: the direct sums give infinities, no NaN
+    // (Winograd's transforms would subtract it from itself: NaN).
+    expect(want.data.some((v) => v === Infinity || v === -Infinity)).toBe(true);
+    expect(want.data.some(Number.isNaN)).toBe(false);
+    const own = shared ? pool() : await up.createPool({ threads: 2, shared: false });
+    try {
+      expect(bits(await own.convTranspose2d(x, w, c[4])).equals(bits(want))).toBe(true);
+      expectClose(want, run(up.js, c, x, w), 1e-5);
+    } finally {
+      if (!shared) await own.close();
+    }
   });
 });
 

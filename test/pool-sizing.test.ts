@@ -68,7 +68,7 @@ describe('threads and chunks for a call of a given work', () => {
     fields.set([1, 5, 10, 32], 11); // phase 1: 1x5x10 pixels, K 32
     const phases = layout.i32(fields);
     const conv = call('convPhases', { x: 0, xBatch: 0, xGroup: 0, xStrideD: 0, xStrideH: 0, phases, phaseCount: 2, offsets: 0,
-      packed: 0, packedGroup: 0, bias: 0, M: 8, out: 0, outChannel: 0, batch: 2, groups: 3, groupIn: 0, xChannel: 0, panel: 0 });
+      packed: 0, packedGroup: 0, bias: 0, M: 8, out: 0, outChannel: 0, batch: 2, groups: 3, groupIn: 0, xChannel: 0, panel: 0, skip: 0 });
     expect(workOf(conv, layout)).toBe(2 * 3 * 8 * (100 * 64 + 50 * 32));
   });
 });

@@ -6,7 +6,6 @@ import { PlanCache } from '../plan-cache.js';
 import { checkOut, checkTensor, product, tensorOutput, type Tensor } from '../tensor.js';
 import { buildPlan, type ConvPlan } from './phases.js';
 import { geometry, readConvOptions, type ConvOptions, type ConvTransposeOptions, type Geometry } from './rules.js';
-import { winogradFor } from './winograd.js';
 
 /** What a convolution call reads. */
 export interface ConvInputs {
@@ -65,7 +64,7 @@ export function prepareConv(transposed: boolean, dims: number): ConvFunction {
     const biasArg = options.bias as Float32Array | Tensor | undefined;
     const bias = biasArg === undefined ? undefined : biasArg instanceof Float32Array ? biasArg : biasArg.data;
     const out = checkOut(options.out, g.outputShape, bias ? [input, weight, { data: bias, shape: [bias.length] }] : [input, weight]);
-    const plan = winogradFor(cachedPlan(g), input.data, weight.data);
+    const plan = cachedPlan(g);
     return {
       plan,
       inputs: { input: input.data, weight: weight.data, bias },

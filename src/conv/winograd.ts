@@ -7,8 +7,9 @@
 // The transforms subtract neighbouring inputs (d0 - d1) and add neighbouring weights, so an
 // infinity would turn into NaN (Inf - Inf) where the direct sum keeps it, and values near the
 // float32 limit could overflow. Calls whose input or weights hold a non-finite value or one of
-// magnitude 2^50 or more run the direct phases (`winogradFor`): below that every transformed
-// product and sum stays inside float32's range (2^50 x 4 per operand, times K products, x 4).
+// magnitude 2^50 or more run the direct phases: both are staged (src/wasm/conv.ts), and the kernel
+// winogradRange decides which run. Below 2^50 every transformed product and sum stays inside
+// float32's range (2^50 x 4 per operand, times K products, x 4).
 
 import type { ConvPlan } from './phases.js';
 import { PHASE, PHASE_FIELDS } from './phases.js';
@@ -123,31 +124,32 @@ export function winogradLayout(plan: ConvPlan, always = false): WinogradLayout |
 }
 
 /**
- * Whether the sum of squares stays below 2^100 (so every value is finite and below 2^50 in
- * magnitude; a NaN fails the comparison). Four sums so the additions overlap: 0.5 ns a value,
- * about 2% of a W4 call.
+ * Whether every value is finite and below 2^50 in magnitude, by its bits ((bits & 0x7fffffff) <
+ * 0x58800000), as the kernel winogradRange decides in WebAssembly for every call; this one is for
+ * a call that runs in tiles (winogradFor).
  */
-export function withinWinogradRange(values: Float32Array): boolean {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  const whole = values.length & ~3;
-  let i = 0;
-  for (; i < whole; i += 4) {
-    const v0 = values[i], v1 = values[i + 1], v2 = values[i + 2], v3 = values[i + 3];
-    s0 += v0 * v0;
-    s1 += v1 * v1;
-    s2 += v2 * v2;
-    s3 += v3 * v3;
-  }
-  for (; i < values.length; i++) s0 += values[i] * values[i];
-  return s0 + s1 + s2 + s3 < 2 ** 100;
+export function inWinogradRange(values: Float32Array): boolean {
+  const bits = new Int32Array(values.buffer, values.byteOffset, values.length);
+  let any = 0;
+  // (bits & 0x7fffffff) + 0x27800000 reaches the sign bit exactly from 0x58800000 on.
+  for (let i = 0; i < bits.length; i++) any |= (bits[i] & 0x7fffffff) + 0x27800000;
+  return any >= 0;
 }
 
+const decided = new WeakMap<object, boolean>();
+
 /**
- * The plan a call runs: `plan` where its Winograd layout applies to these values, else the plan
- * without it (the direct phases). Decided once per call, before any tiling, so that the bands of
- * a call over its memory budget run as the whole call would (./tiling/conv-bands.ts).
+ * The plan the tiles of a call run (src/tiling/conv-bands.ts): `plan` where its values are all in
+ * Winograd's range, else the plan without its Winograd layout. A whole call decides in WebAssembly
+ * (winogradRange); its tiles must decide as the whole would, not each by its own part of the
+ * input, to keep the whole call's bits. Read once per call (the inputs object is the call's).
  */
-export function winogradFor(plan: ConvPlan, input: Float32Array, weight: Float32Array): ConvPlan {
-  if (!plan.winograd || (withinWinogradRange(weight) && withinWinogradRange(input))) return plan;
-  return { ...plan, winograd: undefined };
+export function winogradFor(plan: ConvPlan, inputs: { input: Float32Array; weight: Float32Array }): ConvPlan {
+  if (!plan.winograd) return plan;
+  let inRange = decided.get(inputs);
+  if (inRange === undefined) {
+    inRange = inWinogradRange(inputs.weight) && inWinogradRange(inputs.input);
+    decided.set(inputs, inRange);
+  }
+  return inRange ? plan : { ...plan, winograd: undefined };
 }

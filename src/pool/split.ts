@@ -73,9 +73,10 @@ export function claimOrder<T>(chunks: T[], workers: number): T[] {
 /**
  * The work of one kernel call in multiply-adds (a copied or averaged element counts one), to
  * size the call (./sizing.ts): an estimate within a small factor, from its named arguments; a
- * convolution's phases are read from its phase table in `layout`.
+ * convolution's phases are read from its phase table in `layout`. A fallback call counts 0.
  */
 export function workOf(c: KernelCall, layout: Layout): number {
+  if (c.fallback) return 0;
   switch (c.kernel) {
     case 'separable2d': { // the W pass over the input rows, then the H pass over the output rows
       const a = c.args;
@@ -118,6 +119,7 @@ export function workOf(c: KernelCall, layout: Layout): number {
     }
     case 'packWeights':
     case 'packWinogradWeights': return c.args.groups * c.args.M * c.args.groupIn;
+    case 'winogradRange': return c.args.length; // an element read counts as a copied one
     case 'resampleRows':
     case 'resampleRows64': return c.args.rows * c.args.outW * c.args.taps;
     case 'blendAxis':
@@ -171,6 +173,10 @@ export function splitCall(c: KernelCall, workers: number, perWorker: number, lay
       const [from, bytes] = [c.kernel === 'narrow64' ? 8 : 4, NARROW_BYTES[a.type]];
       return elementRanges(a.length, workers, perWorker).map(([i0, i1]) =>
         [call(c.kernel, { ...a, src: a.src + i0 * from, dst: a.dst + i0 * bytes, length: i1 - i0 }) as KernelCall]);
+    }
+    case 'winogradRange': { // element ranges; every chunk may set the gate words
+      const a = c.args;
+      return elementRanges(a.length, workers, perWorker).map(([i0, i1]) => [call('winogradRange', { ...a, src: a.src + i0 * 4, length: i1 - i0 })]);
     }
     case 'widen': {
       const a = c.args;

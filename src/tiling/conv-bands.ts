@@ -14,7 +14,7 @@
 import type { ConvInputs } from '../conv/plan.js';
 import { buildPlan, type ConvPlan } from '../conv/phases.js';
 import type { Geometry } from '../conv/rules.js';
-import { winogradLayout } from '../conv/winograd.js';
+import { winogradFor, winogradLayout } from '../conv/winograd.js';
 import { planeSlice } from './families.js';
 import type { Tiling } from './plan.js';
 
@@ -74,7 +74,9 @@ export const convTiling: Tiling<ConvPlan, ConvInputs> = {
   extent: (plan) => ({ planes: plan.batch, rows: plan.outDHW[3 - plan.rank], step: plan.winograd ? 2 * plan.stride[1] : 1 }),
   tile(job, sample, count, rows) {
     const { batch } = job.plan;
-    const whole = planeSlice(job, { ...job.plan, batch: count }, sample, count, job.inputs.input.length / batch, job.output.length / batch);
-    return rows ? { ...whole, plan: convBand(job.plan, rows) } : whole;
+    // Winograd or not as the whole call: by all of its values, not each tile's.
+    const plan = winogradFor(job.plan, job.inputs);
+    const whole = planeSlice(job, { ...plan, batch: count }, sample, count, job.inputs.input.length / batch, job.output.length / batch);
+    return rows ? { ...whole, plan: convBand(plan, rows) } : whole;
   },
 };

@@ -1,12 +1,13 @@
 // WebAssembly convolution and transposed convolution: lays the plan's tables, the input and the
 // weights out in linear memory and returns the kernel calls of assembly/conv.ts as records: build
-// the padded input and the packed weights, then run every phase.
+// the padded input and the packed weights, then run every phase; for a plan with a Winograd
+// layout, Winograd's calls (assembly/winograd.ts) beside the direct ones, the values choosing.
 
 import type { ConvInputs } from '../conv/plan.js';
 import { needsScatter } from '../conv/plan.js';
 import { WINO_POINT_PAD, type WinogradLayout } from '../conv/winograd.js';
 import { PHASE, PHASE_FIELDS, scatterGeometry, X_SLACK, type ConvPlan } from '../conv/phases.js';
-import { call } from '../kernels.js';
+import { call, type KernelCall } from '../kernels.js';
 import { runsLength } from '../tiling/runs.js';
 import type { Layout } from './module.js';
 import type { Staged } from './staged.js';
@@ -24,13 +25,14 @@ function stageArrays(layout: Layout, plan: ConvPlan, input: Float32Array, output
 export function stageConv(layout: Layout, plan: ConvPlan, inputs: ConvInputs, outputLength: number, target: number): Staged {
   const { input, weight, bias } = inputs;
   if (needsScatter(plan, weight)) return stageScatter(layout, plan, inputs, outputLength, target);
-  if (plan.winograd) return stageWinograd(layout, plan, plan.winograd, inputs, outputLength, target);
+  const wino = plan.winograd;
   const [inD, inH, inW] = plan.inDHW;
   const [eD, eH, eW] = plan.extent;
   const { groups, groupIn, groupOut: M, phaseCount, packedGroup, batch } = plan;
   const channels = groups * groupIn;
   const { src, dst, runs } = stageArrays(layout, plan, input, outputLength, target);
-  const x = layout.f32(batch * channels * plan.xChannel + X_SLACK);
+  const slack = wino ? wino.slack : X_SLACK;
+  const x = layout.f32(batch * channels * plan.xChannel + slack);
   const w = layout.f32(weight.length, weight);
   const packed = layout.f32(groups * packedGroup);
   const taps = layout.i32(plan.taps);
@@ -40,52 +42,35 @@ export function stageConv(layout: Layout, plan: ConvPlan, inputs: ConvInputs, ou
   // Without a bias the kernels add zeros, so they have one code path.
   const b = layout.f32(groups * M, bias ?? new Float32Array(groups * M));
   const [outD, outH, outW] = plan.outDHW;
-  return {
-    dst,
-    runs,
-    calls: [
-      call('gatherInput', { src, dst: x, planes: batch * channels, inD, inH, inW, eD, eH, eW, tableD, tableH, tableW,
-        runLo: plan.run[0], runHi: plan.run[1], slack: X_SLACK }),
-      call('packWeights', { dst: packed, src: w, phases, phaseCount, taps, groups, groupIn, M,
-        coStride: plan.coStride, ciStride: plan.ciStride, weightGroup: plan.weightGroup }),
-      call('convPhases', { x, xBatch: channels * plan.xChannel, xGroup: groupIn * plan.xChannel, xStrideD: eH * eW, xStrideH: eW,
-        phases, phaseCount, offsets, packed, packedGroup, bias: b, M, out: dst, outChannel: outD * outH * outW, batch, groups,
-        groupIn, xChannel: plan.xChannel, panel: layout.f32(panelFloats(plan.phases)) }),
-    ],
-  };
-}
-
-/**
- * Winograd F(2x2, r x r) (src/conv/winograd.ts): the same padded input (with the slack its last
- * tile row reads), the weights transformed and packed, then the tiles.
- */
-function stageWinograd(layout: Layout, plan: ConvPlan, wino: WinogradLayout, { input, weight, bias }: ConvInputs,
-                       outputLength: number, target: number): Staged {
-  const [inD, inH, inW] = plan.inDHW;
-  const [eD, eH, eW] = plan.extent;
-  const { groups, groupIn, groupOut: M, batch } = plan;
-  const channels = groups * groupIn;
-  const { src, dst, runs } = stageArrays(layout, plan, input, outputLength, target);
-  const x = layout.f32(batch * channels * plan.xChannel + wino.slack);
-  const w = layout.f32(weight.length, weight);
-  const packed = layout.f32(groups * wino.packedGroup);
-  const phases = layout.i32(wino.phases);
-  const [tableD, tableH, tableW] = plan.gather.map((t) => layout.i32(t));
-  const b = layout.f32(groups * M, bias ?? new Float32Array(groups * M));
-  const [outD, outH, outW] = plan.outDHW;
-  return {
-    dst,
-    runs,
-    calls: [
-      call('gatherInput', { src, dst: x, planes: batch * channels, inD, inH, inW, eD, eH, eW, tableD, tableH, tableW,
-        runLo: plan.run[0], runHi: plan.run[1], slack: wino.slack }),
-      call('packWinogradWeights', { dst: packed, src: w, phases, phaseCount: wino.phaseCount, taps: layout.i32(wino.taps), size: wino.size, groups,
-        groupIn, M, coStride: plan.coStride, ciStride: plan.ciStride, weightGroup: plan.weightGroup }),
+  // Two gate words: [a value outside Winograd's range, all inside]. The direct calls skip while the
+  // second is set, Winograd's while the first is: winogradRange flips both when it finds one, so
+  // the values decide in WebAssembly, with no scan on the calling thread (src/conv/winograd.ts).
+  const gates = layout.i32(Int32Array.of(0, wino ? 1 : 0));
+  const direct = <C extends KernelCall>(c: C): C => (wino ? { ...c, fallback: true } : c);
+  const calls: KernelCall[] = [
+    call('gatherInput', { src, dst: x, planes: batch * channels, inD, inH, inW, eD, eH, eW, tableD, tableH, tableW,
+      runLo: plan.run[0], runHi: plan.run[1], slack }),
+    direct(call('packWeights', { dst: packed, src: w, phases, phaseCount, taps, groups, groupIn, M,
+      coStride: plan.coStride, ciStride: plan.ciStride, weightGroup: plan.weightGroup, skip: gates + 4 })),
+    direct(call('convPhases', { x, xBatch: channels * plan.xChannel, xGroup: groupIn * plan.xChannel, xStrideD: eH * eW, xStrideH: eW,
+      phases, phaseCount, offsets, packed, packedGroup, bias: b, M, out: dst, outChannel: outD * outH * outW, batch, groups,
+      groupIn, xChannel: plan.xChannel, panel: layout.f32(panelFloats(plan.phases)), skip: gates + 4 })),
+  ];
+  if (wino) {
+    const inputLength = plan.band ? runsLength(plan.band.input) : input.length;
+    const winoPhases = layout.i32(wino.phases);
+    const winoPacked = layout.f32(groups * wino.packedGroup);
+    calls.unshift(call('winogradRange', { src, length: inputLength, flags: gates }), call('winogradRange', { src: w, length: weight.length, flags: gates }));
+    calls.push(
+      call('packWinogradWeights', { dst: winoPacked, src: w, phases: winoPhases, phaseCount: wino.phaseCount, taps: layout.i32(wino.taps),
+        size: wino.size, groups, groupIn, M, coStride: plan.coStride, ciStride: plan.ciStride, weightGroup: plan.weightGroup, skip: gates }),
       call('convWinograd', { x, xBatch: channels * plan.xChannel, xGroup: groupIn * plan.xChannel, xStrideH: eW, xChannel: plan.xChannel,
-        phases, phaseCount: wino.phaseCount, size: wino.size, packed, packedGroup: wino.packedGroup, bias: b, zeros: layout.f32(4, new Float32Array(4)), M, out: dst,
-        outChannel: outD * outH * outW, batch, groups, groupIn, rowStart: 0, rowEnd: wino.tileRows, ...winogradScratch(layout, wino, groupIn, M) }),
-    ],
-  };
+        phases: winoPhases, phaseCount: wino.phaseCount, size: wino.size, packed: winoPacked, packedGroup: wino.packedGroup, bias: b,
+        zeros: layout.f32(4, new Float32Array(4)), M, out: dst, outChannel: outD * outH * outW, batch, groups, groupIn,
+        rowStart: 0, rowEnd: wino.tileRows, ...winogradScratch(layout, wino, groupIn, M), skip: gates }),
+    );
+  }
+  return { dst, runs, calls };
 }
 
 /** A Winograd call's scratch: its K offsets and one block of transformed input and products (each chunk its own). */
