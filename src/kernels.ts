@@ -54,7 +54,8 @@ export const KERNELS = {
   convWinograd: {
     x: ptr, xBatch: i32, xGroup: i32, xStrideH: i32, xChannel: i32, phases: ptr, phaseCount: i32, size: i32, packed: ptr,
     packedGroup: i32, bias: ptr, zeros: ptr, M: i32, out: ptr, outChannel: i32, batch: i32, groups: i32, groupIn: i32,
-    rowStart: i32, rowEnd: i32, tileBlock: i32, kOffsets: ptr, vScratch: ptr, mScratch: ptr, skip: ptr,
+    rowStart: i32, rowEnd: i32, tileBlock: i32, kOffsets: ptr, vScratch: ptr, mScratch: ptr, mScratch2: ptr, rowScratch: ptr,
+    skip: ptr,
   },
   convTransposeScatter: {
     x: ptr, w: ptr, bias: ptr, out: ptr, batch: i32, groups: i32, groupIn: i32, groupOut: i32,

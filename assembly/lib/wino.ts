@@ -12,8 +12,9 @@
 //    5 WINO_STEP_H     output elements per pixel along H
 //    6 WINO_STEP_W     output elements per pixel along W
 //    7 WINO_TAPS       where its r x r taps start: kernel indices of neighbours (0,0), (0,1), ... row-major
+//    8 WINO_PAIR       1 if the next phase's pixels alternate with its own along W (run together), else 0
 
-export const WINO_FIELDS = 8;
+export const WINO_FIELDS = 9;
 export const WINO_PIXELS_H = 0;
 export const WINO_PIXELS_W = 1;
 export const WINO_X = 2;
@@ -22,6 +23,7 @@ export const WINO_OUT = 4;
 export const WINO_STEP_H = 5;
 export const WINO_STEP_W = 6;
 export const WINO_TAPS = 7;
+export const WINO_PAIR = 8;
 
 /** Floats between one transform point's block of scratch and the next, past its own (WINO_POINT_PAD in src/conv/winograd.ts). */
 export const POINT_PAD = 16;

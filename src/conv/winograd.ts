@@ -26,8 +26,10 @@ export const WINO = {
   out: 4, stepH: 5, stepW: 6,
   /** Where its r x r taps (kernel indices of its x neighbours, row-major) start in `taps`. */
   taps: 7,
+  /** 1 where the next phase's pixels alternate with its own along W: the two run together. */
+  pair: 8,
 } as const;
-export const WINO_FIELDS = 8;
+export const WINO_FIELDS = 9;
 
 /** Floats of scratch after each transform point's block (assembly/lib/wino.ts POINT_PAD). */
 export const WINO_POINT_PAD = 16;
@@ -67,6 +69,8 @@ export interface WinogradLayout {
   tileBlock: number;
   /** Floats x needs after its last row: the last tile row of an odd phase reads one row past it. */
   slack: number;
+  /** Whether some phases run in pairs (WINO.pair): they need a second block of products. */
+  paired: boolean;
 }
 
 /** Packed channels (blocks of 4; M % 4 == 3 takes a zero channel): as packedChannels in ./phases.ts. */
@@ -114,13 +118,36 @@ export function winogradLayout(plan: ConvPlan, always = false): WinogradLayout |
     tiles += Math.ceil(qH / 2) * Math.ceil(qW / 2);
   }
   if (!always && plan.batch * tiles < WINOGRAD_MIN_TILES * phaseCount) return undefined;
-  const fit = Math.floor(BLOCK_BYTES / (4 * points * (groupIn + M)) / 8) * 8;
+  const paired = pairPhases(phases, phaseCount);
+  const fit = Math.floor(BLOCK_BYTES / (4 * points * (groupIn + (paired ? 2 : 1) * M)) / 8) * 8;
   const tileBlock = Math.max(8, Math.min(fit, 256, Math.ceil(Math.ceil(tileCols / 4) * 4 * Math.max(1, tileRows) / 8) * 8));
   return {
-    size: size as 2 | 3, points, phases, phaseCount, taps: tapIndex, packedGroup: phaseCount * points * packedM(M) * groupIn, tileRows, tileBlock,
+    size: size as 2 | 3, points, phases, phaseCount, taps: tapIndex, packedGroup: phaseCount * points * packedM(M) * groupIn, tileRows, tileBlock, paired,
     // The SIMD transforms read up to 8 tiles (16 floats and 3) past a row and one row past the last.
     slack: eW + 32,
   };
+}
+
+/**
+ * Marks the phases whose next phase's pixels alternate with theirs along W (a transposed
+ * convolution's stride 2 along W: phases 2j and 2j + 1 of a row of phases), so the kernel merges
+ * their rows and stores whole vectors, where alone each would store every other float. Returns
+ * whether any pair was found.
+ */
+function pairPhases(phases: Int32Array, phaseCount: number): boolean {
+  let any = false;
+  for (let ph = 0; ph + 1 < phaseCount; ph++) {
+    const a = ph * WINO_FIELDS, b = a + WINO_FIELDS;
+    const field = (r: number, f: keyof typeof WINO) => phases[r + WINO[f]];
+    const qW = field(a, 'pixelsW'), qW2 = field(b, 'pixelsW');
+    if (field(a, 'stepW') === 2 && field(b, 'stepW') === 2 && field(b, 'out') === field(a, 'out') + 1 &&
+        field(a, 'pixelsH') === field(b, 'pixelsH') && field(a, 'stepH') === field(b, 'stepH') && (qW === qW2 || qW === qW2 + 1)) {
+      phases[a + WINO.pair] = 1;
+      any = true;
+      ph++;
+    }
+  }
+  return any;
 }
 
 /**

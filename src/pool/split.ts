@@ -11,8 +11,8 @@ import { CHANNEL_BLOCK, PHASE, PHASE_FIELDS } from '../conv/phases.js';
 import { NARROW_BYTES } from '../dtype.js';
 import { call, type KernelArgs, type KernelCall } from '../kernels.js';
 import { ringFloats2d, ringSlots, stripPixels } from '../ring.js';
-import { WINO, WINO_FIELDS, WINO_POINT_PAD } from '../conv/winograd.js';
-import { panelFloats } from '../wasm/conv.js';
+import { WINO, WINO_FIELDS } from '../conv/winograd.js';
+import { panelFloats, winogradBlocks } from '../wasm/conv.js';
 import type { Layout } from '../wasm/module.js';
 
 /** Contiguous ranges [start, end) splitting `units` into at most `parts` near-equal pieces. */
@@ -390,12 +390,19 @@ function splitConvPhases(a: KernelArgs<'convPhases'>, workers: number, perWorker
 function splitWinograd(a: KernelArgs<'convWinograd'>, workers: number, perWorker: number, layout: Layout): KernelCall[][] {
   const rows = a.rowEnd - a.rowStart;
   const points = (a.size + 1) ** 2;
-  const block = (channels: number) => points * (channels * a.tileBlock + WINO_POINT_PAD);
-  const scratch = block(a.groupIn) + block(a.M);
+  const paired = pairedPhases(a, layout);
+  const wino = { points, tileBlock: a.tileBlock, paired };
+  const scratch = points * ((a.groupIn + (paired ? 2 : 1) * a.M) * a.tileBlock) + 8 * a.tileBlock;
   return ranges(rows, chunkCount(rows, workers, perWorker, 1, scratch * 4, scratchBudget(layout))).map(([r0, r1]) => {
-    const vScratch = layout.f32(block(a.groupIn));
-    const mScratch = layout.f32(block(a.M));
+    const blocks = winogradBlocks(layout, wino, a.groupIn, a.M);
     layout.f32(16); // a cache line between chunks
-    return [call('convWinograd', { ...a, rowStart: a.rowStart + r0, rowEnd: a.rowStart + r1, vScratch, mScratch })];
+    return [call('convWinograd', { ...a, rowStart: a.rowStart + r0, rowEnd: a.rowStart + r1, ...blocks })];
   });
+}
+
+/** Whether a Winograd call's phase table pairs any phases (WINO.pair). */
+function pairedPhases(a: KernelArgs<'convWinograd'>, layout: Layout): boolean {
+  const t = layout.table(a.phases);
+  for (let ph = 0; ph < a.phaseCount; ph++) if (t[ph * WINO_FIELDS + WINO.pair]) return true;
+  return false;
 }

@@ -73,12 +73,26 @@ export function stageConv(layout: Layout, plan: ConvPlan, inputs: ConvInputs, ou
   return { dst, runs, calls };
 }
 
-/** A Winograd call's scratch: its K offsets and one block of transformed input and products (each chunk its own). */
-export function winogradScratch(layout: Layout, wino: WinogradLayout, groupIn: number, M: number): { tileBlock: number; kOffsets: number; vScratch: number; mScratch: number } {
+/**
+ * A Winograd call's scratch (each pool chunk its own, ../pool/split.ts): its K offsets, one block
+ * of transformed input and of products (two of products where phases run in pairs), and the
+ * pairs' rows (WinogradScratch sizes them).
+ */
+export function winogradScratch(layout: Layout, wino: WinogradLayout, groupIn: number, M: number):
+  { tileBlock: number; kOffsets: number; vScratch: number; mScratch: number; mScratch2: number; rowScratch: number } {
   const { tileBlock } = wino;
   const kOffsets = layout.i32(Int32Array.from({ length: groupIn }, (_, i) => i * tileBlock));
-  const block = (channels: number) => layout.f32(wino.points * (channels * tileBlock + WINO_POINT_PAD));
-  return { tileBlock, kOffsets, vScratch: block(groupIn), mScratch: block(M) };
+  return { tileBlock, kOffsets, ...winogradBlocks(layout, wino, groupIn, M) };
+}
+
+/** The per-chunk blocks of a Winograd call's scratch (see winogradScratch). */
+export function winogradBlocks(layout: Layout, wino: Pick<WinogradLayout, 'points' | 'tileBlock' | 'paired'>, groupIn: number, M: number):
+  { vScratch: number; mScratch: number; mScratch2: number; rowScratch: number } {
+  const block = (channels: number) => layout.f32(wino.points * (channels * wino.tileBlock + WINO_POINT_PAD));
+  return {
+    vScratch: block(groupIn), mScratch: block(M), mScratch2: wino.paired ? block(M) : layout.f32(4),
+    rowScratch: layout.f32(wino.paired ? 4 * (2 * wino.tileBlock + 8) : 4),
+  };
 }
 
 /** Floats of convPhases' panel scratch (a pixel tile's x, K rows of 8): 8 x the largest K of a phase. */
