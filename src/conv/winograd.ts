@@ -129,6 +129,18 @@ export function winogradLayout(plan: ConvPlan, always = false): WinogradLayout |
 }
 
 /**
+ * Whether a call of `plan` runs its Winograd layout under a memory budget of `budget` bytes: its
+ * fixed buffers (the transformed weights, 9/4 or 16/9 of the direct phases', which are staged
+ * too, and the scratch blocks) within a quarter of it. By the call's geometry and the budget only,
+ * not its rows: every band of a call, and a pool and a synchronous instance with the same budget,
+ * decide alike (their bits agree).
+ */
+export function winogradWithin(plan: ConvPlan, budget: number): boolean {
+  const wino = plan.winograd;
+  return wino !== undefined && 4 * plan.groups * wino.packedGroup + 2 * BLOCK_BYTES <= budget / 4;
+}
+
+/**
  * Marks the phases whose next phase's pixels alternate with theirs along W (a transposed
  * convolution's stride 2 along W: phases 2j and 2j + 1 of a row of phases), so the kernel merges
  * their rows and stores whole vectors, where alone each would store every other float. Returns

@@ -121,7 +121,7 @@ export class Scheduler implements AsyncExecutor {
     if (!job.backends.tiling || job.output.length === 0 || arrayBytes(job) < (limit - top) / 2 || this.end(job) <= limit) return undefined;
     return (async () => {
       let last: { done: Promise<void> } = { done: Promise.resolve() };
-      for (const tile of tiles(job, (t) => this.end(t) <= limit)) {
+      for (const tile of tiles(job, (t) => this.end(t) <= limit, this.module.maximumMemory)) {
         await last.done;
         await Promise.all(this.flights.map((f) => f.settled));
         if (this.failure) throw this.failure;

@@ -14,7 +14,7 @@
 import type { ConvInputs } from '../conv/plan.js';
 import { buildPlan, type ConvPlan } from '../conv/phases.js';
 import type { Geometry } from '../conv/rules.js';
-import { winogradFor, winogradLayout } from '../conv/winograd.js';
+import { winogradFor, winogradLayout, winogradWithin } from '../conv/winograd.js';
 import { planeSlice } from './families.js';
 import type { Tiling } from './plan.js';
 
@@ -71,7 +71,7 @@ export function convBand(plan: ConvPlan, rows: [number, number]): ConvPlan {
 export const convTiling: Tiling<ConvPlan, ConvInputs> = {
   // Winograd computes the two pixel rows of a tile differently: bands start on a tile's first
   // row in every phase (output rows a multiple of 2 x stride), so each row keeps its arithmetic.
-  extent: (plan) => ({ planes: plan.batch, rows: plan.outDHW[3 - plan.rank], step: plan.winograd ? 2 * plan.stride[1] : 1 }),
+  extent: (plan, budget) => ({ planes: plan.batch, rows: plan.outDHW[3 - plan.rank], step: winogradWithin(plan, budget) ? 2 * plan.stride[1] : 1 }),
   tile(job, sample, count, rows) {
     const { batch } = job.plan;
     // Winograd or not as the whole call: by all of its values, not each tile's.

@@ -92,7 +92,7 @@ const channelsFirstTiling: Tiling<Exclude<InterpolatePlan, ChannelsLastPlan>, In
 
 /** interpolate: channels-first plans as above; channels-last plans are resize's axis passes (its planes: the batch). */
 export const interpolateTiling: Tiling<InterpolatePlan, InterpolateInputs> = {
-  extent: (plan) => (plan.kind === 'passes' ? resizeTiling.extent(plan.resize) : channelsFirstTiling.extent(plan)),
+  extent: (plan, budget) => (plan.kind === 'passes' ? resizeTiling.extent(plan.resize, budget) : channelsFirstTiling.extent(plan, budget)),
   tile(job, plane, count, rows) {
     const plan = job.plan;
     if (plan.kind !== 'passes') return channelsFirstTiling.tile(job as Job<typeof plan, InterpolateInputs>, plane, count, rows) as Job<InterpolatePlan, InterpolateInputs>;

@@ -16,9 +16,10 @@ export interface Tiling<P, I> {
   /**
    * Independent planes, and output rows per plane that bands may split (1: whole planes only);
    * `step`: bands start at multiples of it (a kernel whose arithmetic depends on a row's position
-   * in a group of rows: Winograd's tiles of two rows a phase, src/conv/winograd.ts).
+   * in a group of rows: Winograd's tiles of two rows a phase, src/conv/winograd.ts, which the
+   * staging takes only under a large enough `budget`, the module's maximumMemory).
    */
-  extent(plan: P): { planes: number; rows: number; step?: number };
+  extent(plan: P, budget: number): { planes: number; rows: number; step?: number };
   /**
    * The job of `count` planes from `plane` (all their rows), or when `rows` is given, of output
    * rows [rows[0], rows[1]) of the one plane `plane`.
@@ -31,13 +32,13 @@ export interface Tiling<P, I> {
  * whole planes first, bands of rows when one plane is too large. A part that cannot split further
  * is returned even if it does not fit (the caller then runs it over budget).
  */
-export function* tiles<P, I>(job: Job<P, I>, fits: (tile: Job<P, I>) => boolean): Generator<Job<P, I>> {
+export function* tiles<P, I>(job: Job<P, I>, fits: (tile: Job<P, I>) => boolean, budget: number): Generator<Job<P, I>> {
   const tiling = job.backends.tiling;
   if (!tiling) {
     yield job;
     return;
   }
-  const { planes, rows, step = 1 } = tiling.extent(job.plan);
+  const { planes, rows, step = 1 } = tiling.extent(job.plan, budget);
   let count = planes;
   while (count > 1 && !fits(tiling.tile(job, 0, count))) count = Math.ceil(count / 2);
   if (rows <= 1 || (count === 1 && fits(tiling.tile(job, 0, 1)))) {
@@ -69,8 +70,8 @@ export function pendingOutput(length: number): OutputArray {
  * Refuses up front, with a RangeError, a job whose smallest tile would still end past `limit`
  * (the memory one call can have): `end` is where a job's buffers end when staged.
  */
-export function checkSmallestTile<P, I>(job: Job<P, I>, end: (job: Job<P, I>) => number, limit: number): void {
-  const first = tiles(job, (t) => end(t) <= limit).next().value as Job<P, I>;
+export function checkSmallestTile<P, I>(job: Job<P, I>, end: (job: Job<P, I>) => number, limit: number, budget: number): void {
+  const first = tiles(job, (t) => end(t) <= limit, budget).next().value as Job<P, I>;
   const need = end(first);
   if (need > limit) {
     throw new RangeError(`this call needs ${need} bytes of WebAssembly memory${first === job ? '' : ' even for its smallest part'}, ` +

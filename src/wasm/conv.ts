@@ -5,7 +5,7 @@
 
 import type { ConvInputs } from '../conv/plan.js';
 import { needsScatter } from '../conv/plan.js';
-import { WINO_POINT_PAD, type WinogradLayout } from '../conv/winograd.js';
+import { WINO_POINT_PAD, winogradWithin, type WinogradLayout } from '../conv/winograd.js';
 import { PHASE, PHASE_FIELDS, scatterGeometry, X_SLACK, type ConvPlan } from '../conv/phases.js';
 import { call, type KernelCall } from '../kernels.js';
 import { runsLength } from '../tiling/runs.js';
@@ -25,7 +25,7 @@ function stageArrays(layout: Layout, plan: ConvPlan, input: Float32Array, output
 export function stageConv(layout: Layout, plan: ConvPlan, inputs: ConvInputs, outputLength: number, target: number): Staged {
   const { input, weight, bias } = inputs;
   if (needsScatter(plan, weight)) return stageScatter(layout, plan, inputs, outputLength, target);
-  const wino = plan.winograd;
+  const wino = winogradWithin(plan, layout.budget) ? plan.winograd : undefined;
   const [inD, inH, inW] = plan.inDHW;
   const [eD, eH, eW] = plan.extent;
   const { groups, groupIn, groupOut: M, phaseCount, packedGroup, batch } = plan;

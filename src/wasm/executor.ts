@@ -72,7 +72,7 @@ export function runJob(module: WasmModule, job: Job): void {
     return;
   }
   const live = liveViews(module, job);
-  for (const tile of tiles(live, (t) => reserve(module, t).layout.top <= limit)) finish(module, tile, stageJob(module, tile));
+  for (const tile of tiles(live, (t) => reserve(module, t).layout.top <= limit, module.maximumMemory)) finish(module, tile, stageJob(module, tile));
 }
 
 type View = ArrayBufferView & { length: number };
@@ -111,7 +111,7 @@ function liveViews(module: WasmModule, job: Job): Job {
  */
 export function admitJob(module: WasmModule, job: Job, limit = MAX_BYTES): void {
   if (arrayBytes(job) < limit / 2) return;
-  checkSmallestTile(job, (t) => reserve(module, t).layout.top, limit);
+  checkSmallestTile(job, (t) => reserve(module, t).layout.top, limit, module.maximumMemory);
 }
 
 /** Bytes of a job's arrays staged as float32 (an upper bound for 8-bit images): a cheap first look before staging. */

@@ -156,6 +156,11 @@ export class Layout {
     return this.end;
   }
 
+  /** The module's maximumMemory: staging that trades memory for speed decides by it (src/wasm/conv.ts). */
+  get budget(): number {
+    return this.module.maximumMemory;
+  }
+
   /** Bytes left under the module's maximumMemory after this call's buffers (what a pool's chunks may still take). */
   get room(): number {
     return this.module.maximumMemory - this.end;
