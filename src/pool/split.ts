@@ -7,50 +7,16 @@
 // output element is computed by one chunk with the same instructions and operands as in the
 // single-thread call, so the results are bit-identical.
 
-import { CHANNEL_BLOCK, PHASE, PHASE_FIELDS } from '../conv/phases.js';
+import { PHASE, PHASE_FIELDS } from '../conv/phases.js';
+import { WINO, WINO_FIELDS } from '../conv/winograd.js';
 import { NARROW_BYTES } from '../dtype.js';
 import { call, type KernelArgs, type KernelCall } from '../kernels.js';
 import { ringFloats2d, ringSlots, stripPixels } from '../ring.js';
-import { WINO, WINO_FIELDS } from '../conv/winograd.js';
-import { panelFloats, winogradBlocks } from '../wasm/conv.js';
 import type { Layout } from '../wasm/module.js';
+import { chunkCount, ranges, scratchBudget } from './chunks.js';
+import { splitConvPhases, splitWinograd } from './split-conv.js';
 
-/** Contiguous ranges [start, end) splitting `units` into at most `parts` near-equal pieces. */
-export function ranges(units: number, parts: number): Array<[number, number]> {
-  const count = Math.max(1, Math.min(parts, units));
-  const out: Array<[number, number]> = [];
-  for (let i = 0; i < count; i++) {
-    const start = Math.floor((units * i) / count);
-    const end = Math.floor((units * (i + 1)) / count);
-    if (end > start) out.push([start, end]);
-  }
-  return out;
-}
-
-/**
- * Scratch bytes that the chunks of one call may hold together: chunks beyond one per worker only
- * while they fit (the separable kernel's intermediates may take ~512 KiB per chunk).
- */
-export const SCRATCH_BUDGET = 4 * 2 ** 20;
-
-/**
- * SCRATCH_BUDGET, or half the room left under maximumMemory above the call where that is less: a
- * call tiled to a small budget (src/tiling/) must not grow past it through its chunks' scratch.
- */
-function scratchBudget(layout: Layout): number {
-  const half = layout.room / 2; // NaN for a layout over no module (the splitter's tests): SCRATCH_BUDGET
-  return half < SCRATCH_BUDGET ? Math.max(0, half) : SCRATCH_BUDGET;
-}
-
-/**
- * How many chunks to cut `units` into: `perWorker` per worker where there are enough units of at
- * least `minUnits` each and their scratch (`scratchBytes` per chunk) fits `budget`; never
- * fewer than one per worker (ranges() then caps the count at `units`).
- */
-export function chunkCount(units: number, workers: number, perWorker: number, minUnits = 1, scratchBytes = 0, budget = SCRATCH_BUDGET): number {
-  const byBudget = scratchBytes > 0 ? Math.floor(budget / scratchBytes) : Infinity;
-  return Math.max(workers, Math.min(workers * perWorker, Math.floor(units / minUnits), byBudget));
-}
+export { chunkCount, ranges, SCRATCH_BUDGET } from './chunks.js';
 
 /**
  * The order in which `workers` workers claim `chunks` contiguous chunks from one counter: the
@@ -337,72 +303,4 @@ function splitSeparable(a: KernelArgs<'separable'>, workers: number, perWorker: 
   const chunks = chunkCount(a.planes, workers, perWorker, 1, (tmpA + tmpB) * 4, scratchBudget(layout));
   return splitPlanes(a.planes, chunks, a.inD * a.inH * a.inW * 4, a.outD * a.outH * a.outW * 4, (s, d, planes) =>
     [call('separable', { ...a, src: a.src + s, dst: a.dst + d, tmpA: layout.f32(tmpA), tmpB: layout.f32(tmpB), planes })]);
-}
-
-/**
- * Convolution phases over (batch item, group, block of output channels). Channel m's packed
- * weights start m*K floats into each phase's block (blocks of CHANNEL_BLOCK, then single
- * channels, all K floats per channel), so a range starting at a multiple of CHANNEL_BLOCK runs
- * as its own call with the phase table's weight offsets moved by m0*K, and keeps which channels
- * are computed in blocks and which one by one.
- */
-function splitConvPhases(a: KernelArgs<'convPhases'>, workers: number, perWorker: number, layout: Layout): KernelCall[][] {
-  const { M, batch, groups, phaseCount } = a;
-  // Units: (n, g, channel block); the last block of a group also takes the single channels.
-  const blocks = Math.max(1, Math.floor(M / CHANNEL_BLOCK));
-  const units = batch * groups * blocks;
-  const table = layout.table(a.phases);
-  const shifted = new Map<number, number>(); // m0 -> address of its phase table
-  const tableAt = (m0: number): number => {
-    let ptr = shifted.get(m0);
-    if (ptr === undefined) {
-      const t = table.slice();
-      for (let ph = 0; ph < phaseCount; ph++) t[ph * PHASE_FIELDS + PHASE.packed] += m0 * t[ph * PHASE_FIELDS + PHASE.K];
-      ptr = m0 === 0 ? a.phases : layout.i32(t);
-      shifted.set(m0, ptr);
-    }
-    return ptr;
-  };
-  return ranges(units, chunkCount(units, workers, perWorker)).map(([u0, u1]) => {
-    const calls: KernelCall[] = [];
-    const panel = layout.f32(panelFloats(table)); // each chunk's own scratch: chunks run at once
-    for (let u = u0; u < u1;) {
-      const ng = Math.floor(u / blocks);
-      const b0 = u - ng * blocks;
-      const b1 = Math.min(blocks, b0 + (u1 - u));
-      const n = Math.floor(ng / groups);
-      const g = ng - n * groups;
-      const m0 = b0 * CHANNEL_BLOCK;
-      const m1 = b1 === blocks ? M : b1 * CHANNEL_BLOCK;
-      calls.push(call('convPhases', { ...a, x: a.x + (n * a.xBatch + g * a.xGroup) * 4, phases: tableAt(m0), panel,
-        packed: a.packed + g * a.packedGroup * 4, bias: a.bias + (g * M + m0) * 4, M: m1 - m0,
-        out: a.out + ((n * groups + g) * M + m0) * a.outChannel * 4, batch: 1, groups: 1 }));
-      u += b1 - b0;
-    }
-    return calls;
-  });
-}
-
-/**
- * Winograd tiles by tile rows (of every phase, batch item and group), each chunk with its own
- * block of scratch: every output channel of a tile comes from the one chunk that transforms it.
- */
-function splitWinograd(a: KernelArgs<'convWinograd'>, workers: number, perWorker: number, layout: Layout): KernelCall[][] {
-  const rows = a.rowEnd - a.rowStart;
-  const points = (a.size + 1) ** 2;
-  const paired = pairedPhases(a, layout);
-  const wino = { points, tileBlock: a.tileBlock, paired };
-  const scratch = points * ((a.groupIn + (paired ? 2 : 1) * a.M) * a.tileBlock) + 8 * a.tileBlock;
-  return ranges(rows, chunkCount(rows, workers, perWorker, 1, scratch * 4, scratchBudget(layout))).map(([r0, r1]) => {
-    const blocks = winogradBlocks(layout, wino, a.groupIn, a.M);
-    layout.f32(16); // a cache line between chunks
-    return [call('convWinograd', { ...a, rowStart: a.rowStart + r0, rowEnd: a.rowStart + r1, ...blocks })];
-  });
-}
-
-/** Whether a Winograd call's phase table pairs any phases (WINO.pair). */
-function pairedPhases(a: KernelArgs<'convWinograd'>, layout: Layout): boolean {
-  const t = layout.table(a.phases);
-  for (let ph = 0; ph < a.phaseCount; ph++) if (t[ph * WINO_FIELDS + WINO.pair]) return true;
-  return false;
 }

@@ -1,0 +1,41 @@
+// How many chunks a pool call is cut into, and their ranges: shared by the splitters (./split.ts,
+// ./split-conv.ts).
+
+import type { Layout } from '../wasm/module.js';
+
+/** Contiguous ranges [start, end) splitting `units` into at most `parts` near-equal pieces. */
+export function ranges(units: number, parts: number): Array<[number, number]> {
+  const count = Math.max(1, Math.min(parts, units));
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i < count; i++) {
+    const start = Math.floor((units * i) / count);
+    const end = Math.floor((units * (i + 1)) / count);
+    if (end > start) out.push([start, end]);
+  }
+  return out;
+}
+
+/**
+ * Scratch bytes that the chunks of one call may hold together: chunks beyond one per worker only
+ * while they fit (the separable kernel's intermediates may take ~512 KiB per chunk).
+ */
+export const SCRATCH_BUDGET = 4 * 2 ** 20;
+
+/**
+ * SCRATCH_BUDGET, or half the room left under maximumMemory above the call where that is less: a
+ * call tiled to a small budget (src/tiling/) must not grow past it through its chunks' scratch.
+ */
+export function scratchBudget(layout: Layout): number {
+  const half = layout.room / 2; // NaN for a layout over no module (the splitter's tests): SCRATCH_BUDGET
+  return half < SCRATCH_BUDGET ? Math.max(0, half) : SCRATCH_BUDGET;
+}
+
+/**
+ * How many chunks to cut `units` into: `perWorker` per worker where there are enough units of at
+ * least `minUnits` each and their scratch (`scratchBytes` per chunk) fits `budget`; never
+ * fewer than one per worker (ranges() then caps the count at `units`).
+ */
+export function chunkCount(units: number, workers: number, perWorker: number, minUnits = 1, scratchBytes = 0, budget = SCRATCH_BUDGET): number {
+  const byBudget = scratchBytes > 0 ? Math.floor(budget / scratchBytes) : Infinity;
+  return Math.max(workers, Math.min(workers * perWorker, Math.floor(units / minUnits), byBudget));
+}
