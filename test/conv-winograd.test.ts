@@ -200,7 +200,7 @@ describe('Winograd in bands of a call over its memory budget: bit-identical to t
 
 describe("a budget too small for Winograd's fixed buffers: the direct phases, within it", () => {
   // Winograd's transformed weights and scratch blocks are fixed costs of every band: taken only
-  // where they fit a quarter of maximumMemory (winogradWithin). [1,64,32,32] 64->64: ~850 KiB.
+  // where they fit a quarter of maximumMemory (winogradWithin). [1,64,32,32] 64->64: ~790 KiB.
   const BUDGET = 2 ** 20;
   const budget = budgetPoolForTests(BUDGET);
   const bits = (t: Tensor) => Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);

@@ -12,7 +12,7 @@
 // float32's range (2^50 x 4 per operand, times K products, x 4).
 
 import type { ConvPlan } from './phases.js';
-import { PHASE, PHASE_FIELDS } from './phases.js';
+import { packedChannels, PHASE, PHASE_FIELDS } from './phases.js';
 
 /** The int32 fields of one Winograd phase record, by index (assembly/lib/wino.ts names the same). */
 export const WINO = {
@@ -35,8 +35,8 @@ export const WINO_FIELDS = 9;
 export const WINO_POINT_PAD = 16;
 
 /**
- * Scratch bytes of one block (the 9 transformed input and product matrices), sized to stay in a
- * core's L2 next to the packed weights.
+ * Scratch bytes of one block (its (r + 1)^2 transformed input and product matrices), sized to
+ * stay in a core's L2 next to the packed weights.
  */
 const BLOCK_BYTES = 256 * 1024;
 
@@ -71,11 +71,8 @@ export interface WinogradLayout {
   slack: number;
   /** Whether some phases run in pairs (WINO.pair): they need a second block of products. */
   paired: boolean;
-}
-
-/** Packed channels (blocks of 4; M % 4 == 3 takes a zero channel): as packedChannels in ./phases.ts. */
-function packedM(M: number): number {
-  return M % 4 === 3 ? M + 1 : M;
+  /** Bytes a call needs beyond the direct phases' whatever its rows: transformed weights, scratch. */
+  fixedBytes: number;
 }
 
 /**
@@ -111,7 +108,7 @@ export function winogradLayout(plan: ConvPlan, always = false): WinogradLayout |
     }
     const qH = plan.phases[r + PHASE.pixelsH];
     const qW = plan.phases[r + PHASE.pixelsW];
-    phases.set([qH, qW, base, ph * points * packedM(M) * groupIn, plan.phases[r + PHASE.outFirst],
+    phases.set([qH, qW, base, ph * points * packedChannels(M) * groupIn, plan.phases[r + PHASE.outFirst],
       plan.phases[r + PHASE.outStepH], plan.phases[r + PHASE.outStepW], ph * taps], ph * WINO_FIELDS);
     tileRows = Math.max(tileRows, Math.ceil(qH / 2));
     tileCols = Math.max(tileCols, Math.ceil(qW / 2));
@@ -121,8 +118,13 @@ export function winogradLayout(plan: ConvPlan, always = false): WinogradLayout |
   const paired = pairPhases(phases, phaseCount);
   const fit = Math.floor(BLOCK_BYTES / (4 * points * (groupIn + (paired ? 2 : 1) * M)) / 8) * 8;
   const tileBlock = Math.max(8, Math.min(fit, 256, Math.ceil(Math.ceil(tileCols / 4) * 4 * Math.max(1, tileRows) / 8) * 8));
+  // Its transformed weights (points / taps of the weights, a zero channel with M % 4 == 3) and one
+  // block of scratch: from the call's weights and channels only, so every band of it agrees.
+  const fixedBytes = 4 * (plan.groups * Math.ceil(plan.weightGroup * points / taps * packedChannels(M) / M) +
+    points * (groupIn + (paired ? 2 : 1) * M) * Math.max(8, fit));
   return {
-    size: size as 2 | 3, points, phases, phaseCount, taps: tapIndex, packedGroup: phaseCount * points * packedM(M) * groupIn, tileRows, tileBlock, paired,
+    size: size as 2 | 3, points, phases, phaseCount, taps: tapIndex, packedGroup: phaseCount * points * packedChannels(M) * groupIn,
+    tileRows, tileBlock, paired, fixedBytes,
     // The SIMD transforms read up to 8 tiles (16 floats and 3) past a row and one row past the last.
     slack: eW + 32,
   };
@@ -131,13 +133,12 @@ export function winogradLayout(plan: ConvPlan, always = false): WinogradLayout |
 /**
  * Whether a call of `plan` runs its Winograd layout under a memory budget of `budget` bytes: its
  * fixed buffers (the transformed weights, 9/4 or 16/9 of the direct phases', which are staged
- * too, and the scratch blocks) within a quarter of it. By the call's geometry and the budget only,
- * not its rows: every band of a call, and a pool and a synchronous instance with the same budget,
- * decide alike (their bits agree).
+ * too, and a block of scratch) within a quarter of it. By the call's weights, channels and the
+ * budget only, not its rows: every band of a call, and a pool and a synchronous instance with the
+ * same budget, decide alike (their bits agree).
  */
 export function winogradWithin(plan: ConvPlan, budget: number): boolean {
-  const wino = plan.winograd;
-  return wino !== undefined && 4 * plan.groups * wino.packedGroup + 2 * BLOCK_BYTES <= budget / 4;
+  return plan.winograd !== undefined && plan.winograd.fixedBytes <= budget / 4;
 }
 
 /**
