@@ -12,7 +12,7 @@
 // products (mScratch: [point][M][tileBlock]) stay in L2 while every output channel uses them.
 // Pointers are byte addresses; sizes, strides and offsets are element counts.
 
-import { blockEnd } from './lib/phase';
+import { blockEnd, packedChannels } from './lib/phase';
 import { rowBlock1, rowBlock4 } from './lib/conv-rows';
 import {
   POINT_PAD, WINO_FIELDS, WINO_OUT, WINO_PACKED, WINO_PAIR, WINO_PIXELS_H, WINO_PIXELS_W, WINO_STEP_H, WINO_STEP_W, WINO_TAPS, WINO_X,
@@ -32,7 +32,7 @@ export function packWinogradWeights(dst: usize, src: usize, phases: usize, phase
   if (load<i32>(skip) != 0) return;
   const points = (size + 1) * (size + 1);
   const end = blockEnd(M);
-  const packedM = end > (M & ~3) ? M + 1 : M;
+  const packedM = packedChannels(M);
   const blocked = (end + 3) & ~3; // channels in blocks of 4, the zero channel of a block of 3 included
   const pointFloats = packedM * groupIn;
   const pf = <usize>pointFloats << 2;
@@ -170,9 +170,7 @@ export function convWinograd(x: usize, xBatch: i32, xGroup: i32, xStrideH: i32, 
                              mScratch2: usize, rowScratch: usize, skip: usize): void {
   if (load<i32>(skip) != 0) return;
   const chan = <usize>outChannel << 2;
-  const end = blockEnd(M);
-  const packedM = end > (M & ~3) ? M + 1 : M;
-  const pointFloats = packedM * groupIn;
+  const pointFloats = packedChannels(M) * groupIn;
   // Points' blocks a cache line more than a power of two apart: 16 streams 8 KiB apart (C3) fell
   // in one L1 set, and the transforms read or write all of a tile's points at once.
   const vPoint = <usize>(groupIn * tileBlock + POINT_PAD) << 2;

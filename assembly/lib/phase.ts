@@ -40,3 +40,8 @@ export const PHASE_TAPS = 10;
 @inline export function blockEnd(M: i32): i32 {
   return (M & 3) == 3 ? M : M & ~3;
 }
+
+/** Channels of packed weights: M, and the zero channel of a last block of 3 (src/conv/phases.ts packedChannels). */
+@inline export function packedChannels(M: i32): i32 {
+  return (M & 3) == 3 ? M + 1 : M;
+}

@@ -142,6 +142,20 @@ export function winogradWithin(plan: ConvPlan, budget: number): boolean {
 }
 
 /**
+ * Floats of one call's (or pool chunk's) scratch blocks (src/wasm/conv.ts winogradBlocks): the
+ * transformed input and the products, a point's block WINO_POINT_PAD floats longer than its
+ * channels' columns; where phases run in pairs, the second phase's products and the rows they merge.
+ */
+export function winogradScratchFloats(wino: Pick<WinogradLayout, 'points' | 'tileBlock' | 'paired'>, groupIn: number, M: number):
+  { vScratch: number; mScratch: number; mScratch2: number; rowScratch: number } {
+  const block = (channels: number) => wino.points * (channels * wino.tileBlock + WINO_POINT_PAD);
+  return {
+    vScratch: block(groupIn), mScratch: block(M), mScratch2: wino.paired ? block(M) : 4,
+    rowScratch: wino.paired ? 4 * (2 * wino.tileBlock + 8) : 4,
+  };
+}
+
+/**
  * Marks the phases whose next phase's pixels alternate with theirs along W (a transposed
  * convolution's stride 2 along W: phases 2j and 2j + 1 of a row of phases), so the kernel merges
  * their rows and stores whole vectors, where alone each would store every other float. Returns

@@ -2,7 +2,7 @@
 // output channel blocks, Winograd's tiles by tile rows, each chunk with its own scratch.
 
 import { CHANNEL_BLOCK, PHASE, PHASE_FIELDS } from '../conv/phases.js';
-import { WINO, WINO_FIELDS } from '../conv/winograd.js';
+import { WINO, WINO_FIELDS, winogradScratchFloats } from '../conv/winograd.js';
 import { call, type KernelArgs, type KernelCall } from '../kernels.js';
 import { panelFloats, winogradBlocks } from '../wasm/conv.js';
 import type { Layout } from '../wasm/module.js';
@@ -61,7 +61,7 @@ export function splitWinograd(a: KernelArgs<'convWinograd'>, workers: number, pe
   const points = (a.size + 1) ** 2;
   const paired = pairedPhases(a, layout);
   const wino = { points, tileBlock: a.tileBlock, paired };
-  const scratch = points * ((a.groupIn + (paired ? 2 : 1) * a.M) * a.tileBlock) + 8 * a.tileBlock;
+  const scratch = Object.values(winogradScratchFloats(wino, a.groupIn, a.M)).reduce((n, floats) => n + floats, 0);
   return ranges(rows, chunkCount(rows, workers, perWorker, 1, scratch * 4, scratchBudget(layout))).map(([r0, r1]) => {
     const blocks = winogradBlocks(layout, wino, a.groupIn, a.M);
     layout.f32(16); // a cache line between chunks

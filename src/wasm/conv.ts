@@ -5,7 +5,7 @@
 
 import type { ConvInputs } from '../conv/plan.js';
 import { needsScatter } from '../conv/plan.js';
-import { WINO_POINT_PAD, winogradWithin, type WinogradLayout } from '../conv/winograd.js';
+import { winogradScratchFloats, winogradWithin, type WinogradLayout } from '../conv/winograd.js';
 import { PHASE, PHASE_FIELDS, scatterGeometry, X_SLACK, type ConvPlan } from '../conv/phases.js';
 import { call, type KernelCall } from '../kernels.js';
 import { runsLength } from '../tiling/runs.js';
@@ -85,13 +85,13 @@ export function winogradScratch(layout: Layout, wino: WinogradLayout, groupIn: n
   return { tileBlock, kOffsets, ...winogradBlocks(layout, wino, groupIn, M) };
 }
 
-/** The per-chunk blocks of a Winograd call's scratch (see winogradScratch). */
+/** The per-chunk blocks of a Winograd call's scratch (see winogradScratch), reserved in `layout`. */
 export function winogradBlocks(layout: Layout, wino: Pick<WinogradLayout, 'points' | 'tileBlock' | 'paired'>, groupIn: number, M: number):
   { vScratch: number; mScratch: number; mScratch2: number; rowScratch: number } {
-  const block = (channels: number) => layout.f32(wino.points * (channels * wino.tileBlock + WINO_POINT_PAD));
+  const floats = winogradScratchFloats(wino, groupIn, M);
   return {
-    vScratch: block(groupIn), mScratch: block(M), mScratch2: wino.paired ? block(M) : layout.f32(4),
-    rowScratch: layout.f32(wino.paired ? 4 * (2 * wino.tileBlock + 8) : 4),
+    vScratch: layout.f32(floats.vScratch), mScratch: layout.f32(floats.mScratch),
+    mScratch2: layout.f32(floats.mScratch2), rowScratch: layout.f32(floats.rowScratch),
   };
 }
 
