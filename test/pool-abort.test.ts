@@ -278,3 +278,45 @@ describe('a failed pool', () => {
     await pool.close();
   });
 });
+
+describe('lost wake-ups cost a sleep slice, not a hang', () => {
+  // An engine that dropped wake-ups (none is known to; the protocol never relies on a timeout)
+  // is simulated here: this thread's notifies wake no one and its waitAsync hears only its timeout.
+  it('every call completes, with the same bits, while no wake-up from this thread arrives', async () => {
+    const atomics = Atomics as unknown as {
+      waitAsync: (a: Int32Array, i: number, v: number, t?: number) => { async: boolean; value: Promise<string> | string };
+      notify: (a: Int32Array, i: number, n?: number) => number;
+    };
+    const { waitAsync, notify } = atomics;
+    await up.init();
+    let timedOut = 0;
+    atomics.waitAsync = (array, index, value, timeout) => {
+      if (Atomics.load(array, index) !== value) return { async: false, value: 'not-equal' };
+      const heard = new Promise<string>((resolve) => {
+        if (timeout !== undefined && timeout < Infinity) setTimeout(() => { timedOut++; resolve('timed-out'); }, timeout);
+      });
+      return { async: true, value: heard };
+    };
+    let pool: Pool;
+    try {
+      pool = await up.createPool({ threads: 2 });
+    } catch (error) {
+      atomics.waitAsync = waitAsync;
+      throw error;
+    }
+    pools.push(pool);
+    Object.assign((pool as unknown as { sizing: Sizing }).sizing, SPLIT_ALL);
+    atomics.notify = () => 0;
+    try {
+      const x = ramp([1, 8, 40, 40]);
+      for (let i = 0; i < 3; i++) {
+        expectSame(await pool.interpolate(x, { scaleFactor: 2, mode: 'bilinear' }), up.interpolate(x, { scaleFactor: 2, mode: 'bilinear' }), `call ${i}`);
+      }
+    } finally {
+      atomics.waitAsync = waitAsync;
+      atomics.notify = notify;
+    }
+    expect((pool as unknown as { lastThreads: number }).lastThreads, 'the calls ran on the workers').toBe(2);
+    expect(timedOut, 'this thread heard of the ends by its timeout only').toBeGreaterThan(0);
+  }, 10_000);
+});

@@ -48,6 +48,15 @@ export function jobSlot(seq: number): number {
 export const STOP = -1;
 
 /**
+ * The longest one sleep lasts, in ms, on either side (a worker waiting for its next request, the
+ * calling thread waiting for a job's end) before it looks at the word again. The protocol never
+ * needs it (every wake-up is sent after the word it is about is stored); it bounds what an
+ * engine's lost wake-up would cost to one slice instead of a hang. A waking idle worker costs
+ * nothing measurable at this rate.
+ */
+export const SLEEP_SLICE_MS = 100;
+
+/**
  * A shared-memory job is one queue of chunks for all the workers it is handed to, in one int32
  * array: [next chunk, chunk count | chunks done, failed flag | workers still at it, its wake
  * list (the next to wake, how many, the first, the pool's workers, their control blocks) | then per

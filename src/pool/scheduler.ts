@@ -10,7 +10,7 @@ import { admitJob, arrayBytes, copyOut, residentTarget } from '../wasm/executor.
 import { Layout, LayoutLimitError, type WasmModule } from '../wasm/module.js';
 import type { Block } from '../wasm/resident.js';
 import { type Stage, controlBlock, encodeQueue, fence, HEARD, JOB_SLOTS, jobSlot, POLLING, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_DONE, QUEUE_FAILED, QUEUE_NEXT,
-  QUEUE_PENDING, REQUEST, STOP, type ReplyMessage, wakeWorkers } from './protocol.js';
+  QUEUE_PENDING, REQUEST, SLEEP_SLICE_MS, STOP, type ReplyMessage, wakeWorkers } from './protocol.js';
 import { ABORT_GRACE_MS, type CallControl } from './call.js';
 import { kernelFailure, KernelErrors } from './kernel-errors.js';
 import { chunksPerWorker, DEFAULT_SIZING, type Sizing, threadsFor } from './sizing.js';
@@ -19,7 +19,7 @@ import { inputArrays, overlap, type Flight, type PlacedJob, type Region } from '
 import type { WorkerHandle } from './workers.js';
 import type { KernelCall } from '../kernels.js';
 
-export type WaitAsync = (array: Int32Array, index: number, value: number) => { async: boolean; value: Promise<string> | string };
+export type WaitAsync = (array: Int32Array, index: number, value: number, timeout?: number) => { async: boolean; value: Promise<string> | string };
 
 export class Scheduler implements AsyncExecutor {
   /** The last call's staging (calls are staged one at a time, in call order). */
@@ -273,6 +273,13 @@ export class Scheduler implements AsyncExecutor {
     const handedTo = Math.min(workers, stages.reduce((n, chunks) => n + chunks.length, 0));
     const first = this.nextWorker;
     const encoded = this.shm && encodeQueue(stages, handedTo, { control: this.shm.control, first, pool: this.workers.length });
+    if (this.shm && !encoded) {
+      // Workers serving shared-memory jobs never read messages: a job that does not encode (an
+      // argument that is not an int32, which no staging writes) runs here, whole, not by message.
+      this.lastThreads = 0;
+      layout.commit();
+      return { dst, runs, queue: undefined, prep: calls, chunks: [], start: base, end: layout.top };
+    }
     if (encoded) this.nextWorker = (first + handedTo) % this.workers.length;
     const queue = encoded ? { ptr: layout.i32(encoded), length: encoded.length, workers: handedTo, first } : undefined;
     layout.commit();
@@ -294,7 +301,7 @@ export class Scheduler implements AsyncExecutor {
       // Wait for every worker, even when one fails, so no worker still writes when the memory is reused.
       for (let pending = Atomics.load(header, QUEUE_PENDING); pending > 0; pending = Atomics.load(header, QUEUE_PENDING)) {
         if (this.failure) throw this.failure; // fail() wakes this wait
-        const wait = shm.wait.call(Atomics, header, QUEUE_PENDING, pending);
+        const wait = shm.wait.call(Atomics, header, QUEUE_PENDING, pending, SLEEP_SLICE_MS);
         if (wait.async) await wait.value;
       }
       handed.forEach((i, k) => Atomics.store(this.control(i), HEARD, sequence[k])); // a polling finisher may go on (worker.ts)

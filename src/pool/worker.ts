@@ -6,7 +6,7 @@
 import { invoke, KERNEL_NAMES, type KernelExports } from '../kernels.js';
 import { importsFor } from '../wasm/load.js';
 import { CHUNK_INTS, CONTROL_INTS, fence, HEARD, HEARD_MS, jobSlot, POLLING, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_DONE, QUEUE_FAILED, QUEUE_NEXT, QUEUE_PENDING, REQUEST,
-  STOP, type InitMessage, type JobMessage, type ReplyMessage, WAKE_FANOUT, wakeWorkers, workerError, workerIndex } from './protocol.js';
+  SLEEP_SLICE_MS, STOP, type InitMessage, type JobMessage, type ReplyMessage, WAKE_FANOUT, wakeWorkers, workerError, workerIndex } from './protocol.js';
 
 interface Port {
   postMessage(message: unknown): void;
@@ -34,7 +34,7 @@ function runLoop(port: Port, kernels: KernelExports, memory: WebAssembly.Memory,
   // The calling thread has not heard of the job's end HEARD_MS after it: it waits for a core, likely this one.
   const starved = (now: number): boolean => now - finished > HEARD_MS && Atomics.load(ctrl, HEARD) < done;
   for (;;) {
-    if (waitWhile(ctrl, REQUEST, (request) => request === done, poll, Infinity, POLLING, starved) === STOP) return;
+    if (waitWhile(ctrl, REQUEST, (request) => request === done, poll, SLEEP_SLICE_MS, POLLING, starved) === STOP) return;
     const seq = done + 1; // the main thread may have queued the one after it too
     const slot = jobSlot(seq);
     const queue = new Int32Array(memory.buffer, Atomics.load(ctrl, slot), Atomics.load(ctrl, slot + 1));
