@@ -49,15 +49,23 @@ function finish(module: WasmModule, job: Job, staged: StagedJob): void {
 
 /**
  * Copies a staged output out of memory into `output`: whole (of the output's own type, half floats
- * as their bits), or a band's packed runs into their places; nothing when it was written in place.
+ * as their bits), or a band's packed runs (of that type too) into their places; nothing when it
+ * was written in place.
  * A resident output is written at `target`: staging may have grown the memory, which detaches
  * views taken before.
  */
 export function copyOut(module: WasmModule, output: OutputArray, { dst, runs, target }: { dst: number; runs?: Runs; target: number }): void {
   if (dst === target) return;
-  if (runs) unpackRuns(module.f32(dst, runsLength(runs)), runs, target >= 0 ? module.f32(target, runsEnd(runs)) : output as Float32Array);
-  else if (output instanceof Float32Array) output.set(module.f32(dst, output.length));
-  else bytesOf(output).set(new Uint8Array(module.memory.buffer, dst, output.byteLength));
+  if (runs) {
+    // The packed runs are of the output's own type (a band's labels: 8- or 16-bit).
+    const into = target >= 0 ? module.f32(target, runsEnd(runs)) : output;
+    const View = into.constructor as new (buffer: ArrayBufferLike, at: number, length: number) => OutputArray;
+    unpackRuns(new View(module.memory.buffer, dst, runsLength(runs)), runs, into);
+  } else if (output instanceof Float32Array) {
+    output.set(module.f32(dst, output.length));
+  } else {
+    bytesOf(output).set(new Uint8Array(module.memory.buffer, dst, output.byteLength));
+  }
 }
 
 /**
