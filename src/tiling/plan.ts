@@ -4,7 +4,9 @@
 // the pool's scheduler); each family only describes how its plan splits (./families.ts).
 //
 // Tiles are whole planes (the outer N*C, or conv's batch) where one plane fits, else bands of
-// output rows of one plane (with the input-row window their index table reads). Each tile is an
+// output rows of one plane (with the input-row window their index table reads), and where a band
+// of the fewest rows still does not fit and the family allows it (argmax, whose K class rings are
+// as wide as the output), bands of output columns of that band. Each tile is an
 // ordinary job over subarrays of the caller's arrays, computed by the same kernels from the same
 // table entries, so the result is bit-identical to the untiled call. (A convolution band reads and
 // writes one run of each channel of its sample: its plan names them, ./conv-bands.ts, ./runs.ts.)
@@ -18,19 +20,24 @@ export interface Tiling<P, I> {
    * `step`: bands start at multiples of it (a kernel whose arithmetic depends on a row's position
    * in a group of rows: Winograd's tiles of two rows a phase, src/conv/winograd.ts, which the
    * staging takes only under a large enough `budget`, the module's maximumMemory).
+   * `cols`: output columns a band of `step` rows may split into (absent or 1: none); `colStep`:
+   * column bands start at multiples of it and have at least that many columns (but a narrower
+   * whole), for kernels whose arithmetic depends on a column's place in its row (SIMD blocks).
    */
-  extent(plan: P, budget: number): { planes: number; rows: number; step?: number };
+  extent(plan: P, budget: number): { planes: number; rows: number; step?: number; cols?: number; colStep?: number };
   /**
    * The job of `count` planes from `plane` (all their rows), or when `rows` is given, of output
-   * rows [rows[0], rows[1]) of the one plane `plane`.
+   * rows [rows[0], rows[1]) of the one plane `plane`, and when `cols` is given too, of output
+   * columns [cols[0], cols[1]) of those rows.
    */
-  tile(job: Job<P, I>, plane: number, count: number, rows?: [number, number]): Job<P, I>;
+  tile(job: Job<P, I>, plane: number, count: number, rows?: [number, number], cols?: [number, number]): Job<P, I>;
 }
 
 /**
  * The tiles of `job`, in output order, each as large as `fits` allows (halving from the whole):
- * whole planes first, bands of rows when one plane is too large. A part that cannot split further
- * is returned even if it does not fit (the caller then runs it over budget).
+ * whole planes first, bands of rows when one plane is too large, bands of columns of a band of
+ * the fewest rows when that is too large. A part that cannot split further is returned even if
+ * it does not fit (the caller then runs it over budget).
  */
 export function* tiles<P, I>(job: Job<P, I>, fits: (tile: Job<P, I>) => boolean, budget: number): Generator<Job<P, I>> {
   const tiling = job.backends.tiling;
@@ -38,25 +45,43 @@ export function* tiles<P, I>(job: Job<P, I>, fits: (tile: Job<P, I>) => boolean,
     yield job;
     return;
   }
-  const { planes, rows, step = 1 } = tiling.extent(job.plan, budget);
+  const { planes, rows, step = 1, cols = 1, colStep = 1 } = tiling.extent(job.plan, budget);
   let count = planes;
   while (count > 1 && !fits(tiling.tile(job, 0, count))) count = Math.ceil(count / 2);
-  if (rows <= 1 || (count === 1 && fits(tiling.tile(job, 0, 1)))) {
+  if ((rows <= 1 && cols <= 1) || (count === 1 && fits(tiling.tile(job, 0, 1)))) {
     for (let p = 0; p < planes; p += count) yield tiling.tile(job, p, Math.min(count, planes - p));
     return;
   }
   let band = rows;
+  let width = cols;
+  // A column band from c ends `width` on, or at the end where the rest would be narrower than colStep.
+  const colEnd = (c: number) => (cols - (c + width) < colStep ? cols : c + width);
   for (let p = 0; p < planes; p++) {
     for (let r = 0; r < rows;) {
       // Windows differ along a plane (edges, uneven scales): each band is checked, and shrinks
       // (never below `step` rows) until it fits; the next band starts from the size that fitted.
-      let tile = tiling.tile(job, p, 1, [r, Math.min(rows, r + band)]);
+      let span: [number, number] = [r, Math.min(rows, r + band)];
+      let tile = tiling.tile(job, p, 1, span);
       while (band > step && !fits(tile)) {
         band = Math.max(step, Math.ceil(band / 2 / step) * step);
-        tile = tiling.tile(job, p, 1, [r, Math.min(rows, r + band)]);
+        span = [r, Math.min(rows, r + band)];
+        tile = tiling.tile(job, p, 1, span);
       }
-      yield tile;
-      r = Math.min(rows, r + band);
+      if (cols >= 2 * colStep && !fits(tile)) {
+        // The fewest rows are still too large: their columns in bands, found the same way.
+        for (let c = 0; c < cols;) {
+          let part = tiling.tile(job, p, 1, span, [c, colEnd(c)]);
+          while (width > colStep && !fits(part)) {
+            width = Math.max(colStep, Math.ceil(width / 2 / colStep) * colStep);
+            part = tiling.tile(job, p, 1, span, [c, colEnd(c)]);
+          }
+          yield part;
+          c = colEnd(c);
+        }
+      } else {
+        yield tile;
+      }
+      r = span[1];
     }
   }
 }
