@@ -77,10 +77,13 @@ export interface UpsampleReducePlan {
   threshold: number;
   outputShape: number[];
   /**
-   * Set on an argmax band of a larger call (src/tiling/reduce-bands.ts): the rows of each class
-   * plane it reads, staged packed (planes of `inH` rows), where a whole call reads all the input.
+   * Set on an argmax band of a larger call (src/tiling/reduce-bands.ts): the rows (or the columns
+   * of rows) of each class plane it reads, staged packed (planes of `inH` rows of `inW`), where a
+   * whole call reads all the input.
    */
   inputRuns?: Runs;
+  /** Set on an argmax band of columns: its labels' places (a run per row) in the job's output, where they are staged packed. */
+  outputRuns?: Runs;
 }
 
 export interface UpsampleReduceInputs {

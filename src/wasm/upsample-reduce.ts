@@ -1,10 +1,12 @@
 // WebAssembly upsampleArgmax / upsampleThreshold: the logits, interpolate's tables (moved to the
 // crop) and the scratch rows laid out in linear memory; one call of assembly/upsample-reduce.ts.
-// A band's logits are its rows of each class plane, packed (src/tiling/reduce-bands.ts).
+// A band's logits are its rows (or columns of rows) of each class plane, packed, and a band of
+// columns stages its labels packed too (src/tiling/reduce-bands.ts).
 
 import { call } from '../kernels.js';
 import type { UpsampleReduceInputs, UpsampleReducePlan } from '../pipeline/upsample-reduce.js';
 import { ringSlots } from '../ring.js';
+import { runsLength } from '../tiling/runs.js';
 import type { Layout } from './module.js';
 import type { Staged } from './staged.js';
 
@@ -12,8 +14,9 @@ export function stageUpsampleReduce(layout: Layout, plan: UpsampleReducePlan, { 
                                     outputLength: number): Staged {
   const { batch, channels, inH, inW, outH, outW, rows, cols, period } = plan;
   const src = plan.inputRuns ? layout.f32Runs(input, plan.inputRuns) : layout.f32(input.length, input);
-  const { wide } = plan;
-  const dst = layout.bytes(outputLength * (wide ? 2 : 1), undefined, 16);
+  const { wide, outputRuns: runs } = plan;
+  // A band of columns: its labels packed, copied out run by run (src/wasm/executor.ts copyOut).
+  const dst = layout.bytes((runs ? runsLength(runs) : outputLength) * (wide ? 2 : 1), undefined, 16);
   const indexW = layout.i32(cols.index);
   const weightW = layout.f32(cols.weight.length, cols.weight);
   const indexH = layout.i32(rows.index);
@@ -29,6 +32,7 @@ export function stageUpsampleReduce(layout: Layout, plan: UpsampleReducePlan, { 
     const label = layout.f32(outW);
     return {
       dst,
+      runs,
       calls: [call('upsampleArgmax', { src, dst, ring, ringRows, row, best, label, batch, classes: channels, inH, inW, outH, outW,
         ...table, wide: wide ? 1 : 0 })],
     };
