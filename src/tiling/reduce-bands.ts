@@ -45,14 +45,16 @@ export function bandPeriod([lo, hi]: [number, number], [c0, c1]: [number, number
  * Column bands of an argmax plan: where they start (multiples of colStep) and how narrow they may
  * be. 4: the vertical blends are SIMD blocks of 4 columns from a row's start, the rest scalar (in
  * the relaxed build, fused or not), so a band keeps each column's place in its block. A plan the
- * kernel takes H first needs every band H first too: a mirrored run of 16 or more in each, which
- * bands of 32 give where the whole run leaves at most 8 columns at either end (bilinear 2x: 1);
- * else no column bands.
+ * kernel takes H first needs every band H first too: a mirrored run of 16 or more in each. A band
+ * loses at most 2 columns of the whole run to its phase, and one at an end the `slack` the run
+ * leaves there too (bilinear 2x: 1), so bands of 18 + slack keep 16; no column bands where the
+ * run leaves more than a few columns.
  */
 function columnBands(plan: UpsampleReducePlan): { cols?: number; colStep?: number } {
   if (!rowsFirst(plan.rows, plan.cols, plan.period)) return { cols: plan.outW, colStep: 4 };
   const [lo, hi] = plan.period;
-  return lo <= 8 && hi >= plan.outW - 8 ? { cols: plan.outW, colStep: 32 } : {};
+  const slack = Math.max(lo, plan.outW - hi);
+  return slack <= 14 ? { cols: plan.outW, colStep: 18 + slack } : {};
 }
 
 export const reduceTiling: Tiling<UpsampleReducePlan, UpsampleReduceInputs> = {
