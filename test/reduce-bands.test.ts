@@ -1,12 +1,16 @@
 // upsampleArgmax and upsampleThreshold under a memory budget (maximumMemory): images (argmax) or
 // logit planes (threshold) one at a time, and bands of output rows of one, each interpolating only
-// the logit rows its rows read; labels and masks bit-identical to one pass (ties and NaN
-// included), WebAssembly memory within the budget (SIMD, scalar, the pool).
+// the logit rows its rows read, and for argmax with many classes (K rings of rows as wide as the
+// output) bands of output columns of one row; labels and masks bit-identical to one pass (ties and
+// NaN included), WebAssembly memory within the budget (SIMD, scalar, the pool).
 // A 1 MiB budget makes logits of a few MB tile, so none of this allocates much.
 
 import { describe, expect, it } from 'vitest';
 import * as up from '../src/index.js';
 import type { Tensor, UpsampleThresholdOptions } from '../src/index.js';
+import type { Job } from '../src/ops.js';
+import { tiles, type Tiling } from '../src/tiling/plan.js';
+import { packRuns, runsEnd, runsLength, unpackRuns, type Runs } from '../src/tiling/runs.js';
 // The pool's workers load the built worker script (npm run build), as the other pool tests do.
 import { budgetPoolForTests } from './pool-helpers.js';
 
@@ -25,6 +29,21 @@ function logits(shape: number[], seed = 1): Tensor {
   return { data, shape };
 }
 
+/**
+ * Logits of a few levels in tenths: their interpolations round differently in another order (the
+ * SIMD build's bilinear 2x blends rows first, other paths columns first), which moves labels.
+ */
+function tenths(shape: number[], levels = 17): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return { data: Float32Array.from({ length: n }, (_, i) => ((Math.imul(i + 3, 2246822519) >>> 20) % levels) / 10), shape };
+}
+
+/** Whole-number logits of a few levels: exact interpolations, many classes tied (the first maximum wins). */
+function integers(shape: number[], seed = 1): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return { data: Float32Array.from({ length: n }, (_, i) => (Math.imul(i + seed, 2654435761) >>> 29) % 3), shape };
+}
+
 type Kind = 'upsampleArgmax' | 'upsampleThreshold';
 type Case = [string, Kind, Tensor, UpsampleThresholdOptions];
 const CASES: Case[] = [
@@ -41,6 +60,24 @@ const CASES: Case[] = [
   ['threshold bicubic alignCorners, one plane in bands', 'upsampleThreshold', logits([1, 1, 500, 400], 11), { size: [1111, 901], mode: 'bicubic', alignCorners: true, threshold: 2 }],
   ['threshold nearest with a crop, planes', 'upsampleThreshold', logits([2, 2, 300, 310], 12), { scaleFactor: 2, mode: 'nearest', crop: { top: 31, left: 0, height: 250, width: 300 } }],
   ['threshold bilinear antialias x0.4', 'upsampleThreshold', logits([1, 2, 900, 700], 13), { scaleFactor: 0.4, antialias: true, threshold: 1.5 }],
+];
+
+/**
+ * Argmax whose one output row does not fit the budget: K rings of `slots` rows (the fewest a
+ * mode's taps give) of outW floats exceed it, so bands of columns (the slots: to check that).
+ */
+type ColumnCase = [string, Tensor, UpsampleThresholdOptions, number];
+const COLUMN_CASES: ColumnCase[] = [
+  ['1000 classes bilinear x16 (16-bit labels)', logits([1, 1000, 2, 64], 21), { scaleFactor: 16 }, 2],
+  ['300 classes bicubic with a crop, batch 2', logits([2, 300, 12, 200], 22), { size: [20, 900], mode: 'bicubic', crop: { top: 2, left: 10, height: 8, width: 150 } }, 4],
+  ['250 classes (8-bit labels) bilinear to 16 x 1100', logits([1, 250, 4, 160], 23), { size: [16, 1100] }, 2],
+  ['300 classes bilinear antialias x0.6', logits([1, 300, 8, 1500], 24), { scaleFactor: 0.6, antialias: true }, 2],
+  ['300 classes bicubic antialias x0.45', logits([1, 300, 6, 1200], 25), { scaleFactor: 0.45, mode: 'bicubic', antialias: true }, 8],
+  ['64 classes bilinear x2, rows first on SIMD (levels in tenths)', tenths([1, 64, 4, 1029]), { scaleFactor: 2 }, 2],
+  ['200 classes bicubic x2 (levels in tenths)', tenths([1, 200, 4, 400], 13), { scaleFactor: 2, mode: 'bicubic' }, 4],
+  ['500 classes bicubic x2, ties (whole numbers)', integers([1, 500, 4, 300]), { scaleFactor: 2, mode: 'bicubic' }, 4],
+  ['400 classes nearest-exact, ties (whole numbers)', integers([1, 400, 5, 200], 2), { size: [11, 900], mode: 'nearest-exact' }, 1],
+  ['1000 classes bilinear alignCorners, ties (whole numbers)', integers([1, 1000, 3, 100], 3), { size: [7, 801], alignCorners: true }, 2],
 ];
 
 const call = (ops: up.Operations, kind: Kind, t: Tensor, options: UpsampleThresholdOptions) => ops[kind](t, options);
@@ -63,11 +100,29 @@ for (const build of ['simd', 'scalar'] as const) {
   });
 }
 
+for (const build of ['simd', 'scalar'] as const) {
+  describe(`upsampleArgmax in bands of columns on the ${build} build (maximumMemory ${BUDGET} bytes)`, () => {
+    it.each(COLUMN_CASES)('%s: bit-identical to one pass, memory within the budget', async (_, t, options, slots) => {
+      const whole = await up.createOperations({ build });
+      const tiled = await up.createOperations({ build, maximumMemory: BUDGET });
+      const expected = whole.upsampleArgmax(t, options);
+      const [classes, outW] = [t.shape[1], expected.shape[2]];
+      expect(classes * slots * outW * 4).toBeGreaterThan(BUDGET); // one output row's rings alone: rows cannot fit
+      const actual = tiled.upsampleArgmax(t, options);
+      expect(actual.shape).toEqual(expected.shape);
+      expect(actual.data.constructor).toBe(expected.data.constructor);
+      expect(bits(actual.data).equals(bits(expected.data))).toBe(true);
+      expect(tiled.memoryBytes).toBeLessThanOrEqual(BUDGET);
+    });
+  });
+}
+
 describe('a tiled call writes into the caller\'s out', () => {
   it('argmax in bands into out (16-bit labels) and threshold planes into out', async () => {
     const whole = await up.createOperations({ build: 'simd' });
     const tiled = await up.createOperations({ build: 'simd', maximumMemory: BUDGET });
-    for (const [, kind, t, options] of [CASES[1], CASES[8], CASES[11]]) {
+    const columns = ([, t, options]: ColumnCase): Case => ['', 'upsampleArgmax', t, options];
+    for (const [, kind, t, options] of [CASES[1], CASES[8], CASES[11], columns(COLUMN_CASES[0]), columns(COLUMN_CASES[2])]) {
       const expected = call(whole, kind, t, options);
       const out = { data: new (expected.data.constructor as Uint8ArrayConstructor)(expected.data.length).fill(7), shape: expected.shape.slice() };
       expect(call(tiled, kind, t, { ...options, out })).toBe(out);
@@ -77,15 +132,89 @@ describe('a tiled call writes into the caller\'s out', () => {
   });
 });
 
+describe('tiles(): bands of columns of a band of the fewest rows', () => {
+  interface Part { plane: number; rows?: [number, number]; cols?: [number, number] }
+  const tiling: Tiling<Part, object> = {
+    extent: () => ({ planes: 2, rows: 5, step: 1, cols: 103, colStep: 4 }),
+    tile: (job, plane, _count, rows, cols) => ({ ...job, plan: { plane, rows, cols } }),
+  };
+  const job = { plan: { plane: 0 }, inputs: {}, output: new Float32Array(0), backends: { tiling } } as unknown as Job<Part, object>;
+
+  it('covers each row with column bands on multiples of colStep, each as wide as fits, none narrower than colStep', () => {
+    // Up to 30 elements fit: a row (103) does not, so each row splits into bands of 28 columns (halving 103 on multiples of 4).
+    const fits = ({ plan: { rows, cols } }: Job<Part, object>) => rows !== undefined && (rows[1] - rows[0]) * (cols ? cols[1] - cols[0] : 103) <= 30;
+    const parts = [...tiles(job, fits, 0)].map((t) => t.plan);
+    const expected: Part[] = [];
+    for (let plane = 0; plane < 2; plane++) {
+      for (let r = 0; r < 5; r++) for (const c of [[0, 28], [28, 56], [56, 84], [84, 103]]) expected.push({ plane, rows: [r, r + 1], cols: c as [number, number] });
+    }
+    expect(parts).toEqual(expected);
+  });
+
+  it('merges a rest narrower than colStep into the band before it, and leaves rows that fit whole', () => {
+    // 25 columns fit: bands of 16 (halving 103 on multiples of 4), the rest [96, 103) at least 4 wide; rows 3 and 4 fit whole.
+    const fits = ({ plan: { rows, cols } }: Job<Part, object>) => rows !== undefined &&
+      (rows[0] >= 3 ? rows[1] - rows[0] <= 1 || cols !== undefined : (cols ? cols[1] - cols[0] : 103) <= 25 && rows[1] - rows[0] === 1);
+    const parts = [...tiles(job, fits, 0)].filter((t) => t.plan.plane === 0).map((t) => [t.plan.rows, t.plan.cols]);
+    const sixteens = [[0, 16], [16, 32], [32, 48], [48, 64], [64, 80], [80, 96]];
+    const row = (r: number) => [...sixteens, [96, 103]].map((c) => [[r, r + 1], c]);
+    expect(parts).toEqual([...row(0), ...row(1), ...row(2), [[3, 4], undefined], [[4, 5], undefined]]);
+    // colStep 8: a rest of 7 after [80, 96) would be too narrow alone: [80, 103) instead.
+    const eight: Tiling<Part, object> = { ...tiling, extent: () => ({ planes: 1, rows: 1, cols: 103, colStep: 8 }) };
+    const narrow = ({ plan: { cols } }: Job<Part, object>) => cols !== undefined && cols[1] - cols[0] <= 31;
+    expect([...tiles({ ...job, backends: { tiling: eight } } as unknown as Job<Part, object>, narrow, 0)].map((t) => t.plan.cols))
+      .toEqual([...sixteens.slice(0, 5), [80, 103]]);
+  });
+});
+
+describe('runs in blocks (a band of columns of every class plane)', () => {
+  it('packs and unpacks blocks of runs of any element type, bit for bit', () => {
+    // 3 planes of 5 x 7: rows [1, 4) x columns [2, 6) of each.
+    const runs: Runs = { blocks: 3, blockStride: 35, count: 3, length: 4, stride: 7, from: 1 * 7 + 2 };
+    expect(runsLength(runs)).toBe(36);
+    expect(runsEnd(runs)).toBe(2 * 35 + 3 * 7 + 6);
+    for (const Type of [Float32Array, Uint16Array, Uint8Array] as const) {
+      const whole = new Type(105).map((_, i) => i % 250);
+      if (whole instanceof Float32Array) new Uint32Array(whole.buffer)[2 * 35 + 9] = 0x7fa00001; // a NaN with a payload
+      const packed = new Type(runsLength(runs));
+      packRuns(whole, runs, packed);
+      const at = (i: number) => Math.floor(i / 12) * 35 + (1 + Math.floor((i % 12) / 4)) * 7 + 2 + (i % 4);
+      expect(Array.from(packed, (_, i) => i).every((i) => Object.is(packed[i], whole[at(i)]))).toBe(true);
+      const back = new Type(105);
+      unpackRuns(packed, runs, back);
+      const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+      // Where the runs lie the values of `whole` (as bits: assigning a NaN may change its payload), else zeros.
+      const mask = new Type(105);
+      const Bits = Type.BYTES_PER_ELEMENT === 4 ? Uint32Array : Type.BYTES_PER_ELEMENT === 2 ? Uint16Array : Uint8Array;
+      const [maskBits, wholeBits] = [new Bits(mask.buffer), new Bits(whole.buffer)];
+      for (let i = 0; i < 36; i++) maskBits[at(i)] = wholeBits[at(i)];
+      expect(bytes(back).equals(bytes(mask))).toBe(true);
+    }
+    // Long runs (copied with set) too.
+    const long: Runs = { blocks: 2, blockStride: 100, count: 2, length: 30, stride: 40, from: 5 };
+    const whole = Uint16Array.from({ length: 200 }, (_, i) => i);
+    const packed = new Uint16Array(runsLength(long));
+    packRuns(whole, long, packed);
+    expect(Array.from(packed.subarray(28, 34))).toEqual([33, 34, 45, 46, 47, 48]);
+    expect(packed[119]).toBe(100 + 40 + 5 + 29);
+  });
+});
+
 describe(`the pool tiles upsampleArgmax / upsampleThreshold within its maximumMemory (${BUDGET} bytes)`, () => {
   const budgetPool = budgetPoolForTests(BUDGET);
 
-  // Not the 300 classes: each worker has its own per-class rows (classes x outW floats, which no
-  // band splits), more than this budget leaves them.
-  it.each(CASES.filter(([name], i) => i % 2 === 0 && !name.includes('300 classes')))('%s', async (_, kind, t, options) => {
+  // The 300 classes too: each worker's chunk has its own per-class rows, no more chunks than fit.
+  it.each(CASES.filter(([name], i) => i % 2 === 0 || name.includes('300 classes')))('%s', async (_, kind, t, options) => {
     const { pool, whole } = budgetPool();
     const actual = await pool[kind](t, options);
     expect(bits(actual.data).equals(bits(call(whole, kind, t, options).data))).toBe(true);
+    expect(pool.memoryBytes).toBeLessThanOrEqual(BUDGET);
+  });
+
+  it.each(COLUMN_CASES.filter((_, i) => i % 3 !== 2))('bands of columns: %s', async (_, t, options) => {
+    const { pool, whole } = budgetPool();
+    const actual = await pool.upsampleArgmax(t, options);
+    expect(bits(actual.data).equals(bits(whole.upsampleArgmax(t, options).data))).toBe(true);
     expect(pool.memoryBytes).toBeLessThanOrEqual(BUDGET);
   });
 });
