@@ -256,8 +256,9 @@ function splitReduce(c: KernelCall & { kernel: 'upsampleArgmax' | 'upsampleThres
   const scratch = (classes * slots + 3) * (outW + 1) * 4;
   // No more chunks than their rings fit in the room left under maximumMemory (at least one, which
   // a tile's own staging bounds: src/tiling/): K rings a chunk can outgrow the call itself.
-  const fit = Math.max(1, Math.floor(layout.room / (scratch + 256))); // NaN with no module: no limit
-  const chunks = Math.min(chunkCount(planes * outH, workers, perWorker, 8 * tapsH, scratch, scratchBudget(layout)), Number.isNaN(fit) ? Infinity : fit);
+  const fit = Math.max(1, Math.floor(layout.room / (scratch + 256)));
+  const chunks = Math.min(chunkCount(planes * outH, workers, perWorker, 8 * tapsH, scratch, scratchBudget(layout)),
+    Number.isNaN(fit) ? Infinity : fit); // room is NaN for a layout over no module (the splitter's tests)
   return ranges(planes * outH, chunks).map(([u0, u1]) => {
     const ring = layout.f32(classes * slots * outW);
     const ringRows = layout.i32(new Int32Array(classes * slots));
