@@ -214,7 +214,16 @@ describe(`the pool tiles upsampleArgmax / upsampleThreshold within its maximumMe
   it.each(COLUMN_CASES.filter((_, i) => i % 3 !== 2))('bands of columns: %s', async (_, t, options) => {
     const { pool, whole } = budgetPool();
     const actual = await pool.upsampleArgmax(t, options);
-    expect(bits(actual.data).equals(bits(whole.upsampleArgmax(t, options).data))).toBe(true);
+    const expected = whole.upsampleArgmax(t, options).data;
+    if (pool.build === 'relaxed') {
+      // The documented exception (README, memory budget): on the relaxed build a column band's edge
+      // columns may round with the other of fused and unfused multiply-adds; a tie can move a label.
+      let moved = 0;
+      for (let i = 0; i < expected.length; i++) if (actual.data[i] !== expected[i]) moved++;
+      expect(moved).toBeLessThanOrEqual(Math.ceil(expected.length / 1000));
+    } else {
+      expect(bits(actual.data).equals(bits(expected))).toBe(true);
+    }
     expect(pool.memoryBytes).toBeLessThanOrEqual(BUDGET);
   });
 });
