@@ -8,7 +8,7 @@
 // Pointers are byte addresses; sizes are element counts. Helpers only: nothing under lib/ is a
 // module export.
 
-import { madd, storePairs } from './simd';
+import { madd, maddScalar, storePairs } from './simd';
 
 /** Whether [lo, hi) of the W tables is a mirrored adjacent run long enough for bilinearRow2x. */
 @inline export function mirroredAdjacentRun(lo: i32, hi: i32, index: usize, weight: usize): bool {
@@ -22,7 +22,7 @@ import { madd, storePairs } from './simd';
 
 /** The vertical blend of input rows a and b at source x (the SIMD blend's order). */
 @inline function blendAt(a: usize, b: usize, h0: f32, h1: f32, x: i32): f32 {
-  return h0 * load<f32>(a + (<usize>x << 2)) + h1 * load<f32>(b + (<usize>x << 2));
+  return maddScalar(h0, load<f32>(a + (<usize>x << 2)), h1 * load<f32>(b + (<usize>x << 2)));
 }
 
 /** out[c] = w0 * V[i0] + w1 * V[i1] (V: blendAt) for c in [from, to), from the W table. */

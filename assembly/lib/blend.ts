@@ -4,7 +4,7 @@
 // resizeImage). Pointers are byte addresses; sizes are element counts. Helpers only: nothing
 // under lib/ is a module export.
 
-import { madd } from './simd';
+import { madd, maddScalar } from './simd';
 
 @inline export function blend2(dst: usize, a: usize, b: usize, w0: f32, w1: f32, n: i32): void {
   let i = 0;
@@ -29,7 +29,7 @@ import { madd } from './simd';
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    store<f32>(dst + o, w0 * load<f32>(a + o) + w1 * load<f32>(b + o));
+    store<f32>(dst + o, maddScalar(w0, load<f32>(a + o), w1 * load<f32>(b + o)));
   }
 }
 
@@ -50,7 +50,8 @@ import { madd } from './simd';
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    store<f32>(dst + o, w0 * load<f32>(a + o) + w1 * load<f32>(b + o) + w2 * load<f32>(c + o) + w3 * load<f32>(d + o));
+    const s = maddScalar(w2, load<f32>(c + o), maddScalar(w0, load<f32>(a + o), w1 * load<f32>(b + o)));
+    store<f32>(dst + o, maddScalar(w3, load<f32>(d + o), s));
   }
 }
 
@@ -82,7 +83,7 @@ import { madd } from './simd';
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    store<f32>(dst + o, load<f32>(dst + o) + w * load<f32>(a + o));
+    store<f32>(dst + o, maddScalar(w, load<f32>(a + o), load<f32>(dst + o)));
   }
 }
 

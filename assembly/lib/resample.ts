@@ -3,7 +3,7 @@
 // period 2. Used by interpolate's resampleRows (the only caller). Pointers are byte addresses;
 // sizes are element counts. Helpers only: nothing under lib/ is a module export.
 
-import { madd, storePairs } from './simd';
+import { madd, maddScalar, storePairs } from './simd';
 
 /** Outputs [from, to) of one row, straight from the tables (borders and irregular scales). */
 @inline export function gatherRange(srcRow: usize, dstRow: usize, from: i32, to: i32, taps: i32,
@@ -16,17 +16,18 @@ import { madd, storePairs } from './simd';
     for (let o = from; o < to; o++) {
       const ip = index + (<usize>o << 3);
       const wp = weight + (<usize>o << 3);
-      store<f32>(dstRow + (<usize>o << 2),
-        load<f32>(wp) * load<f32>(srcRow + (<usize>load<i32>(ip) << 2)) +
-        load<f32>(wp, 4) * load<f32>(srcRow + (<usize>load<i32>(ip, 4) << 2)));
+      store<f32>(dstRow + (<usize>o << 2), maddScalar(load<f32>(wp), load<f32>(srcRow + (<usize>load<i32>(ip) << 2)),
+        load<f32>(wp, 4) * load<f32>(srcRow + (<usize>load<i32>(ip, 4) << 2))));
     }
   } else {
     for (let o = from; o < to; o++) {
       const ip = index + (<usize>(o * taps) << 2);
       const wp = weight + (<usize>(o * taps) << 2);
-      let s = load<f32>(wp) * load<f32>(srcRow + (<usize>load<i32>(ip) << 2));
-      for (let t = 1; t < taps; t++) {
-        s += load<f32>(wp + (<usize>t << 2)) * load<f32>(srcRow + (<usize>load<i32>(ip + (<usize>t << 2)) << 2));
+      // The first two taps as taps2 sums them, the others one madd each (taps4's order).
+      let s = maddScalar(load<f32>(wp), load<f32>(srcRow + (<usize>load<i32>(ip) << 2)),
+        load<f32>(wp, 4) * load<f32>(srcRow + (<usize>load<i32>(ip, 4) << 2)));
+      for (let t = 2; t < taps; t++) {
+        s = maddScalar(load<f32>(wp + (<usize>t << 2)), load<f32>(srcRow + (<usize>load<i32>(ip + (<usize>t << 2)) << 2)), s);
       }
       store<f32>(dstRow + (<usize>o << 2), s);
     }

@@ -15,6 +15,18 @@
 }
 
 /**
+ * `a * b + c` on one f32, rounded as `madd` rounds each lane: fused in the relaxed build (through
+ * lane 0 of a relaxed_madd, as wasm has no scalar fused multiply-add), else multiply, then add.
+ * The scalar loops beside a madd loop use it, so an output's bits do not depend on whether a
+ * vector block or a scalar loop computed it: a band of columns (1-D interpolate, argmax) moves
+ * columns between the two. Callable outside SIMD branches: the other builds never see a v128.
+ */
+@inline export function maddScalar(a: f32, b: f32, c: f32): f32 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.extract_lane(f32x4.relaxed_madd(f32x4.splat(a), f32x4.splat(b), f32x4.splat(c)), 0);
+  return a * b + c;
+}
+
+/**
  * Stores x and y interleaved lane by lane, x0 y0 x1 y1 x2 y2 x3 y3, as 8 floats at `out`: phases
  * x (outputs 2j) and y (outputs 2j + 1) of four pairs of a 2x stretch.
  */
