@@ -13,7 +13,26 @@ import { madd, maddScalar, storePairs } from './simd';
       store<f32>(dstRow + (<usize>o << 2), load<f32>(srcRow + (<usize>load<i32>(index + (<usize>o << 2)) << 2)));
     }
   } else if (taps == 2) {
-    for (let o = from; o < to; o++) {
+    let o = from;
+    if (ASC_FEATURE_SIMD) {
+      // Four outputs a step: their sources gathered into lanes, their weight pairs deinterleaved,
+      // the same madd as stretch2's taps2 (so the same bits as the scalar loop below).
+      for (; o + 4 <= to; o += 4) {
+        const ip = index + (<usize>o << 3);
+        const wp = weight + (<usize>o << 3);
+        const wA = v128.load(wp), wB = v128.load(wp, 16);
+        let s0 = f32x4.splat(load<f32>(srcRow + (<usize>load<i32>(ip) << 2)));
+        let s1 = f32x4.splat(load<f32>(srcRow + (<usize>load<i32>(ip, 4) << 2)));
+        s0 = f32x4.replace_lane(s0, 1, load<f32>(srcRow + (<usize>load<i32>(ip, 8) << 2)));
+        s1 = f32x4.replace_lane(s1, 1, load<f32>(srcRow + (<usize>load<i32>(ip, 12) << 2)));
+        s0 = f32x4.replace_lane(s0, 2, load<f32>(srcRow + (<usize>load<i32>(ip, 16) << 2)));
+        s1 = f32x4.replace_lane(s1, 2, load<f32>(srcRow + (<usize>load<i32>(ip, 20) << 2)));
+        s0 = f32x4.replace_lane(s0, 3, load<f32>(srcRow + (<usize>load<i32>(ip, 24) << 2)));
+        s1 = f32x4.replace_lane(s1, 3, load<f32>(srcRow + (<usize>load<i32>(ip, 28) << 2)));
+        v128.store(dstRow + (<usize>o << 2), taps2(v128.shuffle<f32>(wA, wB, 0, 2, 4, 6), v128.shuffle<f32>(wA, wB, 1, 3, 5, 7), s0, s1));
+      }
+    }
+    for (; o < to; o++) {
       const ip = index + (<usize>o << 3);
       const wp = weight + (<usize>o << 3);
       store<f32>(dstRow + (<usize>o << 2), maddScalar(load<f32>(wp), load<f32>(srcRow + (<usize>load<i32>(ip) << 2)),
