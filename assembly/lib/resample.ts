@@ -39,7 +39,23 @@ import { madd, maddScalar, storePairs } from './simd';
         load<f32>(wp, 4) * load<f32>(srcRow + (<usize>load<i32>(ip, 4) << 2))));
     }
   } else {
-    for (let o = from; o < to; o++) {
+    let o = from;
+    if (ASC_FEATURE_SIMD && taps == 4) {
+      // Four outputs a step, as the two-tap case: each output's four weights transposed into one
+      // vector a tap, the sources gathered into lanes, summed as taps4 sums them.
+      for (; o + 4 <= to; o += 4) {
+        const ip = index + (<usize>o << 4);
+        const wp = weight + (<usize>o << 4);
+        const r0 = v128.load(wp), r1 = v128.load(wp, 16), r2 = v128.load(wp, 32), r3 = v128.load(wp, 48);
+        const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+        const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+        v128.store(dstRow + (<usize>o << 2), taps4(
+          v128.shuffle<f32>(t0, t2, 0, 1, 4, 5), v128.shuffle<f32>(t0, t2, 2, 3, 6, 7),
+          v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), v128.shuffle<f32>(t1, t3, 2, 3, 6, 7),
+          gather4(srcRow, ip), gather4(srcRow, ip + 4), gather4(srcRow, ip + 8), gather4(srcRow, ip + 12)));
+      }
+    }
+    for (; o < to; o++) {
       const ip = index + (<usize>(o * taps) << 2);
       const wp = weight + (<usize>(o * taps) << 2);
       // The first two taps as taps2 sums them, the others one madd each (taps4's order).
@@ -51,6 +67,14 @@ import { madd, maddScalar, storePairs } from './simd';
       store<f32>(dstRow + (<usize>o << 2), s);
     }
   }
+}
+
+/** The sources of one tap of four consecutive 4-tap outputs: row[index[4k]] for k = 0..3 from `ip`. */
+@inline function gather4(srcRow: usize, ip: usize): v128 {
+  let v = f32x4.splat(load<f32>(srcRow + (<usize>load<i32>(ip) << 2)));
+  v = f32x4.replace_lane(v, 1, load<f32>(srcRow + (<usize>load<i32>(ip, 16) << 2)));
+  v = f32x4.replace_lane(v, 2, load<f32>(srcRow + (<usize>load<i32>(ip, 32) << 2)));
+  return f32x4.replace_lane(v, 3, load<f32>(srcRow + (<usize>load<i32>(ip, 48) << 2)));
 }
 
 /** w0 * s0 + w1 * s1, summed left to right as PyTorch does. */
