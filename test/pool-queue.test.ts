@@ -76,8 +76,14 @@ describe('cutting a call into chunks', () => {
     expect(chunks.map((calls) => calls.map((c) => (c.args as { planes: number }).planes))).toEqual([[1], [1], [1]]);
     expect(chunkCount(1000, 2, 4)).toBe(8);
     expect(chunkCount(1000, 2, 4, 1, SCRATCH_BUDGET / 3)).toBe(3);
-    expect(chunkCount(1000, 4, 4, 1, SCRATCH_BUDGET)).toBe(4); // never fewer than one per worker
+    expect(chunkCount(1000, 4, 4, 1, SCRATCH_BUDGET)).toBe(4); // one per worker where the room allows
     expect(chunkCount(5, 2, 4, 8)).toBe(2);
+    // Where even one chunk a worker would not fit the room left under maximumMemory: fewer, at least one.
+    const room = (bytes: number) => ({ room: bytes }) as Parameters<typeof chunkCount>[5];
+    expect(chunkCount(1000, 4, 4, 1, 1000, room(2600))).toBe(2);
+    expect(chunkCount(1000, 4, 4, 1, 1000, room(100))).toBe(1);
+    expect(chunkCount(1000, 4, 4, 1, 1000, room(1e9))).toBe(16);
+    expect(chunkCount(1000, 4, 4, 1, 0, room(100))).toBe(16); // no scratch: no cap
   });
 });
 

@@ -6,7 +6,7 @@ import { WINO, WINO_FIELDS, winogradScratchFloats } from '../conv/winograd.js';
 import { call, type KernelArgs, type KernelCall } from '../kernels.js';
 import { panelFloats, winogradBlocks } from '../wasm/conv.js';
 import type { Layout } from '../wasm/module.js';
-import { chunkCount, ranges, scratchBudget } from './chunks.js';
+import { chunkCount, ranges } from './chunks.js';
 
 /**
  * Convolution phases over (batch item, group, block of output channels). Channel m's packed
@@ -62,7 +62,7 @@ export function splitWinograd(a: KernelArgs<'convWinograd'>, workers: number, pe
   const paired = pairedPhases(a, layout);
   const wino = { points, tileBlock: a.tileBlock, paired };
   const scratch = Object.values(winogradScratchFloats(wino, a.groupIn, a.M)).reduce((n, floats) => n + floats, 0);
-  return ranges(rows, chunkCount(rows, workers, perWorker, 1, scratch * 4, scratchBudget(layout))).map(([r0, r1]) => {
+  return ranges(rows, chunkCount(rows, workers, perWorker, 1, scratch * 4, layout)).map(([r0, r1]) => {
     const blocks = winogradBlocks(layout, wino, a.groupIn, a.M);
     layout.f32(16); // a cache line between chunks
     return [call('convWinograd', { ...a, rowStart: a.rowStart + r0, rowEnd: a.rowStart + r1, ...blocks })];

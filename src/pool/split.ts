@@ -13,7 +13,7 @@ import { NARROW_BYTES } from '../dtype.js';
 import { call, type KernelArgs, type KernelCall } from '../kernels.js';
 import { ringFloats2d, ringSlots, stripPixels } from '../ring.js';
 import type { Layout } from '../wasm/module.js';
-import { chunkCount, ranges, scratchBudget } from './chunks.js';
+import { chunkCount, ranges } from './chunks.js';
 import { splitConvPhases, splitWinograd } from './split-conv.js';
 
 export { chunkCount, ranges, SCRATCH_BUDGET } from './chunks.js';
@@ -226,7 +226,7 @@ function splitRows2d(a: KernelArgs<'separable2d'>, workers: number, perWorker: n
   const slots = ringSlots(tapsH);
   const ringRow = stripPixels(outW, channels) * channels;
   const ringFloats = ringFloats2d(tapsH, inW, outW, channels);
-  const chunks = chunkCount(planes * outH, workers, perWorker, 8 * tapsH, (ringFloats + slots) * 4, scratchBudget(layout));
+  const chunks = chunkCount(planes * outH, workers, perWorker, 8 * tapsH, (ringFloats + slots) * 4, layout);
   return ranges(planes * outH, chunks).map(([u0, u1]) => {
     const { ring, tags: ringRows } = layout.rowRing(tapsH, ringRow, ringFloats);
     layout.f32(16); // a cache line between chunks: workers running neighbours do not share one
@@ -254,11 +254,7 @@ function splitReduce(c: KernelCall & { kernel: 'upsampleArgmax' | 'upsampleThres
   const { inH, inW, outH, outW, tapsH } = a;
   const slots = ringSlots(tapsH);
   const scratch = (classes * slots + 3) * (outW + 1) * 4;
-  // No more chunks than their rings fit in the room left under maximumMemory (at least one, which
-  // a tile's own staging bounds: src/tiling/): K rings a chunk can outgrow the call itself.
-  const fit = Math.max(1, Math.floor(layout.room / (scratch + 256)));
-  const chunks = Math.min(chunkCount(planes * outH, workers, perWorker, 8 * tapsH, scratch, scratchBudget(layout)),
-    Number.isNaN(fit) ? Infinity : fit); // room is NaN for a layout over no module (the splitter's tests)
+  const chunks = chunkCount(planes * outH, workers, perWorker, 8 * tapsH, scratch, layout);
   return ranges(planes * outH, chunks).map(([u0, u1]) => {
     const ring = layout.f32(classes * slots * outW);
     const ringRows = layout.i32(new Int32Array(classes * slots));
@@ -285,7 +281,7 @@ function splitReduce(c: KernelCall & { kernel: 'upsampleArgmax' | 'upsampleThres
 function splitExactRows(a: KernelArgs<'resizeExact'>, workers: number, perWorker: number, layout: Layout): KernelCall[][] {
   const rows = a.rowEnd - a.rowStart;
   const slots = ringSlots(a.tapsH);
-  const chunks = chunkCount(rows, workers, perWorker, 8 * a.tapsH, slots * a.stride * 4, scratchBudget(layout));
+  const chunks = chunkCount(rows, workers, perWorker, 8 * a.tapsH, slots * a.stride * 4, layout);
   return ranges(rows, chunks).map(([r0, r1]) => {
     const { ring, tags } = layout.rowRing(a.tapsH, a.stride);
     const line = layout.bytes(a.inW * a.channels, undefined, 16);
@@ -304,7 +300,7 @@ function splitExactRows(a: KernelArgs<'resizeExact'>, workers: number, perWorker
 function splitSeparable(a: KernelArgs<'separable'>, workers: number, perWorker: number, layout: Layout): KernelCall[][] {
   const tmpA = a.rank === 1 ? 0 : a.chunk * a.inD * a.inH * a.outW;
   const tmpB = a.rank === 3 ? a.chunk * a.inD * a.outH * a.outW : 0;
-  const chunks = chunkCount(a.planes, workers, perWorker, 1, (tmpA + tmpB) * 4, scratchBudget(layout));
+  const chunks = chunkCount(a.planes, workers, perWorker, 1, (tmpA + tmpB) * 4, layout);
   return splitPlanes(a.planes, chunks, a.inD * a.inH * a.inW * 4, a.outD * a.outH * a.outW * 4, (s, d, planes) =>
     [call('separable', { ...a, src: a.src + s, dst: a.dst + d, tmpA: layout.f32(tmpA), tmpB: layout.f32(tmpB), planes })]);
 }
