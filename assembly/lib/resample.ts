@@ -21,15 +21,8 @@ import { madd, maddScalar, storePairs } from './simd';
         const ip = index + (<usize>o << 3);
         const wp = weight + (<usize>o << 3);
         const wA = v128.load(wp), wB = v128.load(wp, 16);
-        let s0 = f32x4.splat(load<f32>(srcRow + (<usize>load<i32>(ip) << 2)));
-        let s1 = f32x4.splat(load<f32>(srcRow + (<usize>load<i32>(ip, 4) << 2)));
-        s0 = f32x4.replace_lane(s0, 1, load<f32>(srcRow + (<usize>load<i32>(ip, 8) << 2)));
-        s1 = f32x4.replace_lane(s1, 1, load<f32>(srcRow + (<usize>load<i32>(ip, 12) << 2)));
-        s0 = f32x4.replace_lane(s0, 2, load<f32>(srcRow + (<usize>load<i32>(ip, 16) << 2)));
-        s1 = f32x4.replace_lane(s1, 2, load<f32>(srcRow + (<usize>load<i32>(ip, 20) << 2)));
-        s0 = f32x4.replace_lane(s0, 3, load<f32>(srcRow + (<usize>load<i32>(ip, 24) << 2)));
-        s1 = f32x4.replace_lane(s1, 3, load<f32>(srcRow + (<usize>load<i32>(ip, 28) << 2)));
-        v128.store(dstRow + (<usize>o << 2), taps2(v128.shuffle<f32>(wA, wB, 0, 2, 4, 6), v128.shuffle<f32>(wA, wB, 1, 3, 5, 7), s0, s1));
+        v128.store(dstRow + (<usize>o << 2), taps2(v128.shuffle<f32>(wA, wB, 0, 2, 4, 6), v128.shuffle<f32>(wA, wB, 1, 3, 5, 7),
+          gatherLanes(srcRow, ip, 8), gatherLanes(srcRow, ip + 4, 8)));
       }
     }
     for (; o < to; o++) {
@@ -52,7 +45,7 @@ import { madd, maddScalar, storePairs } from './simd';
         v128.store(dstRow + (<usize>o << 2), taps4(
           v128.shuffle<f32>(t0, t2, 0, 1, 4, 5), v128.shuffle<f32>(t0, t2, 2, 3, 6, 7),
           v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), v128.shuffle<f32>(t1, t3, 2, 3, 6, 7),
-          gather4(srcRow, ip), gather4(srcRow, ip + 4), gather4(srcRow, ip + 8), gather4(srcRow, ip + 12)));
+          gatherLanes(srcRow, ip, 16), gatherLanes(srcRow, ip + 4, 16), gatherLanes(srcRow, ip + 8, 16), gatherLanes(srcRow, ip + 12, 16)));
       }
     }
     for (; o < to; o++) {
@@ -69,12 +62,15 @@ import { madd, maddScalar, storePairs } from './simd';
   }
 }
 
-/** The sources of one tap of four consecutive 4-tap outputs: row[index[4k]] for k = 0..3 from `ip`. */
-@inline function gather4(srcRow: usize, ip: usize): v128 {
+/**
+ * The sources of one tap of four consecutive outputs, one a lane: row[index] at ip, ip + stride,
+ * ip + 2 stride, ip + 3 stride (stride: the bytes of one output's index entries, 4 x taps).
+ */
+@inline function gatherLanes(srcRow: usize, ip: usize, stride: usize): v128 {
   let v = f32x4.splat(load<f32>(srcRow + (<usize>load<i32>(ip) << 2)));
-  v = f32x4.replace_lane(v, 1, load<f32>(srcRow + (<usize>load<i32>(ip, 16) << 2)));
-  v = f32x4.replace_lane(v, 2, load<f32>(srcRow + (<usize>load<i32>(ip, 32) << 2)));
-  return f32x4.replace_lane(v, 3, load<f32>(srcRow + (<usize>load<i32>(ip, 48) << 2)));
+  v = f32x4.replace_lane(v, 1, load<f32>(srcRow + (<usize>load<i32>(ip + stride) << 2)));
+  v = f32x4.replace_lane(v, 2, load<f32>(srcRow + (<usize>load<i32>(ip + 2 * stride) << 2)));
+  return f32x4.replace_lane(v, 3, load<f32>(srcRow + (<usize>load<i32>(ip + 3 * stride) << 2)));
 }
 
 /** w0 * s0 + w1 * s1, summed left to right as PyTorch does. */

@@ -25,7 +25,7 @@ export const SCRATCH_BUDGET = 4 * 2 ** 20;
  * SCRATCH_BUDGET, or half the room left under maximumMemory above the call where that is less: a
  * call tiled to a small budget (src/tiling/) must not grow past it through its chunks' scratch.
  */
-export function scratchBudget(layout?: Layout): number {
+function scratchBudget(layout?: Layout): number {
   const half = (layout?.room ?? NaN) / 2; // NaN for a layout over no module (the splitter's tests): SCRATCH_BUDGET
   return half < SCRATCH_BUDGET ? Math.max(0, half) : SCRATCH_BUDGET;
 }
