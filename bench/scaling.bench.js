@@ -1,8 +1,10 @@
 // Scaling with threads (issue #18): for N = 1, 2, 4, ... up to the machine's cores (at most 16),
 // the speed-up over the synchronous API of
 //   - pool N: `createPool({ threads: N })`, one call at a time, resident tensors;
-//   - pool N, unsized: the same with every call cut over all N workers (the pool before calls
-//     were sized), to show what sizing changes;
+//   - pool N, caller waits: the same with `callerJoins: false` (the calling thread only waits for
+//     the workers, as before it joined calls of a few ms), to show what joining changes;
+//   - pool N, unsized: the same with every call cut over all N workers, the caller waiting (the
+//     pool before calls were sized), to show what sizing changes;
 //   - ceiling N: N threads each running the synchronous API on its own data, no coordination
 //     (the throughput the cores give; time per call = wall time / calls of all threads);
 //   - onnxruntime-node with N intra-op threads (native; a fresh output per run, its usual API);
@@ -132,7 +134,7 @@ async function alternate(tasks) {
   });
 }
 
-/** One workload at N threads: sync, pool N (sized and unsized), ceiling N, onnxruntime-node N. */
+/** One workload at N threads: sync, pool N (sized, caller waiting, unsized), ceiling N, onnxruntime-node N. */
 async function atThreads(w, n, pool, sync, expected) {
   const start = performance.now();
   w.run(up, sync.inputs, sync.out);
@@ -143,11 +145,15 @@ async function atThreads(w, n, pool, sync, expected) {
   const out = pool.allocTensor(expected.shape);
   const sizing = pool.sizing; // internal: absent where the pool falls back to this thread
   const sized = { ...sizing };
-  const unsized = { inlineWork: 0, workerWork: 0, chunkWork: 0 }; // src/pool/sizing.ts SPLIT_ALL
+  const waiting = { ...sized, callerWork: -1 }; // PoolOptions.callerJoins false
+  const unsized = { inlineWork: 0, workerWork: 0, chunkWork: 0, callerWork: -1 }; // src/pool/sizing.ts SPLIT_ALL
   const tasks = [
     { name: 'sync', fn: () => w.run(up, sync.inputs, sync.out) },
     { name: 'pool', before: () => sizing && Object.assign(sizing, sized), fn: async () => { await w.run(pool, inputs, out); } },
-    ...(sizing ? [{ name: 'pool unsized', before: () => Object.assign(sizing, unsized), fn: async () => { await w.run(pool, inputs, out); } }] : []),
+    ...(sizing ? [
+      { name: 'pool, caller waits', before: () => Object.assign(sizing, waiting), fn: async () => { await w.run(pool, inputs, out); } },
+      { name: 'pool unsized', before: () => Object.assign(sizing, unsized), fn: async () => { await w.run(pool, inputs, out); } },
+    ] : []),
     { name: 'ceiling', calls: n * ceilingCalls, fn: async () => { await ceiling.run(); } },
   ];
   let ortDiff;
@@ -174,9 +180,9 @@ async function atThreads(w, n, pool, sync, expected) {
   const quietSpeedUp = (name) => (get(name) ? get('sync').p10 / get(name).p10 : undefined);
   return {
     threads: n, syncMs: s, ceilingCalls, rows,
-    pool: speedUp('pool'), poolUnsized: speedUp('pool unsized'), ceiling: speedUp('ceiling'), ort: speedUp('onnxruntime-node'),
+    pool: speedUp('pool'), poolWaiting: speedUp('pool, caller waits'), poolUnsized: speedUp('pool unsized'), ceiling: speedUp('ceiling'), ort: speedUp('onnxruntime-node'),
     quiet: { pool: quietSpeedUp('pool'), ceiling: quietSpeedUp('ceiling'), ort: quietSpeedUp('onnxruntime-node') },
-    paired: { pool: get('pool')?.pairedSpeedUp, poolUnsized: get('pool unsized')?.pairedSpeedUp, ceiling: get('ceiling')?.pairedSpeedUp,
+    paired: { pool: get('pool')?.pairedSpeedUp, poolWaiting: get('pool, caller waits')?.pairedSpeedUp, poolUnsized: get('pool unsized')?.pairedSpeedUp, ceiling: get('ceiling')?.pairedSpeedUp,
       ort: get('onnxruntime-node')?.pairedSpeedUp },
     ...(ortDiff !== undefined ? { ortMaxAbsDiff: ortDiff } : {}), bitIdentical: identical,
   };
@@ -221,14 +227,14 @@ function markdown(report) {
   const lines = [
     '# scaling benchmark', '',
     `Machine: ${report.machine}; 1-minute load average ${report.load.before.toFixed(1)} before and ${report.load.after.toFixed(1)} after, on ${report.load.cores} cores. Build: ${report.build} (the default on this engine)${report.liftoff === false ? ', V8 --no-liftoff (optimised WebAssembly code from the first call)' : ''}. onnxruntime-node ${report.versions['onnxruntime-node'] ?? '-'}.`, '',
-    'Speed-ups over the synchronous API on one thread (above 1: faster), from medians of calls that take turns (the sync API, the pool, the unsized pool, the ceiling and onnxruntime-node, one call each a round, in a new order each round), so all see the same load; onnxruntime\'s threads do not spin between runs; "unsized": every call cut over all N workers, as before calls were sized. Resident tensors; one call at a time. The pool\'s results are checked bit-identical to the synchronous API\'s.', '',
+    'Speed-ups over the synchronous API on one thread (above 1: faster), from medians of calls that take turns (the sync API, the pool three ways, the ceiling and onnxruntime-node, one call each a round, in a new order each round), so all see the same load; onnxruntime\'s threads do not spin between runs. "pool": as created, where calls of a few ms have the calling thread as one of their N threads (callerJoins); "waiting": `callerJoins: false`, the calling thread only waits for the workers; "unsized": every call cut over all N workers, the caller waiting, as before calls were sized. Resident tensors; one call at a time. The pool\'s results are checked bit-identical to the synchronous API\'s.', '',
   ];
   if (report.sections.some((s) => s.byThreads.length)) {
-    lines.push(`| workload (sync ms) | ${ns.map((n) => `pool ${n}`).join(' | ')} | ${ns.map((n) => `ceiling ${n}`).join(' | ')} | ${ns.map((n) => `unsized ${n}`).join(' | ')} | onnxruntime-node ${ns.join(' / ')} |`);
-    lines.push(`|---|${ns.map(() => '---:').join('|')}|${ns.map(() => '---:').join('|')}|${ns.map(() => '---:').join('|')}|---:|`);
+    lines.push(`| workload (sync ms) | ${ns.map((n) => `pool ${n}`).join(' | ')} | ${ns.map((n) => `ceiling ${n}`).join(' | ')} | ${ns.map((n) => `waiting ${n}`).join(' | ')} | ${ns.map((n) => `unsized ${n}`).join(' | ')} | onnxruntime-node ${ns.join(' / ')} |`);
+    lines.push(`|---|${ns.map(() => '---:').join('|')}|${ns.map(() => '---:').join('|')}|${ns.map(() => '---:').join('|')}|${ns.map(() => '---:').join('|')}|---:|`);
     for (const s of report.sections) {
       const at = (n) => s.byThreads.find((r) => r.threads === n) ?? {};
-      lines.push(`| ${s.title} (${fmt(at(1).syncMs ?? s.byThreads[0]?.syncMs ?? NaN)}) | ${ns.map((n) => x(at(n).pool)).join(' | ')} | ${ns.map((n) => x(at(n).ceiling)).join(' | ')} | ${ns.map((n) => x(at(n).poolUnsized)).join(' | ')} | ${ns.map((n) => x(at(n).ort)).join(' / ')} |`);
+      lines.push(`| ${s.title} (${fmt(at(1).syncMs ?? s.byThreads[0]?.syncMs ?? NaN)}) | ${ns.map((n) => x(at(n).pool)).join(' | ')} | ${ns.map((n) => x(at(n).ceiling)).join(' | ')} | ${ns.map((n) => x(at(n).poolWaiting)).join(' | ')} | ${ns.map((n) => x(at(n).poolUnsized)).join(' | ')} | ${ns.map((n) => x(at(n).ort)).join(' / ')} |`);
     }
     lines.push('', 'Targets (issue #18): pool / ceiling at least 0.85; the pool never slower with more threads; ahead of onnxruntime-node at the same N (above 1); a call\'s time through the pool at most 1.2x the sync time / N (W3).', '');
     lines.push(`| workload | pool / ceiling at ${ns.join(', ')} | more threads never slower | pool / onnxruntime-node at ${ns.join(', ')} | pool time / (sync time / N) at ${ns.join(', ')} |`, '|---|---|---|---|---|');
@@ -247,11 +253,11 @@ function markdown(report) {
     lines.push('');
     if (report.sections.some((s) => s.byThreads.some((r) => r.paired))) {
       lines.push('The same from each round\'s calls against that round\'s sync call, then the median over rounds (load that drifts between rounds cancels):', '');
-      lines.push(`| workload | ${ns.map((n) => `pool ${n}`).join(' | ')} | ${ns.map((n) => `ceiling ${n}`).join(' | ')} | ${ns.map((n) => `unsized ${n}`).join(' | ')} | onnxruntime-node ${ns.join(' / ')} |`);
-      lines.push(`|---|${ns.map(() => '---:').join('|')}|${ns.map(() => '---:').join('|')}|${ns.map(() => '---:').join('|')}|---:|`);
+      lines.push(`| workload | ${ns.map((n) => `pool ${n}`).join(' | ')} | ${ns.map((n) => `ceiling ${n}`).join(' | ')} | ${ns.map((n) => `waiting ${n}`).join(' | ')} | ${ns.map((n) => `unsized ${n}`).join(' | ')} | onnxruntime-node ${ns.join(' / ')} |`);
+      lines.push(`|---|${ns.map(() => '---:').join('|')}|${ns.map(() => '---:').join('|')}|${ns.map(() => '---:').join('|')}|${ns.map(() => '---:').join('|')}|---:|`);
       for (const s of report.sections) {
         const at = (n) => s.byThreads.find((r) => r.threads === n)?.paired ?? {};
-        lines.push(`| ${s.title} | ${ns.map((n) => x(at(n).pool)).join(' | ')} | ${ns.map((n) => x(at(n).ceiling)).join(' | ')} | ${ns.map((n) => x(at(n).poolUnsized)).join(' | ')} | ${ns.map((n) => x(at(n).ort)).join(' / ')} |`);
+        lines.push(`| ${s.title} | ${ns.map((n) => x(at(n).pool)).join(' | ')} | ${ns.map((n) => x(at(n).ceiling)).join(' | ')} | ${ns.map((n) => x(at(n).poolWaiting)).join(' | ')} | ${ns.map((n) => x(at(n).poolUnsized)).join(' | ')} | ${ns.map((n) => x(at(n).ort)).join(' / ')} |`);
       }
       lines.push('');
     }
@@ -326,7 +332,7 @@ async function main() {
         process.stderr.write(`${w.id} x${n} `);
         const r = await atThreads(w, n, pool, sync[i], sync[i].expected);
         sections[i].byThreads.push(r);
-        process.stderr.write(` pool ${x(r.pool)} ceiling ${x(r.ceiling)} unsized ${x(r.poolUnsized)} ort ${x(r.ort)}\n`);
+        process.stderr.write(` pool ${x(r.pool)} ceiling ${x(r.ceiling)} waiting ${x(r.poolWaiting)} unsized ${x(r.poolUnsized)} ort ${x(r.ort)}\n`);
       }
       await pool.close();
     }

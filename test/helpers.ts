@@ -110,7 +110,7 @@ export function clone(t: Tensor): Tensor {
  * A module-script fragment (for a page or a child process) that, with `up` imported and `pool`
  * created, defines `ramp` and counts in `differ` the output elements where the pool and the
  * synchronous API disagree on bicubic, bilinear and transposed-convolution calls, sized and cut
- * over all workers.
+ * over all workers (with and without the calling thread).
  */
 export const POOL_AGREEMENT = `
 const ramp = (shape, seed = 1) => ({ data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.37 + seed) * 3), shape });
@@ -120,10 +120,10 @@ const runs = [
   (o) => o.convTranspose2d(ramp([1, 8, 9, 8]), ramp([8, 8, 4, 4], 2), { stride: 2, padding: 1 }),
 ];
 let differ = 0;
-for (const splitAll of [false, true]) {
-  // Sized, these small calls run on the calling thread; then every call is cut over all workers
-  // (pool.sizing: internal, absent in the one-thread fallback).
-  if (splitAll && pool.sizing) Object.assign(pool.sizing, { inlineWork: 0, workerWork: 0, chunkWork: 0 });
+for (const split of [undefined, -1, Infinity]) {
+  // Sized, these small calls run on the calling thread; then every call is cut over all workers,
+  // and over the workers and the calling thread (pool.sizing: internal, absent in the one-thread fallback).
+  if (split !== undefined && pool.sizing) Object.assign(pool.sizing, { inlineWork: 0, workerWork: 0, chunkWork: 0, callerWork: split });
   const inFlight = await Promise.all(runs.map((run) => run(pool))); // staged while the others run
   for (const [k, run] of runs.entries()) {
     const a = await run(up), b = await run(pool);

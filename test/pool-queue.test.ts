@@ -2,8 +2,9 @@
 // and the workers claim them from one atomic counter. The cuts cover every output unit once, in
 // order; results are bit-identical to the synchronous API when the chunk count divides nothing,
 // exceeds the units, or exceeds the workers; a kernel failing in some chunks rejects the call and
-// leaves the pool usable; chunk scratch does not grow memory call after call. Workers run the
-// built files, so this imports dist/ (npm test builds first).
+// leaves the pool usable; chunk scratch does not grow memory call after call. Each runs with the
+// workers alone and with the calling thread claiming chunks beside them (PoolOptions.callerJoins).
+// Workers run the built files, so this imports dist/ (npm test builds first).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as up from '../dist/index.js';
@@ -12,7 +13,7 @@ import { call, KERNEL_NAMES, type KernelCall } from '../dist/kernels.js';
 import { operation } from '../dist/ops.js';
 import { startPool } from '../dist/pool/index.js';
 import { CHUNK_INTS, encodeQueue, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_PENDING } from '../dist/pool/protocol.js';
-import { SPLIT_ALL, type Sizing } from '../dist/pool/sizing.js';
+import { SPLIT_ALL, SPLIT_ALL_JOINED, type Sizing } from '../dist/pool/sizing.js';
 import { chunkCount, claimOrder, SCRATCH_BUDGET, splitCall } from '../dist/pool/split.js';
 import { Layout, type WasmModule } from '../dist/wasm/module.js';
 import { differingBits, ramp } from './helpers.js';
@@ -24,12 +25,16 @@ function differing(actual: Tensor, expected: Tensor): number {
 
 /**
  * These calls are small: sized, they would run on the calling thread. Cut every call over all
- * workers instead, to test the workers' claiming (a pool's sizing rule: internal, for tests).
+ * workers instead, to test the workers' claiming (a pool's sizing rule: internal, for tests);
+ * `joined`: the calling thread is one of the call's threads, claiming chunks too.
  */
-function splitAll<P>(pool: P): P {
-  Object.assign((pool as unknown as { sizing: Sizing }).sizing, SPLIT_ALL);
+function splitAll<P>(pool: P, joined = false): P {
+  Object.assign((pool as unknown as { sizing: Sizing }).sizing, joined ? SPLIT_ALL_JOINED : SPLIT_ALL);
   return pool;
 }
+
+/** Who claims a call's chunks. */
+const CLAIMERS = [['the workers', false], ['the workers and the calling thread', true]] as const;
 
 /** Scratch laid out from 1 MiB up, with no memory behind it: splitCall only takes addresses. */
 const scratch = (): Layout => new Layout({} as WasmModule, 2 ** 20);
@@ -111,11 +116,11 @@ const calls: Array<[name: string, run: (ops: typeof up | Pool, out?: Tensor) => 
   ['bicubic, 2 output rows', (o, out) => o.interpolate(ramp([1, 1, 1, 2]), { scaleFactor: 2, mode: 'bicubic', out })],
 ];
 
-describe.each([2, 3])('a pool of %i workers claiming chunks', (threads) => {
+describe.each([2, 3].flatMap((threads) => CLAIMERS.map(([who, joined]) => [threads, who, joined] as const)))('a pool of %i workers, chunks claimed by %s', (threads, _who, joined) => {
   let pool: Pool;
   beforeAll(async () => {
     await up.init({ simd: true });
-    pool = splitAll(await up.createPool({ threads }));
+    pool = splitAll(await up.createPool({ threads }), joined);
   });
   afterAll(() => pool.close());
 
@@ -141,7 +146,7 @@ describe.each([2, 3])('a pool of %i workers claiming chunks', (threads) => {
   });
 });
 
-describe('a kernel that fails in some chunks', () => {
+describe.each(CLAIMERS)('a kernel that fails in some chunks, claimed by %s', (_who, joined) => {
   it('rejects the call, and the pool stays usable', async () => {
     // A pool of two operations of its own: `means`, the means of a tensor's planes, and `failing`,
     // means of 8 planes, each a quarter of memory long, read from address 0: planes 4 to 7 lie
@@ -183,7 +188,7 @@ describe('a kernel that fails in some chunks', () => {
       },
       js: () => {},
     });
-    const pool = splitAll(await startPool({ means, failing } as never, { threads: 2 })) as unknown as {
+    const pool = splitAll(await startPool({ means, failing } as never, { threads: 2 }), joined) as unknown as {
       means(t: Tensor): Promise<Float32Array>; failing(twice: boolean): Promise<Float32Array>; memoryBytes: number; close(): Promise<void>;
     };
     try {
@@ -222,9 +227,9 @@ describe('a job of several calls', () => {
     expect(encodeQueue([[[a(2 ** 31)]]], 2)).toBeUndefined();
   });
 
-  it('a convolution: padding and packing run in the workers, before the chunks that read them', async () => {
+  it.each(CLAIMERS)('a convolution, claimed by %s: padding and packing run before the chunks that read them', async (_who, joined) => {
     await up.init({ simd: true });
-    const pool = splitAll(await up.createPool({ threads: 2 }));
+    const pool = splitAll(await up.createPool({ threads: 2 }), joined);
     try {
       // 32 planes to pad in 2 chunks, then 8 channel blocks. Inputs and weights alternate, so a
       // block that started before the padding or packing it reads shows the previous call's data.

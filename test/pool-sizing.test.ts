@@ -1,5 +1,6 @@
 // A pool call's threads and chunks from its size (src/pool/sizing.ts): small calls run on the
-// calling thread, larger ones on more workers, never more than the pool has; and a pool of more
+// calling thread, larger ones on more workers, never more than the pool has, calls of a few ms
+// with the calling thread as one of their threads (PoolOptions.callerJoins); and a pool of more
 // workers than cores (8 on a 2-core machine) gives the synchronous API's bits on every path and
 // does not stall. Workers run the built files (dist/).
 
@@ -23,6 +24,7 @@ const ramp = (shape: number[], seed = 1): Tensor => {
 interface Internals {
   sizing: Sizing;
   lastThreads: number;
+  callerChunks: number;
 }
 const internals = (pool: Pool): Internals => pool as unknown as Internals;
 
@@ -153,4 +155,47 @@ describe('a pool of 8 workers that sleep between calls (spin 0): woken by the ca
     }
     Object.assign(sizing, DEFAULT_SIZING);
   }, 20_000);
+});
+
+describe('the calling thread as one of a call\'s threads (callerJoins)', () => {
+  const w3 = cases.find(([name]) => name.startsWith('bicubic'))!; // 4.7 M multiply-adds: joined by default
+  const conv = cases.find(([name]) => name.startsWith('convTranspose2d'))!; // 67 M: joined too
+  const expected = new Map<string, Tensor>();
+  beforeAll(async () => {
+    await up.init({ simd: true });
+    for (const [name, , run] of [w3, conv]) expected.set(name, await run(up));
+  });
+
+  it.each([[2, true], [2, false], [3, true], [1, true], [1, false]] as const)(
+    'threads %i, callerJoins %s: the calls its size asks for, with this thread joining up to callerWork; same bits', async (threads, callerJoins) => {
+      const pool = await up.createPool({ threads, build: 'simd', callerJoins, spin: 0 });
+      try {
+        expect(internals(pool).sizing.callerWork).toBe(callerJoins ? DEFAULT_SIZING.callerWork : -1);
+        for (const [name, wanted, run] of [w3, conv]) {
+          const before = internals(pool).callerChunks;
+          for (let round = 0; round < 3; round++) {
+            await new Promise((resolve) => setTimeout(resolve, 2)); // the workers asleep: this thread starts first
+            expect(differingBits((await run(pool)).data, expected.get(name)!.data), `${name}, round ${round}`).toBe(0);
+          }
+          const sized = Math.min(wanted, threads);
+          // Joined, a one-thread pool runs the call here alone (0); else as many threads, this one included.
+          expect(internals(pool).lastThreads, name).toBe(callerJoins && sized === 1 ? 0 : sized);
+          const ran = internals(pool).callerChunks - before;
+          if (callerJoins && threads > 1) expect(ran, `${name}: chunks this thread ran`).toBeGreaterThan(0);
+          else expect(ran, name).toBe(0);
+        }
+        // Above callerWork: on the workers alone, this thread waiting.
+        const sizing = internals(pool).sizing;
+        if (callerJoins) sizing.callerWork = 4e6;
+        const before = internals(pool).callerChunks;
+        for (const [name, wanted, run] of [w3, conv]) {
+          expect(differingBits((await run(pool)).data, expected.get(name)!.data), name).toBe(0);
+          expect(internals(pool).lastThreads, name).toBe(Math.min(wanted, threads));
+        }
+        expect(internals(pool).callerChunks - before).toBe(0);
+        Object.assign(sizing, DEFAULT_SIZING);
+      } finally {
+        await pool.close();
+      }
+    });
 });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as up from '../dist/index.js';
 import type { Operations, Pool, Tensor } from '../dist/index.js';
 import { workerExecArgv } from '../dist/pool/index.js';
-import { DEFAULT_SIZING, SPLIT_ALL, type Sizing } from '../dist/pool/sizing.js';
+import { DEFAULT_SIZING, SPLIT_ALL, SPLIT_ALL_JOINED, type Sizing } from '../dist/pool/sizing.js';
 import { ResidentHeap } from '../dist/wasm/resident.js';
 import { differingBits, POOL_AGREEMENT, ramp } from './helpers.js';
 
@@ -66,10 +66,11 @@ describe.each([1, 2, 3])('a pool of %i worker(s)', (threads) => {
 
   it.each(cases)('%s: bit-identical to the synchronous API', async (name, run) => {
     const expected = await run(up);
-    // Sized (these small calls run on the calling thread), then cut over every worker.
-    for (const sizing of [DEFAULT_SIZING, SPLIT_ALL]) {
+    // Sized (these small calls run on the calling thread), then cut over every worker, then over
+    // every worker but one and the calling thread.
+    for (const sizing of [DEFAULT_SIZING, SPLIT_ALL, SPLIT_ALL_JOINED]) {
       Object.assign((pool as unknown as { sizing: Sizing }).sizing, sizing);
-      expectSameBits(await run(pool), expected, `${name}${sizing === SPLIT_ALL ? ', on the workers' : ''}`);
+      expectSameBits(await run(pool), expected, `${name}${sizing === SPLIT_ALL ? ', on the workers' : sizing === SPLIT_ALL_JOINED ? ', on the workers and this thread' : ''}`);
     }
   });
 });
@@ -254,6 +255,7 @@ describe('pool refusals and fallback', () => {
     await expect(up.createPool({ spin: -1 })).rejects.toThrow(/spin must be milliseconds/);
     await expect(up.createPool({ spin: '1' as never })).rejects.toThrow(/spin must be milliseconds/);
     await expect(up.createPool({ spin: Number.NaN })).rejects.toThrow(RangeError);
+    await expect(up.createPool({ callerJoins: 1 as never })).rejects.toThrow(/callerJoins must be a boolean/);
   });
 
   it('tiles a call larger than maximumMemory, rejects one that cannot tile small enough, and stays usable', async () => {

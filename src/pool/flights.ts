@@ -38,8 +38,11 @@ export interface PlacedJob {
   dst: number;
   /** A band's output runs, packed at `dst` (see Staged). */
   runs?: Runs;
-  /** `first`: the first of the `workers` workers it goes to (the others follow it, cyclically). */
-  queue: { ptr: number; length: number; workers: number; first: number } | undefined;
+  /**
+   * `first`: the first of the `workers` workers it goes to (the others follow it, cyclically);
+   * `caller`: the calling thread claims chunks too.
+   */
+  queue: { ptr: number; length: number; workers: number; first: number; caller: boolean } | undefined;
   prep: KernelCall[];
   chunks: KernelCall[][];
   start: number;

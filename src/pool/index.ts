@@ -40,8 +40,9 @@ export async function startPool(table: OperationTable, options?: PoolOptions): P
   if (control !== undefined) module.i32(control, threads * CONTROL_INTS).fill(0);
   const workers = await Promise.all(Array.from({ length: threads }, (_, i) =>
     startWorker(settings.worker, { module: compiled, memory, spin, control: control === undefined ? undefined : control + i * CONTROL_INTS * 4 })));
-  const scheduler = new Scheduler(module, memory, workers, control === undefined ? undefined : { control, wait: wait! });
+  const scheduler = new Scheduler(module, memory, workers, control === undefined ? undefined : { control, wait: wait!, spin });
   scheduler.defaultTimeout = settings.timeout;
+  if (!settings.callerJoins) scheduler.sizing.callerWork = -1;
   let closing: Promise<void> | undefined;
   const pool: Pool = {
     ...(asyncOperations(table, scheduler) as unknown as PoolOperations),
@@ -59,11 +60,12 @@ export async function startPool(table: OperationTable, options?: PoolOptions): P
       return scheduler.terminate(new Error('this pool is closed (close({ force: true }) terminated its workers)'));
     },
   };
-  // For tests: the workers, the calls in flight, the sizing rule and the workers the last call
-  // went to (not enumerable, not part of the Pool type).
+  // For tests: the workers, the calls in flight, the sizing rule, the threads the last call ran
+  // on and the chunks this thread ran (not enumerable, not part of the Pool type).
   return Object.defineProperties(pool, {
     workers: { value: workers }, flights: { value: scheduler.flights }, sizing: { value: scheduler.sizing },
     lastThreads: { get: () => scheduler.lastThreads },
+    callerChunks: { get: () => scheduler.callerChunks },
   });
 }
 

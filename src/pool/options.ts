@@ -35,6 +35,16 @@ export interface PoolOptions {
    */
   spin?: number;
   /**
+   * Default true: a call of a few milliseconds (at most 1e8 multiply-adds, such as a bicubic 2x
+   * of 3 x 512 x 512 or a 32-channel transposed convolution of 64 x 64) runs on the calling thread
+   * too, as one of its `threads`: it claims chunks beside the workers from the start, where a
+   * woken worker joins 50-350 µs later, so the call takes about its work divided by the threads.
+   * The calling thread is blocked meanwhile, for its share (a few ms at most); in a one-thread
+   * pool such calls run on it alone. false: the calling thread never runs kernels (a page's main
+   * thread that must stay free), at the cost of that latency.
+   */
+  callerJoins?: boolean;
+  /**
    * Milliseconds after which a call that gives no `timeout` of its own rejects with a
    * `TimeoutError` (PoolCallOptions.timeout); default none. A service sets it so that no call,
    * even one queued behind a stuck worker, waits for ever.
@@ -118,7 +128,7 @@ export function closeOptions(optionsArg: PoolCloseOptions | undefined): PoolClos
   return options;
 }
 
-const POOL_OPTIONS = ['threads', 'maximumMemory', 'wasm', 'worker', 'shared', 'build', 'spin', 'timeout'] as const;
+const POOL_OPTIONS = ['threads', 'maximumMemory', 'wasm', 'worker', 'shared', 'build', 'spin', 'callerJoins', 'timeout'] as const;
 const MAX_SPIN_MS = 1000;
 const DEFAULT_SPIN_MS = 0.2;
 const PAGE = 65536;
@@ -130,6 +140,7 @@ export interface PoolSettings {
   threads: number;
   maximumMemory: number;
   spin: number;
+  callerJoins: boolean;
   /** Every call's timeout unless it gives its own (PoolOptions.timeout). */
   timeout: number | undefined;
   /** false: the fallback on the calling thread. */
@@ -163,6 +174,9 @@ export async function poolSettings(optionsArg: PoolOptions | undefined): Promise
   if (typeof spin !== 'number' || !(spin >= 0 && spin <= MAX_SPIN_MS)) {
     throw new RangeError(`createPool: spin must be milliseconds in [0, ${MAX_SPIN_MS}], but got ${String(options.spin)}`);
   }
+  if (options.callerJoins !== undefined && typeof options.callerJoins !== 'boolean') {
+    throw new TypeError(`createPool: callerJoins must be a boolean, but got ${String(options.callerJoins)}`);
+  }
   const timeout = options.timeout;
   if (timeout !== undefined) {
     if (typeof timeout !== 'number') throw new TypeError(`createPool: timeout must be a number of milliseconds, but got ${typeof timeout}`);
@@ -171,7 +185,7 @@ export async function poolSettings(optionsArg: PoolOptions | undefined): Promise
     }
   }
   return {
-    threads, maximumMemory, spin, timeout, shared: options.shared !== false && threadsAvailable(), build: options.build,
+    threads, maximumMemory, spin, callerJoins: options.callerJoins !== false, timeout, shared: options.shared !== false && threadsAvailable(), build: options.build,
     wasm: options.wasm, worker: options.worker,
   };
 }

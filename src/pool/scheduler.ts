@@ -3,14 +3,15 @@
 // kernel records), in memory that no call in flight uses; the records are cut into chunks
 // (./split.ts) that the workers claim one after another; the result is copied out in call order.
 
-import { invoke } from '../kernels.js';
+import { invoke, KERNEL_NAMES } from '../kernels.js';
+import { claimReady, type KernelsByIndex } from './claim.js';
 import type { AsyncExecutor, Job } from '../ops.js';
 import { tiles } from '../tiling/plan.js';
 import { admitJob, arrayBytes, copyOut, residentTarget } from '../wasm/executor.js';
 import { Layout, LayoutLimitError, type WasmModule } from '../wasm/module.js';
 import type { Block } from '../wasm/resident.js';
 import { type Stage, controlBlock, encodeQueue, fence, HEARD, JOB_SLOTS, jobSlot, POLLING, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_DONE, QUEUE_FAILED, QUEUE_NEXT,
-  QUEUE_PENDING, REQUEST, SLEEP_SLICE_MS, STOP, type ReplyMessage, wakeWorkers } from './protocol.js';
+  QUEUE_PENDING, REQUEST, SLEEP_SLICE_MS, STOP, type ReplyMessage, wakeWorkers, workerError } from './protocol.js';
 import { ABORT_GRACE_MS, type CallControl } from './call.js';
 import { kernelFailure, KernelErrors } from './kernel-errors.js';
 import { chunksPerWorker, DEFAULT_SIZING, type Sizing, threadsFor } from './sizing.js';
@@ -41,11 +42,15 @@ export class Scheduler implements AsyncExecutor {
   /** Shared-memory jobs that failed: the failing worker's error (one report a job). */
   private readonly kernelErrors = new KernelErrors();
   /** Shared-memory jobs: the workers' control blocks and each worker's last request. */
-  private readonly shm: { control: number; sequence: number[]; wait: WaitAsync } | undefined;
+  private readonly shm: { control: number; sequence: number[]; wait: WaitAsync; spin: number } | undefined;
+  /** This thread's kernels by index in KERNEL_NAMES, for the chunks it claims (./claim.ts). */
+  private readonly kernelsByIndex: KernelsByIndex;
   /** How a call's size decides its threads and chunks (tests may change it: see SPLIT_ALL). */
   readonly sizing: Sizing = { ...DEFAULT_SIZING };
-  /** Workers the last staged call went to (0: it ran on this thread); for tests. */
+  /** Threads the last staged call ran on, this one included where it joined (0: here alone); for tests. */
   lastThreads = 0;
+  /** Chunks this thread has run of calls it joined (PoolOptions.callerJoins); for tests. */
+  callerChunks = 0;
   /**
    * The worker the next call's workers start from: calls that use fewer workers than the pool
    * has take turns, so that two small calls in flight run on different workers.
@@ -53,8 +58,9 @@ export class Scheduler implements AsyncExecutor {
   private nextWorker = 0;
 
   constructor(private readonly module: WasmModule, private readonly memory: WebAssembly.Memory,
-              readonly workers: WorkerHandle[], shm?: { control: number; wait: WaitAsync }) {
-    this.shm = shm && { control: shm.control, sequence: workers.map(() => 0), wait: shm.wait };
+              readonly workers: WorkerHandle[], shm?: { control: number; wait: WaitAsync; spin: number }) {
+    this.shm = shm && { control: shm.control, sequence: workers.map(() => 0), wait: shm.wait, spin: shm.spin };
+    this.kernelsByIndex = KERNEL_NAMES.map((name) => module.kernels[name]) as unknown as KernelsByIndex;
     module.heap.busy = this.flights; // tensors allocated while calls run stay out of their memory
     for (const worker of workers) {
       worker.onReply = (reply) => (reply.queue === undefined ? this.settle(reply) : this.kernelErrors.reported(reply.queue, reply.error!));
@@ -255,22 +261,27 @@ export class Scheduler implements AsyncExecutor {
     const { calls, dst, runs } = job.backends.wasm(layout, job.plan, job.inputs, job.output.length, target);
     const last = calls.length - 1;
     // A small call runs here, whole: waking workers would cost more than it (./sizing.ts).
+    // A call of at most callerWork runs here too, as one of its threads: this thread starts at
+    // once, where a woken worker joins 50-350 µs later; in a one-thread pool it runs here, whole.
     const work = calls.map((c) => workOf(c, layout));
-    const workers = threadsFor(work.reduce((sum, w) => sum + w, 0), this.workers.length, this.sizing);
-    this.lastThreads = workers;
+    const total = work.reduce((sum, w) => sum + w, 0);
+    const threads = threadsFor(total, this.workers.length, this.sizing);
+    const caller = !!this.shm && threads > 0 && total <= this.sizing.callerWork;
+    const workers = threads - (caller ? 1 : 0);
+    this.lastThreads = workers === 0 ? 0 : threads;
     if (workers === 0) {
       layout.commit();
       return { dst, runs, queue: undefined, prep: calls, chunks: [], start: base, end: layout.top };
     }
     // Through shared memory, the workers run every call (a convolution's padding and packing too,
     // which on this thread cost ~0.1 ms a W4 call while the workers waited), each cut into chunks
-    // by its size that they claim one after another: a worker held up by other processes leaves
-    // its share to the others. By message, this thread runs the preparatory calls and each worker
-    // gets one fixed part of the last.
+    // by its size that they (and this thread where it joins) claim one after another: a worker
+    // held up by other processes leaves its share to the others. By message, this thread runs the
+    // preparatory calls and each worker gets one fixed part of the last.
     const stages: Stage[] = this.shm
-      ? calls.map((c, i) => claimOrder(splitCall(c, workers, chunksPerWorker(work[i], workers, this.sizing), layout), workers))
+      ? calls.map((c, i) => claimOrder(splitCall(c, threads, chunksPerWorker(work[i], threads, this.sizing), layout), threads))
       : [splitCall(calls[last], workers, 1, layout)];
-    const handedTo = Math.min(workers, stages.reduce((n, chunks) => n + chunks.length, 0));
+    const handedTo = Math.min(workers, stages.reduce((n, chunks) => n + chunks.length, 0) - (caller ? 1 : 0));
     const first = this.nextWorker;
     const encoded = this.shm && encodeQueue(stages, handedTo, { control: this.shm.control, first, pool: this.workers.length });
     if (this.shm && !encoded) {
@@ -281,7 +292,7 @@ export class Scheduler implements AsyncExecutor {
       return { dst, runs, queue: undefined, prep: calls, chunks: [], start: base, end: layout.top };
     }
     if (encoded) this.nextWorker = (first + handedTo) % this.workers.length;
-    const queue = encoded ? { ptr: layout.i32(encoded), length: encoded.length, workers: handedTo, first } : undefined;
+    const queue = encoded ? { ptr: layout.i32(encoded), length: encoded.length, workers: handedTo, first, caller } : undefined;
     layout.commit();
     return { dst, runs, queue, prep: calls.slice(0, last), chunks: stages[stages.length - 1], start: base, end: layout.top };
   }
@@ -298,6 +309,17 @@ export class Scheduler implements AsyncExecutor {
       const sequence = handed.map((i) => this.signal(i, queue.ptr, queue.length));
       const header = this.module.i32(queue.ptr, QUEUE_CHUNKS);
       if (!handed.some((i) => Atomics.load(this.control(i), POLLING))) wakeWorkers(header, this.memory, 1);
+      let callerError: unknown;
+      if (queue.caller) {
+        try {
+          this.callerChunks += claimReady(this.module.i32(queue.ptr, queue.length), this.kernelsByIndex, shm.spin);
+        } catch (error) {
+          callerError = error; // the job's first failure: the workers stop claiming
+        }
+        // The workers' last chunks end within about a chunk's time: poll for them that long
+        // (the pool's spin) rather than hear of their end through the event loop.
+        for (const until = performance.now() + shm.spin; Atomics.load(header, QUEUE_PENDING) > 0 && performance.now() < until;);
+      }
       // Wait for every worker, even when one fails, so no worker still writes when the memory is reused.
       for (let pending = Atomics.load(header, QUEUE_PENDING); pending > 0; pending = Atomics.load(header, QUEUE_PENDING)) {
         if (this.failure) throw this.failure; // fail() wakes this wait
@@ -307,6 +329,7 @@ export class Scheduler implements AsyncExecutor {
       handed.forEach((i, k) => Atomics.store(this.control(i), HEARD, sequence[k])); // a polling finisher may go on (worker.ts)
       fence(this.memory);
       this.finished++;
+      if (callerError !== undefined) throw kernelFailure(workerError(callerError));
       if (header[QUEUE_FAILED]) throw await this.kernelErrors.of(queue.ptr);
       return;
     }

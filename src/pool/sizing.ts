@@ -6,8 +6,11 @@
 // estimated in multiply-adds (./split.ts workOf), decides: below `inlineWork` the calling thread
 // runs it (no worker is woken); else one worker per `workerWork` of it (at least 2, at most the
 // pool's), and chunks of about `chunkWork` each, so that a worker held up by other processes
-// delays the call by a chunk, not by its share. About 12-16 multiply-adds a nanosecond, one
-// thread (W3 bicubic 2x [1,3,512,512]: 19 M in 1.5 ms on the Xeon, 2.2 ms on the EPYC).
+// delays the call by a chunk, not by its share. Up to `callerWork`, the calling thread is one of
+// the call's threads (PoolOptions.callerJoins): it works from the start instead of waiting for
+// woken workers (W3 with 2 threads on the EPYC: 0.62x the sync time, against 1.1x with 2 workers
+// and a waiting caller). About 12-16 multiply-adds a nanosecond, one thread (W3 bicubic 2x
+// [1,3,512,512]: 19 M in 1.5 ms on the Xeon, 2.2 ms on the EPYC; W4 convT: 67 M).
 
 /** Thresholds in multiply-adds (see workOf); the pool's are DEFAULT_SIZING. */
 export interface Sizing {
@@ -17,15 +20,24 @@ export interface Sizing {
   workerWork: number;
   /** Work per chunk that workers claim (about 60-100 µs). */
   chunkWork: number;
+  /**
+   * Calls with at most this work run on the calling thread too, as one of their threads (it
+   * claims chunks beside the workers): the call starts without waiting for a wake-up, and the
+   * calling thread is blocked for its share (about 4 ms at most, 2 threads). -1: never.
+   */
+  callerWork: number;
 }
 
-export const DEFAULT_SIZING: Readonly<Sizing> = { inlineWork: 2e6, workerWork: 2e6, chunkWork: 1e6 };
+export const DEFAULT_SIZING: Readonly<Sizing> = { inlineWork: 2e6, workerWork: 2e6, chunkWork: 1e6, callerWork: 1e8 };
 
 /**
  * Splits every call over all workers in as many chunks as it allows (the pool as it was before
  * sizing): for tests of the workers' claiming and for measuring what sizing gains.
  */
-export const SPLIT_ALL: Readonly<Sizing> = { inlineWork: 0, workerWork: 0, chunkWork: 0 };
+export const SPLIT_ALL: Readonly<Sizing> = { inlineWork: 0, workerWork: 0, chunkWork: 0, callerWork: -1 };
+
+/** SPLIT_ALL with the calling thread joining every call (as one of its threads). */
+export const SPLIT_ALL_JOINED: Readonly<Sizing> = { ...SPLIT_ALL, callerWork: Infinity };
 
 /** At most this many chunks a worker for one kernel call: beyond it, per-chunk setup shows. */
 export const CHUNKS_PER_WORKER = 4;

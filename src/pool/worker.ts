@@ -4,6 +4,7 @@
 // Only a Worker loads this file (the package never imports it): its top level starts serving.
 
 import { invoke, KERNEL_NAMES, type KernelExports } from '../kernels.js';
+import { type KernelsByIndex, runChunk } from './claim.js';
 import { importsFor } from '../wasm/load.js';
 import { CHUNK_INTS, CONTROL_INTS, fence, HEARD, HEARD_MS, jobSlot, POLLING, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_DONE, QUEUE_FAILED, QUEUE_NEXT, QUEUE_PENDING, REQUEST,
   SLEEP_SLICE_MS, STOP, type InitMessage, type JobMessage, type ReplyMessage, WAKE_FANOUT, wakeWorkers, workerError, workerIndex } from './protocol.js';
@@ -26,7 +27,7 @@ interface Port {
  * poll's length, when the finisher polled on).
  */
 function runLoop(port: Port, kernels: KernelExports, memory: WebAssembly.Memory, control: number, spin: number): void {
-  const byIndex = KERNEL_NAMES.map((name) => kernels[name]);
+  const byIndex = KERNEL_NAMES.map((name) => kernels[name]) as unknown as KernelsByIndex;
   const ctrl = new Int32Array(memory.buffer, control, CONTROL_INTS); // low addresses: valid after growth
   let done = 0; // the last job run: requests count from 1
   let poll = spin;
@@ -45,13 +46,7 @@ function runLoop(port: Port, kernels: KernelExports, memory: WebAssembly.Memory,
       for (let c = Atomics.add(queue, QUEUE_NEXT, 1); c < count; c = Atomics.add(queue, QUEUE_NEXT, 1)) {
         const entry = QUEUE_CHUNKS + CHUNK_INTS * c;
         if (!awaitChunks(queue, queue[entry + 2], spin)) break;
-        for (let i = queue[entry], end = queue[entry + 1]; i < end;) {
-          const argc = queue[i + 1];
-          byIndex[queue[i]](...queue.subarray(i + 2, i + 2 + argc));
-          i += 2 + argc;
-        }
-        // Only a call's last chunk can end a wait (waits are for whole calls): one wake-up a call.
-        if (Atomics.add(queue, QUEUE_DONE, 1) + 1 === queue[entry + 3]) Atomics.notify(queue, QUEUE_DONE);
+        runChunk(queue, c, byIndex);
       }
     } catch (error) {
       // The first worker to fail the job reports it (with the stack) before it counts itself out.
