@@ -127,6 +127,32 @@ describe('a stuck worker', () => {
     expect(out.trim()).toMatch(/pool is closed/);
   });
 
+  it('a job pending past UPSAMPLE_POOL_WATCHDOG_MS prints its queue and control blocks to stderr; none without it', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const script = `
+      import * as up from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+      import { SPLIT_ALL } from ${JSON.stringify(new URL('../dist/pool/sizing.js', import.meta.url).href)};
+      const pool = await up.createPool({ threads: 2, worker: new URL(${JSON.stringify(FAULTY_WORKER.href)}) });
+      Object.assign(pool.sizing, SPLIT_ALL);
+      pool.pixelShuffle({ data: new Float32Array(64), shape: [1, 4, 4, 4] }, 2).catch(() => {});
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await pool.close({ force: true });`;
+    const run = (watchdog: string | undefined) => {
+      const env = { ...process.env, POOL_FAULT: 'hang' } as Record<string, string | undefined>;
+      if (watchdog === undefined) delete env.UPSAMPLE_POOL_WATCHDOG_MS;
+      else env.UPSAMPLE_POOL_WATCHDOG_MS = watchdog;
+      return spawnSync(process.execPath, ['--input-type=module'], { input: script, encoding: 'utf8', env, timeout: 20_000 }).stderr;
+    };
+    const dump = run('100');
+    expect(dump).toMatch(/upsample-wasm pool watchdog: a job at \d+ pending after \d+ ms /);
+    const state = JSON.parse(dump.slice(dump.indexOf('{')).split('\n')[0]);
+    // Its one chunk claimed, never done: the worker it went to hangs in it, having seen its request.
+    expect(state.header).toMatchObject({ next: 1, count: 1, done: 0, failed: 0, pending: 1 });
+    expect(state.workers).toHaveLength(1);
+    expect(state.workers[0].request).toBe(state.workers[0].sequence);
+    expect(run(undefined)).not.toMatch(/watchdog/);
+  });
+
   it('a timeout rejects the call in time; the pool then terminates the stuck workers and fails clearly', async () => {
     const pool = await faultyPool('hang');
     const start = performance.now();

@@ -5,6 +5,7 @@
 
 import { invoke, KERNEL_NAMES } from '../kernels.js';
 import { claimReady, type KernelsByIndex } from './claim.js';
+import { watchJob } from './watchdog.js';
 import type { AsyncExecutor, Job } from '../ops.js';
 import { tiles } from '../tiling/plan.js';
 import { admitJob, arrayBytes, copyOut, residentTarget } from '../wasm/executor.js';
@@ -308,6 +309,7 @@ export class Scheduler implements AsyncExecutor {
       const handed = Array.from({ length: queue.workers }, (_, i) => (queue.first + i) % this.workers.length);
       const sequence = handed.map((i) => this.signal(i, queue.ptr, queue.length));
       const header = this.module.i32(queue.ptr, QUEUE_CHUNKS);
+      const disarm = watchJob({ memory: this.memory, queue: queue.ptr, control: shm.control, workers: handed, sequence, caller: queue.caller });
       if (!handed.some((i) => Atomics.load(this.control(i), POLLING))) wakeWorkers(header, this.memory, 1);
       let callerError: unknown;
       if (queue.caller) {
@@ -322,10 +324,14 @@ export class Scheduler implements AsyncExecutor {
       }
       // Wait for every worker, even when one fails, so no worker still writes when the memory is reused.
       for (let pending = Atomics.load(header, QUEUE_PENDING); pending > 0; pending = Atomics.load(header, QUEUE_PENDING)) {
-        if (this.failure) throw this.failure; // fail() wakes this wait
+        if (this.failure) { // fail() wakes this wait
+          disarm();
+          throw this.failure;
+        }
         const wait = shm.wait.call(Atomics, header, QUEUE_PENDING, pending, SLEEP_SLICE_MS);
         if (wait.async) await wait.value;
       }
+      disarm();
       handed.forEach((i, k) => Atomics.store(this.control(i), HEARD, sequence[k])); // a polling finisher may go on (worker.ts)
       fence(this.memory);
       this.finished++;
