@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as up from '../dist/index.js';
 import type { Pool, Tensor } from '../dist/index.js';
 import { ABORT_GRACE_MS } from '../dist/pool/call.js';
-import { SPLIT_ALL, type Sizing } from '../dist/pool/sizing.js';
+import { SPLIT_ALL, SPLIT_ALL_JOINED, type Sizing } from '../dist/pool/sizing.js';
 import { differingBits, ramp } from './helpers.js';
 
 const FAULTY_WORKER = new URL('./workers/faulty-worker.mjs', import.meta.url);
@@ -270,6 +270,21 @@ describe('aborting a call that waits in the workers\' job slots', () => {
     expectSame(await pool.interpolate(x, { size: 9 }), up.interpolate(x, { size: 9 }), 'a call after');
     expect(out.data.every((v) => v === 7), 'the aborted call\'s chunks never ran').toBe(true);
     out.dispose();
+  });
+});
+
+describe('the calling thread joining a call (callerJoins)', () => {
+  it('runs the chunks the workers do not get to: with each worker\'s chunk taking 300 ms, the call ends in one such chunk', async () => {
+    const pool = await faultyPool('slow'); // workers: 300 ms a pixelShuffle chunk; this thread: the real kernel
+    Object.assign((pool as unknown as { sizing: Sizing }).sizing, SPLIT_ALL_JOINED);
+    const input = ramp([1, 64, 16, 16]); // 16 planes: 8 chunks for 1 worker and this thread
+    const internals = pool as unknown as { callerChunks: number; lastJoined: boolean };
+    const start = performance.now();
+    expectSame(await pool.pixelShuffle(input, 2), up.pixelShuffle(input, 2), 'joined');
+    expect(internals.lastJoined).toBe(true);
+    // The worker holds one chunk for 300 ms; the others ran here meanwhile (on the workers: 2.4 s).
+    expect(internals.callerChunks).toBeGreaterThanOrEqual(6);
+    expect(performance.now() - start).toBeLessThan(1500);
   });
 });
 

@@ -24,6 +24,7 @@ const ramp = (shape: number[], seed = 1): Tensor => {
 interface Internals {
   sizing: Sizing;
   lastThreads: number;
+  lastJoined: boolean;
   callerChunks: number;
 }
 const internals = (pool: Pool): Internals => pool as unknown as Internals;
@@ -180,9 +181,10 @@ describe('the calling thread as one of a call\'s threads (callerJoins)', () => {
           const sized = Math.min(wanted, threads);
           // Joined, a one-thread pool runs the call here alone (0); else as many threads, this one included.
           expect(internals(pool).lastThreads, name).toBe(callerJoins && sized === 1 ? 0 : sized);
-          const ran = internals(pool).callerChunks - before;
-          if (callerJoins && threads > 1) expect(ran, `${name}: chunks this thread ran`).toBeGreaterThan(0);
-          else expect(ran, name).toBe(0);
+          expect(internals(pool).lastJoined, name).toBe(callerJoins && threads > 1);
+          // How many chunks this thread wins depends on timing (test/pool-abort.test.ts shows it
+          // runs them); where it does not join, none.
+          if (!(callerJoins && threads > 1)) expect(internals(pool).callerChunks - before, name).toBe(0);
         }
         // Above callerWork: on the workers alone, this thread waiting.
         const sizing = internals(pool).sizing;
@@ -191,6 +193,7 @@ describe('the calling thread as one of a call\'s threads (callerJoins)', () => {
         for (const [name, wanted, run] of [w3, conv]) {
           expect(differingBits((await run(pool)).data, expected.get(name)!.data), name).toBe(0);
           expect(internals(pool).lastThreads, name).toBe(Math.min(wanted, threads));
+          expect(internals(pool).lastJoined, name).toBe(false);
         }
         expect(internals(pool).callerChunks - before).toBe(0);
         Object.assign(sizing, DEFAULT_SIZING);

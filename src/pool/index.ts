@@ -65,6 +65,7 @@ export async function startPool(table: OperationTable, options?: PoolOptions): P
   return Object.defineProperties(pool, {
     workers: { value: workers }, flights: { value: scheduler.flights }, sizing: { value: scheduler.sizing },
     lastThreads: { get: () => scheduler.lastThreads },
+    lastJoined: { get: () => scheduler.lastJoined },
     callerChunks: { get: () => scheduler.callerChunks },
   });
 }

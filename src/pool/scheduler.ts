@@ -50,6 +50,8 @@ export class Scheduler implements AsyncExecutor {
   readonly sizing: Sizing = { ...DEFAULT_SIZING };
   /** Threads the last staged call ran on, this one included where it joined (0: here alone); for tests. */
   lastThreads = 0;
+  /** Whether this thread joined the last staged call (claims its chunks); for tests. */
+  lastJoined = false;
   /** Chunks this thread has run of calls it joined (PoolOptions.callerJoins); for tests. */
   callerChunks = 0;
   /**
@@ -270,6 +272,7 @@ export class Scheduler implements AsyncExecutor {
     const caller = !!this.shm && threads > 0 && total <= this.sizing.callerWork;
     const workers = threads - (caller ? 1 : 0);
     this.lastThreads = workers === 0 ? 0 : threads;
+    this.lastJoined = caller && workers > 0;
     if (workers === 0) {
       layout.commit();
       return { dst, runs, queue: undefined, prep: calls, chunks: [], start: base, end: layout.top };
