@@ -136,7 +136,7 @@ describe('a tiled call writes into the caller\'s out', () => {
   });
 });
 
-describe('tiles(): bands of columns of a band of the fewest rows', () => {
+describe('tiles(): bands of columns where a band of the fewest rows does not fit', () => {
   interface Part { plane: number; rows?: [number, number]; cols?: [number, number] }
   const tiling: Tiling<Part, object> = {
     extent: () => ({ planes: 2, rows: 5, step: 1, cols: 103, colStep: 4 }),
@@ -145,7 +145,8 @@ describe('tiles(): bands of columns of a band of the fewest rows', () => {
   const job = { plan: { plane: 0 }, inputs: {}, output: new Float32Array(0), backends: { tiling } } as unknown as Job<Part, object>;
 
   it('covers each row with column bands on multiples of colStep, each as wide as fits, none narrower than colStep', () => {
-    // Up to 30 elements fit: a row (103) does not, so each row splits into bands of 28 columns (halving 103 on multiples of 4).
+    // Up to 30 elements fit: a row (103) does not, so each row splits into bands of 28 columns
+    // (halving 103 on multiples of 4); two rows of them (56) would not fit.
     const fits = ({ plan: { rows, cols } }: Job<Part, object>) => rows !== undefined && (rows[1] - rows[0]) * (cols ? cols[1] - cols[0] : 103) <= 30;
     const parts = [...tiles(job, fits, 0)].map((t) => t.plan);
     const expected: Part[] = [];
@@ -153,6 +154,28 @@ describe('tiles(): bands of columns of a band of the fewest rows', () => {
       for (let r = 0; r < 5; r++) for (const c of [[0, 28], [28, 56], [56, 84], [84, 103]]) expected.push({ plane, rows: [r, r + 1], cols: c as [number, number] });
     }
     expect(parts).toEqual(expected);
+  });
+
+  it('makes column bands as tall as fit at the width the fewest rows found, halving the rows where they do not', () => {
+    const columns = [[0, 28], [28, 56], [56, 84], [84, 103]] as Array<[number, number]>;
+    const bands = (fits: (t: Job<Part, object>) => boolean, rows = 5) => {
+      const tiling8: Tiling<Part, object> = { ...tiling, extent: () => ({ planes: 1, rows, step: 1, cols: 103, colStep: 4 }) };
+      return [...tiles({ ...job, backends: { tiling: tiling8 } } as unknown as Job<Part, object>, fits, 0)].map((t) => t.plan);
+    };
+    const expected = (rowBands: Array<[number, number]>) => rowBands.flatMap((rows) => columns.map((cols) => ({ plane: 0, rows, cols })));
+    // Bands of up to 30 columns (28: halving 103 on multiples of 4) of up to 4 rows: 4 rows, then the one left.
+    const four = ({ plan: { rows, cols } }: Job<Part, object>) => rows !== undefined && cols !== undefined && cols[1] - cols[0] <= 30 && rows[1] - rows[0] <= 4;
+    expect(bands(four)).toEqual(expected([[0, 4], [4, 5]]));
+    // 4 rows only where a band ends before column 103: 2 rows, as taller bands would have to be narrower.
+    const narrowEnd = ({ plan: { rows, cols } }: Job<Part, object>) => rows !== undefined && cols !== undefined &&
+      cols[1] - cols[0] <= 30 && rows[1] - rows[0] <= (cols[1] === 103 ? 2 : 4);
+    expect(bands(narrowEnd)).toEqual(expected([[0, 2], [2, 4], [4, 5]]));
+    // 4 rows fit at the top edge, 2 below it (a window that grows away from the edge): 4, then halved to 2.
+    const edge = ({ plan: { rows, cols } }: Job<Part, object>) => rows !== undefined && cols !== undefined &&
+      cols[1] - cols[0] <= 30 && rows[1] - rows[0] <= (rows[0] === 0 ? 4 : 2);
+    const parts = bands(edge, 8);
+    expect(parts).toEqual(expected([[0, 4], [4, 6], [6, 8]]));
+    expect(parts.every((p) => edge({ plan: p } as Job<Part, object>))).toBe(true);
   });
 
   it('merges a rest narrower than colStep into the band before it, and leaves rows that fit whole', () => {

@@ -34,10 +34,10 @@ export interface Tiling<P, I> {
 }
 
 /**
- * The tiles of `job`, in output order, each as large as `fits` allows (halving from the whole):
- * whole planes first, bands of rows when one plane is too large, bands of columns of a band of
- * the fewest rows when that is too large. A part that cannot split further is returned even if
- * it does not fit (the caller then runs it over budget).
+ * The tiles of `job`, each as large as `fits` allows (halving from the whole): whole planes
+ * first, bands of rows when one plane is too large, bands of columns when a band of the fewest
+ * rows is too large (then as many rows as fit at that width). A part that cannot split further is
+ * returned even if it does not fit (the caller then runs it over budget).
  */
 export function* tiles<P, I>(job: Job<P, I>, fits: (tile: Job<P, I>) => boolean, budget: number): Generator<Job<P, I>> {
   const tiling = job.backends.tiling;
@@ -54,8 +54,29 @@ export function* tiles<P, I>(job: Job<P, I>, fits: (tile: Job<P, I>) => boolean,
   }
   let band = rows;
   let width = cols;
+  let tall = 0; // rows of a band split into columns (0: not found yet)
   // A column band from c ends `width` on, or at the end where the rest would be narrower than colStep.
   const colEnd = (c: number) => (cols - (c + width) < colStep ? cols : c + width);
+  /**
+   * Rows [r0, r1)'s columns in bands. The fewest rows (`fewest`) find the width: as wide as fits,
+   * as narrow as colStep at the least (the width they took stays for the bands after), a band that
+   * does not fit even then as it is. More rows take that width or none: undefined where a band
+   * does not fit (their rows then halve).
+   */
+  const columnParts = (p: number, r0: number, r1: number, fewest: boolean): Array<Job<P, I>> | undefined => {
+    const parts: Array<Job<P, I>> = [];
+    for (let c = 0; c < cols;) {
+      let part = tiling.tile(job, p, 1, [r0, r1], [c, colEnd(c)]);
+      while (fewest && width > colStep && !fits(part)) {
+        width = Math.max(colStep, Math.ceil(width / 2 / colStep) * colStep);
+        part = tiling.tile(job, p, 1, [r0, r1], [c, colEnd(c)]);
+      }
+      if (!fewest && !fits(part)) return undefined;
+      parts.push(part);
+      c = colEnd(c);
+    }
+    return parts;
+  };
   for (let p = 0; p < planes; p++) {
     for (let r = 0; r < rows;) {
       // Windows differ along a plane (edges, uneven scales): each band is checked, and shrinks
@@ -68,19 +89,28 @@ export function* tiles<P, I>(job: Job<P, I>, fits: (tile: Job<P, I>) => boolean,
         tile = tiling.tile(job, p, 1, span);
       }
       if (cols >= 2 * colStep && !fits(tile)) {
-        // The fewest rows are still too large: their columns in bands, found the same way.
-        for (let c = 0; c < cols;) {
-          let part = tiling.tile(job, p, 1, span, [c, colEnd(c)]);
-          while (width > colStep && !fits(part)) {
-            width = Math.max(colStep, Math.ceil(width / 2 / colStep) * colStep);
-            part = tiling.tile(job, p, 1, span, [c, colEnd(c)]);
-          }
-          yield part;
-          c = colEnd(c);
+        // The fewest rows are still too large: their columns in bands, each as tall as fits. A
+        // column band's rings (one row of each class, for argmax) do not grow with its rows, so
+        // the rows that bands of the fewest rows would each compute again are shared: the first
+        // time, rows double while all their column bands fit at the width found for the fewest
+        // rows (more, narrower bands cost more than they save at small scales); a band of rows
+        // whose column bands do not all fit at that width halves (the fewest rows, the width
+        // narrowing as before, always do).
+        if (tall === 0) {
+          tall = band;
+          columnParts(p, r, Math.min(rows, r + tall), true); // settles the width at the fewest rows
+          while (r + tall < rows && columnParts(p, r, Math.min(rows, r + 2 * tall), false)) tall *= 2;
         }
-      } else {
-        yield tile;
+        let parts = columnParts(p, r, Math.min(rows, r + tall), tall <= band);
+        while (!parts) {
+          tall = Math.max(band, Math.ceil(tall / 2 / step) * step);
+          parts = columnParts(p, r, Math.min(rows, r + tall), tall <= band);
+        }
+        yield* parts;
+        r = Math.min(rows, r + tall);
+        continue;
       }
+      yield tile;
       r = span[1];
     }
   }
