@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as up from '../dist/index.js';
 import type { Pool, Tensor } from '../dist/index.js';
 import { call } from '../dist/kernels.js';
-import { chunksPerWorker, CHUNKS_PER_WORKER, DEFAULT_SIZING, SPLIT_ALL, threadsFor, type Sizing } from '../dist/pool/sizing.js';
+import { callThreads, chunksPerWorker, CHUNKS_PER_WORKER, DEFAULT_SIZING, SPLIT_ALL, threadsFor, type Sizing } from '../dist/pool/sizing.js';
 import { workOf } from '../dist/pool/split.js';
 import { Layout, type WasmModule } from '../dist/wasm/module.js';
 import { differingBits, ramp as rampOnce } from './helpers.js';
@@ -49,6 +49,21 @@ describe('threads and chunks for a call of a given work', () => {
       }
     }
     expect(threadsFor(1, 5, SPLIT_ALL)).toBe(5);
+  });
+
+  it('has the calling thread join calls of at most callerWork as one of their threads, where jobs go through shared memory', () => {
+    const s = DEFAULT_SIZING;
+    const w3 = 3 * 1024 * (512 * 4 + 1024 * 4); // 9 threads' worth
+    expect(callThreads(w3, 16, s, true)).toEqual({ threads: 9, workers: 8, caller: true });
+    expect(callThreads(w3, 16, s, false)).toEqual({ threads: 9, workers: 9, caller: false });
+    expect(callThreads(s.callerWork, 16, s, true)).toEqual({ threads: 16, workers: 15, caller: true });
+    expect(callThreads(s.callerWork + 1, 16, s, true)).toEqual({ threads: 16, workers: 16, caller: false });
+    expect(callThreads(w3, 2, s, true)).toEqual({ threads: 2, workers: 1, caller: true });
+    // A one-thread pool: the calling thread alone where it joins, else the worker.
+    expect(callThreads(w3, 1, s, true)).toEqual({ threads: 0, workers: 0, caller: false });
+    expect(callThreads(s.callerWork + 1, 1, s, true)).toEqual({ threads: 1, workers: 1, caller: false });
+    expect(callThreads(s.inlineWork - 1, 16, s, true)).toEqual({ threads: 0, workers: 0, caller: false });
+    expect(callThreads(w3, 16, { ...s, callerWork: -1 }, true).caller).toBe(false);
   });
 
   it('cuts a call into chunks of about chunkWork, 1 to CHUNKS_PER_WORKER a worker', () => {

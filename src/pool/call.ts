@@ -103,3 +103,26 @@ export class CallControl {
     for (const listener of listeners) listener(reason);
   }
 }
+
+/**
+ * After an abort: while `ended()` is false and the pool has not `failed()`, `progress()` (what the
+ * workers have finished) must change every ABORT_GRACE_MS, else `stuck()` (the pool terminates
+ * its workers).
+ */
+export function watchProgress(progress: () => string, ended: () => boolean, failed: () => boolean, stuck: () => void): void {
+  let seen = progress();
+  const check = (): void => {
+    if (ended() || failed()) return;
+    const now = progress();
+    if (now === seen) {
+      stuck();
+      return;
+    }
+    seen = now;
+    arm();
+  };
+  const arm = (): void => {
+    (setTimeout(check, ABORT_GRACE_MS) as { unref?: () => void }).unref?.();
+  };
+  arm();
+}

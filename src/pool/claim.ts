@@ -2,7 +2,7 @@
 // calling thread do alike once they hold a chunk, and the calling thread's way of claiming them,
 // which never blocks (a browser's main thread may not Atomics.wait).
 
-import { CHUNK_INTS, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_DONE, QUEUE_FAILED, QUEUE_NEXT } from './protocol.js';
+import { CHUNK_INTS, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_DONE, QUEUE_FAILED, QUEUE_NEXT, QUEUE_PENDING } from './protocol.js';
 
 /** A kernel's export by its index in KERNEL_NAMES. */
 export type KernelsByIndex = ((...args: number[]) => void)[];
@@ -50,4 +50,21 @@ export function claimReady(queue: Int32Array, kernels: KernelsByIndex, spin: num
       return claimed;
     }
   }
+}
+
+/**
+ * The calling thread's part in a job it joins: its chunks (claimReady), then a poll of up to
+ * `spin` ms for the workers' last ones, which end within about a chunk's time (rather than hear
+ * of their end through the event loop). `ran`: the chunks it ran; `error`: the job's first
+ * failure, where it was one of its own (the workers then stop claiming).
+ */
+export function joinJob(queue: Int32Array, kernels: KernelsByIndex, spin: number): { ran: number; error?: unknown } {
+  let joined: { ran: number; error?: unknown };
+  try {
+    joined = { ran: claimReady(queue, kernels, spin) };
+  } catch (error) {
+    joined = { ran: 0, error };
+  }
+  for (const until = performance.now() + spin; Atomics.load(queue, QUEUE_PENDING) > 0 && performance.now() < until;);
+  return joined;
 }

@@ -4,7 +4,7 @@
 // (./split.ts) that the workers claim one after another; the result is copied out in call order.
 
 import { invoke, KERNEL_NAMES } from '../kernels.js';
-import { claimReady, type KernelsByIndex } from './claim.js';
+import { joinJob, type KernelsByIndex } from './claim.js';
 import { watchJob } from './watchdog.js';
 import type { AsyncExecutor, Job } from '../ops.js';
 import { tiles } from '../tiling/plan.js';
@@ -13,9 +13,9 @@ import { Layout, LayoutLimitError, type WasmModule } from '../wasm/module.js';
 import type { Block } from '../wasm/resident.js';
 import { type Stage, controlBlock, encodeQueue, fence, HEARD, JOB_SLOTS, jobSlot, POLLING, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_DONE, QUEUE_FAILED, QUEUE_NEXT,
   QUEUE_PENDING, REQUEST, SLEEP_SLICE_MS, STOP, type ReplyMessage, wakeWorkers, workerError } from './protocol.js';
-import { ABORT_GRACE_MS, type CallControl } from './call.js';
+import { ABORT_GRACE_MS, type CallControl, watchProgress } from './call.js';
 import { kernelFailure, KernelErrors } from './kernel-errors.js';
-import { chunksPerWorker, DEFAULT_SIZING, type Sizing, threadsFor } from './sizing.js';
+import { callThreads, chunksPerWorker, DEFAULT_SIZING, type Sizing } from './sizing.js';
 import { claimOrder, splitCall, workOf } from './split.js';
 import { inputArrays, overlap, type Flight, type PlacedJob, type Region } from './flights.js';
 import type { WorkerHandle } from './workers.js';
@@ -222,7 +222,8 @@ export class Scheduler implements AsyncExecutor {
         const header = m.i32(placed.queue.ptr, QUEUE_CHUNKS);
         Atomics.store(header, QUEUE_NEXT, header[QUEUE_COUNT]);
       }
-      this.watch(() => ended);
+      watchProgress(() => this.progress(), () => ended, () => this.failure !== undefined, () => void this.terminate(new Error(
+        `a pool call was aborted and the workers finished no work in the ${ABORT_GRACE_MS} ms after; the pool terminated them as stuck; create a new pool`)));
     });
     const previous = this.finalized;
     const done = (async () => {
@@ -263,16 +264,11 @@ export class Scheduler implements AsyncExecutor {
     const layout = new Layout(this.module, base, limit);
     const { calls, dst, runs } = job.backends.wasm(layout, job.plan, job.inputs, job.output.length, target);
     const last = calls.length - 1;
-    // A small call runs here, whole: waking workers would cost more than it (./sizing.ts).
-    // A call of at most callerWork runs here too, as one of its threads: this thread starts at
-    // once, where a woken worker joins 50-350 µs later; in a one-thread pool it runs here, whole.
+    // A small call runs here, whole; one of a few ms here too, beside workers (./sizing.ts).
     const work = calls.map((c) => workOf(c, layout));
-    const total = work.reduce((sum, w) => sum + w, 0);
-    const threads = threadsFor(total, this.workers.length, this.sizing);
-    const caller = !!this.shm && threads > 0 && total <= this.sizing.callerWork;
-    const workers = threads - (caller ? 1 : 0);
-    this.lastThreads = workers === 0 ? 0 : threads;
-    this.lastJoined = caller && workers > 0;
+    const { threads, workers, caller } = callThreads(work.reduce((sum, w) => sum + w, 0), this.workers.length, this.sizing, !!this.shm);
+    this.lastThreads = threads;
+    this.lastJoined = caller;
     if (workers === 0) {
       layout.commit();
       return { dst, runs, queue: undefined, prep: calls, chunks: [], start: base, end: layout.top };
@@ -314,17 +310,8 @@ export class Scheduler implements AsyncExecutor {
       const header = this.module.i32(queue.ptr, QUEUE_CHUNKS);
       const disarm = watchJob({ memory: this.memory, queue: queue.ptr, control: shm.control, workers: handed, sequence, caller: queue.caller });
       if (!handed.some((i) => Atomics.load(this.control(i), POLLING))) wakeWorkers(header, this.memory, 1);
-      let callerError: unknown;
-      if (queue.caller) {
-        try {
-          this.callerChunks += claimReady(this.module.i32(queue.ptr, queue.length), this.kernelsByIndex, shm.spin);
-        } catch (error) {
-          callerError = error; // the job's first failure: the workers stop claiming
-        }
-        // The workers' last chunks end within about a chunk's time: poll for them that long
-        // (the pool's spin) rather than hear of their end through the event loop.
-        for (const until = performance.now() + shm.spin; Atomics.load(header, QUEUE_PENDING) > 0 && performance.now() < until;);
-      }
+      const joined = queue.caller ? joinJob(this.module.i32(queue.ptr, queue.length), this.kernelsByIndex, shm.spin) : { ran: 0 };
+      this.callerChunks += joined.ran;
       // Wait for every worker, even when one fails, so no worker still writes when the memory is reused.
       for (let pending = Atomics.load(header, QUEUE_PENDING); pending > 0; pending = Atomics.load(header, QUEUE_PENDING)) {
         if (this.failure) { // fail() wakes this wait
@@ -338,7 +325,7 @@ export class Scheduler implements AsyncExecutor {
       handed.forEach((i, k) => Atomics.store(this.control(i), HEARD, sequence[k])); // a polling finisher may go on (worker.ts)
       fence(this.memory);
       this.finished++;
-      if (callerError !== undefined) throw kernelFailure(workerError(callerError));
+      if ('error' in joined) throw kernelFailure(workerError(joined.error));
       if (header[QUEUE_FAILED]) throw await this.kernelErrors.of(queue.ptr);
       return;
     }
@@ -374,29 +361,6 @@ export class Scheduler implements AsyncExecutor {
     this.finished++;
     if (reply.error) job.reject(kernelFailure(reply.error));
     else job.resolve();
-  }
-
-  /**
-   * A call aborted after dispatch: while its job has not ended, the workers must finish something
-   * (a chunk or a job) every ABORT_GRACE_MS, else they are stuck and terminated.
-   */
-  private watch(ended: () => boolean): void {
-    let seen = this.progress();
-    const check = (): void => {
-      if (ended() || this.failure) return;
-      const now = this.progress();
-      if (now !== seen) {
-        seen = now;
-        arm();
-        return;
-      }
-      void this.terminate(new Error(`a pool call was aborted and the workers finished no work in the ${ABORT_GRACE_MS} ms after; `
-        + 'the pool terminated them as stuck; create a new pool'));
-    };
-    const arm = (): void => {
-      (setTimeout(check, ABORT_GRACE_MS) as { unref?: () => void }).unref?.();
-    };
-    arm();
   }
 
   /** What the workers have finished: jobs and messages, and the chunks done of the jobs in flight. */

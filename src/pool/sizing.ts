@@ -54,3 +54,16 @@ export function chunksPerWorker(work: number, workers: number, sizing: Sizing): 
   if (sizing.chunkWork <= 0) return CHUNKS_PER_WORKER;
   return Math.max(1, Math.min(CHUNKS_PER_WORKER, Math.round(work / (workers * sizing.chunkWork))));
 }
+
+/**
+ * Who runs a call of `work` on a pool of `workers`: `threads` of them (0: the calling thread
+ * alone), `workers` workers and, where `caller`, the calling thread as one of them (a call of at
+ * most callerWork, where `canJoin`: jobs through shared memory). A joined call that would leave
+ * no worker (a one-thread pool) runs on the calling thread alone.
+ */
+export function callThreads(work: number, workers: number, sizing: Sizing, canJoin: boolean): { threads: number; workers: number; caller: boolean } {
+  const threads = threadsFor(work, workers, sizing);
+  const caller = canJoin && threads > 0 && work <= sizing.callerWork;
+  const onWorkers = threads - (caller ? 1 : 0);
+  return onWorkers === 0 ? { threads: 0, workers: 0, caller: false } : { threads, workers: onWorkers, caller };
+}
