@@ -49,6 +49,17 @@ function storeLabels(label: usize, dst: usize, n: i32, wide: bool): void {
 }
 
 /**
+ * Whether the rows go H first (bilinear 2x, SIMD builds): the staging says so in `hFirst`, having
+ * reserved no rings then; a staging that disagrees with the tables traps here rather than have
+ * the ring path write into memory that was not reserved.
+ */
+@inline function takesRowsFirst(hFirst: bool, tapsH: i32, tapsW: i32, periodLo: i32, periodHi: i32, indexW: usize, weightW: usize): bool {
+  const first = rowsFirst(tapsH, tapsW, periodLo, periodHi, indexW, weightW);
+  if (first != hFirst) unreachable();
+  return first;
+}
+
+/**
  * Labels (batch, outH, outW) from scores (batch, classes, inH, inW): for each output row, every
  * class's upsampled row in turn (`row`, outW floats; class 0 straight into `best`), reduced into
  * `best` / `label` (outW f32 / i32). Each class has its own ring: `ring` holds classes x slots
@@ -57,16 +68,17 @@ function storeLabels(label: usize, dst: usize, n: i32, wide: bool): void {
 export function upsampleArgmax(src: usize, dst: usize, ring: usize, ringRows: usize, row: usize, best: usize, label: usize,
                                batch: i32, classes: i32, inH: i32, inW: i32, outH: i32, outW: i32,
                                tapsW: i32, indexW: usize, weightW: usize, periodLo: i32, periodHi: i32,
-                               tapsH: i32, indexH: usize, weightH: usize, wide: bool): void {
+                               tapsH: i32, indexH: usize, weightH: usize, wide: bool, hFirst: bool): void {
   const plane = <usize>inH * <usize>inW << 2;
   const inRow = <usize>inW << 2;
   const mask = ringSlots(tapsH) - 1;
-  const classRing = <usize>(mask + 1) * (<usize>outW << 2);
-  const classTags = <usize>(mask + 1) << 2;
-  const first = rowsFirst(tapsH, tapsW, periodLo, periodHi, indexW, weightW);
+  const first = takesRowsFirst(hFirst, tapsH, tapsW, periodLo, periodHi, indexW, weightW);
+  // Rows H first use no ring: the staging reserved none.
+  const classRing: usize = first ? 0 : <usize>(mask + 1) * (<usize>outW << 2);
+  const classTags: usize = first ? 0 : <usize>(mask + 1) << 2;
   const labelBytes: usize = wide ? 2 : 1;
   for (let n = 0; n < batch; n++) {
-    for (let k = 0; k < classes; k++) clearRing(ringRows + <usize>k * classTags, mask);
+    if (!first) for (let k = 0; k < classes; k++) clearRing(ringRows + <usize>k * classTags, mask);
     for (let o = 0; o < outH; o++) {
       for (let k = 0; k < classes; k++) {
         upsampledRow(src + <usize>(n * classes + k) * plane, inRow, k == 0 ? best : row, o, inW, outW,
@@ -87,14 +99,14 @@ export function upsampleArgmax(src: usize, dst: usize, ring: usize, ringRows: us
 export function upsampleThreshold(src: usize, dst: usize, ring: usize, ringRows: usize, row: usize,
                                   planes: i32, inH: i32, inW: i32, outH: i32, outW: i32,
                                   tapsW: i32, indexW: usize, weightW: usize, periodLo: i32, periodHi: i32,
-                                  tapsH: i32, indexH: usize, weightH: usize, thresholdBits: i32): void {
+                                  tapsH: i32, indexH: usize, weightH: usize, thresholdBits: i32, hFirst: bool): void {
   const plane = <usize>inH * <usize>inW << 2;
   const inRow = <usize>inW << 2;
   const mask = ringSlots(tapsH) - 1;
-  const first = rowsFirst(tapsH, tapsW, periodLo, periodHi, indexW, weightW);
+  const first = takesRowsFirst(hFirst, tapsH, tapsW, periodLo, periodHi, indexW, weightW);
   const threshold = reinterpret<f32>(thresholdBits);
   for (let p = 0; p < planes; p++) {
-    clearRing(ringRows, mask);
+    if (!first) clearRing(ringRows, mask);
     for (let o = 0; o < outH; o++) {
       upsampledRow(src + <usize>p * plane, inRow, row, o, inW, outW, ring, ringRows, mask, first,
         tapsW, indexW, weightW, periodLo, periodHi, tapsH, indexH, weightH);

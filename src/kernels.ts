@@ -83,11 +83,11 @@ export const KERNELS = {
   upsampleArgmax: {
     src: ptr, dst: ptr, ring: ptr, ringRows: ptr, row: ptr, best: ptr, label: ptr,
     batch: i32, classes: i32, inH: i32, inW: i32, outH: i32, outW: i32,
-    tapsW: i32, indexW: ptr, weightW: ptr, periodLo: i32, periodHi: i32, tapsH: i32, indexH: ptr, weightH: ptr, wide: bool,
+    tapsW: i32, indexW: ptr, weightW: ptr, periodLo: i32, periodHi: i32, tapsH: i32, indexH: ptr, weightH: ptr, wide: bool, hFirst: bool,
   },
   upsampleThreshold: {
     src: ptr, dst: ptr, ring: ptr, ringRows: ptr, row: ptr, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32,
-    tapsW: i32, indexW: ptr, weightW: ptr, periodLo: i32, periodHi: i32, tapsH: i32, indexH: ptr, weightH: ptr, thresholdBits: i32,
+    tapsW: i32, indexW: ptr, weightW: ptr, periodLo: i32, periodHi: i32, tapsH: i32, indexH: ptr, weightH: ptr, thresholdBits: i32, hFirst: bool,
   },
   // assembly/resize.ts (fillOutside64: on float64 values)
   fillOutside: { dst: ptr, outer: i32, len: i32, inner: i32, outside: ptr, valueBits: i32 },

@@ -14,6 +14,12 @@ import { packRuns, runsEnd, runsLength, unpackRuns, type Runs } from '../src/til
 // The pool's workers load the built worker script (npm run build), as the other pool tests do.
 import { budgetPoolForTests } from './pool-helpers.js';
 import { engineHasRelaxedSimd } from '../src/wasm/load.js';
+import { operation } from '../src/ops.js';
+import { prepareUpsampleArgmax } from '../src/pipeline/upsample-reduce.js';
+import { stageUpsampleReduce } from '../src/wasm/upsample-reduce.js';
+import { Layout, type WasmModule } from '../src/wasm/module.js';
+import { startPool } from '../dist/pool/index.js';
+import { SPLIT_ALL, type Sizing } from '../dist/pool/sizing.js';
 
 /** Relaxed too where the engine validates it (Node 22+, as CI runs): its bands must equal one pass as well. */
 const BUILDS = ['simd', 'scalar', ...(engineHasRelaxedSimd() ? ['relaxed' as const] : [])] as const;
@@ -243,5 +249,48 @@ describe(`the pool tiles upsampleArgmax / upsampleThreshold within its maximumMe
     const actual = await pool.upsampleArgmax(t, options);
     expect(bits(actual.data).equals(bits(whole.upsampleArgmax(t, options).data))).toBe(true);
     expect(pool.memoryBytes).toBeLessThanOrEqual(BUDGET);
+  });
+});
+
+describe('bilinear 2x rows H first (SIMD builds): no rings staged, the kernel told so', () => {
+  const logits21 = logits([1, 21, 40, 48]);
+  const stage = (simd: boolean, options = { scaleFactor: 2, mode: 'bilinear' as const }) => {
+    const { plan, inputs, outputLength } = prepareUpsampleArgmax(logits21, options);
+    const layout = new Layout({ simd, maximumMemory: 2 ** 30, residentPointer: () => -1 } as unknown as WasmModule, 0);
+    const staged = stageUpsampleReduce(layout, plan, inputs, outputLength);
+    return { top: layout.top, args: staged.calls[0].args as { hFirst: number; ring: number; ringRows: number; row: number } };
+  };
+
+  it('a SIMD build stages none of the 21 class rings a scalar build needs, and says H first', () => {
+    const simd = stage(true), scalar = stage(false);
+    expect(simd.args.hFirst).toBe(1);
+    expect(scalar.args.hFirst).toBe(0);
+    expect(simd.args.row - simd.args.ring).toBe(0); // the ring and its tags take no bytes
+    // 2 slots of 96 floats a class, and their tags (each reservation rounded up to 64 bytes).
+    expect(scalar.top - simd.top).toBeGreaterThanOrEqual(21 * 2 * 96 * 4 + 21 * 2 * 4);
+    expect(scalar.top - simd.top).toBeLessThan(21 * 2 * 96 * 4 + 21 * 2 * 4 + 128);
+    // Not 2x: the ring path, rings on every build.
+    expect(stage(true, { scaleFactor: 3, mode: 'bilinear' } as never).args.hFirst).toBe(0);
+  });
+
+  it('the kernel traps where the staging disagrees with the tables, rather than use rings that were not reserved', async () => {
+    // A pool of one operation: argmax staged as above, its flag flipped.
+    const flipped = operation(prepareUpsampleArgmax, {
+      wasm: (layout, plan, inputs, n, target) => {
+        const staged = stageUpsampleReduce(layout, plan, inputs, n);
+        const c = staged.calls[0] as { args: { hFirst: number } };
+        c.args.hFirst = 1 - c.args.hFirst;
+        return staged;
+      },
+      js: () => {},
+    });
+    const pool = await startPool({ flipped } as never, { threads: 2 }) as unknown as { flipped(t: Tensor, o: object): Promise<unknown>; close(): Promise<void> };
+    Object.assign((pool as unknown as { sizing: Sizing }).sizing, SPLIT_ALL);
+    try {
+      await expect(pool.flipped(logits21, { scaleFactor: 2 })).rejects.toThrow(/kernel failed: RuntimeError: unreachable/);
+      await expect(pool.flipped(logits21, { scaleFactor: 3 })).rejects.toThrow(/kernel failed: RuntimeError: unreachable/);
+    } finally {
+      await pool.close();
+    }
   });
 });

@@ -251,8 +251,8 @@ function splitReduce(c: KernelCall & { kernel: 'upsampleArgmax' | 'upsampleThres
   const planes = argmax ? (c.args as KernelArgs<'upsampleArgmax'>).batch : (c.args as KernelArgs<'upsampleThreshold'>).planes;
   const classes = argmax ? (c.args as KernelArgs<'upsampleArgmax'>).classes : 1;
   const labelBytes = argmax && (c.args as KernelArgs<'upsampleArgmax'>).wide ? 2 : 1;
-  const { inH, inW, outH, outW, tapsH } = a;
-  const slots = ringSlots(tapsH);
+  const { inH, inW, outH, outW, tapsH, hFirst } = a;
+  const slots = hFirst ? 0 : ringSlots(tapsH); // rows H first: no rings (src/wasm/upsample-reduce.ts)
   const scratch = (classes * slots + 3) * (outW + 1) * 4;
   const chunks = chunkCount(planes * outH, workers, perWorker, 8 * tapsH, scratch, layout);
   return ranges(planes * outH, chunks).map(([u0, u1]) => {

@@ -19,10 +19,11 @@ import type { Tiling } from './plan.js';
 
 /**
  * Whether the kernel takes bilinear 2x rows H first for these tables on SIMD builds (the vertical
- * blend before the horizontal one, other roundings): assembly/lib/rows2d.ts rowsFirst, with
- * mirroredAdjacentRun (assembly/lib/bilinear2x.ts) on the period-two run [lo, hi).
+ * blend before the horizontal one, other roundings; no ring of rows): assembly/lib/rows2d.ts
+ * rowsFirst, with mirroredAdjacentRun (assembly/lib/bilinear2x.ts) on the period-two run [lo, hi).
+ * The staging tells the kernel (src/wasm/upsample-reduce.ts), which traps where it disagrees.
  */
-function rowsFirst(rows: AxisTable, cols: AxisTable, [lo, hi]: [number, number]): boolean {
+export function rowsFirst(rows: AxisTable, cols: AxisTable, [lo, hi]: [number, number]): boolean {
   if (rows.taps !== 2 || cols.taps !== 2 || hi - lo < 16) return false;
   const { index: i, weight: w } = cols;
   const a = 2 * lo;

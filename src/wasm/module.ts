@@ -161,6 +161,11 @@ export class Layout {
     return this.module.maximumMemory;
   }
 
+  /** Whether the module is a SIMD build (kernels that take other paths there: src/wasm/upsample-reduce.ts). */
+  get simd(): boolean {
+    return this.module.simd;
+  }
+
   /** Bytes left under the module's maximumMemory after this call's buffers (what a pool's chunks may still take). */
   get room(): number {
     return this.module.maximumMemory - this.end;

@@ -6,6 +6,7 @@
 import { call } from '../kernels.js';
 import type { UpsampleReduceInputs, UpsampleReducePlan } from '../pipeline/upsample-reduce.js';
 import { ringSlots } from '../ring.js';
+import { rowsFirst } from '../tiling/reduce-bands.js';
 import { runsLength } from '../tiling/runs.js';
 import type { Layout } from './module.js';
 import type { Staged } from './staged.js';
@@ -21,7 +22,9 @@ export function stageUpsampleReduce(layout: Layout, plan: UpsampleReducePlan, { 
   const weightW = layout.f32(cols.weight.length, cols.weight);
   const indexH = layout.i32(rows.index);
   const weightH = layout.f32(rows.weight.length, rows.weight);
-  const rings = plan.kind === 'argmax' ? channels : 1;
+  // Bilinear 2x rows H first (SIMD builds) blends two input rows straight into the output row: no rings.
+  const hFirst = layout.simd && rowsFirst(rows, cols, period);
+  const rings = hFirst ? 0 : plan.kind === 'argmax' ? channels : 1;
   const slots = ringSlots(rows.taps);
   const ring = layout.f32(rings * slots * outW);
   const ringRows = layout.i32(new Int32Array(rings * slots));
@@ -34,13 +37,13 @@ export function stageUpsampleReduce(layout: Layout, plan: UpsampleReducePlan, { 
       dst,
       runs,
       calls: [call('upsampleArgmax', { src, dst, ring, ringRows, row, best, label, batch, classes: channels, inH, inW, outH, outW,
-        ...table, wide: wide ? 1 : 0 })],
+        ...table, wide: wide ? 1 : 0, hFirst: hFirst ? 1 : 0 })],
     };
   }
   const thresholdBits = new Int32Array(new Float32Array([plan.threshold]).buffer)[0];
   return {
     dst,
     calls: [call('upsampleThreshold', { src, dst, ring, ringRows, row, planes: batch * channels, inH, inW, outH, outW,
-      ...table, thresholdBits })],
+      ...table, thresholdBits, hFirst: hFirst ? 1 : 0 })],
   };
 }
