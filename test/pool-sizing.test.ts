@@ -25,6 +25,7 @@ interface Internals {
   sizing: Sizing;
   lastThreads: number;
   lastJoined: boolean;
+  joinedCalls: number;
   callerChunks: number;
 }
 const internals = (pool: Pool): Internals => pool as unknown as Internals;
@@ -216,4 +217,20 @@ describe('the calling thread as one of a call\'s threads (callerJoins)', () => {
         await pool.close();
       }
     });
+
+  it('joins no call while a later one waits to be staged: in a burst this thread stages the next call', async () => {
+    const pool = await up.createPool({ threads: 2, build: 'simd' });
+    try {
+      const [name, , run] = w3;
+      const before = internals(pool).joinedCalls;
+      const results = await Promise.all([run(pool), run(pool), run(pool)]); // made at once: the first two have a call behind them
+      for (const r of results) expect(differingBits(r.data, expected.get(name)!.data)).toBe(0);
+      expect(internals(pool).joinedCalls - before).toBe(1);
+      expect(internals(pool).lastJoined).toBe(true);
+      await run(pool); // alone: joined
+      expect(internals(pool).joinedCalls - before).toBe(2);
+    } finally {
+      await pool.close();
+    }
+  });
 });

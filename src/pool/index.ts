@@ -66,6 +66,7 @@ export async function startPool(table: OperationTable, options?: PoolOptions): P
     workers: { value: workers }, flights: { value: scheduler.flights }, sizing: { value: scheduler.sizing },
     lastThreads: { get: () => scheduler.lastThreads },
     lastJoined: { get: () => scheduler.lastJoined },
+    joinedCalls: { get: () => scheduler.joinedCalls },
     callerChunks: { get: () => scheduler.callerChunks },
   });
 }

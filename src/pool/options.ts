@@ -39,6 +39,8 @@ export interface PoolOptions {
    * of 3 x 512 x 512 or a 32-channel transposed convolution of 64 x 64) runs on the calling thread
    * too, as one of its `threads`: it claims chunks beside the workers from the start, where a
    * woken worker joins 50-350 µs later, so the call takes about its work divided by the threads.
+   * Not while later calls wait to be staged (a burst): the calling thread stages them instead,
+   * so that they overlap on the workers.
    * The calling thread is blocked meanwhile, for its share (a few ms at most); in a one-thread
    * pool such calls run on it alone. false: the calling thread only waits for the workers (a
    * page's main thread that must stay free), at the cost of that latency; calls too small to be

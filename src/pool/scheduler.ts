@@ -52,6 +52,13 @@ export class Scheduler implements AsyncExecutor {
   lastThreads = 0;
   /** Whether this thread joined the last staged call (claims its chunks); for tests. */
   lastJoined = false;
+  /** Calls this thread joined; for tests. */
+  joinedCalls = 0;
+  /**
+   * Calls made whose staging has not begun. This thread joins a call only where none waits: in a
+   * burst it stages the next call while the workers run this one (the calls overlap).
+   */
+  private unstaged = 0;
   /** Chunks this thread has run of calls it joined (PoolOptions.callerJoins); for tests. */
   callerChunks = 0;
   /**
@@ -81,7 +88,9 @@ export class Scheduler implements AsyncExecutor {
    * A staged call's kernels may then run while the next call is staged.
    */
   run(job: Job, control: CallControl | undefined): Promise<void> {
+    this.unstaged++;
     const staged = this.staging.then(() => {
+      this.unstaged--;
       if (this.failure) throw this.failure;
       control?.throwIfAborted(); // aborted while queued: never starts
       return this.tiled(job, control) ?? this.execute(job, control);
@@ -266,9 +275,11 @@ export class Scheduler implements AsyncExecutor {
     const last = calls.length - 1;
     // A small call runs here, whole; one of a few ms here too, beside workers (./sizing.ts).
     const work = calls.map((c) => workOf(c, layout));
-    const { threads, workers, caller } = callThreads(work.reduce((sum, w) => sum + w, 0), this.workers.length, this.sizing, !!this.shm);
+    const { threads, workers, caller } = callThreads(work.reduce((sum, w) => sum + w, 0), this.workers.length, this.sizing,
+      !!this.shm && this.unstaged === 0);
     this.lastThreads = threads;
     this.lastJoined = caller;
+    if (caller) this.joinedCalls++;
     if (workers === 0) {
       layout.commit();
       return { dst, runs, queue: undefined, prep: calls, chunks: [], start: base, end: layout.top };

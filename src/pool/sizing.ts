@@ -58,8 +58,9 @@ export function chunksPerWorker(work: number, workers: number, sizing: Sizing): 
 /**
  * Who runs a call of `work` on a pool of `workers`: `threads` of them (0: the calling thread
  * alone), `workers` workers and, where `caller`, the calling thread as one of them (a call of at
- * most callerWork, where `canJoin`: jobs through shared memory). A joined call that would leave
- * no worker (a one-thread pool) runs on the calling thread alone.
+ * most callerWork, where `canJoin`: jobs through shared memory and no later call waiting to be
+ * staged). A joined call that would leave no worker (a one-thread pool) runs on the calling
+ * thread alone.
  */
 export function callThreads(work: number, workers: number, sizing: Sizing, canJoin: boolean): { threads: number; workers: number; caller: boolean } {
   const threads = threadsFor(work, workers, sizing);
