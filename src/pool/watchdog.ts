@@ -5,7 +5,7 @@
 // points to a worker that never saw its request; DONE short of COUNT with no worker running, to a
 // lost chunk. It reads shared memory only: it changes nothing the call does.
 
-import { CONTROL_INTS, HEARD, POLLING, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_DONE, QUEUE_FAILED, QUEUE_NEXT, QUEUE_PENDING, QUEUE_WAKE, REQUEST } from './protocol.js';
+import { controlBlock, HEARD, POLLING, QUEUE_CHUNKS, QUEUE_COUNT, QUEUE_DONE, QUEUE_FAILED, QUEUE_NEXT, QUEUE_PENDING, QUEUE_WAKE, REQUEST } from './protocol.js';
 
 const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
 const WATCHDOG_MS = Number(env?.UPSAMPLE_POOL_WATCHDOG_MS ?? 0);
@@ -27,11 +27,10 @@ export function watchJob(job: WatchedJob): () => void {
   if (!(WATCHDOG_MS > 0)) return () => {};
   const start = performance.now();
   const timer = setTimeout(() => {
-    const i32 = (ptr: number, n: number) => new Int32Array(job.memory.buffer, ptr, n);
-    const h = i32(job.queue, QUEUE_CHUNKS);
+    const h = new Int32Array(job.memory.buffer, job.queue, QUEUE_CHUNKS);
     const header = { next: h[QUEUE_NEXT], count: h[QUEUE_COUNT], done: h[QUEUE_DONE], failed: h[QUEUE_FAILED], pending: h[QUEUE_PENDING], wake: h[QUEUE_WAKE] };
     const workers = job.workers.map((w, k) => {
-      const c = i32(job.control + w * CONTROL_INTS * 4, CONTROL_INTS);
+      const c = controlBlock(job.memory, job.control, w);
       return { worker: w, sequence: job.sequence[k], request: c[REQUEST], polling: c[POLLING], heard: c[HEARD], slots: Array.from(c.subarray(4, 8)) };
     });
     process.stderr.write(`upsample-wasm pool watchdog: a job at ${job.queue} pending after ${(performance.now() - start).toFixed(0)} ms `

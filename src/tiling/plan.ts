@@ -96,12 +96,14 @@ export function* tiles<P, I>(job: Job<P, I>, fits: (tile: Job<P, I>) => boolean,
         // rows (more, narrower bands cost more than they save at small scales); a band of rows
         // whose column bands do not all fit at that width halves (the fewest rows, the width
         // narrowing as before, always do).
+        let parts: Array<Job<P, I>> | undefined;
         if (tall === 0) {
           tall = band;
-          columnParts(p, r, Math.min(rows, r + tall), true); // settles the width at the fewest rows
-          while (r + tall < rows && columnParts(p, r, Math.min(rows, r + 2 * tall), false)) tall *= 2;
+          parts = columnParts(p, r, Math.min(rows, r + tall), true); // settles the width at the fewest rows
+          for (let taller; r + tall < rows && (taller = columnParts(p, r, Math.min(rows, r + 2 * tall), false)); tall *= 2) parts = taller;
+        } else {
+          parts = columnParts(p, r, Math.min(rows, r + tall), tall <= band);
         }
-        let parts = columnParts(p, r, Math.min(rows, r + tall), tall <= band);
         while (!parts) {
           tall = Math.max(band, Math.ceil(tall / 2 / step) * step);
           parts = columnParts(p, r, Math.min(rows, r + tall), tall <= band);
