@@ -27,6 +27,7 @@ interface Internals {
   lastJoined: boolean;
   joinedCalls: number;
   callerChunks: number;
+  lastFirst: number;
 }
 const internals = (pool: Pool): Internals => pool as unknown as Internals;
 
@@ -155,9 +156,10 @@ describe('a pool of 8 workers that sleep between calls (spin 0): woken by the ca
   afterAll(() => pool.close());
 
   // The caller wakes one worker, which wakes the others (src/pool/protocol.ts wakeWorkers): a
-  // worker left asleep would hold its call for ever. Calls on 5 of the 8 workers start from a
-  // different worker each time, so their wake lists wrap around the pool.
-  it('one call at a time, all workers asleep before each, on 8 and on 5 workers: every call ends, the same bits', async () => {
+  // worker left asleep would hold its call for ever. A call made while none is in flight starts
+  // from the worker the last one started from (set here), so calls on 5 of the 8 workers from
+  // the 5th to the 8th have wake lists that wrap around the pool.
+  it('one call at a time, all workers asleep before each, on 8 and on 5 workers (wrapping): every call ends, the same bits', async () => {
     const sizing = internals(pool).sizing;
     const cutOverAll = cases.find(([name]) => name.startsWith('bicubic'))!;
     const onFive = cases.find(([, threads]) => threads === 5)!;
@@ -165,8 +167,11 @@ describe('a pool of 8 workers that sleep between calls (spin 0): woken by the ca
       for (const [[name, , run], split] of [[cutOverAll, true], [onFive, false]] as const) {
         Object.assign(sizing, split ? SPLIT_ALL : DEFAULT_SIZING);
         await new Promise((resolve) => setTimeout(resolve, 5)); // every worker asleep
+        const first = split ? 0 : 4 + round;
+        internals(pool).lastFirst = first;
         const result = await run(pool);
         expect(internals(pool).lastThreads, name).toBe(split ? 8 : 5);
+        expect(internals(pool).lastFirst, name).toBe(first);
         expect(differingBits(result.data, expected.get(name)!.data), `${name}, round ${round}`).toBe(0);
       }
     }
