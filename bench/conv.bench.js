@@ -2,7 +2,8 @@
 // plain JS, onnxruntime-node (native, 1 intra-op thread) and the SIMD128 roofline measured in the
 // same rounds (bench/roofline.js: register-resident f32x4 mul+add, as the SIMD build's kernels
 // issue, and relaxed_madd, as the relaxed build's). Run with `npm run bench:conv` (builds first).
-// BENCH_TIME_MS sets the time per task, BENCH_WORKLOADS=W4,L4 picks workloads.
+// BENCH_TIME_MS sets the time per task, BENCH_WORKLOADS=W4,L4 picks workloads, BENCH_OUT names the
+// results (default conv: bench/results/conv.{json,md}).
 //
 //   W4     convTranspose2d 32->32 k4 s2 p1 on [1,32,64,64]   (2*Cin*Cout*k*k*Hin*Win flops)
 //   L4     convTranspose2d 64->64 k4 s2 p1 on [1,64,128,128]
@@ -158,9 +159,10 @@ export async function benchConv() {
       `${(100 * s.relaxedKernelGflops / s.rooflineFma).toFixed(0)}% | ${f(s.relaxedOverSimd, 2)} | ${f(s.ortOverSimd, 2)}, ${f(s.ortOverRelaxed, 2)} |`),
   ];
   console.log(`\nSummary (public API with a reused out; above 1 in the last column: ours faster)\n${lines.join('\n')}`);
-  save('conv', sections);
+  const name = process.env.BENCH_OUT ?? 'conv';
+  save(name, sections);
   // The summary table goes first in the Markdown, and into the JSON as `summary`.
-  const md = new URL('./results/conv.md', import.meta.url);
+  const md = new URL(`./results/${name}.md`, import.meta.url);
   const text = readFileSync(md, 'utf8').split('\n');
   writeFileSync(md, [...text.slice(0, 4), '## Summary (public API with a reused out)', '',
     'GFLOP/s of the direct algorithm (2 x Cin x Cout x k x k per input pixel for transposed convolution, per output pixel ' +
@@ -170,7 +172,7 @@ export async function benchConv() {
     'in the same rounds; direct kernel / roofline compares the fastest call of each (on a shared machine the medians partly ' +
     'measure the load). ' +
     'Last column: onnxruntime-node\'s time over ours (above 1: ours faster).', '', ...lines, '', ...text.slice(4)].join('\n'));
-  const json = new URL('./results/conv.json', import.meta.url);
+  const json = new URL(`./results/${name}.json`, import.meta.url);
   const data = JSON.parse(readFileSync(json, 'utf8'));
   data.summary = summary;
   writeFileSync(json, JSON.stringify(data, null, 2) + '\n');
