@@ -61,10 +61,7 @@ export class Scheduler implements AsyncExecutor {
   private unstaged = 0;
   /** Chunks this thread has run of calls it joined (PoolOptions.callerJoins); for tests. */
   callerChunks = 0;
-  /**
-   * The worker the next call's workers start from: calls that use fewer workers than the pool
-   * has take turns, so that two small calls in flight run on different workers.
-   */
+  /** Where a call staged while others are in flight starts: two small calls run on different workers. */
   private nextWorker = 0;
   /** The last call's first worker: one staged while none is in flight starts there, on workers that still poll. */
   lastFirst = 0;
