@@ -9,7 +9,7 @@
 //     (the throughput the cores give; time per call = wall time / calls of all threads);
 //   - onnxruntime-node with N intra-op threads (native; a fresh output per run, its usual API);
 // and, single-threaded, the relaxed-SIMD build against the SIMD build (calls alternated one by
-// one). Results are checked bit-identical to the synchronous API. Writes
+// one), beside the two builds' arithmetic rooflines measured in the same run. Results are checked bit-identical to the synchronous API. Writes
 // bench/results/scaling.{json,md,svg}.
 //
 // Run from a built checkout with its devDependencies: `npm run bench:scaling` (builds first), or
@@ -29,6 +29,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { fmt, machine } from './common.js';
 import { workloads as allWorkloads } from './scaling-workloads.js';
+import { peakFlops, peakLoop } from './roofline.js';
 
 // The build the package picks by default on this engine (before any flag), for the sync API,
 // the pools and the ceiling threads alike; the relaxed build needs a V8 flag on Node 20, set
@@ -215,6 +216,27 @@ async function atThreads(w, n, pool, sync, expected) {
   };
 }
 
+/**
+ * The arithmetic rooflines of the two builds' multiply-adds on this core (bench/roofline.js:
+ * register-resident f32x4 mul+add, as the SIMD build issues, and relaxed_madd), alternated: the
+ * best time ratio relaxed / SIMD any kernel can have here.
+ */
+async function rooflines() {
+  const loops = { simd: await peakLoop('mul+add'), relaxed: await peakLoop('relaxed_madd') };
+  const iterations = 200_000;
+  const times = { simd: [], relaxed: [] };
+  for (let k = 0; k < 40; k++) {
+    for (const build of k & 1 ? ['simd', 'relaxed'] : ['relaxed', 'simd']) {
+      const t0 = performance.now();
+      loops[build](iterations);
+      times[build].push(performance.now() - t0);
+    }
+  }
+  const fastest = (a) => Math.min(...a.slice(4)); // register-resident: the fastest is the machine's, the rest is load
+  const gflops = (build) => peakFlops(iterations) / fastest(times[build]) / 1e6;
+  return { simdGflops: gflops('simd'), relaxedGflops: gflops('relaxed'), ratio: fastest(times.relaxed) / fastest(times.simd) };
+}
+
 /** Single calls of the two builds alternated (which goes first flips each round): medians and 10th percentiles. */
 async function relaxedVsSimd(w) {
   const resident = {};
@@ -296,7 +318,10 @@ function markdown(report) {
       const r = s.relaxed;
       if (r) lines.push(`| ${s.title} | ${fmt(r.simdMs)} | ${fmt(r.relaxedMs)} | ${r.ratio.toFixed(2)} | ${r.ratioP10.toFixed(2)} | ${r.rounds} | ${r.maxAbsDiff.toExponential(1)} |`);
     }
+    const roof = report.roofline;
+    if (roof) lines.push(`| roofline: register-resident multiply-adds (bench/roofline.js), fastest of 36 | ${roof.simdGflops.toFixed(1)} GFLOP/s | ${roof.relaxedGflops.toFixed(1)} GFLOP/s | ${roof.ratio.toFixed(2)} | | 40 | |`);
     lines.push('');
+    if (roof) lines.push(`The roofline row is the two builds' multiply-adds alone (mul then add against a fused multiply-add), measured in this run: a compute-bound kernel's relaxed / SIMD ratio cannot go below its ${roof.ratio.toFixed(2)} on this core (at most ${(1 / roof.ratio).toFixed(2)}x faster).`, '');
   }
   lines.push('Medians in ms per thread count:', '');
   for (const s of report.sections) {
@@ -365,7 +390,10 @@ async function main() {
     }
     for (const s of sync) for (const t of [...s.inputs, s.out]) t.dispose();
   }
+  let roofline;
   if (PARTS.has('relaxed')) {
+    roofline = await rooflines();
+    process.stderr.write(`roofline relaxed/simd ${roofline.ratio.toFixed(2)}\n`);
     for (const [i, w] of workloads.entries()) {
       if (w.id.startsWith('L') && process.env.BENCH_RELAXED_LARGE !== '1') continue; // the issue's figures: W1, W3, W4
       sections[i].relaxed = await relaxedVsSimd(w);
@@ -375,7 +403,7 @@ async function main() {
   load.after = os.loadavg()[0];
   const version = (name) => JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')).version;
   const report = {
-    machine: machine(), build: BUILD, relaxedNeedsFlag: RELAXED_NEEDS_FLAG, liftoff: process.env.BENCH_LIFTOFF === '1', threads: THREADS, load,
+    machine: machine(), build: BUILD, relaxedNeedsFlag: RELAXED_NEEDS_FLAG, liftoff: process.env.BENCH_LIFTOFF === '1', threads: THREADS, load, roofline,
     versions: { node: process.version, 'onnxruntime-node': ort ? version('onnxruntime-node') : undefined },
     sections,
   };
