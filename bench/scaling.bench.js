@@ -9,8 +9,8 @@
 //     (the throughput the cores give; time per call = wall time / calls of all threads);
 //   - onnxruntime-node with N intra-op threads (native; a fresh output per run, its usual API);
 // and, single-threaded, the relaxed-SIMD build against the SIMD build (calls alternated one by
-// one), beside the two builds' arithmetic rooflines measured in the same run. Results are checked bit-identical to the synchronous API. Writes
-// bench/results/scaling.{json,md,svg}.
+// one), beside the two builds' arithmetic rooflines measured in the same run. Results are checked
+// bit-identical to the synchronous API. Writes bench/results/scaling.{json,md,svg}.
 //
 // Run from a built checkout with its devDependencies: `npm run bench:scaling` (builds first), or
 // `node bench/scaling.bench.js`. BENCH_THREADS=1,2,8 picks the thread counts, BENCH_WORKLOADS=W1,W4
@@ -159,7 +159,7 @@ async function atThreads(w, n, pool, sync, expected) {
   // Every task's sample is `calls` calls in a row on its own resident tensors, as the ceiling
   // threads' must be (one message a sample): the first call of a sample finds the tensors where
   // the other tasks' calls left the caches, the rest find them warm. Timing the sync API and the
-  // pool one call a sample against a ceiling of 5 calls a sample put the one-thread ceiling at
+  // pool one call a sample against a ceiling of 3-7 calls a sample put the one-thread ceiling at
   // 1.2-1.5x the sync API on W1 (40 MB a call; on a Xeon W1 took 2.2 ms repeated, 5.1 ms after
   // other tensors' calls): that was cache, not threads.
   const calls = Math.max(1, Math.round(CEILING_SAMPLE_MS / syncMs));
@@ -219,7 +219,7 @@ async function atThreads(w, n, pool, sync, expected) {
 /**
  * The arithmetic rooflines of the two builds' multiply-adds on this core (bench/roofline.js:
  * register-resident f32x4 mul+add, as the SIMD build issues, and relaxed_madd), alternated: the
- * best time ratio relaxed / SIMD any kernel can have here.
+ * lowest time ratio relaxed / SIMD a compute-bound kernel can have here.
  */
 async function rooflines() {
   const loops = { simd: await peakLoop('mul+add'), relaxed: await peakLoop('relaxed_madd') };

@@ -61,7 +61,8 @@ export async function startPool(table: OperationTable, options?: PoolOptions): P
     },
   };
   // For tests: the workers, the calls in flight, the sizing rule, the threads the last call ran
-  // on (from worker lastFirst) and the chunks this thread ran (not enumerable, not part of the Pool type).
+  // on and the worker they started from (settable), and the chunks this thread ran (not
+  // enumerable, not part of the Pool type).
   return Object.defineProperties(pool, {
     workers: { value: workers }, flights: { value: scheduler.flights }, sizing: { value: scheduler.sizing },
     lastThreads: { get: () => scheduler.lastThreads },
