@@ -328,15 +328,15 @@ export class Scheduler implements AsyncExecutor {
       const joined = queue.caller ? joinJob(this.module.i32(queue.ptr, queue.length), this.kernelsByIndex, shm.spin) : { ran: 0 };
       this.callerChunks += joined.ran;
       // Wait for every worker, even when one fails, so no worker still writes when the memory is reused.
-      for (let pending = Atomics.load(header, QUEUE_PENDING); pending > 0; pending = Atomics.load(header, QUEUE_PENDING)) {
-        if (this.failure) { // fail() wakes this wait
-          disarm();
-          throw this.failure;
+      try {
+        for (let pending = Atomics.load(header, QUEUE_PENDING); pending > 0; pending = Atomics.load(header, QUEUE_PENDING)) {
+          if (this.failure) throw this.failure; // fail() wakes this wait
+          const wait = shm.wait.call(Atomics, header, QUEUE_PENDING, pending, SLEEP_SLICE_MS);
+          if (wait.async) await wait.value;
         }
-        const wait = shm.wait.call(Atomics, header, QUEUE_PENDING, pending, SLEEP_SLICE_MS);
-        if (wait.async) await wait.value;
+      } finally {
+        disarm();
       }
-      disarm();
       handed.forEach((i, k) => Atomics.store(this.control(i), HEARD, sequence[k])); // a polling finisher may go on (worker.ts)
       fence(this.memory);
       this.finished++;
