@@ -8,8 +8,9 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveStatic, type StaticServer } from '../../scripts/static-server.mjs';
-import { init, resizeImage, type ResizeImageOptions } from '../../src/index.js';
+import { init, type ResizeImageOptions } from '../../src/index.js';
 import { launchChromium, type Browser } from './chromium.js';
+import { checkCanvasImage, type CanvasImageResult } from './image-check.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -27,17 +28,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-interface PageResult {
-  build: string;
-  width: number;
-  height: number;
-  input: number[];
-  wasm: number[];
-  js: number[];
-  /** The result read back from a canvas after putImageData (opaque pixels only survive exactly). */
-  painted: number[];
-}
-
 describe('resizeImage in headless Chromium', () => {
   it.each([
     [{ mode: 'bicubic' }],
@@ -45,52 +35,12 @@ describe('resizeImage in headless Chromium', () => {
   ] as Array<[ResizeImageOptions]>)('an ImageData from a canvas, %j, equals Node within 1 level', async (options) => {
     const { page, errors } = await browser.open(`${server.url}test/browser/fixtures.html`);
     const target = options.antialias ? { width: 23 } : { scale: 2 };
-    const result = await page.evaluate(async ({ options, target }) => {
-      // Not a literal import(): vitest would rewrite it for Node.
-      const up = await (new Function('url', 'return import(url)'))('/dist/index.js');
-      const info = await up.init();
-      const canvas = document.createElement('canvas');
-      canvas.width = 40;
-      canvas.height = 30;
-      const ctx = canvas.getContext('2d')!;
-      const gradient = ctx.createLinearGradient(0, 0, 40, 30);
-      gradient.addColorStop(0, '#204080');
-      gradient.addColorStop(1, '#f0c020');
-      ctx.fillStyle = gradient;
-      ctx.fillRect(0, 0, 30, 30); // the right 10 columns stay transparent
-      ctx.fillStyle = 'rgba(255, 0, 0, 0.5)';
-      ctx.beginPath();
-      ctx.arc(20, 15, 8, 0, 2 * Math.PI);
-      ctx.fill();
-      const image = ctx.getImageData(0, 0, 40, 30);
-      const wasm = up.resizeImage(image, target, options);
-      const js = up.js.resizeImage(image, target, options);
-      const out = document.createElement('canvas');
-      out.width = wasm.width;
-      out.height = wasm.height;
-      const outCtx = out.getContext('2d')!;
-      outCtx.putImageData(new ImageData(wasm.data, wasm.width, wasm.height), 0, 0);
-      const painted = outCtx.getImageData(0, 0, wasm.width, wasm.height).data;
-      return { build: info.build ?? String(info.simd), width: wasm.width, height: wasm.height, input: Array.from(image.data),
-        wasm: Array.from(wasm.data), js: Array.from(js.data), painted: Array.from(painted) };
-    }, { options, target }) as PageResult;
+    // Not a literal import(): vitest would rewrite it for Node.
+    const result = await page.evaluate((arg) => (new Function('arg', "return import('/test/browser/image-runner.js').then((m) => m.runImage(arg))"))(arg),
+      { options, target }) as CanvasImageResult;
     await page.close();
     expect(errors).toEqual([]);
-
-    const node = resizeImage({ data: new Uint8ClampedArray(result.input), width: 40, height: 30 }, target, options);
-    expect([result.width, result.height]).toEqual([node.width, node.height]);
-    const worst = (a: number[]) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - node.data[i])), 0);
-    expect(result.wasm).toHaveLength(node.data.length);
-    expect(worst(result.wasm)).toBeLessThanOrEqual(1);
-    expect(worst(result.js)).toBeLessThanOrEqual(1);
-    // The canvas round trip keeps opaque pixels exactly (others are premultiplied by the canvas).
-    let opaque = 0;
-    for (let p = 3; p < result.wasm.length; p += 4) {
-      if (result.wasm[p] !== 255) continue;
-      opaque++;
-      for (let c = p - 3; c <= p; c++) expect(result.painted[c]).toBe(result.wasm[c]);
-    }
-    expect(opaque).toBeGreaterThan(100);
+    checkCanvasImage(result, target, options);
   }, 60_000);
 });
 

@@ -8,8 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveStatic, type StaticServer } from '../../scripts/static-server.mjs';
 import { SEED_BILINEAR_EXPECTED } from '../../src/demo/interpolate.js';
-import { init, resizeImage, type ResizeImageOptions } from '../../src/index.js';
+import { init, type ResizeImageOptions } from '../../src/index.js';
 import { launchEngine, type Engine, type EngineName, type EnginePage } from '../browser/engines.js';
+import { checkCanvasImage, type CanvasImageResult } from '../browser/image-check.js';
 import { POOL_AGREEMENT } from '../helpers.js';
 import { Compat } from './compat.js';
 
@@ -197,25 +198,10 @@ export function browserSuite(name: EngineName, order: number): void {
       [{ mode: 'bilinear', antialias: true }],
     ] as Array<[ResizeImageOptions]>)('an ImageData from a canvas, %j, equals Node within 1 level', async (options) => {
       const target = options.antialias ? { width: 23 } : { scale: 2 };
-      const result = await inPage<{ build: string; isImageData: boolean; width: number; height: number; input: number[];
-        wasm: number[]; js: number[]; painted: number[] }>(
+      const result = await inPage<CanvasImageResult>(
         `import('/test/browser/image-runner.js').then((m) => m.runImage(${JSON.stringify({ target, options })}))`);
-      expect(result.isImageData).toBe(true);
       expect(result.build).toBe(validated[0]);
-      const node = resizeImage({ data: new Uint8ClampedArray(result.input), width: 40, height: 30 }, target, options);
-      expect([result.width, result.height]).toEqual([node.width, node.height]);
-      const worst = (a: number[]) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - node.data[i])), 0);
-      expect(result.wasm).toHaveLength(node.data.length);
-      expect(worst(result.wasm)).toBeLessThanOrEqual(1);
-      expect(worst(result.js)).toBeLessThanOrEqual(1);
-      // The canvas round trip keeps opaque pixels exactly (others are premultiplied by the canvas).
-      let opaque = 0;
-      for (let p = 3; p < result.wasm.length; p += 4) {
-        if (result.wasm[p] !== 255) continue;
-        opaque++;
-        for (let c = p - 3; c <= p; c++) expect(result.painted[c]).toBe(result.wasm[c]);
-      }
-      expect(opaque).toBeGreaterThan(100);
+      checkCanvasImage(result, target, options);
       compat.add('other', `resizeImage on ImageData (${options.mode}${options.antialias ? ', antialias' : ''})`, 1, 1);
     }, 60_000);
   });
